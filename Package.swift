@@ -1,0 +1,129 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings every CyberID target shares (see STYLE.md, point 3).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "cyberid",
+    platforms: [.macOS(.v15), .iOS(.v18)],
+    products: [
+        .executable(name: "cyberid", targets: ["cyberid"]),
+        .library(name: "CyberIDCore", targets: ["CyberIDCore"]),
+        .library(name: "CyberIDKeys", targets: ["CyberIDKeys"]),
+        .library(name: "CyberIDStore", targets: ["CyberIDStore"]),
+        .library(name: "CyberIDServer", targets: ["CyberIDServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        // Domain types and rules: pure, no I/O.
+        .target(
+            name: "CyberIDCore",
+            swiftSettings: swiftSettings
+        ),
+        // Storage protocols, the portable SQL layer and its SQLite and PostgreSQL drivers.
+        .target(
+            name: "CyberIDStore",
+            dependencies: [
+                "CyberIDCore",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Signing keys, JWKS, master key, envelope encryption, blind index.
+        .target(
+            name: "CyberIDKeys",
+            dependencies: [
+                "CyberIDCore",
+                "CyberIDStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP layer: routes, problem+json, metrics, configuration, service wiring.
+        .target(
+            name: "CyberIDServer",
+            dependencies: [
+                "CyberIDCore",
+                "CyberIDStore",
+                "CyberIDKeys",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The thin command-line front: parses arguments and wires services.
+        .executableTarget(
+            name: "cyberid",
+            dependencies: [
+                "CyberIDServer",
+                "CyberIDStore",
+                "CyberIDKeys",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CyberIDCoreTests",
+            dependencies: ["CyberIDCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CyberIDStoreTests",
+            dependencies: [
+                "CyberIDStore", "CyberIDCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CyberIDKeysTests",
+            dependencies: [
+                "CyberIDKeys", "CyberIDStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CyberIDServerTests",
+            dependencies: [
+                "CyberIDServer", "CyberIDStore", "CyberIDKeys",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,133 @@
+public import CyberIDStore
+public import Foundation
+import Crypto
+import Synchronization
+
+/// The service's ES256 keys: the one that signs now, and the retired ones still published.
+///
+/// Keys live in the store, private halves sealed under the master key; this type keeps a
+/// decrypted snapshot in memory behind a small lock, because every login reads it. Rotation
+/// makes a new key the signer while the old one stays in the JWKS for ``publishGrace`` so that
+/// tokens it signed still verify. Several server processes share one store: each reloads with
+/// ``refresh()`` (the server does so periodically) and a rotation made by any of them, or by
+/// `cyberid admin keys rotate`, reaches all.
+public final class SigningKeySet: Sendable {
+    /// What a key listing shows; never private material.
+    public struct Summary: Sendable, Equatable {
+        public var kid: String
+        public var createdAt: Date
+        public var retiredAt: Date?
+        public var publishUntil: Date?
+        /// Whether this key signs now.
+        public var active: Bool { retiredAt == nil }
+    }
+
+    private struct Snapshot {
+        var active: SigningKey?
+        var published: JWKS = JWKS(keys: [])
+        var summaries: [Summary] = []
+    }
+
+    private let store: any SigningKeyStore
+    private let seal: SymmetricKey
+    private let now: @Sendable () -> Date
+    /// How long a retired key stays published; longer than any token it signed lives.
+    public let publishGrace: TimeInterval
+    private let snapshot = Mutex(Snapshot())
+
+    /// Creates the set; call ``loadOrCreate()`` before use.
+    /// - Parameters:
+    ///   - store: where keys persist.
+    ///   - masterKey: seals the private keys.
+    ///   - publishGrace: how long retired keys stay in the JWKS (default one day).
+    ///   - now: the clock, injected for tests.
+    public init(
+        store: any SigningKeyStore, masterKey: MasterKey, publishGrace: TimeInterval = 86_400,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.seal = masterKey.derive("signing-keys v1")
+        self.publishGrace = publishGrace
+        self.now = now
+    }
+
+    /// Loads the stored keys, generating the first one on first start.
+    /// - Returns: whether a key was generated.
+    /// - Throws: ``KeyError/decryptionFailed`` when the stored keys were sealed under another
+    ///   master key, or a store error.
+    @discardableResult
+    public func loadOrCreate() async throws -> Bool {
+        try await refresh()
+        if snapshot.withLock({ $0.active == nil }) {
+            _ = try await rotate()
+            return true
+        }
+        return false
+    }
+
+    /// Reloads the keys from the store (picks up a rotation made elsewhere).
+    public func refresh() async throws {
+        let stored = try await store.signingKeys()
+        let time = now()
+        var next = Snapshot()
+        for key in stored {
+            next.summaries.append(
+                Summary(kid: key.kid, createdAt: key.createdAt, retiredAt: key.retiredAt, publishUntil: key.publishUntil))
+            if key.retiredAt == nil {
+                if next.active == nil { next.active = try unseal(key) }
+                next.published.keys.insert(try publicJWK(key), at: 0)
+            } else if let until = key.publishUntil, until > time {
+                next.published.keys.append(try publicJWK(key))
+            }
+        }
+        snapshot.withLock { $0 = next }
+    }
+
+    /// Generates a new signing key and retires the current one.
+    /// - Returns: the new key's `kid`.
+    @discardableResult
+    public func rotate() async throws -> String {
+        let key = SigningKey(privateKey: P256.Signing.PrivateKey())
+        let time = now()
+        let sealed = try AES.GCM.seal(
+            key.privateKey.rawRepresentation, using: seal, authenticating: Array(key.kid.utf8))
+        guard let combined = sealed.combined else { throw KeyError.decryptionFailed("cannot encode the sealed key") }
+        try await store.rotate(
+            to: StoredSigningKey(
+                kid: key.kid, algorithm: "ES256", publicKey: Array(key.privateKey.publicKey.x963Representation),
+                sealedPrivateKey: Array(combined), createdAt: time),
+            publishRetiredUntil: time.addingTimeInterval(publishGrace))
+        try await refresh()
+        return key.kid
+    }
+
+    /// The key that signs now.
+    /// - Throws: ``KeyError/noSigningKey`` before ``loadOrCreate()``.
+    public func activeKey() throws(KeyError) -> SigningKey {
+        guard let key = snapshot.withLock({ $0.active }) else {
+            throw .noSigningKey("signing keys are not loaded")
+        }
+        return key
+    }
+
+    /// The published keys (active first), for `/jwks.json`.
+    public var jwks: JWKS { snapshot.withLock { $0.published } }
+
+    /// Every stored key, newest first, for `cyberid admin keys list`.
+    public var summaries: [Summary] { snapshot.withLock { $0.summaries } }
+
+    private func unseal(_ key: StoredSigningKey) throws -> SigningKey {
+        do {
+            let raw = try AES.GCM.open(
+                AES.GCM.SealedBox(combined: key.sealedPrivateKey), using: seal, authenticating: Array(key.kid.utf8))
+            return SigningKey(privateKey: try P256.Signing.PrivateKey(rawRepresentation: raw))
+        } catch {
+            throw KeyError.decryptionFailed(
+                "signing key \(key.kid) does not open with this master key; is CYBERID_MASTER_KEY the one used before?")
+        }
+    }
+
+    private func publicJWK(_ key: StoredSigningKey) throws -> JWK {
+        JWK(publicKey: try P256.Signing.PublicKey(x963Representation: key.publicKey), kid: key.kid)
+    }
+}

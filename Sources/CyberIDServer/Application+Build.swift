@@ -1,0 +1,54 @@
+public import Hummingbird
+public import Logging
+import Metrics
+public import Prometheus
+import ServiceLifecycle
+
+/// The process-wide metrics registry. swift-metrics can be bootstrapped once per process, so
+/// this is created and bootstrapped on first use and shared by every application in it.
+public let metricsRegistry: PrometheusCollectorRegistry = {
+    let registry = PrometheusCollectorRegistry()
+    var factory = PrometheusMetricsFactory(registry: registry)
+    factory.defaultDurationHistogramBuckets = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+    ]
+    MetricsSystem.bootstrap(factory)
+    return registry
+}()
+
+/// Builds the HTTP router with every CyberID route and the middleware stack.
+///
+/// Middleware order, outermost first: problem+json mapping (so even errors from the others are
+/// problems), metrics, request log, body limit.
+/// - Parameter runtime: the prepared runtime.
+/// - Returns: the router, ready for an `Application`.
+public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: BodyLimitMiddleware(maxBytes: runtime.settings.maxBodyBytes))
+    router.addHealthRoutes(runtime: runtime)
+    router.addMetricsRoute(registry: metricsRegistry)
+    router.addKeyRoutes(signingKeys: runtime.signingKeys)
+    router.addNetworkNumberRoutes()
+    return router
+}
+
+/// Builds the application: the router on the configured address, with the background services
+/// the server needs (periodic signing-key refresh).
+/// - Parameters:
+///   - runtime: the prepared runtime.
+///   - logger: the server's logger.
+///   - onServerRunning: called with the bound port once listening.
+public func buildApplication(
+    runtime: Runtime, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(runtime: runtime),
+        configuration: .init(address: .hostname(runtime.settings.host, port: runtime.settings.port), serverName: "CyberID"),
+        services: [KeyRefreshService(signingKeys: runtime.signingKeys, logger: logger)],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? runtime.settings.port) },
+        logger: logger)
+}

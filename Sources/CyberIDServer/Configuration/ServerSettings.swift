@@ -1,0 +1,124 @@
+public import Configuration
+public import CyberIDStore
+public import Logging
+public import Foundation
+import SystemPackage
+
+/// Everything the service reads from its environment, validated once at start.
+///
+/// Sources, highest priority first: environment variables (`CYBERID_*`), then the JSON file
+/// named by `CYBERID_CONFIG_FILE` (keys nested under `"cyberid"`, e.g.
+/// `{"cyberid": {"issuer": "…", "databaseUrl": "…"}}`), then the embedded defaults. Values are
+/// read as text and parsed here so that a malformed value is an error with a clear message
+/// rather than silently replaced by a default.
+public struct ServerSettings: Sendable {
+    /// The OpenID issuer identifier and public base URL, without a trailing slash.
+    public var issuer: String
+    /// The address to listen on.
+    public var host: String
+    /// The port to listen on (0 picks a free port, for tests).
+    public var port: Int
+    /// Where the store lives.
+    public var database: DatabaseURL
+    /// Directory for the SQLite file, the master key file and the SMS outbox.
+    public var dataDirectory: String
+    /// Minimum level of log output.
+    public var logLevel: Logger.Level
+    /// `CYBERID_MASTER_KEY`, if given (base64, 32 bytes); otherwise a key file in the data directory.
+    public var masterKey: String?
+    /// Largest accepted request body, in bytes.
+    public var maxBodyBytes: Int
+
+    /// Reads and validates the settings.
+    /// - Parameter config: the configuration reader (see ``reader(environment:)``).
+    /// - Throws: ``ConfigurationError`` naming the first bad setting.
+    public init(config: ConfigReader) throws(ConfigurationError) {
+        func text(_ key: String) -> String? {
+            guard let value = config.string(forKey: ConfigKey(key)), !value.isEmpty else { return nil }
+            return value
+        }
+        func secret(_ key: String) -> String? {
+            guard let value = config.string(forKey: ConfigKey(key), isSecret: true), !value.isEmpty else { return nil }
+            return value
+        }
+
+        dataDirectory = text("cyberid.dataDir") ?? "./data"
+
+        let issuerText = text("cyberid.issuer") ?? "http://127.0.0.1:8080"
+        issuer = try Self.validateIssuer(issuerText)
+
+        host = text("cyberid.host") ?? "127.0.0.1"
+
+        let portText = text("cyberid.port") ?? "8080"
+        guard let port = Int(portText), (0...65_535).contains(port) else {
+            throw ConfigurationError(setting: "CYBERID_PORT", reason: "must be a port number 0–65535, got '\(portText)'")
+        }
+        self.port = port
+
+        let databaseText = text("cyberid.databaseUrl") ?? "sqlite:\(dataDirectory)/cyberid.sqlite"
+        do {
+            database = try DatabaseURL(databaseText)
+        } catch {
+            throw ConfigurationError(setting: "CYBERID_DATABASE_URL", reason: "is not usable: \(error.reason)")
+        }
+
+        let levelText = text("cyberid.logLevel") ?? "info"
+        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw ConfigurationError(
+                setting: "CYBERID_LOG_LEVEL",
+                reason: "must be one of trace, debug, info, notice, warning, error, critical; got '\(levelText)'")
+        }
+        logLevel = level
+
+        masterKey = secret("cyberid.masterKey")
+
+        let bodyText = text("cyberid.maxBodyBytes") ?? "1048576"
+        guard let bodyBytes = Int(bodyText), bodyBytes >= 1024 else {
+            throw ConfigurationError(setting: "CYBERID_MAX_BODY_BYTES", reason: "must be a whole number ≥ 1024, got '\(bodyText)'")
+        }
+        maxBodyBytes = bodyBytes
+    }
+
+    /// The issuer must be an absolute URL with no query or fragment (OpenID Connect Discovery
+    /// §3); plain `http` is accepted only on a loopback host, for development.
+    static func validateIssuer(_ text: String) throws(ConfigurationError) -> String {
+        var trimmed = text
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        guard let url = URLComponents(string: trimmed), let scheme = url.scheme, let host = url.host, !host.isEmpty,
+            url.query == nil, url.fragment == nil
+        else {
+            throw ConfigurationError(
+                setting: "CYBERID_ISSUER", reason: "must be an absolute URL without query or fragment, got '\(text)'")
+        }
+        let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)
+        guard scheme == "https" || (scheme == "http" && loopback) else {
+            throw ConfigurationError(setting: "CYBERID_ISSUER", reason: "must use https (http only on a loopback host), got '\(text)'")
+        }
+        return trimmed
+    }
+
+    /// Builds the configuration reader: environment variables over an optional JSON file.
+    /// - Parameter environment: the variables to read (the process environment by default).
+    /// - Throws: ``ConfigurationError`` when `CYBERID_CONFIG_FILE` names a missing or malformed file.
+    public static func reader(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws(ConfigurationError) -> ConfigReader {
+        let env = EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["CYBERID_MASTER_KEY"]))
+        var providers: [any ConfigProvider] = [env]
+        if let path = environment["CYBERID_CONFIG_FILE"], !path.isEmpty {
+            do {
+                providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(path)))
+            } catch {
+                throw ConfigurationError(setting: "CYBERID_CONFIG_FILE", reason: "cannot be read as JSON: \(path)")
+            }
+        }
+        return ConfigReader(providers: providers)
+    }
+
+    /// Reads the settings from the environment (and config file).
+    public static func load(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws(ConfigurationError) -> ServerSettings {
+        try ServerSettings(config: try await reader(environment: environment))
+    }
+}

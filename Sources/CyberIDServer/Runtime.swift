@@ -1,0 +1,70 @@
+public import CyberIDKeys
+public import CyberIDStore
+public import Logging
+import Foundation
+import ServiceLifecycle
+
+/// The wired-up service: settings, store, keys. Built once by `serve` and by admin commands.
+///
+/// Opening applies pending migrations and loads (or, on first start, generates) the signing
+/// keys, so every entry point sees a ready store.
+public struct Runtime: Sendable {
+    /// The validated settings.
+    public let settings: ServerSettings
+    /// The database; its `run()` must be kept running (``withRuntime(settings:logger:_:)`` or a
+    /// service group does that).
+    public let database: any SQLDatabase
+    /// The store over ``database``.
+    public let store: SQLStore
+    /// The master key (never logged).
+    public let masterKey: MasterKey
+    /// Where the master key came from.
+    public let masterKeySource: MasterKey.Source
+    /// The signing keys.
+    public let signingKeys: SigningKeySet
+    /// Whether this start generated the first signing key.
+    public let generatedSigningKey: Bool
+
+    /// Opens the database and loads the master key; the caller then runs the database and
+    /// calls ``prepare(_:logger:)``.
+    static func open(settings: ServerSettings, logger: Logger) async throws -> (any SQLDatabase, MasterKey, MasterKey.Source) {
+        let (masterKey, source) = try MasterKey.load(
+            environmentValue: settings.masterKey, dataDirectory: settings.dataDirectory)
+        let database = try await settings.database.open(logger: logger)
+        return (database, masterKey, source)
+    }
+
+    /// Migrates the schema and loads the keys of an open, running database.
+    static func prepare(
+        settings: ServerSettings, database: any SQLDatabase, masterKey: MasterKey, source: MasterKey.Source,
+        logger: Logger
+    ) async throws -> Runtime {
+        try await Migrator().migrate(database, logger: logger)
+        let store = SQLStore(database: database)
+        let keys = SigningKeySet(store: store, masterKey: masterKey)
+        let generated = try await keys.loadOrCreate()
+        return Runtime(
+            settings: settings, database: database, store: store, masterKey: masterKey, masterKeySource: source,
+            signingKeys: keys, generatedSigningKey: generated)
+    }
+}
+
+/// Runs `body` with a prepared runtime whose database runs in the background, then shuts the
+/// database down. For one-shot commands (`admin migrate`, `admin keys …`) and tests.
+/// - Parameters:
+///   - settings: the validated settings.
+///   - logger: the logger.
+///   - body: the work to do.
+/// - Returns: what `body` returns.
+public func withRuntime<T: Sendable>(
+    settings: ServerSettings, logger: Logger, _ body: @Sendable (Runtime) async throws -> T
+) async throws -> T {
+    let (database, masterKey, source) = try await Runtime.open(settings: settings, logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await database.run() }
+        defer { group.cancelAll() }
+        let runtime = try await Runtime.prepare(
+            settings: settings, database: database, masterKey: masterKey, source: source, logger: logger)
+        return try await body(runtime)
+    }
+}

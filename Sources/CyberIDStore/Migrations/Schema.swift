@@ -1,0 +1,105 @@
+/// CyberID's schema, as versioned migrations.
+///
+/// Conventions: times are Unix milliseconds in `%BIGINT%` columns; identifiers are text;
+/// secrets and personal data are only ever stored sealed (`%BLOB%` ciphertext); JSON payloads
+/// that only the service reads are text. See `docs/storage.md`.
+public enum Schema {
+    /// Every migration, oldest first.
+    public static let migrations: [Migration] = [
+        Migration(
+            version: 1, name: "foundation",
+            statements: [
+                // ES256 signing keys; the private key is sealed under the master key.
+                """
+                CREATE TABLE signing_keys (
+                    kid TEXT PRIMARY KEY,
+                    algorithm TEXT NOT NULL,
+                    public_key %BLOB% NOT NULL,
+                    sealed_private_key %BLOB% NOT NULL,
+                    created_at %BIGINT% NOT NULL,
+                    retired_at %BIGINT%,
+                    publish_until %BIGINT%
+                )
+                """,
+                // A person and their identity record. The record is AES-256-GCM ciphertext whose
+                // data key is wrapped by the master key; destroying wrapped_key shreds it. The
+                // blind index (HMAC of the document identity) enforces one active person per
+                // identity.
+                """
+                CREATE TABLE persons (
+                    id TEXT PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    blind_index %BLOB% NOT NULL,
+                    assurance_level TEXT NOT NULL,
+                    age_band TEXT NOT NULL,
+                    guardian_id TEXT REFERENCES persons(id),
+                    record_ciphertext %BLOB% NOT NULL,
+                    record_wrapped_key %BLOB%,
+                    created_at %BIGINT% NOT NULL,
+                    updated_at %BIGINT% NOT NULL
+                )
+                """,
+                "CREATE UNIQUE INDEX persons_blind_index_live ON persons (blind_index) WHERE state <> 'cancelled'",
+                // Network numbers are never reused: the number is the primary key for ever.
+                """
+                CREATE TABLE network_numbers (
+                    number TEXT PRIMARY KEY,
+                    person_id TEXT NOT NULL REFERENCES persons(id),
+                    status TEXT NOT NULL,
+                    created_at %BIGINT% NOT NULL
+                )
+                """,
+                "CREATE UNIQUE INDEX network_numbers_one_active ON network_numbers (person_id) WHERE status = 'active'",
+                // Relying parties. The client secret is stored as a hash only.
+                """
+                CREATE TABLE clients (
+                    client_id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    secret_hash %BLOB%,
+                    metadata TEXT NOT NULL,
+                    disabled INTEGER NOT NULL DEFAULT 0,
+                    created_at %BIGINT% NOT NULL
+                )
+                """,
+                // Short-lived login transactions shown as QR codes; any node can finish any flow.
+                """
+                CREATE TABLE login_transactions (
+                    id TEXT PRIMARY KEY,
+                    client_id TEXT NOT NULL REFERENCES clients(client_id),
+                    status TEXT NOT NULL,
+                    person_id TEXT REFERENCES persons(id),
+                    payload TEXT NOT NULL,
+                    created_at %BIGINT% NOT NULL,
+                    expires_at %BIGINT% NOT NULL
+                )
+                """,
+                "CREATE INDEX login_transactions_expiry ON login_transactions (expires_at)",
+                // Authorization codes, by hash; single use is a conditional update of consumed_at.
+                """
+                CREATE TABLE authorization_codes (
+                    code_hash %BLOB% PRIMARY KEY,
+                    client_id TEXT NOT NULL REFERENCES clients(client_id),
+                    person_id TEXT NOT NULL REFERENCES persons(id),
+                    payload TEXT NOT NULL,
+                    created_at %BIGINT% NOT NULL,
+                    expires_at %BIGINT% NOT NULL,
+                    consumed_at %BIGINT%
+                )
+                """,
+                // The person's own history of verifications and state changes. No personal
+                // data: only references, claim names and outcomes.
+                """
+                CREATE TABLE history (
+                    id %AUTOID%,
+                    person_id TEXT NOT NULL REFERENCES persons(id),
+                    client_id TEXT,
+                    event TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    occurred_at %BIGINT% NOT NULL
+                )
+                """,
+                "CREATE INDEX history_person ON history (person_id, occurred_at)",
+            ]),
+    ]
+}

@@ -1,0 +1,126 @@
+public import Logging
+import NIOCore
+public import PostgresNIO
+import ServiceLifecycle
+
+/// PostgreSQL for the scale path: any number of stateless server processes share one database.
+///
+/// Wraps postgres-nio's `PostgresClient` connection pool. The pool only works while ``run()``
+/// runs (as a ServiceLifecycle service, or in a task group for one-shot commands).
+public final class PostgresStoreDatabase: SQLDatabase {
+    public var dialect: SQLDialect { .postgres }
+
+    private let client: PostgresClient
+    private let logger: Logger
+
+    /// Creates the pool; nothing connects until ``run()`` starts.
+    /// - Parameters:
+    ///   - configuration: where and how to connect.
+    ///   - logger: the driver's logger.
+    public init(configuration: PostgresClient.Configuration, logger: Logger = Logger(label: "cyberid.store.postgres")) {
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await client.run()
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in
+                try await body(PostgresExecutor(connection: connection, logger: logger))
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error where !(error is CancellationError) {
+            throw PostgresExecutor.storeError(error)
+        }
+    }
+
+    public func write<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await body(PostgresExecutor(connection: connection, logger: logger))
+            }
+        } catch let error as PostgresTransactionError {
+            // Surface the body's own error (e.g. a StoreError.conflict) rather than the wrapper.
+            if let closureError = error.closureError {
+                if let storeError = closureError as? StoreError { throw storeError }
+                throw closureError
+            }
+            throw StoreError.unavailable("PostgreSQL transaction failed", underlying: error)
+        } catch let error as StoreError {
+            throw error
+        }
+    }
+}
+
+/// Runs statements on one PostgreSQL connection.
+struct PostgresExecutor: SQLConnection {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func query(_ sql: String, _ binds: [SQLValue]) async throws(StoreError) -> [SQLRow] {
+        try await run(sql, binds).rows
+    }
+
+    func execute(_ sql: String, _ binds: [SQLValue]) async throws(StoreError) -> Int {
+        try await run(sql, binds).count
+    }
+
+    private func run(_ sql: String, _ binds: [SQLValue]) async throws(StoreError) -> (rows: [SQLRow], count: Int) {
+        var bindings = PostgresBindings(capacity: binds.count)
+        for value in binds {
+            switch value {
+            case .null: bindings.appendNull()
+            case .integer(let value): bindings.append(value)
+            case .text(let value): bindings.append(value)
+            case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
+            }
+        }
+        do {
+            let result = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).get()
+            var rows = [SQLRow]()
+            rows.reserveCapacity(result.rows.count)
+            for row in result.rows {
+                var columns = [String]()
+                var values = [SQLValue]()
+                for cell in row {
+                    columns.append(cell.columnName)
+                    values.append(try Self.value(cell))
+                }
+                rows.append(SQLRow(columns: columns, values: values))
+            }
+            return (rows, result.metadata.rows ?? rows.count)
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    private static func value(_ cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
+        case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
+        case .bytea:
+            var buffer = try cell.decode(ByteBuffer.self)
+            return .blob(buffer.readBytes(length: buffer.readableBytes) ?? [])
+        default: return .text(try cell.decode(String.self))
+        }
+    }
+
+    static func storeError(_ error: any Error) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? PSQLError, error.code == .server,
+            let state = error.serverInfo?[.sqlState]
+        {
+            // 23505 unique_violation, 23503 foreign_key_violation.
+            if state == "23505" || state == "23503" {
+                return .conflict("a uniqueness or reference rule refused the write", underlying: error)
+            }
+            return .unavailable("PostgreSQL refused the statement (SQLSTATE \(state))", underlying: error)
+        }
+        return .unavailable("PostgreSQL is unavailable", underlying: error)
+    }
+}

@@ -1,0 +1,220 @@
+public import Foundation
+public import CyberIDCore
+
+/// A signing key as stored: the public key in clear, the private key sealed under the master key.
+public struct StoredSigningKey: Sendable, Equatable {
+    /// The JWK `kid`.
+    public var kid: String
+    /// The JOSE algorithm, `ES256`.
+    public var algorithm: String
+    /// The public key in ANSI X9.63 form (uncompressed point).
+    public var publicKey: [UInt8]
+    /// The private key sealed by the key module (AES-256-GCM under a key derived from the master key).
+    public var sealedPrivateKey: [UInt8]
+    /// When the key was created; the newest unretired key signs.
+    public var createdAt: Date
+    /// When the key stopped signing, `nil` while it is the active key.
+    public var retiredAt: Date?
+    /// Until when a retired key stays in the JWKS (so tokens it signed still verify).
+    public var publishUntil: Date?
+
+    /// Creates a stored key.
+    public init(
+        kid: String, algorithm: String, publicKey: [UInt8], sealedPrivateKey: [UInt8], createdAt: Date,
+        retiredAt: Date? = nil, publishUntil: Date? = nil
+    ) {
+        self.kid = kid
+        self.algorithm = algorithm
+        self.publicKey = publicKey
+        self.sealedPrivateKey = sealedPrivateKey
+        self.createdAt = createdAt
+        self.retiredAt = retiredAt
+        self.publishUntil = publishUntil
+    }
+}
+
+/// A person's row: state, indexes and the sealed identity record. Nothing personal in clear.
+public struct PersonRecord: Sendable, Equatable {
+    /// Lifecycle state of a person, as stored.
+    public enum State: String, Sendable {
+        case active, suspended, restricted, cancelled
+    }
+
+    /// Internal identifier (random; never shown to relying parties).
+    public var id: String
+    /// The lifecycle state.
+    public var state: State
+    /// HMAC of the document identity (see `BlindIndex` in CyberIDKeys).
+    public var blindIndex: [UInt8]
+    /// The assurance level the evidence gave.
+    public var assuranceLevel: AssuranceLevel
+    /// The age band at enrollment (re-derived from the record when it matters).
+    public var ageBand: AgeBand
+    /// The guardian's person id for minors.
+    public var guardianID: String?
+    /// The identity record, AES-256-GCM ciphertext.
+    public var recordCiphertext: [UInt8]
+    /// The record's data key wrapped by the master key; `nil` once shredded.
+    public var recordWrappedKey: [UInt8]?
+    /// Creation time.
+    public var createdAt: Date
+    /// Last change.
+    public var updatedAt: Date
+
+    /// Creates a person row.
+    public init(
+        id: String, state: State, blindIndex: [UInt8], assuranceLevel: AssuranceLevel, ageBand: AgeBand,
+        guardianID: String? = nil, recordCiphertext: [UInt8], recordWrappedKey: [UInt8]?, createdAt: Date,
+        updatedAt: Date
+    ) {
+        self.id = id
+        self.state = state
+        self.blindIndex = blindIndex
+        self.assuranceLevel = assuranceLevel
+        self.ageBand = ageBand
+        self.guardianID = guardianID
+        self.recordCiphertext = recordCiphertext
+        self.recordWrappedKey = recordWrappedKey
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A registered relying party. Protocol metadata is kept as JSON the provider module owns.
+public struct ClientRecord: Sendable, Equatable {
+    /// The OAuth `client_id`.
+    public var clientID: String
+    /// Display name shown to people in the wallet and on consent.
+    public var name: String
+    /// Hash of the client secret, if the client has one.
+    public var secretHash: [UInt8]?
+    /// Redirect URIs, sector, scopes, legal basis, auth method… as JSON text.
+    public var metadata: String
+    /// A disabled client gets nothing.
+    public var disabled: Bool
+    /// Registration time.
+    public var createdAt: Date
+
+    /// Creates a client row.
+    public init(clientID: String, name: String, secretHash: [UInt8]?, metadata: String, disabled: Bool = false, createdAt: Date) {
+        self.clientID = clientID
+        self.name = name
+        self.secretHash = secretHash
+        self.metadata = metadata
+        self.disabled = disabled
+        self.createdAt = createdAt
+    }
+}
+
+/// A short-lived login transaction (the QR code's subject).
+public struct LoginTransactionRecord: Sendable, Equatable {
+    /// Where a transaction stands.
+    public enum Status: String, Sendable {
+        case pending, approved, denied, completed, expired
+    }
+
+    /// Random identifier, carried in the wallet URI.
+    public var id: String
+    /// The relying party that asked.
+    public var clientID: String
+    /// Where it stands.
+    public var status: Status
+    /// Who approved it, once approved.
+    public var personID: String?
+    /// The authorization request and other provider data, as JSON text.
+    public var payload: String
+    /// Creation time.
+    public var createdAt: Date
+    /// After this the transaction can no longer be approved.
+    public var expiresAt: Date
+
+    /// Creates a transaction row.
+    public init(
+        id: String, clientID: String, status: Status, personID: String? = nil, payload: String, createdAt: Date,
+        expiresAt: Date
+    ) {
+        self.id = id
+        self.clientID = clientID
+        self.status = status
+        self.personID = personID
+        self.payload = payload
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// An authorization code, stored by hash so a database leak does not leak live codes.
+public struct AuthorizationCodeRecord: Sendable, Equatable {
+    /// SHA-256 of the code.
+    public var codeHash: [UInt8]
+    /// The client the code was issued to.
+    public var clientID: String
+    /// The person who approved.
+    public var personID: String
+    /// PKCE challenge, nonce, scopes, claims… as JSON text.
+    public var payload: String
+    /// Issue time.
+    public var createdAt: Date
+    /// Expiry (60 s after issue by default).
+    public var expiresAt: Date
+    /// When it was exchanged; a code is single-use.
+    public var consumedAt: Date?
+
+    /// Creates a code row.
+    public init(
+        codeHash: [UInt8], clientID: String, personID: String, payload: String, createdAt: Date, expiresAt: Date,
+        consumedAt: Date? = nil
+    ) {
+        self.codeHash = codeHash
+        self.clientID = clientID
+        self.personID = personID
+        self.payload = payload
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.consumedAt = consumedAt
+    }
+}
+
+/// One line of a person's history: which platform, what happened, with what result.
+public struct HistoryEntry: Sendable, Equatable {
+    /// Store-assigned sequence number (`nil` before insertion).
+    public var id: Int64?
+    /// Whose history.
+    public var personID: String
+    /// The relying party involved, if any.
+    public var clientID: String?
+    /// What happened, e.g. `login`, `consent`, `suspend`.
+    public var event: String
+    /// `success`, `failure` or `denied`, with detail in ``detail``.
+    public var outcome: String
+    /// JSON detail without personal data (claim names, level, reason code).
+    public var detail: String
+    /// When it happened.
+    public var occurredAt: Date
+
+    /// Creates an entry.
+    public init(
+        id: Int64? = nil, personID: String, clientID: String?, event: String, outcome: String, detail: String = "{}",
+        occurredAt: Date
+    ) {
+        self.id = id
+        self.personID = personID
+        self.clientID = clientID
+        self.event = event
+        self.outcome = outcome
+        self.detail = detail
+        self.occurredAt = occurredAt
+    }
+}
+
+/// What happened when a code was presented.
+public enum CodeRedemption: Sendable, Equatable {
+    /// First use within its lifetime: the code is now consumed.
+    case redeemed(AuthorizationCodeRecord)
+    /// Presented again: the provider must refuse and revoke what the first use issued.
+    case replayed(AuthorizationCodeRecord)
+    /// Past its expiry.
+    case expired
+    /// No such code.
+    case unknown
+}

@@ -1,0 +1,33 @@
+public import ServiceLifecycle
+
+/// A database the stores run on: the SQLite file of the embedded default, or PostgreSQL.
+///
+/// The two entry points say what a unit of work needs: ``read(_:)`` may run beside other
+/// reads, ``write(_:)`` runs in one transaction that is committed when the body returns and
+/// rolled back when it throws. The database is a ServiceLifecycle `Service`: `run()` keeps its
+/// connections (PostgreSQL's pool) alive until the service group shuts down.
+public protocol SQLDatabase: Service, Sendable {
+    /// The dialect, for the few statements that differ.
+    var dialect: SQLDialect { get }
+
+    /// Runs `body` on a connection for reading.
+    func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T
+
+    /// Runs `body` in a transaction on a connection for writing.
+    func write<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T
+
+    /// Checks that the database answers (for `/ready`).
+    func ping() async throws(StoreError)
+}
+
+extension SQLDatabase {
+    public func ping() async throws(StoreError) {
+        do {
+            _ = try await read { connection in try await connection.query("SELECT 1 AS one", []) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .unavailable("database did not answer", underlying: error)
+        }
+    }
+}

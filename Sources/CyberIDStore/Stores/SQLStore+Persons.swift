@@ -1,0 +1,93 @@
+public import Foundation
+import CyberIDCore
+
+extension SQLStore: PersonStore {
+    private static let columns = """
+        p.id, p.state, p.blind_index, p.assurance_level, p.age_band, p.guardian_id, p.record_ciphertext,
+        p.record_wrapped_key, p.created_at, p.updated_at
+        """
+
+    public func create(_ person: PersonRecord, networkNumber: String) async throws {
+        try await database.write { connection in
+            _ = try await connection.execute(
+                """
+                INSERT INTO persons (id, state, blind_index, assurance_level, age_band, guardian_id, record_ciphertext,
+                    record_wrapped_key, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                """,
+                [
+                    .text(person.id), .text(person.state.rawValue), .blob(person.blindIndex),
+                    .text(person.assuranceLevel.rawValue), .text(person.ageBand.rawValue), .text(person.guardianID),
+                    .blob(person.recordCiphertext), .blob(person.recordWrappedKey), .time(person.createdAt),
+                    .time(person.updatedAt),
+                ])
+            _ = try await connection.execute(
+                "INSERT INTO network_numbers (number, person_id, status, created_at) VALUES ($1, $2, 'active', $3)",
+                [.text(networkNumber), .text(person.id), .time(person.createdAt)])
+        }
+    }
+
+    public func person(id: String) async throws -> PersonRecord? {
+        try await fetchPerson("SELECT \(Self.columns) FROM persons p WHERE p.id = $1", [.text(id)])
+    }
+
+    public func livePerson(blindIndex: [UInt8]) async throws -> PersonRecord? {
+        try await fetchPerson(
+            "SELECT \(Self.columns) FROM persons p WHERE p.blind_index = $1 AND p.state <> 'cancelled'",
+            [.blob(blindIndex)])
+    }
+
+    public func person(networkNumber: String) async throws -> PersonRecord? {
+        try await fetchPerson(
+            """
+            SELECT \(Self.columns) FROM persons p JOIN network_numbers n ON n.person_id = p.id
+            WHERE n.number = $1 AND n.status = 'active'
+            """, [.text(networkNumber)])
+    }
+
+    public func activeNetworkNumber(personID: String) async throws -> String? {
+        try await database.read { connection in
+            try await connection.first(
+                "SELECT number FROM network_numbers WHERE person_id = $1 AND status = 'active'", [.text(personID)]
+            )?.text("number")
+        }
+    }
+
+    public func setState(personID: String, to state: PersonRecord.State, at time: Date) async throws {
+        try await database.write { connection in
+            let changed = try await connection.execute(
+                "UPDATE persons SET state = $1, updated_at = $2 WHERE id = $3",
+                [.text(state.rawValue), .time(time), .text(personID)])
+            guard changed == 1 else { throw StoreError.notFound("no such person") }
+        }
+    }
+
+    public func cancel(personID: String, at time: Date) async throws {
+        try await database.write { connection in
+            let changed = try await connection.execute(
+                "UPDATE persons SET state = 'cancelled', record_wrapped_key = NULL, updated_at = $1 WHERE id = $2",
+                [.time(time), .text(personID)])
+            guard changed == 1 else { throw StoreError.notFound("no such person") }
+            _ = try await connection.execute(
+                "UPDATE network_numbers SET status = 'retired' WHERE person_id = $1", [.text(personID)])
+        }
+    }
+
+    private func fetchPerson(_ sql: String, _ binds: [SQLValue]) async throws -> PersonRecord? {
+        try await database.read { connection in
+            guard let row = try await connection.first(sql, binds) else { return nil }
+            guard let state = PersonRecord.State(rawValue: try row.text("state")),
+                let level = AssuranceLevel(rawValue: try row.text("assurance_level")),
+                let band = AgeBand(rawValue: try row.text("age_band"))
+            else {
+                throw StoreError.corrupt("person row has an unknown state, level or age band")
+            }
+            return PersonRecord(
+                id: try row.text("id"), state: state, blindIndex: try row.blob("blind_index"), assuranceLevel: level,
+                ageBand: band, guardianID: try row.optionalText("guardian_id"),
+                recordCiphertext: try row.blob("record_ciphertext"),
+                recordWrappedKey: try row.optionalBlob("record_wrapped_key"), createdAt: try row.time("created_at"),
+                updatedAt: try row.time("updated_at"))
+        }
+    }
+}

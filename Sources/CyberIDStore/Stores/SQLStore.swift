@@ -1,0 +1,35 @@
+public import Foundation
+
+/// The one implementation of every store protocol, written once in portable SQL and run on
+/// SQLite or PostgreSQL through ``SQLDatabase``.
+///
+/// Keeping a single implementation means the shared test suite exercises the same statements
+/// on both backends; the dialects differ only in the driver and in migration type tokens.
+public struct SQLStore: Sendable {
+    /// The database the statements run on.
+    public let database: any SQLDatabase
+
+    /// Creates a store over `database` (already migrated).
+    public init(database: any SQLDatabase) {
+        self.database = database
+    }
+}
+
+extension Date {
+    /// Unix milliseconds, the stored form of every time.
+    var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+
+    init(milliseconds: Int64) {
+        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+}
+
+extension SQLValue {
+    static func time(_ date: Date) -> SQLValue { .integer(date.millisecondsSince1970) }
+    static func time(_ date: Date?) -> SQLValue { .integer(date?.millisecondsSince1970) }
+}
+
+extension SQLRow {
+    func time(_ column: String) throws(StoreError) -> Date { Date(milliseconds: try integer(column)) }
+    func optionalTime(_ column: String) throws(StoreError) -> Date? { try optionalInteger(column).map(Date.init(milliseconds:)) }
+}

@@ -1,0 +1,81 @@
+public import Foundation
+
+/// Persists the service's signing keys.
+public protocol SigningKeyStore: Sendable {
+    /// Every stored key, newest first.
+    func signingKeys() async throws -> [StoredSigningKey]
+    /// Adds a key and, in the same transaction, retires the keys that were active.
+    /// - Parameters:
+    ///   - key: the new active key.
+    ///   - publishUntil: until when the retired keys stay published.
+    func rotate(to key: StoredSigningKey, publishRetiredUntil publishUntil: Date) async throws
+}
+
+/// Persists persons, their sealed identity records and their network numbers.
+public protocol PersonStore: Sendable {
+    /// Creates a person with their first network number, atomically.
+    /// - Throws: ``StoreError/conflict`` when a live person already has this blind index or
+    ///   the number was ever used.
+    func create(_ person: PersonRecord, networkNumber: String) async throws
+    /// A person by internal id.
+    func person(id: String) async throws -> PersonRecord?
+    /// The live (not cancelled) person with this blind index.
+    func livePerson(blindIndex: [UInt8]) async throws -> PersonRecord?
+    /// The person whose *active* number this is.
+    func person(networkNumber: String) async throws -> PersonRecord?
+    /// The person's active network number.
+    func activeNetworkNumber(personID: String) async throws -> String?
+    /// Changes a person's state.
+    /// - Throws: ``StoreError/notFound`` for an unknown id.
+    func setState(personID: String, to state: PersonRecord.State, at time: Date) async throws
+    /// Cancels a person: state `cancelled`, the record's data key destroyed (crypto-shredding)
+    /// and the network number retired, never to be reused.
+    func cancel(personID: String, at time: Date) async throws
+}
+
+/// Persists relying parties.
+public protocol ClientStore: Sendable {
+    /// Registers a client.
+    /// - Throws: ``StoreError/conflict`` for a duplicate `client_id`.
+    func create(_ client: ClientRecord) async throws
+    /// A client by id, disabled or not.
+    func client(id: String) async throws -> ClientRecord?
+    /// Every client, oldest first.
+    func clients() async throws -> [ClientRecord]
+    /// Enables or disables a client.
+    func setDisabled(clientID: String, _ disabled: Bool) async throws
+}
+
+/// Persists login transactions so any server process can finish any flow.
+public protocol LoginTransactionStore: Sendable {
+    /// Stores a new transaction.
+    func create(_ transaction: LoginTransactionRecord) async throws
+    /// A transaction by id.
+    func transaction(id: String) async throws -> LoginTransactionRecord?
+    /// Moves a transaction from `expected` to `status` only if it is still in `expected` and not
+    /// expired at `time`: the compare-and-set that makes approvals single-use.
+    /// - Returns: whether this call made the change.
+    func transition(
+        id: String, from expected: LoginTransactionRecord.Status, to status: LoginTransactionRecord.Status,
+        personID: String?, at time: Date
+    ) async throws -> Bool
+    /// Deletes transactions that expired before `time`; returns how many.
+    func purgeExpired(before time: Date) async throws -> Int
+}
+
+/// Persists authorization codes.
+public protocol AuthorizationCodeStore: Sendable {
+    /// Stores a new code.
+    func insert(_ code: AuthorizationCodeRecord) async throws
+    /// Redeems a code exactly once.
+    func redeem(codeHash: [UInt8], at time: Date) async throws -> CodeRedemption
+}
+
+/// Persists each person's history.
+public protocol HistoryStore: Sendable {
+    /// Appends an entry; returns it with its sequence number.
+    @discardableResult
+    func append(_ entry: HistoryEntry) async throws -> HistoryEntry
+    /// A person's entries, newest first.
+    func history(personID: String, limit: Int) async throws -> [HistoryEntry]
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import CyberIDKeys
+import CyberIDServer
+import CyberIDStore
+import Foundation
+import ServiceLifecycle
+
+/// `cyberid admin`: operator commands against the configured store.
+struct Admin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Administer the service's store and keys.",
+        subcommands: [Migrate.self, Keys.self])
+
+    /// `cyberid admin migrate`.
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply pending database migrations and report the schema version.")
+
+        func run() async throws {
+            let settings = try await loadSettings()
+            let logger = makeLogger(settings)
+            try await runOrExit {
+                let (database, _, _) = try await openDatabase(settings)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await database.run() }
+                    defer { group.cancelAll() }
+                    let migrator = Migrator()
+                    let applied = try await migrator.migrate(database, logger: logger)
+                    let version = try await migrator.currentVersion(database)
+                    print(applied.isEmpty ? "schema is current" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+                    print("schema version \(version) on \(settings.database.redacted)")
+                }
+            }
+        }
+    }
+
+    /// `cyberid admin keys`.
+    struct Keys: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List or rotate the ES256 signing keys.",
+            subcommands: [List.self, Rotate.self])
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List signing keys, newest first.")
+
+            func run() async throws {
+                let settings = try await loadSettings()
+                try await runOrExit {
+                    try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
+                        printKeys(runtime.signingKeys.summaries)
+                    }
+                }
+            }
+        }
+
+        struct Rotate: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Make a new signing key active.",
+                discussion: """
+                    The previous key stops signing at once but stays in the JWKS for a day, so tokens \
+                    it signed still verify. Running servers pick the new key up within 30 seconds.
+                    """)
+
+            func run() async throws {
+                let settings = try await loadSettings()
+                try await runOrExit {
+                    try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
+                        let kid = try await runtime.signingKeys.rotate()
+                        print("new active signing key: \(kid)")
+                        printKeys(runtime.signingKeys.summaries)
+                    }
+                }
+            }
+        }
+    }
+}
+
+private func printKeys(_ keys: [SigningKeySet.Summary]) {
+    let formatter = ISO8601DateFormatter()
+    print("KID                                          STATUS     CREATED               PUBLISHED UNTIL")
+    for key in keys {
+        let status = key.active ? "active" : (key.publishUntil.map { $0 > Date() } ?? false) ? "retired" : "expired"
+        let until = key.active ? "-" : key.publishUntil.map(formatter.string(from:)) ?? "-"
+        print("\(key.kid.padding(toLength: 44, withPad: " ", startingAt: 0)) \(status.padding(toLength: 10, withPad: " ", startingAt: 0)) \(formatter.string(from: key.createdAt))  \(until)")
+    }
+}

@@ -1,0 +1,161 @@
+import CyberIDKeys
+import CyberIDStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+
+@testable import CyberIDServer
+
+@Suite struct RoutesTests {
+    @Test func healthAnswersOK() async throws {
+        try await withTestApp { client, _ async throws in
+            try await client.execute(uri: "/health", method: .get) { response async throws in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/json")
+                #expect(try response.json()["status"] as? String == "ok")
+            }
+        }
+    }
+
+    @Test func readyChecksTheStore() async throws {
+        try await withTestApp { client, runtime async throws in
+            try await client.execute(uri: "/ready", method: .get) { response async throws in
+                #expect(response.status == .ok)
+                #expect(try response.json()["status"] as? String == "ready")
+            }
+            // Take the database away: readiness must say so, as a problem.
+            let sqlite = try #require(runtime.database as? SQLiteStoreDatabase)
+            await sqlite.close()
+            try await client.execute(uri: "/ready", method: .get) { response async throws in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(try response.json()["type"] as? String == "urn:cyberid:problem:not-ready")
+            }
+            try await client.execute(uri: "/health", method: .get) { response async throws in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test func metricsCountRequestsByRoutePattern() async throws {
+        try await withTestApp { client, _ async throws in
+            for _ in 0..<3 { try await client.execute(uri: "/health", method: .get) { _ in } }
+            try await client.execute(uri: "/no/such/thing", method: .get) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { response async throws in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+                let lines = response.text.split(separator: "\n")
+                let health = lines.first {
+                    $0.hasPrefix("hb_requests{") && $0.contains(#"http_route="/health""#) && $0.contains(#"http_request_method="GET""#)
+                }
+                let count = try #require(health.flatMap { Double($0.split(separator: " ").last ?? "") })
+                #expect(count >= 3)
+                #expect(lines.contains { $0.hasPrefix("http_server_request_duration_bucket{") && $0.contains(#"http_route="/health""#) })
+                #expect(lines.contains { $0.hasPrefix("hb_requests{") && $0.contains(#"http_route="NotFound""#) })
+            }
+        }
+    }
+
+    @Test func unknownRoutesAreProblemDetails() async throws {
+        try await withTestApp { client, _ async throws in
+            for (uri, method) in [("/nope", HTTPRequest.Method.get), ("/health", .post), ("/v1/network-numbers/check", .get)] {
+                try await client.execute(uri: uri, method: method) { response async throws in
+                    #expect(response.status == .notFound)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    let problem = try response.json()
+                    #expect(problem["type"] as? String == "urn:cyberid:problem:not-found")
+                    #expect(problem["status"] as? Int == 404)
+                    #expect(problem["title"] as? String == "Not found")
+                }
+            }
+        }
+    }
+
+    @Test func jwksPublishesTheActiveKey() async throws {
+        try await withTestApp { client, runtime async throws in
+            let kid = try runtime.signingKeys.activeKey().kid
+            try await client.execute(uri: "/jwks.json", method: .get) { response async throws in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/jwk-set+json")
+                let jwks = try JSONDecoder().decode(JWKS.self, from: Data(response.text.utf8))
+                #expect(jwks.keys.map(\.kid) == [kid])
+                #expect(!response.text.contains("\"d\""))
+            }
+        }
+    }
+
+    @Test func checksNetworkNumbers() async throws {
+        try await withTestApp { client, _ async throws in
+            let number = "0000-0000-0000-0001-2"
+            try await client.execute(
+                uri: "/v1/network-numbers/check", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"network_number":"0000 0000"}"#.replacingOccurrences(of: "0000 0000", with: "00000000000000012".lowercased()))
+            ) { response async throws in
+                #expect(response.status == .ok)
+                let body = try response.json()
+                #expect(body["valid"] as? Bool == true)
+                #expect(body["formatted"] as? String == number)
+                #expect(body["canonical"] as? String == "00000000000000012")
+            }
+            try await client.execute(
+                uri: "/v1/network-numbers/check", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"network_number":"0000-0000-0000-0001-3"}"#)
+            ) { response async throws in
+                #expect(response.status == .badRequest)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(try response.json()["type"] as? String == "urn:cyberid:problem:check-character-mismatch")
+            }
+        }
+    }
+
+    @Test func malformedJSONIsAProblem() async throws {
+        try await withTestApp { client, _ async throws in
+            for body in ["{not json", #"{"wrong_field":1}"#, #"{"network_number":42}"#, ""] {
+                try await client.execute(
+                    uri: "/v1/network-numbers/check", method: .post, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: body)
+                ) { response async throws in
+                    #expect(response.status == .badRequest, "body \(body)")
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    #expect(try response.json()["type"] as? String == "urn:cyberid:problem:malformed-request")
+                }
+            }
+        }
+    }
+
+    @Test func bodiesOverTheLimitAreRefused() async throws {
+        try await withTestApp(["CYBERID_MAX_BODY_BYTES": "2048"]) { client, _ async throws in
+            let big = #"{"network_number":""# + String(repeating: "0", count: 4096) + #""}"#
+            try await client.execute(
+                uri: "/v1/network-numbers/check", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: big)
+            ) { response async throws in
+                #expect(response.status == .contentTooLarge)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(try response.json()["type"] as? String == "urn:cyberid:problem:body-too-large")
+            }
+            // Just under the limit still works (and fails only on content).
+            let small = #"{"network_number":""# + String(repeating: "0", count: 1000) + #""}"#
+            try await client.execute(
+                uri: "/v1/network-numbers/check", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: small)
+            ) { response async throws in
+                #expect(response.status == .badRequest)
+                #expect(try response.json()["type"] as? String == "urn:cyberid:problem:invalid-length")
+            }
+        }
+    }
+
+    @Test func problemMappingHidesInternalErrors() {
+        struct Secret: Error { let text = "110101199001011234" }
+        let problem = Problem.from(Secret())
+        #expect(problem.statusCode == 500)
+        #expect(problem.code == "internal-error")
+        #expect(!(problem.detail ?? "").contains("1101"))
+        #expect(Problem.from(StoreError.conflict("dup")).statusCode == 409)
+        #expect(Problem.from(StoreError.unavailable("x")).statusCode == 503)
+    }
+}

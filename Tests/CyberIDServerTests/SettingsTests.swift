@@ -1,0 +1,99 @@
+import CyberIDKeys
+import CyberIDStore
+import Foundation
+import Logging
+import Testing
+
+@testable import CyberIDServer
+
+@Suite struct SettingsTests {
+    @Test func defaultsAreTheEmbeddedOnes() async throws {
+        let settings = try await ServerSettings.load(environment: [:])
+        #expect(settings.issuer == "http://127.0.0.1:8080")
+        #expect(settings.host == "127.0.0.1")
+        #expect(settings.port == 8080)
+        #expect(settings.database == .sqlite(path: "./data/cyberid.sqlite"))
+        #expect(settings.dataDirectory == "./data")
+        #expect(settings.logLevel == .info)
+        #expect(settings.masterKey == nil)
+        #expect(settings.maxBodyBytes == 1 << 20)
+    }
+
+    @Test func environmentOverridesEverything() async throws {
+        let settings = try await ServerSettings.load(environment: [
+            "CYBERID_ISSUER": "https://id.example.cn/",
+            "CYBERID_HOST": "0.0.0.0",
+            "CYBERID_PORT": "9443",
+            "CYBERID_DATABASE_URL": "postgres://u:p@db:5432/cyberid?sslmode=require",
+            "CYBERID_DATA_DIR": "/var/lib/cyberid",
+            "CYBERID_LOG_LEVEL": "DEBUG",
+            "CYBERID_MAX_BODY_BYTES": "65536",
+        ])
+        #expect(settings.issuer == "https://id.example.cn")
+        #expect(settings.host == "0.0.0.0")
+        #expect(settings.port == 9443)
+        #expect(settings.database == .postgres(host: "db", port: 5432, user: "u", password: "p", database: "cyberid", tls: .require))
+        #expect(settings.logLevel == .debug)
+        #expect(settings.maxBodyBytes == 65536)
+    }
+
+    @Test func theSQLiteFileFollowsTheDataDirectory() async throws {
+        let settings = try await ServerSettings.load(environment: ["CYBERID_DATA_DIR": "/srv/id"])
+        #expect(settings.database == .sqlite(path: "/srv/id/cyberid.sqlite"))
+    }
+
+    @Test(arguments: [
+        ("CYBERID_PORT", "abc"), ("CYBERID_PORT", "70000"), ("CYBERID_PORT", "-1"),
+        ("CYBERID_ISSUER", "http://id.example.cn"), ("CYBERID_ISSUER", "https://id.example.cn/?x=1"),
+        ("CYBERID_ISSUER", "id.example.cn"), ("CYBERID_DATABASE_URL", "mysql://x@y/z"),
+        ("CYBERID_LOG_LEVEL", "loud"), ("CYBERID_MAX_BODY_BYTES", "10"),
+    ])
+    func badValuesNameTheirSetting(_ key: String, _ value: String) async throws {
+        do {
+            _ = try await ServerSettings.load(environment: [key: value])
+            Issue.record("\(key)=\(value) was accepted")
+        } catch {
+            #expect(error.setting == key)
+            #expect(error.description.hasPrefix("configuration error: \(key) "))
+        }
+    }
+
+    @Test func readsAJSONFileUnderTheEnvironment() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cyberid-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(#"{"cyberid":{"issuer":"https://file.example","port":"7000","databaseUrl":"sqlite:/tmp/f.sqlite"}}"#.utf8)
+            .write(to: URL(fileURLWithPath: path))
+        let settings = try await ServerSettings.load(environment: ["CYBERID_CONFIG_FILE": path, "CYBERID_PORT": "7001"])
+        #expect(settings.issuer == "https://file.example")
+        #expect(settings.port == 7001)
+        #expect(settings.database == .sqlite(path: "/tmp/f.sqlite"))
+    }
+
+    @Test func aMissingOrMalformedConfigFileIsAnError() async throws {
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await ServerSettings.load(environment: ["CYBERID_CONFIG_FILE": "/nonexistent/cyberid.json"])
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cyberid-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data("{ not json".utf8).write(to: URL(fileURLWithPath: path))
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await ServerSettings.load(environment: ["CYBERID_CONFIG_FILE": path])
+        }
+    }
+
+    @Test func aSecondStartReusesTheSameKeys() async throws {
+        let (settings, directory) = try await testSettings()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let logger = Logger(label: "t")
+        let first = try await withRuntime(settings: settings, logger: logger) { runtime in
+            (try runtime.signingKeys.activeKey().kid, runtime.generatedSigningKey, runtime.masterKeySource)
+        }
+        let second = try await withRuntime(settings: settings, logger: logger) { runtime in
+            (try runtime.signingKeys.activeKey().kid, runtime.generatedSigningKey, runtime.masterKeySource)
+        }
+        #expect(first.1 && !second.1)
+        #expect(first.0 == second.0)
+        #expect(first.2 == .createdFile(directory + "/master.key"))
+        #expect(second.2 == .existingFile(directory + "/master.key"))
+    }
+}

@@ -1,0 +1,319 @@
+import CyberIDCore
+import CyberIDStore
+import Foundation
+import Logging
+import Testing
+
+/// The behaviour every store backend must have. Each test runs on SQLite and, when a server is
+/// configured, on PostgreSQL.
+@Suite struct StoreContractTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func person(_ id: String, blind: UInt8, state: PersonRecord.State = .active, guardian: String? = nil) -> PersonRecord {
+        PersonRecord(
+            id: id, state: state, blindIndex: Array(repeating: blind, count: 32), assuranceLevel: .substantial,
+            ageBand: .adult, guardianID: guardian, recordCiphertext: [1, 2, 3, 0, 255], recordWrappedKey: [9, 9, 9],
+            createdAt: t0, updatedAt: t0)
+    }
+
+    func client(_ id: String) -> ClientRecord {
+        ClientRecord(clientID: id, name: "Platform \(id)", secretHash: [7, 7], metadata: #"{"redirect_uris":[]}"#, createdAt: t0)
+    }
+
+    // MARK: migrations
+
+    @Test(arguments: Backend.available)
+    func migrationsApplyOnceAndRecordTheirVersion(_ backend: Backend) async throws {
+        try await withTestDatabase(backend, migrate: false) { database async throws in
+            let migrator = Migrator()
+            let logger = Logger(label: "test")
+            #expect(try await migrator.migrate(database, logger: logger) == Schema.migrations.map(\.version))
+            #expect(try await migrator.migrate(database, logger: logger) == [])
+            #expect(try await migrator.currentVersion(database) == Schema.migrations.last?.version)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func refusesASchemaNewerThanThisBuild(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            _ = try await database.write { connection in
+                try await connection.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                    [.integer(999), .text("future"), .integer(0)])
+            }
+            await #expect(throws: StoreError.migration) {
+                try await Migrator().migrate(database, logger: Logger(label: "test"))
+            }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aFailingMigrationRollsBackAndIsNotRecorded(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let broken = Migrator(
+                migrations: Schema.migrations + [
+                    Migration(version: 1000, name: "broken", statements: ["CREATE TABLE t_ok (x INTEGER)", "NOT SQL"])
+                ])
+            await #expect(throws: StoreError.migration) { try await broken.migrate(database, logger: Logger(label: "test")) }
+            #expect(try await Migrator().currentVersion(database) == Schema.migrations.last?.version)
+            // The first statement of the failed migration was rolled back with it.
+            await #expect(throws: StoreError.self) {
+                _ = try await database.read { try await $0.query("SELECT x FROM t_ok", []) }
+            }
+        }
+    }
+
+    // MARK: SQL layer
+
+    @Test(arguments: Backend.available)
+    func valuesRoundTripIncludingNullAndEmptyBytes(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let row = try await database.read { connection in
+                try await connection.first(
+                    "SELECT $1 AS a, $2 AS b, $3 AS c, $4 AS d, '$1 stays text' AS e",
+                    [.text("naïve ☃"), .integer(Int64.max), .blob([0, 1, 254, 255]), .null])
+            }
+            let values = try #require(row)
+            #expect(try values.text("a") == "naïve ☃")
+            #expect(try values.integer("b") == Int64.max)
+            #expect(try values.blob("c") == [0, 1, 254, 255])
+            #expect(try values.optionalText("d") == nil)
+            #expect(try values.text("e") == "$1 stays text")
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aThrowingWriteRollsBackEverything(_ backend: Backend) async throws {
+        struct Boom: Error {}
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            await #expect(throws: Boom.self) {
+                try await database.write { connection in
+                    _ = try await connection.execute(
+                        "INSERT INTO clients (client_id, name, metadata, disabled, created_at) VALUES ('c1', 'n', '{}', 0, 0)", [])
+                    throw Boom()
+                }
+            }
+            #expect(try await store.client(id: "c1") == nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func foreignKeysAreEnforced(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            await #expect(throws: StoreError.conflict) {
+                try await database.write { connection in
+                    _ = try await connection.execute(
+                        "INSERT INTO network_numbers (number, person_id, status, created_at) VALUES ('N', 'nobody', 'active', 0)",
+                        [])
+                }
+            }
+        }
+    }
+
+    // MARK: signing keys
+
+    @Test(arguments: Backend.available)
+    func rotationRetiresThePreviousKeyAtomically(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            let first = StoredSigningKey(kid: "k1", algorithm: "ES256", publicKey: [4, 1], sealedPrivateKey: [1], createdAt: t0)
+            let second = StoredSigningKey(
+                kid: "k2", algorithm: "ES256", publicKey: [4, 2], sealedPrivateKey: [2], createdAt: t0.addingTimeInterval(60))
+            try await store.rotate(to: first, publishRetiredUntil: t0.addingTimeInterval(100))
+            try await store.rotate(to: second, publishRetiredUntil: t0.addingTimeInterval(86_460))
+            let keys = try await store.signingKeys()
+            #expect(keys.map(\.kid) == ["k2", "k1"])
+            #expect(keys[0].retiredAt == nil)
+            #expect(keys[1].retiredAt == t0.addingTimeInterval(60))
+            #expect(keys[1].publishUntil == t0.addingTimeInterval(86_460))
+            #expect(keys[1].sealedPrivateKey == [1])
+        }
+    }
+
+    // MARK: persons and network numbers
+
+    @Test(arguments: Backend.available)
+    func personIsFoundByIdBlindIndexAndNumber(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            let alice = person("p1", blind: 1)
+            try await store.create(alice, networkNumber: "NUMBER1")
+            #expect(try await store.person(id: "p1") == alice)
+            #expect(try await store.livePerson(blindIndex: alice.blindIndex) == alice)
+            #expect(try await store.person(networkNumber: "NUMBER1") == alice)
+            #expect(try await store.activeNetworkNumber(personID: "p1") == "NUMBER1")
+            #expect(try await store.person(id: "nobody") == nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func onePersonOneActiveIdentity(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await store.create(person("p1", blind: 1), networkNumber: "N1")
+            // Same identity (blind index) again: refused, and nothing half-written remains.
+            await #expect(throws: StoreError.conflict) { try await store.create(person("p2", blind: 1), networkNumber: "N2") }
+            #expect(try await store.person(id: "p2") == nil)
+            #expect(try await store.person(networkNumber: "N2") == nil)
+            // A number is never issued twice.
+            await #expect(throws: StoreError.conflict) { try await store.create(person("p3", blind: 3), networkNumber: "N1") }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func concurrentEnrollmentsOfOneIdentityYieldExactlyOnePerson(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<12 {
+                    group.addTask {
+                        do {
+                            try await store.create(self.person("p\(index)", blind: 42), networkNumber: "N\(index)")
+                            return true
+                        } catch let error as StoreError where error == .conflict {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func cancellationShredsTheRecordKeyAndRetiresTheNumberForever(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await store.create(person("p1", blind: 1), networkNumber: "N1")
+            try await store.cancel(personID: "p1", at: t0.addingTimeInterval(5))
+            let cancelled = try #require(try await store.person(id: "p1"))
+            #expect(cancelled.state == .cancelled)
+            #expect(cancelled.recordWrappedKey == nil)
+            #expect(cancelled.recordCiphertext == [1, 2, 3, 0, 255])
+            #expect(try await store.person(networkNumber: "N1") == nil)
+            #expect(try await store.livePerson(blindIndex: Array(repeating: 1, count: 32)) == nil)
+            // The same person may enroll again, with a new number; the old one stays burnt.
+            try await store.create(person("p2", blind: 1), networkNumber: "N2")
+            await #expect(throws: StoreError.conflict) { try await store.create(person("p3", blind: 3), networkNumber: "N1") }
+            await #expect(throws: StoreError.notFound) { try await store.cancel(personID: "ghost", at: t0) }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func stateChangesAreStored(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await store.create(person("g", blind: 7), networkNumber: "NG")
+            try await store.create(person("kid", blind: 8, guardian: "g"), networkNumber: "NK")
+            try await store.setState(personID: "kid", to: .suspended, at: t0.addingTimeInterval(9))
+            let kid = try #require(try await store.person(id: "kid"))
+            #expect(kid.state == .suspended)
+            #expect(kid.guardianID == "g")
+            #expect(kid.updatedAt == t0.addingTimeInterval(9))
+            await #expect(throws: StoreError.notFound) { try await store.setState(personID: "ghost", to: .active, at: t0) }
+        }
+    }
+
+    // MARK: clients
+
+    @Test(arguments: Backend.available)
+    func clientsAreRegisteredListedAndDisabled(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await store.create(client("a"))
+            try await store.create(client("b"))
+            await #expect(throws: StoreError.conflict) { try await store.create(client("a")) }
+            #expect(try await store.clients().map(\.clientID) == ["a", "b"])
+            try await store.setDisabled(clientID: "a", true)
+            #expect(try await store.client(id: "a")?.disabled == true)
+            #expect(try await store.client(id: "b")?.disabled == false)
+            await #expect(throws: StoreError.notFound) { try await store.setDisabled(clientID: "zz", true) }
+        }
+    }
+
+    // MARK: login transactions
+
+    @Test(arguments: Backend.available)
+    func aTransactionIsApprovedOnceAndNotAfterExpiry(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await store.create(client("rp"))
+            try await store.create(person("p1", blind: 1), networkNumber: "N1")
+            let tx = LoginTransactionRecord(
+                id: "tx1", clientID: "rp", status: .pending, payload: "{}", createdAt: t0, expiresAt: t0.addingTimeInterval(120))
+            try await store.create(tx)
+            #expect(try await store.transaction(id: "tx1") == tx)
+            let now = t0.addingTimeInterval(10)
+            #expect(try await store.transition(id: "tx1", from: .pending, to: .approved, personID: "p1", at: now))
+            #expect(try await !store.transition(id: "tx1", from: .pending, to: .approved, personID: "p1", at: now))
+            #expect(try await store.transaction(id: "tx1")?.personID == "p1")
+            #expect(try await store.transaction(id: "tx1")?.status == .approved)
+
+            let late = LoginTransactionRecord(
+                id: "tx2", clientID: "rp", status: .pending, payload: "{}", createdAt: t0, expiresAt: t0.addingTimeInterval(60))
+            try await store.create(late)
+            #expect(try await !store.transition(id: "tx2", from: .pending, to: .approved, personID: "p1", at: t0.addingTimeInterval(61)))
+            #expect(try await store.purgeExpired(before: t0.addingTimeInterval(61)) == 1)
+            #expect(try await store.transaction(id: "tx2") == nil)
+            #expect(try await store.transaction(id: "tx1") != nil)
+        }
+    }
+
+    // MARK: authorization codes
+
+    @Test(arguments: Backend.available)
+    func codesRedeemExactlyOnceEvenUnderConcurrency(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await store.create(client("rp"))
+            try await store.create(person("p1", blind: 1), networkNumber: "N1")
+            let code = AuthorizationCodeRecord(
+                codeHash: [1, 2, 3], clientID: "rp", personID: "p1", payload: "{}", createdAt: t0,
+                expiresAt: t0.addingTimeInterval(60))
+            try await store.insert(code)
+            let now = t0.addingTimeInterval(5)
+            let results = try await withThrowingTaskGroup(of: CodeRedemption.self) { group in
+                for _ in 0..<8 { group.addTask { try await store.redeem(codeHash: [1, 2, 3], at: now) } }
+                return try await group.reduce(into: [CodeRedemption]()) { $0.append($1) }
+            }
+            let redeemed = results.filter { if case .redeemed = $0 { true } else { false } }
+            let replayed = results.filter { if case .replayed = $0 { true } else { false } }
+            #expect(redeemed.count == 1)
+            #expect(replayed.count == 7)
+
+            try await store.insert(
+                AuthorizationCodeRecord(
+                    codeHash: [4], clientID: "rp", personID: "p1", payload: "{}", createdAt: t0,
+                    expiresAt: t0.addingTimeInterval(60)))
+            #expect(try await store.redeem(codeHash: [4], at: t0.addingTimeInterval(60)) == .expired)
+            #expect(try await store.redeem(codeHash: [5], at: now) == .unknown)
+        }
+    }
+
+    // MARK: history
+
+    @Test(arguments: Backend.available)
+    func historyIsAppendedAndListedNewestFirst(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await store.create(person("p1", blind: 1), networkNumber: "N1")
+            try await store.create(person("p2", blind: 2), networkNumber: "N2")
+            var ids = [Int64]()
+            for index in 0..<5 {
+                let entry = try await store.append(
+                    HistoryEntry(
+                        personID: "p1", clientID: index % 2 == 0 ? "rp" : nil, event: "login", outcome: "success",
+                        detail: #"{"claims":["age_over_18"]}"#, occurredAt: t0.addingTimeInterval(Double(index))))
+                ids.append(try #require(entry.id))
+            }
+            try await store.append(HistoryEntry(personID: "p2", clientID: nil, event: "suspend", outcome: "success", occurredAt: t0))
+            #expect(ids == ids.sorted() && Set(ids).count == 5)
+            let recent = try await store.history(personID: "p1", limit: 3)
+            #expect(recent.map(\.occurredAt) == [4, 3, 2].map { t0.addingTimeInterval($0) })
+            #expect(recent.first?.clientID == "rp")
+            #expect(try await store.history(personID: "p2", limit: 10).map(\.event) == ["suspend"])
+        }
+    }
+}
