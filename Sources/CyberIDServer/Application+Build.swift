@@ -19,15 +19,16 @@ public let metricsRegistry: PrometheusCollectorRegistry = {
 
 /// Builds the HTTP router with every CyberID route and the middleware stack.
 ///
-/// Middleware order, outermost first: problem+json mapping (so even errors from the others are
-/// problems), metrics, request log, body limit.
+/// Middleware order, outermost first: the request log (so it sees the final status of every
+/// request, errors included), problem+json mapping, metrics (which records thrown errors with
+/// their status itself), body limit.
 /// - Parameter runtime: the prepared runtime.
 /// - Returns: the router, ready for an `Application`.
 public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: runtime.settings.maxBodyBytes))
     router.addHealthRoutes(runtime: runtime)
     router.addMetricsRoute(registry: metricsRegistry)

@@ -24,3 +24,7 @@ struct KeyRefreshService: Service {
         }
     }
 }
+
+extension KeyRefreshService: CustomStringConvertible {
+    var description: String { "KeyRefreshService" }
+}

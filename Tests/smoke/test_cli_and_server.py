@@ -1,0 +1,233 @@
+"""End-to-end checks of the built `cyberid` binary, as an operator would use it.
+
+Run by scripts/test after `swift build`; needs CYBERID_BIN (path to the binary). When
+CYBERID_TEST_POSTGRES_URL is set, the server checks run on PostgreSQL too. JWKS and key ids
+are checked with joserfc, an independent JOSE implementation.
+"""
+
+import json
+import os
+import signal
+import socket
+import stat
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+from joserfc.jwk import ECKey, KeySet
+
+BIN = os.environ.get("CYBERID_BIN", ".build/debug/cyberid")
+PG_ADMIN_URL = os.environ.get("CYBERID_TEST_POSTGRES_URL")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def env_for(data_dir, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERID_")}
+    env["CYBERID_DATA_DIR"] = str(data_dir)
+    env.update(extra)
+    return env
+
+
+def fetch(url, method="GET", body=None, headers=None):
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+class Server:
+    def __init__(self, data_dir, **env):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [BIN, "serve", "--port", str(self.port)],
+            env=env_for(data_dir, **env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"server exited: {self.process.stderr.read()}")
+            try:
+                if fetch(self.base + "/health")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError("server did not start")
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=30)
+        out, err = self.process.communicate()
+        return code, out, err
+
+
+def run_cli(*args, data_dir, **env):
+    return subprocess.run([BIN, *args], env=env_for(data_dir, **env), capture_output=True, text=True, timeout=120)
+
+
+def backends():
+    yield pytest.param("sqlite", id="sqlite")
+    yield pytest.param(
+        "postgres", id="postgres", marks=pytest.mark.skipif(not PG_ADMIN_URL, reason="CYBERID_TEST_POSTGRES_URL not set")
+    )
+
+
+@pytest.fixture
+def database(request, tmp_path):
+    """Yields extra environment for the backend: nothing for SQLite, a fresh database for PostgreSQL."""
+    if request.param == "sqlite":
+        yield {}
+        return
+    import re
+
+    name = "cyberid_smoke_" + uuid.uuid4().hex[:12]
+    match = re.match(r"postgres://([^@]+)@([^:/]+):(\d+)/", PG_ADMIN_URL)
+    user, host, port = match.groups()
+    psql = os.path.join(os.environ.get("CYBERID_PG_BIN", "/usr/bin"), "psql")
+    subprocess.run([psql, "-h", host, "-p", port, "-U", user, "-d", "postgres", "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    yield {"CYBERID_DATABASE_URL": f"postgres://{user}@{host}:{port}/{name}?sslmode=disable"}
+    subprocess.run([psql, "-h", host, "-p", port, "-U", user, "-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {name}"], capture_output=True)
+
+
+@pytest.mark.parametrize("database", list(backends()), indirect=True)
+def test_serve_answers_and_a_second_start_reuses_the_keys(tmp_path, database):
+    server = Server(tmp_path, **database)
+    try:
+        status, headers, body = fetch(server.base + "/health")
+        assert status == 200 and json.loads(body) == {"status": "ok"}
+        status, headers, body = fetch(server.base + "/ready")
+        assert status == 200 and json.loads(body) == {"status": "ready"}
+        status, headers, body = fetch(server.base + "/metrics")
+        assert status == 200
+        health = [
+            line for line in body.decode().splitlines()
+            if line.startswith("hb_requests{") and 'http_route="/health"' in line and 'http_response_status_code="200"' in line
+        ]
+        assert len(health) == 1 and float(health[0].split()[-1]) >= 2
+        assert "http_server_request_duration_bucket{" in body.decode()
+        status, headers, body = fetch(server.base + "/jwks.json")
+        assert status == 200
+        jwks = json.loads(body)
+        keyset = KeySet.import_key_set(jwks)
+        assert len(keyset.keys) == 1
+        key = keyset.keys[0]
+        assert isinstance(key, ECKey) and key.as_dict()["crv"] == "P-256"
+        # kid is the RFC 7638 thumbprint, as computed by joserfc.
+        assert key.kid == key.thumbprint()
+        assert "d" not in jwks["keys"][0]
+        first_kid = key.kid
+    finally:
+        code, out, err = server.stop()
+    assert code == 0, err
+    assert "CyberID issuer: http://127.0.0.1:8080" in out
+    assert str(tmp_path) in out
+
+    # Second start: same master key file, same signing key.
+    server = Server(tmp_path, **database)
+    try:
+        _, _, body = fetch(server.base + "/jwks.json")
+        assert [k["kid"] for k in json.loads(body)["keys"]] == [first_kid]
+    finally:
+        code, out, err = server.stop()
+    assert code == 0
+    assert "generated the first signing key" not in out
+
+
+def test_master_key_file_is_private_and_nothing_secret_is_logged(tmp_path):
+    server = Server(tmp_path, CYBERID_LOG_LEVEL="debug")
+    try:
+        fetch(server.base + "/v1/network-numbers/check?token=SECRET-QUERY", "POST", b'{"network_number":"SECRET-BODY"}',
+              {"Content-Type": "application/json"})
+    finally:
+        code, out, err = server.stop()
+    key_file = tmp_path / "master.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    master = key_file.read_text().strip()
+    for secret in [master, "SECRET-QUERY", "SECRET-BODY"]:
+        assert secret not in out and secret not in err
+    assert 'http.route=/v1/network-numbers/check' in err
+
+
+def test_admin_migrate_and_key_rotation(tmp_path):
+    result = run_cli("admin", "migrate", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "applied migrations 1" in result.stdout
+    result = run_cli("admin", "migrate", data_dir=tmp_path)
+    assert result.returncode == 0 and "schema is current" in result.stdout
+
+    listed = run_cli("admin", "keys", "list", data_dir=tmp_path)
+    assert listed.returncode == 0
+    first_kid = listed.stdout.splitlines()[1].split()[0]
+
+    server = Server(tmp_path)
+    try:
+        rotated = run_cli("admin", "keys", "rotate", data_dir=tmp_path)
+        assert rotated.returncode == 0, rotated.stderr
+        new_kid = rotated.stdout.split("new active signing key: ")[1].split()[0]
+        assert new_kid != first_kid
+        lines = rotated.stdout.splitlines()
+        assert any(line.startswith(new_kid) and " active " in line for line in lines)
+        assert any(line.startswith(first_kid) and " retired " in line for line in lines)
+        # The running server picks the rotation up within its refresh interval (30 s).
+        deadline = time.time() + 45
+        kids = []
+        while time.time() < deadline:
+            kids = [k["kid"] for k in json.loads(fetch(server.base + "/jwks.json")[2])["keys"]]
+            if kids == [new_kid, first_kid]:
+                break
+            time.sleep(1)
+        assert kids == [new_kid, first_kid]
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    "env, fragment",
+    [
+        ({"CYBERID_PORT": "eighty"}, "CYBERID_PORT"),
+        ({"CYBERID_ISSUER": "http://id.example.cn"}, "CYBERID_ISSUER"),
+        ({"CYBERID_DATABASE_URL": "mysql://x@y/z"}, "CYBERID_DATABASE_URL"),
+        ({"CYBERID_LOG_LEVEL": "shouty"}, "CYBERID_LOG_LEVEL"),
+        ({"CYBERID_MASTER_KEY": "dG9vIHNob3J0"}, "CYBERID_MASTER_KEY"),
+        ({"CYBERID_CONFIG_FILE": "/nonexistent.json"}, "CYBERID_CONFIG_FILE"),
+    ],
+)
+def test_bad_configuration_is_one_line_and_exit_code_2(tmp_path, env, fragment):
+    result = run_cli("serve", data_dir=tmp_path, **env)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("cyberid: configuration error:") and fragment in lines[0]
+
+
+def test_insecure_master_key_file_is_refused(tmp_path):
+    assert run_cli("admin", "migrate", data_dir=tmp_path).returncode == 0
+    (tmp_path / "master.key").chmod(0o644)
+    result = run_cli("admin", "keys", "list", data_dir=tmp_path)
+    assert result.returncode == 1
+    assert "chmod 600" in result.stderr
+
+
+def test_help_reads_well(tmp_path):
+    result = run_cli("--help", data_dir=tmp_path)
+    assert result.returncode == 0
+    for word in ["serve", "admin", "CYBERID_"]:
+        assert word in result.stdout
+    result = run_cli("admin", "keys", "--help", data_dir=tmp_path)
+    assert "rotate" in result.stdout and "list" in result.stdout
+    result = run_cli("frobnicate", data_dir=tmp_path)
+    assert result.returncode != 0
