@@ -12,6 +12,31 @@ import Testing
         #expect(SQLiteExecutor.numberedParameters("SELECT a$1 FROM t") == "SELECT a$1 FROM t")
     }
 
+    @Test func countsChangedRowsWithReturningOnlyForDataChanges() {
+        #expect(SQLiteExecutor.returnsChangedRows("UPDATE t SET a = 1"))
+        #expect(SQLiteExecutor.returnsChangedRows("\n  insert into t values (1)"))
+        #expect(SQLiteExecutor.returnsChangedRows("DELETE FROM t"))
+        #expect(!SQLiteExecutor.returnsChangedRows("INSERT INTO t VALUES (1) RETURNING id"))
+        #expect(!SQLiteExecutor.returnsChangedRows("CREATE TABLE t (a INTEGER)"))
+        #expect(!SQLiteExecutor.returnsChangedRows("SELECT 1"))
+    }
+
+    @Test(arguments: Backend.available)
+    func executeReportsTheNumberOfChangedRows(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let counts = try await database.write { connection in
+                [
+                    try await connection.execute(
+                        "INSERT INTO clients (client_id, name, metadata, disabled, created_at) VALUES ('a','n','{}',0,0), ('b','n','{}',0,0)", []),
+                    try await connection.execute("UPDATE clients SET disabled = 1", []),
+                    try await connection.execute("UPDATE clients SET disabled = 1 WHERE client_id = 'zz'", []),
+                    try await connection.execute("DELETE FROM clients WHERE client_id = 'a'", []),
+                ]
+            }
+            #expect(counts == [2, 2, 0, 1])
+        }
+    }
+
     @Test func fileDatabasesUseWALAndForeignKeys() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cyberid-wal-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -146,10 +146,22 @@ struct SQLiteExecutor: SQLConnection {
     }
 
     func execute(_ sql: String, _ binds: [SQLValue]) async throws(StoreError) -> Int {
+        // sqlite-nio does not expose sqlite3_changes(). For a data-changing statement, ask it to
+        // return one row per changed row instead (one round trip rather than a second
+        // `SELECT changes()`); anything else runs as is and reports 0.
+        if Self.returnsChangedRows(sql) {
+            return try await query(sql + " RETURNING 1", binds).count
+        }
         _ = try await query(sql, binds)
-        // Writes run only on the writer under its lock, so changes() is this statement's count.
-        let changes = try await query("SELECT changes() AS n", [])
-        return Int(try changes.first?.integer("n") ?? 0)
+        return 0
+    }
+
+    /// Whether `RETURNING 1` can be appended: an INSERT, UPDATE or DELETE without its own
+    /// RETURNING clause.
+    static func returnsChangedRows(_ sql: String) -> Bool {
+        let head = sql.drop(while: { $0.isWhitespace }).prefix(7).uppercased()
+        guard head.hasPrefix("INSERT") || head.hasPrefix("UPDATE") || head.hasPrefix("DELETE") else { return false }
+        return !sql.uppercased().contains("RETURNING")
     }
 
     /// Rewrites PostgreSQL's `$n` parameters to SQLite's `?n`, leaving quoted text alone.
