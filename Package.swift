@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "CyberIDCore", targets: ["CyberIDCore"]),
         .library(name: "CyberIDKeys", targets: ["CyberIDKeys"]),
         .library(name: "CyberIDStore", targets: ["CyberIDStore"]),
+        .library(name: "CyberIDDocuments", targets: ["CyberIDDocuments"]),
         .library(name: "CyberIDServer", targets: ["CyberIDServer"]),
     ],
     dependencies: [
@@ -32,6 +33,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
     ],
     targets: [
         // Domain types and rules: pure, no I/O.
@@ -51,6 +55,19 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // ICAO Doc 9303: MRZ, data groups, SOD, passive and active authentication, trust store.
+        .target(
+            name: "CyberIDDocuments",
+            dependencies: [
+                "CyberIDCore",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "BigInt", package: "BigInt"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -86,6 +103,8 @@ let package = Package(
             name: "cyberid",
             dependencies: [
                 "CyberIDServer",
+                "CyberIDDocuments",
+                "CyberIDCore",
                 "CyberIDStore",
                 "CyberIDKeys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -105,6 +124,17 @@ let package = Package(
                 "CyberIDStore", "CyberIDCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CyberIDDocumentsTests",
+            dependencies: [
+                "CyberIDDocuments", "CyberIDCore",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `cyberid`: the CyberID service and its tools.
 @main
@@ -11,5 +12,24 @@ struct CyberID: AsyncParsableCommand {
             CYBERID_CONFIG_FILE); see docs/configuration.md. With no configuration, CyberID runs on \
             http://127.0.0.1:8080 with SQLite and keys under ./data/.
             """,
-        subcommands: [Serve.self, Admin.self])
+        subcommands: [Serve.self, Admin.self, Dev.self])
+
+    /// Runs the command, with usage errors exiting 2 (as configuration errors do) rather than
+    /// ArgumentParser's 64, so scripts see one convention: 0 ok, 1 failure, 2 usage or configuration.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
