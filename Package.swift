@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "CyberIDKeys", targets: ["CyberIDKeys"]),
         .library(name: "CyberIDStore", targets: ["CyberIDStore"]),
         .library(name: "CyberIDDocuments", targets: ["CyberIDDocuments"]),
+        .library(name: "CyberIDEnrollment", targets: ["CyberIDEnrollment"]),
         .library(name: "CyberIDServer", targets: ["CyberIDServer"]),
     ],
     dependencies: [
@@ -36,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Domain types and rules: pure, no I/O.
@@ -71,6 +73,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Identity proofing → identity record → network number + certificate.
+        .target(
+            name: "CyberIDEnrollment",
+            dependencies: [
+                "CyberIDCore", "CyberIDDocuments", "CyberIDKeys", "CyberIDStore",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Signing keys, JWKS, master key, envelope encryption, blind index.
         .target(
             name: "CyberIDKeys",
@@ -88,6 +105,8 @@ let package = Package(
                 "CyberIDCore",
                 "CyberIDStore",
                 "CyberIDKeys",
+                "CyberIDDocuments",
+                "CyberIDEnrollment",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -104,9 +123,12 @@ let package = Package(
             dependencies: [
                 "CyberIDServer",
                 "CyberIDDocuments",
+                "CyberIDEnrollment",
                 "CyberIDCore",
                 "CyberIDStore",
                 "CyberIDKeys",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -48,7 +48,7 @@ public enum DevDocumentFactory {
         ) throws -> CSCA {
             let key = Certificate.PrivateKey(signingKey)
             let name = try DistinguishedName {
-                CountryName(String(country.prefix(2)))
+                CountryName(isoCountry(country))
                 OrganizationName("CyberID development")
                 CommonName("CyberID DEV CSCA \(country)")
             }
@@ -106,7 +106,7 @@ public enum DevDocumentFactory {
         let p256DSCKey = P256.Signing.PrivateKey()
         let dscKey = rsaDSCKey.map(Certificate.PrivateKey.init) ?? Certificate.PrivateKey(p256DSCKey)
         let dscName = try DistinguishedName {
-            CountryName(String(holder.nationality.prefix(2)))
+            CountryName(isoCountry(holder.nationality))
             OrganizationName("CyberID development")
             CommonName("CyberID DEV Document Signer")
         }
@@ -288,4 +288,11 @@ public enum DevDocumentFactory {
         }
         return sod.serializedBytes
     }
+}
+
+/// The ISO 3166 two-letter code for a certificate's countryName, from the ICAO three-letter
+/// code (a few common ones; development certificates only).
+func isoCountry(_ icao: String) -> String {
+    ["CHN": "CN", "HKG": "HK", "MAC": "MO", "TWN": "TW", "UTO": "UT", "D": "DE", "GBR": "GB", "USA": "US", "FRA": "FR",
+     "JPN": "JP", "KOR": "KR", "SGP": "SG"][icao] ?? String(icao.prefix(2))
 }

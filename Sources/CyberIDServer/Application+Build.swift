@@ -34,6 +34,7 @@ public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
     router.addMetricsRoute(registry: metricsRegistry)
     router.addKeyRoutes(signingKeys: runtime.signingKeys)
     router.addNetworkNumberRoutes()
+    router.addEnrollmentRoutes(runtime: runtime)
     return router
 }
 

@@ -1,3 +1,5 @@
+public import CyberIDCore
+public import CyberIDEnrollment
 public import CyberIDKeys
 public import CyberIDStore
 public import Logging
@@ -24,6 +26,10 @@ public struct Runtime: Sendable {
     public let signingKeys: SigningKeySet
     /// Whether this start generated the first signing key.
     public let generatedSigningKey: Bool
+    /// The CyberID root and issuing CAs.
+    public let authority: CertificateAuthority
+    /// The enrollment flow.
+    public let enrollment: EnrollmentService
 
     /// Opens the database and loads the master key; the caller then runs the database and
     /// calls ``prepare(_:logger:)``.
@@ -43,9 +49,19 @@ public struct Runtime: Sendable {
         let store = SQLStore(database: database)
         let keys = SigningKeySet(store: store, masterKey: masterKey)
         let generated = try await keys.loadOrCreate()
+        let authority = try await CertificateAuthority.loadOrCreate(store: store, masterKey: masterKey)
+        let sms: any SMSSender =
+            settings.smsWebhookURL.map { WebhookSMSSender(url: $0, token: settings.smsWebhookToken) }
+            ?? OutboxSMSSender(path: URL(fileURLWithPath: settings.dataDirectory).appendingPathComponent("sms-outbox.jsonl").path)
+        let faceMatcher = settings.faceMatcherURL.map { HTTPFaceMatcher(url: $0, threshold: settings.faceMatchThreshold) }
+        var configuration = EnrollmentConfiguration(issuer: settings.issuer)
+        configuration.certificateLifetime = TimeInterval(settings.certificateDays) * 86_400
+        let enrollment = EnrollmentService(
+            store: store, masterKey: masterKey, authority: authority, sms: sms, faceMatcher: faceMatcher,
+            configuration: configuration, today: { CalendarDate.civilDay(of: Date()) })
         return Runtime(
             settings: settings, database: database, store: store, masterKey: masterKey, masterKeySource: source,
-            signingKeys: keys, generatedSigningKey: generated)
+            signingKeys: keys, generatedSigningKey: generated, authority: authority, enrollment: enrollment)
     }
 }
 

@@ -1,7 +1,11 @@
 import ArgumentParser
 import CyberIDCore
 import CyberIDDocuments
+import CyberIDEnrollment
+import CyberIDServer
+import CyberIDStore
 import Foundation
+import X509
 
 /// `cyberid dev`: development tools — never for production data.
 struct Dev: AsyncParsableCommand {
@@ -29,6 +33,7 @@ struct Dev: AsyncParsableCommand {
         @Option(help: "Personal number (up to 14 characters in a passport MRZ).") var personalNumber: String?
         @Flag(help: "Make the document expired (expiry yesterday).") var expired = false
         @Flag(help: "Use RSA-2048 (PSS-signed SOD, ISO/IEC 9796-2 active authentication) instead of P-256.") var rsa = false
+        @Flag(help: "Also trust the development CSCA in the configured store (as admin trust add-csca).") var trust = false
 
         func run() async throws {
             let today = Date()
@@ -62,6 +67,17 @@ struct Dev: AsyncParsableCommand {
                 try Self.write(Array(document.activeAuthenticationKeyPEM.utf8), to: directory, "aa-private-key.pem", private: true)
                 try Self.write(Array(document.cscaPEM.utf8), to: directory, "csca.pem")
                 print("wrote a test eMRTD to \(directory.path) (expires \(expiry))")
+                if trust {
+                    let settings = try await loadSettings()
+                    let der = try CertificateAuthority.der(csca.certificate)
+                    try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
+                        let added = try await runtime.store.add(
+                            TrustAnchorRecord(
+                                fingerprint: fingerprint(der), kind: .csca, der: der,
+                                label: csca.certificate.subject.description, addedAt: Date()))
+                        print(added ? "trusted the development CSCA in \(settings.database.redacted)" : "the development CSCA was already trusted")
+                    }
+                }
             }
         }
 
@@ -170,15 +186,6 @@ struct Dev: AsyncParsableCommand {
 }
 
 extension CalendarDate {
-    /// The calendar day of an instant in the service's legal time zone (China Standard Time).
-    static func civilDay(of date: Date, timeZone: String = "Asia/Shanghai") -> CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        // Foundation's calendar only yields real dates, so this cannot fail.
-        return try! CalendarDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
-    }
-
     /// Noon UTC on this day, as the instant for certificate validity checks.
     var noonUTC: Date {
         var calendar = Calendar(identifier: .gregorian)

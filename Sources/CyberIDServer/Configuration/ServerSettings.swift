@@ -28,6 +28,16 @@ public struct ServerSettings: Sendable {
     public var masterKey: String?
     /// Largest accepted request body, in bytes.
     public var maxBodyBytes: Int
+    /// An SMS gateway endpoint; unset: codes go to `<data dir>/sms-outbox.jsonl` (development).
+    public var smsWebhookURL: String?
+    /// Bearer token for the SMS gateway.
+    public var smsWebhookToken: String?
+    /// A face-matching service; unset: no face step, assurance stays `substantial`.
+    public var faceMatcherURL: String?
+    /// The score at or above which faces match.
+    public var faceMatchThreshold: Double
+    /// Validity of network certificates, in days (capped at the document's expiry).
+    public var certificateDays: Int
 
     /// Reads and validates the settings.
     /// - Parameter config: the configuration reader (see ``reader(environment:)``).
@@ -77,6 +87,29 @@ public struct ServerSettings: Sendable {
             throw ConfigurationError(setting: "CYBERID_MAX_BODY_BYTES", reason: "must be a whole number ≥ 1024, got '\(bodyText)'")
         }
         maxBodyBytes = bodyBytes
+
+        smsWebhookURL = try Self.url(text("cyberid.smsWebhookUrl"), setting: "CYBERID_SMS_WEBHOOK_URL")
+        smsWebhookToken = secret("cyberid.smsWebhookToken")
+        faceMatcherURL = try Self.url(text("cyberid.faceMatcherUrl"), setting: "CYBERID_FACE_MATCHER_URL")
+        let thresholdText = text("cyberid.faceMatchThreshold") ?? "0.8"
+        guard let threshold = Double(thresholdText), (0...1).contains(threshold) else {
+            throw ConfigurationError(setting: "CYBERID_FACE_MATCH_THRESHOLD", reason: "must be a number 0–1, got '\(thresholdText)'")
+        }
+        faceMatchThreshold = threshold
+        let daysText = text("cyberid.certificateDays") ?? "365"
+        guard let days = Int(daysText), (1...3650).contains(days) else {
+            throw ConfigurationError(setting: "CYBERID_CERTIFICATE_DAYS", reason: "must be a whole number 1–3650, got '\(daysText)'")
+        }
+        certificateDays = days
+    }
+
+    /// An optional http(s) URL setting.
+    static func url(_ text: String?, setting: String) throws(ConfigurationError) -> String? {
+        guard let text else { return nil }
+        guard let url = URLComponents(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ConfigurationError(setting: setting, reason: "must be an http(s) URL, got '\(text)'")
+        }
+        return text
     }
 
     /// The issuer must be an absolute URL with no query or fragment (OpenID Connect Discovery
@@ -103,7 +136,7 @@ public struct ServerSettings: Sendable {
     public static func reader(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws(ConfigurationError) -> ConfigReader {
-        let env = EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["CYBERID_MASTER_KEY"]))
+        let env = EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["CYBERID_MASTER_KEY", "CYBERID_SMS_WEBHOOK_TOKEN"]))
         var providers: [any ConfigProvider] = [env]
         if let path = environment["CYBERID_CONFIG_FILE"], !path.isEmpty {
             do {

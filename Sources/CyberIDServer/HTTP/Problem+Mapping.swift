@@ -1,4 +1,7 @@
 import CyberIDCore
+import CyberIDDocuments
+import CyberIDEnrollment
+import CyberIDKeys
 import CyberIDStore
 import Hummingbird
 import NIOCore
@@ -21,6 +24,19 @@ extension Problem {
             return Problem(
                 code: error.code.description.replacingUnderscores, title: "Invalid value", status: .badRequest,
                 detail: error.reason)
+        case let error as EnrollmentError:
+            return Problem(
+                code: error.code, title: Self.title(error.code), status: HTTPResponse.Status(code: error.status),
+                detail: error.reason)
+        case let error as DocumentError:
+            let code = error.code.description
+            return Problem(
+                code: code, title: Self.title(code), status: code == "unparseable-document" ? .badRequest : .unprocessableContent,
+                detail: error.reason)
+        case let error as KeyError where error == .decryptionFailed:
+            return Problem(
+                code: "internal-error", title: "Internal error", status: .internalServerError,
+                detail: "The service failed to handle this request; it has been logged.")
         case let error as StoreError where error == .conflict:
             return Problem(code: "conflict", title: "Conflict", status: .conflict, detail: error.reason)
         case let error as StoreError where error == .notFound:
@@ -61,6 +77,14 @@ extension Problem {
                 code: "internal-error", title: "Internal error", status: .internalServerError,
                 detail: "The service failed to handle this request; it has been logged.")
         }
+    }
+}
+
+extension Problem {
+    /// `dg-hash-mismatch` → `Dg hash mismatch`: a readable title from a code.
+    static func title(_ code: String) -> String {
+        let words = code.split(separator: "-").joined(separator: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
     }
 }
 

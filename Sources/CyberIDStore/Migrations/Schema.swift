@@ -101,5 +101,65 @@ public enum Schema {
                 """,
                 "CREATE INDEX history_person ON history (person_id, occurred_at)",
             ]),
+        Migration(
+            version: 2, name: "enrollment",
+            statements: [
+                // Trusted CSCAs and their CRLs, by SHA-256 fingerprint of the DER.
+                """
+                CREATE TABLE trust_anchors (
+                    fingerprint TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    der %BLOB% NOT NULL,
+                    label TEXT NOT NULL,
+                    added_at %BIGINT% NOT NULL
+                )
+                """,
+                // The CyberID root and issuing CA; private keys sealed under the master key.
+                """
+                CREATE TABLE certificate_authorities (
+                    name TEXT PRIMARY KEY,
+                    certificate %BLOB% NOT NULL,
+                    sealed_private_key %BLOB% NOT NULL,
+                    created_at %BIGINT% NOT NULL
+                )
+                """,
+                // Enrollment sessions. Pending identity data is sealed (envelope encryption);
+                // `version` makes every update a compare-and-set, so retries never double-apply.
+                """
+                CREATE TABLE enrollment_sessions (
+                    id TEXT PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    aa_challenge %BLOB% NOT NULL,
+                    guardian_id TEXT REFERENCES persons(id),
+                    blind_index %BLOB%,
+                    age_band TEXT,
+                    document_expiry TEXT,
+                    sealed_identity %BLOB%,
+                    sealed_identity_key %BLOB%,
+                    otp_hash %BLOB%,
+                    otp_expires_at %BIGINT%,
+                    otp_attempts INTEGER NOT NULL,
+                    otp_sends INTEGER NOT NULL,
+                    person_id TEXT REFERENCES persons(id),
+                    result TEXT,
+                    created_at %BIGINT% NOT NULL,
+                    expires_at %BIGINT% NOT NULL
+                )
+                """,
+                // Issued network certificates, for status checks and the CRL.
+                """
+                CREATE TABLE network_certificates (
+                    serial TEXT PRIMARY KEY,
+                    person_id TEXT NOT NULL REFERENCES persons(id),
+                    network_number TEXT NOT NULL,
+                    der %BLOB% NOT NULL,
+                    status TEXT NOT NULL,
+                    not_after %BIGINT% NOT NULL,
+                    issued_at %BIGINT% NOT NULL
+                )
+                """,
+                "CREATE INDEX network_certificates_person ON network_certificates (person_id)",
+            ]),
     ]
 }

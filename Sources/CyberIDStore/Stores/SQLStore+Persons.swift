@@ -9,22 +9,29 @@ extension SQLStore: PersonStore {
 
     public func create(_ person: PersonRecord, networkNumber: String) async throws {
         try await database.write { connection in
-            _ = try await connection.execute(
-                """
-                INSERT INTO persons (id, state, blind_index, assurance_level, age_band, guardian_id, record_ciphertext,
-                    record_wrapped_key, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                """,
-                [
-                    .text(person.id), .text(person.state.rawValue), .blob(person.blindIndex),
-                    .text(person.assuranceLevel.rawValue), .text(person.ageBand.rawValue), .text(person.guardianID),
-                    .blob(person.recordCiphertext), .blob(person.recordWrappedKey), .time(person.createdAt),
-                    .time(person.updatedAt),
-                ])
-            _ = try await connection.execute(
-                "INSERT INTO network_numbers (number, person_id, status, created_at) VALUES ($1, $2, 'active', $3)",
-                [.text(networkNumber), .text(person.id), .time(person.createdAt)])
+            try await Self.insertPerson(person, networkNumber: networkNumber, on: connection)
         }
+    }
+
+    /// Inserts a person and their first, active network number on an open transaction.
+    static func insertPerson(
+        _ person: PersonRecord, networkNumber: String, on connection: any SQLConnection
+    ) async throws(StoreError) {
+        _ = try await connection.execute(
+            """
+            INSERT INTO persons (id, state, blind_index, assurance_level, age_band, guardian_id, record_ciphertext,
+                record_wrapped_key, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            """,
+            [
+                .text(person.id), .text(person.state.rawValue), .blob(person.blindIndex),
+                .text(person.assuranceLevel.rawValue), .text(person.ageBand.rawValue), .text(person.guardianID),
+                .blob(person.recordCiphertext), .blob(person.recordWrappedKey), .time(person.createdAt),
+                .time(person.updatedAt),
+            ])
+        _ = try await connection.execute(
+            "INSERT INTO network_numbers (number, person_id, status, created_at) VALUES ($1, $2, 'active', $3)",
+            [.text(networkNumber), .text(person.id), .time(person.createdAt)])
     }
 
     public func person(id: String) async throws -> PersonRecord? {

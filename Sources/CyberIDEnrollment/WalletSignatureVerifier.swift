@@ -1,0 +1,102 @@
+import Crypto
+public import CyberIDCore
+import CyberIDKeys
+public import CyberIDStore
+public import Foundation
+import SwiftASN1
+import X509
+
+/// What a verified wallet signature proves: this person, holding this network certificate,
+/// signed this payload just now.
+public struct WalletSigner: Sendable {
+    public let personID: String
+    public let networkNumber: String
+    public let certificateSerial: String
+    public let payload: [String: any Sendable]
+}
+
+/// Verifies the compact JWS (ES256, `x5c` = network certificate) a wallet signs to act: a
+/// guardian starting or approving an enrollment now, login approvals later.
+public struct WalletSignatureVerifier: Sendable {
+    let authority: CertificateAuthority
+    let certificates: any NetworkCertificateStore
+    let persons: any PersonStore
+    let maxSkew: TimeInterval
+
+    /// Creates a verifier.
+    public init(
+        authority: CertificateAuthority, certificates: any NetworkCertificateStore, persons: any PersonStore,
+        maxSkew: TimeInterval = 300
+    ) {
+        self.authority = authority
+        self.certificates = certificates
+        self.persons = persons
+        self.maxSkew = maxSkew
+    }
+
+    /// Verifies `jws` for `audience` and `purpose`.
+    /// - Throws: ``EnrollmentError`` `invalid-wallet-signature` with the reason.
+    public func verify(_ jws: String, audience: String, purpose: String, at now: Date) async throws -> WalletSigner {
+        let parts = jws.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let headerBytes = base64URLDecode(String(parts[0])),
+            let payloadBytes = base64URLDecode(String(parts[1])), let signature = base64URLDecode(String(parts[2])),
+            let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any],
+            let payload = try? JSONSerialization.jsonObject(with: Data(payloadBytes)) as? [String: Any]
+        else { throw EnrollmentError.invalidWalletSignature("not a compact JWS") }
+        guard header["alg"] as? String == "ES256", let chain = header["x5c"] as? [String], let leafText = chain.first,
+            let leafDER = Data(base64Encoded: leafText), let certificate = try? Certificate(derEncoded: Array(leafDER))
+        else { throw EnrollmentError.invalidWalletSignature("the JWS must be ES256 with the network certificate in x5c") }
+        guard authority.issued(certificate) else {
+            throw EnrollmentError.invalidWalletSignature("the certificate was not issued by this service")
+        }
+        guard certificate.notValidBefore <= now, now <= certificate.notValidAfter else {
+            throw EnrollmentError.invalidWalletSignature("the certificate is not valid now")
+        }
+        let serial = certificate.serialNumber.bytes.map { String(format: "%02x", $0) }.joined()
+        guard let record = try await certificates.networkCertificate(serial: serial), record.status == .valid else {
+            throw EnrollmentError.invalidWalletSignature("the certificate is unknown or revoked")
+        }
+        guard let person = try await persons.person(id: record.personID), person.state == .active else {
+            throw EnrollmentError.invalidWalletSignature("the certificate's holder is not active")
+        }
+        guard let key = P256.Signing.PublicKey(certificate.publicKey),
+            let ecdsa = try? P256.Signing.ECDSASignature(rawRepresentation: signature),
+            key.isValidSignature(ecdsa, for: Array("\(parts[0]).\(parts[1])".utf8))
+        else { throw EnrollmentError.invalidWalletSignature("the signature does not verify") }
+        guard payload["aud"] as? String == audience, payload["purpose"] as? String == purpose else {
+            throw EnrollmentError.invalidWalletSignature("the JWS is for another audience or purpose")
+        }
+        guard let iat = payload["iat"] as? Double ?? (payload["iat"] as? Int).map(Double.init),
+            abs(now.timeIntervalSince1970 - iat) <= maxSkew
+        else { throw EnrollmentError.invalidWalletSignature("the JWS is not fresh") }
+        var values = [String: any Sendable]()
+        for (key, value) in payload {
+            if let text = value as? String { values[key] = text } else if let number = value as? Double { values[key] = number }
+        }
+        return WalletSigner(
+            personID: record.personID, networkNumber: record.networkNumber, certificateSerial: serial, payload: values)
+    }
+}
+
+/// Decodes unpadded base64url.
+func base64URLDecode(_ text: String) -> [UInt8]? {
+    var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+    return Data(base64Encoded: base64).map(Array.init)
+}
+
+/// Encodes unpadded base64url.
+func base64URLEncode(_ bytes: some Sequence<UInt8>) -> String {
+    Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        .replacingOccurrences(of: "=", with: "")
+}
+
+/// base64url helpers shared with the HTTP layer.
+public enum EnrollmentCoding {
+    /// Decodes unpadded (or padded) base64url; `nil` for anything else.
+    public static func base64URLDecode(_ text: String) -> [UInt8]? {
+        guard text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "=" }), text.allSatisfy(\.isASCII)
+        else { return nil }
+        return CyberIDEnrollment.base64URLDecode(text.replacingOccurrences(of: "=", with: ""))
+    }
+}

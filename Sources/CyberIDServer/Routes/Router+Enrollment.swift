@@ -1,0 +1,130 @@
+import CyberIDDocuments
+import CyberIDEnrollment
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+
+/// Request bodies of the enrollment API (snake_case JSON; binary fields base64url).
+enum EnrollmentRequest {
+    struct Start: Decodable { var guardian: String? }
+    struct Document: Decodable {
+        var dg1: String
+        var dg2: String?
+        var dg15: String?
+        var sod: String
+        var aaSignature: String
+    }
+    struct Phone: Decodable { var phone: String }
+    struct Code: Decodable { var code: String }
+    struct Face: Decodable { var image: String }
+    struct Complete: Decodable { var csr: String }
+    struct GuardianApproval: Decodable { var approval: String }
+}
+
+extension Router where Context == AppRequestContext {
+    /// The enrollment API (docs/enrollment.md) and the CA certificates under `/pki`.
+    func addEnrollmentRoutes(runtime: Runtime) {
+        let service = runtime.enrollment
+        let group = group("enrollment/v1/sessions")
+        group.post { request, context in
+            let body = try await Self.decode(EnrollmentRequest.Start.self, request, context, allowEmpty: true)
+            return try Self.json(try await service.start(guardianJWS: body?.guardian), status: .created)
+        }
+        group.post(":id/document") { request, context in
+            let id = try context.parameters.require("id")
+            guard let body = try await Self.decode(EnrollmentRequest.Document.self, request, context) else { throw Self.emptyBody() }
+            let chip = ChipData(
+                dg1: try Self.bytes(body.dg1, "dg1"), dg2: try body.dg2.map { try Self.bytes($0, "dg2") },
+                dg15: try body.dg15.map { try Self.bytes($0, "dg15") }, sod: try Self.bytes(body.sod, "sod"))
+            return try Self.json(
+                try await service.presentDocument(sessionID: id, chip: chip, aaSignature: try Self.bytes(body.aaSignature, "aa_signature")))
+        }
+        group.post(":id/guardian-approval") { request, context in
+            let id = try context.parameters.require("id")
+            guard let body = try await Self.decode(EnrollmentRequest.GuardianApproval.self, request, context) else { throw Self.emptyBody() }
+            return try Self.json(try await service.approveAsGuardian(sessionID: id, approvalJWS: body.approval))
+        }
+        group.post(":id/phone") { request, context in
+            let id = try context.parameters.require("id")
+            guard let body = try await Self.decode(EnrollmentRequest.Phone.self, request, context) else { throw Self.emptyBody() }
+            return try Self.json(try await service.sendPhoneCode(sessionID: id, phone: body.phone), status: .accepted)
+        }
+        group.post(":id/phone/confirm") { request, context in
+            let id = try context.parameters.require("id")
+            guard let body = try await Self.decode(EnrollmentRequest.Code.self, request, context) else { throw Self.emptyBody() }
+            return try Self.json(try await service.confirmPhone(sessionID: id, code: body.code))
+        }
+        group.post(":id/face") { request, context in
+            let id = try context.parameters.require("id")
+            guard let body = try await Self.decode(EnrollmentRequest.Face.self, request, context) else { throw Self.emptyBody() }
+            return try Self.json(try await service.submitFace(sessionID: id, image: try Self.bytes(body.image, "image")))
+        }
+        group.post(":id/complete") { request, context in
+            let id = try context.parameters.require("id")
+            guard let body = try await Self.decode(EnrollmentRequest.Complete.self, request, context) else { throw Self.emptyBody() }
+            let csr = body.csr.contains("-----BEGIN") ? Array(body.csr.utf8) : try Self.bytes(body.csr, "csr")
+            return try Self.json(try await service.complete(sessionID: id, csr: csr), status: .created)
+        }
+
+        let rootPEM = (try? CertificateAuthority.pem(runtime.authority.root)) ?? ""
+        let issuingPEM = (try? CertificateAuthority.pem(runtime.authority.issuing)) ?? ""
+        get("pki/root.pem") { _, _ in Self.pem(rootPEM) }
+        get("pki/issuing.pem") { _, _ in Self.pem(issuingPEM) }
+    }
+
+    private static func pem(_ text: String) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/x-pem-file", .cacheControl: "max-age=3600"],
+            body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
+    }
+
+    private static func emptyBody() -> Problem {
+        Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "a JSON body is required")
+    }
+
+    /// Decodes a snake_case JSON body within the body limit; `nil` for an empty body.
+    private static func decode<T: Decodable>(
+        _ type: T.Type, _ request: Request, _ context: Context, allowEmpty: Bool = false
+    ) async throws -> T? {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        if buffer.readableBytes == 0 { return nil }
+        do {
+            return try JSONDecoder.enrollment.decode(T.self, from: Data(buffer: buffer))
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw Problem(
+                code: "malformed-request", title: "Malformed request", status: .badRequest,
+                detail: "missing field \(key.stringValue.snakeCased)")
+        } catch {
+            throw Problem(
+                code: "malformed-request", title: "Malformed request", status: .badRequest,
+                detail: "the body is not the JSON this endpoint expects")
+        }
+    }
+
+    private static func bytes(_ text: String, _ field: String) throws -> [UInt8] {
+        guard let bytes = EnrollmentCoding.base64URLDecode(text) else {
+            throw Problem(
+                code: "malformed-request", title: "Malformed request", status: .badRequest,
+                detail: "\(field) must be base64url")
+        }
+        return bytes
+    }
+
+    private static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.enrollment.encode(value))))
+    }
+}
+
+extension String {
+    /// `aaSignature` → `aa_signature`, for error messages that name wire fields.
+    fileprivate var snakeCased: String {
+        var out = ""
+        for character in self {
+            if character.isUppercase { out += "_" + character.lowercased() } else { out.append(character) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,103 @@
+public import Foundation
+
+extension SQLStore: EnrollmentStore {
+    private static let sessionColumns = """
+        id, state, version, aa_challenge, guardian_id, blind_index, age_band, document_expiry, sealed_identity,
+        sealed_identity_key, otp_hash, otp_expires_at, otp_attempts, otp_sends, person_id, result, created_at, expires_at
+        """
+
+    public func create(_ session: EnrollmentSessionRecord) async throws {
+        try await database.write { connection in
+            _ = try await connection.execute(
+                "INSERT INTO enrollment_sessions (\(Self.sessionColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+                Self.binds(session))
+        }
+    }
+
+    public func enrollmentSession(id: String) async throws -> EnrollmentSessionRecord? {
+        try await database.read { connection in
+            try await connection.first(
+                "SELECT \(Self.sessionColumns) FROM enrollment_sessions WHERE id = $1", [.text(id)]
+            ).map(Self.decodeSession)
+        }
+    }
+
+    public func update(_ session: EnrollmentSessionRecord) async throws -> Bool {
+        try await database.write { connection in
+            try await Self.update(session, on: connection)
+        }
+    }
+
+    public func complete(
+        _ session: EnrollmentSessionRecord, person: PersonRecord, networkNumber: String,
+        certificate: NetworkCertificateRecord
+    ) async throws {
+        try await database.write { connection in
+            try await Self.insertPerson(person, networkNumber: networkNumber, on: connection)
+            _ = try await connection.execute(
+                """
+                INSERT INTO network_certificates (serial, person_id, network_number, der, status, not_after, issued_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                """,
+                [
+                    .text(certificate.serial), .text(certificate.personID), .text(certificate.networkNumber),
+                    .blob(certificate.der), .text(certificate.status.rawValue), .time(certificate.notAfter),
+                    .time(certificate.issuedAt),
+                ])
+            guard try await Self.update(session, on: connection) else {
+                throw StoreError.conflict("the enrollment session changed meanwhile")
+            }
+        }
+    }
+
+    public func purgeExpiredEnrollmentSessions(before time: Date) async throws -> Int {
+        try await database.write { connection in
+            try await connection.execute(
+                "DELETE FROM enrollment_sessions WHERE expires_at <= $1 AND state <> 'completed'", [.time(time)])
+        }
+    }
+
+    private static func update(_ session: EnrollmentSessionRecord, on connection: any SQLConnection) async throws(StoreError) -> Bool {
+        var binds = Self.binds(session)
+        binds[2] = .integer(session.version + 1)
+        binds.append(.integer(session.version))
+        return try await connection.execute(
+            """
+            UPDATE enrollment_sessions SET state = $2, version = $3, aa_challenge = $4, guardian_id = $5, blind_index = $6,
+                age_band = $7, document_expiry = $8, sealed_identity = $9, sealed_identity_key = $10, otp_hash = $11,
+                otp_expires_at = $12, otp_attempts = $13, otp_sends = $14, person_id = $15, result = $16, created_at = $17,
+                expires_at = $18
+            WHERE id = $1 AND version = $19
+            """, binds) == 1
+    }
+
+    private static func binds(_ session: EnrollmentSessionRecord) -> [SQLValue] {
+        [
+            .text(session.id), .text(session.state), .integer(session.version), .blob(session.aaChallenge),
+            .text(session.guardianID), .blob(session.blindIndex), .text(session.ageBand), .text(session.documentExpiry),
+            .blob(session.sealedIdentity), .blob(session.sealedIdentityKey), .blob(session.otpHash),
+            .time(session.otpExpiresAt), .integer(session.otpAttempts), .integer(session.otpSends), .text(session.personID),
+            .text(session.result), .time(session.createdAt), .time(session.expiresAt),
+        ]
+    }
+
+    private static func decodeSession(_ row: SQLRow) throws(StoreError) -> EnrollmentSessionRecord {
+        var session = EnrollmentSessionRecord(
+            id: try row.text("id"), aaChallenge: try row.blob("aa_challenge"), guardianID: try row.optionalText("guardian_id"),
+            createdAt: try row.time("created_at"), expiresAt: try row.time("expires_at"))
+        session.state = try row.text("state")
+        session.version = try row.integer("version")
+        session.blindIndex = try row.optionalBlob("blind_index")
+        session.ageBand = try row.optionalText("age_band")
+        session.documentExpiry = try row.optionalText("document_expiry")
+        session.sealedIdentity = try row.optionalBlob("sealed_identity")
+        session.sealedIdentityKey = try row.optionalBlob("sealed_identity_key")
+        session.otpHash = try row.optionalBlob("otp_hash")
+        session.otpExpiresAt = try row.optionalTime("otp_expires_at")
+        session.otpAttempts = try row.integer("otp_attempts")
+        session.otpSends = try row.integer("otp_sends")
+        session.personID = try row.optionalText("person_id")
+        session.result = try row.optionalText("result")
+        return session
+    }
+}

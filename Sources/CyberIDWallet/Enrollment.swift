@@ -1,0 +1,117 @@
+import Crypto
+import Foundation
+
+/// Runs a whole enrollment (docs/enrollment.md §1–§5) from a wallet: generates the key, proves
+/// the document with the chip, binds the phone, takes the face check when the service asks for
+/// it, and returns the wallet file with the issued network certificate.
+///
+/// Apps that show a screen per step can call ``EnrollmentClient`` themselves; this is the
+/// straight path the command line and simple apps take.
+public struct Enrollment: Sendable {
+    /// How many one-time codes ``enroll(chip:phone:code:faceImage:guardianJWS:awaitGuardian:)``
+    /// asks for before it gives up (the service locks the session after five wrong ones).
+    public static let codeAttempts = 3
+
+    /// The client the steps go through.
+    public let client: EnrollmentClient
+
+    /// Creates an orchestrator.
+    public init(client: EnrollmentClient) {
+        self.client = client
+    }
+
+    /// Enrolls the holder of the document in `chip`.
+    /// - Parameters:
+    ///   - chip: the document's chip.
+    ///   - phone: the phone number to bind, E.164.
+    ///   - code: asked for the SMS code once it has been sent; asked again (up to
+    ///     ``codeAttempts`` times in all) after a `wrong-code` or `code-expired` answer, a new
+    ///     code being sent in the latter case.
+    ///   - faceImage: a live JPEG for the face check; required only when the service runs one.
+    ///   - guardianJWS: a guardian's `guardian-start` wallet JWS when enrolling a child under 14.
+    ///   - awaitGuardian: called with the session id when the holder is 14–17 and a guardian
+    ///     must approve (show the id as a QR code); return once the guardian has approved. Without
+    ///     it such an enrollment stops with ``WalletError/guardianApprovalRequired(sessionID:)``.
+    /// - Returns: the new wallet, private key included; save it with ``WalletFile/save(to:)``.
+    /// - Throws: ``WalletError`` (``WalletError/problem(code:status:detail:)`` for the service's
+    ///   refusals) or whatever `chip` and `code` throw.
+    public func enroll(
+        chip: any ChipReader,
+        phone: String,
+        code: @Sendable () async throws -> String,
+        faceImage: [UInt8]?,
+        guardianJWS: String?,
+        awaitGuardian: (@Sendable (_ sessionID: String) async throws -> Void)? = nil
+    ) async throws -> WalletFile {
+        let key = WalletKey()
+        let session = try await client.start(guardian: guardianJWS)
+        let id = session.sessionID
+
+        // §2: passive authentication of the files, active authentication of the chip.
+        let files = try await chip.readFiles()
+        var aaSignature: [UInt8]? = nil
+        if files.dg15 != nil {
+            aaSignature = try await chip.internalAuthenticate(challenge: session.aaChallenge)
+        }
+        let document = try await client.presentDocument(session: id, files: files, aaSignature: aaSignature)
+        if document.state == StepResult.State.awaitingGuardian {
+            guard let awaitGuardian else { throw WalletError.guardianApprovalRequired(sessionID: id) }
+            try await awaitGuardian(id)
+        }
+
+        // §3: phone number.
+        var confirmed = try await confirmPhone(session: id, phone: phone, code: code)
+
+        // §4: face check, only when the service asks for it.
+        if confirmed.next == StepResult.Next.face {
+            guard let faceImage else {
+                throw WalletError.faceImageRequired("the service runs a face check; a live face image is needed")
+            }
+            do {
+                confirmed = try await client.submitFace(session: id, image: faceImage)
+            } catch let error as WalletError where error.serverProblem?.code == "no-face-matcher" {
+                // The service has no matcher after all: the step is skipped (§4).
+            }
+        }
+
+        // §5: certification request, issuance.
+        let request = try CertificateRequest(key: key)
+        let issued = try await client.complete(session: id, csrPEM: request.pemEncoded)
+        let certificate = try NetworkCertificate(pemEncoded: issued.certificatePEM)
+        guard certificate.subjectPublicKeyInfo == Array(key.publicKey.derRepresentation) else {
+            throw WalletError.invalidCertificate("the issued certificate is not for this wallet's key")
+        }
+        return WalletFile(
+            server: client.baseURL.absoluteString,
+            privateKeyPEM: key.pemRepresentation,
+            certificatePEM: issued.certificatePEM,
+            chainPEM: issued.chainPEM,
+            networkNumber: issued.networkNumber,
+            assuranceLevel: issued.assuranceLevel,
+            certificateNotAfter: certificate.notValidAfter)
+    }
+
+    /// Sends the SMS code and confirms it, asking `code` again after a wrong or expired code.
+    private func confirmPhone(session: String, phone: String, code: @Sendable () async throws -> String)
+        async throws -> StepResult
+    {
+        _ = try await client.sendPhoneCode(session: session, phone: phone)
+        var attempt = 1
+        while true {
+            let entered = try await code()
+            do {
+                return try await client.confirmPhone(session: session, code: entered)
+            } catch let error as WalletError where attempt < Self.codeAttempts {
+                switch error.serverProblem?.code ?? "" {
+                case "wrong-code":
+                    break
+                case "code-expired":
+                    _ = try await client.sendPhoneCode(session: session, phone: phone)
+                default:
+                    throw error
+                }
+            }
+            attempt += 1
+        }
+    }
+}

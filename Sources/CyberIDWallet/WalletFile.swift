@@ -1,0 +1,132 @@
+public import Foundation
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Android)
+import Android
+#endif
+
+/// Everything a wallet persists after enrollment: the key, the network certificate, and what
+/// the service said about them.
+///
+/// The file holds the private key, so ``save(to:)`` writes it readable by its owner only
+/// (mode 0600) and atomically, so that a crash never leaves half a wallet behind.
+public struct WalletFile: Codable, Sendable, Equatable {
+    /// The base URL of the CyberID service the wallet enrolled with.
+    public var server: String
+    /// The wallet key, PKCS#8 PEM.
+    public var privateKeyPEM: String
+    /// The network certificate, PEM.
+    public var certificatePEM: String
+    /// The issuing CA and root certificates, PEM, as the service returned them.
+    public var chainPEM: String
+    /// The holder's network number, e.g. `ABCD-EFGH-JKMN-PQRS-T`.
+    public var networkNumber: String
+    /// The assurance level of the enrollment (`substantial` or `high`).
+    public var assuranceLevel: String
+    /// When the network certificate expires (its `notAfter`), so apps can warn before it does.
+    public var certificateNotAfter: Date
+
+    private enum CodingKeys: String, CodingKey {
+        case server
+        case privateKeyPEM = "private_key_pem"
+        case certificatePEM = "certificate_pem"
+        case chainPEM = "chain_pem"
+        case networkNumber = "network_number"
+        case assuranceLevel = "assurance_level"
+        case certificateNotAfter = "certificate_not_after"
+    }
+
+    /// Creates a wallet file from all its parts.
+    public init(
+        server: String, privateKeyPEM: String, certificatePEM: String, chainPEM: String, networkNumber: String,
+        assuranceLevel: String, certificateNotAfter: Date
+    ) {
+        self.server = server
+        self.privateKeyPEM = privateKeyPEM
+        self.certificatePEM = certificatePEM
+        self.chainPEM = chainPEM
+        self.networkNumber = networkNumber
+        self.assuranceLevel = assuranceLevel
+        self.certificateNotAfter = certificateNotAfter
+    }
+
+    /// Creates a wallet file, reading ``certificateNotAfter`` from the certificate.
+    /// - Throws: ``WalletError/invalidCertificate`` when `certificatePEM` does not parse.
+    public init(
+        server: String, privateKeyPEM: String, certificatePEM: String, chainPEM: String, networkNumber: String,
+        assuranceLevel: String
+    ) throws {
+        let certificate = try NetworkCertificate(pemEncoded: certificatePEM)
+        self.init(
+            server: server, privateKeyPEM: privateKeyPEM, certificatePEM: certificatePEM, chainPEM: chainPEM,
+            networkNumber: networkNumber, assuranceLevel: assuranceLevel,
+            certificateNotAfter: certificate.notValidAfter)
+    }
+
+    /// Writes the wallet as JSON to `path`, replacing any previous file atomically.
+    ///
+    /// The bytes go to a temporary file in the same directory, created exclusively with mode
+    /// 0600 and synced, which is then renamed over `path`: readers see the old wallet or the
+    /// new one, never a mix, and the key is never readable by other users, not even briefly.
+    /// - Throws: ``WalletError/walletFile``.
+    public func save(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let data: Data
+        do {
+            data = try encoder.encode(self)
+        } catch {
+            throw WalletError.walletFile("cannot encode the wallet: \(error)")
+        }
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw WalletError.walletFile("cannot create \(temporary)") }
+        // The umask can only remove bits; make the mode exactly 0600 whatever it is.
+        var ok = fchmod(fd, 0o600) == 0
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            guard ok, let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fd, base + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    ok = false
+                    return
+                }
+                offset += written
+            }
+        }
+        if ok, fsync(fd) != 0 { ok = false }
+        if close(fd) != 0 { ok = false }
+        guard ok else {
+            unlink(temporary)
+            throw WalletError.walletFile("cannot write \(temporary)")
+        }
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw WalletError.walletFile("cannot rename \(temporary) to \(path)")
+        }
+    }
+
+    /// Reads a wallet written by ``save(to:)``.
+    /// - Throws: ``WalletError/walletFile`` when the file is missing or not a wallet.
+    public static func load(from path: String) throws -> WalletFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw WalletError.walletFile("cannot read \(path)")
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return try decoder.decode(WalletFile.self, from: data)
+        } catch {
+            throw WalletError.walletFile("\(path) is not a wallet file: \(error)")
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Crypto
+import CyberIDDocuments
+import CyberIDEnrollment
+import CyberIDServer
+import CyberIDStore
+import Foundation
+import X509
+
+/// `cyberid admin trust`: the CSCAs (and their CRLs) whose documents are accepted.
+struct Trust: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage trusted CSCAs and CRLs (nothing is trusted by default).",
+        subcommands: [AddCSCA.self, AddCRL.self, List.self, Remove.self])
+
+    struct AddCSCA: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add-csca", abstract: "Trust the CSCA certificate(s) in a PEM or DER file.")
+        @Argument(help: "The certificate file.") var file: String
+
+        func run() async throws {
+            let certificates = try readCertificates(file)
+            let settings = try await loadSettings()
+            try await runOrExit {
+                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
+                    for certificate in certificates {
+                        let der = try CertificateAuthority.der(certificate)
+                        let added = try await runtime.store.add(
+                            TrustAnchorRecord(
+                                fingerprint: fingerprint(der), kind: .csca, der: der,
+                                label: certificate.subject.description, addedAt: Date()))
+                        print("\(added ? "trusted" : "already trusted"): \(fingerprint(der).prefix(16)) \(certificate.subject)")
+                    }
+                }
+            }
+        }
+    }
+
+    struct AddCRL: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add-crl", abstract: "Load a CRL (PEM or DER); it applies to DSCs of the CSCA that signed it.")
+        @Argument(help: "The CRL file.") var file: String
+
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            guard let crl = try? CertificateRevocationList(bytes: Array(data)) else {
+                throw ValidationError("\(file) is not a PEM or DER CRL")
+            }
+            let settings = try await loadSettings()
+            try await runOrExit {
+                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
+                    let added = try await runtime.store.add(
+                        TrustAnchorRecord(
+                            fingerprint: fingerprint(crl.derBytes), kind: .crl, der: crl.derBytes,
+                            label: crl.issuer.description, addedAt: Date()))
+                    print("\(added ? "loaded" : "already loaded"): CRL of \(crl.issuer)")
+                }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List trusted CSCAs and loaded CRLs.")
+
+        func run() async throws {
+            let settings = try await loadSettings()
+            try await runOrExit {
+                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
+                    let anchors = try await runtime.store.trustAnchors()
+                    if anchors.isEmpty { print("nothing is trusted; add a CSCA with: cyberid admin trust add-csca FILE") }
+                    for anchor in anchors {
+                        print("\(anchor.fingerprint.prefix(16))  \(anchor.kind.rawValue.padding(toLength: 4, withPad: " ", startingAt: 0))  \(anchor.label)")
+                    }
+                }
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop trusting a CSCA or drop a CRL, by fingerprint prefix.")
+        @Argument(help: "At least 8 hex digits of the fingerprint shown by list.") var fingerprint: String
+
+        func run() async throws {
+            let settings = try await loadSettings()
+            try await runOrExit {
+                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
+                    let removed = try await runtime.store.removeTrustAnchor(fingerprintPrefix: fingerprint)
+                    print("removed \(removed.kind.rawValue) \(removed.label)")
+                }
+            }
+        }
+    }
+}
+
+/// Reads certificates from a PEM or DER file, or fails as a usage error.
+func readCertificates(_ file: String) throws -> [Certificate] {
+    guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+    guard let certificates = try? TrustStore.certificates(from: Array(data)) else {
+        throw ValidationError("\(file) is not a PEM or DER certificate")
+    }
+    return certificates
+}
+
+/// SHA-256 of DER bytes, lower-case hex.
+func fingerprint(_ der: [UInt8]) -> String {
+    SHA256.hash(data: der).map { String(format: "%02x", $0) }.joined()
+}
