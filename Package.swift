@@ -161,6 +161,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CyberIDEnrollmentTests",
+            dependencies: [
+                "CyberIDEnrollment", "CyberIDDocuments", "CyberIDCore", "CyberIDKeys", "CyberIDStore",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CyberIDKeysTests",
             dependencies: [
                 "CyberIDKeys", "CyberIDStore",

@@ -54,21 +54,28 @@ enum DERReader {
         return try elements(element.content)
     }
 
-    /// A UTCTime (tag 0x17, `YYMMDDHHMMSSZ`) or GeneralizedTime (tag 0x18, `YYYYMMDDHHMMSSZ`) as
-    /// RFC 5280 §4.1.2.5 restricts them.
+    /// A UTCTime (tag 0x17, `YYMMDDHHMMSSZ`) or GeneralizedTime (tag 0x18, `YYYYMMDDHHMMSSZ`,
+    /// fractional seconds tolerated) in UTC, as RFC 5280 §4.1.2.5 restricts them.
     static func time(_ element: Element) throws -> Date {
-        let text = Array(element.content)
+        var text = Array(element.content)
         let yearDigits: Int
         switch element.tag {
         case 0x17: yearDigits = 2
         case 0x18: yearDigits = 4
         default: throw malformed("a certificate time must be UTCTime or GeneralizedTime")
         }
-        guard text.count == yearDigits + 11, text.last == UInt8(ascii: "Z") else {
-            throw malformed("a certificate time must be whole seconds in UTC")
+        guard text.last == UInt8(ascii: "Z") else { throw malformed("a certificate time must be in UTC") }
+        text.removeLast()
+        // RFC 5280 forbids fractional seconds, but some issuers write them in GeneralizedTime.
+        var fraction: [UInt8] = []
+        if element.tag == 0x18, let dot = text.firstIndex(of: UInt8(ascii: ".")) {
+            fraction = Array(text[(dot + 1)...])
+            text = Array(text[..<dot])
+            guard !fraction.isEmpty else { throw malformed("empty fractional seconds") }
         }
+        guard text.count == yearDigits + 10 else { throw malformed("a certificate time must have whole seconds") }
         var digits: [Int] = []
-        for byte in text.dropLast() {
+        for byte in text + fraction {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { throw malformed("bad time digit") }
             digits.append(Int(byte - UInt8(ascii: "0")))
         }
@@ -86,8 +93,13 @@ enum DERReader {
             (0...60).contains(second)
         else { throw malformed("time out of range") }
         let days = daysSinceEpoch(year: year, month: month, day: day)
-        let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second
-        return Date(timeIntervalSince1970: TimeInterval(seconds))
+        var seconds = TimeInterval(days * 86_400 + hour * 3_600 + minute * 60 + second)
+        var scale = 0.1
+        for digit in digits.dropFirst(yearDigits + 10) {
+            seconds += Double(digit) * scale
+            scale /= 10
+        }
+        return Date(timeIntervalSince1970: seconds)
     }
 
     /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
