@@ -26,6 +26,7 @@ let package = Package(
                 .product(name: "CyberIDCore", package: root),
                 .product(name: "CyberIDKeys", package: root),
                 .product(name: "CyberIDStore", package: root),
+                .product(name: "CyberIDDocuments", package: root),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

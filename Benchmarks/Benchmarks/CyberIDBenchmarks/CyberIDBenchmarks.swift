@@ -1,6 +1,7 @@
 import Benchmark
 import Crypto
 import CyberIDCore
+import CyberIDDocuments
 import CyberIDKeys
 import CyberIDStore
 import Foundation
@@ -55,6 +56,29 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             let sealed = try envelope.seal(record, context: "person:p")
             blackHole(try envelope.open(sealed, context: "person:p"))
+        }
+    }
+
+    // Passive + active authentication of a whole eMRTD, as the document step runs it.
+    for rsa in [false, true] {
+        Benchmark("Document.verify PA+AA \(rsa ? "RSA-2048" : "P-256")") { benchmark in
+            let csca = try DevDocumentFactory.CSCA.make()
+            let document = try DevDocumentFactory.make(
+                holder: DevDocumentFactory.Holder(
+                    birthDate: try CalendarDate(iso8601: "1990-01-01"), expiryDate: try CalendarDate(iso8601: "2031-01-01")),
+                csca: csca, rsa: rsa)
+            let challenge: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8]
+            let answer = try DevDocumentFactory.signChallenge(challenge, keyPEM: document.activeAuthenticationKeyPEM)
+            let verifier = DocumentVerifier(trustStore: TrustStore(cscas: [csca.certificate]))
+            let today = try CalendarDate(iso8601: "2026-11-25")
+            let now = Date()
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                blackHole(
+                    try verifier.verify(
+                        document.chip, challenge: challenge, activeAuthenticationSignature: answer, at: now, today: today))
+            }
+            benchmark.stopMeasurement()
         }
     }
 
