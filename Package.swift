@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "CyberIDStore", targets: ["CyberIDStore"]),
         .library(name: "CyberIDDocuments", targets: ["CyberIDDocuments"]),
         .library(name: "CyberIDEnrollment", targets: ["CyberIDEnrollment"]),
+        .library(name: "CyberIDWallet", targets: ["CyberIDWallet"]),
         .library(name: "CyberIDServer", targets: ["CyberIDServer"]),
     ],
     dependencies: [
@@ -88,6 +89,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The holder's SDK: Foundation and swift-crypto only, so it ships in a phone app.
+        .target(
+            name: "CyberIDWallet",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // Signing keys, JWKS, master key, envelope encryption, blind index.
         .target(
             name: "CyberIDKeys",
@@ -124,6 +131,7 @@ let package = Package(
                 "CyberIDServer",
                 "CyberIDDocuments",
                 "CyberIDEnrollment",
+                "CyberIDWallet",
                 "CyberIDCore",
                 "CyberIDStore",
                 "CyberIDKeys",
@@ -174,6 +182,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CyberIDWalletTests",
+            dependencies: [
+                "CyberIDWallet",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -60,7 +60,7 @@ public struct Enrollment: Sendable {
         }
 
         // §3: phone number.
-        var confirmed = try await confirmPhone(session: id, phone: phone, code: code)
+        let confirmed = try await confirmPhone(session: id, phone: phone, code: code)
 
         // §4: face check, only when the service asks for it.
         if confirmed.next == StepResult.Next.face {
@@ -68,7 +68,7 @@ public struct Enrollment: Sendable {
                 throw WalletError.faceImageRequired("the service runs a face check; a live face image is needed")
             }
             do {
-                confirmed = try await client.submitFace(session: id, image: faceImage)
+                _ = try await client.submitFace(session: id, image: faceImage)
             } catch let error as WalletError where error.serverProblem?.code == "no-face-matcher" {
                 // The service has no matcher after all: the step is skipped (§4).
             }

@@ -1,4 +1,5 @@
 public import Foundation
+
 #if canImport(FoundationNetworking)
 public import FoundationNetworking
 #endif
@@ -41,7 +42,8 @@ public struct EnrollmentClient: Sendable {
         guard let expiresAt = RFC3339.parse(answer.expiresAt) else {
             throw WalletError.invalidResponse("expires_at is not an RFC 3339 time")
         }
-        return StartedSession(sessionID: answer.sessionID, aaChallenge: challenge, expiresAt: expiresAt, state: answer.state)
+        return StartedSession(
+            sessionID: answer.sessionID, aaChallenge: challenge, expiresAt: expiresAt, state: answer.state)
     }
 
     /// Presents the chip's files and the active-authentication signature (§2).
@@ -126,7 +128,8 @@ public struct EnrollmentClient: Sendable {
         if let problem = try? JSONDecoder().decode(EnrollmentWire.ProblemDocument.self, from: body),
             let type = problem.type, type.hasPrefix(problemTypePrefix)
         {
-            return .problem(code: String(type.dropFirst(problemTypePrefix.count)), status: status, detail: problem.detail)
+            return .problem(
+                code: String(type.dropFirst(problemTypePrefix.count)), status: status, detail: problem.detail)
         }
         let text = String(decoding: body.prefix(200), as: UTF8.self)
         return .unexpectedStatus(status, text.isEmpty ? "no problem document" : text)

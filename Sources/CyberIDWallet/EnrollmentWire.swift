@@ -91,9 +91,6 @@ enum EnrollmentWire {
         let approval: String
     }
 
-    /// An answer whose body the client does not need.
-    struct Ignored: Decodable {}
-
     /// An RFC 9457 problem document.
     struct ProblemDocument: Decodable {
         let type: String?

@@ -231,3 +231,42 @@ def test_help_reads_well(tmp_path):
     assert "rotate" in result.stdout and "list" in result.stdout
     result = run_cli("frobnicate", data_dir=tmp_path)
     assert result.returncode != 0
+
+
+def test_dev_document_and_wallet_enroll_issue_a_certificate_openssl_accepts(tmp_path):
+    """The issue's acceptance path: serve + dev document --trust + wallet enroll."""
+    data = tmp_path / "data"
+    result = run_cli("dev", "document", "--out", str(tmp_path / "doc"), "--trust", data_dir=data)
+    assert result.returncode == 0, result.stderr
+    server = Server(data)
+    try:
+        wallet = tmp_path / "wallet.json"
+        env = {"CYBERID_DATA_DIR": str(data)}
+        result = subprocess.run(
+            [BIN, "wallet", "enroll", "--document", str(tmp_path / "doc"), "--phone", "+8613800000000",
+             "--server", server.base, "--wallet", str(wallet)],
+            env=env_for(data), capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        number = result.stdout.split("network number: ")[1].split()[0]
+        assert stat.S_IMODE(wallet.stat().st_mode) == 0o600
+        shown = run_cli("wallet", "show", "--wallet", str(wallet), "--json", data_dir=data)
+        assert json.loads(shown.stdout)["network_number"] == number
+        assert json.loads(shown.stdout)["assurance_level"] == "substantial"
+        cert = tmp_path / "cert.pem"
+        cert.write_text(json.loads(wallet.read_text())["certificate_pem"])
+        (tmp_path / "root.pem").write_bytes(fetch(server.base + "/pki/root.pem")[2])
+        (tmp_path / "issuing.pem").write_bytes(fetch(server.base + "/pki/issuing.pem")[2])
+        verify = subprocess.run(
+            ["openssl", "verify", "-CAfile", str(tmp_path / "root.pem"), "-untrusted", str(tmp_path / "issuing.pem"), str(cert)],
+            capture_output=True, text=True)
+        assert verify.returncode == 0 and ": OK" in verify.stdout, verify.stderr
+        subject = subprocess.run(["openssl", "x509", "-in", str(cert), "-noout", "-subject"], capture_output=True, text=True)
+        assert subject.stdout.strip() == f"subject=serialNumber = {number}"
+        # Enrolling the same person again is refused with a clear message and exit 1.
+        again = subprocess.run(
+            [BIN, "wallet", "enroll", "--document", str(tmp_path / "doc"), "--phone", "+8613800000000",
+             "--server", server.base, "--wallet", str(tmp_path / "again.json")],
+            env=env_for(data), capture_output=True, text=True, timeout=120)
+        assert again.returncode == 1 and "already-enrolled" in again.stderr
+    finally:
+        server.stop()

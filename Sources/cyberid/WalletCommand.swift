@@ -1,0 +1,137 @@
+import ArgumentParser
+import CyberIDDocuments
+import CyberIDWallet
+import Foundation
+
+/// `cyberid wallet`: the holder's side, over the CyberIDWallet library.
+struct WalletCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wallet", abstract: "Enroll and inspect a wallet (the holder's key and network certificate).",
+        subcommands: [Enroll.self, Show.self])
+
+    /// `cyberid wallet enroll`.
+    struct Enroll: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Enroll with a document directory and a phone number; writes the wallet file (mode 0600).",
+            discussion: """
+                The document directory is what `cyberid dev document` writes; its aa-private-key.pem plays the chip. \
+                Without --otp the code is read from the server's development SMS outbox. For a minor, \
+                --guardian-wallet signs as the guardian: it starts the session for a child under 14 and approves \
+                it for a 14–17-year-old. See docs/enrollment.md.
+                """)
+
+        @Option(help: "Document directory (DG1.bin, DG2.bin, DG15.bin, SOD.bin, aa-private-key.pem).") var document: String
+        @Option(help: "Phone number, E.164 (e.g. +8613800000000).") var phone: String
+        @Option(help: "The one-time code, if you have it; otherwise it is read from the SMS outbox.") var otp: String?
+        @Option(help: "Server base URL (default: CYBERID_ISSUER or http://127.0.0.1:8080).") var server: String?
+        @Option(help: "Wallet file to write.") var wallet = "cyberid-wallet.json"
+        @Option(help: "The server's SMS outbox (development).") var outbox: String?
+        @Option(help: "A face image (JPEG) for servers with a face matcher.") var face: String?
+        @Option(help: "The guardian's wallet file, for a minor.") var guardianWallet: String?
+        @Flag(help: "Overwrite an existing wallet file.") var force = false
+
+        func run() async throws {
+            guard force || !FileManager.default.fileExists(atPath: wallet) else {
+                throw ValidationError("\(wallet) exists; use --force to replace it")
+            }
+            let base = server ?? ProcessInfo.processInfo.environment["CYBERID_ISSUER"] ?? "http://127.0.0.1:8080"
+            guard let baseURL = URL(string: base), baseURL.scheme != nil else { throw ValidationError("--server must be a URL") }
+            let chip = try DirectoryChip(directory: document)
+            let faceImage = try face.map { path -> [UInt8] in
+                guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+                return Array(data)
+            }
+            let guardian = try guardianWallet.map { try CyberIDWallet.Wallet(file: try WalletFile.load(from: $0)) }
+            let outboxPath =
+                outbox ?? URL(fileURLWithPath: ProcessInfo.processInfo.environment["CYBERID_DATA_DIR"] ?? "./data")
+                .appendingPathComponent("sms-outbox.jsonl").path
+            let reader = OutboxReader(path: outboxPath)
+            let phone = phone
+            let given = otp
+            let code: @Sendable () async throws -> String = {
+                if let given { return given }
+                return try await reader.code(for: phone)
+            }
+            let enrollment = Enrollment(client: EnrollmentClient(baseURL: baseURL))
+            var guardianStart: String? = nil
+            var approve: (@Sendable (String) async throws -> Void)? = nil
+            if let guardian {
+                guardianStart = try guardian.sign(purpose: CyberIDWallet.Wallet.Purpose.guardianStart)
+                approve = { sessionID in
+                    let approval = try guardian.sign(
+                        purpose: CyberIDWallet.Wallet.Purpose.guardianApproval, sessionID: sessionID)
+                    _ = try await EnrollmentClient(baseURL: baseURL).approveAsGuardian(session: sessionID, approvalJWS: approval)
+                }
+            }
+            do {
+                let file: WalletFile = try await enrollment.enroll(
+                    chip: chip, phone: phone, code: code, faceImage: faceImage, guardianJWS: guardianStart,
+                    awaitGuardian: approve)
+                try file.save(to: wallet)
+                print("network number: \(file.networkNumber)")
+                print("assurance level: \(file.assuranceLevel)")
+                print("wallet written to \(wallet)")
+            } catch let error as WalletError {
+                printError("cyberid: enrollment failed: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                throw Exit.failure
+            }
+        }
+    }
+
+    /// `cyberid wallet show`.
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the wallet's number, level and certificate expiry.")
+        @Option(help: "Wallet file.") var wallet = "cyberid-wallet.json"
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let file: WalletFile
+            do {
+                file = try WalletFile.load(from: wallet)
+            } catch {
+                throw ValidationError("cannot read the wallet file \(wallet)")
+            }
+            let expiry = ISO8601DateFormatter().string(from: file.certificateNotAfter)
+            if json {
+                let object = [
+                    "network_number": file.networkNumber, "assurance_level": file.assuranceLevel,
+                    "certificate_not_after": expiry, "server": file.server,
+                ]
+                print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+            } else {
+                print("network number:      \(file.networkNumber)")
+                print("assurance level:     \(file.assuranceLevel)")
+                print("certificate expires: \(expiry)")
+                print("server:              \(file.server)")
+            }
+        }
+    }
+}
+
+/// A "chip" made of a development document directory: the files as read over NFC, and the
+/// chip's active-authentication key to answer challenges.
+struct DirectoryChip: ChipReader {
+    let files: ChipFiles
+    let keyPEM: String
+
+    init(directory: String) throws {
+        let url = URL(fileURLWithPath: directory)
+        func read(_ name: String) -> [UInt8]? {
+            FileManager.default.contents(atPath: url.appendingPathComponent(name).path).map(Array.init)
+        }
+        guard let dg1 = read("DG1.bin"), let sod = read("SOD.bin") else {
+            throw ValidationError("\(directory) has no DG1.bin and SOD.bin (make one with cyberid dev document)")
+        }
+        guard let key = read("aa-private-key.pem") else {
+            throw ValidationError("\(directory) has no aa-private-key.pem to answer the chip challenge")
+        }
+        files = ChipFiles(dg1: dg1, dg2: read("DG2.bin"), dg15: read("DG15.bin"), sod: sod)
+        keyPEM = String(decoding: key, as: UTF8.self)
+    }
+
+    func readFiles() async throws -> ChipFiles { files }
+
+    func internalAuthenticate(challenge: [UInt8]) async throws -> [UInt8] {
+        try DevDocumentFactory.signChallenge(challenge, keyPEM: keyPEM)
+    }
+}
