@@ -176,8 +176,8 @@ public struct EnrollmentService: Sendable {
 
     /// Sends a six-digit code to `phone` (E.164).
     public func sendPhoneCode(sessionID: String, phone: String) async throws -> EnrollmentResponse.Step {
-        guard Self.isE164(phone) else { throw EnrollmentError.invalidPhone() }
         var session = try await openSession(sessionID, expecting: ["document_verified", "phone_code_sent"])
+        guard Self.isE164(phone) else { throw EnrollmentError.invalidPhone() }
         guard session.otpSends < configuration.maxCodeSends else { throw EnrollmentError.tooManyCodes() }
         let code = String(format: "%06d", Int.random(in: 0..<1_000_000))
         var identity = try unseal(session)
@@ -186,7 +186,7 @@ public struct EnrollmentService: Sendable {
         session.otpHash = codeHash(code, session: session.id)
         session.otpExpiresAt = now().addingTimeInterval(configuration.codeLifetime)
         session.otpSends += 1
-        session.otpAttempts = 0
+        // Wrong attempts count per session, not per code: resending does not buy more guesses.
         session.state = "phone_code_sent"
         try await save(session)
         do {

@@ -43,6 +43,10 @@ public struct WalletSignatureVerifier: Sendable {
             let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any],
             let payload = try? JSONSerialization.jsonObject(with: Data(payloadBytes)) as? [String: Any]
         else { throw EnrollmentError.invalidWalletSignature("not a compact JWS") }
+        // Explicit typing (RFC 8725 §3.11): a JWS made for another purpose is never accepted here.
+        guard header["typ"] as? String == "cyberid-wallet+jwt" else {
+            throw EnrollmentError.invalidWalletSignature("the JWS type must be cyberid-wallet+jwt")
+        }
         guard header["alg"] as? String == "ES256", let chain = header["x5c"] as? [String], let leafText = chain.first,
             let leafDER = Data(base64Encoded: leafText), let certificate = try? Certificate(derEncoded: Array(leafDER))
         else { throw EnrollmentError.invalidWalletSignature("the JWS must be ES256 with the network certificate in x5c") }
@@ -95,8 +99,21 @@ func base64URLEncode(_ bytes: some Sequence<UInt8>) -> String {
 public enum EnrollmentCoding {
     /// Decodes unpadded (or padded) base64url; `nil` for anything else.
     public static func base64URLDecode(_ text: String) -> [UInt8]? {
-        guard text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "=" }), text.allSatisfy(\.isASCII)
-        else { return nil }
-        return CyberIDEnrollment.base64URLDecode(text.replacingOccurrences(of: "=", with: ""))
+        // Map the URL-safe alphabet to standard base64 byte by byte (no Unicode character
+        // properties: this runs on every binary field of every request).
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(text.utf8.count + 3)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                bytes.append(byte)
+            case UInt8(ascii: "-"): bytes.append(UInt8(ascii: "+"))
+            case UInt8(ascii: "_"): bytes.append(UInt8(ascii: "/"))
+            case UInt8(ascii: "="): continue
+            default: return nil
+            }
+        }
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "="), count: (4 - bytes.count % 4) % 4))
+        return Data(base64Encoded: Data(bytes)).map(Array.init)
     }
 }

@@ -39,7 +39,7 @@ public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
 }
 
 /// Builds the application: the router on the configured address, with the background services
-/// the server needs (periodic signing-key refresh).
+/// the server needs (periodic signing-key refresh, purging of expired sessions).
 /// - Parameters:
 ///   - runtime: the prepared runtime.
 ///   - logger: the server's logger.
@@ -50,7 +50,10 @@ public func buildApplication(
     Application(
         router: buildRouter(runtime: runtime),
         configuration: .init(address: .hostname(runtime.settings.host, port: runtime.settings.port), serverName: "CyberID"),
-        services: [KeyRefreshService(signingKeys: runtime.signingKeys, logger: logger)],
+        services: [
+            KeyRefreshService(signingKeys: runtime.signingKeys, logger: logger),
+            MaintenanceService(store: runtime.store, logger: logger),
+        ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? runtime.settings.port) },
         logger: logger)
 }

@@ -56,6 +56,7 @@ public struct Runtime: Sendable {
         let faceMatcher = settings.faceMatcherURL.map { HTTPFaceMatcher(url: $0, threshold: settings.faceMatchThreshold) }
         var configuration = EnrollmentConfiguration(issuer: settings.issuer)
         configuration.certificateLifetime = TimeInterval(settings.certificateDays) * 86_400
+        configuration.sessionLifetime = TimeInterval(settings.enrollmentTTLSeconds)
         let enrollment = EnrollmentService(
             store: store, masterKey: masterKey, authority: authority, sms: sms, faceMatcher: faceMatcher,
             configuration: configuration, today: { CalendarDate.civilDay(of: Date()) })

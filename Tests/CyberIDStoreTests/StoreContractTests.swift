@@ -317,3 +317,91 @@ import Testing
         }
     }
 }
+
+@Suite struct EnrollmentStoreContractTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test(arguments: Backend.available)
+    func sessionUpdatesAreCompareAndSetAndExpiredOnesArePurged(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            var session = EnrollmentSessionRecord(
+                id: "s1", aaChallenge: [1, 2, 3], guardianID: nil, createdAt: t0, expiresAt: t0.addingTimeInterval(600))
+            try await store.create(session)
+            var loaded = try #require(try await store.enrollmentSession(id: "s1"))
+            #expect(loaded == session)
+            loaded.state = "document_verified"
+            loaded.sealedIdentity = [9, 9]
+            #expect(try await store.update(loaded))
+            // A second writer holding the old version loses.
+            session.state = "phone_code_sent"
+            #expect(try await !store.update(session))
+            let current = try #require(try await store.enrollmentSession(id: "s1"))
+            #expect(current.state == "document_verified" && current.version == 1 && current.sealedIdentity == [9, 9])
+
+            var done = EnrollmentSessionRecord(
+                id: "s2", aaChallenge: [4], guardianID: nil, createdAt: t0, expiresAt: t0.addingTimeInterval(600))
+            done.state = "completed"
+            try await store.create(done)
+            #expect(try await store.purgeExpiredEnrollmentSessions(before: t0.addingTimeInterval(601)) == 1)
+            #expect(try await store.enrollmentSession(id: "s1") == nil)
+            #expect(try await store.enrollmentSession(id: "s2") != nil)
+            #expect(try await store.purgeExpiredEnrollmentSessions(before: t0.addingTimeInterval(600 + 86_401)) == 1)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func trustAnchorsAreAddedOnceListedAndRemovedByPrefix(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            let anchor = TrustAnchorRecord(fingerprint: "abcdef0123456789", kind: .csca, der: [1, 2], label: "CN=X", addedAt: t0)
+            #expect(try await store.add(anchor))
+            #expect(try await !store.add(anchor))
+            try await store.add(TrustAnchorRecord(fingerprint: "abcdef01ff", kind: .crl, der: [3], label: "CN=X", addedAt: t0))
+            #expect(try await store.trustAnchors().map(\.kind) == [.csca, .crl])
+            // Too short, ambiguous, unknown: all refused, nothing removed.
+            await #expect(throws: StoreError.notFound) { _ = try await store.removeTrustAnchor(fingerprintPrefix: "abcdef") }
+            await #expect(throws: StoreError.notFound) { _ = try await store.removeTrustAnchor(fingerprintPrefix: "abcdef01") }
+            await #expect(throws: StoreError.notFound) { _ = try await store.removeTrustAnchor(fingerprintPrefix: "12345678") }
+            #expect(try await store.trustAnchors().count == 2)
+            #expect(try await store.removeTrustAnchor(fingerprintPrefix: "ABCDEF0123").fingerprint == "abcdef0123456789")
+            #expect(try await store.trustAnchors().map(\.fingerprint) == ["abcdef01ff"])
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func completionIsAllOrNothing(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            var session = EnrollmentSessionRecord(
+                id: "s1", aaChallenge: [1], guardianID: nil, createdAt: t0, expiresAt: t0.addingTimeInterval(600))
+            try await store.create(session)
+            let person = PersonRecord(
+                id: "p1", state: .active, blindIndex: [7], assuranceLevel: .substantial, ageBand: .adult,
+                recordCiphertext: [1], recordWrappedKey: [2], createdAt: t0, updatedAt: t0)
+            let certificate = NetworkCertificateRecord(
+                serial: "01", personID: "p1", networkNumber: "N1", der: [3], notAfter: t0.addingTimeInterval(1000), issuedAt: t0)
+            session.state = "completed"
+            session.personID = "p1"
+            try await store.complete(session, person: person, networkNumber: "N1", certificate: certificate)
+            #expect(try await store.networkCertificate(serial: "01")?.personID == "p1")
+            #expect(try await store.enrollmentSession(id: "s1")?.state == "completed")
+            // A stale session version rolls the whole completion back, person included.
+            var other = EnrollmentSessionRecord(
+                id: "s2", aaChallenge: [1], guardianID: nil, createdAt: t0, expiresAt: t0.addingTimeInterval(600))
+            try await store.create(other)
+            other.version = 5
+            var second = person
+            second.id = "p2"
+            second.blindIndex = [8]
+            await #expect(throws: StoreError.conflict) {
+                try await store.complete(
+                    other, person: second, networkNumber: "N2",
+                    certificate: NetworkCertificateRecord(
+                        serial: "02", personID: "p2", networkNumber: "N2", der: [3], notAfter: t0, issuedAt: t0))
+            }
+            #expect(try await store.person(id: "p2") == nil)
+            #expect(try await store.networkCertificate(serial: "02") == nil)
+        }
+    }
+}

@@ -33,7 +33,8 @@ public actor OutboxSMSSender: SMSSender {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         try handle.seekToEnd()
+        // No fsync: a development outbox need not survive a power cut, and an fsync per code
+        // would dominate the enrollment path.
         try handle.write(contentsOf: data)
-        try handle.synchronize()
     }
 }

@@ -84,6 +84,44 @@ public struct CertificateAuthority: Sendable {
         return existing
     }
 
+    /// Imports an externally generated CA pair for production (an offline root, an issuing CA
+    /// whose key the service holds), instead of generating one. Only into a store that has no
+    /// CAs yet: replacing a CA would orphan every certificate it issued.
+    /// - Parameters:
+    ///   - root: the root certificate (its private key stays offline).
+    ///   - issuing: the issuing CA certificate, signed by `root`.
+    ///   - issuingKeyPEM: the issuing CA's P-256 private key.
+    /// - Throws: ``EnrollmentError`` `invalid-ca` when the pair does not fit together or the store
+    ///   already has CAs.
+    public static func importAuthorities(
+        root: Certificate, issuing: Certificate, issuingKeyPEM: String, store: any CertificateAuthorityStore,
+        masterKey: MasterKey, now: Date = Date()
+    ) async throws {
+        func invalid(_ reason: String) -> EnrollmentError { EnrollmentError(code: "invalid-ca", status: 400, reason: reason) }
+        guard let key = try? P256.Signing.PrivateKey(pemRepresentation: issuingKeyPEM) else {
+            throw invalid("the issuing key must be a P-256 private key in PEM")
+        }
+        guard issuing.publicKey == Certificate.PublicKey(key.publicKey) else {
+            throw invalid("the issuing key does not belong to the issuing certificate")
+        }
+        guard issuing.issuer == root.subject, root.publicKey.isValidSignature(issuing.signature, for: issuing) else {
+            throw invalid("the issuing certificate is not signed by the root")
+        }
+        guard let constraints = try? issuing.extensions.basicConstraints, case .isCertificateAuthority = constraints else {
+            throw invalid("the issuing certificate is not a CA certificate")
+        }
+        let seal = masterKey.derive("ca-keys v1")
+        let records = [
+            CertificateAuthorityRecord(name: "root", certificate: try der(root), sealedPrivateKey: [], createdAt: now),
+            CertificateAuthorityRecord(
+                name: "issuing", certificate: try der(issuing),
+                sealedPrivateKey: try sealKey(key.rawRepresentation, name: "issuing", seal: seal), createdAt: now),
+        ]
+        guard try await store.createCertificateAuthorities(records) else {
+            throw invalid("this store already has certificate authorities")
+        }
+    }
+
     private static func load(store: any CertificateAuthorityStore, seal: SymmetricKey) async throws -> CertificateAuthority? {
         guard let rootRecord = try await store.certificateAuthority(name: "root"),
             let issuingRecord = try await store.certificateAuthority(name: "issuing")

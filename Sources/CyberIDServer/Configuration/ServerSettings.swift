@@ -38,6 +38,8 @@ public struct ServerSettings: Sendable {
     public var faceMatchThreshold: Double
     /// Validity of network certificates, in days (capped at the document's expiry).
     public var certificateDays: Int
+    /// Lifetime of an enrollment session, in seconds.
+    public var enrollmentTTLSeconds: Int
 
     /// Reads and validates the settings.
     /// - Parameter config: the configuration reader (see ``reader(environment:)``).
@@ -101,6 +103,11 @@ public struct ServerSettings: Sendable {
             throw ConfigurationError(setting: "CYBERID_CERTIFICATE_DAYS", reason: "must be a whole number 1–3650, got '\(daysText)'")
         }
         certificateDays = days
+        let ttlText = text("cyberid.enrollmentTtlSeconds") ?? "600"
+        guard let ttl = Int(ttlText), (1...86_400).contains(ttl) else {
+            throw ConfigurationError(setting: "CYBERID_ENROLLMENT_TTL_SECONDS", reason: "must be a whole number 1–86400, got '\(ttlText)'")
+        }
+        enrollmentTTLSeconds = ttl
     }
 
     /// An optional http(s) URL setting.

@@ -38,6 +38,14 @@ public final class PostgresStoreDatabase: SQLDatabase {
         }
     }
 
+    public func writeStatement(_ sql: String, _ binds: [SQLValue]) async throws -> (rows: [SQLRow], changed: Int) {
+        try await read { connection in
+            guard let executor = connection as? PostgresExecutor else { throw StoreError.unavailable("unexpected connection") }
+            let result = try await executor.run(sql, binds)
+            return (result.rows, result.count)
+        }
+    }
+
     public func write<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         do {
             return try await client.withTransaction(logger: logger) { connection in
@@ -69,7 +77,7 @@ struct PostgresExecutor: SQLConnection {
         try await run(sql, binds).count
     }
 
-    private func run(_ sql: String, _ binds: [SQLValue]) async throws(StoreError) -> (rows: [SQLRow], count: Int) {
+    func run(_ sql: String, _ binds: [SQLValue]) async throws(StoreError) -> (rows: [SQLRow], count: Int) {
         var bindings = PostgresBindings(capacity: binds.count)
         for value in binds {
             switch value {

@@ -16,6 +16,11 @@ public protocol SQLDatabase: Service, Sendable {
     /// Runs `body` in a transaction on a connection for writing.
     func write<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T
 
+    /// Runs ONE data-changing statement on a connection for writing, without an explicit
+    /// transaction: a single statement is atomic on its own, and skipping `BEGIN`/`COMMIT` saves
+    /// two round trips (on SQLite, two thread-pool hops). Use ``write(_:)`` for anything more.
+    func writeStatement(_ sql: String, _ binds: [SQLValue]) async throws -> (rows: [SQLRow], changed: Int)
+
     /// Checks that the database answers (for `/ready`).
     func ping() async throws(StoreError)
 }

@@ -109,6 +109,18 @@ public final class SQLiteStoreDatabase: SQLDatabase {
         }
     }
 
+    public func writeStatement(_ sql: String, _ binds: [SQLValue]) async throws -> (rows: [SQLRow], changed: Int) {
+        try await writeLock.withPermit {
+            let executor = SQLiteExecutor(connection: writer)
+            if SQLiteExecutor.returnsChangedRows(sql) {
+                let rows = try await executor.query(sql + " RETURNING 1", binds)
+                return ([], rows.count)
+            }
+            let rows = try await executor.query(sql, binds)
+            return (rows, rows.count)
+        }
+    }
+
     /// Keeps the database open until the service group shuts down or the task is cancelled,
     /// then closes every connection.
     public func run() async throws {

@@ -40,7 +40,8 @@ public protocol EnrollmentStore: Sendable {
         _ session: EnrollmentSessionRecord, person: PersonRecord, networkNumber: String,
         certificate: NetworkCertificateRecord
     ) async throws
-    /// Deletes sessions that expired before `time` and were not completed; returns how many.
+    /// Deletes unfinished sessions that expired before `time`, and completed ones a day after
+    /// their expiry; returns how many.
     func purgeExpiredEnrollmentSessions(before time: Date) async throws -> Int
 }
 

@@ -7,11 +7,9 @@ extension SQLStore: EnrollmentStore {
         """
 
     public func create(_ session: EnrollmentSessionRecord) async throws {
-        try await database.write { connection in
-            _ = try await connection.execute(
-                "INSERT INTO enrollment_sessions (\(Self.sessionColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-                Self.binds(session))
-        }
+        try await writeOne(
+            "INSERT INTO enrollment_sessions (\(Self.sessionColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+            Self.binds(session))
     }
 
     public func enrollmentSession(id: String) async throws -> EnrollmentSessionRecord? {
@@ -23,9 +21,8 @@ extension SQLStore: EnrollmentStore {
     }
 
     public func update(_ session: EnrollmentSessionRecord) async throws -> Bool {
-        try await database.write { connection in
-            try await Self.update(session, on: connection)
-        }
+        let (sql, binds) = Self.updateStatement(session)
+        return try await writeOne(sql, binds) == 1
     }
 
     public func complete(
@@ -52,23 +49,35 @@ extension SQLStore: EnrollmentStore {
 
     public func purgeExpiredEnrollmentSessions(before time: Date) async throws -> Int {
         try await database.write { connection in
+            // Unfinished sessions go at expiry (with their sealed pending data); completed ones
+            // are kept a day so a retried `complete` still gets its answer.
             try await connection.execute(
-                "DELETE FROM enrollment_sessions WHERE expires_at <= $1 AND state <> 'completed'", [.time(time)])
+                """
+                DELETE FROM enrollment_sessions
+                WHERE (expires_at <= $1 AND state <> 'completed') OR expires_at <= $2
+                """, [.time(time), .time(time.addingTimeInterval(-86_400))])
         }
     }
 
     private static func update(_ session: EnrollmentSessionRecord, on connection: any SQLConnection) async throws(StoreError) -> Bool {
+        let (sql, binds) = updateStatement(session)
+        return try await connection.execute(sql, binds) == 1
+    }
+
+    /// The compare-and-set update of a session: version + 1 where the version is unchanged.
+    private static func updateStatement(_ session: EnrollmentSessionRecord) -> (String, [SQLValue]) {
         var binds = Self.binds(session)
         binds[2] = .integer(session.version + 1)
         binds.append(.integer(session.version))
-        return try await connection.execute(
+        return (
             """
             UPDATE enrollment_sessions SET state = $2, version = $3, aa_challenge = $4, guardian_id = $5, blind_index = $6,
                 age_band = $7, document_expiry = $8, sealed_identity = $9, sealed_identity_key = $10, otp_hash = $11,
                 otp_expires_at = $12, otp_attempts = $13, otp_sends = $14, person_id = $15, result = $16, created_at = $17,
                 expires_at = $18
             WHERE id = $1 AND version = $19
-            """, binds) == 1
+            """, binds
+        )
     }
 
     private static func binds(_ session: EnrollmentSessionRecord) -> [SQLValue] {

@@ -3,20 +3,19 @@ public import Foundation
 extension SQLStore: HistoryStore {
     @discardableResult
     public func append(_ entry: HistoryEntry) async throws -> HistoryEntry {
-        try await database.write { connection in
-            let row = try await connection.first(
-                """
-                INSERT INTO history (person_id, client_id, event, outcome, detail, occurred_at)
-                VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
-                """,
-                [
-                    .text(entry.personID), .text(entry.clientID), .text(entry.event), .text(entry.outcome),
-                    .text(entry.detail), .time(entry.occurredAt),
-                ])
-            var stored = entry
-            stored.id = try row?.integer("id")
-            return stored
-        }
+        let row = try await database.writeStatement(
+            """
+            INSERT INTO history (person_id, client_id, event, outcome, detail, occurred_at)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+            """,
+            [
+                .text(entry.personID), .text(entry.clientID), .text(entry.event), .text(entry.outcome),
+                .text(entry.detail), .time(entry.occurredAt),
+            ]
+        ).rows.first
+        var stored = entry
+        stored.id = try row?.integer("id")
+        return stored
     }
 
     public func history(personID: String, limit: Int) async throws -> [HistoryEntry] {

@@ -39,14 +39,12 @@ extension SQLStore: LoginTransactionStore {
         id: String, from expected: LoginTransactionRecord.Status, to status: LoginTransactionRecord.Status,
         personID: String?, at time: Date
     ) async throws -> Bool {
-        try await database.write { connection in
-            try await connection.execute(
-                """
-                UPDATE login_transactions SET status = $1, person_id = COALESCE($2, person_id)
-                WHERE id = $3 AND status = $4 AND expires_at > $5
-                """,
-                [.text(status.rawValue), .text(personID), .text(id), .text(expected.rawValue), .time(time)]) == 1
-        }
+        try await writeOne(
+            """
+            UPDATE login_transactions SET status = $1, person_id = COALESCE($2, person_id)
+            WHERE id = $3 AND status = $4 AND expires_at > $5
+            """,
+            [.text(status.rawValue), .text(personID), .text(id), .text(expected.rawValue), .time(time)]) == 1
     }
 
     public func purgeExpired(before time: Date) async throws -> Int {

@@ -3,15 +3,13 @@ public import Foundation
 extension SQLStore: TrustAnchorStore {
     @discardableResult
     public func add(_ anchor: TrustAnchorRecord) async throws -> Bool {
-        try await database.write { connection in
-            try await connection.execute(
-                """
-                INSERT INTO trust_anchors (fingerprint, kind, der, label, added_at) VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT (fingerprint) DO NOTHING
-                """,
-                [.text(anchor.fingerprint), .text(anchor.kind.rawValue), .blob(anchor.der), .text(anchor.label), .time(anchor.addedAt)]
-            ) == 1
-        }
+        try await writeOne(
+            """
+            INSERT INTO trust_anchors (fingerprint, kind, der, label, added_at) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (fingerprint) DO NOTHING
+            """,
+            [.text(anchor.fingerprint), .text(anchor.kind.rawValue), .blob(anchor.der), .text(anchor.label), .time(anchor.addedAt)]
+        ) == 1
     }
 
     public func trustAnchors() async throws -> [TrustAnchorRecord] {

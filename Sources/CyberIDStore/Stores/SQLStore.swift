@@ -15,6 +15,15 @@ public struct SQLStore: Sendable {
     }
 }
 
+extension SQLStore {
+    /// Runs one data-changing statement without an explicit transaction (see
+    /// ``SQLDatabase/writeStatement(_:_:)``); returns how many rows it changed.
+    @discardableResult
+    func writeOne(_ sql: String, _ binds: [SQLValue]) async throws -> Int {
+        try await database.writeStatement(sql, binds).changed
+    }
+}
+
 extension Date {
     /// Unix milliseconds, the stored form of every time.
     var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }

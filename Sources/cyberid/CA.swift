@@ -1,0 +1,55 @@
+import ArgumentParser
+import CyberIDEnrollment
+import CyberIDKeys
+import CyberIDServer
+import CyberIDStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import X509
+
+/// `cyberid admin ca import`: production CAs instead of generated ones.
+struct CA: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ca", abstract: "Manage the CyberID certificate authorities.", subcommands: [Import.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a root certificate and an issuing CA (certificate + P-256 key) before the first start.",
+            discussion: """
+                Run this on an empty store, before `cyberid serve` generates development CAs. The root's private \
+                key stays offline; the issuing CA's key is sealed under the master key.
+                """)
+        @Option(help: "Root CA certificate (PEM).") var root: String
+        @Option(help: "Issuing CA certificate (PEM).") var issuing: String
+        @Option(help: "Issuing CA private key (PEM, P-256).") var issuingKey: String
+
+        func run() async throws {
+            let rootCertificate = try readCertificates(root)[0]
+            let issuingCertificate = try readCertificates(issuing)[0]
+            guard let keyData = FileManager.default.contents(atPath: issuingKey) else {
+                throw ValidationError("cannot read \(issuingKey)")
+            }
+            let settings = try await loadSettings()
+            let logger = makeLogger(settings)
+            try await runOrExit {
+                let (database, masterKey, _) = try await openDatabase(settings)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await database.run() }
+                    defer { group.cancelAll() }
+                    try await Migrator().migrate(database, logger: logger)
+                    do {
+                        try await CertificateAuthority.importAuthorities(
+                            root: rootCertificate, issuing: issuingCertificate,
+                            issuingKeyPEM: String(decoding: keyData, as: UTF8.self), store: SQLStore(database: database),
+                            masterKey: masterKey)
+                    } catch let error as EnrollmentError {
+                        printError("cyberid: \(error.reason)")
+                        throw Exit.failure
+                    }
+                    print("imported root \(rootCertificate.subject) and issuing CA \(issuingCertificate.subject)")
+                }
+            }
+        }
+    }
+}
