@@ -206,8 +206,9 @@ let package = Package(
         .testTarget(
             name: "CyberIDServerTests",
             dependencies: [
-                "CyberIDServer", "CyberIDStore", "CyberIDKeys",
+                "CyberIDServer", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: swiftSettings
