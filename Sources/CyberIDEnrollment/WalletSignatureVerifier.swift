@@ -95,8 +95,13 @@ func base64URLEncode(_ bytes: some Sequence<UInt8>) -> String {
         .replacingOccurrences(of: "=", with: "")
 }
 
-/// base64url helpers shared with the HTTP layer.
+/// base64url helpers shared with the HTTP layer and the CLI.
 public enum EnrollmentCoding {
+    /// Encodes unpadded base64url.
+    public static func base64URLEncode(_ bytes: some Sequence<UInt8>) -> String {
+        CyberIDEnrollment.base64URLEncode(bytes)
+    }
+
     /// Decodes unpadded (or padded) base64url; `nil` for anything else.
     public static func base64URLDecode(_ text: String) -> [UInt8]? {
         // Map the URL-safe alphabet to standard base64 byte by byte (no Unicode character

@@ -1,5 +1,8 @@
 public import Hummingbird
 public import Logging
+import CyberIDKeys
+import CyberIDStore
+import Foundation
 import Metrics
 public import Prometheus
 import ServiceLifecycle
@@ -51,8 +54,16 @@ public func buildApplication(
         router: buildRouter(runtime: runtime),
         configuration: .init(address: .hostname(runtime.settings.host, port: runtime.settings.port), serverName: "CyberID"),
         services: [
-            KeyRefreshService(signingKeys: runtime.signingKeys, logger: logger),
-            MaintenanceService(store: runtime.store, logger: logger),
+            // A rotation made by another process or `cyberid admin keys rotate` reaches this one.
+            PeriodicService(name: "signing-key refresh", interval: .seconds(30), logger: logger) {
+                try await runtime.signingKeys.refresh()
+            },
+            // Expired enrollment sessions (with their sealed pending data) and login transactions.
+            PeriodicService(name: "purge", interval: .seconds(60), logger: logger) {
+                let now = Date()
+                _ = try await runtime.store.purgeExpiredEnrollmentSessions(before: now)
+                _ = try await runtime.store.purgeExpired(before: now)
+            },
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? runtime.settings.port) },
         logger: logger)

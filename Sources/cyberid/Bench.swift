@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Crypto
 import CyberIDCore
 import CyberIDDocuments
+import CyberIDEnrollment
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -193,13 +194,6 @@ actor OutboxReader {
     }
 }
 
-func base64URL(_ bytes: [UInt8]) -> String {
-    Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-        .replacingOccurrences(of: "=", with: "")
-}
+func base64URL(_ bytes: [UInt8]) -> String { EnrollmentCoding.base64URLEncode(bytes) }
 
-func base64URL(_ text: String) -> [UInt8]? {
-    var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-    base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-    return Data(base64Encoded: base64).map(Array.init)
-}
+func base64URL(_ text: String) -> [UInt8]? { EnrollmentCoding.base64URLDecode(text) }

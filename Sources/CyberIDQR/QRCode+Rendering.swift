@@ -1,0 +1,94 @@
+/// Renderings of a ``QRCode``: SVG for web pages and binary PGM for decoders in tests.
+extension QRCode {
+    /// The symbol as a self-contained SVG document, ready to inline in HTML.
+    ///
+    /// The drawing is in module units (`viewBox`), scaled by `moduleSize` through `width` and
+    /// `height`, so it stays sharp at any zoom. A white background covers the quiet zone, so the
+    /// code scans on dark page themes too, and all dark modules form one `<path>` of horizontal runs,
+    /// with `shape-rendering="crispEdges"` so adjacent runs do not show hairline seams.
+    /// `role="img"` and the `<title>` give screen readers a name for the image.
+    /// - Parameters:
+    ///   - moduleSize: CSS pixels per module (at least 1); 4 by default.
+    ///   - quietZone: light modules around the symbol; the standard asks for 4.
+    ///   - title: an accessible name, e.g. "QR code for signing in with the CyberID wallet". It is
+    ///     XML-escaped here.
+    public func svg(moduleSize: Int = 4, quietZone: Int = 4, title: String? = nil) -> String {
+        precondition(moduleSize >= 1, "a module is at least one pixel")
+        precondition(quietZone >= 0, "the quiet zone cannot be negative")
+        let extent = size + 2 * quietZone
+        let pixels = extent * moduleSize
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(pixels)\" height=\"\(pixels)\""
+        svg += " viewBox=\"0 0 \(extent) \(extent)\" shape-rendering=\"crispEdges\" role=\"img\">"
+        if let title {
+            svg += "<title>\(Self.escapingXML(title))</title>"
+        }
+        svg += "<rect width=\"\(extent)\" height=\"\(extent)\" fill=\"#fff\"/>"
+        svg += "<path fill=\"#000\" d=\"\(pathData(offset: quietZone))\"/>"
+        svg += "</svg>"
+        return svg
+    }
+
+    /// The symbol as a binary greyscale PGM (Netpbm P5) image: dark modules 0, light 255, each
+    /// module `moduleSize` pixels square, with `quietZone` light modules around. Test tooling feeds
+    /// it to `zbarimg`, which reads PGM without any image library.
+    public func pgm(moduleSize: Int = 4, quietZone: Int = 4) -> [UInt8] {
+        precondition(moduleSize >= 1, "a module is at least one pixel")
+        precondition(quietZone >= 0, "the quiet zone cannot be negative")
+        let pixels = (size + 2 * quietZone) * moduleSize
+        var image = Array("P5\n\(pixels) \(pixels)\n255\n".utf8)
+        image.reserveCapacity(image.count + pixels * pixels)
+        for row in 0..<pixels {
+            let y = row / moduleSize - quietZone
+            for column in 0..<pixels {
+                let x = column / moduleSize - quietZone
+                image.append(self[x: x, y: y] ? 0 : 255)
+            }
+        }
+        return image
+    }
+
+    /// SVG path data covering the dark modules, one `M x y h w v 1 h −w z` rectangle per
+    /// horizontal run, shifted by `offset` modules for the quiet zone.
+    func pathData(offset: Int) -> String {
+        var path = ""
+        for y in 0..<size {
+            var x = 0
+            while x < size {
+                guard self[x: x, y: y] else {
+                    x += 1
+                    continue
+                }
+                var end = x + 1
+                while end < size && self[x: end, y: y] {
+                    end += 1
+                }
+                let width = end - x
+                path += "M\(x + offset) \(y + offset)h\(width)v1h-\(width)z"
+                x = end
+            }
+        }
+        return path
+    }
+
+    /// `text` with the five XML special characters escaped and the control characters XML 1.0
+    /// forbids removed, so any title is safe inside the `<title>` element.
+    static func escapingXML(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&apos;"
+            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
+            default:
+                if scalar.value >= 0x20 && !(0xFFFE...0xFFFF).contains(scalar.value) {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result
+    }
+}
