@@ -134,17 +134,17 @@ public struct QRCode: Sendable, Equatable {
 
     /// The mask with the lowest penalty for an unmasked grid; the lowest-numbered wins a tie.
     private static func bestMask(for matrix: QRMatrix) -> Int {
-        var bestMask = 0
+        var best = 0
         var bestScore = Int.max
         for candidate in 0..<8 {
             var trial = matrix
             trial.applyMask(candidate)
             let score = QRMask.penalty(of: trial.modules, size: trial.size)
             if score < bestScore {
-                bestMask = candidate
+                best = candidate
                 bestScore = score
             }
         }
-        return bestMask
+        return best
     }
 }

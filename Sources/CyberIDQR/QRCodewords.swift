@@ -51,7 +51,7 @@ enum QRCodewords {
         var errorCorrectionBlocks: [[UInt8]] = []
         var offset = 0
         for block in 0..<structure.blockCount {
-            let length = structure.dataCodewords(inBlock: block)
+            let length = structure.dataCodewordCount(ofBlock: block)
             let data = Array(dataCodewords[offset..<(offset + length)])
             offset += length
             dataBlocks.append(data)

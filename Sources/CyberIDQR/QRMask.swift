@@ -6,7 +6,9 @@
 /// with the lowest penalty. The penalty is scored on the masked symbol before the format and
 /// version information are written — the standard's order of steps (§7.1), in which the format
 /// information is generated from the chosen mask — with their reserved modules reading as light.
-/// segno scores the same way, so the tests can compare automatic mask choices with it.
+/// segno scores the same way, so the tests can compare automatic mask choices with it (segno skips
+/// an N3 pattern that overlaps one it has just counted, so on rare symbols the two differ; both
+/// choices are valid).
 enum QRMask {
     /// Penalty weights N1–N4 (Table 11).
     static let runPenalty = 3

@@ -30,7 +30,7 @@ struct QRMatrix {
     }
 
     /// The colour of the module at column `x`, row `y`.
-    subscript(x: Int, y: Int) -> Bool {
+    subscript(x x: Int, y y: Int) -> Bool {
         modules[y * size + x]
     }
 

@@ -34,7 +34,7 @@ enum QRTables {
         var totalCodewords: Int { dataCodewords + blockCount * errorCorrectionCodewordsPerBlock }
 
         /// Data codewords in block `index` (short blocks come first).
-        func dataCodewords(inBlock index: Int) -> Int {
+        func dataCodewordCount(ofBlock index: Int) -> Int {
             index < shortBlockCount ? shortBlockDataCodewords : shortBlockDataCodewords + 1
         }
     }
