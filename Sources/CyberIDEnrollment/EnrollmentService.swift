@@ -340,10 +340,11 @@ public struct EnrollmentService: Sendable {
 
     /// Guardians must be adults now, judged from their sealed birth date.
     private func requireAdult(personID: String) async throws {
-        guard let person = try await store.person(id: personID), let ciphertext = Optional(person.recordCiphertext),
-            let key = person.recordWrappedKey
-        else { throw EnrollmentError.guardianNotAdult() }
-        let bytes = try envelope.open(SealedEnvelope(ciphertext: ciphertext, wrappedKey: key), context: "person:\(personID)")
+        guard let person = try await store.person(id: personID), let key = person.recordWrappedKey else {
+            throw EnrollmentError.guardianNotAdult()
+        }
+        let bytes = try envelope.open(
+            SealedEnvelope(ciphertext: person.recordCiphertext, wrappedKey: key), context: "person:\(personID)")
         let record = try JSONDecoder.enrollment.decode(IdentityRecord.self, from: Data(bytes))
         guard AgeBand(birthDate: record.birthDate, on: today()) == .adult else { throw EnrollmentError.guardianNotAdult() }
     }

@@ -82,18 +82,11 @@ public struct WalletSignatureVerifier: Sendable {
     }
 }
 
-/// Decodes unpadded base64url.
-func base64URLDecode(_ text: String) -> [UInt8]? {
-    var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-    base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-    return Data(base64Encoded: base64).map(Array.init)
-}
+/// Decodes base64url (the one implementation lives in CyberIDKeys).
+func base64URLDecode(_ text: String) -> [UInt8]? { Base64URL.decode(text) }
 
 /// Encodes unpadded base64url.
-func base64URLEncode(_ bytes: some Sequence<UInt8>) -> String {
-    Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-        .replacingOccurrences(of: "=", with: "")
-}
+func base64URLEncode(_ bytes: some Sequence<UInt8>) -> String { Base64URL.encode(bytes) }
 
 /// base64url helpers shared with the HTTP layer and the CLI.
 public enum EnrollmentCoding {
@@ -103,22 +96,5 @@ public enum EnrollmentCoding {
     }
 
     /// Decodes unpadded (or padded) base64url; `nil` for anything else.
-    public static func base64URLDecode(_ text: String) -> [UInt8]? {
-        // Map the URL-safe alphabet to standard base64 byte by byte (no Unicode character
-        // properties: this runs on every binary field of every request).
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(text.utf8.count + 3)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                bytes.append(byte)
-            case UInt8(ascii: "-"): bytes.append(UInt8(ascii: "+"))
-            case UInt8(ascii: "_"): bytes.append(UInt8(ascii: "/"))
-            case UInt8(ascii: "="): continue
-            default: return nil
-            }
-        }
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "="), count: (4 - bytes.count % 4) % 4))
-        return Data(base64Encoded: Data(bytes)).map(Array.init)
-    }
+    public static func base64URLDecode(_ text: String) -> [UInt8]? { Base64URL.decode(text) }
 }

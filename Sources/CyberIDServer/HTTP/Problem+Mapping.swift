@@ -1,7 +1,6 @@
 import CyberIDCore
 import CyberIDDocuments
 import CyberIDEnrollment
-import CyberIDKeys
 import CyberIDStore
 import Hummingbird
 import NIOCore
@@ -33,10 +32,6 @@ extension Problem {
             return Problem(
                 code: code, title: Self.title(code), status: code == "unparseable-document" ? .badRequest : .unprocessableContent,
                 detail: error.reason)
-        case let error as KeyError where error == .decryptionFailed:
-            return Problem(
-                code: "internal-error", title: "Internal error", status: .internalServerError,
-                detail: "The service failed to handle this request; it has been logged.")
         case let error as StoreError where error == .conflict:
             return Problem(code: "conflict", title: "Conflict", status: .conflict, detail: error.reason)
         case let error as StoreError where error == .notFound:
