@@ -20,6 +20,9 @@ let package = Package(
         .library(name: "CyberIDEnrollment", targets: ["CyberIDEnrollment"]),
         .library(name: "CyberIDWallet", targets: ["CyberIDWallet"]),
         .library(name: "CyberIDServer", targets: ["CyberIDServer"]),
+        .library(name: "CyberIDProvider", targets: ["CyberIDProvider"]),
+        .library(name: "CyberIDRelyingParty", targets: ["CyberIDRelyingParty"]),
+        .library(name: "CyberIDQR", targets: ["CyberIDQR"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -39,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Domain types and rules: pure, no I/O.
@@ -105,6 +110,40 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // QR codes (ISO/IEC 18004) for the login page: no package is available, so a small encoder.
+        .target(
+            name: "CyberIDQR",
+            swiftSettings: swiftSettings
+        ),
+        // The OpenID Provider: clients, authorization, wallet login, consent, tokens.
+        .target(
+            name: "CyberIDProvider",
+            dependencies: [
+                "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The relying party's SDK: discovery, PKCE authorization URL, code exchange, ID-token checks.
+        .target(
+            name: "CyberIDRelyingParty",
+            dependencies: [
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP layer: routes, problem+json, metrics, configuration, service wiring.
         .target(
             name: "CyberIDServer",
@@ -114,7 +153,10 @@ let package = Package(
                 "CyberIDKeys",
                 "CyberIDDocuments",
                 "CyberIDEnrollment",
+                "CyberIDProvider",
+                "CyberIDQR",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -132,6 +174,8 @@ let package = Package(
                 "CyberIDDocuments",
                 "CyberIDEnrollment",
                 "CyberIDWallet",
+                "CyberIDProvider",
+                "CyberIDRelyingParty",
                 "CyberIDCore",
                 "CyberIDStore",
                 "CyberIDKeys",
@@ -200,6 +244,25 @@ let package = Package(
             dependencies: [
                 "CyberIDKeys", "CyberIDStore",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CyberIDQRTests",
+            dependencies: ["CyberIDQR"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CyberIDProviderTests",
+            dependencies: [
+                "CyberIDProvider", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment", "CyberIDCore",
+                "CyberIDDocuments", "CyberIDWallet",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,3 @@
-import Crypto
 public import CyberIDCore
 import CyberIDKeys
 public import CyberIDStore
@@ -37,36 +36,16 @@ public struct WalletSignatureVerifier: Sendable {
     /// Verifies `jws` for `audience` and `purpose`.
     /// - Throws: ``EnrollmentError`` `invalid-wallet-signature` with the reason.
     public func verify(_ jws: String, audience: String, purpose: String, at now: Date) async throws -> WalletSigner {
-        let parts = jws.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let headerBytes = base64URLDecode(String(parts[0])),
-            let payloadBytes = base64URLDecode(String(parts[1])), let signature = base64URLDecode(String(parts[2])),
-            let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any],
-            let payload = try? JSONSerialization.jsonObject(with: Data(payloadBytes)) as? [String: Any]
-        else { throw EnrollmentError.invalidWalletSignature("not a compact JWS") }
-        // Explicit typing (RFC 8725 §3.11): a JWS made for another purpose is never accepted here.
-        guard header["typ"] as? String == "cyberid-wallet+jwt" else {
-            throw EnrollmentError.invalidWalletSignature("the JWS type must be cyberid-wallet+jwt")
+        let parsed = try WalletJWS(compact: jws, authority: authority, now: now)
+        guard let payload = try? JSONSerialization.jsonObject(with: parsed.payload) as? [String: Any] else {
+            throw EnrollmentError.invalidWalletSignature("the JWS payload is not a JSON object")
         }
-        guard header["alg"] as? String == "ES256", let chain = header["x5c"] as? [String], let leafText = chain.first,
-            let leafDER = Data(base64Encoded: leafText), let certificate = try? Certificate(derEncoded: Array(leafDER))
-        else { throw EnrollmentError.invalidWalletSignature("the JWS must be ES256 with the network certificate in x5c") }
-        guard authority.issued(certificate) else {
-            throw EnrollmentError.invalidWalletSignature("the certificate was not issued by this service")
-        }
-        guard certificate.notValidBefore <= now, now <= certificate.notValidAfter else {
-            throw EnrollmentError.invalidWalletSignature("the certificate is not valid now")
-        }
-        let serial = certificate.serialNumber.bytes.map { String(format: "%02x", $0) }.joined()
-        guard let record = try await certificates.networkCertificate(serial: serial), record.status == .valid else {
+        guard let record = try await certificates.networkCertificate(serial: parsed.serial), record.status == .valid else {
             throw EnrollmentError.invalidWalletSignature("the certificate is unknown or revoked")
         }
         guard let person = try await persons.person(id: record.personID), person.state == .active else {
             throw EnrollmentError.invalidWalletSignature("the certificate's holder is not active")
         }
-        guard let key = P256.Signing.PublicKey(certificate.publicKey),
-            let ecdsa = try? P256.Signing.ECDSASignature(rawRepresentation: signature),
-            key.isValidSignature(ecdsa, for: Array("\(parts[0]).\(parts[1])".utf8))
-        else { throw EnrollmentError.invalidWalletSignature("the signature does not verify") }
         guard payload["aud"] as? String == audience, payload["purpose"] as? String == purpose else {
             throw EnrollmentError.invalidWalletSignature("the JWS is for another audience or purpose")
         }
@@ -78,7 +57,7 @@ public struct WalletSignatureVerifier: Sendable {
             if let text = value as? String { values[key] = text } else if let number = value as? Double { values[key] = number }
         }
         return WalletSigner(
-            personID: record.personID, networkNumber: record.networkNumber, certificateSerial: serial, payload: values)
+            personID: record.personID, networkNumber: record.networkNumber, certificateSerial: parsed.serial, payload: values)
     }
 }
 

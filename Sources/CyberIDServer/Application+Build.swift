@@ -38,6 +38,8 @@ public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
     router.addKeyRoutes(signingKeys: runtime.signingKeys)
     router.addNetworkNumberRoutes()
     router.addEnrollmentRoutes(runtime: runtime)
+    router.addOpenIDRoutes(runtime: runtime)
+    router.addWalletRoutes(runtime: runtime)
     return router
 }
 
@@ -63,6 +65,7 @@ public func buildApplication(
                 let now = Date()
                 _ = try await runtime.store.purgeExpiredEnrollmentSessions(before: now)
                 _ = try await runtime.store.purgeExpired(before: now)
+                _ = try await runtime.store.purgeClientAssertions(before: now)
             },
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? runtime.settings.port) },

@@ -1,6 +1,7 @@
 public import CyberIDCore
 public import CyberIDEnrollment
 public import CyberIDKeys
+public import CyberIDProvider
 public import CyberIDStore
 public import Logging
 import Foundation
@@ -30,6 +31,8 @@ public struct Runtime: Sendable {
     public let authority: CertificateAuthority
     /// The enrollment flow.
     public let enrollment: EnrollmentService
+    /// The OpenID Provider.
+    public let provider: OpenIDProvider
 
     /// Opens the database and loads the master key; the caller then runs the database and
     /// calls ``prepare(_:logger:)``.
@@ -60,9 +63,15 @@ public struct Runtime: Sendable {
         let enrollment = EnrollmentService(
             store: store, masterKey: masterKey, authority: authority, sms: sms, faceMatcher: faceMatcher,
             configuration: configuration, today: { CalendarDate.civilDay(of: Date()) })
+        var providerConfiguration = ProviderConfiguration(issuer: settings.issuer)
+        providerConfiguration.loginLifetime = TimeInterval(settings.loginTTLSeconds)
+        let provider = OpenIDProvider(
+            configuration: providerConfiguration, store: store, masterKey: masterKey, signingKeys: keys,
+            authority: authority)
         return Runtime(
             settings: settings, database: database, store: store, masterKey: masterKey, masterKeySource: source,
-            signingKeys: keys, generatedSigningKey: generated, authority: authority, enrollment: enrollment)
+            signingKeys: keys, generatedSigningKey: generated, authority: authority, enrollment: enrollment,
+            provider: provider)
     }
 }
 

@@ -239,21 +239,27 @@ def _run_cli(binary: Path, data_dir: Path, *args: str) -> subprocess.CompletedPr
     return subprocess.run([str(binary), *args], env=server_env(data_dir), capture_output=True, text=True, timeout=120)
 
 
-def launch_server(pki: Pki, tmp_path_factory, **env):
+def launch_server(pki: Optional[Pki], tmp_path_factory, *, setup=None, **env):
     """Trusts the test CSCAs (and the CRL) in a fresh data dir, starts `cyberid serve` on a free
-    loopback port and waits for /health. A generator: yields the Server, stops it afterwards."""
+    loopback port and waits for /health. A generator: yields the Server, stops it afterwards.
+
+    `pki=None` trusts nothing; `setup(binary, data_dir)`, when given, runs after the trust step and
+    before `serve` starts (Tests/oidc trusts a `cyberid dev document` CSCA there)."""
     binary = binary_path()
     if not (binary.is_file() and os.access(binary, os.X_OK)):
         pytest.skip(f"cyberid binary not found at {binary} (set CYBERID_BIN)")
     data_dir = tmp_path_factory.mktemp("cyberid-data")
-    pem_dir = tmp_path_factory.mktemp("trust")
-    for name, csca in [("ec", pki.ec_csca), ("rsa", pki.rsa_csca)]:
-        path = csca.write_pem(pem_dir / f"{name}-csca.pem")
-        result = _run_cli(binary, data_dir, "admin", "trust", "add-csca", str(path))
+    if pki is not None:
+        pem_dir = tmp_path_factory.mktemp("trust")
+        for name, csca in [("ec", pki.ec_csca), ("rsa", pki.rsa_csca)]:
+            path = csca.write_pem(pem_dir / f"{name}-csca.pem")
+            result = _run_cli(binary, data_dir, "admin", "trust", "add-csca", str(path))
+            assert result.returncode == 0, (result.stdout, result.stderr)
+        crl = factory.write_crl(factory.make_crl(pki.ec_csca, [pki.revoked_dsc.serial_number]), pem_dir / "ec.crl", "der")
+        result = _run_cli(binary, data_dir, "admin", "trust", "add-crl", str(crl))
         assert result.returncode == 0, (result.stdout, result.stderr)
-    crl = factory.write_crl(factory.make_crl(pki.ec_csca, [pki.revoked_dsc.serial_number]), pem_dir / "ec.crl", "der")
-    result = _run_cli(binary, data_dir, "admin", "trust", "add-crl", str(crl))
-    assert result.returncode == 0, (result.stdout, result.stderr)
+    if setup is not None:
+        setup(binary, data_dir)
 
     port = free_port()
     issuer = f"http://127.0.0.1:{port}"

@@ -40,6 +40,8 @@ public struct ServerSettings: Sendable {
     public var certificateDays: Int
     /// Lifetime of an enrollment session, in seconds.
     public var enrollmentTTLSeconds: Int
+    /// Lifetime of a login transaction (the QR code), in seconds.
+    public var loginTTLSeconds: Int
 
     /// Reads and validates the settings.
     /// - Parameter config: the configuration reader (see ``reader(environment:)``).
@@ -108,6 +110,11 @@ public struct ServerSettings: Sendable {
             throw ConfigurationError(setting: "CYBERID_ENROLLMENT_TTL_SECONDS", reason: "must be a whole number 1–86400, got '\(ttlText)'")
         }
         enrollmentTTLSeconds = ttl
+        let loginText = text("cyberid.loginTtlSeconds") ?? "120"
+        guard let login = Int(loginText), (1...3_600).contains(login) else {
+            throw ConfigurationError(setting: "CYBERID_LOGIN_TTL_SECONDS", reason: "must be a whole number 1–3600, got '\(loginText)'")
+        }
+        loginTTLSeconds = login
     }
 
     /// An optional http(s) URL setting.

@@ -1,6 +1,7 @@
 import CyberIDCore
 import CyberIDDocuments
 import CyberIDEnrollment
+import CyberIDProvider
 import CyberIDStore
 import Hummingbird
 import NIOCore
@@ -27,6 +28,10 @@ extension Problem {
             return Problem(
                 code: error.code, title: Self.title(error.code), status: HTTPResponse.Status(code: error.status),
                 detail: error.reason)
+        case let error as ProviderError:
+            return Problem(
+                code: error.code.replacingUnderscores, title: Self.title(error.code.replacingUnderscores),
+                status: HTTPResponse.Status(code: error.status), detail: error.reason)
         case let error as DocumentError:
             let code = error.code.description
             return Problem(

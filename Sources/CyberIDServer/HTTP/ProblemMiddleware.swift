@@ -1,4 +1,5 @@
 public import Hummingbird
+import CyberIDProvider
 import Logging
 
 /// Turns every error thrown by a route or an inner middleware into problem+json, and logs
@@ -14,6 +15,8 @@ public struct ProblemMiddleware: RouterMiddleware {
     ) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as ProviderError where error.isOAuth {
+            return OAuthErrorResponse(error).response
         } catch {
             let problem = Problem.from(error)
             if problem.statusCode >= 500 {

@@ -161,5 +161,29 @@ public enum Schema {
                 """,
                 "CREATE INDEX network_certificates_person ON network_certificates (person_id)",
             ]),
+        Migration(
+            version: 3, name: "login",
+            statements: [
+                // What a person agreed to release to a platform: claim names, space-separated.
+                """
+                CREATE TABLE consents (
+                    person_id TEXT NOT NULL REFERENCES persons(id),
+                    client_id TEXT NOT NULL REFERENCES clients(client_id),
+                    claims TEXT NOT NULL,
+                    granted_at %BIGINT% NOT NULL,
+                    PRIMARY KEY (person_id, client_id)
+                )
+                """,
+                // `jti`s of private_key_jwt client assertions, kept until they expire: single use.
+                """
+                CREATE TABLE client_assertions (
+                    client_id TEXT NOT NULL,
+                    jti TEXT NOT NULL,
+                    expires_at %BIGINT% NOT NULL,
+                    PRIMARY KEY (client_id, jti)
+                )
+                """,
+                "CREATE INDEX client_assertions_expiry ON client_assertions (expires_at)",
+            ]),
     ]
 }

@@ -110,7 +110,20 @@ public struct ClientRecord: Sendable, Equatable {
 public struct LoginTransactionRecord: Sendable, Equatable {
     /// Where a transaction stands.
     public enum Status: String, Sendable {
-        case pending, approved, denied, completed, expired
+        /// Waiting for the wallet (only in tests and older flows; see ``LoginDecisionStore``).
+        case pending
+        /// Approved by the wallet; a code may be exchanged once.
+        case approved
+        /// Declined by the person.
+        case denied
+        /// Refused by the service (level too low, person not active…); `payload` says why.
+        case failed
+        /// The code was exchanged.
+        case completed
+        /// The code was presented twice: the grant and its tokens are revoked.
+        case revoked
+        /// Timed out.
+        case expired
     }
 
     /// Random identifier, carried in the wallet URI.

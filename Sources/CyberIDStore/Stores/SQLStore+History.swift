@@ -34,3 +34,18 @@ extension SQLStore: HistoryStore {
         }
     }
 }
+
+extension SQLStore {
+    /// Appends a history entry on an open write transaction.
+    static func insertHistory(_ entry: HistoryEntry, on connection: any SQLConnection) async throws(StoreError) {
+        _ = try await connection.execute(
+            """
+            INSERT INTO history (person_id, client_id, event, outcome, detail, occurred_at)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            """,
+            [
+                .text(entry.personID), .text(entry.clientID), .text(entry.event), .text(entry.outcome),
+                .text(entry.detail), .time(entry.occurredAt),
+            ])
+    }
+}

@@ -79,3 +79,35 @@ public protocol HistoryStore: Sendable {
     /// A person's entries, newest first.
     func history(personID: String, limit: Int) async throws -> [HistoryEntry]
 }
+
+/// Persists the single-use facts of a login: the wallet's decision on a transaction (its id is
+/// the primary key, so a transaction is decided once), the code exchange, consents, and the
+/// `jti`s of client assertions. Everything else about a login travels sealed (see
+/// CyberIDProvider), so a login costs two writes.
+public protocol LoginDecisionStore: Sendable {
+    /// The certificate's holder as a login sees it, with their consent for `clientID`.
+    func loginHolder(certificateSerial: String, clientID: String) async throws -> LoginHolder?
+    /// Records the decision on a transaction, the history entry and (if given) the new consent,
+    /// in one transaction.
+    /// - Returns: `false`, writing nothing, when the transaction was already decided.
+    func recordDecision(
+        _ decision: LoginTransactionRecord, history: HistoryEntry, consent: ConsentRecord?
+    ) async throws -> Bool
+    /// Moves an `approved` decision of `clientID` to `completed`: the code's single use.
+    /// - Returns: the decision as it was, or `nil` if it was not `approved` (or not this client's).
+    func completeLogin(id: String, clientID: String) async throws -> LoginTransactionRecord?
+    /// Marks a decided transaction `revoked` (its tokens stop working).
+    /// - Returns: whether a row changed.
+    @discardableResult
+    func revokeLogin(id: String) async throws -> Bool
+    /// The person's remembered consents.
+    func consents(personID: String) async throws -> [ConsentRecord]
+    /// Withdraws the person's consent for one client.
+    /// - Returns: whether there was one.
+    func withdrawConsent(personID: String, clientID: String) async throws -> Bool
+    /// Records a client assertion's `jti`.
+    /// - Returns: `false` when it was seen before (a replay).
+    func useClientAssertion(clientID: String, jti: String, expiresAt: Date) async throws -> Bool
+    /// Deletes remembered assertion `jti`s that expired before `time`.
+    func purgeClientAssertions(before time: Date) async throws -> Int
+}

@@ -1,0 +1,26 @@
+public import CyberIDCore
+
+/// A validated authorization request (OIDC Core §3.1.2.1), as it travels sealed through the
+/// login and into the code.
+public struct AuthorizationRequest: Sendable, Equatable, Codable {
+    public var clientID: String
+    public var redirectURI: String
+    public var scopes: [Scope]
+    public var state: String?
+    public var nonce: String?
+    /// The PKCE S256 challenge.
+    public var codeChallenge: String
+    /// The lowest level the client accepts, from `acr_values` (`nil`: any).
+    public var requiredLevel: AssuranceLevel?
+    public var maxAge: Int?
+    public var prompt: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case clientID = "c", redirectURI = "r", scopes = "s", state = "st", nonce = "n", codeChallenge = "cc"
+        case requiredLevel = "a", maxAge = "m", prompt = "p"
+    }
+
+    /// The consentable claims asked for.
+    public var claims: [String] { Scope.claims(of: scopes) }
+}
+

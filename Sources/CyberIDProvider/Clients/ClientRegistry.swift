@@ -1,0 +1,133 @@
+public import CyberIDStore
+public import Foundation
+import JWTKit
+
+/// Registers, reads and disables relying parties.
+public struct ClientRegistry: Sendable {
+    let store: any ClientStore
+
+    /// Creates a registry over `store`.
+    public init(store: any ClientStore) { self.store = store }
+
+    /// Registers a client.
+    /// - Returns: the client and, for secret-based authentication, its secret (shown once;
+    ///   only its hash is stored).
+    /// - Throws: ``ProviderError`` `invalid-client-registration` with the reason.
+    public func register(_ registration: ClientRegistration, now: Date = Date()) async throws -> (Client, String?) {
+        let metadata = try await Self.validate(registration)
+        let secret: String? = metadata.authMethod == .privateKeyJWT ? nil : randomToken(bytes: 32)
+        let client = Client(
+            id: "c_" + randomToken(bytes: 12), name: registration.name, metadata: metadata,
+            secretHash: secret.map(sha256), disabled: false, createdAt: now)
+        let json = String(decoding: try JSONEncoder().encode(metadata), as: UTF8.self)
+        try await store.create(
+            ClientRecord(
+                clientID: client.id, name: client.name, secretHash: client.secretHash, metadata: json, createdAt: now))
+        return (client, secret)
+    }
+
+    /// A client by id, disabled or not.
+    public func client(id: String) async throws -> Client? {
+        guard id.utf8.count <= 128, let record = try await store.client(id: id) else { return nil }
+        return try Self.client(record)
+    }
+
+    /// Every client, oldest first.
+    public func clients() async throws -> [Client] { try await store.clients().map(Self.client) }
+
+    /// Disables (or re-enables) a client.
+    /// - Throws: ``ProviderError`` `unknown-client`.
+    public func setDisabled(id: String, _ disabled: Bool) async throws {
+        do {
+            try await store.setDisabled(clientID: id, disabled)
+        } catch let error as StoreError where error == .notFound {
+            throw ProviderError.unknownClient("no client \(id)")
+        }
+    }
+
+    static func client(_ record: ClientRecord) throws -> Client {
+        guard let metadata = try? JSONDecoder().decode(ClientMetadata.self, from: Data(record.metadata.utf8)) else {
+            throw StoreError.corrupt("client \(record.clientID) has unreadable metadata")
+        }
+        return Client(
+            id: record.clientID, name: record.name, metadata: metadata, secretHash: record.secretHash,
+            disabled: record.disabled, createdAt: record.createdAt)
+    }
+
+    /// The registration rules, one check each.
+    static func validate(_ registration: ClientRegistration) async throws(ProviderError) -> ClientMetadata {
+        func fail(_ reason: String) -> ProviderError { .invalidClientRegistration(reason) }
+        let name = registration.name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 100 else { throw fail("the name must be 1 to 100 characters") }
+        guard !registration.redirectURIs.isEmpty else { throw fail("at least one --redirect-uri is required") }
+        var hosts = Set<String>()
+        for uri in registration.redirectURIs {
+            guard let components = URLComponents(string: uri), let scheme = components.scheme?.lowercased(),
+                let host = components.host, !host.isEmpty, components.fragment == nil
+            else { throw fail("the redirect URI \(uri) is not an absolute URI without a fragment") }
+            guard scheme == "https" || (scheme == "http" && isLoopback(host)) else {
+                throw fail("the redirect URI \(uri) must use https (http only on a loopback host)")
+            }
+            hosts.insert(host.lowercased())
+        }
+        let sector: String
+        if let given = registration.sector?.trimmingCharacters(in: .whitespaces), !given.isEmpty {
+            sector = given
+        } else {
+            guard hosts.count == 1, let host = hosts.first else {
+                throw fail("redirect URIs on several hosts need an explicit --sector")
+            }
+            sector = host
+        }
+        let legalBasis = registration.legalBasis?.trimmingCharacters(in: .whitespaces).nonEmpty
+        var scopes: [Scope]
+        if let requested = registration.scopes {
+            scopes = []
+            for text in requested {
+                guard let scope = Scope(rawValue: text) else {
+                    throw fail("unknown scope \(text); known: \(Scope.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                if !scopes.contains(scope) { scopes.append(scope) }
+            }
+            if !scopes.contains(.openid) { scopes.insert(.openid, at: 0) }
+        } else {
+            scopes = legalBasis == nil ? [.openid, .age] : Scope.allCases
+        }
+        if legalBasis == nil, let scope = scopes.first(where: \.needsLegalBasis) {
+            throw fail("the scope \(scope.rawValue) needs a registered --legal-basis")
+        }
+        var method = registration.authMethod ?? (registration.strict ? .privateKeyJWT : .clientSecretBasic)
+        if registration.strict {
+            guard method == .privateKeyJWT else { throw fail("a --strict (FAPI 2.0) client must use private_key_jwt") }
+            method = .privateKeyJWT
+        }
+        if method == .privateKeyJWT {
+            guard (registration.jwks == nil) != (registration.jwksURI == nil) else {
+                throw fail("private_key_jwt needs exactly one of a JWKS file or a JWKS URL (--jwks)")
+            }
+            if let jwks = registration.jwks {
+                do {
+                    _ = try await JWTKeyCollection().add(jwksJSON: jwks)
+                } catch {
+                    throw fail("the JWKS does not parse as public keys")
+                }
+            }
+            if let uri = registration.jwksURI {
+                guard let components = URLComponents(string: uri), let host = components.host,
+                    components.scheme == "https" || (components.scheme == "http" && isLoopback(host))
+                else { throw fail("the JWKS URL must use https (http only on a loopback host)") }
+            }
+        } else if registration.jwks != nil || registration.jwksURI != nil {
+            throw fail("--jwks is only for private_key_jwt clients")
+        }
+        return ClientMetadata(
+            redirectURIs: registration.redirectURIs, sector: sector, scopes: scopes, legalBasis: legalBasis,
+            authMethod: method, jwks: registration.jwks, jwksURI: registration.jwksURI, strict: registration.strict)
+    }
+}
+
+func isLoopback(_ host: String) -> Bool { ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased()) }
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

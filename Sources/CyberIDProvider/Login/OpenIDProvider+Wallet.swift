@@ -1,0 +1,71 @@
+import CyberIDEnrollment
+public import CyberIDStore
+public import Foundation
+
+/// A remembered consent as the wallet lists it.
+public struct ConsentView: Sendable, Codable, Equatable {
+    public var clientID: String
+    public var clientName: String
+    public var claims: [String]
+    public var grantedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case clientID = "client_id", clientName = "client_name", claims, grantedAt = "granted_at"
+    }
+}
+
+extension OpenIDProvider {
+    /// Authenticates a wallet's own request (`Authorization: CyberID-Wallet <JWS>`): the JWS
+    /// binds the method and path, is fresh, and is signed by a valid network certificate whose
+    /// holder is not cancelled.
+    /// - Returns: the holder.
+    /// - Throws: ``ProviderError`` `invalid-wallet-signature`.
+    public func authenticateWallet(_ authorization: String?, method: String, path: String, now: Date = Date()) async throws
+        -> LoginHolder
+    {
+        let prefix = "CyberID-Wallet "
+        guard let authorization, authorization.hasPrefix(prefix) else {
+            throw ProviderError.invalidWalletSignature("send Authorization: CyberID-Wallet <JWS>")
+        }
+        let jws: WalletJWS
+        do {
+            jws = try WalletJWS(
+                compact: String(authorization.dropFirst(prefix.count)), authority: authority, issuedCache: issuedCertificates,
+                now: now)
+        } catch {
+            throw ProviderError.invalidWalletSignature(error.reason)
+        }
+        struct Payload: Decodable { var aud: String?, purpose: String?, htm: String?, htu: String?, iat: Double? }
+        guard let payload = try? JSONDecoder().decode(Payload.self, from: jws.payload), payload.aud == issuer,
+            payload.purpose == "wallet-api", payload.htm?.uppercased() == method.uppercased(), payload.htu == path
+        else { throw ProviderError.invalidWalletSignature("the JWS is not for this request (aud, purpose, htm, htu)") }
+        guard let iat = payload.iat, abs(now.timeIntervalSince1970 - iat) <= configuration.approvalSkew else {
+            throw ProviderError.invalidWalletSignature("the JWS is not fresh (iat)")
+        }
+        guard let holder = try await decisions.loginHolder(certificateSerial: jws.serial, clientID: ""),
+            holder.certificateStatus == .valid, holder.personState != .cancelled
+        else { throw ProviderError.invalidWalletSignature("the certificate is unknown or revoked") }
+        return holder
+    }
+
+    /// The person's remembered consents, with the platforms' names.
+    public func consents(personID: String) async throws -> [ConsentView] {
+        var out = [ConsentView]()
+        for consent in try await decisions.consents(personID: personID) {
+            let name = try await registry.client(id: consent.clientID)?.name ?? consent.clientID
+            out.append(
+                ConsentView(clientID: consent.clientID, clientName: name, claims: consent.claims.sorted(), grantedAt: consent.grantedAt))
+        }
+        return out
+    }
+
+    /// Withdraws the person's consent for a platform, and records it in the history.
+    /// - Throws: ``ProviderError`` `unknown-client` when there was none.
+    public func withdrawConsent(personID: String, clientID: String, now: Date = Date()) async throws {
+        guard try await decisions.withdrawConsent(personID: personID, clientID: clientID) else {
+            throw ProviderError.unknownClient("no consent for \(clientID)")
+        }
+        try await history.append(
+            HistoryEntry(personID: personID, clientID: clientID, event: "consent-withdrawn", outcome: "success", occurredAt: now))
+    }
+}

@@ -1,0 +1,92 @@
+/// Why the provider refused a request.
+///
+/// Two families share one type, as the specs demand two wire forms: OAuth errors (RFC 6749
+/// §4.1.2.1 and §5.2: `error` + `error_description`, sent as JSON by the token endpoint or
+/// as query parameters to a redirect URI) and the wallet API's problem types (RFC 9457).
+/// ``redirectable`` says whether an authorization error may be sent to the redirect URI — only
+/// once the client and its redirect URI are known to be good.
+public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The OAuth `error` code, or the problem type suffix (`urn:cyberid:problem:<code>`).
+    public let code: String
+    /// The HTTP status.
+    public let status: Int
+    /// A description without personal data (`error_description` / problem `detail`).
+    public let reason: String
+    /// Whether this is an OAuth error (JSON `{error, error_description}` or a redirect) rather
+    /// than a problem.
+    public let isOAuth: Bool
+    /// Whether an authorization error may go to the redirect URI.
+    public let redirectable: Bool
+
+    init(code: String, status: Int, reason: String, isOAuth: Bool, redirectable: Bool = false) {
+        self.code = code
+        self.status = status
+        self.reason = reason
+        self.isOAuth = isOAuth
+        self.redirectable = redirectable
+    }
+
+    public static func == (lhs: ProviderError, rhs: ProviderError) -> Bool { lhs.code == rhs.code }
+
+    public var description: String { "\(code): \(reason)" }
+
+    // MARK: OAuth errors
+
+    /// An authorization error sent back to the client's redirect URI.
+    static func authorization(_ code: String, _ reason: String) -> Self {
+        Self(code: code, status: 400, reason: reason, isOAuth: true, redirectable: true)
+    }
+    static func invalidRequest(_ reason: String) -> Self { Self(code: "invalid_request", status: 400, reason: reason, isOAuth: true) }
+    static func invalidClient(_ reason: String) -> Self { Self(code: "invalid_client", status: 401, reason: reason, isOAuth: true) }
+    static func invalidGrant(_ reason: String) -> Self { Self(code: "invalid_grant", status: 400, reason: reason, isOAuth: true) }
+    static func unauthorizedClient(_ reason: String) -> Self {
+        Self(code: "unauthorized_client", status: 400, reason: reason, isOAuth: true)
+    }
+    static func unsupportedGrantType(_ reason: String) -> Self {
+        Self(code: "unsupported_grant_type", status: 400, reason: reason, isOAuth: true)
+    }
+    static func invalidToken(_ reason: String) -> Self { Self(code: "invalid_token", status: 401, reason: reason, isOAuth: true) }
+    static func unsupportedTokenType(_ reason: String) -> Self {
+        Self(code: "unsupported_token_type", status: 400, reason: reason, isOAuth: true)
+    }
+
+    // MARK: Problems (authorization request before the redirect URI is trusted, wallet API)
+
+    static func invalidAuthorizationRequest(_ reason: String) -> Self {
+        Self(code: "invalid-authorization-request", status: 400, reason: reason, isOAuth: false)
+    }
+    static func invalidLoginTicket() -> Self {
+        Self(code: "invalid-login-ticket", status: 400, reason: "the login ticket is not one this service made", isOAuth: false)
+    }
+    static func loginExpired() -> Self {
+        Self(code: "login-expired", status: 410, reason: "the login transaction expired; start the login again", isOAuth: false)
+    }
+    static func loginAlreadyDecided() -> Self {
+        Self(code: "login-already-decided", status: 409, reason: "this login transaction was already approved or declined", isOAuth: false)
+    }
+    static func invalidWalletSignature(_ reason: String) -> Self {
+        Self(code: "invalid-wallet-signature", status: 401, reason: reason, isOAuth: false)
+    }
+    static func assuranceLevelTooLow(required: String, actual: String) -> Self {
+        Self(
+            code: "assurance-level-too-low", status: 403,
+            reason: "the platform requires \(required); this network number is verified at \(actual)", isOAuth: false)
+    }
+    static func personNotActive(_ state: String) -> Self {
+        Self(code: "person-not-active", status: 403, reason: "logins are refused while the network number is \(state)", isOAuth: false)
+    }
+    static func browserNotBound() -> Self {
+        Self(
+            code: "login-not-in-this-browser", status: 403,
+            reason: "this login was started in another browser (its cookie is missing); start it again here", isOAuth: false)
+    }
+    static func loginPending() -> Self {
+        Self(code: "login-pending", status: 409, reason: "the wallet has not answered yet", isOAuth: false)
+    }
+    static func unknownClient(_ reason: String) -> Self {
+        Self(code: "unknown-client", status: 404, reason: reason, isOAuth: false)
+    }
+    static func invalidClientRegistration(_ reason: String) -> Self {
+        Self(code: "invalid-client-registration", status: 400, reason: reason, isOAuth: false)
+    }
+}

@@ -1,0 +1,277 @@
+public import AsyncHTTPClient
+public import Crypto
+public import Foundation
+public import JWTKit
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// A relying party's side of a CyberID login: discovery, the authorization URL with PKCE,
+/// state and nonce, the callback checks (state, RFC 9207 `iss`), the code exchange, and ID-token
+/// verification (ES256 via the provider's JWKS, refreshed when a `kid` is unknown).
+public final class RelyingParty: Sendable {
+    /// How the client authenticates at the token endpoint.
+    public enum Credentials: Sendable {
+        /// `client_secret_basic`.
+        case secret(String)
+        /// `private_key_jwt` with an ES256 key and its `kid`.
+        case privateKey(P256.Signing.PrivateKey, kid: String)
+    }
+
+    /// The provider's discovery document (the fields the SDK uses).
+    public struct Metadata: Sendable, Decodable {
+        public var issuer: String
+        public var authorizationEndpoint: String
+        public var tokenEndpoint: String
+        public var jwksURI: String
+        public var userinfoEndpoint: String?
+        public var pushedAuthorizationRequestEndpoint: String?
+
+        enum CodingKeys: String, CodingKey {
+            case issuer, authorizationEndpoint = "authorization_endpoint", tokenEndpoint = "token_endpoint"
+            case jwksURI = "jwks_uri", userinfoEndpoint = "userinfo_endpoint"
+            case pushedAuthorizationRequestEndpoint = "pushed_authorization_request_endpoint"
+        }
+    }
+
+    /// A prepared authorization request: send the browser to ``url``, keep the rest for the callback.
+    public struct AuthorizationRequest: Sendable {
+        public var url: String
+        public var state: String
+        public var nonce: String
+        public var codeVerifier: String
+        public var maxAge: Int?
+        public var requiredLevel: String?
+    }
+
+    /// What a verified login yields.
+    public struct Login: Sendable {
+        /// The verified ID token's claims.
+        public var claims: IDToken
+        /// The access token (for userinfo).
+        public var accessToken: String
+        /// The raw ID token.
+        public var idToken: String
+    }
+
+    /// The ID token claims CyberID issues.
+    public struct IDToken: JWTPayload, Equatable {
+        public var iss: String
+        public var sub: String
+        public var aud: AudienceClaim
+        public var exp: ExpirationClaim
+        public var iat: IssuedAtClaim
+        public var authTime: Int?
+        public var nonce: String?
+        public var acr: String?
+        public var cyberidVerified: Bool?
+        public var ageOver14: Bool?
+        public var ageOver18: Bool?
+        public var name: String?
+        public var birthdate: String?
+        public var networkNumber: String?
+
+        enum CodingKeys: String, CodingKey {
+            case iss, sub, aud, exp, iat, nonce, acr, name, birthdate
+            case authTime = "auth_time", cyberidVerified = "cyberid_verified", ageOver14 = "age_over_14"
+            case ageOver18 = "age_over_18", networkNumber = "network_number"
+        }
+
+        public func verify(using algorithm: some JWTAlgorithm) async throws {
+            try exp.verifyNotExpired()
+        }
+    }
+
+    public let metadata: Metadata
+    public let clientID: String
+    public let redirectURI: String
+    private let credentials: Credentials
+    private let http: HTTPClient
+    private let keys: KeyCache
+
+    /// Discovers the provider at `issuer` and creates the relying party.
+    /// - Throws: ``RelyingPartyError`` when discovery fails or the document's issuer differs.
+    public static func discover(
+        issuer: String, clientID: String, credentials: Credentials, redirectURI: String, http: HTTPClient = .shared
+    ) async throws -> RelyingParty {
+        let data = try await fetch(http, "\(issuer)/.well-known/openid-configuration")
+        guard let metadata = try? JSONDecoder().decode(Metadata.self, from: data) else {
+            throw RelyingPartyError("the discovery document does not parse")
+        }
+        guard metadata.issuer == issuer else { throw RelyingPartyError("the discovery document names another issuer") }
+        return RelyingParty(metadata: metadata, clientID: clientID, credentials: credentials, redirectURI: redirectURI, http: http)
+    }
+
+    init(metadata: Metadata, clientID: String, credentials: Credentials, redirectURI: String, http: HTTPClient) {
+        self.metadata = metadata
+        self.clientID = clientID
+        self.credentials = credentials
+        self.redirectURI = redirectURI
+        self.http = http
+        keys = KeyCache(jwksURI: metadata.jwksURI, http: http)
+    }
+
+    /// Prepares an authorization request (code flow, PKCE S256, fresh state and nonce).
+    public func authorizationRequest(
+        scope: String = "openid", acrValues: String? = nil, prompt: String? = nil, maxAge: Int? = nil
+    ) -> AuthorizationRequest {
+        let verifier = Self.random(32)
+        let state = Self.random(16)
+        let nonce = Self.random(16)
+        var query = [
+            ("response_type", "code"), ("client_id", clientID), ("redirect_uri", redirectURI), ("scope", scope),
+            ("state", state), ("nonce", nonce), ("code_challenge", Self.base64URL(SHA256.hash(data: Array(verifier.utf8)))),
+            ("code_challenge_method", "S256"),
+        ]
+        if let acrValues { query.append(("acr_values", acrValues)) }
+        if let prompt { query.append(("prompt", prompt)) }
+        if let maxAge { query.append(("max_age", String(maxAge))) }
+        return AuthorizationRequest(
+            url: metadata.authorizationEndpoint + "?" + Self.form(query), state: state, nonce: nonce, codeVerifier: verifier,
+            maxAge: maxAge, requiredLevel: acrValues)
+    }
+
+    /// Checks the callback (state, `iss`, error) and returns the code.
+    /// - Parameter callback: the redirect URL the browser came back with.
+    public func code(fromCallback callback: String, for request: AuthorizationRequest) throws -> String {
+        guard let components = URLComponents(string: callback) else { throw RelyingPartyError("the callback is not a URL") }
+        var values = [String: String]()
+        for item in components.queryItems ?? [] { values[item.name] = item.value }
+        guard values["state"] == request.state else { throw RelyingPartyError("the callback's state does not match") }
+        guard values["iss"] == metadata.issuer else { throw RelyingPartyError("the callback's iss is not the issuer (RFC 9207)") }
+        if let error = values["error"] { throw RelyingPartyError("the provider answered \(error): \(values["error_description"] ?? "")") }
+        guard let code = values["code"] else { throw RelyingPartyError("the callback has no code") }
+        return code
+    }
+
+    /// Exchanges the code and verifies the ID token (signature, iss, aud, exp, nonce, and the
+    /// level when one was asked for).
+    public func exchange(code: String, for request: AuthorizationRequest) async throws -> Login {
+        var form = [
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
+            ("code_verifier", request.codeVerifier),
+        ]
+        var headers = HTTPHeaders()
+        switch credentials {
+        case .secret(let secret):
+            let pair = "\(Self.formEscape(clientID)):\(Self.formEscape(secret))"
+            headers.add(name: "Authorization", value: "Basic " + Data(pair.utf8).base64EncodedString())
+        case .privateKey(let key, let kid):
+            form.append(("client_id", clientID))
+            form.append(("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"))
+            form.append(("client_assertion", try await assertion(key: key, kid: kid)))
+        }
+        var httpRequest = HTTPClientRequest(url: metadata.tokenEndpoint)
+        httpRequest.method = .POST
+        headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        httpRequest.headers = headers
+        httpRequest.body = .bytes(ByteBuffer(string: Self.form(form)))
+        let response = try await http.execute(httpRequest, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .ok else {
+            let error = (try? JSONDecoder().decode([String: String].self, from: Data(buffer: body)))?["error"] ?? "?"
+            throw RelyingPartyError("the token endpoint answered \(response.status.code) \(error)")
+        }
+        guard let tokens = try? JSONDecoder().decode(TokenBody.self, from: Data(buffer: body)) else {
+            throw RelyingPartyError("the token response does not parse")
+        }
+        let claims = try await verifyIDToken(tokens.idToken, nonce: request.nonce, requiredLevel: request.requiredLevel)
+        return Login(claims: claims, accessToken: tokens.accessToken, idToken: tokens.idToken)
+    }
+
+    /// Verifies an ID token.
+    public func verifyIDToken(_ token: String, nonce: String?, requiredLevel: String? = nil) async throws -> IDToken {
+        let claims = try await keys.verify(token)
+        guard claims.iss == metadata.issuer else { throw RelyingPartyError("the ID token's iss is not the issuer") }
+        guard claims.aud.value.contains(clientID) else { throw RelyingPartyError("the ID token is for another audience") }
+        guard claims.nonce == nonce else { throw RelyingPartyError("the ID token's nonce does not match") }
+        if let requiredLevel, claims.acr != requiredLevel {
+            throw RelyingPartyError("the ID token's acr is \(claims.acr ?? "absent"), not \(requiredLevel)")
+        }
+        return claims
+    }
+
+    private func assertion(key: P256.Signing.PrivateKey, kid: String) async throws -> String {
+        struct Assertion: JWTPayload {
+            var iss: String, sub: String, aud: String, exp: Int, iat: Int, jti: String
+            func verify(using algorithm: some JWTAlgorithm) async throws {}
+        }
+        let now = Int(Date().timeIntervalSince1970)
+        let collection = JWTKeyCollection()
+        await collection.add(ecdsa: try ES256PrivateKey(backing: key), kid: JWKIdentifier(string: kid))
+        return try await collection.sign(
+            Assertion(iss: clientID, sub: clientID, aud: metadata.issuer, exp: now + 60, iat: now, jti: Self.random(16)),
+            kid: JWKIdentifier(string: kid))
+    }
+
+    private struct TokenBody: Decodable {
+        var accessToken: String
+        var idToken: String
+        enum CodingKeys: String, CodingKey { case accessToken = "access_token", idToken = "id_token" }
+    }
+
+    static func fetch(_ http: HTTPClient, _ url: String) async throws -> Data {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Accept", value: "application/json")
+        let response = try await http.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .ok else { throw RelyingPartyError("\(url) answered \(response.status.code)") }
+        return Data(buffer: body)
+    }
+
+    static func random(_ count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return base64URL((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    static func base64URL(_ bytes: some Sequence<UInt8>) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func form(_ pairs: [(String, String)]) -> String {
+        pairs.map { "\(formEscape($0.0))=\(formEscape($0.1))" }.joined(separator: "&")
+    }
+
+    static func formEscape(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
+
+/// Why the relying party refused a login.
+public struct RelyingPartyError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The provider's keys, fetched again (at most every 10 s) when a token names an unknown key.
+actor KeyCache {
+    private let jwksURI: String
+    private let http: HTTPClient
+    private var keys: JWTKeyCollection?
+    private var fetchedAt = Date.distantPast
+
+    init(jwksURI: String, http: HTTPClient) {
+        self.jwksURI = jwksURI
+        self.http = http
+    }
+
+    func verify(_ token: String) async throws -> RelyingParty.IDToken {
+        if let keys, let claims = try? await keys.verify(token, as: RelyingParty.IDToken.self) { return claims }
+        guard keys == nil || Date().timeIntervalSince(fetchedAt) > 10 else {
+            throw RelyingPartyError("the ID token does not verify with the provider's keys")
+        }
+        let fresh = JWTKeyCollection()
+        let data = try await RelyingParty.fetch(http, jwksURI)
+        try await fresh.add(jwksJSON: String(decoding: data, as: UTF8.self))
+        keys = fresh
+        fetchedAt = Date()
+        do {
+            return try await fresh.verify(token, as: RelyingParty.IDToken.self)
+        } catch {
+            throw RelyingPartyError("the ID token does not verify with the provider's keys: \(error)")
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import CyberIDProvider
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// An OAuth error as the token, PAR, revocation and userinfo endpoints send it: JSON
+/// `{error, error_description}` (RFC 6749 §5.2), with `WWW-Authenticate` for 401s (RFC 6750
+/// §3 for bearer tokens, Basic for client authentication).
+struct OAuthErrorResponse {
+    let error: ProviderError
+
+    init(_ error: ProviderError) { self.error = error }
+
+    var response: Response {
+        var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
+        if error.status == 401 {
+            headers[.wwwAuthenticate] =
+                error.code == "invalid_token"
+                ? "Bearer error=\"invalid_token\", error_description=\"\(error.reason)\"" : "Basic realm=\"cyberid\""
+        }
+        let body = (try? JSONSerialization.data(
+            withJSONObject: ["error": error.code, "error_description": error.reason], options: [.sortedKeys]))
+            ?? Data()
+        return Response(
+            status: HTTPResponse.Status(code: error.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

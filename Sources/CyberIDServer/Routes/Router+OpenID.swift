@@ -1,0 +1,120 @@
+import CyberIDProvider
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+
+extension Router where Context == AppRequestContext {
+    /// The OpenID Provider's endpoints (docs/relying-parties.md): discovery, authorize (the
+    /// login page), PAR, token, userinfo, revocation, and the page's status and continue calls.
+    func addOpenIDRoutes(runtime: Runtime) {
+        let provider = runtime.provider
+        let page = LoginPage(issuer: runtime.settings.issuer)
+        let secureCookie = runtime.settings.issuer.hasPrefix("https://")
+
+        get(".well-known/openid-configuration") { _, _ in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return Response(
+                status: .ok, headers: [.contentType: "application/json", .cacheControl: "max-age=300"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(provider.metadata))))
+        }
+
+        @Sendable func authorize(_ parameters: FormParameters) async throws -> Response {
+            switch try await provider.authorize(parameters) {
+            case .redirect(let location):
+                return Self.redirect(location)
+            case .login(let login):
+                var headers = LoginPage.securityHeaders
+                headers[.contentType] = "text/html; charset=utf-8"
+                headers[.setCookie] =
+                    "cyberid_login=\(login.browserSecret); Path=/authorize; HttpOnly; SameSite=Lax; Max-Age=\(Int(runtime.settings.loginTTLSeconds) + 60)"
+                    + (secureCookie ? "; Secure" : "")
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try page.render(login))))
+            }
+        }
+        get("authorize") { request, _ in
+            try await authorize(try FormParameters(encoded: request.uri.query ?? ""))
+        }
+        post("authorize") { request, context in
+            try await authorize(try await Self.form(request, context))
+        }
+        get("authorize/status") { request, _ in
+            let parameters = try FormParameters(encoded: request.uri.query ?? "")
+            guard let token = parameters["r"] else { throw Problem(code: "invalid-login-ticket", title: "Invalid login ticket", status: .badRequest, detail: "the r parameter is missing") }
+            let status = try await provider.loginStatus(requestToken: token)
+            return Self.oauthJSON(["status": status.rawValue])
+        }
+        get("authorize/continue") { request, _ in
+            let parameters = try FormParameters(encoded: request.uri.query ?? "")
+            guard let token = parameters["r"] else { throw Problem(code: "invalid-login-ticket", title: "Invalid login ticket", status: .badRequest, detail: "the r parameter is missing") }
+            let location = try await provider.continueLogin(
+                requestToken: token, browserSecret: Self.cookie("cyberid_login", in: request))
+            return Self.redirect(location)
+        }
+
+        post("par") { request, context in
+            let credentials = ClientCredentials(
+                authorization: request.headers[.authorization], form: try await Self.form(request, context))
+            return Self.oauthJSON(try await provider.pushAuthorizationRequest(credentials), status: .created)
+        }
+        post("token") { request, context in
+            let credentials = ClientCredentials(
+                authorization: request.headers[.authorization], form: try await Self.form(request, context))
+            return Self.oauthJSON(try await provider.exchange(credentials))
+        }
+        @Sendable func userinfo(_ request: Request, _ context: Context) async throws -> Response {
+            var token: String?
+            if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+                token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            } else if request.method == .post {
+                token = try await Self.form(request, context)["access_token"]
+            }
+            return Self.oauthJSON(try await provider.userinfo(accessToken: token))
+        }
+        get("userinfo") { request, context in try await userinfo(request, context) }
+        post("userinfo") { request, context in try await userinfo(request, context) }
+        post("revoke") { request, context in
+            let credentials = ClientCredentials(
+                authorization: request.headers[.authorization], form: try await Self.form(request, context))
+            try await provider.revoke(credentials)
+            return Response(status: .ok, headers: [.cacheControl: "no-store"])
+        }
+    }
+
+    /// Reads an `application/x-www-form-urlencoded` body.
+    static func form(_ request: Request, _ context: Context) async throws -> FormParameters {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("application/x-www-form-urlencoded") else {
+            throw Problem(
+                code: "unsupported-media-type", title: "Unsupported media type", status: .unsupportedMediaType,
+                detail: "send application/x-www-form-urlencoded")
+        }
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        return try FormParameters(encoded: String(buffer: body))
+    }
+
+    static func cookie(_ name: String, in request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for part in header.split(separator: ";") {
+                let pair = part.trimmingCharacters(in: .whitespaces)
+                if pair.hasPrefix(name + "=") { return String(pair.dropFirst(name.count + 1)) }
+            }
+        }
+        return nil
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    static func oauthJSON(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let body = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(
+            status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

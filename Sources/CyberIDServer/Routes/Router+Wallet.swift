@@ -1,0 +1,49 @@
+import CyberIDProvider
+import CyberIDStore
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+
+extension Router where Context == AppRequestContext {
+    /// The wallet's login API (docs/relying-parties.md §5): fetch a transaction, decide it, and
+    /// manage remembered consents.
+    func addWalletRoutes(runtime: Runtime) {
+        let provider = runtime.provider
+        let group = group("wallet/v1")
+        group.get("login") { request, _ in
+            let parameters = try FormParameters(encoded: request.uri.query ?? "")
+            guard let ticket = parameters["t"] else {
+                throw Problem(code: "invalid-login-ticket", title: "Invalid login ticket", status: .badRequest, detail: "t is missing")
+            }
+            return Self.oauthJSON(try provider.walletView(ticket: ticket))
+        }
+        group.post("login") { request, context in
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            guard let body = try? JSONDecoder().decode(WalletDecisionBody.self, from: Data(buffer: buffer)) else {
+                throw Problem(
+                    code: "malformed-request", title: "Malformed request", status: .badRequest,
+                    detail: "send JSON {\"ticket\": …, \"approval\": JWS}")
+            }
+            return Self.oauthJSON(try await provider.decide(ticket: body.ticket, approval: body.approval))
+        }
+        group.get("consents") { request, _ in
+            let holder = try await provider.authenticateWallet(
+                request.headers[.authorization], method: "GET", path: "/wallet/v1/consents")
+            return Self.oauthJSON(try await provider.consents(personID: holder.personID))
+        }
+        group.delete("consents/:client") { request, context in
+            let client = try context.parameters.require("client")
+            let holder = try await provider.authenticateWallet(
+                request.headers[.authorization], method: "DELETE", path: "/wallet/v1/consents/\(client)")
+            try await provider.withdrawConsent(personID: holder.personID, clientID: client)
+            return Response(status: .noContent, headers: [.cacheControl: "no-store"])
+        }
+    }
+}
+
+/// `POST /wallet/v1/login`'s body.
+struct WalletDecisionBody: Decodable {
+    var ticket: String
+    var approval: String
+}

@@ -1,0 +1,56 @@
+public import CyberIDCore
+public import Foundation
+
+/// What a login approval needs to know about the holder of a network certificate, read in
+/// one query: certificate status, person state and level, and what they consented to before.
+public struct LoginHolder: Sendable, Equatable {
+    /// The certificate's status.
+    public var certificateStatus: NetworkCertificateRecord.Status
+    /// The certificate's expiry.
+    public var certificateNotAfter: Date
+    /// The holder.
+    public var personID: String
+    /// The person's lifecycle state.
+    public var personState: PersonRecord.State
+    /// The person's assurance level.
+    public var assuranceLevel: AssuranceLevel
+    /// The network number the certificate binds.
+    public var networkNumber: String
+    /// Claims the person consented to release to the asking client, if any.
+    public var consentedClaims: Set<String>
+
+    /// Creates a holder summary.
+    public init(
+        certificateStatus: NetworkCertificateRecord.Status, certificateNotAfter: Date, personID: String,
+        personState: PersonRecord.State, assuranceLevel: AssuranceLevel, networkNumber: String,
+        consentedClaims: Set<String>
+    ) {
+        self.certificateStatus = certificateStatus
+        self.certificateNotAfter = certificateNotAfter
+        self.personID = personID
+        self.personState = personState
+        self.assuranceLevel = assuranceLevel
+        self.networkNumber = networkNumber
+        self.consentedClaims = consentedClaims
+    }
+}
+
+/// A person's remembered consent for one client.
+public struct ConsentRecord: Sendable, Equatable {
+    /// Whose consent.
+    public var personID: String
+    /// For which platform.
+    public var clientID: String
+    /// The claim names consented to.
+    public var claims: Set<String>
+    /// When it was (last) given.
+    public var grantedAt: Date
+
+    /// Creates a consent row.
+    public init(personID: String, clientID: String, claims: Set<String>, grantedAt: Date) {
+        self.personID = personID
+        self.clientID = clientID
+        self.claims = claims
+        self.grantedAt = grantedAt
+    }
+}

@@ -1,0 +1,113 @@
+public import Foundation
+import CyberIDCore
+
+extension SQLStore: LoginDecisionStore {
+    public func loginHolder(certificateSerial: String, clientID: String) async throws -> LoginHolder? {
+        try await database.read { connection in
+            guard
+                let row = try await connection.first(
+                    """
+                    SELECT c.status AS certificate_status, c.not_after, c.person_id, c.network_number,
+                        p.state, p.assurance_level, k.claims
+                    FROM network_certificates c
+                    JOIN persons p ON p.id = c.person_id
+                    LEFT JOIN consents k ON k.person_id = c.person_id AND k.client_id = $2
+                    WHERE c.serial = $1
+                    """, [.text(certificateSerial), .text(clientID)])
+            else { return nil }
+            guard let status = NetworkCertificateRecord.Status(rawValue: try row.text("certificate_status")),
+                let state = PersonRecord.State(rawValue: try row.text("state")),
+                let level = AssuranceLevel(rawValue: try row.text("assurance_level"))
+            else { throw StoreError.corrupt("login holder row has an unknown status, state or level") }
+            return LoginHolder(
+                certificateStatus: status, certificateNotAfter: try row.time("not_after"),
+                personID: try row.text("person_id"), personState: state, assuranceLevel: level,
+                networkNumber: try row.text("network_number"),
+                consentedClaims: Self.claims(try row.optionalText("claims")))
+        }
+    }
+
+    public func recordDecision(
+        _ decision: LoginTransactionRecord, history: HistoryEntry, consent: ConsentRecord?
+    ) async throws -> Bool {
+        try await database.write { connection in
+            let inserted = try await connection.execute(
+                """
+                INSERT INTO login_transactions (id, client_id, status, person_id, payload, created_at, expires_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING
+                """,
+                [
+                    .text(decision.id), .text(decision.clientID), .text(decision.status.rawValue),
+                    .text(decision.personID), .text(decision.payload), .time(decision.createdAt),
+                    .time(decision.expiresAt),
+                ])
+            guard inserted == 1 else { return false }
+            try await Self.insertHistory(history, on: connection)
+            if let consent {
+                _ = try await connection.execute(
+                    """
+                    INSERT INTO consents (person_id, client_id, claims, granted_at) VALUES ($1, $2, $3, $4)
+                    ON CONFLICT (person_id, client_id) DO UPDATE SET claims = excluded.claims, granted_at = excluded.granted_at
+                    """,
+                    [.text(consent.personID), .text(consent.clientID), .text(Self.text(consent.claims)), .time(consent.grantedAt)])
+            }
+            return true
+        }
+    }
+
+    public func completeLogin(id: String, clientID: String) async throws -> LoginTransactionRecord? {
+        let rows = try await database.writeStatement(
+            """
+            UPDATE login_transactions SET status = 'completed'
+            WHERE id = $1 AND client_id = $2 AND status = 'approved'
+            RETURNING id, client_id, person_id, payload, created_at, expires_at
+            """, [.text(id), .text(clientID)]
+        ).rows
+        guard let row = rows.first else { return nil }
+        return LoginTransactionRecord(
+            id: try row.text("id"), clientID: try row.text("client_id"), status: .approved,
+            personID: try row.optionalText("person_id"), payload: try row.text("payload"),
+            createdAt: try row.time("created_at"), expiresAt: try row.time("expires_at"))
+    }
+
+    @discardableResult
+    public func revokeLogin(id: String) async throws -> Bool {
+        try await writeOne(
+            "UPDATE login_transactions SET status = 'revoked' WHERE id = $1 AND status IN ('approved', 'completed')",
+            [.text(id)]) == 1
+    }
+
+    public func consents(personID: String) async throws -> [ConsentRecord] {
+        try await database.read { connection in
+            try await connection.query(
+                "SELECT person_id, client_id, claims, granted_at FROM consents WHERE person_id = $1 ORDER BY client_id",
+                [.text(personID)]
+            ).map { row throws(StoreError) in
+                ConsentRecord(
+                    personID: try row.text("person_id"), clientID: try row.text("client_id"),
+                    claims: Self.claims(try row.text("claims")), grantedAt: try row.time("granted_at"))
+            }
+        }
+    }
+
+    public func withdrawConsent(personID: String, clientID: String) async throws -> Bool {
+        try await writeOne(
+            "DELETE FROM consents WHERE person_id = $1 AND client_id = $2", [.text(personID), .text(clientID)]) == 1
+    }
+
+    public func useClientAssertion(clientID: String, jti: String, expiresAt: Date) async throws -> Bool {
+        try await writeOne(
+            "INSERT INTO client_assertions (client_id, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            [.text(clientID), .text(jti), .time(expiresAt)]) == 1
+    }
+
+    public func purgeClientAssertions(before time: Date) async throws -> Int {
+        try await writeOne("DELETE FROM client_assertions WHERE expires_at <= $1", [.time(time)])
+    }
+
+    private static func claims(_ text: String?) -> Set<String> {
+        Set((text ?? "").split(separator: " ").map(String.init))
+    }
+
+    private static func text(_ claims: Set<String>) -> String { claims.sorted().joined(separator: " ") }
+}

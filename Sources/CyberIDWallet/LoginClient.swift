@@ -1,0 +1,184 @@
+public import Foundation
+
+#if canImport(FoundationNetworking)
+public import FoundationNetworking
+#endif
+
+/// A login the wallet was asked to approve: what `cyberid://login?iss=…&t=…` (the QR code or the
+/// same-device link) names.
+public struct WalletLoginURI: Sendable, Equatable {
+    /// The service that made it.
+    public var issuer: String
+    /// The sealed ticket.
+    public var ticket: String
+
+    /// Parses a wallet URI.
+    /// - Throws: ``WalletError/invalidResponse(_:)`` for anything else.
+    public init(_ text: String) throws {
+        guard let components = URLComponents(string: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+            components.scheme == "cyberid", components.host == "login",
+            let issuer = components.queryItems?.first(where: { $0.name == "iss" })?.value,
+            let ticket = components.queryItems?.first(where: { $0.name == "t" })?.value, !ticket.isEmpty
+        else { throw WalletError.invalidResponse("not a CyberID login link (cyberid://login?iss=…&t=…)") }
+        self.issuer = issuer
+        self.ticket = ticket
+    }
+}
+
+/// What the service says a login asks for (docs/relying-parties.md §5).
+public struct LoginRequestView: Sendable, Codable, Equatable {
+    public var transactionID: String
+    public var nonce: String
+    public var clientID: String
+    public var clientName: String
+    public var scopes: [String]
+    public var claims: [String]
+    public var legalBasis: String?
+    public var acrValues: String?
+    public var prompt: [String]
+    public var expiresAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case transactionID = "transaction_id", nonce, clientID = "client_id", clientName = "client_name", scopes
+        case claims, legalBasis = "legal_basis", acrValues = "acr_values", prompt, expiresAt = "expires_at"
+    }
+}
+
+/// The service's answer to a decision.
+public struct LoginDecisionResult: Sendable, Codable, Equatable {
+    public var status: String
+    public var released: [String]
+}
+
+/// A remembered consent.
+public struct RememberedConsent: Sendable, Codable, Equatable {
+    public var clientID: String
+    public var clientName: String
+    public var claims: [String]
+    public var grantedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case clientID = "client_id", clientName = "client_name", claims, grantedAt = "granted_at"
+    }
+}
+
+extension Wallet {
+    /// The wallet's issuer: its server URL without a trailing slash.
+    public var issuer: String {
+        var issuer = file.server
+        while issuer.hasSuffix("/") { issuer.removeLast() }
+        return issuer
+    }
+
+    /// Signs a decision on a login (docs/relying-parties.md §5).
+    /// - Parameters:
+    ///   - login: what the service said the login asks for.
+    ///   - approve: approve (`true`) or decline.
+    ///   - consent: claims the person agrees to release.
+    ///   - decline: claims the person refuses.
+    public func decision(
+        on login: LoginRequestView, approve: Bool, consent: [String]?, decline: [String] = [], now: Date = Date()
+    ) throws -> String {
+        try WalletSignature(key: key, certificateDER: certificate.derEncoded).sign(
+            LoginClaims(
+                aud: issuer, purpose: "login", sid: login.transactionID, nonce: login.nonce,
+                iat: Int(now.timeIntervalSince1970), decision: approve ? "approve" : "deny", consent: consent,
+                decline: decline.isEmpty ? nil : decline))
+    }
+
+    /// The `Authorization` header value for the wallet's own API calls.
+    public func authorization(method: String, path: String, now: Date = Date()) throws -> String {
+        "CyberID-Wallet "
+            + (try WalletSignature(key: key, certificateDER: certificate.derEncoded).sign(
+                RequestClaims(aud: issuer, purpose: "wallet-api", htm: method, htu: path, iat: Int(now.timeIntervalSince1970))))
+    }
+
+    private struct LoginClaims: Encodable {
+        let aud: String, purpose: String, sid: String, nonce: String, iat: Int, decision: String
+        let consent: [String]?, decline: [String]?
+    }
+
+    private struct RequestClaims: Encodable {
+        let aud: String, purpose: String, htm: String, htu: String, iat: Int
+    }
+}
+
+/// The wallet's login API client.
+public struct LoginClient: Sendable {
+    /// The service base URL (the issuer).
+    public let baseURL: String
+    /// The session to use.
+    public let urlSession: URLSession
+
+    /// Creates a client for the service at `baseURL`.
+    public init(baseURL: String, urlSession: URLSession = .shared) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.urlSession = urlSession
+    }
+
+    /// Fetches what a login asks for.
+    public func fetch(_ uri: WalletLoginURI) async throws -> LoginRequestView {
+        var components = URLComponents(string: baseURL + "/wallet/v1/login")
+        components?.queryItems = [URLQueryItem(name: "t", value: uri.ticket)]
+        let data = try await send("login lookup", url: components?.url, method: "GET", body: nil, authorization: nil)
+        return try decode(LoginRequestView.self, data, "login lookup")
+    }
+
+    /// Sends the wallet's signed decision.
+    public func decide(_ uri: WalletLoginURI, decision: String) async throws -> LoginDecisionResult {
+        let body = try JSONSerialization.data(withJSONObject: ["ticket": uri.ticket, "approval": decision])
+        let data = try await send("login decision", url: URL(string: baseURL + "/wallet/v1/login"), method: "POST", body: body, authorization: nil)
+        return try decode(LoginDecisionResult.self, data, "login decision")
+    }
+
+    /// The wallet holder's remembered consents.
+    public func consents(wallet: Wallet) async throws -> [RememberedConsent] {
+        let path = "/wallet/v1/consents"
+        let data = try await send(
+            "consent list", url: URL(string: baseURL + path), method: "GET", body: nil,
+            authorization: try wallet.authorization(method: "GET", path: path))
+        return try decode([RememberedConsent].self, data, "consent list")
+    }
+
+    /// Withdraws the holder's consent for a platform.
+    public func withdrawConsent(clientID: String, wallet: Wallet) async throws {
+        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+        let path = "/wallet/v1/consents/" + (clientID.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+        _ = try await send(
+            "consent withdrawal", url: URL(string: baseURL + path), method: "DELETE", body: nil,
+            authorization: try wallet.authorization(method: "DELETE", path: path))
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ data: Data, _ name: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw WalletError.invalidResponse("the \(name) answer is not what the protocol describes")
+        }
+    }
+
+    private func send(_ name: String, url: URL?, method: String, body: Data?, authorization: String?) async throws -> Data {
+        guard let url else { throw WalletError.transport("cannot build the \(name) URL from \(baseURL)") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.setValue("application/json, application/problem+json", forHTTPHeaderField: "Accept")
+        if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = body
+        }
+        if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
+        let result: (Data, URLResponse)
+        do {
+            result = try await urlSession.data(for: request)
+        } catch {
+            throw WalletError.transport("the \(name) request failed: \(error.localizedDescription)")
+        }
+        guard let response = result.1 as? HTTPURLResponse else { throw WalletError.invalidResponse("the \(name) answer is not HTTP") }
+        guard (200..<300).contains(response.statusCode) else {
+            throw EnrollmentClient.failure(status: response.statusCode, body: result.0)
+        }
+        return result.0
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import CyberIDWallet
+import Foundation
+
+extension WalletCommand {
+    /// `cyberid wallet approve`: the wallet's side of a login (docs/relying-parties.md §4–5).
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what a login asks for and approve it (or --deny it) with the wallet key.",
+            discussion: """
+                URI is the login page's wallet link or QR code content, cyberid://login?iss=…&t=…. Consent is part \
+                of the approval: by default the wallet consents to every claim asked for; --decline CLAIM withholds \
+                one (repeatable); --no-consent sends no new consent, so only claims consented before are released.
+                """)
+        @Argument(help: "The wallet URI (cyberid://login?…).") var uri: String
+        @Flag(help: "Decline the login.") var deny = false
+        @Option(name: .customLong("decline"), help: "A claim not to release (repeatable).") var declined: [String] = []
+        @Flag(help: "Give no new consent: release only claims consented to before.") var noConsent = false
+        @Option(help: "Wallet file.") var wallet = "cyberid-wallet.json"
+        @Flag(help: "Print the result as JSON.") var json = false
+
+        func run() async throws {
+            let opened = try openWallet(wallet)
+            let link: WalletLoginURI
+            do {
+                link = try WalletLoginURI(uri)
+            } catch {
+                throw ValidationError("not a CyberID login link: expected cyberid://login?iss=…&t=…")
+            }
+            guard link.issuer == opened.issuer else {
+                printError("cyberid: this login is from \(link.issuer), but the wallet belongs to \(opened.issuer); refusing")
+                throw Exit.failure
+            }
+            let client = LoginClient(baseURL: opened.issuer)
+            do {
+                let login = try await client.fetch(link)
+                if !json {
+                    print("platform:   \(login.clientName) (\(login.clientID))")
+                    print("asks for:   verified-person confirmation\(login.claims.isEmpty ? "" : ", " + login.claims.joined(separator: ", "))")
+                    if let basis = login.legalBasis { print("legal basis: \(basis)") }
+                    if let acr = login.acrValues { print("level:      \(acr)") }
+                    print("expires:    \(login.expiresAt)")
+                }
+                let consent = noConsent ? nil : login.claims.filter { !declined.contains($0) }
+                let decision = try opened.decision(on: login, approve: !deny, consent: deny ? nil : consent, decline: declined)
+                let result = try await client.decide(link, decision: decision)
+                if json {
+                    printJSON(["status": result.status, "released": result.released])
+                } else {
+                    print("decision:   \(result.status)")
+                    if result.status == "approved" {
+                        print("released:   \(result.released.isEmpty ? "(confirmation only)" : result.released.joined(separator: ", "))")
+                    }
+                }
+            } catch let error as WalletError {
+                printError("cyberid: login refused: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                throw Exit.failure
+            }
+        }
+    }
+
+    /// `cyberid wallet consents`: list or withdraw remembered consents.
+    struct Consents: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List remembered consents, or withdraw one.")
+        @Option(help: "Withdraw the consent given to this client_id.") var withdraw: String?
+        @Option(help: "Wallet file.") var wallet = "cyberid-wallet.json"
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let opened = try openWallet(wallet)
+            let client = LoginClient(baseURL: opened.issuer)
+            do {
+                if let withdraw {
+                    try await client.withdrawConsent(clientID: withdraw, wallet: opened)
+                    print("withdrew the consent given to \(withdraw)")
+                    return
+                }
+                let consents = try await client.consents(wallet: opened)
+                if json {
+                    printJSON(consents.map { ["client_id": $0.clientID, "client_name": $0.clientName, "claims": $0.claims, "granted_at": $0.grantedAt] })
+                } else if consents.isEmpty {
+                    print("no remembered consents")
+                } else {
+                    for consent in consents {
+                        print("\(consent.clientName) (\(consent.clientID)): \(consent.claims.joined(separator: ", ")) since \(consent.grantedAt)")
+                    }
+                }
+            } catch let error as WalletError {
+                printError("cyberid: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                throw Exit.failure
+            }
+        }
+    }
+}
+
+func openWallet(_ path: String) throws -> CyberIDWallet.Wallet {
+    do {
+        return try CyberIDWallet.Wallet(file: try WalletFile.load(from: path))
+    } catch {
+        throw ValidationError("cannot read the wallet file \(path)")
+    }
+}

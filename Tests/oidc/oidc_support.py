@@ -1,0 +1,847 @@
+"""Helpers of the relying-party suite (docs/relying-parties.md); the fixtures are in conftest.py.
+
+The suite plays a relying party with off-the-shelf libraries only: `authlib` for the OAuth 2.0 /
+OpenID Connect flow (PKCE S256, client authentication, PrivateKeyJWT), `joserfc` for the ID and
+access tokens and the wallet JWSs, `requests` as the browser. Every endpoint URL of the OpenID
+Provider comes from the discovery document; only the wallet API (§5, not an OIDC endpoint) is
+addressed by its documented paths under the issuer named in the wallet URI.
+
+The wallet is the real `cyberid wallet …` CLI. Servers, people and documents come from the
+enrollment suite's helpers (Tests/enrollment/enrollment_support.py), imported, not copied.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import random
+import re
+import shutil
+import sqlite3
+import string
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Optional
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import requests
+from authlib.common.security import generate_token
+from authlib.common.urls import add_params_to_qs
+from authlib.integrations.requests_client import OAuth2Session
+from authlib.oauth2.rfc7523 import PrivateKeyJWT
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from joserfc import jws, jwt
+from joserfc.jwk import ECKey, KeySet, RSAKey
+
+HERE = Path(__file__).resolve().parent
+ENROLLMENT_DIR = HERE.parent / "enrollment"
+if str(ENROLLMENT_DIR) not in sys.path:
+    sys.path.insert(0, str(ENROLLMENT_DIR))
+
+from enrollment_support import (  # noqa: E402
+    UTC,
+    Server,
+    binary_path,
+    free_port,
+    launch_server,
+    server_env,
+)
+
+# --------------------------------------------------------------------------------------
+# Constants of the contract
+# --------------------------------------------------------------------------------------
+
+LOA_LOW = "http://eidas.europa.eu/LoA/low"
+LOA_SUBSTANTIAL = "http://eidas.europa.eu/LoA/substantial"
+LOA_HIGH = "http://eidas.europa.eu/LoA/high"
+
+# docs/relying-parties.md §5 names `https://cyberid.dev/problems/…`; the rest of the API
+# (docs/http-api.md) uses `urn:cyberid:problem:…`. Either spelling is accepted (see README).
+PROBLEM_PREFIXES = ("urn:cyberid:problem:", "https://cyberid.dev/problems/")
+
+# Nothing listens there: the suite never follows the final redirect.
+REDIRECT_URI = "http://127.0.0.1:9/cb"
+
+AGE_CLAIMS = ("age_over_14", "age_over_18")
+REALNAME_CLAIMS = ("name", "birthdate")
+# The claims about the person (userinfo must agree with the ID token on each of them).
+PERSON_CLAIMS = ("sub", "cyberid_verified", *AGE_CLAIMS, *REALNAME_CLAIMS, "network_number")
+# Always in an ID token (scope openid, §3).
+OPENID_CLAIMS = {"iss", "aud", "exp", "iat", "sub", "auth_time", "nonce", "acr", "cyberid_verified"}
+# Standard ID-token claims an OP may add without releasing anything about the person.
+HARMLESS_EXTRA_CLAIMS = {"azp", "at_hash", "jti", "amr", "sid"}
+SCOPE_CLAIMS = {"openid": (), "age": AGE_CLAIMS, "realname": REALNAME_CLAIMS, "network_number": ("network_number",)}
+
+SUB_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}=?")  # base64url of an HMAC-SHA256
+
+
+def claims_of_scope(scope: str) -> set[str]:
+    return {claim for name in scope.split() for claim in SCOPE_CLAIMS[name]}
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix} {uuid.uuid4().hex[:10]}"
+
+
+# --------------------------------------------------------------------------------------
+# The deployment: one `cyberid serve`, its data dir, and the CLI run against it
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class RegisteredClient:
+    """A client as `cyberid admin client create` registered it."""
+
+    client_id: str
+    client_secret: Optional[str]
+    name: str
+    redirect_uri: str
+    auth: str  # client_secret_basic | client_secret_post | private_key_jwt
+    scopes: Optional[list[str]] = None
+    legal_basis: Optional[str] = None
+    strict: bool = False
+    key: object = None  # joserfc ECKey/RSAKey, private, for private_key_jwt
+    alg: Optional[str] = None  # ES256 / PS256, for private_key_jwt
+    output: dict = field(default_factory=dict)
+
+
+@dataclass
+class Holder:
+    """An enrolled person and their wallet file, made by `cyberid wallet enroll`."""
+
+    label: str
+    wallet: Path
+    network_number: str
+    assurance_level: str
+    surname: str
+    given_names: str
+    birth_date: dt.date
+    document_dir: Path
+
+    def file(self) -> dict:
+        return json.loads(self.wallet.read_text())
+
+    def key(self) -> ECKey:
+        return ECKey.import_key(self.file()["private_key_pem"])
+
+    def certificate_der(self) -> bytes:
+        certificate = x509.load_pem_x509_certificate(self.file()["certificate_pem"].encode())
+        return certificate.public_bytes(serialization.Encoding.DER)
+
+
+class Deployment:
+    """A running `cyberid serve` plus the environment its CLI must be run with."""
+
+    def __init__(self, server: Server, extra_env: dict, scratch: Path, csca_dir: Path):
+        self.server = server
+        self.issuer = server.issuer
+        self.cli_env = server_env(server.data_dir, CYBERID_ISSUER=server.issuer, **extra_env)
+        self.scratch = scratch
+        self.csca_dir = csca_dir
+        self._metadata: Optional[dict] = None
+        self._random = random.SystemRandom()
+
+    # The CLI -------------------------------------------------------------------------
+
+    def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(binary_path()), *args], env=self.cli_env, capture_output=True, text=True, timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
+
+    def cli_json(self, *args: str):
+        result = self.cli(*args)
+        assert result.returncode == 0, (args, result.returncode, result.stdout, result.stderr)
+        return json.loads(result.stdout)
+
+    # Discovery -----------------------------------------------------------------------
+
+    @property
+    def metadata(self) -> dict:
+        if self._metadata is None:
+            response = requests.get(self.issuer + "/.well-known/openid-configuration", timeout=30)
+            assert response.status_code == 200, response.text
+            self._metadata = response.json()
+        return self._metadata
+
+    def keyset(self) -> KeySet:
+        response = requests.get(self.metadata["jwks_uri"], timeout=30)
+        assert response.status_code == 200, response.text
+        return KeySet.import_key_set(response.json())
+
+    # Clients ---------------------------------------------------------------------------
+
+    def client_args(
+        self,
+        *,
+        name: str,
+        redirect_uris=(REDIRECT_URI,),
+        sector: Optional[str] = None,
+        scopes: Optional[list[str]] = None,
+        legal_basis: Optional[str] = None,
+        auth: Optional[str] = None,
+        jwks: Optional[str] = None,
+        strict: bool = False,
+    ) -> list[str]:
+        args = ["admin", "client", "create", "--name", name]
+        for uri in redirect_uris:
+            args += ["--redirect-uri", uri]
+        if sector is not None:
+            args += ["--sector", sector]
+        for scope in scopes or []:
+            args += ["--scope", scope]
+        if legal_basis is not None:
+            args += ["--legal-basis", legal_basis]
+        if auth is not None:
+            args += ["--auth", auth]
+        if jwks is not None:
+            args += ["--jwks", jwks]
+        if strict:
+            args.append("--strict")
+        return args
+
+    def create_client(
+        self,
+        name: Optional[str] = None,
+        *,
+        redirect_uris=(REDIRECT_URI,),
+        key=None,
+        alg: Optional[str] = None,
+        **options,
+    ) -> RegisteredClient:
+        """Registers a client; `key`/`alg` are kept for private_key_jwt clients."""
+        name = name or unique("Test Platform")
+        output = self.cli_json(*self.client_args(name=name, redirect_uris=redirect_uris, **options))
+        assert isinstance(output.get("client_id"), str) and output["client_id"], output
+        auth = options.get("auth") or ("private_key_jwt" if options.get("strict") else "client_secret_basic")
+        if auth != "private_key_jwt":
+            assert isinstance(output.get("client_secret"), str) and len(output["client_secret"]) >= 16, output
+        return RegisteredClient(
+            client_id=output["client_id"],
+            client_secret=output.get("client_secret"),
+            name=name,
+            redirect_uri=redirect_uris[0],
+            auth=auth,
+            scopes=options.get("scopes"),
+            legal_basis=options.get("legal_basis"),
+            strict=bool(options.get("strict")),
+            key=key,
+            alg=alg,
+            output=output,
+        )
+
+    def disable_client(self, client_id: str):
+        result = self.cli("admin", "client", "disable", client_id)
+        assert result.returncode == 0, (result.stdout, result.stderr)
+
+    # People ----------------------------------------------------------------------------
+
+    def _digits(self, n: int) -> str:
+        return "".join(self._random.choice(string.digits) for _ in range(n))
+
+    def _letters(self, n: int) -> str:
+        return "".join(self._random.choice(string.ascii_uppercase) for _ in range(n))
+
+    def enroll(self, label: str, *, birth_date: dt.date, guardian: Optional[Holder] = None) -> Holder:
+        """`cyberid dev document` (signed by the trusted development CSCA) + `cyberid wallet enroll`."""
+        directory = self.scratch / f"doc-{label}-{uuid.uuid4().hex[:6]}"
+        directory.mkdir()
+        # Reusing a directory's csca.pem + csca-private-key.pem makes the document under that CSCA.
+        for name in ("csca.pem", "csca-private-key.pem"):
+            shutil.copy2(self.csca_dir / name, directory / name)
+        surname, given = "Q" + self._letters(7), "X" + self._letters(5)
+        result = self.cli(
+            "dev", "document", "--out", str(directory), "--surname", surname, "--given-names", given,
+            "--birth-date", birth_date.isoformat(), "--document-number", "E" + self._digits(8),
+            "--personal-number", "1101" + self._digits(10),
+        )
+        assert result.returncode == 0, (result.stdout, result.stderr)
+        wallet = self.scratch / f"wallet-{label}-{uuid.uuid4().hex[:6]}.json"
+        args = [
+            "wallet", "enroll", "--document", str(directory), "--phone", "+86139" + self._digits(8),
+            "--server", self.server.base, "--wallet", str(wallet),
+        ]
+        if guardian is not None:
+            args += ["--guardian-wallet", str(guardian.wallet)]
+        result = self.cli(*args)
+        assert result.returncode == 0, (result.stdout, result.stderr)
+        shown = self.cli_json("wallet", "show", "--wallet", str(wallet), "--json")
+        assert re.search(r"network number: (\S+)", result.stdout).group(1) == shown["network_number"], result.stdout
+        return Holder(
+            label=label, wallet=wallet, network_number=shown["network_number"],
+            assurance_level=shown["assurance_level"], surname=surname, given_names=given,
+            birth_date=birth_date, document_dir=directory,
+        )
+
+    def set_person_state(self, holder: Holder, state: str):
+        """Sets the holder's `persons.state` in the server's SQLite file directly.
+
+        The person lifecycle CLI (suspend/restore) comes in a later issue; until then the suite
+        writes the column the server reads.
+        """
+        database = self.server.data_dir / "cyberid.sqlite"
+        assert database.is_file(), database
+        with sqlite3.connect(database, timeout=30) as connection:
+            changed = connection.execute(
+                "UPDATE persons SET state = ? WHERE id = "
+                "(SELECT person_id FROM network_numbers WHERE number = ? AND status = 'active')",
+                (state, holder.network_number),
+            ).rowcount
+        assert changed == 1, f"no active person with network number {holder.network_number}"
+
+    # The wallet CLI ----------------------------------------------------------------------
+
+    def wallet_approve(self, holder: Holder, wallet_uri: str, *, deny: bool = False, decline=()) -> subprocess.CompletedProcess:
+        args = ["wallet", "approve", wallet_uri, "--wallet", str(holder.wallet)]
+        if deny:
+            args.append("--deny")
+        for claim in decline:
+            args += ["--decline", claim]
+        return self.cli(*args)
+
+    def wallet_withdraw(self, holder: Holder, client_id: str) -> subprocess.CompletedProcess:
+        return self.cli("wallet", "consents", "--withdraw", client_id, "--wallet", str(holder.wallet))
+
+
+def start_deployment(tmp_path_factory, **env):
+    """A generator fixture body: a server whose store trusts a fresh `cyberid dev document` CSCA."""
+    csca_dir = tmp_path_factory.mktemp("dev-csca")
+    scratch = tmp_path_factory.mktemp("oidc")
+
+    def trust_dev_csca(binary, data_dir):
+        result = subprocess.run(
+            [str(binary), "dev", "document", "--out", str(csca_dir), "--trust"],
+            env=server_env(data_dir), capture_output=True, text=True, timeout=120,
+        )
+        assert result.returncode == 0, (result.stdout, result.stderr)
+        assert (csca_dir / "csca-private-key.pem").is_file(), list(csca_dir.iterdir())
+
+    servers = launch_server(None, tmp_path_factory, setup=trust_dev_csca, **env)
+    server = next(servers)
+    try:
+        yield Deployment(server, env, scratch, csca_dir)
+    finally:
+        servers.close()
+
+
+# --------------------------------------------------------------------------------------
+# Problems and redirects
+# --------------------------------------------------------------------------------------
+
+
+def problem_code(response: requests.Response) -> str:
+    """The code of an RFC 9457 problem answer (`…:code` or `…/code`)."""
+    content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+    assert content_type == "application/problem+json", (response.status_code, content_type, response.text[:500])
+    body = response.json()
+    assert body.get("status") == response.status_code, body
+    kind = body.get("type", "")
+    for prefix in PROBLEM_PREFIXES:
+        if kind.startswith(prefix):
+            return kind[len(prefix):]
+    raise AssertionError(f"problem type {kind!r} is not one of CyberID's")
+
+
+def assert_problem(response: requests.Response, code: str, statuses=None):
+    assert problem_code(response) == code, (response.status_code, response.text[:500])
+    if statuses is not None:
+        assert response.status_code in statuses, (response.status_code, response.text[:500])
+    else:
+        assert 400 <= response.status_code < 500, response.status_code
+
+
+def redirect_params(response: requests.Response, redirect_uri: str) -> dict:
+    """The query of a 302/303 to `redirect_uri` (compared without its query), one value each."""
+    assert response.status_code in (302, 303), (response.status_code, response.text[:500])
+    location = response.headers["Location"]
+    parts = urlsplit(location)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == redirect_uri, location
+    assert not parts.fragment, location  # response_mode=query
+    values = parse_qs(parts.query, keep_blank_values=True)
+    assert all(len(v) == 1 for v in values.values()), location
+    return {k: v[0] for k, v in values.items()}
+
+
+def assert_error_redirect(response: requests.Response, *, redirect_uri: str, error: str, state: Optional[str], issuer: str) -> dict:
+    """An authorization error sent back to the client: error, state, iss (§2), and no code."""
+    params = redirect_params(response, redirect_uri)
+    assert params.get("error") == error, params
+    assert "code" not in params, params
+    if state is not None:
+        assert params.get("state") == state, params
+    assert params.get("iss") == issuer, params
+    return params
+
+
+# --------------------------------------------------------------------------------------
+# The browser and the login page
+# --------------------------------------------------------------------------------------
+
+
+class _PageParser(HTMLParser):
+    """Collects every start tag with its (unescaped) attributes."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {k: (v if v is not None else "") for k, v in attrs}))
+
+    handle_startendtag = handle_starttag
+
+
+@dataclass
+class LoginPage:
+    url: str
+    html: str
+    wallet_uri: str
+    ticket: str
+    continue_url: str
+    status_url: str
+    tags: list
+
+
+def _only(tags: list, element_id: str) -> tuple[str, dict]:
+    found = [(tag, attrs) for tag, attrs in tags if attrs.get("id") == element_id]
+    assert len(found) == 1, f"{len(found)} elements with id={element_id!r} in the login page"
+    return found[0]
+
+
+def parse_login_page(url: str, text: str, issuer: str) -> LoginPage:
+    """Finds the wallet link, the continue link and the status URL (§4 step 2) and checks their form."""
+    parser = _PageParser()
+    parser.feed(text)
+    parser.close()
+
+    def only(element_id: str) -> tuple[str, dict]:
+        return _only(parser.tags, element_id)
+
+    tag, attrs = only("wallet-link")
+    assert tag == "a", tag
+    wallet_uri = attrs["href"]  # HTMLParser already unescaped &amp;
+    assert "&amp;" not in wallet_uri, wallet_uri
+    parts = urlsplit(wallet_uri)
+    assert (parts.scheme, parts.netloc, parts.path) == ("cyberid", "login", ""), wallet_uri
+    query = parse_qs(parts.query)
+    assert query.get("iss") == [issuer], wallet_uri
+    assert len(query.get("t", [])) == 1 and query["t"][0], wallet_uri
+
+    tag, attrs = only("continue")
+    assert tag == "a", tag
+    continue_href = attrs["href"]
+    assert not urlsplit(continue_href).scheme, f"continue link must be relative: {continue_href!r}"
+    _, attrs = only("login")
+    status_href = attrs.get("data-status-url", "")
+    assert status_href and not urlsplit(status_href).scheme, f"data-status-url must be relative: {status_href!r}"
+    continue_url, status_url = urljoin(url, continue_href), urljoin(url, status_href)
+    assert continue_url.startswith(issuer + "/") and status_url.startswith(issuer + "/"), (continue_url, status_url)
+    return LoginPage(url, text, wallet_uri, query["t"][0], continue_url, status_url, parser.tags)
+
+
+def external_assets(page: LoginPage, allowed_prefixes=()) -> list[str]:
+    """Every src/href/action/srcset/poster/data pointing off-page over http(s) or `//`, plus CSS url()s."""
+    found = []
+    for tag, attrs in page.tags:
+        for name in ("src", "href", "action", "srcset", "poster", "data", "xlink:href"):
+            value = attrs.get(name, "").strip()
+            if re.match(r"(?i)(https?:)?//", value) and not any(value.startswith(p) for p in allowed_prefixes):
+                found.append(f"<{tag} {name}={value!r}>")
+    found += re.findall(r"(?i)url\(\s*['\"]?(?:https?:)?//[^)]*\)", page.html)
+    found += re.findall(r"(?i)@import\s+['\"]?(?:https?:)?//[^;]*", page.html)
+    return found
+
+
+class Browser:
+    """A cookie-keeping browser that never follows redirects on its own."""
+
+    def __init__(self):
+        self.session = requests.Session()
+
+    def get(self, url: str) -> requests.Response:
+        return self.session.get(url, allow_redirects=False, timeout=30)
+
+    def open_login(self, url: str, issuer: str) -> LoginPage:
+        response = self.get(url)
+        assert response.status_code == 200, (response.status_code, response.headers.get("Location"), response.text[:800])
+        content_type = response.headers.get("Content-Type", "")
+        assert content_type.split(";")[0].strip() == "text/html", content_type
+        return parse_login_page(response.url, response.text, issuer)
+
+    def status(self, page: LoginPage) -> str:
+        response = self.session.get(page.status_url, timeout=30)
+        assert response.status_code == 200, (response.status_code, response.text[:500])
+        body = response.json()
+        assert body.get("status") in ("pending", "approved", "denied", "expired"), body
+        return body["status"]
+
+    def wait_decided(self, page: LoginPage, timeout: float = 15.0) -> str:
+        """Polls the status URL as the page's script does, until it is no longer `pending`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            status = self.status(page)
+            if status != "pending" or time.monotonic() > deadline:
+                return status
+            time.sleep(0.2)
+
+    def continue_login(self, page: LoginPage) -> requests.Response:
+        return self.get(page.continue_url)
+
+
+# --------------------------------------------------------------------------------------
+# Client keys for private_key_jwt
+# --------------------------------------------------------------------------------------
+
+
+def make_client_key(alg: str):
+    """A private joserfc key for `alg` (ES256: P-256, PS256: RSA-2048) with an RFC 7638 kid."""
+    if alg == "ES256":
+        return ECKey.generate_key("P-256", auto_kid=True)
+    if alg == "PS256":
+        return RSAKey.generate_key(2048, auto_kid=True)
+    raise ValueError(alg)
+
+
+def with_fixed_assertion(assertion: str):
+    """An authlib client-auth method sending one given client assertion (to replay it)."""
+
+    def sign(_auth, _method, uri, headers, body):
+        return uri, headers, add_params_to_qs(
+            body or "",
+            [("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), ("client_assertion", assertion)],
+        )
+
+    return ("private_key_jwt", sign)
+
+
+def public_jwks(*keyed) -> dict:
+    """{"keys": [...]} of the public halves of (key, alg) pairs."""
+    keys = []
+    for key, alg in keyed:
+        entry = key.as_dict(private=False)
+        entry.update(use="sig", alg=alg)
+        keys.append(entry)
+    return {"keys": keys}
+
+
+class JwksHost:
+    """Serves a JWKS document on a loopback port (for `--jwks URL`); the document can change."""
+
+    def __init__(self, document: dict):
+        self.document = document
+        self.hits = 0
+        host = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                host.hits += 1
+                body = json.dumps(host.document).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/jwks.json"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+# --------------------------------------------------------------------------------------
+# The relying party (authlib) and the ID token (joserfc)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class AuthRequest:
+    url: str  # where the browser goes
+    state: str
+    nonce: str
+    verifier: str
+    params: dict  # the authorization parameters (pushed, for PAR)
+    par_response: Optional[requests.Response] = None
+
+
+class RelyingParty:
+    """One registered client driving the flow with authlib's OAuth2Session."""
+
+    def __init__(self, deployment: Deployment, client: RegisteredClient, scope: str = "openid age"):
+        self.deployment = deployment
+        self.client = client
+        self.meta = deployment.metadata
+        self.last_token_response: Optional[requests.Response] = None
+        if client.auth == "private_key_jwt":
+            self.session = OAuth2Session(
+                client.client_id, client.key, token_endpoint_auth_method="private_key_jwt",
+                revocation_endpoint_auth_method="private_key_jwt", scope=scope,
+                redirect_uri=client.redirect_uri, code_challenge_method="S256",
+            )
+            # No fixed token endpoint: the assertion's aud is the URL it is sent to (token, PAR or
+            # revocation endpoint), which RFC 7523 / RFC 9126 §2 allow.
+            self.session.register_client_auth_method(PrivateKeyJWT(None, alg=client.alg, headers={"kid": client.key.kid}))
+        else:
+            self.session = OAuth2Session(
+                client.client_id, client.client_secret, token_endpoint_auth_method=client.auth,
+                revocation_endpoint_auth_method=client.auth, scope=scope,
+                redirect_uri=client.redirect_uri, code_challenge_method="S256",
+            )
+
+        def keep(response):
+            self.last_token_response = response
+            return response
+
+        self.session.register_compliance_hook("access_token_response", keep)
+
+    @property
+    def issuer(self) -> str:
+        return self.meta["issuer"]
+
+    def client_auth(self):
+        return self.session.client_auth(self.session.token_endpoint_auth_method)
+
+    def begin(self, **extra) -> AuthRequest:
+        """A front-channel authorization URL (PKCE S256, state, nonce)."""
+        verifier, nonce = generate_token(48), generate_token(20)
+        url, state = self.session.create_authorization_url(
+            self.meta["authorization_endpoint"], code_verifier=verifier, nonce=nonce, **extra
+        )
+        params = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+        return AuthRequest(url, state, nonce, verifier, params)
+
+    def push(self, **extra) -> AuthRequest:
+        """PAR (RFC 9126): the parameters go to the PAR endpoint with client authentication; the
+        browser gets only client_id + request_uri."""
+        auth = self.begin(**extra)
+        response = self.session.post(
+            self.meta["pushed_authorization_request_endpoint"], data=auth.params, auth=self.client_auth(),
+            withhold_token=True, timeout=30,
+        )
+        auth.par_response = response
+        if response.status_code == 201:
+            body = response.json()
+            request = requests.Request(
+                "GET", self.meta["authorization_endpoint"],
+                params={"client_id": self.client.client_id, "request_uri": body["request_uri"]},
+            ).prepare()
+            auth.url = request.url
+        return auth
+
+    def exchange(self, callback_url: str, auth: AuthRequest, verifier: Optional[str] = None) -> dict:
+        """The code exchange at the token endpoint (raises authlib's OAuthError on an error)."""
+        return self.session.fetch_token(
+            self.meta["token_endpoint"], authorization_response=callback_url, state=auth.state,
+            code_verifier=verifier or auth.verifier,
+        )
+
+    def token_error(self, callback_url: str, auth: AuthRequest, verifier: Optional[str] = None) -> tuple[int, dict]:
+        """A code exchange that must fail: (HTTP status, JSON body)."""
+        from authlib.integrations.base_client import OAuthError
+
+        try:
+            token = self.exchange(callback_url, auth, verifier)
+        except OAuthError as error:
+            response = self.last_token_response
+            assert response is not None
+            assert response.json().get("error") == error.error
+            return response.status_code, response.json()
+        raise AssertionError(f"the token endpoint issued tokens: {sorted(token)}")
+
+    def verify_id_token(self, id_token: str, auth: AuthRequest) -> dict:
+        """Verifies the ID token as §4 step 5 says; returns its claims."""
+        keys = self.deployment.keyset()
+        token = jwt.decode(id_token, keys, algorithms=["ES256"])
+        assert token.header.get("alg") == "ES256", token.header
+        assert token.header.get("kid") in {key.kid for key in keys.keys}, token.header
+        claims = token.claims
+        jwt.JWTClaimsRegistry(
+            leeway=10,
+            iss={"essential": True, "value": self.issuer},
+            sub={"essential": True},
+            exp={"essential": True},
+            iat={"essential": True},
+            nonce={"essential": True, "value": auth.nonce},
+        ).validate(claims)
+        assert claims["aud"] in (self.client.client_id, [self.client.client_id]), claims["aud"]
+        assert claims["exp"] > claims["iat"], claims
+        auth_time = claims.get("auth_time")
+        assert isinstance(auth_time, (int, float)) and not isinstance(auth_time, bool), claims
+        assert auth_time <= claims["iat"] + 5, claims
+        assert claims["acr"] in (LOA_LOW, LOA_SUBSTANTIAL, LOA_HIGH), claims
+        assert claims["cyberid_verified"] is True, claims
+        assert SUB_PATTERN.fullmatch(claims["sub"]), claims["sub"]
+        return claims
+
+    def userinfo(self, access_token: str, method: str = "GET") -> requests.Response:
+        return requests.request(
+            method, self.meta["userinfo_endpoint"], headers={"Authorization": f"Bearer {access_token}"}, timeout=30
+        )
+
+    def revoke(self, token: str, hint: Optional[str] = "access_token") -> requests.Response:
+        return self.session.revoke_token(self.meta["revocation_endpoint"], token=token, token_type_hint=hint, timeout=30)
+
+
+def assert_unexpected_claims(claims: dict, allowed: set[str]):
+    """Nothing beyond the openid claims, the `allowed` scope claims and harmless protocol claims."""
+    extra = set(claims) - OPENID_CLAIMS - allowed - HARMLESS_EXTRA_CLAIMS
+    assert not extra, f"claims released beyond the request/consent: {sorted(extra)}"
+
+
+# --------------------------------------------------------------------------------------
+# The whole login
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Login:
+    auth: AuthRequest
+    browser: Browser
+    page: LoginPage
+    approve: subprocess.CompletedProcess
+    callback: str
+    params: dict
+    token: dict
+    claims: dict
+
+
+def start_login(deployment: Deployment, rp: RelyingParty, *, par: bool = False, browser: Optional[Browser] = None, **extra):
+    """The browser opens the authorization URL and gets the login page (nothing approved yet)."""
+    auth = rp.push(**extra) if par else rp.begin(**extra)
+    if par:
+        assert auth.par_response.status_code == 201, (auth.par_response.status_code, auth.par_response.text)
+    browser = browser or Browser()
+    page = browser.open_login(auth.url, deployment.issuer)
+    return auth, browser, page
+
+
+def login(deployment: Deployment, rp: RelyingParty, holder: Holder, *, decline=(), par: bool = False, **extra) -> Login:
+    """A complete, successful login: page → wallet CLI → status → continue → code → tokens."""
+    auth, browser, page = start_login(deployment, rp, par=par, **extra)
+    assert browser.status(page) == "pending"
+    approve = deployment.wallet_approve(holder, page.wallet_uri, decline=decline)
+    assert approve.returncode == 0, (approve.stdout, approve.stderr)
+    assert browser.wait_decided(page) == "approved"
+    response = browser.continue_login(page)
+    params = redirect_params(response, rp.client.redirect_uri)
+    assert "error" not in params, params
+    assert params.get("code"), params
+    assert params.get("state") == auth.state, params
+    assert params.get("iss") == deployment.issuer, params
+    callback = response.headers["Location"]
+    token = rp.exchange(callback, auth)
+    assert token.get("token_type", "").lower() == "bearer", token
+    assert "refresh_token" not in token, "no refresh tokens (docs: Left out)"
+    claims = rp.verify_id_token(token["id_token"], auth)
+    return Login(auth, browser, page, approve, callback, params, token, claims)
+
+
+def assert_userinfo_matches(rp: RelyingParty, result: Login, method: str = "GET") -> dict:
+    response = rp.userinfo(result.token["access_token"], method)
+    assert response.status_code == 200, (response.status_code, response.text)
+    assert response.headers.get("Content-Type", "").split(";")[0].strip() == "application/json", response.headers
+    info = response.json()
+    for claim in PERSON_CLAIMS:
+        assert (claim in info) == (claim in result.claims), (claim, info, result.claims)
+        if claim in info:
+            assert info[claim] == result.claims[claim], (claim, info[claim], result.claims[claim])
+    return info
+
+
+# --------------------------------------------------------------------------------------
+# The wallet API (§5), spoken directly
+# --------------------------------------------------------------------------------------
+
+
+def wallet_base(wallet_uri: str) -> str:
+    return parse_qs(urlsplit(wallet_uri).query)["iss"][0]
+
+
+def ticket_of(wallet_uri: str) -> str:
+    return parse_qs(urlsplit(wallet_uri).query)["t"][0]
+
+
+def sign_wallet_jws(key, certificate_der: bytes, payload: dict, header_changes: Optional[dict] = None) -> str:
+    """A compact JWS as §5 describes it: ES256, typ cyberid-wallet+jwt, x5c [certificate]."""
+    header = {"alg": "ES256", "typ": "cyberid-wallet+jwt", "x5c": [base64.b64encode(certificate_der).decode()]}
+    header.update(header_changes or {})
+    header = {k: v for k, v in header.items() if v is not None}
+    return jws.serialize_compact(header, json.dumps(payload, separators=(",", ":")).encode(), key, algorithms=["ES256"])
+
+
+class WalletApi:
+    """GET/POST /wallet/v1/login and the consents API, with JWSs made here with joserfc."""
+
+    def __init__(self, issuer: str):
+        self.issuer = issuer
+
+    def transaction(self, ticket: str) -> requests.Response:
+        return requests.get(f"{self.issuer}/wallet/v1/login", params={"t": ticket}, timeout=30)
+
+    def post_decision(self, ticket: str, approval: str) -> requests.Response:
+        return requests.post(f"{self.issuer}/wallet/v1/login", json={"ticket": ticket, "approval": approval}, timeout=30)
+
+    def approval_payload(self, transaction: dict, *, decision: str = "approve", consent=None, **changes) -> dict:
+        payload = {
+            "aud": self.issuer,
+            "purpose": "login",
+            "sid": transaction["transaction_id"],
+            "nonce": transaction["nonce"],
+            "iat": int(time.time()),
+            "decision": decision,
+            "consent": list(transaction["claims"]) if consent is None else list(consent),
+        }
+        payload.update(changes)
+        return {k: v for k, v in payload.items() if v is not None}
+
+    def approval(self, holder: Holder, transaction: dict, **options) -> str:
+        return sign_wallet_jws(holder.key(), holder.certificate_der(), self.approval_payload(transaction, **options))
+
+    def api_auth(self, holder: Holder, method: str, path: str) -> dict:
+        payload = {"aud": self.issuer, "purpose": "wallet-api", "htm": method, "htu": path, "iat": int(time.time())}
+        return {"Authorization": "CyberID-Wallet " + sign_wallet_jws(holder.key(), holder.certificate_der(), payload)}
+
+    def consents(self, holder: Holder) -> requests.Response:
+        path = "/wallet/v1/consents"
+        return requests.get(self.issuer + path, headers=self.api_auth(holder, "GET", path), timeout=30)
+
+    def withdraw(self, holder: Holder, client_id: str) -> requests.Response:
+        path = f"/wallet/v1/consents/{client_id}"
+        return requests.delete(self.issuer + path, headers=self.api_auth(holder, "DELETE", path), timeout=30)
+
+
+def self_made_credentials(network_number: str) -> tuple[ECKey, bytes]:
+    """A P-256 key and a self-signed certificate that looks like a network certificate."""
+    private = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.SERIAL_NUMBER, network_number)])
+    now = dt.datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CyberID Issuing CA")]))
+        .public_key(private.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(private, hashes.SHA256())
+    )
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return ECKey.import_key(pem), certificate.public_bytes(serialization.Encoding.DER)
+

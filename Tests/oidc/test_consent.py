@@ -1,0 +1,78 @@
+"""Remembered consent (docs/relying-parties.md §4): per person, client and claim; `prompt=consent`
+asks again; withdrawal with `cyberid wallet consents --withdraw` or DELETE /wallet/v1/consents/{id}."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from oidc_support import AGE_CLAIMS, RelyingParty, login
+
+
+def ages(result) -> dict:
+    return {claim: result.claims[claim] for claim in AGE_CLAIMS if claim in result.claims}
+
+
+@pytest.mark.parametrize("withdraw_with", ["cli", "api"])
+def test_consent_is_remembered_until_withdrawn(deployment, wallet_api, alice, withdraw_with):
+    client = deployment.create_client()  # scopes openid age; nothing remembered yet
+    rp = RelyingParty(deployment, client, scope="openid age")
+
+    # Declined before anything is remembered: absent.
+    assert ages(login(deployment, rp, alice, decline=AGE_CLAIMS)) == {}
+
+    # Consent given once …
+    assert ages(login(deployment, rp, alice)) == {"age_over_14": True, "age_over_18": True}
+    listed = wallet_api.consents(alice)
+    assert listed.status_code == 200, listed.text
+    assert client.client_id in listed.text
+
+    # … is remembered: the next login needs no new consent, so declining in it changes nothing.
+    assert ages(login(deployment, rp, alice, decline=AGE_CLAIMS)) == {"age_over_14": True, "age_over_18": True}
+
+    # prompt=consent asks again, and then a decline holds.
+    assert ages(login(deployment, rp, alice, decline=AGE_CLAIMS, prompt="consent")) == {}
+
+    # Consent again, then withdraw it.
+    assert ages(login(deployment, rp, alice)) == {"age_over_14": True, "age_over_18": True}
+    if withdraw_with == "cli":
+        result = deployment.wallet_withdraw(alice, client.client_id)
+        assert result.returncode == 0, (result.stdout, result.stderr)
+    else:
+        response = wallet_api.withdraw(alice, client.client_id)
+        assert 200 <= response.status_code < 300, (response.status_code, response.text)
+    listed = wallet_api.consents(alice)
+    assert listed.status_code == 200 and client.client_id not in listed.text, listed.text
+
+    # After withdrawal a declining login releases nothing.
+    assert ages(login(deployment, rp, alice, decline=AGE_CLAIMS)) == {}
+
+
+def test_consent_is_per_client(deployment, alice):
+    first = RelyingParty(deployment, deployment.create_client())
+    second = RelyingParty(deployment, deployment.create_client())
+    assert ages(login(deployment, first, alice)) == {"age_over_14": True, "age_over_18": True}
+    # The consent given to the first platform says nothing about the second.
+    assert ages(login(deployment, second, alice, decline=AGE_CLAIMS)) == {}
+
+
+def test_consent_is_per_person(deployment, alice, bob):
+    rp = RelyingParty(deployment, deployment.create_client())
+    assert ages(login(deployment, rp, alice)) == {"age_over_14": True, "age_over_18": True}
+    assert ages(login(deployment, rp, bob, decline=AGE_CLAIMS)) == {}
+
+
+def test_consent_is_per_claim(deployment, alice):
+    rp = RelyingParty(deployment, deployment.create_client())
+    assert ages(login(deployment, rp, alice, decline=("age_over_14",))) == {"age_over_18": True}
+    # Only age_over_18 is remembered; age_over_14 is still declinable.
+    assert ages(login(deployment, rp, alice, decline=AGE_CLAIMS)) == {"age_over_18": True}
+
+
+def test_consents_api_needs_the_wallet(deployment, wallet_api, alice):
+    anonymous = requests.get(deployment.issuer + "/wallet/v1/consents", timeout=30)
+    assert anonymous.status_code in (400, 401), anonymous.status_code
+    # A wallet-API JWS is bound to its method and path (htm/htu).
+    headers = wallet_api.api_auth(alice, "GET", "/wallet/v1/consents")
+    moved = requests.delete(deployment.issuer + "/wallet/v1/consents/c_someone", headers=headers, timeout=30)
+    assert moved.status_code in (400, 401), moved.status_code

@@ -1,0 +1,352 @@
+"""The login itself (docs/relying-parties.md §2–§4): the login page, the wallet approval, the code
+exchange with each client-authentication method, PAR, the ID token, the access token, userinfo."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from authlib.oauth2.rfc7523 import PrivateKeyJWT
+from joserfc import jwt
+
+from oidc_support import (
+    AGE_CLAIMS,
+    LOA_LOW,
+    LOA_SUBSTANTIAL,
+    Browser,
+    JwksHost,
+    RelyingParty,
+    WalletApi,
+    assert_error_redirect,
+    assert_unexpected_claims,
+    assert_userinfo_matches,
+    external_assets,
+    login,
+    make_client_key,
+    public_jwks,
+    redirect_params,
+    start_login,
+    ticket_of,
+    wallet_base,
+    with_fixed_assertion,
+)
+
+
+def check_confirmation(result, holder, *, now: float):
+    """What every adult's `openid age` login must carry (§3), and nothing about who they are."""
+    claims = result.claims
+    assert claims["acr"] == LOA_SUBSTANTIAL  # dev documents, no face matcher: substantial
+    assert abs(claims["auth_time"] - now) < 60, (claims["auth_time"], now)
+    assert claims["exp"] > claims["iat"]
+    assert claims["age_over_14"] is True and claims["age_over_18"] is True
+    for absent in ("name", "birthdate", "network_number", "given_name", "family_name", "phone_number"):
+        assert absent not in claims, absent
+    assert_unexpected_claims(claims, set(AGE_CLAIMS))
+    text = json.dumps(claims)
+    for secret in (holder.network_number, holder.surname, holder.birth_date.isoformat()):
+        assert secret not in text, f"{secret!r} in the ID token"
+    assert holder.network_number.replace("-", "") not in claims["sub"]
+
+
+def check_access_token(deployment, rp, token: dict):
+    """§2: a JWT access token (typ at+jwt, RFC 9068), ES256, five minutes."""
+    decoded = jwt.decode(token["access_token"], deployment.keyset(), algorithms=["ES256"])
+    assert decoded.header.get("typ", "").lower() in ("at+jwt", "application/at+jwt"), decoded.header
+    claims = decoded.claims
+    assert claims["iss"] == deployment.issuer
+    assert claims["client_id"] == rp.client.client_id
+    for name in ("aud", "sub", "exp", "iat", "jti"):
+        assert name in claims, (name, claims)
+    assert abs(claims["exp"] - claims["iat"] - 300) <= 2, claims
+    assert abs(int(token["expires_in"]) - 300) <= 5, token
+
+
+# --------------------------------------------------------------------------------------
+# The page
+# --------------------------------------------------------------------------------------
+
+
+def test_login_page_is_self_contained_and_binds_the_browser(deployment):
+    client = deployment.create_client()
+    rp = RelyingParty(deployment, client)
+    auth, browser, page = start_login(deployment, rp)
+    assert "<svg" in page.html.lower(), "the QR code must be an inline SVG"
+    assert external_assets(page, allowed_prefixes=(client.redirect_uri,)) == []
+    assert "cyberid_login" in browser.session.cookies.get_dict(), browser.session.cookies
+    assert browser.status(page) == "pending"
+    # Continuing before the wallet answered gives neither a code nor an error redirect.
+    early = browser.continue_login(page)
+    if early.status_code in (302, 303):
+        assert "code=" not in early.headers["Location"], early.headers["Location"]
+    # The wallet API shows the transaction as §5 describes it.
+    view = WalletApi(wallet_base(page.wallet_uri)).transaction(ticket_of(page.wallet_uri))
+    assert view.status_code == 200, view.text
+    body = view.json()
+    assert body["client_id"] == client.client_id and body["client_name"] == client.name
+    assert sorted(body["scopes"]) == ["age", "openid"]
+    assert sorted(body["claims"]) == sorted(AGE_CLAIMS)
+    assert "legal_basis" not in body or body["legal_basis"] in (None, "")
+    assert body["nonce"] and body["transaction_id"] and body["expires_at"]
+
+
+# --------------------------------------------------------------------------------------
+# Secret-based clients, front channel and PAR
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "auth, par",
+    [
+        ("client_secret_basic", False),
+        ("client_secret_post", False),
+        ("client_secret_basic", True),
+        ("client_secret_post", True),
+    ],
+    ids=["basic", "post", "basic-par", "post-par"],
+)
+def test_login_releases_the_verification_confirmation(deployment, alice, auth, par):
+    client = deployment.create_client(auth=auth)
+    rp = RelyingParty(deployment, client, scope="openid age")
+    now = time.time()
+    result = login(deployment, rp, alice, par=par)
+    assert client.name in result.approve.stdout, "the wallet shows the platform's name"
+    check_confirmation(result, alice, now=now)
+    check_access_token(deployment, rp, result.token)
+    for method in ("GET", "POST"):
+        info = assert_userinfo_matches(rp, result, method)
+        assert info["sub"] == result.claims["sub"]
+        assert info["age_over_18"] is True and info["age_over_14"] is True
+        assert "name" not in info and "network_number" not in info
+
+
+def test_par_answers_request_uri_and_expiry(deployment, alice):
+    client = deployment.create_client()
+    rp = RelyingParty(deployment, client)
+    auth = rp.push()
+    assert auth.par_response.status_code == 201, auth.par_response.text
+    body = auth.par_response.json()
+    assert isinstance(body["request_uri"], str) and body["request_uri"]
+    assert isinstance(body["expires_in"], int) and 0 < body["expires_in"] <= 600
+    # The browser only carries client_id and request_uri.
+    assert parse_qs(urlsplit(auth.url).query) == {"client_id": [client.client_id], "request_uri": [body["request_uri"]]}
+
+
+def test_par_needs_client_authentication(deployment):
+    client = deployment.create_client()
+    rp = RelyingParty(deployment, client)
+    auth = rp.begin()
+    response = requests.post(deployment.metadata["pushed_authorization_request_endpoint"], data=auth.params, timeout=30)
+    assert response.status_code in (400, 401), response.text
+    assert response.json()["error"] == "invalid_client"
+    wrong = requests.post(
+        deployment.metadata["pushed_authorization_request_endpoint"], data=auth.params,
+        auth=(client.client_id, client.client_secret + "x"), timeout=30,
+    )
+    assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client", wrong.text
+
+
+def test_request_uri_belongs_to_the_client_that_pushed_it(deployment):
+    owner, other = deployment.create_client(), deployment.create_client()
+    auth = RelyingParty(deployment, owner).push()
+    assert auth.par_response.status_code == 201
+    request_uri = auth.par_response.json()["request_uri"]
+    response = requests.get(
+        deployment.metadata["authorization_endpoint"], params={"client_id": other.client_id, "request_uri": request_uri},
+        allow_redirects=False, timeout=30,
+    )
+    assert response.status_code != 200, "another client's request_uri must not start a login"
+    if response.status_code in (302, 303):
+        assert "code=" not in response.headers["Location"]
+        assert "error=" in response.headers["Location"]
+    else:
+        assert response.status_code == 400, response.status_code
+
+
+def test_wrong_client_secret_is_invalid_client(deployment, alice):
+    client = deployment.create_client()
+    rp = RelyingParty(deployment, client)
+    auth, browser, page = start_login(deployment, rp)
+    assert deployment.wallet_approve(alice, page.wallet_uri).returncode == 0
+    assert browser.wait_decided(page) == "approved"
+    callback = browser.continue_login(page).headers["Location"]
+    wrong = dataclasses.replace(client, client_secret="wrong-" + client.client_secret)
+    status, body = RelyingParty(deployment, wrong).token_error(callback, auth)
+    assert status == 401 and body["error"] == "invalid_client", body
+
+
+@pytest.mark.parametrize("prompt, max_age", [("login", None), (None, 0)], ids=["prompt-login", "max-age-0"])
+def test_prompt_login_and_max_age_are_satisfied_by_the_wallet_approval(deployment, alice, prompt, max_age):
+    rp = RelyingParty(deployment, deployment.create_client())
+    extra = {"prompt": prompt} if prompt else {"max_age": str(max_age)}
+    before = time.time()
+    result = login(deployment, rp, alice, **extra)
+    assert result.claims["auth_time"] >= int(before) - 2
+
+
+@pytest.mark.parametrize("acr", [LOA_LOW, LOA_SUBSTANTIAL], ids=["low", "substantial"])
+def test_acr_values_at_or_below_the_persons_level_give_the_persons_level(deployment, alice, acr):
+    rp = RelyingParty(deployment, deployment.create_client())
+    result = login(deployment, rp, alice, acr_values=acr)
+    assert result.claims["acr"] == LOA_SUBSTANTIAL
+
+
+@pytest.mark.parametrize(
+    "holder_name, over_14, over_18",
+    [("alice", True, True), ("teen", True, False), ("child", False, False)],
+)
+def test_age_claims_follow_the_birth_date(deployment, request, holder_name, over_14, over_18):
+    holder = request.getfixturevalue(holder_name)
+    rp = RelyingParty(deployment, deployment.create_client())
+    result = login(deployment, rp, holder)
+    assert (result.claims["age_over_14"], result.claims["age_over_18"]) == (over_14, over_18)
+    info = assert_userinfo_matches(rp, result)
+    assert (info["age_over_14"], info["age_over_18"]) == (over_14, over_18)
+
+
+# --------------------------------------------------------------------------------------
+# private_key_jwt and strict (FAPI 2.0) clients
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def jwks_host():
+    hosts = []
+
+    def make(document):
+        host = JwksHost(document)
+        hosts.append(host)
+        return host
+
+    yield make
+    for host in hosts:
+        host.close()
+
+
+@pytest.mark.parametrize(
+    "alg, source", [("ES256", "file"), ("PS256", "file"), ("ES256", "url")], ids=["es256-file", "ps256-file", "es256-url"]
+)
+def test_private_key_jwt_client(deployment, alice, tmp_path, jwks_host, alg, source):
+    key = make_client_key(alg)
+    if source == "file":
+        path = tmp_path / "client-jwks.json"
+        path.write_text(json.dumps(public_jwks((key, alg))))
+        jwks = str(path)
+    else:
+        jwks = jwks_host(public_jwks((key, alg))).url
+    client = deployment.create_client(auth="private_key_jwt", jwks=jwks, key=key, alg=alg)
+    rp = RelyingParty(deployment, client)
+    now = time.time()
+    result = login(deployment, rp, alice)
+    check_confirmation(result, alice, now=now)
+    assert_userinfo_matches(rp, result)
+
+
+def test_private_key_jwt_refuses_other_keys_stale_audiences_and_replays(deployment, alice, tmp_path):
+    key = make_client_key("ES256")
+    path = tmp_path / "client-jwks.json"
+    path.write_text(json.dumps(public_jwks((key, "ES256"))))
+    client = deployment.create_client(auth="private_key_jwt", jwks=str(path), key=key, alg="ES256")
+    rp = RelyingParty(deployment, client)
+    token_endpoint = deployment.metadata["token_endpoint"]
+
+    def approved_callback():
+        auth, browser, page = start_login(deployment, rp)
+        assert deployment.wallet_approve(alice, page.wallet_uri).returncode == 0
+        assert browser.wait_decided(page) == "approved"
+        return auth, browser.continue_login(page).headers["Location"]
+
+    # A key the client never registered.
+    auth, callback = approved_callback()
+    impostor = RelyingParty(deployment, client)
+    stranger = make_client_key("ES256")
+    impostor.session.client_secret = stranger
+    impostor.session.register_client_auth_method(PrivateKeyJWT(None, alg="ES256", headers={"kid": stranger.kid}))
+    status, body = impostor.token_error(callback, auth)
+    assert status in (400, 401) and body["error"] == "invalid_client", body
+
+    # An assertion made for another audience.
+    auth, callback = approved_callback()
+    elsewhere = RelyingParty(deployment, client)
+    elsewhere.session.register_client_auth_method(
+        PrivateKeyJWT("https://elsewhere.example/token", alg="ES256", headers={"kid": key.kid})
+    )
+    status, body = elsewhere.token_error(callback, auth)
+    assert status in (400, 401) and body["error"] == "invalid_client", body
+
+    # One assertion used twice (RFC 7523 §3 jti; FAPI 2.0): the second use is refused.
+    signer = PrivateKeyJWT(token_endpoint, alg="ES256", headers={"kid": key.kid})
+    assertion = signer.sign(rp.session.client_auth("private_key_jwt"), token_endpoint)
+    first = RelyingParty(deployment, client)
+    first.session.register_client_auth_method(with_fixed_assertion(assertion))
+    auth, callback = approved_callback()
+    token = first.exchange(callback, auth)
+    assert token["id_token"]
+    auth, callback = approved_callback()
+    status, body = first.token_error(callback, auth)
+    assert status in (400, 401) and body["error"] == "invalid_client", body
+
+
+def test_jwks_url_is_refetched_for_an_unknown_kid(deployment, alice, jwks_host):
+    first = make_client_key("ES256")
+    host = jwks_host(public_jwks((first, "ES256")))
+    client = deployment.create_client(auth="private_key_jwt", jwks=host.url, key=first, alg="ES256")
+    login(deployment, RelyingParty(deployment, client), alice)
+    hits = host.hits
+    assert hits >= 1
+    # The platform rotates its key: the cached JWKS (5 minutes) lacks the new kid, so it is refetched.
+    second = make_client_key("ES256")
+    host.document = public_jwks((second, "ES256"))
+    client.key = second
+    login(deployment, RelyingParty(deployment, client), alice)
+    assert host.hits > hits
+
+
+@pytest.mark.parametrize("audience", ["endpoint", "issuer"])
+def test_strict_client_must_push_and_sign(deployment, alice, tmp_path, audience):
+    key = make_client_key("ES256")
+    path = tmp_path / "client-jwks.json"
+    path.write_text(json.dumps(public_jwks((key, "ES256"))))
+    client = deployment.create_client(strict=True, jwks=str(path), key=key, alg="ES256")
+    assert client.auth == "private_key_jwt" and not client.client_secret
+    rp = RelyingParty(deployment, client)
+    if audience == "issuer":
+        # FAPI 2.0 / RFC 9126 §2: the issuer identifier is an acceptable assertion audience.
+        rp.session.register_client_auth_method(PrivateKeyJWT(deployment.issuer, alg="ES256", headers={"kid": key.kid}))
+
+    # A plain (front-channel) authorization request is refused.
+    auth = rp.begin()
+    response = Browser().get(auth.url)
+    if response.status_code in (302, 303):
+        assert_error_redirect(
+            response, redirect_uri=client.redirect_uri, error="invalid_request", state=auth.state, issuer=deployment.issuer
+        )
+    else:
+        assert response.status_code == 400, (response.status_code, response.text[:300])
+
+    # PAR + private_key_jwt works end to end.
+    now = time.time()
+    result = login(deployment, rp, alice, par=True)
+    check_confirmation(result, alice, now=now)
+
+
+def test_continue_needs_the_browser_that_started_the_login(deployment, alice):
+    client = deployment.create_client()
+    rp = RelyingParty(deployment, client)
+    auth, browser, page = start_login(deployment, rp)
+    assert deployment.wallet_approve(alice, page.wallet_uri).returncode == 0
+    assert browser.wait_decided(page) == "approved"
+    # Another device without the cookie (e.g. someone who saw the QR code) …
+    stranger = requests.get(page.continue_url, allow_redirects=False, timeout=30)
+    assert 400 <= stranger.status_code < 500, stranger.status_code
+    # … and another browser with its own login's cookie get nothing.
+    other_auth, other_browser, other_page = start_login(deployment, rp)
+    crossed = other_browser.continue_login(page)
+    assert 400 <= crossed.status_code < 500, crossed.status_code
+    for response in (stranger, crossed):
+        assert "code=" not in response.headers.get("Location", "")
+    params = redirect_params(browser.continue_login(page), client.redirect_uri)
+    assert params.get("code") and params["state"] == auth.state
