@@ -15,7 +15,7 @@ import X509
 /// `cyberid bench`: load generators against a running server (loopback only).
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Load generators against a running CyberID server.", subcommands: [Enroll.self])
+        abstract: "Load generators against a running CyberID server.", subcommands: [Enroll.self, Login.self])
 
     /// `cyberid bench enroll`.
     struct Enroll: AsyncParsableCommand {
@@ -98,7 +98,10 @@ struct Bench: AsyncParsableCommand {
             if !failed.isEmpty { throw ExitCode(1) }
         }
 
-        static func enroll(_ document: DevDocumentFactory.Document, phone: String, client: LoadClient, codes: OutboxReader) async throws {
+        @discardableResult
+        static func enroll(_ document: DevDocumentFactory.Document, phone: String, client: LoadClient, codes: OutboxReader) async throws
+            -> (P256.Signing.PrivateKey, [String: Any])
+        {
             let started = try await client.post("/enrollment/v1/sessions", [:], expect: 201)
             guard let id = started["session_id"] as? String, let challengeText = started["aa_challenge"] as? String,
                 let challenge = base64URL(challengeText)
@@ -118,7 +121,9 @@ struct Bench: AsyncParsableCommand {
             let csr = try CertificateSigningRequest(
                 version: .v1, subject: try DistinguishedName { CommonName("bench wallet") }, privateKey: .init(key),
                 attributes: CertificateSigningRequest.Attributes(), signatureAlgorithm: .ecdsaWithSHA256)
-            _ = try await client.post("/enrollment/v1/sessions/\(id)/complete", ["csr": try csr.serializeAsPEM().pemString], expect: 201)
+            let issued = try await client.post(
+                "/enrollment/v1/sessions/\(id)/complete", ["csr": try csr.serializeAsPEM().pemString], expect: 201)
+            return (key, issued)
         }
     }
 }
