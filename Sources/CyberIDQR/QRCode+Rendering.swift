@@ -50,7 +50,14 @@ extension QRCode {
     /// SVG path data covering the dark modules, one `M x y h w v 1 h −w z` rectangle per
     /// horizontal run, shifted by `offset` modules for the quiet zone.
     func pathData(offset: Int) -> String {
-        var path = ""
+        // Built as bytes: interpolating thousands of small strings is most of the cost of a page.
+        var path = [UInt8]()
+        path.reserveCapacity(size * size * 3)
+        func append(_ number: Int) {
+            if number >= 100 { path.append(UInt8(ascii: "0") + UInt8(number / 100)) }
+            if number >= 10 { path.append(UInt8(ascii: "0") + UInt8(number / 10 % 10)) }
+            path.append(UInt8(ascii: "0") + UInt8(number % 10))
+        }
         for y in 0..<size {
             var x = 0
             while x < size {
@@ -63,11 +70,19 @@ extension QRCode {
                     end += 1
                 }
                 let width = end - x
-                path += "M\(x + offset) \(y + offset)h\(width)v1h-\(width)z"
+                path.append(UInt8(ascii: "M"))
+                append(x + offset)
+                path.append(UInt8(ascii: " "))
+                append(y + offset)
+                path.append(UInt8(ascii: "h"))
+                append(width)
+                path.append(contentsOf: "v1h-".utf8)
+                append(width)
+                path.append(UInt8(ascii: "z"))
                 x = end
             }
         }
-        return path
+        return String(decoding: path, as: UTF8.self)
     }
 
     /// `text` with the five XML special characters escaped and the control characters XML 1.0

@@ -42,69 +42,69 @@ enum QRMask {
     /// - N4: 10 for every full 5 % by which the share of dark modules departs from 50 %.
     static func penalty(of modules: [Bool], size: Int) -> Int {
         precondition(modules.count == size * size, "a square grid")
-        var score = 0
-        var line = [Bool](repeating: false, count: size)
-        for y in 0..<size {
-            for x in 0..<size {
-                line[x] = modules[y * size + x]
+        // Runs 8 times per symbol on every login page: one pass over unsafe buffers, rows and
+        // columns read in place by stride rather than copied.
+        return modules.withUnsafeBufferPointer { grid in
+            var score = 0
+            for index in 0..<size {
+                score += linePenalty(grid, start: index * size, step: 1, count: size)
+                score += linePenalty(grid, start: index, step: size, count: size)
             }
-            score += linePenalty(line)
-        }
-        for x in 0..<size {
+            var dark = 0
             for y in 0..<size {
-                line[y] = modules[y * size + x]
-            }
-            score += linePenalty(line)
-        }
-        for y in 0..<(size - 1) {
-            for x in 0..<(size - 1) {
-                let colour = modules[y * size + x]
-                if colour == modules[y * size + x + 1] && colour == modules[(y + 1) * size + x]
-                    && colour == modules[(y + 1) * size + x + 1]
-                {
-                    score += blockPenalty
+                let row = y * size
+                for x in 0..<size where grid[row + x] { dark += 1 }
+                guard y < size - 1 else { continue }
+                let below = row + size
+                for x in 0..<(size - 1) {
+                    let colour = grid[row + x]
+                    if colour == grid[row + x + 1] && colour == grid[below + x] && colour == grid[below + x + 1] {
+                        score += blockPenalty
+                    }
                 }
             }
+            let total = size * size
+            // k = ⌊|dark/total − 1/2| / 5 %⌋, in integers.
+            score += balancePenalty * (abs(dark * 20 - total * 10) / total)
+            return score
         }
-        var dark = 0
-        for module in modules where module {
-            dark += 1
-        }
-        let total = size * size
-        // k = ⌊|dark/total − 1/2| / 5 %⌋, in integers.
-        score += balancePenalty * (abs(dark * 20 - total * 10) / total)
-        return score
     }
 
-    /// N1 and N3 for one row or column.
+    /// N1 and N3 for one row or column (kept for the tests that score a single line).
     static func linePenalty(_ line: [Bool]) -> Int {
+        line.withUnsafeBufferPointer { linePenalty($0, start: 0, step: 1, count: line.count) }
+    }
+
+    /// N1 and N3 for the line of `count` modules at `start`, `step` apart; modules outside the
+    /// symbol read as light.
+    static func linePenalty(_ grid: UnsafeBufferPointer<Bool>, start: Int, step: Int, count: Int) -> Int {
+        @inline(__always) func dark(_ index: Int) -> Bool { index >= 0 && index < count && grid[start + index * step] }
         var score = 0
         // N1: runs of five or more.
         var runLength = 1
-        for index in 1..<line.count {
-            if line[index] == line[index - 1] {
+        var previous = dark(0)
+        for index in 1..<count {
+            let current = dark(index)
+            if current == previous {
                 runLength += 1
             } else {
                 if runLength >= 5 { score += runPenalty + runLength - 5 }
                 runLength = 1
+                previous = current
             }
         }
         if runLength >= 5 { score += runPenalty + runLength - 5 }
         // N3: 1:1:3:1:1 finder-like sequences with a light margin of four on either side.
-        let count = line.count
-        func isLight(_ index: Int) -> Bool { index < 0 || index >= count || !line[index] }
-        func isLightMargin(from start: Int) -> Bool {
-            isLight(start) && isLight(start + 1) && isLight(start + 2) && isLight(start + 3)
-        }
-        var start = 0
-        while start + 7 <= count {
-            let finderLike =
-                line[start] && !line[start + 1] && line[start + 2] && line[start + 3] && line[start + 4]
-                && !line[start + 5] && line[start + 6]
-            if finderLike && (isLightMargin(from: start - 4) || isLightMargin(from: start + 7)) {
-                score += finderLikePenalty
+        var index = 0
+        while index + 7 <= count {
+            if dark(index) && !dark(index + 1) && dark(index + 2) && dark(index + 3) && dark(index + 4)
+                && !dark(index + 5) && dark(index + 6)
+            {
+                let lightBefore = !dark(index - 4) && !dark(index - 3) && !dark(index - 2) && !dark(index - 1)
+                let lightAfter = !dark(index + 7) && !dark(index + 8) && !dark(index + 9) && !dark(index + 10)
+                if lightBefore || lightAfter { score += finderLikePenalty }
             }
-            start += 1
+            index += 1
         }
         return score
     }

@@ -42,6 +42,23 @@ public struct LoginRequestView: Sendable, Codable, Equatable {
         case transactionID = "transaction_id", nonce, clientID = "client_id", clientName = "client_name", scopes
         case claims, legalBasis = "legal_basis", acrValues = "acr_values", prompt, expiresAt = "expires_at"
     }
+
+    /// Creates a view (tests, and wallets that receive the transaction another way).
+    public init(
+        transactionID: String, nonce: String, clientID: String, clientName: String, scopes: [String], claims: [String],
+        legalBasis: String? = nil, acrValues: String? = nil, prompt: [String] = [], expiresAt: String
+    ) {
+        self.transactionID = transactionID
+        self.nonce = nonce
+        self.clientID = clientID
+        self.clientName = clientName
+        self.scopes = scopes
+        self.claims = claims
+        self.legalBasis = legalBasis
+        self.acrValues = acrValues
+        self.prompt = prompt
+        self.expiresAt = expiresAt
+    }
 }
 
 /// The service's answer to a decision.

@@ -302,12 +302,18 @@ class Deployment:
 
     # The wallet CLI ----------------------------------------------------------------------
 
-    def wallet_approve(self, holder: Holder, wallet_uri: str, *, deny: bool = False, decline=()) -> subprocess.CompletedProcess:
+    def wallet_approve(
+        self, holder: Holder, wallet_uri: str, *, deny: bool = False, decline=(), no_consent: bool = False
+    ) -> subprocess.CompletedProcess:
+        """`cyberid wallet approve`: by default consents to every claim asked for; `--decline CLAIM`
+        refuses one; `--no-consent` gives no new consent (only remembered claims are released)."""
         args = ["wallet", "approve", wallet_uri, "--wallet", str(holder.wallet)]
         if deny:
             args.append("--deny")
         for claim in decline:
             args += ["--decline", claim]
+        if no_consent:
+            args.append("--no-consent")
         return self.cli(*args)
 
     def wallet_withdraw(self, holder: Holder, client_id: str) -> subprocess.CompletedProcess:
@@ -732,11 +738,14 @@ def start_login(deployment: Deployment, rp: RelyingParty, *, par: bool = False, 
     return auth, browser, page
 
 
-def login(deployment: Deployment, rp: RelyingParty, holder: Holder, *, decline=(), par: bool = False, **extra) -> Login:
+def login(
+    deployment: Deployment, rp: RelyingParty, holder: Holder, *, decline=(), no_consent: bool = False, par: bool = False,
+    **extra,
+) -> Login:
     """A complete, successful login: page → wallet CLI → status → continue → code → tokens."""
     auth, browser, page = start_login(deployment, rp, par=par, **extra)
     assert browser.status(page) == "pending"
-    approve = deployment.wallet_approve(holder, page.wallet_uri, decline=decline)
+    approve = deployment.wallet_approve(holder, page.wallet_uri, decline=decline, no_consent=no_consent)
     assert approve.returncode == 0, (approve.stdout, approve.stderr)
     assert browser.wait_decided(page) == "approved"
     response = browser.continue_login(page)

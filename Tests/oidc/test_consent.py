@@ -1,5 +1,12 @@
-"""Remembered consent (docs/relying-parties.md §4): per person, client and claim; `prompt=consent`
-asks again; withdrawal with `cyberid wallet consents --withdraw` or DELETE /wallet/v1/consents/{id}."""
+"""Remembered consent (docs/relying-parties.md §3–§4): per person, client and claim; the next
+login that asks for the same claims needs no new consent; `prompt=consent` asks again; a claim
+the person declines is absent; withdrawal with `cyberid wallet consents --withdraw` or
+DELETE /wallet/v1/consents/{client_id}.
+
+`cyberid wallet approve` consents to every claim asked for by default; `--no-consent` approves
+without giving any new consent (the "needs no new consent" case); `--decline CLAIM` refuses a
+claim explicitly.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,8 @@ import pytest
 import requests
 
 from oidc_support import AGE_CLAIMS, RelyingParty, login
+
+BOTH = {"age_over_14": True, "age_over_18": True}
 
 
 def ages(result) -> dict:
@@ -18,23 +27,23 @@ def test_consent_is_remembered_until_withdrawn(deployment, wallet_api, alice, wi
     client = deployment.create_client()  # scopes openid age; nothing remembered yet
     rp = RelyingParty(deployment, client, scope="openid age")
 
-    # Declined before anything is remembered: absent.
-    assert ages(login(deployment, rp, alice, decline=AGE_CLAIMS)) == {}
+    # No consent given and nothing remembered: only the confirmation.
+    first = login(deployment, rp, alice, no_consent=True)
+    assert ages(first) == {} and first.claims["cyberid_verified"] is True
 
     # Consent given once …
-    assert ages(login(deployment, rp, alice)) == {"age_over_14": True, "age_over_18": True}
+    assert ages(login(deployment, rp, alice)) == BOTH
     listed = wallet_api.consents(alice)
     assert listed.status_code == 200, listed.text
     assert client.client_id in listed.text
 
-    # … is remembered: the next login needs no new consent, so declining in it changes nothing.
-    assert ages(login(deployment, rp, alice, decline=AGE_CLAIMS)) == {"age_over_14": True, "age_over_18": True}
+    # … is remembered: the next login needs no new consent.
+    assert ages(login(deployment, rp, alice, no_consent=True)) == BOTH
 
-    # prompt=consent asks again, and then a decline holds.
-    assert ages(login(deployment, rp, alice, decline=AGE_CLAIMS, prompt="consent")) == {}
+    # prompt=consent asks again: without a new consent nothing is released.
+    assert ages(login(deployment, rp, alice, no_consent=True, prompt="consent")) == {}
 
-    # Consent again, then withdraw it.
-    assert ages(login(deployment, rp, alice)) == {"age_over_14": True, "age_over_18": True}
+    # Withdrawal.
     if withdraw_with == "cli":
         result = deployment.wallet_withdraw(alice, client.client_id)
         assert result.returncode == 0, (result.stdout, result.stderr)
@@ -44,29 +53,38 @@ def test_consent_is_remembered_until_withdrawn(deployment, wallet_api, alice, wi
     listed = wallet_api.consents(alice)
     assert listed.status_code == 200 and client.client_id not in listed.text, listed.text
 
-    # After withdrawal a declining login releases nothing.
+    # After withdrawal the claims are released only after a new consent.
+    assert ages(login(deployment, rp, alice, no_consent=True)) == {}
+    assert ages(login(deployment, rp, alice)) == BOTH
+
+
+def test_a_declined_claim_is_absent_even_if_consented_before(deployment, alice):
+    """§3: "the person may decline a claim in the wallet, and then it is simply absent"."""
+    rp = RelyingParty(deployment, deployment.create_client())
+    assert ages(login(deployment, rp, alice)) == BOTH
+    assert ages(login(deployment, rp, alice, decline=("age_over_14",))) == {"age_over_18": True}
     assert ages(login(deployment, rp, alice, decline=AGE_CLAIMS)) == {}
 
 
 def test_consent_is_per_client(deployment, alice):
     first = RelyingParty(deployment, deployment.create_client())
     second = RelyingParty(deployment, deployment.create_client())
-    assert ages(login(deployment, first, alice)) == {"age_over_14": True, "age_over_18": True}
+    assert ages(login(deployment, first, alice)) == BOTH
     # The consent given to the first platform says nothing about the second.
-    assert ages(login(deployment, second, alice, decline=AGE_CLAIMS)) == {}
+    assert ages(login(deployment, second, alice, no_consent=True)) == {}
 
 
 def test_consent_is_per_person(deployment, alice, bob):
     rp = RelyingParty(deployment, deployment.create_client())
-    assert ages(login(deployment, rp, alice)) == {"age_over_14": True, "age_over_18": True}
-    assert ages(login(deployment, rp, bob, decline=AGE_CLAIMS)) == {}
+    assert ages(login(deployment, rp, alice)) == BOTH
+    assert ages(login(deployment, rp, bob, no_consent=True)) == {}
 
 
 def test_consent_is_per_claim(deployment, alice):
     rp = RelyingParty(deployment, deployment.create_client())
     assert ages(login(deployment, rp, alice, decline=("age_over_14",))) == {"age_over_18": True}
-    # Only age_over_18 is remembered; age_over_14 is still declinable.
-    assert ages(login(deployment, rp, alice, decline=AGE_CLAIMS)) == {"age_over_18": True}
+    # Only age_over_18 was consented to, so only it is remembered.
+    assert ages(login(deployment, rp, alice, no_consent=True)) == {"age_over_18": True}
 
 
 def test_consents_api_needs_the_wallet(deployment, wallet_api, alice):

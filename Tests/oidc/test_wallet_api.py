@@ -139,9 +139,12 @@ def test_suspended_person_cannot_approve(deployment, wallet_api, carol):
     try:
         response = wallet_api.post_decision(ticket, wallet_api.approval(carol, transaction))
         assert_problem(response, "person-not-active", {403})
-        cli = deployment.wallet_approve(carol, page.wallet_uri)
-        assert cli.returncode == 1 and "person-not-active" in cli.stderr, (cli.stdout, cli.stderr)
         assert browser.status(page) != "approved"
+        # The CLI on a login of its own (whether a refusal closes a transaction is not specified).
+        _, other_browser, other_page, _, _ = open_transaction(deployment, wallet_api, rp)
+        cli = deployment.wallet_approve(carol, other_page.wallet_uri)
+        assert cli.returncode == 1 and "person-not-active" in cli.stderr, (cli.stdout, cli.stderr)
+        assert other_browser.status(other_page) != "approved"
     finally:
         deployment.set_person_state(carol, "active")
     # Active again: a new login works.

@@ -97,8 +97,10 @@ final class ClientAuthenticator: Sendable {
         guard audiences.contains(where: { $0 == issuer || $0 == endpoint || $0 == "\(issuer)/token" }) else {
             throw ProviderError.invalidClient("the assertion's aud must be the issuer or this endpoint")
         }
-        guard let exp = claims.exp, exp > now.timeIntervalSince1970, exp <= now.timeIntervalSince1970 + 600 else {
-            throw ProviderError.invalidClient("the assertion is expired or lives longer than 10 minutes")
+        // An hour is what common client libraries (authlib) give an assertion; its jti is kept
+        // until then, so a longer life buys nothing but a bigger replay table.
+        guard let exp = claims.exp, exp > now.timeIntervalSince1970, exp <= now.timeIntervalSince1970 + 3_660 else {
+            throw ProviderError.invalidClient("the assertion is expired or lives longer than an hour")
         }
         if let iat = claims.iat, iat > now.timeIntervalSince1970 + 60 {
             throw ProviderError.invalidClient("the assertion is issued in the future")

@@ -1,5 +1,6 @@
 public import Foundation
 import CyberIDCore
+import CyberIDKeys
 
 /// A started login: what the page shows and the browser keeps.
 public struct LoginStart: Sendable {
@@ -72,23 +73,83 @@ struct LoginState: Codable, Sendable {
     }
 }
 
-/// The ticket sealed into the wallet URI: everything the wallet is shown and the approval checked
-/// against, so neither needs a database read.
-struct LoginTicket: Codable, Sendable {
-    var transactionID: String
-    var nonce: String
+/// The ticket sealed into the wallet URI: what the approval is checked against without a
+/// database read. Binary, not JSON, because it is a QR code's payload: every byte saved makes
+/// the symbol smaller (a version 9 code instead of 14), faster to scan and to draw.
+struct LoginTicket: Sendable, Equatable {
+    /// 16 random bytes; its base64url form is the transaction id.
+    var transaction: [UInt8]
+    /// 16 random bytes the approval must echo (base64url).
+    var nonce: [UInt8]
     var clientID: String
-    var clientName: String
     var sector: String
-    var legalBasis: String?
     var scopes: [Scope]
     var requiredLevel: AssuranceLevel?
     var prompt: [String]
-    var expiresAt: Double
+    /// Unix seconds.
+    var expiresAt: UInt32
 
-    enum CodingKeys: String, CodingKey {
-        case transactionID = "t", nonce = "n", clientID = "c", clientName = "cn", sector = "x", legalBasis = "l"
-        case scopes = "s", requiredLevel = "a", prompt = "p", expiresAt = "e"
+    var transactionID: String { Base64URL.encode(transaction) }
+    var nonceText: String { Base64URL.encode(nonce) }
+
+    private static let prompts = ["login", "consent", "select_account"]
+    private static let levels: [AssuranceLevel] = [.low, .substantial, .high]
+
+    /// `transaction[16] ‖ nonce[16] ‖ expiry u32 ‖ scope bits ‖ level ‖ prompt bits ‖
+    /// len ‖ client id ‖ len ‖ sector`.
+    var bytes: [UInt8] {
+        var out = transaction + nonce
+        out += [UInt8(expiresAt >> 24), UInt8(expiresAt >> 16 & 0xFF), UInt8(expiresAt >> 8 & 0xFF), UInt8(expiresAt & 0xFF)]
+        var bits: UInt8 = 0
+        for (index, scope) in Scope.allCases.enumerated() where scopes.contains(scope) { bits |= 1 << index }
+        out.append(bits)
+        out.append(requiredLevel.flatMap { Self.levels.firstIndex(of: $0) }.map { UInt8($0 + 1) } ?? 0)
+        var promptBits: UInt8 = 0
+        for (index, value) in Self.prompts.enumerated() where prompt.contains(value) { promptBits |= 1 << index }
+        out.append(promptBits)
+        for text in [clientID, sector] {
+            let utf8 = Array(text.utf8.prefix(255))
+            out.append(UInt8(utf8.count))
+            out += utf8
+        }
+        return out
+    }
+
+    init(
+        transaction: [UInt8], nonce: [UInt8], clientID: String, sector: String, scopes: [Scope],
+        requiredLevel: AssuranceLevel?, prompt: [String], expiresAt: UInt32
+    ) {
+        self.transaction = transaction
+        self.nonce = nonce
+        self.clientID = clientID
+        self.sector = sector
+        self.scopes = scopes
+        self.requiredLevel = requiredLevel
+        self.prompt = prompt
+        self.expiresAt = expiresAt
+    }
+
+    init?(bytes: [UInt8]) {
+        guard bytes.count >= 41 else { return nil }
+        transaction = Array(bytes[0..<16])
+        nonce = Array(bytes[16..<32])
+        expiresAt = UInt32(bytes[32]) << 24 | UInt32(bytes[33]) << 16 | UInt32(bytes[34]) << 8 | UInt32(bytes[35])
+        scopes = Scope.allCases.enumerated().filter { bytes[36] & (1 << $0.offset) != 0 }.map(\.element)
+        let level = Int(bytes[37])
+        guard level <= Self.levels.count else { return nil }
+        requiredLevel = level == 0 ? nil : Self.levels[level - 1]
+        prompt = Self.prompts.enumerated().filter { bytes[38] & (1 << $0.offset) != 0 }.map(\.element)
+        var index = 39
+        var texts = [String]()
+        for _ in 0..<2 {
+            guard index < bytes.count else { return nil }
+            let length = Int(bytes[index])
+            guard index + 1 + length <= bytes.count else { return nil }
+            texts.append(String(decoding: bytes[(index + 1)..<(index + 1 + length)], as: UTF8.self))
+            index += 1 + length
+        }
+        clientID = texts[0]
+        sector = texts[1]
     }
 }
 

@@ -1,7 +1,7 @@
 import CyberIDCore
 import CyberIDEnrollment
 import CyberIDKeys
-public import CyberIDStore
+import CyberIDStore
 public import Foundation
 
 extension OpenIDProvider {
@@ -18,33 +18,40 @@ extension OpenIDProvider {
         } catch let failure as AuthorizationFailure {
             return .redirect(errorRedirect(failure.redirectURI, failure.error.code, failure.error.reason, state: failure.state))
         }
-        let transactionID = randomToken(bytes: 16)
-        let nonce = randomToken(bytes: 16)
+        var generator = SystemRandomNumberGenerator()
+        let transaction = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let nonceBytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let transactionID = Base64URL.encode(transaction)
+        let nonce = Base64URL.encode(nonceBytes)
         let browserSecret = randomToken(bytes: 16)
         let expiresAt = now.addingTimeInterval(configuration.loginLifetime)
         let state = LoginState(
             transactionID: transactionID, nonce: nonce, request: request, expiresAt: expiresAt.timeIntervalSince1970,
             browserBinding: Base64URL.encode(sha256(browserSecret)))
         let ticket = LoginTicket(
-            transactionID: transactionID, nonce: nonce, clientID: client.id, clientName: client.name,
-            sector: client.metadata.sector, legalBasis: client.metadata.legalBasis, scopes: request.scopes,
-            requiredLevel: request.requiredLevel, prompt: request.prompt, expiresAt: expiresAt.timeIntervalSince1970)
-        let walletURI = "cyberid://login?" + FormParameters.encode([("iss", issuer), ("t", try ticketSealer.seal(ticket))])
+            transaction: transaction, nonce: nonceBytes, clientID: client.id, sector: client.metadata.sector,
+            scopes: request.scopes, requiredLevel: request.requiredLevel, prompt: request.prompt,
+            expiresAt: UInt32(expiresAt.timeIntervalSince1970.rounded(.up)))
+        let walletURI = "cyberid://login?" + FormParameters.encode([("iss", issuer), ("t", try ticketSealer.seal(bytes: ticket.bytes))])
         return .login(
             LoginStart(
                 transactionID: transactionID, walletURI: walletURI, requestToken: try requestSealer.seal(state),
                 browserSecret: browserSecret, expiresAt: expiresAt, clientName: client.name, claims: request.claims))
     }
 
-    /// What the wallet shows for a ticket (no database access: the ticket carries it).
-    /// - Throws: ``ProviderError`` `invalid-login-ticket` or `login-expired`.
-    public func walletView(ticket text: String, now: Date = Date()) throws -> WalletLoginView {
+    /// What the wallet shows for a ticket: the platform as registered now (a disabled one gets
+    /// nothing), the claims and level it asks for.
+    /// - Throws: ``ProviderError`` `invalid-login-ticket`, `login-expired` or `unknown-client`.
+    public func walletView(ticket text: String, now: Date = Date()) async throws -> WalletLoginView {
         let ticket = try openTicket(text, now: now)
+        guard let client = try await registry.client(id: ticket.clientID), !client.disabled else {
+            throw ProviderError.unknownClient("the platform of this login is no longer registered")
+        }
         return WalletLoginView(
-            transactionID: ticket.transactionID, nonce: ticket.nonce, clientID: ticket.clientID,
-            clientName: ticket.clientName, scopes: ticket.scopes.map(\.rawValue), claims: Scope.claims(of: ticket.scopes),
-            legalBasis: ticket.legalBasis, acrValues: ticket.requiredLevel?.acr, prompt: ticket.prompt,
-            expiresAt: Date(timeIntervalSince1970: ticket.expiresAt))
+            transactionID: ticket.transactionID, nonce: ticket.nonceText, clientID: client.id, clientName: client.name,
+            scopes: ticket.scopes.map(\.rawValue), claims: Scope.claims(of: ticket.scopes),
+            legalBasis: client.metadata.legalBasis, acrValues: ticket.requiredLevel?.acr, prompt: ticket.prompt,
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(ticket.expiresAt)))
     }
 
     /// Records the wallet's decision on a login: verifies the signed approval (certificate chain
@@ -68,7 +75,7 @@ extension OpenIDProvider {
         guard payload.aud == issuer, payload.purpose == "login" else {
             throw ProviderError.invalidWalletSignature("the approval is for another audience or purpose")
         }
-        guard payload.sid == ticket.transactionID, payload.nonce == ticket.nonce else {
+        guard payload.sid == ticket.transactionID, payload.nonce == ticket.nonceText else {
             throw ProviderError.invalidWalletSignature("the approval is for another login transaction")
         }
         guard let iat = payload.iat, abs(now.timeIntervalSince1970 - iat) <= configuration.approvalSkew else {
@@ -196,8 +203,10 @@ extension OpenIDProvider {
     }
 
     func openTicket(_ text: String, now: Date) throws(ProviderError) -> LoginTicket {
-        guard let ticket = ticketSealer.open(text, as: LoginTicket.self) else { throw .invalidLoginTicket() }
-        guard ticket.expiresAt > now.timeIntervalSince1970 else { throw .loginExpired() }
+        guard let bytes = ticketSealer.openBytes(text), let ticket = LoginTicket(bytes: bytes) else {
+            throw .invalidLoginTicket()
+        }
+        guard TimeInterval(ticket.expiresAt) > now.timeIntervalSince1970 else { throw .loginExpired() }
         return ticket
     }
 

@@ -7,10 +7,10 @@ import Foundation
 /// travel with it and any server process can continue it — the database then only holds what
 /// must be single-use.
 ///
-/// Format: base64url(`0x01` ‖ salt[16] ‖ AES-256-GCM combined box(nonce ‖ ciphertext ‖ tag)).
-/// Each message gets its own key, HKDF(purpose key, salt), so the random 96-bit GCM nonces
-/// never approach their collision bound however many tokens a key seals; the purpose is also
-/// the AAD, so a token sealed for one use never opens as another.
+/// Format: base64url(`0x02` ‖ salt[16] ‖ ciphertext ‖ tag[16]), AES-256-GCM. Each message gets
+/// its own key, HKDF(purpose key, random 128-bit salt), used exactly once, so the GCM nonce can
+/// be fixed (zero) and no nonce-collision bound applies however many tokens a key seals; the
+/// purpose is also the AAD, so a token sealed for one use never opens as another.
 struct Sealer: Sendable {
     private let key: SymmetricKey
     private let purpose: [UInt8]
@@ -24,22 +24,33 @@ struct Sealer: Sendable {
     }
 
     func seal(_ value: some Encodable) throws -> String {
-        let salt = (0..<16).map { _ in UInt8.random(in: 0...255) }
-        let box = try AES.GCM.seal(try JSONEncoder().encode(value), using: messageKey(salt), authenticating: purpose)
-        guard let combined = box.combined else { throw ProviderError.invalidRequest("sealing failed") }
-        return Base64URL.encode([1] + salt + Array(combined))
+        try seal(bytes: Array(try JSONEncoder().encode(value)))
+    }
+
+    func seal(bytes: [UInt8]) throws -> String {
+        var generator = SystemRandomNumberGenerator()
+        let salt = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let box = try AES.GCM.seal(bytes, using: messageKey(salt), nonce: Self.nonce, authenticating: purpose)
+        return Base64URL.encode([2] + salt + Array(box.ciphertext) + Array(box.tag))
     }
 
     /// Opens a sealed string, or `nil` for anything this sealer did not make.
     func open<T: Decodable>(_ text: String, as type: T.Type) -> T? {
-        guard text.utf8.count < 8192, let bytes = Base64URL.decode(text), bytes.count > 1 + 16 + 12 + 16, bytes[0] == 1
+        guard let plain = openBytes(text) else { return nil }
+        return try? JSONDecoder().decode(T.self, from: Data(plain))
+    }
+
+    func openBytes(_ text: String) -> [UInt8]? {
+        guard text.utf8.count < 8192, let bytes = Base64URL.decode(text), bytes.count >= 1 + 16 + 16, bytes[0] == 2
         else { return nil }
         let salt = Array(bytes[1..<17])
-        guard let box = try? AES.GCM.SealedBox(combined: Data(bytes[17...])),
+        guard let box = try? AES.GCM.SealedBox(nonce: Self.nonce, ciphertext: bytes[17..<(bytes.count - 16)], tag: bytes[(bytes.count - 16)...]),
             let plain = try? AES.GCM.open(box, using: messageKey(salt), authenticating: purpose)
         else { return nil }
-        return try? JSONDecoder().decode(T.self, from: plain)
+        return Array(plain)
     }
+
+    private static let nonce = try! AES.GCM.Nonce(data: [UInt8](repeating: 0, count: 12))
 
     private func messageKey(_ salt: [UInt8]) -> SymmetricKey {
         HKDF<SHA256>.deriveKey(inputKeyMaterial: key, salt: salt, info: purpose, outputByteCount: 32)

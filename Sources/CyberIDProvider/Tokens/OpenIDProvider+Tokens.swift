@@ -108,6 +108,9 @@ extension OpenIDProvider {
             let grant = try? JSONDecoder().decode(LoginGrant.self, from: Data(decision.payload.utf8)),
             let subject = grant.subject, let level = grant.level
         else { throw ProviderError.invalidToken("the access token was revoked") }
+        guard let client = try await registry.client(id: state.clientID), !client.disabled else {
+            throw ProviderError.invalidToken("the client is disabled")
+        }
         var claims = IDTokenClaims(iss: issuer, sub: subject, aud: state.clientID, exp: 0, iat: 0, authTime: 0, acr: level.acr)
         try await addReleasedClaims(grant.released, personID: personID, now: now, to: &claims)
         var out: [String: UserinfoValue] = ["sub": .string(subject), "cyberid_verified": .bool(true), "acr": .string(level.acr)]
@@ -146,7 +149,11 @@ extension OpenIDProvider {
             case "age_over_18": claims.ageOver18 = band == .adult
             case "name": claims.name = "\(record.givenNames) \(record.surname)".trimmingCharacters(in: .whitespaces)
             case "birthdate": claims.birthdate = record.birthDate.description
-            case "network_number": claims.networkNumber = try await persons.activeNetworkNumber(personID: personID)
+            case "network_number":
+                // As the person writes it (grouped, with its check character).
+                claims.networkNumber = try await persons.activeNetworkNumber(personID: personID).map {
+                    (try? NetworkNumber(parsing: $0))?.formatted ?? $0
+                }
             default: break
             }
         }

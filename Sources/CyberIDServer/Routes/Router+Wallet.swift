@@ -16,7 +16,7 @@ extension Router where Context == AppRequestContext {
             guard let ticket = parameters["t"] else {
                 throw Problem(code: "invalid-login-ticket", title: "Invalid login ticket", status: .badRequest, detail: "t is missing")
             }
-            return Self.oauthJSON(try provider.walletView(ticket: ticket))
+            return Self.oauthJSON(try await provider.walletView(ticket: ticket))
         }
         group.post("login") { request, context in
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)

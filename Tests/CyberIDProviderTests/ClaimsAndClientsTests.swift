@@ -1,0 +1,226 @@
+import Crypto
+import CyberIDCore
+import CyberIDKeys
+import CyberIDStore
+import CyberIDWallet
+import Foundation
+import JWTKit
+import Testing
+
+@testable import CyberIDProvider
+
+@Suite struct PairwiseAndConsentTests {
+    @Test func subjectsArePairwisePerSector() async throws {
+        try await ProviderHarness.with { h in
+            let alice = try await h.wallet(number: "A1111111")
+            let bob = try await h.wallet(number: "B2222222")
+            let (shop, shopSecret) = try await h.client(sector: "shop.example")
+            let (bank, bankSecret) = try await h.client(sector: "bank.example")
+            let (shop2, shop2Secret) = try await h.client(sector: "shop.example")
+            let a1 = try await h.login(client: shop, secret: shopSecret, wallet: alice).1.sub
+            let a2 = try await h.login(client: shop, secret: shopSecret, wallet: alice).1.sub
+            let aBank = try await h.login(client: bank, secret: bankSecret, wallet: alice).1.sub
+            let aShop2 = try await h.login(client: shop2, secret: shop2Secret, wallet: alice).1.sub
+            let bShop = try await h.login(client: shop, secret: shopSecret, wallet: bob).1.sub
+            #expect(a1 == a2)
+            #expect(a1 != aBank)
+            #expect(a1 == aShop2)
+            #expect(a1 != bShop)
+            #expect(!a1.contains(alice.file.networkNumber.replacingOccurrences(of: "-", with: "")))
+        }
+    }
+
+    @Test func consentIsRememberedDeclinableAndWithdrawable() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, secret) = try await h.client()
+            let person = try #require(try await h.holder(wallet))
+            // First login: consent to both age claims.
+            var (_, claims) = try await h.login(client: client, secret: secret, wallet: wallet, scope: "openid age")
+            #expect(claims.age_over_18 == true)
+            #expect(try await h.provider.consents(personID: person).first?.claims == ["age_over_14", "age_over_18"])
+            // No new consent: the remembered one applies.
+            (_, claims) = try await h.login(client: client, secret: secret, wallet: wallet, scope: "openid age", consent: [])
+            #expect(claims.age_over_18 == true)
+            // prompt=consent ignores what was remembered.
+            (_, claims) = try await h.login(
+                client: client, secret: secret, wallet: wallet, scope: "openid age", consent: [], extra: ["prompt": "consent"])
+            #expect(claims.age_over_18 == nil && claims.age_over_14 == nil)
+            // Declining one claim releases the other and forgets the declined one.
+            (_, claims) = try await h.login(
+                client: client, secret: secret, wallet: wallet, scope: "openid age", consent: ["age_over_14"],
+                decline: ["age_over_18"])
+            #expect(claims.age_over_14 == true && claims.age_over_18 == nil)
+            #expect(try await h.provider.consents(personID: person).first?.claims == ["age_over_14"])
+            // Withdrawn: nothing is released without a new consent.
+            try await h.provider.withdrawConsent(personID: person, clientID: client.id)
+            (_, claims) = try await h.login(client: client, secret: secret, wallet: wallet, scope: "openid age", consent: [])
+            #expect(claims.age_over_14 == nil)
+            #expect(try await h.provider.consents(personID: person).isEmpty)
+            await #expect(throws: ProviderError.unknownClient("")) {
+                try await h.provider.withdrawConsent(personID: person, clientID: client.id)
+            }
+        }
+    }
+
+    @Test func realNameClaimsNeedALegalBasisAndConsent() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet(birth: "1985-06-07")
+            await #expect(throws: ProviderError.invalidClientRegistration("")) { try await h.client(scopes: ["openid", "realname"]) }
+            let (plain, _) = try await h.client()
+            guard case .redirect(let location) = try await h.provider.authorize(
+                ProviderHarness.request(client: plain.id, scope: "openid realname").form)
+            else {
+                Issue.record("expected invalid_scope")
+                return
+            }
+            #expect(ProviderHarness.query(location)["error"] == "invalid_scope")
+            let (bank, secret) = try await h.client(legalBasis: "AML Act §12")
+            let (_, claims) = try await h.login(
+                client: bank, secret: secret, wallet: wallet, scope: "openid realname network_number")
+            #expect(claims.name == "SAN ZHANG")
+            #expect(claims.birthdate == "1985-06-07")
+            #expect(claims.network_number == wallet.file.networkNumber)
+            let (_, declined) = try await h.login(
+                client: bank, secret: secret, wallet: wallet, scope: "openid realname", consent: ["birthdate"], decline: ["name"])
+            #expect(declined.name == nil && declined.birthdate == "1985-06-07")
+        }
+    }
+}
+
+@Suite struct ClientAuthenticationTests {
+    @Test func registrationRules() async throws {
+        try await ProviderHarness.with { h in
+            func refused(_ registration: ClientRegistration) async {
+                await #expect(throws: ProviderError.invalidClientRegistration("")) {
+                    try await h.provider.clients.register(registration)
+                }
+            }
+            await refused(ClientRegistration(name: "x", redirectURIs: []))
+            await refused(ClientRegistration(name: "x", redirectURIs: ["http://rp.example/cb"]))
+            await refused(ClientRegistration(name: "x", redirectURIs: ["https://rp.example/cb#frag"]))
+            await refused(ClientRegistration(name: "x", redirectURIs: ["https://a.example/cb", "https://b.example/cb"]))
+            await refused(ClientRegistration(name: "x", redirectURIs: ["https://a.example/cb"], authMethod: .privateKeyJWT))
+            await refused(ClientRegistration(name: "x", redirectURIs: ["https://a.example/cb"], strict: true))
+            await refused(ClientRegistration(name: "x", redirectURIs: ["https://a.example/cb"], scopes: ["openid", "email"]))
+            let (client, secret) = try await h.provider.clients.register(
+                ClientRegistration(name: "x", redirectURIs: ["http://127.0.0.1:9/cb", "http://127.0.0.1:9/other"]))
+            #expect(client.metadata.sector == "127.0.0.1")
+            #expect(client.metadata.scopes == [.openid, .age])
+            #expect(secret != nil && client.secretHash == sha256(secret!))
+        }
+    }
+
+    @Test func secretsAreCheckedAndTheRegisteredMethodEnforced() async throws {
+        try await ProviderHarness.with { h in
+            let (client, secret) = try await h.client(auth: .clientSecretPost)
+            let form = FormParameters(["grant_type": "authorization_code", "client_id": client.id, "client_secret": "wrong"])
+            await #expect(throws: ProviderError.invalidClient("")) {
+                try await h.provider.exchange(ClientCredentials(authorization: nil, form: form))
+            }
+            // The right secret but via Basic, which this client did not register.
+            let basic = ProviderHarness.tokenRequest(client, secret: secret, code: "x", verifier: "y")
+            await #expect(throws: ProviderError.invalidClient("")) { try await h.provider.exchange(basic) }
+            let good = FormParameters(["grant_type": "authorization_code", "client_id": client.id, "client_secret": secret!, "code": "nope"])
+            await #expect(throws: ProviderError.invalidGrant("")) {
+                try await h.provider.exchange(ClientCredentials(authorization: nil, form: good))
+            }
+        }
+    }
+
+    @Test func strictClientsPushRequestsAndSignAssertionsOnce() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let key = P256.Signing.PrivateKey()
+            let jwk = JWK(publicKey: key.publicKey, kid: "k1")
+            let jwks = #"{"keys":["# + String(decoding: try JSONEncoder().encode(jwk), as: UTF8.self) + "]}"
+            let (client, secret) = try await h.client(jwks: jwks, strict: true)
+            #expect(secret == nil && client.metadata.authMethod == .privateKeyJWT)
+            // A plain request is refused.
+            let plain = ProviderHarness.request(client: client.id)
+            guard case .redirect(let location) = try await h.provider.authorize(plain.form) else {
+                Issue.record("expected an error redirect")
+                return
+            }
+            #expect(ProviderHarness.query(location)["error"] == "invalid_request")
+
+            func assertion(jti: String = randomToken(), audience: String = ProviderHarness.issuer) async throws -> String {
+                struct Claims: JWTPayload {
+                    var iss: String, sub: String, aud: String, exp: Int, iat: Int, jti: String
+                    func verify(using algorithm: some JWTAlgorithm) async throws {}
+                }
+                let keys = JWTKeyCollection()
+                await keys.add(ecdsa: try ES256PrivateKey(backing: key), kid: "k1")
+                let now = Int(Date().timeIntervalSince1970)
+                return try await keys.sign(
+                    Claims(iss: client.id, sub: client.id, aud: audience, exp: now + 60, iat: now, jti: jti), kid: "k1")
+            }
+            func credentials(_ assertion: String, _ extra: [String: String]) -> ClientCredentials {
+                var form = extra
+                form["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+                form["client_assertion"] = assertion
+                return ClientCredentials(authorization: nil, form: FormParameters(form))
+            }
+            var pushedParameters = plain.parameters
+            pushedParameters["client_id"] = nil
+            let pushed = try await h.provider.pushAuthorizationRequest(credentials(try await assertion(), pushedParameters))
+            #expect(pushed.requestURI.hasPrefix("urn:ietf:params:oauth:request_uri:") && pushed.expiresIn == 60)
+            let login = try await h.start(
+                ProviderHarness.Request(parameters: ["client_id": client.id, "request_uri": pushed.requestURI], verifier: plain.verifier))
+            _ = try await h.approve(login, with: wallet)
+            let code = try #require(try await h.finish(login)["code"])
+            let tokenForm = [
+                "grant_type": "authorization_code", "code": code, "redirect_uri": ProviderHarness.redirect,
+                "code_verifier": plain.verifier,
+            ]
+            let once = try await assertion(jti: "same")
+            _ = try await h.provider.exchange(credentials(once, tokenForm))
+            // The same assertion again is a replay.
+            await #expect(throws: ProviderError.invalidClient("")) { try await h.provider.exchange(credentials(once, tokenForm)) }
+            // A wrong audience, or another key, is refused.
+            await #expect(throws: ProviderError.invalidClient("")) {
+                try await h.provider.exchange(credentials(try await assertion(audience: "https://other.example"), tokenForm))
+            }
+            // A pushed request expires after a minute.
+            guard case .redirect(let expired) = try await h.provider.authorize(
+                FormParameters(["client_id": client.id, "request_uri": pushed.requestURI]), now: Date().addingTimeInterval(61))
+            else {
+                Issue.record("an expired pushed request must be refused")
+                return
+            }
+            #expect(ProviderHarness.query(expired)["error"] == "invalid_request_uri")
+        }
+    }
+
+    @Test func revocationEndsTheGrant() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, secret) = try await h.client()
+            let (tokens, _) = try await h.login(client: client, secret: secret, wallet: wallet)
+            let basic = "Basic " + Data("\(client.id):\(secret!)".utf8).base64EncodedString()
+            try await h.provider.revoke(ClientCredentials(authorization: basic, form: FormParameters(["token": tokens.accessToken])))
+            await #expect(throws: ProviderError.invalidToken("")) { try await h.provider.userinfo(accessToken: tokens.accessToken) }
+            // Unknown tokens are not an error (RFC 7009 §2.2).
+            try await h.provider.revoke(ClientCredentials(authorization: basic, form: FormParameters(["token": "nonsense"])))
+        }
+    }
+}
+
+@Suite struct SealerTests {
+    @Test func sealedValuesOpenOnlyForTheirPurposeAndUntampered() throws {
+        let key = MasterKey.random()
+        let tickets = Sealer(masterKey: key, purpose: "login-ticket v1")
+        let codes = Sealer(masterKey: key, purpose: "authorization-code v1")
+        let sealed = try tickets.seal(["a": "b"])
+        #expect(tickets.open(sealed, as: [String: String].self) == ["a": "b"])
+        #expect(codes.open(sealed, as: [String: String].self) == nil)
+        #expect(Sealer(masterKey: MasterKey.random(), purpose: "login-ticket v1").open(sealed, as: [String: String].self) == nil)
+        var bytes = try #require(Base64URL.decode(sealed))
+        for index in [0, 5, 20, bytes.count - 1] {
+            bytes[index] ^= 0x40
+            #expect(tickets.open(Base64URL.encode(bytes), as: [String: String].self) == nil)
+            bytes[index] ^= 0x40
+        }
+        #expect(try tickets.seal(["a": "b"]) != sealed)
+    }
+}

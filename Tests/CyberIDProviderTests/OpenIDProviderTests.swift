@@ -1,0 +1,249 @@
+import Crypto
+import CyberIDCore
+import CyberIDKeys
+import CyberIDStore
+import CyberIDWallet
+import Foundation
+import JWTKit
+import Testing
+
+@testable import CyberIDProvider
+
+@Suite struct LoginFlowTests {
+    @Test func aLoginReleasesTheConfirmationAndConsentedAgeClaims() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet(birth: "2000-03-04")
+            let (client, secret) = try await h.client()
+            let request = ProviderHarness.request(client: client.id, scope: "openid age")
+            let login = try await h.start(request)
+            #expect(login.walletURI.hasPrefix("cyberid://login?iss=https%3A%2F%2Fid.test&t="))
+            #expect(login.claims == ["age_over_14", "age_over_18"])
+            #expect(try await h.provider.loginStatus(requestToken: login.requestToken) == .pending)
+            let decision = try await h.approve(login, with: wallet)
+            #expect(decision == WalletDecision(status: "approved", released: ["age_over_14", "age_over_18"]))
+            #expect(try await h.provider.loginStatus(requestToken: login.requestToken) == .approved)
+            let callback = try await h.finish(login)
+            #expect(callback["state"] == "s-1")
+            #expect(callback["iss"] == ProviderHarness.issuer)
+            let tokens = try await h.provider.exchange(
+                ProviderHarness.tokenRequest(client, secret: secret, code: callback["code"], verifier: request.verifier))
+            #expect(tokens.scope == "openid age")
+            let claims = try await h.verify(tokens.idToken, audience: client.id)
+            #expect(claims.nonce == "n-1")
+            #expect(claims.acr == "http://eidas.europa.eu/LoA/substantial")
+            #expect(claims.cyberid_verified)
+            #expect(claims.age_over_14 == true && claims.age_over_18 == true)
+            #expect(claims.name == nil && claims.birthdate == nil && claims.network_number == nil)
+            #expect(abs(Double(claims.auth_time) - Date().timeIntervalSince1970) < 10)
+            let info = try await h.provider.userinfo(accessToken: tokens.accessToken)
+            #expect(info["sub"] == .string(claims.sub))
+            #expect(info["age_over_18"] == .bool(true))
+            #expect(info["name"] == nil)
+            // The history records the login with the claims, never personal data.
+            let history = try await h.store.history(personID: try #require(try await h.holder(wallet)), limit: 10)
+            let entry = try #require(history.first { $0.event == "login" })
+            #expect(entry.outcome == "success" && entry.clientID == client.id)
+            #expect(entry.detail.contains("age_over_18") && !entry.detail.contains("2000"))
+        }
+    }
+
+    @Test func ageClaimsAreComputedOnTheDayOfTheLogin() async throws {
+        try await ProviderHarness.with { h in
+            // Enrolled as an adult; the claim is computed from the sealed birth date each time
+            // (16- and 10-year-olds, who need a guardian to enroll, are in Tests/oidc).
+            let adult = try await h.wallet(birth: "2008-01-01", number: "T1234567")
+            let (client, secret) = try await h.client()
+            let (_, claims) = try await h.login(client: client, secret: secret, wallet: adult, scope: "openid age")
+            #expect(claims.age_over_14 == true)
+            #expect(claims.age_over_18 == true)
+            let (_, only14) = try await h.login(
+                client: client, secret: secret, wallet: adult, scope: "openid age", consent: ["age_over_14"],
+                decline: ["age_over_18"])
+            #expect(only14.age_over_14 == true && only14.age_over_18 == nil)
+        }
+    }
+
+    @Test func aCodeWorksOnceAndItsReplayRevokesTheTokens() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, secret) = try await h.client()
+            let request = ProviderHarness.request(client: client.id)
+            let login = try await h.start(request)
+            _ = try await h.approve(login, with: wallet)
+            let code = try await h.finish(login)["code"]
+            let tokenRequest = ProviderHarness.tokenRequest(client, secret: secret, code: code, verifier: request.verifier)
+            let tokens = try await h.provider.exchange(tokenRequest)
+            #expect(try await h.provider.userinfo(accessToken: tokens.accessToken)["sub"] != nil)
+            await #expect(throws: ProviderError.invalidGrant("")) { try await h.provider.exchange(tokenRequest) }
+            await #expect(throws: ProviderError.invalidToken("")) { try await h.provider.userinfo(accessToken: tokens.accessToken) }
+            // The browser cannot get a second code for the finished login either.
+            await #expect(throws: ProviderError.loginAlreadyDecided()) { try await h.finish(login) }
+        }
+    }
+
+    @Test func pkceIsRequiredAndChecked() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, secret) = try await h.client()
+            var missing = ProviderHarness.request(client: client.id)
+            missing.parameters["code_challenge"] = nil
+            guard case .redirect(let location) = try await h.provider.authorize(missing.form) else {
+                Issue.record("expected an error redirect")
+                return
+            }
+            #expect(ProviderHarness.query(location)["error"] == "invalid_request")
+            #expect(ProviderHarness.query(location)["state"] == "s-1")
+            var plain = ProviderHarness.request(client: client.id)
+            plain.parameters["code_challenge_method"] = "plain"
+            guard case .redirect = try await h.provider.authorize(plain.form) else {
+                Issue.record("plain PKCE must be refused")
+                return
+            }
+            let request = ProviderHarness.request(client: client.id)
+            let login = try await h.start(request)
+            _ = try await h.approve(login, with: wallet)
+            let code = try await h.finish(login)["code"]
+            let wrong = ProviderHarness.tokenRequest(client, secret: secret, code: code, verifier: randomToken(bytes: 32))
+            await #expect(throws: ProviderError.invalidGrant("")) { try await h.provider.exchange(wrong) }
+            // A wrong verifier does not burn the code.
+            let right = ProviderHarness.tokenRequest(client, secret: secret, code: code, verifier: request.verifier)
+            _ = try await h.provider.exchange(right)
+        }
+    }
+
+    @Test func unregisteredRedirectsAndUnknownOrDisabledClientsAreNeverRedirected() async throws {
+        try await ProviderHarness.with { h in
+            let (client, _) = try await h.client()
+            var request = ProviderHarness.request(client: client.id)
+            request.parameters["redirect_uri"] = ProviderHarness.redirect + "/evil"
+            await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.authorize(request.form) }
+            request.parameters["redirect_uri"] = "https://RP.example/cb"
+            await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.authorize(request.form) }
+            let unknown = ProviderHarness.request(client: "c_nobody")
+            await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.authorize(unknown.form) }
+            try await h.provider.clients.setDisabled(id: client.id, true)
+            let disabled = ProviderHarness.request(client: client.id)
+            await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.authorize(disabled.form) }
+        }
+    }
+
+    @Test func promptNoneIsLoginRequiredBecauseThereIsNoBrowserSession() async throws {
+        try await ProviderHarness.with { h in
+            let (client, _) = try await h.client()
+            let request = ProviderHarness.request(client: client.id, extra: ["prompt": "none"])
+            guard case .redirect(let location) = try await h.provider.authorize(request.form) else {
+                Issue.record("expected an error redirect")
+                return
+            }
+            #expect(ProviderHarness.query(location)["error"] == "login_required")
+        }
+    }
+}
+
+@Suite struct ApprovalTests {
+    @Test func anApprovalIsSingleUseAndBoundToItsTransaction() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client()
+            let first = try await h.start(ProviderHarness.request(client: client.id))
+            let second = try await h.start(ProviderHarness.request(client: client.id))
+            let firstTicket = try WalletLoginURI(first.walletURI).ticket
+            let secondTicket = try WalletLoginURI(second.walletURI).ticket
+            let view = try await h.provider.walletView(ticket: firstTicket)
+            let signed = try wallet.decision(
+                on: LoginRequestView(
+                    transactionID: view.transactionID, nonce: view.nonce, clientID: view.clientID, clientName: view.clientName,
+                    scopes: view.scopes, claims: view.claims, prompt: view.prompt, expiresAt: ""),
+                approve: true, consent: [])
+            // Cross-transaction: the approval of the first login sent with the second's ticket.
+            await #expect(throws: ProviderError.invalidWalletSignature("")) {
+                try await h.provider.decide(ticket: secondTicket, approval: signed)
+            }
+            _ = try await h.provider.decide(ticket: firstTicket, approval: signed)
+            await #expect(throws: ProviderError.loginAlreadyDecided()) {
+                try await h.provider.decide(ticket: firstTicket, approval: signed)
+            }
+        }
+    }
+
+    @Test func staleExpiredForeignAndTamperedApprovalsAreRefused() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client()
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            // The transaction lives 120 s.
+            await #expect(throws: ProviderError.loginExpired()) {
+                try await h.approve(login, with: wallet, now: Date().addingTimeInterval(121))
+            }
+            #expect(try await h.provider.loginStatus(requestToken: login.requestToken, now: Date().addingTimeInterval(121)) == .expired)
+            let expired = try await h.provider.continueLogin(
+                requestToken: login.requestToken, browserSecret: login.browserSecret, now: Date().addingTimeInterval(121))
+            #expect(ProviderHarness.query(expired)["error"] == "access_denied")
+            // A certificate this service did not issue.
+            let ticket = try WalletLoginURI(login.walletURI).ticket
+            let foreignKey = P256.Signing.PrivateKey()
+            let header = Base64URL.encode(Array(#"{"alg":"ES256","typ":"cyberid-wallet+jwt","x5c":["MIIB"]}"#.utf8))
+            let payload = Base64URL.encode(Array(#"{"aud":"https://id.test"}"#.utf8))
+            let signature = Base64URL.encode(try foreignKey.signature(for: Array("\(header).\(payload)".utf8)).rawRepresentation)
+            await #expect(throws: ProviderError.invalidWalletSignature("")) {
+                try await h.provider.decide(ticket: ticket, approval: "\(header).\(payload).\(signature)")
+            }
+            // A tampered ticket.
+            var bytes = try #require(Base64URL.decode(ticket))
+            bytes[bytes.count - 1] ^= 1
+            await #expect(throws: ProviderError.invalidLoginTicket()) { try await h.provider.walletView(ticket: Base64URL.encode(bytes)) }
+            // The browser binding: another browser cannot continue.
+            await #expect(throws: ProviderError.browserNotBound()) {
+                try await h.provider.continueLogin(requestToken: login.requestToken, browserSecret: "someone-else")
+            }
+            // Not decided yet.
+            await #expect(throws: ProviderError.loginPending()) {
+                try await h.provider.continueLogin(requestToken: login.requestToken, browserSecret: login.browserSecret)
+            }
+        }
+    }
+
+    @Test func aSuspendedPersonCannotLogIn() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client()
+            let person = try #require(try await h.holder(wallet))
+            try await h.store.setState(personID: person, to: .suspended, at: Date())
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            await #expect(throws: ProviderError.personNotActive("")) { try await h.approve(login, with: wallet) }
+            #expect(try await h.provider.loginStatus(requestToken: login.requestToken) == .denied)
+            #expect(try await h.finish(login)["error"] == "access_denied")
+            let history = try await h.store.history(personID: person, limit: 5)
+            #expect(history.first?.outcome == "failure")
+        }
+    }
+
+    @Test func aLevelAboveThePersonsIsAClearRefusal() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, secret) = try await h.client()
+            let login = try await h.start(
+                ProviderHarness.request(client: client.id, extra: ["acr_values": "http://eidas.europa.eu/LoA/high"]))
+            await #expect(throws: ProviderError.assuranceLevelTooLow(required: "", actual: "")) {
+                try await h.approve(login, with: wallet)
+            }
+            #expect(try await h.finish(login)["error"] == "unmet_authentication_requirements")
+            // Asking for substantial is met, and the token says so.
+            let (_, claims) = try await h.login(
+                client: client, secret: secret, wallet: wallet, extra: ["acr_values": "http://eidas.europa.eu/LoA/substantial"])
+            #expect(claims.acr == "http://eidas.europa.eu/LoA/substantial")
+        }
+    }
+
+    @Test func aDenialRedirectsAccessDenied() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client()
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            #expect(try await h.approve(login, with: wallet, approve: false).status == "denied")
+            #expect(try await h.provider.loginStatus(requestToken: login.requestToken) == .denied)
+            let callback = try await h.finish(login)
+            #expect(callback["error"] == "access_denied" && callback["state"] == "s-1" && callback["code"] == nil)
+        }
+    }
+}

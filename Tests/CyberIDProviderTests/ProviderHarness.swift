@@ -1,0 +1,210 @@
+import Crypto
+import CyberIDCore
+import CyberIDDocuments
+import CyberIDEnrollment
+import CyberIDKeys
+import CyberIDStore
+import CyberIDWallet
+import Foundation
+import JWTKit
+import Logging
+import SwiftASN1
+import Synchronization
+import Testing
+import X509
+
+@testable import CyberIDProvider
+
+/// An SMS sender that remembers the last code.
+final class MemorySMS: SMSSender {
+    let last = Mutex<String?>(nil)
+    func send(to phone: String, text: String) async throws {
+        last.withLock { $0 = text.split(separator: " ").dropFirst(2).first.map { String($0.filter(\.isNumber)) } }
+    }
+}
+
+/// A provider over a fresh SQLite store, with an enrollment service to make real wallets.
+struct ProviderHarness {
+    static let issuer = "https://id.test"
+    static let redirect = "https://rp.example/cb"
+
+    let provider: OpenIDProvider
+    let enrollment: EnrollmentService
+    let store: SQLStore
+    let signingKeys: SigningKeySet
+    let csca: DevDocumentFactory.CSCA
+    let sms: MemorySMS
+
+    static func with(_ body: @Sendable (ProviderHarness) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cyberid-op-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try await SQLiteStoreDatabase.open(path: directory.appendingPathComponent("op.sqlite").path)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await database.run() }
+            defer { group.cancelAll() }
+            try await Migrator().migrate(database, logger: Logger(label: "t"))
+            let store = SQLStore(database: database)
+            let masterKey = MasterKey.random()
+            let csca = try DevDocumentFactory.CSCA.make()
+            try await store.add(
+                TrustAnchorRecord(fingerprint: "dev", kind: .csca, der: try CertificateAuthority.der(csca.certificate), label: "dev", addedAt: Date()))
+            let authority = try await CertificateAuthority.loadOrCreate(store: store, masterKey: masterKey)
+            let keys = SigningKeySet(store: store, masterKey: masterKey)
+            _ = try await keys.loadOrCreate()
+            let sms = MemorySMS()
+            let enrollment = EnrollmentService(
+                store: store, masterKey: masterKey, authority: authority, sms: sms, faceMatcher: nil,
+                configuration: EnrollmentConfiguration(issuer: issuer), today: { CalendarDate.civilDay(of: Date()) })
+            let provider = OpenIDProvider(
+                configuration: ProviderConfiguration(issuer: issuer), store: store, masterKey: masterKey, signingKeys: keys,
+                authority: authority)
+            try await body(
+                ProviderHarness(provider: provider, enrollment: enrollment, store: store, signingKeys: keys, csca: csca, sms: sms))
+        }
+    }
+
+    /// Enrolls a person born on `birth` and returns their wallet.
+    func wallet(birth: String = "1990-01-01", number: String = "E12345678") async throws -> Wallet {
+        let document = try DevDocumentFactory.make(
+            holder: DevDocumentFactory.Holder(
+                birthDate: try CalendarDate(iso8601: birth), documentNumber: number,
+                expiryDate: try CalendarDate(iso8601: "2033-01-01")), csca: csca)
+        let started = try await enrollment.start(guardianJWS: nil)
+        let challenge = try #require(EnrollmentCoding.base64URLDecode(started.aaChallenge))
+        let answer = try DevDocumentFactory.signChallenge(challenge, keyPEM: document.activeAuthenticationKeyPEM)
+        _ = try await enrollment.presentDocument(sessionID: started.sessionID, chip: document.chip, aaSignature: answer)
+        _ = try await enrollment.sendPhoneCode(sessionID: started.sessionID, phone: "+8613800000000")
+        _ = try await enrollment.confirmPhone(sessionID: started.sessionID, code: try #require(sms.last.withLock { $0 }))
+        let key = WalletKey()
+        let csr = try CertificateRequest(key: key)
+        let issued = try await enrollment.complete(sessionID: started.sessionID, csr: Array(csr.pemEncoded.utf8))
+        return try Wallet(
+            file: try WalletFile(
+                server: Self.issuer, privateKeyPEM: key.pemRepresentation, certificatePEM: issued.certificate,
+                chainPEM: issued.chain, networkNumber: issued.networkNumber, assuranceLevel: issued.assuranceLevel))
+    }
+
+    /// The person id behind a wallet.
+    func holder(_ wallet: Wallet) async throws -> String? {
+        try await store.person(networkNumber: try NetworkNumber(parsing: wallet.file.networkNumber).canonical)?.id
+    }
+
+    /// Registers a client; returns it and its secret.
+    func client(
+        sector: String? = nil, scopes: [String]? = nil, legalBasis: String? = nil, auth: ClientAuthMethod? = nil,
+        jwks: String? = nil, strict: Bool = false
+    ) async throws -> (Client, String?) {
+        try await provider.clients.register(
+            ClientRegistration(
+                name: "Shop", redirectURIs: [Self.redirect], sector: sector, scopes: scopes, legalBasis: legalBasis,
+                authMethod: auth, jwks: jwks, strict: strict))
+    }
+
+    /// A browser's authorization request: its parameters and PKCE verifier.
+    struct Request {
+        var parameters: [String: String]
+        var verifier: String
+        var form: FormParameters { FormParameters(parameters) }
+    }
+
+    static func request(client: String, scope: String = "openid", extra: [String: String] = [:]) -> Request {
+        let verifier = randomToken(bytes: 32)
+        var parameters = [
+            "response_type": "code", "client_id": client, "redirect_uri": redirect, "scope": scope, "state": "s-1",
+            "nonce": "n-1", "code_challenge": Base64URL.encode(sha256(verifier)), "code_challenge_method": "S256",
+        ]
+        for (key, value) in extra { parameters[key] = value }
+        return Request(parameters: parameters, verifier: verifier)
+    }
+
+    /// Starts a login, expecting the login page.
+    func start(_ request: Request) async throws -> LoginStart {
+        guard case .login(let login) = try await provider.authorize(request.form) else {
+            Issue.record("expected the login page")
+            throw CancellationError()
+        }
+        return login
+    }
+
+    /// The wallet's side: fetch and decide.
+    func approve(
+        _ login: LoginStart, with wallet: Wallet, approve: Bool = true, consent: [String]? = nil, decline: [String] = [],
+        now: Date = Date()
+    ) async throws -> WalletDecision {
+        let ticket = try WalletLoginURI(login.walletURI).ticket
+        let view = try await provider.walletView(ticket: ticket, now: now)
+        let viewForWallet = LoginRequestView(
+            transactionID: view.transactionID, nonce: view.nonce, clientID: view.clientID, clientName: view.clientName,
+            scopes: view.scopes, claims: view.claims, legalBasis: view.legalBasis, acrValues: view.acrValues, prompt: view.prompt,
+            expiresAt: "")
+        let decision = try wallet.decision(
+            on: viewForWallet, approve: approve, consent: consent ?? view.claims, decline: decline, now: now)
+        return try await provider.decide(ticket: ticket, approval: decision, now: now)
+    }
+
+    /// Continue → the callback's query items.
+    func finish(_ login: LoginStart) async throws -> [String: String] {
+        let location = try await provider.continueLogin(requestToken: login.requestToken, browserSecret: login.browserSecret)
+        return Self.query(location)
+    }
+
+    static func query(_ location: String) -> [String: String] {
+        var out = [String: String]()
+        for item in URLComponents(string: location)?.queryItems ?? [] { out[item.name] = item.value }
+        return out
+    }
+
+    /// Token request credentials for a secret client.
+    static func tokenRequest(_ client: Client, secret: String?, code: String?, verifier: String) -> ClientCredentials {
+        var form = ["grant_type": "authorization_code", "redirect_uri": redirect, "code_verifier": verifier]
+        form["code"] = code
+        let basic = "Basic " + Data("\(client.id):\(secret ?? "")".utf8).base64EncodedString()
+        return ClientCredentials(authorization: basic, form: FormParameters(form))
+    }
+
+    /// A complete login; returns the token response.
+    func login(
+        client: Client, secret: String?, wallet: Wallet, scope: String = "openid", consent: [String]? = nil,
+        decline: [String] = [], extra: [String: String] = [:]
+    ) async throws -> (TokenResponse, IDTokenPayload) {
+        let request = Self.request(client: client.id, scope: scope, extra: extra)
+        let login = try await start(request)
+        _ = try await approve(login, with: wallet, consent: consent, decline: decline)
+        let callback = try await finish(login)
+        let tokens = try await provider.exchange(
+            Self.tokenRequest(client, secret: secret, code: callback["code"], verifier: request.verifier))
+        return (tokens, try await verify(tokens.idToken, audience: client.id))
+    }
+
+    /// Verifies an ID token against the published JWKS with jwt-kit.
+    func verify(_ token: String, audience: String) async throws -> IDTokenPayload {
+        let keys = JWTKeyCollection()
+        let jwks = String(decoding: try JSONEncoder().encode(signingKeys.jwks), as: UTF8.self)
+        try await keys.add(jwksJSON: jwks)
+        let payload = try await keys.verify(token, as: IDTokenPayload.self)
+        #expect(payload.iss == Self.issuer)
+        #expect(payload.aud == audience)
+        return payload
+    }
+}
+
+/// An ID token as a relying party decodes it.
+struct IDTokenPayload: JWTPayload {
+    var iss: String
+    var sub: String
+    var aud: String
+    var exp: ExpirationClaim
+    var iat: Int
+    var auth_time: Int
+    var nonce: String?
+    var acr: String
+    var cyberid_verified: Bool
+    var age_over_14: Bool?
+    var age_over_18: Bool?
+    var name: String?
+    var birthdate: String?
+    var network_number: String?
+
+    func verify(using algorithm: some JWTAlgorithm) async throws { try exp.verifyNotExpired() }
+}
