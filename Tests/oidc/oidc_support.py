@@ -296,7 +296,8 @@ class Deployment:
             changed = connection.execute(
                 "UPDATE persons SET state = ? WHERE id = "
                 "(SELECT person_id FROM network_numbers WHERE number = ? AND status = 'active')",
-                (state, holder.network_number),
+                # The store keeps the canonical form: the printed groups without their hyphens.
+                (state, holder.network_number.replace("-", "")),
             ).rowcount
         assert changed == 1, f"no active person with network number {holder.network_number}"
 

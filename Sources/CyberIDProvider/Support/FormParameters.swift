@@ -1,5 +1,5 @@
 /// `application/x-www-form-urlencoded` parameters (query strings and form bodies), with the
-/// OAuth rule that a parameter must not be sent twice (RFC 6749 §3.1) and that an empty
+/// OAuth rule that a parameter must not be sent twice (RFC 6749 §3.1; tolerated with the same value) and that an empty
 /// value counts as absent.
 public struct FormParameters: Sendable, Equatable {
     /// Parameter values by name.
@@ -18,7 +18,11 @@ public struct FormParameters: Sendable, Equatable {
                 throw .invalidRequest("a parameter is not correctly URL-encoded")
             }
             if value.isEmpty { continue }
-            guard values[name] == nil else { throw .invalidRequest("the parameter \(name) is repeated") }
+            // A repeat with the same value is harmless (a client library sending client_id both as
+            // a request parameter and for client_secret_post); a different value is ambiguous.
+            guard values[name] == nil || values[name] == value else {
+                throw .invalidRequest("the parameter \(name) is repeated with different values")
+            }
             values[name] = value
         }
         self.values = values
