@@ -47,6 +47,11 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
+        // base64url, shared by the server, the wallet SDK and the relying-party SDK.
+        .target(
+            name: "CyberIDBase64URL",
+            swiftSettings: swiftSettings
+        ),
         // Domain types and rules: pure, no I/O.
         .target(
             name: "CyberIDCore",
@@ -84,7 +89,7 @@ let package = Package(
         .target(
             name: "CyberIDEnrollment",
             dependencies: [
-                "CyberIDCore", "CyberIDDocuments", "CyberIDKeys", "CyberIDStore",
+                "CyberIDBase64URL", "CyberIDCore", "CyberIDDocuments", "CyberIDKeys", "CyberIDStore",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -98,13 +103,14 @@ let package = Package(
         // The holder's SDK: Foundation and swift-crypto only, so it ships in a phone app.
         .target(
             name: "CyberIDWallet",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CyberIDBase64URL", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // Signing keys, JWKS, master key, envelope encryption, blind index.
         .target(
             name: "CyberIDKeys",
             dependencies: [
+                "CyberIDBase64URL",
                 "CyberIDCore",
                 "CyberIDStore",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -120,7 +126,7 @@ let package = Package(
         .target(
             name: "CyberIDProvider",
             dependencies: [
-                "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment",
+                "CyberIDBase64URL", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -136,6 +142,7 @@ let package = Package(
         .target(
             name: "CyberIDRelyingParty",
             dependencies: [
+                "CyberIDBase64URL",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -149,6 +156,7 @@ let package = Package(
         .target(
             name: "CyberIDServer",
             dependencies: [
+                "CyberIDBase64URL",
                 "CyberIDCore",
                 "CyberIDStore",
                 "CyberIDKeys",
@@ -171,6 +179,7 @@ let package = Package(
         .executableTarget(
             name: "cyberid",
             dependencies: [
+                "CyberIDBase64URL",
                 "CyberIDServer",
                 "CyberIDDocuments",
                 "CyberIDEnrollment",
@@ -222,6 +231,7 @@ let package = Package(
         .testTarget(
             name: "CyberIDEnrollmentTests",
             dependencies: [
+                "CyberIDBase64URL",
                 "CyberIDEnrollment", "CyberIDDocuments", "CyberIDCore", "CyberIDKeys", "CyberIDStore",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -234,6 +244,7 @@ let package = Package(
         .testTarget(
             name: "CyberIDWalletTests",
             dependencies: [
+                "CyberIDBase64URL",
                 "CyberIDWallet",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -244,6 +255,7 @@ let package = Package(
         .testTarget(
             name: "CyberIDKeysTests",
             dependencies: [
+                "CyberIDBase64URL",
                 "CyberIDKeys", "CyberIDStore",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -257,6 +269,7 @@ let package = Package(
         .testTarget(
             name: "CyberIDProviderTests",
             dependencies: [
+                "CyberIDBase64URL",
                 "CyberIDProvider", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment", "CyberIDCore",
                 "CyberIDDocuments", "CyberIDWallet",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -271,6 +284,7 @@ let package = Package(
         .testTarget(
             name: "CyberIDServerTests",
             dependencies: [
+                "CyberIDBase64URL",
                 "CyberIDServer", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import CyberIDBase64URL
 public import CyberIDCore
 import CyberIDKeys
 public import CyberIDStore

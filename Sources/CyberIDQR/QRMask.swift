@@ -77,35 +77,56 @@ enum QRMask {
 
     /// N1 and N3 for the line of `count` modules at `start`, `step` apart; modules outside the
     /// symbol read as light.
+    ///
+    /// Both rules are scored on the line's runs rather than module by module: N1 is a run of
+    /// five or more; an N3 pattern at any module position is exactly five consecutive runs
+    /// dark(a) light(1) dark(3) light(1) dark(b), a and b ≥ 1, whose 1:1:3:1:1 core starts at
+    /// the last module of the first run — so it has a light margin of four before it only if
+    /// a = 1 and the run before is light and four long (or reaches the edge), and after it only
+    /// if b = 1 and likewise.
     static func linePenalty(_ grid: UnsafeBufferPointer<Bool>, start: Int, step: Int, count: Int) -> Int {
-        @inline(__always) func dark(_ index: Int) -> Bool { index >= 0 && index < count && grid[start + index * step] }
-        var score = 0
-        // N1: runs of five or more.
-        var runLength = 1
-        var previous = dark(0)
-        for index in 1..<count {
-            let current = dark(index)
-            if current == previous {
-                runLength += 1
-            } else {
-                if runLength >= 5 { score += runPenalty + runLength - 5 }
-                runLength = 1
-                previous = current
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { lengths in
+            var runs = 0
+            var colour = grid[start]
+            let firstDark = colour
+            var length = 1
+            var score = 0
+            for index in 1..<count {
+                let current = grid[start + index * step]
+                if current == colour {
+                    length += 1
+                } else {
+                    lengths[runs] = length
+                    runs += 1
+                    if length >= 5 { score += runPenalty + length - 5 }
+                    colour = current
+                    length = 1
+                }
             }
-        }
-        if runLength >= 5 { score += runPenalty + runLength - 5 }
-        // N3: 1:1:3:1:1 finder-like sequences with a light margin of four on either side.
-        var index = 0
-        while index + 7 <= count {
-            if dark(index) && !dark(index + 1) && dark(index + 2) && dark(index + 3) && dark(index + 4)
-                && !dark(index + 5) && dark(index + 6)
-            {
-                let lightBefore = !dark(index - 4) && !dark(index - 3) && !dark(index - 2) && !dark(index - 1)
-                let lightAfter = !dark(index + 7) && !dark(index + 8) && !dark(index + 9) && !dark(index + 10)
-                if lightBefore || lightAfter { score += finderLikePenalty }
+            lengths[runs] = length
+            runs += 1
+            if length >= 5 { score += runPenalty + length - 5 }
+            // Runs alternate colour; run r is dark when r's parity matches the first run's.
+            var run = firstDark ? 0 : 1
+            while run + 4 < runs {
+                if lengths[run + 1] == 1 && lengths[run + 2] == 3 && lengths[run + 3] == 1 {
+                    let lightBefore = lengths[run] == 1 && isLightEdgeRun(run - 1, lengths, runs: runs, towardsStart: true)
+                    let lightAfter = lengths[run + 4] == 1 && isLightEdgeRun(run + 5, lengths, runs: runs, towardsStart: false)
+                    if lightBefore || lightAfter { score += finderLikePenalty }
+                }
+                run += 2
             }
-            index += 1
+            return score
         }
-        return score
+    }
+
+    /// Whether the light run `run` (beside a pattern) gives it a margin of four: it is four long,
+    /// or it touches the symbol's edge (outside reads as light), or there is no run at all.
+    private static func isLightEdgeRun(
+        _ run: Int, _ lengths: UnsafeMutableBufferPointer<Int>, runs: Int, towardsStart: Bool
+    ) -> Bool {
+        if run < 0 || run >= runs { return true }
+        if lengths[run] >= 4 { return true }
+        return towardsStart ? run == 0 : run == runs - 1
     }
 }

@@ -1,4 +1,5 @@
 public import AsyncHTTPClient
+import CyberIDBase64URL
 public import Crypto
 public import Foundation
 public import JWTKit
@@ -224,19 +225,28 @@ public final class RelyingParty: Sendable {
         return base64URL((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
-    static func base64URL(_ bytes: some Sequence<UInt8>) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    static func base64URL(_ bytes: some Sequence<UInt8>) -> String { Base64URL.encode(bytes) }
 
     static func form(_ pairs: [(String, String)]) -> String {
         pairs.map { "\(formEscape($0.0))=\(formEscape($0.1))" }.joined(separator: "&")
     }
 
+    /// Percent-encodes everything but RFC 3986 unreserved characters.
     static func formEscape(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count)
+        let hex = Array("0123456789ABCDEF".utf8)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                out.append(byte)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

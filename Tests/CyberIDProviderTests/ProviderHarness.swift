@@ -1,3 +1,4 @@
+import CyberIDBase64URL
 import Crypto
 import CyberIDCore
 import CyberIDDocuments

@@ -47,7 +47,7 @@ struct AuthorizationValidator: Sendable {
 
     func checkClient(_ clientID: String?) async throws -> Client {
         guard let clientID else { throw ProviderError.invalidAuthorizationRequest("client_id is missing") }
-        guard let client = try await registry.client(id: clientID) else {
+        guard let client = try await registry.cachedClient(id: clientID) else {
             throw ProviderError.invalidAuthorizationRequest("unknown client_id")
         }
         guard !client.disabled else { throw ProviderError.invalidAuthorizationRequest("this client is disabled") }

@@ -67,7 +67,7 @@ final class ClientAuthenticator: Sendable {
         } else {
             throw ProviderError.invalidClient("client authentication is required")
         }
-        guard let client = try await registry.client(id: id), !client.disabled, let hash = client.secretHash,
+        guard let client = try await registry.cachedClient(id: id), !client.disabled, let hash = client.secretHash,
             constantTimeEqual(hash, sha256(secret))
         else { throw ProviderError.invalidClient("unknown client, disabled client or wrong secret") }
         guard client.metadata.authMethod == method else {

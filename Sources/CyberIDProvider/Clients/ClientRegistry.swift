@@ -1,13 +1,29 @@
 public import CyberIDStore
 public import Foundation
 import JWTKit
+import Synchronization
 
 /// Registers, reads and disables relying parties.
 public struct ClientRegistry: Sendable {
     let store: any ClientStore
+    private let cache: ClientCache
 
     /// Creates a registry over `store`.
-    public init(store: any ClientStore) { self.store = store }
+    /// - Parameter cacheLifetime: how long a client read is reused on the login path (a change
+    ///   made by another process, such as `admin client disable`, takes effect within it).
+    public init(store: any ClientStore, cacheLifetime: TimeInterval = 2) {
+        self.store = store
+        cache = ClientCache(lifetime: cacheLifetime)
+    }
+
+    /// A client by id for the login path: served from a short-lived cache (a login reads the
+    /// client three times: authorize, wallet, token).
+    func cachedClient(id: String, now: Date = Date()) async throws -> Client? {
+        if let hit = cache.lookup(id, now: now) { return hit.client }
+        let client = try await self.client(id: id)
+        cache.store(id, client, now: now)
+        return client
+    }
 
     /// Registers a client.
     /// - Returns: the client and, for secret-based authentication, its secret (shown once;
@@ -38,6 +54,7 @@ public struct ClientRegistry: Sendable {
     /// Disables (or re-enables) a client.
     /// - Throws: ``ProviderError`` `unknown-client`.
     public func setDisabled(id: String, _ disabled: Bool) async throws {
+        defer { cache.remove(id) }
         do {
             try await store.setDisabled(clientID: id, disabled)
         } catch let error as StoreError where error == .notFound {
@@ -130,4 +147,30 @@ func isLoopback(_ host: String) -> Bool { ["127.0.0.1", "localhost", "::1", "[::
 
 extension String {
     var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+/// The login path's client cache: entries live `lifetime` seconds; bounded.
+final class ClientCache: Sendable {
+    private let entries = Mutex<[String: (client: Client?, until: Date)]>([:])
+    private let lifetime: TimeInterval
+
+    init(lifetime: TimeInterval) { self.lifetime = lifetime }
+
+    func lookup(_ id: String, now: Date) -> (client: Client?, until: Date)? {
+        guard lifetime > 0 else { return nil }
+        return entries.withLock { entries in
+            guard let entry = entries[id], entry.until > now else { return nil }
+            return entry
+        }
+    }
+
+    func store(_ id: String, _ client: Client?, now: Date) {
+        guard lifetime > 0 else { return }
+        entries.withLock { entries in
+            if entries.count > 10_000 { entries.removeAll(keepingCapacity: true) }
+            entries[id] = (client, now.addingTimeInterval(lifetime))
+        }
+    }
+
+    func remove(_ id: String) { _ = entries.withLock { $0.removeValue(forKey: id) } }
 }

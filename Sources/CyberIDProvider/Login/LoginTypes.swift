@@ -1,3 +1,4 @@
+import CyberIDBase64URL
 public import Foundation
 import CyberIDCore
 import CyberIDKeys

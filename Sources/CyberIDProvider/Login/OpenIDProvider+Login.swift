@@ -1,3 +1,4 @@
+import CyberIDBase64URL
 import CyberIDCore
 import CyberIDEnrollment
 import CyberIDKeys
@@ -44,7 +45,7 @@ extension OpenIDProvider {
     /// - Throws: ``ProviderError`` `invalid-login-ticket`, `login-expired` or `unknown-client`.
     public func walletView(ticket text: String, now: Date = Date()) async throws -> WalletLoginView {
         let ticket = try openTicket(text, now: now)
-        guard let client = try await registry.client(id: ticket.clientID), !client.disabled else {
+        guard let client = try await registry.cachedClient(id: ticket.clientID), !client.disabled else {
             throw ProviderError.unknownClient("the platform of this login is no longer registered")
         }
         return WalletLoginView(

@@ -1,3 +1,4 @@
+import CyberIDBase64URL
 import CyberIDKeys
 import Crypto
 import Foundation

@@ -1,3 +1,4 @@
+import CyberIDBase64URL
 import CyberIDCore
 import CyberIDEnrollment
 import CyberIDKeys

@@ -26,7 +26,7 @@ struct LoginPage: Sendable {
             "r": login.requestToken,
             "walletURI": login.walletURI,
             "qr": qr.svg(moduleSize: 4, quietZone: 4, title: "QR code for the CyberID wallet"),
-            "expires": ISO8601DateFormatter().string(from: login.expiresAt),
+            "expires": String(Int(login.expiresAt.timeIntervalSince1970)),
             "style": Self.style,
             "script": Self.script,
         ]

@@ -1,10 +1,13 @@
 import Foundation
 
 /// Unpadded base64url (RFC 4648 §5), the encoding of JOSE and of CyberID's binary JSON fields.
-package enum Base64URL {
+///
+/// Its own dependency-free module so that the server, the wallet SDK (which must stay
+/// Foundation + swift-crypto only) and the relying-party SDK share one implementation.
+public enum Base64URL {
     /// Encodes bytes without padding. Table-driven into one buffer: this encodes every sealed
     /// token, code and signature, several times per login.
-    package static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         let input = Array(bytes)
         let count = input.count
         return String(unsafeUninitializedCapacity: (count * 4 + 2) / 3) { out in
@@ -41,7 +44,7 @@ package enum Base64URL {
     ///
     /// Maps the URL-safe alphabet to standard base64 byte by byte (no Unicode character
     /// properties: this runs on every binary field of every request).
-    package static func decode(_ text: String) -> [UInt8]? {
+    public static func decode(_ text: String) -> [UInt8]? {
         var bytes = [UInt8]()
         bytes.reserveCapacity(text.utf8.count + 3)
         for byte in text.utf8 {
