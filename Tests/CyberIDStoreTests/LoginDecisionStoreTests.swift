@@ -1,0 +1,99 @@
+import CyberIDCore
+import CyberIDStore
+import Foundation
+import Testing
+
+/// The login's single-use facts, on SQLite and PostgreSQL.
+@Suite struct LoginDecisionStoreTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// A person with a network certificate, and a client.
+    func prepare(_ store: SQLStore) async throws {
+        var session = EnrollmentSessionRecord(
+            id: "s1", aaChallenge: [1], guardianID: nil, createdAt: t0, expiresAt: t0.addingTimeInterval(600))
+        try await store.create(session)
+        session.state = "completed"
+        session.personID = "p1"
+        try await store.complete(
+            session,
+            person: PersonRecord(
+                id: "p1", state: .active, blindIndex: [7], assuranceLevel: .substantial, ageBand: .adult,
+                recordCiphertext: [1], recordWrappedKey: [2], createdAt: t0, updatedAt: t0),
+            networkNumber: "N1",
+            certificate: NetworkCertificateRecord(
+                serial: "0a", personID: "p1", networkNumber: "N1", der: [3], notAfter: t0.addingTimeInterval(1000),
+                issuedAt: t0))
+        try await store.create(ClientRecord(clientID: "c1", name: "Shop", secretHash: nil, metadata: "{}", createdAt: t0))
+    }
+
+    func decision(_ id: String, _ status: LoginTransactionRecord.Status = .approved) -> LoginTransactionRecord {
+        LoginTransactionRecord(
+            id: id, clientID: "c1", status: status, personID: "p1", payload: #"{"sub":"x"}"#, createdAt: t0,
+            expiresAt: t0.addingTimeInterval(360))
+    }
+
+    func entry(_ outcome: String) -> HistoryEntry {
+        HistoryEntry(personID: "p1", clientID: "c1", event: "login", outcome: outcome, occurredAt: t0)
+    }
+
+    @Test(arguments: Backend.available)
+    func aTransactionIsDecidedOnceAndCompletedOnce(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            let holder = try #require(try await store.loginHolder(certificateSerial: "0a", clientID: "c1"))
+            #expect(holder.personID == "p1" && holder.networkNumber == "N1" && holder.personState == .active)
+            #expect(holder.certificateStatus == .valid && holder.assuranceLevel == .substantial && holder.consentedClaims.isEmpty)
+            #expect(try await store.loginHolder(certificateSerial: "ff", clientID: "c1") == nil)
+
+            let consent = ConsentRecord(personID: "p1", clientID: "c1", claims: ["age_over_18"], grantedAt: t0)
+            #expect(try await store.recordDecision(decision("t1"), history: entry("success"), consent: consent))
+            // The second decision on the same transaction writes nothing, history included.
+            #expect(try await !store.recordDecision(decision("t1", .denied), history: entry("denied"), consent: nil))
+            #expect(try await store.history(personID: "p1", limit: 10).map(\.outcome) == ["success"])
+            #expect(try await store.transaction(id: "t1")?.status == .approved)
+            #expect(try await store.loginHolder(certificateSerial: "0a", clientID: "c1")?.consentedClaims == ["age_over_18"])
+
+            // Only the right client completes it, once; a replay then revokes it.
+            #expect(try await store.completeLogin(id: "t1", clientID: "other") == nil)
+            #expect(try await store.completeLogin(id: "t1", clientID: "c1")?.payload == #"{"sub":"x"}"#)
+            #expect(try await store.completeLogin(id: "t1", clientID: "c1") == nil)
+            #expect(try await store.revokeLogin(id: "t1"))
+            #expect(try await store.transaction(id: "t1")?.status == .revoked)
+            #expect(try await !store.revokeLogin(id: "t1"))
+            // A denied transaction never completes.
+            #expect(try await store.recordDecision(decision("t2", .denied), history: entry("denied"), consent: nil))
+            #expect(try await store.completeLogin(id: "t2", clientID: "c1") == nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func consentsUpsertAndWithdraw(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            let first = ConsentRecord(personID: "p1", clientID: "c1", claims: ["age_over_14"], grantedAt: t0)
+            #expect(try await store.recordDecision(decision("t1"), history: entry("success"), consent: first))
+            let second = ConsentRecord(
+                personID: "p1", clientID: "c1", claims: ["age_over_14", "name"], grantedAt: t0.addingTimeInterval(5))
+            #expect(try await store.recordDecision(decision("t2"), history: entry("success"), consent: second))
+            let stored = try await store.consents(personID: "p1")
+            #expect(stored == [second])
+            #expect(try await store.withdrawConsent(personID: "p1", clientID: "c1"))
+            #expect(try await !store.withdrawConsent(personID: "p1", clientID: "c1"))
+            #expect(try await store.consents(personID: "p1").isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func assertionIdentifiersAreSingleUseUntilTheyExpire(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            #expect(try await store.useClientAssertion(clientID: "c1", jti: "j", expiresAt: t0.addingTimeInterval(60)))
+            #expect(try await !store.useClientAssertion(clientID: "c1", jti: "j", expiresAt: t0.addingTimeInterval(60)))
+            #expect(try await store.useClientAssertion(clientID: "c2", jti: "j", expiresAt: t0.addingTimeInterval(60)))
+            #expect(try await store.purgeClientAssertions(before: t0.addingTimeInterval(61)) == 2)
+            #expect(try await store.useClientAssertion(clientID: "c1", jti: "j", expiresAt: t0.addingTimeInterval(120)))
+        }
+    }
+}
