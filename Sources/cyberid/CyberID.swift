@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import NIOCore
+import NIOPosix
 
 /// `cyberid`: the CyberID service and its tools.
 @main
@@ -17,6 +19,12 @@ struct CyberID: AsyncParsableCommand {
     /// Runs the command, with usage errors exiting 2 (as configuration errors do) rather than
     /// ArgumentParser's 64, so scripts see one convention: 0 ok, 1 failure, 2 usage or configuration.
     static func main() async {
+        // Swift Concurrency's jobs run on NIO's event loops: a request's handler then continues
+        // on the thread that does its I/O instead of hopping between two thread pools (NIO's
+        // recommendation for servers; measured in docs/benchmarks.md).
+        if ProcessInfo.processInfo.environment["CYBERID_NIO_EXECUTOR"] != "0" {
+            NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -85,6 +85,7 @@ struct LoginPage: Sendable {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>Log in to {{client}} with CyberID</title>
+        <link rel="icon" href="data:,">
         <style>{{{style}}}</style>
         </head>
         <body>
