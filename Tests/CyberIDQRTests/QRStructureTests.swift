@@ -162,4 +162,35 @@ import Testing
         let dark = [Bool](repeating: true, count: 21 * 21)
         #expect(QRMask.penalty(of: dark, size: 21) == 42 * 19 + 400 * 3 + 100)
     }
+
+    @Test func bitParallelPenaltyEqualsTheReferenceScoring() {
+        // Random grids of every width the fast path takes, at several dark densities, and
+        // the same rules line by line (runs and finder-like patterns at the edges included).
+        var generator = SystemRandomNumberGenerator()
+        for size in stride(from: 7, through: 64, by: 3) {
+            for density in [0.2, 0.5, 0.8] {
+                let grid = (0..<(size * size)).map { _ in Double.random(in: 0..<1, using: &generator) < density }
+                #expect(
+                    QRMask.bitParallelPenalty(of: grid, size: size) == QRMask.referencePenalty(of: grid, size: size),
+                    "size \(size), density \(density)")
+            }
+        }
+        let full: UInt64 = (1 << 11) - 1
+        let finderAtStart: [Bool] = [true, false, true, true, true, false, true, true, false, true, true]
+        let bits = finderAtStart.enumerated().reduce(UInt64(0)) { $0 | ($1.element ? 1 << UInt64($1.offset) : 0) }
+        #expect(QRMask.linePenalty(bits: bits, size: 11, full: full) == QRMask.linePenalty(finderAtStart))
+    }
+
+    @Test func everyMaskOfRealSymbolsScoresTheSameBothWays() throws {
+        for text in ["cyberid://login?iss=https%3A%2F%2Fid.example&t=" + String(repeating: "Ab9-_", count: 30), "HELLO"] {
+            let code = try QRCode(text: text, errorCorrection: .medium)
+            for mask in 0..<8 {
+                let masked = try QRCode(bytes: Array(text.utf8), errorCorrection: .medium, version: code.version, mask: mask)
+                let grid = (0..<masked.size).flatMap { y in (0..<masked.size).map { x in masked[x: x, y: y] } }
+                #expect(
+                    QRMask.bitParallelPenalty(of: grid, size: masked.size)
+                        == QRMask.referencePenalty(of: grid, size: masked.size))
+            }
+        }
+    }
 }
