@@ -286,7 +286,7 @@ let package = Package(
             name: "CyberIDServerTests",
             dependencies: [
                 "CyberIDBase64URL",
-                "CyberIDServer", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment",
+                "CyberIDServer", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment", "CyberIDProvider",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),

@@ -183,25 +183,10 @@ def console(driver) -> list[dict]:
     return driver.get_log("browser")
 
 
-def is_default_favicon_404(entry: dict) -> bool:
-    """Chromium's own request for `/favicon.ico` (the page links no icon) answered 404.
-
-    `cyberid serve` has no /favicon.ico, so Chromium logs a SEVERE network entry for it on the
-    issuer's origin, whenever it gets round to asking. That is not an error of the page or of
-    its script, so the console checks leave exactly this entry out (see README.md)."""
-    message = entry.get("message", "")
-    return (
-        entry.get("source") == "network"
-        and message.split(" ", 1)[0].endswith("/favicon.ico")
-        and "status of 404" in message
-    )
-
-
 def severe(entries: list[dict]) -> list[str]:
-    """The SEVERE console messages, apart from the default-favicon 404."""
-    return [
-        entry["message"] for entry in entries if entry.get("level") == "SEVERE" and not is_default_favicon_404(entry)
-    ]
+    """The SEVERE console messages (the page links an inline `data:` icon, so Chromium asks the
+    issuer for no /favicon.ico: every SEVERE entry is a real error)."""
+    return [entry["message"] for entry in entries if entry.get("level") == "SEVERE"]
 
 
 def csp_messages(entries: list[dict]) -> list[str]:

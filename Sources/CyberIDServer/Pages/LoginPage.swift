@@ -23,6 +23,8 @@ struct LoginPage: Sendable {
             "client": login.clientName,
             "claims": login.claims.map(Self.describe),
             "hasClaims": !login.claims.isEmpty,
+            // base64url only (A–Z a–z 0–9 - _): nothing to escape, and escaping this long token
+            // three times was a visible share of the page's cost.
             "r": login.requestToken,
             "walletURI": login.walletURI,
             "qr": qr.svg(moduleSize: 4, quietZone: 4, title: "QR code for the CyberID wallet"),
@@ -89,7 +91,7 @@ struct LoginPage: Sendable {
         <style>{{{style}}}</style>
         </head>
         <body>
-        <main id="login" data-status-url="authorize/status?r={{r}}" data-continue-url="authorize/continue?r={{r}}" data-expires="{{expires}}">
+        <main id="login" data-status-url="authorize/status?r={{{r}}}" data-continue-url="authorize/continue?r={{{r}}}" data-expires="{{expires}}">
         <h1>Log in to {{client}} with CyberID</h1>
         <p>Scan this code with your CyberID wallet:</p>
         <figure>{{{qr}}}</figure>
@@ -97,7 +99,7 @@ struct LoginPage: Sendable {
         <p>{{client}} will learn that you are a verified person{{#hasClaims}}, and, if you agree in the wallet:{{/hasClaims}}</p>
         {{#hasClaims}}<ul>{{#claims}}<li>{{.}}</li>{{/claims}}</ul>{{/hasClaims}}
         <p id="status" role="status">Waiting for your wallet…</p>
-        <p><a id="continue" href="authorize/continue?r={{r}}">Continue</a> once you have answered in the wallet.</p>
+        <p><a id="continue" href="authorize/continue?r={{{r}}}">Continue</a> once you have answered in the wallet.</p>
         </main>
         <script>{{{script}}}</script>
         </body>

@@ -1,0 +1,103 @@
+import CyberIDProvider
+import CyberIDStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import CyberIDServer
+
+/// The provider's HTTP edge: wire formats, headers and error forms (the protocol itself is
+/// tested in CyberIDProviderTests and, independently, in Tests/oidc and Tests/browser).
+@Suite struct OpenIDRoutesTests {
+    @Test func discoveryNamesTheEndpointsUnderTheIssuer() async throws {
+        try await withTestApp { client, runtime async throws in
+            try await client.execute(uri: "/.well-known/openid-configuration", method: .get) { response async throws in
+                #expect(response.status == .ok)
+                let metadata = try response.json()
+                let issuer = runtime.settings.issuer
+                #expect(metadata["issuer"] as? String == issuer)
+                #expect(metadata["token_endpoint"] as? String == "\(issuer)/token")
+                #expect(metadata["pushed_authorization_request_endpoint"] as? String == "\(issuer)/par")
+                #expect(metadata["code_challenge_methods_supported"] as? [String] == ["S256"])
+                #expect(metadata["subject_types_supported"] as? [String] == ["pairwise"])
+                #expect(metadata["authorization_response_iss_parameter_supported"] as? Bool == true)
+            }
+        }
+    }
+
+    @Test func theLoginPageIsSelfContainedAndLocked() async throws {
+        try await withTestApp { client, runtime async throws in
+            let (registered, _) = try await runtime.provider.clients.register(
+                ClientRegistration(name: "Shop <&>", redirectURIs: ["http://127.0.0.1:9/cb"]))
+            let query = FormParameters.encode([
+                ("response_type", "code"), ("client_id", registered.id), ("redirect_uri", "http://127.0.0.1:9/cb"),
+                ("scope", "openid age"), ("state", "s"), ("code_challenge", String(repeating: "a", count: 43)),
+                ("code_challenge_method", "S256"),
+            ])
+            try await client.execute(uri: "/authorize?\(query)", method: .get) { response async throws in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                let csp = try #require(response.headers[.contentSecurityPolicy])
+                #expect(csp.contains("default-src 'none'") && csp.contains("script-src 'sha256-"))
+                #expect(response.headers[.cacheControl] == "no-store")
+                let cookie = try #require(response.headers[.setCookie])
+                #expect(cookie.hasPrefix("cyberid_login=") && cookie.contains("HttpOnly") && cookie.contains("Path=/authorize"))
+                let html = response.text
+                #expect(html.contains("<svg") && html.contains("id=\"wallet-link\" href=\"cyberid://login?iss="))
+                // The client's name is escaped; nothing is loaded from elsewhere.
+                #expect(html.contains("Shop &lt;&amp;&gt;") && !html.contains("Shop <&>"))
+                #expect(!html.contains("src=\"http") && !html.contains("href=\"http"))
+            }
+            // The same request by POST.
+            try await client.execute(
+                uri: "/authorize", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: query)
+            ) { response async throws in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test func errorsTakeTheFormTheirEndpointNeeds() async throws {
+        try await withTestApp { client, _ async throws in
+            // Before the redirect URI is trusted: a problem, never a redirect.
+            try await client.execute(uri: "/authorize?client_id=nobody&redirect_uri=https%3A%2F%2Fevil.example", method: .get) {
+                response async throws in
+                #expect(response.status == .badRequest)
+                #expect(response.headers[.location] == nil)
+                #expect(try response.json()["type"] as? String == "urn:cyberid:problem:invalid-authorization-request")
+            }
+            // The token endpoint: RFC 6749 §5.2 JSON and a Basic challenge.
+            try await client.execute(
+                uri: "/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "grant_type=authorization_code&code=x")
+            ) { response async throws in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.contentType] == "application/json")
+                #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Basic") == true)
+                #expect(try response.json()["error"] as? String == "invalid_client")
+            }
+            try await client.execute(uri: "/token", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{}")) {
+                response async throws in
+                #expect(response.status == .unsupportedMediaType)
+            }
+            // Userinfo: a bearer challenge (RFC 6750 §3).
+            try await client.execute(uri: "/userinfo", method: .get, headers: [.authorization: "Bearer nonsense"]) {
+                response async throws in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.wwwAuthenticate]?.contains("error=\"invalid_token\"") == true)
+            }
+            // The wallet API: problems.
+            try await client.execute(uri: "/wallet/v1/login?t=garbage", method: .get) { response async throws in
+                #expect(response.status == .badRequest)
+                #expect(try response.json()["type"] as? String == "urn:cyberid:problem:invalid-login-ticket")
+            }
+            try await client.execute(uri: "/wallet/v1/consents", method: .get) { response async throws in
+                #expect(response.status == .unauthorized)
+                #expect(try response.json()["type"] as? String == "urn:cyberid:problem:invalid-wallet-signature")
+            }
+        }
+    }
+}
