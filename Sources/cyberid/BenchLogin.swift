@@ -50,6 +50,10 @@ extension Bench {
         }
 
         func run() async throws {
+            try await runOrExit { try await measure() }
+        }
+
+        func measure() async throws {
             let redirectURI = "http://127.0.0.1:9/cb"
             let ceiling = ES256Ceiling.measure()
             print(String(format: "ES256 in this process (1 core): sign %.0f/s, verify %.0f/s", ceiling.signPerSecond, ceiling.verifyPerSecond))
