@@ -33,6 +33,8 @@ public struct Runtime: Sendable {
     public let enrollment: EnrollmentService
     /// The OpenID Provider.
     public let provider: OpenIDProvider
+    /// Person lifecycle transitions.
+    public let lifecycle: LifecycleService
 
     /// Opens the database and loads the master key; the caller then runs the database and
     /// calls ``prepare(_:logger:)``.
@@ -71,7 +73,7 @@ public struct Runtime: Sendable {
         return Runtime(
             settings: settings, database: database, store: store, masterKey: masterKey, masterKeySource: source,
             signingKeys: keys, generatedSigningKey: generated, authority: authority, enrollment: enrollment,
-            provider: provider)
+            provider: provider, lifecycle: LifecycleService(store: store))
     }
 }
 

@@ -159,6 +159,32 @@ public struct LoginClient: Sendable {
         return try decode([RememberedConsent].self, data, "consent list")
     }
 
+    /// The holder's history (every verification, consent change and state change), newest
+    /// first, as the service's JSON array (docs/relying-parties.md §5).
+    public func history(wallet: Wallet) async throws -> [HistoryLine] {
+        let path = "/wallet/v1/history"
+        let data = try await send(
+            "history", url: URL(string: baseURL + path), method: "GET", body: nil,
+            authorization: try wallet.authorization(method: "GET", path: path))
+        guard let lines = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
+            throw WalletError.invalidResponse("the history answer is not a JSON array")
+        }
+        return lines.map(HistoryLine.init)
+    }
+
+    /// Suspends (`suspend`), resumes (`resume`) or cancels (`cancel`) the holder's network number.
+    /// - Returns: the new state.
+    public func lifecycle(_ event: String, reason: String, wallet: Wallet) async throws -> String {
+        let path = "/wallet/v1/lifecycle"
+        let body = try JSONSerialization.data(withJSONObject: ["event": event, "reason": reason])
+        let data = try await send(
+            "lifecycle", url: URL(string: baseURL + path), method: "POST", body: body,
+            authorization: try wallet.authorization(method: "POST", path: path))
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let state = object["state"] as? String
+        else { throw WalletError.invalidResponse("the lifecycle answer has no state") }
+        return state
+    }
+
     /// Withdraws the holder's consent for a platform.
     public func withdrawConsent(clientID: String, wallet: Wallet) async throws {
         let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
@@ -197,5 +223,29 @@ public struct LoginClient: Sendable {
             throw EnrollmentClient.failure(status: response.statusCode, body: result.0)
         }
         return result.0
+    }
+}
+
+/// One line of the holder's history.
+public struct HistoryLine: Sendable, Equatable {
+    public var event: String
+    public var outcome: String
+    public var clientID: String?
+    public var clientName: String?
+    public var occurredAt: String
+    /// Claim names and levels, as text.
+    public var detail: [String: String]
+
+    init(_ object: [String: Any]) {
+        event = object["event"] as? String ?? ""
+        outcome = object["outcome"] as? String ?? ""
+        clientID = object["client_id"] as? String
+        clientName = object["client_name"] as? String
+        occurredAt = object["occurred_at"] as? String ?? ""
+        var detail = [String: String]()
+        for (key, value) in object["detail"] as? [String: Any] ?? [:] {
+            if let list = value as? [String] { detail[key] = list.joined(separator: " ") } else { detail[key] = "\(value)" }
+        }
+        self.detail = detail
     }
 }

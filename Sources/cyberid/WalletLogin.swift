@@ -93,6 +93,75 @@ extension WalletCommand {
     }
 }
 
+extension WalletCommand {
+    /// `cyberid wallet history`: every platform that verified the holder, and what it got.
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the wallet holder's history: every verification (platform, time, claims, level, outcome).")
+        @Option(help: "Wallet file.") var wallet = "cyberid-wallet.json"
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let opened = try openWallet(wallet)
+            do {
+                let lines = try await LoginClient(baseURL: opened.issuer).history(wallet: opened)
+                if json {
+                    printJSON(lines.map { line -> [String: Any] in
+                        var object: [String: Any] = [
+                            "event": line.event, "outcome": line.outcome, "occurred_at": line.occurredAt, "detail": line.detail,
+                        ]
+                        if let id = line.clientID { object["client_id"] = id }
+                        if let name = line.clientName { object["client_name"] = name }
+                        return object
+                    })
+                } else if lines.isEmpty {
+                    print("no history yet")
+                } else {
+                    for line in lines {
+                        let platform = line.clientName.map { "\($0) (\(line.clientID ?? ""))" } ?? "-"
+                        let claims = line.detail["claims_released"].map { $0.isEmpty ? "confirmation only" : $0 } ?? ""
+                        print("\(line.occurredAt)  \(line.event) \(line.outcome)  \(platform)  \(claims)  \(line.detail["acr"] ?? "")")
+                    }
+                }
+            } catch let error as WalletError {
+                printError("cyberid: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                throw Exit.failure
+            }
+        }
+    }
+}
+
+extension WalletCommand {
+    /// `cyberid wallet suspend|resume`: the holder stops (or restarts) every login with their number.
+    struct Lifecycle: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "lifecycle",
+            abstract: "Suspend or resume the holder's network number (e.g. a lost phone), with a reason.",
+            discussion: """
+                A suspended number cannot log in anywhere. The holder can resume only a suspension they made; \
+                an administrator's suspension is lifted by an administrator (cyberid admin person resume).
+                """)
+        @Argument(help: "suspend or resume.") var event: String
+        @Option(help: "Why (shown in the holder's history).") var reason: String
+        @Option(help: "Wallet file.") var wallet = "cyberid-wallet.json"
+
+        func validate() throws {
+            guard ["suspend", "resume"].contains(event) else { throw ValidationError("the event is suspend or resume") }
+        }
+
+        func run() async throws {
+            let opened = try openWallet(wallet)
+            do {
+                let state = try await LoginClient(baseURL: opened.issuer).lifecycle(event, reason: reason, wallet: opened)
+                print("network number \(opened.file.networkNumber) is now \(state)")
+            } catch let error as WalletError {
+                printError("cyberid: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                throw Exit.failure
+            }
+        }
+    }
+}
+
 func openWallet(_ path: String) throws -> CyberIDWallet.Wallet {
     do {
         return try CyberIDWallet.Wallet(file: try WalletFile.load(from: path))

@@ -69,3 +69,75 @@ extension OpenIDProvider {
             HistoryEntry(personID: personID, clientID: clientID, event: "consent-withdrawn", outcome: "success", occurredAt: now))
     }
 }
+
+/// One line of the person's history as the wallet shows it.
+public struct HistoryView: Sendable, Encodable {
+    public var id: Int64?
+    public var event: String
+    public var outcome: String
+    public var clientID: String?
+    public var clientName: String?
+    public var detail: [String: HistoryDetailValue]
+    public var occurredAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, event, outcome, clientID = "client_id", clientName = "client_name", detail, occurredAt = "occurred_at"
+    }
+}
+
+/// A value in a history entry's detail (claim names, levels, reasons).
+public enum HistoryDetailValue: Sendable, Encodable, Equatable {
+    case string(String)
+    case strings([String])
+    case number(Double)
+    case bool(Bool)
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let value): try container.encode(value)
+        case .strings(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        }
+    }
+}
+
+extension OpenIDProvider {
+    /// The person's history, newest first, with the platforms' current names.
+    public func history(personID: String, limit: Int = 100) async throws -> [HistoryView] {
+        var names = [String: String]()
+        var out = [HistoryView]()
+        for entry in try await history.history(personID: personID, limit: max(1, min(limit, 1000))) {
+            var name: String?
+            if let client = entry.clientID {
+                if let known = names[client] {
+                    name = known
+                } else {
+                    name = try await registry.client(id: client)?.name
+                    names[client] = name
+                }
+            }
+            out.append(
+                HistoryView(
+                    id: entry.id, event: entry.event, outcome: entry.outcome, clientID: entry.clientID, clientName: name,
+                    detail: Self.detail(entry.detail), occurredAt: entry.occurredAt))
+        }
+        return out
+    }
+
+    static func detail(_ json: String) -> [String: HistoryDetailValue] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return [:] }
+        var out = [String: HistoryDetailValue]()
+        for (key, value) in object {
+            switch value {
+            case let text as String: out[key] = .string(text)
+            case let list as [String]: out[key] = .strings(list)
+            case let flag as Bool: out[key] = .bool(flag)
+            case let number as Double: out[key] = .number(number)
+            default: continue
+            }
+        }
+        return out
+    }
+}

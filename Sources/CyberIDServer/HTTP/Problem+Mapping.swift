@@ -28,6 +28,14 @@ extension Problem {
             return Problem(
                 code: error.code, title: Self.title(error.code), status: HTTPResponse.Status(code: error.status),
                 detail: error.reason)
+        case let error as LifecycleError:
+            let status: HTTPResponse.Status =
+                switch error.code {
+                case .reasonRequired: .badRequest
+                case .actorNotAllowed: .forbidden
+                case .transitionNotAllowed, .cancelled: .conflict
+                }
+            return Problem(code: error.code.rawValue, title: Self.title(error.code.rawValue), status: status, detail: error.reason)
         case let error as ProviderError:
             return Problem(
                 code: error.code.replacingUnderscores, title: Self.title(error.code.replacingUnderscores),

@@ -1,3 +1,4 @@
+import CyberIDCore
 import CyberIDProvider
 import CyberIDStore
 import Foundation
@@ -32,6 +33,25 @@ extension Router where Context == AppRequestContext {
                 request.headers[.authorization], method: "GET", path: "/wallet/v1/consents")
             return Self.oauthJSON(try await provider.consents(personID: holder.personID))
         }
+        group.post("lifecycle") { request, context in
+            let holder = try await provider.authenticateWallet(
+                request.headers[.authorization], method: "POST", path: "/wallet/v1/lifecycle")
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            guard let body = try? JSONDecoder().decode(WalletLifecycleBody.self, from: Data(buffer: buffer)),
+                let event = LifecycleEvent(rawValue: body.event), [.suspend, .resume, .cancel].contains(event)
+            else {
+                throw Problem(
+                    code: "malformed-request", title: "Malformed request", status: .badRequest,
+                    detail: "send JSON {\"event\": \"suspend\"|\"resume\"|\"cancel\", \"reason\": …}")
+            }
+            let transition = try await runtime.lifecycle.apply(event, personID: holder.personID, actor: .person, reason: body.reason)
+            return Self.oauthJSON(["event": event.rawValue, "state": transition.to.rawValue])
+        }
+        group.get("history") { request, _ in
+            let holder = try await provider.authenticateWallet(
+                request.headers[.authorization], method: "GET", path: "/wallet/v1/history")
+            return Self.oauthJSON(try await provider.history(personID: holder.personID))
+        }
         group.delete("consents/:client") { request, context in
             let client = try context.parameters.require("client")
             let holder = try await provider.authenticateWallet(
@@ -46,4 +66,10 @@ extension Router where Context == AppRequestContext {
 struct WalletDecisionBody: Decodable {
     var ticket: String
     var approval: String
+}
+
+/// `POST /wallet/v1/lifecycle`'s body.
+struct WalletLifecycleBody: Decodable {
+    var event: String
+    var reason: String
 }

@@ -185,5 +185,25 @@ public enum Schema {
                 """,
                 "CREATE INDEX client_assertions_expiry ON client_assertions (expires_at)",
             ]),
+        Migration(
+            version: 4, name: "lifecycle",
+            statements: [
+                // Who suspended the person (a person may lift only their own suspension).
+                "ALTER TABLE persons ADD COLUMN suspended_by TEXT",
+                // Every lifecycle transition: actor, reason, time. Append-only.
+                """
+                CREATE TABLE lifecycle_events (
+                    id %AUTOID%,
+                    person_id TEXT NOT NULL REFERENCES persons(id),
+                    event TEXT NOT NULL,
+                    from_state TEXT NOT NULL,
+                    to_state TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    occurred_at %BIGINT% NOT NULL
+                )
+                """,
+                "CREATE INDEX lifecycle_events_person ON lifecycle_events (person_id, occurred_at)",
+            ]),
     ]
 }

@@ -54,3 +54,30 @@ public struct ConsentRecord: Sendable, Equatable {
         self.grantedAt = grantedAt
     }
 }
+
+/// One recorded lifecycle transition of a person.
+public struct LifecycleEventRecord: Sendable, Equatable {
+    public var personID: String
+    /// `suspend`, `resume`, `restrict`, `lift`, `cancel`.
+    public var event: String
+    public var from: PersonRecord.State
+    public var to: PersonRecord.State
+    /// `person`, `guardian`, `platform`, `administrator`, `policy`.
+    public var actor: String
+    public var reason: String
+    public var occurredAt: Date
+
+    /// Creates a record.
+    public init(
+        personID: String, event: String, from: PersonRecord.State, to: PersonRecord.State, actor: String, reason: String,
+        occurredAt: Date
+    ) {
+        self.personID = personID
+        self.event = event
+        self.from = from
+        self.to = to
+        self.actor = actor
+        self.reason = reason
+        self.occurredAt = occurredAt
+    }
+}

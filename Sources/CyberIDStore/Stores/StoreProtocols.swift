@@ -111,3 +111,16 @@ public protocol LoginDecisionStore: Sendable {
     /// Deletes remembered assertion `jti`s that expired before `time`.
     func purgeClientAssertions(before time: Date) async throws -> Int
 }
+
+/// Persists person lifecycle transitions.
+public protocol LifecycleStore: Sendable {
+    /// A person's state and who suspended them, by id.
+    func lifecycleState(personID: String) async throws -> (state: PersonRecord.State, suspendedBy: String?)?
+    /// Applies a transition if the person is still in `event.from` (compare-and-set), recording
+    /// the event and a history entry in the same transaction. A `cancel` also destroys the
+    /// record's data key and retires the number.
+    /// - Returns: `false`, writing nothing, when the state changed meanwhile.
+    func recordTransition(_ event: LifecycleEventRecord, history: HistoryEntry) async throws -> Bool
+    /// A person's transitions, oldest first.
+    func lifecycleEvents(personID: String) async throws -> [LifecycleEventRecord]
+}

@@ -1,0 +1,152 @@
+/// Who acts on a network number.
+public enum LifecycleActor: String, Sendable, CaseIterable, Codable {
+    /// The holder, from their wallet.
+    case person
+    /// The guardian of a minor.
+    case guardian
+    /// A relying party (it can only flag, never suspend or cancel).
+    case platform
+    /// A CyberID administrator, with a reason.
+    case administrator
+    /// An automatic rule (re-verification interval, automatic review, expiry).
+    case policy
+}
+
+/// A person's lifecycle state. `restricted` here is the *global* restriction; a restriction
+/// toward one platform leaves the person `active` and is kept per platform.
+public enum PersonState: String, Sendable, CaseIterable, Codable {
+    case active, suspended, restricted, cancelled
+}
+
+/// What can happen to a person's network number.
+public enum LifecycleEvent: String, Sendable, CaseIterable, Codable {
+    /// Stop every login (a lost phone, an administrator's decision).
+    case suspend
+    /// Undo a suspension.
+    case resume
+    /// Refuse logins everywhere until a re-verification succeeds.
+    case restrict
+    /// End a restriction (automatic review after a successful re-verification, or an administrator).
+    case lift
+    /// Give up the number for good: the record is shredded, the number never reused.
+    case cancel
+}
+
+/// One recorded transition: from, to, who, why, when (the caller supplies the time).
+public struct LifecycleTransition: Sendable, Equatable, Codable {
+    public let event: LifecycleEvent
+    public let from: PersonState
+    public let to: PersonState
+    public let actor: LifecycleActor
+    public let reason: String
+}
+
+/// The person state machine. Pure: the rules only, every transition with an actor and a
+/// reason, every forbidden one a ``LifecycleError`` that says why.
+///
+/// ```
+///            suspend (person, guardian, administrator)
+///   active ───────────────────────────────▶ suspended
+///     ▲  │ ◀──────────────────────────────     │
+///     │  │   resume (administrator; or the     │
+///     │  │   person/guardian who suspended)    │
+///     │  │ restrict (administrator, policy)    │
+///     │  └──────────────▶ restricted ──────────┤ suspend
+///     └──── lift (administrator, policy) ◀─┘   │
+///   cancel (person; administrator) from active, suspended, restricted ─▶ cancelled (final)
+/// ```
+public enum PersonLifecycle {
+    /// Applies `event` to a person in `state`.
+    /// - Parameters:
+    ///   - state: the current state.
+    ///   - event: what should happen.
+    ///   - actor: who asks.
+    ///   - reason: why (required, never personal data).
+    ///   - suspendedBy: for `resume`, who suspended the person (a person cannot lift an
+    ///     administrator's suspension).
+    /// - Returns: the transition to record.
+    /// - Throws: ``LifecycleError`` for a forbidden transition, an actor without the right,
+    ///   or a missing reason.
+    public static func apply(
+        _ event: LifecycleEvent, to state: PersonState, by actor: LifecycleActor, reason: String,
+        suspendedBy: LifecycleActor? = nil
+    ) throws(LifecycleError) -> LifecycleTransition {
+        let reason = reason.trimmingWhitespace
+        guard !reason.isEmpty else { throw .reasonRequired(event) }
+        guard state != .cancelled else { throw .cancelled(event) }
+        let target: PersonState
+        let allowed: Set<LifecycleActor>
+        switch event {
+        case .suspend:
+            guard state == .active || state == .restricted else { throw .notAllowed(event, from: state) }
+            (target, allowed) = (.suspended, [.person, .guardian, .administrator])
+        case .resume:
+            guard state == .suspended else { throw .notAllowed(event, from: state) }
+            target = .active
+            switch suspendedBy {
+            case .administrator?, .policy?, nil: allowed = [.administrator]
+            case .person?, .guardian?: allowed = [.person, .guardian, .administrator]
+            case .platform?: allowed = [.administrator]
+            }
+        case .restrict:
+            guard state == .active else { throw .notAllowed(event, from: state) }
+            (target, allowed) = (.restricted, [.administrator, .policy])
+        case .lift:
+            guard state == .restricted else { throw .notAllowed(event, from: state) }
+            (target, allowed) = (.active, [.administrator, .policy])
+        case .cancel:
+            (target, allowed) = (.cancelled, [.person, .administrator])
+        }
+        guard allowed.contains(actor) else { throw .actorNotAllowed(event, actor: actor) }
+        return LifecycleTransition(event: event, from: state, to: target, actor: actor, reason: reason)
+    }
+
+    /// Whether a person in `state` may log in at all (per-platform restrictions aside).
+    public static func canLogIn(_ state: PersonState) -> Bool { state == .active }
+}
+
+/// Why a lifecycle transition was refused.
+public struct LifecycleError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Stable codes (problem types `urn:cyberid:problem:<code>`).
+    public enum Code: String, Sendable {
+        case transitionNotAllowed = "transition-not-allowed"
+        case actorNotAllowed = "actor-not-allowed"
+        case reasonRequired = "reason-required"
+        case cancelled = "number-cancelled"
+    }
+
+    public let code: Code
+    public let reason: String
+
+    public static func == (lhs: LifecycleError, rhs: LifecycleError) -> Bool { lhs.code == rhs.code }
+
+    public var description: String { "\(code.rawValue): \(reason)" }
+
+    static func notAllowed(_ event: LifecycleEvent, from state: PersonState) -> Self {
+        Self(code: .transitionNotAllowed, reason: "cannot \(event.rawValue) a network number that is \(state.rawValue)")
+    }
+    static func actorNotAllowed(_ event: LifecycleEvent, actor: LifecycleActor) -> Self {
+        Self(code: .actorNotAllowed, reason: "a \(actor.rawValue) may not \(event.rawValue) this network number")
+    }
+    static func reasonRequired(_ event: LifecycleEvent) -> Self {
+        Self(code: .reasonRequired, reason: "\(event.rawValue) needs a reason")
+    }
+    static func cancelled(_ event: LifecycleEvent) -> Self {
+        Self(code: .cancelled, reason: "the network number is cancelled for good; cannot \(event.rawValue) it")
+    }
+
+    /// Matches any error with this code.
+    public static let transitionNotAllowed = Self(code: .transitionNotAllowed, reason: "")
+    public static let actorNotAllowed = Self(code: .actorNotAllowed, reason: "")
+    public static let reasonRequired = Self(code: .reasonRequired, reason: "")
+    public static let cancelled = Self(code: .cancelled, reason: "")
+}
+
+extension String {
+    fileprivate var trimmingWhitespace: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,65 @@
+public import CyberIDCore
+public import CyberIDStore
+public import Foundation
+
+/// Applies person lifecycle transitions (CyberIDCore's ``PersonLifecycle`` rules) to the store:
+/// each with its actor, reason and time, recorded as a lifecycle event and in the person's
+/// history, as a compare-and-set on the person's state.
+public struct LifecycleService: Sendable {
+    let store: SQLStore
+
+    /// Creates the service.
+    public init(store: SQLStore) { self.store = store }
+
+    /// The person holding an active network number.
+    /// - Throws: ``StoreError`` `notFound` for a malformed, unknown or retired number.
+    public func personID(networkNumber: String) async throws -> String {
+        guard let number = try? NetworkNumber(parsing: networkNumber),
+            let person = try await store.person(networkNumber: number.canonical)
+        else { throw StoreError.notFound("no active network number \(networkNumber)") }
+        return person.id
+    }
+
+    /// The person's state.
+    public func state(personID: String) async throws -> PersonState {
+        guard let current = try await store.lifecycleState(personID: personID),
+            let state = PersonState(rawValue: current.state.rawValue)
+        else { throw StoreError.notFound("no such person") }
+        return state
+    }
+
+    /// Applies `event` to the person.
+    /// - Returns: the recorded transition.
+    /// - Throws: ``LifecycleError`` for a forbidden transition; ``StoreError`` `notFound`.
+    @discardableResult
+    public func apply(
+        _ event: LifecycleEvent, personID: String, actor: LifecycleActor, reason: String, clientID: String? = nil,
+        now: Date = Date()
+    ) async throws -> LifecycleTransition {
+        // Two attempts: a concurrent transition moves the state; the rules are then re-checked.
+        for _ in 0..<2 {
+            guard let current = try await store.lifecycleState(personID: personID),
+                let state = PersonState(rawValue: current.state.rawValue)
+            else { throw StoreError.notFound("no such person") }
+            let transition = try PersonLifecycle.apply(
+                event, to: state, by: actor, reason: reason, suspendedBy: current.suspendedBy.flatMap(LifecycleActor.init))
+            guard let from = PersonRecord.State(rawValue: transition.from.rawValue),
+                let to = PersonRecord.State(rawValue: transition.to.rawValue)
+            else { throw StoreError.corrupt("lifecycle state without a stored form") }
+            let detail = (try? JSONSerialization.data(
+                withJSONObject: [
+                    "from": transition.from.rawValue, "to": transition.to.rawValue, "actor": actor.rawValue,
+                    "reason": transition.reason,
+                ], options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            let recorded = try await store.recordTransition(
+                LifecycleEventRecord(
+                    personID: personID, event: event.rawValue, from: from, to: to, actor: actor.rawValue,
+                    reason: transition.reason, occurredAt: now),
+                history: HistoryEntry(
+                    personID: personID, clientID: clientID, event: event.rawValue, outcome: "success", detail: detail,
+                    occurredAt: now))
+            if recorded { return transition }
+        }
+        throw StoreError.conflict("the person's state changed meanwhile; try again")
+    }
+}

@@ -1,0 +1,67 @@
+public import Foundation
+
+extension SQLStore: LifecycleStore {
+    public func lifecycleState(personID: String) async throws -> (state: PersonRecord.State, suspendedBy: String?)? {
+        try await database.read { connection in
+            guard let row = try await connection.first("SELECT state, suspended_by FROM persons WHERE id = $1", [.text(personID)])
+            else { return nil }
+            guard let state = PersonRecord.State(rawValue: try row.text("state")) else {
+                throw StoreError.corrupt("person row has an unknown state")
+            }
+            return (state, try row.optionalText("suspended_by"))
+        }
+    }
+
+    public func recordTransition(_ event: LifecycleEventRecord, history: HistoryEntry) async throws -> Bool {
+        try await database.write { connection in
+            let suspendedBy: String? = event.to == .suspended ? event.actor : nil
+            let changed = try await connection.execute(
+                event.to == .cancelled
+                    ? """
+                    UPDATE persons SET state = $1, suspended_by = $2, record_wrapped_key = NULL, updated_at = $3
+                    WHERE id = $4 AND state = $5
+                    """
+                    : "UPDATE persons SET state = $1, suspended_by = $2, updated_at = $3 WHERE id = $4 AND state = $5",
+                [
+                    .text(event.to.rawValue), .text(suspendedBy), .time(event.occurredAt), .text(event.personID),
+                    .text(event.from.rawValue),
+                ])
+            guard changed == 1 else { return false }
+            if event.to == .cancelled {
+                _ = try await connection.execute(
+                    "UPDATE network_numbers SET status = 'retired' WHERE person_id = $1", [.text(event.personID)])
+                _ = try await connection.execute(
+                    "UPDATE network_certificates SET status = 'revoked' WHERE person_id = $1", [.text(event.personID)])
+            }
+            _ = try await connection.execute(
+                """
+                INSERT INTO lifecycle_events (person_id, event, from_state, to_state, actor, reason, occurred_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                """,
+                [
+                    .text(event.personID), .text(event.event), .text(event.from.rawValue), .text(event.to.rawValue),
+                    .text(event.actor), .text(event.reason), .time(event.occurredAt),
+                ])
+            try await Self.insertHistory(history, on: connection)
+            return true
+        }
+    }
+
+    public func lifecycleEvents(personID: String) async throws -> [LifecycleEventRecord] {
+        try await database.read { connection in
+            try await connection.query(
+                """
+                SELECT person_id, event, from_state, to_state, actor, reason, occurred_at FROM lifecycle_events
+                WHERE person_id = $1 ORDER BY occurred_at, id
+                """, [.text(personID)]
+            ).map { row throws(StoreError) in
+                guard let from = PersonRecord.State(rawValue: try row.text("from_state")),
+                    let to = PersonRecord.State(rawValue: try row.text("to_state"))
+                else { throw StoreError.corrupt("lifecycle event with an unknown state") }
+                return LifecycleEventRecord(
+                    personID: try row.text("person_id"), event: try row.text("event"), from: from, to: to,
+                    actor: try row.text("actor"), reason: try row.text("reason"), occurredAt: try row.time("occurred_at"))
+            }
+        }
+    }
+}
