@@ -1,5 +1,6 @@
 import ArgumentParser
 import CyberIDCore
+import CyberIDEnrollment
 import CyberIDServer
 import CyberIDStore
 import Foundation

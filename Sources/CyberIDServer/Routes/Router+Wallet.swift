@@ -1,4 +1,5 @@
 import CyberIDCore
+import CyberIDEnrollment
 import CyberIDProvider
 import CyberIDStore
 import Foundation
