@@ -71,3 +71,60 @@ def test_state_changes_are_in_the_history(deployment, dave):
 def test_an_unknown_number_is_a_clear_error(deployment):
     result = deployment.cli("admin", "person", "show", "0000-0000-0000-0001-2")
     assert result.returncode == 1 and "no active network number" in result.stderr
+
+
+def test_a_revoked_certificate_stops_logins_and_is_on_the_crl(deployment, tmp_path):
+    import subprocess
+
+    import requests
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    today = dt.date.today()
+    erin = deployment.enroll("erin", birth_date=today.replace(year=today.year - 40))
+    rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
+    assert approve(deployment, rp, erin).returncode == 0
+    certificates = deployment.cli_json("admin", "certificate", "list", erin.network_number)
+    assert len(certificates) == 1 and certificates[0]["status"] == "valid"
+    serial = certificates[0]["serial"]
+    assert int(serial, 16) == x509.load_der_x509_certificate(erin.certificate_der()).serial_number
+
+    assert deployment.cli_json("admin", "certificate", "revoke", serial, "--reason", "key compromised")["status"] == "revoked"
+    again = deployment.cli("admin", "certificate", "revoke", serial, "--reason", "twice")
+    assert again.returncode == 1 and "already revoked" in again.stderr
+    refused = approve(deployment, rp, erin)
+    assert refused.returncode == 1 and "revoked" in refused.stderr, refused.stderr
+
+    # The CRL: signed by the issuing CA, current, and listing the serial (checked by
+    # cryptography and by OpenSSL, which then refuses the wallet's certificate).
+    response = requests.get(deployment.issuer + "/pki/issuing.crl", timeout=10)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pkix-crl"
+    crl = x509.load_der_x509_crl(response.content)
+    issuing_pem = requests.get(deployment.issuer + "/pki/issuing.pem", timeout=10).content
+    root_pem = requests.get(deployment.issuer + "/pki/root.pem", timeout=10).content
+    issuing = x509.load_pem_x509_certificate(issuing_pem)
+    assert crl.is_signature_valid(issuing.public_key())
+    assert crl.issuer == issuing.subject
+    assert crl.next_update_utc > crl.last_update_utc
+    assert crl.get_revoked_certificate_by_serial_number(int(serial, 16)) is not None
+    (tmp_path / "crl.pem").write_bytes(crl.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "issuing.pem").write_bytes(issuing_pem)
+    (tmp_path / "root.pem").write_bytes(root_pem)
+    (tmp_path / "wallet.pem").write_bytes(erin.file()["certificate_pem"].encode())
+    checked = subprocess.run(
+        ["openssl", "crl", "-in", str(tmp_path / "crl.pem"), "-CAfile", str(tmp_path / "issuing.pem"), "-noout"],
+        capture_output=True, text=True,
+    )
+    assert checked.returncode == 0 and "verify OK" in (checked.stdout + checked.stderr), checked
+    verified = subprocess.run(
+        [
+            "openssl", "verify", "-crl_check", "-CRLfile", str(tmp_path / "crl.pem"), "-CAfile", str(tmp_path / "root.pem"),
+            "-untrusted", str(tmp_path / "issuing.pem"), str(tmp_path / "wallet.pem"),
+        ],
+        capture_output=True, text=True,
+    )
+    assert verified.returncode != 0 and "revoked" in (verified.stdout + verified.stderr), verified
+
+    history = json.loads(deployment.cli("wallet", "history", "--json", "--wallet", str(erin.wallet)).stdout or "[]")
+    # The wallet can no longer authenticate (its only certificate is revoked): history is refused.
+    assert history == []

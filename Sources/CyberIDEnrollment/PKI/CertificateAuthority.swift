@@ -16,7 +16,7 @@ public struct CertificateAuthority: Sendable {
     public let root: Certificate
     /// The intermediate that signs network certificates.
     public let issuing: Certificate
-    private let issuingKey: Certificate.PrivateKey
+    let issuingKey: Certificate.PrivateKey
 
     /// Policy OIDs per assurance level (a placeholder private arc until one is registered).
     public static func policy(for level: AssuranceLevel) -> ASN1ObjectIdentifier {

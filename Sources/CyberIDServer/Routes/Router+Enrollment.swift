@@ -1,5 +1,6 @@
 import CyberIDDocuments
 import CyberIDEnrollment
+import CyberIDStore
 import Foundation
 import Hummingbird
 import NIOCore
@@ -71,6 +72,13 @@ extension Router where Context == AppRequestContext {
         let issuingPEM = (try? CertificateAuthority.pem(runtime.authority.issuing)) ?? ""
         get("pki/root.pem") { _, _ in Self.pem(rootPEM) }
         get("pki/issuing.pem") { _, _ in Self.pem(issuingPEM) }
+        // The CRL is made on request from the store, so it reflects a revocation at once.
+        get("pki/issuing.crl") { _, _ in
+            let der = try runtime.authority.crl(revoked: try await runtime.store.revokedCertificates())
+            return Response(
+                status: .ok, headers: [.contentType: "application/pkix-crl", .cacheControl: "max-age=60"],
+                body: .init(byteBuffer: ByteBuffer(bytes: der)))
+        }
     }
 
     private static func pem(_ text: String) -> Response {

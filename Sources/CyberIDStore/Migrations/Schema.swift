@@ -190,6 +190,8 @@ public enum Schema {
             statements: [
                 // Who suspended the person (a person may lift only their own suspension).
                 "ALTER TABLE persons ADD COLUMN suspended_by TEXT",
+                // When a certificate was revoked, for the CRL.
+                "ALTER TABLE network_certificates ADD COLUMN revoked_at %BIGINT%",
                 // Every lifecycle transition: actor, reason, time. Append-only.
                 """
                 CREATE TABLE lifecycle_events (

@@ -31,7 +31,8 @@ extension SQLStore: LifecycleStore {
                 _ = try await connection.execute(
                     "UPDATE network_numbers SET status = 'retired' WHERE person_id = $1", [.text(event.personID)])
                 _ = try await connection.execute(
-                    "UPDATE network_certificates SET status = 'revoked' WHERE person_id = $1", [.text(event.personID)])
+                    "UPDATE network_certificates SET status = 'revoked', revoked_at = $2 WHERE person_id = $1 AND status = 'valid'",
+                    [.text(event.personID), .time(event.occurredAt)])
             }
             _ = try await connection.execute(
                 """
@@ -61,6 +62,31 @@ extension SQLStore: LifecycleStore {
                 return LifecycleEventRecord(
                     personID: try row.text("person_id"), event: try row.text("event"), from: from, to: to,
                     actor: try row.text("actor"), reason: try row.text("reason"), occurredAt: try row.time("occurred_at"))
+            }
+        }
+    }
+}
+
+extension SQLStore: CertificateRevocationStore {
+    public func revokeCertificate(serial: String, at time: Date, history: HistoryEntry?) async throws -> Bool {
+        try await database.write { connection in
+            let changed = try await connection.execute(
+                "UPDATE network_certificates SET status = 'revoked', revoked_at = $1 WHERE serial = $2 AND status = 'valid'",
+                [.time(time), .text(serial)])
+            guard changed == 1 else { return false }
+            if let history { try await Self.insertHistory(history, on: connection) }
+            return true
+        }
+    }
+
+    public func revokedCertificates() async throws -> [(serial: String, revokedAt: Date)] {
+        try await database.read { connection in
+            try await connection.query(
+                "SELECT serial, revoked_at, issued_at FROM network_certificates WHERE status = 'revoked' ORDER BY serial", []
+            ).map { row throws(StoreError) in
+                let issued = try row.integer("issued_at")
+                let revoked = try row.optionalInteger("revoked_at") ?? issued
+                return (try row.text("serial"), Date(milliseconds: revoked))
             }
         }
     }

@@ -124,3 +124,12 @@ public protocol LifecycleStore: Sendable {
     /// A person's transitions, oldest first.
     func lifecycleEvents(personID: String) async throws -> [LifecycleEventRecord]
 }
+
+/// Revokes network certificates and lists the revoked ones (for the CRL).
+public protocol CertificateRevocationStore: Sendable {
+    /// Revokes a valid certificate, with an optional history entry in the same transaction.
+    /// - Returns: `false` when it was unknown or already revoked.
+    func revokeCertificate(serial: String, at time: Date, history: HistoryEntry?) async throws -> Bool
+    /// Every revoked certificate's serial (lower-case hex) and revocation time.
+    func revokedCertificates() async throws -> [(serial: String, revokedAt: Date)]
+}
