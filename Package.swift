@@ -212,7 +212,7 @@ let package = Package(
         .testTarget(
             name: "CyberIDStoreTests",
             dependencies: [
-                "CyberIDStore", "CyberIDCore",
+                "CyberIDStore", "CyberIDCore", "CyberIDKeys",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

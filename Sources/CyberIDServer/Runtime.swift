@@ -35,6 +35,8 @@ public struct Runtime: Sendable {
     public let provider: OpenIDProvider
     /// Person lifecycle transitions.
     public let lifecycle: LifecycleService
+    /// The hash-chained audit log of administrative actions.
+    public let audit: AuditLog
 
     /// Opens the database and loads the master key; the caller then runs the database and
     /// calls ``prepare(_:logger:)``.
@@ -73,7 +75,7 @@ public struct Runtime: Sendable {
         return Runtime(
             settings: settings, database: database, store: store, masterKey: masterKey, masterKeySource: source,
             signingKeys: keys, generatedSigningKey: generated, authority: authority, enrollment: enrollment,
-            provider: provider, lifecycle: LifecycleService(store: store))
+            provider: provider, lifecycle: LifecycleService(store: store), audit: AuditLog(store: store, keys: keys))
     }
 }
 

@@ -9,7 +9,7 @@ import ServiceLifecycle
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Administer the service's store and keys.",
-        subcommands: [Migrate.self, Keys.self, Trust.self, CA.self, ClientCommand.self, PersonCommand.self, CertificateCommand.self])
+        subcommands: [Migrate.self, Keys.self, Trust.self, CA.self, ClientCommand.self, PersonCommand.self, CertificateCommand.self, AuditCommand.self])
 
     /// `cyberid admin migrate`.
     struct Migrate: AsyncParsableCommand {

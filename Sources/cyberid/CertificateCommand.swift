@@ -1,5 +1,6 @@
 import ArgumentParser
 import CyberIDEnrollment
+import CyberIDKeys
 import CyberIDServer
 import CyberIDStore
 import Foundation
@@ -60,6 +61,9 @@ struct CertificateCommand: AsyncParsableCommand {
                         printError("cyberid: certificate \(serial) is already revoked")
                         throw Exit.failure
                     }
+                    try await runtime.audit.record(
+                        actor: "administrator", action: "certificate.revoke", target: serial, reason: reason)
+                    try await runtime.audit.checkpoint()
                     printJSON(["serial": serial, "status": "revoked"])
                 }
             }

@@ -136,17 +136,22 @@ extension WalletCommand {
     struct Lifecycle: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "lifecycle",
-            abstract: "Suspend or resume the holder's network number (e.g. a lost phone), with a reason.",
+            abstract: "Suspend, resume or cancel the holder's network number (e.g. a lost phone), with a reason.",
             discussion: """
                 A suspended number cannot log in anywhere. The holder can resume only a suspension they made; \
-                an administrator's suspension is lifted by an administrator (cyberid admin person resume).
+                an administrator's suspension is lifted by an administrator (cyberid admin person resume). \
+                cancel gives the number up for good (the identity record is destroyed) and needs --yes.
                 """)
-        @Argument(help: "suspend or resume.") var event: String
+        @Argument(help: "suspend, resume or cancel.") var event: String
         @Option(help: "Why (shown in the holder's history).") var reason: String
         @Option(help: "Wallet file.") var wallet = "cyberid-wallet.json"
+        @Flag(help: "Confirm a cancel: it cannot be undone.") var yes = false
 
         func validate() throws {
-            guard ["suspend", "resume"].contains(event) else { throw ValidationError("the event is suspend or resume") }
+            guard ["suspend", "resume", "cancel"].contains(event) else {
+                throw ValidationError("the event is suspend, resume or cancel")
+            }
+            if event == "cancel" && !yes { throw ValidationError("cancel cannot be undone: add --yes to confirm") }
         }
 
         func run() async throws {

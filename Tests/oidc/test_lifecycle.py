@@ -128,3 +128,18 @@ def test_a_revoked_certificate_stops_logins_and_is_on_the_crl(deployment, tmp_pa
     history = json.loads(deployment.cli("wallet", "history", "--json", "--wallet", str(erin.wallet)).stdout or "[]")
     # The wallet can no longer authenticate (its only certificate is revoked): history is refused.
     assert history == []
+
+
+def test_the_holder_cancels_for_good(deployment):
+    today = dt.date.today()
+    gus = deployment.enroll("gus", birth_date=today.replace(year=today.year - 45))
+    rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
+    unconfirmed = deployment.cli("wallet", "lifecycle", "cancel", "--reason", "leaving", "--wallet", str(gus.wallet))
+    assert unconfirmed.returncode == 2 and "--yes" in unconfirmed.stderr
+    cancelled = deployment.cli("wallet", "lifecycle", "cancel", "--reason", "leaving", "--yes", "--wallet", str(gus.wallet))
+    assert cancelled.returncode == 0 and "cancelled" in cancelled.stdout, cancelled.stderr
+    # Final: no login, no resume, the number is unknown to administrators.
+    assert approve(deployment, rp, gus).returncode == 1
+    assert deployment.cli("wallet", "lifecycle", "resume", "--reason", "oops", "--wallet", str(gus.wallet)).returncode == 1
+    shown = deployment.cli("admin", "person", "show", gus.network_number)
+    assert shown.returncode == 1 and "no active network number" in shown.stderr

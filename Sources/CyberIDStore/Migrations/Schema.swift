@@ -207,5 +207,32 @@ public enum Schema {
                 """,
                 "CREATE INDEX lifecycle_events_person ON lifecycle_events (person_id, occurred_at)",
             ]),
+        Migration(
+            version: 5, name: "audit",
+            statements: [
+                // Append-only, hash-chained: entry_hash = SHA-256(prev_hash ‖ fields). See docs/lifecycle.md.
+                """
+                CREATE TABLE audit_log (
+                    seq %BIGINT% PRIMARY KEY,
+                    occurred_at %BIGINT% NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    prev_hash %BLOB% NOT NULL,
+                    entry_hash %BLOB% NOT NULL
+                )
+                """,
+                // Periodic signatures by the service key over (seq, entry_hash).
+                """
+                CREATE TABLE audit_checkpoints (
+                    seq %BIGINT% PRIMARY KEY,
+                    entry_hash %BLOB% NOT NULL,
+                    kid TEXT NOT NULL,
+                    signature %BLOB% NOT NULL,
+                    signed_at %BIGINT% NOT NULL
+                )
+                """,
+            ]),
     ]
 }

@@ -81,3 +81,52 @@ public struct LifecycleEventRecord: Sendable, Equatable {
         self.occurredAt = occurredAt
     }
 }
+
+/// One entry of the append-only, hash-chained audit log.
+public struct AuditEntryRecord: Sendable, Equatable {
+    public var seq: Int64
+    public var occurredAt: Date
+    /// `administrator`, `person`, `policy`, …
+    public var actor: String
+    /// e.g. `person.suspend`, `certificate.revoke`, `record.read`.
+    public var action: String
+    /// What was acted on (a person id, a serial, a client id).
+    public var target: String
+    /// The reason or legal basis given.
+    public var reason: String
+    public var previousHash: [UInt8]
+    public var entryHash: [UInt8]
+
+    /// Creates an entry.
+    public init(
+        seq: Int64, occurredAt: Date, actor: String, action: String, target: String, reason: String,
+        previousHash: [UInt8], entryHash: [UInt8]
+    ) {
+        self.seq = seq
+        self.occurredAt = occurredAt
+        self.actor = actor
+        self.action = action
+        self.target = target
+        self.reason = reason
+        self.previousHash = previousHash
+        self.entryHash = entryHash
+    }
+}
+
+/// A signed checkpoint of the audit log.
+public struct AuditCheckpointRecord: Sendable, Equatable {
+    public var seq: Int64
+    public var entryHash: [UInt8]
+    public var kid: String
+    public var signature: [UInt8]
+    public var signedAt: Date
+
+    /// Creates a checkpoint.
+    public init(seq: Int64, entryHash: [UInt8], kid: String, signature: [UInt8], signedAt: Date) {
+        self.seq = seq
+        self.entryHash = entryHash
+        self.kid = kid
+        self.signature = signature
+        self.signedAt = signedAt
+    }
+}

@@ -133,3 +133,19 @@ public protocol CertificateRevocationStore: Sendable {
     /// Every revoked certificate's serial (lower-case hex) and revocation time.
     func revokedCertificates() async throws -> [(serial: String, revokedAt: Date)]
 }
+
+/// Persists the audit log.
+public protocol AuditStore: Sendable {
+    /// Appends an entry built from the last one, in one write transaction.
+    /// - Parameter make: builds the new entry from the last entry's sequence number and hash
+    ///   (`nil` for the first entry).
+    /// - Returns: the stored entry.
+    func appendAudit(_ make: @Sendable (_ last: (seq: Int64, hash: [UInt8])?) throws -> AuditEntryRecord) async throws
+        -> AuditEntryRecord
+    /// Every entry, in sequence order.
+    func auditEntries() async throws -> [AuditEntryRecord]
+    /// Stores a checkpoint.
+    func addAuditCheckpoint(_ checkpoint: AuditCheckpointRecord) async throws
+    /// Every checkpoint, in sequence order.
+    func auditCheckpoints() async throws -> [AuditCheckpointRecord]
+}
