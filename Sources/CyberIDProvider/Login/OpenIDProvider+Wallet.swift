@@ -77,29 +77,11 @@ public struct HistoryView: Sendable, Encodable {
     public var outcome: String
     public var clientID: String?
     public var clientName: String?
-    public var detail: [String: HistoryDetailValue]
+    public var detail: [String: JSONValue]
     public var occurredAt: Date
 
     enum CodingKeys: String, CodingKey {
         case id, event, outcome, clientID = "client_id", clientName = "client_name", detail, occurredAt = "occurred_at"
-    }
-}
-
-/// A value in a history entry's detail (claim names, levels, reasons).
-public enum HistoryDetailValue: Sendable, Encodable, Equatable {
-    case string(String)
-    case strings([String])
-    case number(Double)
-    case bool(Bool)
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .string(let value): try container.encode(value)
-        case .strings(let value): try container.encode(value)
-        case .number(let value): try container.encode(value)
-        case .bool(let value): try container.encode(value)
-        }
     }
 }
 
@@ -126,9 +108,9 @@ extension OpenIDProvider {
         return out
     }
 
-    static func detail(_ json: String) -> [String: HistoryDetailValue] {
+    static func detail(_ json: String) -> [String: JSONValue] {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return [:] }
-        var out = [String: HistoryDetailValue]()
+        var out = [String: JSONValue]()
         for (key, value) in object {
             switch value {
             case let text as String: out[key] = .string(text)

@@ -99,7 +99,7 @@ extension OpenIDProvider {
 
     /// `GET|POST /userinfo`: the released claims for a live access token.
     /// - Returns: the claims as JSON-ready values.
-    public func userinfo(accessToken: String?, now: Date = Date()) async throws -> [String: UserinfoValue] {
+    public func userinfo(accessToken: String?, now: Date = Date()) async throws -> [String: JSONValue] {
         guard let accessToken, let state = accessTokenSealer.open(accessToken, as: AccessTokenState.self) else {
             throw ProviderError.invalidToken("unknown access token")
         }
@@ -114,7 +114,7 @@ extension OpenIDProvider {
         }
         var claims = IDTokenClaims(iss: issuer, sub: subject, aud: state.clientID, exp: 0, iat: 0, authTime: 0, acr: level.acr)
         try await addReleasedClaims(grant.released, personID: personID, now: now, to: &claims)
-        var out: [String: UserinfoValue] = ["sub": .string(subject), "cyberid_verified": .bool(true), "acr": .string(level.acr)]
+        var out: [String: JSONValue] = ["sub": .string(subject), "cyberid_verified": .bool(true), "acr": .string(level.acr)]
         if let value = claims.ageOver14 { out["age_over_14"] = .bool(value) }
         if let value = claims.ageOver18 { out["age_over_18"] = .bool(value) }
         if let value = claims.name { out["name"] = .string(value) }
@@ -157,20 +157,6 @@ extension OpenIDProvider {
                 }
             default: break
             }
-        }
-    }
-}
-
-/// A userinfo claim value.
-public enum UserinfoValue: Sendable, Equatable, Encodable {
-    case string(String)
-    case bool(Bool)
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .string(let value): try container.encode(value)
-        case .bool(let value): try container.encode(value)
         }
     }
 }
