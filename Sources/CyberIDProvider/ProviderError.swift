@@ -75,6 +75,14 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
     static func personNotActive(_ state: String) -> Self {
         Self(code: "person-not-active", status: 403, reason: "logins are refused while the network number is \(state)", isOAuth: false)
     }
+    static func reverificationRequired(_ reason: String) -> Self {
+        Self(
+            code: "reverification-required", status: 403,
+            reason: "this platform asked you to verify again (\(reason)); approve again to re-verify", isOAuth: false)
+    }
+    static func unknownSubject() -> Self {
+        Self(code: "unknown-subject", status: 404, reason: "no person behind this sub for this client", isOAuth: false)
+    }
     static func browserNotBound() -> Self {
         Self(
             code: "login-not-in-this-browser", status: 403,

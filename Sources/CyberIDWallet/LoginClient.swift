@@ -93,14 +93,16 @@ extension Wallet {
     ///   - approve: approve (`true`) or decline.
     ///   - consent: claims the person agrees to release.
     ///   - decline: claims the person refuses.
+    ///   - reverify: the person acknowledges the platform's re-verification request.
     public func decision(
-        on login: LoginRequestView, approve: Bool, consent: [String]?, decline: [String] = [], now: Date = Date()
+        on login: LoginRequestView, approve: Bool, consent: [String]?, decline: [String] = [], reverify: Bool = false,
+        now: Date = Date()
     ) throws -> String {
         try WalletSignature(key: key, certificateDER: certificate.derEncoded).sign(
             LoginClaims(
                 aud: issuer, purpose: "login", sid: login.transactionID, nonce: login.nonce,
                 iat: Int(now.timeIntervalSince1970), decision: approve ? "approve" : "deny", consent: consent,
-                decline: decline.isEmpty ? nil : decline))
+                decline: decline.isEmpty ? nil : decline, reverify: reverify ? true : nil))
     }
 
     /// The `Authorization` header value for the wallet's own API calls.
@@ -113,6 +115,7 @@ extension Wallet {
     private struct LoginClaims: Encodable {
         let aud: String, purpose: String, sid: String, nonce: String, iat: Int, decision: String
         let consent: [String]?, decline: [String]?
+        let reverify: Bool?
     }
 
     private struct RequestClaims: Encodable {

@@ -16,6 +16,7 @@ extension WalletCommand {
         @Flag(help: "Decline the login.") var deny = false
         @Option(name: .customLong("decline"), help: "A claim not to release (repeatable).") var declined: [String] = []
         @Flag(help: "Give no new consent: release only claims consented to before.") var noConsent = false
+        @Flag(help: "Re-verify: acknowledge the platform's request to verify again (shown when it asks).") var reverify = false
         @Option(help: "Wallet file.") var wallet = "cyberid-wallet.json"
         @Flag(help: "Print the result as JSON.") var json = false
 
@@ -42,7 +43,8 @@ extension WalletCommand {
                     print("expires:    \(login.expiresAt)")
                 }
                 let consent = noConsent ? nil : login.claims.filter { !declined.contains($0) }
-                let decision = try opened.decision(on: login, approve: !deny, consent: deny ? nil : consent, decline: declined)
+                let decision = try opened.decision(
+                    on: login, approve: !deny, consent: deny ? nil : consent, decline: declined, reverify: reverify)
                 let result = try await client.decide(link, decision: decision)
                 if json {
                     printJSON(["status": result.status, "released": result.released])
@@ -54,6 +56,9 @@ extension WalletCommand {
                 }
             } catch let error as WalletError {
                 printError("cyberid: login refused: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                if error.serverProblem?.code == "reverification-required" {
+                    printError("cyberid: to re-verify, run the same command with --reverify")
+                }
                 throw Exit.failure
             }
         }

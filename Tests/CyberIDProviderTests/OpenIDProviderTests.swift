@@ -248,3 +248,35 @@ import Testing
         }
     }
 }
+
+@Suite struct ReverificationTests {
+    @Test func aFlaggedPersonReverifiesWithThatPlatformOnly() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, secret) = try await h.client(sector: "shop.example")
+            let (_, first) = try await h.login(client: client, secret: secret, wallet: wallet)
+            let basic = "Basic " + Data("\(client.id):\(secret!)".utf8).base64EncodedString()
+            try await h.provider.flagForReverification(
+                ClientCredentials(authorization: basic, form: FormParameters(["sub": first.sub, "reason": "unusual"])))
+            await #expect(throws: ProviderError.unknownSubject()) {
+                try await h.provider.flagForReverification(
+                    ClientCredentials(authorization: basic, form: FormParameters(["sub": "someone", "reason": "x"])))
+            }
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            await #expect(throws: ProviderError.reverificationRequired("")) { try await h.approve(login, with: wallet) }
+            #expect(try await h.provider.loginStatus(requestToken: login.requestToken) == .pending)
+            // Re-verify: acknowledge in the wallet.
+            let ticket = try WalletLoginURI(login.walletURI).ticket
+            let view = try await h.provider.walletView(ticket: ticket)
+            let acknowledged = try wallet.decision(
+                on: LoginRequestView(
+                    transactionID: view.transactionID, nonce: view.nonce, clientID: view.clientID, clientName: view.clientName,
+                    scopes: view.scopes, claims: view.claims, prompt: view.prompt, expiresAt: ""),
+                approve: true, consent: [], reverify: true)
+            #expect(try await h.provider.decide(ticket: ticket, approval: acknowledged).status == "approved")
+            // Lifted: the next login needs no acknowledgement.
+            let (_, again) = try await h.login(client: client, secret: secret, wallet: wallet)
+            #expect(again.sub == first.sub)
+        }
+    }
+}

@@ -166,6 +166,8 @@ struct ApprovalPayload: Decodable {
     var consent: [String]?
     /// Claims the person refuses (forgotten if remembered).
     var decline: [String]?
+    /// The person acknowledges the platform's re-verification request (shown in the wallet).
+    var reverify: Bool?
 }
 
 /// The decision row's payload: what the code exchange releases.

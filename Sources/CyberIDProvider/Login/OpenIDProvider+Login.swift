@@ -95,9 +95,10 @@ extension OpenIDProvider {
         var detail = LoginHistoryDetail(
             requested: requested, released: [], level: holder.assuranceLevel.acr, requiredLevel: ticket.requiredLevel?.acr)
 
-        func record(_ status: LoginTransactionRecord.Status, _ grant: LoginGrant, outcome: String, consent: ConsentRecord? = nil)
-            async throws
-        {
+        func record(
+            _ status: LoginTransactionRecord.Status, _ grant: LoginGrant, outcome: String, consent: ConsentRecord? = nil,
+            liftRestriction: Bool = false
+        ) async throws {
             let decision = LoginTransactionRecord(
                 id: ticket.transactionID, clientID: ticket.clientID, status: status, personID: holder.personID,
                 payload: String(decoding: try JSONEncoder().encode(grant), as: UTF8.self), createdAt: now,
@@ -105,7 +106,11 @@ extension OpenIDProvider {
             let entry = HistoryEntry(
                 personID: holder.personID, clientID: ticket.clientID, event: "login", outcome: outcome, detail: detail.json,
                 occurredAt: now)
-            guard try await decisions.recordDecision(decision, history: entry, consent: consent) else {
+            guard
+                try await decisions.recordDecision(
+                    decision, history: entry, consent: consent, subject: status == .approved ? grant.subject : nil,
+                    liftRestriction: liftRestriction)
+            else {
                 detail.reason = "login-already-decided"
                 _ = try? await history.append(
                     HistoryEntry(
@@ -135,6 +140,22 @@ extension OpenIDProvider {
                 outcome: "failure")
             throw error
         }
+        // A platform flagged this person: this login is their re-verification, and only with the
+        // person's explicit acknowledgement (the wallet shows the platform's reason). Success lifts
+        // the restriction in the same write (automatic review); a refusal leaves it, in the history.
+        var reverified = false
+        if let reason = holder.restrictionReason {
+            guard payload.reverify == true else {
+                detail.reason = "reverification-required"
+                _ = try? await history.append(
+                    HistoryEntry(
+                        personID: holder.personID, clientID: ticket.clientID, event: "reverification", outcome: "failure",
+                        detail: detail.json, occurredAt: now))
+                throw ProviderError.reverificationRequired(reason)
+            }
+            reverified = true
+            detail.reason = "re-verified; the platform's restriction is lifted"
+        }
         // Consent: what the person agrees to now, plus what they agreed to before (unless the
         // platform asks again with prompt=consent), minus what they refuse now.
         let consentNow = Set(payload.consent ?? []).intersection(requested)
@@ -149,7 +170,7 @@ extension OpenIDProvider {
         let grant = LoginGrant(
             subject: pairwise.subject(sector: ticket.sector, networkNumber: holder.networkNumber),
             level: holder.assuranceLevel, authTime: now.timeIntervalSince1970.rounded(.down), released: released)
-        try await record(.approved, grant, outcome: "success", consent: consent)
+        try await record(.approved, grant, outcome: "success", consent: consent, liftRestriction: reverified)
         return WalletDecision(status: "approved", released: released)
     }
 

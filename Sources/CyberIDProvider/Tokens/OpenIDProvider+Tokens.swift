@@ -160,3 +160,23 @@ extension OpenIDProvider {
         }
     }
 }
+
+extension OpenIDProvider {
+    /// `POST /rp/v1/reverifications`: an authenticated platform flags its user (by its pairwise
+    /// `sub`) for re-verification. Until the person re-verifies in the wallet, that platform's
+    /// logins are refused with the reason.
+    public func flagForReverification(_ credentials: ClientCredentials, now: Date = Date()) async throws {
+        let client = try await authenticator.authenticate(credentials, endpoint: "\(issuer)/rp/v1/reverifications", now: now)
+        guard let subject = credentials.form["sub"] else { throw ProviderError.invalidRequest("sub is missing") }
+        guard let reason = credentials.form["reason"]?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty,
+            reason.count <= 500
+        else { throw ProviderError.invalidRequest("a reason (1 to 500 characters) is required") }
+        let detail = (try? JSONSerialization.data(withJSONObject: ["reason": reason], options: [.sortedKeys]))
+            .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let person = try await decisions.restrict(
+            clientID: client.id, subject: subject, reason: reason,
+            history: { HistoryEntry(personID: $0, clientID: client.id, event: "reverification-required", outcome: "success", detail: detail, occurredAt: now) },
+            at: now)
+        guard person != nil else { throw ProviderError.unknownSubject() }
+    }
+}

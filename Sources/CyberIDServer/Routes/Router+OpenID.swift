@@ -74,6 +74,21 @@ extension Router where Context == AppRequestContext {
         }
         get("userinfo") { request, context in try await userinfo(request, context) }
         post("userinfo") { request, context in try await userinfo(request, context) }
+        // A platform flags its user for re-verification (issue 5): form or JSON {sub, reason}.
+        post("rp/v1/reverifications") { request, context in
+            let form: FormParameters
+            if request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true {
+                let body = try await request.body.collect(upTo: context.maxUploadSize)
+                guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
+                    throw Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "send JSON {sub, reason}")
+                }
+                form = FormParameters(object.compactMapValues { $0 as? String })
+            } else {
+                form = try await Self.form(request, context)
+            }
+            try await provider.flagForReverification(ClientCredentials(authorization: request.headers[.authorization], form: form))
+            return Self.oauthJSON(["status": "reverification-required"], status: .accepted)
+        }
         post("revoke") { request, context in
             let credentials = ClientCredentials(
                 authorization: request.headers[.authorization], form: try await Self.form(request, context))

@@ -234,5 +234,28 @@ public enum Schema {
                 )
                 """,
             ]),
+        Migration(
+            version: 6, name: "reverification",
+            statements: [
+                // Which person a client's pairwise subject is (so a platform can flag its user).
+                """
+                CREATE TABLE pairwise_subjects (
+                    client_id TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    person_id TEXT NOT NULL REFERENCES persons(id),
+                    PRIMARY KEY (client_id, subject)
+                )
+                """,
+                // Per-platform restrictions: a platform flagged the person; lifted by a re-verification.
+                """
+                CREATE TABLE restrictions (
+                    person_id TEXT NOT NULL REFERENCES persons(id),
+                    client_id TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    created_at %BIGINT% NOT NULL,
+                    PRIMARY KEY (person_id, client_id)
+                )
+                """,
+            ]),
     ]
 }

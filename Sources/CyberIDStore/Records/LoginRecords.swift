@@ -18,12 +18,14 @@ public struct LoginHolder: Sendable, Equatable {
     public var networkNumber: String
     /// Claims the person consented to release to the asking client, if any.
     public var consentedClaims: Set<String>
+    /// Why the asking platform flagged the person for re-verification, if it did.
+    public var restrictionReason: String?
 
     /// Creates a holder summary.
     public init(
         certificateStatus: NetworkCertificateRecord.Status, certificateNotAfter: Date, personID: String,
         personState: PersonRecord.State, assuranceLevel: AssuranceLevel, networkNumber: String,
-        consentedClaims: Set<String>
+        consentedClaims: Set<String>, restrictionReason: String? = nil
     ) {
         self.certificateStatus = certificateStatus
         self.certificateNotAfter = certificateNotAfter
@@ -32,6 +34,7 @@ public struct LoginHolder: Sendable, Equatable {
         self.assuranceLevel = assuranceLevel
         self.networkNumber = networkNumber
         self.consentedClaims = consentedClaims
+        self.restrictionReason = restrictionReason
     }
 }
 

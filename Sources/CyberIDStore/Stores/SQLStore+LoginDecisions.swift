@@ -8,10 +8,11 @@ extension SQLStore: LoginDecisionStore {
                 let row = try await connection.first(
                     """
                     SELECT c.status AS certificate_status, c.not_after, c.person_id, c.network_number,
-                        p.state, p.assurance_level, k.claims
+                        p.state, p.assurance_level, k.claims, r.reason AS restriction
                     FROM network_certificates c
                     JOIN persons p ON p.id = c.person_id
                     LEFT JOIN consents k ON k.person_id = c.person_id AND k.client_id = $2
+                    LEFT JOIN restrictions r ON r.person_id = c.person_id AND r.client_id = $2
                     WHERE c.serial = $1
                     """, [.text(certificateSerial), .text(clientID)])
             else { return nil }
@@ -23,12 +24,14 @@ extension SQLStore: LoginDecisionStore {
                 certificateStatus: status, certificateNotAfter: try row.time("not_after"),
                 personID: try row.text("person_id"), personState: state, assuranceLevel: level,
                 networkNumber: try row.text("network_number"),
-                consentedClaims: Self.claims(try row.optionalText("claims")))
+                consentedClaims: Self.claims(try row.optionalText("claims")),
+                restrictionReason: try row.optionalText("restriction"))
         }
     }
 
     public func recordDecision(
-        _ decision: LoginTransactionRecord, history: HistoryEntry, consent: ConsentRecord?
+        _ decision: LoginTransactionRecord, history: HistoryEntry, consent: ConsentRecord?,
+        subject: String? = nil, liftRestriction: Bool = false
     ) async throws -> Bool {
         try await database.write { connection in
             let inserted = try await connection.execute(
@@ -43,6 +46,15 @@ extension SQLStore: LoginDecisionStore {
                 ])
             guard inserted == 1 else { return false }
             try await Self.insertHistory(history, on: connection)
+            if let subject, let person = decision.personID {
+                _ = try await connection.execute(
+                    "INSERT INTO pairwise_subjects (client_id, subject, person_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    [.text(decision.clientID), .text(subject), .text(person)])
+            }
+            if liftRestriction, let person = decision.personID {
+                _ = try await connection.execute(
+                    "DELETE FROM restrictions WHERE person_id = $1 AND client_id = $2", [.text(person), .text(decision.clientID)])
+            }
             if let consent {
                 _ = try await connection.execute(
                     """
@@ -93,6 +105,26 @@ extension SQLStore: LoginDecisionStore {
     public func withdrawConsent(personID: String, clientID: String) async throws -> Bool {
         try await writeOne(
             "DELETE FROM consents WHERE person_id = $1 AND client_id = $2", [.text(personID), .text(clientID)]) == 1
+    }
+
+    public func restrict(
+        clientID: String, subject: String, reason: String, history: @Sendable (String) -> HistoryEntry, at time: Date
+    ) async throws -> String? {
+        try await database.write { connection in
+            guard
+                let person = try await connection.first(
+                    "SELECT person_id FROM pairwise_subjects WHERE client_id = $1 AND subject = $2",
+                    [.text(clientID), .text(subject)]
+                )?.text("person_id")
+            else { return nil }
+            _ = try await connection.execute(
+                """
+                INSERT INTO restrictions (person_id, client_id, reason, created_at) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (person_id, client_id) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at
+                """, [.text(person), .text(clientID), .text(reason), .time(time)])
+            try await Self.insertHistory(history(person), on: connection)
+            return person
+        }
     }
 
     public func useClientAssertion(clientID: String, jti: String, expiresAt: Date) async throws -> Bool {

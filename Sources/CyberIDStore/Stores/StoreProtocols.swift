@@ -87,11 +87,13 @@ public protocol HistoryStore: Sendable {
 public protocol LoginDecisionStore: Sendable {
     /// The certificate's holder as a login sees it, with their consent for `clientID`.
     func loginHolder(certificateSerial: String, clientID: String) async throws -> LoginHolder?
-    /// Records the decision on a transaction, the history entry and (if given) the new consent,
-    /// in one transaction.
+    /// Records the decision on a transaction, the history entry, (if given) the new consent,
+    /// the client's pairwise subject for the person, and (if asked) the end of the person's
+    /// restriction toward the client, in one transaction.
     /// - Returns: `false`, writing nothing, when the transaction was already decided.
     func recordDecision(
-        _ decision: LoginTransactionRecord, history: HistoryEntry, consent: ConsentRecord?
+        _ decision: LoginTransactionRecord, history: HistoryEntry, consent: ConsentRecord?,
+        subject: String?, liftRestriction: Bool
     ) async throws -> Bool
     /// Moves an `approved` decision of `clientID` to `completed`: the code's single use.
     /// - Returns: the decision as it was, or `nil` if it was not `approved` (or not this client's).
@@ -105,6 +107,10 @@ public protocol LoginDecisionStore: Sendable {
     /// Withdraws the person's consent for one client.
     /// - Returns: whether there was one.
     func withdrawConsent(personID: String, clientID: String) async throws -> Bool
+    /// Flags the person behind a client's pairwise subject for re-verification toward that client.
+    /// - Returns: the person, or `nil` for a subject this client never saw.
+    func restrict(clientID: String, subject: String, reason: String, history: @Sendable (String) -> HistoryEntry, at time: Date)
+        async throws -> String?
     /// Records a client assertion's `jti`.
     /// - Returns: `false` when it was seen before (a replay).
     func useClientAssertion(clientID: String, jti: String, expiresAt: Date) async throws -> Bool
