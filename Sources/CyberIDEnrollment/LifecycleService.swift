@@ -28,6 +28,17 @@ public struct LifecycleService: Sendable {
         return state
     }
 
+    /// The Security Event Token name of a transition, told to every platform that knows the person.
+    static func securityEvent(_ event: LifecycleEvent) -> String {
+        switch event {
+        case .suspend: "suspended"
+        case .resume: "resumed"
+        case .restrict: "restricted"
+        case .lift: "lifted"
+        case .cancel: "cancelled"
+        }
+    }
+
     /// Applies `event` to the person.
     /// - Returns: the recorded transition.
     /// - Throws: ``LifecycleError`` for a forbidden transition; ``StoreError`` `notFound`.
@@ -57,7 +68,8 @@ public struct LifecycleService: Sendable {
                     reason: transition.reason, occurredAt: now),
                 history: HistoryEntry(
                     personID: personID, clientID: clientID, event: event.rawValue, outcome: "success", detail: detail,
-                    occurredAt: now))
+                    occurredAt: now),
+                securityEvent: Self.securityEvent(event))
             if recorded { return transition }
         }
         throw StoreError.conflict("the person's state changed meanwhile; try again")

@@ -39,6 +39,7 @@ public final class OpenIDProvider: Sendable {
     let transactions: any LoginTransactionStore
     let persons: any PersonStore
     let history: any HistoryStore
+    let securityEvents: any SecurityEventStore
     let authority: CertificateAuthority
     let signer: IDTokenSigner
     let records: IdentityRecordReader
@@ -71,6 +72,7 @@ public final class OpenIDProvider: Sendable {
         transactions = store
         persons = store
         history = store
+        securityEvents = store
         self.authority = authority
         signer = IDTokenSigner(keys: signingKeys)
         records = IdentityRecordReader(masterKey: masterKey)

@@ -1,6 +1,7 @@
 public import Hummingbird
 public import Logging
 import CyberIDKeys
+import CyberIDProvider
 import CyberIDStore
 import Foundation
 import Metrics
@@ -59,6 +60,10 @@ public func buildApplication(
             // A rotation made by another process or `cyberid admin keys rotate` reaches this one.
             PeriodicService(name: "signing-key refresh", interval: .seconds(30), logger: logger) {
                 try await runtime.signingKeys.refresh()
+            },
+            // Security Event Tokens to platforms, with retries (never on a request's path).
+            PeriodicService(name: "security events", interval: .seconds(1), logger: logger) {
+                try await runtime.provider.deliverSecurityEvents()
             },
             // Expired enrollment sessions (with their sealed pending data) and login transactions.
             PeriodicService(name: "purge", interval: .seconds(60), logger: logger) {

@@ -20,6 +20,7 @@ struct ClientCommand: AsyncParsableCommand {
         @Option(help: "client_secret_basic, client_secret_post or private_key_jwt.") var auth: String?
         @Option(help: "The client's public JWKS: a file, or an https (or loopback http) URL.") var jwks: String?
         @Flag(help: "FAPI 2.0: require PAR and private_key_jwt.") var strict = false
+        @Option(help: "Where to push Security Event Tokens about the platform's users (https, or loopback http).") var eventsUri: String?
 
         func validate() throws {
             if let auth, ClientAuthMethod(rawValue: auth) == nil {
@@ -43,7 +44,7 @@ struct ClientCommand: AsyncParsableCommand {
             let registration = ClientRegistration(
                 name: name, redirectURIs: redirectURIs, sector: sector, scopes: scopes.isEmpty ? nil : scopes,
                 legalBasis: legalBasis, authMethod: auth.flatMap(ClientAuthMethod.init(rawValue:)), jwks: jwksJSON,
-                jwksURI: jwksURI, strict: strict)
+                jwksURI: jwksURI, strict: strict, eventsURI: eventsUri)
             let settings = try await loadSettings()
             try await runOrExit {
                 try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
@@ -123,6 +124,7 @@ private func describe(_ client: Client) -> [String: Any] {
     ]
     if let basis = client.metadata.legalBasis { object["legal_basis"] = basis }
     if let uri = client.metadata.jwksURI { object["jwks_uri"] = uri }
+    if let uri = client.metadata.eventsURI { object["events_uri"] = uri }
     if client.metadata.jwks != nil { object["jwks"] = "registered" }
     return object
 }

@@ -96,4 +96,32 @@ import Testing
             #expect(try await store.useClientAssertion(clientID: "c1", jti: "j", expiresAt: t0.addingTimeInterval(120)))
         }
     }
+
+    @Test(arguments: Backend.available)
+    func securityEventsAreQueuedWithTheChangeAndLeasedOnce(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            // The platform learns the person's pairwise subject with an approved login.
+            #expect(try await store.recordDecision(decision("t1"), history: entry("success"), consent: nil, subject: "sub-1", liftRestriction: false))
+            let changed = try await store.recordTransition(
+                LifecycleEventRecord(personID: "p1", event: "suspend", from: .active, to: .suspended, actor: "administrator", reason: "r", occurredAt: t0),
+                history: entry("success"), securityEvent: "suspended")
+            #expect(changed)
+            // A transition that does not apply queues nothing.
+            #expect(try await !store.recordTransition(
+                LifecycleEventRecord(personID: "p1", event: "suspend", from: .active, to: .suspended, actor: "administrator", reason: "r", occurredAt: t0),
+                history: entry("success"), securityEvent: "suspended"))
+            let due = try await store.dueSecurityEvents(at: t0, limit: 10)
+            #expect(due.map(\.event) == ["suspended"] && due.first?.subject == "sub-1" && due.first?.clientID == "c1")
+            let id = try #require(due.first?.id)
+            #expect(try await store.claimSecurityEvent(id: id, at: t0, leaseUntil: t0.addingTimeInterval(30)))
+            #expect(try await !store.claimSecurityEvent(id: id, at: t0, leaseUntil: t0.addingTimeInterval(30)))
+            try await store.securityEventFailed(id: id, attempts: 1, nextAttempt: t0.addingTimeInterval(2), error: "503")
+            #expect(try await store.dueSecurityEvents(at: t0.addingTimeInterval(1), limit: 10).isEmpty)
+            #expect(try await store.dueSecurityEvents(at: t0.addingTimeInterval(2), limit: 10).first?.attempts == 1)
+            try await store.securityEventDelivered(id: id, at: t0.addingTimeInterval(3), note: nil)
+            #expect(try await store.dueSecurityEvents(at: t0.addingTimeInterval(99_999), limit: 10).isEmpty)
+        }
+    }
 }

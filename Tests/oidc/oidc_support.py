@@ -193,6 +193,7 @@ class Deployment:
         auth: Optional[str] = None,
         jwks: Optional[str] = None,
         strict: bool = False,
+        events_uri: Optional[str] = None,
     ) -> list[str]:
         args = ["admin", "client", "create", "--name", name]
         for uri in redirect_uris:
@@ -209,6 +210,8 @@ class Deployment:
             args += ["--jwks", jwks]
         if strict:
             args.append("--strict")
+        if events_uri is not None:
+            args += ["--events-uri", events_uri]
         return args
 
     def create_client(

@@ -41,10 +41,12 @@ public struct ClientMetadata: Sendable, Equatable, Codable {
     public var jwksURI: String?
     /// FAPI 2.0 mode: PAR and `private_key_jwt` required.
     public var strict: Bool
+    /// Where Security Event Tokens about the platform's users are pushed (RFC 8935).
+    public var eventsURI: String?
 
     enum CodingKeys: String, CodingKey {
         case redirectURIs = "redirect_uris", sector, scopes, legalBasis = "legal_basis", authMethod = "auth_method"
-        case jwks, jwksURI = "jwks_uri", strict
+        case jwks, jwksURI = "jwks_uri", strict, eventsURI = "events_uri"
     }
 }
 
@@ -59,12 +61,15 @@ public struct ClientRegistration: Sendable {
     public var jwks: String?
     public var jwksURI: String?
     public var strict: Bool
+    public var eventsURI: String?
 
     /// Creates a registration request.
     public init(
         name: String, redirectURIs: [String], sector: String? = nil, scopes: [String]? = nil, legalBasis: String? = nil,
-        authMethod: ClientAuthMethod? = nil, jwks: String? = nil, jwksURI: String? = nil, strict: Bool = false
+        authMethod: ClientAuthMethod? = nil, jwks: String? = nil, jwksURI: String? = nil, strict: Bool = false,
+        eventsURI: String? = nil
     ) {
+        self.eventsURI = eventsURI
         self.name = name
         self.redirectURIs = redirectURIs
         self.sector = sector

@@ -137,9 +137,15 @@ public struct ClientRegistry: Sendable {
         } else if registration.jwks != nil || registration.jwksURI != nil {
             throw fail("--jwks is only for private_key_jwt clients")
         }
+        if let uri = registration.eventsURI {
+            guard let components = URLComponents(string: uri), let host = components.host,
+                components.scheme == "https" || (components.scheme == "http" && isLoopback(host))
+            else { throw fail("the events URL must use https (http only on a loopback host)") }
+        }
         return ClientMetadata(
             redirectURIs: registration.redirectURIs, sector: sector, scopes: scopes, legalBasis: legalBasis,
-            authMethod: method, jwks: registration.jwks, jwksURI: registration.jwksURI, strict: registration.strict)
+            authMethod: method, jwks: registration.jwks, jwksURI: registration.jwksURI, strict: registration.strict,
+            eventsURI: registration.eventsURI)
     }
 }
 

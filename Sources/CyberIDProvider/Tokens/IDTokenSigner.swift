@@ -10,7 +10,7 @@ final class IDTokenSigner: Sendable {
 
     init(keys: SigningKeySet) { self.keys = keys }
 
-    func sign(_ payload: some JWTPayload) async throws -> String {
+    func sign(_ payload: some JWTPayload, type: String = "JWT") async throws -> String {
         let key = try keys.activeKey()
         let collection: JWTKeyCollection
         if let cached = current.withLock({ $0 }), cached.kid == key.kid {
@@ -20,7 +20,7 @@ final class IDTokenSigner: Sendable {
             await collection.add(ecdsa: try ES256PrivateKey(backing: key.privateKey), kid: JWKIdentifier(string: key.kid))
             current.withLock { $0 = (key.kid, collection) }
         }
-        return try await collection.sign(payload, kid: JWKIdentifier(string: key.kid), header: ["typ": "JWT"])
+        return try await collection.sign(payload, kid: JWKIdentifier(string: key.kid), header: ["typ": .string(type)])
     }
 }
 

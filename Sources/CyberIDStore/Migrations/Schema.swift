@@ -257,5 +257,26 @@ public enum Schema {
                 )
                 """,
             ]),
+        Migration(
+            version: 7, name: "security-events",
+            statements: [
+                // Security Event Tokens to deliver (RFC 8417/8935): written in the transaction of the
+                // change they report, delivered and retried by a background service.
+                """
+                CREATE TABLE security_events (
+                    id %AUTOID%,
+                    client_id TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    occurred_at %BIGINT% NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    next_attempt_at %BIGINT% NOT NULL,
+                    delivered_at %BIGINT%,
+                    last_error TEXT
+                )
+                """,
+                "CREATE INDEX security_events_due ON security_events (next_attempt_at)",
+            ]),
     ]
 }

@@ -133,3 +133,27 @@ public struct AuditCheckpointRecord: Sendable, Equatable {
         self.signedAt = signedAt
     }
 }
+
+/// A Security Event Token waiting for (or done with) delivery to a platform.
+public struct SecurityEventRecord: Sendable, Equatable {
+    public var id: Int64
+    public var clientID: String
+    /// The platform's pairwise subject for the person.
+    public var subject: String
+    /// `suspended`, `resumed`, `restricted`, `lifted`, `cancelled`, `certificate-revoked`, `reverified`.
+    public var event: String
+    public var reason: String
+    public var occurredAt: Date
+    public var attempts: Int
+
+    /// Creates a record.
+    public init(id: Int64, clientID: String, subject: String, event: String, reason: String, occurredAt: Date, attempts: Int) {
+        self.id = id
+        self.clientID = clientID
+        self.subject = subject
+        self.event = event
+        self.reason = reason
+        self.occurredAt = occurredAt
+        self.attempts = attempts
+    }
+}

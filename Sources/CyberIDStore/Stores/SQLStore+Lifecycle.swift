@@ -12,7 +12,9 @@ extension SQLStore: LifecycleStore {
         }
     }
 
-    public func recordTransition(_ event: LifecycleEventRecord, history: HistoryEntry) async throws -> Bool {
+    public func recordTransition(_ event: LifecycleEventRecord, history: HistoryEntry, securityEvent: String? = nil)
+        async throws -> Bool
+    {
         try await database.write { connection in
             let suspendedBy: String? = event.to == .suspended ? event.actor : nil
             let changed = try await connection.execute(
@@ -44,6 +46,11 @@ extension SQLStore: LifecycleStore {
                     .text(event.actor), .text(event.reason), .time(event.occurredAt),
                 ])
             try await Self.insertHistory(history, on: connection)
+            if let securityEvent {
+                try await Self.enqueueSecurityEvents(
+                    personID: event.personID, clientID: nil, event: securityEvent, reason: event.reason, at: event.occurredAt,
+                    on: connection)
+            }
             return true
         }
     }
@@ -74,7 +81,12 @@ extension SQLStore: CertificateRevocationStore {
                 "UPDATE network_certificates SET status = 'revoked', revoked_at = $1 WHERE serial = $2 AND status = 'valid'",
                 [.time(time), .text(serial)])
             guard changed == 1 else { return false }
-            if let history { try await Self.insertHistory(history, on: connection) }
+            if let history {
+                try await Self.insertHistory(history, on: connection)
+                try await Self.enqueueSecurityEvents(
+                    personID: history.personID, clientID: nil, event: "certificate-revoked", reason: "certificate \(serial)",
+                    at: time, on: connection)
+            }
             return true
         }
     }

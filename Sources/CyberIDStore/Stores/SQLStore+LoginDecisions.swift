@@ -54,6 +54,9 @@ extension SQLStore: LoginDecisionStore {
             if liftRestriction, let person = decision.personID {
                 _ = try await connection.execute(
                     "DELETE FROM restrictions WHERE person_id = $1 AND client_id = $2", [.text(person), .text(decision.clientID)])
+                try await Self.enqueueSecurityEvents(
+                    personID: person, clientID: decision.clientID, event: "reverified", reason: "re-verified in the wallet",
+                    at: decision.createdAt, on: connection)
             }
             if let consent {
                 _ = try await connection.execute(

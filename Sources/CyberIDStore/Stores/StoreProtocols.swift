@@ -123,10 +123,11 @@ public protocol LifecycleStore: Sendable {
     /// A person's state and who suspended them, by id.
     func lifecycleState(personID: String) async throws -> (state: PersonRecord.State, suspendedBy: String?)?
     /// Applies a transition if the person is still in `event.from` (compare-and-set), recording
-    /// the event and a history entry in the same transaction. A `cancel` also destroys the
-    /// record's data key and retires the number.
+    /// the event, a history entry and (if named) a security event for every platform that knows
+    /// the person, in the same transaction. A `cancel` also destroys the record's data key,
+    /// retires the number and revokes its certificates.
     /// - Returns: `false`, writing nothing, when the state changed meanwhile.
-    func recordTransition(_ event: LifecycleEventRecord, history: HistoryEntry) async throws -> Bool
+    func recordTransition(_ event: LifecycleEventRecord, history: HistoryEntry, securityEvent: String?) async throws -> Bool
     /// A person's transitions, oldest first.
     func lifecycleEvents(personID: String) async throws -> [LifecycleEventRecord]
 }
@@ -154,4 +155,18 @@ public protocol AuditStore: Sendable {
     func addAuditCheckpoint(_ checkpoint: AuditCheckpointRecord) async throws
     /// Every checkpoint, in sequence order.
     func auditCheckpoints() async throws -> [AuditCheckpointRecord]
+}
+
+/// The outbox of Security Event Tokens.
+public protocol SecurityEventStore: Sendable {
+    /// Events due for a delivery attempt at `time`, oldest first.
+    func dueSecurityEvents(at time: Date, limit: Int) async throws -> [SecurityEventRecord]
+    /// Takes an event for one attempt (so two server processes do not both send it): moves its
+    /// next attempt to `leaseUntil` if it is still due.
+    /// - Returns: whether this caller has it.
+    func claimSecurityEvent(id: Int64, at time: Date, leaseUntil: Date) async throws -> Bool
+    /// Marks an event delivered (or dropped, with `note`).
+    func securityEventDelivered(id: Int64, at time: Date, note: String?) async throws
+    /// Records a failed attempt and when to try next (`nil`: give up).
+    func securityEventFailed(id: Int64, attempts: Int, nextAttempt: Date?, error: String) async throws
 }

@@ -1,0 +1,55 @@
+public import Foundation
+
+extension SQLStore: SecurityEventStore {
+    /// Queues `event` for every platform that knows the person (or only `clientID`), on an open
+    /// write transaction: the event is stored if and only if the change it reports is.
+    static func enqueueSecurityEvents(
+        personID: String, clientID: String?, event: String, reason: String, at time: Date, on connection: any SQLConnection
+    ) async throws(StoreError) {
+        var sql = """
+            INSERT INTO security_events (client_id, subject, event, reason, occurred_at, attempts, next_attempt_at)
+            SELECT client_id, subject, $2, $3, $4, 0, $4 FROM pairwise_subjects WHERE person_id = $1
+            """
+        var binds: [SQLValue] = [.text(personID), .text(event), .text(reason), .time(time)]
+        if let clientID {
+            sql += " AND client_id = $5"
+            binds.append(.text(clientID))
+        }
+        _ = try await connection.execute(sql, binds)
+    }
+
+    public func dueSecurityEvents(at time: Date, limit: Int) async throws -> [SecurityEventRecord] {
+        try await database.read { connection in
+            try await connection.query(
+                """
+                SELECT id, client_id, subject, event, reason, occurred_at, attempts FROM security_events
+                WHERE delivered_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2
+                """, [.time(time), .integer(Int64(limit))]
+            ).map { row throws(StoreError) in
+                SecurityEventRecord(
+                    id: try row.integer("id"), clientID: try row.text("client_id"), subject: try row.text("subject"),
+                    event: try row.text("event"), reason: try row.text("reason"), occurredAt: try row.time("occurred_at"),
+                    attempts: Int(try row.integer("attempts")))
+            }
+        }
+    }
+
+    public func claimSecurityEvent(id: Int64, at time: Date, leaseUntil: Date) async throws -> Bool {
+        try await writeOne(
+            "UPDATE security_events SET next_attempt_at = $1 WHERE id = $2 AND delivered_at IS NULL AND next_attempt_at <= $3",
+            [.time(leaseUntil), .integer(id), .time(time)]) == 1
+    }
+
+    public func securityEventDelivered(id: Int64, at time: Date, note: String?) async throws {
+        _ = try await writeOne(
+            "UPDATE security_events SET delivered_at = $1, last_error = $2 WHERE id = $3", [.time(time), .text(note), .integer(id)])
+    }
+
+    public func securityEventFailed(id: Int64, attempts: Int, nextAttempt: Date?, error: String) async throws {
+        // Giving up parks the event far in the future, kept for inspection.
+        let next = nextAttempt ?? Date(timeIntervalSince1970: 32_503_680_000)
+        _ = try await writeOne(
+            "UPDATE security_events SET attempts = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4",
+            [.integer(Int64(attempts)), .time(next), .text(String(error.prefix(200))), .integer(id)])
+    }
+}

@@ -1,0 +1,127 @@
+"""Security Event Tokens (issue 5): a platform registered with `--events-uri` is told, by a
+signed SET (RFC 8417) pushed to that URL (RFC 8935), when one of its users is suspended,
+resumed, re-verified, has a certificate revoked, or cancels — retried with backoff when the
+platform does not accept it, and never on the path of the request that caused it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+from joserfc import jwt
+
+from oidc_support import RelyingParty, login, start_login
+
+EVENT = "https://schemas.cyberid.dev/secevent/"
+
+
+class Receiver:
+    """A platform's events endpoint: records every SET; can refuse the first `fail` pushes."""
+
+    def __init__(self, fail: int = 0):
+        self.received: list[tuple[str, str]] = []
+        self.refused = 0
+        self.fail = fail
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
+                if receiver.refused < receiver.fail:
+                    receiver.refused += 1
+                    self.send_response(503)
+                else:
+                    receiver.received.append((self.headers.get("Content-Type", ""), body))
+                    self.send_response(202)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/events"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait(self, count: int, timeout: float = 20) -> list[tuple[str, str]]:
+        deadline = time.time() + timeout
+        while len(self.received) < count and time.time() < deadline:
+            time.sleep(0.2)
+        return self.received
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def ivy(deployment):
+    today = dt.date.today()
+    return deployment.enroll("ivy", birth_date=today.replace(year=today.year - 31))
+
+
+def decode(deployment, token: str) -> tuple[dict, dict]:
+    decoded = jwt.decode(token, deployment.keyset(), algorithms=["ES256"])
+    return dict(decoded.header), decoded.claims
+
+
+def test_platforms_are_told_of_their_users_state_changes(deployment, ivy):
+    receiver = Receiver()
+    try:
+        client = deployment.create_client(events_uri=receiver.url)
+        quiet = deployment.create_client()  # knows the person but registered no events URL
+        rp = RelyingParty(deployment, client, scope="openid")
+        sub = login(deployment, rp, ivy).claims["sub"]
+        login(deployment, RelyingParty(deployment, quiet, scope="openid"), ivy)
+
+        deployment.cli_json("admin", "person", "suspend", ivy.network_number, "--reason", "lost phone reported")
+        deployment.cli_json("admin", "person", "resume", ivy.network_number, "--reason", "phone found")
+        pushed = receiver.wait(2)
+        assert len(pushed) >= 2, pushed
+        names = []
+        for content_type, token in pushed:
+            assert content_type == "application/secevent+jwt"
+            header, claims = decode(deployment, token)
+            assert header["typ"] == "secevent+jwt" and header["alg"] == "ES256"
+            assert claims["iss"] == deployment.issuer and claims["aud"] == client.client_id and claims["jti"]
+            assert claims["sub_id"] == {"format": "iss_sub", "iss": deployment.issuer, "sub": sub}
+            (event, detail), = claims["events"].items()
+            names.append(event.removeprefix(EVENT))
+            assert isinstance(detail["event_timestamp"], int)
+        assert names[:2] == ["suspended", "resumed"], names
+
+        # A re-verification and a certificate revocation are told too.
+        assert requests.post(
+            deployment.issuer + "/rp/v1/reverifications", data={"sub": sub, "reason": "check"},
+            auth=(client.client_id, client.client_secret), timeout=10,
+        ).status_code == 202
+        auth, browser, page = start_login(deployment, rp)
+        assert deployment.cli("wallet", "approve", page.wallet_uri, "--reverify", "--wallet", str(ivy.wallet)).returncode == 0
+        serial = deployment.cli_json("admin", "certificate", "list", ivy.network_number)[0]["serial"]
+        deployment.cli_json("admin", "certificate", "revoke", serial, "--reason", "test")
+        pushed = receiver.wait(4)
+        names = [next(iter(decode(deployment, token)[1]["events"])).removeprefix(EVENT) for _, token in pushed]
+        assert "reverified" in names and "certificate-revoked" in names, names
+    finally:
+        receiver.close()
+
+
+def test_a_refused_push_is_retried_with_backoff(deployment):
+    today = dt.date.today()
+    jay = deployment.enroll("jay", birth_date=today.replace(year=today.year - 50))
+    receiver = Receiver(fail=2)
+    try:
+        client = deployment.create_client(events_uri=receiver.url)
+        login(deployment, RelyingParty(deployment, client, scope="openid"), jay)
+        started = time.time()
+        deployment.cli_json("admin", "person", "suspend", jay.network_number, "--reason", "retry test")
+        pushed = receiver.wait(1, timeout=30)
+        assert len(pushed) == 1 and receiver.refused == 2, (pushed, receiver.refused)
+        # Two refusals: retried after about 2 s and 4 s (the background service ticks every second).
+        assert time.time() - started >= 5.0
+        assert next(iter(decode(deployment, pushed[0][1])[1]["events"])).endswith("suspended")
+    finally:
+        receiver.close()
