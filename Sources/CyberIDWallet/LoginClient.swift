@@ -188,6 +188,28 @@ public struct LoginClient: Sendable {
         return state
     }
 
+    /// Renews the wallet's certificate for a new key: the service issues a certificate for the
+    /// same number and revokes the old one.
+    /// - Returns: the renewed wallet file (not yet saved).
+    public func renew(wallet: Wallet) async throws -> WalletFile {
+        let path = "/wallet/v1/renewal"
+        let key = WalletKey()
+        let request = try CertificateRequest(key: key)
+        let body = try JSONSerialization.data(withJSONObject: ["csr": request.pemEncoded])
+        let data = try await send(
+            "renewal", url: URL(string: baseURL + path), method: "POST", body: body,
+            authorization: try wallet.authorization(method: "POST", path: path))
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let certificate = object["certificate"] as? String, let number = object["network_number"] as? String
+        else { throw WalletError.invalidResponse("the renewal answer has no certificate") }
+        let file = try WalletFile(
+            server: wallet.file.server, privateKeyPEM: key.pemRepresentation, certificatePEM: certificate,
+            chainPEM: object["chain"] as? String ?? wallet.file.chainPEM, networkNumber: number,
+            assuranceLevel: object["assurance_level"] as? String ?? wallet.file.assuranceLevel)
+        _ = try Wallet(file: file)  // the certificate must be for the new key
+        return file
+    }
+
     /// Withdraws the holder's consent for a platform.
     public func withdrawConsent(clientID: String, wallet: Wallet) async throws {
         let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")

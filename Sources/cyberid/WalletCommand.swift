@@ -7,7 +7,7 @@ import Foundation
 struct WalletCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wallet", abstract: "Enroll and inspect a wallet (the holder's key and network certificate).",
-        subcommands: [Enroll.self, Show.self, Approve.self, Consents.self, History.self, Lifecycle.self])
+        subcommands: [Enroll.self, Show.self, Approve.self, Consents.self, History.self, Lifecycle.self, Renew.self])
 
     /// `cyberid wallet enroll`.
     struct Enroll: AsyncParsableCommand {

@@ -172,6 +172,28 @@ extension WalletCommand {
     }
 }
 
+extension WalletCommand {
+    /// `cyberid wallet renew`: a new key and certificate for the same network number.
+    struct Renew: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Renew the wallet's certificate with a new key (same number); the old certificate is revoked.",
+            discussion: "The certificate never outlives the identity document: an expired document cannot renew.")
+        @Option(help: "Wallet file (rewritten atomically with the new key and certificate).") var wallet = "cyberid-wallet.json"
+
+        func run() async throws {
+            let opened = try openWallet(wallet)
+            do {
+                let renewed = try await LoginClient(baseURL: opened.issuer).renew(wallet: opened)
+                try renewed.save(to: wallet)
+                print("renewed: certificate for \(renewed.networkNumber) valid until \(ISO8601DateFormatter().string(from: renewed.certificateNotAfter))")
+            } catch let error as WalletError {
+                printError("cyberid: renewal refused: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                throw Exit.failure
+            }
+        }
+    }
+}
+
 func openWallet(_ path: String) throws -> CyberIDWallet.Wallet {
     do {
         return try CyberIDWallet.Wallet(file: try WalletFile.load(from: path))

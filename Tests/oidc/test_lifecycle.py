@@ -143,3 +143,29 @@ def test_the_holder_cancels_for_good(deployment):
     assert deployment.cli("wallet", "lifecycle", "resume", "--reason", "oops", "--wallet", str(gus.wallet)).returncode == 1
     shown = deployment.cli("admin", "person", "show", gus.network_number)
     assert shown.returncode == 1 and "no active network number" in shown.stderr
+
+
+def test_renewal_keeps_the_number_and_retires_the_old_key(deployment, tmp_path):
+    import shutil
+
+    today = dt.date.today()
+    kim = deployment.enroll("kim", birth_date=today.replace(year=today.year - 28))
+    rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
+    sub = login(deployment, rp, kim).claims["sub"]
+    old_copy = tmp_path / "old-wallet.json"
+    shutil.copy(kim.wallet, old_copy)
+    old_file = json.loads(old_copy.read_text())
+
+    renewed = deployment.cli("wallet", "renew", "--wallet", str(kim.wallet))
+    assert renewed.returncode == 0, renewed.stderr
+    new_file = kim.file()
+    assert new_file["network_number"] == old_file["network_number"]
+    assert new_file["private_key_pem"] != old_file["private_key_pem"]
+    assert new_file["certificate_pem"] != old_file["certificate_pem"]
+    states = sorted(c["status"] for c in deployment.cli_json("admin", "certificate", "list", kim.network_number))
+    assert states == ["revoked", "valid"]
+    # The same person to the platform; the old key no longer logs in.
+    assert login(deployment, rp, kim).claims["sub"] == sub
+    auth, browser, page = start_login(deployment, rp)
+    stale = deployment.cli("wallet", "approve", page.wallet_uri, "--wallet", str(old_copy))
+    assert stale.returncode == 1 and "revoked" in stale.stderr, stale.stderr

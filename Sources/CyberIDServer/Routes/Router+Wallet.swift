@@ -48,6 +48,18 @@ extension Router where Context == AppRequestContext {
             let transition = try await runtime.lifecycle.apply(event, personID: holder.personID, actor: .person, reason: body.reason)
             return Self.oauthJSON(["event": event.rawValue, "state": transition.to.rawValue])
         }
+        group.post("renewal") { request, context in
+            let holder = try await provider.authenticateWallet(
+                request.headers[.authorization], method: "POST", path: "/wallet/v1/renewal")
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            guard let body = try? JSONDecoder().decode([String: String].self, from: Data(buffer: buffer)), let csr = body["csr"] else {
+                throw Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "send JSON {\"csr\": PEM}")
+            }
+            let issued = try await runtime.enrollment.renew(personID: holder.personID, csr: Array(csr.utf8))
+            return Response(
+                status: .created, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.enrollment.encode(issued))))
+        }
         group.get("history") { request, _ in
             let holder = try await provider.authenticateWallet(
                 request.headers[.authorization], method: "GET", path: "/wallet/v1/history")

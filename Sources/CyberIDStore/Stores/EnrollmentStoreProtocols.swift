@@ -51,4 +51,7 @@ public protocol NetworkCertificateStore: Sendable {
     func networkCertificate(serial: String) async throws -> NetworkCertificateRecord?
     /// A person's certificates, newest first.
     func networkCertificates(personID: String) async throws -> [NetworkCertificateRecord]
+    /// Replaces a person's certificates with a new one (renewal), revoking the others, with a
+    /// history entry and security events, in one transaction.
+    func replaceCertificates(with certificate: NetworkCertificateRecord, history: HistoryEntry) async throws
 }
