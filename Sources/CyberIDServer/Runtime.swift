@@ -37,6 +37,8 @@ public struct Runtime: Sendable {
     public let lifecycle: LifecycleService
     /// The hash-chained audit log of administrative actions.
     public let audit: AuditLog
+    /// Guardians' rights over minors.
+    public let guardianship: Guardianship
 
     /// Opens the database and loads the master key; the caller then runs the database and
     /// calls ``prepare(_:logger:)``.
@@ -75,7 +77,8 @@ public struct Runtime: Sendable {
         return Runtime(
             settings: settings, database: database, store: store, masterKey: masterKey, masterKeySource: source,
             signingKeys: keys, generatedSigningKey: generated, authority: authority, enrollment: enrollment,
-            provider: provider, lifecycle: LifecycleService(store: store), audit: AuditLog(store: store, keys: keys))
+            provider: provider, lifecycle: LifecycleService(store: store), audit: AuditLog(store: store, keys: keys),
+            guardianship: Guardianship(store: store, masterKey: masterKey, today: { CalendarDate.civilDay(of: Date()) }))
     }
 }
 

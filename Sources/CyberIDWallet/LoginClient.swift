@@ -164,8 +164,8 @@ public struct LoginClient: Sendable {
 
     /// The holder's history (every verification, consent change and state change), newest
     /// first, as the service's JSON array (docs/relying-parties.md §5).
-    public func history(wallet: Wallet) async throws -> [HistoryLine] {
-        let path = "/wallet/v1/history"
+    public func history(wallet: Wallet, ward: String? = nil) async throws -> [HistoryLine] {
+        let path = ward.map { "/wallet/v1/wards/\(Self.escape($0))/history" } ?? "/wallet/v1/history"
         let data = try await send(
             "history", url: URL(string: baseURL + path), method: "GET", body: nil,
             authorization: try wallet.authorization(method: "GET", path: path))
@@ -175,10 +175,11 @@ public struct LoginClient: Sendable {
         return lines.map(HistoryLine.init)
     }
 
-    /// Suspends (`suspend`), resumes (`resume`) or cancels (`cancel`) the holder's network number.
+    /// Suspends (`suspend`), resumes (`resume`) or cancels (`cancel`) the holder's network number,
+    /// or, with `ward`, a minor's as their guardian (suspend and resume only).
     /// - Returns: the new state.
-    public func lifecycle(_ event: String, reason: String, wallet: Wallet) async throws -> String {
-        let path = "/wallet/v1/lifecycle"
+    public func lifecycle(_ event: String, reason: String, wallet: Wallet, ward: String? = nil) async throws -> String {
+        let path = ward.map { "/wallet/v1/wards/\(Self.escape($0))/lifecycle" } ?? "/wallet/v1/lifecycle"
         let body = try JSONSerialization.data(withJSONObject: ["event": event, "reason": reason])
         let data = try await send(
             "lifecycle", url: URL(string: baseURL + path), method: "POST", body: body,
@@ -217,6 +218,11 @@ public struct LoginClient: Sendable {
         _ = try await send(
             "consent withdrawal", url: URL(string: baseURL + path), method: "DELETE", body: nil,
             authorization: try wallet.authorization(method: "DELETE", path: path))
+    }
+
+    static func escape(_ component: String) -> String {
+        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+        return component.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ data: Data, _ name: String) throws -> T {

@@ -105,11 +105,12 @@ extension WalletCommand {
             abstract: "List the wallet holder's history: every verification (platform, time, claims, level, outcome).")
         @Option(help: "Wallet file.") var wallet = "cyberid-wallet.json"
         @Flag(help: "Print JSON.") var json = false
+        @Option(help: "As guardian: this minor's network number.") var ward: String?
 
         func run() async throws {
             let opened = try openWallet(wallet)
             do {
-                let lines = try await LoginClient(baseURL: opened.issuer).history(wallet: opened)
+                let lines = try await LoginClient(baseURL: opened.issuer).history(wallet: opened, ward: ward)
                 if json {
                     printJSON(lines.map { line -> [String: Any] in
                         var object: [String: Any] = [
@@ -151,19 +152,21 @@ extension WalletCommand {
         @Option(help: "Why (shown in the holder's history).") var reason: String
         @Option(help: "Wallet file.") var wallet = "cyberid-wallet.json"
         @Flag(help: "Confirm a cancel: it cannot be undone.") var yes = false
+        @Option(help: "Act as guardian on this minor's network number (suspend or resume).") var ward: String?
 
         func validate() throws {
             guard ["suspend", "resume", "cancel"].contains(event) else {
                 throw ValidationError("the event is suspend, resume or cancel")
             }
             if event == "cancel" && !yes { throw ValidationError("cancel cannot be undone: add --yes to confirm") }
+            if ward != nil && event == "cancel" { throw ValidationError("a guardian suspends or resumes; only the holder cancels") }
         }
 
         func run() async throws {
             let opened = try openWallet(wallet)
             do {
-                let state = try await LoginClient(baseURL: opened.issuer).lifecycle(event, reason: reason, wallet: opened)
-                print("network number \(opened.file.networkNumber) is now \(state)")
+                let state = try await LoginClient(baseURL: opened.issuer).lifecycle(event, reason: reason, wallet: opened, ward: ward)
+                print("network number \(ward ?? opened.file.networkNumber) is now \(state)")
             } catch let error as WalletError {
                 printError("cyberid: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
                 throw Exit.failure

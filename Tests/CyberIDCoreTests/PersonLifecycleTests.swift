@@ -52,6 +52,11 @@ import Testing
     @Test func aPersonResumesOnlyTheirOwnSuspension() throws {
         #expect(try PersonLifecycle.apply(.resume, to: .suspended, by: .person, reason: "found my phone", suspendedBy: .person).to == .active)
         #expect(try PersonLifecycle.apply(.resume, to: .suspended, by: .guardian, reason: "ok", suspendedBy: .guardian).to == .active)
+        #expect(try PersonLifecycle.apply(.resume, to: .suspended, by: .guardian, reason: "ok", suspendedBy: .person).to == .active)
+        // A minor cannot lift their guardian's suspension.
+        #expect(throws: LifecycleError.actorNotAllowed) {
+            try PersonLifecycle.apply(.resume, to: .suspended, by: .person, reason: "please", suspendedBy: .guardian)
+        }
         #expect(throws: LifecycleError.actorNotAllowed) {
             try PersonLifecycle.apply(.resume, to: .suspended, by: .person, reason: "please", suspendedBy: .administrator)
         }

@@ -48,8 +48,9 @@ public struct LifecycleTransition: Sendable, Equatable, Codable {
 ///            suspend (person, guardian, administrator)
 ///   active ───────────────────────────────▶ suspended
 ///     ▲  │ ◀──────────────────────────────     │
-///     │  │   resume (administrator; or the     │
-///     │  │   person/guardian who suspended)    │
+///     │  │   resume (administrator; a guardian │
+///     │  │   theirs or the minor's; a person   │
+///     │  │   only their own)                   │
 ///     │  │ restrict (administrator, policy)    │
 ///     │  └──────────────▶ restricted ──────────┤ suspend
 ///     └──── lift (administrator, policy) ◀─┘   │
@@ -83,10 +84,12 @@ public enum PersonLifecycle {
         case .resume:
             guard state == .suspended else { throw .notAllowed(event, from: state) }
             target = .active
+            // A person lifts only their own suspension; a guardian theirs or the minor's own;
+            // an administrator any.
             switch suspendedBy {
-            case .administrator?, .policy?, nil: allowed = [.administrator]
-            case .person?, .guardian?: allowed = [.person, .guardian, .administrator]
-            case .platform?: allowed = [.administrator]
+            case .person?: allowed = [.person, .guardian, .administrator]
+            case .guardian?: allowed = [.guardian, .administrator]
+            case .administrator?, .policy?, .platform?, nil: allowed = [.administrator]
             }
         case .restrict:
             guard state == .active else { throw .notAllowed(event, from: state) }

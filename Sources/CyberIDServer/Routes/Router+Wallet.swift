@@ -60,6 +60,30 @@ extension Router where Context == AppRequestContext {
                 status: .created, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.enrollment.encode(issued))))
         }
+        // A guardian acts for a minor (the link ends at 18).
+        group.post("wards/:number/lifecycle") { request, context in
+            let number = try context.parameters.require("number")
+            let guardian = try await provider.authenticateWallet(
+                request.headers[.authorization], method: "POST", path: "/wallet/v1/wards/\(number)/lifecycle")
+            let ward = try await runtime.guardianship.ward(networkNumber: number, guardianID: guardian.personID)
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            guard let body = try? JSONDecoder().decode(WalletLifecycleBody.self, from: Data(buffer: buffer)),
+                let event = LifecycleEvent(rawValue: body.event), [.suspend, .resume].contains(event)
+            else {
+                throw Problem(
+                    code: "malformed-request", title: "Malformed request", status: .badRequest,
+                    detail: "send JSON {\"event\": \"suspend\"|\"resume\", \"reason\": …}")
+            }
+            let transition = try await runtime.lifecycle.apply(event, personID: ward, actor: .guardian, reason: body.reason)
+            return Self.oauthJSON(["event": event.rawValue, "state": transition.to.rawValue])
+        }
+        group.get("wards/:number/history") { request, context in
+            let number = try context.parameters.require("number")
+            let guardian = try await provider.authenticateWallet(
+                request.headers[.authorization], method: "GET", path: "/wallet/v1/wards/\(number)/history")
+            let ward = try await runtime.guardianship.ward(networkNumber: number, guardianID: guardian.personID)
+            return Self.oauthJSON(try await provider.history(personID: ward))
+        }
         group.get("history") { request, _ in
             let holder = try await provider.authenticateWallet(
                 request.headers[.authorization], method: "GET", path: "/wallet/v1/history")
