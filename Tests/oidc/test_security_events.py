@@ -91,6 +91,8 @@ def test_platforms_are_told_of_their_users_state_changes(deployment, ivy):
             (event, detail), = claims["events"].items()
             names.append(event.removeprefix(EVENT))
             assert isinstance(detail["event_timestamp"], int)
+            # Who acted, never the administrator's free-text reason.
+            assert detail["reason"] == "by administrator", detail
         assert names[:2] == ["suspended", "resumed"], names
 
         # A re-verification and a certificate revocation are told too.

@@ -47,9 +47,11 @@ extension SQLStore: LifecycleStore {
                 ])
             try await Self.insertHistory(history, on: connection)
             if let securityEvent {
+                // Platforms learn who acted, never the free-text reason (it may say more than they
+                // need to know); the person sees the reason in their history.
                 try await Self.enqueueSecurityEvents(
-                    personID: event.personID, clientID: nil, event: securityEvent, reason: event.reason, at: event.occurredAt,
-                    on: connection)
+                    personID: event.personID, clientID: nil, event: securityEvent, reason: "by \(event.actor)",
+                    at: event.occurredAt, on: connection)
             }
             return true
         }
