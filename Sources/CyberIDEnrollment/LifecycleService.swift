@@ -22,10 +22,10 @@ public struct LifecycleService: Sendable {
 
     /// The person's state.
     public func state(personID: String) async throws -> PersonState {
-        guard let current = try await store.lifecycleState(personID: personID),
-            let state = PersonState(rawValue: current.state.rawValue)
-        else { throw StoreError.notFound("no such person") }
-        return state
+        guard let current = try await store.lifecycleState(personID: personID) else {
+            throw StoreError.notFound("no such person")
+        }
+        return current.state
     }
 
     /// The Security Event Token name of a transition, told to every platform that knows the person.
@@ -49,14 +49,12 @@ public struct LifecycleService: Sendable {
     ) async throws -> LifecycleTransition {
         // Two attempts: a concurrent transition moves the state; the rules are then re-checked.
         for _ in 0..<2 {
-            guard let current = try await store.lifecycleState(personID: personID),
-                let state = PersonState(rawValue: current.state.rawValue)
-            else { throw StoreError.notFound("no such person") }
+            guard let current = try await store.lifecycleState(personID: personID) else {
+                throw StoreError.notFound("no such person")
+            }
             let transition = try PersonLifecycle.apply(
-                event, to: state, by: actor, reason: reason, suspendedBy: current.suspendedBy.flatMap(LifecycleActor.init))
-            guard let from = PersonRecord.State(rawValue: transition.from.rawValue),
-                let to = PersonRecord.State(rawValue: transition.to.rawValue)
-            else { throw StoreError.corrupt("lifecycle state without a stored form") }
+                event, to: current.state, by: actor, reason: reason,
+                suspendedBy: current.suspendedBy.flatMap(LifecycleActor.init))
             let detail = (try? JSONSerialization.data(
                 withJSONObject: [
                     "from": transition.from.rawValue, "to": transition.to.rawValue, "actor": actor.rawValue,
@@ -64,7 +62,7 @@ public struct LifecycleService: Sendable {
                 ], options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
             let recorded = try await store.recordTransition(
                 LifecycleEventRecord(
-                    personID: personID, event: event.rawValue, from: from, to: to, actor: actor.rawValue,
+                    personID: personID, event: event.rawValue, from: transition.from, to: transition.to, actor: actor.rawValue,
                     reason: transition.reason, occurredAt: now),
                 history: HistoryEntry(
                     personID: personID, clientID: clientID, event: event.rawValue, outcome: "success", detail: detail,

@@ -1,3 +1,4 @@
+import CyberIDCore
 import CyberIDEnrollment
 public import CyberIDStore
 public import Foundation

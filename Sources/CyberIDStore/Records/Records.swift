@@ -36,9 +36,9 @@ public struct StoredSigningKey: Sendable, Equatable {
 /// A person's row: state, indexes and the sealed identity record. Nothing personal in clear.
 public struct PersonRecord: Sendable, Equatable {
     /// Lifecycle state of a person, as stored.
-    public enum State: String, Sendable {
-        case active, suspended, restricted, cancelled
-    }
+    /// Lifecycle state of a person: the core's ``PersonState`` (one type, so the rules and the
+    /// store never disagree).
+    public typealias State = PersonState
 
     /// Internal identifier (random; never shown to relying parties).
     public var id: String

@@ -1,5 +1,5 @@
 public import Foundation
-import CyberIDCore
+public import CyberIDCore
 
 extension SQLStore: PersonStore {
     private static let columns = """
