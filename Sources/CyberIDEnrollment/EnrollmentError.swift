@@ -62,5 +62,21 @@ public struct EnrollmentError: Error, Sendable, Equatable, CustomStringConvertib
     static func smsUnavailable() -> Self {
         Self(code: "sms-unavailable", status: 503, reason: "the code could not be sent; try again")
     }
+    static func notEnrolled() -> Self {
+        Self(
+            code: "not-enrolled", status: 404,
+            reason: "this document's holder has no network number to replace a device for; enroll instead")
+    }
+    static func guardianMismatch() -> Self {
+        Self(code: "guardian-mismatch", status: 403, reason: "only the holder's own guardian can replace a child's device")
+    }
+    static func phoneMismatch() -> Self {
+        Self(
+            code: "phone-mismatch", status: 403,
+            reason: "this is not the phone number bound to the network number; replacement needs the bound phone")
+    }
+    static func numberCancelled() -> Self {
+        Self(code: "number-cancelled", status: 409, reason: "the network number was cancelled; it cannot get a new device")
+    }
     static func invalidRequest(_ reason: String) -> Self { Self(code: "malformed-request", status: 400, reason: reason) }
 }

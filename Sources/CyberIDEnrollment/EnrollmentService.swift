@@ -37,6 +37,8 @@ public enum EnrollmentResponse {
         public let aaChallenge: String
         public let expiresAt: Date
         public let state: String
+        /// `enroll` or `replace`.
+        public var purpose: String?
     }
 
     /// Any step that moves the session on.
@@ -105,7 +107,12 @@ public struct EnrollmentService: Sendable {
     // MARK: 1. start
 
     /// Starts a session, optionally on behalf of a child (guardian JWS, purpose `guardian-start`).
-    public func start(guardianJWS: String?) async throws -> EnrollmentResponse.Started {
+    /// - Parameter purpose: `.enroll` for a new person, `.replace` for a lost device (the same
+    ///   steps: the chip proves the holder, the code proves the bound phone, then a new
+    ///   certificate for the existing number replaces all the old ones).
+    public func start(guardianJWS: String?, purpose: EnrollmentSessionRecord.Purpose = .enroll) async throws
+        -> EnrollmentResponse.Started
+    {
         let time = now()
         var guardianID: String? = nil
         if let guardianJWS {
@@ -116,11 +123,11 @@ public struct EnrollmentService: Sendable {
         }
         let session = EnrollmentSessionRecord(
             id: randomToken(16), aaChallenge: randomBytes(8), guardianID: guardianID, createdAt: time,
-            expiresAt: time.addingTimeInterval(configuration.sessionLifetime))
+            expiresAt: time.addingTimeInterval(configuration.sessionLifetime), purpose: purpose)
         try await store.create(session)
         return .init(
             sessionID: session.id, aaChallenge: base64URLEncode(session.aaChallenge), expiresAt: session.expiresAt,
-            state: session.state)
+            state: session.state, purpose: purpose.rawValue)
     }
 
     // MARK: 2. document
@@ -136,6 +143,27 @@ public struct EnrollmentService: Sendable {
             chip, challenge: session.aaChallenge, activeAuthenticationSignature: aaSignature, at: now(), today: today())
         let identity = IdentityRecord(mrz: document.mrz, portrait: document.faceImage)
         let index = blindIndex.index(identity.identityParts)
+        if session.purpose == .replace {
+            // A lost device: the document's holder must hold a live number; a child's is replaced
+            // by their own guardian, as they were enrolled. The age rules of enrollment were met then.
+            guard let person = try await store.livePerson(blindIndex: index) else { throw EnrollmentError.notEnrolled() }
+            if document.ageBand == .under14 {
+                guard let guardian = session.guardianID else { throw EnrollmentError.guardianRequired() }
+                guard guardian == person.guardianID else { throw EnrollmentError.guardianMismatch() }
+            } else {
+                session.guardianID = nil
+            }
+            session.personID = person.id
+            session.state = "document_verified"
+            session.blindIndex = index
+            session.ageBand = document.ageBand.rawValue
+            session.documentExpiry = document.mrz.expiryDate.description
+            try seal(identity, into: &session)
+            try await save(session)
+            return .init(
+                state: session.state, next: "phone", ageBand: document.ageBand.rawValue,
+                documentExpires: document.mrz.expiryDate.description)
+        }
         if try await store.livePerson(blindIndex: index) != nil { throw EnrollmentError.alreadyEnrolled() }
         switch document.ageBand {
         case .under14:
@@ -179,6 +207,12 @@ public struct EnrollmentService: Sendable {
         var session = try await openSession(sessionID, expecting: ["document_verified", "phone_code_sent"])
         guard Self.isE164(phone) else { throw EnrollmentError.invalidPhone() }
         guard session.otpSends < configuration.maxCodeSends else { throw EnrollmentError.tooManyCodes() }
+        if session.purpose == .replace {
+            // Replacement proves the phone already bound to the number, never a new one.
+            guard let personID = session.personID, let bound = try await personRecord(personID)?.phone,
+                constantTimeEqual(Array(bound.utf8), Array(phone.utf8))
+            else { throw EnrollmentError.phoneMismatch() }
+        }
         let code = String(format: "%06d", Int.random(in: 0..<1_000_000))
         var identity = try unseal(session)
         identity.phone = phone
@@ -246,8 +280,10 @@ public struct EnrollmentService: Sendable {
         let ready = faceMatcher == nil ? ["phone_confirmed"] : ["face_matched"]
         try check(session, expecting: ready)
         let publicKey = try Self.walletKey(fromCSR: csr)
+        if session.purpose == .replace { return try await completeReplacement(session, publicKey: publicKey) }
         var identity = try unseal(session)
-        identity.portrait = nil
+        // The portrait stays (sealed) only as the reference of later face checks.
+        if faceMatcher == nil { identity.portrait = nil }
         let level: AssuranceLevel = session.state == "face_matched" ? .high : .substantial
         guard let index = session.blindIndex, let band = session.ageBand.flatMap(AgeBand.init(rawValue:)) else {
             throw EnrollmentError.wrongStep(session.state, "a verified document")
@@ -297,7 +333,70 @@ public struct EnrollmentService: Sendable {
         throw EnrollmentError.alreadyEnrolled()
     }
 
+    /// Completes a device replacement: a certificate for the person's existing number and level,
+    /// capped at the document's expiry; their record is re-sealed from the fresh chip read; every
+    /// older certificate is revoked, in one write with the session's answer.
+    private func completeReplacement(_ session: EnrollmentSessionRecord, publicKey: P256.Signing.PublicKey) async throws
+        -> EnrollmentResponse.Completed
+    {
+        guard let personID = session.personID, let person = try await store.person(id: personID) else {
+            throw EnrollmentError.wrongStep(session.state, "a verified document")
+        }
+        guard person.state != .cancelled, let canonical = try await store.activeNetworkNumber(personID: personID),
+            let number = try? NetworkNumber(parsing: canonical)
+        else { throw EnrollmentError.numberCancelled() }
+        var identity = try unseal(session)
+        if faceMatcher == nil { identity.portrait = nil }
+        let time = now()
+        let notAfter = min(time.addingTimeInterval(configuration.certificateLifetime), Self.endOfDay(identity.documentExpiry))
+        let record = try envelope.seal(try JSONEncoder.enrollment.encode(identity), context: "person:\(personID)")
+        let (certificate, serial) = try authority.issue(
+            publicKey: publicKey, networkNumber: number, level: person.assuranceLevel, notBefore: time, notAfter: notAfter)
+        let answer = EnrollmentResponse.Completed(
+            networkNumber: number.formatted, assuranceLevel: person.assuranceLevel.rawValue,
+            certificate: try CertificateAuthority.pem(certificate),
+            chain: try CertificateAuthority.pem(authority.issuing) + "\n" + CertificateAuthority.pem(authority.root))
+        var completed = session
+        completed.state = "completed"
+        completed.result = String(decoding: try JSONEncoder.enrollment.encode(answer), as: UTF8.self)
+        completed.sealedIdentity = nil
+        completed.sealedIdentityKey = nil
+        completed.otpHash = nil
+        do {
+            try await store.completeReplacement(
+                completed, personID: personID, record: (record.ciphertext, record.wrappedKey),
+                certificate: NetworkCertificateRecord(
+                    serial: serial, personID: personID, networkNumber: number.canonical,
+                    der: try CertificateAuthority.der(certificate), notAfter: notAfter, issuedAt: time),
+                history: HistoryEntry(
+                    personID: personID, clientID: nil, event: "device-replaced", outcome: "success",
+                    detail: #"{"serial":"\#(serial)"}"#, occurredAt: time))
+            return answer
+        } catch let error as StoreError where error == .conflict {
+            let current = try await loadSession(session.id)
+            if current.state == "completed", let result = current.result {
+                return try JSONDecoder.enrollment.decode(EnrollmentResponse.Completed.self, from: Data(result.utf8))
+            }
+            throw EnrollmentError(code: "conflict", status: 409, reason: "the session changed meanwhile; retry the step")
+        } catch let error as StoreError where error == .notFound {
+            throw EnrollmentError.numberCancelled()
+        }
+    }
+
     // MARK: helpers
+
+    /// A person's sealed identity record, opened; `nil` once shredded.
+    private func personRecord(_ personID: String) async throws -> IdentityRecord? {
+        guard let person = try await store.person(id: personID), let key = person.recordWrappedKey else { return nil }
+        let bytes = try envelope.open(
+            SealedEnvelope(ciphertext: person.recordCiphertext, wrappedKey: key), context: "person:\(personID)")
+        return try JSONDecoder.enrollment.decode(IdentityRecord.self, from: Data(bytes))
+    }
+
+    private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
 
     private func loadSession(_ id: String) async throws -> EnrollmentSessionRecord {
         guard let session = try await store.enrollmentSession(id: id) else { throw EnrollmentError.sessionNotFound() }

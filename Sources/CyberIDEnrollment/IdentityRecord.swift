@@ -16,8 +16,9 @@ public struct IdentityRecord: Codable, Sendable, Equatable {
     public var personalNumber: String?
     /// The bound phone number (E.164), once confirmed.
     public var phone: String?
-    /// The chip portrait, kept only while the session is open (for the face check), never in
-    /// the person's record.
+    /// The chip portrait (DG2). Kept in the person's sealed record only when a face matcher is
+    /// configured: it is the reference for the face check of a re-verification. Without a
+    /// matcher it lives only while the enrollment session is open. Crypto-shredded on cancel.
     public var portrait: [UInt8]?
 
     init(mrz: MRZ, portrait: [UInt8]?) {

@@ -47,6 +47,7 @@ public final class OpenIDProvider: Sendable {
     let validator: AuthorizationValidator
     let pairwise: PairwiseSubject
     let issuedCertificates = IssuedCertificateCache()
+    let faceMatcher: (any FaceMatcher)?
     let today: @Sendable (Date) -> CalendarDate
     let requestSealer: Sealer
     let ticketSealer: Sealer
@@ -61,12 +62,16 @@ public final class OpenIDProvider: Sendable {
     ///   - masterKey: derives the sealing and pairwise keys.
     ///   - signingKeys: the service's ES256 keys for ID tokens.
     ///   - authority: the CA that issued wallet certificates.
+    ///   - faceMatcher: when set, a re-verification includes a face check against the portrait
+    ///     kept in the person's sealed record.
     ///   - today: the civil day of an instant, for age claims.
     public init(
         configuration: ProviderConfiguration, store: SQLStore, masterKey: MasterKey, signingKeys: SigningKeySet,
-        authority: CertificateAuthority, today: @escaping @Sendable (Date) -> CalendarDate = { CalendarDate.civilDay(of: $0) }
+        authority: CertificateAuthority, faceMatcher: (any FaceMatcher)? = nil,
+        today: @escaping @Sendable (Date) -> CalendarDate = { CalendarDate.civilDay(of: $0) }
     ) {
         self.configuration = configuration
+        self.faceMatcher = faceMatcher
         registry = ClientRegistry(store: store)
         decisions = store
         transactions = store

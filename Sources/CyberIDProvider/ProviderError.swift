@@ -80,6 +80,29 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
             code: "reverification-required", status: 403,
             reason: "this platform asked you to verify again (\(reason)); approve again to re-verify", isOAuth: false)
     }
+    static func reverificationRequiredByPolicy(days: String) -> Self {
+        Self(
+            code: "reverification-required", status: 403,
+            reason: "your last verification is older than this platform allows (\(days)); approve again to re-verify",
+            isOAuth: false)
+    }
+    static func faceCheckRequired() -> Self {
+        Self(
+            code: "face-check-required", status: 403,
+            reason: "this re-verification needs a face check: approve again with a live face image", isOAuth: false)
+    }
+    static func faceReferenceMissing() -> Self {
+        Self(
+            code: "face-reference-missing", status: 409,
+            reason: "no reference portrait is on file for this number; re-prove with your document (device replacement) first",
+            isOAuth: false)
+    }
+    static func faceMismatch() -> Self {
+        Self(code: "face-mismatch", status: 403, reason: "the face check did not match the document portrait", isOAuth: false)
+    }
+    static func faceMatcherUnavailable() -> Self {
+        Self(code: "face-matcher-unavailable", status: 503, reason: "the face matcher did not answer; try again later", isOAuth: false)
+    }
     static func unknownSubject() -> Self {
         Self(code: "unknown-subject", status: 404, reason: "no person behind this sub for this client", isOAuth: false)
     }

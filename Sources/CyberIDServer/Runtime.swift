@@ -73,7 +73,7 @@ public struct Runtime: Sendable {
         providerConfiguration.loginLifetime = TimeInterval(settings.loginTTLSeconds)
         let provider = OpenIDProvider(
             configuration: providerConfiguration, store: store, masterKey: masterKey, signingKeys: keys,
-            authority: authority)
+            authority: authority, faceMatcher: faceMatcher)
         return Runtime(
             settings: settings, database: database, store: store, masterKey: masterKey, masterKeySource: source,
             signingKeys: keys, generatedSigningKey: generated, authority: authority, enrollment: enrollment,

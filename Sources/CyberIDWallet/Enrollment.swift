@@ -43,8 +43,36 @@ public struct Enrollment: Sendable {
         guardianJWS: String?,
         awaitGuardian: (@Sendable (_ sessionID: String) async throws -> Void)? = nil
     ) async throws -> WalletFile {
+        try await run(
+            replace: false, chip: chip, phone: phone, code: code, faceImage: faceImage, guardianJWS: guardianJWS,
+            awaitGuardian: awaitGuardian)
+    }
+
+    /// Replaces a lost device (docs/lifecycle.md): the holder re-proves with the same document's
+    /// chip and the phone bound to their number, and a new key gets a certificate for the
+    /// existing number; every older certificate (the lost device's) is revoked.
+    /// - Parameters:
+    ///   - chip: the document's chip.
+    ///   - phone: the phone number bound at enrollment, E.164.
+    ///   - code: asked for the SMS code, as in ``enroll(chip:phone:code:faceImage:guardianJWS:awaitGuardian:)``.
+    ///   - faceImage: a live JPEG, when the service runs a face check.
+    ///   - guardianJWS: for a child under 14, their guardian's `guardian-start` wallet JWS.
+    /// - Returns: the new wallet; save it with ``WalletFile/save(to:)``.
+    public func replaceDevice(
+        chip: any ChipReader, phone: String, code: @Sendable () async throws -> String, faceImage: [UInt8]?,
+        guardianJWS: String?
+    ) async throws -> WalletFile {
+        try await run(
+            replace: true, chip: chip, phone: phone, code: code, faceImage: faceImage, guardianJWS: guardianJWS,
+            awaitGuardian: nil)
+    }
+
+    private func run(
+        replace: Bool, chip: any ChipReader, phone: String, code: @Sendable () async throws -> String, faceImage: [UInt8]?,
+        guardianJWS: String?, awaitGuardian: (@Sendable (_ sessionID: String) async throws -> Void)?
+    ) async throws -> WalletFile {
         let key = WalletKey()
-        let session = try await client.start(guardian: guardianJWS)
+        let session = try await client.start(guardian: guardianJWS, replace: replace)
         let id = session.sessionID
 
         // §2: passive authentication of the files, active authentication of the chip.

@@ -32,10 +32,12 @@ public struct EnrollmentClient: Sendable {
     /// Starts a session (§1).
     /// - Parameter guardian: a guardian's wallet JWS (`purpose: guardian-start`) when a
     ///   guardian enrolls a child under 14; `nil` for a holder enrolling themselves.
+    /// - Parameter replace: start a lost-device replacement instead of an enrollment.
     /// - Returns: the session id, the active-authentication challenge and the expiry.
-    public func start(guardian: String? = nil) async throws -> StartedSession {
+    public func start(guardian: String? = nil, replace: Bool = false) async throws -> StartedSession {
         let answer = try await call(
-            "start", "/enrollment/v1/sessions", EnrollmentWire.StartRequest(guardian: guardian),
+            "start", "/enrollment/v1/sessions",
+            EnrollmentWire.StartRequest(guardian: guardian, purpose: replace ? "replace" : nil),
             as: EnrollmentWire.StartAnswer.self)
         guard let challenge = Base64URL.decode(answer.aaChallenge), !challenge.isEmpty else {
             throw WalletError.invalidResponse("aa_challenge is not base64url")

@@ -2,9 +2,10 @@
 ///
 /// Kept apart from the public result types so that a wire rename touches only this file.
 enum EnrollmentWire {
-    /// `POST /sessions` body: `{}` or `{"guardian": JWS}`.
+    /// `POST /sessions` body: `{}`, `{"guardian": JWS}`, `{"purpose": "replace"}`.
     struct StartRequest: Encodable {
         let guardian: String?
+        let purpose: String?
     }
 
     /// `POST /sessions` answer.

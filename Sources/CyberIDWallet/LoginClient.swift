@@ -1,3 +1,5 @@
+import Crypto
+import CyberIDBase64URL
 public import Foundation
 
 #if canImport(FoundationNetworking)
@@ -94,15 +96,18 @@ extension Wallet {
     ///   - consent: claims the person agrees to release.
     ///   - decline: claims the person refuses.
     ///   - reverify: the person acknowledges the platform's re-verification request.
+    ///   - faceImage: a live face image for a re-verification on a service with a face matcher;
+    ///     the approval signs its SHA-256, the image travels beside it (``LoginClient/decide(_:decision:faceImage:)``).
     public func decision(
         on login: LoginRequestView, approve: Bool, consent: [String]?, decline: [String] = [], reverify: Bool = false,
-        now: Date = Date()
+        faceImage: [UInt8]? = nil, now: Date = Date()
     ) throws -> String {
         try WalletSignature(key: key, certificateDER: certificate.derEncoded).sign(
             LoginClaims(
                 aud: issuer, purpose: "login", sid: login.transactionID, nonce: login.nonce,
                 iat: Int(now.timeIntervalSince1970), decision: approve ? "approve" : "deny", consent: consent,
-                decline: decline.isEmpty ? nil : decline, reverify: reverify ? true : nil))
+                decline: decline.isEmpty ? nil : decline, reverify: reverify ? true : nil,
+                face: faceImage.map { Base64URL.encode(Array(SHA256.hash(data: $0))) }))
     }
 
     /// The `Authorization` header value for the wallet's own API calls.
@@ -116,6 +121,7 @@ extension Wallet {
         let aud: String, purpose: String, sid: String, nonce: String, iat: Int, decision: String
         let consent: [String]?, decline: [String]?
         let reverify: Bool?
+        let face: String?
     }
 
     private struct RequestClaims: Encodable {
@@ -147,8 +153,10 @@ public struct LoginClient: Sendable {
     }
 
     /// Sends the wallet's signed decision.
-    public func decide(_ uri: WalletLoginURI, decision: String) async throws -> LoginDecisionResult {
-        let body = try JSONSerialization.data(withJSONObject: ["ticket": uri.ticket, "approval": decision])
+    public func decide(_ uri: WalletLoginURI, decision: String, faceImage: [UInt8]? = nil) async throws -> LoginDecisionResult {
+        var object = ["ticket": uri.ticket, "approval": decision]
+        if let faceImage { object["face_image"] = Base64URL.encode(faceImage) }
+        let body = try JSONSerialization.data(withJSONObject: object)
         let data = try await send("login decision", url: URL(string: baseURL + "/wallet/v1/login"), method: "POST", body: body, authorization: nil)
         return try decode(LoginDecisionResult.self, data, "login decision")
     }

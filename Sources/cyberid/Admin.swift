@@ -9,7 +9,10 @@ import ServiceLifecycle
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Administer the service's store and keys.",
-        subcommands: [Migrate.self, Keys.self, Trust.self, CA.self, ClientCommand.self, PersonCommand.self, CertificateCommand.self, AuditCommand.self])
+        subcommands: [
+            Migrate.self, Keys.self, Trust.self, CA.self, ClientCommand.self, PersonCommand.self, CertificateCommand.self,
+            AuditCommand.self, PolicyCommand.self,
+        ])
 
     /// `cyberid admin migrate`.
     struct Migrate: AsyncParsableCommand {

@@ -7,7 +7,9 @@ import Foundation
 struct WalletCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wallet", abstract: "Enroll and inspect a wallet (the holder's key and network certificate).",
-        subcommands: [Enroll.self, Show.self, Approve.self, Consents.self, History.self, Lifecycle.self, Renew.self])
+        subcommands: [
+            Enroll.self, Replace.self, Show.self, Approve.self, Consents.self, History.self, Lifecycle.self, Renew.self,
+        ])
 
     /// `cyberid wallet enroll`.
     struct Enroll: AsyncParsableCommand {
@@ -20,43 +22,14 @@ struct WalletCommand: AsyncParsableCommand {
                 it for a 14–17-year-old. See docs/enrollment.md.
                 """)
 
-        @Option(help: "Document directory (DG1.bin, DG2.bin, DG15.bin, SOD.bin, aa-private-key.pem).") var document: String
-        @Option(help: "Phone number, E.164 (e.g. +8613800000000).") var phone: String
-        @Option(help: "The one-time code, if you have it; otherwise it is read from the SMS outbox.") var otp: String?
-        @Option(help: "Server base URL (default: CYBERID_ISSUER or http://127.0.0.1:8080).") var server: String?
-        @Option(help: "Wallet file to write.") var wallet = "cyberid-wallet.json"
-        @Option(help: "The server's SMS outbox (development).") var outbox: String?
-        @Option(help: "A face image (JPEG) for servers with a face matcher.") var face: String?
-        @Option(help: "The guardian's wallet file, for a minor.") var guardianWallet: String?
-        @Flag(help: "Overwrite an existing wallet file.") var force = false
+        @OptionGroup var options: ProofOptions
 
         func run() async throws {
-            guard force || !FileManager.default.fileExists(atPath: wallet) else {
-                throw ValidationError("\(wallet) exists; use --force to replace it")
-            }
-            let base = server ?? ProcessInfo.processInfo.environment["CYBERID_ISSUER"] ?? "http://127.0.0.1:8080"
-            guard let baseURL = URL(string: base), baseURL.scheme != nil else { throw ValidationError("--server must be a URL") }
-            let chip = try DirectoryChip(directory: document)
-            let faceImage = try face.map { path -> [UInt8] in
-                guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
-                return Array(data)
-            }
-            let guardian = try guardianWallet.map { try CyberIDWallet.Wallet(file: try WalletFile.load(from: $0)) }
-            let outboxPath =
-                outbox ?? URL(fileURLWithPath: ProcessInfo.processInfo.environment["CYBERID_DATA_DIR"] ?? "./data")
-                .appendingPathComponent("sms-outbox.jsonl").path
-            let reader = OutboxReader(path: outboxPath)
-            let phone = phone
-            let given = otp
-            let code: @Sendable () async throws -> String = {
-                if let given { return given }
-                return try await reader.code(for: phone)
-            }
-            let enrollment = Enrollment(client: EnrollmentClient(baseURL: baseURL))
-            var guardianStart: String? = nil
+            let proof = try options.prepare()
+            let enrollment = Enrollment(client: EnrollmentClient(baseURL: proof.baseURL))
             var approve: (@Sendable (String) async throws -> Void)? = nil
-            if let guardian {
-                guardianStart = try guardian.sign(purpose: CyberIDWallet.Wallet.Purpose.guardianStart)
+            if let guardian = proof.guardian {
+                let baseURL = proof.baseURL
                 approve = { sessionID in
                     let approval = try guardian.sign(
                         purpose: CyberIDWallet.Wallet.Purpose.guardianApproval, sessionID: sessionID)
@@ -65,14 +38,41 @@ struct WalletCommand: AsyncParsableCommand {
             }
             do {
                 let file: WalletFile = try await enrollment.enroll(
-                    chip: chip, phone: phone, code: code, faceImage: faceImage, guardianJWS: guardianStart,
-                    awaitGuardian: approve)
-                try file.save(to: wallet)
-                print("network number: \(file.networkNumber)")
-                print("assurance level: \(file.assuranceLevel)")
-                print("wallet written to \(wallet)")
+                    chip: proof.chip, phone: options.phone, code: proof.code, faceImage: proof.faceImage,
+                    guardianJWS: try proof.guardianStart(), awaitGuardian: approve)
+                try options.write(file)
             } catch let error as WalletError {
                 printError("cyberid: enrollment failed: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                throw Exit.failure
+            }
+        }
+    }
+
+    /// `cyberid wallet replace`: a lost device.
+    struct Replace: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace a lost device: re-prove with the document chip and the bound phone; writes a new wallet file.",
+            discussion: """
+                The same proofs as enrollment — the document's chip (passive and active authentication) and a one-time \
+                code to the phone bound to the number — give the new wallet key a certificate for the existing \
+                network number; every older certificate (the lost device's) is revoked at once. A child under 14 is \
+                replaced by their guardian (--guardian-wallet). The number keeps its state: if you suspended it when \
+                the phone was lost, resume it from the new wallet (cyberid wallet lifecycle resume). See docs/lifecycle.md.
+                """)
+
+        @OptionGroup var options: ProofOptions
+
+        func run() async throws {
+            let proof = try options.prepare()
+            do {
+                let file = try await Enrollment(client: EnrollmentClient(baseURL: proof.baseURL)).replaceDevice(
+                    chip: proof.chip, phone: options.phone, code: proof.code, faceImage: proof.faceImage,
+                    guardianJWS: try proof.guardianStart())
+                try options.write(file)
+                print("the older certificates of this number are revoked")
+            } catch let error as WalletError {
+                printError(
+                    "cyberid: device replacement failed: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
                 throw Exit.failure
             }
         }
@@ -105,6 +105,65 @@ struct WalletCommand: AsyncParsableCommand {
                 print("server:              \(file.server)")
             }
         }
+    }
+}
+
+/// What `wallet enroll` and `wallet replace` take: the document, the phone and where to write.
+struct ProofOptions: ParsableArguments {
+    @Option(help: "Document directory (DG1.bin, DG2.bin, DG15.bin, SOD.bin, aa-private-key.pem).") var document: String
+    @Option(help: "Phone number, E.164 (e.g. +8613800000000).") var phone: String
+    @Option(help: "The one-time code, if you have it; otherwise it is read from the SMS outbox.") var otp: String?
+    @Option(help: "Server base URL (default: CYBERID_ISSUER or http://127.0.0.1:8080).") var server: String?
+    @Option(help: "Wallet file to write.") var wallet = "cyberid-wallet.json"
+    @Option(help: "The server's SMS outbox (development).") var outbox: String?
+    @Option(help: "A face image (JPEG) for servers with a face matcher.") var face: String?
+    @Option(help: "The guardian's wallet file, for a minor.") var guardianWallet: String?
+    @Flag(help: "Overwrite an existing wallet file.") var force = false
+
+    /// The parsed inputs.
+    struct Prepared {
+        let baseURL: URL
+        let chip: DirectoryChip
+        let faceImage: [UInt8]?
+        let guardian: CyberIDWallet.Wallet?
+        let code: @Sendable () async throws -> String
+
+        func guardianStart() throws -> String? {
+            try guardian?.sign(purpose: CyberIDWallet.Wallet.Purpose.guardianStart)
+        }
+    }
+
+    func prepare() throws -> Prepared {
+        guard force || !FileManager.default.fileExists(atPath: wallet) else {
+            throw ValidationError("\(wallet) exists; use --force to replace it")
+        }
+        let base = server ?? ProcessInfo.processInfo.environment["CYBERID_ISSUER"] ?? "http://127.0.0.1:8080"
+        guard let baseURL = URL(string: base), baseURL.scheme != nil else { throw ValidationError("--server must be a URL") }
+        let chip = try DirectoryChip(directory: document)
+        let faceImage = try face.map { path -> [UInt8] in
+            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+            return Array(data)
+        }
+        let guardian = try guardianWallet.map { try CyberIDWallet.Wallet(file: try WalletFile.load(from: $0)) }
+        let outboxPath =
+            outbox ?? URL(fileURLWithPath: ProcessInfo.processInfo.environment["CYBERID_DATA_DIR"] ?? "./data")
+            .appendingPathComponent("sms-outbox.jsonl").path
+        let reader = OutboxReader(path: outboxPath)
+        let phone = phone
+        let given = otp
+        return Prepared(
+            baseURL: baseURL, chip: chip, faceImage: faceImage, guardian: guardian,
+            code: {
+                if let given { return given }
+                return try await reader.code(for: phone)
+            })
+    }
+
+    func write(_ file: WalletFile) throws {
+        try file.save(to: wallet)
+        print("network number: \(file.networkNumber)")
+        print("assurance level: \(file.assuranceLevel)")
+        print("wallet written to \(wallet)")
     }
 }
 

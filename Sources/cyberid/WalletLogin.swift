@@ -17,11 +17,18 @@ extension WalletCommand {
         @Option(name: .customLong("decline"), help: "A claim not to release (repeatable).") var declined: [String] = []
         @Flag(help: "Give no new consent: release only claims consented to before.") var noConsent = false
         @Flag(help: "Re-verify: acknowledge the platform's request to verify again (shown when it asks).") var reverify = false
+        @Option(help: "A live face image (JPEG) for a re-verification on a service with a face matcher.") var face: String?
         @Option(help: "Wallet file.") var wallet = "cyberid-wallet.json"
         @Flag(help: "Print the result as JSON.") var json = false
 
         func run() async throws {
             let opened = try openWallet(wallet)
+            let faceImage = try face.map { path -> [UInt8] in
+                guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
+                    throw ValidationError("cannot read the face image \(path)")
+                }
+                return Array(data)
+            }
             let link: WalletLoginURI
             do {
                 link = try WalletLoginURI(uri)
@@ -44,8 +51,9 @@ extension WalletCommand {
                 }
                 let consent = noConsent ? nil : login.claims.filter { !declined.contains($0) }
                 let decision = try opened.decision(
-                    on: login, approve: !deny, consent: deny ? nil : consent, decline: declined, reverify: reverify)
-                let result = try await client.decide(link, decision: decision)
+                    on: login, approve: !deny, consent: deny ? nil : consent, decline: declined, reverify: reverify,
+                    faceImage: faceImage)
+                let result = try await client.decide(link, decision: decision, faceImage: faceImage)
                 if json {
                     printJSON(["status": result.status, "released": result.released])
                 } else {
@@ -56,8 +64,14 @@ extension WalletCommand {
                 }
             } catch let error as WalletError {
                 printError("cyberid: login refused: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
-                if error.serverProblem?.code == "reverification-required" {
+                switch error.serverProblem?.code {
+                case "reverification-required":
                     printError("cyberid: to re-verify, run the same command with --reverify")
+                case "face-check-required":
+                    printError("cyberid: this re-verification needs a face check: add --face IMAGE")
+                case "face-reference-missing":
+                    printError("cyberid: re-prove with your document first: cyberid wallet replace")
+                default: break
                 }
                 throw Exit.failure
             }

@@ -73,8 +73,10 @@ struct Harness {
     }
 
     /// Runs start → document; returns the session id and the document step's answer.
-    func present(_ document: DevDocumentFactory.Document, guardian: String? = nil) async throws -> (String, EnrollmentResponse.Step) {
-        let started = try await service.start(guardianJWS: guardian)
+    func present(
+        _ document: DevDocumentFactory.Document, guardian: String? = nil, purpose: EnrollmentSessionRecord.Purpose = .enroll
+    ) async throws -> (String, EnrollmentResponse.Step) {
+        let started = try await service.start(guardianJWS: guardian, purpose: purpose)
         let challenge = try #require(EnrollmentCoding.base64URLDecode(started.aaChallenge))
         let answer = try DevDocumentFactory.signChallenge(challenge, keyPEM: document.activeAuthenticationKeyPEM)
         let step = try await service.presentDocument(sessionID: started.sessionID, chip: document.chip, aaSignature: answer)
@@ -82,8 +84,8 @@ struct Harness {
     }
 
     /// Phone and code.
-    func confirmPhone(_ session: String) async throws -> EnrollmentResponse.Step {
-        _ = try await service.sendPhoneCode(sessionID: session, phone: "+8613800000000")
+    func confirmPhone(_ session: String, phone: String = "+8613800000000") async throws -> EnrollmentResponse.Step {
+        _ = try await service.sendPhoneCode(sessionID: session, phone: phone)
         return try await service.confirmPhone(sessionID: session, code: try #require(sms.lastCode))
     }
 

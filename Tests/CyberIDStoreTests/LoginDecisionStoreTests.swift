@@ -103,7 +103,7 @@ import Testing
             let store = SQLStore(database: database)
             try await prepare(store)
             // The platform learns the person's pairwise subject with an approved login.
-            #expect(try await store.recordDecision(decision("t1"), history: entry("success"), consent: nil, subject: "sub-1", liftRestriction: false))
+            #expect(try await store.recordDecision(decision("t1"), history: entry("success"), consent: nil, subject: "sub-1", reverified: false))
             let changed = try await store.recordTransition(
                 LifecycleEventRecord(personID: "p1", event: "suspend", from: .active, to: .suspended, actor: "administrator", reason: "r", occurredAt: t0),
                 history: entry("success"), securityEvent: "suspended")

@@ -168,6 +168,9 @@ struct ApprovalPayload: Decodable {
     var decline: [String]?
     /// The person acknowledges the platform's re-verification request (shown in the wallet).
     var reverify: Bool?
+    /// Base64url SHA-256 of the live face image sent beside the approval (re-verification on a
+    /// service with a face matcher).
+    var face: String?
 }
 
 /// The decision row's payload: what the code exchange releases.

@@ -1,3 +1,4 @@
+import Crypto
 import CyberIDBase64URL
 import CyberIDCore
 import CyberIDEnrollment
@@ -62,7 +63,11 @@ extension OpenIDProvider {
     /// history entry and the consent together.
     /// - Throws: ``ProviderError`` (`invalid-wallet-signature`, `login-expired`,
     ///   `login-already-decided`, `person-not-active`, `assurance-level-too-low`…).
-    public func decide(ticket text: String, approval: String, now: Date = Date()) async throws -> WalletDecision {
+    /// - Parameter faceImage: the live face image of a re-verification on a service with a face
+    ///   matcher; its SHA-256 must be the approval's `face`.
+    public func decide(ticket text: String, approval: String, faceImage: [UInt8]? = nil, now: Date = Date()) async throws
+        -> WalletDecision
+    {
         let ticket = try openTicket(text, now: now)
         let jws: WalletJWS
         do {
@@ -97,7 +102,7 @@ extension OpenIDProvider {
 
         func record(
             _ status: LoginTransactionRecord.Status, _ grant: LoginGrant, outcome: String, consent: ConsentRecord? = nil,
-            liftRestriction: Bool = false
+            reverified: Bool = false
         ) async throws {
             let decision = LoginTransactionRecord(
                 id: ticket.transactionID, clientID: ticket.clientID, status: status, personID: holder.personID,
@@ -109,7 +114,7 @@ extension OpenIDProvider {
             guard
                 try await decisions.recordDecision(
                     decision, history: entry, consent: consent, subject: status == .approved ? grant.subject : nil,
-                    liftRestriction: liftRestriction)
+                    reverified: reverified)
             else {
                 detail.reason = "login-already-decided"
                 _ = try? await history.append(
@@ -140,21 +145,44 @@ extension OpenIDProvider {
                 outcome: "failure")
             throw error
         }
-        // A platform flagged this person: this login is their re-verification, and only with the
-        // person's explicit acknowledgement (the wallet shows the platform's reason). Success lifts
-        // the restriction in the same write (automatic review); a refusal leaves it, in the history.
+        // Re-verification: a platform flagged this person, or their last verification is older
+        // than the administrator's interval for this platform. This login is the re-verification,
+        // only with the person's explicit acknowledgement (the wallet shows the reason) and, where a
+        // face matcher is configured, a face check. Success lifts the platform's restriction and
+        // renews the verification time in the same write (automatic review); a failure leaves
+        // both, in the history.
         var reverified = false
-        if let reason = holder.restrictionReason {
-            guard payload.reverify == true else {
-                detail.reason = "reverification-required"
+        if let demand = reverificationDemand(holder, now: now) {
+            func refuse(_ error: ProviderError) async throws -> Never {
+                detail.reason = error.code
                 _ = try? await history.append(
                     HistoryEntry(
                         personID: holder.personID, clientID: ticket.clientID, event: "reverification", outcome: "failure",
                         detail: detail.json, occurredAt: now))
-                throw ProviderError.reverificationRequired(reason)
+                throw error
+            }
+            guard payload.reverify == true else { try await refuse(demand) }
+            if let faceMatcher {
+                guard let faceImage, !faceImage.isEmpty, let signed = payload.face else {
+                    try await refuse(.faceCheckRequired())
+                }
+                guard constantTimeEqual(Array(Base64URL.encode(Array(SHA256.hash(data: faceImage))).utf8), Array(signed.utf8))
+                else { throw ProviderError.invalidWalletSignature("the face image is not the one the approval signed") }
+                guard let person = try await persons.person(id: holder.personID),
+                    let portrait = (try? records.open(person))??.portrait, !portrait.isEmpty
+                else { try await refuse(.faceReferenceMissing()) }
+                let score: Double
+                do {
+                    score = try await faceMatcher.score(live: faceImage, portrait: portrait)
+                } catch {
+                    throw ProviderError.faceMatcherUnavailable()
+                }
+                guard score >= faceMatcher.threshold else { try await refuse(.faceMismatch()) }
             }
             reverified = true
-            detail.reason = "re-verified; the platform's restriction is lifted"
+            detail.reason =
+                holder.restrictionReason == nil
+                ? "re-verified" : "re-verified; the platform's restriction is lifted"
         }
         // Consent: what the person agrees to now, plus what they agreed to before (unless the
         // platform asks again with prompt=consent), minus what they refuse now.
@@ -170,8 +198,24 @@ extension OpenIDProvider {
         let grant = LoginGrant(
             subject: pairwise.subject(sector: ticket.sector, networkNumber: holder.networkNumber),
             level: holder.assuranceLevel, authTime: now.timeIntervalSince1970.rounded(.down), released: released)
-        try await record(.approved, grant, outcome: "success", consent: consent, liftRestriction: reverified)
+        try await record(.approved, grant, outcome: "success", consent: consent, reverified: reverified)
         return WalletDecision(status: "approved", released: released)
+    }
+
+    /// Why this login must be a re-verification, if it must: the platform's flag, or the
+    /// administrator's interval since the person last verified.
+    func reverificationDemand(_ holder: LoginHolder, now: Date) -> ProviderError? {
+        if let reason = holder.restrictionReason { return .reverificationRequired(reason) }
+        if let interval = holder.reverificationInterval, now.timeIntervalSince(holder.verifiedAt) > interval {
+            return .reverificationRequiredByPolicy(days: Self.describe(interval))
+        }
+        return nil
+    }
+
+    static func describe(_ interval: TimeInterval) -> String {
+        let days = interval / 86_400
+        if days >= 1, days.rounded() == days { return "every \(Int(days)) day\(days == 1 ? "" : "s")" }
+        return "every \(Int(interval)) s"
     }
 
     /// Where a login stands, for the page's polling.

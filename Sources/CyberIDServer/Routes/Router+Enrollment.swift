@@ -8,7 +8,11 @@ import NIOFoundationCompat
 
 /// Request bodies of the enrollment API (snake_case JSON; binary fields base64url).
 enum EnrollmentRequest {
-    struct Start: Decodable { var guardian: String? }
+    struct Start: Decodable {
+        var guardian: String?
+        /// `enroll` (default) or `replace` (a lost device).
+        var purpose: String?
+    }
     struct Document: Decodable {
         var dg1: String
         var dg2: String?
@@ -30,7 +34,12 @@ extension Router where Context == AppRequestContext {
         let group = group("enrollment/v1/sessions")
         group.post { request, context in
             let body = try await Self.decode(EnrollmentRequest.Start.self, request, context, allowEmpty: true)
-            return try Self.json(try await service.start(guardianJWS: body?.guardian), status: .created)
+            guard let purpose = EnrollmentSessionRecord.Purpose(rawValue: body?.purpose ?? "enroll") else {
+                throw Problem(
+                    code: "malformed-request", title: "Malformed request", status: .badRequest,
+                    detail: "purpose must be enroll or replace")
+            }
+            return try Self.json(try await service.start(guardianJWS: body?.guardian, purpose: purpose), status: .created)
         }
         group.post(":id/document") { request, context in
             let id = try context.parameters.require("id")

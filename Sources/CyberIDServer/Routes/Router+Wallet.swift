@@ -1,3 +1,4 @@
+import CyberIDBase64URL
 import CyberIDCore
 import CyberIDEnrollment
 import CyberIDProvider
@@ -25,9 +26,18 @@ extension Router where Context == AppRequestContext {
             guard let body = try? JSONDecoder().decode(WalletDecisionBody.self, from: Data(buffer: buffer)) else {
                 throw Problem(
                     code: "malformed-request", title: "Malformed request", status: .badRequest,
-                    detail: "send JSON {\"ticket\": …, \"approval\": JWS}")
+                    detail: "send JSON {\"ticket\": …, \"approval\": JWS, \"face_image\"?: base64url}")
             }
-            return Self.oauthJSON(try await provider.decide(ticket: body.ticket, approval: body.approval))
+            var faceImage: [UInt8]? = nil
+            if let text = body.faceImage {
+                guard let bytes = Base64URL.decode(text) else {
+                    throw Problem(
+                        code: "malformed-request", title: "Malformed request", status: .badRequest,
+                        detail: "face_image must be base64url")
+                }
+                faceImage = bytes
+            }
+            return Self.oauthJSON(try await provider.decide(ticket: body.ticket, approval: body.approval, faceImage: faceImage))
         }
         group.get("consents") { request, _ in
             let holder = try await provider.authenticateWallet(
@@ -103,6 +113,12 @@ extension Router where Context == AppRequestContext {
 struct WalletDecisionBody: Decodable {
     var ticket: String
     var approval: String
+    /// A live face image for a re-verification (base64url).
+    var faceImage: String?
+
+    enum CodingKeys: String, CodingKey {
+        case ticket, approval, faceImage = "face_image"
+    }
 }
 
 /// `POST /wallet/v1/lifecycle`'s body.

@@ -278,5 +278,24 @@ public enum Schema {
                 """,
                 "CREATE INDEX security_events_due ON security_events (next_attempt_at)",
             ]),
+        Migration(
+            version: 8, name: "device-replacement-and-reverification-policy",
+            statements: [
+                // What a session is for: `enroll` (a new person) or `replace` (a lost device: the
+                // same person re-proves with the chip and the bound phone).
+                "ALTER TABLE enrollment_sessions ADD COLUMN purpose TEXT NOT NULL DEFAULT 'enroll'",
+                // When the person last proved their presence (enrollment, device replacement, a
+                // re-verification); NULL means at enrollment (created_at).
+                "ALTER TABLE persons ADD COLUMN verified_at %BIGINT%",
+                // Administrator-set re-verification intervals: scope '*' is global, otherwise a
+                // client_id (which overrides the global one for that platform).
+                """
+                CREATE TABLE reverification_policies (
+                    scope TEXT PRIMARY KEY,
+                    interval_seconds %BIGINT% NOT NULL,
+                    set_at %BIGINT% NOT NULL
+                )
+                """,
+            ]),
     ]
 }

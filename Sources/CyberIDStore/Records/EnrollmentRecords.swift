@@ -73,10 +73,24 @@ public struct EnrollmentSessionRecord: Sendable, Equatable {
     public var result: String?
     public var createdAt: Date
     public var expiresAt: Date
+    /// What the session is for.
+    public var purpose: Purpose
+
+    /// What an enrollment session is for.
+    public enum Purpose: String, Sendable, Equatable {
+        /// A new person: the identity must not hold a live network number.
+        case enroll
+        /// A lost device: the identity's live person re-proves (chip + bound phone) and gets a
+        /// new certificate for the same number.
+        case replace
+    }
 
     /// Creates a fresh session.
-    public init(id: String, aaChallenge: [UInt8], guardianID: String?, createdAt: Date, expiresAt: Date) {
+    public init(
+        id: String, aaChallenge: [UInt8], guardianID: String?, createdAt: Date, expiresAt: Date, purpose: Purpose = .enroll
+    ) {
         self.id = id
+        self.purpose = purpose
         self.state = "started"
         self.version = 0
         self.aaChallenge = aaChallenge

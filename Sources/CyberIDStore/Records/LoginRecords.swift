@@ -20,13 +20,22 @@ public struct LoginHolder: Sendable, Equatable {
     public var consentedClaims: Set<String>
     /// Why the asking platform flagged the person for re-verification, if it did.
     public var restrictionReason: String?
+    /// When the person last proved their presence (enrollment, device replacement, a
+    /// re-verification).
+    public var verifiedAt: Date
+    /// The re-verification interval that applies to the asking platform (its own, else the
+    /// global one), if an administrator set one.
+    public var reverificationInterval: TimeInterval?
 
     /// Creates a holder summary.
     public init(
         certificateStatus: NetworkCertificateRecord.Status, certificateNotAfter: Date, personID: String,
         personState: PersonRecord.State, assuranceLevel: AssuranceLevel, networkNumber: String,
-        consentedClaims: Set<String>, restrictionReason: String? = nil
+        consentedClaims: Set<String>, restrictionReason: String? = nil, verifiedAt: Date = .distantPast,
+        reverificationInterval: TimeInterval? = nil
     ) {
+        self.verifiedAt = verifiedAt
+        self.reverificationInterval = reverificationInterval
         self.certificateStatus = certificateStatus
         self.certificateNotAfter = certificateNotAfter
         self.personID = personID

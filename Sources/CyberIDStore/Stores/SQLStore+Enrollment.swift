@@ -3,12 +3,12 @@ public import Foundation
 extension SQLStore: EnrollmentStore {
     private static let sessionColumns = """
         id, state, version, aa_challenge, guardian_id, blind_index, age_band, document_expiry, sealed_identity,
-        sealed_identity_key, otp_hash, otp_expires_at, otp_attempts, otp_sends, person_id, result, created_at, expires_at
+        sealed_identity_key, otp_hash, otp_expires_at, otp_attempts, otp_sends, person_id, result, created_at, expires_at, purpose
         """
 
     public func create(_ session: EnrollmentSessionRecord) async throws {
         try await writeOne(
-            "INSERT INTO enrollment_sessions (\(Self.sessionColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+            "INSERT INTO enrollment_sessions (\(Self.sessionColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
             Self.binds(session))
     }
 
@@ -47,6 +47,27 @@ extension SQLStore: EnrollmentStore {
         }
     }
 
+    public func completeReplacement(
+        _ session: EnrollmentSessionRecord, personID: String, record: (ciphertext: [UInt8], wrappedKey: [UInt8]),
+        certificate: NetworkCertificateRecord, history: HistoryEntry
+    ) async throws {
+        try await database.write { connection in
+            // The person must still hold the number (not cancelled meanwhile).
+            let updated = try await connection.execute(
+                """
+                UPDATE persons SET record_ciphertext = $1, record_wrapped_key = $2, verified_at = $3, updated_at = $3
+                WHERE id = $4 AND state <> 'cancelled' AND record_wrapped_key IS NOT NULL
+                """,
+                [.blob(record.ciphertext), .blob(record.wrappedKey), .time(certificate.issuedAt), .text(personID)])
+            guard updated == 1 else { throw StoreError.notFound("the network number was cancelled") }
+            try await Self.replaceCertificates(with: certificate, reason: "device replaced", on: connection)
+            try await Self.insertHistory(history, on: connection)
+            guard try await Self.update(session, on: connection) else {
+                throw StoreError.conflict("the enrollment session changed meanwhile")
+            }
+        }
+    }
+
     public func purgeExpiredEnrollmentSessions(before time: Date) async throws -> Int {
         try await database.write { connection in
             // Unfinished sessions go at expiry (with their sealed pending data); completed ones
@@ -74,8 +95,8 @@ extension SQLStore: EnrollmentStore {
             UPDATE enrollment_sessions SET state = $2, version = $3, aa_challenge = $4, guardian_id = $5, blind_index = $6,
                 age_band = $7, document_expiry = $8, sealed_identity = $9, sealed_identity_key = $10, otp_hash = $11,
                 otp_expires_at = $12, otp_attempts = $13, otp_sends = $14, person_id = $15, result = $16, created_at = $17,
-                expires_at = $18
-            WHERE id = $1 AND version = $19
+                expires_at = $18, purpose = $19
+            WHERE id = $1 AND version = $20
             """, binds
         )
     }
@@ -86,7 +107,7 @@ extension SQLStore: EnrollmentStore {
             .text(session.guardianID), .blob(session.blindIndex), .text(session.ageBand), .text(session.documentExpiry),
             .blob(session.sealedIdentity), .blob(session.sealedIdentityKey), .blob(session.otpHash),
             .time(session.otpExpiresAt), .integer(session.otpAttempts), .integer(session.otpSends), .text(session.personID),
-            .text(session.result), .time(session.createdAt), .time(session.expiresAt),
+            .text(session.result), .time(session.createdAt), .time(session.expiresAt), .text(session.purpose.rawValue),
         ]
     }
 
@@ -107,6 +128,10 @@ extension SQLStore: EnrollmentStore {
         session.otpSends = try row.integer("otp_sends")
         session.personID = try row.optionalText("person_id")
         session.result = try row.optionalText("result")
+        guard let purpose = EnrollmentSessionRecord.Purpose(rawValue: try row.text("purpose")) else {
+            throw StoreError.corrupt("enrollment session has an unknown purpose")
+        }
+        session.purpose = purpose
         return session
     }
 }

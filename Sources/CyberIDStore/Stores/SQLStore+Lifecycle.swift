@@ -112,23 +112,30 @@ extension SQLStore {
     /// valid one, with a history entry and security events, in one transaction.
     public func replaceCertificates(with certificate: NetworkCertificateRecord, history: HistoryEntry) async throws {
         try await database.write { connection in
-            _ = try await connection.execute(
-                "UPDATE network_certificates SET status = 'revoked', revoked_at = $1 WHERE person_id = $2 AND status = 'valid'",
-                [.time(certificate.issuedAt), .text(certificate.personID)])
-            _ = try await connection.execute(
-                """
-                INSERT INTO network_certificates (serial, person_id, network_number, der, status, not_after, issued_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
-                """,
-                [
-                    .text(certificate.serial), .text(certificate.personID), .text(certificate.networkNumber),
-                    .blob(certificate.der), .text(certificate.status.rawValue), .time(certificate.notAfter),
-                    .time(certificate.issuedAt),
-                ])
+            try await Self.replaceCertificates(with: certificate, reason: "renewed", on: connection)
             try await Self.insertHistory(history, on: connection)
-            try await Self.enqueueSecurityEvents(
-                personID: certificate.personID, clientID: nil, event: "certificate-revoked", reason: "renewed",
-                at: certificate.issuedAt, on: connection)
         }
+    }
+
+    /// Revokes the person's valid certificates, stores the new one and tells the platforms.
+    static func replaceCertificates(
+        with certificate: NetworkCertificateRecord, reason: String, on connection: any SQLConnection
+    ) async throws(StoreError) {
+        _ = try await connection.execute(
+            "UPDATE network_certificates SET status = 'revoked', revoked_at = $1 WHERE person_id = $2 AND status = 'valid'",
+            [.time(certificate.issuedAt), .text(certificate.personID)])
+        _ = try await connection.execute(
+            """
+            INSERT INTO network_certificates (serial, person_id, network_number, der, status, not_after, issued_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """,
+            [
+                .text(certificate.serial), .text(certificate.personID), .text(certificate.networkNumber),
+                .blob(certificate.der), .text(certificate.status.rawValue), .time(certificate.notAfter),
+                .time(certificate.issuedAt),
+            ])
+        try await enqueueSecurityEvents(
+            personID: certificate.personID, clientID: nil, event: "certificate-revoked", reason: reason,
+            at: certificate.issuedAt, on: connection)
     }
 }

@@ -1,18 +1,22 @@
 public import Foundation
 import CyberIDCore
 
-extension SQLStore: LoginDecisionStore {
+extension SQLStore: LoginDecisionStore, ReverificationPolicyStore {
     public func loginHolder(certificateSerial: String, clientID: String) async throws -> LoginHolder? {
         try await database.read { connection in
             guard
                 let row = try await connection.first(
                     """
                     SELECT c.status AS certificate_status, c.not_after, c.person_id, c.network_number,
-                        p.state, p.assurance_level, k.claims, r.reason AS restriction
+                        p.state, p.assurance_level, k.claims, r.reason AS restriction,
+                        COALESCE(p.verified_at, p.created_at) AS verified_at,
+                        COALESCE(pc.interval_seconds, pg.interval_seconds) AS reverification_interval
                     FROM network_certificates c
                     JOIN persons p ON p.id = c.person_id
                     LEFT JOIN consents k ON k.person_id = c.person_id AND k.client_id = $2
                     LEFT JOIN restrictions r ON r.person_id = c.person_id AND r.client_id = $2
+                    LEFT JOIN reverification_policies pc ON pc.scope = $2
+                    LEFT JOIN reverification_policies pg ON pg.scope = '*'
                     WHERE c.serial = $1
                     """, [.text(certificateSerial), .text(clientID)])
             else { return nil }
@@ -25,13 +29,14 @@ extension SQLStore: LoginDecisionStore {
                 personID: try row.text("person_id"), personState: state, assuranceLevel: level,
                 networkNumber: try row.text("network_number"),
                 consentedClaims: Self.claims(try row.optionalText("claims")),
-                restrictionReason: try row.optionalText("restriction"))
+                restrictionReason: try row.optionalText("restriction"), verifiedAt: try row.time("verified_at"),
+                reverificationInterval: try row.optionalInteger("reverification_interval").map(TimeInterval.init))
         }
     }
 
     public func recordDecision(
         _ decision: LoginTransactionRecord, history: HistoryEntry, consent: ConsentRecord?,
-        subject: String? = nil, liftRestriction: Bool = false
+        subject: String? = nil, reverified: Bool = false
     ) async throws -> Bool {
         try await database.write { connection in
             let inserted = try await connection.execute(
@@ -51,12 +56,16 @@ extension SQLStore: LoginDecisionStore {
                     "INSERT INTO pairwise_subjects (client_id, subject, person_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
                     [.text(decision.clientID), .text(subject), .text(person)])
             }
-            if liftRestriction, let person = decision.personID {
+            if reverified, let person = decision.personID {
                 _ = try await connection.execute(
+                    "UPDATE persons SET verified_at = $1 WHERE id = $2", [.time(decision.createdAt), .text(person)])
+                let lifted = try await connection.execute(
                     "DELETE FROM restrictions WHERE person_id = $1 AND client_id = $2", [.text(person), .text(decision.clientID)])
-                try await Self.enqueueSecurityEvents(
-                    personID: person, clientID: decision.clientID, event: "reverified", reason: "re-verified in the wallet",
-                    at: decision.createdAt, on: connection)
+                if lifted > 0 {
+                    try await Self.enqueueSecurityEvents(
+                        personID: person, clientID: decision.clientID, event: "reverified", reason: "re-verified in the wallet",
+                        at: decision.createdAt, on: connection)
+                }
             }
             if let consent {
                 _ = try await connection.execute(
@@ -127,6 +136,28 @@ extension SQLStore: LoginDecisionStore {
                 """, [.text(person), .text(clientID), .text(reason), .time(time)])
             try await Self.insertHistory(history(person), on: connection)
             return person
+        }
+    }
+
+    public func setReverificationInterval(scope: String, seconds: Int64?, at time: Date) async throws {
+        if let seconds {
+            _ = try await writeOne(
+                """
+                INSERT INTO reverification_policies (scope, interval_seconds, set_at) VALUES ($1, $2, $3)
+                ON CONFLICT (scope) DO UPDATE SET interval_seconds = excluded.interval_seconds, set_at = excluded.set_at
+                """, [.text(scope), .integer(seconds), .time(time)])
+        } else {
+            _ = try await writeOne("DELETE FROM reverification_policies WHERE scope = $1", [.text(scope)])
+        }
+    }
+
+    public func reverificationIntervals() async throws -> [(scope: String, seconds: Int64, setAt: Date)] {
+        try await database.read { connection in
+            try await connection.query(
+                "SELECT scope, interval_seconds, set_at FROM reverification_policies ORDER BY scope", []
+            ).map { row throws(StoreError) in
+                (try row.text("scope"), try row.integer("interval_seconds"), try row.time("set_at"))
+            }
         }
     }
 

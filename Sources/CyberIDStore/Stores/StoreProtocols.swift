@@ -88,12 +88,13 @@ public protocol LoginDecisionStore: Sendable {
     /// The certificate's holder as a login sees it, with their consent for `clientID`.
     func loginHolder(certificateSerial: String, clientID: String) async throws -> LoginHolder?
     /// Records the decision on a transaction, the history entry, (if given) the new consent,
-    /// the client's pairwise subject for the person, and (if asked) the end of the person's
-    /// restriction toward the client, in one transaction.
+    /// the client's pairwise subject for the person, and — for a re-verification — the person's
+    /// new verification time and the end of their restriction toward the client (with a
+    /// `reverified` security event when there was one), in one transaction.
     /// - Returns: `false`, writing nothing, when the transaction was already decided.
     func recordDecision(
         _ decision: LoginTransactionRecord, history: HistoryEntry, consent: ConsentRecord?,
-        subject: String?, liftRestriction: Bool
+        subject: String?, reverified: Bool
     ) async throws -> Bool
     /// Moves an `approved` decision of `clientID` to `completed`: the code's single use.
     /// - Returns: the decision as it was, or `nil` if it was not `approved` (or not this client's).
@@ -116,6 +117,14 @@ public protocol LoginDecisionStore: Sendable {
     func useClientAssertion(clientID: String, jti: String, expiresAt: Date) async throws -> Bool
     /// Deletes remembered assertion `jti`s that expired before `time`.
     func purgeClientAssertions(before time: Date) async throws -> Int
+}
+
+/// Persists the administrator-set re-verification intervals.
+public protocol ReverificationPolicyStore: Sendable {
+    /// Sets (or with `nil` clears) the interval for a scope: `*` (every platform) or a client id.
+    func setReverificationInterval(scope: String, seconds: Int64?, at time: Date) async throws
+    /// Every interval set, by scope.
+    func reverificationIntervals() async throws -> [(scope: String, seconds: Int64, setAt: Date)]
 }
 
 /// Persists person lifecycle transitions.
