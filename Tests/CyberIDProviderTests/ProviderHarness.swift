@@ -36,7 +36,9 @@ struct ProviderHarness {
     let csca: DevDocumentFactory.CSCA
     let sms: MemorySMS
 
-    static func with(_ body: @Sendable (ProviderHarness) async throws -> Void) async throws {
+    static func with(
+        faceMatcher: (any FaceMatcher)? = nil, _ body: @Sendable (ProviderHarness) async throws -> Void
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cyberid-op-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -55,11 +57,11 @@ struct ProviderHarness {
             _ = try await keys.loadOrCreate()
             let sms = MemorySMS()
             let enrollment = EnrollmentService(
-                store: store, masterKey: masterKey, authority: authority, sms: sms, faceMatcher: nil,
+                store: store, masterKey: masterKey, authority: authority, sms: sms, faceMatcher: faceMatcher,
                 configuration: EnrollmentConfiguration(issuer: issuer), today: { CalendarDate.civilDay(of: Date()) })
             let provider = OpenIDProvider(
                 configuration: ProviderConfiguration(issuer: issuer), store: store, masterKey: masterKey, signingKeys: keys,
-                authority: authority)
+                authority: authority, faceMatcher: faceMatcher)
             try await body(
                 ProviderHarness(provider: provider, enrollment: enrollment, store: store, signingKeys: keys, csca: csca, sms: sms))
         }
@@ -76,7 +78,10 @@ struct ProviderHarness {
         let answer = try DevDocumentFactory.signChallenge(challenge, keyPEM: document.activeAuthenticationKeyPEM)
         _ = try await enrollment.presentDocument(sessionID: started.sessionID, chip: document.chip, aaSignature: answer)
         _ = try await enrollment.sendPhoneCode(sessionID: started.sessionID, phone: "+8613800000000")
-        _ = try await enrollment.confirmPhone(sessionID: started.sessionID, code: try #require(sms.last.withLock { $0 }))
+        let confirmed = try await enrollment.confirmPhone(sessionID: started.sessionID, code: try #require(sms.last.withLock { $0 }))
+        if confirmed.next == "face" {
+            _ = try await enrollment.submitFace(sessionID: started.sessionID, image: Array("live face".utf8))
+        }
         let key = WalletKey()
         let csr = try CertificateRequest(key: key)
         let issued = try await enrollment.complete(sessionID: started.sessionID, csr: Array(csr.pemEncoded.utf8))
@@ -131,7 +136,7 @@ struct ProviderHarness {
     /// The wallet's side: fetch and decide.
     func approve(
         _ login: LoginStart, with wallet: Wallet, approve: Bool = true, consent: [String]? = nil, decline: [String] = [],
-        now: Date = Date()
+        reverify: Bool = false, faceImage: [UInt8]? = nil, signedFace: [UInt8]? = nil, now: Date = Date()
     ) async throws -> WalletDecision {
         let ticket = try WalletLoginURI(login.walletURI).ticket
         let view = try await provider.walletView(ticket: ticket, now: now)
@@ -140,8 +145,9 @@ struct ProviderHarness {
             scopes: view.scopes, claims: view.claims, legalBasis: view.legalBasis, acrValues: view.acrValues, prompt: view.prompt,
             expiresAt: "")
         let decision = try wallet.decision(
-            on: viewForWallet, approve: approve, consent: consent ?? view.claims, decline: decline, now: now)
-        return try await provider.decide(ticket: ticket, approval: decision, now: now)
+            on: viewForWallet, approve: approve, consent: consent ?? view.claims, decline: decline, reverify: reverify,
+            faceImage: signedFace ?? faceImage, now: now)
+        return try await provider.decide(ticket: ticket, approval: decision, faceImage: faceImage, now: now)
     }
 
     /// Continue → the callback's query items.

@@ -124,4 +124,63 @@ import Testing
             #expect(try await store.dueSecurityEvents(at: t0.addingTimeInterval(99_999), limit: 10).isEmpty)
         }
     }
+
+    @Test(arguments: Backend.available)
+    func theLoginSeesThePlatformsIntervalOverTheGlobalOneAndAReverificationRenewsTheTime(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            var holder = try #require(try await store.loginHolder(certificateSerial: "0a", clientID: "c1"))
+            // Never re-verified: verified at enrollment; no interval set.
+            #expect(holder.verifiedAt == t0 && holder.reverificationInterval == nil)
+            try await store.setReverificationInterval(scope: "*", seconds: 100, at: t0)
+            #expect(try await store.loginHolder(certificateSerial: "0a", clientID: "c1")?.reverificationInterval == 100)
+            try await store.setReverificationInterval(scope: "c1", seconds: 5, at: t0)
+            try await store.setReverificationInterval(scope: "c1", seconds: 7, at: t0)
+            #expect(try await store.loginHolder(certificateSerial: "0a", clientID: "c1")?.reverificationInterval == 7)
+            #expect(try await store.loginHolder(certificateSerial: "0a", clientID: "c2")?.reverificationInterval == 100)
+            #expect(try await store.reverificationIntervals().map { "\($0.scope)=\($0.seconds)" } == ["*=100", "c1=7"])
+            // A re-verification renews the time (the decision's) and lifts only this client's restriction.
+            _ = try await store.restrict(
+                clientID: "c1", subject: "none", reason: "r", history: { _ in self.entry("success") }, at: t0)
+            var later = decision("t2")
+            later.createdAt = t0.addingTimeInterval(50)
+            #expect(try await store.recordDecision(later, history: entry("success"), consent: nil, subject: "sub-1", reverified: true))
+            holder = try #require(try await store.loginHolder(certificateSerial: "0a", clientID: "c1"))
+            #expect(holder.verifiedAt == t0.addingTimeInterval(50))
+            try await store.setReverificationInterval(scope: "*", seconds: nil, at: t0)
+            #expect(try await store.loginHolder(certificateSerial: "0a", clientID: "c2")?.reverificationInterval == nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aReplacementResealsTheRecordAndSwapsTheCertificatesInOneWrite(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            var session = EnrollmentSessionRecord(
+                id: "r1", aaChallenge: [1], guardianID: nil, createdAt: t0, expiresAt: t0.addingTimeInterval(600),
+                purpose: .replace)
+            try await store.create(session)
+            #expect(try await store.enrollmentSession(id: "r1")?.purpose == .replace)
+            session.state = "completed"
+            session.personID = "p1"
+            let replacement = NetworkCertificateRecord(
+                serial: "0b", personID: "p1", networkNumber: "N1", der: [4], notAfter: t0.addingTimeInterval(2000),
+                issuedAt: t0.addingTimeInterval(60))
+            let replaced = HistoryEntry(personID: "p1", clientID: nil, event: "device-replaced", outcome: "success", occurredAt: t0)
+            try await store.completeReplacement(
+                session, personID: "p1", record: ([9], [8]), certificate: replacement, history: replaced)
+            #expect(try await store.networkCertificates(personID: "p1").map { "\($0.serial):\($0.status)" } == ["0b:valid", "0a:revoked"])
+            let person = try #require(try await store.person(id: "p1"))
+            #expect(person.recordCiphertext == [9] && person.recordWrappedKey == [8])
+            #expect(try await store.loginHolder(certificateSerial: "0b", clientID: "c1")?.verifiedAt == t0.addingTimeInterval(60))
+            // The same session again (stale version) writes nothing.
+            await #expect(throws: StoreError.conflict) {
+                try await store.completeReplacement(
+                    session, personID: "p1", record: ([7], [6]), certificate: replacement, history: replaced)
+            }
+            #expect(try await store.person(id: "p1")?.recordCiphertext == [9])
+        }
+    }
 }

@@ -858,3 +858,118 @@ def self_made_credentials(network_number: str) -> tuple[ECKey, bytes]:
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     return ECKey.import_key(pem), certificate.public_bytes(serialization.Encoding.DER)
 
+
+
+# --------------------------------------------------------------------------------------
+# Enrolling with a known phone and document (device replacement, face checks)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class DevDocument:
+    """A `cyberid dev document` directory (DG1/DG2/DG15/SOD + the chip key) under the trusted CSCA."""
+
+    directory: Path
+    surname: str
+    given_names: str
+    birth_date: dt.date
+
+    @property
+    def portrait(self) -> bytes:
+        """DG2 as the chip holds it: what the service passes to a face matcher as the portrait."""
+        return (self.directory / "DG2.bin").read_bytes()
+
+
+@dataclass
+class BoundHolder(Holder):
+    """A Holder that also knows the phone number bound at enrollment."""
+
+    phone: str = ""
+
+
+def make_dev_document(deployment: Deployment, label: str, *, birth_date: dt.date) -> DevDocument:
+    """Like the first half of `Deployment.enroll`: a document signed under the trusted dev CSCA."""
+    directory = deployment.scratch / f"doc-{label}-{uuid.uuid4().hex[:6]}"
+    directory.mkdir()
+    for name in ("csca.pem", "csca-private-key.pem"):
+        shutil.copy2(deployment.csca_dir / name, directory / name)
+    surname, given = "Q" + deployment._letters(7), "X" + deployment._letters(5)
+    result = deployment.cli(
+        "dev", "document", "--out", str(directory), "--surname", surname, "--given-names", given,
+        "--birth-date", birth_date.isoformat(), "--document-number", "E" + deployment._digits(8),
+        "--personal-number", "1101" + deployment._digits(10),
+    )
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    return DevDocument(directory, surname, given, birth_date)
+
+
+def random_phone(deployment: Deployment) -> str:
+    return "+86139" + deployment._digits(8)
+
+
+def enroll_bound(
+    deployment: Deployment,
+    label: str,
+    *,
+    birth_date: Optional[dt.date] = None,
+    document: Optional[DevDocument] = None,
+    guardian: Optional[Holder] = None,
+    face: Optional[Path] = None,
+) -> BoundHolder:
+    """`cyberid wallet enroll` as `Deployment.enroll` does it, keeping the phone (and optionally
+    enrolling a given document, or sending a face image with `--face`)."""
+    if document is None:
+        assert birth_date is not None
+        document = make_dev_document(deployment, label, birth_date=birth_date)
+    phone = random_phone(deployment)
+    wallet = deployment.scratch / f"wallet-{label}-{uuid.uuid4().hex[:6]}.json"
+    args = [
+        "wallet", "enroll", "--document", str(document.directory), "--phone", phone,
+        "--server", deployment.server.base, "--wallet", str(wallet),
+    ]
+    if guardian is not None:
+        args += ["--guardian-wallet", str(guardian.wallet)]
+    if face is not None:
+        args += ["--face", str(face)]
+    result = deployment.cli(*args)
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    shown = deployment.cli_json("wallet", "show", "--wallet", str(wallet), "--json")
+    assert re.search(r"network number: (\S+)", result.stdout).group(1) == shown["network_number"], result.stdout
+    return BoundHolder(
+        label=label, wallet=wallet, network_number=shown["network_number"],
+        assurance_level=shown["assurance_level"], surname=document.surname, given_names=document.given_names,
+        birth_date=document.birth_date, document_dir=document.directory, phone=phone,
+    )
+
+
+def replace_device(
+    deployment: Deployment,
+    holder: BoundHolder,
+    *,
+    phone: Optional[str] = None,
+    document: Optional[Path] = None,
+    guardian: Optional[Holder] = None,
+    face: Optional[Path] = None,
+) -> tuple[subprocess.CompletedProcess, Path]:
+    """`cyberid wallet replace` with the holder's document and bound phone (unless overridden);
+    returns the CLI result and the path of the new wallet file (written only on success)."""
+    wallet = deployment.scratch / f"wallet-{holder.label}-replaced-{uuid.uuid4().hex[:6]}.json"
+    args = [
+        "wallet", "replace", "--document", str(document or holder.document_dir), "--phone", phone or holder.phone,
+        "--server", deployment.server.base, "--wallet", str(wallet),
+    ]
+    if guardian is not None:
+        args += ["--guardian-wallet", str(guardian.wallet)]
+    if face is not None:
+        args += ["--face", str(face)]
+    return deployment.cli(*args), wallet
+
+
+def replaced_holder(deployment: Deployment, holder: BoundHolder, **options) -> BoundHolder:
+    """A successful `replace_device`: the same holder with the new wallet file."""
+    import dataclasses
+
+    result, wallet = replace_device(deployment, holder, **options)
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    assert wallet.is_file(), result.stdout
+    return dataclasses.replace(holder, wallet=wallet)
