@@ -1,0 +1,282 @@
+"""The face check of a re-verification (docs/configuration.md `CYBERID_FACE_MATCHER_URL`): on a
+service with a face matcher, enrollment takes a live face image (level `high`) and keeps the
+chip portrait, sealed, as the reference. When a platform flags the person, the re-verification
+needs `--reverify` AND a live face image (`--face`): without one it is refused
+(face-check-required), with a face the matcher scores below the threshold it is refused
+(face-mismatch) and the restriction stays; with a matching one it is approved and the
+restriction lifts. The service sends the matcher the stored portrait, which proves it kept it.
+A matcher that fails is face-matcher-unavailable (503).
+
+The matcher here is a loopback HTTP service: POST {"live": base64, "portrait": base64} →
+{"score": 0.95} when the two images are the same bytes, else {"score": 0.1}; it records every
+request and can be told to answer 500."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+
+from enrollment_support import free_port, years_ago
+from oidc_support import (
+    LOA_HIGH,
+    BoundHolder,
+    Deployment,
+    RelyingParty,
+    WalletApi,
+    assert_problem,
+    enroll_bound,
+    login,
+    make_dev_document,
+    redirect_params,
+    start_deployment,
+    start_login,
+)
+
+MATCH, NO_MATCH = 0.95, 0.1
+
+
+@dataclass
+class MatchRequest:
+    live: bytes
+    portrait: bytes
+
+
+class FaceMatcher:
+    """A stand-in for a certified face matcher: the same bytes match, anything else does not."""
+
+    def __init__(self):
+        self.requests: list[MatchRequest] = []
+        self.fail = False  # answer HTTP 500
+        self._lock = threading.Lock()
+        matcher = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+                request = MatchRequest(base64.b64decode(body["live"]), base64.b64decode(body["portrait"]))
+                with matcher._lock:
+                    matcher.requests.append(request)
+                if matcher.fail:
+                    self.send_response(500)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                answer = json.dumps({"score": MATCH if request.live == request.portrait else NO_MATCH}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/match"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def since(self, mark: int) -> list[MatchRequest]:
+        with self._lock:
+            return list(self.requests[mark:])
+
+    def mark(self) -> int:
+        with self._lock:
+            return len(self.requests)
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    instance = FaceMatcher()
+    try:
+        yield instance
+    finally:
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def face_deployment(tmp_path_factory, matcher) -> Deployment:
+    yield from start_deployment(tmp_path_factory, CYBERID_FACE_MATCHER_URL=matcher.url)
+
+
+@dataclass
+class FacedHolder:
+    holder: BoundHolder
+    portrait: bytes  # what the service sent the matcher as the portrait at enrollment
+    right: object  # path of a live image that matches (the portrait's bytes)
+    wrong: object  # path of a live image that does not
+
+
+def enroll_with_face(deployment: Deployment, matcher: FaceMatcher, label: str, tmp_path) -> FacedHolder:
+    """Enrolls with the document's DG2 as the live image; checks the enrollment's face step."""
+    document = make_dev_document(deployment, label, birth_date=years_ago(39))
+    right = tmp_path / f"{label}-right.jpg"
+    right.write_bytes(document.portrait)
+    wrong = tmp_path / f"{label}-wrong.jpg"
+    wrong.write_bytes(b"\xff\xd8" + f"someone else than {label}".encode() + b"\xff\xd9")
+    mark = matcher.mark()
+    holder = enroll_bound(deployment, label, document=document, face=right)
+    sent = matcher.since(mark)
+    assert len(sent) == 1, sent
+    assert sent[0].live == document.portrait
+    assert sent[0].portrait, "the enrollment sent no portrait"
+    assert holder.assurance_level == "high", holder
+    return FacedHolder(holder, sent[0].portrait, right, wrong)
+
+
+def flag(deployment: Deployment, client, sub: str, reason: str):
+    response = requests.post(
+        deployment.issuer + "/rp/v1/reverifications", data={"sub": sub, "reason": reason},
+        auth=(client.client_id, client.client_secret), timeout=10,
+    )
+    assert response.status_code == 202, response.text
+
+
+def approve(deployment: Deployment, holder: BoundHolder, wallet_uri: str, *options: str):
+    return deployment.cli("wallet", "approve", wallet_uri, *options, "--wallet", str(holder.wallet))
+
+
+def history(deployment: Deployment, holder: BoundHolder) -> list[dict]:
+    result = deployment.cli("wallet", "history", "--json", "--wallet", str(holder.wallet))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def b64u(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def post_reverification(deployment: Deployment, holder: BoundHolder, ticket: str, face: bytes | None, signed_face: bytes | None = None):
+    """A re-verification approval through the wallet API (§5): the JWS acknowledges the request
+    and signs the SHA-256 of the face image, which travels beside it as `face_image`."""
+    api = WalletApi(deployment.issuer)
+    transaction = api.transaction(ticket)
+    assert transaction.status_code == 200, transaction.text
+    signed = signed_face if signed_face is not None else face
+    changes = {"reverify": True}
+    if signed is not None:
+        changes["face"] = b64u(hashlib.sha256(signed).digest())
+    body = {"ticket": ticket, "approval": api.approval(holder, transaction.json(), **changes)}
+    if face is not None:
+        body["face_image"] = b64u(face)
+    return requests.post(deployment.issuer + "/wallet/v1/login", json=body, timeout=30)
+
+
+def flagged(deployment: Deployment, person: FacedHolder, reason: str):
+    """A platform that knows the person, logs them in once at level high, then flags them."""
+    client = deployment.create_client()
+    rp = RelyingParty(deployment, client, scope="openid")
+    first = login(deployment, rp, person.holder)
+    assert first.claims["acr"] == LOA_HIGH, first.claims
+    flag(deployment, client, first.claims["sub"], reason)
+    return client, rp, first.claims["sub"]
+
+
+def test_a_reverification_needs_a_matching_face(face_deployment, matcher, tmp_path):
+    """--reverify without --face: face-check-required (the CLI hints --face), nothing sent to the
+    matcher; a face that does not match: face-mismatch, and the restriction stays (a plain login
+    is still reverification-required); the matching face: approved, the matcher got the stored
+    portrait (the one sent at enrollment), and the next login needs nothing special."""
+    deployment = face_deployment
+    wren = enroll_with_face(deployment, matcher, "wren", tmp_path)
+    client, rp, sub = flagged(deployment, wren, "account takeover suspected")
+
+    auth, browser, page = start_login(deployment, rp)
+    mark = matcher.mark()
+    no_face = approve(deployment, wren.holder, page.wallet_uri, "--reverify")
+    assert no_face.returncode == 1, no_face.stdout
+    assert "face-check-required" in no_face.stderr and "--face" in no_face.stderr, no_face.stderr
+    assert matcher.since(mark) == []
+    assert browser.status(page) == "pending"
+
+    mismatch = approve(deployment, wren.holder, page.wallet_uri, "--reverify", "--face", str(wren.wrong))
+    assert mismatch.returncode == 1, mismatch.stdout
+    assert "face-mismatch" in mismatch.stderr, mismatch.stderr
+    sent = matcher.since(mark)
+    assert len(sent) == 1, sent
+    assert sent[0].live == wren.wrong.read_bytes()
+    assert sent[0].portrait == wren.portrait
+    assert browser.status(page) == "pending"
+
+    # The restriction stays: a plain approval (this login or a new one) is still refused.
+    plain = approve(deployment, wren.holder, page.wallet_uri)
+    assert plain.returncode == 1 and "reverification-required" in plain.stderr, plain.stderr
+    other_auth, other_browser, other_page = start_login(deployment, rp)
+    later = approve(deployment, wren.holder, other_page.wallet_uri)
+    assert later.returncode == 1 and "reverification-required" in later.stderr, later.stderr
+
+    mark = matcher.mark()
+    matched = approve(deployment, wren.holder, page.wallet_uri, "--reverify", "--face", str(wren.right))
+    assert matched.returncode == 0, (matched.stdout, matched.stderr)
+    sent = matcher.since(mark)
+    assert len(sent) == 1, sent
+    assert sent[0].live == wren.right.read_bytes()
+    assert sent[0].portrait == wren.portrait  # the reference portrait was kept (sealed) since enrollment
+    assert browser.wait_decided(page) == "approved"
+    response = browser.continue_login(page)
+    assert redirect_params(response, client.redirect_uri).get("code")
+    claims = rp.verify_id_token(rp.exchange(response.headers["Location"], auth)["id_token"], auth)
+    assert claims["sub"] == sub and claims["acr"] == LOA_HIGH
+
+    # The restriction is lifted: a plain login works, with no face check.
+    mark = matcher.mark()
+    assert login(deployment, rp, wren.holder).claims["sub"] == sub
+    assert matcher.since(mark) == []
+
+    reasons = [line["detail"].get("reason") for line in history(deployment, wren.holder)
+               if line.get("client_id") == client.client_id and (line["event"], line["outcome"]) == ("reverification", "failure")]
+    assert "face-check-required" in reasons and "face-mismatch" in reasons, reasons
+
+
+def test_face_problems_over_the_wallet_api(face_deployment, matcher, tmp_path):
+    """The wallet API's answers: no face image → 403 face-check-required; a face image other than
+    the one the approval signed → refused as a bad signature; a non-matching face → 403
+    face-mismatch; the matching one → approved."""
+    deployment = face_deployment
+    yara = enroll_with_face(deployment, matcher, "yara", tmp_path)
+    client, rp, sub = flagged(deployment, yara, "chargebacks")
+    auth, browser, page = start_login(deployment, rp)
+    right, wrong = yara.right.read_bytes(), yara.wrong.read_bytes()
+
+    assert_problem(post_reverification(deployment, yara.holder, page.ticket, None), "face-check-required", statuses=(403,))
+    swapped = post_reverification(deployment, yara.holder, page.ticket, right, signed_face=wrong)
+    assert_problem(swapped, "invalid-wallet-signature", statuses=(400, 401))
+    assert_problem(post_reverification(deployment, yara.holder, page.ticket, wrong), "face-mismatch", statuses=(403,))
+    assert browser.status(page) == "pending"
+    approved = post_reverification(deployment, yara.holder, page.ticket, right)
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "approved", approved.json()
+    assert browser.wait_decided(page) == "approved"
+
+
+def test_an_unavailable_matcher_is_a_503_and_keeps_the_restriction(face_deployment, matcher, tmp_path):
+    """A matcher answering 500: face-matcher-unavailable (503, the CLI says so); the person is not
+    re-verified, and once the matcher is back the same login re-verifies."""
+    deployment = face_deployment
+    zane = enroll_with_face(deployment, matcher, "zane", tmp_path)
+    client, rp, sub = flagged(deployment, zane, "routine check")
+    auth, browser, page = start_login(deployment, rp)
+    matcher.fail = True
+    try:
+        down = post_reverification(deployment, zane.holder, page.ticket, zane.right.read_bytes())
+        assert_problem(down, "face-matcher-unavailable", statuses=(503,))
+        cli = approve(deployment, zane.holder, page.wallet_uri, "--reverify", "--face", str(zane.right))
+        assert cli.returncode == 1 and "face-matcher-unavailable" in cli.stderr, cli.stderr
+    finally:
+        matcher.fail = False
+    assert browser.status(page) == "pending"
+    plain = approve(deployment, zane.holder, page.wallet_uri)
+    assert plain.returncode == 1 and "reverification-required" in plain.stderr, plain.stderr
+    matched = approve(deployment, zane.holder, page.wallet_uri, "--reverify", "--face", str(zane.right))
+    assert matched.returncode == 0, matched.stderr
+    assert browser.wait_decided(page) == "approved"
