@@ -37,7 +37,8 @@ struct ProviderHarness {
     let sms: MemorySMS
 
     static func with(
-        faceMatcher: (any FaceMatcher)? = nil, _ body: @Sendable (ProviderHarness) async throws -> Void
+        faceMatcher: (any FaceMatcher)? = nil, enrollWithFaceCheck: Bool = true,
+        _ body: @Sendable (ProviderHarness) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cyberid-op-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -57,8 +58,8 @@ struct ProviderHarness {
             _ = try await keys.loadOrCreate()
             let sms = MemorySMS()
             let enrollment = EnrollmentService(
-                store: store, masterKey: masterKey, authority: authority, sms: sms, faceMatcher: faceMatcher,
-                configuration: EnrollmentConfiguration(issuer: issuer), today: { CalendarDate.civilDay(of: Date()) })
+                store: store, masterKey: masterKey, authority: authority, sms: sms,
+                faceMatcher: enrollWithFaceCheck ? faceMatcher : nil, configuration: EnrollmentConfiguration(issuer: issuer), today: { CalendarDate.civilDay(of: Date()) })
             let provider = OpenIDProvider(
                 configuration: ProviderConfiguration(issuer: issuer), store: store, masterKey: masterKey, signingKeys: keys,
                 authority: authority, faceMatcher: faceMatcher)

@@ -111,4 +111,20 @@ final class RecordingFaceMatcher: FaceMatcher {
             _ = try await h.login(client: client, secret: secret, wallet: wallet)
         }
     }
+
+    @Test func withoutAReferencePortraitTheFaceCheckAsksForADeviceReplacement() async throws {
+        // Enrolled before the service had a matcher: no portrait was kept.
+        let matcher = RecordingFaceMatcher()
+        try await ProviderHarness.with(faceMatcher: matcher, enrollWithFaceCheck: false) { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client(sector: "shop.example")
+            try await h.store.setReverificationInterval(scope: client.id, seconds: 60, at: Date())
+            try await Self.age(h, wallet, by: 120)
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            await #expect(throws: ProviderError.faceReferenceMissing()) {
+                try await h.approve(login, with: wallet, reverify: true, faceImage: RecordingFaceMatcher.face)
+            }
+            #expect(matcher.portraits.withLock { $0.isEmpty })
+        }
+    }
 }
