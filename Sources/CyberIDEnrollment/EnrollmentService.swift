@@ -204,7 +204,13 @@ public struct EnrollmentService: Sendable {
 
     /// Sends a six-digit code to `phone` (E.164).
     public func sendPhoneCode(sessionID: String, phone: String) async throws -> EnrollmentResponse.Step {
-        var session = try await openSession(sessionID, expecting: ["document_verified", "phone_code_sent"])
+        try await sendPhoneCode(sessionID: sessionID, phone: phone, purposes: [.enroll, .replace])
+    }
+
+    func sendPhoneCode(sessionID: String, phone: String, purposes: Set<EnrollmentSessionRecord.Purpose>) async throws
+        -> EnrollmentResponse.Step
+    {
+        var session = try await openSession(sessionID, expecting: ["document_verified", "phone_code_sent"], purposes: purposes)
         guard Self.isE164(phone) else { throw EnrollmentError.invalidPhone() }
         guard session.otpSends < configuration.maxCodeSends else { throw EnrollmentError.tooManyCodes() }
         if session.purpose == .replace {
@@ -233,7 +239,13 @@ public struct EnrollmentService: Sendable {
 
     /// Confirms the phone with the code.
     public func confirmPhone(sessionID: String, code: String) async throws -> EnrollmentResponse.Step {
-        var session = try await openSession(sessionID, expecting: ["phone_code_sent"])
+        try await confirmPhone(sessionID: sessionID, code: code, purposes: [.enroll, .replace])
+    }
+
+    func confirmPhone(sessionID: String, code: String, purposes: Set<EnrollmentSessionRecord.Purpose>) async throws
+        -> EnrollmentResponse.Step
+    {
+        var session = try await openSession(sessionID, expecting: ["phone_code_sent"], purposes: purposes)
         guard let expiry = session.otpExpiresAt, expiry > now() else { throw EnrollmentError.codeExpired() }
         guard let expected = session.otpHash, codeHash(code, session: session.id) == expected else {
             session.otpAttempts += 1
@@ -274,6 +286,7 @@ public struct EnrollmentService: Sendable {
     /// Issues the network number and certificate for the CSR's key; idempotent.
     public func complete(sessionID: String, csr: [UInt8]) async throws -> EnrollmentResponse.Completed {
         var session = try await loadSession(sessionID)
+        guard session.purpose != .phoneChange else { throw EnrollmentError.sessionNotFound() }
         if session.state == "completed", let result = session.result {
             return try JSONDecoder.enrollment.decode(EnrollmentResponse.Completed.self, from: Data(result.utf8))
         }
@@ -333,83 +346,38 @@ public struct EnrollmentService: Sendable {
         throw EnrollmentError.alreadyEnrolled()
     }
 
-    /// Completes a device replacement: a certificate for the person's existing number and level,
-    /// capped at the document's expiry; their record is re-sealed from the fresh chip read; every
-    /// older certificate is revoked, in one write with the session's answer.
-    private func completeReplacement(_ session: EnrollmentSessionRecord, publicKey: P256.Signing.PublicKey) async throws
-        -> EnrollmentResponse.Completed
-    {
-        guard let personID = session.personID, let person = try await store.person(id: personID) else {
-            throw EnrollmentError.wrongStep(session.state, "a verified document")
-        }
-        guard person.state != .cancelled, let canonical = try await store.activeNetworkNumber(personID: personID),
-            let number = try? NetworkNumber(parsing: canonical)
-        else { throw EnrollmentError.numberCancelled() }
-        var identity = try unseal(session)
-        if faceMatcher == nil { identity.portrait = nil }
-        let time = now()
-        let notAfter = min(time.addingTimeInterval(configuration.certificateLifetime), Self.endOfDay(identity.documentExpiry))
-        let record = try envelope.seal(try JSONEncoder.enrollment.encode(identity), context: "person:\(personID)")
-        let (certificate, serial) = try authority.issue(
-            publicKey: publicKey, networkNumber: number, level: person.assuranceLevel, notBefore: time, notAfter: notAfter)
-        let answer = EnrollmentResponse.Completed(
-            networkNumber: number.formatted, assuranceLevel: person.assuranceLevel.rawValue,
-            certificate: try CertificateAuthority.pem(certificate),
-            chain: try CertificateAuthority.pem(authority.issuing) + "\n" + CertificateAuthority.pem(authority.root))
-        var completed = session
-        completed.state = "completed"
-        completed.result = String(decoding: try JSONEncoder.enrollment.encode(answer), as: UTF8.self)
-        completed.sealedIdentity = nil
-        completed.sealedIdentityKey = nil
-        completed.otpHash = nil
-        do {
-            try await store.completeReplacement(
-                completed, personID: personID, record: (record.ciphertext, record.wrappedKey),
-                certificate: NetworkCertificateRecord(
-                    serial: serial, personID: personID, networkNumber: number.canonical,
-                    der: try CertificateAuthority.der(certificate), notAfter: notAfter, issuedAt: time),
-                history: HistoryEntry(
-                    personID: personID, clientID: nil, event: "device-replaced", outcome: "success",
-                    detail: #"{"serial":"\#(serial)"}"#, occurredAt: time))
-            return answer
-        } catch let error as StoreError where error == .conflict {
-            let current = try await loadSession(session.id)
-            if current.state == "completed", let result = current.result {
-                return try JSONDecoder.enrollment.decode(EnrollmentResponse.Completed.self, from: Data(result.utf8))
-            }
-            throw EnrollmentError(code: "conflict", status: 409, reason: "the session changed meanwhile; retry the step")
-        } catch let error as StoreError where error == .notFound {
-            throw EnrollmentError.numberCancelled()
-        }
-    }
-
     // MARK: helpers
 
     /// A person's sealed identity record, opened; `nil` once shredded.
-    private func personRecord(_ personID: String) async throws -> IdentityRecord? {
+    func personRecord(_ personID: String) async throws -> IdentityRecord? {
         guard let person = try await store.person(id: personID), let key = person.recordWrappedKey else { return nil }
         let bytes = try envelope.open(
             SealedEnvelope(ciphertext: person.recordCiphertext, wrappedKey: key), context: "person:\(personID)")
         return try JSONDecoder.enrollment.decode(IdentityRecord.self, from: Data(bytes))
     }
 
-    private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
-    private func loadSession(_ id: String) async throws -> EnrollmentSessionRecord {
+    func loadSession(_ id: String) async throws -> EnrollmentSessionRecord {
         guard let session = try await store.enrollmentSession(id: id) else { throw EnrollmentError.sessionNotFound() }
         return session
     }
 
-    private func openSession(_ id: String, expecting states: [String]) async throws -> EnrollmentSessionRecord {
+    /// A session in one of `states`; sessions of other purposes are not found (a phone change
+    /// is only reachable through the wallet API).
+    func openSession(
+        _ id: String, expecting states: [String], purposes: Set<EnrollmentSessionRecord.Purpose> = [.enroll, .replace]
+    ) async throws -> EnrollmentSessionRecord {
         let session = try await loadSession(id)
+        guard purposes.contains(session.purpose) else { throw EnrollmentError.sessionNotFound() }
         try check(session, expecting: states)
         return session
     }
 
-    private func check(_ session: EnrollmentSessionRecord, expecting states: [String]) throws {
+    func check(_ session: EnrollmentSessionRecord, expecting states: [String]) throws {
         if session.state == "locked" { throw EnrollmentError.sessionLocked() }
         if session.state != "completed" && session.expiresAt <= now() { throw EnrollmentError.sessionExpired() }
         guard states.contains(session.state) else {
@@ -417,19 +385,19 @@ public struct EnrollmentService: Sendable {
         }
     }
 
-    private func save(_ session: EnrollmentSessionRecord) async throws {
+    func save(_ session: EnrollmentSessionRecord) async throws {
         guard try await store.update(session) else {
             throw EnrollmentError(code: "conflict", status: 409, reason: "the session changed meanwhile; retry the step")
         }
     }
 
-    private func seal(_ identity: IdentityRecord, into session: inout EnrollmentSessionRecord) throws {
+    func seal(_ identity: IdentityRecord, into session: inout EnrollmentSessionRecord) throws {
         let sealed = try envelope.seal(try JSONEncoder.enrollment.encode(identity), context: "enrollment:\(session.id)")
         session.sealedIdentity = sealed.ciphertext
         session.sealedIdentityKey = sealed.wrappedKey
     }
 
-    private func unseal(_ session: EnrollmentSessionRecord) throws -> IdentityRecord {
+    func unseal(_ session: EnrollmentSessionRecord) throws -> IdentityRecord {
         guard let ciphertext = session.sealedIdentity, let key = session.sealedIdentityKey else {
             throw EnrollmentError.wrongStep(session.state, "a verified document")
         }
@@ -448,7 +416,7 @@ public struct EnrollmentService: Sendable {
         guard AgeBand(birthDate: record.birthDate, on: today()) == .adult else { throw EnrollmentError.guardianNotAdult() }
     }
 
-    private func codeHash(_ code: String, session: String) -> [UInt8] {
+    func codeHash(_ code: String, session: String) -> [UInt8] {
         Array(SHA256.hash(data: Array("\(session):\(code)".utf8)))
     }
 
@@ -488,12 +456,12 @@ public struct EnrollmentService: Sendable {
         return start.addingTimeInterval(86_399)
     }
 
-    private func randomBytes(_ count: Int) -> [UInt8] {
+    func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
 
-    private func randomToken(_ count: Int) -> String { base64URLEncode(randomBytes(count)) }
+    func randomToken(_ count: Int) -> String { base64URLEncode(randomBytes(count)) }
 }
 
 extension Character {

@@ -143,4 +143,48 @@ import X509
             }
         }
     }
+
+    @Test func aNewPhoneIsBoundFromTheWalletWithACodeToTheNewNumber() async throws {
+        try await Harness.with { h in
+            let document = try h.document()
+            let (issued, _) = try await h.enroll(document)
+            let person = try await LifecycleService(store: h.store).personID(networkNumber: issued.networkNumber)
+            await #expect(throws: EnrollmentError.invalidPhone()) {
+                _ = try await h.service.startPhoneChange(personID: person, phone: "0139")
+            }
+            await #expect(throws: EnrollmentError(code: "same-phone", status: 409, reason: "")) {
+                _ = try await h.service.startPhoneChange(personID: person, phone: "+8613800000000")
+            }
+            let started = try await h.service.startPhoneChange(personID: person, phone: "+8613911112222")
+            #expect(h.sms.messages.withLock { $0.last?.0 } == "+8613911112222")
+            let code = try #require(h.sms.lastCode)
+            // The change is reachable only through the holder's wallet, not the enrollment API.
+            await #expect(throws: EnrollmentError.sessionNotFound()) {
+                _ = try await h.service.confirmPhone(sessionID: started.sessionID, code: code)
+            }
+            await #expect(throws: EnrollmentError.sessionNotFound()) {
+                _ = try await h.service.complete(sessionID: started.sessionID, csr: try Harness.csr().1)
+            }
+            await #expect(throws: EnrollmentError.sessionNotFound()) {
+                try await h.service.confirmPhoneChange(personID: "someone-else", sessionID: started.sessionID, code: code)
+            }
+            await #expect(throws: EnrollmentError.wrongCode(left: 0)) {
+                try await h.service.confirmPhoneChange(personID: person, sessionID: started.sessionID, code: "000000" == code ? "111111" : "000000")
+            }
+            // Not yet changed: the old phone still proves a replacement's session.
+            let record = { try IdentityRecordReader(masterKey: h.masterKey).open(try #require(try await h.store.person(id: person))) }
+            #expect(try await record()?.phone == "+8613800000000")
+            try await h.service.confirmPhoneChange(personID: person, sessionID: started.sessionID, code: code)
+            try await h.service.confirmPhoneChange(personID: person, sessionID: started.sessionID, code: code)  // idempotent
+            #expect(try await record()?.phone == "+8613911112222")
+            #expect(try await h.store.history(personID: person, limit: 5).first?.event == "phone-changed")
+            // A later replacement proves the new phone, not the old one.
+            let (session, _) = try await h.present(document, purpose: .replace)
+            await #expect(throws: EnrollmentError.phoneMismatch()) {
+                _ = try await h.service.sendPhoneCode(sessionID: session, phone: "+8613800000000")
+            }
+            let replaced = try await Self.replace(h, document, phone: "+8613911112222")
+            #expect(replaced.networkNumber == issued.networkNumber)
+        }
+    }
 }

@@ -181,6 +181,20 @@ import Testing
                     session, personID: "p1", record: ([7], [6]), certificate: replacement, history: replaced)
             }
             #expect(try await store.person(id: "p1")?.recordCiphertext == [9])
+
+            // A phone change: the record only; no certificate change, no new verification time.
+            var change = EnrollmentSessionRecord(
+                id: "c1", aaChallenge: [], guardianID: nil, createdAt: t0, expiresAt: t0.addingTimeInterval(600),
+                purpose: .phoneChange)
+            try await store.create(change)
+            change.state = "completed"
+            try await store.completeReplacement(
+                change, personID: "p1", record: ([5], [4]), certificate: nil,
+                history: HistoryEntry(personID: "p1", clientID: nil, event: "phone-changed", outcome: "success", occurredAt: t0.addingTimeInterval(90)))
+            #expect(try await store.person(id: "p1")?.recordCiphertext == [5])
+            #expect(try await store.networkCertificates(personID: "p1").filter { $0.status == .valid }.map(\.serial) == ["0b"])
+            #expect(try await store.loginHolder(certificateSerial: "0b", clientID: "c1")?.verifiedAt == t0.addingTimeInterval(60))
+            #expect(try await store.enrollmentSession(id: "c1")?.purpose == .phoneChange)
         }
     }
 }

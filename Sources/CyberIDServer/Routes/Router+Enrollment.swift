@@ -34,7 +34,8 @@ extension Router where Context == AppRequestContext {
         let group = group("enrollment/v1/sessions")
         group.post { request, context in
             let body = try await Self.decode(EnrollmentRequest.Start.self, request, context, allowEmpty: true)
-            guard let purpose = EnrollmentSessionRecord.Purpose(rawValue: body?.purpose ?? "enroll") else {
+            guard let purpose = EnrollmentSessionRecord.Purpose(rawValue: body?.purpose ?? "enroll"), purpose != .phoneChange
+            else {
                 throw Problem(
                     code: "malformed-request", title: "Malformed request", status: .badRequest,
                     detail: "purpose must be enroll or replace")

@@ -77,12 +77,14 @@ public struct EnrollmentSessionRecord: Sendable, Equatable {
     public var purpose: Purpose
 
     /// What an enrollment session is for.
-    public enum Purpose: String, Sendable, Equatable {
+    public enum Purpose: String, Sendable, Hashable {
         /// A new person: the identity must not hold a live network number.
         case enroll
         /// A lost device: the identity's live person re-proves (chip + bound phone) and gets a
         /// new certificate for the same number.
         case replace
+        /// A new phone number for an enrolled holder, started from their wallet.
+        case phoneChange = "phone-change"
     }
 
     /// Creates a fresh session.

@@ -43,12 +43,13 @@ public protocol EnrollmentStore: Sendable {
     /// Completes a device-replacement session in one transaction: re-seals the person's record
     /// (from the fresh chip read), marks them verified now, revokes their certificates and
     /// stores the new one, with a history entry and security events, and records the answer on
-    /// the session (compare-and-set).
+    /// the session (compare-and-set). Without a certificate (a phone change) only the record,
+    /// the history and the session are written.
     /// - Throws: ``StoreError/notFound`` when the person was cancelled meanwhile,
     ///   ``StoreError/conflict`` when the session changed meanwhile.
     func completeReplacement(
         _ session: EnrollmentSessionRecord, personID: String, record: (ciphertext: [UInt8], wrappedKey: [UInt8]),
-        certificate: NetworkCertificateRecord, history: HistoryEntry
+        certificate: NetworkCertificateRecord?, history: HistoryEntry
     ) async throws
     /// Deletes unfinished sessions that expired before `time`, and completed ones a day after
     /// their expiry; returns how many.

@@ -49,18 +49,25 @@ extension SQLStore: EnrollmentStore {
 
     public func completeReplacement(
         _ session: EnrollmentSessionRecord, personID: String, record: (ciphertext: [UInt8], wrappedKey: [UInt8]),
-        certificate: NetworkCertificateRecord, history: HistoryEntry
+        certificate: NetworkCertificateRecord?, history: HistoryEntry
     ) async throws {
         try await database.write { connection in
-            // The person must still hold the number (not cancelled meanwhile).
+            // The person must still hold the number (not cancelled meanwhile). A new certificate
+            // (a device replacement) is a fresh verification; a phone change is not.
             let updated = try await connection.execute(
                 """
-                UPDATE persons SET record_ciphertext = $1, record_wrapped_key = $2, verified_at = $3, updated_at = $3
-                WHERE id = $4 AND state <> 'cancelled' AND record_wrapped_key IS NOT NULL
+                UPDATE persons SET record_ciphertext = $1, record_wrapped_key = $2,
+                    verified_at = COALESCE($3, verified_at), updated_at = $4
+                WHERE id = $5 AND state <> 'cancelled' AND record_wrapped_key IS NOT NULL
                 """,
-                [.blob(record.ciphertext), .blob(record.wrappedKey), .time(certificate.issuedAt), .text(personID)])
+                [
+                    .blob(record.ciphertext), .blob(record.wrappedKey), .time(certificate?.issuedAt),
+                    .time(history.occurredAt), .text(personID),
+                ])
             guard updated == 1 else { throw StoreError.notFound("the network number was cancelled") }
-            try await Self.replaceCertificates(with: certificate, reason: "device replaced", on: connection)
+            if let certificate {
+                try await Self.replaceCertificates(with: certificate, reason: "device replaced", on: connection)
+            }
             try await Self.insertHistory(history, on: connection)
             guard try await Self.update(session, on: connection) else {
                 throw StoreError.conflict("the enrollment session changed meanwhile")
