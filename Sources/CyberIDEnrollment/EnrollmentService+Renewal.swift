@@ -10,10 +10,14 @@ extension EnrollmentService {
     /// - Parameters:
     ///   - personID: the holder (authenticated by their current certificate).
     ///   - csr: the new key's PKCS#10 request (PEM or DER).
+    ///   - presentedSerial: the certificate that authenticated the request; it must still be
+    ///     valid when the renewal is written (401 `invalid-wallet-signature` otherwise).
     /// - Throws: ``EnrollmentError`` `document-expired` when the document no longer allows a
     ///   certificate (renewal needs a valid document: re-enroll with a new one), `invalid-csr`,
     ///   or `person-not-active`.
-    public func renew(personID: String, csr: [UInt8]) async throws -> EnrollmentResponse.Completed {
+    public func renew(personID: String, csr: [UInt8], presentedSerial: String? = nil) async throws
+        -> EnrollmentResponse.Completed
+    {
         let publicKey = try Self.walletKey(fromCSR: csr)
         guard let person = try await store.person(id: personID) else { throw StoreError.notFound("no such person") }
         guard person.state == .active else {
@@ -37,13 +41,18 @@ extension EnrollmentService {
         let notAfter = min(time.addingTimeInterval(configuration.certificateLifetime), documentEnd)
         let (certificate, serial) = try authority.issue(
             publicKey: publicKey, networkNumber: number, level: person.assuranceLevel, notBefore: time, notAfter: notAfter)
-        try await store.replaceCertificates(
-            with: NetworkCertificateRecord(
-                serial: serial, personID: personID, networkNumber: number.canonical,
-                der: try CertificateAuthority.der(certificate), notAfter: notAfter, issuedAt: time),
-            history: HistoryEntry(
-                personID: personID, clientID: nil, event: "certificate-renewed", outcome: "success",
-                detail: #"{"serial":"\#(serial)"}"#, occurredAt: time))
+        do {
+            try await store.replaceCertificates(
+                with: NetworkCertificateRecord(
+                    serial: serial, personID: personID, networkNumber: number.canonical,
+                    der: try CertificateAuthority.der(certificate), notAfter: notAfter, issuedAt: time),
+                history: HistoryEntry(
+                    personID: personID, clientID: nil, event: "certificate-renewed", outcome: "success",
+                    detail: #"{"serial":"\#(serial)"}"#, occurredAt: time),
+                presentedSerial: presentedSerial)
+        } catch let error as StoreError where error == .conflict {
+            throw EnrollmentError.invalidWalletSignature("the certificate was revoked meanwhile")
+        }
         return EnrollmentResponse.Completed(
             networkNumber: number.formatted, assuranceLevel: person.assuranceLevel.rawValue,
             certificate: try CertificateAuthority.pem(certificate),

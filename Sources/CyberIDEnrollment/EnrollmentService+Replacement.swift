@@ -4,12 +4,16 @@ import CyberIDKeys
 import CyberIDStore
 import Foundation
 
-/// A lost device (docs/lifecycle.md): a `replace` session proves the holder with the chip and
-/// the bound phone like an enrollment; its completion is here.
+/// A lost device or a new phone (docs/lifecycle.md): a `replace` or `phone-change` session proves
+/// the holder with the chip and a phone (the bound one, or for a phone change the new one, the
+/// session being started by the holder's wallet) like an enrollment; its completion is here.
 extension EnrollmentService {
-    /// Completes a device replacement: a certificate for the person's existing number and level,
-    /// capped at the document's expiry; their record is re-sealed from the fresh chip read; every
-    /// older certificate is revoked, in one write with the session's answer.
+    /// Completes a device replacement or phone change: a certificate for the person's existing
+    /// number, capped at the document's expiry; their record is re-sealed from the fresh chip read
+    /// (with the phone this session proved); every older certificate is revoked, in one write with
+    /// the session's answer. The level stays the person's when this session passed a face check,
+    /// and is at most `substantial` when it did not (a service without a matcher cannot vouch for
+    /// `high`).
     func completeReplacement(_ session: EnrollmentSessionRecord, publicKey: P256.Signing.PublicKey) async throws
         -> EnrollmentResponse.Completed
     {
@@ -21,13 +25,21 @@ extension EnrollmentService {
         else { throw EnrollmentError.numberCancelled() }
         var identity = try unseal(session)
         if faceMatcher == nil { identity.portrait = nil }
+        // A phone change may have completed since this replacement proved the (then) bound phone.
+        if session.purpose == .replace {
+            let bound = try await personRecord(personID)?.phone
+            guard let bound, let proved = identity.phone, constantTimeEqual(Array(bound.utf8), Array(proved.utf8)) else {
+                throw EnrollmentError.phoneMismatch()
+            }
+        }
+        let level = session.state == "face_matched" ? person.assuranceLevel : min(person.assuranceLevel, .substantial)
         let time = now()
         let notAfter = min(time.addingTimeInterval(configuration.certificateLifetime), Self.endOfDay(identity.documentExpiry))
         let record = try envelope.seal(try JSONEncoder.enrollment.encode(identity), context: "person:\(personID)")
         let (certificate, serial) = try authority.issue(
-            publicKey: publicKey, networkNumber: number, level: person.assuranceLevel, notBefore: time, notAfter: notAfter)
+            publicKey: publicKey, networkNumber: number, level: level, notBefore: time, notAfter: notAfter)
         let answer = EnrollmentResponse.Completed(
-            networkNumber: number.formatted, assuranceLevel: person.assuranceLevel.rawValue,
+            networkNumber: number.formatted, assuranceLevel: level.rawValue,
             certificate: try CertificateAuthority.pem(certificate),
             chain: try CertificateAuthority.pem(authority.issuing) + "\n" + CertificateAuthority.pem(authority.root))
         var completed = session
@@ -42,8 +54,10 @@ extension EnrollmentService {
                 certificate: NetworkCertificateRecord(
                     serial: serial, personID: personID, networkNumber: number.canonical,
                     der: try CertificateAuthority.der(certificate), notAfter: notAfter, issuedAt: time),
+                level: level,
                 history: HistoryEntry(
-                    personID: personID, clientID: nil, event: "device-replaced", outcome: "success",
+                    personID: personID, clientID: nil,
+                    event: session.purpose == .phoneChange ? "phone-changed" : "device-replaced", outcome: "success",
                     detail: #"{"serial":"\#(serial)"}"#, occurredAt: time))
             return answer
         } catch let error as StoreError where error == .conflict {

@@ -107,12 +107,16 @@ public struct EnrollmentService: Sendable {
     // MARK: 1. start
 
     /// Starts a session, optionally on behalf of a child (guardian JWS, purpose `guardian-start`).
-    /// - Parameter purpose: `.enroll` for a new person, `.replace` for a lost device (the same
-    ///   steps: the chip proves the holder, the code proves the bound phone, then a new
-    ///   certificate for the existing number replaces all the old ones).
-    public func start(guardianJWS: String?, purpose: EnrollmentSessionRecord.Purpose = .enroll) async throws
-        -> EnrollmentResponse.Started
-    {
+    /// - Parameters:
+    ///   - purpose: `.enroll` for a new person; `.replace` for a lost device (the same steps:
+    ///     the chip proves the holder, the code proves the bound phone, then a new certificate for
+    ///     the existing number replaces all the old ones); `.phoneChange` for a new phone number
+    ///     (the holder's current wallet signs the start, the chip proves the holder, the code
+    ///     proves the *new* phone; completion is a replacement that also rebinds the phone).
+    ///   - walletJWS: for `.phoneChange`, the holder's wallet JWS with purpose `phone-change`.
+    public func start(
+        guardianJWS: String?, purpose: EnrollmentSessionRecord.Purpose = .enroll, walletJWS: String? = nil
+    ) async throws -> EnrollmentResponse.Started {
         let time = now()
         var guardianID: String? = nil
         if let guardianJWS {
@@ -121,9 +125,27 @@ public struct EnrollmentService: Sendable {
             try await requireAdult(personID: signer.personID)
             guardianID = signer.personID
         }
-        let session = EnrollmentSessionRecord(
+        var holderID: String? = nil
+        switch (purpose, walletJWS) {
+        case (.phoneChange, let walletJWS?):
+            let signer = try await walletSignatures.verify(
+                walletJWS, audience: "\(configuration.issuer)/enrollment", purpose: "phone-change", at: time)
+            guard try await store.person(id: signer.personID)?.state == .active else {
+                throw EnrollmentError(
+                    code: "person-not-active", status: 403, reason: "only an active network number changes its phone")
+            }
+            holderID = signer.personID
+        case (.phoneChange, nil):
+            throw EnrollmentError.invalidRequest("a phone change is started with the holder's wallet signature (wallet)")
+        case (_, nil):
+            break
+        case (_, .some):
+            throw EnrollmentError.invalidRequest("wallet is only for purpose phone-change")
+        }
+        var session = EnrollmentSessionRecord(
             id: randomToken(16), aaChallenge: randomBytes(8), guardianID: guardianID, createdAt: time,
             expiresAt: time.addingTimeInterval(configuration.sessionLifetime), purpose: purpose)
+        session.personID = holderID
         try await store.create(session)
         return .init(
             sessionID: session.id, aaChallenge: base64URLEncode(session.aaChallenge), expiresAt: session.expiresAt,
@@ -143,10 +165,15 @@ public struct EnrollmentService: Sendable {
             chip, challenge: session.aaChallenge, activeAuthenticationSignature: aaSignature, at: now(), today: today())
         let identity = IdentityRecord(mrz: document.mrz, portrait: document.faceImage)
         let index = blindIndex.index(identity.identityParts)
-        if session.purpose == .replace {
-            // A lost device: the document's holder must hold a live number; a child's is replaced
-            // by their own guardian, as they were enrolled. The age rules of enrollment were met then.
+        if session.purpose != .enroll {
+            // A lost device or a new phone: the document's holder must hold a live number (for a
+            // phone change, the number of the wallet that started it); a child's is replaced by
+            // their own guardian, as they were enrolled. The age rules of enrollment were met then.
             guard let person = try await store.livePerson(blindIndex: index) else { throw EnrollmentError.notEnrolled() }
+            if let holder = session.personID, holder != person.id {
+                throw EnrollmentError(
+                    code: "document-mismatch", status: 403, reason: "this document is not the wallet holder's")
+            }
             if document.ageBand == .under14 {
                 guard let guardian = session.guardianID else { throw EnrollmentError.guardianRequired() }
                 guard guardian == person.guardianID else { throw EnrollmentError.guardianMismatch() }
@@ -204,20 +231,24 @@ public struct EnrollmentService: Sendable {
 
     /// Sends a six-digit code to `phone` (E.164).
     public func sendPhoneCode(sessionID: String, phone: String) async throws -> EnrollmentResponse.Step {
-        try await sendPhoneCode(sessionID: sessionID, phone: phone, purposes: [.enroll, .replace])
-    }
-
-    func sendPhoneCode(sessionID: String, phone: String, purposes: Set<EnrollmentSessionRecord.Purpose>) async throws
-        -> EnrollmentResponse.Step
-    {
-        var session = try await openSession(sessionID, expecting: ["document_verified", "phone_code_sent"], purposes: purposes)
+        var session = try await openSession(sessionID, expecting: ["document_verified", "phone_code_sent"])
         guard Self.isE164(phone) else { throw EnrollmentError.invalidPhone() }
         guard session.otpSends < configuration.maxCodeSends else { throw EnrollmentError.tooManyCodes() }
-        if session.purpose == .replace {
-            // Replacement proves the phone already bound to the number, never a new one.
-            guard let personID = session.personID, let bound = try await personRecord(personID)?.phone,
-                constantTimeEqual(Array(bound.utf8), Array(phone.utf8))
-            else { throw EnrollmentError.phoneMismatch() }
+        if session.purpose != .enroll {
+            guard let personID = session.personID else { throw EnrollmentError.wrongStep(session.state, "a verified document") }
+            let bound = try await personRecord(personID)?.phone
+            let same = bound.map { constantTimeEqual(Array($0.utf8), Array(phone.utf8)) } ?? false
+            if session.purpose == .replace, !same {
+                // Replacement proves the phone already bound to the number, never a new one. A
+                // wrong guess counts like a wrong code, so the session cannot probe for the number.
+                session.otpAttempts += 1
+                if session.otpAttempts >= configuration.maxCodeAttempts { session.state = "locked" }
+                try await save(session)
+                throw session.state == "locked" ? EnrollmentError.sessionLocked() : EnrollmentError.phoneMismatch()
+            }
+            if session.purpose == .phoneChange, same {
+                throw EnrollmentError(code: "same-phone", status: 409, reason: "this phone number is already the bound one")
+            }
         }
         let code = String(format: "%06d", Int.random(in: 0..<1_000_000))
         var identity = try unseal(session)
@@ -239,13 +270,7 @@ public struct EnrollmentService: Sendable {
 
     /// Confirms the phone with the code.
     public func confirmPhone(sessionID: String, code: String) async throws -> EnrollmentResponse.Step {
-        try await confirmPhone(sessionID: sessionID, code: code, purposes: [.enroll, .replace])
-    }
-
-    func confirmPhone(sessionID: String, code: String, purposes: Set<EnrollmentSessionRecord.Purpose>) async throws
-        -> EnrollmentResponse.Step
-    {
-        var session = try await openSession(sessionID, expecting: ["phone_code_sent"], purposes: purposes)
+        var session = try await openSession(sessionID, expecting: ["phone_code_sent"])
         guard let expiry = session.otpExpiresAt, expiry > now() else { throw EnrollmentError.codeExpired() }
         guard let expected = session.otpHash, codeHash(code, session: session.id) == expected else {
             session.otpAttempts += 1
@@ -286,14 +311,13 @@ public struct EnrollmentService: Sendable {
     /// Issues the network number and certificate for the CSR's key; idempotent.
     public func complete(sessionID: String, csr: [UInt8]) async throws -> EnrollmentResponse.Completed {
         var session = try await loadSession(sessionID)
-        guard session.purpose != .phoneChange else { throw EnrollmentError.sessionNotFound() }
         if session.state == "completed", let result = session.result {
             return try JSONDecoder.enrollment.decode(EnrollmentResponse.Completed.self, from: Data(result.utf8))
         }
         let ready = faceMatcher == nil ? ["phone_confirmed"] : ["face_matched"]
         try check(session, expecting: ready)
         let publicKey = try Self.walletKey(fromCSR: csr)
-        if session.purpose == .replace { return try await completeReplacement(session, publicKey: publicKey) }
+        if session.purpose != .enroll { return try await completeReplacement(session, publicKey: publicKey) }
         var identity = try unseal(session)
         // The portrait stays (sealed) only as the reference of later face checks.
         if faceMatcher == nil { identity.portrait = nil }
@@ -366,13 +390,8 @@ public struct EnrollmentService: Sendable {
         return session
     }
 
-    /// A session in one of `states`; sessions of other purposes are not found (a phone change
-    /// is only reachable through the wallet API).
-    func openSession(
-        _ id: String, expecting states: [String], purposes: Set<EnrollmentSessionRecord.Purpose> = [.enroll, .replace]
-    ) async throws -> EnrollmentSessionRecord {
+    func openSession(_ id: String, expecting states: [String]) async throws -> EnrollmentSessionRecord {
         let session = try await loadSession(id)
-        guard purposes.contains(session.purpose) else { throw EnrollmentError.sessionNotFound() }
         try check(session, expecting: states)
         return session
     }

@@ -2,7 +2,8 @@ public import CyberIDCore
 import CyberIDDocuments
 
 /// The verified personal data the authority keeps, sealed at rest (envelope encryption). It
-/// is written once at enrollment and read only for a registered legal basis.
+/// is written at enrollment, re-written from a fresh chip read by a device replacement or a
+/// phone change, and read only for a registered legal basis (and the face check's portrait).
 public struct IdentityRecord: Codable, Sendable, Equatable {
     public var documentCode: String
     public var issuingState: String

@@ -44,7 +44,7 @@ public struct Enrollment: Sendable {
         awaitGuardian: (@Sendable (_ sessionID: String) async throws -> Void)? = nil
     ) async throws -> WalletFile {
         try await run(
-            replace: false, chip: chip, phone: phone, code: code, faceImage: faceImage, guardianJWS: guardianJWS,
+            purpose: nil, chip: chip, phone: phone, code: code, faceImage: faceImage, guardianJWS: guardianJWS,
             awaitGuardian: awaitGuardian)
     }
 
@@ -63,16 +63,32 @@ public struct Enrollment: Sendable {
         guardianJWS: String?
     ) async throws -> WalletFile {
         try await run(
-            replace: true, chip: chip, phone: phone, code: code, faceImage: faceImage, guardianJWS: guardianJWS,
+            purpose: "replace", chip: chip, phone: phone, code: code, faceImage: faceImage, guardianJWS: guardianJWS,
             awaitGuardian: nil)
     }
 
+    /// Binds a new phone number (docs/lifecycle.md): the current wallet signs the start, the
+    /// document's chip proves the holder, a code proves the new phone; the result is a new wallet
+    /// (new key and certificate for the same number; the current certificate is revoked).
+    /// - Parameters:
+    ///   - wallet: the holder's current wallet.
+    ///   - newPhone: the phone number to bind, E.164.
+    public func changePhone(
+        wallet: Wallet, chip: any ChipReader, newPhone: String, code: @Sendable () async throws -> String,
+        faceImage: [UInt8]?, guardianJWS: String?
+    ) async throws -> WalletFile {
+        try await run(
+            purpose: "phone-change", wallet: try wallet.sign(purpose: Wallet.Purpose.phoneChange), chip: chip,
+            phone: newPhone, code: code, faceImage: faceImage, guardianJWS: guardianJWS, awaitGuardian: nil)
+    }
+
     private func run(
-        replace: Bool, chip: any ChipReader, phone: String, code: @Sendable () async throws -> String, faceImage: [UInt8]?,
-        guardianJWS: String?, awaitGuardian: (@Sendable (_ sessionID: String) async throws -> Void)?
+        purpose: String?, wallet: String? = nil, chip: any ChipReader, phone: String,
+        code: @Sendable () async throws -> String, faceImage: [UInt8]?, guardianJWS: String?,
+        awaitGuardian: (@Sendable (_ sessionID: String) async throws -> Void)?
     ) async throws -> WalletFile {
         let key = WalletKey()
-        let session = try await client.start(guardian: guardianJWS, replace: replace)
+        let session = try await client.start(guardian: guardianJWS, purpose: purpose, wallet: wallet)
         let id = session.sessionID
 
         // §2: passive authentication of the files, active authentication of the chip.

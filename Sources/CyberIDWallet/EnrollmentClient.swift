@@ -32,12 +32,14 @@ public struct EnrollmentClient: Sendable {
     /// Starts a session (§1).
     /// - Parameter guardian: a guardian's wallet JWS (`purpose: guardian-start`) when a
     ///   guardian enrolls a child under 14; `nil` for a holder enrolling themselves.
-    /// - Parameter replace: start a lost-device replacement instead of an enrollment.
+    /// - Parameters:
+    ///   - purpose: `replace` (a lost device) or `phone-change`; `nil` for an enrollment.
+    ///   - wallet: for a phone change, the holder's wallet JWS (`purpose: phone-change`).
     /// - Returns: the session id, the active-authentication challenge and the expiry.
-    public func start(guardian: String? = nil, replace: Bool = false) async throws -> StartedSession {
+    public func start(guardian: String? = nil, purpose: String? = nil, wallet: String? = nil) async throws -> StartedSession {
         let answer = try await call(
             "start", "/enrollment/v1/sessions",
-            EnrollmentWire.StartRequest(guardian: guardian, purpose: replace ? "replace" : nil),
+            EnrollmentWire.StartRequest(guardian: guardian, purpose: purpose, wallet: wallet),
             as: EnrollmentWire.StartAnswer.self)
         guard let challenge = Base64URL.decode(answer.aaChallenge), !challenge.isEmpty else {
             throw WalletError.invalidResponse("aa_challenge is not base64url")

@@ -2,10 +2,12 @@
 ///
 /// Kept apart from the public result types so that a wire rename touches only this file.
 enum EnrollmentWire {
-    /// `POST /sessions` body: `{}`, `{"guardian": JWS}`, `{"purpose": "replace"}`.
+    /// `POST /sessions` body: `{}`, `{"guardian": JWS}`, `{"purpose": "replace"}`,
+    /// `{"purpose": "phone-change", "wallet": JWS}`.
     struct StartRequest: Encodable {
         let guardian: String?
         let purpose: String?
+        let wallet: String?
     }
 
     /// `POST /sessions` answer.

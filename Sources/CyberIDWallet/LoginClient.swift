@@ -219,30 +219,6 @@ public struct LoginClient: Sendable {
         return file
     }
 
-    /// Binds a new phone number to the holder's network number: sends `phone` a one-time code,
-    /// asks `code` for it, and confirms. Asks again (up to three times in all) after a wrong code.
-    public func changePhone(to phone: String, wallet: Wallet, code: @Sendable () async throws -> String) async throws {
-        let body = try JSONSerialization.data(withJSONObject: ["phone": phone])
-        let data = try await send(
-            "phone change", url: URL(string: baseURL + "/wallet/v1/phone"), method: "POST", body: body,
-            authorization: try wallet.authorization(method: "POST", path: "/wallet/v1/phone"))
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let session = object["session_id"] as? String
-        else { throw WalletError.invalidResponse("the phone change answer has no session_id") }
-        var attempt = 1
-        while true {
-            let confirmation = try JSONSerialization.data(withJSONObject: ["session_id": session, "code": try await code()])
-            do {
-                _ = try await send(
-                    "phone confirmation", url: URL(string: baseURL + "/wallet/v1/phone/confirm"), method: "POST",
-                    body: confirmation, authorization: try wallet.authorization(method: "POST", path: "/wallet/v1/phone/confirm"))
-                return
-            } catch let error as WalletError where attempt < 3 && error.serverProblem?.code == "wrong-code" {
-                attempt += 1
-            }
-        }
-    }
-
     /// Withdraws the holder's consent for a platform.
     public func withdrawConsent(clientID: String, wallet: Wallet) async throws {
         let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")

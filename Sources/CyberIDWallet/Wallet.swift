@@ -10,6 +10,8 @@ public struct Wallet: Sendable {
         public static let guardianStart = "guardian-start"
         /// A guardian approves the session of a 14–17-year-old.
         public static let guardianApproval = "guardian-approval"
+        /// The holder starts binding a new phone number (docs/lifecycle.md).
+        public static let phoneChange = "phone-change"
     }
 
     /// What the wallet persisted.

@@ -79,6 +79,35 @@ struct WalletCommand: AsyncParsableCommand {
         }
     }
 
+    /// `cyberid wallet phone`: bind a new phone number.
+    struct Phone: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bind a new phone number: the current wallet, the document chip and a code to the new phone.",
+            discussion: """
+                The current wallet signs the start (the holder's device), the document's chip proves the holder \
+                (passive and active authentication) and a one-time code proves the new phone (--phone). The wallet \
+                file (--wallet) is rewritten with a new key and certificate for the same number; the previous \
+                certificate is revoked. Only an active number changes its phone. See docs/lifecycle.md.
+                """)
+
+        @OptionGroup var options: ProofOptions
+
+        func run() async throws {
+            let proof = try options.prepare(existingWallet: true)
+            let current = try openWallet(options.wallet)
+            do {
+                let file = try await Enrollment(client: EnrollmentClient(baseURL: proof.baseURL)).changePhone(
+                    wallet: current, chip: proof.chip, newPhone: options.phone, code: proof.code, faceImage: proof.faceImage,
+                    guardianJWS: try proof.guardianStart())
+                try options.write(file)
+                print("the number is now bound to the new phone; the previous certificate is revoked")
+            } catch let error as WalletError {
+                printError("cyberid: phone change failed: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                throw Exit.failure
+            }
+        }
+    }
+
     /// `cyberid wallet show`.
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the wallet's number, level and certificate expiry.")
@@ -112,10 +141,10 @@ struct WalletCommand: AsyncParsableCommand {
 /// What `wallet enroll` and `wallet replace` take: the document, the phone and where to write.
 struct ProofOptions: ParsableArguments {
     @Option(help: "Document directory (DG1.bin, DG2.bin, DG15.bin, SOD.bin, aa-private-key.pem).") var document: String
-    @Option(help: "Phone number, E.164 (e.g. +8613800000000).") var phone: String
+    @Option(help: "Phone number, E.164 (e.g. +8613800000000); for `wallet phone`, the new one.") var phone: String
     @Option(help: "The one-time code, if you have it; otherwise it is read from the SMS outbox.") var otp: String?
     @Option(help: "Server base URL (default: CYBERID_ISSUER or http://127.0.0.1:8080).") var server: String?
-    @Option(help: "Wallet file to write.") var wallet = "cyberid-wallet.json"
+    @Option(help: "Wallet file to write (for `wallet phone`: the current wallet, rewritten).") var wallet = "cyberid-wallet.json"
     @Option(help: "The server's SMS outbox (development).") var outbox: String?
     @Option(help: "A face image (JPEG) for servers with a face matcher.") var face: String?
     @Option(help: "The guardian's wallet file, for a minor.") var guardianWallet: String?
@@ -134,11 +163,18 @@ struct ProofOptions: ParsableArguments {
         }
     }
 
-    func prepare() throws -> Prepared {
-        guard force || !FileManager.default.fileExists(atPath: wallet) else {
-            throw ValidationError("\(wallet) exists; use --force to replace it")
+    /// - Parameter existingWallet: the command rewrites an existing wallet (its server is the default).
+    func prepare(existingWallet: Bool = false) throws -> Prepared {
+        var walletServer: String? = nil
+        if existingWallet {
+            walletServer = try openWallet(wallet).issuer
+        } else {
+            guard force || !FileManager.default.fileExists(atPath: wallet) else {
+                throw ValidationError("\(wallet) exists; use --force to replace it")
+            }
         }
-        let base = server ?? ProcessInfo.processInfo.environment["CYBERID_ISSUER"] ?? "http://127.0.0.1:8080"
+        let base =
+            server ?? walletServer ?? ProcessInfo.processInfo.environment["CYBERID_ISSUER"] ?? "http://127.0.0.1:8080"
         guard let baseURL = URL(string: base), baseURL.scheme != nil else { throw ValidationError("--server must be a URL") }
         let chip = try DirectoryChip(directory: document)
         let faceImage = try face.map { path -> [UInt8] in

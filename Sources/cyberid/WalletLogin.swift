@@ -211,42 +211,6 @@ extension WalletCommand {
     }
 }
 
-extension WalletCommand {
-    /// `cyberid wallet phone`: bind a new phone number.
-    struct Phone: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Bind a new phone number to the wallet's network number (a code is sent to the new number).",
-            discussion: """
-                Needs the current wallet (its key proves the holder) and the new phone (the one-time code). Without \
-                --otp the code is read from the server's development SMS outbox. A device replacement later proves \
-                this new number. See docs/lifecycle.md.
-                """)
-        @Option(help: "The new phone number, E.164.") var new: String
-        @Option(help: "The one-time code, if you have it; otherwise it is read from the SMS outbox.") var otp: String?
-        @Option(help: "The server's SMS outbox (development).") var outbox: String?
-        @Option(help: "Wallet file.") var wallet = "cyberid-wallet.json"
-
-        func run() async throws {
-            let opened = try openWallet(wallet)
-            let outboxPath =
-                outbox ?? URL(fileURLWithPath: ProcessInfo.processInfo.environment["CYBERID_DATA_DIR"] ?? "./data")
-                .appendingPathComponent("sms-outbox.jsonl").path
-            let reader = OutboxReader(path: outboxPath)
-            let (phone, given) = (new, otp)
-            do {
-                try await LoginClient(baseURL: opened.issuer).changePhone(to: phone, wallet: opened) {
-                    if let given { return given }
-                    return try await reader.code(for: phone)
-                }
-                print("phone changed: the network number is now bound to the new phone")
-            } catch let error as WalletError {
-                printError("cyberid: phone change refused: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
-                throw Exit.failure
-            }
-        }
-    }
-}
-
 func openWallet(_ path: String) throws -> CyberIDWallet.Wallet {
     do {
         return try CyberIDWallet.Wallet(file: try WalletFile.load(from: path))

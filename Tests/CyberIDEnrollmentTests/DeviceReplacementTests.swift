@@ -144,47 +144,101 @@ import X509
         }
     }
 
-    @Test func aNewPhoneIsBoundFromTheWalletWithACodeToTheNewNumber() async throws {
+    @Test func aNewPhoneNeedsTheWalletTheChipAndACodeToTheNewNumber() async throws {
         try await Harness.with { h in
             let document = try h.document()
-            let (issued, _) = try await h.enroll(document)
+            let (issued, key) = try await h.enroll(document)
             let person = try await LifecycleService(store: h.store).personID(networkNumber: issued.networkNumber)
-            await #expect(throws: EnrollmentError.invalidPhone()) {
-                _ = try await h.service.startPhoneChange(personID: person, phone: "0139")
+            let signed = { try Harness.walletJWS(certificatePEM: issued.certificate, key: key, purpose: "phone-change") }
+            // Started only with the holder's wallet, and only for phone-change.
+            await #expect(throws: EnrollmentError.invalidRequest("")) {
+                _ = try await h.service.start(guardianJWS: nil, purpose: .phoneChange)
             }
+            await #expect(throws: EnrollmentError.invalidRequest("")) {
+                _ = try await h.service.start(guardianJWS: nil, purpose: .replace, walletJWS: try signed())
+            }
+            await #expect(throws: EnrollmentError.invalidWalletSignature("")) {
+                _ = try await h.service.start(
+                    guardianJWS: nil, purpose: .phoneChange,
+                    walletJWS: try Harness.walletJWS(certificatePEM: issued.certificate, key: key, purpose: "guardian-start"))
+            }
+            // The chip must be the wallet holder's own document.
+            _ = try await h.enroll(try h.document(number: "S0000001"))
+            await #expect(throws: EnrollmentError(code: "document-mismatch", status: 403, reason: "")) {
+                _ = try await h.present(try h.document(number: "S0000001"), purpose: .phoneChange, wallet: try signed())
+            }
+            let (session, _) = try await h.present(document, purpose: .phoneChange, wallet: try signed())
             await #expect(throws: EnrollmentError(code: "same-phone", status: 409, reason: "")) {
-                _ = try await h.service.startPhoneChange(personID: person, phone: "+8613800000000")
-            }
-            let started = try await h.service.startPhoneChange(personID: person, phone: "+8613911112222")
-            #expect(h.sms.messages.withLock { $0.last?.0 } == "+8613911112222")
-            let code = try #require(h.sms.lastCode)
-            // The change is reachable only through the holder's wallet, not the enrollment API.
-            await #expect(throws: EnrollmentError.sessionNotFound()) {
-                _ = try await h.service.confirmPhone(sessionID: started.sessionID, code: code)
-            }
-            await #expect(throws: EnrollmentError.sessionNotFound()) {
-                _ = try await h.service.complete(sessionID: started.sessionID, csr: try Harness.csr().1)
-            }
-            await #expect(throws: EnrollmentError.sessionNotFound()) {
-                try await h.service.confirmPhoneChange(personID: "someone-else", sessionID: started.sessionID, code: code)
-            }
-            await #expect(throws: EnrollmentError.wrongCode(left: 0)) {
-                try await h.service.confirmPhoneChange(personID: person, sessionID: started.sessionID, code: "000000" == code ? "111111" : "000000")
-            }
-            // Not yet changed: the old phone still proves a replacement's session.
-            let record = { try IdentityRecordReader(masterKey: h.masterKey).open(try #require(try await h.store.person(id: person))) }
-            #expect(try await record()?.phone == "+8613800000000")
-            try await h.service.confirmPhoneChange(personID: person, sessionID: started.sessionID, code: code)
-            try await h.service.confirmPhoneChange(personID: person, sessionID: started.sessionID, code: code)  // idempotent
-            #expect(try await record()?.phone == "+8613911112222")
-            #expect(try await h.store.history(personID: person, limit: 5).first?.event == "phone-changed")
-            // A later replacement proves the new phone, not the old one.
-            let (session, _) = try await h.present(document, purpose: .replace)
-            await #expect(throws: EnrollmentError.phoneMismatch()) {
                 _ = try await h.service.sendPhoneCode(sessionID: session, phone: "+8613800000000")
             }
-            let replaced = try await Self.replace(h, document, phone: "+8613911112222")
-            #expect(replaced.networkNumber == issued.networkNumber)
+            _ = try await h.confirmPhone(session, phone: "+8613911112222")
+            #expect(h.sms.messages.withLock { $0.last?.0 } == "+8613911112222")
+            let changed = try await h.service.complete(sessionID: session, csr: try Harness.csr().1)
+            #expect(changed.networkNumber == issued.networkNumber && changed.certificate != issued.certificate)
+            let record = try IdentityRecordReader(masterKey: h.masterKey).open(try #require(try await h.store.person(id: person)))
+            #expect(record?.phone == "+8613911112222")
+            #expect(try await h.store.history(personID: person, limit: 5).first?.event == "phone-changed")
+            #expect(try await h.store.networkCertificates(personID: person).filter { $0.status == .valid }.count == 1)
+            // The old wallet is revoked: it cannot start another change.
+            await #expect(throws: EnrollmentError.invalidWalletSignature("")) {
+                _ = try await h.service.start(guardianJWS: nil, purpose: .phoneChange, walletJWS: try signed())
+            }
+            // A later replacement proves the new phone, not the old one.
+            let (replace, _) = try await h.present(document, purpose: .replace)
+            await #expect(throws: EnrollmentError.phoneMismatch()) {
+                _ = try await h.service.sendPhoneCode(sessionID: replace, phone: "+8613800000000")
+            }
+            #expect(try await Self.replace(h, document, phone: "+8613911112222").networkNumber == issued.networkNumber)
+        }
+    }
+
+    @Test func guessingTheBoundPhoneLocksTheReplacementSession() async throws {
+        try await Harness.with { h in
+            let document = try h.document()
+            _ = try await h.enroll(document)
+            let (session, _) = try await h.present(document, purpose: .replace)
+            for guess in 1...4 {
+                await #expect(throws: EnrollmentError.phoneMismatch()) {
+                    _ = try await h.service.sendPhoneCode(sessionID: session, phone: "+861390000000\(guess)")
+                }
+            }
+            await #expect(throws: EnrollmentError.sessionLocked()) {
+                _ = try await h.service.sendPhoneCode(sessionID: session, phone: "+8613900000005")
+            }
+            // Locked: even the right phone is refused now.
+            await #expect(throws: EnrollmentError.sessionLocked()) {
+                _ = try await h.service.sendPhoneCode(sessionID: session, phone: "+8613800000000")
+            }
+        }
+    }
+
+    @Test func aReplacementWithoutAFaceCheckIsAtMostSubstantial() async throws {
+        try await Harness.with(faceMatcher: FixedFaceMatcher(fixedScore: 0.95)) { h in
+            // Enrolled `high` while the service had a matcher…
+            let document = try h.document()
+            let (session, _) = try await h.present(document)
+            _ = try await h.confirmPhone(session)
+            _ = try await h.service.submitFace(sessionID: session, image: [1])
+            let issued = try await h.service.complete(sessionID: session, csr: try Harness.csr().1)
+            #expect(issued.assuranceLevel == "high")
+            // …replaced on the same store by a service without one.
+            let plain = EnrollmentService(
+                store: h.store, masterKey: h.masterKey,
+                authority: try await CertificateAuthority.loadOrCreate(store: h.store, masterKey: h.masterKey), sms: h.sms,
+                faceMatcher: nil, configuration: EnrollmentConfiguration(issuer: "https://id.test"),
+                today: { try! CalendarDate(iso8601: "2026-11-25") })
+            let started = try await plain.start(guardianJWS: nil, purpose: .replace)
+            let challenge = try #require(EnrollmentCoding.base64URLDecode(started.aaChallenge))
+            _ = try await plain.presentDocument(
+                sessionID: started.sessionID, chip: document.chip,
+                aaSignature: try DevDocumentFactory.signChallenge(challenge, keyPEM: document.activeAuthenticationKeyPEM))
+            _ = try await plain.sendPhoneCode(sessionID: started.sessionID, phone: "+8613800000000")
+            _ = try await plain.confirmPhone(sessionID: started.sessionID, code: try #require(h.sms.lastCode))
+            let replaced = try await plain.complete(sessionID: started.sessionID, csr: try Harness.csr().1)
+            #expect(replaced.assuranceLevel == "substantial")
+            let person = try #require(
+                try await h.store.person(networkNumber: try NetworkNumber(parsing: issued.networkNumber).canonical))
+            #expect(person.assuranceLevel == .substantial)
         }
     }
 }

@@ -74,9 +74,10 @@ struct Harness {
 
     /// Runs start → document; returns the session id and the document step's answer.
     func present(
-        _ document: DevDocumentFactory.Document, guardian: String? = nil, purpose: EnrollmentSessionRecord.Purpose = .enroll
+        _ document: DevDocumentFactory.Document, guardian: String? = nil, purpose: EnrollmentSessionRecord.Purpose = .enroll,
+        wallet: String? = nil
     ) async throws -> (String, EnrollmentResponse.Step) {
-        let started = try await service.start(guardianJWS: guardian, purpose: purpose)
+        let started = try await service.start(guardianJWS: guardian, purpose: purpose, walletJWS: wallet)
         let challenge = try #require(EnrollmentCoding.base64URLDecode(started.aaChallenge))
         let answer = try DevDocumentFactory.signChallenge(challenge, keyPEM: document.activeAuthenticationKeyPEM)
         let step = try await service.presentDocument(sessionID: started.sessionID, chip: document.chip, aaSignature: answer)

@@ -92,18 +92,23 @@ final class RecordingFaceMatcher: FaceMatcher {
                 ClientCredentials(authorization: basic, form: FormParameters(["sub": first.sub, "reason": "unusual"])))
             let login = try await h.start(ProviderHarness.request(client: client.id))
             await #expect(throws: ProviderError.faceCheckRequired()) { try await h.approve(login, with: wallet, reverify: true) }
-            await #expect(throws: ProviderError.faceMismatch()) {
-                try await h.approve(login, with: wallet, reverify: true, faceImage: Array("another face".utf8))
-            }
             // An image other than the one the approval signed is refused before any matching.
             await #expect(throws: ProviderError.invalidWalletSignature("")) {
                 try await h.approve(
                     login, with: wallet, reverify: true, faceImage: RecordingFaceMatcher.face, signedFace: Array("x".utf8))
             }
-            // The failed check kept the restriction.
-            await #expect(throws: ProviderError.reverificationRequired("")) { try await h.approve(login, with: wallet) }
+            await #expect(throws: ProviderError.faceMismatch()) {
+                try await h.approve(login, with: wallet, reverify: true, faceImage: Array("another face".utf8))
+            }
+            // A mismatch ends that login (one try per transaction); the restriction stays.
+            #expect(try await h.provider.loginStatus(requestToken: login.requestToken) == .denied)
+            await #expect(throws: ProviderError.loginAlreadyDecided()) {
+                try await h.approve(login, with: wallet, reverify: true, faceImage: RecordingFaceMatcher.face)
+            }
+            let next = try await h.start(ProviderHarness.request(client: client.id))
+            await #expect(throws: ProviderError.reverificationRequired("")) { try await h.approve(next, with: wallet) }
             #expect(
-                try await h.approve(login, with: wallet, reverify: true, faceImage: RecordingFaceMatcher.face).status == "approved")
+                try await h.approve(next, with: wallet, reverify: true, faceImage: RecordingFaceMatcher.face).status == "approved")
             // The matcher always compared against the portrait kept from the chip at enrollment.
             let portraits = matcher.portraits.withLock { $0 }
             #expect(portraits.count == 3 && !portraits[0].isEmpty && Set(portraits).count == 1)

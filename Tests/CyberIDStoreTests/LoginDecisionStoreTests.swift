@@ -195,6 +195,19 @@ import Testing
             #expect(try await store.networkCertificates(personID: "p1").filter { $0.status == .valid }.map(\.serial) == ["0b"])
             #expect(try await store.loginHolder(certificateSerial: "0b", clientID: "c1")?.verifiedAt == t0.addingTimeInterval(60))
             #expect(try await store.enrollmentSession(id: "c1")?.purpose == .phoneChange)
+
+            // A renewal presented with a certificate revoked meanwhile (the lost device racing its
+            // replacement) writes nothing; with the valid one it replaces it.
+            let renewal = NetworkCertificateRecord(
+                serial: "0c", personID: "p1", networkNumber: "N1", der: [5], notAfter: t0.addingTimeInterval(3000),
+                issuedAt: t0.addingTimeInterval(120))
+            let renewed = HistoryEntry(personID: "p1", clientID: nil, event: "certificate-renewed", outcome: "success", occurredAt: t0)
+            await #expect(throws: StoreError.conflict) {
+                try await store.replaceCertificates(with: renewal, history: renewed, presentedSerial: "0a")
+            }
+            #expect(try await store.networkCertificates(personID: "p1").filter { $0.status == .valid }.map(\.serial) == ["0b"])
+            try await store.replaceCertificates(with: renewal, history: renewed, presentedSerial: "0b")
+            #expect(try await store.networkCertificates(personID: "p1").filter { $0.status == .valid }.map(\.serial) == ["0c"])
         }
     }
 }

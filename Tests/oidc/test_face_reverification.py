@@ -184,9 +184,10 @@ def flagged(deployment: Deployment, person: FacedHolder, reason: str):
 
 def test_a_reverification_needs_a_matching_face(face_deployment, matcher, tmp_path):
     """--reverify without --face: face-check-required (the CLI hints --face), nothing sent to the
-    matcher; a face that does not match: face-mismatch, and the restriction stays (a plain login
-    is still reverification-required); the matching face: approved, the matcher got the stored
-    portrait (the one sent at enrollment), and the next login needs nothing special."""
+    matcher; a face that does not match: face-mismatch, which ends that login (denied, one try per
+    transaction) while the restriction stays (a new login is still reverification-required); the
+    matching face on a new login: approved, the matcher got the stored portrait (the one sent at
+    enrollment), and the next login needs nothing special."""
     deployment = face_deployment
     wren = enroll_with_face(deployment, matcher, "wren", tmp_path)
     client, rp, sub = flagged(deployment, wren, "account takeover suspected")
@@ -206,13 +207,15 @@ def test_a_reverification_needs_a_matching_face(face_deployment, matcher, tmp_pa
     assert len(sent) == 1, sent
     assert sent[0].live == wren.wrong.read_bytes()
     assert sent[0].portrait == wren.portrait
-    assert browser.status(page) == "pending"
+    assert browser.status(page) == "denied"
 
-    # The restriction stays: a plain approval (this login or a new one) is still refused.
-    plain = approve(deployment, wren.holder, page.wallet_uri)
-    assert plain.returncode == 1 and "reverification-required" in plain.stderr, plain.stderr
-    other_auth, other_browser, other_page = start_login(deployment, rp)
-    later = approve(deployment, wren.holder, other_page.wallet_uri)
+    # That login is over, even with the right face; the restriction stays for a new one.
+    mark = matcher.mark()
+    again = approve(deployment, wren.holder, page.wallet_uri, "--reverify", "--face", str(wren.right))
+    assert again.returncode == 1 and "login-already-decided" in again.stderr, again.stderr
+    assert matcher.since(mark) == []
+    auth, browser, page = start_login(deployment, rp)
+    later = approve(deployment, wren.holder, page.wallet_uri)
     assert later.returncode == 1 and "reverification-required" in later.stderr, later.stderr
 
     mark = matcher.mark()
@@ -234,14 +237,15 @@ def test_a_reverification_needs_a_matching_face(face_deployment, matcher, tmp_pa
     assert matcher.since(mark) == []
 
     reasons = [line["detail"].get("reason") for line in history(deployment, wren.holder)
-               if line.get("client_id") == client.client_id and (line["event"], line["outcome"]) == ("reverification", "failure")]
+               if line.get("client_id") == client.client_id and line["outcome"] == "failure"
+               and line["event"] in ("reverification", "login")]
     assert "face-check-required" in reasons and "face-mismatch" in reasons, reasons
 
 
 def test_face_problems_over_the_wallet_api(face_deployment, matcher, tmp_path):
     """The wallet API's answers: no face image → 403 face-check-required; a face image other than
     the one the approval signed → refused as a bad signature; a non-matching face → 403
-    face-mismatch; the matching one → approved."""
+    face-mismatch (that login is denied); the matching one, on a new login → approved."""
     deployment = face_deployment
     yara = enroll_with_face(deployment, matcher, "yara", tmp_path)
     client, rp, sub = flagged(deployment, yara, "chargebacks")
@@ -252,7 +256,9 @@ def test_face_problems_over_the_wallet_api(face_deployment, matcher, tmp_path):
     swapped = post_reverification(deployment, yara.holder, page.ticket, right, signed_face=wrong)
     assert_problem(swapped, "invalid-wallet-signature", statuses=(400, 401))
     assert_problem(post_reverification(deployment, yara.holder, page.ticket, wrong), "face-mismatch", statuses=(403,))
-    assert browser.status(page) == "pending"
+    assert browser.status(page) == "denied"
+    assert_problem(post_reverification(deployment, yara.holder, page.ticket, right), "login-already-decided", statuses=(409,))
+    auth, browser, page = start_login(deployment, rp)
     approved = post_reverification(deployment, yara.holder, page.ticket, right)
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved", approved.json()

@@ -1,7 +1,9 @@
-"""Changing the bound phone (docs/lifecycle.md): `cyberid wallet phone --new +E164` (and
-`POST /wallet/v1/phone` + `/wallet/v1/phone/confirm`, wallet-authenticated) sends a one-time
-code to the NEW number and rebinds it once confirmed. From then on a device replacement proves
-the new phone, not the old one. The change is only reachable with the holder's wallet."""
+"""Changing the bound phone (docs/lifecycle.md): `cyberid wallet phone --document DIR --phone NEW
+--wallet CURRENT` proves the holder three ways — the current wallet signs the start, the
+document's chip (passive + active authentication) must be the wallet holder's own, and a
+one-time code goes to the NEW phone. The wallet file is rewritten with a new key and certificate
+for the same number (the old certificate is revoked); later device replacements prove the new
+phone. Without the wallet, or with someone else's document, nothing changes."""
 
 from __future__ import annotations
 
@@ -17,13 +19,16 @@ from oidc_support import (
     WalletApi,
     assert_problem,
     enroll_bound,
+    make_dev_document,
     random_phone,
     replace_device,
 )
 
 
-def phone_change(deployment: Deployment, holder: BoundHolder, new: str, *extra: str):
-    return deployment.cli("wallet", "phone", "--new", new, "--wallet", str(holder.wallet), *extra)
+def phone_change(deployment: Deployment, holder: BoundHolder, new: str, *, document=None):
+    return deployment.cli(
+        "wallet", "phone", "--document", str(document or holder.document_dir), "--phone", new,
+        "--wallet", str(holder.wallet), "--server", deployment.server.base)
 
 
 def history_events(deployment: Deployment, holder: BoundHolder) -> list[str]:
@@ -32,16 +37,26 @@ def history_events(deployment: Deployment, holder: BoundHolder) -> list[str]:
     return [entry.get("event") for entry in json.loads(result.stdout)]
 
 
-def test_a_new_phone_is_confirmed_by_code_and_then_proves_a_replacement(deployment):
-    """The code goes to the new number only; after the change the old phone no longer proves a
-    device replacement and the new one does; the history shows phone-changed."""
+def certificate_pem(holder: BoundHolder) -> str:
+    return holder.file()["certificate_pem"]
+
+
+def test_a_new_phone_rebinds_the_number_and_then_proves_a_replacement(deployment):
+    """The code goes to the new number only; the wallet gets a new certificate for the same
+    number (the old one is revoked); the old phone then fails a device replacement and the new
+    one proves it; the history shows phone-changed."""
     pia = enroll_bound(deployment, "pia", birth_date=years_ago(33))
+    number, old_certificate = pia.network_number, certificate_pem(pia)
     outbox = Outbox(deployment.server.outbox_path)
     new = random_phone(deployment)
     before_old = outbox.count(pia.phone)
     result = phone_change(deployment, pia, new)
     assert result.returncode == 0, (result.stdout, result.stderr)
     assert outbox.count(new) == 1 and outbox.count(pia.phone) == before_old
+    assert f"network number: {number}" in result.stdout
+    assert certificate_pem(pia) != old_certificate
+    statuses = sorted(c["status"] for c in deployment.cli_json("admin", "certificate", "list", number))
+    assert statuses == ["revoked", "valid"], statuses
     assert "phone-changed" in history_events(deployment, pia)
 
     refused, wallet = replace_device(deployment, pia)  # the old, no longer bound phone
@@ -52,38 +67,40 @@ def test_a_new_phone_is_confirmed_by_code_and_then_proves_a_replacement(deployme
     assert wallet.is_file()
 
 
-def test_a_wrong_code_changes_nothing_and_bad_input_is_refused(deployment):
-    """A wrong code (given with --otp) is refused and the old phone stays bound; the same phone
-    again is same-phone (409), a malformed number invalid-phone (400); without the wallet's
-    signature the API answers 401."""
+def test_the_wallet_and_the_holders_own_document_are_both_needed(deployment):
+    """Another person's document is document-mismatch (403); the same phone again is
+    same-phone (409); a phone-change session cannot be started without the wallet's signature
+    (400) or with a forged one (401); nothing changes meanwhile."""
     quinn = enroll_bound(deployment, "quinn", birth_date=years_ago(41))
-    new = random_phone(deployment)
-    wrong = phone_change(deployment, quinn, new, "--otp", "000000")
-    if wrong.returncode == 0:  # the one-in-a-million right guess
-        return
-    assert "wrong-code" in wrong.stderr or "session-locked" in wrong.stderr, wrong.stderr
+    rhea = enroll_bound(deployment, "rhea", birth_date=years_ago(29))
+    certificate = certificate_pem(quinn)
+
+    foreign = phone_change(deployment, quinn, random_phone(deployment), document=rhea.document_dir)
+    assert foreign.returncode != 0 and "document-mismatch" in foreign.stderr, foreign.stderr
     same = phone_change(deployment, quinn, quinn.phone)
     assert same.returncode != 0 and "same-phone" in same.stderr, same.stderr
-    bad = phone_change(deployment, quinn, "0139")
-    assert bad.returncode != 0 and "invalid-phone" in bad.stderr, bad.stderr
-    # Still bound to the old phone: a replacement with it works.
-    kept, wallet = replace_device(deployment, quinn)
-    assert kept.returncode == 0, kept.stderr
-    quinn = dataclasses.replace(quinn, wallet=wallet)
+    assert certificate_pem(quinn) == certificate
 
-    api = WalletApi(deployment.server.base)
-    unsigned = requests.post(deployment.server.base + "/wallet/v1/phone", json={"phone": new}, timeout=30)
-    assert_problem(unsigned, "invalid-wallet-signature", statuses=(401,))
-    # A phone-change session is not an enrollment session: the public API does not know it.
-    start = requests.post(
-        deployment.server.base + "/wallet/v1/phone", json={"phone": random_phone(deployment)},
-        headers=api.api_auth(quinn, "POST", "/wallet/v1/phone"), timeout=30)
-    assert start.status_code == 202, start.text
-    session = start.json()["session_id"]
-    public = requests.post(
-        f"{deployment.server.base}/enrollment/v1/sessions/{session}/phone/confirm", json={"code": "123456"}, timeout=30)
-    assert_problem(public, "session-not-found", statuses=(404,))
+    sessions = deployment.server.base + "/enrollment/v1/sessions"
+    assert_problem(requests.post(sessions, json={"purpose": "phone-change"}, timeout=30), "malformed-request", statuses=(400,))
+    forged = WalletApi(deployment.server.base).api_auth(rhea, "POST", "/x")["Authorization"].split(" ", 1)[1]
     assert_problem(
-        requests.post(deployment.server.base + "/enrollment/v1/sessions", json={"purpose": "phone-change"}, timeout=30),
+        requests.post(sessions, json={"purpose": "phone-change", "wallet": forged}, timeout=30),
+        "invalid-wallet-signature", statuses=(401,))
+    assert_problem(
+        requests.post(sessions, json={"purpose": "replace", "wallet": forged}, timeout=30),
         "malformed-request", statuses=(400,))
+    # Still bound to the old phone: a replacement with it works.
+    kept, _ = replace_device(deployment, quinn)
+    assert kept.returncode == 0, kept.stderr
 
+
+def test_a_suspended_number_cannot_change_its_phone(deployment):
+    """A stolen device's holder suspends the number: the thief cannot move the phone."""
+    sam = enroll_bound(deployment, "sam", birth_date=years_ago(52))
+    suspended = deployment.cli("wallet", "lifecycle", "suspend", "--reason", "phone stolen", "--wallet", str(sam.wallet))
+    assert suspended.returncode == 0, suspended.stderr
+    result = phone_change(deployment, sam, random_phone(deployment))
+    # The wallet signature of a holder who is not active is refused at the start.
+    assert result.returncode != 0 and "not active" in result.stderr, result.stderr
+    assert "invalid-wallet-signature" in result.stderr, result.stderr

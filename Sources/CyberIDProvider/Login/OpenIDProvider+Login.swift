@@ -167,17 +167,30 @@ extension OpenIDProvider {
                     try await refuse(.faceCheckRequired())
                 }
                 guard constantTimeEqual(Array(Base64URL.encode(Array(SHA256.hash(data: faceImage))).utf8), Array(signed.utf8))
-                else { throw ProviderError.invalidWalletSignature("the face image is not the one the approval signed") }
+                else { try await refuse(.invalidWalletSignature("the face image is not the one the approval signed")) }
                 guard let person = try await persons.person(id: holder.personID),
                     let portrait = (try? records.open(person))??.portrait, !portrait.isEmpty
                 else { try await refuse(.faceReferenceMissing()) }
+                // No matching for a login that is already decided (a failed face check ends it).
+                if try await transactions.transaction(id: ticket.transactionID) != nil {
+                    throw ProviderError.loginAlreadyDecided()
+                }
                 let score: Double
                 do {
                     score = try await faceMatcher.score(live: faceImage, portrait: portrait)
                 } catch {
-                    throw ProviderError.faceMatcherUnavailable()
+                    try await refuse(.faceMatcherUnavailable())
                 }
-                guard score >= faceMatcher.threshold else { try await refuse(.faceMismatch()) }
+                // A face that does not match ends this login (one try per transaction: a new
+                // attempt needs a new login from the platform); the restriction stays.
+                guard score >= faceMatcher.threshold else {
+                    let error = ProviderError.faceMismatch()
+                    detail.reason = error.code
+                    try await record(
+                        .failed, LoginGrant(released: [], error: "access_denied", errorDescription: error.reason),
+                        outcome: "failure")
+                    throw error
+                }
             }
             reverified = true
             detail.reason =

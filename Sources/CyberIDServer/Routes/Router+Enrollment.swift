@@ -10,8 +10,10 @@ import NIOFoundationCompat
 enum EnrollmentRequest {
     struct Start: Decodable {
         var guardian: String?
-        /// `enroll` (default) or `replace` (a lost device).
+        /// `enroll` (default), `replace` (a lost device) or `phone-change`.
         var purpose: String?
+        /// For `phone-change`: the holder's wallet JWS (purpose `phone-change`).
+        var wallet: String?
     }
     struct Document: Decodable {
         var dg1: String
@@ -34,13 +36,13 @@ extension Router where Context == AppRequestContext {
         let group = group("enrollment/v1/sessions")
         group.post { request, context in
             let body = try await Self.decode(EnrollmentRequest.Start.self, request, context, allowEmpty: true)
-            guard let purpose = EnrollmentSessionRecord.Purpose(rawValue: body?.purpose ?? "enroll"), purpose != .phoneChange
-            else {
+            guard let purpose = EnrollmentSessionRecord.Purpose(rawValue: body?.purpose ?? "enroll") else {
                 throw Problem(
                     code: "malformed-request", title: "Malformed request", status: .badRequest,
-                    detail: "purpose must be enroll or replace")
+                    detail: "purpose must be enroll, replace or phone-change")
             }
-            return try Self.json(try await service.start(guardianJWS: body?.guardian, purpose: purpose), status: .created)
+            return try Self.json(
+                try await service.start(guardianJWS: body?.guardian, purpose: purpose, walletJWS: body?.wallet), status: .created)
         }
         group.post(":id/document") { request, context in
             let id = try context.parameters.require("id")

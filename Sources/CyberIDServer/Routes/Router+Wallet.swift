@@ -65,39 +65,11 @@ extension Router where Context == AppRequestContext {
             guard let body = try? JSONDecoder().decode([String: String].self, from: Data(buffer: buffer)), let csr = body["csr"] else {
                 throw Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "send JSON {\"csr\": PEM}")
             }
-            let issued = try await runtime.enrollment.renew(personID: holder.personID, csr: Array(csr.utf8))
+            let issued = try await runtime.enrollment.renew(
+                personID: holder.personID, csr: Array(csr.utf8), presentedSerial: holder.certificateSerial)
             return Response(
                 status: .created, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.enrollment.encode(issued))))
-        }
-        // A new phone number: a code to the new number, then its confirmation.
-        group.post("phone") { request, context in
-            let holder = try await provider.authenticateWallet(
-                request.headers[.authorization], method: "POST", path: "/wallet/v1/phone")
-            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            guard let body = try? JSONDecoder().decode([String: String].self, from: Data(buffer: buffer)), let phone = body["phone"]
-            else {
-                throw Problem(
-                    code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "send JSON {\"phone\": E.164}")
-            }
-            let started = try await runtime.enrollment.startPhoneChange(personID: holder.personID, phone: phone)
-            return Response(
-                status: .accepted, headers: [.contentType: "application/json", .cacheControl: "no-store"],
-                body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.enrollment.encode(started))))
-        }
-        group.post("phone/confirm") { request, context in
-            let holder = try await provider.authenticateWallet(
-                request.headers[.authorization], method: "POST", path: "/wallet/v1/phone/confirm")
-            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            guard let body = try? JSONDecoder().decode([String: String].self, from: Data(buffer: buffer)),
-                let session = body["session_id"], let code = body["code"]
-            else {
-                throw Problem(
-                    code: "malformed-request", title: "Malformed request", status: .badRequest,
-                    detail: "send JSON {\"session_id\": …, \"code\": …}")
-            }
-            try await runtime.enrollment.confirmPhoneChange(personID: holder.personID, sessionID: session, code: code)
-            return Self.oauthJSON(["status": "phone-changed"])
         }
         // A guardian acts for a minor (the link ends at 18).
         group.post("wards/:number/lifecycle") { request, context in

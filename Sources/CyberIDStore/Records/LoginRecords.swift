@@ -26,6 +26,8 @@ public struct LoginHolder: Sendable, Equatable {
     /// The re-verification interval that applies to the asking platform (its own, else the
     /// global one), if an administrator set one.
     public var reverificationInterval: TimeInterval?
+    /// The serial of the certificate looked up.
+    public var certificateSerial: String = ""
 
     /// Creates a holder summary.
     public init(

@@ -1,3 +1,4 @@
+public import CyberIDCore
 public import Foundation
 
 /// Persists trusted CSCAs and CRLs.
@@ -43,13 +44,13 @@ public protocol EnrollmentStore: Sendable {
     /// Completes a device-replacement session in one transaction: re-seals the person's record
     /// (from the fresh chip read), marks them verified now, revokes their certificates and
     /// stores the new one, with a history entry and security events, and records the answer on
-    /// the session (compare-and-set). Without a certificate (a phone change) only the record,
-    /// the history and the session are written.
+    /// the session (compare-and-set). `level`, when given, becomes the person's level. Without a
+    /// certificate only the record (and level), the history and the session are written.
     /// - Throws: ``StoreError/notFound`` when the person was cancelled meanwhile,
     ///   ``StoreError/conflict`` when the session changed meanwhile.
     func completeReplacement(
         _ session: EnrollmentSessionRecord, personID: String, record: (ciphertext: [UInt8], wrappedKey: [UInt8]),
-        certificate: NetworkCertificateRecord?, history: HistoryEntry
+        certificate: NetworkCertificateRecord?, level: AssuranceLevel?, history: HistoryEntry
     ) async throws
     /// Deletes unfinished sessions that expired before `time`, and completed ones a day after
     /// their expiry; returns how many.
@@ -64,5 +65,10 @@ public protocol NetworkCertificateStore: Sendable {
     func networkCertificates(personID: String) async throws -> [NetworkCertificateRecord]
     /// Replaces a person's certificates with a new one (renewal), revoking the others, with a
     /// history entry and security events, in one transaction.
-    func replaceCertificates(with certificate: NetworkCertificateRecord, history: HistoryEntry) async throws
+    /// - Parameter presentedSerial: the certificate that authenticated the request; when given,
+    ///   it must still be valid inside the transaction.
+    /// - Throws: ``StoreError/conflict`` when the presented certificate was revoked meanwhile.
+    func replaceCertificates(
+        with certificate: NetworkCertificateRecord, history: HistoryEntry, presentedSerial: String?
+    ) async throws
 }

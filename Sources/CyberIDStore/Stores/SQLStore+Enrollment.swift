@@ -1,3 +1,4 @@
+public import CyberIDCore
 public import Foundation
 
 extension SQLStore: EnrollmentStore {
@@ -49,7 +50,7 @@ extension SQLStore: EnrollmentStore {
 
     public func completeReplacement(
         _ session: EnrollmentSessionRecord, personID: String, record: (ciphertext: [UInt8], wrappedKey: [UInt8]),
-        certificate: NetworkCertificateRecord?, history: HistoryEntry
+        certificate: NetworkCertificateRecord?, level: AssuranceLevel? = nil, history: HistoryEntry
     ) async throws {
         try await database.write { connection in
             // The person must still hold the number (not cancelled meanwhile). A new certificate
@@ -57,12 +58,12 @@ extension SQLStore: EnrollmentStore {
             let updated = try await connection.execute(
                 """
                 UPDATE persons SET record_ciphertext = $1, record_wrapped_key = $2,
-                    verified_at = COALESCE($3, verified_at), updated_at = $4
+                    verified_at = COALESCE($3, verified_at), updated_at = $4, assurance_level = COALESCE($6, assurance_level)
                 WHERE id = $5 AND state <> 'cancelled' AND record_wrapped_key IS NOT NULL
                 """,
                 [
                     .blob(record.ciphertext), .blob(record.wrappedKey), .time(certificate?.issuedAt),
-                    .time(history.occurredAt), .text(personID),
+                    .time(history.occurredAt), .text(personID), .text(level?.rawValue),
                 ])
             guard updated == 1 else { throw StoreError.notFound("the network number was cancelled") }
             if let certificate {

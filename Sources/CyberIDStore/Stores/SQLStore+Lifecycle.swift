@@ -110,8 +110,20 @@ extension SQLStore: CertificateRevocationStore {
 extension SQLStore {
     /// Replaces a person's certificates with `certificate`: inserts it and revokes every other
     /// valid one, with a history entry and security events, in one transaction.
-    public func replaceCertificates(with certificate: NetworkCertificateRecord, history: HistoryEntry) async throws {
+    public func replaceCertificates(
+        with certificate: NetworkCertificateRecord, history: HistoryEntry, presentedSerial: String? = nil
+    ) async throws {
         try await database.write { connection in
+            // The certificate that authenticated the request must still be valid now, inside this
+            // transaction: a renewal racing a device replacement must not revoke the new device.
+            if let presentedSerial {
+                let still = try await connection.execute(
+                    """
+                    UPDATE network_certificates SET status = 'revoked', revoked_at = $1
+                    WHERE serial = $2 AND person_id = $3 AND status = 'valid'
+                    """, [.time(certificate.issuedAt), .text(presentedSerial), .text(certificate.personID)])
+                guard still == 1 else { throw StoreError.conflict("the presented certificate was revoked meanwhile") }
+            }
             try await Self.replaceCertificates(with: certificate, reason: "renewed", on: connection)
             try await Self.insertHistory(history, on: connection)
         }

@@ -24,13 +24,15 @@ extension SQLStore: LoginDecisionStore, ReverificationPolicyStore {
                 let state = PersonRecord.State(rawValue: try row.text("state")),
                 let level = AssuranceLevel(rawValue: try row.text("assurance_level"))
             else { throw StoreError.corrupt("login holder row has an unknown status, state or level") }
-            return LoginHolder(
+            var holder = LoginHolder(
                 certificateStatus: status, certificateNotAfter: try row.time("not_after"),
                 personID: try row.text("person_id"), personState: state, assuranceLevel: level,
                 networkNumber: try row.text("network_number"),
                 consentedClaims: Self.claims(try row.optionalText("claims")),
                 restrictionReason: try row.optionalText("restriction"), verifiedAt: try row.time("verified_at"),
                 reverificationInterval: try row.optionalInteger("reverification_interval").map(TimeInterval.init))
+            holder.certificateSerial = certificateSerial
+            return holder
         }
     }
 
