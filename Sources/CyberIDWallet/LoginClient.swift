@@ -110,11 +110,15 @@ extension Wallet {
                 face: faceImage.map { Base64URL.encode(Array(SHA256.hash(data: $0))) }))
     }
 
-    /// The `Authorization` header value for the wallet's own API calls.
-    public func authorization(method: String, path: String, now: Date = Date()) throws -> String {
-        "CyberID-Wallet "
+    /// The `Authorization` header value for the wallet's own API calls: a JWS bound to the
+    /// method, the path and — for a request with a body — the body's SHA-256 (`bdh`), so a
+    /// captured header cannot carry another body.
+    public func authorization(method: String, path: String, body: Data? = nil, now: Date = Date()) throws -> String {
+        let digest = body.flatMap { $0.isEmpty ? nil : Base64URL.encode(Array(SHA256.hash(data: $0))) }
+        return "CyberID-Wallet "
             + (try WalletSignature(key: key, certificateDER: certificate.derEncoded).sign(
-                RequestClaims(aud: issuer, purpose: "wallet-api", htm: method, htu: path, iat: Int(now.timeIntervalSince1970))))
+                RequestClaims(
+                    aud: issuer, purpose: "wallet-api", htm: method, htu: path, iat: Int(now.timeIntervalSince1970), bdh: digest)))
     }
 
     private struct LoginClaims: Encodable {
@@ -126,6 +130,7 @@ extension Wallet {
 
     private struct RequestClaims: Encodable {
         let aud: String, purpose: String, htm: String, htu: String, iat: Int
+        let bdh: String?
     }
 }
 
@@ -191,7 +196,7 @@ public struct LoginClient: Sendable {
         let body = try JSONSerialization.data(withJSONObject: ["event": event, "reason": reason])
         let data = try await send(
             "lifecycle", url: URL(string: baseURL + path), method: "POST", body: body,
-            authorization: try wallet.authorization(method: "POST", path: path))
+            authorization: try wallet.authorization(method: "POST", path: path, body: body))
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let state = object["state"] as? String
         else { throw WalletError.invalidResponse("the lifecycle answer has no state") }
         return state
@@ -207,7 +212,7 @@ public struct LoginClient: Sendable {
         let body = try JSONSerialization.data(withJSONObject: ["csr": request.pemEncoded])
         let data = try await send(
             "renewal", url: URL(string: baseURL + path), method: "POST", body: body,
-            authorization: try wallet.authorization(method: "POST", path: path))
+            authorization: try wallet.authorization(method: "POST", path: path, body: body))
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let certificate = object["certificate"] as? String, let number = object["network_number"] as? String
         else { throw WalletError.invalidResponse("the renewal answer has no certificate") }

@@ -280,3 +280,27 @@ import Testing
         }
     }
 }
+
+@Suite struct WalletRequestAuthenticationTests {
+    @Test func aWalletRequestWithABodyMustBindIt() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let path = "/wallet/v1/renewal"
+            let body = Data(#"{"csr":"mine"}"#.utf8)
+            let bound = try wallet.authorization(method: "POST", path: path, body: body)
+            #expect(try await h.provider.authenticateWallet(bound, method: "POST", path: path, body: Array(body)).personID
+                == (try await h.holder(wallet)))
+            // The same header cannot carry another body, and a header without the digest no body.
+            await #expect(throws: ProviderError.invalidWalletSignature("")) {
+                _ = try await h.provider.authenticateWallet(bound, method: "POST", path: path, body: Array(#"{"csr":"theirs"}"#.utf8))
+            }
+            let unbound = try wallet.authorization(method: "POST", path: path)
+            await #expect(throws: ProviderError.invalidWalletSignature("")) {
+                _ = try await h.provider.authenticateWallet(unbound, method: "POST", path: path, body: Array(body))
+            }
+            // Requests without a body (GET) need no digest.
+            let get = try wallet.authorization(method: "GET", path: "/wallet/v1/history")
+            _ = try await h.provider.authenticateWallet(get, method: "GET", path: "/wallet/v1/history")
+        }
+    }
+}

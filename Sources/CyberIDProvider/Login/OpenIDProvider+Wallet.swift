@@ -1,3 +1,5 @@
+import CyberIDBase64URL
+import Crypto
 import CyberIDCore
 import CyberIDEnrollment
 public import CyberIDStore
@@ -17,13 +19,14 @@ public struct ConsentView: Sendable, Codable, Equatable {
 
 extension OpenIDProvider {
     /// Authenticates a wallet's own request (`Authorization: CyberID-Wallet <JWS>`): the JWS
-    /// binds the method and path, is fresh, and is signed by a valid network certificate whose
-    /// holder is not cancelled.
+    /// binds the method and path (and a request body by its SHA-256, `bdh`), is fresh, and is
+    /// signed by a valid network certificate whose holder is not cancelled.
+    /// - Parameter body: the request body, for requests that have one; the JWS must bind it.
     /// - Returns: the holder.
     /// - Throws: ``ProviderError`` `invalid-wallet-signature`.
-    public func authenticateWallet(_ authorization: String?, method: String, path: String, now: Date = Date()) async throws
-        -> LoginHolder
-    {
+    public func authenticateWallet(
+        _ authorization: String?, method: String, path: String, body: [UInt8]? = nil, now: Date = Date()
+    ) async throws -> LoginHolder {
         let prefix = "CyberID-Wallet "
         guard let authorization, authorization.hasPrefix(prefix) else {
             throw ProviderError.invalidWalletSignature("send Authorization: CyberID-Wallet <JWS>")
@@ -36,12 +39,17 @@ extension OpenIDProvider {
         } catch {
             throw ProviderError.invalidWalletSignature(error.reason)
         }
-        struct Payload: Decodable { var aud: String?, purpose: String?, htm: String?, htu: String?, iat: Double? }
+        struct Payload: Decodable { var aud: String?, purpose: String?, htm: String?, htu: String?, iat: Double?, bdh: String? }
         guard let payload = try? JSONDecoder().decode(Payload.self, from: jws.payload), payload.aud == issuer,
             payload.purpose == "wallet-api", payload.htm?.uppercased() == method.uppercased(), payload.htu == path
         else { throw ProviderError.invalidWalletSignature("the JWS is not for this request (aud, purpose, htm, htu)") }
         guard let iat = payload.iat, abs(now.timeIntervalSince1970 - iat) <= configuration.approvalSkew else {
             throw ProviderError.invalidWalletSignature("the JWS is not fresh (iat)")
+        }
+        if let body, !body.isEmpty {
+            guard let bound = payload.bdh,
+                constantTimeEqual(Array(Base64URL.encode(Array(SHA256.hash(data: body))).utf8), Array(bound.utf8))
+            else { throw ProviderError.invalidWalletSignature("the JWS does not bind this request body (bdh)") }
         }
         guard let holder = try await decisions.loginHolder(certificateSerial: jws.serial, clientID: ""),
             holder.certificateStatus == .valid, holder.personState != .cancelled

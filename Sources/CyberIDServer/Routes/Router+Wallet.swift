@@ -45,9 +45,10 @@ extension Router where Context == AppRequestContext {
             return Self.oauthJSON(try await provider.consents(personID: holder.personID))
         }
         group.post("lifecycle") { request, context in
-            let holder = try await provider.authenticateWallet(
-                request.headers[.authorization], method: "POST", path: "/wallet/v1/lifecycle")
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            let holder = try await provider.authenticateWallet(
+                request.headers[.authorization], method: "POST", path: "/wallet/v1/lifecycle",
+                body: Array(buffer: buffer))
             guard let body = try? JSONDecoder().decode(WalletLifecycleBody.self, from: Data(buffer: buffer)),
                 let event = LifecycleEvent(rawValue: body.event), [.suspend, .resume, .cancel].contains(event)
             else {
@@ -59,9 +60,10 @@ extension Router where Context == AppRequestContext {
             return Self.oauthJSON(["event": event.rawValue, "state": transition.to.rawValue])
         }
         group.post("renewal") { request, context in
-            let holder = try await provider.authenticateWallet(
-                request.headers[.authorization], method: "POST", path: "/wallet/v1/renewal")
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            let holder = try await provider.authenticateWallet(
+                request.headers[.authorization], method: "POST", path: "/wallet/v1/renewal",
+                body: Array(buffer: buffer))
             guard let body = try? JSONDecoder().decode([String: String].self, from: Data(buffer: buffer)), let csr = body["csr"] else {
                 throw Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "send JSON {\"csr\": PEM}")
             }
@@ -74,10 +76,11 @@ extension Router where Context == AppRequestContext {
         // A guardian acts for a minor (the link ends at 18).
         group.post("wards/:number/lifecycle") { request, context in
             let number = try context.parameters.require("number")
-            let guardian = try await provider.authenticateWallet(
-                request.headers[.authorization], method: "POST", path: "/wallet/v1/wards/\(number)/lifecycle")
-            let ward = try await runtime.guardianship.ward(networkNumber: number, guardianID: guardian.personID)
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            let guardian = try await provider.authenticateWallet(
+                request.headers[.authorization], method: "POST", path: "/wallet/v1/wards/\(number)/lifecycle",
+                body: Array(buffer: buffer))
+            let ward = try await runtime.guardianship.ward(networkNumber: number, guardianID: guardian.personID)
             guard let body = try? JSONDecoder().decode(WalletLifecycleBody.self, from: Data(buffer: buffer)),
                 let event = LifecycleEvent(rawValue: body.event), [.suspend, .resume].contains(event)
             else {
