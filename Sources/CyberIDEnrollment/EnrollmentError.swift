@@ -45,6 +45,11 @@ public struct EnrollmentError: Error, Sendable, Equatable, CustomStringConvertib
     static func tooManyCodes() -> Self {
         Self(code: "too-many-codes", status: 429, reason: "too many codes were sent for this session")
     }
+    static func phoneRateLimited() -> Self {
+        Self(
+            code: "phone-rate-limited", status: 429,
+            reason: "too many codes went to this phone number in the last hour; try again later")
+    }
     static func noFaceMatcher() -> Self {
         Self(code: "no-face-matcher", status: 404, reason: "this service has no face matcher; skip the face step")
     }

@@ -20,6 +20,8 @@ public struct EnrollmentConfiguration: Sendable {
     public var maxCodeAttempts: Int64 = 5
     /// Codes a session may send.
     public var maxCodeSends: Int64 = 5
+    /// Codes any one phone number may receive in an hour, across sessions.
+    public var maxCodesPerPhonePerHour: Int64 = 10
     /// Validity of a network certificate (capped at the document's expiry).
     public var certificateLifetime: TimeInterval = 365 * 86_400
 
@@ -250,6 +252,11 @@ public struct EnrollmentService: Sendable {
                 throw EnrollmentError(code: "same-phone", status: 409, reason: "this phone number is already the bound one")
             }
         }
+        guard
+            try await store.recordCodeSend(
+                phoneIndex: blindIndex.index(["phone-v1", phone]), at: now(), window: 3_600,
+                limit: configuration.maxCodesPerPhonePerHour)
+        else { throw EnrollmentError.phoneRateLimited() }
         let code = String(format: "%06d", Int.random(in: 0..<1_000_000))
         var identity = try unseal(session)
         identity.phone = phone

@@ -66,6 +66,7 @@ public struct Runtime: Sendable {
         var configuration = EnrollmentConfiguration(issuer: settings.issuer)
         configuration.certificateLifetime = TimeInterval(settings.certificateDays) * 86_400
         configuration.sessionLifetime = TimeInterval(settings.enrollmentTTLSeconds)
+        configuration.maxCodesPerPhonePerHour = Int64(settings.smsPerPhonePerHour)
         let enrollment = EnrollmentService(
             store: store, masterKey: masterKey, authority: authority, sms: sms, faceMatcher: faceMatcher,
             configuration: configuration, today: { CalendarDate.civilDay(of: Date()) })

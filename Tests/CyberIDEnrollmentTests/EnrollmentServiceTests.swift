@@ -38,7 +38,8 @@ struct Harness {
     let masterKey: MasterKey
 
     static func with(
-        faceMatcher: (any FaceMatcher)? = nil, _ body: @Sendable (Harness) async throws -> Void
+        faceMatcher: (any FaceMatcher)? = nil, codesPerPhonePerHour: Int64 = 1_000,
+        _ body: @Sendable (Harness) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cyberid-enroll-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -54,10 +55,13 @@ struct Harness {
             let der = try CertificateAuthority.der(csca.certificate)
             try await store.add(TrustAnchorRecord(fingerprint: "dev", kind: .csca, der: der, label: "dev", addedAt: Date()))
             let sms = MemorySMS()
+            // Many tests enroll several people with one phone; the hourly limit has its own test.
+            var configuration = EnrollmentConfiguration(issuer: "https://id.test")
+            configuration.maxCodesPerPhonePerHour = codesPerPhonePerHour
             let service = EnrollmentService(
                 store: store, masterKey: masterKey,
                 authority: try await CertificateAuthority.loadOrCreate(store: store, masterKey: masterKey), sms: sms,
-                faceMatcher: faceMatcher, configuration: EnrollmentConfiguration(issuer: "https://id.test"),
+                faceMatcher: faceMatcher, configuration: configuration,
                 today: { try! CalendarDate(iso8601: "2026-11-25") })
             try await body(Harness(service: service, store: store, csca: csca, sms: sms, masterKey: masterKey))
         }
@@ -148,6 +152,25 @@ struct Harness {
                 context: "person:\(person.id)")
             let identity = try JSONDecoder.enrollment.decode(IdentityRecord.self, from: Data(record))
             #expect(identity.surname == "ZHANG" && identity.phone == "+8613800000000" && identity.portrait == nil)
+        }
+    }
+
+    @Test func aPhoneGetsAtMostTheHourlyNumberOfCodesAcrossSessions() async throws {
+        try await Harness.with(codesPerPhonePerHour: 3) { harness in
+            for number in ["A0000001", "A0000002", "A0000003"] {
+                let (session, _) = try await harness.present(try harness.document(number: number))
+                _ = try await harness.service.sendPhoneCode(sessionID: session, phone: "+8613700000000")
+            }
+            let (session, _) = try await harness.present(try harness.document(number: "A0000004"))
+            await #expect(throws: EnrollmentError.phoneRateLimited()) {
+                _ = try await harness.service.sendPhoneCode(sessionID: session, phone: "+8613700000000")
+            }
+            #expect(harness.sms.messages.withLock { $0.filter { $0.0 == "+8613700000000" }.count } == 3)
+            // Another number is not affected, and old sends are purged after a day.
+            _ = try await harness.service.sendPhoneCode(sessionID: session, phone: "+8613700000001")
+            _ = try await harness.store.purgeExpiredEnrollmentSessions(before: Date().addingTimeInterval(2 * 86_400))
+            let (later, _) = try await harness.present(try harness.document(number: "A0000005"))
+            _ = try await harness.service.sendPhoneCode(sessionID: later, phone: "+8613700000000")
         }
     }
 

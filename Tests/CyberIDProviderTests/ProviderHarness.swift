@@ -57,9 +57,12 @@ struct ProviderHarness {
             let keys = SigningKeySet(store: store, masterKey: masterKey)
             _ = try await keys.loadOrCreate()
             let sms = MemorySMS()
+            // Every wallet here binds the same phone; the hourly limit is tested in the enrollment tests.
+            var enrollmentConfiguration = EnrollmentConfiguration(issuer: issuer)
+            enrollmentConfiguration.maxCodesPerPhonePerHour = 1_000
             let enrollment = EnrollmentService(
                 store: store, masterKey: masterKey, authority: authority, sms: sms,
-                faceMatcher: enrollWithFaceCheck ? faceMatcher : nil, configuration: EnrollmentConfiguration(issuer: issuer), today: { CalendarDate.civilDay(of: Date()) })
+                faceMatcher: enrollWithFaceCheck ? faceMatcher : nil, configuration: enrollmentConfiguration, today: { CalendarDate.civilDay(of: Date()) })
             let provider = OpenIDProvider(
                 configuration: ProviderConfiguration(issuer: issuer), store: store, masterKey: masterKey, signingKeys: keys,
                 authority: authority, faceMatcher: faceMatcher)

@@ -784,8 +784,31 @@ def test_wallet_jws_must_be_typed(api, guardian, server):
 
 @pytest.fixture(scope="module")
 def tuned_server(pki, tmp_path_factory):
-    """A second server with CYBERID_ENROLLMENT_TTL_SECONDS=4 and CYBERID_CERTIFICATE_DAYS=30."""
-    yield from launch_server(pki, tmp_path_factory, CYBERID_ENROLLMENT_TTL_SECONDS="4", CYBERID_CERTIFICATE_DAYS="30")
+    """A second server with CYBERID_ENROLLMENT_TTL_SECONDS=4, CYBERID_CERTIFICATE_DAYS=30 and
+    CYBERID_SMS_PER_PHONE_PER_HOUR=2."""
+    yield from launch_server(
+        pki, tmp_path_factory, CYBERID_ENROLLMENT_TTL_SECONDS="4", CYBERID_CERTIFICATE_DAYS="30",
+        CYBERID_SMS_PER_PHONE_PER_HOUR="2")
+
+
+def test_a_phone_gets_at_most_the_hourly_number_of_codes(tuned_server, pki, people):
+    """docs/enrollment.md §3: across sessions, one number receives at most
+    CYBERID_SMS_PER_PHONE_PER_HOUR codes an hour (429 phone-rate-limited, nothing sent);
+    another number is not affected."""
+    api = Api(tuned_server.base)
+    outbox = Outbox(tuned_server.outbox_path)
+    tuned = Enroller(api, outbox, pki, people, tuned_server)
+    phone, other = "+8613766" + f"{time.time_ns() % 100_000:05d}" + "1", "+8613766" + f"{time.time_ns() % 100_000:05d}" + "2"
+    answers = []
+    for _ in range(3):
+        session_id, challenge, _ = tuned.start()
+        assert api.document(session_id, document_body(tuned.document_for(people.make(age=40)), challenge)).status == 200
+        answers.append(api.phone(session_id, phone))
+    assert [a.status for a in answers[:2]] == [202, 202], answers
+    assert_problem(answers[2], "phone-rate-limited", 429)
+    assert outbox.count(phone) == 2
+    assert api.phone(session_id, other).status == 202
+    assert outbox.count(other) == 1
 
 
 def test_certificate_days_setting(tuned_server, pki, people, ca_chain, tmp_path):

@@ -42,6 +42,8 @@ public struct ServerSettings: Sendable {
     public var enrollmentTTLSeconds: Int
     /// Lifetime of a login transaction (the QR code), in seconds.
     public var loginTTLSeconds: Int
+    /// One-time codes any one phone number may receive per hour.
+    public var smsPerPhonePerHour: Int
 
     /// Reads and validates the settings.
     /// - Parameter config: the configuration reader (see ``reader(environment:)``).
@@ -115,6 +117,12 @@ public struct ServerSettings: Sendable {
             throw ConfigurationError(setting: "CYBERID_LOGIN_TTL_SECONDS", reason: "must be a whole number 1–3600, got '\(loginText)'")
         }
         loginTTLSeconds = login
+        let smsText = text("cyberid.smsPerPhonePerHour") ?? "10"
+        guard let sms = Int(smsText), (1...1_000_000).contains(sms) else {
+            throw ConfigurationError(
+                setting: "CYBERID_SMS_PER_PHONE_PER_HOUR", reason: "must be a whole number 1–1000000, got '\(smsText)'")
+        }
+        smsPerPhonePerHour = sms
     }
 
     /// An optional http(s) URL setting.

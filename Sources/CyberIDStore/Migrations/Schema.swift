@@ -297,5 +297,18 @@ public enum Schema {
                 )
                 """,
             ]),
+        Migration(
+            version: 9, name: "sms-rate-limit",
+            statements: [
+                // One row per one-time code sent, by the phone's blind index (never the number), for
+                // the per-phone hourly limit; purged after a day.
+                """
+                CREATE TABLE sms_sends (
+                    phone_index %BLOB% NOT NULL,
+                    sent_at %BIGINT% NOT NULL
+                )
+                """,
+                "CREATE INDEX sms_sends_phone ON sms_sends (phone_index, sent_at)",
+            ]),
     ]
 }
