@@ -53,9 +53,6 @@ extension EnrollmentService {
         } catch let error as StoreError where error == .conflict {
             throw EnrollmentError.invalidWalletSignature("the certificate was revoked meanwhile")
         }
-        return EnrollmentResponse.Completed(
-            networkNumber: number.formatted, assuranceLevel: person.assuranceLevel.rawValue,
-            certificate: try CertificateAuthority.pem(certificate),
-            chain: try CertificateAuthority.pem(authority.issuing) + "\n" + CertificateAuthority.pem(authority.root))
+        return try issued(certificate, number: number, level: person.assuranceLevel)
     }
 }

@@ -38,16 +38,8 @@ extension EnrollmentService {
         let record = try envelope.seal(try JSONEncoder.enrollment.encode(identity), context: "person:\(personID)")
         let (certificate, serial) = try authority.issue(
             publicKey: publicKey, networkNumber: number, level: level, notBefore: time, notAfter: notAfter)
-        let answer = EnrollmentResponse.Completed(
-            networkNumber: number.formatted, assuranceLevel: level.rawValue,
-            certificate: try CertificateAuthority.pem(certificate),
-            chain: try CertificateAuthority.pem(authority.issuing) + "\n" + CertificateAuthority.pem(authority.root))
-        var completed = session
-        completed.state = "completed"
-        completed.result = String(decoding: try JSONEncoder.enrollment.encode(answer), as: UTF8.self)
-        completed.sealedIdentity = nil
-        completed.sealedIdentityKey = nil
-        completed.otpHash = nil
+        let answer = try issued(certificate, number: number, level: level)
+        let completed = try Self.completed(session, answer: answer)
         do {
             try await store.completeReplacement(
                 completed, personID: personID, record: (record.ciphertext, record.wrappedKey),

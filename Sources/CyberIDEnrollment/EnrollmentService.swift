@@ -184,25 +184,18 @@ public struct EnrollmentService: Sendable {
             }
             session.personID = person.id
             session.state = "document_verified"
-            session.blindIndex = index
-            session.ageBand = document.ageBand.rawValue
-            session.documentExpiry = document.mrz.expiryDate.description
-            try seal(identity, into: &session)
-            try await save(session)
-            return .init(
-                state: session.state, next: "phone", ageBand: document.ageBand.rawValue,
-                documentExpires: document.mrz.expiryDate.description)
-        }
-        if try await store.livePerson(blindIndex: index) != nil { throw EnrollmentError.alreadyEnrolled() }
-        switch document.ageBand {
-        case .under14:
-            guard session.guardianID != nil else { throw EnrollmentError.guardianRequired() }
-            session.state = "document_verified"
-        case .from14To17:
-            session.state = session.guardianID == nil ? "awaiting_guardian" : "document_verified"
-        case .adult:
-            session.guardianID = nil
-            session.state = "document_verified"
+        } else {
+            if try await store.livePerson(blindIndex: index) != nil { throw EnrollmentError.alreadyEnrolled() }
+            switch document.ageBand {
+            case .under14:
+                guard session.guardianID != nil else { throw EnrollmentError.guardianRequired() }
+                session.state = "document_verified"
+            case .from14To17:
+                session.state = session.guardianID == nil ? "awaiting_guardian" : "document_verified"
+            case .adult:
+                session.guardianID = nil
+                session.state = "document_verified"
+            }
         }
         session.blindIndex = index
         session.ageBand = document.ageBand.rawValue
@@ -345,17 +338,9 @@ public struct EnrollmentService: Sendable {
             let number = NetworkNumber.generate()
             let (certificate, serial) = try authority.issue(
                 publicKey: publicKey, networkNumber: number, level: level, notBefore: time, notAfter: notAfter)
-            let answer = EnrollmentResponse.Completed(
-                networkNumber: number.formatted, assuranceLevel: level.rawValue,
-                certificate: try CertificateAuthority.pem(certificate),
-                chain: try CertificateAuthority.pem(authority.issuing) + "\n" + CertificateAuthority.pem(authority.root))
-            var completed = session
-            completed.state = "completed"
+            let answer = try issued(certificate, number: number, level: level)
+            var completed = try Self.completed(session, answer: answer)
             completed.personID = personID
-            completed.result = String(decoding: try JSONEncoder.enrollment.encode(answer), as: UTF8.self)
-            completed.sealedIdentity = nil
-            completed.sealedIdentityKey = nil
-            completed.otpHash = nil
             do {
                 try await store.complete(
                     completed, person: person, networkNumber: number.canonical,
@@ -378,6 +363,30 @@ public struct EnrollmentService: Sendable {
     }
 
     // MARK: helpers
+
+    /// The answer of a completed session.
+    func issued(_ certificate: Certificate, number: NetworkNumber, level: AssuranceLevel) throws
+        -> EnrollmentResponse.Completed
+    {
+        EnrollmentResponse.Completed(
+            networkNumber: number.formatted, assuranceLevel: level.rawValue,
+            certificate: try CertificateAuthority.pem(certificate),
+            chain: try CertificateAuthority.pem(authority.issuing) + "\n" + CertificateAuthority.pem(authority.root))
+    }
+
+    /// The session as completed with `answer`: the answer kept for retries, the pending personal
+    /// data and the code hash dropped.
+    static func completed(_ session: EnrollmentSessionRecord, answer: EnrollmentResponse.Completed) throws
+        -> EnrollmentSessionRecord
+    {
+        var completed = session
+        completed.state = "completed"
+        completed.result = String(decoding: try JSONEncoder.enrollment.encode(answer), as: UTF8.self)
+        completed.sealedIdentity = nil
+        completed.sealedIdentityKey = nil
+        completed.otpHash = nil
+        return completed
+    }
 
     /// A person's sealed identity record, opened; `nil` once shredded.
     func personRecord(_ personID: String) async throws -> IdentityRecord? {
