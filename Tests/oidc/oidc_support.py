@@ -973,3 +973,58 @@ def replaced_holder(deployment: Deployment, holder: BoundHolder, **options) -> B
     assert result.returncode == 0, (result.stdout, result.stderr)
     assert wallet.is_file(), result.stdout
     return dataclasses.replace(holder, wallet=wallet)
+
+
+# --------------------------------------------------------------------------------------
+# A platform's Security Event Token receiver
+# --------------------------------------------------------------------------------------
+
+
+class SetReceiver:
+    """A platform's events endpoint (RFC 8935 push): records every SET it accepts; refuses the
+    first `fail` deliveries with 503 (to see the service retry)."""
+
+    def __init__(self, fail: int = 0):
+        self.received: list[tuple[str, str]] = []
+        self.refused = 0
+        self.fail = fail
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
+                if receiver.refused < receiver.fail:
+                    receiver.refused += 1
+                    self.send_response(503)
+                else:
+                    receiver.received.append((self.headers.get("Content-Type", ""), body))
+                    self.send_response(202)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/events"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait(self, count: int, timeout: float = 20) -> list[tuple[str, str]]:
+        """Waits until `count` SETs arrived (or the timeout); returns what arrived."""
+        deadline = time.time() + timeout
+        while len(self.received) < count and time.time() < deadline:
+            time.sleep(0.2)
+        return self.received
+
+    def wait_for(self, predicate, timeout: float = 20) -> list:
+        """Waits for SETs that satisfy `predicate`; returns them ([] at the timeout)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            found = [item for item in list(self.received) if predicate(item)]
+            if found:
+                return found
+            time.sleep(0.2)
+        return []
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

@@ -11,10 +11,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
-import threading
-import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -26,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from joserfc import jwt
 
 from enrollment_support import Outbox, years_ago
+from oidc_support import SetReceiver as Receiver
 from oidc_support import (
     BoundHolder,
     Deployment,
@@ -96,41 +94,6 @@ def document_step(deployment: Deployment, session: dict, directory: Path) -> req
     body["aa_signature"] = b64u(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
     return requests.post(
         f"{deployment.server.base}/enrollment/v1/sessions/{session['session_id']}/document", json=body, timeout=30)
-
-
-class Receiver:
-    """A platform's events endpoint (RFC 8935 push): records every SET it is sent."""
-
-    def __init__(self):
-        self.received: list[tuple[str, str]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
-                receiver.received.append((self.headers.get("Content-Type", ""), body))
-                self.send_response(202)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/events"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def wait_for(self, predicate, timeout: float = 20) -> list:
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            found = [item for item in list(self.received) if predicate(item)]
-            if found:
-                return found
-            time.sleep(0.2)
-        return []
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 # --------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from oidc_support import (
     WalletApi,
     assert_problem,
     enroll_bound,
-    make_dev_document,
     random_phone,
     replace_device,
 )

@@ -6,55 +6,16 @@ platform does not accept it, and never on the path of the request that caused it
 from __future__ import annotations
 
 import datetime as dt
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 from joserfc import jwt
 
 from oidc_support import RelyingParty, login, start_login
+from oidc_support import SetReceiver as Receiver
 
 EVENT = "https://schemas.cyberid.dev/secevent/"
-
-
-class Receiver:
-    """A platform's events endpoint: records every SET; can refuse the first `fail` pushes."""
-
-    def __init__(self, fail: int = 0):
-        self.received: list[tuple[str, str]] = []
-        self.refused = 0
-        self.fail = fail
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
-                if receiver.refused < receiver.fail:
-                    receiver.refused += 1
-                    self.send_response(503)
-                else:
-                    receiver.received.append((self.headers.get("Content-Type", ""), body))
-                    self.send_response(202)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/events"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def wait(self, count: int, timeout: float = 20) -> list[tuple[str, str]]:
-        deadline = time.time() + timeout
-        while len(self.received) < count and time.time() < deadline:
-            time.sleep(0.2)
-        return self.received
-
-    def close(self):
-        self.server.shutdown()
 
 
 @pytest.fixture(scope="module")

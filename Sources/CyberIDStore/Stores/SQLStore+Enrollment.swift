@@ -32,16 +32,7 @@ extension SQLStore: EnrollmentStore {
     ) async throws {
         try await database.write { connection in
             try await Self.insertPerson(person, networkNumber: networkNumber, on: connection)
-            _ = try await connection.execute(
-                """
-                INSERT INTO network_certificates (serial, person_id, network_number, der, status, not_after, issued_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
-                """,
-                [
-                    .text(certificate.serial), .text(certificate.personID), .text(certificate.networkNumber),
-                    .blob(certificate.der), .text(certificate.status.rawValue), .time(certificate.notAfter),
-                    .time(certificate.issuedAt),
-                ])
+            try await Self.insertCertificate(certificate, on: connection)
             guard try await Self.update(session, on: connection) else {
                 throw StoreError.conflict("the enrollment session changed meanwhile")
             }

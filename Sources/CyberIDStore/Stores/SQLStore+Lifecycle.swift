@@ -129,13 +129,10 @@ extension SQLStore {
         }
     }
 
-    /// Revokes the person's valid certificates, stores the new one and tells the platforms.
-    static func replaceCertificates(
-        with certificate: NetworkCertificateRecord, reason: String, on connection: any SQLConnection
-    ) async throws(StoreError) {
-        _ = try await connection.execute(
-            "UPDATE network_certificates SET status = 'revoked', revoked_at = $1 WHERE person_id = $2 AND status = 'valid'",
-            [.time(certificate.issuedAt), .text(certificate.personID)])
+    /// Stores an issued certificate.
+    static func insertCertificate(_ certificate: NetworkCertificateRecord, on connection: any SQLConnection)
+        async throws(StoreError)
+    {
         _ = try await connection.execute(
             """
             INSERT INTO network_certificates (serial, person_id, network_number, der, status, not_after, issued_at)
@@ -146,6 +143,16 @@ extension SQLStore {
                 .blob(certificate.der), .text(certificate.status.rawValue), .time(certificate.notAfter),
                 .time(certificate.issuedAt),
             ])
+    }
+
+    /// Revokes the person's valid certificates, stores the new one and tells the platforms.
+    static func replaceCertificates(
+        with certificate: NetworkCertificateRecord, reason: String, on connection: any SQLConnection
+    ) async throws(StoreError) {
+        _ = try await connection.execute(
+            "UPDATE network_certificates SET status = 'revoked', revoked_at = $1 WHERE person_id = $2 AND status = 'valid'",
+            [.time(certificate.issuedAt), .text(certificate.personID)])
+        try await insertCertificate(certificate, on: connection)
         try await enqueueSecurityEvents(
             personID: certificate.personID, clientID: nil, event: "certificate-revoked", reason: reason,
             at: certificate.issuedAt, on: connection)
