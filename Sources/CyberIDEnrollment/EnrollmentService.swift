@@ -396,10 +396,6 @@ public struct EnrollmentService: Sendable {
         return try JSONDecoder.enrollment.decode(IdentityRecord.self, from: Data(bytes))
     }
 
-    func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 
     func loadSession(_ id: String) async throws -> EnrollmentSessionRecord {
         guard let session = try await store.enrollmentSession(id: id) else { throw EnrollmentError.sessionNotFound() }

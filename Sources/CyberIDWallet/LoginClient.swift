@@ -226,8 +226,7 @@ public struct LoginClient: Sendable {
 
     /// Withdraws the holder's consent for a platform.
     public func withdrawConsent(clientID: String, wallet: Wallet) async throws {
-        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-        let path = "/wallet/v1/consents/" + (clientID.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+        let path = "/wallet/v1/consents/" + Self.escape(clientID)
         _ = try await send(
             "consent withdrawal", url: URL(string: baseURL + path), method: "DELETE", body: nil,
             authorization: try wallet.authorization(method: "DELETE", path: path))

@@ -1,3 +1,4 @@
+import CyberIDKeys
 import AsyncHTTPClient
 public import CyberIDStore
 public import Foundation

@@ -163,27 +163,17 @@ extension OpenIDProvider {
             }
             guard payload.reverify == true else { try await refuse(demand) }
             if let faceMatcher {
-                guard let faceImage, !faceImage.isEmpty, let signed = payload.face else {
-                    try await refuse(.faceCheckRequired())
-                }
-                guard constantTimeEqual(Array(Base64URL.encode(Array(SHA256.hash(data: faceImage))).utf8), Array(signed.utf8))
-                else { try await refuse(.invalidWalletSignature("the face image is not the one the approval signed")) }
-                guard let person = try await persons.person(id: holder.personID),
-                    let portrait = (try? records.open(person))??.portrait, !portrait.isEmpty
-                else { try await refuse(.faceReferenceMissing()) }
-                // No matching for a login that is already decided (a failed face check ends it).
-                if try await transactions.transaction(id: ticket.transactionID) != nil {
-                    throw ProviderError.loginAlreadyDecided()
-                }
-                let score: Double
+                let matched: Bool
                 do {
-                    score = try await faceMatcher.score(live: faceImage, portrait: portrait)
-                } catch {
-                    try await refuse(.faceMatcherUnavailable())
+                    matched = try await faceMatches(
+                        faceMatcher, image: faceImage, signedDigest: payload.face, personID: holder.personID,
+                        transactionID: ticket.transactionID)
+                } catch let error as ProviderError where error.code != "login-already-decided" {
+                    try await refuse(error)
                 }
                 // A face that does not match ends this login (one try per transaction: a new
                 // attempt needs a new login from the platform); the restriction stays.
-                guard score >= faceMatcher.threshold else {
+                guard matched else {
                     let error = ProviderError.faceMismatch()
                     detail.reason = error.code
                     try await record(
@@ -213,6 +203,30 @@ extension OpenIDProvider {
             level: holder.assuranceLevel, authTime: now.timeIntervalSince1970.rounded(.down), released: released)
         try await record(.approved, grant, outcome: "success", consent: consent, reverified: reverified)
         return WalletDecision(status: "approved", released: released)
+    }
+
+    /// The face check of a re-verification: the image must be the one the approval signed, and
+    /// is scored against the portrait kept in the person's sealed record.
+    /// - Returns: whether the face matches.
+    /// - Throws: ``ProviderError`` `face-check-required`, `invalid-wallet-signature`,
+    ///   `face-reference-missing`, `login-already-decided` (no matching for a decided login),
+    ///   `face-matcher-unavailable`.
+    func faceMatches(
+        _ matcher: any FaceMatcher, image: [UInt8]?, signedDigest: String?, personID: String, transactionID: String
+    ) async throws -> Bool {
+        guard let image, !image.isEmpty, signedDigest != nil else { throw ProviderError.faceCheckRequired() }
+        guard isSHA256(signedDigest, of: image) else {
+            throw ProviderError.invalidWalletSignature("the face image is not the one the approval signed")
+        }
+        guard let person = try await persons.person(id: personID), let portrait = (try? records.open(person))??.portrait,
+            !portrait.isEmpty
+        else { throw ProviderError.faceReferenceMissing() }
+        if try await transactions.transaction(id: transactionID) != nil { throw ProviderError.loginAlreadyDecided() }
+        do {
+            return try await matcher.score(live: image, portrait: portrait) >= matcher.threshold
+        } catch {
+            throw ProviderError.faceMatcherUnavailable()
+        }
     }
 
     /// Why this login must be a re-verification, if it must: the platform's flag, or the

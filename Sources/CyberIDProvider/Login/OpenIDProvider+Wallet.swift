@@ -47,9 +47,9 @@ extension OpenIDProvider {
             throw ProviderError.invalidWalletSignature("the JWS is not fresh (iat)")
         }
         if let body, !body.isEmpty {
-            guard let bound = payload.bdh,
-                constantTimeEqual(Array(Base64URL.encode(Array(SHA256.hash(data: body))).utf8), Array(bound.utf8))
-            else { throw ProviderError.invalidWalletSignature("the JWS does not bind this request body (bdh)") }
+            guard isSHA256(payload.bdh, of: body) else {
+                throw ProviderError.invalidWalletSignature("the JWS does not bind this request body (bdh)")
+            }
         }
         guard let holder = try await decisions.loginHolder(certificateSerial: jws.serial, clientID: ""),
             holder.certificateStatus == .valid, holder.personState != .cancelled

@@ -11,10 +11,9 @@ func randomToken(bytes: Int = 16) -> String {
 /// SHA-256, for secrets stored by hash and PKCE.
 func sha256(_ text: String) -> [UInt8] { Array(SHA256.hash(data: Array(text.utf8))) }
 
-/// Compares two byte strings in time independent of where they differ.
-func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    guard a.count == b.count else { return false }
-    var difference: UInt8 = 0
-    for index in a.indices { difference |= a[index] ^ b[index] }
-    return difference == 0
+/// Whether `digest` is the base64url SHA-256 of `bytes` (a face image or a request body bound
+/// into a wallet JWS), compared in constant time.
+func isSHA256(_ digest: String?, of bytes: [UInt8]) -> Bool {
+    guard let digest else { return false }
+    return constantTimeEqual(Array(Base64URL.encode(Array(SHA256.hash(data: bytes))).utf8), Array(digest.utf8))
 }

@@ -49,14 +49,8 @@ extension Router where Context == AppRequestContext {
             let holder = try await provider.authenticateWallet(
                 request.headers[.authorization], method: "POST", path: "/wallet/v1/lifecycle",
                 body: Array(buffer: buffer))
-            guard let body = try? JSONDecoder().decode(WalletLifecycleBody.self, from: Data(buffer: buffer)),
-                let event = LifecycleEvent(rawValue: body.event), [.suspend, .resume, .cancel].contains(event)
-            else {
-                throw Problem(
-                    code: "malformed-request", title: "Malformed request", status: .badRequest,
-                    detail: "send JSON {\"event\": \"suspend\"|\"resume\"|\"cancel\", \"reason\": …}")
-            }
-            let transition = try await runtime.lifecycle.apply(event, personID: holder.personID, actor: .person, reason: body.reason)
+            let (event, reason) = try WalletLifecycleBody.parse(buffer, allowed: [.suspend, .resume, .cancel])
+            let transition = try await runtime.lifecycle.apply(event, personID: holder.personID, actor: .person, reason: reason)
             return Self.oauthJSON(["event": event.rawValue, "state": transition.to.rawValue])
         }
         group.post("renewal") { request, context in
@@ -81,14 +75,8 @@ extension Router where Context == AppRequestContext {
                 request.headers[.authorization], method: "POST", path: "/wallet/v1/wards/\(number)/lifecycle",
                 body: Array(buffer: buffer))
             let ward = try await runtime.guardianship.ward(networkNumber: number, guardianID: guardian.personID)
-            guard let body = try? JSONDecoder().decode(WalletLifecycleBody.self, from: Data(buffer: buffer)),
-                let event = LifecycleEvent(rawValue: body.event), [.suspend, .resume].contains(event)
-            else {
-                throw Problem(
-                    code: "malformed-request", title: "Malformed request", status: .badRequest,
-                    detail: "send JSON {\"event\": \"suspend\"|\"resume\", \"reason\": …}")
-            }
-            let transition = try await runtime.lifecycle.apply(event, personID: ward, actor: .guardian, reason: body.reason)
+            let (event, reason) = try WalletLifecycleBody.parse(buffer, allowed: [.suspend, .resume])
+            let transition = try await runtime.lifecycle.apply(event, personID: ward, actor: .guardian, reason: reason)
             return Self.oauthJSON(["event": event.rawValue, "state": transition.to.rawValue])
         }
         group.get("wards/:number/history") { request, context in
@@ -125,8 +113,21 @@ struct WalletDecisionBody: Decodable {
     }
 }
 
-/// `POST /wallet/v1/lifecycle`'s body.
+/// `POST /wallet/v1/lifecycle`'s (and a ward's) body.
 struct WalletLifecycleBody: Decodable {
     var event: String
     var reason: String
+
+    /// The event (one of `allowed`) and reason, or a 400 problem naming the expected JSON.
+    static func parse(_ buffer: ByteBuffer, allowed: [LifecycleEvent]) throws -> (LifecycleEvent, String) {
+        guard let body = try? JSONDecoder().decode(Self.self, from: Data(buffer: buffer)),
+            let event = LifecycleEvent(rawValue: body.event), allowed.contains(event)
+        else {
+            let events = allowed.map { "\"\($0.rawValue)\"" }.joined(separator: "|")
+            throw Problem(
+                code: "malformed-request", title: "Malformed request", status: .badRequest,
+                detail: "send JSON {\"event\": \(events), \"reason\": …}")
+        }
+        return (event, body.reason)
+    }
 }
