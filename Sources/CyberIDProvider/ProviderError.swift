@@ -80,10 +80,10 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
             code: "reverification-required", status: 403,
             reason: "this platform asked you to verify again (\(reason)); approve again to re-verify", isOAuth: false)
     }
-    static func reverificationRequiredByPolicy(days: String) -> Self {
+    static func reverificationRequiredByPolicy(interval: String) -> Self {
         Self(
             code: "reverification-required", status: 403,
-            reason: "your last verification is older than this platform allows (\(days)); approve again to re-verify",
+            reason: "your last verification is older than this platform allows (\(interval)); approve again to re-verify",
             isOAuth: false)
     }
     static func faceCheckRequired() -> Self {

@@ -2,6 +2,7 @@ import ArgumentParser
 import CyberIDKeys
 import CyberIDServer
 import CyberIDStore
+import CyberIDWallet
 import Foundation
 import Logging
 
@@ -9,6 +10,11 @@ import Logging
 enum Exit {
     static let failure = ExitCode(1)
     static let configuration = ExitCode(2)
+}
+
+extension WalletError {
+    /// One line for the CLI: the service's problem code and detail, else the reason.
+    var summary: String { serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? reason }
 }
 
 /// Prints a one-line message to standard error.

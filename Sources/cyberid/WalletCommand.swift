@@ -43,7 +43,7 @@ struct WalletCommand: AsyncParsableCommand {
                     guardianJWS: try proof.guardianStart(), awaitGuardian: approve)
                 try options.write(file)
             } catch let error as WalletError {
-                printError("cyberid: enrollment failed: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                printError("cyberid: enrollment failed: \(error.summary)")
                 throw Exit.failure
             }
         }
@@ -73,7 +73,7 @@ struct WalletCommand: AsyncParsableCommand {
                 print("the older certificates of this number are revoked")
             } catch let error as WalletError {
                 printError(
-                    "cyberid: device replacement failed: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                    "cyberid: device replacement failed: \(error.summary)")
                 throw Exit.failure
             }
         }
@@ -102,7 +102,7 @@ struct WalletCommand: AsyncParsableCommand {
                 try options.write(file)
                 print("the number is now bound to the new phone; the previous certificate is revoked")
             } catch let error as WalletError {
-                printError("cyberid: phone change failed: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                printError("cyberid: phone change failed: \(error.summary)")
                 throw Exit.failure
             }
         }

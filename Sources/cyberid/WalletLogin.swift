@@ -63,7 +63,7 @@ extension WalletCommand {
                     }
                 }
             } catch let error as WalletError {
-                printError("cyberid: login refused: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                printError("cyberid: login refused: \(error.summary)")
                 switch error.serverProblem?.code {
                 case "reverification-required":
                     printError("cyberid: to re-verify, run the same command with --reverify")
@@ -105,7 +105,7 @@ extension WalletCommand {
                     }
                 }
             } catch let error as WalletError {
-                printError("cyberid: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                printError("cyberid: \(error.summary)")
                 throw Exit.failure
             }
         }
@@ -144,7 +144,7 @@ extension WalletCommand {
                     }
                 }
             } catch let error as WalletError {
-                printError("cyberid: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                printError("cyberid: \(error.summary)")
                 throw Exit.failure
             }
         }
@@ -182,7 +182,7 @@ extension WalletCommand {
                 let state = try await LoginClient(baseURL: opened.issuer).lifecycle(event, reason: reason, wallet: opened, ward: ward)
                 print("network number \(ward ?? opened.file.networkNumber) is now \(state)")
             } catch let error as WalletError {
-                printError("cyberid: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                printError("cyberid: \(error.summary)")
                 throw Exit.failure
             }
         }
@@ -204,7 +204,7 @@ extension WalletCommand {
                 try renewed.save(to: wallet)
                 print("renewed: certificate for \(renewed.networkNumber) valid until \(ISO8601DateFormatter().string(from: renewed.certificateNotAfter))")
             } catch let error as WalletError {
-                printError("cyberid: renewal refused: \(error.serverProblem.map { "\($0.code): \($0.detail ?? "")" } ?? error.reason)")
+                printError("cyberid: renewal refused: \(error.summary)")
                 throw Exit.failure
             }
         }

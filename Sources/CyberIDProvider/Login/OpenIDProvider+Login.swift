@@ -234,7 +234,7 @@ extension OpenIDProvider {
     func reverificationDemand(_ holder: LoginHolder, now: Date) -> ProviderError? {
         if let reason = holder.restrictionReason { return .reverificationRequired(reason) }
         if let interval = holder.reverificationInterval, now.timeIntervalSince(holder.verifiedAt) > interval {
-            return .reverificationRequiredByPolicy(days: Self.describe(interval))
+            return .reverificationRequiredByPolicy(interval: Self.describe(interval))
         }
         return nil
     }

@@ -33,9 +33,7 @@ extension SQLStore: LifecycleStore {
             if event.to == .cancelled {
                 _ = try await connection.execute(
                     "UPDATE network_numbers SET status = 'retired' WHERE person_id = $1", [.text(event.personID)])
-                _ = try await connection.execute(
-                    "UPDATE network_certificates SET status = 'revoked', revoked_at = $2 WHERE person_id = $1 AND status = 'valid'",
-                    [.text(event.personID), .time(event.occurredAt)])
+                try await Self.revokeValidCertificates(personID: event.personID, at: event.occurredAt, on: connection)
             }
             _ = try await connection.execute(
                 """
@@ -129,6 +127,15 @@ extension SQLStore {
         }
     }
 
+    /// Revokes every valid certificate of a person.
+    static func revokeValidCertificates(personID: String, at time: Date, on connection: any SQLConnection)
+        async throws(StoreError)
+    {
+        _ = try await connection.execute(
+            "UPDATE network_certificates SET status = 'revoked', revoked_at = $1 WHERE person_id = $2 AND status = 'valid'",
+            [.time(time), .text(personID)])
+    }
+
     /// Stores an issued certificate.
     static func insertCertificate(_ certificate: NetworkCertificateRecord, on connection: any SQLConnection)
         async throws(StoreError)
@@ -149,9 +156,7 @@ extension SQLStore {
     static func replaceCertificates(
         with certificate: NetworkCertificateRecord, reason: String, on connection: any SQLConnection
     ) async throws(StoreError) {
-        _ = try await connection.execute(
-            "UPDATE network_certificates SET status = 'revoked', revoked_at = $1 WHERE person_id = $2 AND status = 'valid'",
-            [.time(certificate.issuedAt), .text(certificate.personID)])
+        try await revokeValidCertificates(personID: certificate.personID, at: certificate.issuedAt, on: connection)
         try await insertCertificate(certificate, on: connection)
         try await enqueueSecurityEvents(
             personID: certificate.personID, clientID: nil, event: "certificate-revoked", reason: reason,
