@@ -8,6 +8,31 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// Products shared by several targets.
+let crypto: [Target.Dependency] = [.product(name: "Crypto", package: "swift-crypto")]
+let x509: [Target.Dependency] = [
+    .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+]
+let httpClient: [Target.Dependency] = [
+    .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOFoundationCompat", package: "swift-nio"),
+]
+let jwt: [Target.Dependency] = [.product(name: "JWTKit", package: "jwt-kit")]
+let logging: [Target.Dependency] = [
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+]
+
+/// A library target with the shared settings.
+func library(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
+    .target(name: name, dependencies: dependencies, swiftSettings: swiftSettings)
+}
+
+/// A test target with the shared settings.
+func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .testTarget(name: name, dependencies: dependencies, swiftSettings: swiftSettings)
+}
+
 let package = Package(
     name: "cyberid",
     platforms: [.macOS(.v15), .iOS(.v18)],
@@ -17,7 +42,13 @@ let package = Package(
         .library(name: "CyberIDKeys", targets: ["CyberIDKeys"]),
         .library(name: "CyberIDStore", targets: ["CyberIDStore"]),
         .library(name: "CyberIDDocuments", targets: ["CyberIDDocuments"]),
+        .library(name: "CyberIDVault", targets: ["CyberIDVault"]),
+        .library(name: "CyberIDIssuance", targets: ["CyberIDIssuance"]),
+        .library(name: "CyberIDAdapters", targets: ["CyberIDAdapters"]),
+        .library(name: "CyberIDLifecycle", targets: ["CyberIDLifecycle"]),
         .library(name: "CyberIDEnrollment", targets: ["CyberIDEnrollment"]),
+        .library(name: "CyberIDServices", targets: ["CyberIDServices"]),
+        .library(name: "CyberIDDevTools", targets: ["CyberIDDevTools"]),
         .library(name: "CyberIDWallet", targets: ["CyberIDWallet"]),
         .library(name: "CyberIDServer", targets: ["CyberIDServer"]),
         .library(name: "CyberIDProvider", targets: ["CyberIDProvider"]),
@@ -48,250 +79,152 @@ let package = Package(
     ],
     targets: [
         // base64url, shared by the server, the wallet SDK and the relying-party SDK.
-        .target(
-            name: "CyberIDBase64URL",
-            swiftSettings: swiftSettings
-        ),
-        // Domain types and rules: pure, no I/O.
-        .target(
-            name: "CyberIDCore",
-            swiftSettings: swiftSettings
-        ),
+        library("CyberIDBase64URL"),
+        // Domain types and rules: pure, no I/O, no Foundation.
+        library("CyberIDCore"),
         // Storage protocols, the portable SQL layer and its SQLite and PostgreSQL drivers.
-        .target(
-            name: "CyberIDStore",
-            dependencies: [
+        library(
+            "CyberIDStore",
+            [
                 "CyberIDCore",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+            ] + logging),
+        // Master key, ES256 signing keys + JWKS + JWT signing, envelope encryption, blind index.
+        library("CyberIDKeys", ["CyberIDBase64URL", "CyberIDCore", "CyberIDStore"] + crypto + jwt),
+        // The identity vault: sealed identity records, randomness, the civil calendar.
+        library("CyberIDVault", ["CyberIDBase64URL", "CyberIDCore", "CyberIDKeys", "CyberIDStore"]),
         // ICAO Doc 9303: MRZ, data groups, SOD, passive and active authentication, trust store.
-        .target(
-            name: "CyberIDDocuments",
-            dependencies: [
-                "CyberIDCore",
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
-                .product(name: "BigInt", package: "BigInt"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        // Identity proofing → identity record → network number + certificate.
-        .target(
-            name: "CyberIDEnrollment",
-            dependencies: [
-                "CyberIDBase64URL", "CyberIDCore", "CyberIDDocuments", "CyberIDKeys", "CyberIDStore",
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        library(
+            "CyberIDDocuments",
+            ["CyberIDCore", .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "BigInt", package: "BigInt")]
+                + crypto + x509),
+        // CyberID CAs, network certificate issuance, CSRs, CRL, the typed wallet-token verifier.
+        library(
+            "CyberIDIssuance",
+            ["CyberIDBase64URL", "CyberIDCore", "CyberIDKeys", "CyberIDStore", "CyberIDVault"] + crypto + x509),
+        // Outbound adapters: SMS gateways, face matchers.
+        library("CyberIDAdapters", httpClient),
+        // Person actions, renewal, guardianship; history, Security Events, audit log.
+        library(
+            "CyberIDLifecycle",
+            ["CyberIDCore", "CyberIDKeys", "CyberIDStore", "CyberIDVault", "CyberIDIssuance"] + crypto + jwt + httpClient),
+        // Enrollment sessions: document, phone, face, complete (also replacement and phone change).
+        library(
+            "CyberIDEnrollment",
+            [
+                "CyberIDBase64URL", "CyberIDCore", "CyberIDDocuments", "CyberIDKeys", "CyberIDStore", "CyberIDVault",
+                "CyberIDIssuance", "CyberIDAdapters",
+            ] + crypto + x509),
         // The holder's SDK: Foundation and swift-crypto only, so it ships in a phone app.
-        .target(
-            name: "CyberIDWallet",
-            dependencies: ["CyberIDBase64URL", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: swiftSettings
-        ),
-        // Signing keys, JWKS, master key, envelope encryption, blind index.
-        .target(
-            name: "CyberIDKeys",
-            dependencies: [
-                "CyberIDBase64URL",
-                "CyberIDCore",
-                "CyberIDStore",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        library("CyberIDWallet", ["CyberIDBase64URL"] + crypto),
         // QR codes (ISO/IEC 18004) for the login page: no package is available, so a small encoder.
-        .target(
-            name: "CyberIDQR",
-            swiftSettings: swiftSettings
-        ),
+        library("CyberIDQR"),
         // The OpenID Provider: clients, authorization, wallet login, consent, tokens.
-        .target(
-            name: "CyberIDProvider",
-            dependencies: [
-                "CyberIDBase64URL", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment",
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        library(
+            "CyberIDProvider",
+            [
+                "CyberIDBase64URL", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDIssuance",
+                "CyberIDAdapters",
+            ] + crypto + jwt + httpClient),
         // The relying party's SDK: discovery, PKCE authorization URL, code exchange, ID-token checks.
-        .target(
-            name: "CyberIDRelyingParty",
-            dependencies: [
-                "CyberIDBase64URL",
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        library("CyberIDRelyingParty", ["CyberIDBase64URL"] + crypto + jwt + httpClient),
+        // Application services the interfaces call: AdminService (audited operator use cases) and
+        // HolderService (history, consents, own lifecycle, guardians).
+        library(
+            "CyberIDServices",
+            [
+                "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDDocuments", "CyberIDIssuance",
+                "CyberIDLifecycle", "CyberIDProvider",
+            ] + x509),
+        // Development and load tools: test documents, HTTP load drivers (never linked by the
+        // service libraries; the `cyberid` binary offers them as `dev` and `bench`).
+        library(
+            "CyberIDDevTools",
+            [
+                "CyberIDBase64URL", "CyberIDCore", "CyberIDDocuments", "CyberIDWallet", "CyberIDRelyingParty",
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ] + crypto + x509 + httpClient),
         // HTTP layer: routes, problem+json, metrics, configuration, service wiring.
-        .target(
-            name: "CyberIDServer",
-            dependencies: [
-                "CyberIDBase64URL",
-                "CyberIDCore",
-                "CyberIDStore",
-                "CyberIDKeys",
-                "CyberIDDocuments",
-                "CyberIDEnrollment",
-                "CyberIDProvider",
-                "CyberIDQR",
+        library(
+            "CyberIDServer",
+            [
+                "CyberIDBase64URL", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDDocuments",
+                "CyberIDIssuance", "CyberIDAdapters", "CyberIDLifecycle", "CyberIDEnrollment", "CyberIDProvider",
+                "CyberIDServices", "CyberIDQR",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+            ] + logging),
         // The thin command-line front: parses arguments and wires services.
         .executableTarget(
             name: "cyberid",
             dependencies: [
-                "CyberIDBase64URL",
-                "CyberIDServer",
-                "CyberIDDocuments",
-                "CyberIDEnrollment",
-                "CyberIDWallet",
-                "CyberIDProvider",
-                "CyberIDRelyingParty",
-                "CyberIDCore",
-                "CyberIDStore",
-                "CyberIDKeys",
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                "CyberIDBase64URL", "CyberIDServer", "CyberIDDocuments", "CyberIDEnrollment", "CyberIDWallet",
+                "CyberIDProvider", "CyberIDRelyingParty", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault",
+                "CyberIDIssuance", "CyberIDLifecycle", "CyberIDServices", "CyberIDDevTools",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ],
+            ] + crypto + x509 + httpClient + logging,
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "CyberIDCoreTests",
-            dependencies: ["CyberIDCore"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "CyberIDStoreTests",
+        // What the test targets share: both store backends, a wired service world.
+        .target(
+            name: "CyberIDTestSupport",
             dependencies: [
-                "CyberIDStore", "CyberIDCore", "CyberIDKeys",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
+                "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDIssuance", "CyberIDAdapters",
+                "CyberIDEnrollment", "CyberIDDevTools", "CyberIDWallet",
+            ] + crypto + x509 + logging,
+            path: "Tests/CyberIDTestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "CyberIDDocumentsTests",
-            dependencies: [
-                "CyberIDDocuments", "CyberIDCore",
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "CyberIDEnrollmentTests",
-            dependencies: [
-                "CyberIDBase64URL",
-                "CyberIDEnrollment", "CyberIDDocuments", "CyberIDCore", "CyberIDKeys", "CyberIDStore",
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "CyberIDWalletTests",
-            dependencies: [
-                "CyberIDBase64URL",
-                "CyberIDWallet",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "CyberIDKeysTests",
-            dependencies: [
-                "CyberIDBase64URL",
-                "CyberIDKeys", "CyberIDStore",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "CyberIDQRTests",
-            dependencies: ["CyberIDQR"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "CyberIDProviderTests",
-            dependencies: [
-                "CyberIDBase64URL",
-                "CyberIDProvider", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment", "CyberIDCore",
-                "CyberIDDocuments", "CyberIDWallet",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "CyberIDServerTests",
-            dependencies: [
-                "CyberIDBase64URL",
-                "CyberIDServer", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment", "CyberIDProvider",
+        tests("CyberIDCoreTests", ["CyberIDCore"]),
+        tests("CyberIDStoreTests", ["CyberIDStore", "CyberIDCore", "CyberIDKeys", "CyberIDTestSupport"] + logging),
+        tests(
+            "CyberIDDocumentsTests",
+            ["CyberIDDocuments", "CyberIDCore", "CyberIDDevTools", .product(name: "_CryptoExtras", package: "swift-crypto")]
+                + crypto + x509),
+        tests(
+            "CyberIDIssuanceTests",
+            ["CyberIDIssuance", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDTestSupport"] + crypto + x509),
+        tests(
+            "CyberIDLifecycleTests",
+            [
+                "CyberIDLifecycle", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDIssuance",
+                "CyberIDEnrollment", "CyberIDDevTools", "CyberIDTestSupport",
+            ] + crypto + x509),
+        tests(
+            "CyberIDEnrollmentTests",
+            [
+                "CyberIDBase64URL", "CyberIDEnrollment", "CyberIDDocuments", "CyberIDCore", "CyberIDKeys", "CyberIDStore",
+                "CyberIDVault", "CyberIDIssuance", "CyberIDAdapters", "CyberIDDevTools", "CyberIDLifecycle",
+                "CyberIDTestSupport",
+            ] + crypto + x509 + logging),
+        tests("CyberIDWalletTests", ["CyberIDBase64URL", "CyberIDWallet"] + crypto + x509),
+        tests("CyberIDKeysTests", ["CyberIDBase64URL", "CyberIDKeys", "CyberIDStore"] + crypto),
+        tests("CyberIDQRTests", ["CyberIDQR"]),
+        tests(
+            "CyberIDProviderTests",
+            [
+                "CyberIDBase64URL", "CyberIDProvider", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment", "CyberIDCore",
+                "CyberIDDocuments", "CyberIDWallet", "CyberIDVault", "CyberIDIssuance", "CyberIDAdapters",
+                "CyberIDLifecycle", "CyberIDServices", "CyberIDDevTools", "CyberIDTestSupport",
+            ] + crypto + x509 + jwt + logging),
+        tests(
+            "CyberIDServerTests",
+            [
+                "CyberIDBase64URL", "CyberIDServer", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment", "CyberIDProvider",
+                "CyberIDAdapters",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+            ]),
     ]
 )

@@ -38,7 +38,7 @@ enum ActiveAuthentication {
 /// `F = s^e mod n` (or `n − F` when `F` does not end in 0xBC, as the standard allows), checks
 /// the header and trailer, and recomputes the hash with the challenge. No swift-crypto API
 /// exposes the raw RSA public operation, so this uses attaswift/BigInt for `s^e mod n`.
-enum ISO9796Scheme1 {
+package enum ISO9796Scheme1 {
     static func verify(signature: [UInt8], challenge: [UInt8], modulus: [UInt8], exponent: [UInt8]) -> Bool {
         let n = BigUInt(Data(modulus))
         let s = BigUInt(Data(signature))
@@ -61,7 +61,7 @@ enum ISO9796Scheme1 {
     }
 
     /// Signs a challenge as a chip would; for `cyberid dev` documents and tests only.
-    static func sign(challenge: [UInt8], modulus: [UInt8], privateExponent: [UInt8]) -> [UInt8] {
+    package static func sign(challenge: [UInt8], modulus: [UInt8], privateExponent: [UInt8]) -> [UInt8] {
         let n = BigUInt(Data(modulus))
         let k = (n.bitWidth + 7) / 8
         let m1 = (0..<(k - 20 - 2)).map { _ in UInt8.random(in: 0...255) }

@@ -1,3 +1,4 @@
+public import CyberIDCore
 public import Foundation
 import SwiftASN1
 public import X509

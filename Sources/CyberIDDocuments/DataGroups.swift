@@ -1,4 +1,5 @@
-import SwiftASN1
+public import CyberIDCore
+package import SwiftASN1
 
 /// The LDS elementary files CyberID reads, as the wallet reads them off the chip: each a
 /// complete TLV including its application tag, because the SOD hashes the whole file.
@@ -30,11 +31,11 @@ public struct ChipData: Sendable, Equatable {
 }
 
 /// Reads the contents of the data groups.
-enum DataGroupReader {
-    static let dg1Tag = ASN1Identifier(tagWithNumber: 1, tagClass: .application)
-    static let mrzTag = ASN1Identifier(tagWithNumber: 31, tagClass: .application)
-    static let dg2Tag = ASN1Identifier(tagWithNumber: 21, tagClass: .application)
-    static let dg15Tag = ASN1Identifier(tagWithNumber: 15, tagClass: .application)
+package enum DataGroupReader {
+    package static let dg1Tag = ASN1Identifier(tagWithNumber: 1, tagClass: .application)
+    package static let mrzTag = ASN1Identifier(tagWithNumber: 31, tagClass: .application)
+    package static let dg2Tag = ASN1Identifier(tagWithNumber: 21, tagClass: .application)
+    package static let dg15Tag = ASN1Identifier(tagWithNumber: 15, tagClass: .application)
 
     /// The MRZ text of DG1 (`61 { 5F1F mrz }`).
     static func mrz(_ dg1: [UInt8]) throws(DocumentError) -> String {

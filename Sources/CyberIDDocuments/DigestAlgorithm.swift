@@ -1,3 +1,4 @@
+import CyberIDCore
 import Crypto
 import Foundation
 import SwiftASN1

@@ -58,6 +58,35 @@ public struct DocumentVerifier: Sendable {
         let sod = try SecurityObject(bytes: chip.sod)
 
         // 2. The SOD signature.
+        try Self.checkSignature(of: sod)
+
+        // 3. The DSC chain and status.
+        let csca = try trustStore.issuer(of: sod.documentSigner, der: sod.documentSignerDER, on: date)
+        if trustStore.isRevoked(sod.documentSigner, issuedBy: csca) {
+            throw .dscRevoked("the Document Signer certificate is revoked by its CSCA")
+        }
+
+        // 4. Every present data group is signed and matches.
+        let present = chip.dataGroups
+        try Self.checkHashes(present, against: sod)
+
+        // 5. Expiry: valid through the expiry date itself.
+        guard today <= mrz.expiryDate else {
+            throw .documentExpired("the document expired")
+        }
+
+        // 6. Active authentication.
+        let activelyAuthenticated = try Self.checkActiveAuthentication(
+            key: aaKey, challenge: challenge, signature: activeAuthenticationSignature)
+
+        return VerifiedDocument(
+            mrz: mrz, ageBand: AgeBand(birthDate: mrz.birthDate, on: today), passiveAuthentication: true,
+            activeAuthentication: activelyAuthenticated, dataGroups: present.keys.sorted(),
+            faceImage: chip.dg2)
+    }
+
+    /// The Document Signer's signature over the SOD (through the signed attributes when present).
+    static func checkSignature(of sod: SecurityObject) throws(DocumentError) {
         let dscKey = try PublicKey(spki: ArraySlice(sod.documentSigner.publicKeySPKIBytes))
         let signedBytes: [UInt8]
         if let attributes = sod.signedAttributes {
@@ -78,15 +107,10 @@ public struct DocumentVerifier: Sendable {
         else {
             throw .badDSCSignature("the Document Signer's signature over the SOD does not verify")
         }
+    }
 
-        // 3. The DSC chain and status.
-        let csca = try trustStore.issuer(of: sod.documentSigner, der: sod.documentSignerDER, on: date)
-        if trustStore.isRevoked(sod.documentSigner, issuedBy: csca) {
-            throw .dscRevoked("the Document Signer certificate is revoked by its CSCA")
-        }
-
-        // 4. Every present data group is signed and matches.
-        let present = chip.dataGroups
+    /// Every present data group is covered by the SOD and matches its signed hash.
+    static func checkHashes(_ present: [Int: [UInt8]], against sod: SecurityObject) throws(DocumentError) {
         for (number, bytes) in present.sorted(by: { $0.key < $1.key }) {
             guard let expected = sod.dataGroupHashes[number] else {
                 throw .dataGroupHashMismatch("DG\(number) is not covered by the SOD")
@@ -95,29 +119,18 @@ public struct DocumentVerifier: Sendable {
                 throw .dataGroupHashMismatch("DG\(number) does not match its signed hash")
             }
         }
+    }
 
-        // 5. Expiry: valid through the expiry date itself.
-        guard today <= mrz.expiryDate else {
-            throw .documentExpired("the document expired")
+    /// Active authentication, when the service issued a challenge.
+    /// - Returns: whether the chip proved its key.
+    static func checkActiveAuthentication(key: PublicKey?, challenge: [UInt8]?, signature: [UInt8]?)
+        throws(DocumentError) -> Bool
+    {
+        guard let challenge else { return false }
+        guard let key else { throw .activeAuthenticationFailed("the chip has no active-authentication key (DG15)") }
+        guard let signature, ActiveAuthentication.isValid(signature: signature, challenge: challenge, key: key) else {
+            throw .activeAuthenticationFailed("the chip's signature over the challenge does not verify")
         }
-
-        // 6. Active authentication.
-        var activelyAuthenticated = false
-        if let challenge {
-            guard let aaKey else {
-                throw .activeAuthenticationFailed("the chip has no active-authentication key (DG15)")
-            }
-            guard let signature = activeAuthenticationSignature,
-                ActiveAuthentication.isValid(signature: signature, challenge: challenge, key: aaKey)
-            else {
-                throw .activeAuthenticationFailed("the chip's signature over the challenge does not verify")
-            }
-            activelyAuthenticated = true
-        }
-
-        return VerifiedDocument(
-            mrz: mrz, ageBand: AgeBand(birthDate: mrz.birthDate, on: today), passiveAuthentication: true,
-            activeAuthentication: activelyAuthenticated, dataGroups: present.keys.sorted(),
-            faceImage: chip.dg2)
+        return true
     }
 }

@@ -51,14 +51,7 @@ public struct MRZ: Sendable, Equatable {
         case 88:
             format = .td3
             let line2 = 44
-            try MRZ.check(characters, 44..<53, digitAt: 53, "document number")
-            try MRZ.check(characters, 57..<63, digitAt: 63, "birth date")
-            try MRZ.check(characters, 65..<71, digitAt: 71, "expiry date")
-            if characters[86] != UInt8(ascii: "<") || characters[72..<86].contains(where: { $0 != UInt8(ascii: "<") }) {
-                try MRZ.check(characters, 72..<86, digitAt: 86, "personal number")
-            }
-            try MRZ.check(
-                Array(characters[44..<54] + characters[57..<64] + characters[65..<87]), digit: characters[87], "composite")
+            try MRZ.checkTD3(characters)
             documentCode = MRZ.clean(field(0..<2))
             issuingState = MRZ.clean(field(2..<5))
             (surname, givenNames) = MRZ.names(field(5..<44))
@@ -72,22 +65,7 @@ public struct MRZ: Sendable, Equatable {
             format = .td1
             // Line 1: code, state, document number + check, optional data 1.
             // Line 2: birth + check, sex, expiry + check, nationality, optional data 2, composite.
-            var number = field(5..<14)
-            var optional1 = field(15..<30)
-            if characters[14] == UInt8(ascii: "<") {
-                // A document number longer than 9: it continues in optional data 1, ending in
-                // its check digit before the first filler (Doc 9303-5 §4.2.2, note j).
-                let overflow = Array(characters[15..<30].prefix { $0 != UInt8(ascii: "<") })
-                guard let check = overflow.last, overflow.count >= 2 else {
-                    throw .invalidMRZ("the document number check digit is missing")
-                }
-                let full = Array(characters[5..<14]) + overflow.dropLast()
-                try MRZ.check(full, digit: check, "document number")
-                number = String(decoding: full, as: UTF8.self)
-                optional1 = String(decoding: characters[(15 + overflow.count)..<30], as: UTF8.self)
-            } else {
-                try MRZ.check(characters, 5..<14, digitAt: 14, "document number")
-            }
+            let (number, optional1) = try MRZ.td1DocumentNumber(characters)
             try MRZ.check(characters, 30..<36, digitAt: 36, "birth date")
             try MRZ.check(characters, 38..<44, digitAt: 44, "expiry date")
             try MRZ.check(
@@ -108,6 +86,35 @@ public struct MRZ: Sendable, Equatable {
         guard !surname.isEmpty, !documentNumber.isEmpty, ["M", "F", "<", "X"].contains(sex) else {
             throw .unparseable("the MRZ lacks a name or document number, or has an unknown sex marker")
         }
+    }
+
+    /// The check digits of a TD3 (passport) MRZ's second line.
+    static func checkTD3(_ characters: [UInt8]) throws(DocumentError) {
+        try MRZ.check(characters, 44..<53, digitAt: 53, "document number")
+        try MRZ.check(characters, 57..<63, digitAt: 63, "birth date")
+        try MRZ.check(characters, 65..<71, digitAt: 71, "expiry date")
+        if characters[86] != UInt8(ascii: "<") || characters[72..<86].contains(where: { $0 != UInt8(ascii: "<") }) {
+            try MRZ.check(characters, 72..<86, digitAt: 86, "personal number")
+        }
+        try MRZ.check(
+            Array(characters[44..<54] + characters[57..<64] + characters[65..<87]), digit: characters[87], "composite")
+    }
+
+    /// A TD1 card's document number (checked) and optional data 1. A document number longer than
+    /// 9 continues in optional data 1, ending in its check digit before the first filler (Doc
+    /// 9303-5 §4.2.2, note j).
+    static func td1DocumentNumber(_ characters: [UInt8]) throws(DocumentError) -> (String, String) {
+        guard characters[14] == UInt8(ascii: "<") else {
+            try MRZ.check(characters, 5..<14, digitAt: 14, "document number")
+            return (String(decoding: characters[5..<14], as: UTF8.self), String(decoding: characters[15..<30], as: UTF8.self))
+        }
+        let overflow = Array(characters[15..<30].prefix { $0 != UInt8(ascii: "<") })
+        guard let check = overflow.last, overflow.count >= 2 else {
+            throw .invalidMRZ("the document number check digit is missing")
+        }
+        let full = Array(characters[5..<14]) + overflow.dropLast()
+        try MRZ.check(full, digit: check, "document number")
+        return (String(decoding: full, as: UTF8.self), String(decoding: characters[(15 + overflow.count)..<30], as: UTF8.self))
     }
 
     /// The ICAO check digit of a field: weights 7, 3, 1; `<` = 0, digits, A = 10 … Z = 35.

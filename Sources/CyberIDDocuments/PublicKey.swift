@@ -1,3 +1,4 @@
+import CyberIDCore
 import Crypto
 import SwiftASN1
 import _CryptoExtras

@@ -1,3 +1,4 @@
+import CyberIDCore
 import SwiftASN1
 import X509
 
@@ -35,64 +36,7 @@ struct SecurityObject: Sendable {
     ///   exactly one signer and its certificate.
     init(bytes: [UInt8]) throws(DocumentError) {
         do {
-            let outer = try DER.parse(bytes)
-            guard outer.identifier == ASN1Identifier(tagWithNumber: 23, tagClass: .application),
-                case .constructed(let children) = outer.content
-            else {
-                throw DocumentError.unparseable("EF.SOD must start with tag 0x77")
-            }
-            var iterator = children.makeIterator()
-            guard let contentInfo = iterator.next(), iterator.next() == nil else {
-                throw DocumentError.unparseable("EF.SOD must hold one ContentInfo")
-            }
-            let signedData = try DER.sequence(contentInfo, identifier: .sequence) { nodes in
-                guard try ASN1ObjectIdentifier(derEncoded: &nodes) == OID.signedData else {
-                    throw DocumentError.unparseable("the SOD is not CMS SignedData")
-                }
-                return try DER.explicitlyTagged(&nodes, tagNumber: 0, tagClass: .contextSpecific) { $0 }
-            }
-            var parsed: (
-                hashes: (DigestAlgorithm, [Int: [UInt8]]), content: [UInt8], certificate: Certificate, certificateDER: [UInt8],
-                digest: DigestAlgorithm, signatureAlgorithm: AlgorithmIdentifier, attributes: [UInt8]?, messageDigest: [UInt8]?,
-                contentType: ASN1ObjectIdentifier?, signature: [UInt8]
-            )?
-            try DER.sequence(signedData, identifier: .sequence) { nodes in
-                _ = try Int(derEncoded: &nodes)  // version
-                _ = try DER.set(of: AlgorithmIdentifier.self, identifier: .set, nodes: &nodes)
-                // encapContentInfo
-                let (contentType, content) = try DER.sequence(
-                    nodes.next() ?? signedData, identifier: .sequence
-                ) { inner in
-                    let type = try ASN1ObjectIdentifier(derEncoded: &inner)
-                    let content = try DER.explicitlyTagged(&inner, tagNumber: 0, tagClass: .contextSpecific) {
-                        try ASN1OctetString(derEncoded: $0)
-                    }
-                    return (type, Array(content.bytes))
-                }
-                guard contentType == OID.ldsSecurityObject else {
-                    throw DocumentError.unparseable("the SOD content is not an LDS Security Object")
-                }
-                // certificates [0] IMPLICIT SET OF Certificate
-                var certificates = [(Certificate, [UInt8])]()
-                if let node = nodes.next(), node.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific),
-                    case .constructed(let items) = node.content
-                {
-                    for item in items {
-                        certificates.append((try Certificate(derEncoded: item), Array(item.encodedBytes)))
-                    }
-                    // crls [1] are ignored; then the signerInfos SET.
-                    var next = nodes.next()
-                    if let crls = next, crls.identifier == ASN1Identifier(tagWithNumber: 1, tagClass: .contextSpecific) {
-                        next = nodes.next()
-                    }
-                    guard let signerInfos = next else { throw DocumentError.unparseable("the SOD has no signer") }
-                    parsed = try Self.parseSigner(
-                        signerInfos, content: content, certificates: certificates)
-                } else {
-                    throw DocumentError.unparseable("the SOD does not carry its Document Signer certificate")
-                }
-            }
-            guard let parsed else { throw DocumentError.unparseable("the SOD has no signer") }
+            let parsed = try Self.parseSignedData(try Self.signedData(bytes))
             dataGroupHashAlgorithm = parsed.hashes.0
             dataGroupHashes = parsed.hashes.1
             content = parsed.content
@@ -111,13 +55,70 @@ struct SecurityObject: Sendable {
         }
     }
 
-    private static func parseSigner(
-        _ signerInfos: ASN1Node, content: [UInt8], certificates: [(Certificate, [UInt8])]
-    ) throws -> (
+    /// What the one signer of a SOD says.
+    typealias Parsed = (
         hashes: (DigestAlgorithm, [Int: [UInt8]]), content: [UInt8], certificate: Certificate, certificateDER: [UInt8],
         digest: DigestAlgorithm, signatureAlgorithm: AlgorithmIdentifier, attributes: [UInt8]?, messageDigest: [UInt8]?,
         contentType: ASN1ObjectIdentifier?, signature: [UInt8]
-    ) {
+    )
+
+    /// EF.SOD (tag 0x77) → its one ContentInfo → the SignedData.
+    private static func signedData(_ bytes: [UInt8]) throws -> ASN1Node {
+        let outer = try DER.parse(bytes)
+        guard outer.identifier == ASN1Identifier(tagWithNumber: 23, tagClass: .application),
+            case .constructed(let children) = outer.content
+        else {
+            throw DocumentError.unparseable("EF.SOD must start with tag 0x77")
+        }
+        var iterator = children.makeIterator()
+        guard let contentInfo = iterator.next(), iterator.next() == nil else {
+            throw DocumentError.unparseable("EF.SOD must hold one ContentInfo")
+        }
+        return try DER.sequence(contentInfo, identifier: .sequence) { nodes in
+            guard try ASN1ObjectIdentifier(derEncoded: &nodes) == OID.signedData else {
+                throw DocumentError.unparseable("the SOD is not CMS SignedData")
+            }
+            return try DER.explicitlyTagged(&nodes, tagNumber: 0, tagClass: .contextSpecific) { $0 }
+        }
+    }
+
+    /// SignedData: the LDS Security Object content, the Document Signer certificate, the signer.
+    private static func parseSignedData(_ signedData: ASN1Node) throws -> Parsed {
+        try DER.sequence(signedData, identifier: .sequence) { nodes in
+            _ = try Int(derEncoded: &nodes)  // version
+            _ = try DER.set(of: AlgorithmIdentifier.self, identifier: .set, nodes: &nodes)
+            // encapContentInfo
+            let (contentType, content) = try DER.sequence(nodes.next() ?? signedData, identifier: .sequence) { inner in
+                let type = try ASN1ObjectIdentifier(derEncoded: &inner)
+                let content = try DER.explicitlyTagged(&inner, tagNumber: 0, tagClass: .contextSpecific) {
+                    try ASN1OctetString(derEncoded: $0)
+                }
+                return (type, Array(content.bytes))
+            }
+            guard contentType == OID.ldsSecurityObject else {
+                throw DocumentError.unparseable("the SOD content is not an LDS Security Object")
+            }
+            // certificates [0] IMPLICIT SET OF Certificate
+            guard let node = nodes.next(), node.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific),
+                case .constructed(let items) = node.content
+            else { throw DocumentError.unparseable("the SOD does not carry its Document Signer certificate") }
+            var certificates = [(Certificate, [UInt8])]()
+            for item in items {
+                certificates.append((try Certificate(derEncoded: item), Array(item.encodedBytes)))
+            }
+            // crls [1] are ignored; then the signerInfos SET.
+            var next = nodes.next()
+            if let crls = next, crls.identifier == ASN1Identifier(tagWithNumber: 1, tagClass: .contextSpecific) {
+                next = nodes.next()
+            }
+            guard let signerInfos = next else { throw DocumentError.unparseable("the SOD has no signer") }
+            return try Self.parseSigner(signerInfos, content: content, certificates: certificates)
+        }
+    }
+
+    private static func parseSigner(
+        _ signerInfos: ASN1Node, content: [UInt8], certificates: [(Certificate, [UInt8])]
+    ) throws -> Parsed {
         guard signerInfos.identifier == .set, case .constructed(let signers) = signerInfos.content else {
             throw DocumentError.unparseable("the SOD signerInfos are malformed")
         }

@@ -1,3 +1,4 @@
+public import CyberIDCore
 public import Crypto
 public import Foundation
 #if canImport(Glibc)

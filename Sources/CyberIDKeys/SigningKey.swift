@@ -1,3 +1,4 @@
+import CyberIDCore
 import CyberIDBase64URL
 public import Crypto
 public import Foundation

@@ -1,3 +1,4 @@
+public import CyberIDCore
 public import CyberIDStore
 public import Foundation
 import Crypto

@@ -1,7 +1,9 @@
+public import CyberIDAdapters
 public import CyberIDCore
-public import CyberIDEnrollment
+public import CyberIDIssuance
 public import CyberIDKeys
 public import CyberIDStore
+public import CyberIDVault
 public import Foundation
 
 /// Timings and names of the provider.
@@ -25,7 +27,28 @@ public struct ProviderConfiguration: Sendable {
     public init(issuer: String) { self.issuer = issuer }
 }
 
-/// The OpenID Provider: authorization requests, the wallet login, consent, and tokens.
+/// The sealers of a login's travelling state, one purpose (and key) each.
+struct LoginSealers: Sendable {
+    let request: Sealer
+    let ticket: Sealer
+    let code: Sealer
+    let accessToken: Sealer
+    let pushedRequest: Sealer
+
+    init(masterKey: MasterKey) {
+        request = Sealer(masterKey: masterKey, purpose: "login-request v1")
+        ticket = Sealer(masterKey: masterKey, purpose: "login-ticket v1")
+        code = Sealer(masterKey: masterKey, purpose: "authorization-code v1")
+        accessToken = Sealer(masterKey: masterKey, purpose: "access-token v1")
+        pushedRequest = Sealer(masterKey: masterKey, purpose: "pushed-request v1")
+    }
+}
+
+/// The OpenID Provider, as endpoint families over shared keys and storage:
+/// ``LoginService`` (authorization request, the page's login, the wallet's decision as a
+/// pipeline of named checks, wallet-request authentication) and ``TokenService`` (code grant,
+/// PAR, userinfo, revocation, platforms' re-verification demands); discovery in
+/// `Discovery.swift`, client registration in `Clients/`.
 ///
 /// State that must be single-use lives in the database (a login's decision, a code's
 /// exchange, an assertion's `jti`); the rest of a login travels sealed (``Sealer``): the
@@ -33,27 +56,17 @@ public struct ProviderConfiguration: Sendable {
 /// Any server process with the master key can therefore continue any login, and a complete
 /// login costs two database writes.
 public final class OpenIDProvider: Sendable {
+    /// The storage the provider needs.
+    public typealias Store = LoginDecisionStore & LoginTransactionStore & ConsentStore & RestrictionStore
+        & ClientAssertionStore & PersonStore & HistoryStore & ClientStore
+
+    /// The login endpoints (`/authorize`, the page's status and continue, the wallet API).
+    public let login: LoginService
+    /// The token endpoints (`/token`, `/par`, `/userinfo`, `/revoke`, `/rp/v1/reverifications`).
+    public let tokens: TokenService
+    /// The client registry (admin use cases).
+    public let clients: ClientRegistry
     let configuration: ProviderConfiguration
-    let registry: ClientRegistry
-    let decisions: any LoginDecisionStore
-    let transactions: any LoginTransactionStore
-    let persons: any PersonStore
-    let history: any HistoryStore
-    let securityEvents: any SecurityEventStore
-    let authority: CertificateAuthority
-    let signer: IDTokenSigner
-    let records: IdentityRecordReader
-    let authenticator: ClientAuthenticator
-    let validator: AuthorizationValidator
-    let pairwise: PairwiseSubject
-    let issuedCertificates = IssuedCertificateCache()
-    let faceMatcher: (any FaceMatcher)?
-    let today: @Sendable (Date) -> CalendarDate
-    let requestSealer: Sealer
-    let ticketSealer: Sealer
-    let codeSealer: Sealer
-    let accessTokenSealer: Sealer
-    let pushedRequestSealer: Sealer
 
     /// Creates the provider.
     /// - Parameters:
@@ -66,34 +79,26 @@ public final class OpenIDProvider: Sendable {
     ///     kept in the person's sealed record.
     ///   - today: the civil day of an instant, for age claims.
     public init(
-        configuration: ProviderConfiguration, store: SQLStore, masterKey: MasterKey, signingKeys: SigningKeySet,
+        configuration: ProviderConfiguration, store: any Store, masterKey: MasterKey, signingKeys: SigningKeySet,
         authority: CertificateAuthority, faceMatcher: (any FaceMatcher)? = nil,
         today: @escaping @Sendable (Date) -> CalendarDate = { CalendarDate.civilDay(of: $0) }
     ) {
         self.configuration = configuration
-        self.faceMatcher = faceMatcher
-        registry = ClientRegistry(store: store)
-        decisions = store
-        transactions = store
-        persons = store
-        history = store
-        securityEvents = store
-        self.authority = authority
-        signer = IDTokenSigner(keys: signingKeys)
-        records = IdentityRecordReader(masterKey: masterKey)
-        authenticator = ClientAuthenticator(registry: registry, decisions: store, issuer: configuration.issuer)
-        pushedRequestSealer = Sealer(masterKey: masterKey, purpose: "pushed-request v1")
-        validator = AuthorizationValidator(registry: registry, pushedRequests: pushedRequestSealer)
-        pairwise = PairwiseSubject(masterKey: masterKey)
-        self.today = today
-        requestSealer = Sealer(masterKey: masterKey, purpose: "login-request v1")
-        ticketSealer = Sealer(masterKey: masterKey, purpose: "login-ticket v1")
-        codeSealer = Sealer(masterKey: masterKey, purpose: "authorization-code v1")
-        accessTokenSealer = Sealer(masterKey: masterKey, purpose: "access-token v1")
+        let registry = ClientRegistry(store: store)
+        let sealers = LoginSealers(masterKey: masterKey)
+        let vault = IdentityVault(masterKey: masterKey)
+        clients = registry
+        let validator = AuthorizationValidator(registry: registry, pushedRequests: sealers.pushedRequest)
+        login = LoginService(
+            configuration: configuration, registry: registry, store: store, authority: authority, vault: vault,
+            pairwise: PairwiseSubject(masterKey: masterKey), sealers: sealers, faceMatcher: faceMatcher,
+            validator: validator)
+        tokens = TokenService(
+            configuration: configuration, registry: registry, store: store, signer: JWTSigner(keys: signingKeys),
+            vault: vault,
+            authenticator: ClientAuthenticator(registry: registry, assertions: store, issuer: configuration.issuer),
+            validator: validator, sealers: sealers, today: today)
     }
-
-    /// The client registry (admin commands).
-    public var clients: ClientRegistry { registry }
 
     var issuer: String { configuration.issuer }
 }

@@ -1,3 +1,5 @@
+public import CyberIDCore
+
 /// Why the provider refused a request.
 ///
 /// Two families share one type, as the specs demand two wire forms: OAuth errors (RFC 6749
@@ -5,11 +7,11 @@
 /// as query parameters to a redirect URI) and the wallet API's problem types (RFC 9457).
 /// ``redirectable`` says whether an authorization error may be sent to the redirect URI — only
 /// once the client and its redirect URI are known to be good.
-public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ProviderError: ServiceError, Equatable {
     /// The OAuth `error` code, or the problem type suffix (`urn:cyberid:problem:<code>`).
     public let code: String
-    /// The HTTP status.
-    public let status: Int
+    /// What kind of refusal this is (the HTTP layer maps it to a status).
+    public let kind: ErrorKind
     /// A description without personal data (`error_description` / problem `detail`).
     public let reason: String
     /// Whether this is an OAuth error (JSON `{error, error_description}` or a redirect) rather
@@ -18,9 +20,9 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
     /// Whether an authorization error may go to the redirect URI.
     public let redirectable: Bool
 
-    init(code: String, status: Int, reason: String, isOAuth: Bool, redirectable: Bool = false) {
+    init(code: String, kind: ErrorKind, reason: String, isOAuth: Bool, redirectable: Bool = false) {
         self.code = code
-        self.status = status
+        self.kind = kind
         self.reason = reason
         self.isOAuth = isOAuth
         self.redirectable = redirectable
@@ -28,96 +30,94 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
 
     public static func == (lhs: ProviderError, rhs: ProviderError) -> Bool { lhs.code == rhs.code }
 
-    public var description: String { "\(code): \(reason)" }
-
     // MARK: OAuth errors
 
     /// An authorization error sent back to the client's redirect URI.
     static func authorization(_ code: String, _ reason: String) -> Self {
-        Self(code: code, status: 400, reason: reason, isOAuth: true, redirectable: true)
+        Self(code: code, kind: .invalid, reason: reason, isOAuth: true, redirectable: true)
     }
-    static func invalidRequest(_ reason: String) -> Self { Self(code: "invalid_request", status: 400, reason: reason, isOAuth: true) }
-    static func invalidClient(_ reason: String) -> Self { Self(code: "invalid_client", status: 401, reason: reason, isOAuth: true) }
-    static func invalidGrant(_ reason: String) -> Self { Self(code: "invalid_grant", status: 400, reason: reason, isOAuth: true) }
+    static func invalidRequest(_ reason: String) -> Self { Self(code: "invalid_request", kind: .invalid, reason: reason, isOAuth: true) }
+    static func invalidClient(_ reason: String) -> Self { Self(code: "invalid_client", kind: .unauthenticated, reason: reason, isOAuth: true) }
+    static func invalidGrant(_ reason: String) -> Self { Self(code: "invalid_grant", kind: .invalid, reason: reason, isOAuth: true) }
     static func unauthorizedClient(_ reason: String) -> Self {
-        Self(code: "unauthorized_client", status: 400, reason: reason, isOAuth: true)
+        Self(code: "unauthorized_client", kind: .invalid, reason: reason, isOAuth: true)
     }
     static func unsupportedGrantType(_ reason: String) -> Self {
-        Self(code: "unsupported_grant_type", status: 400, reason: reason, isOAuth: true)
+        Self(code: "unsupported_grant_type", kind: .invalid, reason: reason, isOAuth: true)
     }
-    static func invalidToken(_ reason: String) -> Self { Self(code: "invalid_token", status: 401, reason: reason, isOAuth: true) }
+    static func invalidToken(_ reason: String) -> Self { Self(code: "invalid_token", kind: .unauthenticated, reason: reason, isOAuth: true) }
     static func unsupportedTokenType(_ reason: String) -> Self {
-        Self(code: "unsupported_token_type", status: 400, reason: reason, isOAuth: true)
+        Self(code: "unsupported_token_type", kind: .invalid, reason: reason, isOAuth: true)
     }
 
     // MARK: Problems (authorization request before the redirect URI is trusted, wallet API)
 
     static func invalidAuthorizationRequest(_ reason: String) -> Self {
-        Self(code: "invalid-authorization-request", status: 400, reason: reason, isOAuth: false)
+        Self(code: "invalid-authorization-request", kind: .invalid, reason: reason, isOAuth: false)
     }
     static func invalidLoginTicket() -> Self {
-        Self(code: "invalid-login-ticket", status: 400, reason: "the login ticket is not one this service made", isOAuth: false)
+        Self(code: "invalid-login-ticket", kind: .invalid, reason: "the login ticket is not one this service made", isOAuth: false)
     }
     static func loginExpired() -> Self {
-        Self(code: "login-expired", status: 410, reason: "the login transaction expired; start the login again", isOAuth: false)
+        Self(code: "login-expired", kind: .gone, reason: "the login transaction expired; start the login again", isOAuth: false)
     }
     static func loginAlreadyDecided() -> Self {
-        Self(code: "login-already-decided", status: 409, reason: "this login transaction was already approved or declined", isOAuth: false)
+        Self(code: "login-already-decided", kind: .conflict, reason: "this login transaction was already approved or declined", isOAuth: false)
     }
     static func invalidWalletSignature(_ reason: String) -> Self {
-        Self(code: "invalid-wallet-signature", status: 401, reason: reason, isOAuth: false)
+        Self(code: "invalid-wallet-signature", kind: .unauthenticated, reason: reason, isOAuth: false)
     }
     static func assuranceLevelTooLow(required: String, actual: String) -> Self {
         Self(
-            code: "assurance-level-too-low", status: 403,
+            code: "assurance-level-too-low", kind: .forbidden,
             reason: "the platform requires \(required); this network number is verified at \(actual)", isOAuth: false)
     }
     static func personNotActive(_ state: String) -> Self {
-        Self(code: "person-not-active", status: 403, reason: "logins are refused while the network number is \(state)", isOAuth: false)
+        Self(code: "person-not-active", kind: .forbidden, reason: "logins are refused while the network number is \(state)", isOAuth: false)
     }
     static func reverificationRequired(_ reason: String) -> Self {
         Self(
-            code: "reverification-required", status: 403,
+            code: "reverification-required", kind: .forbidden,
             reason: "this platform asked you to verify again (\(reason)); approve again to re-verify", isOAuth: false)
     }
     static func reverificationRequiredByPolicy(interval: String) -> Self {
         Self(
-            code: "reverification-required", status: 403,
+            code: "reverification-required", kind: .forbidden,
             reason: "your last verification is older than this platform allows (\(interval)); approve again to re-verify",
             isOAuth: false)
     }
     static func faceCheckRequired() -> Self {
         Self(
-            code: "face-check-required", status: 403,
+            code: "face-check-required", kind: .forbidden,
             reason: "this re-verification needs a face check: approve again with a live face image", isOAuth: false)
     }
     static func faceReferenceMissing() -> Self {
         Self(
-            code: "face-reference-missing", status: 409,
+            code: "face-reference-missing", kind: .conflict,
             reason: "no reference portrait is on file for this number; re-prove with your document (device replacement) first",
             isOAuth: false)
     }
     static func faceMismatch() -> Self {
-        Self(code: "face-mismatch", status: 403, reason: "the face check did not match the document portrait", isOAuth: false)
+        Self(code: "face-mismatch", kind: .forbidden, reason: "the face check did not match the document portrait", isOAuth: false)
     }
     static func faceMatcherUnavailable() -> Self {
-        Self(code: "face-matcher-unavailable", status: 503, reason: "the face matcher did not answer; try again later", isOAuth: false)
+        Self(code: "face-matcher-unavailable", kind: .unavailable, reason: "the face matcher did not answer; try again later", isOAuth: false)
     }
     static func unknownSubject() -> Self {
-        Self(code: "unknown-subject", status: 404, reason: "no person behind this sub for this client", isOAuth: false)
+        Self(code: "unknown-subject", kind: .notFound, reason: "no person behind this sub for this client", isOAuth: false)
     }
     static func browserNotBound() -> Self {
         Self(
-            code: "login-not-in-this-browser", status: 403,
+            code: "login-not-in-this-browser", kind: .forbidden,
             reason: "this login was started in another browser (its cookie is missing); start it again here", isOAuth: false)
     }
     static func loginPending() -> Self {
-        Self(code: "login-pending", status: 409, reason: "the wallet has not answered yet", isOAuth: false)
+        Self(code: "login-pending", kind: .conflict, reason: "the wallet has not answered yet", isOAuth: false)
     }
     static func unknownClient(_ reason: String) -> Self {
-        Self(code: "unknown-client", status: 404, reason: reason, isOAuth: false)
+        Self(code: "unknown-client", kind: .notFound, reason: reason, isOAuth: false)
     }
     static func invalidClientRegistration(_ reason: String) -> Self {
-        Self(code: "invalid-client-registration", status: 400, reason: reason, isOAuth: false)
+        Self(code: "invalid-client-registration", kind: .invalid, reason: reason, isOAuth: false)
     }
 }

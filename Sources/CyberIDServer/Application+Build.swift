@@ -1,6 +1,7 @@
 public import Hummingbird
 public import Logging
 import CyberIDKeys
+import CyberIDLifecycle
 import CyberIDProvider
 import CyberIDStore
 import Foundation
@@ -34,13 +35,14 @@ public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: runtime.settings.maxBodyBytes))
-    router.addHealthRoutes(runtime: runtime)
+    router.addHealthRoutes(database: runtime.database, signingKeys: runtime.signingKeys)
     router.addMetricsRoute(registry: metricsRegistry)
     router.addKeyRoutes(signingKeys: runtime.signingKeys)
     router.addNetworkNumberRoutes()
-    router.addEnrollmentRoutes(runtime: runtime)
-    router.addOpenIDRoutes(runtime: runtime)
-    router.addWalletRoutes(runtime: runtime)
+    router.addEnrollmentRoutes(service: runtime.enrollment)
+    router.addPKIRoutes(authority: runtime.authority, revocations: runtime.store)
+    router.addOpenIDRoutes(provider: runtime.provider, settings: runtime.settings)
+    router.addWalletRoutes(provider: runtime.provider, holderService: runtime.holder)
     return router
 }
 
@@ -63,7 +65,7 @@ public func buildApplication(
             },
             // Security Event Tokens to platforms, with retries (never on a request's path).
             PeriodicService(name: "security events", interval: .seconds(1), logger: logger) {
-                try await runtime.provider.deliverSecurityEvents()
+                try await runtime.securityEvents.deliver()
             },
             // Expired enrollment sessions (with their sealed pending data) and login transactions.
             PeriodicService(name: "purge", interval: .seconds(60), logger: logger) {

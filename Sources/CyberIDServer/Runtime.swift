@@ -1,8 +1,13 @@
+import CyberIDAdapters
 public import CyberIDCore
 public import CyberIDEnrollment
+public import CyberIDIssuance
 public import CyberIDKeys
+public import CyberIDLifecycle
 public import CyberIDProvider
+public import CyberIDServices
 public import CyberIDStore
+public import CyberIDVault
 public import Logging
 import Foundation
 import ServiceLifecycle
@@ -39,6 +44,12 @@ public struct Runtime: Sendable {
     public let audit: AuditLog
     /// Guardians' rights over minors.
     public let guardianship: Guardianship
+    /// Operators' use cases (audited).
+    public let admin: AdminService
+    /// The holder's own use cases (wallet API, portal).
+    public let holder: HolderService
+    /// Security Event Token delivery to platforms.
+    public let securityEvents: SecurityEventDelivery
 
     /// Opens the database and loads the master key; the caller then runs the database and
     /// calls ``prepare(_:logger:)``.
@@ -75,11 +86,48 @@ public struct Runtime: Sendable {
         let provider = OpenIDProvider(
             configuration: providerConfiguration, store: store, masterKey: masterKey, signingKeys: keys,
             authority: authority, faceMatcher: faceMatcher)
+        let services = Services(
+            store: store, masterKey: masterKey, keys: keys, authority: authority, provider: provider, settings: settings)
         return Runtime(
             settings: settings, database: database, store: store, masterKey: masterKey, masterKeySource: source,
             signingKeys: keys, generatedSigningKey: generated, authority: authority, enrollment: enrollment,
-            provider: provider, lifecycle: LifecycleService(store: store), audit: AuditLog(store: store, keys: keys),
-            guardianship: Guardianship(store: store, masterKey: masterKey, today: { CalendarDate.civilDay(of: Date()) }))
+            provider: provider, lifecycle: services.lifecycle, audit: services.audit, guardianship: services.guardianship,
+            admin: services.admin, holder: services.holder, securityEvents: services.securityEvents)
+    }
+}
+
+/// The lifecycle, audit and application services over one store.
+private struct Services {
+    let lifecycle: LifecycleService
+    let audit: AuditLog
+    let guardianship: Guardianship
+    let admin: AdminService
+    let holder: HolderService
+    let securityEvents: SecurityEventDelivery
+
+    init(
+        store: SQLStore, masterKey: MasterKey, keys: SigningKeySet, authority: CertificateAuthority,
+        provider: OpenIDProvider, settings: ServerSettings
+    ) {
+        let vault = IdentityVault(masterKey: masterKey)
+        let today: @Sendable () -> CalendarDate = { CalendarDate.civilDay(of: Date()) }
+        lifecycle = LifecycleService(store: store)
+        audit = AuditLog(store: store, keys: keys)
+        guardianship = Guardianship(persons: store, vault: vault, today: today)
+        let issuer = NetworkCertificateIssuer(
+            authority: authority, lifetime: TimeInterval(settings.certificateDays) * 86_400)
+        admin = AdminService(
+            store: store, lifecycle: lifecycle, vault: vault, clients: provider.clients, signingKeys: keys, audit: audit)
+        holder = HolderService(
+            store: store, clients: provider.clients, lifecycle: lifecycle, guardianship: guardianship,
+            renewal: RenewalService(store: store, vault: vault, issuer: issuer))
+        let clients = provider.clients
+        securityEvents = SecurityEventDelivery(
+            issuer: settings.issuer, events: store, signer: JWTSigner(keys: keys),
+            endpoint: { clientID in
+                guard let client = try await clients.cachedClient(id: clientID), !client.disabled else { return nil }
+                return client.metadata.eventsURI
+            })
     }
 }
 

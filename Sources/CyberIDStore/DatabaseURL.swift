@@ -1,3 +1,4 @@
+public import CyberIDCore
 import Foundation
 public import Logging
 import NIOSSL

@@ -1,71 +1,44 @@
+public import CyberIDCore
+
+/// The domain of ``StoreError``.
+public enum StoreDomain: ErrorDomain {}
+
 /// An error raised by a store.
 ///
-/// Callers match on the code (`error == .conflict`); the ``reason`` is safe to log — it never
+/// Callers match on the code (`error == .conflict`); the reason is safe to log — it never
 /// carries bound values, which may be personal data.
-public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The stable machine-readable kind of the failure.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        fileprivate enum Base: String, Sendable {
-            case conflict
-            case notFound = "not_found"
-            case unavailable
-            case invalidURL = "invalid_url"
-            case corrupt
-            case migration
-        }
+public typealias StoreError = DomainError<StoreDomain>
 
-        fileprivate let base: Base
-
-        /// The wire form of the code.
-        public var description: String { base.rawValue }
-    }
-
-    /// What went wrong.
-    public let code: Code
-    /// A human-readable explanation without personal data.
-    public let reason: String
-    /// The driver error behind this one, if any; kept for diagnostics, not for logs.
-    public let underlying: (any Error)?
-
-    private init(_ base: Code.Base, _ reason: String, _ underlying: (any Error)? = nil) {
-        self.code = Code(base: base)
-        self.reason = reason
-        self.underlying = underlying
-    }
-
+extension DomainError where Domain == StoreDomain {
     /// A uniqueness or foreign-key rule refused the write (e.g. a second active network number).
-    public static func conflict(_ reason: String, underlying: (any Error)? = nil) -> StoreError {
-        StoreError(.conflict, reason, underlying)
+    public static func conflict(_ reason: String, underlying: (any Error)? = nil) -> Self {
+        Self(code: "conflict", kind: .conflict, reason: reason, underlying: underlying)
     }
     /// The row asked for does not exist.
-    public static func notFound(_ reason: String) -> StoreError { StoreError(.notFound, reason) }
+    public static func notFound(_ reason: String) -> Self { Self(code: "not-found", kind: .notFound, reason: reason) }
     /// The database could not be reached or refused the operation.
-    public static func unavailable(_ reason: String, underlying: (any Error)? = nil) -> StoreError {
-        StoreError(.unavailable, reason, underlying)
+    public static func unavailable(_ reason: String, underlying: (any Error)? = nil) -> Self {
+        Self(code: "store-unavailable", kind: .unavailable, reason: reason, underlying: underlying)
     }
     /// A database URL could not be understood.
-    public static func invalidURL(_ reason: String) -> StoreError { StoreError(.invalidURL, reason) }
+    public static func invalidURL(_ reason: String) -> Self { Self(code: "invalid-url", kind: .failure, reason: reason) }
     /// A stored row did not have the expected shape.
-    public static func corrupt(_ reason: String) -> StoreError { StoreError(.corrupt, reason) }
+    public static func corrupt(_ reason: String) -> Self { Self(code: "corrupt", kind: .failure, reason: reason) }
     /// A schema migration failed or the schema is newer than this build.
-    public static func migration(_ reason: String, underlying: (any Error)? = nil) -> StoreError {
-        StoreError(.migration, reason, underlying)
+    public static func migration(_ reason: String, underlying: (any Error)? = nil) -> Self {
+        Self(code: "migration", kind: .failure, reason: reason, underlying: underlying)
     }
 
-    /// Matches any ``Code-swift.struct`` `conflict` error.
-    public static let conflict = StoreError(.conflict, "")
-    /// Matches any `not_found` error.
-    public static let notFound = StoreError(.notFound, "")
-    /// Matches any `unavailable` error.
-    public static let unavailable = StoreError(.unavailable, "")
-    /// Matches any `invalid_url` error.
-    public static let invalidURL = StoreError(.invalidURL, "")
+    /// Matches any `conflict` error.
+    public static var conflict: Self { conflict("") }
+    /// Matches any `not-found` error.
+    public static var notFound: Self { notFound("") }
+    /// Matches any `store-unavailable` error.
+    public static var unavailable: Self { unavailable("") }
+    /// Matches any `invalid-url` error.
+    public static var invalidURL: Self { invalidURL("") }
     /// Matches any `corrupt` error.
-    public static let corrupt = StoreError(.corrupt, "")
+    public static var corrupt: Self { corrupt("") }
     /// Matches any `migration` error.
-    public static let migration = StoreError(.migration, "")
-
-    public static func == (lhs: StoreError, rhs: StoreError) -> Bool { lhs.code == rhs.code }
-
-    public var description: String { "\(code): \(reason)" }
+    public static var migration: Self { migration("") }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CyberIDKeys
 import CyberIDServer
 import CyberIDStore
+import CyberIDServices
 import Foundation
 import ServiceLifecycle
 
@@ -47,11 +48,8 @@ struct Admin: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List signing keys, newest first.")
 
             func run() async throws {
-                let settings = try await loadSettings()
-                try await runOrExit {
-                    try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                        printKeys(runtime.signingKeys.summaries)
-                    }
+                try await withPreparedRuntime { runtime in
+                    printKeys(runtime.admin.signingKeySummaries())
                 }
             }
         }
@@ -65,13 +63,10 @@ struct Admin: AsyncParsableCommand {
                     """)
 
             func run() async throws {
-                let settings = try await loadSettings()
-                try await runOrExit {
-                    try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                        let kid = try await runtime.signingKeys.rotate()
-                        print("new active signing key: \(kid)")
-                        printKeys(runtime.signingKeys.summaries)
-                    }
+                try await withPreparedRuntime { runtime in
+                    let kid = try await runtime.admin.rotateSigningKey()
+                    print("new active signing key: \(kid)")
+                    printKeys(runtime.admin.signingKeySummaries())
                 }
             }
         }

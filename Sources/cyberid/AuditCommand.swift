@@ -2,6 +2,8 @@ import ArgumentParser
 import CyberIDKeys
 import CyberIDServer
 import CyberIDStore
+import CyberIDServices
+import CyberIDLifecycle
 import Foundation
 
 /// `cyberid admin audit`: list and verify the hash-chained audit log.
@@ -15,16 +17,13 @@ struct AuditCommand: AsyncParsableCommand {
             abstract: "Recompute the hash chain and check every signed checkpoint; names the first bad entry (exit 1).")
 
         func run() async throws {
-            let settings = try await loadSettings()
-            try await runOrExit {
-                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                    switch try await runtime.audit.verify() {
-                    case .intact(let entries, let checkpoints):
-                        print("audit log intact: \(entries) entries, \(checkpoints) signed checkpoints")
-                    case .broken(let seq, let reason):
-                        printError("cyberid: audit log broken at entry \(seq): \(reason)")
-                        throw Exit.failure
-                    }
+            try await withPreparedRuntime { runtime in
+                switch try await runtime.admin.verifyAudit() {
+                case .intact(let entries, let checkpoints):
+                    print("audit log intact: \(entries) entries, \(checkpoints) signed checkpoints")
+                case .broken(let seq, let reason):
+                    printError("cyberid: audit log broken at entry \(seq): \(reason)")
+                    throw Exit.failure
                 }
             }
         }
@@ -34,17 +33,14 @@ struct AuditCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the audit log as JSON lines.")
 
         func run() async throws {
-            let settings = try await loadSettings()
-            try await runOrExit {
-                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                    let formatter = ISO8601DateFormatter()
-                    for entry in try await runtime.store.auditEntries() {
-                        printJSON([
-                            "seq": entry.seq, "occurred_at": formatter.string(from: entry.occurredAt), "actor": entry.actor,
-                            "action": entry.action, "target": entry.target, "reason": entry.reason,
-                            "hash": entry.entryHash.map { String(format: "%02x", $0) }.joined(),
-                        ])
-                    }
+            try await withPreparedRuntime { runtime in
+                let formatter = ISO8601DateFormatter()
+                for entry in try await runtime.admin.auditEntries() {
+                    printJSON([
+                        "seq": entry.seq, "occurred_at": formatter.string(from: entry.occurredAt), "actor": entry.actor,
+                        "action": entry.action, "target": entry.target, "reason": entry.reason,
+                        "hash": entry.entryHash.map { String(format: "%02x", $0) }.joined(),
+                    ])
                 }
             }
         }

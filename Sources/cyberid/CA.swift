@@ -3,6 +3,8 @@ import CyberIDEnrollment
 import CyberIDKeys
 import CyberIDServer
 import CyberIDStore
+import CyberIDIssuance
+import CyberIDCore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -43,7 +45,7 @@ struct CA: AsyncParsableCommand {
                             root: rootCertificate, issuing: issuingCertificate,
                             issuingKeyPEM: String(decoding: keyData, as: UTF8.self), store: SQLStore(database: database),
                             masterKey: masterKey)
-                    } catch let error as EnrollmentError {
+                    } catch let error as IssuanceError {
                         printError("cyberid: \(error.reason)")
                         throw Exit.failure
                     }

@@ -1,7 +1,6 @@
 import ArgumentParser
-import CyberIDEnrollment
-import CyberIDKeys
 import CyberIDServer
+import CyberIDServices
 import CyberIDStore
 import Foundation
 
@@ -16,15 +15,11 @@ struct CertificateCommand: AsyncParsableCommand {
         @Argument(help: "The network number.") var networkNumber: String
 
         func run() async throws {
-            let settings = try await loadSettings()
-            try await runOrExit {
-                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                    let person = try await runtime.lifecycle.personID(networkNumber: networkNumber)
-                    let formatter = ISO8601DateFormatter()
-                    printJSON(try await runtime.store.networkCertificates(personID: person).map {
-                        ["serial": $0.serial, "status": $0.status.rawValue, "not_after": formatter.string(from: $0.notAfter)]
-                    })
-                }
+            try await withPreparedRuntime { runtime in
+                let formatter = ISO8601DateFormatter()
+                printJSON(try await runtime.admin.certificates(networkNumber: networkNumber).map {
+                    ["serial": $0.serial, "status": $0.status.rawValue, "not_after": formatter.string(from: $0.notAfter)]
+                })
             }
         }
     }
@@ -40,32 +35,9 @@ struct CertificateCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let settings = try await loadSettings()
-            try await runOrExit {
-                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                    let serial = serial.lowercased()
-                    guard let certificate = try await runtime.store.networkCertificate(serial: serial) else {
-                        printError("cyberid: no certificate \(serial)")
-                        throw Exit.failure
-                    }
-                    let detail = (try? JSONSerialization.data(
-                        withJSONObject: ["serial": serial, "actor": "administrator", "reason": reason], options: [.sortedKeys]))
-                        .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-                    let now = Date()
-                    guard try await runtime.store.revokeCertificate(
-                        serial: serial, at: now,
-                        history: HistoryEntry(
-                            personID: certificate.personID, clientID: nil, event: "certificate-revoked", outcome: "success",
-                            detail: detail, occurredAt: now))
-                    else {
-                        printError("cyberid: certificate \(serial) is already revoked")
-                        throw Exit.failure
-                    }
-                    try await runtime.audit.record(
-                        actor: "administrator", action: "certificate.revoke", target: serial, reason: reason)
-                    try await runtime.audit.checkpoint()
-                    printJSON(["serial": serial, "status": "revoked"])
-                }
+            try await withPreparedRuntime { runtime in
+                try await runtime.admin.revokeCertificate(serial: serial, reason: reason)
+                printJSON(["serial": serial.lowercased(), "status": "revoked"])
             }
         }
     }

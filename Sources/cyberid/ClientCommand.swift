@@ -1,6 +1,7 @@
 import ArgumentParser
 import CyberIDProvider
 import CyberIDServer
+import CyberIDServices
 import Foundation
 
 /// `cyberid admin client`: register and manage relying parties (docs/relying-parties.md §1).
@@ -45,18 +46,15 @@ struct ClientCommand: AsyncParsableCommand {
                 name: name, redirectURIs: redirectURIs, sector: sector, scopes: scopes.isEmpty ? nil : scopes,
                 legalBasis: legalBasis, authMethod: auth.flatMap(ClientAuthMethod.init(rawValue:)), jwks: jwksJSON,
                 jwksURI: jwksURI, strict: strict, eventsURI: eventsUri)
-            let settings = try await loadSettings()
-            try await runOrExit {
-                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                    do {
-                        let (client, secret) = try await runtime.provider.clients.register(registration)
-                        var object: [String: Any] = ["client_id": client.id]
-                        if let secret { object["client_secret"] = secret }
-                        printJSON(object)
-                    } catch let error as ProviderError {
-                        printError("cyberid: \(error.reason)")
-                        throw Exit.configuration
-                    }
+            try await withPreparedRuntime { runtime in
+                do {
+                    let (client, secret) = try await runtime.admin.registerClient(registration)
+                    var object: [String: Any] = ["client_id": client.id]
+                    if let secret { object["client_secret"] = secret }
+                    printJSON(object)
+                } catch let error as ProviderError {
+                    printError("cyberid: \(error.reason)")
+                    throw Exit.configuration
                 }
             }
         }
@@ -66,11 +64,8 @@ struct ClientCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List clients as a JSON array (no secrets).")
 
         func run() async throws {
-            let settings = try await loadSettings()
-            try await runOrExit {
-                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                    printJSON(try await runtime.provider.clients.clients().map(describe))
-                }
+            try await withPreparedRuntime { runtime in
+                printJSON(try await runtime.admin.allClients().map(describe))
             }
         }
     }
@@ -80,15 +75,8 @@ struct ClientCommand: AsyncParsableCommand {
         @Argument(help: "The client_id.") var clientID: String
 
         func run() async throws {
-            let settings = try await loadSettings()
-            try await runOrExit {
-                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                    guard let client = try await runtime.provider.clients.client(id: clientID) else {
-                        printError("cyberid: no client \(clientID)")
-                        throw Exit.failure
-                    }
-                    printJSON(describe(client))
-                }
+            try await withPreparedRuntime { runtime in
+                printJSON(describe(try await runtime.admin.client(id: clientID)))
             }
         }
     }
@@ -99,16 +87,13 @@ struct ClientCommand: AsyncParsableCommand {
         @Flag(help: "Enable it again instead.") var enable = false
 
         func run() async throws {
-            let settings = try await loadSettings()
-            try await runOrExit {
-                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                    do {
-                        try await runtime.provider.clients.setDisabled(id: clientID, !enable)
-                        print(enable ? "enabled \(clientID)" : "disabled \(clientID)")
-                    } catch let error as ProviderError {
-                        printError("cyberid: \(error.reason)")
-                        throw Exit.failure
-                    }
+            try await withPreparedRuntime { runtime in
+                do {
+                    try await runtime.admin.setClientDisabled(id: clientID, !enable)
+                    print(enable ? "enabled \(clientID)" : "disabled \(clientID)")
+                } catch let error as ProviderError {
+                    printError("cyberid: \(error.reason)")
+                    throw Exit.failure
                 }
             }
         }

@@ -1,9 +1,13 @@
 import ArgumentParser
 import CyberIDCore
+import CyberIDDevTools
 import CyberIDDocuments
 import CyberIDEnrollment
 import CyberIDServer
 import CyberIDStore
+import CyberIDIssuance
+import CyberIDServices
+import CyberIDVault
 import Foundation
 import X509
 
@@ -71,7 +75,7 @@ struct Dev: AsyncParsableCommand {
                     let settings = try await loadSettings()
                     let der = try CertificateAuthority.der(csca.certificate)
                     try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                        let added = try await runtime.store.add(
+                        let added = try await runtime.admin.addTrustAnchor(
                             TrustAnchorRecord(
                                 fingerprint: fingerprint(der), kind: .csca, der: der,
                                 label: csca.certificate.subject.description, addedAt: Date()))

@@ -1,9 +1,8 @@
 import ArgumentParser
 import CyberIDCore
-import CyberIDEnrollment
-import CyberIDKeys
 import CyberIDServer
-import CyberIDStore
+import CyberIDVault
+import CyberIDServices
 import Foundation
 
 /// `cyberid admin person`: an administrator's lifecycle actions, each with a reason.
@@ -35,55 +34,23 @@ struct PersonCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try await loadSettings()
-        try await runOrExit {
-            try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                let personID: String
-                do {
-                    personID = try await runtime.lifecycle.personID(networkNumber: networkNumber)
-                } catch let error as StoreError where error == .notFound {
-                    printError("cyberid: no active network number \(networkNumber)")
-                    throw Exit.failure
-                }
-                if event == "record" {
-                    try await readRecord(runtime, personID: personID)
-                    return
-                }
-                guard let lifecycleEvent = LifecycleEvent(rawValue: event) else {
-                    printJSON(["network_number": networkNumber, "state": try await runtime.lifecycle.state(personID: personID).rawValue])
-                    return
-                }
-                do {
-                    let transition = try await runtime.lifecycle.apply(
-                        lifecycleEvent, personID: personID, actor: .administrator, reason: reason ?? "")
-                    try await runtime.audit.record(
-                        actor: "administrator", action: "person.\(lifecycleEvent.rawValue)", target: personID, reason: reason ?? "")
-                    try await runtime.audit.checkpoint()
-                    printJSON(["network_number": networkNumber, "from": transition.from.rawValue, "state": transition.to.rawValue])
-                } catch let error as LifecycleError {
-                    printError("cyberid: \(error.reason)")
-                    throw Exit.failure
-                }
+        try await withPreparedRuntime { runtime in
+            let admin = runtime.admin
+            if event == "record" {
+                let record = try await admin.readRecord(networkNumber: networkNumber, legalBasis: legalBasis ?? "")
+                printJSON(Self.describe(record, networkNumber: networkNumber))
+            } else if let lifecycleEvent = LifecycleEvent(rawValue: event) {
+                let transition = try await admin.apply(lifecycleEvent, networkNumber: networkNumber, reason: reason ?? "")
+                printJSON(["network_number": networkNumber, "from": transition.from.rawValue, "state": transition.to.rawValue])
+            } else {
+                printJSON(["network_number": networkNumber, "state": try await admin.state(networkNumber: networkNumber).rawValue])
             }
         }
     }
 
-    /// Reads and prints the identity record, under a legal basis that is audited and shown in
-    /// the person's history.
-    func readRecord(_ runtime: Runtime, personID: String) async throws {
-        let basis = (legalBasis ?? "").trimmingCharacters(in: .whitespaces)
-        guard let person = try await runtime.store.person(id: personID),
-            let record = try IdentityRecordReader(masterKey: runtime.masterKey).open(person)
-        else {
-            printError("cyberid: the identity record is no longer available")
-            throw Exit.failure
-        }
-        try await runtime.audit.record(actor: "administrator", action: "record.read", target: personID, reason: basis)
-        try await runtime.audit.checkpoint()
-        let detail = (try? JSONSerialization.data(withJSONObject: ["legal_basis": basis], options: [.sortedKeys]))
-            .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        try await runtime.store.append(
-            HistoryEntry(personID: personID, clientID: nil, event: "record-accessed", outcome: "success", detail: detail, occurredAt: Date()))
+    /// The identity record as JSON (read under a legal basis, audited and shown in the person's
+    /// history by the admin service).
+    static func describe(_ record: IdentityRecord, networkNumber: String) -> [String: Any] {
         var object: [String: Any] = [
             "network_number": networkNumber, "surname": record.surname, "given_names": record.givenNames,
             "birth_date": record.birthDate.description, "nationality": record.nationality, "sex": record.sex,
@@ -91,6 +58,6 @@ struct PersonCommand: AsyncParsableCommand {
         ]
         if let number = record.personalNumber { object["personal_number"] = number }
         if let phone = record.phone { object["phone"] = phone }
-        printJSON(object)
+        return object
     }
 }

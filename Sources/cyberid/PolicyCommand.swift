@@ -2,6 +2,7 @@ import ArgumentParser
 import CyberIDKeys
 import CyberIDServer
 import CyberIDStore
+import CyberIDServices
 import Foundation
 
 /// `cyberid admin policy`: service-wide rules an administrator sets.
@@ -16,18 +17,15 @@ struct PolicyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the re-verification intervals as JSON.")
 
         func run() async throws {
-            let settings = try await loadSettings()
-            try await runOrExit {
-                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                    let formatter = ISO8601DateFormatter()
-                    let intervals = try await runtime.store.reverificationIntervals().map { interval -> [String: Any] in
-                        [
-                            "scope": interval.scope == "*" ? "global" : interval.scope,
-                            "interval_seconds": interval.seconds, "set_at": formatter.string(from: interval.setAt),
-                        ]
-                    }
-                    printJSON(["reverification_intervals": intervals])
+            try await withPreparedRuntime { runtime in
+                let formatter = ISO8601DateFormatter()
+                let intervals = try await runtime.admin.reverificationIntervals().map { interval -> [String: Any] in
+                    [
+                        "scope": interval.scope == "*" ? "global" : interval.scope,
+                        "interval_seconds": interval.seconds, "set_at": formatter.string(from: interval.setAt),
+                    ]
                 }
+                printJSON(["reverification_intervals": intervals])
             }
         }
     }
@@ -63,24 +61,12 @@ struct PolicyCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let settings = try await loadSettings()
-            try await runOrExit {
-                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                    if let client, try await runtime.store.client(id: client) == nil {
-                        printError("cyberid: no client \(client)")
-                        throw Exit.failure
-                    }
-                    let scope = client ?? "*"
-                    let interval: Int64? = clear ? nil : Int64(seconds ?? (days ?? 0) * 86_400)
-                    try await runtime.store.setReverificationInterval(scope: scope, seconds: interval, at: Date())
-                    try await runtime.audit.record(
-                        actor: "administrator", action: clear ? "policy.reverify-interval.clear" : "policy.reverify-interval",
-                        target: scope, reason: reason ?? "")
-                    try await runtime.audit.checkpoint()
-                    var object: [String: Any] = ["scope": client ?? "global"]
-                    object["interval_seconds"] = interval.map { $0 as Any } ?? NSNull()
-                    printJSON(object)
-                }
+            try await withPreparedRuntime { runtime in
+                let interval: Int64? = clear ? nil : Int64(seconds ?? (days ?? 0) * 86_400)
+                try await runtime.admin.setReverificationInterval(clientID: client, seconds: interval, reason: reason ?? "")
+                var object: [String: Any] = ["scope": client ?? "global"]
+                object["interval_seconds"] = interval.map { $0 as Any } ?? NSNull()
+                printJSON(object)
             }
         }
     }

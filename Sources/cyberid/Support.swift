@@ -1,4 +1,5 @@
 import ArgumentParser
+import CyberIDCore
 import CyberIDKeys
 import CyberIDServer
 import CyberIDStore
@@ -73,6 +74,12 @@ func runOrExit(_ body: () async throws -> Void) async throws {
     } catch let error as StoreError {
         printError("cyberid: store error: \(error.reason)")
         throw Exit.failure
+    } catch let error as any ServiceError {
+        printError("cyberid: \(error.reason)")
+        throw Exit.failure
+    } catch let error as LifecycleError {
+        printError("cyberid: \(error.reason)")
+        throw Exit.failure
     } catch {
         printError("cyberid: failed: \(error)")
         throw Exit.failure
@@ -85,5 +92,14 @@ func describe(_ source: MasterKey.Source) -> String {
     case .environment: "from CYBERID_MASTER_KEY"
     case .existingFile(let path): "from \(path)"
     case .createdFile(let path): "generated into \(path) (mode 0600; back it up)"
+    }
+}
+
+/// Loads the settings and runs `body` with a prepared runtime, turning known errors into one
+/// clear line and the right exit code: the shape of every `admin` command.
+func withPreparedRuntime(_ body: @escaping @Sendable (Runtime) async throws -> Void) async throws {
+    let settings = try await loadSettings()
+    try await runOrExit {
+        try await withRuntime(settings: settings, logger: makeLogger(settings), body)
     }
 }

@@ -4,6 +4,8 @@ import CyberIDDocuments
 import CyberIDEnrollment
 import CyberIDServer
 import CyberIDStore
+import CyberIDIssuance
+import CyberIDServices
 import Foundation
 import X509
 
@@ -20,17 +22,14 @@ struct Trust: AsyncParsableCommand {
 
         func run() async throws {
             let certificates = try readCertificates(file)
-            let settings = try await loadSettings()
-            try await runOrExit {
-                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                    for certificate in certificates {
-                        let der = try CertificateAuthority.der(certificate)
-                        let added = try await runtime.store.add(
-                            TrustAnchorRecord(
-                                fingerprint: fingerprint(der), kind: .csca, der: der,
-                                label: certificate.subject.description, addedAt: Date()))
-                        print("\(added ? "trusted" : "already trusted"): \(fingerprint(der).prefix(16)) \(certificate.subject)")
-                    }
+            try await withPreparedRuntime { runtime in
+                for certificate in certificates {
+                    let der = try CertificateAuthority.der(certificate)
+                    let added = try await runtime.admin.addTrustAnchor(
+                        TrustAnchorRecord(
+                            fingerprint: fingerprint(der), kind: .csca, der: der,
+                            label: certificate.subject.description, addedAt: Date()))
+                    print("\(added ? "trusted" : "already trusted"): \(fingerprint(der).prefix(16)) \(certificate.subject)")
                 }
             }
         }
@@ -46,15 +45,12 @@ struct Trust: AsyncParsableCommand {
             guard let crl = try? CertificateRevocationList(bytes: Array(data)) else {
                 throw ValidationError("\(file) is not a PEM or DER CRL")
             }
-            let settings = try await loadSettings()
-            try await runOrExit {
-                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                    let added = try await runtime.store.add(
-                        TrustAnchorRecord(
-                            fingerprint: fingerprint(crl.derBytes), kind: .crl, der: crl.derBytes,
-                            label: crl.issuer.description, addedAt: Date()))
-                    print("\(added ? "loaded" : "already loaded"): CRL of \(crl.issuer)")
-                }
+            try await withPreparedRuntime { runtime in
+                let added = try await runtime.admin.addTrustAnchor(
+                    TrustAnchorRecord(
+                        fingerprint: fingerprint(crl.derBytes), kind: .crl, der: crl.derBytes,
+                        label: crl.issuer.description, addedAt: Date()))
+                print("\(added ? "loaded" : "already loaded"): CRL of \(crl.issuer)")
             }
         }
     }
@@ -63,14 +59,11 @@ struct Trust: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List trusted CSCAs and loaded CRLs.")
 
         func run() async throws {
-            let settings = try await loadSettings()
-            try await runOrExit {
-                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                    let anchors = try await runtime.store.trustAnchors()
-                    if anchors.isEmpty { print("nothing is trusted; add a CSCA with: cyberid admin trust add-csca FILE") }
-                    for anchor in anchors {
-                        print("\(anchor.fingerprint.prefix(16))  \(anchor.kind.rawValue.padding(toLength: 4, withPad: " ", startingAt: 0))  \(anchor.label)")
-                    }
+            try await withPreparedRuntime { runtime in
+                let anchors = try await runtime.admin.trustAnchors()
+                if anchors.isEmpty { print("nothing is trusted; add a CSCA with: cyberid admin trust add-csca FILE") }
+                for anchor in anchors {
+                    print("\(anchor.fingerprint.prefix(16))  \(anchor.kind.rawValue.padding(toLength: 4, withPad: " ", startingAt: 0))  \(anchor.label)")
                 }
             }
         }
@@ -81,12 +74,9 @@ struct Trust: AsyncParsableCommand {
         @Argument(help: "At least 8 hex digits of the fingerprint shown by list.") var fingerprint: String
 
         func run() async throws {
-            let settings = try await loadSettings()
-            try await runOrExit {
-                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                    let removed = try await runtime.store.removeTrustAnchor(fingerprintPrefix: fingerprint)
-                    print("removed \(removed.kind.rawValue) \(removed.label)")
-                }
+            try await withPreparedRuntime { runtime in
+                let removed = try await runtime.admin.removeTrustAnchor(fingerprintPrefix: fingerprint)
+                print("removed \(removed.kind.rawValue) \(removed.label)")
             }
         }
     }

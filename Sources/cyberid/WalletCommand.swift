@@ -1,4 +1,5 @@
 import ArgumentParser
+import CyberIDDevTools
 import CyberIDDocuments
 import CyberIDWallet
 import Foundation

@@ -1,4 +1,5 @@
 import CyberIDCore
+import CyberIDDevTools
 import Crypto
 import Foundation
 import SwiftASN1

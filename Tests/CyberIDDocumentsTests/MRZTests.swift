@@ -1,4 +1,5 @@
 import CyberIDCore
+import CyberIDDevTools
 import Testing
 
 @testable import CyberIDDocuments

@@ -1,4 +1,11 @@
+import CyberIDAdapters
+import CyberIDDevTools
+import CyberIDBase64URL
+import CyberIDIssuance
+import CyberIDVault
+import CyberIDTestSupport
 import CyberIDCore
+import CyberIDLifecycle
 import CyberIDDocuments
 import CyberIDStore
 import Foundation
@@ -136,7 +143,7 @@ import X509
                 let issued = try await h.service.complete(sessionID: session, csr: try Harness.csr().1)
                 let person = try #require(
                     try await h.store.person(networkNumber: try NetworkNumber(parsing: issued.networkNumber).canonical))
-                let record = try #require(try IdentityRecordReader(masterKey: h.masterKey).open(person))
+                let record = try #require(try IdentityVault(masterKey: h.masterKey).open(person))
                 #expect((record.portrait != nil) == (matcher != nil))
                 // The portrait is the chip's DG2 as read (the matcher gets what the chip signed).
                 #expect(record.portrait == nil || record.portrait == document.chip.dg2)
@@ -157,30 +164,30 @@ import X509
             await #expect(throws: EnrollmentError.invalidRequest("")) {
                 _ = try await h.service.start(guardianJWS: nil, purpose: .replace, walletJWS: try signed())
             }
-            await #expect(throws: EnrollmentError.invalidWalletSignature("")) {
+            await #expect(throws: IssuanceError.invalidWalletSignature("")) {
                 _ = try await h.service.start(
                     guardianJWS: nil, purpose: .phoneChange,
                     walletJWS: try Harness.walletJWS(certificatePEM: issued.certificate, key: key, purpose: "guardian-start"))
             }
             // The chip must be the wallet holder's own document.
             _ = try await h.enroll(try h.document(number: "S0000001"))
-            await #expect(throws: EnrollmentError(code: "document-mismatch", status: 403, reason: "")) {
+            await #expect(throws: EnrollmentError.documentMismatch()) {
                 _ = try await h.present(try h.document(number: "S0000001"), purpose: .phoneChange, wallet: try signed())
             }
             let (session, _) = try await h.present(document, purpose: .phoneChange, wallet: try signed())
-            await #expect(throws: EnrollmentError(code: "same-phone", status: 409, reason: "")) {
+            await #expect(throws: EnrollmentError.samePhone()) {
                 _ = try await h.service.sendPhoneCode(sessionID: session, phone: "+8613800000000")
             }
             _ = try await h.confirmPhone(session, phone: "+8613911112222")
             #expect(h.sms.messages.withLock { $0.last?.0 } == "+8613911112222")
             let changed = try await h.service.complete(sessionID: session, csr: try Harness.csr().1)
             #expect(changed.networkNumber == issued.networkNumber && changed.certificate != issued.certificate)
-            let record = try IdentityRecordReader(masterKey: h.masterKey).open(try #require(try await h.store.person(id: person)))
+            let record = try IdentityVault(masterKey: h.masterKey).open(try #require(try await h.store.person(id: person)))
             #expect(record?.phone == "+8613911112222")
             #expect(try await h.store.history(personID: person, limit: 5).first?.event == "phone-changed")
             #expect(try await h.store.networkCertificates(personID: person).filter { $0.status == .valid }.count == 1)
             // The old wallet is revoked: it cannot start another change.
-            await #expect(throws: EnrollmentError.invalidWalletSignature("")) {
+            await #expect(throws: IssuanceError.invalidWalletSignature("")) {
                 _ = try await h.service.start(guardianJWS: nil, purpose: .phoneChange, walletJWS: try signed())
             }
             // A later replacement proves the new phone, not the old one.
@@ -228,7 +235,7 @@ import X509
                 faceMatcher: nil, configuration: EnrollmentConfiguration(issuer: "https://id.test"),
                 today: { try! CalendarDate(iso8601: "2026-11-25") })
             let started = try await plain.start(guardianJWS: nil, purpose: .replace)
-            let challenge = try #require(EnrollmentCoding.base64URLDecode(started.aaChallenge))
+            let challenge = try #require(Base64URL.decode(started.aaChallenge))
             _ = try await plain.presentDocument(
                 sessionID: started.sessionID, chip: document.chip,
                 aaSignature: try DevDocumentFactory.signChallenge(challenge, keyPEM: document.activeAuthenticationKeyPEM))

@@ -1,3 +1,9 @@
+import CyberIDAdapters
+import CyberIDDevTools
+import CyberIDBase64URL
+import CyberIDIssuance
+import CyberIDVault
+import CyberIDTestSupport
 import Crypto
 import CyberIDCore
 import CyberIDDocuments
@@ -12,122 +18,6 @@ import Testing
 import X509
 
 @testable import CyberIDEnrollment
-
-/// An SMS sender that remembers the last code per phone.
-final class MemorySMS: SMSSender {
-    let messages = Mutex<[(String, String)]>([])
-    func send(to phone: String, text: String) async throws { messages.withLock { $0.append((phone, text)) } }
-    var lastCode: String? {
-        messages.withLock { $0.last?.1 }.flatMap { $0.split(separator: " ").dropFirst(2).first.map { String($0.dropLast()) } }
-    }
-}
-
-/// A face matcher with a fixed score.
-struct FixedFaceMatcher: FaceMatcher {
-    let fixedScore: Double
-    var threshold: Double { 0.8 }
-    func score(live: [UInt8], portrait: [UInt8]) async throws -> Double { fixedScore }
-}
-
-/// A wired enrollment service over a fresh SQLite store, with a trusted development CSCA.
-struct Harness {
-    let service: EnrollmentService
-    let store: SQLStore
-    let csca: DevDocumentFactory.CSCA
-    let sms: MemorySMS
-    let masterKey: MasterKey
-
-    static func with(
-        faceMatcher: (any FaceMatcher)? = nil, codesPerPhonePerHour: Int64 = 1_000,
-        _ body: @Sendable (Harness) async throws -> Void
-    ) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cyberid-enroll-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = try await SQLiteStoreDatabase.open(path: directory.appendingPathComponent("e.sqlite").path)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await database.run() }
-            defer { group.cancelAll() }
-            try await Migrator().migrate(database, logger: Logger(label: "t"))
-            let store = SQLStore(database: database)
-            let masterKey = MasterKey.random()
-            let csca = try DevDocumentFactory.CSCA.make()
-            let der = try CertificateAuthority.der(csca.certificate)
-            try await store.add(TrustAnchorRecord(fingerprint: "dev", kind: .csca, der: der, label: "dev", addedAt: Date()))
-            let sms = MemorySMS()
-            // Many tests enroll several people with one phone; the hourly limit has its own test.
-            var configuration = EnrollmentConfiguration(issuer: "https://id.test")
-            configuration.maxCodesPerPhonePerHour = codesPerPhonePerHour
-            let service = EnrollmentService(
-                store: store, masterKey: masterKey,
-                authority: try await CertificateAuthority.loadOrCreate(store: store, masterKey: masterKey), sms: sms,
-                faceMatcher: faceMatcher, configuration: configuration,
-                today: { try! CalendarDate(iso8601: "2026-11-25") })
-            try await body(Harness(service: service, store: store, csca: csca, sms: sms, masterKey: masterKey))
-        }
-    }
-
-    func document(birth: String = "1990-01-01", number: String = "E12345678", rsa: Bool = false) throws
-        -> DevDocumentFactory.Document
-    {
-        try DevDocumentFactory.make(
-            holder: DevDocumentFactory.Holder(
-                birthDate: try CalendarDate(iso8601: birth), documentNumber: number,
-                expiryDate: try CalendarDate(iso8601: "2031-01-01")), csca: csca, rsa: rsa)
-    }
-
-    /// Runs start → document; returns the session id and the document step's answer.
-    func present(
-        _ document: DevDocumentFactory.Document, guardian: String? = nil, purpose: EnrollmentSessionRecord.Purpose = .enroll,
-        wallet: String? = nil
-    ) async throws -> (String, EnrollmentResponse.Step) {
-        let started = try await service.start(guardianJWS: guardian, purpose: purpose, walletJWS: wallet)
-        let challenge = try #require(EnrollmentCoding.base64URLDecode(started.aaChallenge))
-        let answer = try DevDocumentFactory.signChallenge(challenge, keyPEM: document.activeAuthenticationKeyPEM)
-        let step = try await service.presentDocument(sessionID: started.sessionID, chip: document.chip, aaSignature: answer)
-        return (started.sessionID, step)
-    }
-
-    /// Phone and code.
-    func confirmPhone(_ session: String, phone: String = "+8613800000000") async throws -> EnrollmentResponse.Step {
-        _ = try await service.sendPhoneCode(sessionID: session, phone: phone)
-        return try await service.confirmPhone(sessionID: session, code: try #require(sms.lastCode))
-    }
-
-    /// A wallet key and its CSR.
-    static func csr() throws -> (P256.Signing.PrivateKey, [UInt8]) {
-        let key = P256.Signing.PrivateKey()
-        let csr = try CertificateSigningRequest(
-            version: .v1, subject: try DistinguishedName { CommonName("wallet") }, privateKey: .init(key),
-            attributes: CertificateSigningRequest.Attributes(), signatureAlgorithm: .ecdsaWithSHA256)
-        return (key, Array(try csr.serializeAsPEM().pemString.utf8))
-    }
-
-    /// The whole flow for an adult; returns the answer and the wallet key.
-    func enroll(_ document: DevDocumentFactory.Document) async throws -> (EnrollmentResponse.Completed, P256.Signing.PrivateKey) {
-        let (session, _) = try await present(document)
-        _ = try await confirmPhone(session)
-        let (key, csr) = try Self.csr()
-        return (try await service.complete(sessionID: session, csr: csr), key)
-    }
-
-    /// A guardian's wallet JWS.
-    static func walletJWS(
-        certificatePEM: String, key: P256.Signing.PrivateKey, purpose: String, sessionID: String? = nil,
-        audience: String = "https://id.test/enrollment", iat: Date = Date()
-    ) throws -> String {
-        let certificate = try Certificate(pemEncoded: certificatePEM)
-        let der = try CertificateAuthority.der(certificate)
-        let header = try JSONSerialization.data(
-            withJSONObject: ["alg": "ES256", "typ": "cyberid-wallet+jwt", "x5c": [Data(der).base64EncodedString()]])
-        var payload: [String: Any] = ["aud": audience, "iat": Int(iat.timeIntervalSince1970), "purpose": purpose]
-        if let sessionID { payload["session_id"] = sessionID }
-        let body = try JSONSerialization.data(withJSONObject: payload)
-        let input = base64URLEncode(header) + "." + base64URLEncode(body)
-        let signature = try key.signature(for: Array(input.utf8)).rawRepresentation
-        return input + "." + base64URLEncode(signature)
-    }
-}
 
 @Suite struct EnrollmentServiceTests {
     @Test func anAdultEnrollsAndACompletedSessionReplaysItsAnswer() async throws {
@@ -285,32 +175,38 @@ struct Harness {
             }
             let otherSession = try Harness.walletJWS(
                 certificatePEM: guardian.certificate, key: guardianKey, purpose: "guardian-approval", sessionID: "other")
-            await #expect(throws: EnrollmentError.invalidWalletSignature("")) {
+            await #expect(throws: IssuanceError.invalidWalletSignature("")) {
                 _ = try await harness.service.approveAsGuardian(sessionID: teenSession, approvalJWS: otherSession)
             }
             let stale = try Harness.walletJWS(
                 certificatePEM: guardian.certificate, key: guardianKey, purpose: "guardian-approval", sessionID: teenSession,
                 iat: Date().addingTimeInterval(-600))
-            await #expect(throws: EnrollmentError.invalidWalletSignature("")) {
+            await #expect(throws: IssuanceError.invalidWalletSignature("")) {
                 _ = try await harness.service.approveAsGuardian(sessionID: teenSession, approvalJWS: stale)
             }
             let forged = try Harness.walletJWS(
                 certificatePEM: guardian.certificate, key: P256.Signing.PrivateKey(), purpose: "guardian-approval",
                 sessionID: teenSession)
-            await #expect(throws: EnrollmentError.invalidWalletSignature("")) {
+            await #expect(throws: IssuanceError.invalidWalletSignature("")) {
                 _ = try await harness.service.approveAsGuardian(sessionID: teenSession, approvalJWS: forged)
             }
             let approval = try Harness.walletJWS(
                 certificatePEM: guardian.certificate, key: guardianKey, purpose: "guardian-approval", sessionID: teenSession)
             #expect(try await harness.service.approveAsGuardian(sessionID: teenSession, approvalJWS: approval).state == "document_verified")
             _ = try await harness.confirmPhone(teenSession)
-            let teen = try await harness.service.complete(sessionID: teenSession, csr: try Harness.csr().1)
+            let (teenKey, teenCSR) = try Harness.csr()
+            let teen = try await harness.service.complete(sessionID: teenSession, csr: teenCSR)
             let teenPerson = try #require(try await harness.store.person(networkNumber: try NetworkNumber(parsing: teen.networkNumber).canonical))
             #expect(teenPerson.guardianID == guardianPerson.id && teenPerson.ageBand == .from14To17)
 
-            // A minor cannot act as a guardian.
-            let minorAsGuardian = try Harness.walletJWS(certificatePEM: teen.certificate, key: P256.Signing.PrivateKey(), purpose: "guardian-start")
-            await #expect(throws: EnrollmentError.self) { _ = try await harness.service.start(guardianJWS: minorAsGuardian) }
+            // A minor cannot act as a guardian, even with a valid signature of their own wallet…
+            let minorAsGuardian = try Harness.walletJWS(certificatePEM: teen.certificate, key: teenKey, purpose: "guardian-start")
+            await #expect(throws: EnrollmentError.guardianNotAdult()) {
+                _ = try await harness.service.start(guardianJWS: minorAsGuardian)
+            }
+            // …and nobody can act with a certificate whose key they do not hold.
+            let notTheirs = try Harness.walletJWS(certificatePEM: teen.certificate, key: P256.Signing.PrivateKey(), purpose: "guardian-start")
+            await #expect(throws: IssuanceError.invalidWalletSignature) { _ = try await harness.service.start(guardianJWS: notTheirs) }
         }
     }
 
@@ -344,14 +240,14 @@ struct Harness {
         try await Harness.with { harness in
             let (session, _) = try await harness.present(try harness.document())
             _ = try await harness.confirmPhone(session)
-            await #expect(throws: EnrollmentError.invalidCSR("")) {
+            await #expect(throws: IssuanceError.invalidCSR("")) {
                 _ = try await harness.service.complete(sessionID: session, csr: Array("not a csr".utf8))
             }
             // A P-384 key is not a wallet key.
             let p384 = try CertificateSigningRequest(
                 version: .v1, subject: try DistinguishedName { CommonName("w") }, privateKey: .init(P384.Signing.PrivateKey()),
                 attributes: CertificateSigningRequest.Attributes(), signatureAlgorithm: .ecdsaWithSHA384)
-            await #expect(throws: EnrollmentError.invalidCSR("")) {
+            await #expect(throws: IssuanceError.invalidCSR("")) {
                 _ = try await harness.service.complete(sessionID: session, csr: Array(try p384.serializeAsPEM().pemString.utf8))
             }
         }
@@ -365,7 +261,7 @@ struct Harness {
                 csca: harness.csca)
             let (done, _) = try await harness.enroll(document)
             let certificate = try Certificate(pemEncoded: done.certificate)
-            #expect(certificate.notValidAfter <= EnrollmentService.endOfDay(try CalendarDate(iso8601: "2027-01-31")))
+            #expect(certificate.notValidAfter <= CivilCalendar.service.endOfDay(try CalendarDate(iso8601: "2027-01-31")))
             #expect(certificate.notValidAfter > Date().addingTimeInterval(30 * 86_400))
         }
     }

@@ -1,9 +1,12 @@
 import CyberIDBase64URL
 import Crypto
+import CyberIDAdapters
 import CyberIDCore
+import CyberIDVault
 import CyberIDKeys
 import CyberIDStore
 import CyberIDWallet
+import CyberIDServices
 import Foundation
 import JWTKit
 import Testing
@@ -39,7 +42,7 @@ import Testing
             // First login: consent to both age claims.
             var (_, claims) = try await h.login(client: client, secret: secret, wallet: wallet, scope: "openid age")
             #expect(claims.age_over_18 == true)
-            #expect(try await h.provider.consents(personID: person).first?.claims == ["age_over_14", "age_over_18"])
+            #expect(try await h.holder.consents(personID: person).first?.claims == ["age_over_14", "age_over_18"])
             // No new consent: the remembered one applies.
             (_, claims) = try await h.login(client: client, secret: secret, wallet: wallet, scope: "openid age", consent: [])
             #expect(claims.age_over_18 == true)
@@ -52,15 +55,16 @@ import Testing
                 client: client, secret: secret, wallet: wallet, scope: "openid age", consent: ["age_over_14"],
                 decline: ["age_over_18"])
             #expect(claims.age_over_14 == true && claims.age_over_18 == nil)
-            #expect(try await h.provider.consents(personID: person).first?.claims == ["age_over_14"])
+            #expect(try await h.holder.consents(personID: person).first?.claims == ["age_over_14"])
             // Withdrawn: nothing is released without a new consent.
-            try await h.provider.withdrawConsent(personID: person, clientID: client.id)
+            try await h.holder.withdrawConsent(personID: person, clientID: client.id)
             (_, claims) = try await h.login(client: client, secret: secret, wallet: wallet, scope: "openid age", consent: [])
             #expect(claims.age_over_14 == nil)
-            #expect(try await h.provider.consents(personID: person).isEmpty)
-            await #expect(throws: ProviderError.unknownClient("")) {
-                try await h.provider.withdrawConsent(personID: person, clientID: client.id)
+            #expect(try await h.holder.consents(personID: person).isEmpty)
+            let none = await #expect(throws: HolderError.self) {
+                try await h.holder.withdrawConsent(personID: person, clientID: client.id)
             }
+            #expect(none?.code == "unknown-client" && none?.kind == .notFound)
         }
     }
 
@@ -69,7 +73,7 @@ import Testing
             let wallet = try await h.wallet(birth: "1985-06-07")
             await #expect(throws: ProviderError.invalidClientRegistration("")) { try await h.client(scopes: ["openid", "realname"]) }
             let (plain, _) = try await h.client()
-            guard case .redirect(let location) = try await h.provider.authorize(
+            guard case .redirect(let location) = try await h.provider.login.authorize(
                 ProviderHarness.request(client: plain.id, scope: "openid realname").form)
             else {
                 Issue.record("expected invalid_scope")
@@ -117,14 +121,14 @@ import Testing
             let (client, secret) = try await h.client(auth: .clientSecretPost)
             let form = FormParameters(["grant_type": "authorization_code", "client_id": client.id, "client_secret": "wrong"])
             await #expect(throws: ProviderError.invalidClient("")) {
-                try await h.provider.exchange(ClientCredentials(authorization: nil, form: form))
+                try await h.provider.tokens.exchange(ClientCredentials(authorization: nil, form: form))
             }
             // The right secret but via Basic, which this client did not register.
             let basic = ProviderHarness.tokenRequest(client, secret: secret, code: "x", verifier: "y")
-            await #expect(throws: ProviderError.invalidClient("")) { try await h.provider.exchange(basic) }
+            await #expect(throws: ProviderError.invalidClient("")) { try await h.provider.tokens.exchange(basic) }
             let good = FormParameters(["grant_type": "authorization_code", "client_id": client.id, "client_secret": secret!, "code": "nope"])
             await #expect(throws: ProviderError.invalidGrant("")) {
-                try await h.provider.exchange(ClientCredentials(authorization: nil, form: good))
+                try await h.provider.tokens.exchange(ClientCredentials(authorization: nil, form: good))
             }
         }
     }
@@ -139,13 +143,13 @@ import Testing
             #expect(secret == nil && client.metadata.authMethod == .privateKeyJWT)
             // A plain request is refused.
             let plain = ProviderHarness.request(client: client.id)
-            guard case .redirect(let location) = try await h.provider.authorize(plain.form) else {
+            guard case .redirect(let location) = try await h.provider.login.authorize(plain.form) else {
                 Issue.record("expected an error redirect")
                 return
             }
             #expect(ProviderHarness.query(location)["error"] == "invalid_request")
 
-            func assertion(jti: String = randomToken(), audience: String = ProviderHarness.issuer) async throws -> String {
+            func assertion(jti: String = SecureRandom.token(), audience: String = ProviderHarness.issuer) async throws -> String {
                 struct Claims: JWTPayload {
                     var iss: String, sub: String, aud: String, exp: Int, iat: Int, jti: String
                     func verify(using algorithm: some JWTAlgorithm) async throws {}
@@ -164,7 +168,7 @@ import Testing
             }
             var pushedParameters = plain.parameters
             pushedParameters["client_id"] = nil
-            let pushed = try await h.provider.pushAuthorizationRequest(credentials(try await assertion(), pushedParameters))
+            let pushed = try await h.provider.tokens.pushAuthorizationRequest(credentials(try await assertion(), pushedParameters))
             #expect(pushed.requestURI.hasPrefix("urn:ietf:params:oauth:request_uri:") && pushed.expiresIn == 60)
             let login = try await h.start(
                 ProviderHarness.Request(parameters: ["client_id": client.id, "request_uri": pushed.requestURI], verifier: plain.verifier))
@@ -175,15 +179,15 @@ import Testing
                 "code_verifier": plain.verifier,
             ]
             let once = try await assertion(jti: "same")
-            _ = try await h.provider.exchange(credentials(once, tokenForm))
+            _ = try await h.provider.tokens.exchange(credentials(once, tokenForm))
             // The same assertion again is a replay.
-            await #expect(throws: ProviderError.invalidClient("")) { try await h.provider.exchange(credentials(once, tokenForm)) }
+            await #expect(throws: ProviderError.invalidClient("")) { try await h.provider.tokens.exchange(credentials(once, tokenForm)) }
             // A wrong audience, or another key, is refused.
             await #expect(throws: ProviderError.invalidClient("")) {
-                try await h.provider.exchange(credentials(try await assertion(audience: "https://other.example"), tokenForm))
+                try await h.provider.tokens.exchange(credentials(try await assertion(audience: "https://other.example"), tokenForm))
             }
             // A pushed request expires after a minute.
-            guard case .redirect(let expired) = try await h.provider.authorize(
+            guard case .redirect(let expired) = try await h.provider.login.authorize(
                 FormParameters(["client_id": client.id, "request_uri": pushed.requestURI]), now: Date().addingTimeInterval(61))
             else {
                 Issue.record("an expired pushed request must be refused")
@@ -199,10 +203,10 @@ import Testing
             let (client, secret) = try await h.client()
             let (tokens, _) = try await h.login(client: client, secret: secret, wallet: wallet)
             let basic = "Basic " + Data("\(client.id):\(secret!)".utf8).base64EncodedString()
-            try await h.provider.revoke(ClientCredentials(authorization: basic, form: FormParameters(["token": tokens.accessToken])))
-            await #expect(throws: ProviderError.invalidToken("")) { try await h.provider.userinfo(accessToken: tokens.accessToken) }
+            try await h.provider.tokens.revoke(ClientCredentials(authorization: basic, form: FormParameters(["token": tokens.accessToken])))
+            await #expect(throws: ProviderError.invalidToken("")) { try await h.provider.tokens.userinfo(accessToken: tokens.accessToken) }
             // Unknown tokens are not an error (RFC 7009 §2.2).
-            try await h.provider.revoke(ClientCredentials(authorization: basic, form: FormParameters(["token": "nonsense"])))
+            try await h.provider.tokens.revoke(ClientCredentials(authorization: basic, form: FormParameters(["token": "nonsense"])))
         }
     }
 }

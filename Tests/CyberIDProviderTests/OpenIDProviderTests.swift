@@ -1,6 +1,9 @@
 import CyberIDBase64URL
 import Crypto
+import CyberIDAdapters
 import CyberIDCore
+import CyberIDLifecycle
+import CyberIDVault
 import CyberIDKeys
 import CyberIDStore
 import CyberIDWallet
@@ -19,14 +22,14 @@ import Testing
             let login = try await h.start(request)
             #expect(login.walletURI.hasPrefix("cyberid://login?iss=https%3A%2F%2Fid.test&t="))
             #expect(login.claims == ["age_over_14", "age_over_18"])
-            #expect(try await h.provider.loginStatus(requestToken: login.requestToken) == .pending)
+            #expect(try await h.provider.login.loginStatus(requestToken: login.requestToken) == .pending)
             let decision = try await h.approve(login, with: wallet)
             #expect(decision == WalletDecision(status: "approved", released: ["age_over_14", "age_over_18"]))
-            #expect(try await h.provider.loginStatus(requestToken: login.requestToken) == .approved)
+            #expect(try await h.provider.login.loginStatus(requestToken: login.requestToken) == .approved)
             let callback = try await h.finish(login)
             #expect(callback["state"] == "s-1")
             #expect(callback["iss"] == ProviderHarness.issuer)
-            let tokens = try await h.provider.exchange(
+            let tokens = try await h.provider.tokens.exchange(
                 ProviderHarness.tokenRequest(client, secret: secret, code: callback["code"], verifier: request.verifier))
             #expect(tokens.scope == "openid age")
             let claims = try await h.verify(tokens.idToken, audience: client.id)
@@ -36,7 +39,7 @@ import Testing
             #expect(claims.age_over_14 == true && claims.age_over_18 == true)
             #expect(claims.name == nil && claims.birthdate == nil && claims.network_number == nil)
             #expect(abs(Double(claims.auth_time) - Date().timeIntervalSince1970) < 10)
-            let info = try await h.provider.userinfo(accessToken: tokens.accessToken)
+            let info = try await h.provider.tokens.userinfo(accessToken: tokens.accessToken)
             #expect(info["sub"] == .string(claims.sub))
             #expect(info["age_over_18"] == .bool(true))
             #expect(info["name"] == nil)
@@ -73,10 +76,10 @@ import Testing
             _ = try await h.approve(login, with: wallet)
             let code = try await h.finish(login)["code"]
             let tokenRequest = ProviderHarness.tokenRequest(client, secret: secret, code: code, verifier: request.verifier)
-            let tokens = try await h.provider.exchange(tokenRequest)
-            #expect(try await h.provider.userinfo(accessToken: tokens.accessToken)["sub"] != nil)
-            await #expect(throws: ProviderError.invalidGrant("")) { try await h.provider.exchange(tokenRequest) }
-            await #expect(throws: ProviderError.invalidToken("")) { try await h.provider.userinfo(accessToken: tokens.accessToken) }
+            let tokens = try await h.provider.tokens.exchange(tokenRequest)
+            #expect(try await h.provider.tokens.userinfo(accessToken: tokens.accessToken)["sub"] != nil)
+            await #expect(throws: ProviderError.invalidGrant("")) { try await h.provider.tokens.exchange(tokenRequest) }
+            await #expect(throws: ProviderError.invalidToken("")) { try await h.provider.tokens.userinfo(accessToken: tokens.accessToken) }
             // The browser cannot get a second code for the finished login either.
             await #expect(throws: ProviderError.loginAlreadyDecided()) { try await h.finish(login) }
         }
@@ -88,7 +91,7 @@ import Testing
             let (client, secret) = try await h.client()
             var missing = ProviderHarness.request(client: client.id)
             missing.parameters["code_challenge"] = nil
-            guard case .redirect(let location) = try await h.provider.authorize(missing.form) else {
+            guard case .redirect(let location) = try await h.provider.login.authorize(missing.form) else {
                 Issue.record("expected an error redirect")
                 return
             }
@@ -96,7 +99,7 @@ import Testing
             #expect(ProviderHarness.query(location)["state"] == "s-1")
             var plain = ProviderHarness.request(client: client.id)
             plain.parameters["code_challenge_method"] = "plain"
-            guard case .redirect = try await h.provider.authorize(plain.form) else {
+            guard case .redirect = try await h.provider.login.authorize(plain.form) else {
                 Issue.record("plain PKCE must be refused")
                 return
             }
@@ -104,11 +107,11 @@ import Testing
             let login = try await h.start(request)
             _ = try await h.approve(login, with: wallet)
             let code = try await h.finish(login)["code"]
-            let wrong = ProviderHarness.tokenRequest(client, secret: secret, code: code, verifier: randomToken(bytes: 32))
-            await #expect(throws: ProviderError.invalidGrant("")) { try await h.provider.exchange(wrong) }
+            let wrong = ProviderHarness.tokenRequest(client, secret: secret, code: code, verifier: SecureRandom.token(bytes: 32))
+            await #expect(throws: ProviderError.invalidGrant("")) { try await h.provider.tokens.exchange(wrong) }
             // A wrong verifier does not burn the code.
             let right = ProviderHarness.tokenRequest(client, secret: secret, code: code, verifier: request.verifier)
-            _ = try await h.provider.exchange(right)
+            _ = try await h.provider.tokens.exchange(right)
         }
     }
 
@@ -117,14 +120,14 @@ import Testing
             let (client, _) = try await h.client()
             var request = ProviderHarness.request(client: client.id)
             request.parameters["redirect_uri"] = ProviderHarness.redirect + "/evil"
-            await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.authorize(request.form) }
+            await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.login.authorize(request.form) }
             request.parameters["redirect_uri"] = "https://RP.example/cb"
-            await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.authorize(request.form) }
+            await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.login.authorize(request.form) }
             let unknown = ProviderHarness.request(client: "c_nobody")
-            await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.authorize(unknown.form) }
+            await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.login.authorize(unknown.form) }
             try await h.provider.clients.setDisabled(id: client.id, true)
             let disabled = ProviderHarness.request(client: client.id)
-            await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.authorize(disabled.form) }
+            await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.login.authorize(disabled.form) }
         }
     }
 
@@ -132,7 +135,7 @@ import Testing
         try await ProviderHarness.with { h in
             let (client, _) = try await h.client()
             let request = ProviderHarness.request(client: client.id, extra: ["prompt": "none"])
-            guard case .redirect(let location) = try await h.provider.authorize(request.form) else {
+            guard case .redirect(let location) = try await h.provider.login.authorize(request.form) else {
                 Issue.record("expected an error redirect")
                 return
             }
@@ -150,7 +153,7 @@ import Testing
             let second = try await h.start(ProviderHarness.request(client: client.id))
             let firstTicket = try WalletLoginURI(first.walletURI).ticket
             let secondTicket = try WalletLoginURI(second.walletURI).ticket
-            let view = try await h.provider.walletView(ticket: firstTicket)
+            let view = try await h.provider.login.walletView(ticket: firstTicket)
             let signed = try wallet.decision(
                 on: LoginRequestView(
                     transactionID: view.transactionID, nonce: view.nonce, clientID: view.clientID, clientName: view.clientName,
@@ -158,11 +161,11 @@ import Testing
                 approve: true, consent: [])
             // Cross-transaction: the approval of the first login sent with the second's ticket.
             await #expect(throws: ProviderError.invalidWalletSignature("")) {
-                try await h.provider.decide(ticket: secondTicket, approval: signed)
+                try await h.provider.login.decide(ticket: secondTicket, approval: signed)
             }
-            _ = try await h.provider.decide(ticket: firstTicket, approval: signed)
+            _ = try await h.provider.login.decide(ticket: firstTicket, approval: signed)
             await #expect(throws: ProviderError.loginAlreadyDecided()) {
-                try await h.provider.decide(ticket: firstTicket, approval: signed)
+                try await h.provider.login.decide(ticket: firstTicket, approval: signed)
             }
         }
     }
@@ -176,8 +179,8 @@ import Testing
             await #expect(throws: ProviderError.loginExpired()) {
                 try await h.approve(login, with: wallet, now: Date().addingTimeInterval(121))
             }
-            #expect(try await h.provider.loginStatus(requestToken: login.requestToken, now: Date().addingTimeInterval(121)) == .expired)
-            let expired = try await h.provider.continueLogin(
+            #expect(try await h.provider.login.loginStatus(requestToken: login.requestToken, now: Date().addingTimeInterval(121)) == .expired)
+            let expired = try await h.provider.login.continueLogin(
                 requestToken: login.requestToken, browserSecret: login.browserSecret, now: Date().addingTimeInterval(121))
             #expect(ProviderHarness.query(expired)["error"] == "access_denied")
             // A certificate this service did not issue.
@@ -187,19 +190,19 @@ import Testing
             let payload = Base64URL.encode(Array(#"{"aud":"https://id.test"}"#.utf8))
             let signature = Base64URL.encode(try foreignKey.signature(for: Array("\(header).\(payload)".utf8)).rawRepresentation)
             await #expect(throws: ProviderError.invalidWalletSignature("")) {
-                try await h.provider.decide(ticket: ticket, approval: "\(header).\(payload).\(signature)")
+                try await h.provider.login.decide(ticket: ticket, approval: "\(header).\(payload).\(signature)")
             }
             // A tampered ticket.
             var bytes = try #require(Base64URL.decode(ticket))
             bytes[bytes.count - 1] ^= 1
-            await #expect(throws: ProviderError.invalidLoginTicket()) { try await h.provider.walletView(ticket: Base64URL.encode(bytes)) }
+            await #expect(throws: ProviderError.invalidLoginTicket()) { try await h.provider.login.walletView(ticket: Base64URL.encode(bytes)) }
             // The browser binding: another browser cannot continue.
             await #expect(throws: ProviderError.browserNotBound()) {
-                try await h.provider.continueLogin(requestToken: login.requestToken, browserSecret: "someone-else")
+                try await h.provider.login.continueLogin(requestToken: login.requestToken, browserSecret: "someone-else")
             }
             // Not decided yet.
             await #expect(throws: ProviderError.loginPending()) {
-                try await h.provider.continueLogin(requestToken: login.requestToken, browserSecret: login.browserSecret)
+                try await h.provider.login.continueLogin(requestToken: login.requestToken, browserSecret: login.browserSecret)
             }
         }
     }
@@ -209,10 +212,10 @@ import Testing
             let wallet = try await h.wallet()
             let (client, _) = try await h.client()
             let person = try #require(try await h.holder(wallet))
-            try await h.store.setState(personID: person, to: .suspended, at: Date())
+            try await LifecycleService(store: h.store).apply(.suspend, personID: person, actor: .administrator, reason: "test")
             let login = try await h.start(ProviderHarness.request(client: client.id))
             await #expect(throws: ProviderError.personNotActive("")) { try await h.approve(login, with: wallet) }
-            #expect(try await h.provider.loginStatus(requestToken: login.requestToken) == .denied)
+            #expect(try await h.provider.login.loginStatus(requestToken: login.requestToken) == .denied)
             #expect(try await h.finish(login)["error"] == "access_denied")
             let history = try await h.store.history(personID: person, limit: 5)
             #expect(history.first?.outcome == "failure")
@@ -242,7 +245,7 @@ import Testing
             let (client, _) = try await h.client()
             let login = try await h.start(ProviderHarness.request(client: client.id))
             #expect(try await h.approve(login, with: wallet, approve: false).status == "denied")
-            #expect(try await h.provider.loginStatus(requestToken: login.requestToken) == .denied)
+            #expect(try await h.provider.login.loginStatus(requestToken: login.requestToken) == .denied)
             let callback = try await h.finish(login)
             #expect(callback["error"] == "access_denied" && callback["state"] == "s-1" && callback["code"] == nil)
         }
@@ -256,24 +259,24 @@ import Testing
             let (client, secret) = try await h.client(sector: "shop.example")
             let (_, first) = try await h.login(client: client, secret: secret, wallet: wallet)
             let basic = "Basic " + Data("\(client.id):\(secret!)".utf8).base64EncodedString()
-            try await h.provider.flagForReverification(
+            try await h.provider.tokens.flagForReverification(
                 ClientCredentials(authorization: basic, form: FormParameters(["sub": first.sub, "reason": "unusual"])))
             await #expect(throws: ProviderError.unknownSubject()) {
-                try await h.provider.flagForReverification(
+                try await h.provider.tokens.flagForReverification(
                     ClientCredentials(authorization: basic, form: FormParameters(["sub": "someone", "reason": "x"])))
             }
             let login = try await h.start(ProviderHarness.request(client: client.id))
             await #expect(throws: ProviderError.reverificationRequired("")) { try await h.approve(login, with: wallet) }
-            #expect(try await h.provider.loginStatus(requestToken: login.requestToken) == .pending)
+            #expect(try await h.provider.login.loginStatus(requestToken: login.requestToken) == .pending)
             // Re-verify: acknowledge in the wallet.
             let ticket = try WalletLoginURI(login.walletURI).ticket
-            let view = try await h.provider.walletView(ticket: ticket)
+            let view = try await h.provider.login.walletView(ticket: ticket)
             let acknowledged = try wallet.decision(
                 on: LoginRequestView(
                     transactionID: view.transactionID, nonce: view.nonce, clientID: view.clientID, clientName: view.clientName,
                     scopes: view.scopes, claims: view.claims, prompt: view.prompt, expiresAt: ""),
                 approve: true, consent: [], reverify: true)
-            #expect(try await h.provider.decide(ticket: ticket, approval: acknowledged).status == "approved")
+            #expect(try await h.provider.login.decide(ticket: ticket, approval: acknowledged).status == "approved")
             // Lifted: the next login needs no acknowledgement.
             let (_, again) = try await h.login(client: client, secret: secret, wallet: wallet)
             #expect(again.sub == first.sub)
@@ -288,19 +291,19 @@ import Testing
             let path = "/wallet/v1/renewal"
             let body = Data(#"{"csr":"mine"}"#.utf8)
             let bound = try wallet.authorization(method: "POST", path: path, body: body)
-            #expect(try await h.provider.authenticateWallet(bound, method: "POST", path: path, body: Array(body)).personID
+            #expect(try await h.provider.login.authenticateWallet(bound, method: "POST", path: path, body: Array(body)).personID
                 == (try await h.holder(wallet)))
             // The same header cannot carry another body, and a header without the digest no body.
             await #expect(throws: ProviderError.invalidWalletSignature("")) {
-                _ = try await h.provider.authenticateWallet(bound, method: "POST", path: path, body: Array(#"{"csr":"theirs"}"#.utf8))
+                _ = try await h.provider.login.authenticateWallet(bound, method: "POST", path: path, body: Array(#"{"csr":"theirs"}"#.utf8))
             }
             let unbound = try wallet.authorization(method: "POST", path: path)
             await #expect(throws: ProviderError.invalidWalletSignature("")) {
-                _ = try await h.provider.authenticateWallet(unbound, method: "POST", path: path, body: Array(body))
+                _ = try await h.provider.login.authenticateWallet(unbound, method: "POST", path: path, body: Array(body))
             }
             // Requests without a body (GET) need no digest.
             let get = try wallet.authorization(method: "GET", path: "/wallet/v1/history")
-            _ = try await h.provider.authenticateWallet(get, method: "GET", path: "/wallet/v1/history")
+            _ = try await h.provider.login.authenticateWallet(get, method: "GET", path: "/wallet/v1/history")
         }
     }
 }

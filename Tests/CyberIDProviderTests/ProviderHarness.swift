@@ -1,8 +1,17 @@
 import CyberIDBase64URL
 import Crypto
+import CyberIDAdapters
 import CyberIDCore
+import CyberIDVault
 import CyberIDDocuments
 import CyberIDEnrollment
+import CyberIDIssuance
+import CyberIDLifecycle
+import CyberIDServices
+import CyberIDTestSupport
+import CyberIDVault
+import CyberIDAdapters
+import CyberIDDevTools
 import CyberIDKeys
 import CyberIDStore
 import CyberIDWallet
@@ -16,14 +25,6 @@ import X509
 
 @testable import CyberIDProvider
 
-/// An SMS sender that remembers the last code.
-final class MemorySMS: SMSSender {
-    let last = Mutex<String?>(nil)
-    func send(to phone: String, text: String) async throws {
-        last.withLock { $0 = text.split(separator: " ").dropFirst(2).first.map { String($0.filter(\.isNumber)) } }
-    }
-}
-
 /// A provider over a fresh SQLite store, with an enrollment service to make real wallets.
 struct ProviderHarness {
     static let issuer = "https://id.test"
@@ -35,39 +36,33 @@ struct ProviderHarness {
     let signingKeys: SigningKeySet
     let csca: DevDocumentFactory.CSCA
     let sms: MemorySMS
+    /// The holder's use cases (consents, history), as the wallet API calls them.
+    let holder: HolderService
 
     static func with(
         faceMatcher: (any FaceMatcher)? = nil, enrollWithFaceCheck: Bool = true,
         _ body: @Sendable (ProviderHarness) async throws -> Void
     ) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cyberid-op-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = try await SQLiteStoreDatabase.open(path: directory.appendingPathComponent("op.sqlite").path)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await database.run() }
-            defer { group.cancelAll() }
-            try await Migrator().migrate(database, logger: Logger(label: "t"))
-            let store = SQLStore(database: database)
-            let masterKey = MasterKey.random()
-            let csca = try DevDocumentFactory.CSCA.make()
-            try await store.add(
-                TrustAnchorRecord(fingerprint: "dev", kind: .csca, der: try CertificateAuthority.der(csca.certificate), label: "dev", addedAt: Date()))
-            let authority = try await CertificateAuthority.loadOrCreate(store: store, masterKey: masterKey)
-            let keys = SigningKeySet(store: store, masterKey: masterKey)
+        // Every wallet here binds the same phone; the hourly limit is tested in the enrollment tests.
+        try await Harness.with(
+            faceMatcher: enrollWithFaceCheck ? faceMatcher : nil, issuer: issuer,
+            today: { CalendarDate.civilDay(of: Date()) }
+        ) { h in
+            let keys = SigningKeySet(store: h.store, masterKey: h.masterKey)
             _ = try await keys.loadOrCreate()
-            let sms = MemorySMS()
-            // Every wallet here binds the same phone; the hourly limit is tested in the enrollment tests.
-            var enrollmentConfiguration = EnrollmentConfiguration(issuer: issuer)
-            enrollmentConfiguration.maxCodesPerPhonePerHour = 1_000
-            let enrollment = EnrollmentService(
-                store: store, masterKey: masterKey, authority: authority, sms: sms,
-                faceMatcher: enrollWithFaceCheck ? faceMatcher : nil, configuration: enrollmentConfiguration, today: { CalendarDate.civilDay(of: Date()) })
             let provider = OpenIDProvider(
-                configuration: ProviderConfiguration(issuer: issuer), store: store, masterKey: masterKey, signingKeys: keys,
-                authority: authority, faceMatcher: faceMatcher)
+                configuration: ProviderConfiguration(issuer: issuer), store: h.store, masterKey: h.masterKey,
+                signingKeys: keys, authority: h.authority, faceMatcher: faceMatcher)
+            let vault = IdentityVault(masterKey: h.masterKey)
+            let lifecycle = LifecycleService(store: h.store)
+            let holder = HolderService(
+                store: h.store, clients: provider.clients, lifecycle: lifecycle,
+                guardianship: Guardianship(persons: h.store, vault: vault, today: { CalendarDate.civilDay(of: Date()) }),
+                renewal: RenewalService(store: h.store, vault: vault, issuer: NetworkCertificateIssuer(authority: h.authority)))
             try await body(
-                ProviderHarness(provider: provider, enrollment: enrollment, store: store, signingKeys: keys, csca: csca, sms: sms))
+                ProviderHarness(
+                    provider: provider, enrollment: h.service, store: h.store, signingKeys: keys, csca: h.csca, sms: h.sms,
+                    holder: holder))
         }
     }
 
@@ -78,11 +73,11 @@ struct ProviderHarness {
                 birthDate: try CalendarDate(iso8601: birth), documentNumber: number,
                 expiryDate: try CalendarDate(iso8601: "2033-01-01")), csca: csca)
         let started = try await enrollment.start(guardianJWS: nil)
-        let challenge = try #require(EnrollmentCoding.base64URLDecode(started.aaChallenge))
+        let challenge = try #require(Base64URL.decode(started.aaChallenge))
         let answer = try DevDocumentFactory.signChallenge(challenge, keyPEM: document.activeAuthenticationKeyPEM)
         _ = try await enrollment.presentDocument(sessionID: started.sessionID, chip: document.chip, aaSignature: answer)
         _ = try await enrollment.sendPhoneCode(sessionID: started.sessionID, phone: "+8613800000000")
-        let confirmed = try await enrollment.confirmPhone(sessionID: started.sessionID, code: try #require(sms.last.withLock { $0 }))
+        let confirmed = try await enrollment.confirmPhone(sessionID: started.sessionID, code: try #require(sms.lastCode))
         if confirmed.next == "face" {
             _ = try await enrollment.submitFace(sessionID: started.sessionID, image: Array("live face".utf8))
         }
@@ -119,7 +114,7 @@ struct ProviderHarness {
     }
 
     static func request(client: String, scope: String = "openid", extra: [String: String] = [:]) -> Request {
-        let verifier = randomToken(bytes: 32)
+        let verifier = SecureRandom.token(bytes: 32)
         var parameters = [
             "response_type": "code", "client_id": client, "redirect_uri": redirect, "scope": scope, "state": "s-1",
             "nonce": "n-1", "code_challenge": Base64URL.encode(sha256(verifier)), "code_challenge_method": "S256",
@@ -130,7 +125,7 @@ struct ProviderHarness {
 
     /// Starts a login, expecting the login page.
     func start(_ request: Request) async throws -> LoginStart {
-        guard case .login(let login) = try await provider.authorize(request.form) else {
+        guard case .login(let login) = try await provider.login.authorize(request.form) else {
             Issue.record("expected the login page")
             throw CancellationError()
         }
@@ -143,7 +138,7 @@ struct ProviderHarness {
         reverify: Bool = false, faceImage: [UInt8]? = nil, signedFace: [UInt8]? = nil, now: Date = Date()
     ) async throws -> WalletDecision {
         let ticket = try WalletLoginURI(login.walletURI).ticket
-        let view = try await provider.walletView(ticket: ticket, now: now)
+        let view = try await provider.login.walletView(ticket: ticket, now: now)
         let viewForWallet = LoginRequestView(
             transactionID: view.transactionID, nonce: view.nonce, clientID: view.clientID, clientName: view.clientName,
             scopes: view.scopes, claims: view.claims, legalBasis: view.legalBasis, acrValues: view.acrValues, prompt: view.prompt,
@@ -151,12 +146,12 @@ struct ProviderHarness {
         let decision = try wallet.decision(
             on: viewForWallet, approve: approve, consent: consent ?? view.claims, decline: decline, reverify: reverify,
             faceImage: signedFace ?? faceImage, now: now)
-        return try await provider.decide(ticket: ticket, approval: decision, faceImage: faceImage, now: now)
+        return try await provider.login.decide(ticket: ticket, approval: decision, faceImage: faceImage, now: now)
     }
 
     /// Continue → the callback's query items.
     func finish(_ login: LoginStart) async throws -> [String: String] {
-        let location = try await provider.continueLogin(requestToken: login.requestToken, browserSecret: login.browserSecret)
+        let location = try await provider.login.continueLogin(requestToken: login.requestToken, browserSecret: login.browserSecret)
         return Self.query(location)
     }
 
@@ -183,7 +178,7 @@ struct ProviderHarness {
         let login = try await start(request)
         _ = try await approve(login, with: wallet, consent: consent, decline: decline)
         let callback = try await finish(login)
-        let tokens = try await provider.exchange(
+        let tokens = try await provider.tokens.exchange(
             Self.tokenRequest(client, secret: secret, code: callback["code"], verifier: request.verifier))
         return (tokens, try await verify(tokens.idToken, audience: client.id))
     }

@@ -1,4 +1,6 @@
+import CyberIDAdapters
 import CyberIDCore
+import CyberIDVault
 import CyberIDEnrollment
 import CyberIDStore
 import CyberIDWallet
@@ -88,7 +90,7 @@ final class RecordingFaceMatcher: FaceMatcher {
             let (client, secret) = try await h.client(sector: "shop.example")
             let (_, first) = try await h.login(client: client, secret: secret, wallet: wallet)
             let basic = "Basic " + Data("\(client.id):\(secret!)".utf8).base64EncodedString()
-            try await h.provider.flagForReverification(
+            try await h.provider.tokens.flagForReverification(
                 ClientCredentials(authorization: basic, form: FormParameters(["sub": first.sub, "reason": "unusual"])))
             let login = try await h.start(ProviderHarness.request(client: client.id))
             await #expect(throws: ProviderError.faceCheckRequired()) { try await h.approve(login, with: wallet, reverify: true) }
@@ -101,7 +103,7 @@ final class RecordingFaceMatcher: FaceMatcher {
                 try await h.approve(login, with: wallet, reverify: true, faceImage: Array("another face".utf8))
             }
             // A mismatch ends that login (one try per transaction); the restriction stays.
-            #expect(try await h.provider.loginStatus(requestToken: login.requestToken) == .denied)
+            #expect(try await h.provider.login.loginStatus(requestToken: login.requestToken) == .denied)
             await #expect(throws: ProviderError.loginAlreadyDecided()) {
                 try await h.approve(login, with: wallet, reverify: true, faceImage: RecordingFaceMatcher.face)
             }

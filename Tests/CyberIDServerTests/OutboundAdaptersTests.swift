@@ -1,4 +1,4 @@
-import CyberIDEnrollment
+import CyberIDAdapters
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -51,7 +51,7 @@ import Testing
     @Test func aFailingGatewayIsAnSMSUnavailableError() async throws {
         try await fakeServices(Received(), score: 0, smsStatus: .badGateway).test(.live) { client in
             let port = try #require(client.port)
-            await #expect(throws: EnrollmentError(code: "sms-unavailable", status: 503, reason: "")) {
+            await #expect(throws: AdapterError.self) {
                 try await WebhookSMSSender(url: "http://127.0.0.1:\(port)/sms").send(to: "+8613800000000", text: "x")
             }
         }
@@ -64,7 +64,7 @@ import Testing
             let matcher = HTTPFaceMatcher(url: "http://127.0.0.1:\(port)/match", threshold: 0.8)
             #expect(try await matcher.score(live: [1, 2, 3], portrait: [4, 5]) == 0.91)
             #expect(received.bodies.withLock { $0 } == [["live": "AQID", "portrait": "BAU="]])
-            await #expect(throws: EnrollmentError.self) {
+            await #expect(throws: AdapterError.self) {
                 _ = try await HTTPFaceMatcher(url: "http://127.0.0.1:\(port)/nowhere").score(live: [1], portrait: [2])
             }
         }

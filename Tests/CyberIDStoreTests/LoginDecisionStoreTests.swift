@@ -1,6 +1,7 @@
 import CyberIDCore
 import CyberIDStore
 import Foundation
+import CyberIDTestSupport
 import Testing
 
 /// The login's single-use facts, on SQLite and PostgreSQL.
@@ -12,7 +13,7 @@ import Testing
         var session = EnrollmentSessionRecord(
             id: "s1", aaChallenge: [1], guardianID: nil, createdAt: t0, expiresAt: t0.addingTimeInterval(600))
         try await store.create(session)
-        session.state = "completed"
+        session.state = .completed
         session.personID = "p1"
         try await store.complete(
             session,
@@ -34,6 +35,23 @@ import Testing
 
     func entry(_ outcome: String) -> HistoryEntry {
         HistoryEntry(personID: "p1", clientID: "c1", event: "login", outcome: outcome, occurredAt: t0)
+    }
+
+    @Test(arguments: Backend.available)
+    func aDecidedTransactionIsReadUntilItExpiresAndThenPurged(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            #expect(try await store.recordDecision(decision("t1"), history: entry("success"), consent: nil))
+            var late = decision("t2", .denied)
+            late.expiresAt = t0.addingTimeInterval(60)
+            #expect(try await store.recordDecision(late, history: entry("denied"), consent: nil))
+            #expect(try await store.transaction(id: "t1") == decision("t1"))
+            #expect(try await store.transaction(id: "t2")?.status == .denied)
+            #expect(try await store.purgeExpired(before: t0.addingTimeInterval(61)) == 1)
+            #expect(try await store.transaction(id: "t2") == nil)
+            #expect(try await store.transaction(id: "t1") != nil)
+        }
     }
 
     @Test(arguments: Backend.available)
@@ -103,15 +121,15 @@ import Testing
             let store = SQLStore(database: database)
             try await prepare(store)
             // The platform learns the person's pairwise subject with an approved login.
-            #expect(try await store.recordDecision(decision("t1"), history: entry("success"), consent: nil, subject: "sub-1", reverified: false))
+            #expect(try await store.recordDecision(decision("t1"), history: entry("success"), consent: nil, subject: "sub-1", reverification: nil))
             let changed = try await store.recordTransition(
                 LifecycleEventRecord(personID: "p1", event: "suspend", from: .active, to: .suspended, actor: "administrator", reason: "r", occurredAt: t0),
-                history: entry("success"), securityEvent: "suspended")
+                effects: TransitionEffects(suspendedBy: "administrator"), history: entry("success"), securityEvent: .suspended)
             #expect(changed)
             // A transition that does not apply queues nothing.
             #expect(try await !store.recordTransition(
                 LifecycleEventRecord(personID: "p1", event: "suspend", from: .active, to: .suspended, actor: "administrator", reason: "r", occurredAt: t0),
-                history: entry("success"), securityEvent: "suspended"))
+                effects: TransitionEffects(suspendedBy: "administrator"), history: entry("success"), securityEvent: .suspended))
             let due = try await store.dueSecurityEvents(at: t0, limit: 10)
             #expect(due.map(\.event) == ["suspended"] && due.first?.subject == "sub-1" && due.first?.clientID == "c1")
             let id = try #require(due.first?.id)
@@ -145,7 +163,7 @@ import Testing
                 clientID: "c1", subject: "none", reason: "r", history: { _ in self.entry("success") }, at: t0)
             var later = decision("t2")
             later.createdAt = t0.addingTimeInterval(50)
-            #expect(try await store.recordDecision(later, history: entry("success"), consent: nil, subject: "sub-1", reverified: true))
+            #expect(try await store.recordDecision(later, history: entry("success"), consent: nil, subject: "sub-1", reverification: ReverificationEffects(renewVerification: true, liftRestriction: true, announceLift: .reverified)))
             holder = try #require(try await store.loginHolder(certificateSerial: "0a", clientID: "c1"))
             #expect(holder.verifiedAt == t0.addingTimeInterval(50))
             try await store.setReverificationInterval(scope: "*", seconds: nil, at: t0)
@@ -163,7 +181,7 @@ import Testing
                 purpose: .replace)
             try await store.create(session)
             #expect(try await store.enrollmentSession(id: "r1")?.purpose == .replace)
-            session.state = "completed"
+            session.state = .completed
             session.personID = "p1"
             let replacement = NetworkCertificateRecord(
                 serial: "0b", personID: "p1", networkNumber: "N1", der: [4], notAfter: t0.addingTimeInterval(2000),
@@ -187,7 +205,7 @@ import Testing
                 id: "c1", aaChallenge: [], guardianID: nil, createdAt: t0, expiresAt: t0.addingTimeInterval(600),
                 purpose: .phoneChange)
             try await store.create(change)
-            change.state = "completed"
+            change.state = .completed
             try await store.completeReplacement(
                 change, personID: "p1", record: ([5], [4]), certificate: nil,
                 history: HistoryEntry(personID: "p1", clientID: nil, event: "phone-changed", outcome: "success", occurredAt: t0.addingTimeInterval(90)))

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import CyberIDTestSupport
 import Testing
 
 @testable import CyberIDStore

@@ -2,6 +2,7 @@ import CyberIDCore
 import CyberIDStore
 import Foundation
 import Logging
+import CyberIDTestSupport
 import Testing
 
 /// The behaviour every store backend must have. Each test runs on SQLite and, when a server is
@@ -14,6 +15,36 @@ import Testing
             id: id, state: state, blindIndex: Array(repeating: blind, count: 32), assuranceLevel: .substantial,
             ageBand: .adult, guardianID: guardian, recordCiphertext: [1, 2, 3, 0, 255], recordWrappedKey: [9, 9, 9],
             createdAt: t0, updatedAt: t0)
+    }
+
+    /// A person enrolled through the store's one way in: a completed enrollment session that
+    /// writes the person, their number and a certificate in one transaction.
+    func enroll(_ store: SQLStore, _ person: PersonRecord, networkNumber: String) async throws {
+        var session = EnrollmentSessionRecord(
+            id: "s-\(person.id)", aaChallenge: [1], guardianID: person.guardianID, createdAt: t0,
+            expiresAt: t0.addingTimeInterval(600))
+        try await store.create(session)
+        session.state = .completed
+        session.personID = person.id
+        try await store.complete(
+            session, person: person, networkNumber: networkNumber,
+            certificate: NetworkCertificateRecord(
+                serial: "c-\(person.id)", personID: person.id, networkNumber: networkNumber, der: [3],
+                notAfter: t0.addingTimeInterval(1000), issuedAt: t0))
+    }
+
+    /// A transition written as the lifecycle service writes it.
+    func transition(
+        _ store: SQLStore, _ personID: String, _ event: LifecycleEvent, from: PersonState, to: PersonState,
+        effects: TransitionEffects = TransitionEffects(), at time: Date
+    ) async throws -> Bool {
+        try await store.recordTransition(
+            LifecycleEventRecord(
+                personID: personID, event: event.rawValue, from: from, to: to, actor: "administrator", reason: "r",
+                occurredAt: time),
+            effects: effects,
+            history: HistoryEntry(personID: personID, event: HistoryEvent(event), at: time),
+            securityEvent: SecurityEventType(event))
     }
 
     func client(_ id: String) -> ClientRecord {
@@ -138,7 +169,7 @@ import Testing
         try await withTestDatabase(backend) { database async throws in
             let store = SQLStore(database: database)
             let alice = person("p1", blind: 1)
-            try await store.create(alice, networkNumber: "NUMBER1")
+            try await enroll(store, alice, networkNumber: "NUMBER1")
             #expect(try await store.person(id: "p1") == alice)
             #expect(try await store.livePerson(blindIndex: alice.blindIndex) == alice)
             #expect(try await store.person(networkNumber: "NUMBER1") == alice)
@@ -151,13 +182,13 @@ import Testing
     func onePersonOneActiveIdentity(_ backend: Backend) async throws {
         try await withTestDatabase(backend) { database async throws in
             let store = SQLStore(database: database)
-            try await store.create(person("p1", blind: 1), networkNumber: "N1")
+            try await enroll(store, person("p1", blind: 1), networkNumber: "N1")
             // Same identity (blind index) again: refused, and nothing half-written remains.
-            await #expect(throws: StoreError.conflict) { try await store.create(person("p2", blind: 1), networkNumber: "N2") }
+            await #expect(throws: StoreError.conflict) { try await enroll(store, person("p2", blind: 1), networkNumber: "N2") }
             #expect(try await store.person(id: "p2") == nil)
             #expect(try await store.person(networkNumber: "N2") == nil)
             // A number is never issued twice.
-            await #expect(throws: StoreError.conflict) { try await store.create(person("p3", blind: 3), networkNumber: "N1") }
+            await #expect(throws: StoreError.conflict) { try await enroll(store, person("p3", blind: 3), networkNumber: "N1") }
         }
     }
 
@@ -169,7 +200,7 @@ import Testing
                 for index in 0..<12 {
                     group.addTask {
                         do {
-                            try await store.create(self.person("p\(index)", blind: 42), networkNumber: "N\(index)")
+                            try await self.enroll(store, self.person("p\(index)", blind: 42), networkNumber: "N\(index)")
                             return true
                         } catch let error as StoreError where error == .conflict {
                             return false
@@ -186,8 +217,12 @@ import Testing
     func cancellationShredsTheRecordKeyAndRetiresTheNumberForever(_ backend: Backend) async throws {
         try await withTestDatabase(backend) { database async throws in
             let store = SQLStore(database: database)
-            try await store.create(person("p1", blind: 1), networkNumber: "N1")
-            try await store.cancel(personID: "p1", at: t0.addingTimeInterval(5))
+            try await enroll(store, person("p1", blind: 1), networkNumber: "N1")
+            #expect(
+                try await transition(
+                    store, "p1", .cancel, from: .active, to: .cancelled,
+                    effects: TransitionEffects(actions: [.shredRecord, .retireNumber, .revokeCertificates]),
+                    at: t0.addingTimeInterval(5)))
             let cancelled = try #require(try await store.person(id: "p1"))
             #expect(cancelled.state == .cancelled)
             #expect(cancelled.recordWrappedKey == nil)
@@ -195,9 +230,10 @@ import Testing
             #expect(try await store.person(networkNumber: "N1") == nil)
             #expect(try await store.livePerson(blindIndex: Array(repeating: 1, count: 32)) == nil)
             // The same person may enroll again, with a new number; the old one stays burnt.
-            try await store.create(person("p2", blind: 1), networkNumber: "N2")
-            await #expect(throws: StoreError.conflict) { try await store.create(person("p3", blind: 3), networkNumber: "N1") }
-            await #expect(throws: StoreError.notFound) { try await store.cancel(personID: "ghost", at: t0) }
+            try await enroll(store, person("p2", blind: 1), networkNumber: "N2")
+            await #expect(throws: StoreError.conflict) { try await enroll(store, person("p3", blind: 3), networkNumber: "N1") }
+            #expect(try await store.networkCertificates(personID: "p1").map(\.status) == [.revoked])
+            #expect(try await !transition(store, "ghost", .cancel, from: .active, to: .cancelled, at: t0))
         }
     }
 
@@ -205,14 +241,14 @@ import Testing
     func stateChangesAreStored(_ backend: Backend) async throws {
         try await withTestDatabase(backend) { database async throws in
             let store = SQLStore(database: database)
-            try await store.create(person("g", blind: 7), networkNumber: "NG")
-            try await store.create(person("kid", blind: 8, guardian: "g"), networkNumber: "NK")
-            try await store.setState(personID: "kid", to: .suspended, at: t0.addingTimeInterval(9))
+            try await enroll(store, person("g", blind: 7), networkNumber: "NG")
+            try await enroll(store, person("kid", blind: 8, guardian: "g"), networkNumber: "NK")
+            #expect(try await transition(store, "kid", .suspend, from: .active, to: .suspended, at: t0.addingTimeInterval(9)))
             let kid = try #require(try await store.person(id: "kid"))
             #expect(kid.state == .suspended)
             #expect(kid.guardianID == "g")
             #expect(kid.updatedAt == t0.addingTimeInterval(9))
-            await #expect(throws: StoreError.notFound) { try await store.setState(personID: "ghost", to: .active, at: t0) }
+            #expect(try await !transition(store, "ghost", .resume, from: .suspended, to: .active, at: t0))
         }
     }
 
@@ -233,73 +269,14 @@ import Testing
         }
     }
 
-    // MARK: login transactions
-
-    @Test(arguments: Backend.available)
-    func aTransactionIsApprovedOnceAndNotAfterExpiry(_ backend: Backend) async throws {
-        try await withTestDatabase(backend) { database async throws in
-            let store = SQLStore(database: database)
-            try await store.create(client("rp"))
-            try await store.create(person("p1", blind: 1), networkNumber: "N1")
-            let tx = LoginTransactionRecord(
-                id: "tx1", clientID: "rp", status: .pending, payload: "{}", createdAt: t0, expiresAt: t0.addingTimeInterval(120))
-            try await store.create(tx)
-            #expect(try await store.transaction(id: "tx1") == tx)
-            let now = t0.addingTimeInterval(10)
-            #expect(try await store.transition(id: "tx1", from: .pending, to: .approved, personID: "p1", at: now))
-            #expect(try await !store.transition(id: "tx1", from: .pending, to: .approved, personID: "p1", at: now))
-            #expect(try await store.transaction(id: "tx1")?.personID == "p1")
-            #expect(try await store.transaction(id: "tx1")?.status == .approved)
-
-            let late = LoginTransactionRecord(
-                id: "tx2", clientID: "rp", status: .pending, payload: "{}", createdAt: t0, expiresAt: t0.addingTimeInterval(60))
-            try await store.create(late)
-            #expect(try await !store.transition(id: "tx2", from: .pending, to: .approved, personID: "p1", at: t0.addingTimeInterval(61)))
-            #expect(try await store.purgeExpired(before: t0.addingTimeInterval(61)) == 1)
-            #expect(try await store.transaction(id: "tx2") == nil)
-            #expect(try await store.transaction(id: "tx1") != nil)
-        }
-    }
-
-    // MARK: authorization codes
-
-    @Test(arguments: Backend.available)
-    func codesRedeemExactlyOnceEvenUnderConcurrency(_ backend: Backend) async throws {
-        try await withTestDatabase(backend) { database async throws in
-            let store = SQLStore(database: database)
-            try await store.create(client("rp"))
-            try await store.create(person("p1", blind: 1), networkNumber: "N1")
-            let code = AuthorizationCodeRecord(
-                codeHash: [1, 2, 3], clientID: "rp", personID: "p1", payload: "{}", createdAt: t0,
-                expiresAt: t0.addingTimeInterval(60))
-            try await store.insert(code)
-            let now = t0.addingTimeInterval(5)
-            let results = try await withThrowingTaskGroup(of: CodeRedemption.self) { group in
-                for _ in 0..<8 { group.addTask { try await store.redeem(codeHash: [1, 2, 3], at: now) } }
-                return try await group.reduce(into: [CodeRedemption]()) { $0.append($1) }
-            }
-            let redeemed = results.filter { if case .redeemed = $0 { true } else { false } }
-            let replayed = results.filter { if case .replayed = $0 { true } else { false } }
-            #expect(redeemed.count == 1)
-            #expect(replayed.count == 7)
-
-            try await store.insert(
-                AuthorizationCodeRecord(
-                    codeHash: [4], clientID: "rp", personID: "p1", payload: "{}", createdAt: t0,
-                    expiresAt: t0.addingTimeInterval(60)))
-            #expect(try await store.redeem(codeHash: [4], at: t0.addingTimeInterval(60)) == .expired)
-            #expect(try await store.redeem(codeHash: [5], at: now) == .unknown)
-        }
-    }
-
     // MARK: history
 
     @Test(arguments: Backend.available)
     func historyIsAppendedAndListedNewestFirst(_ backend: Backend) async throws {
         try await withTestDatabase(backend) { database async throws in
             let store = SQLStore(database: database)
-            try await store.create(person("p1", blind: 1), networkNumber: "N1")
-            try await store.create(person("p2", blind: 2), networkNumber: "N2")
+            try await enroll(store, person("p1", blind: 1), networkNumber: "N1")
+            try await enroll(store, person("p2", blind: 2), networkNumber: "N2")
             var ids = [Int64]()
             for index in 0..<5 {
                 let entry = try await store.append(
@@ -330,18 +307,18 @@ import Testing
             try await store.create(session)
             var loaded = try #require(try await store.enrollmentSession(id: "s1"))
             #expect(loaded == session)
-            loaded.state = "document_verified"
+            loaded.state = .documentVerified
             loaded.sealedIdentity = [9, 9]
             #expect(try await store.update(loaded))
             // A second writer holding the old version loses.
-            session.state = "phone_code_sent"
+            session.state = .phoneCodeSent
             #expect(try await !store.update(session))
             let current = try #require(try await store.enrollmentSession(id: "s1"))
-            #expect(current.state == "document_verified" && current.version == 1 && current.sealedIdentity == [9, 9])
+            #expect(current.state == .documentVerified && current.version == 1 && current.sealedIdentity == [9, 9])
 
             var done = EnrollmentSessionRecord(
                 id: "s2", aaChallenge: [4], guardianID: nil, createdAt: t0, expiresAt: t0.addingTimeInterval(600))
-            done.state = "completed"
+            done.state = .completed
             try await store.create(done)
             #expect(try await store.purgeExpiredEnrollmentSessions(before: t0.addingTimeInterval(601)) == 1)
             #expect(try await store.enrollmentSession(id: "s1") == nil)
@@ -381,11 +358,11 @@ import Testing
                 recordCiphertext: [1], recordWrappedKey: [2], createdAt: t0, updatedAt: t0)
             let certificate = NetworkCertificateRecord(
                 serial: "01", personID: "p1", networkNumber: "N1", der: [3], notAfter: t0.addingTimeInterval(1000), issuedAt: t0)
-            session.state = "completed"
+            session.state = .completed
             session.personID = "p1"
             try await store.complete(session, person: person, networkNumber: "N1", certificate: certificate)
             #expect(try await store.networkCertificate(serial: "01")?.personID == "p1")
-            #expect(try await store.enrollmentSession(id: "s1")?.state == "completed")
+            #expect(try await store.enrollmentSession(id: "s1")?.state == .completed)
             // A stale session version rolls the whole completion back, person included.
             var other = EnrollmentSessionRecord(
                 id: "s2", aaChallenge: [1], guardianID: nil, createdAt: t0, expiresAt: t0.addingTimeInterval(600))

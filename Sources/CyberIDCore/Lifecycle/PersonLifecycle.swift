@@ -108,41 +108,40 @@ public enum PersonLifecycle {
     public static func canLogIn(_ state: PersonState) -> Bool { state == .active }
 }
 
-/// Why a lifecycle transition was refused.
-public struct LifecycleError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Stable codes (problem types `urn:cyberid:problem:<code>`).
-    public enum Code: String, Sendable {
-        case transitionNotAllowed = "transition-not-allowed"
-        case actorNotAllowed = "actor-not-allowed"
-        case reasonRequired = "reason-required"
-        case cancelled = "number-cancelled"
-    }
+/// The domain of ``LifecycleError``.
+public enum LifecycleDomain: ErrorDomain {}
 
-    public let code: Code
-    public let reason: String
+/// Why a lifecycle transition was refused (problem types `urn:cyberid:problem:<code>`).
+public typealias LifecycleError = DomainError<LifecycleDomain>
 
-    public static func == (lhs: LifecycleError, rhs: LifecycleError) -> Bool { lhs.code == rhs.code }
-
-    public var description: String { "\(code.rawValue): \(reason)" }
-
+extension DomainError where Domain == LifecycleDomain {
     static func notAllowed(_ event: LifecycleEvent, from state: PersonState) -> Self {
-        Self(code: .transitionNotAllowed, reason: "cannot \(event.rawValue) a network number that is \(state.rawValue)")
+        Self(
+            code: "transition-not-allowed", kind: .conflict,
+            reason: "cannot \(event.rawValue) a network number that is \(state.rawValue)")
     }
     static func actorNotAllowed(_ event: LifecycleEvent, actor: LifecycleActor) -> Self {
-        Self(code: .actorNotAllowed, reason: "a \(actor.rawValue) may not \(event.rawValue) this network number")
+        Self(
+            code: "actor-not-allowed", kind: .forbidden,
+            reason: "a \(actor.rawValue) may not \(event.rawValue) this network number")
     }
     static func reasonRequired(_ event: LifecycleEvent) -> Self {
-        Self(code: .reasonRequired, reason: "\(event.rawValue) needs a reason")
+        Self(code: "reason-required", kind: .invalid, reason: "\(event.rawValue) needs a reason")
     }
     static func cancelled(_ event: LifecycleEvent) -> Self {
-        Self(code: .cancelled, reason: "the network number is cancelled for good; cannot \(event.rawValue) it")
+        Self(
+            code: "number-cancelled", kind: .conflict,
+            reason: "the network number is cancelled for good; cannot \(event.rawValue) it")
     }
 
-    /// Matches any error with this code.
-    public static let transitionNotAllowed = Self(code: .transitionNotAllowed, reason: "")
-    public static let actorNotAllowed = Self(code: .actorNotAllowed, reason: "")
-    public static let reasonRequired = Self(code: .reasonRequired, reason: "")
-    public static let cancelled = Self(code: .cancelled, reason: "")
+    /// Matches any `transition-not-allowed` error.
+    public static var transitionNotAllowed: Self { Self(code: "transition-not-allowed", kind: .conflict, reason: "") }
+    /// Matches any `actor-not-allowed` error.
+    public static var actorNotAllowed: Self { Self(code: "actor-not-allowed", kind: .forbidden, reason: "") }
+    /// Matches any `reason-required` error.
+    public static var reasonRequired: Self { Self(code: "reason-required", kind: .invalid, reason: "") }
+    /// Matches any `number-cancelled` error.
+    public static var cancelled: Self { Self(code: "number-cancelled", kind: .conflict, reason: "") }
 }
 
 extension String {

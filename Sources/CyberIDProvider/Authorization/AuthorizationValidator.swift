@@ -195,6 +195,6 @@ private func isBase64URLCharacter(_ byte: UInt8) -> Bool {
 extension ProviderError {
     /// The same error under another OAuth code (a redirect error re-sent as JSON from `/par`).
     func renamed(_ code: String) -> ProviderError {
-        ProviderError(code: code, status: status, reason: reason, isOAuth: true)
+        ProviderError(code: code, kind: kind, reason: reason, isOAuth: true)
     }
 }

@@ -27,13 +27,13 @@ final class ClientAuthenticator: Sendable {
     static let assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
     private let registry: ClientRegistry
-    private let decisions: any LoginDecisionStore
+    private let assertions: any ClientAssertionStore
     private let issuer: String
     private let keyCache = JWKSCache()
 
-    init(registry: ClientRegistry, decisions: any LoginDecisionStore, issuer: String) {
+    init(registry: ClientRegistry, assertions: any ClientAssertionStore, issuer: String) {
         self.registry = registry
-        self.decisions = decisions
+        self.assertions = assertions
         self.issuer = issuer
     }
 
@@ -109,7 +109,7 @@ final class ClientAuthenticator: Sendable {
         guard let jti = claims.jti, !jti.isEmpty, jti.utf8.count <= 256 else {
             throw ProviderError.invalidClient("the assertion needs a jti")
         }
-        guard try await decisions.useClientAssertion(clientID: id, jti: jti, expiresAt: Date(timeIntervalSince1970: exp))
+        guard try await assertions.useClientAssertion(clientID: id, jti: jti, expiresAt: Date(timeIntervalSince1970: exp))
         else { throw ProviderError.invalidClient("the assertion's jti was used before") }
         return client
     }

@@ -1,3 +1,4 @@
+import CyberIDVault
 public import CyberIDStore
 public import Foundation
 import JWTKit
@@ -18,7 +19,7 @@ public struct ClientRegistry: Sendable {
 
     /// A client by id for the login path: served from a short-lived cache (a login reads the
     /// client three times: authorize, wallet, token).
-    func cachedClient(id: String, now: Date = Date()) async throws -> Client? {
+    public func cachedClient(id: String, now: Date = Date()) async throws -> Client? {
         if let hit = cache.lookup(id, now: now) { return hit.client }
         let client = try await self.client(id: id)
         cache.store(id, client, now: now)
@@ -31,9 +32,9 @@ public struct ClientRegistry: Sendable {
     /// - Throws: ``ProviderError`` `invalid-client-registration` with the reason.
     public func register(_ registration: ClientRegistration, now: Date = Date()) async throws -> (Client, String?) {
         let metadata = try await Self.validate(registration)
-        let secret: String? = metadata.authMethod == .privateKeyJWT ? nil : randomToken(bytes: 32)
+        let secret: String? = metadata.authMethod == .privateKeyJWT ? nil : SecureRandom.token(bytes: 32)
         let client = Client(
-            id: "c_" + randomToken(bytes: 12), name: registration.name, metadata: metadata,
+            id: "c_" + SecureRandom.token(bytes: 12), name: registration.name, metadata: metadata,
             secretHash: secret.map(sha256), disabled: false, createdAt: now)
         let json = String(decoding: try JSONEncoder().encode(metadata), as: UTF8.self)
         try await store.create(
@@ -73,12 +74,30 @@ public struct ClientRegistry: Sendable {
 
     /// The registration rules, one check each.
     static func validate(_ registration: ClientRegistration) async throws(ProviderError) -> ClientMetadata {
-        func fail(_ reason: String) -> ProviderError { .invalidClientRegistration(reason) }
         let name = registration.name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 100 else { throw fail("the name must be 1 to 100 characters") }
-        guard !registration.redirectURIs.isEmpty else { throw fail("at least one --redirect-uri is required") }
+        let hosts = try checkRedirectURIs(registration.redirectURIs)
+        let sector = try checkSector(registration.sector, hosts: hosts)
+        let legalBasis = registration.legalBasis?.trimmingCharacters(in: .whitespaces).nonEmpty
+        let scopes = try checkScopes(registration.scopes, legalBasis: legalBasis)
+        let method = try await checkAuthentication(registration)
+        if let uri = registration.eventsURI, !isSecureOrLoopback(uri) {
+            throw fail("the events URL must use https (http only on a loopback host)")
+        }
+        return ClientMetadata(
+            redirectURIs: registration.redirectURIs, sector: sector, scopes: scopes, legalBasis: legalBasis,
+            authMethod: method, jwks: registration.jwks, jwksURI: registration.jwksURI, strict: registration.strict,
+            eventsURI: registration.eventsURI)
+    }
+
+    static func fail(_ reason: String) -> ProviderError { .invalidClientRegistration(reason) }
+
+    /// Redirect URIs: absolute, no fragment, https (http only on loopback).
+    /// - Returns: their hosts, lower-cased.
+    static func checkRedirectURIs(_ uris: [String]) throws(ProviderError) -> Set<String> {
+        guard !uris.isEmpty else { throw fail("at least one --redirect-uri is required") }
         var hosts = Set<String>()
-        for uri in registration.redirectURIs {
+        for uri in uris {
             guard let components = URLComponents(string: uri), let scheme = components.scheme?.lowercased(),
                 let host = components.host, !host.isEmpty, components.fragment == nil
             else { throw fail("the redirect URI \(uri) is not an absolute URI without a fragment") }
@@ -87,18 +106,22 @@ public struct ClientRegistry: Sendable {
             }
             hosts.insert(host.lowercased())
         }
-        let sector: String
-        if let given = registration.sector?.trimmingCharacters(in: .whitespaces), !given.isEmpty {
-            sector = given
-        } else {
-            guard hosts.count == 1, let host = hosts.first else {
-                throw fail("redirect URIs on several hosts need an explicit --sector")
-            }
-            sector = host
+        return hosts
+    }
+
+    /// The sector: the given one, or the redirect URIs' one host.
+    static func checkSector(_ given: String?, hosts: Set<String>) throws(ProviderError) -> String {
+        if let given = given?.trimmingCharacters(in: .whitespaces), !given.isEmpty { return given }
+        guard hosts.count == 1, let host = hosts.first else {
+            throw fail("redirect URIs on several hosts need an explicit --sector")
         }
-        let legalBasis = registration.legalBasis?.trimmingCharacters(in: .whitespaces).nonEmpty
+        return host
+    }
+
+    /// Known scopes, `openid` always; real-name scopes only with a legal basis.
+    static func checkScopes(_ requested: [String]?, legalBasis: String?) throws(ProviderError) -> [Scope] {
         var scopes: [Scope]
-        if let requested = registration.scopes {
+        if let requested {
             scopes = []
             for text in requested {
                 guard let scope = Scope(rawValue: text) else {
@@ -113,39 +136,42 @@ public struct ClientRegistry: Sendable {
         if legalBasis == nil, let scope = scopes.first(where: \.needsLegalBasis) {
             throw fail("the scope \(scope.rawValue) needs a registered --legal-basis")
         }
-        var method = registration.authMethod ?? (registration.strict ? .privateKeyJWT : .clientSecretBasic)
-        if registration.strict {
-            guard method == .privateKeyJWT else { throw fail("a --strict (FAPI 2.0) client must use private_key_jwt") }
-            method = .privateKeyJWT
+        return scopes
+    }
+
+    /// The token endpoint method: strict clients use `private_key_jwt`, which needs exactly one
+    /// parseable JWKS or a secure JWKS URL.
+    static func checkAuthentication(_ registration: ClientRegistration) async throws(ProviderError) -> ClientAuthMethod {
+        let method = registration.authMethod ?? (registration.strict ? .privateKeyJWT : .clientSecretBasic)
+        if registration.strict, method != .privateKeyJWT {
+            throw fail("a --strict (FAPI 2.0) client must use private_key_jwt")
         }
-        if method == .privateKeyJWT {
-            guard (registration.jwks == nil) != (registration.jwksURI == nil) else {
-                throw fail("private_key_jwt needs exactly one of a JWKS file or a JWKS URL (--jwks)")
+        guard method == .privateKeyJWT else {
+            if registration.jwks != nil || registration.jwksURI != nil {
+                throw fail("--jwks is only for private_key_jwt clients")
             }
-            if let jwks = registration.jwks {
-                do {
-                    _ = try await JWTKeyCollection().add(jwksJSON: jwks)
-                } catch {
-                    throw fail("the JWKS does not parse as public keys")
-                }
-            }
-            if let uri = registration.jwksURI {
-                guard let components = URLComponents(string: uri), let host = components.host,
-                    components.scheme == "https" || (components.scheme == "http" && isLoopback(host))
-                else { throw fail("the JWKS URL must use https (http only on a loopback host)") }
-            }
-        } else if registration.jwks != nil || registration.jwksURI != nil {
-            throw fail("--jwks is only for private_key_jwt clients")
+            return method
         }
-        if let uri = registration.eventsURI {
-            guard let components = URLComponents(string: uri), let host = components.host,
-                components.scheme == "https" || (components.scheme == "http" && isLoopback(host))
-            else { throw fail("the events URL must use https (http only on a loopback host)") }
+        guard (registration.jwks == nil) != (registration.jwksURI == nil) else {
+            throw fail("private_key_jwt needs exactly one of a JWKS file or a JWKS URL (--jwks)")
         }
-        return ClientMetadata(
-            redirectURIs: registration.redirectURIs, sector: sector, scopes: scopes, legalBasis: legalBasis,
-            authMethod: method, jwks: registration.jwks, jwksURI: registration.jwksURI, strict: registration.strict,
-            eventsURI: registration.eventsURI)
+        if let jwks = registration.jwks {
+            do {
+                _ = try await JWTKeyCollection().add(jwksJSON: jwks)
+            } catch {
+                throw fail("the JWKS does not parse as public keys")
+            }
+        }
+        if let uri = registration.jwksURI, !isSecureOrLoopback(uri) {
+            throw fail("the JWKS URL must use https (http only on a loopback host)")
+        }
+        return method
+    }
+
+    /// https, or http on a loopback host.
+    static func isSecureOrLoopback(_ uri: String) -> Bool {
+        guard let components = URLComponents(string: uri), let host = components.host else { return false }
+        return components.scheme == "https" || (components.scheme == "http" && isLoopback(host))
     }
 }
 

@@ -1,6 +1,7 @@
 import CyberIDBase64URL
 public import Foundation
 import CyberIDCore
+import CyberIDIssuance
 import CyberIDKeys
 
 /// A started login: what the page shows and the browser keeps.
@@ -155,7 +156,7 @@ struct LoginTicket: Sendable, Equatable {
 }
 
 /// What a wallet signs to decide a login.
-struct ApprovalPayload: Decodable {
+struct ApprovalPayload: WalletTokenPayload {
     var aud: String?
     var purpose: String?
     var sid: String?

@@ -1,3 +1,4 @@
+import CyberIDCore
 public import Configuration
 public import CyberIDStore
 public import Logging
@@ -97,32 +98,34 @@ public struct ServerSettings: Sendable {
         smsWebhookURL = try Self.url(text("cyberid.smsWebhookUrl"), setting: "CYBERID_SMS_WEBHOOK_URL")
         smsWebhookToken = secret("cyberid.smsWebhookToken")
         faceMatcherURL = try Self.url(text("cyberid.faceMatcherUrl"), setting: "CYBERID_FACE_MATCHER_URL")
-        let thresholdText = text("cyberid.faceMatchThreshold") ?? "0.8"
-        guard let threshold = Double(thresholdText), (0...1).contains(threshold) else {
-            throw ConfigurationError(setting: "CYBERID_FACE_MATCH_THRESHOLD", reason: "must be a number 0–1, got '\(thresholdText)'")
+        faceMatchThreshold = try Self.fraction(text("cyberid.faceMatchThreshold"), "CYBERID_FACE_MATCH_THRESHOLD", 0.8)
+        certificateDays = try Self.integer(text("cyberid.certificateDays"), "CYBERID_CERTIFICATE_DAYS", 365, 1...3650)
+        enrollmentTTLSeconds = try Self.integer(
+            text("cyberid.enrollmentTtlSeconds"), "CYBERID_ENROLLMENT_TTL_SECONDS", 600, 1...86_400)
+        loginTTLSeconds = try Self.integer(text("cyberid.loginTtlSeconds"), "CYBERID_LOGIN_TTL_SECONDS", 120, 1...3_600)
+        smsPerPhonePerHour = try Self.integer(
+            text("cyberid.smsPerPhonePerHour"), "CYBERID_SMS_PER_PHONE_PER_HOUR", 10, 1...1_000_000)
+    }
+
+    /// A number setting in 0…1, or its default.
+    static func fraction(_ text: String?, _ setting: String, _ defaultValue: Double) throws(ConfigurationError) -> Double {
+        guard let text else { return defaultValue }
+        guard let value = Double(text), (0...1).contains(value) else {
+            throw ConfigurationError(setting: setting, reason: "must be a number 0–1, got '\(text)'")
         }
-        faceMatchThreshold = threshold
-        let daysText = text("cyberid.certificateDays") ?? "365"
-        guard let days = Int(daysText), (1...3650).contains(days) else {
-            throw ConfigurationError(setting: "CYBERID_CERTIFICATE_DAYS", reason: "must be a whole number 1–3650, got '\(daysText)'")
-        }
-        certificateDays = days
-        let ttlText = text("cyberid.enrollmentTtlSeconds") ?? "600"
-        guard let ttl = Int(ttlText), (1...86_400).contains(ttl) else {
-            throw ConfigurationError(setting: "CYBERID_ENROLLMENT_TTL_SECONDS", reason: "must be a whole number 1–86400, got '\(ttlText)'")
-        }
-        enrollmentTTLSeconds = ttl
-        let loginText = text("cyberid.loginTtlSeconds") ?? "120"
-        guard let login = Int(loginText), (1...3_600).contains(login) else {
-            throw ConfigurationError(setting: "CYBERID_LOGIN_TTL_SECONDS", reason: "must be a whole number 1–3600, got '\(loginText)'")
-        }
-        loginTTLSeconds = login
-        let smsText = text("cyberid.smsPerPhonePerHour") ?? "10"
-        guard let sms = Int(smsText), (1...1_000_000).contains(sms) else {
+        return value
+    }
+
+    /// A whole-number setting within `range`, or its default.
+    static func integer(_ text: String?, _ setting: String, _ defaultValue: Int, _ range: ClosedRange<Int>)
+        throws(ConfigurationError) -> Int
+    {
+        guard let text else { return defaultValue }
+        guard let value = Int(text), range.contains(value) else {
             throw ConfigurationError(
-                setting: "CYBERID_SMS_PER_PHONE_PER_HOUR", reason: "must be a whole number 1–1000000, got '\(smsText)'")
+                setting: setting, reason: "must be a whole number \(range.lowerBound)–\(range.upperBound), got '\(text)'")
         }
-        smsPerPhonePerHour = sms
+        return value
     }
 
     /// An optional http(s) URL setting.

@@ -1,3 +1,4 @@
+import CyberIDCore
 import CyberIDProvider
 import Foundation
 import Hummingbird
@@ -13,7 +14,7 @@ struct OAuthErrorResponse {
 
     var response: Response {
         var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
-        if error.status == 401 {
+        if error.kind == .unauthenticated {
             headers[.wwwAuthenticate] =
                 error.code == "invalid_token"
                 ? "Bearer error=\"invalid_token\", error_description=\"\(error.reason)\"" : "Basic realm=\"cyberid\""
@@ -22,6 +23,6 @@ struct OAuthErrorResponse {
             withJSONObject: ["error": error.code, "error_description": error.reason], options: [.sortedKeys]))
             ?? Data()
         return Response(
-            status: HTTPResponse.Status(code: error.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            status: .init(error.kind), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -1,5 +1,7 @@
+import CyberIDBase64URL
 import CyberIDDocuments
 import CyberIDEnrollment
+import CyberIDIssuance
 import CyberIDStore
 import Foundation
 import Hummingbird
@@ -30,9 +32,8 @@ enum EnrollmentRequest {
 }
 
 extension Router where Context == AppRequestContext {
-    /// The enrollment API (docs/enrollment.md) and the CA certificates under `/pki`.
-    func addEnrollmentRoutes(runtime: Runtime) {
-        let service = runtime.enrollment
+    /// The enrollment API (docs/enrollment.md).
+    func addEnrollmentRoutes(service: EnrollmentService) {
         let group = group("enrollment/v1/sessions")
         group.post { request, context in
             let body = try await Self.decode(EnrollmentRequest.Start.self, request, context, allowEmpty: true)
@@ -80,13 +81,17 @@ extension Router where Context == AppRequestContext {
             return try Self.json(try await service.complete(sessionID: id, csr: csr), status: .created)
         }
 
-        let rootPEM = (try? CertificateAuthority.pem(runtime.authority.root)) ?? ""
-        let issuingPEM = (try? CertificateAuthority.pem(runtime.authority.issuing)) ?? ""
+    }
+
+    /// The CA certificates and the CRL of network certificates under `/pki`.
+    func addPKIRoutes(authority: CertificateAuthority, revocations: any CertificateRevocationStore) {
+        let rootPEM = (try? CertificateAuthority.pem(authority.root)) ?? ""
+        let issuingPEM = (try? CertificateAuthority.pem(authority.issuing)) ?? ""
         get("pki/root.pem") { _, _ in Self.pem(rootPEM) }
         get("pki/issuing.pem") { _, _ in Self.pem(issuingPEM) }
         // The CRL is made on request from the store, so it reflects a revocation at once.
         get("pki/issuing.crl") { _, _ in
-            let der = try runtime.authority.crl(revoked: try await runtime.store.revokedCertificates())
+            let der = try authority.crl(revoked: try await revocations.revokedCertificates())
             return Response(
                 status: .ok, headers: [.contentType: "application/pkix-crl", .cacheControl: "max-age=60"],
                 body: .init(byteBuffer: ByteBuffer(bytes: der)))
@@ -123,7 +128,7 @@ extension Router where Context == AppRequestContext {
     }
 
     private static func bytes(_ text: String, _ field: String) throws -> [UInt8] {
-        guard let bytes = EnrollmentCoding.base64URLDecode(text) else {
+        guard let bytes = Base64URL.decode(text) else {
             throw Problem(
                 code: "malformed-request", title: "Malformed request", status: .badRequest,
                 detail: "\(field) must be base64url")

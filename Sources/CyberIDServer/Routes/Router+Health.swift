@@ -7,19 +7,19 @@ extension Router where Context == AppRequestContext {
     /// `GET /health`: the process is alive (no dependencies checked, so orchestrators do not
     /// restart a healthy process because the database blinked). `GET /ready`: the store answers
     /// and a signing key is loaded, so this process can serve logins.
-    func addHealthRoutes(runtime: Runtime) {
+    func addHealthRoutes(database: any SQLDatabase, signingKeys: SigningKeySet) {
         get("health") { _, _ in
             Response.json(#"{"status":"ok"}"#)
         }
         get("ready") { _, _ in
             do {
-                try await runtime.database.ping()
+                try await database.ping()
             } catch {
                 throw Problem(
                     code: "not-ready", title: "Not ready", status: .serviceUnavailable,
                     detail: "The data store does not answer.")
             }
-            guard (try? runtime.signingKeys.activeKey()) != nil else {
+            guard (try? signingKeys.activeKey()) != nil else {
                 throw Problem(
                     code: "not-ready", title: "Not ready", status: .serviceUnavailable, detail: "No signing key is loaded.")
             }

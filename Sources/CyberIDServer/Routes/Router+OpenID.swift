@@ -7,28 +7,33 @@ import NIOFoundationCompat
 extension Router where Context == AppRequestContext {
     /// The OpenID Provider's endpoints (docs/relying-parties.md): discovery, authorize (the
     /// login page), PAR, token, userinfo, revocation, and the page's status and continue calls.
-    func addOpenIDRoutes(runtime: Runtime) {
-        let provider = runtime.provider
-        let page = LoginPage(issuer: runtime.settings.issuer)
-        let secureCookie = runtime.settings.issuer.hasPrefix("https://")
+    func addOpenIDRoutes(provider: OpenIDProvider, settings: ServerSettings) {
+        addLoginRoutes(provider.login, metadata: provider.metadata, settings: settings)
+        addTokenRoutes(provider.tokens)
+    }
+
+    /// Discovery, `/authorize` (the login page) and the page's status and continue calls.
+    func addLoginRoutes(_ login: LoginService, metadata: ProviderMetadata, settings: ServerSettings) {
+        let page = LoginPage(issuer: settings.issuer)
+        let secureCookie = settings.issuer.hasPrefix("https://")
 
         get(".well-known/openid-configuration") { _, _ in
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             return Response(
                 status: .ok, headers: [.contentType: "application/json", .cacheControl: "max-age=300"],
-                body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(provider.metadata))))
+                body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(metadata))))
         }
 
         @Sendable func authorize(_ parameters: FormParameters) async throws -> Response {
-            switch try await provider.authorize(parameters) {
+            switch try await login.authorize(parameters) {
             case .redirect(let location):
                 return Self.redirect(location)
             case .login(let login):
                 var headers = LoginPage.securityHeaders
                 headers[.contentType] = "text/html; charset=utf-8"
                 headers[.setCookie] =
-                    "cyberid_login=\(login.browserSecret); Path=/authorize; HttpOnly; SameSite=Lax; Max-Age=\(Int(runtime.settings.loginTTLSeconds) + 60)"
+                    "cyberid_login=\(login.browserSecret); Path=/authorize; HttpOnly; SameSite=Lax; Max-Age=\(Int(settings.loginTTLSeconds) + 60)"
                     + (secureCookie ? "; Secure" : "")
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try page.render(login))))
             }
@@ -42,26 +47,29 @@ extension Router where Context == AppRequestContext {
         get("authorize/status") { request, _ in
             let parameters = try FormParameters(encoded: request.uri.query ?? "")
             guard let token = parameters["r"] else { throw Problem(code: "invalid-login-ticket", title: "Invalid login ticket", status: .badRequest, detail: "the r parameter is missing") }
-            let status = try await provider.loginStatus(requestToken: token)
+            let status = try await login.loginStatus(requestToken: token)
             return Self.oauthJSON(["status": status.rawValue])
         }
         get("authorize/continue") { request, _ in
             let parameters = try FormParameters(encoded: request.uri.query ?? "")
             guard let token = parameters["r"] else { throw Problem(code: "invalid-login-ticket", title: "Invalid login ticket", status: .badRequest, detail: "the r parameter is missing") }
-            let location = try await provider.continueLogin(
+            let location = try await login.continueLogin(
                 requestToken: token, browserSecret: Self.cookie("cyberid_login", in: request))
             return Self.redirect(location)
         }
+    }
 
+    /// PAR, token, userinfo, revocation and platforms' re-verification demands.
+    func addTokenRoutes(_ tokens: TokenService) {
         post("par") { request, context in
             let credentials = ClientCredentials(
                 authorization: request.headers[.authorization], form: try await Self.form(request, context))
-            return Self.oauthJSON(try await provider.pushAuthorizationRequest(credentials), status: .created)
+            return Self.oauthJSON(try await tokens.pushAuthorizationRequest(credentials), status: .created)
         }
         post("token") { request, context in
             let credentials = ClientCredentials(
                 authorization: request.headers[.authorization], form: try await Self.form(request, context))
-            return Self.oauthJSON(try await provider.exchange(credentials))
+            return Self.oauthJSON(try await tokens.exchange(credentials))
         }
         @Sendable func userinfo(_ request: Request, _ context: Context) async throws -> Response {
             var token: String?
@@ -70,7 +78,7 @@ extension Router where Context == AppRequestContext {
             } else if request.method == .post {
                 token = try await Self.form(request, context)["access_token"]
             }
-            return Self.oauthJSON(try await provider.userinfo(accessToken: token))
+            return Self.oauthJSON(try await tokens.userinfo(accessToken: token))
         }
         get("userinfo") { request, context in try await userinfo(request, context) }
         post("userinfo") { request, context in try await userinfo(request, context) }
@@ -86,13 +94,13 @@ extension Router where Context == AppRequestContext {
             } else {
                 form = try await Self.form(request, context)
             }
-            try await provider.flagForReverification(ClientCredentials(authorization: request.headers[.authorization], form: form))
+            try await tokens.flagForReverification(ClientCredentials(authorization: request.headers[.authorization], form: form))
             return Self.oauthJSON(["status": "reverification-required"], status: .accepted)
         }
         post("revoke") { request, context in
             let credentials = ClientCredentials(
                 authorization: request.headers[.authorization], form: try await Self.form(request, context))
-            try await provider.revoke(credentials)
+            try await tokens.revoke(credentials)
             return Response(status: .ok, headers: [.cacheControl: "no-store"])
         }
     }

@@ -2,6 +2,7 @@ import CyberIDBase64URL
 import CyberIDCore
 import CyberIDEnrollment
 import CyberIDProvider
+import CyberIDServices
 import CyberIDStore
 import Foundation
 import Hummingbird
@@ -11,8 +12,14 @@ import NIOFoundationCompat
 extension Router where Context == AppRequestContext {
     /// The wallet's login API (docs/relying-parties.md §5): fetch a transaction, decide it, and
     /// manage remembered consents.
-    func addWalletRoutes(runtime: Runtime) {
-        let provider = runtime.provider
+    func addWalletRoutes(provider: OpenIDProvider, holderService: HolderService) {
+        addWalletLoginRoutes(provider.login)
+        addWalletHolderRoutes(provider.login, holderService: holderService)
+        addWardRoutes(provider.login, holderService: holderService)
+    }
+
+    /// `/wallet/v1/login`: fetch a login transaction, decide it.
+    func addWalletLoginRoutes(_ provider: LoginService) {
         let group = group("wallet/v1")
         group.get("login") { request, _ in
             let parameters = try FormParameters(encoded: request.uri.query ?? "")
@@ -39,10 +46,28 @@ extension Router where Context == AppRequestContext {
             }
             return Self.oauthJSON(try await provider.decide(ticket: body.ticket, approval: body.approval, faceImage: faceImage))
         }
+    }
+
+    /// The holder's own requests, each authenticated by a wallet JWS: consents, history,
+    /// lifecycle, renewal.
+    func addWalletHolderRoutes(_ provider: LoginService, holderService: HolderService) {
+        let group = group("wallet/v1")
         group.get("consents") { request, _ in
             let holder = try await provider.authenticateWallet(
                 request.headers[.authorization], method: "GET", path: "/wallet/v1/consents")
-            return Self.oauthJSON(try await provider.consents(personID: holder.personID))
+            return Self.oauthJSON(try await holderService.consents(personID: holder.personID))
+        }
+        group.get("history") { request, _ in
+            let holder = try await provider.authenticateWallet(
+                request.headers[.authorization], method: "GET", path: "/wallet/v1/history")
+            return Self.oauthJSON(try await holderService.history(personID: holder.personID))
+        }
+        group.delete("consents/:client") { request, context in
+            let client = try context.parameters.require("client")
+            let holder = try await provider.authenticateWallet(
+                request.headers[.authorization], method: "DELETE", path: "/wallet/v1/consents/\(client)")
+            try await holderService.withdrawConsent(personID: holder.personID, clientID: client)
+            return Response(status: .noContent, headers: [.cacheControl: "no-store"])
         }
         group.post("lifecycle") { request, context in
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
@@ -50,7 +75,7 @@ extension Router where Context == AppRequestContext {
                 request.headers[.authorization], method: "POST", path: "/wallet/v1/lifecycle",
                 body: Array(buffer: buffer))
             let (event, reason) = try WalletLifecycleBody.parse(buffer, allowed: [.suspend, .resume, .cancel])
-            let transition = try await runtime.lifecycle.apply(event, personID: holder.personID, actor: .person, reason: reason)
+            let transition = try await holderService.apply(event, personID: holder.personID, reason: reason)
             return Self.oauthJSON(["event": event.rawValue, "state": transition.to.rawValue])
         }
         group.post("renewal") { request, context in
@@ -61,42 +86,33 @@ extension Router where Context == AppRequestContext {
             guard let body = try? JSONDecoder().decode([String: String].self, from: Data(buffer: buffer)), let csr = body["csr"] else {
                 throw Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "send JSON {\"csr\": PEM}")
             }
-            let issued = try await runtime.enrollment.renew(
+            let issued = try await holderService.renew(
                 personID: holder.personID, csr: Array(csr.utf8), presentedSerial: holder.certificateSerial)
             return Response(
                 status: .created, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.enrollment.encode(issued))))
         }
-        // A guardian acts for a minor (the link ends at 18).
+    }
+
+    /// A guardian acts for a minor (the link ends at 18).
+    func addWardRoutes(_ provider: LoginService, holderService: HolderService) {
+        let group = group("wallet/v1")
         group.post("wards/:number/lifecycle") { request, context in
             let number = try context.parameters.require("number")
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
             let guardian = try await provider.authenticateWallet(
                 request.headers[.authorization], method: "POST", path: "/wallet/v1/wards/\(number)/lifecycle",
                 body: Array(buffer: buffer))
-            let ward = try await runtime.guardianship.ward(networkNumber: number, guardianID: guardian.personID)
             let (event, reason) = try WalletLifecycleBody.parse(buffer, allowed: [.suspend, .resume])
-            let transition = try await runtime.lifecycle.apply(event, personID: ward, actor: .guardian, reason: reason)
+            let transition = try await holderService.applyToWard(
+                event, wardNumber: number, guardianID: guardian.personID, reason: reason)
             return Self.oauthJSON(["event": event.rawValue, "state": transition.to.rawValue])
         }
         group.get("wards/:number/history") { request, context in
             let number = try context.parameters.require("number")
             let guardian = try await provider.authenticateWallet(
                 request.headers[.authorization], method: "GET", path: "/wallet/v1/wards/\(number)/history")
-            let ward = try await runtime.guardianship.ward(networkNumber: number, guardianID: guardian.personID)
-            return Self.oauthJSON(try await provider.history(personID: ward))
-        }
-        group.get("history") { request, _ in
-            let holder = try await provider.authenticateWallet(
-                request.headers[.authorization], method: "GET", path: "/wallet/v1/history")
-            return Self.oauthJSON(try await provider.history(personID: holder.personID))
-        }
-        group.delete("consents/:client") { request, context in
-            let client = try context.parameters.require("client")
-            let holder = try await provider.authenticateWallet(
-                request.headers[.authorization], method: "DELETE", path: "/wallet/v1/consents/\(client)")
-            try await provider.withdrawConsent(personID: holder.personID, clientID: client)
-            return Response(status: .noContent, headers: [.cacheControl: "no-store"])
+            return Self.oauthJSON(try await holderService.wardHistory(wardNumber: number, guardianID: guardian.personID))
         }
     }
 }

@@ -1,3 +1,4 @@
+import CyberIDCore
 import Foundation
 public import Logging
 

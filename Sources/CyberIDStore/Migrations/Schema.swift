@@ -310,5 +310,16 @@ public enum Schema {
                 """,
                 "CREATE INDEX sms_sends_phone ON sms_sends (phone_index, sent_at)",
             ]),
+        Migration(
+            version: 10, name: "store-clean-up",
+            statements: [
+                // Authorization codes travel sealed; their single use is the decision row. The
+                // table was never written by the service.
+                "DROP TABLE authorization_codes",
+                // Security events are queued for every platform that knows the person.
+                "CREATE INDEX pairwise_subjects_person ON pairwise_subjects (person_id)",
+                // The purge of expired enrollment sessions.
+                "CREATE INDEX enrollment_sessions_expiry ON enrollment_sessions (expires_at)",
+            ]),
     ]
 }

@@ -1,3 +1,4 @@
+public import CyberIDCore
 public import Foundation
 
 /// A trusted CSCA certificate or a CRL, as stored.
@@ -48,7 +49,7 @@ public struct CertificateAuthorityRecord: Sendable, Equatable {
 public struct EnrollmentSessionRecord: Sendable, Equatable {
     public var id: String
     /// The protocol state (see docs/enrollment.md).
-    public var state: String
+    public var state: EnrollmentSessionState
     /// Incremented by every update; updates are compare-and-set on it.
     public var version: Int64
     public var aaChallenge: [UInt8]
@@ -93,7 +94,7 @@ public struct EnrollmentSessionRecord: Sendable, Equatable {
     ) {
         self.id = id
         self.purpose = purpose
-        self.state = "started"
+        self.state = .started
         self.version = 0
         self.aaChallenge = aaChallenge
         self.guardianID = guardianID

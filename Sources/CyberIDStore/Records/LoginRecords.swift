@@ -168,3 +168,51 @@ public struct SecurityEventRecord: Sendable, Equatable {
         self.attempts = attempts
     }
 }
+
+/// What a lifecycle transition does besides changing the state: decided by the lifecycle rules
+/// (CyberIDLifecycle), carried out by the store in the transition's one write.
+public struct TransitionEffects: Sendable, Equatable {
+    /// What to do.
+    public struct Action: OptionSet, Sendable, Hashable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// Destroy the identity record's wrapped data key (crypto-shredding).
+        public static let shredRecord = Action(rawValue: 1)
+        /// Retire the network number for good.
+        public static let retireNumber = Action(rawValue: 2)
+        /// Revoke every valid certificate.
+        public static let revokeCertificates = Action(rawValue: 4)
+    }
+
+    /// The actions.
+    public var actions: Action
+    /// Who suspended the person (kept while suspended, so only they or a stronger actor resume).
+    public var suspendedBy: String?
+
+    /// Creates the effects.
+    public init(actions: Action = [], suspendedBy: String? = nil) {
+        self.actions = actions
+        self.suspendedBy = suspendedBy
+    }
+
+    /// Whether `action` is among the effects.
+    public func contains(_ action: Action) -> Bool { actions.contains(action) }
+}
+
+/// What a login decision that re-verifies the person does besides being recorded: decided by
+/// the provider's re-verification gate, carried out by the store in the decision's write.
+public struct ReverificationEffects: Sendable, Equatable {
+    /// Renew the person's verification time (the re-verification interval restarts).
+    public var renewVerification: Bool
+    /// End the person's restriction toward the decision's platform.
+    public var liftRestriction: Bool
+    /// Tell the platform when a restriction was lifted.
+    public var announceLift: SecurityEventType?
+
+    /// Creates the effects.
+    public init(renewVerification: Bool, liftRestriction: Bool, announceLift: SecurityEventType?) {
+        self.renewVerification = renewVerification
+        self.liftRestriction = liftRestriction
+        self.announceLift = announceLift
+    }
+}

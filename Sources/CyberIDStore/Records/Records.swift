@@ -156,38 +156,6 @@ public struct LoginTransactionRecord: Sendable, Equatable {
     }
 }
 
-/// An authorization code, stored by hash so a database leak does not leak live codes.
-public struct AuthorizationCodeRecord: Sendable, Equatable {
-    /// SHA-256 of the code.
-    public var codeHash: [UInt8]
-    /// The client the code was issued to.
-    public var clientID: String
-    /// The person who approved.
-    public var personID: String
-    /// PKCE challenge, nonce, scopes, claims… as JSON text.
-    public var payload: String
-    /// Issue time.
-    public var createdAt: Date
-    /// Expiry (60 s after issue by default).
-    public var expiresAt: Date
-    /// When it was exchanged; a code is single-use.
-    public var consumedAt: Date?
-
-    /// Creates a code row.
-    public init(
-        codeHash: [UInt8], clientID: String, personID: String, payload: String, createdAt: Date, expiresAt: Date,
-        consumedAt: Date? = nil
-    ) {
-        self.codeHash = codeHash
-        self.clientID = clientID
-        self.personID = personID
-        self.payload = payload
-        self.createdAt = createdAt
-        self.expiresAt = expiresAt
-        self.consumedAt = consumedAt
-    }
-}
-
 /// One line of a person's history: which platform, what happened, with what result.
 public struct HistoryEntry: Sendable, Equatable {
     /// Store-assigned sequence number (`nil` before insertion).
@@ -220,14 +188,30 @@ public struct HistoryEntry: Sendable, Equatable {
     }
 }
 
-/// What happened when a code was presented.
-public enum CodeRedemption: Sendable, Equatable {
-    /// First use within its lifetime: the code is now consumed.
-    case redeemed(AuthorizationCodeRecord)
-    /// Presented again: the provider must refuse and revoke what the first use issued.
-    case replayed(AuthorizationCodeRecord)
-    /// Past its expiry.
-    case expired
-    /// No such code.
-    case unknown
+extension HistoryEntry {
+    /// Creates an entry from the typed vocabulary (the one way services write history).
+    /// - Parameters:
+    ///   - fields: the detail as flat JSON (no personal data).
+    public init(
+        personID: String, clientID: String? = nil, event: HistoryEvent, outcome: HistoryOutcome = .success,
+        fields: [String: String] = [:], at time: Date
+    ) {
+        let detail =
+            fields.isEmpty
+            ? "{}"
+            : (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]))
+                .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        self.init(
+            personID: personID, clientID: clientID, event: event.rawValue, outcome: outcome.rawValue, detail: detail,
+            occurredAt: time)
+    }
+
+    /// Creates an entry with a JSON detail already encoded.
+    public init(
+        personID: String, clientID: String?, event: HistoryEvent, outcome: HistoryOutcome, detail: String, at time: Date
+    ) {
+        self.init(
+            personID: personID, clientID: clientID, event: event.rawValue, outcome: outcome.rawValue, detail: detail,
+            occurredAt: time)
+    }
 }

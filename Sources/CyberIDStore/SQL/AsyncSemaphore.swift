@@ -1,3 +1,4 @@
+import CyberIDCore
 import Synchronization
 
 /// A counting semaphore for async code: at most `permits` holders at once, others wait in

@@ -1,3 +1,4 @@
+public import CyberIDCore
 public import ServiceLifecycle
 
 /// A database the stores run on: the SQLite file of the embedded default, or PostgreSQL.

@@ -1,3 +1,4 @@
+public import CyberIDCore
 public import Logging
 import NIOCore
 import NIOPosix

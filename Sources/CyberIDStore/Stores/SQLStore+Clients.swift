@@ -1,3 +1,4 @@
+public import CyberIDCore
 import Foundation
 
 extension SQLStore: ClientStore {

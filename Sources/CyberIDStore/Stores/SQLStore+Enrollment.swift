@@ -117,7 +117,7 @@ extension SQLStore: EnrollmentStore {
 
     private static func binds(_ session: EnrollmentSessionRecord) -> [SQLValue] {
         [
-            .text(session.id), .text(session.state), .integer(session.version), .blob(session.aaChallenge),
+            .text(session.id), .text(session.state.rawValue), .integer(session.version), .blob(session.aaChallenge),
             .text(session.guardianID), .blob(session.blindIndex), .text(session.ageBand), .text(session.documentExpiry),
             .blob(session.sealedIdentity), .blob(session.sealedIdentityKey), .blob(session.otpHash),
             .time(session.otpExpiresAt), .integer(session.otpAttempts), .integer(session.otpSends), .text(session.personID),
@@ -129,7 +129,10 @@ extension SQLStore: EnrollmentStore {
         var session = EnrollmentSessionRecord(
             id: try row.text("id"), aaChallenge: try row.blob("aa_challenge"), guardianID: try row.optionalText("guardian_id"),
             createdAt: try row.time("created_at"), expiresAt: try row.time("expires_at"))
-        session.state = try row.text("state")
+        guard let state = EnrollmentSessionState(rawValue: try row.text("state")) else {
+            throw StoreError.corrupt("enrollment session row has an unknown state")
+        }
+        session.state = state
         session.version = try row.integer("version")
         session.blindIndex = try row.optionalBlob("blind_index")
         session.ageBand = try row.optionalText("age_band")

@@ -13,26 +13,27 @@ extension SQLStore: LifecycleStore {
         }
     }
 
-    public func recordTransition(_ event: LifecycleEventRecord, history: HistoryEntry, securityEvent: String? = nil)
-        async throws -> Bool
-    {
+    public func recordTransition(
+        _ event: LifecycleEventRecord, effects: TransitionEffects, history: HistoryEntry, securityEvent: SecurityEventType?
+    ) async throws -> Bool {
         try await database.write { connection in
-            let suspendedBy: String? = event.to == .suspended ? event.actor : nil
             let changed = try await connection.execute(
-                event.to == .cancelled
+                effects.contains(.shredRecord)
                     ? """
                     UPDATE persons SET state = $1, suspended_by = $2, record_wrapped_key = NULL, updated_at = $3
                     WHERE id = $4 AND state = $5
                     """
                     : "UPDATE persons SET state = $1, suspended_by = $2, updated_at = $3 WHERE id = $4 AND state = $5",
                 [
-                    .text(event.to.rawValue), .text(suspendedBy), .time(event.occurredAt), .text(event.personID),
+                    .text(event.to.rawValue), .text(effects.suspendedBy), .time(event.occurredAt), .text(event.personID),
                     .text(event.from.rawValue),
                 ])
             guard changed == 1 else { return false }
-            if event.to == .cancelled {
+            if effects.contains(.retireNumber) {
                 _ = try await connection.execute(
                     "UPDATE network_numbers SET status = 'retired' WHERE person_id = $1", [.text(event.personID)])
+            }
+            if effects.contains(.revokeCertificates) {
                 try await Self.revokeValidCertificates(personID: event.personID, at: event.occurredAt, on: connection)
             }
             _ = try await connection.execute(
@@ -49,7 +50,7 @@ extension SQLStore: LifecycleStore {
                 // Platforms learn who acted, never the free-text reason (it may say more than they
                 // need to know); the person sees the reason in their history.
                 try await Self.enqueueSecurityEvents(
-                    personID: event.personID, clientID: nil, event: securityEvent, reason: "by \(event.actor)",
+                    personID: event.personID, clientID: nil, event: securityEvent.rawValue, reason: "by \(event.actor)",
                     at: event.occurredAt, on: connection)
             }
             return true

@@ -1,7 +1,7 @@
 public import Foundation
-import CyberIDCore
+public import CyberIDCore
 
-extension SQLStore: LoginDecisionStore, ReverificationPolicyStore {
+extension SQLStore: LoginDecisionStore, ConsentStore, RestrictionStore, ClientAssertionStore, ReverificationPolicyStore {
     public func loginHolder(certificateSerial: String, clientID: String) async throws -> LoginHolder? {
         try await database.read { connection in
             guard
@@ -38,7 +38,7 @@ extension SQLStore: LoginDecisionStore, ReverificationPolicyStore {
 
     public func recordDecision(
         _ decision: LoginTransactionRecord, history: HistoryEntry, consent: ConsentRecord?,
-        subject: String? = nil, reverified: Bool = false
+        subject: String? = nil, reverification: ReverificationEffects? = nil
     ) async throws -> Bool {
         try await database.write { connection in
             let inserted = try await connection.execute(
@@ -58,16 +58,8 @@ extension SQLStore: LoginDecisionStore, ReverificationPolicyStore {
                     "INSERT INTO pairwise_subjects (client_id, subject, person_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
                     [.text(decision.clientID), .text(subject), .text(person)])
             }
-            if reverified, let person = decision.personID {
-                _ = try await connection.execute(
-                    "UPDATE persons SET verified_at = $1 WHERE id = $2", [.time(decision.createdAt), .text(person)])
-                let lifted = try await connection.execute(
-                    "DELETE FROM restrictions WHERE person_id = $1 AND client_id = $2", [.text(person), .text(decision.clientID)])
-                if lifted > 0 {
-                    try await Self.enqueueSecurityEvents(
-                        personID: person, clientID: decision.clientID, event: "reverified", reason: "re-verified in the wallet",
-                        at: decision.createdAt, on: connection)
-                }
+            if let reverification, let person = decision.personID {
+                try await Self.apply(reverification, person: person, decision: decision, on: connection)
             }
             if let consent {
                 _ = try await connection.execute(
@@ -178,4 +170,22 @@ extension SQLStore: LoginDecisionStore, ReverificationPolicyStore {
     }
 
     private static func text(_ claims: Set<String>) -> String { claims.sorted().joined(separator: " ") }
+
+    /// Carries out a re-verification's effects on an open transaction.
+    static func apply(
+        _ effects: ReverificationEffects, person: String, decision: LoginTransactionRecord, on connection: any SQLConnection
+    ) async throws(StoreError) {
+        if effects.renewVerification {
+            _ = try await connection.execute(
+                "UPDATE persons SET verified_at = $1 WHERE id = $2", [.time(decision.createdAt), .text(person)])
+        }
+        guard effects.liftRestriction else { return }
+        let lifted = try await connection.execute(
+            "DELETE FROM restrictions WHERE person_id = $1 AND client_id = $2", [.text(person), .text(decision.clientID)])
+        if lifted > 0, let event = effects.announceLift {
+            try await Self.enqueueSecurityEvents(
+                personID: person, clientID: decision.clientID, event: event.rawValue, reason: "re-verified in the wallet",
+                at: decision.createdAt, on: connection)
+        }
+    }
 }

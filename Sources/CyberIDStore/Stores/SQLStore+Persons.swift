@@ -7,12 +7,6 @@ extension SQLStore: PersonStore {
         p.record_wrapped_key, p.created_at, p.updated_at
         """
 
-    public func create(_ person: PersonRecord, networkNumber: String) async throws {
-        try await database.write { connection in
-            try await Self.insertPerson(person, networkNumber: networkNumber, on: connection)
-        }
-    }
-
     /// Inserts a person and their first, active network number on an open transaction.
     static func insertPerson(
         _ person: PersonRecord, networkNumber: String, on connection: any SQLConnection
@@ -57,26 +51,6 @@ extension SQLStore: PersonStore {
             try await connection.first(
                 "SELECT number FROM network_numbers WHERE person_id = $1 AND status = 'active'", [.text(personID)]
             )?.text("number")
-        }
-    }
-
-    public func setState(personID: String, to state: PersonRecord.State, at time: Date) async throws {
-        try await database.write { connection in
-            let changed = try await connection.execute(
-                "UPDATE persons SET state = $1, updated_at = $2 WHERE id = $3",
-                [.text(state.rawValue), .time(time), .text(personID)])
-            guard changed == 1 else { throw StoreError.notFound("no such person") }
-        }
-    }
-
-    public func cancel(personID: String, at time: Date) async throws {
-        try await database.write { connection in
-            let changed = try await connection.execute(
-                "UPDATE persons SET state = 'cancelled', record_wrapped_key = NULL, updated_at = $1 WHERE id = $2",
-                [.time(time), .text(personID)])
-            guard changed == 1 else { throw StoreError.notFound("no such person") }
-            _ = try await connection.execute(
-                "UPDATE network_numbers SET status = 'retired' WHERE person_id = $1", [.text(personID)])
         }
     }
 

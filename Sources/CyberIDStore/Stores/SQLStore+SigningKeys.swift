@@ -1,3 +1,4 @@
+public import CyberIDCore
 public import Foundation
 
 extension SQLStore: SigningKeyStore {

@@ -1,3 +1,4 @@
+public import CyberIDCore
 public import Foundation
 
 /// The one implementation of every store protocol, written once in portable SQL and run on

@@ -1,3 +1,4 @@
+public import CyberIDCore
 public import Foundation
 
 /// Persists the service's signing keys.
@@ -11,12 +12,10 @@ public protocol SigningKeyStore: Sendable {
     func rotate(to key: StoredSigningKey, publishRetiredUntil publishUntil: Date) async throws
 }
 
-/// Persists persons, their sealed identity records and their network numbers.
+/// Reads persons, their sealed identity records and their network numbers. Persons are written
+/// by the named transactions of enrollment (``EnrollmentStore``) and lifecycle
+/// (``LifecycleStore``), never piecemeal.
 public protocol PersonStore: Sendable {
-    /// Creates a person with their first network number, atomically.
-    /// - Throws: ``StoreError/conflict`` when a live person already has this blind index or
-    ///   the number was ever used.
-    func create(_ person: PersonRecord, networkNumber: String) async throws
     /// A person by internal id.
     func person(id: String) async throws -> PersonRecord?
     /// The live (not cancelled) person with this blind index.
@@ -25,12 +24,6 @@ public protocol PersonStore: Sendable {
     func person(networkNumber: String) async throws -> PersonRecord?
     /// The person's active network number.
     func activeNetworkNumber(personID: String) async throws -> String?
-    /// Changes a person's state.
-    /// - Throws: ``StoreError/notFound`` for an unknown id.
-    func setState(personID: String, to state: PersonRecord.State, at time: Date) async throws
-    /// Cancels a person: state `cancelled`, the record's data key destroyed (crypto-shredding)
-    /// and the network number retired, never to be reused.
-    func cancel(personID: String, at time: Date) async throws
 }
 
 /// Persists relying parties.
@@ -46,29 +39,13 @@ public protocol ClientStore: Sendable {
     func setDisabled(clientID: String, _ disabled: Bool) async throws
 }
 
-/// Persists login transactions so any server process can finish any flow.
+/// Reads decided login transactions (written once by ``LoginDecisionStore/recordDecision``) so
+/// any server process can finish any flow, and purges expired ones.
 public protocol LoginTransactionStore: Sendable {
-    /// Stores a new transaction.
-    func create(_ transaction: LoginTransactionRecord) async throws
     /// A transaction by id.
     func transaction(id: String) async throws -> LoginTransactionRecord?
-    /// Moves a transaction from `expected` to `status` only if it is still in `expected` and not
-    /// expired at `time`: the compare-and-set that makes approvals single-use.
-    /// - Returns: whether this call made the change.
-    func transition(
-        id: String, from expected: LoginTransactionRecord.Status, to status: LoginTransactionRecord.Status,
-        personID: String?, at time: Date
-    ) async throws -> Bool
     /// Deletes transactions that expired before `time`; returns how many.
     func purgeExpired(before time: Date) async throws -> Int
-}
-
-/// Persists authorization codes.
-public protocol AuthorizationCodeStore: Sendable {
-    /// Stores a new code.
-    func insert(_ code: AuthorizationCodeRecord) async throws
-    /// Redeems a code exactly once.
-    func redeem(codeHash: [UInt8], at time: Date) async throws -> CodeRedemption
 }
 
 /// Persists each person's history.
@@ -88,13 +65,13 @@ public protocol LoginDecisionStore: Sendable {
     /// The certificate's holder as a login sees it, with their consent for `clientID`.
     func loginHolder(certificateSerial: String, clientID: String) async throws -> LoginHolder?
     /// Records the decision on a transaction, the history entry, (if given) the new consent,
-    /// the client's pairwise subject for the person, and — for a re-verification — the person's
-    /// new verification time and the end of their restriction toward the client (with a
-    /// `reverified` security event when there was one), in one transaction.
+    /// the client's pairwise subject for the person, and — for a re-verification — the effects
+    /// the provider decided (a new verification time, the end of the restriction toward the
+    /// client, a security event when one was lifted), in one transaction.
     /// - Returns: `false`, writing nothing, when the transaction was already decided.
     func recordDecision(
         _ decision: LoginTransactionRecord, history: HistoryEntry, consent: ConsentRecord?,
-        subject: String?, reverified: Bool
+        subject: String?, reverification: ReverificationEffects?
     ) async throws -> Bool
     /// Moves an `approved` decision of `clientID` to `completed`: the code's single use.
     /// - Returns: the decision as it was, or `nil` if it was not `approved` (or not this client's).
@@ -103,15 +80,27 @@ public protocol LoginDecisionStore: Sendable {
     /// - Returns: whether a row changed.
     @discardableResult
     func revokeLogin(id: String) async throws -> Bool
+}
+
+/// Persists what each person agreed to release to each platform (written with a login decision).
+public protocol ConsentStore: Sendable {
     /// The person's remembered consents.
     func consents(personID: String) async throws -> [ConsentRecord]
     /// Withdraws the person's consent for one client.
     /// - Returns: whether there was one.
     func withdrawConsent(personID: String, clientID: String) async throws -> Bool
+}
+
+/// Persists platforms' re-verification demands (lifted by a re-verifying login decision).
+public protocol RestrictionStore: Sendable {
     /// Flags the person behind a client's pairwise subject for re-verification toward that client.
     /// - Returns: the person, or `nil` for a subject this client never saw.
     func restrict(clientID: String, subject: String, reason: String, history: @Sendable (String) -> HistoryEntry, at time: Date)
         async throws -> String?
+}
+
+/// Remembers `private_key_jwt` assertion `jti`s, so an assertion is used once.
+public protocol ClientAssertionStore: Sendable {
     /// Records a client assertion's `jti`.
     /// - Returns: `false` when it was seen before (a replay).
     func useClientAssertion(clientID: String, jti: String, expiresAt: Date) async throws -> Bool
@@ -133,10 +122,12 @@ public protocol LifecycleStore: Sendable {
     func lifecycleState(personID: String) async throws -> (state: PersonRecord.State, suspendedBy: String?)?
     /// Applies a transition if the person is still in `event.from` (compare-and-set), recording
     /// the event, a history entry and (if named) a security event for every platform that knows
-    /// the person, in the same transaction. A `cancel` also destroys the record's data key,
-    /// retires the number and revokes its certificates.
+    /// the person, in the same transaction, carrying out the `effects` the lifecycle rules
+    /// decided (for a cancel: shred the record, retire the number, revoke the certificates).
     /// - Returns: `false`, writing nothing, when the state changed meanwhile.
-    func recordTransition(_ event: LifecycleEventRecord, history: HistoryEntry, securityEvent: String?) async throws -> Bool
+    func recordTransition(
+        _ event: LifecycleEventRecord, effects: TransitionEffects, history: HistoryEntry, securityEvent: SecurityEventType?
+    ) async throws -> Bool
     /// A person's transitions, oldest first.
     func lifecycleEvents(personID: String) async throws -> [LifecycleEventRecord]
 }

@@ -1,0 +1,59 @@
+/// What a line of a person's history records: the one vocabulary every writer uses (the names
+/// are stored and shown to the person, so they never change).
+public enum HistoryEvent: String, Sendable, CaseIterable, Codable {
+    /// A platform login decided in the wallet.
+    case login
+    /// A failed re-verification attempt (the demand stays).
+    case reverification
+    /// A platform demanded a re-verification.
+    case reverificationRequired = "reverification-required"
+    /// The person withdrew a remembered consent.
+    case consentWithdrawn = "consent-withdrawn"
+    /// An operator read the identity record under a legal basis.
+    case recordAccessed = "record-accessed"
+    /// The holder renewed their certificate.
+    case certificateRenewed = "certificate-renewed"
+    /// A certificate was revoked.
+    case certificateRevoked = "certificate-revoked"
+    /// A lost device was replaced (chip + bound phone).
+    case deviceReplaced = "device-replaced"
+    /// The bound phone number changed.
+    case phoneChanged = "phone-changed"
+    /// Lifecycle transitions, named after their ``LifecycleEvent``.
+    case suspend, resume, restrict, lift, cancel
+
+    /// The history event of a lifecycle transition.
+    public init(_ event: LifecycleEvent) {
+        switch event {
+        case .suspend: self = .suspend
+        case .resume: self = .resume
+        case .restrict: self = .restrict
+        case .lift: self = .lift
+        case .cancel: self = .cancel
+        }
+    }
+}
+
+/// How the recorded attempt ended.
+public enum HistoryOutcome: String, Sendable, CaseIterable, Codable {
+    case success, failure, denied
+}
+
+/// The events CyberID tells platforms about in Security Event Tokens (RFC 8417); the type URI
+/// is `https://schemas.cyberid.dev/secevent/<name>`.
+public enum SecurityEventType: String, Sendable, CaseIterable, Codable {
+    case suspended, resumed, restricted, lifted, cancelled
+    case certificateRevoked = "certificate-revoked"
+    case reverified
+
+    /// The event a lifecycle transition announces.
+    public init(_ event: LifecycleEvent) {
+        switch event {
+        case .suspend: self = .suspended
+        case .resume: self = .resumed
+        case .restrict: self = .restricted
+        case .lift: self = .lifted
+        case .cancel: self = .cancelled
+        }
+    }
+}

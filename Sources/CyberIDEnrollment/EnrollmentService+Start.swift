@@ -1,0 +1,147 @@
+import CyberIDBase64URL
+import CyberIDCore
+public import CyberIDDocuments
+import CyberIDIssuance
+import CyberIDKeys
+public import CyberIDStore
+import CyberIDVault
+import Foundation
+
+extension EnrollmentService {
+    /// Starts a session, optionally on behalf of a child (guardian JWS, purpose `guardian-start`).
+    /// - Parameters:
+    ///   - purpose: `.enroll` for a new person; `.replace` for a lost device (the same steps:
+    ///     the chip proves the holder, the code proves the bound phone, then a new certificate for
+    ///     the existing number replaces all the old ones); `.phoneChange` for a new phone number
+    ///     (the holder's current wallet signs the start, the chip proves the holder, the code
+    ///     proves the *new* phone; completion is a replacement that also rebinds the phone).
+    ///   - walletJWS: for `.phoneChange`, the holder's wallet JWS with purpose `phone-change`.
+    public func start(
+        guardianJWS: String?, purpose: EnrollmentSessionRecord.Purpose = .enroll, walletJWS: String? = nil
+    ) async throws -> EnrollmentResponse.Started {
+        let time = now()
+        var guardianID: String? = nil
+        if let guardianJWS {
+            let signer = try await walletTokens.verify(
+                guardianJWS, audience: enrollmentAudience, purpose: "guardian-start", at: time)
+            try await requireAdult(personID: signer.personID)
+            guardianID = signer.personID
+        }
+        var session = EnrollmentSessionRecord(
+            id: SecureRandom.token(), aaChallenge: SecureRandom.bytes(8), guardianID: guardianID, createdAt: time,
+            expiresAt: time.addingTimeInterval(configuration.sessionLifetime), purpose: purpose)
+        session.personID = try await phoneChangeHolder(purpose: purpose, walletJWS: walletJWS, at: time)
+        try await store.create(session)
+        return .init(
+            sessionID: session.id, aaChallenge: Base64URL.encode(session.aaChallenge), expiresAt: session.expiresAt,
+            state: session.state.rawValue, purpose: purpose.rawValue)
+    }
+
+    /// The holder who starts a phone change with their wallet; `nil` for the other purposes.
+    private func phoneChangeHolder(
+        purpose: EnrollmentSessionRecord.Purpose, walletJWS: String?, at time: Date
+    ) async throws -> String? {
+        switch (purpose, walletJWS) {
+        case (.phoneChange, let walletJWS?):
+            let signer = try await walletTokens.verify(
+                walletJWS, audience: enrollmentAudience, purpose: "phone-change", at: time)
+            guard try await store.person(id: signer.personID)?.state == .active else {
+                throw EnrollmentError.personNotActive("only an active network number changes its phone")
+            }
+            return signer.personID
+        case (.phoneChange, nil):
+            throw EnrollmentError.invalidRequest("a phone change is started with the holder's wallet signature (wallet)")
+        case (_, nil):
+            return nil
+        case (_, .some):
+            throw EnrollmentError.invalidRequest("wallet is only for purpose phone-change")
+        }
+    }
+
+    /// Verifies the chip (passive + active authentication) and applies the age and
+    /// one-person-one-number rules.
+    public func presentDocument(sessionID: String, chip: ChipData, aaSignature: [UInt8]) async throws
+        -> EnrollmentResponse.Step
+    {
+        var session = try await openSession(sessionID, expecting: [.started])
+        let verifier = DocumentVerifier(trustStore: try await trust.trustStore())
+        let document = try verifier.verify(
+            chip, challenge: session.aaChallenge, activeAuthenticationSignature: aaSignature, at: now(), today: today())
+        let identity = IdentityRecord(mrz: document.mrz, portrait: document.faceImage)
+        let index = blindIndex.index(identity.identityParts)
+        if session.purpose == .enroll {
+            try await admitNewPerson(&session, blindIndex: index, ageBand: document.ageBand)
+        } else {
+            try await admitHolder(&session, blindIndex: index, ageBand: document.ageBand)
+        }
+        session.blindIndex = index
+        session.ageBand = document.ageBand.rawValue
+        session.documentExpiry = document.mrz.expiryDate.description
+        try vault.seal(identity, into: &session)
+        try await save(session)
+        return .init(
+            state: session.state.rawValue, next: session.state == .awaitingGuardian ? "guardian" : "phone",
+            ageBand: document.ageBand.rawValue, documentExpires: document.mrz.expiryDate.description)
+    }
+
+    /// A new person: no live number for this identity, and the guardian rules of their age.
+    private func admitNewPerson(_ session: inout EnrollmentSessionRecord, blindIndex: [UInt8], ageBand: AgeBand)
+        async throws
+    {
+        if try await store.livePerson(blindIndex: blindIndex) != nil { throw EnrollmentError.alreadyEnrolled() }
+        switch ageBand {
+        case .under14:
+            guard session.guardianID != nil else { throw EnrollmentError.guardianRequired() }
+            session.state = .documentVerified
+        case .from14To17:
+            session.state = session.guardianID == nil ? .awaitingGuardian : .documentVerified
+        case .adult:
+            session.guardianID = nil
+            session.state = .documentVerified
+        }
+    }
+
+    /// A lost device or a new phone: the document's holder must hold a live number (for a phone
+    /// change, the number of the wallet that started it); a child's is replaced by their own
+    /// guardian, as they were enrolled. The age rules of enrollment were met then.
+    private func admitHolder(_ session: inout EnrollmentSessionRecord, blindIndex: [UInt8], ageBand: AgeBand)
+        async throws
+    {
+        guard let person = try await store.livePerson(blindIndex: blindIndex) else { throw EnrollmentError.notEnrolled() }
+        if let holder = session.personID, holder != person.id { throw EnrollmentError.documentMismatch() }
+        if ageBand == .under14 {
+            guard let guardian = session.guardianID else { throw EnrollmentError.guardianRequired() }
+            guard guardian == person.guardianID else { throw EnrollmentError.guardianMismatch() }
+        } else {
+            session.guardianID = nil
+        }
+        session.personID = person.id
+        session.state = .documentVerified
+    }
+
+    /// A guardian approves a 14–17-year-old's session (JWS purpose `guardian-approval`).
+    public func approveAsGuardian(sessionID: String, approvalJWS: String) async throws -> EnrollmentResponse.Step {
+        var session = try await openSession(sessionID, expecting: [.awaitingGuardian])
+        let signer = try await walletTokens.verify(
+            approvalJWS, audience: enrollmentAudience, purpose: "guardian-approval", at: now())
+        guard signer.payload.sessionID == sessionID else {
+            throw IssuanceError.invalidWalletSignature("the approval is for another session")
+        }
+        try await requireAdult(personID: signer.personID)
+        session.guardianID = signer.personID
+        session.state = .documentVerified
+        try await save(session)
+        return .init(state: session.state.rawValue, next: "phone")
+    }
+}
+
+extension IdentityRecord {
+    /// The record of a verified chip's MRZ (and portrait, DG2).
+    init(mrz: MRZ, portrait: [UInt8]?) {
+        self.init(
+            documentCode: mrz.documentCode, issuingState: mrz.issuingState, surname: mrz.surname,
+            givenNames: mrz.givenNames, documentNumber: mrz.documentNumber, nationality: mrz.nationality,
+            birthDate: mrz.birthDate, sex: mrz.sex, documentExpiry: mrz.expiryDate, personalNumber: mrz.personalNumber,
+            portrait: portrait)
+    }
+}

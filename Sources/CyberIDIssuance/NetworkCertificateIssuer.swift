@@ -1,0 +1,64 @@
+public import Crypto
+public import CyberIDCore
+public import CyberIDStore
+public import CyberIDVault
+public import Foundation
+public import X509
+
+/// What a wallet receives when a certificate is issued (enrollment, replacement, phone change,
+/// renewal), encoded with snake_case keys.
+public struct CertificateIssued: Codable, Sendable, Equatable {
+    public let networkNumber: String
+    public let assuranceLevel: String
+    /// The network certificate (PEM).
+    public let certificate: String
+    /// The issuing and root CA certificates (PEM).
+    public let chain: String
+}
+
+/// A network certificate just issued: the certificate, the row to store, the wallet's answer.
+public struct IssuedCertificate: Sendable {
+    public let certificate: Certificate
+    public let record: NetworkCertificateRecord
+    public let answer: CertificateIssued
+}
+
+/// Issues network certificates for a person's number: the one place that decides a
+/// certificate's lifetime (the configured one, never past the end of the identity document's
+/// expiry day in the civil calendar) and builds the wallet's answer.
+public struct NetworkCertificateIssuer: Sendable {
+    /// The CyberID CAs.
+    public let authority: CertificateAuthority
+    /// Validity of a network certificate before the document cap.
+    public let lifetime: TimeInterval
+    /// The calendar of document expiry days.
+    public let calendar: CivilCalendar
+
+    /// Creates the issuer.
+    public init(authority: CertificateAuthority, lifetime: TimeInterval = 365 * 86_400, calendar: CivilCalendar = .service) {
+        self.authority = authority
+        self.lifetime = lifetime
+        self.calendar = calendar
+    }
+
+    /// The last instant a certificate may be valid for a document expiring on `documentExpiry`.
+    public func documentEnd(_ documentExpiry: CalendarDate) -> Date { calendar.endOfDay(documentExpiry) }
+
+    /// Issues a certificate for `publicKey` binding `number` at `level`.
+    public func issue(
+        publicKey: P256.Signing.PublicKey, number: NetworkNumber, level: AssuranceLevel, personID: String,
+        documentExpiry: CalendarDate, now: Date
+    ) throws -> IssuedCertificate {
+        let notAfter = min(now.addingTimeInterval(lifetime), documentEnd(documentExpiry))
+        let (certificate, serial) = try authority.issue(
+            publicKey: publicKey, networkNumber: number, level: level, notBefore: now, notAfter: notAfter)
+        let record = NetworkCertificateRecord(
+            serial: serial, personID: personID, networkNumber: number.canonical,
+            der: try CertificateAuthority.der(certificate), notAfter: notAfter, issuedAt: now)
+        let answer = CertificateIssued(
+            networkNumber: number.formatted, assuranceLevel: level.rawValue,
+            certificate: try CertificateAuthority.pem(certificate),
+            chain: try CertificateAuthority.pem(authority.issuing) + "\n" + CertificateAuthority.pem(authority.root))
+        return IssuedCertificate(certificate: certificate, record: record, answer: answer)
+    }
+}

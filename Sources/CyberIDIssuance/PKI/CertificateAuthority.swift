@@ -1,0 +1,215 @@
+public import CyberIDCore
+public import CyberIDKeys
+public import CyberIDStore
+public import Crypto
+public import Foundation
+public import SwiftASN1
+public import X509
+
+/// The CyberID root and issuing CAs, and the issuance of network certificates.
+///
+/// Both CAs are generated on first start (P-384 root valid 20 years, P-256 issuing CA valid 10
+/// years) and stored with their private keys sealed under the master key; every server process
+/// loads the same pair. (Importing an externally generated pair for production is a later step.)
+public struct CertificateAuthority: Sendable {
+    /// The self-signed root.
+    public let root: Certificate
+    /// The intermediate that signs network certificates.
+    public let issuing: Certificate
+    let issuingKey: Certificate.PrivateKey
+
+    /// Policy OIDs per assurance level (a placeholder private arc until one is registered).
+    public static func policy(for level: AssuranceLevel) -> ASN1ObjectIdentifier {
+        switch level {
+        case .low: [1, 3, 6, 1, 4, 1, 65535, 1, 1, 1]
+        case .substantial: [1, 3, 6, 1, 4, 1, 65535, 1, 1, 2]
+        case .high: [1, 3, 6, 1, 4, 1, 65535, 1, 1, 3]
+        }
+    }
+
+    /// Loads the CAs, generating and storing them on first start.
+    public static func loadOrCreate(
+        store: any CertificateAuthorityStore, masterKey: MasterKey, now: Date = Date()
+    ) async throws -> CertificateAuthority {
+        let seal = masterKey.derive("ca-keys v1")
+        if let existing = try await load(store: store, seal: seal) { return existing }
+        let rootKey = P384.Signing.PrivateKey()
+        let issuingKey = P256.Signing.PrivateKey()
+        let rootName = try DistinguishedName {
+            CountryName("CN")
+            OrganizationName("CyberID")
+            CommonName("CyberID Root CA")
+        }
+        let issuingName = try DistinguishedName {
+            CountryName("CN")
+            OrganizationName("CyberID")
+            CommonName("CyberID Network Certificate CA")
+        }
+        let root = try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(rootKey.publicKey),
+            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(20 * 365 * 86_400),
+            issuer: rootName, subject: rootName, signatureAlgorithm: .ecdsaWithSHA384,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 1))
+                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+                SubjectKeyIdentifier(hash: .init(rootKey.publicKey))
+            },
+            issuerPrivateKey: .init(rootKey))
+        let issuing = try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(issuingKey.publicKey),
+            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(10 * 365 * 86_400),
+            issuer: rootName, subject: issuingName, signatureAlgorithm: .ecdsaWithSHA384,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+                SubjectKeyIdentifier(hash: .init(issuingKey.publicKey))
+                AuthorityKeyIdentifier(keyIdentifier: try root.extensions.subjectKeyIdentifier?.keyIdentifier)
+            },
+            issuerPrivateKey: .init(rootKey))
+        let records = [
+            CertificateAuthorityRecord(
+                name: "root", certificate: try der(root),
+                sealedPrivateKey: try sealKey(rootKey.rawRepresentation, name: "root", seal: seal), createdAt: now),
+            CertificateAuthorityRecord(
+                name: "issuing", certificate: try der(issuing),
+                sealedPrivateKey: try sealKey(issuingKey.rawRepresentation, name: "issuing", seal: seal), createdAt: now),
+        ]
+        if try await store.createCertificateAuthorities(records) {
+            return CertificateAuthority(root: root, issuing: issuing, issuingKey: .init(issuingKey))
+        }
+        // Another process created them first.
+        guard let existing = try await load(store: store, seal: seal) else {
+            throw KeyError.decryptionFailed("the certificate authorities could not be loaded")
+        }
+        return existing
+    }
+
+    /// Imports an externally generated CA pair for production (an offline root, an issuing CA
+    /// whose key the service holds), instead of generating one. Only into a store that has no
+    /// CAs yet: replacing a CA would orphan every certificate it issued.
+    /// - Parameters:
+    ///   - root: the root certificate (its private key stays offline).
+    ///   - issuing: the issuing CA certificate, signed by `root`.
+    ///   - issuingKeyPEM: the issuing CA's P-256 private key.
+    /// - Throws: ``IssuanceError`` `invalid-ca` when the pair does not fit together or the store
+    ///   already has CAs.
+    public static func importAuthorities(
+        root: Certificate, issuing: Certificate, issuingKeyPEM: String, store: any CertificateAuthorityStore,
+        masterKey: MasterKey, now: Date = Date()
+    ) async throws {
+        func invalid(_ reason: String) -> IssuanceError { .invalidCA(reason) }
+        guard let key = try? P256.Signing.PrivateKey(pemRepresentation: issuingKeyPEM) else {
+            throw invalid("the issuing key must be a P-256 private key in PEM")
+        }
+        guard issuing.publicKey == Certificate.PublicKey(key.publicKey) else {
+            throw invalid("the issuing key does not belong to the issuing certificate")
+        }
+        guard issuing.issuer == root.subject, root.publicKey.isValidSignature(issuing.signature, for: issuing) else {
+            throw invalid("the issuing certificate is not signed by the root")
+        }
+        guard let constraints = try? issuing.extensions.basicConstraints, case .isCertificateAuthority = constraints else {
+            throw invalid("the issuing certificate is not a CA certificate")
+        }
+        let seal = masterKey.derive("ca-keys v1")
+        let records = [
+            CertificateAuthorityRecord(name: "root", certificate: try der(root), sealedPrivateKey: [], createdAt: now),
+            CertificateAuthorityRecord(
+                name: "issuing", certificate: try der(issuing),
+                sealedPrivateKey: try sealKey(key.rawRepresentation, name: "issuing", seal: seal), createdAt: now),
+        ]
+        guard try await store.createCertificateAuthorities(records) else {
+            throw invalid("this store already has certificate authorities")
+        }
+    }
+
+    private static func load(store: any CertificateAuthorityStore, seal: SymmetricKey) async throws -> CertificateAuthority? {
+        guard let rootRecord = try await store.certificateAuthority(name: "root"),
+            let issuingRecord = try await store.certificateAuthority(name: "issuing")
+        else { return nil }
+        let raw: Data
+        do {
+            raw = try AES.GCM.open(
+                AES.GCM.SealedBox(combined: issuingRecord.sealedPrivateKey), using: seal,
+                authenticating: Array("issuing".utf8))
+        } catch {
+            throw KeyError.decryptionFailed("the issuing CA key does not open with this master key")
+        }
+        return CertificateAuthority(
+            root: try Certificate(derEncoded: rootRecord.certificate),
+            issuing: try Certificate(derEncoded: issuingRecord.certificate),
+            issuingKey: .init(try P256.Signing.PrivateKey(rawRepresentation: raw)))
+    }
+
+    private static func sealKey(_ raw: Data, name: String, seal: SymmetricKey) throws -> [UInt8] {
+        guard let combined = try AES.GCM.seal(raw, using: seal, authenticating: Array(name.utf8)).combined else {
+            throw KeyError.decryptionFailed("cannot seal the CA key")
+        }
+        return Array(combined)
+    }
+
+    /// DER of a certificate.
+    public static func der(_ certificate: Certificate) throws -> [UInt8] {
+        var serializer = DER.Serializer()
+        try serializer.serialize(certificate)
+        return serializer.serializedBytes
+    }
+
+    /// PEM of a certificate.
+    public static func pem(_ certificate: Certificate) throws -> String {
+        try certificate.serializeAsPEM().pemString
+    }
+
+    /// Issues a network certificate.
+    /// - Parameters:
+    ///   - publicKey: the wallet's P-256 key (from a verified CSR).
+    ///   - networkNumber: the holder's number: the subject's only attribute.
+    ///   - level: the assurance level, recorded as a certificate policy.
+    ///   - notBefore: issue time.
+    ///   - notAfter: expiry (already capped at the document's expiry by the caller).
+    /// - Returns: the certificate and its serial as lower-case hex.
+    public func issue(
+        publicKey: P256.Signing.PublicKey, networkNumber: NetworkNumber, level: AssuranceLevel, notBefore: Date,
+        notAfter: Date
+    ) throws -> (Certificate, String) {
+        var serialBytes = [UInt8](repeating: 0, count: 16)
+        for index in serialBytes.indices { serialBytes[index] = UInt8.random(in: 0...255) }
+        serialBytes[0] &= 0x7F  // positive
+        serialBytes[0] |= 0x01  // and 16 bytes long
+        // id-at-serialNumber (2.5.4.5), the subject's only attribute.
+        let subject = DistinguishedName([
+            RelativeDistinguishedName(
+                try RelativeDistinguishedName.Attribute(type: [2, 5, 4, 5], printableString: networkNumber.formatted))
+        ])
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(bytes: serialBytes), publicKey: .init(publicKey),
+            notValidBefore: notBefore.addingTimeInterval(-300), notValidAfter: notAfter, issuer: issuing.subject,
+            subject: subject, signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true))
+                try ExtendedKeyUsage([.clientAuth])
+                SubjectKeyIdentifier(hash: .init(publicKey))
+                AuthorityKeyIdentifier(keyIdentifier: try issuing.extensions.subjectKeyIdentifier?.keyIdentifier)
+                try Self.certificatePolicies([Self.policy(for: level)])
+            },
+            issuerPrivateKey: issuingKey)
+        return (certificate, serialBytes.map { String(format: "%02x", $0) }.joined())
+    }
+
+    /// A certificatePolicies extension (RFC 5280 §4.2.1.4) with bare policy OIDs; swift-certificates
+    /// has no type for it, so it is encoded here.
+    static func certificatePolicies(_ policies: [ASN1ObjectIdentifier]) throws -> Certificate.Extension {
+        var serializer = DER.Serializer()
+        try serializer.appendConstructedNode(identifier: .sequence) { coder in
+            for policy in policies {
+                try coder.appendConstructedNode(identifier: .sequence) { try $0.serialize(policy) }
+            }
+        }
+        return Certificate.Extension(oid: [2, 5, 29, 32], critical: false, value: serializer.serializedBytes[...])
+    }
+
+    /// Whether `certificate` was issued by this issuing CA (signature check).
+    public func issued(_ certificate: Certificate) -> Bool {
+        certificate.issuer == issuing.subject && issuing.publicKey.isValidSignature(certificate.signature, for: certificate)
+    }
+}

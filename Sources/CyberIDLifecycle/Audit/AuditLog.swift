@@ -1,0 +1,148 @@
+import Crypto
+public import CyberIDKeys
+public import CyberIDStore
+public import Foundation
+
+/// The tamper-evident audit log: append-only entries, each hash-chained to the previous one,
+/// with checkpoints signed by the service's ES256 key.
+///
+/// `entry_hash = SHA-256(prev_hash ‖ len‖seq ‖ len‖time ‖ len‖actor ‖ len‖action ‖ len‖target ‖
+/// len‖reason)` (4-byte big-endian lengths, UTF-8 text, the first `prev_hash` 32 zero bytes), so
+/// editing a field breaks that entry's hash, deleting or reordering breaks the chain, and a
+/// checkpoint (a signature over a sequence number and its hash) pins everything up to it —
+/// also against someone who rewrites the chain from an edited entry onwards.
+public struct AuditLog: Sendable {
+    /// The storage the log needs.
+    public typealias Store = AuditStore & SigningKeyStore
+
+    let store: any Store
+    let keys: SigningKeySet
+
+    /// Creates the log over the store, signing checkpoints with `keys`.
+    public init(store: any Store, keys: SigningKeySet) {
+        self.store = store
+        self.keys = keys
+    }
+
+    /// Appends an entry.
+    /// - Parameters:
+    ///   - actor: who (`administrator`, `person`, `policy`…).
+    ///   - action: what (`person.suspend`, `certificate.revoke`, `record.read`…).
+    ///   - target: on what (an internal id, a serial, a client id — never personal data).
+    ///   - reason: the reason or legal basis given.
+    @discardableResult
+    public func record(actor: String, action: String, target: String, reason: String, at time: Date = Date()) async throws
+        -> AuditEntryRecord
+    {
+        try await store.appendAudit { last in
+            let seq = (last?.seq ?? 0) + 1
+            let previous = last?.hash ?? Self.genesis
+            let stamped = Date(milliseconds: Int64((time.timeIntervalSince1970 * 1000).rounded()))
+            return AuditEntryRecord(
+                seq: seq, occurredAt: stamped, actor: actor, action: action, target: target, reason: reason,
+                previousHash: previous,
+                entryHash: Self.hash(
+                    previous: previous, seq: seq, milliseconds: Self.milliseconds(stamped), actor: actor, action: action,
+                    target: target, reason: reason))
+        }
+    }
+
+    /// Signs the newest entry, unless it is already checkpointed.
+    /// - Returns: the new checkpoint, if one was made.
+    @discardableResult
+    public func checkpoint(at time: Date = Date()) async throws -> AuditCheckpointRecord? {
+        guard let last = try await store.auditEntries().last else { return nil }
+        if try await store.auditCheckpoints().last?.seq == last.seq { return nil }
+        let key = try keys.activeKey()
+        let checkpoint = AuditCheckpointRecord(
+            seq: last.seq, entryHash: last.entryHash, kid: key.kid,
+            signature: try key.sign(Self.checkpointMessage(seq: last.seq, hash: last.entryHash)), signedAt: time)
+        try await store.addAuditCheckpoint(checkpoint)
+        return checkpoint
+    }
+
+    /// The outcome of ``verify()``.
+    public enum Verification: Sendable, Equatable {
+        /// The chain and every checkpoint hold.
+        case intact(entries: Int, checkpoints: Int)
+        /// The first problem found: the entry's sequence number and what is wrong.
+        case broken(seq: Int64, reason: String)
+    }
+
+    /// Recomputes the chain and checks every checkpoint's signature and hash.
+    public func verify() async throws -> Verification {
+        let entries = try await store.auditEntries()
+        var previous = Self.genesis
+        var expected: Int64 = 1
+        var bySeq = [Int64: [UInt8]]()
+        for entry in entries {
+            if entry.seq > expected {
+                return .broken(seq: expected, reason: "entry \(expected) is missing (deleted)")
+            }
+            if entry.seq < expected {
+                return .broken(seq: entry.seq, reason: "entry \(entry.seq) appears twice or out of order")
+            }
+            if entry.previousHash != previous {
+                return .broken(
+                    seq: entry.seq,
+                    reason: "entry \(entry.seq) does not follow entry \(entry.seq - 1) (reordered, or an earlier entry was rewritten)")
+            }
+            let recomputed = Self.hash(
+                previous: entry.previousHash, seq: entry.seq, milliseconds: Self.milliseconds(entry.occurredAt),
+                actor: entry.actor, action: entry.action, target: entry.target, reason: entry.reason)
+            if recomputed != entry.entryHash {
+                return .broken(seq: entry.seq, reason: "entry \(entry.seq) was edited (its content does not match its hash)")
+            }
+            bySeq[entry.seq] = entry.entryHash
+            previous = entry.entryHash
+            expected += 1
+        }
+        let published = try await store.signingKeys()
+        let checkpoints = try await store.auditCheckpoints()
+        for checkpoint in checkpoints {
+            guard let stored = published.first(where: { $0.kid == checkpoint.kid }),
+                let key = try? P256.Signing.PublicKey(x963Representation: stored.publicKey),
+                let signature = try? P256.Signing.ECDSASignature(rawRepresentation: checkpoint.signature),
+                key.isValidSignature(signature, for: Self.checkpointMessage(seq: checkpoint.seq, hash: checkpoint.entryHash))
+            else {
+                return .broken(seq: checkpoint.seq, reason: "the checkpoint at entry \(checkpoint.seq) has no valid signature")
+            }
+            guard let hash = bySeq[checkpoint.seq] else {
+                return .broken(
+                    seq: checkpoint.seq, reason: "entry \(checkpoint.seq), signed in a checkpoint, is missing (the log was truncated)")
+            }
+            guard hash == checkpoint.entryHash else {
+                return .broken(
+                    seq: checkpoint.seq,
+                    reason: "entries up to \(checkpoint.seq) were rewritten after they were signed in a checkpoint")
+            }
+        }
+        return .intact(entries: entries.count, checkpoints: checkpoints.count)
+    }
+
+    static let genesis = [UInt8](repeating: 0, count: 32)
+
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    static func hash(
+        previous: [UInt8], seq: Int64, milliseconds: Int64, actor: String, action: String, target: String, reason: String
+    ) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: previous)
+        for field in [String(seq), String(milliseconds), actor, action, target, reason] {
+            let bytes = Array(field.utf8)
+            let count = UInt32(bytes.count)
+            hasher.update(data: [UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)])
+            hasher.update(data: bytes)
+        }
+        return Array(hasher.finalize())
+    }
+
+    static func checkpointMessage(seq: Int64, hash: [UInt8]) -> [UInt8] {
+        Array("cyberid audit checkpoint v1\n\(seq)\n\(hash.map { String(format: "%02x", $0) }.joined())".utf8)
+    }
+}
+
+extension Date {
+    fileprivate init(milliseconds: Int64) { self.init(timeIntervalSince1970: Double(milliseconds) / 1000) }
+}

@@ -1,0 +1,68 @@
+public import CyberIDCore
+public import CyberIDIssuance
+public import CyberIDStore
+public import CyberIDVault
+public import Foundation
+
+/// Certificate renewal: a new key (the CSR's) and a new certificate for the same network number
+/// and level, never past the document's expiry; the old certificates are revoked in the same
+/// write.
+public struct RenewalService: Sendable {
+    /// The storage renewal needs.
+    public typealias Store = PersonStore & NetworkCertificateStore
+
+    let store: any Store
+    let vault: IdentityVault
+    let issuer: NetworkCertificateIssuer
+    let now: @Sendable () -> Date
+
+    /// Creates the service.
+    public init(
+        store: any Store, vault: IdentityVault, issuer: NetworkCertificateIssuer,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.vault = vault
+        self.issuer = issuer
+        self.now = now
+    }
+
+    /// Renews the certificate of an active person.
+    /// - Parameters:
+    ///   - personID: the holder (authenticated by their current certificate).
+    ///   - csr: the new key's PKCS#10 request (PEM or DER).
+    ///   - presentedSerial: the certificate that authenticated the request; it must still be
+    ///     valid when the renewal is written (`invalid-wallet-signature` otherwise).
+    /// - Throws: ``LifecycleServiceError`` `document-expired` when the document no longer allows a
+    ///   certificate (renewal needs a valid document: re-enroll with a new one) or
+    ///   `person-not-active`; ``IssuanceError`` `invalid-csr`.
+    public func renew(personID: String, csr: [UInt8], presentedSerial: String? = nil) async throws -> CertificateIssued {
+        let publicKey = try CSR.walletKey(from: csr)
+        guard let person = try await store.person(id: personID) else { throw StoreError.notFound("no such person") }
+        guard person.state == .active else {
+            throw LifecycleServiceError.personNotActive("only an active network number is renewed")
+        }
+        guard let record = try? vault.open(person),
+            let canonical = try await store.activeNetworkNumber(personID: personID),
+            let number = try? NetworkNumber(parsing: canonical)
+        else { throw StoreError.notFound("the person's record or number is no longer available") }
+        let time = now()
+        // The certificate never outlives the document; an expired document cannot renew.
+        guard issuer.documentEnd(record.documentExpiry) > time.addingTimeInterval(86_400) else {
+            throw LifecycleServiceError.documentExpired()
+        }
+        let issued = try issuer.issue(
+            publicKey: publicKey, number: number, level: person.assuranceLevel, personID: personID,
+            documentExpiry: record.documentExpiry, now: time)
+        do {
+            try await store.replaceCertificates(
+                with: issued.record,
+                history: HistoryEntry(
+                    personID: personID, event: .certificateRenewed, fields: ["serial": issued.record.serial], at: time),
+                presentedSerial: presentedSerial)
+        } catch let error as StoreError where error == .conflict {
+            throw IssuanceError.invalidWalletSignature("the certificate was revoked meanwhile")
+        }
+        return issued.answer
+    }
+}

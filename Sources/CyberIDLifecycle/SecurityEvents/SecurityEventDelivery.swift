@@ -1,0 +1,120 @@
+public import AsyncHTTPClient
+import CyberIDCore
+public import CyberIDKeys
+public import CyberIDStore
+import CyberIDVault
+public import Foundation
+import JWTKit
+import NIOCore
+import NIOHTTP1
+
+/// A Security Event Token (RFC 8417) about one of a platform's users.
+struct SecurityEventToken: JWTPayload {
+    struct Subject: Codable, Sendable {
+        var format = "iss_sub"
+        var iss: String
+        var sub: String
+    }
+
+    struct Detail: Codable, Sendable {
+        var reason: String
+        var eventTimestamp: Int
+
+        enum CodingKeys: String, CodingKey { case reason, eventTimestamp = "event_timestamp" }
+    }
+
+    var iss: String
+    var iat: Int
+    var jti: String
+    var aud: String
+    var subID: Subject
+    var events: [String: Detail]
+
+    enum CodingKeys: String, CodingKey { case iss, iat, jti, aud, subID = "sub_id", events }
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}
+
+/// Delivers queued Security Event Tokens to platforms (RFC 8935 push). Events are queued by the
+/// store in the same transaction as the change they announce; this service, run in the
+/// background, signs and sends them, so a slow platform never delays the request that caused
+/// the event. A lease makes each event go out from one process at a time.
+public struct SecurityEventDelivery: Sendable {
+    /// The event type URIs of CyberID's Security Event Tokens.
+    public static let eventPrefix = "https://schemas.cyberid.dev/secevent/"
+
+    let issuer: String
+    let events: any SecurityEventStore
+    let signer: JWTSigner
+    let endpoint: @Sendable (_ clientID: String) async throws -> String?
+
+    /// Creates the delivery.
+    /// - Parameters:
+    ///   - issuer: the service's issuer (`iss`).
+    ///   - events: the queue.
+    ///   - signer: signs the tokens with the service key.
+    ///   - endpoint: a platform's events URL, `nil` when it has none or is disabled.
+    public init(
+        issuer: String, events: any SecurityEventStore, signer: JWTSigner,
+        endpoint: @escaping @Sendable (_ clientID: String) async throws -> String?
+    ) {
+        self.issuer = issuer
+        self.events = events
+        self.signer = signer
+        self.endpoint = endpoint
+    }
+
+    /// Delivers the due tokens: signs each (`typ: secevent+jwt`), POSTs it to the platform's
+    /// events URL, and on anything but 202/200 retries with exponential backoff (2ˢ seconds, at
+    /// most an hour, 12 attempts).
+    /// - Returns: how many were delivered.
+    @discardableResult
+    public func deliver(now: Date = Date(), http: HTTPClient = .shared) async throws -> Int {
+        var delivered = 0
+        for event in try await events.dueSecurityEvents(at: now, limit: 50) {
+            guard try await events.claimSecurityEvent(id: event.id, at: now, leaseUntil: now.addingTimeInterval(30)) else {
+                continue
+            }
+            guard let uri = try await endpoint(event.clientID) else {
+                try await events.securityEventDelivered(id: event.id, at: now, note: "dropped: no events URL")
+                continue
+            }
+            do {
+                try await send(event, to: uri, now: now, http: http)
+                try await events.securityEventDelivered(id: event.id, at: Date(), note: nil)
+                delivered += 1
+            } catch {
+                let attempts = event.attempts + 1
+                let next = attempts >= 12 ? nil : now.addingTimeInterval(min(pow(2, Double(attempts)), 3600))
+                try await events.securityEventFailed(
+                    id: event.id, attempts: attempts, nextAttempt: next,
+                    error: (error as? DeliveryFailure)?.description ?? "not delivered")
+            }
+        }
+        return delivered
+    }
+
+    private func send(_ event: SecurityEventRecord, to uri: String, now: Date, http: HTTPClient) async throws {
+        let token = SecurityEventToken(
+            iss: issuer, iat: Int(now.timeIntervalSince1970), jti: SecureRandom.token(), aud: event.clientID,
+            subID: .init(iss: issuer, sub: event.subject),
+            events: [
+                Self.eventPrefix + event.event: .init(
+                    reason: event.reason, eventTimestamp: Int(event.occurredAt.timeIntervalSince1970))
+            ])
+        var request = HTTPClientRequest(url: uri)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/secevent+jwt")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: try await signer.sign(token, type: "secevent+jwt")))
+        let response = try await http.execute(request, timeout: .seconds(10))
+        _ = try? await response.body.collect(upTo: 64 * 1024)
+        guard response.status.code == 202 || response.status.code == 200 else {
+            throw DeliveryFailure(description: "the platform answered \(response.status.code)")
+        }
+    }
+
+    private struct DeliveryFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+}

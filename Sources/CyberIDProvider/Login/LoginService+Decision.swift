@@ -1,0 +1,176 @@
+import CyberIDAdapters
+import CyberIDCore
+import CyberIDIssuance
+import CyberIDStore
+public import Foundation
+
+/// A wallet's decision on a login as it passes the checks: the ticket, the signed approval, the
+/// holder behind its certificate, and the history detail every outcome records.
+struct PendingDecision {
+    let ticket: LoginTicket
+    let approval: ApprovalPayload
+    let holder: LoginHolder
+    let now: Date
+    var detail: LoginHistoryDetail
+
+    var requested: [String] { detail.requested }
+}
+
+extension LoginService {
+    /// Records the wallet's decision on a login, as a pipeline of named checks: the approval
+    /// (signature, certificate, audience, transaction, freshness), the holder's certificate, a
+    /// refusal by the person, the holder's state, the level the platform asked for, the
+    /// re-verification gate (with the face check), and the claims released with the person's
+    /// consent. The decision is written once (a transaction is decided a single time), together
+    /// with the history entry and the consent.
+    /// - Parameter faceImage: the live face image of a re-verification on a service with a face
+    ///   matcher; its SHA-256 must be the approval's `face`.
+    /// - Throws: ``ProviderError`` (`invalid-wallet-signature`, `login-expired`,
+    ///   `login-already-decided`, `person-not-active`, `assurance-level-too-low`…).
+    public func decide(ticket text: String, approval: String, faceImage: [UInt8]? = nil, now: Date = Date()) async throws
+        -> WalletDecision
+    {
+        let ticket = try openTicket(text, now: now)
+        let token = try checkApproval(approval, for: ticket, now: now)
+        let holder = try await checkCertificate(serial: token.serial, clientID: ticket.clientID)
+        var decision = PendingDecision(
+            ticket: ticket, approval: token.payload, holder: holder, now: now,
+            detail: LoginHistoryDetail(
+                requested: Scope.claims(of: ticket.scopes), released: [], level: holder.assuranceLevel.acr,
+                requiredLevel: ticket.requiredLevel?.acr))
+        if token.payload.decision == "deny" {
+            decision.detail.reason = "declined by the person"
+            try await record(
+                decision, .denied, LoginGrant(released: [], error: "access_denied", errorDescription: "the person declined"),
+                outcome: .denied)
+            return WalletDecision(status: "denied", released: [])
+        }
+        try await checkHolderActive(&decision)
+        try await checkLevel(&decision)
+        let reverified = try await reverificationGate(&decision, faceImage: faceImage)
+        let (released, consent) = releasedClaims(decision)
+        decision.detail.released = released
+        let grant = LoginGrant(
+            subject: pairwise.subject(sector: ticket.sector, networkNumber: holder.networkNumber),
+            level: holder.assuranceLevel, authTime: now.timeIntervalSince1970.rounded(.down), released: released)
+        try await record(decision, .approved, grant, outcome: .success, consent: consent, reverification: reverified ? Self.reverification : nil)
+        return WalletDecision(status: "approved", released: released)
+    }
+
+    /// The approval is a wallet token for this service's logins, for this transaction, fresh,
+    /// with a decision.
+    func checkApproval(_ approval: String, for ticket: LoginTicket, now: Date) throws(ProviderError)
+        -> WalletToken<ApprovalPayload>
+    {
+        do {
+            let token = try WalletToken<ApprovalPayload>(
+                compact: approval, authority: authority, issuedCache: issuedCertificates, now: now)
+            guard token.payload.aud == issuer, token.payload.purpose == "login" else {
+                throw ProviderError.invalidWalletSignature("the approval is for another audience or purpose")
+            }
+            guard token.payload.sid == ticket.transactionID, token.payload.nonce == ticket.nonceText else {
+                throw ProviderError.invalidWalletSignature("the approval is for another login transaction")
+            }
+            try token.check(audience: issuer, purpose: "login", now: now, skew: configuration.approvalSkew)
+            guard token.payload.decision == "approve" || token.payload.decision == "deny" else {
+                throw ProviderError.invalidWalletSignature("decision must be approve or deny")
+            }
+            return token
+        } catch let error as IssuanceError {
+            throw .invalidWalletSignature(error.reason)
+        } catch let error as ProviderError {
+            throw error
+        } catch {
+            throw .invalidWalletSignature("the approval does not verify")
+        }
+    }
+
+    /// The certificate is this service's and valid; the holder comes with it.
+    func checkCertificate(serial: String, clientID: String) async throws -> LoginHolder {
+        guard let holder = try await store.loginHolder(certificateSerial: serial, clientID: clientID) else {
+            throw ProviderError.invalidWalletSignature("the certificate is unknown to this service")
+        }
+        guard holder.certificateStatus == .valid else {
+            throw ProviderError.invalidWalletSignature("the certificate is revoked")
+        }
+        return holder
+    }
+
+    /// Only an active person logs in.
+    func checkHolderActive(_ decision: inout PendingDecision) async throws {
+        guard decision.holder.personState == .active else {
+            try await fail(&decision, ProviderError.personNotActive(decision.holder.personState.rawValue))
+        }
+    }
+
+    /// The person's level meets the platform's `acr_values`.
+    func checkLevel(_ decision: inout PendingDecision) async throws {
+        guard let required = decision.ticket.requiredLevel, decision.holder.assuranceLevel < required else { return }
+        let error = ProviderError.assuranceLevelTooLow(required: required.acr, actual: decision.holder.assuranceLevel.acr)
+        try await fail(&decision, error, oauthError: "unmet_authentication_requirements")
+    }
+
+    /// Records a failed decision and throws `error`.
+    func fail(_ decision: inout PendingDecision, _ error: ProviderError, oauthError: String = "access_denied")
+        async throws -> Never
+    {
+        decision.detail.reason = error.code
+        try await record(
+            decision, .failed, LoginGrant(released: [], error: oauthError, errorDescription: error.reason), outcome: .failure)
+        throw error
+    }
+
+    /// Consent: what the person agrees to now, plus what they agreed to before (unless the
+    /// platform asks again with prompt=consent), minus what they refuse now.
+    /// - Returns: the claims released and the consent to remember, if it changed.
+    func releasedClaims(_ decision: PendingDecision) -> ([String], ConsentRecord?) {
+        let holder = decision.holder
+        let consentNow = Set(decision.approval.consent ?? []).intersection(decision.requested)
+        let declined = Set(decision.approval.decline ?? [])
+        let remembered = decision.ticket.prompt.contains("consent") ? Set<String>() : holder.consentedClaims
+        let released = decision.requested.filter {
+            (consentNow.contains($0) || remembered.contains($0)) && !declined.contains($0)
+        }
+        let newConsent = holder.consentedClaims.union(consentNow).subtracting(declined)
+        let consent =
+            newConsent == holder.consentedClaims
+            ? nil
+            : ConsentRecord(
+                personID: holder.personID, clientID: decision.ticket.clientID, claims: newConsent, grantedAt: decision.now)
+        return (released, consent)
+    }
+
+    /// A successful re-verification renews the person's verification time and lifts their
+    /// restriction toward the platform, which is told (automatic review).
+    static let reverification = ReverificationEffects(
+        renewVerification: true, liftRestriction: true, announceLift: .reverified)
+
+    /// Writes the decision, its history entry and the consent, once.
+    func record(
+        _ decision: PendingDecision, _ status: LoginTransactionRecord.Status, _ grant: LoginGrant, outcome: HistoryOutcome,
+        consent: ConsentRecord? = nil, reverification: ReverificationEffects? = nil
+    ) async throws {
+        let now = decision.now
+        let row = LoginTransactionRecord(
+            id: decision.ticket.transactionID, clientID: decision.ticket.clientID, status: status,
+            personID: decision.holder.personID, payload: String(decoding: try JSONEncoder().encode(grant), as: UTF8.self),
+            createdAt: now,
+            expiresAt: now.addingTimeInterval(max(configuration.codeLifetime, configuration.accessTokenLifetime) + 60))
+        let entry = HistoryEntry(
+            personID: decision.holder.personID, clientID: decision.ticket.clientID, event: .login, outcome: outcome,
+            detail: decision.detail.json, at: now)
+        guard
+            try await store.recordDecision(
+                row, history: entry, consent: consent, subject: status == .approved ? grant.subject : nil,
+                reverification: reverification)
+        else {
+            var detail = decision.detail
+            detail.reason = "login-already-decided"
+            _ = try? await store.append(
+                HistoryEntry(
+                    personID: decision.holder.personID, clientID: decision.ticket.clientID, event: .login,
+                    outcome: .failure, detail: detail.json, at: now))
+            throw ProviderError.loginAlreadyDecided()
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import CyberIDCore
+import CyberIDIssuance
+public import CyberIDStore
+public import Foundation
+
+/// The payload of a wallet's own request (`Authorization: CyberID-Wallet <JWS>`).
+struct WalletRequestPayload: WalletTokenPayload {
+    var aud: String?
+    var purpose: String?
+    var iat: Double?
+    /// The HTTP method and path the JWS is for (as DPoP's `htm`/`htu`).
+    var htm: String?
+    var htu: String?
+    /// The base64url SHA-256 of the request body.
+    var bdh: String?
+}
+
+extension LoginService {
+    /// Authenticates a wallet's own request (`Authorization: CyberID-Wallet <JWS>`): the JWS
+    /// binds the method and path (and a request body by its SHA-256, `bdh`), is fresh, and is
+    /// signed by a valid network certificate whose holder is not cancelled.
+    /// - Parameter body: the request body, for requests that have one; the JWS must bind it.
+    /// - Returns: the holder.
+    /// - Throws: ``ProviderError`` `invalid-wallet-signature`.
+    public func authenticateWallet(
+        _ authorization: String?, method: String, path: String, body: [UInt8]? = nil, now: Date = Date()
+    ) async throws -> LoginHolder {
+        let prefix = "CyberID-Wallet "
+        guard let authorization, authorization.hasPrefix(prefix) else {
+            throw ProviderError.invalidWalletSignature("send Authorization: CyberID-Wallet <JWS>")
+        }
+        let token: WalletToken<WalletRequestPayload>
+        do {
+            token = try WalletToken(
+                compact: String(authorization.dropFirst(prefix.count)), authority: authority, issuedCache: issuedCertificates,
+                now: now)
+        } catch {
+            throw ProviderError.invalidWalletSignature(error.reason)
+        }
+        let payload = token.payload
+        guard payload.aud == issuer, payload.purpose == "wallet-api", payload.htm?.uppercased() == method.uppercased(),
+            payload.htu == path
+        else { throw ProviderError.invalidWalletSignature("the JWS is not for this request (aud, purpose, htm, htu)") }
+        do {
+            try token.check(audience: issuer, purpose: "wallet-api", now: now, skew: configuration.approvalSkew)
+        } catch {
+            throw ProviderError.invalidWalletSignature(error.reason)
+        }
+        if let body, !body.isEmpty {
+            guard isSHA256(payload.bdh, of: body) else {
+                throw ProviderError.invalidWalletSignature("the JWS does not bind this request body (bdh)")
+            }
+        }
+        guard let holder = try await store.loginHolder(certificateSerial: token.serial, clientID: ""),
+            holder.certificateStatus == .valid, holder.personState != .cancelled
+        else { throw ProviderError.invalidWalletSignature("the certificate is unknown or revoked") }
+        return holder
+    }
+}

@@ -1,0 +1,22 @@
+import CyberIDAdapters
+import CyberIDIssuance
+import CyberIDStore
+import CyberIDVault
+
+/// The login endpoints: an authorization request starts a login transaction for the page; the
+/// wallet fetches it and decides (a pipeline of named checks, `LoginService+Decision.swift`);
+/// the page polls and continues to the platform. Also authenticates the wallet's own requests.
+public struct LoginService: Sendable {
+    let configuration: ProviderConfiguration
+    let registry: ClientRegistry
+    let store: any OpenIDProvider.Store
+    let authority: CertificateAuthority
+    let issuedCertificates = IssuedCertificateCache()
+    let vault: IdentityVault
+    let pairwise: PairwiseSubject
+    let sealers: LoginSealers
+    let faceMatcher: (any FaceMatcher)?
+    let validator: AuthorizationValidator
+
+    var issuer: String { configuration.issuer }
+}

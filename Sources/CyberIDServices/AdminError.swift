@@ -1,0 +1,24 @@
+public import CyberIDCore
+
+/// The domain of ``AdminError``.
+public enum AdminDomain: ErrorDomain {}
+
+/// Why an operator's use case refused. The reasons name what was asked for (a number, a
+/// serial, a client id), never personal data.
+public typealias AdminError = DomainError<AdminDomain>
+
+extension DomainError where Domain == AdminDomain {
+    static func unknownNumber(_ number: String) -> Self { Self(code: "unknown-number", kind: .notFound, reason: "no active network number \(number)") }
+    static func recordUnavailable() -> Self {
+        Self(code: "record-unavailable", kind: .gone, reason: "the identity record is no longer available")
+    }
+    static func unknownCertificate(_ serial: String) -> Self { Self(code: "unknown-certificate", kind: .notFound, reason: "no certificate \(serial)") }
+    static func alreadyRevoked(_ serial: String) -> Self {
+        Self(code: "certificate-already-revoked", kind: .conflict, reason: "certificate \(serial) is already revoked")
+    }
+    static func unknownClient(_ id: String) -> Self { Self(code: "unknown-client", kind: .notFound, reason: "no client \(id)") }
+    static func reasonRequired(_ what: String) -> Self { Self(code: "reason-required", kind: .invalid, reason: "\(what) needs a reason") }
+
+    /// For pattern matching on the code.
+    public static var unknownNumber: Self { unknownNumber("") }
+}

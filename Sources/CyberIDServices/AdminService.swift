@@ -1,0 +1,111 @@
+public import CyberIDCore
+public import CyberIDKeys
+public import CyberIDLifecycle
+public import CyberIDProvider
+public import CyberIDStore
+public import CyberIDVault
+public import Foundation
+
+/// Every operator use case, for the CLI today and the operator console next: persons and their
+/// lifecycle, identity records under a legal basis, certificates, platforms, the document trust
+/// store, signing keys, policy and the audit log. Each change writes its audit entry (and a
+/// signed checkpoint) here, in one place, naming the acting operator.
+public struct AdminService: Sendable {
+    /// The storage the use cases need.
+    public typealias Store = PersonStore & HistoryStore & NetworkCertificateStore & CertificateRevocationStore
+        & TrustAnchorStore & ReverificationPolicyStore & ClientStore & AuditStore
+
+    let store: any Store
+    let lifecycle: LifecycleService
+    let vault: IdentityVault
+    let clients: ClientRegistry
+    let signingKeys: SigningKeySet
+    let audit: AuditLog
+    /// Who acts, as the audit log names them.
+    public let actor: String
+
+    /// Creates the service.
+    /// - Parameter actor: the acting operator's name in the audit log.
+    public init(
+        store: any Store, lifecycle: LifecycleService, vault: IdentityVault, clients: ClientRegistry,
+        signingKeys: SigningKeySet, audit: AuditLog, actor: String = "administrator"
+    ) {
+        self.store = store
+        self.lifecycle = lifecycle
+        self.vault = vault
+        self.clients = clients
+        self.signingKeys = signingKeys
+        self.audit = audit
+        self.actor = actor
+    }
+
+    /// Records an audited action and signs a checkpoint over it.
+    func audited(_ action: String, target: String, reason: String, at time: Date = Date()) async throws {
+        try await audit.record(actor: actor, action: action, target: target, reason: reason, at: time)
+        try await audit.checkpoint(at: time)
+    }
+
+    // MARK: persons
+
+    /// The person holding an active network number.
+    /// - Throws: ``AdminError`` `unknown-number`.
+    public func personID(networkNumber: String) async throws -> String {
+        do {
+            return try await lifecycle.personID(networkNumber: networkNumber)
+        } catch let error as StoreError where error == .notFound {
+            throw AdminError.unknownNumber(networkNumber)
+        }
+    }
+
+    /// A network number's lifecycle state.
+    public func state(networkNumber: String) async throws -> PersonState {
+        try await lifecycle.state(personID: try await personID(networkNumber: networkNumber))
+    }
+
+    /// Applies a lifecycle event as an administrator, with a reason.
+    /// - Throws: ``LifecycleError`` for a forbidden transition; ``AdminError``.
+    public func apply(_ event: LifecycleEvent, networkNumber: String, reason: String) async throws -> LifecycleTransition {
+        let person = try await personID(networkNumber: networkNumber)
+        let transition = try await lifecycle.apply(event, personID: person, actor: .administrator, reason: reason)
+        try await audited("person.\(event.rawValue)", target: person, reason: reason)
+        return transition
+    }
+
+    /// Reads an identity record under a legal basis: audited, and shown in the person's history.
+    /// - Throws: ``AdminError`` `unknown-number`, `record-unavailable`, `reason-required`.
+    public func readRecord(networkNumber: String, legalBasis: String, now: Date = Date()) async throws -> IdentityRecord {
+        let basis = legalBasis.trimmingCharacters(in: .whitespaces)
+        guard !basis.isEmpty else { throw AdminError.reasonRequired("reading an identity record") }
+        let id = try await personID(networkNumber: networkNumber)
+        guard let person = try await store.person(id: id), let record = try vault.open(person) else {
+            throw AdminError.recordUnavailable()
+        }
+        try await audited("record.read", target: id, reason: basis, at: now)
+        try await store.append(
+            HistoryEntry(personID: id, event: .recordAccessed, fields: ["legal_basis": basis], at: now))
+        return record
+    }
+
+    // MARK: certificates
+
+    /// A network number's certificates, newest first.
+    public func certificates(networkNumber: String) async throws -> [NetworkCertificateRecord] {
+        try await store.networkCertificates(personID: try await personID(networkNumber: networkNumber))
+    }
+
+    /// Revokes a network certificate: logins with it stop at once and it is on the CRL.
+    /// - Throws: ``AdminError`` `unknown-certificate`, `certificate-already-revoked`.
+    public func revokeCertificate(serial: String, reason: String, now: Date = Date()) async throws {
+        let serial = serial.lowercased()
+        guard let certificate = try await store.networkCertificate(serial: serial) else {
+            throw AdminError.unknownCertificate(serial)
+        }
+        let history = HistoryEntry(
+            personID: certificate.personID, event: .certificateRevoked,
+            fields: ["serial": serial, "actor": "administrator", "reason": reason], at: now)
+        guard try await store.revokeCertificate(serial: serial, at: now, history: history) else {
+            throw AdminError.alreadyRevoked(serial)
+        }
+        try await audited("certificate.revoke", target: serial, reason: reason, at: now)
+    }
+}

@@ -1,0 +1,113 @@
+public import CyberIDCore
+public import CyberIDIssuance
+public import CyberIDLifecycle
+public import CyberIDProvider
+public import CyberIDStore
+public import Foundation
+
+/// A remembered consent as the wallet (and the portal) lists it.
+public struct ConsentView: Sendable, Codable, Equatable {
+    public var clientID: String
+    public var clientName: String
+    public var claims: [String]
+    public var grantedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case clientID = "client_id", clientName = "client_name", claims, grantedAt = "granted_at"
+    }
+}
+
+/// The domain of ``HolderError``.
+public enum HolderDomain: ErrorDomain {}
+
+/// Why a holder's request was refused.
+public typealias HolderError = DomainError<HolderDomain>
+
+extension DomainError where Domain == HolderDomain {
+    static func noConsent(_ clientID: String) -> Self {
+        Self(code: "unknown-client", kind: .notFound, reason: "no consent for \(clientID)")
+    }
+    static func eventNotAllowed(_ event: LifecycleEvent) -> Self {
+        Self(code: "malformed-request", kind: .invalid, reason: "\(event.rawValue) is not for this actor here")
+    }
+}
+
+/// What a person does about their own network number — for the wallet API today and the
+/// citizen portal next: read their history, list and withdraw consents, suspend, resume or
+/// cancel their number, renew their certificate; and as a guardian, the same for a minor.
+public struct HolderService: Sendable {
+    /// The storage the use cases need.
+    public typealias Store = ConsentStore & HistoryStore
+
+    let store: any Store
+    let clients: ClientRegistry
+    let lifecycle: LifecycleService
+    let guardianship: Guardianship
+    let renewal: RenewalService
+    let history: PersonHistory
+
+    /// Creates the service.
+    public init(
+        store: any Store, clients: ClientRegistry, lifecycle: LifecycleService, guardianship: Guardianship,
+        renewal: RenewalService
+    ) {
+        self.store = store
+        self.clients = clients
+        self.lifecycle = lifecycle
+        self.guardianship = guardianship
+        self.renewal = renewal
+        self.history = PersonHistory(store: store) { try await clients.client(id: $0)?.name }
+    }
+
+    /// The person's history, newest first, with the platforms' current names.
+    public func history(personID: String, limit: Int = 100) async throws -> [HistoryView] {
+        try await history.lines(personID: personID, limit: limit)
+    }
+
+    /// The person's remembered consents, with the platforms' names.
+    public func consents(personID: String) async throws -> [ConsentView] {
+        var out = [ConsentView]()
+        for consent in try await store.consents(personID: personID) {
+            let name = try await clients.client(id: consent.clientID)?.name ?? consent.clientID
+            out.append(
+                ConsentView(
+                    clientID: consent.clientID, clientName: name, claims: consent.claims.sorted(),
+                    grantedAt: consent.grantedAt))
+        }
+        return out
+    }
+
+    /// Withdraws the person's consent for a platform, and records it in the history.
+    /// - Throws: ``HolderError`` `unknown-client` when there was none.
+    public func withdrawConsent(personID: String, clientID: String, now: Date = Date()) async throws {
+        guard try await store.withdrawConsent(personID: personID, clientID: clientID) else {
+            throw HolderError.noConsent(clientID)
+        }
+        try await history.record(HistoryEntry(personID: personID, clientID: clientID, event: .consentWithdrawn, at: now))
+    }
+
+    /// The holder suspends, resumes or cancels their own number.
+    public func apply(_ event: LifecycleEvent, personID: String, reason: String) async throws -> LifecycleTransition {
+        guard [.suspend, .resume, .cancel].contains(event) else { throw HolderError.eventNotAllowed(event) }
+        return try await lifecycle.apply(event, personID: personID, actor: .person, reason: reason)
+    }
+
+    /// A guardian suspends or resumes their ward's number (the link ends at 18).
+    public func applyToWard(
+        _ event: LifecycleEvent, wardNumber: String, guardianID: String, reason: String
+    ) async throws -> LifecycleTransition {
+        guard [.suspend, .resume].contains(event) else { throw HolderError.eventNotAllowed(event) }
+        let ward = try await guardianship.ward(networkNumber: wardNumber, guardianID: guardianID)
+        return try await lifecycle.apply(event, personID: ward, actor: .guardian, reason: reason)
+    }
+
+    /// A guardian reads their ward's history.
+    public func wardHistory(wardNumber: String, guardianID: String) async throws -> [HistoryView] {
+        try await history(personID: try await guardianship.ward(networkNumber: wardNumber, guardianID: guardianID))
+    }
+
+    /// Renews the holder's certificate with a new key.
+    public func renew(personID: String, csr: [UInt8], presentedSerial: String) async throws -> CertificateIssued {
+        try await renewal.renew(personID: personID, csr: csr, presentedSerial: presentedSerial)
+    }
+}

@@ -1,0 +1,109 @@
+import CyberIDTestSupport
+import Crypto
+import CyberIDCore
+import CyberIDKeys
+import CyberIDStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwiftASN1
+import Testing
+import X509
+
+@testable import CyberIDIssuance
+
+/// Runs `body` with a migrated SQLite store.
+func withStore(_ body: @Sendable (SQLStore) async throws -> Void) async throws {
+    try await withSQLiteStore(body)
+}
+
+@Suite struct CertificateAuthorityTests {
+    @Test func theGeneratedCAsPersistAndIssueNetworkCertificatesToProfile() async throws {
+        try await withStore { store in
+            let master = MasterKey.random()
+            let authority = try await CertificateAuthority.loadOrCreate(store: store, masterKey: master)
+            let again = try await CertificateAuthority.loadOrCreate(store: store, masterKey: master)
+            #expect(authority.root == again.root && authority.issuing == again.issuing)
+            #expect(authority.root.issuer == authority.root.subject)
+            #expect(authority.root.publicKey.isValidSignature(authority.issuing.signature, for: authority.issuing))
+            #expect(try authority.issuing.extensions.basicConstraints == .isCertificateAuthority(maxPathLength: 0))
+
+            let wallet = P256.Signing.PrivateKey()
+            let number = NetworkNumber.generate()
+            let now = Date()
+            let (certificate, serial) = try authority.issue(
+                publicKey: wallet.publicKey, networkNumber: number, level: .high, notBefore: now,
+                notAfter: now.addingTimeInterval(86_400))
+            #expect(authority.issued(certificate))
+            #expect(certificate.subject.count == 1)
+            #expect(certificate.subject.description.contains(number.formatted))
+            #expect(certificate.serialNumber.bytes.count == 16 && certificate.serialNumber.bytes.first! & 0x80 == 0)
+            #expect(serial == certificate.serialNumber.bytes.map { String(format: "%02x", $0) }.joined())
+            #expect(try certificate.extensions.keyUsage == KeyUsage(digitalSignature: true))
+            #expect(try certificate.extensions.extendedKeyUsage?.contains(.clientAuth) == true)
+            #expect(try certificate.extensions.basicConstraints == .notCertificateAuthority)
+            let policies = try #require(certificate.extensions[oid: [2, 5, 29, 32]])
+            #expect(Array(policies.value).containsSequence(try Self.der(CertificateAuthority.policy(for: .high))))
+            #expect(certificate.publicKey == Certificate.PublicKey(wallet.publicKey))
+            // Another master key cannot use the stored issuing key.
+            await #expect(throws: KeyError.self) {
+                _ = try await CertificateAuthority.loadOrCreate(store: store, masterKey: .random())
+            }
+        }
+    }
+
+    @Test func anExternalPairCanBeImportedIntoAnEmptyStoreOnly() async throws {
+        let rootKey = P384.Signing.PrivateKey()
+        let issuingKey = P256.Signing.PrivateKey()
+        let rootName = try DistinguishedName { CommonName("Prod Root") }
+        let root = try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(rootKey.publicKey), notValidBefore: Date(),
+            notValidAfter: Date().addingTimeInterval(86_400 * 3650), issuer: rootName, subject: rootName,
+            signatureAlgorithm: .ecdsaWithSHA384,
+            extensions: try Certificate.Extensions { Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 1)) },
+            issuerPrivateKey: .init(rootKey))
+        let issuing = try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(issuingKey.publicKey), notValidBefore: Date(),
+            notValidAfter: Date().addingTimeInterval(86_400 * 1000), issuer: rootName,
+            subject: try DistinguishedName { CommonName("Prod Issuing") }, signatureAlgorithm: .ecdsaWithSHA384,
+            extensions: try Certificate.Extensions { Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0)) },
+            issuerPrivateKey: .init(rootKey))
+        try await withStore { store in
+            let master = MasterKey.random()
+            await #expect(throws: IssuanceError.invalidCA("")) {
+                try await CertificateAuthority.importAuthorities(
+                    root: root, issuing: issuing, issuingKeyPEM: P256.Signing.PrivateKey().pemRepresentation, store: store,
+                    masterKey: master)
+            }
+            await #expect(throws: IssuanceError.invalidCA("")) {
+                try await CertificateAuthority.importAuthorities(
+                    root: issuing, issuing: root, issuingKeyPEM: issuingKey.pemRepresentation, store: store, masterKey: master)
+            }
+            try await CertificateAuthority.importAuthorities(
+                root: root, issuing: issuing, issuingKeyPEM: issuingKey.pemRepresentation, store: store, masterKey: master)
+            let loaded = try await CertificateAuthority.loadOrCreate(store: store, masterKey: master)
+            #expect(loaded.root == root && loaded.issuing == issuing)
+            let (certificate, _) = try loaded.issue(
+                publicKey: P256.Signing.PrivateKey().publicKey, networkNumber: .generate(), level: .substantial,
+                notBefore: Date(), notAfter: Date().addingTimeInterval(3600))
+            #expect(issuing.publicKey.isValidSignature(certificate.signature, for: certificate))
+            await #expect(throws: IssuanceError.invalidCA("")) {
+                try await CertificateAuthority.importAuthorities(
+                    root: root, issuing: issuing, issuingKeyPEM: issuingKey.pemRepresentation, store: store, masterKey: master)
+            }
+        }
+    }
+
+    static func der(_ oid: ASN1ObjectIdentifier) throws -> [UInt8] {
+        var serializer = DER.Serializer()
+        try serializer.serialize(oid)
+        return serializer.serializedBytes
+    }
+}
+
+extension Array where Element == UInt8 {
+    func containsSequence(_ needle: [UInt8]) -> Bool {
+        guard needle.count <= count else { return false }
+        return (0...(count - needle.count)).contains { Array(self[$0..<$0 + needle.count]) == needle }
+    }
+}

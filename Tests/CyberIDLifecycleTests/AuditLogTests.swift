@@ -1,0 +1,104 @@
+import CyberIDEnrollment
+import CyberIDIssuance
+import CyberIDVault
+import CyberIDTestSupport
+import CyberIDKeys
+import CyberIDLifecycle
+import CyberIDStore
+import Foundation
+import Testing
+
+/// The audit log's tamper evidence, on SQLite and PostgreSQL: each test edits, deletes or
+/// reorders rows with plain SQL, as someone with database access would, and `verify()` must
+/// name the entry.
+@Suite struct AuditLogTests {
+    func withLog(
+        _ backend: Backend, _ body: @escaping @Sendable (AuditLog, any SQLDatabase) async throws -> Void
+    ) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            let keys = SigningKeySet(store: store, masterKey: MasterKey.random())
+            try await keys.loadOrCreate()
+            let log = AuditLog(store: store, keys: keys)
+            for index in 1...5 {
+                try await log.record(
+                    actor: "administrator", action: "person.suspend", target: "p\(index)", reason: "reason \(index)")
+            }
+            try await log.checkpoint()
+            #expect(try await log.verify() == .intact(entries: 5, checkpoints: 1))
+            try await body(log, database)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func anEditedEntryIsNamed(_ backend: Backend) async throws {
+        try await withLog(backend) { log, database in
+            _ = try await database.write { try await $0.execute("UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 3", []) }
+            guard case .broken(let seq, let reason) = try await log.verify() else {
+                Issue.record("an edit must be found")
+                return
+            }
+            #expect(seq == 3 && reason.contains("entry 3 was edited"))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aDeletedEntryIsNamed(_ backend: Backend) async throws {
+        try await withLog(backend) { log, database in
+            _ = try await database.write { try await $0.execute("DELETE FROM audit_log WHERE seq = 2", []) }
+            guard case .broken(let seq, let reason) = try await log.verify() else {
+                Issue.record("a deletion must be found")
+                return
+            }
+            #expect(seq == 2 && reason.contains("missing"))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func reorderedEntriesAreFound(_ backend: Backend) async throws {
+        try await withLog(backend) { log, database in
+            // Swap the contents of entries 2 and 4 (hashes moved along with them).
+            _ = try await database.write { connection in
+                _ = try await connection.execute("UPDATE audit_log SET seq = 100 WHERE seq = 2", [])
+                _ = try await connection.execute("UPDATE audit_log SET seq = 2 WHERE seq = 4", [])
+                return try await connection.execute("UPDATE audit_log SET seq = 4 WHERE seq = 100", [])
+            }
+            guard case .broken(let seq, _) = try await log.verify() else {
+                Issue.record("a reordering must be found")
+                return
+            }
+            #expect(seq == 2)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aRewrittenTailIsCaughtByTheCheckpoint(_ backend: Backend) async throws {
+        try await withLog(backend) { log, database in
+            // Truncate after entry 3: the chain alone still holds; the signed checkpoint at 5 does not.
+            _ = try await database.write { try await $0.execute("DELETE FROM audit_log WHERE seq > 3", []) }
+            guard case .broken(let seq, let reason) = try await log.verify() else {
+                Issue.record("a truncation must be found")
+                return
+            }
+            #expect(seq == 5 && reason.contains("truncated"))
+            // A forged checkpoint signature is refused too.
+            _ = try await database.write { try await $0.execute("UPDATE audit_checkpoints SET seq = 3", []) }
+            guard case .broken(_, let forged) = try await log.verify() else {
+                Issue.record("a moved checkpoint must be found")
+                return
+            }
+            #expect(forged.contains("signature"))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func appendsContinueTheChain(_ backend: Backend) async throws {
+        try await withLog(backend) { log, _ in
+            let next = try await log.record(actor: "administrator", action: "record.read", target: "p9", reason: "court order")
+            #expect(next.seq == 6)
+            #expect(try await log.checkpoint() != nil)
+            #expect(try await log.checkpoint() == nil)
+            #expect(try await log.verify() == .intact(entries: 6, checkpoints: 2))
+        }
+    }
+}
