@@ -111,7 +111,11 @@ let package = Package(
         // Person actions, renewal, guardianship; history, Security Events, audit log.
         library(
             "CyberIDLifecycle",
-            ["CyberIDCore", "CyberIDKeys", "CyberIDStore", "CyberIDVault", "CyberIDIssuance"] + crypto + jwt + httpClient),
+            [
+                "CyberIDCore", "CyberIDKeys", "CyberIDStore", "CyberIDVault", "CyberIDIssuance",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ] + crypto + jwt),
         // Enrollment sessions: document, phone, face, complete (also replacement and phone change).
         library(
             "CyberIDEnrollment",
@@ -137,9 +141,9 @@ let package = Package(
         library(
             "CyberIDServices",
             [
-                "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDDocuments", "CyberIDIssuance",
-                "CyberIDLifecycle", "CyberIDProvider",
-            ] + x509),
+                "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDIssuance", "CyberIDLifecycle",
+                "CyberIDProvider",
+            ]),
         // Development and load tools: test documents, HTTP load drivers (never linked by the
         // service libraries; the `cyberid` binary offers them as `dev` and `bench`).
         library(
@@ -162,44 +166,50 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ] + logging),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ] + crypto + logging),
         // The thin command-line front: parses arguments and wires services.
         .executableTarget(
             name: "cyberid",
             dependencies: [
-                "CyberIDBase64URL", "CyberIDServer", "CyberIDDocuments", "CyberIDEnrollment", "CyberIDWallet",
-                "CyberIDProvider", "CyberIDRelyingParty", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault",
-                "CyberIDIssuance", "CyberIDLifecycle", "CyberIDServices", "CyberIDDevTools",
+                "CyberIDServer", "CyberIDDocuments", "CyberIDEnrollment", "CyberIDWallet", "CyberIDProvider",
+                "CyberIDRelyingParty", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDIssuance",
+                "CyberIDLifecycle", "CyberIDServices", "CyberIDDevTools",
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ] + crypto + x509 + httpClient + logging,
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
+            ] + crypto + logging,
             swiftSettings: swiftSettings
         ),
         // What the test targets share: both store backends, a wired service world.
         .target(
             name: "CyberIDTestSupport",
             dependencies: [
-                "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDIssuance", "CyberIDAdapters",
-                "CyberIDEnrollment", "CyberIDDevTools", "CyberIDWallet",
+                "CyberIDBase64URL", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDIssuance", "CyberIDAdapters",
+                "CyberIDEnrollment", "CyberIDDevTools",
             ] + crypto + x509 + logging,
             path: "Tests/CyberIDTestSupport",
             swiftSettings: swiftSettings
         ),
         tests("CyberIDCoreTests", ["CyberIDCore"]),
-        tests("CyberIDStoreTests", ["CyberIDStore", "CyberIDCore", "CyberIDKeys", "CyberIDTestSupport"] + logging),
+        tests("CyberIDStoreTests", ["CyberIDStore", "CyberIDCore", "CyberIDTestSupport"] + logging),
         tests(
             "CyberIDDocumentsTests",
-            ["CyberIDDocuments", "CyberIDCore", "CyberIDDevTools", .product(name: "_CryptoExtras", package: "swift-crypto")]
-                + crypto + x509),
+            ["CyberIDDocuments", "CyberIDCore", "CyberIDDevTools"] + crypto + x509),
         tests(
             "CyberIDIssuanceTests",
-            ["CyberIDIssuance", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDTestSupport"] + crypto + x509),
+            ["CyberIDIssuance", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDDocuments", "CyberIDTestSupport"]
+                + crypto + x509),
         tests(
             "CyberIDLifecycleTests",
             [
                 "CyberIDLifecycle", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDIssuance",
                 "CyberIDEnrollment", "CyberIDDevTools", "CyberIDTestSupport",
-            ] + crypto + x509),
+            ]),
         tests(
             "CyberIDEnrollmentTests",
             [
@@ -207,24 +217,37 @@ let package = Package(
                 "CyberIDVault", "CyberIDIssuance", "CyberIDAdapters", "CyberIDDevTools", "CyberIDLifecycle",
                 "CyberIDTestSupport",
             ] + crypto + x509 + logging),
-        tests("CyberIDWalletTests", ["CyberIDBase64URL", "CyberIDWallet"] + crypto + x509),
+        tests("CyberIDWalletTests", ["CyberIDWallet"] + crypto + x509),
         tests("CyberIDKeysTests", ["CyberIDBase64URL", "CyberIDKeys", "CyberIDStore"] + crypto),
         tests("CyberIDQRTests", ["CyberIDQR"]),
+        tests(
+            "CyberIDRelyingPartyTests",
+            [
+                "CyberIDBase64URL", "CyberIDRelyingParty", "CyberIDServer", "CyberIDProvider", "CyberIDEnrollment",
+                "CyberIDIssuance", "CyberIDDocuments", "CyberIDDevTools", "CyberIDStore", "CyberIDCore", "CyberIDKeys",
+                "CyberIDWallet",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ] + crypto + jwt + logging),
         tests(
             "CyberIDProviderTests",
             [
                 "CyberIDBase64URL", "CyberIDProvider", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment", "CyberIDCore",
                 "CyberIDDocuments", "CyberIDWallet", "CyberIDVault", "CyberIDIssuance", "CyberIDAdapters",
-                "CyberIDLifecycle", "CyberIDServices", "CyberIDDevTools", "CyberIDTestSupport",
-            ] + crypto + x509 + jwt + logging),
+                "CyberIDLifecycle", "CyberIDServices", "CyberIDDevTools", "CyberIDTestSupport", "CyberIDRelyingParty",
+                .product(name: "Logging", package: "swift-log"),
+            ] + crypto + x509 + jwt),
         tests(
             "CyberIDServerTests",
             [
-                "CyberIDBase64URL", "CyberIDServer", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment", "CyberIDProvider",
-                "CyberIDAdapters",
+                "CyberIDServer", "CyberIDStore", "CyberIDKeys", "CyberIDProvider", "CyberIDAdapters",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
     ]
 )

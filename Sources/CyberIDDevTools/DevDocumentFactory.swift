@@ -27,14 +27,12 @@ public enum DevDocumentFactory {
             sex: String = "M", documentNumber: String = "E12345678", personalNumber: String? = nil,
             expiryDate: CalendarDate
         ) {
-            self.surname = surname
-            self.givenNames = givenNames
-            self.birthDate = birthDate
-            self.nationality = nationality
-            self.sex = sex
-            self.documentNumber = documentNumber
-            self.personalNumber = personalNumber
-            self.expiryDate = expiryDate
+            (
+                self.surname, self.givenNames, self.birthDate, self.nationality, self.sex, self.documentNumber,
+                self.personalNumber, self.expiryDate
+            ) = (
+                surname, givenNames, birthDate, nationality, sex, documentNumber, personalNumber, expiryDate
+            )
         }
     }
 

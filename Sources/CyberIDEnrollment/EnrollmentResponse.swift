@@ -25,24 +25,3 @@ public enum EnrollmentResponse {
     /// `POST …/complete`: the network number and certificate.
     public typealias Completed = CertificateIssued
 }
-
-extension JSONEncoder {
-    /// snake_case keys, ISO 8601 dates, sorted keys: the enrollment API's JSON.
-    public static var enrollment: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-}
-
-extension JSONDecoder {
-    /// The decoder matching ``JSONEncoder/enrollment``.
-    public static var enrollment: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }
-}

@@ -67,11 +67,11 @@ public struct EnrollmentService: Sendable {
         self.issuer = NetworkCertificateIssuer(
             authority: authority, lifetime: configuration.certificateLifetime, calendar: calendar)
         self.walletTokens = WalletTokenVerifier(authority: authority, certificates: store, persons: store)
-        self.sms = sms
-        self.faceMatcher = faceMatcher
-        self.configuration = configuration
-        self.now = now
-        self.today = today
+        (
+            self.sms, self.faceMatcher, self.configuration, self.now, self.today
+        ) = (
+            sms, faceMatcher, configuration, now, today
+        )
         self.trust = TrustAnchorCache(store: store)
     }
 

@@ -21,11 +21,11 @@ public struct ProviderError: ServiceError, Equatable {
     public let redirectable: Bool
 
     init(code: String, kind: ErrorKind, reason: String, isOAuth: Bool, redirectable: Bool = false) {
-        self.code = code
-        self.kind = kind
-        self.reason = reason
-        self.isOAuth = isOAuth
-        self.redirectable = redirectable
+        (
+            self.code, self.kind, self.reason, self.isOAuth, self.redirectable
+        ) = (
+            code, kind, reason, isOAuth, redirectable
+        )
     }
 
     public static func == (lhs: ProviderError, rhs: ProviderError) -> Bool { lhs.code == rhs.code }

@@ -104,11 +104,11 @@ public final class RelyingParty: Sendable {
     }
 
     init(metadata: Metadata, clientID: String, credentials: Credentials, redirectURI: String, http: HTTPClient) {
-        self.metadata = metadata
-        self.clientID = clientID
-        self.credentials = credentials
-        self.redirectURI = redirectURI
-        self.http = http
+        (
+            self.metadata, self.clientID, self.credentials, self.redirectURI, self.http
+        ) = (
+            metadata, clientID, credentials, redirectURI, http
+        )
         keys = KeyCache(jwksURI: metadata.jwksURI, http: http)
     }
 
@@ -186,10 +186,25 @@ public final class RelyingParty: Sendable {
         guard claims.iss == metadata.issuer else { throw RelyingPartyError("the ID token's iss is not the issuer") }
         guard claims.aud.value.contains(clientID) else { throw RelyingPartyError("the ID token is for another audience") }
         guard claims.nonce == nonce else { throw RelyingPartyError("the ID token's nonce does not match") }
-        if let requiredLevel, claims.acr != requiredLevel {
+        if let requiredLevel, !Self.acr(claims.acr, meets: requiredLevel) {
             throw RelyingPartyError("the ID token's acr is \(claims.acr ?? "absent"), not \(requiredLevel)")
         }
         return claims
+    }
+
+    /// The eIDAS levels of assurance, lowest first.
+    static let levels = ["low", "substantial", "high"].map { "http://eidas.europa.eu/LoA/\($0)" }
+
+    /// Whether `acr` satisfies the `acr_values` asked for (space-separated): at least the lowest
+    /// eIDAS level asked for (a provider may verify more strongly than asked), or exactly one of
+    /// the values that are not eIDAS levels.
+    static func acr(_ acr: String?, meets requested: String) -> Bool {
+        guard let acr else { return false }
+        let values = requested.split(separator: " ").map(String.init)
+        if values.contains(acr) { return true }
+        guard let rank = levels.firstIndex(of: acr) else { return false }
+        let asked = values.compactMap { levels.firstIndex(of: $0) }
+        return asked.min().map { rank >= $0 } ?? false
     }
 
     private func assertion(key: P256.Signing.PrivateKey, kid: String) async throws -> String {

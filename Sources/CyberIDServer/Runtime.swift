@@ -70,6 +70,16 @@ public struct Runtime: Sendable {
         let keys = SigningKeySet(store: store, masterKey: masterKey)
         let generated = try await keys.loadOrCreate()
         let authority = try await CertificateAuthority.loadOrCreate(store: store, masterKey: masterKey)
+        return assemble(
+            settings: settings, database: database, store: store, masterKey: masterKey, source: source, keys: keys,
+            generated: generated, authority: authority)
+    }
+
+    /// Wires the services over a migrated store and loaded keys.
+    private static func assemble(
+        settings: ServerSettings, database: any SQLDatabase, store: SQLStore, masterKey: MasterKey,
+        source: MasterKey.Source, keys: SigningKeySet, generated: Bool, authority: CertificateAuthority
+    ) -> Runtime {
         let sms: any SMSSender =
             settings.smsWebhookURL.map { WebhookSMSSender(url: $0, token: settings.smsWebhookToken) }
             ?? OutboxSMSSender(path: URL(fileURLWithPath: settings.dataDirectory).appendingPathComponent("sms-outbox.jsonl").path)
@@ -78,56 +88,37 @@ public struct Runtime: Sendable {
         configuration.certificateLifetime = TimeInterval(settings.certificateDays) * 86_400
         configuration.sessionLifetime = TimeInterval(settings.enrollmentTTLSeconds)
         configuration.maxCodesPerPhonePerHour = Int64(settings.smsPerPhonePerHour)
+        let today: @Sendable () -> CalendarDate = { CalendarDate.civilDay(of: Date()) }
         let enrollment = EnrollmentService(
             store: store, masterKey: masterKey, authority: authority, sms: sms, faceMatcher: faceMatcher,
-            configuration: configuration, today: { CalendarDate.civilDay(of: Date()) })
+            configuration: configuration, today: today)
         var providerConfiguration = ProviderConfiguration(issuer: settings.issuer)
         providerConfiguration.loginLifetime = TimeInterval(settings.loginTTLSeconds)
         let provider = OpenIDProvider(
             configuration: providerConfiguration, store: store, masterKey: masterKey, signingKeys: keys,
             authority: authority, faceMatcher: faceMatcher)
-        let services = Services(
-            store: store, masterKey: masterKey, keys: keys, authority: authority, provider: provider, settings: settings)
+        let vault = IdentityVault(masterKey: masterKey)
+        let lifecycle = LifecycleService(store: store)
+        let audit = AuditLog(store: store, keys: keys)
+        let guardianship = Guardianship(persons: store, vault: vault, today: today)
+        let renewal = RenewalService(
+            store: store, vault: vault,
+            issuer: NetworkCertificateIssuer(authority: authority, lifetime: configuration.certificateLifetime))
+        let clients = provider.clients
         return Runtime(
             settings: settings, database: database, store: store, masterKey: masterKey, masterKeySource: source,
             signingKeys: keys, generatedSigningKey: generated, authority: authority, enrollment: enrollment,
-            provider: provider, lifecycle: services.lifecycle, audit: services.audit, guardianship: services.guardianship,
-            admin: services.admin, holder: services.holder, securityEvents: services.securityEvents)
-    }
-}
-
-/// The lifecycle, audit and application services over one store.
-private struct Services {
-    let lifecycle: LifecycleService
-    let audit: AuditLog
-    let guardianship: Guardianship
-    let admin: AdminService
-    let holder: HolderService
-    let securityEvents: SecurityEventDelivery
-
-    init(
-        store: SQLStore, masterKey: MasterKey, keys: SigningKeySet, authority: CertificateAuthority,
-        provider: OpenIDProvider, settings: ServerSettings
-    ) {
-        let vault = IdentityVault(masterKey: masterKey)
-        let today: @Sendable () -> CalendarDate = { CalendarDate.civilDay(of: Date()) }
-        lifecycle = LifecycleService(store: store)
-        audit = AuditLog(store: store, keys: keys)
-        guardianship = Guardianship(persons: store, vault: vault, today: today)
-        let issuer = NetworkCertificateIssuer(
-            authority: authority, lifetime: TimeInterval(settings.certificateDays) * 86_400)
-        admin = AdminService(
-            store: store, lifecycle: lifecycle, vault: vault, clients: provider.clients, signingKeys: keys, audit: audit)
-        holder = HolderService(
-            store: store, clients: provider.clients, lifecycle: lifecycle, guardianship: guardianship,
-            renewal: RenewalService(store: store, vault: vault, issuer: issuer))
-        let clients = provider.clients
-        securityEvents = SecurityEventDelivery(
-            issuer: settings.issuer, events: store, signer: JWTSigner(keys: keys),
-            endpoint: { clientID in
-                guard let client = try await clients.cachedClient(id: clientID), !client.disabled else { return nil }
-                return client.metadata.eventsURI
-            })
+            provider: provider, lifecycle: lifecycle, audit: audit, guardianship: guardianship,
+            admin: AdminService(
+                store: store, lifecycle: lifecycle, vault: vault, clients: clients, signingKeys: keys, audit: audit),
+            holder: HolderService(
+                store: store, clients: clients, lifecycle: lifecycle, guardianship: guardianship, renewal: renewal),
+            securityEvents: SecurityEventDelivery(
+                issuer: settings.issuer, events: store, signer: JWTSigner(keys: keys),
+                endpoint: { clientID in
+                    guard let client = try await clients.cachedClient(id: clientID), !client.disabled else { return nil }
+                    return client.metadata.eventsURI
+                }))
     }
 }
 

@@ -30,13 +30,11 @@ public struct AdminService: Sendable {
         store: any Store, lifecycle: LifecycleService, vault: IdentityVault, clients: ClientRegistry,
         signingKeys: SigningKeySet, audit: AuditLog, actor: String = "administrator"
     ) {
-        self.store = store
-        self.lifecycle = lifecycle
-        self.vault = vault
-        self.clients = clients
-        self.signingKeys = signingKeys
-        self.audit = audit
-        self.actor = actor
+        (
+            self.store, self.lifecycle, self.vault, self.clients, self.signingKeys, self.audit, self.actor
+        ) = (
+            store, lifecycle, vault, clients, signingKeys, audit, actor
+        )
     }
 
     /// Records an audited action and signs a checkpoint over it.

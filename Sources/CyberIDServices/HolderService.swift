@@ -51,11 +51,11 @@ public struct HolderService: Sendable {
         store: any Store, clients: ClientRegistry, lifecycle: LifecycleService, guardianship: Guardianship,
         renewal: RenewalService
     ) {
-        self.store = store
-        self.clients = clients
-        self.lifecycle = lifecycle
-        self.guardianship = guardianship
-        self.renewal = renewal
+        (
+            self.store, self.clients, self.lifecycle, self.guardianship, self.renewal
+        ) = (
+            store, clients, lifecycle, guardianship, renewal
+        )
         self.history = PersonHistory(store: store) { try await clients.client(id: $0)?.name }
     }
 

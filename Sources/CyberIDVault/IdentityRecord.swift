@@ -27,18 +27,13 @@ public struct IdentityRecord: Codable, Sendable, Equatable {
         nationality: String, birthDate: CalendarDate, sex: String, documentExpiry: CalendarDate,
         personalNumber: String?, phone: String? = nil, portrait: [UInt8]? = nil
     ) {
-        self.documentCode = documentCode
-        self.issuingState = issuingState
-        self.surname = surname
-        self.givenNames = givenNames
-        self.documentNumber = documentNumber
-        self.nationality = nationality
-        self.birthDate = birthDate
-        self.sex = sex
-        self.documentExpiry = documentExpiry
-        self.personalNumber = personalNumber
-        self.phone = phone
-        self.portrait = portrait
+        (
+            self.documentCode, self.issuingState, self.surname, self.givenNames, self.documentNumber, self.nationality,
+            self.birthDate, self.sex, self.documentExpiry, self.personalNumber, self.phone, self.portrait
+        ) = (
+            documentCode, issuingState, surname, givenNames, documentNumber, nationality, birthDate, sex,
+            documentExpiry, personalNumber, phone, portrait
+        )
     }
 
     /// The blind-index input: nationality, document type (first letter of the document code)

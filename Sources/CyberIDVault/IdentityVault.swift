@@ -14,7 +14,7 @@ public struct IdentityVault: Sendable {
     /// Seals a person's record.
     /// - Returns: the ciphertext and the wrapped data key, for ``PersonRecord``.
     public func seal(_ record: IdentityRecord, personID: String) throws -> SealedEnvelope {
-        try envelope.seal(try Self.encoder.encode(record), context: "person:\(personID)")
+        try envelope.seal(try JSONEncoder.enrollment.encode(record), context: "person:\(personID)")
     }
 
     /// Opens a person's record.
@@ -27,7 +27,7 @@ public struct IdentityVault: Sendable {
 
     /// Seals a session's pending record into the session.
     public func seal(_ record: IdentityRecord, into session: inout EnrollmentSessionRecord) throws {
-        let sealed = try envelope.seal(try Self.encoder.encode(record), context: "enrollment:\(session.id)")
+        let sealed = try envelope.seal(try JSONEncoder.enrollment.encode(record), context: "enrollment:\(session.id)")
         session.sealedIdentity = sealed.ciphertext
         session.sealedIdentityKey = sealed.wrappedKey
     }
@@ -40,22 +40,6 @@ public struct IdentityVault: Sendable {
     }
 
     private func open(_ sealed: SealedEnvelope, context: String) throws -> IdentityRecord {
-        try Self.decoder.decode(IdentityRecord.self, from: Data(try envelope.open(sealed, context: context)))
-    }
-
-    /// The records' JSON: snake_case keys, sorted (the form every stored record has).
-    private static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-
-    private static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
+        try JSONDecoder.enrollment.decode(IdentityRecord.self, from: Data(try envelope.open(sealed, context: context)))
     }
 }

@@ -50,16 +50,12 @@ public struct LoginRequestView: Sendable, Codable, Equatable {
         transactionID: String, nonce: String, clientID: String, clientName: String, scopes: [String], claims: [String],
         legalBasis: String? = nil, acrValues: String? = nil, prompt: [String] = [], expiresAt: String
     ) {
-        self.transactionID = transactionID
-        self.nonce = nonce
-        self.clientID = clientID
-        self.clientName = clientName
-        self.scopes = scopes
-        self.claims = claims
-        self.legalBasis = legalBasis
-        self.acrValues = acrValues
-        self.prompt = prompt
-        self.expiresAt = expiresAt
+        (
+            self.transactionID, self.nonce, self.clientID, self.clientName, self.scopes, self.claims, self.legalBasis,
+            self.acrValues, self.prompt, self.expiresAt
+        ) = (
+            transactionID, nonce, clientID, clientName, scopes, claims, legalBasis, acrValues, prompt, expiresAt
+        )
     }
 }
 

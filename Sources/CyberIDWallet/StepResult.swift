@@ -36,10 +36,10 @@ public struct StepResult: Sendable, Equatable {
         state: String, next: String? = nil, ageBand: String? = nil, documentExpires: String? = nil,
         codeExpiresAt: Date? = nil
     ) {
-        self.state = state
-        self.next = next
-        self.ageBand = ageBand
-        self.documentExpires = documentExpires
-        self.codeExpiresAt = codeExpiresAt
+        (
+            self.state, self.next, self.ageBand, self.documentExpires, self.codeExpiresAt
+        ) = (
+            state, next, ageBand, documentExpires, codeExpiresAt
+        )
     }
 }

@@ -46,13 +46,12 @@ public struct WalletFile: Codable, Sendable, Equatable {
         server: String, privateKeyPEM: String, certificatePEM: String, chainPEM: String, networkNumber: String,
         assuranceLevel: String, certificateNotAfter: Date
     ) {
-        self.server = server
-        self.privateKeyPEM = privateKeyPEM
-        self.certificatePEM = certificatePEM
-        self.chainPEM = chainPEM
-        self.networkNumber = networkNumber
-        self.assuranceLevel = assuranceLevel
-        self.certificateNotAfter = certificateNotAfter
+        (
+            self.server, self.privateKeyPEM, self.certificatePEM, self.chainPEM, self.networkNumber,
+            self.assuranceLevel, self.certificateNotAfter
+        ) = (
+            server, privateKeyPEM, certificatePEM, chainPEM, networkNumber, assuranceLevel, certificateNotAfter
+        )
     }
 
     /// Creates a wallet file, reading ``certificateNotAfter`` from the certificate.

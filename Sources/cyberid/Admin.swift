@@ -22,18 +22,12 @@ struct Admin: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try await loadSettings()
-            let logger = makeLogger(settings)
-            try await runOrExit {
-                let (database, _, _) = try await openDatabase(settings)
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await database.run() }
-                    defer { group.cancelAll() }
-                    let migrator = Migrator()
-                    let applied = try await migrator.migrate(database, logger: logger)
-                    let version = try await migrator.currentVersion(database)
-                    print(applied.isEmpty ? "schema is current" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
-                    print("schema version \(version) on \(settings.database.redacted)")
-                }
+            try await withMigratedDatabase(settings) { database, _, logger in
+                let migrator = Migrator()
+                let applied = try await migrator.migrate(database, logger: logger)
+                let version = try await migrator.currentVersion(database)
+                print(applied.isEmpty ? "schema is current" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+                print("schema version \(version) on \(settings.database.redacted)")
             }
         }
     }

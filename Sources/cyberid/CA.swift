@@ -33,24 +33,14 @@ struct CA: AsyncParsableCommand {
                 throw ValidationError("cannot read \(issuingKey)")
             }
             let settings = try await loadSettings()
-            let logger = makeLogger(settings)
-            try await runOrExit {
-                let (database, masterKey, _) = try await openDatabase(settings)
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await database.run() }
-                    defer { group.cancelAll() }
-                    try await Migrator().migrate(database, logger: logger)
-                    do {
-                        try await CertificateAuthority.importAuthorities(
-                            root: rootCertificate, issuing: issuingCertificate,
-                            issuingKeyPEM: String(decoding: keyData, as: UTF8.self), store: SQLStore(database: database),
-                            masterKey: masterKey)
-                    } catch let error as IssuanceError {
-                        printError("cyberid: \(error.reason)")
-                        throw Exit.failure
-                    }
-                    print("imported root \(rootCertificate.subject) and issuing CA \(issuingCertificate.subject)")
-                }
+            try await withMigratedDatabase(settings) { database, masterKey, logger in
+                try await Migrator().migrate(database, logger: logger)
+                // An IssuanceError (a pair that does not fit, CAs already there) is one line, exit 1.
+                try await CertificateAuthority.importAuthorities(
+                    root: rootCertificate, issuing: issuingCertificate,
+                    issuingKeyPEM: String(decoding: keyData, as: UTF8.self), store: SQLStore(database: database),
+                    masterKey: masterKey)
+                print("imported root \(rootCertificate.subject) and issuing CA \(issuingCertificate.subject)")
             }
         }
     }

@@ -48,9 +48,11 @@ struct Dev: AsyncParsableCommand {
                 throw ValidationError("--birth-date must be YYYY-MM-DD, got '\(birthDate)'")
             }
             let now = CalendarDate.civilDay(of: today)
+            // Expired two civil days ago: expired in every time zone (a verifier on UTC is up to a
+            // day behind the service's China Standard Time).
             let expiry =
                 expired
-                ? CalendarDate.civilDay(of: today.addingTimeInterval(-86_400))
+                ? CalendarDate.civilDay(of: today.addingTimeInterval(-2 * 86_400))
                 : try CalendarDate(year: now.year + 10, month: now.month, day: min(now.day, 28))
             guard documentNumber.count <= 9, (personalNumber?.count ?? 0) <= 14 else {
                 throw ValidationError("a passport MRZ holds a document number of up to 9 and a personal number of up to 14 characters")
@@ -135,7 +137,7 @@ struct Dev: AsyncParsableCommand {
             var challengeBytes: [UInt8]? = nil
             var signature: [UInt8]? = nil
             if let challenge {
-                guard let bytes = [UInt8](hex: challenge) else { throw ValidationError("--challenge must be hex") }
+                guard let bytes = Hex.decode(challenge) else { throw ValidationError("--challenge must be hex") }
                 guard let aaSignature else { throw ValidationError("--challenge needs --aa-signature") }
                 challengeBytes = bytes
                 signature = try read(aaSignature)
@@ -195,19 +197,5 @@ extension CalendarDate {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         return calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12)) ?? Date()
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Parses hexadecimal text; `nil` for odd length or non-hex characters.
-    init?(hex: String) {
-        let characters = Array(hex.utf8)
-        guard characters.count % 2 == 0 else { return nil }
-        var bytes = [UInt8]()
-        for index in stride(from: 0, to: characters.count, by: 2) {
-            guard let byte = UInt8(String(decoding: characters[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(byte)
-        }
-        self = bytes
     }
 }

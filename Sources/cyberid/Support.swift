@@ -6,6 +6,7 @@ import CyberIDStore
 import CyberIDWallet
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// Exit codes of every command: 0 success, 1 runtime failure, 2 bad configuration or usage.
 enum Exit {
@@ -101,5 +102,32 @@ func withPreparedRuntime(_ body: @escaping @Sendable (Runtime) async throws -> V
     let settings = try await loadSettings()
     try await runOrExit {
         try await withRuntime(settings: settings, logger: makeLogger(settings), body)
+    }
+}
+
+/// Runs a wallet command's body: a refusal from the service or the wallet prints one line
+/// (`what` failed, then the service's problem code and detail) and exits with 1.
+func walletCommand(_ what: String? = nil, _ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as WalletError {
+        printError("cyberid: " + (what.map { "\($0): " } ?? "") + error.summary)
+        throw Exit.failure
+    }
+}
+
+/// Opens the configured database, applies pending migrations and runs `body` with it (and the
+/// master key): for the commands that work below the runtime (`admin migrate`, `admin ca import`).
+func withMigratedDatabase(
+    _ settings: ServerSettings, _ body: @Sendable (any SQLDatabase, MasterKey, Logger) async throws -> Void
+) async throws {
+    let logger = makeLogger(settings)
+    try await runOrExit {
+        let (database, masterKey, _) = try await openDatabase(settings)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await database.run() }
+            defer { group.cancelAll() }
+            try await body(database, masterKey, logger)
+        }
     }
 }

@@ -38,14 +38,11 @@ struct WalletCommand: AsyncParsableCommand {
                     _ = try await EnrollmentClient(baseURL: baseURL).approveAsGuardian(session: sessionID, approvalJWS: approval)
                 }
             }
-            do {
+            try await walletCommand("enrollment failed") {
                 let file: WalletFile = try await enrollment.enroll(
                     chip: proof.chip, phone: options.phone, code: proof.code, faceImage: proof.faceImage,
                     guardianJWS: try proof.guardianStart(), awaitGuardian: approve)
                 try options.write(file)
-            } catch let error as WalletError {
-                printError("cyberid: enrollment failed: \(error.summary)")
-                throw Exit.failure
             }
         }
     }
@@ -66,16 +63,12 @@ struct WalletCommand: AsyncParsableCommand {
 
         func run() async throws {
             let proof = try options.prepare()
-            do {
+            try await walletCommand("device replacement failed") {
                 let file = try await Enrollment(client: EnrollmentClient(baseURL: proof.baseURL)).replaceDevice(
                     chip: proof.chip, phone: options.phone, code: proof.code, faceImage: proof.faceImage,
                     guardianJWS: try proof.guardianStart())
                 try options.write(file)
                 print("the older certificates of this number are revoked")
-            } catch let error as WalletError {
-                printError(
-                    "cyberid: device replacement failed: \(error.summary)")
-                throw Exit.failure
             }
         }
     }
@@ -96,15 +89,12 @@ struct WalletCommand: AsyncParsableCommand {
         func run() async throws {
             let proof = try options.prepare(existingWallet: true)
             let current = try openWallet(options.wallet)
-            do {
+            try await walletCommand("phone change failed") {
                 let file = try await Enrollment(client: EnrollmentClient(baseURL: proof.baseURL)).changePhone(
                     wallet: current, chip: proof.chip, newPhone: options.phone, code: proof.code, faceImage: proof.faceImage,
                     guardianJWS: try proof.guardianStart())
                 try options.write(file)
                 print("the number is now bound to the new phone; the previous certificate is revoked")
-            } catch let error as WalletError {
-                printError("cyberid: phone change failed: \(error.summary)")
-                throw Exit.failure
             }
         }
     }

@@ -88,7 +88,7 @@ extension WalletCommand {
         func run() async throws {
             let opened = try openWallet(wallet)
             let client = LoginClient(baseURL: opened.issuer)
-            do {
+            try await walletCommand {
                 if let withdraw {
                     try await client.withdrawConsent(clientID: withdraw, wallet: opened)
                     print("withdrew the consent given to \(withdraw)")
@@ -104,9 +104,6 @@ extension WalletCommand {
                         print("\(consent.clientName) (\(consent.clientID)): \(consent.claims.joined(separator: ", ")) since \(consent.grantedAt)")
                     }
                 }
-            } catch let error as WalletError {
-                printError("cyberid: \(error.summary)")
-                throw Exit.failure
             }
         }
     }
@@ -123,7 +120,7 @@ extension WalletCommand {
 
         func run() async throws {
             let opened = try openWallet(wallet)
-            do {
+            try await walletCommand {
                 let lines = try await LoginClient(baseURL: opened.issuer).history(wallet: opened, ward: ward)
                 if json {
                     printJSON(lines.map { line -> [String: Any] in
@@ -143,9 +140,6 @@ extension WalletCommand {
                         print("\(line.occurredAt)  \(line.event) \(line.outcome)  \(platform)  \(claims)  \(line.detail["acr"] ?? "")")
                     }
                 }
-            } catch let error as WalletError {
-                printError("cyberid: \(error.summary)")
-                throw Exit.failure
             }
         }
     }
@@ -178,12 +172,9 @@ extension WalletCommand {
 
         func run() async throws {
             let opened = try openWallet(wallet)
-            do {
+            try await walletCommand {
                 let state = try await LoginClient(baseURL: opened.issuer).lifecycle(event, reason: reason, wallet: opened, ward: ward)
                 print("network number \(ward ?? opened.file.networkNumber) is now \(state)")
-            } catch let error as WalletError {
-                printError("cyberid: \(error.summary)")
-                throw Exit.failure
             }
         }
     }
@@ -199,13 +190,10 @@ extension WalletCommand {
 
         func run() async throws {
             let opened = try openWallet(wallet)
-            do {
+            try await walletCommand("renewal refused") {
                 let renewed = try await LoginClient(baseURL: opened.issuer).renew(wallet: opened)
                 try renewed.save(to: wallet)
                 print("renewed: certificate for \(renewed.networkNumber) valid until \(ISO8601DateFormatter().string(from: renewed.certificateNotAfter))")
-            } catch let error as WalletError {
-                printError("cyberid: renewal refused: \(error.summary)")
-                throw Exit.failure
             }
         }
     }

@@ -84,9 +84,8 @@ import X509
     @Test func aCancelledNumberCannotBeReplacedEvenMidSession() async throws {
         try await Harness.with { h in
             let document = try h.document()
-            let (issued, _) = try await h.enroll(document)
+            let (issued, _, person) = try await h.enrollPerson(document)
             let lifecycle = LifecycleService(store: h.store)
-            let person = try await lifecycle.personID(networkNumber: issued.networkNumber)
             // Cancelled while a replacement session is open: completion refuses.
             let (session, _) = try await h.present(document, purpose: .replace)
             _ = try await h.confirmPhone(session)
@@ -102,9 +101,8 @@ import X509
     @Test func aSuspendedNumberGetsANewDeviceButStaysSuspended() async throws {
         try await Harness.with { h in
             let document = try h.document()
-            let (issued, _) = try await h.enroll(document)
+            let (issued, _, person) = try await h.enrollPerson(document)
             let lifecycle = LifecycleService(store: h.store)
-            let person = try await lifecycle.personID(networkNumber: issued.networkNumber)
             try await lifecycle.apply(.suspend, personID: person, actor: .person, reason: "phone lost")
             let replaced = try await Self.replace(h, document)
             #expect(replaced.networkNumber == issued.networkNumber)

@@ -4,8 +4,6 @@ import CyberIDCore
 import CyberIDKeys
 import CyberIDStore
 import Foundation
-import Logging
-import ServiceLifecycle
 import SwiftASN1
 import Testing
 import X509

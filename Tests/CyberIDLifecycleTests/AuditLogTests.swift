@@ -30,15 +30,20 @@ import Testing
         }
     }
 
+    /// `verify()` must find the chain broken at entry `seq`, for a reason containing `text`.
+    func expectBroken(_ log: AuditLog, at seq: Int64, saying text: String, _ why: Comment) async throws {
+        guard case .broken(let found, let reason) = try await log.verify() else {
+            Issue.record(why)
+            return
+        }
+        #expect(found == seq && reason.contains(text), why)
+    }
+
     @Test(arguments: Backend.available)
     func anEditedEntryIsNamed(_ backend: Backend) async throws {
         try await withLog(backend) { log, database in
             _ = try await database.write { try await $0.execute("UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 3", []) }
-            guard case .broken(let seq, let reason) = try await log.verify() else {
-                Issue.record("an edit must be found")
-                return
-            }
-            #expect(seq == 3 && reason.contains("entry 3 was edited"))
+            try await expectBroken(log, at: 3, saying: "entry 3 was edited", "an edit must be found")
         }
     }
 
@@ -46,11 +51,7 @@ import Testing
     func aDeletedEntryIsNamed(_ backend: Backend) async throws {
         try await withLog(backend) { log, database in
             _ = try await database.write { try await $0.execute("DELETE FROM audit_log WHERE seq = 2", []) }
-            guard case .broken(let seq, let reason) = try await log.verify() else {
-                Issue.record("a deletion must be found")
-                return
-            }
-            #expect(seq == 2 && reason.contains("missing"))
+            try await expectBroken(log, at: 2, saying: "missing", "a deletion must be found")
         }
     }
 
@@ -76,11 +77,7 @@ import Testing
         try await withLog(backend) { log, database in
             // Truncate after entry 3: the chain alone still holds; the signed checkpoint at 5 does not.
             _ = try await database.write { try await $0.execute("DELETE FROM audit_log WHERE seq > 3", []) }
-            guard case .broken(let seq, let reason) = try await log.verify() else {
-                Issue.record("a truncation must be found")
-                return
-            }
-            #expect(seq == 5 && reason.contains("truncated"))
+            try await expectBroken(log, at: 5, saying: "truncated", "a truncation must be found")
             // A forged checkpoint signature is refused too.
             _ = try await database.write { try await $0.execute("UPDATE audit_checkpoints SET seq = 3", []) }
             guard case .broken(_, let forged) = try await log.verify() else {

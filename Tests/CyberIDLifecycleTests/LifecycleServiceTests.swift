@@ -13,9 +13,9 @@ import Testing
 @Suite struct LifecycleServiceTests {
     @Test func transitionsAreRecordedWithActorReasonAndHistory() async throws {
         try await Harness.with { h in
-            let (issued, _) = try await h.enroll(try h.document())
+            let (issued, _, person) = try await h.enrollPerson()
             let service = LifecycleService(store: h.store)
-            let person = try await service.personID(networkNumber: issued.networkNumber)
+            #expect(try await service.personID(networkNumber: issued.networkNumber) == person)
             try await service.apply(.suspend, personID: person, actor: .person, reason: "lost phone")
             #expect(try await service.state(personID: person) == .suspended)
             // An administrator's later actions, and the forbidden ones.
@@ -40,9 +40,9 @@ import Testing
 
     @Test func cancellingShredsRetiresRevokesAndIsFinal() async throws {
         try await Harness.with { h in
-            let (issued, _) = try await h.enroll(try h.document())
+            let (issued, _, person) = try await h.enrollPerson()
             let service = LifecycleService(store: h.store)
-            let person = try await service.personID(networkNumber: issued.networkNumber)
+            #expect(try await service.personID(networkNumber: issued.networkNumber) == person)
             try await service.apply(.cancel, personID: person, actor: .person, reason: "leaving")
             let record = try #require(try await h.store.person(id: person))
             #expect(record.state == .cancelled && record.recordWrappedKey == nil && !record.recordCiphertext.isEmpty)

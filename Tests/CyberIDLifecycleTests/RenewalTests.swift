@@ -4,7 +4,6 @@ import CyberIDIssuance
 import CyberIDVault
 import CyberIDTestSupport
 import CyberIDCore
-import CyberIDDocuments
 import CyberIDStore
 import CyberIDDevTools
 import Foundation

@@ -7,6 +7,7 @@ import CyberIDKeys
 import CyberIDStore
 import CyberIDWallet
 import CyberIDServices
+import CyberIDRelyingParty
 import Foundation
 import JWTKit
 import Testing
@@ -41,25 +42,25 @@ import Testing
             let person = try #require(try await h.holder(wallet))
             // First login: consent to both age claims.
             var (_, claims) = try await h.login(client: client, secret: secret, wallet: wallet, scope: "openid age")
-            #expect(claims.age_over_18 == true)
+            #expect(claims.ageOver18 == true)
             #expect(try await h.holder.consents(personID: person).first?.claims == ["age_over_14", "age_over_18"])
             // No new consent: the remembered one applies.
             (_, claims) = try await h.login(client: client, secret: secret, wallet: wallet, scope: "openid age", consent: [])
-            #expect(claims.age_over_18 == true)
+            #expect(claims.ageOver18 == true)
             // prompt=consent ignores what was remembered.
             (_, claims) = try await h.login(
                 client: client, secret: secret, wallet: wallet, scope: "openid age", consent: [], extra: ["prompt": "consent"])
-            #expect(claims.age_over_18 == nil && claims.age_over_14 == nil)
+            #expect(claims.ageOver18 == nil && claims.ageOver14 == nil)
             // Declining one claim releases the other and forgets the declined one.
             (_, claims) = try await h.login(
                 client: client, secret: secret, wallet: wallet, scope: "openid age", consent: ["age_over_14"],
                 decline: ["age_over_18"])
-            #expect(claims.age_over_14 == true && claims.age_over_18 == nil)
+            #expect(claims.ageOver14 == true && claims.ageOver18 == nil)
             #expect(try await h.holder.consents(personID: person).first?.claims == ["age_over_14"])
             // Withdrawn: nothing is released without a new consent.
             try await h.holder.withdrawConsent(personID: person, clientID: client.id)
             (_, claims) = try await h.login(client: client, secret: secret, wallet: wallet, scope: "openid age", consent: [])
-            #expect(claims.age_over_14 == nil)
+            #expect(claims.ageOver14 == nil)
             #expect(try await h.holder.consents(personID: person).isEmpty)
             let none = await #expect(throws: HolderError.self) {
                 try await h.holder.withdrawConsent(personID: person, clientID: client.id)
@@ -85,7 +86,7 @@ import Testing
                 client: bank, secret: secret, wallet: wallet, scope: "openid realname network_number")
             #expect(claims.name == "SAN ZHANG")
             #expect(claims.birthdate == "1985-06-07")
-            #expect(claims.network_number == wallet.file.networkNumber)
+            #expect(claims.networkNumber == wallet.file.networkNumber)
             let (_, declined) = try await h.login(
                 client: bank, secret: secret, wallet: wallet, scope: "openid realname", consent: ["birthdate"], decline: ["name"])
             #expect(declined.name == nil && declined.birthdate == "1985-06-07")

@@ -7,6 +7,7 @@ import CyberIDVault
 import CyberIDKeys
 import CyberIDStore
 import CyberIDWallet
+import CyberIDRelyingParty
 import Foundation
 import JWTKit
 import Testing
@@ -35,10 +36,10 @@ import Testing
             let claims = try await h.verify(tokens.idToken, audience: client.id)
             #expect(claims.nonce == "n-1")
             #expect(claims.acr == "http://eidas.europa.eu/LoA/substantial")
-            #expect(claims.cyberid_verified)
-            #expect(claims.age_over_14 == true && claims.age_over_18 == true)
-            #expect(claims.name == nil && claims.birthdate == nil && claims.network_number == nil)
-            #expect(abs(Double(claims.auth_time) - Date().timeIntervalSince1970) < 10)
+            #expect(claims.cyberidVerified == true)
+            #expect(claims.ageOver14 == true && claims.ageOver18 == true)
+            #expect(claims.name == nil && claims.birthdate == nil && claims.networkNumber == nil)
+            #expect(abs(Double(try #require(claims.authTime)) - Date().timeIntervalSince1970) < 10)
             let info = try await h.provider.tokens.userinfo(accessToken: tokens.accessToken)
             #expect(info["sub"] == .string(claims.sub))
             #expect(info["age_over_18"] == .bool(true))
@@ -58,12 +59,12 @@ import Testing
             let adult = try await h.wallet(birth: "2008-01-01", number: "T1234567")
             let (client, secret) = try await h.client()
             let (_, claims) = try await h.login(client: client, secret: secret, wallet: adult, scope: "openid age")
-            #expect(claims.age_over_14 == true)
-            #expect(claims.age_over_18 == true)
+            #expect(claims.ageOver14 == true)
+            #expect(claims.ageOver18 == true)
             let (_, only14) = try await h.login(
                 client: client, secret: secret, wallet: adult, scope: "openid age", consent: ["age_over_14"],
                 decline: ["age_over_18"])
-            #expect(only14.age_over_14 == true && only14.age_over_18 == nil)
+            #expect(only14.ageOver14 == true && only14.ageOver18 == nil)
         }
     }
 
@@ -155,9 +156,7 @@ import Testing
             let secondTicket = try WalletLoginURI(second.walletURI).ticket
             let view = try await h.provider.login.walletView(ticket: firstTicket)
             let signed = try wallet.decision(
-                on: LoginRequestView(
-                    transactionID: view.transactionID, nonce: view.nonce, clientID: view.clientID, clientName: view.clientName,
-                    scopes: view.scopes, claims: view.claims, prompt: view.prompt, expiresAt: ""),
+                on: ProviderHarness.requestView(view),
                 approve: true, consent: [])
             // Cross-transaction: the approval of the first login sent with the second's ticket.
             await #expect(throws: ProviderError.invalidWalletSignature("")) {
@@ -272,9 +271,7 @@ import Testing
             let ticket = try WalletLoginURI(login.walletURI).ticket
             let view = try await h.provider.login.walletView(ticket: ticket)
             let acknowledged = try wallet.decision(
-                on: LoginRequestView(
-                    transactionID: view.transactionID, nonce: view.nonce, clientID: view.clientID, clientName: view.clientName,
-                    scopes: view.scopes, claims: view.claims, prompt: view.prompt, expiresAt: ""),
+                on: ProviderHarness.requestView(view),
                 approve: true, consent: [], reverify: true)
             #expect(try await h.provider.login.decide(ticket: ticket, approval: acknowledged).status == "approved")
             // Lifted: the next login needs no acknowledgement.

@@ -24,6 +24,7 @@ import Testing
 import X509
 
 @testable import CyberIDProvider
+import CyberIDRelyingParty
 
 /// A provider over a fresh SQLite store, with an enrollment service to make real wallets.
 struct ProviderHarness {
@@ -139,14 +140,18 @@ struct ProviderHarness {
     ) async throws -> WalletDecision {
         let ticket = try WalletLoginURI(login.walletURI).ticket
         let view = try await provider.login.walletView(ticket: ticket, now: now)
-        let viewForWallet = LoginRequestView(
-            transactionID: view.transactionID, nonce: view.nonce, clientID: view.clientID, clientName: view.clientName,
-            scopes: view.scopes, claims: view.claims, legalBasis: view.legalBasis, acrValues: view.acrValues, prompt: view.prompt,
-            expiresAt: "")
         let decision = try wallet.decision(
-            on: viewForWallet, approve: approve, consent: consent ?? view.claims, decline: decline, reverify: reverify,
+            on: Self.requestView(view), approve: approve, consent: consent ?? view.claims, decline: decline, reverify: reverify,
             faceImage: signedFace ?? faceImage, now: now)
         return try await provider.login.decide(ticket: ticket, approval: decision, faceImage: faceImage, now: now)
+    }
+
+    /// The wallet's copy of what the provider shows it.
+    static func requestView(_ view: WalletLoginView) -> LoginRequestView {
+        LoginRequestView(
+            transactionID: view.transactionID, nonce: view.nonce, clientID: view.clientID, clientName: view.clientName,
+            scopes: view.scopes, claims: view.claims, legalBasis: view.legalBasis, acrValues: view.acrValues,
+            prompt: view.prompt, expiresAt: "")
     }
 
     /// Continue → the callback's query items.
@@ -190,27 +195,10 @@ struct ProviderHarness {
         try await keys.add(jwksJSON: jwks)
         let payload = try await keys.verify(token, as: IDTokenPayload.self)
         #expect(payload.iss == Self.issuer)
-        #expect(payload.aud == audience)
+        #expect(payload.aud.value == [audience])
         return payload
     }
 }
 
-/// An ID token as a relying party decodes it.
-struct IDTokenPayload: JWTPayload {
-    var iss: String
-    var sub: String
-    var aud: String
-    var exp: ExpirationClaim
-    var iat: Int
-    var auth_time: Int
-    var nonce: String?
-    var acr: String
-    var cyberid_verified: Bool
-    var age_over_14: Bool?
-    var age_over_18: Bool?
-    var name: String?
-    var birthdate: String?
-    var network_number: String?
-
-    func verify(using algorithm: some JWTAlgorithm) async throws { try exp.verifyNotExpired() }
-}
+/// An ID token as a relying party decodes it (the RP SDK's claims).
+typealias IDTokenPayload = RelyingParty.IDToken

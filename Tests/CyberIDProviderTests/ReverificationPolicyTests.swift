@@ -4,6 +4,7 @@ import CyberIDVault
 import CyberIDEnrollment
 import CyberIDStore
 import CyberIDWallet
+import CyberIDRelyingParty
 import Foundation
 import Synchronization
 import Testing

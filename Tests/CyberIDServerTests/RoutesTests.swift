@@ -90,20 +90,16 @@ import Testing
     @Test func checksNetworkNumbers() async throws {
         try await withTestApp { client, _ async throws in
             let number = "0000-0000-0000-0001-2"
-            try await client.execute(
-                uri: "/v1/network-numbers/check", method: .post, headers: [.contentType: "application/json"],
-                body: ByteBuffer(string: #"{"network_number":"0000 0000"}"#.replacingOccurrences(of: "0000 0000", with: "00000000000000012".lowercased()))
-            ) { response async throws in
+            let lowerCase = #"{"network_number":"0000 0000"}"#
+                .replacingOccurrences(of: "0000 0000", with: "00000000000000012".lowercased())
+            try await checkNumber(client, lowerCase) { response async throws in
                 #expect(response.status == .ok)
                 let body = try response.json()
                 #expect(body["valid"] as? Bool == true)
                 #expect(body["formatted"] as? String == number)
                 #expect(body["canonical"] as? String == "00000000000000012")
             }
-            try await client.execute(
-                uri: "/v1/network-numbers/check", method: .post, headers: [.contentType: "application/json"],
-                body: ByteBuffer(string: #"{"network_number":"0000-0000-0000-0001-3"}"#)
-            ) { response async throws in
+            try await checkNumber(client, #"{"network_number":"0000-0000-0000-0001-3"}"#) { response async throws in
                 #expect(response.status == .badRequest)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 #expect(try response.json()["type"] as? String == "urn:cyberid:problem:check-character-mismatch")
@@ -114,10 +110,7 @@ import Testing
     @Test func malformedJSONIsAProblem() async throws {
         try await withTestApp { client, _ async throws in
             for body in ["{not json", #"{"wrong_field":1}"#, #"{"network_number":42}"#, ""] {
-                try await client.execute(
-                    uri: "/v1/network-numbers/check", method: .post, headers: [.contentType: "application/json"],
-                    body: ByteBuffer(string: body)
-                ) { response async throws in
+                try await checkNumber(client, body) { response async throws in
                     #expect(response.status == .badRequest, "body \(body)")
                     #expect(response.headers[.contentType] == "application/problem+json")
                     #expect(try response.json()["type"] as? String == "urn:cyberid:problem:malformed-request")
@@ -129,20 +122,14 @@ import Testing
     @Test func bodiesOverTheLimitAreRefused() async throws {
         try await withTestApp(["CYBERID_MAX_BODY_BYTES": "2048"]) { client, _ async throws in
             let big = #"{"network_number":""# + String(repeating: "0", count: 4096) + #""}"#
-            try await client.execute(
-                uri: "/v1/network-numbers/check", method: .post, headers: [.contentType: "application/json"],
-                body: ByteBuffer(string: big)
-            ) { response async throws in
+            try await checkNumber(client, big) { response async throws in
                 #expect(response.status == .contentTooLarge)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 #expect(try response.json()["type"] as? String == "urn:cyberid:problem:body-too-large")
             }
             // Just under the limit still works (and fails only on content).
             let small = #"{"network_number":""# + String(repeating: "0", count: 1000) + #""}"#
-            try await client.execute(
-                uri: "/v1/network-numbers/check", method: .post, headers: [.contentType: "application/json"],
-                body: ByteBuffer(string: small)
-            ) { response async throws in
+            try await checkNumber(client, small) { response async throws in
                 #expect(response.status == .badRequest)
                 #expect(try response.json()["type"] as? String == "urn:cyberid:problem:invalid-length")
             }

@@ -30,6 +30,15 @@ func withTestApp(
     }
 }
 
+/// `POST /v1/network-numbers/check` with a JSON body.
+func checkNumber(
+    _ client: any TestClientProtocol, _ body: String, _ check: @escaping @Sendable (TestResponse) async throws -> Void
+) async throws {
+    try await client.execute(
+        uri: "/v1/network-numbers/check", method: .post, headers: [.contentType: "application/json"],
+        body: ByteBuffer(string: body), testCallback: check)
+}
+
 extension TestResponse {
     var text: String { String(buffer: body) }
 

@@ -120,6 +120,17 @@ public struct Harness: Sendable {
         return (try await service.complete(sessionID: session, csr: csr), key)
     }
 
+    /// Enrolls `document` (by default an adult's); returns the answer, the wallet key and the
+    /// person's internal id.
+    public func enrollPerson(_ document: DevDocumentFactory.Document? = nil) async throws
+        -> (issued: EnrollmentResponse.Completed, key: P256.Signing.PrivateKey, personID: String)
+    {
+        let (issued, key) = try await enroll(try document ?? self.document())
+        let number = try NetworkNumber(parsing: issued.networkNumber).canonical
+        let person = try required(try await store.person(networkNumber: number), "the enrolled person")
+        return (issued, key, person.id)
+    }
+
     /// A guardian's wallet JWS.
     public static func walletJWS(
         certificatePEM: String, key: P256.Signing.PrivateKey, purpose: String, sessionID: String? = nil,

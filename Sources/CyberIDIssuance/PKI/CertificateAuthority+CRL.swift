@@ -1,3 +1,4 @@
+import CyberIDCore
 public import Foundation
 import SwiftASN1
 import X509
@@ -26,7 +27,7 @@ extension CertificateAuthority {
             if !revoked.isEmpty {
                 try list.appendConstructedNode(identifier: .sequence) { entries in
                     for entry in revoked {
-                        guard let serial = Self.bytes(hex: entry.serial) else { continue }
+                        guard let serial = Hex.decode(entry.serial) else { continue }
                         try entries.appendConstructedNode(identifier: .sequence) { item in
                             try item.serialize(ArraySlice(serial))
                             try item.serialize(try Self.utcTime(entry.revokedAt))
@@ -77,16 +78,5 @@ extension CertificateAuthority {
         return try UTCTime(
             year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1, hours: parts.hour ?? 0,
             minutes: parts.minute ?? 0, seconds: parts.second ?? 0)
-    }
-
-    static func bytes(hex: String) -> [UInt8]? {
-        let characters = Array(hex.utf8)
-        guard characters.count % 2 == 0 else { return nil }
-        var out = [UInt8]()
-        for index in stride(from: 0, to: characters.count, by: 2) {
-            guard let byte = UInt8(String(decoding: characters[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
-            out.append(byte)
-        }
-        return out
     }
 }

@@ -27,6 +27,33 @@ public struct CertificateAuthority: Sendable {
         }
     }
 
+    /// `C=CN, O=CyberID, CN=<commonName>`.
+    private static func name(_ commonName: String) throws -> DistinguishedName {
+        try DistinguishedName {
+            CountryName("CN")
+            OrganizationName("CyberID")
+            CommonName(commonName)
+        }
+    }
+
+    /// A CA certificate signed by the root key (ECDSA with SHA-384).
+    private static func authorityCertificate(
+        key: Certificate.PublicKey, subject: DistinguishedName, issuer: DistinguishedName, years: Double, pathLength: Int,
+        issuerKeyIdentifier: ArraySlice<UInt8>?, signer: Certificate.PrivateKey, now: Date
+    ) throws -> Certificate {
+        try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: key, notValidBefore: now.addingTimeInterval(-3600),
+            notValidAfter: now.addingTimeInterval(years * 365 * 86_400), issuer: issuer, subject: subject,
+            signatureAlgorithm: .ecdsaWithSHA384,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: pathLength))
+                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+                SubjectKeyIdentifier(hash: key)
+                if let issuerKeyIdentifier { AuthorityKeyIdentifier(keyIdentifier: issuerKeyIdentifier) }
+            },
+            issuerPrivateKey: signer)
+    }
+
     /// Loads the CAs, generating and storing them on first start.
     public static func loadOrCreate(
         store: any CertificateAuthorityStore, masterKey: MasterKey, now: Date = Date()
@@ -35,37 +62,14 @@ public struct CertificateAuthority: Sendable {
         if let existing = try await load(store: store, seal: seal) { return existing }
         let rootKey = P384.Signing.PrivateKey()
         let issuingKey = P256.Signing.PrivateKey()
-        let rootName = try DistinguishedName {
-            CountryName("CN")
-            OrganizationName("CyberID")
-            CommonName("CyberID Root CA")
-        }
-        let issuingName = try DistinguishedName {
-            CountryName("CN")
-            OrganizationName("CyberID")
-            CommonName("CyberID Network Certificate CA")
-        }
-        let root = try Certificate(
-            version: .v3, serialNumber: .init(), publicKey: .init(rootKey.publicKey),
-            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(20 * 365 * 86_400),
-            issuer: rootName, subject: rootName, signatureAlgorithm: .ecdsaWithSHA384,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 1))
-                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
-                SubjectKeyIdentifier(hash: .init(rootKey.publicKey))
-            },
-            issuerPrivateKey: .init(rootKey))
-        let issuing = try Certificate(
-            version: .v3, serialNumber: .init(), publicKey: .init(issuingKey.publicKey),
-            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(10 * 365 * 86_400),
-            issuer: rootName, subject: issuingName, signatureAlgorithm: .ecdsaWithSHA384,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
-                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
-                SubjectKeyIdentifier(hash: .init(issuingKey.publicKey))
-                AuthorityKeyIdentifier(keyIdentifier: try root.extensions.subjectKeyIdentifier?.keyIdentifier)
-            },
-            issuerPrivateKey: .init(rootKey))
+        let rootName = try name("CyberID Root CA")
+        let root = try authorityCertificate(
+            key: .init(rootKey.publicKey), subject: rootName, issuer: rootName, years: 20, pathLength: 1,
+            issuerKeyIdentifier: nil, signer: .init(rootKey), now: now)
+        let issuing = try authorityCertificate(
+            key: .init(issuingKey.publicKey), subject: try name("CyberID Network Certificate CA"), issuer: rootName,
+            years: 10, pathLength: 0, issuerKeyIdentifier: try root.extensions.subjectKeyIdentifier?.keyIdentifier,
+            signer: .init(rootKey), now: now)
         let records = [
             CertificateAuthorityRecord(
                 name: "root", certificate: try der(root),

@@ -69,15 +69,11 @@ public struct ClientRegistration: Sendable {
         authMethod: ClientAuthMethod? = nil, jwks: String? = nil, jwksURI: String? = nil, strict: Bool = false,
         eventsURI: String? = nil
     ) {
-        self.eventsURI = eventsURI
-        self.name = name
-        self.redirectURIs = redirectURIs
-        self.sector = sector
-        self.scopes = scopes
-        self.legalBasis = legalBasis
-        self.authMethod = authMethod
-        self.jwks = jwks
-        self.jwksURI = jwksURI
-        self.strict = strict
+        (
+            self.eventsURI, self.name, self.redirectURIs, self.sector, self.scopes, self.legalBasis, self.authMethod,
+            self.jwks, self.jwksURI, self.strict
+        ) = (
+            eventsURI, name, redirectURIs, sector, scopes, legalBasis, authMethod, jwks, jwksURI, strict
+        )
     }
 }

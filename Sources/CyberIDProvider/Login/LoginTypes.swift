@@ -121,14 +121,12 @@ struct LoginTicket: Sendable, Equatable {
         transaction: [UInt8], nonce: [UInt8], clientID: String, sector: String, scopes: [Scope],
         requiredLevel: AssuranceLevel?, prompt: [String], expiresAt: UInt32
     ) {
-        self.transaction = transaction
-        self.nonce = nonce
-        self.clientID = clientID
-        self.sector = sector
-        self.scopes = scopes
-        self.requiredLevel = requiredLevel
-        self.prompt = prompt
-        self.expiresAt = expiresAt
+        (
+            self.transaction, self.nonce, self.clientID, self.sector, self.scopes, self.requiredLevel, self.prompt,
+            self.expiresAt
+        ) = (
+            transaction, nonce, clientID, sector, scopes, requiredLevel, prompt, expiresAt
+        )
     }
 
     init?(bytes: [UInt8]) {

@@ -3,6 +3,7 @@ import CyberIDDocuments
 import CyberIDEnrollment
 import CyberIDIssuance
 import CyberIDStore
+import CyberIDVault
 import Foundation
 import Hummingbird
 import NIOCore

@@ -4,6 +4,7 @@ import CyberIDEnrollment
 import CyberIDProvider
 import CyberIDServices
 import CyberIDStore
+import CyberIDVault
 import Foundation
 import Hummingbird
 import NIOCore

@@ -18,11 +18,7 @@ public struct TrustAnchorRecord: Sendable, Equatable {
 
     /// Creates a record.
     public init(fingerprint: String, kind: Kind, der: [UInt8], label: String, addedAt: Date) {
-        self.fingerprint = fingerprint
-        self.kind = kind
-        self.der = der
-        self.label = label
-        self.addedAt = addedAt
+        (self.fingerprint, self.kind, self.der, self.label, self.addedAt) = (fingerprint, kind, der, label, addedAt)
     }
 }
 
@@ -95,13 +91,12 @@ public struct EnrollmentSessionRecord: Sendable, Equatable {
         self.id = id
         self.purpose = purpose
         self.state = .started
-        self.version = 0
-        self.aaChallenge = aaChallenge
-        self.guardianID = guardianID
-        self.otpAttempts = 0
-        self.otpSends = 0
-        self.createdAt = createdAt
-        self.expiresAt = expiresAt
+        (
+            self.version, self.aaChallenge, self.guardianID, self.otpAttempts, self.otpSends, self.createdAt,
+            self.expiresAt
+        ) = (
+            0, aaChallenge, guardianID, 0, 0, createdAt, expiresAt
+        )
     }
 }
 
@@ -126,12 +121,10 @@ public struct NetworkCertificateRecord: Sendable, Equatable {
         serial: String, personID: String, networkNumber: String, der: [UInt8], status: Status = .valid, notAfter: Date,
         issuedAt: Date
     ) {
-        self.serial = serial
-        self.personID = personID
-        self.networkNumber = networkNumber
-        self.der = der
-        self.status = status
-        self.notAfter = notAfter
-        self.issuedAt = issuedAt
+        (
+            self.serial, self.personID, self.networkNumber, self.der, self.status, self.notAfter, self.issuedAt
+        ) = (
+            serial, personID, networkNumber, der, status, notAfter, issuedAt
+        )
     }
 }

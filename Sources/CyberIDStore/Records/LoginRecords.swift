@@ -36,16 +36,14 @@ public struct LoginHolder: Sendable, Equatable {
         consentedClaims: Set<String>, restrictionReason: String? = nil, verifiedAt: Date = .distantPast,
         reverificationInterval: TimeInterval? = nil
     ) {
-        self.verifiedAt = verifiedAt
-        self.reverificationInterval = reverificationInterval
-        self.certificateStatus = certificateStatus
-        self.certificateNotAfter = certificateNotAfter
-        self.personID = personID
-        self.personState = personState
-        self.assuranceLevel = assuranceLevel
-        self.networkNumber = networkNumber
-        self.consentedClaims = consentedClaims
-        self.restrictionReason = restrictionReason
+        (
+            self.verifiedAt, self.reverificationInterval, self.certificateStatus, self.certificateNotAfter,
+            self.personID, self.personState, self.assuranceLevel, self.networkNumber, self.consentedClaims,
+            self.restrictionReason
+        ) = (
+            verifiedAt, reverificationInterval, certificateStatus, certificateNotAfter, personID, personState,
+            assuranceLevel, networkNumber, consentedClaims, restrictionReason
+        )
     }
 }
 
@@ -86,13 +84,11 @@ public struct LifecycleEventRecord: Sendable, Equatable {
         personID: String, event: String, from: PersonRecord.State, to: PersonRecord.State, actor: String, reason: String,
         occurredAt: Date
     ) {
-        self.personID = personID
-        self.event = event
-        self.from = from
-        self.to = to
-        self.actor = actor
-        self.reason = reason
-        self.occurredAt = occurredAt
+        (
+            self.personID, self.event, self.from, self.to, self.actor, self.reason, self.occurredAt
+        ) = (
+            personID, event, from, to, actor, reason, occurredAt
+        )
     }
 }
 
@@ -116,14 +112,12 @@ public struct AuditEntryRecord: Sendable, Equatable {
         seq: Int64, occurredAt: Date, actor: String, action: String, target: String, reason: String,
         previousHash: [UInt8], entryHash: [UInt8]
     ) {
-        self.seq = seq
-        self.occurredAt = occurredAt
-        self.actor = actor
-        self.action = action
-        self.target = target
-        self.reason = reason
-        self.previousHash = previousHash
-        self.entryHash = entryHash
+        (
+            self.seq, self.occurredAt, self.actor, self.action, self.target, self.reason, self.previousHash,
+            self.entryHash
+        ) = (
+            seq, occurredAt, actor, action, target, reason, previousHash, entryHash
+        )
     }
 }
 
@@ -137,11 +131,7 @@ public struct AuditCheckpointRecord: Sendable, Equatable {
 
     /// Creates a checkpoint.
     public init(seq: Int64, entryHash: [UInt8], kid: String, signature: [UInt8], signedAt: Date) {
-        self.seq = seq
-        self.entryHash = entryHash
-        self.kid = kid
-        self.signature = signature
-        self.signedAt = signedAt
+        (self.seq, self.entryHash, self.kid, self.signature, self.signedAt) = (seq, entryHash, kid, signature, signedAt)
     }
 }
 
@@ -159,13 +149,11 @@ public struct SecurityEventRecord: Sendable, Equatable {
 
     /// Creates a record.
     public init(id: Int64, clientID: String, subject: String, event: String, reason: String, occurredAt: Date, attempts: Int) {
-        self.id = id
-        self.clientID = clientID
-        self.subject = subject
-        self.event = event
-        self.reason = reason
-        self.occurredAt = occurredAt
-        self.attempts = attempts
+        (
+            self.id, self.clientID, self.subject, self.event, self.reason, self.occurredAt, self.attempts
+        ) = (
+            id, clientID, subject, event, reason, occurredAt, attempts
+        )
     }
 }
 

@@ -23,13 +23,12 @@ public struct StoredSigningKey: Sendable, Equatable {
         kid: String, algorithm: String, publicKey: [UInt8], sealedPrivateKey: [UInt8], createdAt: Date,
         retiredAt: Date? = nil, publishUntil: Date? = nil
     ) {
-        self.kid = kid
-        self.algorithm = algorithm
-        self.publicKey = publicKey
-        self.sealedPrivateKey = sealedPrivateKey
-        self.createdAt = createdAt
-        self.retiredAt = retiredAt
-        self.publishUntil = publishUntil
+        (
+            self.kid, self.algorithm, self.publicKey, self.sealedPrivateKey, self.createdAt, self.retiredAt,
+            self.publishUntil
+        ) = (
+            kid, algorithm, publicKey, sealedPrivateKey, createdAt, retiredAt, publishUntil
+        )
     }
 }
 
@@ -67,16 +66,13 @@ public struct PersonRecord: Sendable, Equatable {
         guardianID: String? = nil, recordCiphertext: [UInt8], recordWrappedKey: [UInt8]?, createdAt: Date,
         updatedAt: Date
     ) {
-        self.id = id
-        self.state = state
-        self.blindIndex = blindIndex
-        self.assuranceLevel = assuranceLevel
-        self.ageBand = ageBand
-        self.guardianID = guardianID
-        self.recordCiphertext = recordCiphertext
-        self.recordWrappedKey = recordWrappedKey
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
+        (
+            self.id, self.state, self.blindIndex, self.assuranceLevel, self.ageBand, self.guardianID,
+            self.recordCiphertext, self.recordWrappedKey, self.createdAt, self.updatedAt
+        ) = (
+            id, state, blindIndex, assuranceLevel, ageBand, guardianID, recordCiphertext, recordWrappedKey, createdAt,
+            updatedAt
+        )
     }
 }
 
@@ -97,12 +93,11 @@ public struct ClientRecord: Sendable, Equatable {
 
     /// Creates a client row.
     public init(clientID: String, name: String, secretHash: [UInt8]?, metadata: String, disabled: Bool = false, createdAt: Date) {
-        self.clientID = clientID
-        self.name = name
-        self.secretHash = secretHash
-        self.metadata = metadata
-        self.disabled = disabled
-        self.createdAt = createdAt
+        (
+            self.clientID, self.name, self.secretHash, self.metadata, self.disabled, self.createdAt
+        ) = (
+            clientID, name, secretHash, metadata, disabled, createdAt
+        )
     }
 }
 
@@ -146,13 +141,11 @@ public struct LoginTransactionRecord: Sendable, Equatable {
         id: String, clientID: String, status: Status, personID: String? = nil, payload: String, createdAt: Date,
         expiresAt: Date
     ) {
-        self.id = id
-        self.clientID = clientID
-        self.status = status
-        self.personID = personID
-        self.payload = payload
-        self.createdAt = createdAt
-        self.expiresAt = expiresAt
+        (
+            self.id, self.clientID, self.status, self.personID, self.payload, self.createdAt, self.expiresAt
+        ) = (
+            id, clientID, status, personID, payload, createdAt, expiresAt
+        )
     }
 }
 
@@ -178,13 +171,11 @@ public struct HistoryEntry: Sendable, Equatable {
         id: Int64? = nil, personID: String, clientID: String?, event: String, outcome: String, detail: String = "{}",
         occurredAt: Date
     ) {
-        self.id = id
-        self.personID = personID
-        self.clientID = clientID
-        self.event = event
-        self.outcome = outcome
-        self.detail = detail
-        self.occurredAt = occurredAt
+        (
+            self.id, self.personID, self.clientID, self.event, self.outcome, self.detail, self.occurredAt
+        ) = (
+            id, personID, clientID, event, outcome, detail, occurredAt
+        )
     }
 }
 

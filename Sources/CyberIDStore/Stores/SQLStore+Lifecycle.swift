@@ -86,7 +86,7 @@ extension SQLStore: CertificateRevocationStore {
             if let history {
                 try await Self.insertHistory(history, on: connection)
                 try await Self.enqueueSecurityEvents(
-                    personID: history.personID, clientID: nil, event: "certificate-revoked", reason: "certificate \(serial)",
+                    personID: history.personID, clientID: nil, event: SecurityEventType.certificateRevoked.rawValue, reason: "certificate \(serial)",
                     at: time, on: connection)
             }
             return true
@@ -160,7 +160,7 @@ extension SQLStore {
         try await revokeValidCertificates(personID: certificate.personID, at: certificate.issuedAt, on: connection)
         try await insertCertificate(certificate, on: connection)
         try await enqueueSecurityEvents(
-            personID: certificate.personID, clientID: nil, event: "certificate-revoked", reason: reason,
+            personID: certificate.personID, clientID: nil, event: SecurityEventType.certificateRevoked.rawValue, reason: reason,
             at: certificate.issuedAt, on: connection)
     }
 }
