@@ -21,7 +21,6 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Optional
 from urllib.parse import parse_qs, urlsplit
@@ -30,6 +29,8 @@ HERE = Path(__file__).resolve().parent
 OIDC_DIR = HERE.parent / "oidc"
 if str(OIDC_DIR) not in sys.path:
     sys.path.insert(0, str(OIDC_DIR))
+
+from oidc_support import LoopbackServer, QuietHandler  # noqa: E402  (the oidc suite's loopback HTTP server)
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 CHROMEDRIVER_CANDIDATES = ("chromedriver",)
@@ -118,7 +119,7 @@ class Hit:
         return {k: v[0] for k, v in values.items()}
 
 
-class CallbackServer:
+class CallbackServer(LoopbackServer):
     """A relying party's redirect URI on loopback: records every GET, answers 200 "ok" at /cb
     (204 for the favicon Chromium asks for, 404 elsewhere)."""
 
@@ -129,7 +130,7 @@ class CallbackServer:
         self._arrived = threading.Event()
         host = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):  # noqa: N802
                 parts = urlsplit(self.path)
                 host.hits.append(Hit(parts.path, parts.query, time.monotonic()))
@@ -137,24 +138,13 @@ class CallbackServer:
                     host._arrived.set()
                 if parts.path == "/favicon.ico":
                     # Chromium asks for it; a 404 would be a SEVERE console entry of our own making.
-                    self.send_response(204)
-                    self.end_headers()
+                    self.reply(204)
                     return
-                body = b"ok" if parts.path == host.PATH else b"not found"
-                self.send_response(200 if parts.path == host.PATH else 404)
-                self.send_header("Content-Type", "text/plain; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                found = parts.path == host.PATH
+                self.reply(200 if found else 404, b"ok" if found else b"not found", "text/plain; charset=utf-8")
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        super().__init__(Handler)
         self.redirect_uri = self.origin + self.PATH
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
 
     def callbacks(self) -> list[Hit]:
         return [hit for hit in self.hits if hit.path == self.PATH]
@@ -167,10 +157,6 @@ class CallbackServer:
 
     def url_of(self, hit: Hit) -> str:
         return f"{self.redirect_uri}?{hit.query}"
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 # --------------------------------------------------------------------------------------

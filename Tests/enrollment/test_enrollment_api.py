@@ -87,6 +87,13 @@ def new_session(api):
     return body["session_id"], b64u_decode(body["aa_challenge"])
 
 
+def new_enrollment(api, person, document) -> tuple[Enrollment, bytes]:
+    """The enrollment of `person` with `document` and a new wallet, in a newly started session:
+    (that Enrollment, the session's AA challenge)."""
+    session_id, challenge = new_session(api)
+    return Enrollment(person, document, Wallet(), session_id=session_id), challenge
+
+
 def assert_no_personal_data(responses, person):
     for response in responses:
         text = response.body.decode("utf-8", errors="replace")
@@ -260,9 +267,8 @@ def test_rsa_chip_td1_pss_iso9796(api, enroller, people, pki, ca_chain, tmp_path
     person = people.make(age=27, td1=True, personal_number="3201" + "".join(str(d) for d in os.urandom(11))[:11])
     document = factory.build_document(pki.rsa_dsc, mrz=person.mrz, sod_scheme="rsa-pss", aa_key_type="rsa-2048", digest="sha256")
     assert len(document.mrz) == 90
-    enrollment = Enrollment(person, document, Wallet())
-    session_id, challenge = new_session(api)
-    enrollment.session_id = session_id
+    enrollment, challenge = new_enrollment(api, person, document)
+    session_id = enrollment.session_id
     signature = document.aa_respond(challenge)
     assert factory.aa_verify(document.aa_key.public_key(), challenge, signature)
     response = api.document(session_id, document_body(document, challenge, aa_signature=signature))
@@ -437,9 +443,8 @@ def teenager():
 def test_teenager_waits_for_guardian_approval(api, enroller, people, guardian, server, teenager):
     person = people.make(age=16)
     document = enroller.document_for(person)
-    enrollment = Enrollment(person, document, Wallet())
-    session_id, challenge = new_session(api)
-    enrollment.session_id = session_id
+    enrollment, challenge = new_enrollment(api, person, document)
+    session_id = enrollment.session_id
     response = api.document(session_id, document_body(document, challenge))
     body = assert_json(response, 200)
     assert body["state"] == "awaiting_guardian" and body["age_band"] == "14_17", body
@@ -596,9 +601,8 @@ def test_unknown_session(api):
 def test_steps_out_of_order(api, enroller, people, outbox, guardian, server):
     person = people.make(age=38)
     document = enroller.document_for(person)
-    enrollment = Enrollment(person, document, Wallet())
-    session_id, challenge = new_session(api)
-    enrollment.session_id = session_id
+    enrollment, challenge = new_enrollment(api, person, document)
+    session_id = enrollment.session_id
 
     def wrong_step(response, state):
         problem = assert_problem(response, "wrong-step", 409)

@@ -257,35 +257,9 @@ class Deployment:
         return "".join(self._random.choice(string.ascii_uppercase) for _ in range(n))
 
     def enroll(self, label: str, *, birth_date: dt.date, guardian: Optional[Holder] = None) -> Holder:
-        """`cyberid dev document` (signed by the trusted development CSCA) + `cyberid wallet enroll`."""
-        directory = self.scratch / f"doc-{label}-{uuid.uuid4().hex[:6]}"
-        directory.mkdir()
-        # Reusing a directory's csca.pem + csca-private-key.pem makes the document under that CSCA.
-        for name in ("csca.pem", "csca-private-key.pem"):
-            shutil.copy2(self.csca_dir / name, directory / name)
-        surname, given = "Q" + self._letters(7), "X" + self._letters(5)
-        result = self.cli(
-            "dev", "document", "--out", str(directory), "--surname", surname, "--given-names", given,
-            "--birth-date", birth_date.isoformat(), "--document-number", "E" + self._digits(8),
-            "--personal-number", "1101" + self._digits(10),
-        )
-        assert result.returncode == 0, (result.stdout, result.stderr)
-        wallet = self.scratch / f"wallet-{label}-{uuid.uuid4().hex[:6]}.json"
-        args = [
-            "wallet", "enroll", "--document", str(directory), "--phone", "+86139" + self._digits(8),
-            "--server", self.server.base, "--wallet", str(wallet),
-        ]
-        if guardian is not None:
-            args += ["--guardian-wallet", str(guardian.wallet)]
-        result = self.cli(*args)
-        assert result.returncode == 0, (result.stdout, result.stderr)
-        shown = self.cli_json("wallet", "show", "--wallet", str(wallet), "--json")
-        assert re.search(r"network number: (\S+)", result.stdout).group(1) == shown["network_number"], result.stdout
-        return Holder(
-            label=label, wallet=wallet, network_number=shown["network_number"],
-            assurance_level=shown["assurance_level"], surname=surname, given_names=given,
-            birth_date=birth_date, document_dir=directory,
-        )
+        """`cyberid dev document` (signed by the trusted development CSCA) + `cyberid wallet enroll`
+        (`enroll_bound`, whose BoundHolder is a Holder that also knows the bound phone)."""
+        return enroll_bound(self, label, birth_date=birth_date, guardian=guardian)
 
     def set_person_state(self, holder: Holder, state: str):
         """Sets the holder's `persons.state` in the server's SQLite file directly.
@@ -322,6 +296,12 @@ class Deployment:
 
     def wallet_withdraw(self, holder: Holder, client_id: str) -> subprocess.CompletedProcess:
         return self.cli("wallet", "consents", "--withdraw", client_id, "--wallet", str(holder.wallet))
+
+    def wallet_history(self, holder: Holder) -> list[dict]:
+        """`cyberid wallet history --json` of the holder's wallet (asserts it succeeded)."""
+        result = self.cli("wallet", "history", "--json", "--wallet", str(holder.wallet))
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
 
 
 def start_deployment(tmp_path_factory, **env):
@@ -545,7 +525,43 @@ def public_jwks(*keyed) -> dict:
     return {"keys": keys}
 
 
-class JwksHost:
+class QuietHandler(BaseHTTPRequestHandler):
+    """The request handler of a loopback test server: no access log; `reply` writes an answer."""
+
+    def reply(self, status: int, body: Optional[bytes] = None, content_type: Optional[str] = None):
+        """The status, Content-Type (if given), Content-Length (if there is a body) and the body."""
+        self.send_response(status)
+        if content_type is not None:
+            self.send_header("Content-Type", content_type)
+        if body is not None:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+
+    def reply_json(self, status: int, document):
+        self.reply(status, json.dumps(document).encode(), "application/json")
+
+    def log_message(self, *args):
+        pass
+
+
+class LoopbackServer:
+    """A ThreadingHTTPServer on 127.0.0.1 (`port` 0: any free one) serving `handler` from a
+    daemon thread; `origin` is its http://127.0.0.1:PORT."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], port: int = 0):
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class JwksHost(LoopbackServer):
     """Serves a JWKS document on a loopback port (for `--jwks URL`); the document can change."""
 
     def __init__(self, document: dict):
@@ -553,27 +569,13 @@ class JwksHost:
         self.hits = 0
         host = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):  # noqa: N802
                 host.hits += 1
-                body = json.dumps(host.document).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply_json(200, host.document)
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/jwks.json"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler, port=free_port())
+        self.url = self.origin + "/jwks.json"
 
 
 # --------------------------------------------------------------------------------------
@@ -742,6 +744,22 @@ def start_login(deployment: Deployment, rp: RelyingParty, *, par: bool = False, 
     return auth, browser, page
 
 
+def start_approved_login(deployment: Deployment, rp: RelyingParty, holder: Holder):
+    """A login the holder approved with the wallet CLI, its page polled until approved (not yet
+    continued): (auth request, browser, page)."""
+    auth, browser, page = start_login(deployment, rp)
+    assert deployment.wallet_approve(holder, page.wallet_uri).returncode == 0
+    assert browser.wait_decided(page) == "approved"
+    return auth, browser, page
+
+
+def approve_new_login(deployment: Deployment, rp: RelyingParty, holder: Holder) -> subprocess.CompletedProcess:
+    """Starts a login and answers it with `cyberid wallet approve`; returns the CLI's result
+    (which the caller checks: it may be a refusal)."""
+    auth, browser, page = start_login(deployment, rp)
+    return deployment.wallet_approve(holder, page.wallet_uri)
+
+
 def login(
     deployment: Deployment, rp: RelyingParty, holder: Holder, *, decline=(), no_consent: bool = False, par: bool = False,
     **extra,
@@ -888,9 +906,10 @@ class BoundHolder(Holder):
 
 
 def make_dev_document(deployment: Deployment, label: str, *, birth_date: dt.date) -> DevDocument:
-    """Like the first half of `Deployment.enroll`: a document signed under the trusted dev CSCA."""
+    """The first half of `Deployment.enroll`: a document signed under the trusted dev CSCA."""
     directory = deployment.scratch / f"doc-{label}-{uuid.uuid4().hex[:6]}"
     directory.mkdir()
+    # Reusing a directory's csca.pem + csca-private-key.pem makes the document under that CSCA.
     for name in ("csca.pem", "csca-private-key.pem"):
         shutil.copy2(deployment.csca_dir / name, directory / name)
     surname, given = "Q" + deployment._letters(7), "X" + deployment._letters(5)
@@ -916,8 +935,8 @@ def enroll_bound(
     guardian: Optional[Holder] = None,
     face: Optional[Path] = None,
 ) -> BoundHolder:
-    """`cyberid wallet enroll` as `Deployment.enroll` does it, keeping the phone (and optionally
-    enrolling a given document, or sending a face image with `--face`)."""
+    """`cyberid dev document` + `cyberid wallet enroll` (what `Deployment.enroll` runs), keeping the
+    phone (and optionally enrolling a given document, or sending a face image with `--face`)."""
     if document is None:
         assert birth_date is not None
         document = make_dev_document(deployment, label, birth_date=birth_date)
@@ -980,7 +999,7 @@ def replaced_holder(deployment: Deployment, holder: BoundHolder, **options) -> B
 # --------------------------------------------------------------------------------------
 
 
-class SetReceiver:
+class SetReceiver(LoopbackServer):
     """A platform's events endpoint (RFC 8935 push): records every SET it accepts; refuses the
     first `fail` deliveries with 503 (to see the service retry)."""
 
@@ -990,23 +1009,18 @@ class SetReceiver:
         self.fail = fail
         receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
                 if receiver.refused < receiver.fail:
                     receiver.refused += 1
-                    self.send_response(503)
+                    self.reply(503)
                 else:
                     receiver.received.append((self.headers.get("Content-Type", ""), body))
-                    self.send_response(202)
-                self.end_headers()
+                    self.reply(202)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/events"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        super().__init__(Handler)
+        self.url = self.origin + "/events"
 
     def wait(self, count: int, timeout: float = 20) -> list[tuple[str, str]]:
         """Waits until `count` SETs arrived (or the timeout); returns what arrived."""
@@ -1024,7 +1038,3 @@ class SetReceiver:
                 return found
             time.sleep(0.2)
         return []
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()

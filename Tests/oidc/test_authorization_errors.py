@@ -25,6 +25,7 @@ from oidc_support import (
     login,
     problem_code,
     redirect_params,
+    start_approved_login,
     start_login,
     ticket_of,
     wallet_base,
@@ -174,9 +175,7 @@ def test_disabled_client_gets_nothing(deployment, alice):
     client = deployment.create_client()
     rp = RelyingParty(deployment, client)
     before = login(deployment, rp, alice)  # a token from before the client was disabled
-    auth, browser, page = start_login(deployment, rp)  # a login in flight
-    assert deployment.wallet_approve(alice, page.wallet_uri).returncode == 0
-    assert browser.wait_decided(page) == "approved"
+    auth, browser, page = start_approved_login(deployment, rp, alice)  # a login in flight, approved
     callback = browser.continue_login(page).headers.get("Location", "")
     assert "code=" in callback, callback
 

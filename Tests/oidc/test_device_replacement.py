@@ -22,13 +22,14 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from joserfc import jwt
 
-from enrollment_support import Outbox, years_ago
+from enrollment_support import Outbox, b64u, years_ago
 from oidc_support import SetReceiver as Receiver
 from oidc_support import (
     BoundHolder,
     Deployment,
     RelyingParty,
     WalletApi,
+    approve_new_login,
     assert_problem,
     enroll_bound,
     login,
@@ -59,21 +60,6 @@ def certificate(holder: BoundHolder) -> x509.Certificate:
 
 def spki(cert: x509.Certificate) -> bytes:
     return cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-
-
-def approve(deployment: Deployment, rp: RelyingParty, holder: BoundHolder):
-    auth, browser, page = start_login(deployment, rp)
-    return deployment.wallet_approve(holder, page.wallet_uri)
-
-
-def history(deployment: Deployment, holder: BoundHolder) -> list[dict]:
-    result = deployment.cli("wallet", "history", "--json", "--wallet", str(holder.wallet))
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def b64u(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def b64u_decode(text: str) -> bytes:
@@ -193,7 +179,7 @@ def test_another_phone_is_refused_and_gets_no_sms(deployment):
 
     assert outbox.count(other) == 0, [e for e in outbox.entries() if e.get("to") == other]
     rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
-    assert approve(deployment, rp, nina).returncode == 0
+    assert approve_new_login(deployment, rp, nina).returncode == 0
     assert [c["status"] for c in deployment.cli_json("admin", "certificate", "list", nina.network_number)] == ["valid"]
 
 
@@ -258,7 +244,7 @@ def test_a_suspended_number_stays_suspended_until_the_new_wallet_resumes_it(depl
 
     new = replaced_holder(deployment, quinn)
     assert deployment.cli_json("admin", "person", "show", quinn.network_number)["state"] == "suspended"
-    refused = approve(deployment, rp, new)
+    refused = approve_new_login(deployment, rp, new)
     assert refused.returncode == 1 and "person-not-active" in refused.stderr, refused.stderr
 
     stale = deployment.cli("wallet", "lifecycle", "resume", "--reason", "from the lost phone", "--wallet", str(quinn.wallet))
@@ -274,7 +260,7 @@ def test_the_history_shows_the_device_replacement(deployment):
     """`wallet history --json` (read with the new wallet) has a device-replaced entry."""
     rosa = adult(deployment, "rosa", 62)
     new = replaced_holder(deployment, rosa)
-    events = [(line["event"], line["outcome"]) for line in history(deployment, new)]
+    events = [(line["event"], line["outcome"]) for line in deployment.wallet_history(new)]
     assert ("device-replaced", "success") in events, events
     # The old wallet can no longer read it.
     stale = deployment.cli("wallet", "history", "--json", "--wallet", str(rosa.wallet))
@@ -333,5 +319,5 @@ def test_a_child_under_14_is_replaced_by_their_own_guardian(deployment):
     rp = RelyingParty(deployment, deployment.create_client(), scope="openid age")
     claims = login(deployment, rp, new).claims
     assert claims["age_over_14"] is False
-    stale = approve(deployment, rp, kid)
+    stale = approve_new_login(deployment, rp, kid)
     assert stale.returncode == 1 and "revoked" in stale.stderr, stale.stderr

@@ -18,16 +18,17 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 
-from enrollment_support import free_port, years_ago
+from enrollment_support import b64u, free_port, years_ago
 from oidc_support import (
     LOA_HIGH,
     BoundHolder,
     Deployment,
+    LoopbackServer,
+    QuietHandler,
     RelyingParty,
     WalletApi,
     assert_problem,
@@ -48,7 +49,7 @@ class MatchRequest:
     portrait: bytes
 
 
-class FaceMatcher:
+class FaceMatcher(LoopbackServer):
     """A stand-in for a certified face matcher: the same bytes match, anything else does not."""
 
     def __init__(self):
@@ -57,30 +58,19 @@ class FaceMatcher:
         self._lock = threading.Lock()
         matcher = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):  # noqa: N802
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
                 request = MatchRequest(base64.b64decode(body["live"]), base64.b64decode(body["portrait"]))
                 with matcher._lock:
                     matcher.requests.append(request)
                 if matcher.fail:
-                    self.send_response(500)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
+                    self.reply(500, b"")
                     return
-                answer = json.dumps({"score": MATCH if request.live == request.portrait else NO_MATCH}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
+                self.reply_json(200, {"score": MATCH if request.live == request.portrait else NO_MATCH})
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/match"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        super().__init__(Handler, port=free_port())
+        self.url = self.origin + "/match"
 
     def since(self, mark: int) -> list[MatchRequest]:
         with self._lock:
@@ -89,10 +79,6 @@ class FaceMatcher:
     def mark(self) -> int:
         with self._lock:
             return len(self.requests)
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -144,16 +130,6 @@ def flag(deployment: Deployment, client, sub: str, reason: str):
 
 def approve(deployment: Deployment, holder: BoundHolder, wallet_uri: str, *options: str):
     return deployment.cli("wallet", "approve", wallet_uri, *options, "--wallet", str(holder.wallet))
-
-
-def history(deployment: Deployment, holder: BoundHolder) -> list[dict]:
-    result = deployment.cli("wallet", "history", "--json", "--wallet", str(holder.wallet))
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def b64u(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def post_reverification(deployment: Deployment, holder: BoundHolder, ticket: str, face: bytes | None, signed_face: bytes | None = None):
@@ -236,7 +212,7 @@ def test_a_reverification_needs_a_matching_face(face_deployment, matcher, tmp_pa
     assert login(deployment, rp, wren.holder).claims["sub"] == sub
     assert matcher.since(mark) == []
 
-    reasons = [line["detail"].get("reason") for line in history(deployment, wren.holder)
+    reasons = [line["detail"].get("reason") for line in deployment.wallet_history(wren.holder)
                if line.get("client_id") == client.client_id and line["outcome"] == "failure"
                and line["event"] in ("reverification", "login")]
     assert "face-check-required" in reasons and "face-mismatch" in reasons, reasons

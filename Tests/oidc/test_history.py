@@ -9,12 +9,6 @@ import json
 from oidc_support import RelyingParty, login, start_login
 
 
-def history(deployment, holder) -> list[dict]:
-    result = deployment.cli("wallet", "history", "--json", "--wallet", str(holder.wallet))
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
 def test_every_verification_is_in_the_history(deployment, bob):
     client = deployment.create_client(name="History Shop")
     rp = RelyingParty(deployment, client, scope="openid age")
@@ -22,7 +16,7 @@ def test_every_verification_is_in_the_history(deployment, bob):
     auth, browser, page = start_login(deployment, rp)
     assert deployment.wallet_approve(bob, page.wallet_uri, deny=True).returncode == 0
 
-    lines = [line for line in history(deployment, bob) if line.get("client_id") == client.client_id]
+    lines = [line for line in deployment.wallet_history(bob) if line.get("client_id") == client.client_id]
     assert [line["outcome"] for line in lines] == ["denied", "success"], lines  # newest first
     success = lines[1]
     assert success["event"] == "login" and success["client_name"] == "History Shop"
@@ -30,7 +24,7 @@ def test_every_verification_is_in_the_history(deployment, bob):
     assert success["detail"]["claims_released"] == "age_over_14"
     assert success["detail"]["acr"] == "http://eidas.europa.eu/LoA/substantial"
     # Nothing personal in the history: no name, birth date or number.
-    text = json.dumps(history(deployment, bob))
+    text = json.dumps(deployment.wallet_history(bob))
     for personal in (bob.surname, bob.given_names, bob.birth_date.isoformat(), bob.network_number):
         assert personal not in text
 

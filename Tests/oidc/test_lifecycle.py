@@ -9,18 +9,13 @@ import json
 
 import pytest
 
-from oidc_support import RelyingParty, login, start_login
+from oidc_support import RelyingParty, approve_new_login, login, start_login
 
 
 @pytest.fixture(scope="module")
 def dave(deployment):
     today = dt.date.today()
     return deployment.enroll("dave", birth_date=today.replace(year=today.year - 33))
-
-
-def approve(deployment, rp, holder):
-    auth, browser, page = start_login(deployment, rp)
-    return deployment.wallet_approve(holder, page.wallet_uri)
 
 
 def test_an_administrator_suspends_and_resumes(deployment, dave):
@@ -30,7 +25,7 @@ def test_an_administrator_suspends_and_resumes(deployment, dave):
     assert shown["state"] == "active"
     assert deployment.cli_json("admin", "person", "suspend", number, "--reason", "court order 17")["state"] == "suspended"
 
-    refused = approve(deployment, rp, dave)
+    refused = approve_new_login(deployment, rp, dave)
     assert refused.returncode == 1 and "person-not-active" in refused.stderr, refused.stderr
     # The holder cannot lift an administrator's suspension.
     own = deployment.cli("wallet", "lifecycle", "resume", "--reason", "please", "--wallet", str(dave.wallet))
@@ -46,13 +41,13 @@ def test_the_holder_suspends_and_resumes_their_own_number(deployment, dave):
     rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
     suspended = deployment.cli("wallet", "lifecycle", "suspend", "--reason", "lost my phone", "--wallet", str(dave.wallet))
     assert suspended.returncode == 0 and "suspended" in suspended.stdout, suspended.stderr
-    assert approve(deployment, rp, dave).returncode == 1
+    assert approve_new_login(deployment, rp, dave).returncode == 1
     # Forbidden: suspending twice.
     again = deployment.cli("admin", "person", "suspend", dave.network_number, "--reason", "twice")
     assert again.returncode == 1 and "cannot suspend" in again.stderr, again.stderr
     resumed = deployment.cli("wallet", "lifecycle", "resume", "--reason", "found it", "--wallet", str(dave.wallet))
     assert resumed.returncode == 0 and "active" in resumed.stdout, resumed.stderr
-    assert approve(deployment, rp, dave).returncode == 0
+    assert approve_new_login(deployment, rp, dave).returncode == 0
     # Forbidden: resuming an active number.
     twice = deployment.cli("admin", "person", "resume", dave.network_number, "--reason", "x")
     assert twice.returncode == 1 and "cannot resume" in twice.stderr
@@ -83,7 +78,7 @@ def test_a_revoked_certificate_stops_logins_and_is_on_the_crl(deployment, tmp_pa
     today = dt.date.today()
     erin = deployment.enroll("erin", birth_date=today.replace(year=today.year - 40))
     rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
-    assert approve(deployment, rp, erin).returncode == 0
+    assert approve_new_login(deployment, rp, erin).returncode == 0
     certificates = deployment.cli_json("admin", "certificate", "list", erin.network_number)
     assert len(certificates) == 1 and certificates[0]["status"] == "valid"
     serial = certificates[0]["serial"]
@@ -92,7 +87,7 @@ def test_a_revoked_certificate_stops_logins_and_is_on_the_crl(deployment, tmp_pa
     assert deployment.cli_json("admin", "certificate", "revoke", serial, "--reason", "key compromised")["status"] == "revoked"
     again = deployment.cli("admin", "certificate", "revoke", serial, "--reason", "twice")
     assert again.returncode == 1 and "already revoked" in again.stderr
-    refused = approve(deployment, rp, erin)
+    refused = approve_new_login(deployment, rp, erin)
     assert refused.returncode == 1 and "revoked" in refused.stderr, refused.stderr
 
     # The CRL: signed by the issuing CA, current, and listing the serial (checked by
@@ -139,7 +134,7 @@ def test_the_holder_cancels_for_good(deployment):
     cancelled = deployment.cli("wallet", "lifecycle", "cancel", "--reason", "leaving", "--yes", "--wallet", str(gus.wallet))
     assert cancelled.returncode == 0 and "cancelled" in cancelled.stdout, cancelled.stderr
     # Final: no login, no resume, the number is unknown to administrators.
-    assert approve(deployment, rp, gus).returncode == 1
+    assert approve_new_login(deployment, rp, gus).returncode == 1
     assert deployment.cli("wallet", "lifecycle", "resume", "--reason", "oops", "--wallet", str(gus.wallet)).returncode == 1
     shown = deployment.cli("admin", "person", "show", gus.network_number)
     assert shown.returncode == 1 and "no active network number" in shown.stderr

@@ -30,6 +30,7 @@ from oidc_support import (
     make_client_key,
     public_jwks,
     redirect_params,
+    start_approved_login,
     start_login,
     ticket_of,
     wallet_base,
@@ -176,9 +177,7 @@ def test_request_uri_belongs_to_the_client_that_pushed_it(deployment):
 def test_wrong_client_secret_is_invalid_client(deployment, alice):
     client = deployment.create_client()
     rp = RelyingParty(deployment, client)
-    auth, browser, page = start_login(deployment, rp)
-    assert deployment.wallet_approve(alice, page.wallet_uri).returncode == 0
-    assert browser.wait_decided(page) == "approved"
+    auth, browser, page = start_approved_login(deployment, rp, alice)
     callback = browser.continue_login(page).headers["Location"]
     wrong = dataclasses.replace(client, client_secret="wrong-" + client.client_secret)
     status, body = RelyingParty(deployment, wrong).token_error(callback, auth)
@@ -261,9 +260,7 @@ def test_private_key_jwt_refuses_other_keys_stale_audiences_and_replays(deployme
     token_endpoint = deployment.metadata["token_endpoint"]
 
     def approved_callback():
-        auth, browser, page = start_login(deployment, rp)
-        assert deployment.wallet_approve(alice, page.wallet_uri).returncode == 0
-        assert browser.wait_decided(page) == "approved"
+        auth, browser, page = start_approved_login(deployment, rp, alice)
         return auth, browser.continue_login(page).headers["Location"]
 
     # A key the client never registered.
@@ -343,9 +340,7 @@ def test_strict_client_must_push_and_sign(deployment, alice, tmp_path, audience)
 def test_continue_needs_the_browser_that_started_the_login(deployment, alice):
     client = deployment.create_client()
     rp = RelyingParty(deployment, client)
-    auth, browser, page = start_login(deployment, rp)
-    assert deployment.wallet_approve(alice, page.wallet_uri).returncode == 0
-    assert browser.wait_decided(page) == "approved"
+    auth, browser, page = start_approved_login(deployment, rp, alice)
     # Another device without the cookie (e.g. someone who saw the QR code) …
     stranger = requests.get(page.continue_url, allow_redirects=False, timeout=30)
     assert 400 <= stranger.status_code < 500, stranger.status_code

@@ -8,7 +8,6 @@ phone. Without the wallet, or with someone else's document, nothing changes."""
 from __future__ import annotations
 
 import dataclasses
-import json
 
 import requests
 
@@ -31,9 +30,7 @@ def phone_change(deployment: Deployment, holder: BoundHolder, new: str, *, docum
 
 
 def history_events(deployment: Deployment, holder: BoundHolder) -> list[str]:
-    result = deployment.cli("wallet", "history", "--json", "--wallet", str(holder.wallet))
-    assert result.returncode == 0, result.stderr
-    return [entry.get("event") for entry in json.loads(result.stdout)]
+    return [entry.get("event") for entry in deployment.wallet_history(holder)]
 
 
 def certificate_pem(holder: BoundHolder) -> str:

@@ -17,7 +17,9 @@ import pytest
 from enrollment_support import years_ago
 from oidc_support import (
     Deployment,
+    RegisteredClient,
     RelyingParty,
+    approve_new_login,
     enroll_bound,
     login,
     redirect_params,
@@ -34,6 +36,12 @@ def policy_deployment(tmp_path_factory) -> Deployment:
     yield from start_deployment(tmp_path_factory)
 
 
+def platform(deployment: Deployment) -> tuple[RegisteredClient, RelyingParty]:
+    """A newly registered platform asking for scope openid: its client and its relying party."""
+    client = deployment.create_client()
+    return client, RelyingParty(deployment, client, scope="openid")
+
+
 def set_interval(deployment: Deployment, *options: str, reason: str = "test policy") -> dict:
     return deployment.cli_json("admin", "policy", "reverify-interval", *options, "--reason", reason)
 
@@ -48,17 +56,6 @@ def audit_lines(deployment: Deployment) -> list[dict]:
     result = deployment.cli("admin", "audit", "list")
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
-
-
-def history(deployment: Deployment, holder) -> list[dict]:
-    result = deployment.cli("wallet", "history", "--json", "--wallet", str(holder.wallet))
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def approve(deployment: Deployment, rp: RelyingParty, holder):
-    auth, browser, page = start_login(deployment, rp)
-    return deployment.wallet_approve(holder, page.wallet_uri)
 
 
 def test_the_cli_sets_shows_and_clears_intervals(policy_deployment):
@@ -123,10 +120,8 @@ def test_a_platform_interval_holds_only_that_platforms_logins(policy_deployment)
     next plain login works."""
     deployment = policy_deployment
     tess = deployment.enroll("tess", birth_date=years_ago(34))
-    strict_client = deployment.create_client()
-    other_client = deployment.create_client()
-    strict = RelyingParty(deployment, strict_client, scope="openid")
-    other = RelyingParty(deployment, other_client, scope="openid")
+    strict_client, strict = platform(deployment)
+    other_client, other = platform(deployment)
     sub = login(deployment, strict, tess).claims["sub"]
 
     assert set_interval(deployment, "--seconds", "2", "--client", strict_client.client_id)["interval_seconds"] == 2
@@ -150,17 +145,17 @@ def test_a_platform_interval_holds_only_that_platforms_logins(policy_deployment)
         # The clock is reset: within the interval, no re-verification is needed.
         assert login(deployment, strict, tess).claims["sub"] == sub
 
-        lines = [line for line in history(deployment, tess) if line.get("client_id") == strict_client.client_id]
+        lines = [line for line in deployment.wallet_history(tess) if line.get("client_id") == strict_client.client_id]
         events = [(line["event"], line["outcome"]) for line in lines]
         assert ("reverification", "failure") in events, events
         failure = next(line for line in lines if (line["event"], line["outcome"]) == ("reverification", "failure"))
         assert failure["detail"].get("reason") == "reverification-required", failure
         assert not any(line.get("client_id") == other_client.client_id and line["event"] == "reverification"
-                       for line in history(deployment, tess))
+                       for line in deployment.wallet_history(tess))
 
         # And once it has elapsed again, the platform asks again.
         time.sleep(ELAPSE)
-        again = approve(deployment, strict, tess)
+        again = approve_new_login(deployment, strict, tess)
         assert again.returncode == 1 and "reverification-required" in again.stderr, again.stderr
     finally:
         set_interval(deployment, "--clear", "--client", strict_client.client_id)
@@ -172,16 +167,14 @@ def test_a_platform_interval_overrides_the_global_one(policy_deployment):
     the global interval lets it log in again."""
     deployment = policy_deployment
     uma = deployment.enroll("uma", birth_date=years_ago(47))
-    lenient_client = deployment.create_client()
-    plain_client = deployment.create_client()
-    lenient = RelyingParty(deployment, lenient_client, scope="openid")
-    plain = RelyingParty(deployment, plain_client, scope="openid")
+    lenient_client, lenient = platform(deployment)
+    _, plain = platform(deployment)
     try:
         assert set_interval(deployment, "--seconds", "2") == {"scope": "global", "interval_seconds": 2}
         assert set_interval(deployment, "--seconds", "3600", "--client", lenient_client.client_id)["interval_seconds"] == 3600
         time.sleep(ELAPSE)
         assert login(deployment, lenient, uma).claims["cyberid_verified"] is True
-        refused = approve(deployment, plain, uma)
+        refused = approve_new_login(deployment, plain, uma)
         assert refused.returncode == 1 and "reverification-required" in refused.stderr, refused.stderr
 
         assert set_interval(deployment, "--clear") == {"scope": "global", "interval_seconds": None}
@@ -197,12 +190,11 @@ def test_a_device_replacement_counts_as_a_verification(policy_deployment):
     after it, a login within the interval needs no --reverify."""
     deployment = policy_deployment
     vera = enroll_bound(deployment, "vera", birth_date=years_ago(55))
-    client = deployment.create_client()
-    rp = RelyingParty(deployment, client, scope="openid")
+    client, rp = platform(deployment)
     set_interval(deployment, "--seconds", "2", "--client", client.client_id)
     try:
         time.sleep(ELAPSE)
-        refused = approve(deployment, rp, vera)
+        refused = approve_new_login(deployment, rp, vera)
         assert refused.returncode == 1 and "reverification-required" in refused.stderr, refused.stderr
         new = replaced_holder(deployment, vera)
         assert login(deployment, rp, new).claims["cyberid_verified"] is True

@@ -6,14 +6,12 @@ import dataclasses
 
 import requests
 
-from oidc_support import RelyingParty, login, start_login
+from oidc_support import RelyingParty, login, start_approved_login
 
 
 def approved_callback(deployment, rp, holder):
     """A login approved in the wallet; returns (auth request, the callback URL with the code)."""
-    auth, browser, page = start_login(deployment, rp)
-    assert deployment.wallet_approve(holder, page.wallet_uri).returncode == 0
-    assert browser.wait_decided(page) == "approved"
+    auth, browser, page = start_approved_login(deployment, rp, holder)
     response = browser.continue_login(page)
     assert response.status_code in (302, 303) and "code=" in response.headers["Location"], response.headers
     return auth, response.headers["Location"]
