@@ -173,23 +173,7 @@ import X509
             await #expect(throws: EnrollmentError.wrongStep("", "")) {
                 _ = try await harness.service.sendPhoneCode(sessionID: teenSession, phone: "+8613800000001")
             }
-            let otherSession = try Harness.walletJWS(
-                certificatePEM: guardian.certificate, key: guardianKey, purpose: "guardian-approval", sessionID: "other")
-            await #expect(throws: IssuanceError.invalidWalletSignature("")) {
-                _ = try await harness.service.approveAsGuardian(sessionID: teenSession, approvalJWS: otherSession)
-            }
-            let stale = try Harness.walletJWS(
-                certificatePEM: guardian.certificate, key: guardianKey, purpose: "guardian-approval", sessionID: teenSession,
-                iat: Date().addingTimeInterval(-600))
-            await #expect(throws: IssuanceError.invalidWalletSignature("")) {
-                _ = try await harness.service.approveAsGuardian(sessionID: teenSession, approvalJWS: stale)
-            }
-            let forged = try Harness.walletJWS(
-                certificatePEM: guardian.certificate, key: P256.Signing.PrivateKey(), purpose: "guardian-approval",
-                sessionID: teenSession)
-            await #expect(throws: IssuanceError.invalidWalletSignature("")) {
-                _ = try await harness.service.approveAsGuardian(sessionID: teenSession, approvalJWS: forged)
-            }
+            try await Self.expectRefusedApprovals(harness, guardian: guardian, key: guardianKey, session: teenSession)
             let approval = try Harness.walletJWS(
                 certificatePEM: guardian.certificate, key: guardianKey, purpose: "guardian-approval", sessionID: teenSession)
             #expect(try await harness.service.approveAsGuardian(sessionID: teenSession, approvalJWS: approval).state == "document_verified")
@@ -207,6 +191,52 @@ import X509
             // …and nobody can act with a certificate whose key they do not hold.
             let notTheirs = try Harness.walletJWS(certificatePEM: teen.certificate, key: P256.Signing.PrivateKey(), purpose: "guardian-start")
             await #expect(throws: IssuanceError.invalidWalletSignature) { _ = try await harness.service.start(guardianJWS: notTheirs) }
+        }
+    }
+
+    /// Approvals for another session, stale or signed with a key that is not the guardian's
+    /// certificate's are refused.
+    static func expectRefusedApprovals(
+        _ harness: Harness, guardian: EnrollmentResponse.Completed, key: P256.Signing.PrivateKey, session: String
+    ) async throws {
+        let otherSession = try Harness.walletJWS(
+            certificatePEM: guardian.certificate, key: key, purpose: "guardian-approval", sessionID: "other")
+        let stale = try Harness.walletJWS(
+            certificatePEM: guardian.certificate, key: key, purpose: "guardian-approval", sessionID: session,
+            iat: Date().addingTimeInterval(-600))
+        let forged = try Harness.walletJWS(
+            certificatePEM: guardian.certificate, key: P256.Signing.PrivateKey(), purpose: "guardian-approval",
+            sessionID: session)
+        for approval in [otherSession, stale, forged] {
+            await #expect(throws: IssuanceError.invalidWalletSignature("")) {
+                _ = try await harness.service.approveAsGuardian(sessionID: session, approvalJWS: approval)
+            }
+        }
+    }
+
+    /// An outbound service that is down.
+    struct Down: SMSSender, FaceMatcher {
+        struct Failure: Error {}
+        var threshold: Double { 0.8 }
+        func send(to phone: String, text: String) async throws { throw Failure() }
+        func score(live: [UInt8], portrait: [UInt8]) async throws -> Double { throw Failure() }
+    }
+
+    @Test func aGatewayOrMatcherThatFailsIsUnavailableNotAnInternalError() async throws {
+        try await Harness.with(gateway: Down()) { harness in
+            let (session, _) = try await harness.present(try harness.document())
+            let error = await #expect(throws: EnrollmentError.smsUnavailable()) {
+                _ = try await harness.service.sendPhoneCode(sessionID: session, phone: "+8613800000000")
+            }
+            #expect(error?.kind == .unavailable)
+        }
+        try await Harness.with(faceMatcher: Down()) { harness in
+            let (session, _) = try await harness.present(try harness.document())
+            #expect(try await harness.confirmPhone(session).next == "face")
+            let error = await #expect(throws: EnrollmentError.faceMatcherUnavailable()) {
+                _ = try await harness.service.submitFace(sessionID: session, image: [1, 2, 3])
+            }
+            #expect(error?.kind == .unavailable)
         }
     }
 

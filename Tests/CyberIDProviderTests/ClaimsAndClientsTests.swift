@@ -134,6 +134,14 @@ import Testing
         }
     }
 
+    /// `private_key_jwt` credentials: the form with the client assertion.
+    static func credentials(_ assertion: String, _ extra: [String: String]) -> ClientCredentials {
+        var form = extra
+        form["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+        form["client_assertion"] = assertion
+        return ClientCredentials(authorization: nil, form: FormParameters(form))
+    }
+
     @Test func strictClientsPushRequestsAndSignAssertionsOnce() async throws {
         try await ProviderHarness.with { h in
             let wallet = try await h.wallet()
@@ -161,15 +169,9 @@ import Testing
                 return try await keys.sign(
                     Claims(iss: client.id, sub: client.id, aud: audience, exp: now + 60, iat: now, jti: jti), kid: "k1")
             }
-            func credentials(_ assertion: String, _ extra: [String: String]) -> ClientCredentials {
-                var form = extra
-                form["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-                form["client_assertion"] = assertion
-                return ClientCredentials(authorization: nil, form: FormParameters(form))
-            }
             var pushedParameters = plain.parameters
             pushedParameters["client_id"] = nil
-            let pushed = try await h.provider.tokens.pushAuthorizationRequest(credentials(try await assertion(), pushedParameters))
+            let pushed = try await h.provider.tokens.pushAuthorizationRequest(Self.credentials(try await assertion(), pushedParameters))
             #expect(pushed.requestURI.hasPrefix("urn:ietf:params:oauth:request_uri:") && pushed.expiresIn == 60)
             let login = try await h.start(
                 ProviderHarness.Request(parameters: ["client_id": client.id, "request_uri": pushed.requestURI], verifier: plain.verifier))
@@ -180,12 +182,12 @@ import Testing
                 "code_verifier": plain.verifier,
             ]
             let once = try await assertion(jti: "same")
-            _ = try await h.provider.tokens.exchange(credentials(once, tokenForm))
+            _ = try await h.provider.tokens.exchange(Self.credentials(once, tokenForm))
             // The same assertion again is a replay.
-            await #expect(throws: ProviderError.invalidClient("")) { try await h.provider.tokens.exchange(credentials(once, tokenForm)) }
+            await #expect(throws: ProviderError.invalidClient("")) { try await h.provider.tokens.exchange(Self.credentials(once, tokenForm)) }
             // A wrong audience, or another key, is refused.
             await #expect(throws: ProviderError.invalidClient("")) {
-                try await h.provider.tokens.exchange(credentials(try await assertion(audience: "https://other.example"), tokenForm))
+                try await h.provider.tokens.exchange(Self.credentials(try await assertion(audience: "https://other.example"), tokenForm))
             }
             // A pushed request expires after a minute.
             guard case .redirect(let expired) = try await h.provider.login.authorize(

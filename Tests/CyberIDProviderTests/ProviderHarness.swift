@@ -195,7 +195,9 @@ struct ProviderHarness {
         try await keys.add(jwksJSON: jwks)
         let payload = try await keys.verify(token, as: IDTokenPayload.self)
         #expect(payload.iss == Self.issuer)
+        // Every ID token: one audience, and the verification confirmation's claims present.
         #expect(payload.aud.value == [audience])
+        #expect(payload.acr != nil && payload.authTime != nil && payload.cyberidVerified == true)
         return payload
     }
 }

@@ -56,7 +56,7 @@ public struct Harness: Sendable {
     public static func with(
         faceMatcher: (any FaceMatcher)? = nil, codesPerPhonePerHour: Int64 = 1_000, issuer: String = "https://id.test",
         today: @escaping @Sendable () -> CalendarDate = { try! CalendarDate(iso8601: "2026-11-25") },
-        _ body: @Sendable (Harness) async throws -> Void
+        gateway: (any SMSSender)? = nil, _ body: @Sendable (Harness) async throws -> Void
     ) async throws {
         try await withSQLiteStore { store in
             let masterKey = MasterKey.random()
@@ -69,7 +69,7 @@ public struct Harness: Sendable {
             configuration.maxCodesPerPhonePerHour = codesPerPhonePerHour
             let authority = try await CertificateAuthority.loadOrCreate(store: store, masterKey: masterKey)
             let service = EnrollmentService(
-                store: store, masterKey: masterKey, authority: authority, sms: sms, faceMatcher: faceMatcher,
+                store: store, masterKey: masterKey, authority: authority, sms: gateway ?? sms, faceMatcher: faceMatcher,
                 configuration: configuration, today: today)
             try await body(
                 Harness(service: service, store: store, csca: csca, sms: sms, masterKey: masterKey, authority: authority))
