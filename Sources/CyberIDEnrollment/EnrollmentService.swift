@@ -78,6 +78,4 @@ public struct EnrollmentService: Sendable {
     /// Where wallet tokens for enrollment are addressed.
     var enrollmentAudience: String { "\(configuration.issuer)/enrollment" }
 
-    /// Drops the cached trust anchors (after a trust change in this process).
-    public func trustChanged() { trust.invalidate() }
 }

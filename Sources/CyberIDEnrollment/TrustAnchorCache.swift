@@ -30,6 +30,4 @@ final class TrustAnchorCache: Sendable {
         return trust
     }
 
-    /// Drops the cache (after a trust change in this process).
-    func invalidate() { cached.withLock { $0 = nil } }
 }

@@ -28,7 +28,7 @@ extension DomainError where Domain == HolderDomain {
         Self(code: "unknown-client", kind: .notFound, reason: "no consent for \(clientID)")
     }
     static func eventNotAllowed(_ event: LifecycleEvent) -> Self {
-        Self(code: "malformed-request", kind: .invalid, reason: "\(event.rawValue) is not for this actor here")
+        Self(code: "actor-not-allowed", kind: .forbidden, reason: "\(event.rawValue) is not the holder's to do here")
     }
 }
 
@@ -92,18 +92,18 @@ public struct HolderService: Sendable {
         return try await lifecycle.apply(event, personID: personID, actor: .person, reason: reason)
     }
 
-    /// A guardian suspends or resumes their ward's number (the link ends at 18).
-    public func applyToWard(
-        _ event: LifecycleEvent, wardNumber: String, guardianID: String, reason: String
-    ) async throws -> LifecycleTransition {
-        guard [.suspend, .resume].contains(event) else { throw HolderError.eventNotAllowed(event) }
-        let ward = try await guardianship.ward(networkNumber: wardNumber, guardianID: guardianID)
-        return try await lifecycle.apply(event, personID: ward, actor: .guardian, reason: reason)
+    /// The ward behind `wardNumber`, if `guardianID` is their guardian today (the link ends at 18).
+    /// - Returns: the ward's person id, for ``applyToWard(_:wardID:reason:)`` and
+    ///   ``history(personID:limit:)``.
+    public func ward(_ wardNumber: String, guardianID: String) async throws -> String {
+        try await guardianship.ward(networkNumber: wardNumber, guardianID: guardianID)
     }
 
-    /// A guardian reads their ward's history.
-    public func wardHistory(wardNumber: String, guardianID: String) async throws -> [HistoryView] {
-        try await history(personID: try await guardianship.ward(networkNumber: wardNumber, guardianID: guardianID))
+    /// A guardian suspends or resumes their ward's number.
+    /// - Parameter wardID: a ward id from ``ward(_:guardianID:)``.
+    public func applyToWard(_ event: LifecycleEvent, wardID: String, reason: String) async throws -> LifecycleTransition {
+        guard [.suspend, .resume].contains(event) else { throw HolderError.eventNotAllowed(event) }
+        return try await lifecycle.apply(event, personID: wardID, actor: .guardian, reason: reason)
     }
 
     /// Renews the holder's certificate with a new key.

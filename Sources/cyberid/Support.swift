@@ -78,9 +78,6 @@ func runOrExit(_ body: () async throws -> Void) async throws {
     } catch let error as any ServiceError {
         printError("cyberid: \(error.reason)")
         throw Exit.failure
-    } catch let error as LifecycleError {
-        printError("cyberid: \(error.reason)")
-        throw Exit.failure
     } catch {
         printError("cyberid: failed: \(error)")
         throw Exit.failure

@@ -3,50 +3,101 @@ import Testing
 @testable import CyberIDCore
 
 @Suite struct PersonLifecycleTests {
-    /// Every (state, event, actor) triple: the expected outcome written out as a table, so a
-    /// change to the rules changes this test.
-    @Test func everyTransitionFollowsTheTable() throws {
-        let allowed: [PersonState: [LifecycleEvent: (PersonState, Set<LifecycleActor>)]] = [
-            .active: [
+    typealias Rules = [LifecycleEvent: (PersonState, Set<LifecycleActor>)]
+
+    /// The rules per state, and for `suspended` per suspender (the history that led there).
+    static func expected(_ state: PersonState, suspendedBy: LifecycleActor?) -> Rules {
+        switch state {
+        case .active:
+            [
                 .suspend: (.suspended, [.person, .guardian, .administrator]),
                 .restrict: (.restricted, [.administrator, .policy]),
                 .cancel: (.cancelled, [.person, .administrator]),
-            ],
-            .suspended: [
-                .resume: (.active, [.administrator]),  // suspended by an administrator (the default)
-                .cancel: (.cancelled, [.person, .administrator]),
-            ],
-            .restricted: [
-                .suspend: (.suspended, [.person, .guardian, .administrator]),
+            ]
+        case .suspended:
+            switch suspendedBy {
+            case .person?:
+                [.resume: (.active, [.person, .guardian, .administrator]), .cancel: (.cancelled, [.person, .administrator])]
+            case .guardian?:
+                [.resume: (.active, [.guardian, .administrator]), .cancel: (.cancelled, [.person, .administrator])]
+            case .administrator?, .policy?, .platform?, nil:
+                // Held by an authority: only an administrator resumes or cancels.
+                [.resume: (.active, [.administrator]), .cancel: (.cancelled, [.administrator])]
+            }
+        case .restricted:
+            [
+                // Only an administrator suspends a restricted number: the holder's suspension
+                // would be theirs to resume, to `active`, past the restriction.
+                .suspend: (.suspended, [.administrator]),
                 .lift: (.active, [.administrator, .policy]),
                 .cancel: (.cancelled, [.person, .administrator]),
-            ],
-            .cancelled: [:],
-        ]
+            ]
+        case .cancelled:
+            [:]
+        }
+    }
+
+    /// Every (state, suspender, event, actor): the expected outcome written out as a table, so a
+    /// change to the rules changes this test.
+    @Test func everyTransitionFollowsTheTable() throws {
         var checked = 0
         for state in PersonState.allCases {
-            for event in LifecycleEvent.allCases {
-                for actor in LifecycleActor.allCases {
-                    checked += 1
-                    let result = Result { () throws(LifecycleError) in
-                        try PersonLifecycle.apply(event, to: state, by: actor, reason: "test")
-                    }
-                    if let (target, actors) = allowed[state]?[event] {
-                        if actors.contains(actor) {
-                            let transition = try result.get()
-                            #expect(transition.to == target && transition.from == state && transition.actor == actor)
-                        } else {
-                            #expect(throws: LifecycleError.actorNotAllowed) { try result.get() }
-                        }
-                    } else if state == .cancelled {
-                        #expect(throws: LifecycleError.cancelled) { try result.get() }
-                    } else {
-                        #expect(throws: LifecycleError.transitionNotAllowed) { try result.get() }
+            let suspenders: [LifecycleActor?] = state == .suspended ? [nil] + LifecycleActor.allCases : [nil]
+            for suspendedBy in suspenders {
+                let rules = Self.expected(state, suspendedBy: suspendedBy)
+                for event in LifecycleEvent.allCases {
+                    for actor in LifecycleActor.allCases {
+                        checked += 1
+                        try check(state, suspendedBy, event, actor, rules: rules)
                     }
                 }
             }
         }
-        #expect(checked == 4 * 5 * 5)
+        #expect(checked == (3 + 6) * 5 * 5)
+    }
+
+    func check(
+        _ state: PersonState, _ suspendedBy: LifecycleActor?, _ event: LifecycleEvent, _ actor: LifecycleActor,
+        rules: Rules
+    ) throws {
+        let result = Result { () throws(LifecycleError) in
+            try PersonLifecycle.apply(event, to: state, by: actor, reason: "test", suspendedBy: suspendedBy)
+        }
+        let where_ = Comment(rawValue: "\(event) by \(actor) from \(state) (suspended by \(String(describing: suspendedBy)))")
+        if let (target, actors) = rules[event] {
+            if actors.contains(actor) {
+                let transition = try result.get()
+                #expect(transition.to == target && transition.from == state && transition.actor == actor, where_)
+            } else {
+                #expect(throws: LifecycleError.actorNotAllowed, where_) { try result.get() }
+            }
+        } else if state == .cancelled {
+            #expect(throws: LifecycleError.cancelled, where_) { try result.get() }
+        } else {
+            #expect(throws: LifecycleError.transitionNotAllowed, where_) { try result.get() }
+        }
+    }
+
+    /// The review's attack (issue 12, finding 1): an administrator restricts; the holder
+    /// suspends and resumes to get back to `active`. The suspension is refused, so the
+    /// restriction stands; likewise for a guardian.
+    @Test func aHolderCannotSuspendAndResumePastARestriction() throws {
+        let restricted = try PersonLifecycle.apply(.restrict, to: .active, by: .administrator, reason: "fraud check")
+        #expect(restricted.to == .restricted)
+        for actor in [LifecycleActor.person, .guardian] {
+            #expect(throws: LifecycleError.actorNotAllowed) {
+                try PersonLifecycle.apply(.suspend, to: restricted.to, by: actor, reason: "lost phone")
+            }
+        }
+        // An administrator may suspend a restricted number; the holder still cannot resume it.
+        let suspended = try PersonLifecycle.apply(.suspend, to: .restricted, by: .administrator, reason: "escalated")
+        #expect(throws: LifecycleError.actorNotAllowed) {
+            try PersonLifecycle.apply(.resume, to: suspended.to, by: .person, reason: "mine", suspendedBy: .administrator)
+        }
+        // Nor cancel it with one wallet signature while an administrator holds it (finding 6).
+        #expect(throws: LifecycleError.actorNotAllowed) {
+            try PersonLifecycle.apply(.cancel, to: suspended.to, by: .person, reason: "bye", suspendedBy: .administrator)
+        }
     }
 
     @Test func aPersonResumesOnlyTheirOwnSuspension() throws {

@@ -164,3 +164,27 @@ def test_renewal_keeps_the_number_and_retires_the_old_key(deployment, tmp_path):
     auth, browser, page = start_login(deployment, rp)
     stale = deployment.cli("wallet", "approve", page.wallet_uri, "--wallet", str(old_copy))
     assert stale.returncode == 1 and "revoked" in stale.stderr, stale.stderr
+
+
+def test_a_holder_cannot_undo_an_administrators_restriction(deployment):
+    """The review's attack (issue 12, finding 1): restrict → the holder suspends → the holder
+    resumes → active. The holder's suspension of a restricted number is refused, so the
+    restriction stands; and while an administrator holds the number suspended, one wallet
+    signature cannot cancel it (finding 6)."""
+    today = dt.date.today()
+    erin = deployment.enroll("erin", birth_date=today.replace(year=today.year - 41))
+    rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
+    number = erin.network_number
+    assert deployment.cli_json("admin", "person", "restrict", number, "--reason", "fraud check")["state"] == "restricted"
+
+    suspend = deployment.cli("wallet", "lifecycle", "suspend", "--reason", "lost phone", "--wallet", str(erin.wallet))
+    assert suspend.returncode == 1 and "actor-not-allowed" in suspend.stderr, suspend.stderr
+    resume = deployment.cli("wallet", "lifecycle", "resume", "--reason", "found it", "--wallet", str(erin.wallet))
+    assert resume.returncode == 1, resume.stdout
+    assert deployment.cli_json("admin", "person", "show", number)["state"] == "restricted"
+    assert approve_new_login(deployment, rp, erin).returncode == 1
+
+    assert deployment.cli_json("admin", "person", "suspend", number, "--reason", "escalated")["state"] == "suspended"
+    cancel = deployment.cli("wallet", "lifecycle", "cancel", "--reason", "bye", "--yes", "--wallet", str(erin.wallet))
+    assert cancel.returncode == 1 and "actor-not-allowed" in cancel.stderr, cancel.stderr
+    assert deployment.cli_json("admin", "person", "show", number)["state"] == "suspended"

@@ -52,9 +52,10 @@ public struct LifecycleTransition: Sendable, Equatable, Codable {
 ///     │  │   theirs or the minor's; a person   │
 ///     │  │   only their own)                   │
 ///     │  │ restrict (administrator, policy)    │
-///     │  └──────────────▶ restricted ──────────┤ suspend
+///     │  └──────────────▶ restricted ──────────┤ suspend (administrator only)
 ///     └──── lift (administrator, policy) ◀─┘   │
-///   cancel (person; administrator) from active, suspended, restricted ─▶ cancelled (final)
+///   cancel from active, restricted (person, administrator) and suspended (the person only
+///   from their own or their guardian's suspension; an administrator always) ─▶ cancelled
 /// ```
 public enum PersonLifecycle {
     /// Applies `event` to a person in `state`.
@@ -80,7 +81,10 @@ public enum PersonLifecycle {
         switch event {
         case .suspend:
             guard state == .active || state == .restricted else { throw .notAllowed(event, from: state) }
-            (target, allowed) = (.suspended, [.person, .guardian, .administrator])
+            // From `restricted` only an administrator suspends: a holder's (or guardian's)
+            // suspension would be theirs to resume, and resuming returns to `active`, so it would
+            // undo the restriction an administrator or a rule set.
+            (target, allowed) = (.suspended, state == .restricted ? [.administrator] : [.person, .guardian, .administrator])
         case .resume:
             guard state == .suspended else { throw .notAllowed(event, from: state) }
             target = .active
@@ -98,7 +102,11 @@ public enum PersonLifecycle {
             guard state == .restricted else { throw .notAllowed(event, from: state) }
             (target, allowed) = (.active, [.administrator, .policy])
         case .cancel:
-            (target, allowed) = (.cancelled, [.person, .administrator])
+            // While an administrator (or a rule) holds the number suspended, only an
+            // administrator cancels it: one stolen wallet signature must not end a number under
+            // investigation.
+            let heldByAuthority = state == .suspended && suspendedBy != .person && suspendedBy != .guardian
+            (target, allowed) = (.cancelled, heldByAuthority ? [.administrator] : [.person, .administrator])
         }
         guard allowed.contains(actor) else { throw .actorNotAllowed(event, actor: actor) }
         return LifecycleTransition(event: event, from: state, to: target, actor: actor, reason: reason)

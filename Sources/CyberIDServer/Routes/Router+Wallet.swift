@@ -104,16 +104,17 @@ extension Router where Context == AppRequestContext {
             let guardian = try await provider.authenticateWallet(
                 request.headers[.authorization], method: "POST", path: "/wallet/v1/wards/\(number)/lifecycle",
                 body: Array(buffer: buffer))
+            let ward = try await holderService.ward(number, guardianID: guardian.personID)
             let (event, reason) = try WalletLifecycleBody.parse(buffer, allowed: [.suspend, .resume])
-            let transition = try await holderService.applyToWard(
-                event, wardNumber: number, guardianID: guardian.personID, reason: reason)
+            let transition = try await holderService.applyToWard(event, wardID: ward, reason: reason)
             return Self.oauthJSON(["event": event.rawValue, "state": transition.to.rawValue])
         }
         group.get("wards/:number/history") { request, context in
             let number = try context.parameters.require("number")
             let guardian = try await provider.authenticateWallet(
                 request.headers[.authorization], method: "GET", path: "/wallet/v1/wards/\(number)/history")
-            return Self.oauthJSON(try await holderService.wardHistory(wardNumber: number, guardianID: guardian.personID))
+            let ward = try await holderService.ward(number, guardianID: guardian.personID)
+            return Self.oauthJSON(try await holderService.history(personID: ward))
         }
     }
 }
