@@ -303,4 +303,33 @@ import Testing
             _ = try await h.provider.login.authenticateWallet(get, method: "GET", path: "/wallet/v1/history")
         }
     }
+
+    /// Review finding 12: the code exchange and userinfo re-check the holder.
+    @Test func aSuspensionOrRevocationAfterTheApprovalStopsTheCodeAndTheToken() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, secret) = try await h.client()
+            let person = try #require(try await h.holder(wallet))
+            let lifecycle = LifecycleService(store: h.store)
+            // Approved, then suspended before the code exchange: the code gives nothing.
+            let request = ProviderHarness.request(client: client.id)
+            let login = try await h.start(request)
+            _ = try await h.approve(login, with: wallet)
+            let code = try #require(try await h.finish(login)["code"])
+            try await lifecycle.apply(.suspend, personID: person, actor: .administrator, reason: "court order")
+            await #expect(throws: ProviderError.invalidGrant("")) {
+                try await h.provider.tokens.exchange(
+                    ProviderHarness.tokenRequest(client, secret: secret, code: code, verifier: request.verifier))
+            }
+            try await lifecycle.apply(.resume, personID: person, actor: .administrator, reason: "lifted")
+            // A token issued before its certificate was revoked stops at userinfo.
+            let (tokens, _) = try await h.login(client: client, secret: secret, wallet: wallet)
+            #expect(try await h.provider.tokens.userinfo(accessToken: tokens.accessToken)["sub"] != nil)
+            let serial = try #require(try await h.store.networkCertificates(personID: person).first?.serial)
+            #expect(try await h.store.revokeCertificate(serial: serial, at: Date(), history: nil))
+            await #expect(throws: ProviderError.invalidToken("")) {
+                try await h.provider.tokens.userinfo(accessToken: tokens.accessToken)
+            }
+        }
+    }
 }

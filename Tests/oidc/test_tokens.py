@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import requests
 
@@ -91,3 +92,22 @@ def test_userinfo_without_a_valid_token_is_401(deployment):
     for header in ({}, {"Authorization": "Bearer not-a-token"}, {"Authorization": "Basic Zm9vOmJhcg=="}):
         response = requests.get(deployment.metadata["userinfo_endpoint"], headers=header, timeout=30)
         assert response.status_code == 401, (header, response.status_code)
+
+
+def test_a_suspension_after_the_approval_stops_the_code_and_the_access_token(deployment):
+    """Review finding 12: the code exchange and userinfo re-check the holder. A suspension
+    between the wallet's approval and the code exchange leaves the code worthless; a suspension
+    after it stops the access token at userinfo (401 invalid_token)."""
+    holder = deployment.enroll("fritz", birth_date=dt.date(1980, 3, 3))
+    rp = RelyingParty(deployment, deployment.create_client())
+    auth, callback = approved_callback(deployment, rp, holder)
+    deployment.cli_json("admin", "person", "suspend", holder.network_number, "--reason", "court order 18")
+    status, body = rp.token_error(callback, auth)
+    assert (status, body["error"]) == (400, "invalid_grant"), body
+    deployment.cli_json("admin", "person", "resume", holder.network_number, "--reason", "lifted")
+
+    done = login(deployment, rp, holder)
+    assert rp.userinfo(done.token["access_token"]).status_code == 200
+    deployment.cli_json("admin", "person", "suspend", holder.network_number, "--reason", "court order 19")
+    response = rp.userinfo(done.token["access_token"])
+    assert response.status_code == 401 and "invalid_token" in response.headers.get("WWW-Authenticate", ""), response.text

@@ -52,7 +52,8 @@ extension LoginService {
         decision.detail.released = released
         let grant = LoginGrant(
             subject: pairwise.subject(sector: ticket.sector, networkNumber: holder.networkNumber),
-            level: holder.assuranceLevel, authTime: now.timeIntervalSince1970.rounded(.down), released: released)
+            level: holder.assuranceLevel, authTime: now.timeIntervalSince1970.rounded(.down), released: released,
+            certificate: token.serial)
         try await record(decision, .approved, grant, outcome: .success, consent: consent, reverification: reverified ? Self.reverification : nil)
         return WalletDecision(status: "approved", released: released)
     }

@@ -180,9 +180,12 @@ struct LoginGrant: Codable, Sendable {
     var released: [String]
     var error: String?
     var errorDescription: String?
+    /// The network certificate that approved: the code exchange and userinfo re-check it.
+    var certificate: String?
 
     enum CodingKeys: String, CodingKey {
         case subject = "sub", level = "acr", authTime = "auth_time", released, error, errorDescription = "error_description"
+        case certificate = "cert"
     }
 }
 

@@ -84,6 +84,9 @@ extension TokenService {
         guard let grant = try? JSONDecoder().decode(LoginGrant.self, from: Data(decision.payload.utf8)),
             let subject = grant.subject, let level = grant.level, let authTime = grant.authTime, let personID = decision.personID
         else { throw ProviderError.invalidGrant("the login was not approved") }
+        guard try await holderIsStillValid(grant, personID: personID, clientID: client.id) else {
+            throw ProviderError.invalidGrant("the holder's network number or certificate is no longer valid")
+        }
         var claims = IDTokenClaims(
             iss: issuer, sub: subject, aud: client.id, exp: Int(now.timeIntervalSince1970 + configuration.idTokenLifetime),
             iat: Int(now.timeIntervalSince1970), authTime: Int(authTime), nonce: code.nonce, acr: level.acr)
@@ -112,6 +115,9 @@ extension TokenService {
         guard let client = try await registry.client(id: state.clientID), !client.disabled else {
             throw ProviderError.invalidToken("the client is disabled")
         }
+        guard try await holderIsStillValid(grant, personID: personID, clientID: state.clientID) else {
+            throw ProviderError.invalidToken("the holder's network number or certificate is no longer valid")
+        }
         var claims = IDTokenClaims(iss: issuer, sub: subject, aud: state.clientID, exp: 0, iat: 0, authTime: 0, acr: level.acr)
         try await addReleasedClaims(grant.released, personID: personID, now: now, to: &claims)
         var out: [String: JSONValue] = ["sub": .string(subject), "cyberid_verified": .bool(true), "acr": .string(level.acr)]
@@ -133,6 +139,17 @@ extension TokenService {
         }
         guard let state = sealers.accessToken.open(token, as: AccessTokenState.self), state.clientID == client.id else { return }
         try await store.revokeLogin(id: state.transactionID)
+    }
+
+    /// Whether the person who approved is still active and the certificate that approved still
+    /// valid (a suspension or a revocation after the approval stops the code and the token).
+    func holderIsStillValid(_ grant: LoginGrant, personID: String, clientID: String) async throws -> Bool {
+        guard let serial = grant.certificate else {
+            // A grant written before certificates were recorded in it: the person's state only.
+            return try await store.person(id: personID)?.state == .active
+        }
+        guard let holder = try await store.loginHolder(certificateSerial: serial, clientID: clientID) else { return false }
+        return holder.personID == personID && holder.personState == .active && holder.certificateStatus == .valid
     }
 
     /// Adds the released claims that need the person's record (age on the day, real name,
