@@ -88,7 +88,7 @@ public final class OpenIDProvider: Sendable {
         let sealers = LoginSealers(masterKey: masterKey)
         let vault = IdentityVault(masterKey: masterKey)
         clients = registry
-        let validator = AuthorizationValidator(registry: registry, pushedRequests: sealers.pushedRequest)
+        let validator = AuthorizationValidator(registry: registry, pushedRequests: sealers.pushedRequest, singleUse: store)
         login = LoginService(
             configuration: configuration, registry: registry, store: store, authority: authority, vault: vault,
             pairwise: PairwiseSubject(masterKey: masterKey), sealers: sealers, faceMatcher: faceMatcher,

@@ -142,6 +142,29 @@ import Testing
         return ClientCredentials(authorization: nil, form: FormParameters(form))
     }
 
+    /// Review finding 10: a pushed request starts one login only.
+    @Test func aPushedRequestStartsOneLoginOnly() async throws {
+        try await ProviderHarness.with { h in
+            let (client, secret) = try await h.client()
+            var form = ProviderHarness.request(client: client.id).parameters
+            form["client_id"] = nil
+            let basic = "Basic " + Data("\(client.id):\(secret ?? "")".utf8).base64EncodedString()
+            let pushed = try await h.provider.tokens.pushAuthorizationRequest(
+                ClientCredentials(authorization: basic, form: FormParameters(form)))
+            let uri = FormParameters(["client_id": client.id, "request_uri": pushed.requestURI])
+            guard case .login = try await h.provider.login.authorize(uri) else {
+                Issue.record("the first use starts a login")
+                return
+            }
+            guard case .redirect(let again) = try await h.provider.login.authorize(uri) else {
+                Issue.record("a second use must be refused")
+                return
+            }
+            #expect(ProviderHarness.query(again)["error"] == "invalid_request_uri")
+            #expect(ProviderHarness.query(again)["state"] == "s-1")
+        }
+    }
+
     @Test func strictClientsPushRequestsAndSignAssertionsOnce() async throws {
         try await ProviderHarness.with { h in
             let wallet = try await h.wallet()

@@ -157,6 +157,20 @@ def test_par_needs_client_authentication(deployment):
     assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client", wrong.text
 
 
+def test_a_request_uri_starts_one_login_only(deployment):
+    """Review finding 10: a pushed request is single-use, so a captured request_uri (in a log, a
+    referrer, a shoulder-surfed URL) cannot start a second login."""
+    rp = RelyingParty(deployment, deployment.create_client())
+    auth = rp.push()
+    assert auth.par_response.status_code == 201, auth.par_response.text
+    first = requests.get(auth.url, allow_redirects=False, timeout=30)
+    assert first.status_code == 200 and 'id="wallet-link"' in first.text, first.status_code
+    again = requests.get(auth.url, allow_redirects=False, timeout=30)
+    assert again.status_code in (302, 303), again.status_code
+    query = parse_qs(urlsplit(again.headers["Location"]).query)
+    assert query["error"] == ["invalid_request_uri"] and query["state"] == [auth.state], query
+
+
 def test_request_uri_belongs_to_the_client_that_pushed_it(deployment):
     owner, other = deployment.create_client(), deployment.create_client()
     auth = RelyingParty(deployment, owner).push()

@@ -1,4 +1,7 @@
+import Crypto
+import CyberIDBase64URL
 import CyberIDCore
+import CyberIDStore
 import Foundation
 
 /// Turns raw authorization parameters into an ``AuthorizationRequest``, one named check per
@@ -10,6 +13,8 @@ import Foundation
 struct AuthorizationValidator: Sendable {
     let registry: ClientRegistry
     let pushedRequests: Sealer
+    /// Remembers used `request_uri`s (by hash, with the client assertions' single-use table).
+    let singleUse: any ClientAssertionStore
 
     /// Validates a front-channel request (`/authorize`), resolving a PAR `request_uri`.
     /// - Returns: the client and the request; a failure after the redirect URI checks is a
@@ -17,7 +22,7 @@ struct AuthorizationValidator: Sendable {
     func validate(_ parameters: FormParameters, now: Date) async throws -> (Client, AuthorizationRequest) {
         let client = try await checkClient(parameters["client_id"])
         if let requestURI = parameters["request_uri"] {
-            return (client, try checkPushedRequest(requestURI, client: client, now: now))
+            return (client, try await checkPushedRequest(requestURI, client: client, now: now))
         }
         let redirectURI = try checkRedirectURI(parameters["redirect_uri"], client: client)
         do {
@@ -63,7 +68,7 @@ struct AuthorizationValidator: Sendable {
         return redirectURI
     }
 
-    func checkPushedRequest(_ requestURI: String, client: Client, now: Date) throws -> AuthorizationRequest {
+    func checkPushedRequest(_ requestURI: String, client: Client, now: Date) async throws -> AuthorizationRequest {
         let prefix = "urn:ietf:params:oauth:request_uri:"
         guard requestURI.hasPrefix(prefix),
             let pushed = pushedRequests.open(String(requestURI.dropFirst(prefix.count)), as: PushedRequest.self)
@@ -74,6 +79,16 @@ struct AuthorizationValidator: Sendable {
         guard pushed.expiresAt > now.timeIntervalSince1970 else {
             throw AuthorizationFailure(
                 error: .authorization("invalid_request_uri", "the pushed request expired"),
+                redirectURI: pushed.request.redirectURI, state: pushed.request.state)
+        }
+        // Single use (RFC 9126 §4): a request_uri starts one login, so a captured one is worthless.
+        let used = "par:" + Base64URL.encode(SHA256.hash(data: Array(requestURI.utf8)))
+        guard
+            try await singleUse.useClientAssertion(
+                clientID: client.id, jti: used, expiresAt: Date(timeIntervalSince1970: pushed.expiresAt))
+        else {
+            throw AuthorizationFailure(
+                error: .authorization("invalid_request_uri", "the pushed request was used before"),
                 redirectURI: pushed.request.redirectURI, state: pushed.request.state)
         }
         return pushed.request
