@@ -69,13 +69,16 @@ public struct WalletToken<Payload: WalletTokenPayload>: Sendable {
         self.payload = payload
     }
 
-    /// Checks the audience, the purpose and the freshness.
+    /// Checks the audience, the purpose and the freshness (`iat` at most `skew` old and at most
+    /// 30 s in the future).
     /// - Throws: ``IssuanceError`` `invalid-wallet-signature`.
     public func check(audience: String, purpose: String, now: Date, skew: TimeInterval) throws(IssuanceError) {
         guard payload.aud == audience, payload.purpose == purpose else {
             throw .invalidWalletSignature("the JWS is for another audience or purpose")
         }
-        guard let iat = payload.iat, abs(now.timeIntervalSince1970 - iat) <= skew else {
+        // Up to `skew` old (a slow network, a phone's clock), at most 30 s ahead: a token dated
+        // in the future would stay usable longer than its window.
+        guard let iat = payload.iat, now.timeIntervalSince1970 - iat <= skew, iat - now.timeIntervalSince1970 <= 30 else {
             throw .invalidWalletSignature("the JWS is not fresh (iat)")
         }
     }

@@ -108,13 +108,20 @@ extension Wallet {
 
     /// The `Authorization` header value for the wallet's own API calls: a JWS bound to the
     /// method, the path and — for a request with a body — the body's SHA-256 (`bdh`), so a
-    /// captured header cannot carry another body.
+    /// captured header cannot carry another body; single-use by its random `jti`.
     public func authorization(method: String, path: String, body: Data? = nil, now: Date = Date()) throws -> String {
         let digest = body.flatMap { $0.isEmpty ? nil : Base64URL.encode(Array(SHA256.hash(data: $0))) }
         return "CyberID-Wallet "
             + (try WalletSignature(key: key, certificateDER: certificate.derEncoded).sign(
                 RequestClaims(
-                    aud: issuer, purpose: "wallet-api", htm: method, htu: path, iat: Int(now.timeIntervalSince1970), bdh: digest)))
+                    aud: issuer, purpose: "wallet-api", htm: method, htu: path, iat: Int(now.timeIntervalSince1970),
+                    jti: Self.randomID(), bdh: digest)))
+    }
+
+    /// 16 random bytes, base64url.
+    private static func randomID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
     private struct LoginClaims: Encodable {
@@ -125,7 +132,7 @@ extension Wallet {
     }
 
     private struct RequestClaims: Encodable {
-        let aud: String, purpose: String, htm: String, htu: String, iat: Int
+        let aud: String, purpose: String, htm: String, htu: String, iat: Int, jti: String
         let bdh: String?
     }
 }

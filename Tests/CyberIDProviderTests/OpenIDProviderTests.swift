@@ -301,6 +301,10 @@ import Testing
             // Requests without a body (GET) need no digest.
             let get = try wallet.authorization(method: "GET", path: "/wallet/v1/history")
             _ = try await h.provider.login.authenticateWallet(get, method: "GET", path: "/wallet/v1/history")
+            // A request is accepted once: a captured header cannot be replayed (review finding 6).
+            await #expect(throws: ProviderError.invalidWalletSignature("")) {
+                _ = try await h.provider.login.authenticateWallet(get, method: "GET", path: "/wallet/v1/history")
+            }
         }
     }
 

@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import random
 import re
+import secrets
 import shutil
 import sqlite3
 import string
@@ -845,8 +846,13 @@ class WalletApi:
     def approval(self, holder: Holder, transaction: dict, **options) -> str:
         return sign_wallet_jws(holder.key(), holder.certificate_der(), self.approval_payload(transaction, **options))
 
-    def api_auth(self, holder: Holder, method: str, path: str) -> dict:
-        payload = {"aud": self.issuer, "purpose": "wallet-api", "htm": method, "htu": path, "iat": int(time.time())}
+    def api_auth(self, holder: Holder, method: str, path: str, **changes) -> dict:
+        payload = {
+            "aud": self.issuer, "purpose": "wallet-api", "htm": method, "htu": path, "iat": int(time.time()),
+            "jti": secrets.token_urlsafe(16),
+        }
+        payload.update(changes)
+        payload = {k: v for k, v in payload.items() if v is not None}
         return {"Authorization": "CyberID-Wallet " + sign_wallet_jws(holder.key(), holder.certificate_der(), payload)}
 
     def consents(self, holder: Holder) -> requests.Response:

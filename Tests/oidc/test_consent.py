@@ -11,6 +11,8 @@ claim explicitly.
 from __future__ import annotations
 
 import pytest
+import time
+
 import requests
 
 from oidc_support import AGE_CLAIMS, RelyingParty, login
@@ -94,3 +96,19 @@ def test_consents_api_needs_the_wallet(deployment, wallet_api, alice):
     headers = wallet_api.api_auth(alice, "GET", "/wallet/v1/consents")
     moved = requests.delete(deployment.issuer + "/wallet/v1/consents/c_someone", headers=headers, timeout=30)
     assert moved.status_code in (400, 401), moved.status_code
+
+
+def test_a_wallet_request_is_accepted_once_and_not_from_the_future(deployment, wallet_api, alice):
+    """Review finding 6: a captured wallet-API header cannot be replayed (single-use jti), a
+    request without a jti is refused, and one dated more than 30 s ahead is not fresh."""
+    path = "/wallet/v1/consents"
+    headers = wallet_api.api_auth(alice, "GET", path)
+    assert requests.get(deployment.issuer + path, headers=headers, timeout=30).status_code == 200
+    replayed = requests.get(deployment.issuer + path, headers=headers, timeout=30)
+    assert replayed.status_code == 401 and replayed.json()["type"].endswith("invalid-wallet-signature"), replayed.text
+    without = requests.get(deployment.issuer + path, headers=wallet_api.api_auth(alice, "GET", path, jti=None), timeout=30)
+    assert without.status_code == 401, without.text
+    ahead = wallet_api.api_auth(alice, "GET", path, iat=int(time.time()) + 120)
+    assert requests.get(deployment.issuer + path, headers=ahead, timeout=30).status_code == 401
+    slightly = wallet_api.api_auth(alice, "GET", path, iat=int(time.time()) + 10)
+    assert requests.get(deployment.issuer + path, headers=slightly, timeout=30).status_code == 200

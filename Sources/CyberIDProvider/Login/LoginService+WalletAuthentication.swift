@@ -13,12 +13,14 @@ struct WalletRequestPayload: WalletTokenPayload {
     var htu: String?
     /// The base64url SHA-256 of the request body.
     var bdh: String?
+    /// A random identifier: a request is accepted once.
+    var jti: String?
 }
 
 extension LoginService {
     /// Authenticates a wallet's own request (`Authorization: CyberID-Wallet <JWS>`): the JWS
-    /// binds the method and path (and a request body by its SHA-256, `bdh`), is fresh, and is
-    /// signed by a valid network certificate whose holder is not cancelled.
+    /// binds the method and path (and a request body by its SHA-256, `bdh`), is fresh, is used
+    /// once (`jti`), and is signed by a valid network certificate whose holder is not cancelled.
     /// - Parameter body: the request body, for requests that have one; the JWS must bind it.
     /// - Returns: the holder.
     /// - Throws: ``ProviderError`` `invalid-wallet-signature`.
@@ -54,6 +56,12 @@ extension LoginService {
         guard let holder = try await store.loginHolder(certificateSerial: token.serial, clientID: ""),
             holder.certificateStatus == .valid, holder.personState != .cancelled
         else { throw ProviderError.invalidWalletSignature("the certificate is unknown or revoked") }
+        // Single use: remembered per certificate until the token could no longer be fresh.
+        guard let jti = payload.jti, !jti.isEmpty, jti.utf8.count <= 128,
+            try await store.useClientAssertion(
+                clientID: "wallet:" + token.serial, jti: jti,
+                expiresAt: now.addingTimeInterval(configuration.approvalSkew + 60))
+        else { throw ProviderError.invalidWalletSignature("the JWS needs a jti and is accepted once") }
         return holder
     }
 }

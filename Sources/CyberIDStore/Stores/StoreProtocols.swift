@@ -99,7 +99,9 @@ public protocol RestrictionStore: Sendable {
         async throws -> String?
 }
 
-/// Remembers `private_key_jwt` assertion `jti`s, so an assertion is used once.
+/// Remembers single-use identifiers until they expire: `private_key_jwt` assertion `jti`s (per
+/// client), pushed `request_uri`s (by hash), wallet-API request `jti`s (per certificate, scope
+/// `wallet:<serial>`).
 public protocol ClientAssertionStore: Sendable {
     /// Records a client assertion's `jti`.
     /// - Returns: `false` when it was seen before (a replay).
