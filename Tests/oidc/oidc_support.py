@@ -608,9 +608,11 @@ class RelyingParty:
                 revocation_endpoint_auth_method="private_key_jwt", scope=scope,
                 redirect_uri=client.redirect_uri, code_challenge_method="S256",
             )
-            # No fixed token endpoint: the assertion's aud is the URL it is sent to (token, PAR or
-            # revocation endpoint), which RFC 7523 / RFC 9126 §2 allow.
-            self.session.register_client_auth_method(PrivateKeyJWT(None, alg=client.alg, headers={"kid": client.key.kid}))
+            # The assertion's aud is the issuer identifier, whichever endpoint it is sent to
+            # (FAPI 2.0; CyberID refuses an endpoint URL or a list, review finding 9).
+            self.session.register_client_auth_method(
+                PrivateKeyJWT(deployment.issuer, alg=client.alg, headers={"kid": client.key.kid})
+            )
         else:
             self.session = OAuth2Session(
                 client.client_id, client.client_secret, token_endpoint_auth_method=client.auth,

@@ -295,9 +295,19 @@ def test_private_key_jwt_refuses_other_keys_stale_audiences_and_replays(deployme
     status, body = elsewhere.token_error(callback, auth)
     assert status in (400, 401) and body["error"] == "invalid_client", body
 
+    # The token endpoint's URL as audience (what many libraries send by default) is refused:
+    # the audience must be exactly the issuer identifier (review finding 9).
+    auth, callback = approved_callback()
+    endpoint_audience = RelyingParty(deployment, client)
+    endpoint_audience.session.register_client_auth_method(
+        PrivateKeyJWT(token_endpoint, alg="ES256", headers={"kid": key.kid})
+    )
+    status, body = endpoint_audience.token_error(callback, auth)
+    assert status in (400, 401) and body["error"] == "invalid_client", body
+
     # One assertion used twice (RFC 7523 §3 jti; FAPI 2.0): the second use is refused.
-    signer = PrivateKeyJWT(token_endpoint, alg="ES256", headers={"kid": key.kid})
-    assertion = signer.sign(rp.session.client_auth("private_key_jwt"), token_endpoint)
+    signer = PrivateKeyJWT(deployment.issuer, alg="ES256", headers={"kid": key.kid})
+    assertion = signer.sign(rp.session.client_auth("private_key_jwt"), deployment.issuer)
     first = RelyingParty(deployment, client)
     first.session.register_client_auth_method(with_fixed_assertion(assertion))
     auth, callback = approved_callback()
@@ -323,17 +333,21 @@ def test_jwks_url_is_refetched_for_an_unknown_kid(deployment, alice, jwks_host):
     assert host.hits > hits
 
 
-@pytest.mark.parametrize("audience", ["endpoint", "issuer"])
-def test_strict_client_must_push_and_sign(deployment, alice, tmp_path, audience):
+def test_strict_client_must_push_and_sign(deployment, alice, tmp_path):
     key = make_client_key("ES256")
     path = tmp_path / "client-jwks.json"
     path.write_text(json.dumps(public_jwks((key, "ES256"))))
     client = deployment.create_client(strict=True, jwks=str(path), key=key, alg="ES256")
     assert client.auth == "private_key_jwt" and not client.client_secret
+    # The RP signs its assertions for the issuer identifier (FAPI 2.0).
     rp = RelyingParty(deployment, client)
-    if audience == "issuer":
-        # FAPI 2.0 / RFC 9126 §2: the issuer identifier is an acceptable assertion audience.
-        rp.session.register_client_auth_method(PrivateKeyJWT(deployment.issuer, alg="ES256", headers={"kid": key.kid}))
+
+    # An assertion for the PAR endpoint's URL (or any list) is refused (review finding 9).
+    by_endpoint = RelyingParty(deployment, client)
+    by_endpoint.session.register_client_auth_method(PrivateKeyJWT(None, alg="ES256", headers={"kid": key.kid}))
+    refused = by_endpoint.push()
+    assert refused.par_response.status_code == 401, refused.par_response.text
+    assert refused.par_response.json()["error"] == "invalid_client"
 
     # A plain (front-channel) authorization request is refused.
     auth = rp.begin()

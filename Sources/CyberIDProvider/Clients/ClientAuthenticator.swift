@@ -37,8 +37,8 @@ final class ClientAuthenticator: Sendable {
         self.issuer = issuer
     }
 
-    /// Authenticates the client of a request to `endpoint` (its full URL, an accepted assertion
-    /// audience besides the issuer).
+    /// Authenticates the client of a request to `endpoint` (its full URL, for the error messages
+    /// of the caller; an assertion's audience must be the issuer whatever the endpoint).
     func authenticate(_ credentials: ClientCredentials, endpoint: String, now: Date) async throws -> Client {
         if let assertion = credentials.form["client_assertion"] {
             guard credentials.form["client_assertion_type"] == Self.assertionType else {
@@ -94,9 +94,10 @@ final class ClientAuthenticator: Sendable {
             throw ProviderError.invalidClient("this client is registered for \(client.metadata.authMethod.rawValue)")
         }
         let claims = try await keyCache.verify(assertion, client: client)
-        let audiences = claims.aud?.values ?? []
-        guard audiences.contains(where: { $0 == issuer || $0 == endpoint || $0 == "\(issuer)/token" }) else {
-            throw ProviderError.invalidClient("the assertion's aud must be the issuer or this endpoint")
+        // The issuer identifier, as one string (FAPI 2.0, RFC 7523bis): an endpoint URL or a list
+        // could make an assertion meant for one server or endpoint count at another.
+        guard let audience = claims.aud, audience.single == issuer else {
+            throw ProviderError.invalidClient("the assertion's aud must be exactly the issuer identifier \(issuer)")
         }
         // An hour is what common client libraries (authlib) give an assertion; its jti is kept
         // until then, so a longer life buys nothing but a bigger replay table.
@@ -129,9 +130,15 @@ struct ClientAssertion: JWTPayload {
     /// `aud` as one string or an array.
     struct Audience: Codable, Sendable {
         var values: [String]
+        /// The audience when it was sent as one string (not a list).
+        var single: String?
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if let one = try? container.decode(String.self) { values = [one] } else { values = try container.decode([String].self) }
+            if let one = try? container.decode(String.self) {
+                (values, single) = ([one], one)
+            } else {
+                (values, single) = (try container.decode([String].self), nil)
+            }
         }
         func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
