@@ -33,9 +33,6 @@ public struct CivilCalendar: Sendable, Equatable {
         return start.addingTimeInterval(86_399)
     }
 
-    public static func == (lhs: CivilCalendar, rhs: CivilCalendar) -> Bool {
-        lhs.timeZoneIdentifier == rhs.timeZoneIdentifier
-    }
 }
 
 extension CalendarDate {

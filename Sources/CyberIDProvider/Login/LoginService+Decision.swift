@@ -58,32 +58,25 @@ extension LoginService {
         return WalletDecision(status: "approved", released: released)
     }
 
-    /// The approval is a wallet token for this service's logins, for this transaction, fresh,
+    /// The approval is a wallet token for this service's logins, fresh, for this transaction,
     /// with a decision.
     func checkApproval(_ approval: String, for ticket: LoginTicket, now: Date) throws(ProviderError)
         -> WalletToken<ApprovalPayload>
     {
+        let token: WalletToken<ApprovalPayload>
         do {
-            let token = try WalletToken<ApprovalPayload>(
-                compact: approval, authority: authority, issuedCache: issuedCertificates, now: now)
-            guard token.payload.aud == issuer, token.payload.purpose == "login" else {
-                throw ProviderError.invalidWalletSignature("the approval is for another audience or purpose")
-            }
-            guard token.payload.sid == ticket.transactionID, token.payload.nonce == ticket.nonceText else {
-                throw ProviderError.invalidWalletSignature("the approval is for another login transaction")
-            }
+            token = try WalletToken(compact: approval, authority: authority, issuedCache: issuedCertificates, now: now)
             try token.check(audience: issuer, purpose: "login", now: now, skew: configuration.approvalSkew)
-            guard token.payload.decision == "approve" || token.payload.decision == "deny" else {
-                throw ProviderError.invalidWalletSignature("decision must be approve or deny")
-            }
-            return token
-        } catch let error as IssuanceError {
-            throw .invalidWalletSignature(error.reason)
-        } catch let error as ProviderError {
-            throw error
         } catch {
-            throw .invalidWalletSignature("the approval does not verify")
+            throw .invalidWalletSignature(error.reason)
         }
+        guard token.payload.sid == ticket.transactionID, token.payload.nonce == ticket.nonceText else {
+            throw .invalidWalletSignature("the approval is for another login transaction")
+        }
+        guard token.payload.decision == "approve" || token.payload.decision == "deny" else {
+            throw .invalidWalletSignature("decision must be approve or deny")
+        }
+        return token
     }
 
     /// The certificate is this service's and valid; the holder comes with it.

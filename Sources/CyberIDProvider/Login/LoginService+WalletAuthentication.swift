@@ -36,17 +36,13 @@ extension LoginService {
             token = try WalletToken(
                 compact: String(authorization.dropFirst(prefix.count)), authority: authority, issuedCache: issuedCertificates,
                 now: now)
+            try token.check(audience: issuer, purpose: "wallet-api", now: now, skew: configuration.approvalSkew)
         } catch {
             throw ProviderError.invalidWalletSignature(error.reason)
         }
         let payload = token.payload
-        guard payload.aud == issuer, payload.purpose == "wallet-api", payload.htm?.uppercased() == method.uppercased(),
-            payload.htu == path
-        else { throw ProviderError.invalidWalletSignature("the JWS is not for this request (aud, purpose, htm, htu)") }
-        do {
-            try token.check(audience: issuer, purpose: "wallet-api", now: now, skew: configuration.approvalSkew)
-        } catch {
-            throw ProviderError.invalidWalletSignature(error.reason)
+        guard payload.htm?.uppercased() == method.uppercased(), payload.htu == path else {
+            throw ProviderError.invalidWalletSignature("the JWS is not for this request (htm, htu)")
         }
         if let body, !body.isEmpty {
             guard isSHA256(payload.bdh, of: body) else {
