@@ -34,6 +34,7 @@ struct LoginSealers: Sendable {
     let code: Sealer
     let accessToken: Sealer
     let pushedRequest: Sealer
+    let scan: Sealer
 
     init(masterKey: MasterKey) {
         request = Sealer(masterKey: masterKey, purpose: "login-request v1")
@@ -41,6 +42,7 @@ struct LoginSealers: Sendable {
         code = Sealer(masterKey: masterKey, purpose: "authorization-code v1")
         accessToken = Sealer(masterKey: masterKey, purpose: "access-token v1")
         pushedRequest = Sealer(masterKey: masterKey, purpose: "pushed-request v1")
+        scan = Sealer(masterKey: masterKey, purpose: "qr-scan v1")
     }
 }
 
@@ -91,8 +93,8 @@ public final class OpenIDProvider: Sendable {
         let validator = AuthorizationValidator(registry: registry, pushedRequests: sealers.pushedRequest, singleUse: store)
         login = LoginService(
             configuration: configuration, registry: registry, store: store, authority: authority, vault: vault,
-            pairwise: PairwiseSubject(masterKey: masterKey), sealers: sealers, faceMatcher: faceMatcher,
-            validator: validator)
+            pairwise: PairwiseSubject(masterKey: masterKey), sealers: sealers, relay: RelayGuard(masterKey: masterKey),
+            faceMatcher: faceMatcher, validator: validator)
         tokens = TokenService(
             configuration: configuration, registry: registry, store: store, signer: JWTSigner(keys: signingKeys),
             vault: vault,

@@ -121,3 +121,33 @@ public struct ProviderError: ServiceError, Equatable {
         Self(code: "invalid-client-registration", kind: .invalid, reason: reason, isOAuth: false)
     }
 }
+
+extension ProviderError {
+    // MARK: Relay-proof login (animated QR, number matching, same-device return)
+
+    static func qrCodeExpired() -> Self {
+        Self(
+            code: "qr-code-expired", kind: .gone,
+            reason: "this QR code is more than 30 seconds old: scan the code on the login page again", isOAuth: false)
+    }
+    static func matchNumberRequired() -> Self {
+        Self(
+            code: "match-number-required", kind: .invalid,
+            reason: "pick the number the login page shows (the approval's match)", isOAuth: false)
+    }
+    static func wrongMatchNumber() -> Self {
+        Self(
+            code: "wrong-match-number", kind: .forbidden,
+            reason: "the number chosen in the wallet is not the one on the login page; the login was ended for your safety",
+            isOAuth: false)
+    }
+    static func responseCodeRequired() -> Self {
+        Self(
+            code: "response-code-required", kind: .forbidden,
+            reason: "this login was approved on the device that opened the wallet link: continue where the wallet returned you",
+            isOAuth: false)
+    }
+    static func invalidResponseCode() -> Self {
+        Self(code: "invalid-response-code", kind: .forbidden, reason: "the response code is not this login's", isOAuth: false)
+    }
+}

@@ -6,13 +6,23 @@ public import Foundation
 public import FoundationNetworking
 #endif
 
-/// A login the wallet was asked to approve: what `cyberid://login?iss=…&t=…` (the QR code or the
-/// same-device link) names.
+/// A login the wallet was asked to approve: what `cyberid://login?iss=…&t=…` names — with
+/// `qt` and `qa` the animated QR code's content (cross-device), with `r` the login page's
+/// same-device link (docs/relying-parties.md §4a).
 public struct WalletLoginURI: Sendable, Equatable {
     /// The service that made it.
     public var issuer: String
     /// The sealed ticket.
     public var ticket: String
+    /// The QR code's time step (cross-device).
+    public var qrStep: String?
+    /// The QR code's authenticator (cross-device).
+    public var qrAuthenticator: String?
+    /// The login page's request (same-device), for the return URL.
+    public var request: String?
+
+    /// Whether this is a scanned QR code's content: the approval must pick the page's number.
+    public var isCrossDevice: Bool { qrStep != nil || qrAuthenticator != nil }
 
     /// Parses a wallet URI.
     /// - Throws: ``WalletError/invalidResponse(_:)`` for anything else.
@@ -22,8 +32,15 @@ public struct WalletLoginURI: Sendable, Equatable {
             let issuer = components.queryItems?.first(where: { $0.name == "iss" })?.value,
             let ticket = components.queryItems?.first(where: { $0.name == "t" })?.value, !ticket.isEmpty
         else { throw WalletError.invalidResponse("not a CyberID login link (cyberid://login?iss=…&t=…)") }
+        func value(_ name: String) -> String? { components.queryItems?.first(where: { $0.name == name })?.value }
         self.issuer = issuer
         self.ticket = ticket
+        qrStep = value("qt")
+        qrAuthenticator = value("qa")
+        request = value("r")
+        if isCrossDevice && request != nil {
+            throw WalletError.invalidResponse("a CyberID login link is either a QR code (qt, qa) or a same-device link (r)")
+        }
     }
 }
 
@@ -39,23 +56,37 @@ public struct LoginRequestView: Sendable, Codable, Equatable {
     public var acrValues: String?
     public var prompt: [String]
     public var expiresAt: String
+    /// `cross-device` or `same-device`.
+    public var device: String?
+    /// When the browser started the login.
+    public var requestedAt: String?
+    /// The IP address of the browser that started the login.
+    public var requestedFrom: String?
+    /// Cross-device: the three numbers to pick from; one is on the login page.
+    public var matchChoices: [Int]?
+    /// Cross-device: the proof of a fresh scan, signed into the approval.
+    public var scan: String?
 
     enum CodingKeys: String, CodingKey {
         case transactionID = "transaction_id", nonce, clientID = "client_id", clientName = "client_name", scopes
         case claims, legalBasis = "legal_basis", acrValues = "acr_values", prompt, expiresAt = "expires_at"
+        case device, requestedAt = "requested_at", requestedFrom = "requested_from", matchChoices = "match_choices", scan
     }
 
     /// Creates a view (tests, and wallets that receive the transaction another way).
     public init(
         transactionID: String, nonce: String, clientID: String, clientName: String, scopes: [String], claims: [String],
-        legalBasis: String? = nil, acrValues: String? = nil, prompt: [String] = [], expiresAt: String
+        legalBasis: String? = nil, acrValues: String? = nil, prompt: [String] = [], expiresAt: String,
+        matchChoices: [Int]? = nil, scan: String? = nil
     ) {
         (
             self.transactionID, self.nonce, self.clientID, self.clientName, self.scopes, self.claims, self.legalBasis,
-            self.acrValues, self.prompt, self.expiresAt
+            self.acrValues, self.prompt, self.expiresAt, self.matchChoices, self.scan
         ) = (
-            transactionID, nonce, clientID, clientName, scopes, claims, legalBasis, acrValues, prompt, expiresAt
+            transactionID, nonce, clientID, clientName, scopes, claims, legalBasis, acrValues, prompt, expiresAt,
+            matchChoices, scan
         )
+        device = scan == nil ? "same-device" : "cross-device"
     }
 }
 
@@ -63,6 +94,14 @@ public struct LoginRequestView: Sendable, Codable, Equatable {
 public struct LoginDecisionResult: Sendable, Codable, Equatable {
     public var status: String
     public var released: [String]
+    /// Same-device approval: the browser continues only with this code.
+    public var responseCode: String?
+    /// Same-device approval: where to send the person back (open it in the browser).
+    public var returnURL: String?
+
+    enum CodingKeys: String, CodingKey {
+        case status, released, responseCode = "response_code", returnURL = "return_url"
+    }
 }
 
 /// A remembered consent.
@@ -94,16 +133,19 @@ extension Wallet {
     ///   - reverify: the person acknowledges the platform's re-verification request.
     ///   - faceImage: a live face image for a re-verification on a service with a face matcher;
     ///     the approval signs its SHA-256, the image travels beside it (``LoginClient/decide(_:decision:faceImage:)``).
+    ///   - match: a cross-device login's pick among ``LoginRequestView/matchChoices`` (the
+    ///     number the person sees on the login page).
     public func decision(
         on login: LoginRequestView, approve: Bool, consent: [String]?, decline: [String] = [], reverify: Bool = false,
-        faceImage: [UInt8]? = nil, now: Date = Date()
+        faceImage: [UInt8]? = nil, match: Int? = nil, now: Date = Date()
     ) throws -> String {
         try WalletSignature(key: key, certificateDER: certificate.derEncoded).sign(
             LoginClaims(
                 aud: issuer, purpose: "login", sid: login.transactionID, nonce: login.nonce,
                 iat: Int(now.timeIntervalSince1970), decision: approve ? "approve" : "deny", consent: consent,
                 decline: decline.isEmpty ? nil : decline, reverify: reverify ? true : nil,
-                face: faceImage.map { Base64URL.encode(Array(SHA256.hash(data: $0))) }))
+                face: faceImage.map { Base64URL.encode(Array(SHA256.hash(data: $0))) }, scan: login.scan,
+                match: login.scan == nil ? nil : match))
     }
 
     /// The `Authorization` header value for the wallet's own API calls: a JWS bound to the
@@ -129,6 +171,8 @@ extension Wallet {
         let consent: [String]?, decline: [String]?
         let reverify: Bool?
         let face: String?
+        let scan: String?
+        let match: Int?
     }
 
     private struct RequestClaims: Encodable {
@@ -155,7 +199,11 @@ public struct LoginClient: Sendable {
     /// Fetches what a login asks for.
     public func fetch(_ uri: WalletLoginURI) async throws -> LoginRequestView {
         var components = URLComponents(string: baseURL + "/wallet/v1/login")
-        components?.queryItems = [URLQueryItem(name: "t", value: uri.ticket)]
+        components?.queryItems =
+            [URLQueryItem(name: "t", value: uri.ticket)]
+            + [("qt", uri.qrStep), ("qa", uri.qrAuthenticator)].compactMap { name, value in
+                value.map { URLQueryItem(name: name, value: $0) }
+            }
         let data = try await send("login lookup", url: components?.url, method: "GET", body: nil, authorization: nil)
         return try decode(LoginRequestView.self, data, "login lookup")
     }
@@ -164,6 +212,7 @@ public struct LoginClient: Sendable {
     public func decide(_ uri: WalletLoginURI, decision: String, faceImage: [UInt8]? = nil) async throws -> LoginDecisionResult {
         var object = ["ticket": uri.ticket, "approval": decision]
         if let faceImage { object["face_image"] = Base64URL.encode(faceImage) }
+        if let request = uri.request { object["request"] = request }
         let body = try JSONSerialization.data(withJSONObject: object)
         let data = try await send("login decision", url: URL(string: baseURL + "/wallet/v1/login"), method: "POST", body: body, authorization: nil)
         return try decode(LoginDecisionResult.self, data, "login decision")

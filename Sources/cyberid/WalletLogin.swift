@@ -8,9 +8,13 @@ extension WalletCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show what a login asks for and approve it (or --deny it) with the wallet key.",
             discussion: """
-                URI is the login page's wallet link or QR code content, cyberid://login?iss=…&t=…. Consent is part \
-                of the approval: by default the wallet consents to every claim asked for; --decline CLAIM withholds \
-                one (repeatable); --no-consent sends no new consent, so only claims consented before are released.
+                URI is the login page's QR code content (cyberid://login?iss=…&t=…&qt=…&qa=…, another device: pick \
+                the number the page shows with --match NN) or its same-device link (cyberid://login?iss=…&t=…&r=…: \
+                add --same-device; the last line printed is the URL that returns you to the browser). The wallet \
+                shows who asks — the platform, what it will learn, the browser's address and time — and asks before \
+                approving; --yes approves without asking (scripts). Consent is part of the approval: by default the \
+                wallet consents to every claim asked for; --decline CLAIM withholds one (repeatable); --no-consent \
+                sends no new consent, so only claims consented before are released.
                 """)
         @Argument(help: "The wallet URI (cyberid://login?…).") var uri: String
         @Flag(help: "Decline the login.") var deny = false
@@ -18,23 +22,17 @@ extension WalletCommand {
         @Flag(help: "Give no new consent: release only claims consented to before.") var noConsent = false
         @Flag(help: "Re-verify: acknowledge the platform's request to verify again (shown when it asks).") var reverify = false
         @Option(help: "A live face image (JPEG) for a re-verification on a service with a face matcher.") var face: String?
+        @Option(help: "Cross-device (QR code): the number the login page shows.") var match: Int?
+        @Flag(help: "Same-device link: approve on the device whose browser started the login; prints the return URL.")
+        var sameDevice = false
+        @Flag(help: "Approve without asking (scripts).") var yes = false
         @Option(help: "Wallet file.") var wallet = "cyberid-wallet.json"
         @Flag(help: "Print the result as JSON.") var json = false
 
         func run() async throws {
             let opened = try openWallet(wallet)
-            let faceImage = try face.map { path -> [UInt8] in
-                guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
-                    throw ValidationError("cannot read the face image \(path)")
-                }
-                return Array(data)
-            }
-            let link: WalletLoginURI
-            do {
-                link = try WalletLoginURI(uri)
-            } catch {
-                throw ValidationError("not a CyberID login link: expected cyberid://login?iss=…&t=…")
-            }
+            let faceImage = try face.map(readFaceImage)
+            let link = try parseLink()
             guard link.issuer == opened.issuer else {
                 printError("cyberid: this login is from \(link.issuer), but the wallet belongs to \(opened.issuer); refusing")
                 throw Exit.failure
@@ -42,38 +40,120 @@ extension WalletCommand {
             let client = LoginClient(baseURL: opened.issuer)
             do {
                 let login = try await client.fetch(link)
-                if !json {
-                    print("platform:   \(login.clientName) (\(login.clientID))")
-                    print("asks for:   verified-person confirmation\(login.claims.isEmpty ? "" : ", " + login.claims.joined(separator: ", "))")
-                    if let basis = login.legalBasis { print("legal basis: \(basis)") }
-                    if let acr = login.acrValues { print("level:      \(acr)") }
-                    print("expires:    \(login.expiresAt)")
-                }
+                if !json { show(login) }
+                let pick = try link.isCrossDevice && !deny ? pickNumber(login) : nil
+                if !deny { try confirm() }
                 let consent = noConsent ? nil : login.claims.filter { !declined.contains($0) }
                 let decision = try opened.decision(
                     on: login, approve: !deny, consent: deny ? nil : consent, decline: declined, reverify: reverify,
-                    faceImage: faceImage)
-                let result = try await client.decide(link, decision: decision, faceImage: faceImage)
-                if json {
-                    printJSON(["status": result.status, "released": result.released])
-                } else {
-                    print("decision:   \(result.status)")
-                    if result.status == "approved" {
-                        print("released:   \(result.released.isEmpty ? "(confirmation only)" : result.released.joined(separator: ", "))")
-                    }
-                }
+                    faceImage: faceImage, match: pick)
+                report(try await client.decide(link, decision: decision, faceImage: faceImage))
             } catch let error as WalletError {
                 printError("cyberid: login refused: \(error.summary)")
-                switch error.serverProblem?.code {
-                case "reverification-required":
-                    printError("cyberid: to re-verify, run the same command with --reverify")
-                case "face-check-required":
-                    printError("cyberid: this re-verification needs a face check: add --face IMAGE")
-                case "face-reference-missing":
-                    printError("cyberid: re-prove with your document first: cyberid wallet replace")
-                default: break
-                }
+                if let hint = Self.hints[error.serverProblem?.code ?? ""] { printError("cyberid: \(hint)") }
                 throw Exit.failure
+            }
+        }
+
+        private static let hints = [
+            "reverification-required": "to re-verify, run the same command with --reverify",
+            "face-check-required": "this re-verification needs a face check: add --face IMAGE",
+            "face-reference-missing": "re-prove with your document first: cyberid wallet replace",
+            "wrong-match-number": "the number did not match the login page: the login was ended; start it again",
+            "qr-code-expired": "scan the QR code on the login page again (it changes every second)",
+        ]
+
+        private func readFaceImage(_ path: String) throws -> [UInt8] {
+            guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
+                throw ValidationError("cannot read the face image \(path)")
+            }
+            return Array(data)
+        }
+
+        /// The link, and the mode the person says they are in.
+        private func parseLink() throws -> WalletLoginURI {
+            let link: WalletLoginURI
+            do {
+                link = try WalletLoginURI(uri)
+            } catch {
+                throw ValidationError("not a CyberID login link: expected cyberid://login?iss=…&t=…")
+            }
+            if link.isCrossDevice && sameDevice {
+                throw ValidationError("this is a login page's QR code (another device): drop --same-device and pass --match NN")
+            }
+            if !link.isCrossDevice && !sameDevice {
+                throw ValidationError(
+                    "this is a same-device link: approve it with --same-device on the device whose browser started the login")
+            }
+            return link
+        }
+
+        private func show(_ login: LoginRequestView) {
+            print("platform:   \(login.clientName) (\(login.clientID))")
+            print("asks for:   verified-person confirmation\(login.claims.isEmpty ? "" : ", " + login.claims.joined(separator: ", "))")
+            if let basis = login.legalBasis { print("legal basis: \(basis)") }
+            if let acr = login.acrValues { print("level:      \(acr)") }
+            print("requested:  from \(login.requestedFrom ?? "an unknown address") at \(login.requestedAt ?? "an unknown time")")
+            print("expires:    \(login.expiresAt)")
+        }
+
+        /// The person's pick among the three numbers (cross-device): `--match`, or asked on a terminal.
+        private func pickNumber(_ login: LoginRequestView) throws -> Int {
+            let choices = login.matchChoices ?? []
+            let pick: Int
+            if let match {
+                pick = match
+            } else if isatty(STDIN_FILENO) == 1 {
+                print("Which number does the login page show? \(choices.map(String.init).joined(separator: "  ")): ", terminator: "")
+                guard let line = readLine(), let number = Int(line.trimmingCharacters(in: .whitespaces)) else {
+                    printError("cyberid: no number chosen; nothing was approved")
+                    throw Exit.failure
+                }
+                pick = number
+            } else {
+                printError(
+                    "cyberid: this login started on another device: pass --match NN, the number the login page shows "
+                        + "(one of \(choices.map(String.init).joined(separator: ", ")))")
+                throw Exit.failure
+            }
+            guard choices.contains(pick) else {
+                printError("cyberid: \(pick) is not one of the wallet's numbers (\(choices.map(String.init).joined(separator: ", "))); nothing was approved")
+                throw Exit.failure
+            }
+            return pick
+        }
+
+        /// Never approves silently: asks on a terminal, or needs --yes.
+        private func confirm() throws {
+            guard !yes else { return }
+            guard isatty(STDIN_FILENO) == 1 else {
+                printError("cyberid: refusing to approve without asking: run it on a terminal, or add --yes")
+                throw Exit.failure
+            }
+            print("Approve this login? [y/N] ", terminator: "")
+            guard let answer = readLine()?.lowercased(), answer == "y" || answer == "yes" else {
+                printError("cyberid: not approved")
+                throw Exit.failure
+            }
+        }
+
+        private func report(_ result: LoginDecisionResult) {
+            if json {
+                var object: [String: Any] = ["status": result.status, "released": result.released]
+                if let url = result.returnURL { object["return_url"] = url }
+                if let code = result.responseCode { object["response_code"] = code }
+                printJSON(object)
+                return
+            }
+            print("decision:   \(result.status)")
+            if result.status == "approved" {
+                print("released:   \(result.released.isEmpty ? "(confirmation only)" : result.released.joined(separator: ", "))")
+            }
+            if let url = result.returnURL {
+                print("Return to the browser:")
+                print(url)
+            } else if let code = result.responseCode {
+                print("response code: \(code)")
             }
         }
     }

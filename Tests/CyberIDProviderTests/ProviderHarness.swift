@@ -133,17 +133,19 @@ struct ProviderHarness {
         return login
     }
 
-    /// The wallet's side: fetch and decide.
+    /// The wallet's side, cross-device: scan the page's current QR code, fetch, pick the page's
+    /// number (or `pick`), decide.
     func approve(
         _ login: LoginStart, with wallet: Wallet, approve: Bool = true, consent: [String]? = nil, decline: [String] = [],
-        reverify: Bool = false, faceImage: [UInt8]? = nil, signedFace: [UInt8]? = nil, now: Date = Date()
+        reverify: Bool = false, faceImage: [UInt8]? = nil, signedFace: [UInt8]? = nil, pick: Int? = nil, now: Date = Date()
     ) async throws -> WalletDecision {
-        let ticket = try WalletLoginURI(login.walletURI).ticket
-        let view = try await provider.login.walletView(ticket: ticket, now: now)
+        let link = try WalletLoginURI(try provider.login.currentQR(requestToken: login.requestToken, now: now))
+        let view = try await provider.login.walletView(
+            ticket: link.ticket, qrStep: link.qrStep, qrAuthenticator: link.qrAuthenticator, now: now)
         let decision = try wallet.decision(
             on: Self.requestView(view), approve: approve, consent: consent ?? view.claims, decline: decline, reverify: reverify,
-            faceImage: signedFace ?? faceImage, now: now)
-        return try await provider.login.decide(ticket: ticket, approval: decision, faceImage: faceImage, now: now)
+            faceImage: signedFace ?? faceImage, match: pick ?? login.matchNumber, now: now)
+        return try await provider.login.decide(ticket: link.ticket, approval: decision, faceImage: faceImage, now: now)
     }
 
     /// The wallet's copy of what the provider shows it.
@@ -151,12 +153,13 @@ struct ProviderHarness {
         LoginRequestView(
             transactionID: view.transactionID, nonce: view.nonce, clientID: view.clientID, clientName: view.clientName,
             scopes: view.scopes, claims: view.claims, legalBasis: view.legalBasis, acrValues: view.acrValues,
-            prompt: view.prompt, expiresAt: "")
+            prompt: view.prompt, expiresAt: "", matchChoices: view.matchChoices, scan: view.scan)
     }
 
     /// Continue → the callback's query items.
-    func finish(_ login: LoginStart) async throws -> [String: String] {
-        let location = try await provider.login.continueLogin(requestToken: login.requestToken, browserSecret: login.browserSecret)
+    func finish(_ login: LoginStart, responseCode: String? = nil) async throws -> [String: String] {
+        let location = try await provider.login.continueLogin(
+            requestToken: login.requestToken, browserSecret: login.browserSecret, responseCode: responseCode)
         return Self.query(location)
     }
 

@@ -196,8 +196,9 @@ struct LiveServer: Sendable {
 
     // MARK: The browser and the wallet
 
-    /// What a browser and the wallet do with an authorization URL: open the login page (keeping
-    /// its cookie), let the wallet fetch the ticket and post its signed decision, then continue.
+    /// What a browser and the wallet do with an authorization URL on one device: open the login
+    /// page (keeping its cookie), let the wallet open the same-device link, fetch the ticket and
+    /// post its signed decision, then follow the wallet's return URL (approved) or continue.
     /// - Returns: the URL the provider sends the browser back to (the callback).
     func callback(for request: RelyingParty.AuthorizationRequest, approve: Bool = true) async throws -> String {
         let page = try await get(request.url)
@@ -215,8 +216,9 @@ struct LiveServer: Sendable {
         let decision = try wallet.decision(on: view, approve: approve, consent: approve ? view.claims : nil)
         let result = try await walletClient.decide(link, decision: decision)
         #expect(result.status == (approve ? "approved" : "denied"))
+        #expect((result.returnURL != nil) == approve)
 
-        let redirect = try await get("\(issuer)/\(continuePath)", headers: ["Cookie": cookie])
+        let redirect = try await get(result.returnURL ?? "\(issuer)/\(continuePath)", headers: ["Cookie": cookie])
         try #require(redirect.status == 303, "continue answered \(redirect.status): \(redirect.body)")
         return try #require(redirect.headers["Location"].first)
     }

@@ -45,7 +45,8 @@ import Testing
                 let cookie = try #require(response.headers[.setCookie])
                 #expect(cookie.hasPrefix("cyberid_login=") && cookie.contains("HttpOnly") && cookie.contains("Path=/authorize"))
                 let html = response.text
-                #expect(html.contains("<svg") && html.contains("id=\"wallet-link\" href=\"cyberid://login?iss="))
+                #expect(html.contains("id=\"qr-code\"") && html.contains("src=\"data:image/svg+xml;base64,"))
+                #expect(html.contains("id=\"wallet-link\" href=\"cyberid://login?iss=") && html.contains("id=\"match-number\""))
                 // The client's name is escaped; nothing is loaded from elsewhere.
                 #expect(html.contains("Shop &lt;&amp;&gt;") && !html.contains("Shop <&>"))
                 #expect(!html.contains("src=\"http") && !html.contains("href=\"http"))

@@ -31,7 +31,7 @@ from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Optional
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import requests
 from authlib.common.security import generate_token
@@ -139,6 +139,24 @@ class Holder:
     def certificate_der(self) -> bytes:
         certificate = x509.load_pem_x509_certificate(self.file()["certificate_pem"].encode())
         return certificate.public_bytes(serialization.Encoding.DER)
+
+
+class WalletAnswer(subprocess.CompletedProcess):
+    """What `cyberid wallet approve` did; a same-device approval also says where the wallet
+    returns the person (the last line of its output)."""
+
+    def __init__(self, result: subprocess.CompletedProcess, *, same_device: bool):
+        super().__init__(result.args, result.returncode, result.stdout, result.stderr)
+        self.same_device = same_device
+
+    @property
+    def return_url(self) -> Optional[str]:
+        """The return URL printed by a successful same-device approval, else None."""
+        if self.returncode != 0 or not self.same_device:
+            return None
+        lines = self.stdout.strip().splitlines()
+        assert lines, "a same-device approval must print the return URL on its last line"
+        return lines[-1].strip()
 
 
 class Deployment:
@@ -282,18 +300,43 @@ class Deployment:
     # The wallet CLI ----------------------------------------------------------------------
 
     def wallet_approve(
-        self, holder: Holder, wallet_uri: str, *, deny: bool = False, decline=(), no_consent: bool = False
-    ) -> subprocess.CompletedProcess:
-        """`cyberid wallet approve`: by default consents to every claim asked for; `--decline CLAIM`
-        refuses one; `--no-consent` gives no new consent (only remembered claims are released)."""
-        args = ["wallet", "approve", wallet_uri, "--wallet", str(holder.wallet)]
+        self,
+        holder: Holder,
+        wallet_uri: str,
+        *,
+        deny: bool = False,
+        decline=(),
+        no_consent: bool = False,
+        match: Optional[int] = None,
+        same_device: Optional[bool] = None,
+        yes: Optional[bool] = None,
+        options=(),
+        wallet: Optional[Path] = None,
+    ) -> WalletAnswer:
+        """`cyberid wallet approve` (non-interactive): by default consents to every claim asked for;
+        `--decline CLAIM` refuses one; `--no-consent` gives no new consent (only remembered claims
+        are released). `--match NN` picks the number for a QR code's URI; `--same-device` is given
+        for the page's link (it has `r`) unless `same_device` says otherwise; `--yes` unless
+        denying (or `yes` says otherwise). `options` are further arguments (`--reverify`, `--face
+        FILE`); `wallet` another wallet file than the holder's."""
+        if same_device is None:
+            same_device = "r" in parse_qs(urlsplit(wallet_uri).query)
+        if yes is None:
+            yes = not deny
+        args = ["wallet", "approve", wallet_uri, "--wallet", str(wallet or holder.wallet), *options]
         if deny:
             args.append("--deny")
+        if yes:
+            args.append("--yes")
+        if same_device:
+            args.append("--same-device")
+        if match is not None:
+            args += ["--match", str(match)]
         for claim in decline:
             args += ["--decline", claim]
         if no_consent:
             args.append("--no-consent")
-        return self.cli(*args)
+        return WalletAnswer(self.cli(*args), same_device=same_device and not deny)
 
     def wallet_withdraw(self, holder: Holder, client_id: str) -> subprocess.CompletedProcess:
         return self.cli("wallet", "consents", "--withdraw", client_id, "--wallet", str(holder.wallet))
@@ -352,16 +395,21 @@ def assert_problem(response: requests.Response, code: str, statuses=None):
         assert 400 <= response.status_code < 500, response.status_code
 
 
+def endpoint_query(url: str, endpoint: str) -> dict:
+    """The query of `url` (one value each), which must be `endpoint` (compared without its
+    query) with no fragment."""
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == endpoint, (url, endpoint)
+    assert not parts.fragment, url  # response_mode=query
+    values = parse_qs(parts.query, keep_blank_values=True)
+    assert all(len(v) == 1 for v in values.values()), url
+    return {k: v[0] for k, v in values.items()}
+
+
 def redirect_params(response: requests.Response, redirect_uri: str) -> dict:
     """The query of a 302/303 to `redirect_uri` (compared without its query), one value each."""
     assert response.status_code in (302, 303), (response.status_code, response.text[:500])
-    location = response.headers["Location"]
-    parts = urlsplit(location)
-    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == redirect_uri, location
-    assert not parts.fragment, location  # response_mode=query
-    values = parse_qs(parts.query, keep_blank_values=True)
-    assert all(len(v) == 1 for v in values.values()), location
-    return {k: v[0] for k, v in values.items()}
+    return endpoint_query(response.headers["Location"], redirect_uri)
 
 
 def assert_error_redirect(response: requests.Response, *, redirect_uri: str, error: str, state: Optional[str], issuer: str) -> dict:
@@ -380,28 +428,69 @@ def assert_error_redirect(response: requests.Response, *, redirect_uri: str, err
 # --------------------------------------------------------------------------------------
 
 
+# Elements without an end tag: their text is never collected.
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
 class _PageParser(HTMLParser):
-    """Collects every start tag with its (unescaped) attributes."""
+    """Collects every start tag with its (unescaped) attributes, and the text of every element
+    with an id (up to its end tag)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict]] = []
+        self.texts: dict[str, str] = {}
+        self._open: list[tuple[str, str]] = []  # (tag, id) of the elements being read
 
     def handle_starttag(self, tag, attrs):
+        attributes = {k: (v if v is not None else "") for k, v in attrs}
+        self.tags.append((tag, attributes))
+        if attributes.get("id") and tag not in VOID_ELEMENTS:
+            self._open.append((tag, attributes["id"]))
+            self.texts[attributes["id"]] = ""
+
+    def handle_startendtag(self, tag, attrs):
         self.tags.append((tag, {k: (v if v is not None else "") for k, v in attrs}))
 
-    handle_startendtag = handle_starttag
+    def handle_endtag(self, tag):
+        for index in range(len(self._open) - 1, -1, -1):
+            if self._open[index][0] == tag:
+                del self._open[index]
+                break
+
+    def handle_data(self, data):
+        for _, element_id in self._open:
+            self.texts[element_id] += data
+
+
+QR_IMAGE_PREFIX = "data:image/svg+xml;base64,"
 
 
 @dataclass
 class LoginPage:
     url: str
     html: str
-    wallet_uri: str
+    wallet_uri: str  # the same-device link: cyberid://login?iss=…&t=…&r=…
     ticket: str
     continue_url: str
     status_url: str
     tags: list
+    qr_url: str  # data-qr-url, resolved: the current QR image
+    qr_svg: str  # the QR image the page was served with (step 0)
+    match_number: int  # #match-number: the number to pick in the wallet
+    issuer: str
+    # Where a same-device approval returned the person (the continue URL with its response
+    # code); `Browser.continue_login` follows it when set.
+    return_url: Optional[str] = None
+
+    @property
+    def request_token(self) -> str:
+        """The page's `r` (in the same-device link, the status, QR and continue URLs)."""
+        return parse_qs(urlsplit(self.wallet_uri).query)["r"][0]
+
+    def return_url_with(self, response_code: str) -> str:
+        """The continue URL with a response code (what the wallet's return URL must be)."""
+        return f"{self.continue_url}&{urlencode({'response_code': response_code})}"
 
 
 def _only(tags: list, element_id: str) -> tuple[str, dict]:
@@ -423,22 +512,59 @@ def parse_login_page(url: str, text: str, issuer: str) -> LoginPage:
     assert tag == "a", tag
     wallet_uri = attrs["href"]  # HTMLParser already unescaped &amp;
     assert "&amp;" not in wallet_uri, wallet_uri
-    parts = urlsplit(wallet_uri)
-    assert (parts.scheme, parts.netloc, parts.path) == ("cyberid", "login", ""), wallet_uri
-    query = parse_qs(parts.query)
-    assert query.get("iss") == [issuer], wallet_uri
-    assert len(query.get("t", [])) == 1 and query["t"][0], wallet_uri
+    query = wallet_uri_query(wallet_uri, issuer, {"iss", "t", "r"})
 
     tag, attrs = only("continue")
     assert tag == "a", tag
     continue_href = attrs["href"]
     assert not urlsplit(continue_href).scheme, f"continue link must be relative: {continue_href!r}"
-    _, attrs = only("login")
-    status_href = attrs.get("data-status-url", "")
-    assert status_href and not urlsplit(status_href).scheme, f"data-status-url must be relative: {status_href!r}"
-    continue_url, status_url = urljoin(url, continue_href), urljoin(url, status_href)
-    assert continue_url.startswith(issuer + "/") and status_url.startswith(issuer + "/"), (continue_url, status_url)
-    return LoginPage(url, text, wallet_uri, query["t"][0], continue_url, status_url, parser.tags)
+    tag, attrs = only("login")
+    assert tag == "main", tag
+    urls = {}
+    for name, path in (("data-status-url", "status"), ("data-qr-url", "qr"), ("data-continue-url", "continue")):
+        href = attrs.get(name, "")
+        assert href and not urlsplit(href).scheme, f"{name} must be relative: {href!r}"
+        urls[path] = urljoin(url, href)
+        # The page's request token is the same-device link's `r`.
+        assert endpoint_query(urls[path], f"{issuer}/authorize/{path}") == {"r": query["r"]}, (name, urls[path], wallet_uri)
+    assert urljoin(url, continue_href) == urls["continue"], (continue_href, urls["continue"])
+
+    tag, attrs = only("qr-code")
+    assert tag == "img", tag
+    source = attrs.get("src", "")
+    assert source.startswith(QR_IMAGE_PREFIX), f"the QR code must be an inline SVG image: {source[:80]!r}"
+    qr_svg = base64.b64decode(source[len(QR_IMAGE_PREFIX):], validate=True).decode()
+    assert qr_svg.lstrip().startswith("<svg") and qr_svg.rstrip().endswith("</svg>"), qr_svg[:200]
+    tag, _ = only("match-number")
+    assert tag == "strong", tag
+    match_text = parser.texts["match-number"].strip()
+    assert re.fullmatch(r"[1-9][0-9]", match_text), f"#match-number must be a two-digit number: {match_text!r}"
+    return LoginPage(
+        url, text, wallet_uri, query["t"], urls["continue"], urls["status"], parser.tags, urls["qr"], qr_svg,
+        int(match_text), issuer,
+    )
+
+
+def wallet_uri_query(uri: str, issuer: str, names: set) -> dict:
+    """The query of a `cyberid://login?…` URI of `issuer` (one value each); asserts it has exactly
+    the parameters `names`: {iss, t, r} for the same-device link, {iss, t, qt, qa} for a QR code."""
+    parts = urlsplit(uri)
+    assert (parts.scheme, parts.netloc, parts.path) == ("cyberid", "login", ""), uri
+    values = parse_qs(parts.query, keep_blank_values=True)
+    assert set(values) == names and all(len(v) == 1 and v[0] for v in values.values()), (uri, sorted(names))
+    query = {k: v[0] for k, v in values.items()}
+    assert query["iss"] == issuer, uri
+    return query
+
+
+def cross_device_query(uri: str, issuer: str, ticket: str) -> dict:
+    """Asserts `uri` is a QR code's content for the login with `ticket`:
+    `cyberid://login?iss=ISS&t=TICKET&qt=STEP&qa=AUTH`, STEP decimal, AUTH 16 bytes of base64url."""
+    query = wallet_uri_query(uri, issuer, {"iss", "t", "qt", "qa"})
+    assert query["t"] == ticket, f"the QR code names another login: {uri}"
+    assert re.fullmatch(r"0|[1-9][0-9]*", query["qt"]), f"qt must be whole seconds: {uri}"
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", query["qa"]), f"qa must be base64url of 16 bytes: {uri}"
+    return query
 
 
 def external_assets(page: LoginPage, allowed_prefixes=()) -> list[str]:
@@ -470,12 +596,27 @@ class Browser:
         assert content_type.split(";")[0].strip() == "text/html", content_type
         return parse_login_page(response.url, response.text, issuer)
 
-    def status(self, page: LoginPage) -> str:
+    def progress(self, page: LoginPage) -> dict:
+        """The status answer as the page's script reads it: `pending` with the QR code's current
+        content (`qr`), `approved` with `same_device`, `denied` (maybe with a `reason`), `expired`."""
         response = self.session.get(page.status_url, timeout=30)
         assert response.status_code == 200, (response.status_code, response.text[:500])
         body = response.json()
         assert body.get("status") in ("pending", "approved", "denied", "expired"), body
-        return body["status"]
+        if body["status"] == "pending":
+            cross_device_query(body.get("qr", ""), page.issuer, page.ticket)
+        if body["status"] == "approved":
+            assert isinstance(body.get("same_device"), bool), body
+        return body
+
+    def status(self, page: LoginPage) -> str:
+        return self.progress(page)["status"]
+
+    def qr_uri(self, page: LoginPage) -> str:
+        """The QR code's content now (the status answer's `qr`; the login must be pending)."""
+        body = self.progress(page)
+        assert body["status"] == "pending", body
+        return body["qr"]
 
     def wait_decided(self, page: LoginPage, timeout: float = 15.0) -> str:
         """Polls the status URL as the page's script does, until it is no longer `pending`."""
@@ -487,7 +628,14 @@ class Browser:
             time.sleep(0.2)
 
     def continue_login(self, page: LoginPage) -> requests.Response:
-        return self.get(page.continue_url)
+        """GET the continue URL; after a same-device approval, the return URL (with its response code)."""
+        if page.return_url is None:
+            return self.get(page.continue_url)
+        query = endpoint_query(page.return_url, page.issuer + "/authorize/continue")
+        assert set(query) == {"r", "response_code"} and query["r"] == page.request_token, (
+            f"not this login's return URL: {page.return_url!r} (continue URL {page.continue_url!r})"
+        )
+        return self.get(page.return_url)
 
 
 # --------------------------------------------------------------------------------------
@@ -730,7 +878,7 @@ class Login:
     auth: AuthRequest
     browser: Browser
     page: LoginPage
-    approve: subprocess.CompletedProcess
+    approve: WalletAnswer
     callback: str
     params: dict
     token: dict
@@ -747,16 +895,27 @@ def start_login(deployment: Deployment, rp: RelyingParty, *, par: bool = False, 
     return auth, browser, page
 
 
-def start_approved_login(deployment: Deployment, rp: RelyingParty, holder: Holder):
-    """A login the holder approved with the wallet CLI, its page polled until approved (not yet
-    continued): (auth request, browser, page)."""
-    auth, browser, page = start_login(deployment, rp)
-    assert deployment.wallet_approve(holder, page.wallet_uri).returncode == 0
+def approve_on_this_device(deployment: Deployment, browser: Browser, page: LoginPage, holder: Holder, **options) -> WalletAnswer:
+    """The holder approves the page's same-device link with the wallet CLI (`options` as for
+    `Deployment.wallet_approve`); the page, polled until decided, must say approved on the same
+    device, and keeps the CLI's return URL for `Browser.continue_login`."""
+    approve = deployment.wallet_approve(holder, page.wallet_uri, **options)
+    assert approve.returncode == 0, (approve.stdout, approve.stderr)
     assert browser.wait_decided(page) == "approved"
+    assert browser.progress(page)["same_device"] is True, "the page must know the approval came from its own device"
+    page.return_url = approve.return_url
+    return approve
+
+
+def start_approved_login(deployment: Deployment, rp: RelyingParty, holder: Holder):
+    """A login the holder approved with the wallet CLI on the same device, its page polled until
+    approved (not yet continued; `page.return_url` is set): (auth request, browser, page)."""
+    auth, browser, page = start_login(deployment, rp)
+    approve_on_this_device(deployment, browser, page, holder)
     return auth, browser, page
 
 
-def approve_new_login(deployment: Deployment, rp: RelyingParty, holder: Holder) -> subprocess.CompletedProcess:
+def approve_new_login(deployment: Deployment, rp: RelyingParty, holder: Holder) -> WalletAnswer:
     """Starts a login and answers it with `cyberid wallet approve`; returns the CLI's result
     (which the caller checks: it may be a refusal)."""
     auth, browser, page = start_login(deployment, rp)
@@ -770,9 +929,15 @@ def login(
     """A complete, successful login: page → wallet CLI → status → continue → code → tokens."""
     auth, browser, page = start_login(deployment, rp, par=par, **extra)
     assert browser.status(page) == "pending"
-    approve = deployment.wallet_approve(holder, page.wallet_uri, decline=decline, no_consent=no_consent)
-    assert approve.returncode == 0, (approve.stdout, approve.stderr)
-    assert browser.wait_decided(page) == "approved"
+    approve = approve_on_this_device(deployment, browser, page, holder, decline=decline, no_consent=no_consent)
+    params, callback, token, claims = finish_login(deployment, rp, auth, browser, page)
+    return Login(auth, browser, page, approve, callback, params, token, claims)
+
+
+def finish_login(deployment: Deployment, rp: RelyingParty, auth: AuthRequest, browser: Browser, page: LoginPage):
+    """The end of an approved login: continue (to `page.return_url` after a same-device
+    approval) → code, state and iss at the redirect URI → tokens (PKCE) → verified ID token.
+    Returns (redirect parameters, callback URL, token response, ID token claims)."""
     response = browser.continue_login(page)
     params = redirect_params(response, rp.client.redirect_uri)
     assert "error" not in params, params
@@ -783,8 +948,7 @@ def login(
     token = rp.exchange(callback, auth)
     assert token.get("token_type", "").lower() == "bearer", token
     assert "refresh_token" not in token, "no refresh tokens (docs: Left out)"
-    claims = rp.verify_id_token(token["id_token"], auth)
-    return Login(auth, browser, page, approve, callback, params, token, claims)
+    return params, callback, token, rp.verify_id_token(token["id_token"], auth)
 
 
 def assert_userinfo_matches(rp: RelyingParty, result: Login, method: str = "GET") -> dict:
@@ -826,11 +990,22 @@ class WalletApi:
     def __init__(self, issuer: str):
         self.issuer = issuer
 
-    def transaction(self, ticket: str) -> requests.Response:
-        return requests.get(f"{self.issuer}/wallet/v1/login", params={"t": ticket}, timeout=30)
+    def transaction(self, ticket: str, qt: Optional[str] = None, qa: Optional[str] = None) -> requests.Response:
+        """The wallet's view of a login: with `qt` and `qa`, as a scanned QR code names it."""
+        params = {k: v for k, v in (("t", ticket), ("qt", qt), ("qa", qa)) if v is not None}
+        return requests.get(f"{self.issuer}/wallet/v1/login", params=params, timeout=30)
 
-    def post_decision(self, ticket: str, approval: str) -> requests.Response:
-        return requests.post(f"{self.issuer}/wallet/v1/login", json={"ticket": ticket, "approval": approval}, timeout=30)
+    def view(self, wallet_uri: str) -> requests.Response:
+        """The view of what a wallet URI names (its t, and qt/qa for a QR code's content)."""
+        query = {k: v[0] for k, v in parse_qs(urlsplit(wallet_uri).query).items()}
+        return self.transaction(query["t"], query.get("qt"), query.get("qa"))
+
+    def post_decision(self, ticket: str, approval: str, request: Optional[str] = None) -> requests.Response:
+        """POST an approval (a same-device one may carry the link's `r` as `request`)."""
+        body = {"ticket": ticket, "approval": approval}
+        if request is not None:
+            body["request"] = request
+        return requests.post(f"{self.issuer}/wallet/v1/login", json=body, timeout=30)
 
     def approval_payload(self, transaction: dict, *, decision: str = "approve", consent=None, **changes) -> dict:
         payload = {
@@ -864,6 +1039,16 @@ class WalletApi:
     def withdraw(self, holder: Holder, client_id: str) -> requests.Response:
         path = f"/wallet/v1/consents/{client_id}"
         return requests.delete(self.issuer + path, headers=self.api_auth(holder, "DELETE", path), timeout=30)
+
+
+def return_url_of(page: LoginPage, answer: requests.Response) -> str:
+    """The continue URL with the response code of a same-device approval's answer (§5): the
+    only way that login goes on."""
+    assert answer.status_code == 200, (answer.status_code, answer.text)
+    body = answer.json()
+    assert body.get("status") == "approved", body
+    assert isinstance(body.get("response_code"), str) and body["response_code"], f"no response_code: {body}"
+    return page.return_url_with(body["response_code"])
 
 
 def self_made_credentials(network_number: str) -> tuple[ECKey, bytes]:

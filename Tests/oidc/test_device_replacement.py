@@ -30,6 +30,7 @@ from oidc_support import (
     RelyingParty,
     WalletApi,
     approve_new_login,
+    approve_on_this_device,
     assert_problem,
     enroll_bound,
     login,
@@ -125,9 +126,7 @@ def test_replacement_keeps_the_number_and_revokes_the_lost_device(deployment):
     assert stale.returncode == 1, (stale.stdout, stale.stderr)
     assert "invalid-wallet-signature" in stale.stderr and "revoked" in stale.stderr, stale.stderr
     assert browser.status(page) == "pending"
-    fresh = deployment.wallet_approve(new, page.wallet_uri)
-    assert fresh.returncode == 0, fresh.stderr
-    assert browser.wait_decided(page) == "approved"
+    approve_on_this_device(deployment, browser, page, new)
     response = browser.continue_login(page)
     assert redirect_params(response, rp.client.redirect_uri).get("code")
     claims = rp.verify_id_token(rp.exchange(response.headers["Location"], auth)["id_token"], auth)

@@ -31,6 +31,7 @@ from oidc_support import (
     QuietHandler,
     RelyingParty,
     WalletApi,
+    approve_on_this_device,
     assert_problem,
     enroll_bound,
     login,
@@ -129,7 +130,7 @@ def flag(deployment: Deployment, client, sub: str, reason: str):
 
 
 def approve(deployment: Deployment, holder: BoundHolder, wallet_uri: str, *options: str):
-    return deployment.cli("wallet", "approve", wallet_uri, *options, "--wallet", str(holder.wallet))
+    return deployment.wallet_approve(holder, wallet_uri, options=options)
 
 
 def post_reverification(deployment: Deployment, holder: BoundHolder, ticket: str, face: bytes | None, signed_face: bytes | None = None):
@@ -195,13 +196,11 @@ def test_a_reverification_needs_a_matching_face(face_deployment, matcher, tmp_pa
     assert later.returncode == 1 and "reverification-required" in later.stderr, later.stderr
 
     mark = matcher.mark()
-    matched = approve(deployment, wren.holder, page.wallet_uri, "--reverify", "--face", str(wren.right))
-    assert matched.returncode == 0, (matched.stdout, matched.stderr)
+    approve_on_this_device(deployment, browser, page, wren.holder, options=("--reverify", "--face", str(wren.right)))
     sent = matcher.since(mark)
     assert len(sent) == 1, sent
     assert sent[0].live == wren.right.read_bytes()
     assert sent[0].portrait == wren.portrait  # the reference portrait was kept (sealed) since enrollment
-    assert browser.wait_decided(page) == "approved"
     response = browser.continue_login(page)
     assert redirect_params(response, client.redirect_uri).get("code")
     claims = rp.verify_id_token(rp.exchange(response.headers["Location"], auth)["id_token"], auth)

@@ -162,7 +162,7 @@ def test_renewal_keeps_the_number_and_retires_the_old_key(deployment, tmp_path):
     # The same person to the platform; the old key no longer logs in.
     assert login(deployment, rp, kim).claims["sub"] == sub
     auth, browser, page = start_login(deployment, rp)
-    stale = deployment.cli("wallet", "approve", page.wallet_uri, "--wallet", str(old_copy))
+    stale = deployment.wallet_approve(kim, page.wallet_uri, wallet=old_copy)
     assert stale.returncode == 1 and "revoked" in stale.stderr, stale.stderr
 
 

@@ -65,7 +65,7 @@ def test_login_page_is_self_contained_and_binds_the_browser(deployment):
     client = deployment.create_client()
     rp = RelyingParty(deployment, client)
     auth, browser, page = start_login(deployment, rp)
-    assert "<svg" in page.html.lower(), "the QR code must be an inline SVG"
+    assert page.qr_svg.startswith("<svg"), "the QR code must be an inline SVG image"
     assert external_assets(page, allowed_prefixes=(client.redirect_uri,)) == []
     assert "cyberid_login" in browser.session.cookies.get_dict(), browser.session.cookies
     assert browser.status(page) == "pending"
@@ -369,8 +369,9 @@ def test_continue_needs_the_browser_that_started_the_login(deployment, alice):
     client = deployment.create_client()
     rp = RelyingParty(deployment, client)
     auth, browser, page = start_approved_login(deployment, rp, alice)
-    # Another device without the cookie (e.g. someone who saw the QR code) …
-    stranger = requests.get(page.continue_url, allow_redirects=False, timeout=30)
+    # Another device without the cookie (e.g. someone who saw the QR code), even with the
+    # same-device approval's return URL …
+    stranger = requests.get(page.return_url, allow_redirects=False, timeout=30)
     assert 400 <= stranger.status_code < 500, stranger.status_code
     # … and another browser with its own login's cookie get nothing.
     other_auth, other_browser, other_page = start_login(deployment, rp)

@@ -11,7 +11,7 @@ import json
 import pytest
 import requests
 
-from oidc_support import RelyingParty, login, redirect_params, start_login
+from oidc_support import RelyingParty, approve_on_this_device, login, redirect_params, start_login
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +52,7 @@ def test_a_flag_holds_logins_to_that_platform_until_the_person_reverifies(deploy
     assert login(deployment, other, hal).claims["cyberid_verified"] is True
 
     # The re-verification: the same login, acknowledged in the wallet.
-    reverified = deployment.cli("wallet", "approve", page.wallet_uri, "--reverify", "--wallet", str(hal.wallet))
-    assert reverified.returncode == 0, reverified.stderr
-    assert browser.wait_decided(page) == "approved"
+    approve_on_this_device(deployment, browser, page, hal, options=("--reverify",))
     params = redirect_params(browser.continue_login(page), shop_client.redirect_uri)
     assert params.get("code"), params
     # Automatic review: the restriction is gone, the next login needs nothing special.

@@ -20,6 +20,7 @@ from oidc_support import (
     RegisteredClient,
     RelyingParty,
     approve_new_login,
+    approve_on_this_device,
     enroll_bound,
     login,
     redirect_params,
@@ -136,9 +137,7 @@ def test_a_platform_interval_holds_only_that_platforms_logins(policy_deployment)
         # Another platform has no interval: a plain login works.
         assert login(deployment, other, tess).claims["cyberid_verified"] is True
 
-        reverified = deployment.cli("wallet", "approve", page.wallet_uri, "--reverify", "--wallet", str(tess.wallet))
-        assert reverified.returncode == 0, reverified.stderr
-        assert browser.wait_decided(page) == "approved"
+        approve_on_this_device(deployment, browser, page, tess, options=("--reverify",))
         response = browser.continue_login(page)
         assert redirect_params(response, strict_client.redirect_uri).get("code")
         assert strict.verify_id_token(strict.exchange(response.headers["Location"], auth)["id_token"], auth)["sub"] == sub

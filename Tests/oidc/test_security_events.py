@@ -62,7 +62,7 @@ def test_platforms_are_told_of_their_users_state_changes(deployment, ivy):
             auth=(client.client_id, client.client_secret), timeout=10,
         ).status_code == 202
         auth, browser, page = start_login(deployment, rp)
-        assert deployment.cli("wallet", "approve", page.wallet_uri, "--reverify", "--wallet", str(ivy.wallet)).returncode == 0
+        assert deployment.wallet_approve(ivy, page.wallet_uri, options=("--reverify",)).returncode == 0
         serial = deployment.cli_json("admin", "certificate", "list", ivy.network_number)[0]["serial"]
         deployment.cli_json("admin", "certificate", "revoke", serial, "--reason", "test")
         pushed = receiver.wait(4)

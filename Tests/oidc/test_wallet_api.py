@@ -13,8 +13,9 @@ from oidc_support import (
     RelyingParty,
     assert_error_redirect,
     assert_problem,
+    finish_login,
     make_client_key,
-    redirect_params,
+    return_url_of,
     self_made_credentials,
     sign_wallet_jws,
     start_login,
@@ -34,13 +35,10 @@ def open_transaction(deployment, wallet_api, rp):
 
 
 def finish(deployment, rp, auth, browser, page) -> dict:
-    """Status approved → continue → code → verified ID token claims."""
+    """Status approved → continue (with the same-device response code in `page.return_url`) →
+    code → verified ID token claims."""
     assert browser.wait_decided(page) == "approved"
-    response = browser.continue_login(page)
-    params = redirect_params(response, rp.client.redirect_uri)
-    assert params.get("code") and params["state"] == auth.state, params
-    token = rp.exchange(response.headers["Location"], auth)
-    return rp.verify_id_token(token["id_token"], auth)
+    return finish_login(deployment, rp, auth, browser, page)[3]
 
 
 def test_approval_is_single_use(deployment, wallet_api, alice):
@@ -51,6 +49,7 @@ def test_approval_is_single_use(deployment, wallet_api, alice):
     assert first.status_code == 200, first.text
     assert first.json()["status"] == "approved"
     assert sorted(first.json()["released"]) == sorted(AGE_CLAIMS)
+    page.return_url = return_url_of(page, first)
 
     replayed = wallet_api.post_decision(ticket, approval)
     assert_problem(replayed, "login-already-decided", {409})
@@ -74,8 +73,8 @@ def test_approval_for_one_transaction_does_not_work_for_another(deployment, wall
     assert_problem(crossed, "invalid-wallet-signature", BAD_SIGNATURE_STATUSES)
     assert b[1].status(b[2]) == "pending" and a[1].status(a[2]) == "pending"
     # Both transactions are still open to their own approvals.
-    assert wallet_api.post_decision(a[3], approval_for_a).status_code == 200
-    assert wallet_api.post_decision(b[3], wallet_api.approval(alice, b[4])).status_code == 200
+    a[2].return_url = return_url_of(a[2], wallet_api.post_decision(a[3], approval_for_a))
+    b[2].return_url = return_url_of(b[2], wallet_api.post_decision(b[3], wallet_api.approval(alice, b[4])))
     finish(deployment, rp, a[0], a[1], a[2])
     finish(deployment, rp, b[0], b[1], b[2])
 
@@ -116,7 +115,9 @@ def test_forged_or_tampered_approval_is_refused_and_harmless(deployment, wallet_
     assert_problem(response, "invalid-wallet-signature", BAD_SIGNATURE_STATUSES)
     assert browser.status(page) == "pending"
     # The refusal did not decide the transaction: the real wallet still can.
-    assert deployment.wallet_approve(alice, page.wallet_uri).returncode == 0
+    approve = deployment.wallet_approve(alice, page.wallet_uri)
+    assert approve.returncode == 0, (approve.stdout, approve.stderr)
+    page.return_url = approve.return_url
     finish(deployment, rp, auth, browser, page)
 
 
@@ -149,7 +150,7 @@ def test_suspended_person_cannot_approve(deployment, wallet_api, carol):
         deployment.set_person_state(carol, "active")
     # Active again: a new login works.
     auth, browser, page, ticket, transaction = open_transaction(deployment, wallet_api, rp)
-    assert wallet_api.post_decision(ticket, wallet_api.approval(carol, transaction)).status_code == 200
+    page.return_url = return_url_of(page, wallet_api.post_decision(ticket, wallet_api.approval(carol, transaction)))
     finish(deployment, rp, auth, browser, page)
 
 
@@ -160,6 +161,7 @@ def test_only_the_consented_claims_are_released(deployment, wallet_api, alice):
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["status"] == "approved" and body["released"] == ["age_over_18"], body
+    page.return_url = return_url_of(page, response)
     claims = finish(deployment, rp, auth, browser, page)
     assert claims["age_over_18"] is True and "age_over_14" not in claims
 
@@ -171,6 +173,7 @@ def test_consent_beyond_the_request_is_not_released(deployment, wallet_api, alic
     response = wallet_api.post_decision(ticket, wallet_api.approval(alice, transaction, consent=consent))
     if response.status_code == 200:
         assert sorted(response.json()["released"]) == sorted(AGE_CLAIMS)
+        page.return_url = return_url_of(page, response)
         claims = finish(deployment, rp, auth, browser, page)
         for claim in ("name", "birthdate", "network_number"):
             assert claim not in claims

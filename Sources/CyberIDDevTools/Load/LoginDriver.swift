@@ -2,14 +2,15 @@ public import AsyncHTTPClient
 import Crypto
 public import CyberIDRelyingParty
 public import CyberIDWallet
-public import Foundation
+import Foundation
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 
 /// Drives one complete OpenID Connect login over HTTP, as a browser, a wallet and the relying
-/// party would: the login page, the wallet's fetch and signed approval, continue, the code
-/// exchange and the ID token's verification (by the RP SDK).
+/// party would: the login page, the wallet's fetch and signed approval of the same-device link,
+/// the return to the browser with the response code, the code exchange and the ID token's
+/// verification (by the RP SDK).
 public enum LoginDriver {
     /// One login.
     public static func login(
@@ -18,9 +19,9 @@ public enum LoginDriver {
         let request = rp.authorizationRequest(scope: scope)
         // Browser: the login page.
         let page = try await get(http, request.url)
-        guard page.status == 200, let cookie = page.cookie,
-            let link = attribute(page.body, id: "wallet-link"), let next = attribute(page.body, id: "continue")
-        else { throw LoadError("authorize: \(page.status)") }
+        guard page.status == 200, let cookie = page.cookie, let link = attribute(page.body, id: "wallet-link") else {
+            throw LoadError("authorize: \(page.status)")
+        }
         // Wallet: fetch, sign, decide.
         let uri = try WalletLoginURI(link)
         let view = try await get(http, issuer + "/wallet/v1/login?t=" + uri.ticket)
@@ -32,12 +33,17 @@ public enum LoginDriver {
         post.method = .POST
         post.headers.add(name: "Content-Type", value: "application/json")
         post.body = .bytes(
-            ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["ticket": uri.ticket, "approval": decision])))
+            ByteBuffer(
+                bytes: try JSONSerialization.data(withJSONObject: [
+                    "ticket": uri.ticket, "approval": decision, "request": uri.request ?? "",
+                ])))
         let decided = try await http.execute(post, timeout: .seconds(30))
-        _ = try await decided.body.collect(upTo: 1 << 16)
-        guard decided.status == .ok else { throw LoadError("approve: \(decided.status.code)") }
-        // Browser: continue to the relying party.
-        let continued = try await get(http, issuer + "/" + next, cookie: "cyberid_login=\(cookie)")
+        let answer = try await decided.body.collect(upTo: 1 << 16)
+        guard decided.status == .ok, let result = try? JSONDecoder().decode(LoginDecisionResult.self, from: Data(buffer: answer)),
+            let returnURL = result.returnURL
+        else { throw LoadError("approve: \(decided.status.code)") }
+        // Browser: the wallet returns the person; continue to the relying party.
+        let continued = try await get(http, returnURL, cookie: "cyberid_login=\(cookie)")
         guard continued.status == 303, let location = continued.location else { throw LoadError("continue: \(continued.status)") }
         // Relying party: code exchange and ID-token verification.
         let code = try rp.code(fromCallback: location, for: request)

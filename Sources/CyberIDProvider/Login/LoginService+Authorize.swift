@@ -9,10 +9,13 @@ public import Foundation
 extension LoginService {
     /// Handles an authorization request (`/authorize`, GET or POST): validates it and starts a
     /// login transaction for the page.
+    /// - Parameter browserAddress: the IP address of the browser, shown in the wallet.
     /// - Returns: the login to show, or a redirect carrying an error for the client.
     /// - Throws: ``ProviderError`` for a request that must not be redirected (unknown or
     ///   disabled client, unregistered redirect URI).
-    public func authorize(_ parameters: FormParameters, now: Date = Date()) async throws -> AuthorizationOutcome {
+    public func authorize(_ parameters: FormParameters, browserAddress: String? = nil, now: Date = Date()) async throws
+        -> AuthorizationOutcome
+    {
         let client: Client
         let request: AuthorizationRequest
         do {
@@ -26,25 +29,57 @@ extension LoginService {
         let nonce = Base64URL.encode(nonceBytes)
         let browserSecret = SecureRandom.token()
         let expiresAt = now.addingTimeInterval(configuration.loginLifetime)
-        let state = LoginState(
-            transactionID: transactionID, nonce: nonce, request: request, expiresAt: expiresAt.timeIntervalSince1970,
-            browserBinding: Base64URL.encode(sha256(browserSecret)))
+        let startedAt = UInt32(now.timeIntervalSince1970.rounded(.down))
         let ticket = LoginTicket(
             transaction: transaction, nonce: nonceBytes, clientID: client.id, sector: client.metadata.sector,
             scopes: request.scopes, requiredLevel: request.requiredLevel, prompt: request.prompt,
-            expiresAt: UInt32(expiresAt.timeIntervalSince1970.rounded(.up)))
-        let walletURI = "cyberid://login?" + FormParameters.encode([("iss", issuer), ("t", try sealers.ticket.seal(bytes: ticket.bytes))])
+            expiresAt: UInt32(expiresAt.timeIntervalSince1970.rounded(.up)), startedAt: startedAt,
+            browserAddress: browserAddress.flatMap(IPAddress.bytes) ?? [])
+        let state = LoginState(
+            transactionID: transactionID, nonce: nonce, request: request, expiresAt: expiresAt.timeIntervalSince1970,
+            browserBinding: Base64URL.encode(sha256(browserSecret)), ticket: try sealers.ticket.seal(bytes: ticket.bytes),
+            startedAt: startedAt)
+        let requestToken = try sealers.request.seal(state)
+        let walletURI = "cyberid://login?" + FormParameters.encode([("iss", issuer), ("t", state.ticket), ("r", requestToken)])
         return .login(
             LoginStart(
-                transactionID: transactionID, walletURI: walletURI, requestToken: try sealers.request.seal(state),
+                transactionID: transactionID, walletURI: walletURI, qrURI: qrURI(state, step: 0),
+                matchNumber: relay.matchNumbers(transaction: transaction).number, requestToken: requestToken,
                 browserSecret: browserSecret, expiresAt: expiresAt, clientName: client.name, claims: request.claims))
     }
 
+    /// The cross-device URI of a time step: `cyberid://login?iss=…&t=…&qt=STEP&qa=AUTH`.
+    func qrURI(_ state: LoginState, step: Int) -> String {
+        "cyberid://login?"
+            + FormParameters.encode([
+                ("iss", issuer), ("t", state.ticket), ("qt", String(step)),
+                ("qa", relay.qrAuthenticator(transaction: state.transaction, step: step)),
+            ])
+    }
+
+    /// The QR code's content now, for the page (`GET /authorize/qr`).
+    /// - Throws: ``ProviderError`` `invalid-login-ticket`, `login-expired`.
+    public func currentQR(requestToken: String, now: Date = Date()) throws -> String {
+        guard let state = sealers.request.open(requestToken, as: LoginState.self) else { throw ProviderError.invalidLoginTicket() }
+        guard state.expiresAt > now.timeIntervalSince1970 else { throw ProviderError.loginExpired() }
+        return qrURI(state, step: Self.step(of: state.startedAt, now: now))
+    }
+
+    static func step(of startedAt: UInt32, now: Date) -> Int {
+        max(0, Int(now.timeIntervalSince1970.rounded(.down)) - Int(startedAt))
+    }
+
     /// What the wallet shows for a ticket: the platform as registered now (a disabled one gets
-    /// nothing), the claims and level it asks for.
-    /// - Throws: ``ProviderError`` `invalid-login-ticket`, `login-expired` or `unknown-client`.
-    public func walletView(ticket text: String, now: Date = Date()) async throws -> WalletLoginView {
+    /// nothing), the claims and level it asks for, when and from where the browser asked. A
+    /// scanned QR code (`qrStep`, `qrAuthenticator`) must be at most 30 s old; its view adds the
+    /// three numbers to pick from and the scan proof the approval carries.
+    /// - Throws: ``ProviderError`` `invalid-login-ticket`, `login-expired`, `qr-code-expired` or
+    ///   `unknown-client`.
+    public func walletView(
+        ticket text: String, qrStep: String? = nil, qrAuthenticator: String? = nil, now: Date = Date()
+    ) async throws -> WalletLoginView {
         let ticket = try openTicket(text, now: now)
+        let scanned = try checkScan(ticket, step: qrStep, authenticator: qrAuthenticator, now: now)
         guard let client = try await registry.cachedClient(id: ticket.clientID), !client.disabled else {
             throw ProviderError.unknownClient("the platform of this login is no longer registered")
         }
@@ -52,31 +87,64 @@ extension LoginService {
             transactionID: ticket.transactionID, nonce: ticket.nonceText, clientID: client.id, clientName: client.name,
             scopes: ticket.scopes.map(\.rawValue), claims: Scope.claims(of: ticket.scopes),
             legalBasis: client.metadata.legalBasis, acrValues: ticket.requiredLevel?.acr, prompt: ticket.prompt,
-            expiresAt: Date(timeIntervalSince1970: TimeInterval(ticket.expiresAt)))
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(ticket.expiresAt)),
+            device: scanned ? "cross-device" : "same-device",
+            requestedAt: Date(timeIntervalSince1970: TimeInterval(ticket.startedAt)),
+            requestedFrom: IPAddress.text(ticket.browserAddress),
+            matchChoices: scanned ? relay.matchNumbers(transaction: ticket.transaction).choices : nil,
+            scan: scanned
+                ? try sealers.scan.seal(ScanProof(transactionID: ticket.transactionID, scannedAt: now.timeIntervalSince1970))
+                : nil)
     }
 
-    /// Where a login stands, for the page's polling.
+    /// Whether a fresh QR code of this ticket was scanned (`false`: the same-device link).
+    func checkScan(_ ticket: LoginTicket, step: String?, authenticator: String?, now: Date) throws(ProviderError) -> Bool {
+        guard step != nil || authenticator != nil else { return false }
+        guard let step, let authenticator, let value = Int(step), value >= 0, value < 1 << 20,
+            relay.isValid(authenticator: authenticator, transaction: ticket.transaction, step: value)
+        else { throw .invalidLoginTicket() }
+        let age = now.timeIntervalSince1970 - (TimeInterval(ticket.startedAt) + TimeInterval(value))
+        guard age >= -RelayGuard.qrSkew else { throw .invalidLoginTicket() }
+        guard age <= RelayGuard.qrLifetime else { throw .qrCodeExpired() }
+        return true
+    }
+
+    /// Where a login stands.
     /// - Throws: ``ProviderError`` `invalid-login-ticket` for a request token this service did not make.
     public func loginStatus(requestToken: String, now: Date = Date()) async throws -> LoginStatus {
+        try await loginProgress(requestToken: requestToken, now: now).status
+    }
+
+    /// Where a login stands, for the page's polling: the status, the QR code's current content
+    /// while pending, whether the approval came from the same device, why it was refused.
+    /// - Throws: ``ProviderError`` `invalid-login-ticket` for a request token this service did not make.
+    public func loginProgress(requestToken: String, now: Date = Date()) async throws -> LoginProgress {
         guard let state = sealers.request.open(requestToken, as: LoginState.self) else { throw ProviderError.invalidLoginTicket() }
         guard let decision = try await store.transaction(id: state.transactionID) else {
-            return state.expiresAt <= now.timeIntervalSince1970 ? .expired : .pending
+            guard state.expiresAt > now.timeIntervalSince1970 else { return LoginProgress(status: .expired) }
+            return LoginProgress(status: .pending, qr: qrURI(state, step: Self.step(of: state.startedAt, now: now)))
         }
+        let grant = try? JSONDecoder().decode(LoginGrant.self, from: Data(decision.payload.utf8))
         switch decision.status {
-        case .approved, .completed, .revoked: return .approved
-        case .denied, .failed: return .denied
-        case .expired: return .expired
-        case .pending: return .pending
+        case .approved, .completed, .revoked: return LoginProgress(status: .approved, sameDevice: grant?.responseCodeHash != nil)
+        case .denied, .failed: return LoginProgress(status: .denied, reason: grant?.reason)
+        case .expired: return LoginProgress(status: .expired)
+        case .pending: return LoginProgress(status: .pending, qr: qrURI(state, step: Self.step(of: state.startedAt, now: now)))
         }
     }
 
-    /// Continues a decided login in the browser that started it.
+    /// Continues a decided login in the browser that started it; a same-device approval only
+    /// with its response code (where the wallet returned the person).
     /// - Parameters:
     ///   - requestToken: the page's sealed request.
     ///   - browserSecret: the `cyberid_login` cookie.
+    ///   - responseCode: the same-device return URL's `response_code`.
     /// - Returns: the redirect to the client: a code, or an error.
-    /// - Throws: ``ProviderError`` for a foreign browser, an undecided or already used login.
-    public func continueLogin(requestToken: String, browserSecret: String?, now: Date = Date()) async throws -> String {
+    /// - Throws: ``ProviderError`` for a foreign browser, a missing or wrong response code, an
+    ///   undecided or already used login.
+    public func continueLogin(requestToken: String, browserSecret: String?, responseCode: String? = nil, now: Date = Date())
+        async throws -> String
+    {
         guard let state = sealers.request.open(requestToken, as: LoginState.self) else { throw ProviderError.invalidLoginTicket() }
         guard let browserSecret, constantTimeEqual(Array(Base64URL.encode(sha256(browserSecret)).utf8), Array(state.browserBinding.utf8))
         else { throw ProviderError.browserNotBound() }
@@ -87,6 +155,7 @@ extension LoginService {
         }
         switch decision.status {
         case .approved:
+            try checkResponseCode(responseCode, decision: decision)
             let code = CodeState(
                 transactionID: state.transactionID, clientID: request.clientID, redirectURI: request.redirectURI,
                 codeChallenge: request.codeChallenge, nonce: request.nonce, scopes: request.scopes,
@@ -102,6 +171,16 @@ extension LoginService {
                 state: request.state)
         case .completed, .revoked:
             throw ProviderError.loginAlreadyDecided()
+        }
+    }
+
+    /// A same-device approval continues only with its response code.
+    func checkResponseCode(_ responseCode: String?, decision: LoginTransactionRecord) throws {
+        let grant = try JSONDecoder().decode(LoginGrant.self, from: Data(decision.payload.utf8))
+        guard let expected = grant.responseCodeHash else { return }
+        guard let responseCode else { throw ProviderError.responseCodeRequired() }
+        guard constantTimeEqual(Array(RelayGuard.hash(responseCode).utf8), Array(expected.utf8)) else {
+            throw ProviderError.invalidResponseCode()
         }
     }
 

@@ -23,15 +23,29 @@ extension LoginService {
     /// re-verification gate (with the face check), and the claims released with the person's
     /// consent. The decision is written once (a transaction is decided a single time), together
     /// with the history entry and the consent.
-    /// - Parameter faceImage: the live face image of a re-verification on a service with a face
-    ///   matcher; its SHA-256 must be the approval's `face`.
+    ///
+    /// A cross-device approval (a QR code was scanned: the approval carries the view's `scan`)
+    /// must pick the page's number; a wrong pick ends the transaction. A same-device approval
+    /// gets a response code: the login continues only in a browser that presents it.
+    /// - Parameters:
+    ///   - faceImage: the live face image of a re-verification on a service with a face
+    ///     matcher; its SHA-256 must be the approval's `face`.
+    ///   - request: the same-device link's `r`, to build the return URL.
     /// - Throws: ``ProviderError`` (`invalid-wallet-signature`, `login-expired`,
-    ///   `login-already-decided`, `person-not-active`, `assurance-level-too-low`…).
-    public func decide(ticket text: String, approval: String, faceImage: [UInt8]? = nil, now: Date = Date()) async throws
-        -> WalletDecision
-    {
+    ///   `login-already-decided`, `wrong-match-number`, `person-not-active`,
+    ///   `assurance-level-too-low`…).
+    public func decide(
+        ticket text: String, approval: String, faceImage: [UInt8]? = nil, request: String? = nil, now: Date = Date()
+    ) async throws -> WalletDecision {
         let ticket = try openTicket(text, now: now)
         let token = try checkApproval(approval, for: ticket, now: now)
+        let crossDevice = try checkScanProof(token.payload, for: ticket)
+        let returnRequest = try request.map { text throws(ProviderError) -> String in
+            guard !crossDevice, let state = sealers.request.open(text, as: LoginState.self),
+                state.transactionID == ticket.transactionID
+            else { throw .invalidLoginTicket() }
+            return text
+        }
         let holder = try await checkCertificate(serial: token.serial, clientID: ticket.clientID)
         var decision = PendingDecision(
             ticket: ticket, approval: token.payload, holder: holder, now: now,
@@ -45,17 +59,44 @@ extension LoginService {
                 outcome: .denied)
             return WalletDecision(status: "denied", released: [])
         }
+        if crossDevice { try await checkMatch(&decision) }
         try await checkHolderActive(&decision)
         try await checkLevel(&decision)
         let reverified = try await reverificationGate(&decision, faceImage: faceImage)
         let (released, consent) = releasedClaims(decision)
         decision.detail.released = released
+        let response = crossDevice ? nil : RelayGuard.responseCode()
         let grant = LoginGrant(
             subject: pairwise.subject(sector: ticket.sector, networkNumber: holder.networkNumber),
             level: holder.assuranceLevel, authTime: now.timeIntervalSince1970.rounded(.down), released: released,
-            certificate: token.serial)
+            certificate: token.serial, responseCodeHash: response?.hash)
         try await record(decision, .approved, grant, outcome: .success, consent: consent, reverification: reverified ? Self.reverification : nil)
-        return WalletDecision(status: "approved", released: released)
+        return WalletDecision(
+            status: "approved", released: released, responseCode: response?.code,
+            returnURL: returnRequest.flatMap { request in
+                response.map { issuer + "/authorize/continue?" + FormParameters.encode([("r", request), ("response_code", $0.code)]) }
+            })
+    }
+
+    /// A cross-device approval carries the view's proof of a fresh scan of this transaction's
+    /// QR code, and a pick; a same-device approval carries neither.
+    /// - Returns: whether the approval is cross-device.
+    func checkScanProof(_ approval: ApprovalPayload, for ticket: LoginTicket) throws(ProviderError) -> Bool {
+        guard let scan = approval.scan else {
+            guard approval.match == nil else { throw .invalidWalletSignature("a match needs the view's scan") }
+            return false
+        }
+        guard let proof = sealers.scan.open(scan, as: ScanProof.self), proof.transactionID == ticket.transactionID else {
+            throw .invalidWalletSignature("the scan is not this login transaction's")
+        }
+        guard approval.decision == "deny" || approval.match != nil else { throw .matchNumberRequired() }
+        return true
+    }
+
+    /// The person picked the number the page shows; a wrong pick ends the transaction.
+    func checkMatch(_ decision: inout PendingDecision) async throws {
+        guard decision.approval.match != relay.matchNumbers(transaction: decision.ticket.transaction).number else { return }
+        try await fail(&decision, ProviderError.wrongMatchNumber())
     }
 
     /// The approval is a wallet token for this service's logins, fresh, for this transaction,
@@ -110,7 +151,8 @@ extension LoginService {
     {
         decision.detail.reason = error.code
         try await record(
-            decision, .failed, LoginGrant(released: [], error: oauthError, errorDescription: error.reason), outcome: .failure)
+            decision, .failed, LoginGrant(released: [], error: oauthError, errorDescription: error.reason, reason: error.code),
+            outcome: .failure)
         throw error
     }
 

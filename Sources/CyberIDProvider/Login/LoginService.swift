@@ -15,6 +15,7 @@ public struct LoginService: Sendable {
     let vault: IdentityVault
     let pairwise: PairwiseSubject
     let sealers: LoginSealers
+    let relay: RelayGuard
     let faceMatcher: (any FaceMatcher)?
     let validator: AuthorizationValidator
 

@@ -8,8 +8,15 @@ import CyberIDKeys
 public struct LoginStart: Sendable {
     /// The transaction id (also in the ticket).
     public var transactionID: String
-    /// `cyberid://login?iss=…&t=…`, for the QR code and the same-device link.
+    /// The same-device link, `cyberid://login?iss=…&t=…&r=…`: the wallet returns the person to
+    /// this browser with a response code.
     public var walletURI: String
+    /// The cross-device URI at time step 0, `cyberid://login?iss=…&t=…&qt=0&qa=…`: the first
+    /// content of the animated QR code (``LoginService/loginProgress(requestToken:now:)`` gives
+    /// the current one).
+    public var qrURI: String
+    /// The two-digit number the page shows; the person picks it among three in the wallet.
+    public var matchNumber: Int
     /// The sealed request the page passes to the status and continue endpoints (`r`).
     public var requestToken: String
     /// The secret for the `cyberid_login` cookie that binds the login to this browser.
@@ -34,10 +41,21 @@ public struct WalletLoginView: Sendable, Codable, Equatable {
     public var acrValues: String?
     public var prompt: [String]
     public var expiresAt: Date
+    /// `cross-device` (a QR code was scanned) or `same-device` (the wallet link was opened).
+    public var device: String
+    /// When the browser started the login.
+    public var requestedAt: Date
+    /// The IP address of the browser that started the login, as the service saw it.
+    public var requestedFrom: String?
+    /// Cross-device: the three numbers the person picks from (one is on the login page).
+    public var matchChoices: [Int]?
+    /// Cross-device: the proof that a fresh QR code was scanned, for the approval's `scan`.
+    public var scan: String?
 
     enum CodingKeys: String, CodingKey {
         case transactionID = "transaction_id", nonce, clientID = "client_id", clientName = "client_name", scopes
         case claims, legalBasis = "legal_basis", acrValues = "acr_values", prompt, expiresAt = "expires_at"
+        case device, requestedAt = "requested_at", requestedFrom = "requested_from", matchChoices = "match_choices", scan
     }
 }
 
@@ -47,11 +65,33 @@ public struct WalletDecision: Sendable, Codable, Equatable {
     public var status: String
     /// The claims released to the platform.
     public var released: [String]
+    /// Same-device approval: the one-time code the browser must present to continue.
+    public var responseCode: String?
+    /// Same-device approval with the link's request: where the wallet sends the person back.
+    public var returnURL: String?
+
+    enum CodingKeys: String, CodingKey {
+        case status, released, responseCode = "response_code", returnURL = "return_url"
+    }
 }
 
 /// Where a login stands, for the page (`GET /authorize/status`).
 public enum LoginStatus: String, Sendable, Codable {
     case pending, approved, denied, expired
+}
+
+/// The page's view of its login (`GET /authorize/status`): the status, the QR code's current
+/// content while pending, whether an approval came from the same device (the page then does
+/// not continue by itself), and why a login was refused.
+public struct LoginProgress: Sendable, Codable, Equatable {
+    public var status: LoginStatus
+    public var qr: String?
+    public var sameDevice: Bool?
+    public var reason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case status, qr, sameDevice = "same_device", reason
+    }
 }
 
 /// The result of an authorization request.
@@ -69,9 +109,27 @@ struct LoginState: Codable, Sendable {
     var request: AuthorizationRequest
     var expiresAt: Double
     var browserBinding: String
+    /// The sealed ticket, for the QR code's current content.
+    var ticket: String
+    /// Unix seconds of the login's start: time step 0 of the QR code.
+    var startedAt: UInt32
 
     enum CodingKeys: String, CodingKey {
-        case transactionID = "t", nonce = "n", request = "q", expiresAt = "e", browserBinding = "b"
+        case transactionID = "t", nonce = "n", request = "q", expiresAt = "e", browserBinding = "b", ticket = "k"
+        case startedAt = "s"
+    }
+
+    var transaction: [UInt8] { Base64URL.decode(transactionID) ?? [] }
+}
+
+/// A wallet's proof that it scanned a fresh QR code of a transaction (sealed; the approval's
+/// `scan`).
+struct ScanProof: Codable, Sendable {
+    var transactionID: String
+    var scannedAt: Double
+
+    enum CodingKeys: String, CodingKey {
+        case transactionID = "t", scannedAt = "a"
     }
 }
 
@@ -90,6 +148,10 @@ struct LoginTicket: Sendable, Equatable {
     var prompt: [String]
     /// Unix seconds.
     var expiresAt: UInt32
+    /// Unix seconds of the login's start (the QR code's step 0).
+    var startedAt: UInt32
+    /// The IP address (4 or 16 bytes) of the browser that started the login; empty if unknown.
+    var browserAddress: [UInt8]
 
     var transactionID: String { Base64URL.encode(transaction) }
     var nonceText: String { Base64URL.encode(nonce) }
@@ -98,10 +160,10 @@ struct LoginTicket: Sendable, Equatable {
     private static let levels: [AssuranceLevel] = [.low, .substantial, .high]
 
     /// `transaction[16] ‖ nonce[16] ‖ expiry u32 ‖ scope bits ‖ level ‖ prompt bits ‖
-    /// len ‖ client id ‖ len ‖ sector`.
+    /// len ‖ client id ‖ len ‖ sector ‖ start u32 ‖ len ‖ browser address`.
     var bytes: [UInt8] {
         var out = transaction + nonce
-        out += [UInt8(expiresAt >> 24), UInt8(expiresAt >> 16 & 0xFF), UInt8(expiresAt >> 8 & 0xFF), UInt8(expiresAt & 0xFF)]
+        out += Self.u32(expiresAt)
         var bits: UInt8 = 0
         for (index, scope) in Scope.allCases.enumerated() where scopes.contains(scope) { bits |= 1 << index }
         out.append(bits)
@@ -109,31 +171,41 @@ struct LoginTicket: Sendable, Equatable {
         var promptBits: UInt8 = 0
         for (index, value) in Self.prompts.enumerated() where prompt.contains(value) { promptBits |= 1 << index }
         out.append(promptBits)
-        for text in [clientID, sector] {
-            let utf8 = Array(text.utf8.prefix(255))
-            out.append(UInt8(utf8.count))
-            out += utf8
+        for field in [Array(clientID.utf8.prefix(255)), Array(sector.utf8.prefix(255))] {
+            out.append(UInt8(field.count))
+            out += field
         }
+        out += Self.u32(startedAt)
+        out.append(UInt8(browserAddress.count))
+        out += browserAddress
         return out
     }
 
     init(
         transaction: [UInt8], nonce: [UInt8], clientID: String, sector: String, scopes: [Scope],
-        requiredLevel: AssuranceLevel?, prompt: [String], expiresAt: UInt32
+        requiredLevel: AssuranceLevel?, prompt: [String], expiresAt: UInt32, startedAt: UInt32, browserAddress: [UInt8]
     ) {
         (
             self.transaction, self.nonce, self.clientID, self.sector, self.scopes, self.requiredLevel, self.prompt,
-            self.expiresAt
+            self.expiresAt, self.startedAt, self.browserAddress
         ) = (
-            transaction, nonce, clientID, sector, scopes, requiredLevel, prompt, expiresAt
+            transaction, nonce, clientID, sector, scopes, requiredLevel, prompt, expiresAt, startedAt, browserAddress
         )
+    }
+
+    private static func u32(_ value: UInt32) -> [UInt8] {
+        [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+    }
+
+    private static func u32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        bytes.reduce(0) { $0 << 8 | UInt32($1) }
     }
 
     init?(bytes: [UInt8]) {
         guard bytes.count >= 41 else { return nil }
         transaction = Array(bytes[0..<16])
         nonce = Array(bytes[16..<32])
-        expiresAt = UInt32(bytes[32]) << 24 | UInt32(bytes[33]) << 16 | UInt32(bytes[34]) << 8 | UInt32(bytes[35])
+        expiresAt = Self.u32(bytes[32..<36])
         scopes = Scope.allCases.enumerated().filter { bytes[36] & (1 << $0.offset) != 0 }.map(\.element)
         let level = Int(bytes[37])
         guard level <= Self.levels.count else { return nil }
@@ -150,6 +222,11 @@ struct LoginTicket: Sendable, Equatable {
         }
         clientID = texts[0]
         sector = texts[1]
+        guard index + 5 <= bytes.count else { return nil }
+        startedAt = Self.u32(bytes[index..<(index + 4)])
+        let length = Int(bytes[index + 4])
+        guard [0, 4, 16].contains(length), index + 5 + length == bytes.count else { return nil }
+        browserAddress = Array(bytes[(index + 5)...])
     }
 }
 
@@ -170,6 +247,10 @@ struct ApprovalPayload: WalletTokenPayload {
     /// Base64url SHA-256 of the live face image sent beside the approval (re-verification on a
     /// service with a face matcher).
     var face: String?
+    /// Cross-device: the view's proof that a fresh QR code was scanned.
+    var scan: String?
+    /// Cross-device: the number the person picked.
+    var match: Int?
 }
 
 /// The decision row's payload: what the code exchange releases.
@@ -182,10 +263,14 @@ struct LoginGrant: Codable, Sendable {
     var errorDescription: String?
     /// The network certificate that approved: the code exchange and userinfo re-check it.
     var certificate: String?
+    /// A same-device approval: the hash of the response code the browser must present.
+    var responseCodeHash: String?
+    /// Why the login was refused (a problem code, for the page).
+    var reason: String?
 
     enum CodingKeys: String, CodingKey {
         case subject = "sub", level = "acr", authTime = "auth_time", released, error, errorDescription = "error_description"
-        case certificate = "cert"
+        case certificate = "cert", responseCodeHash = "rc", reason
     }
 }
 

@@ -5,10 +5,11 @@ import Foundation
 import Hummingbird
 import Mustache
 
-/// The login page `/authorize` answers: a QR code of the wallet URI (SVG made here, no external
-/// assets), the same URI as a same-device link, and a small script that polls the login's
-/// status and continues. Rendered with swift-mustache; the script and style are inline and
-/// allowed by their hashes in the Content-Security-Policy, so nothing else can run.
+/// The login page `/authorize` answers: an animated QR code of the cross-device wallet URI (SVG
+/// made here, no external assets; a new image every second), the number to pick in the wallet,
+/// the same-device link, and a small script that polls the login's status, swaps the QR image
+/// and continues. Rendered with swift-mustache; the script and style are inline and allowed by
+/// their hashes in the Content-Security-Policy, so nothing else can run.
 struct LoginPage: Sendable {
     private let template: MustacheTemplate
 
@@ -17,8 +18,12 @@ struct LoginPage: Sendable {
         template = try! MustacheTemplate(string: Self.html)
     }
 
+    /// The SVG of a QR code's content.
+    static func qrSVG(_ content: String) throws -> String {
+        try QRCode(text: content, errorCorrection: .medium).svg(moduleSize: 4, quietZone: 4, title: "QR code for the CyberID wallet")
+    }
+
     func render(_ login: LoginStart) throws -> String {
-        let qr = try QRCode(text: login.walletURI, errorCorrection: .medium)
         let context: [String: Any] = [
             "client": login.clientName,
             "claims": login.claims.map(Self.describe),
@@ -27,7 +32,8 @@ struct LoginPage: Sendable {
             // three times was a visible share of the page's cost.
             "r": login.requestToken,
             "walletURI": login.walletURI,
-            "qr": qr.svg(moduleSize: 4, quietZone: 4, title: "QR code for the CyberID wallet"),
+            "qr": Data(try Self.qrSVG(login.qrURI).utf8).base64EncodedString(),
+            "match": String(login.matchNumber),
             "expires": String(Int(login.expiresAt.timeIntervalSince1970)),
             "style": Self.style,
             "script": Self.script,
@@ -66,18 +72,25 @@ struct LoginPage: Sendable {
         body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1b1f24}\
         main{max-width:28rem;margin:2rem auto;background:#fff;padding:1.5rem 2rem;border-radius:.75rem;\
         box-shadow:0 1px 4px rgba(0,0,0,.1)}h1{font-size:1.3rem}figure{margin:1rem 0;text-align:center}\
-        figure svg{width:16rem;height:16rem}#status{font-weight:600}a{color:#0b57d0}
+        figure img{width:16rem;height:16rem}#status{font-weight:600}a{color:#0b57d0}\
+        #match-number{font-size:1.6rem;letter-spacing:.1em}
         """
 
     static let script = """
-        (function(){var m=document.getElementById('login'),s=document.getElementById('status');\
+        (function(){var m=document.getElementById('login'),s=document.getElementById('status'),\
+        q=document.getElementById('qr-code'),n=0;\
         function go(){window.location.assign(m.getAttribute('data-continue-url'));}\
         function poll(){fetch(m.getAttribute('data-status-url'),{credentials:'same-origin'})\
         .then(function(r){return r.json();}).then(function(j){\
-        if(j.status==='pending'){setTimeout(poll,1000);return;}\
+        if(j.status==='pending'){n++;q.src=m.getAttribute('data-qr-url')+'&k='+n;setTimeout(poll,1000);return;}\
+        if(j.status==='approved'&&j.same_device){s.textContent=\
+        'Approved in the wallet on this device. Continue in the window the wallet opened.';return;}\
+        if(j.reason==='wrong-match-number'){s.textContent=\
+        'The number chosen in the wallet did not match this page. The login was ended for your safety.';\
+        setTimeout(go,4000);return;}\
         s.textContent=j.status==='approved'?'Approved in your wallet. Continuing…':\
         (j.status==='denied'?'Declined in the wallet.':'This login expired.');go();})\
-        .catch(function(){setTimeout(poll,2000);});}poll();})();
+        .catch(function(){setTimeout(poll,2000);});}setTimeout(poll,1000);})();
         """
 
     static let html = """
@@ -91,10 +104,11 @@ struct LoginPage: Sendable {
         <style>{{{style}}}</style>
         </head>
         <body>
-        <main id="login" data-status-url="authorize/status?r={{{r}}}" data-continue-url="authorize/continue?r={{{r}}}" data-expires="{{expires}}">
+        <main id="login" data-status-url="authorize/status?r={{{r}}}" data-continue-url="authorize/continue?r={{{r}}}" data-qr-url="authorize/qr?r={{{r}}}" data-expires="{{expires}}">
         <h1>Log in to {{client}} with CyberID</h1>
-        <p>Scan this code with your CyberID wallet:</p>
-        <figure>{{{qr}}}</figure>
+        <p>Scan this code with your CyberID wallet (it changes every second):</p>
+        <figure><img id="qr-code" width="256" height="256" alt="QR code for the CyberID wallet" src="data:image/svg+xml;base64,{{qr}}"></figure>
+        <p>The wallet will ask you to pick a number. Pick <strong id="match-number">{{match}}</strong>.</p>
         <p><a id="wallet-link" href="{{walletURI}}">Open the CyberID wallet on this device</a></p>
         <p>{{client}} will learn that you are a verified person{{#hasClaims}}, and, if you agree in the wallet:{{/hasClaims}}</p>
         {{#hasClaims}}<ul>{{#claims}}<li>{{.}}</li>{{/claims}}</ul>{{/hasClaims}}

@@ -25,8 +25,8 @@ extension Router where Context == AppRequestContext {
                 body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(metadata))))
         }
 
-        @Sendable func authorize(_ parameters: FormParameters) async throws -> Response {
-            switch try await login.authorize(parameters) {
+        @Sendable func authorize(_ parameters: FormParameters, _ context: Context) async throws -> Response {
+            switch try await login.authorize(parameters, browserAddress: context.remoteAddress?.ipAddress) {
             case .redirect(let location):
                 return Self.redirect(location)
             case .login(let login):
@@ -38,23 +38,29 @@ extension Router where Context == AppRequestContext {
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try page.render(login))))
             }
         }
-        get("authorize") { request, _ in
-            try await authorize(try FormParameters(encoded: request.uri.query ?? ""))
+        get("authorize") { request, context in
+            try await authorize(try FormParameters(encoded: request.uri.query ?? ""), context)
         }
         post("authorize") { request, context in
-            try await authorize(try await Self.form(request, context))
+            try await authorize(try await Self.form(request, context), context)
         }
         get("authorize/status") { request, _ in
-            let parameters = try FormParameters(encoded: request.uri.query ?? "")
-            guard let token = parameters["r"] else { throw Problem(code: "invalid-login-ticket", title: "Invalid login ticket", status: .badRequest, detail: "the r parameter is missing") }
-            let status = try await login.loginStatus(requestToken: token)
-            return Self.oauthJSON(["status": status.rawValue])
+            let (_, token) = try Self.requestToken(request)
+            return Self.oauthJSON(try await login.loginProgress(requestToken: token))
+        }
+        // The animated QR code's current image (the page swaps it every second).
+        get("authorize/qr") { request, _ in
+            let (_, token) = try Self.requestToken(request)
+            var headers = LoginPage.securityHeaders
+            headers[.contentType] = "image/svg+xml"
+            let svg = try LoginPage.qrSVG(try login.currentQR(requestToken: token))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: svg)))
         }
         get("authorize/continue") { request, _ in
-            let parameters = try FormParameters(encoded: request.uri.query ?? "")
-            guard let token = parameters["r"] else { throw Problem(code: "invalid-login-ticket", title: "Invalid login ticket", status: .badRequest, detail: "the r parameter is missing") }
+            let (parameters, token) = try Self.requestToken(request)
             let location = try await login.continueLogin(
-                requestToken: token, browserSecret: Self.cookie("cyberid_login", in: request))
+                requestToken: token, browserSecret: Self.cookie("cyberid_login", in: request),
+                responseCode: parameters["response_code"])
             return Self.redirect(location)
         }
     }
@@ -103,6 +109,16 @@ extension Router where Context == AppRequestContext {
             try await tokens.revoke(credentials)
             return Response(status: .ok, headers: [.cacheControl: "no-store"])
         }
+    }
+
+    /// The query and its login request token `r`.
+    static func requestToken(_ request: Request) throws -> (FormParameters, String) {
+        let parameters = try FormParameters(encoded: request.uri.query ?? "")
+        guard let token = parameters["r"] else {
+            throw Problem(
+                code: "invalid-login-ticket", title: "Invalid login ticket", status: .badRequest, detail: "the r parameter is missing")
+        }
+        return (parameters, token)
     }
 
     /// Reads an `application/x-www-form-urlencoded` body.

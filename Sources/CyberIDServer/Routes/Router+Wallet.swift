@@ -27,14 +27,15 @@ extension Router where Context == AppRequestContext {
             guard let ticket = parameters["t"] else {
                 throw Problem(code: "invalid-login-ticket", title: "Invalid login ticket", status: .badRequest, detail: "t is missing")
             }
-            return Self.oauthJSON(try await provider.walletView(ticket: ticket))
+            return Self.oauthJSON(
+                try await provider.walletView(ticket: ticket, qrStep: parameters["qt"], qrAuthenticator: parameters["qa"]))
         }
         group.post("login") { request, context in
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
             guard let body = try? JSONDecoder().decode(WalletDecisionBody.self, from: Data(buffer: buffer)) else {
                 throw Problem(
                     code: "malformed-request", title: "Malformed request", status: .badRequest,
-                    detail: "send JSON {\"ticket\": …, \"approval\": JWS, \"face_image\"?: base64url}")
+                    detail: "send JSON {\"ticket\": …, \"approval\": JWS, \"face_image\"?: base64url, \"request\"?: …}")
             }
             var faceImage: [UInt8]? = nil
             if let text = body.faceImage {
@@ -45,7 +46,8 @@ extension Router where Context == AppRequestContext {
                 }
                 faceImage = bytes
             }
-            return Self.oauthJSON(try await provider.decide(ticket: body.ticket, approval: body.approval, faceImage: faceImage))
+            return Self.oauthJSON(
+                try await provider.decide(ticket: body.ticket, approval: body.approval, faceImage: faceImage, request: body.request))
         }
     }
 
@@ -125,9 +127,11 @@ struct WalletDecisionBody: Decodable {
     var approval: String
     /// A live face image for a re-verification (base64url).
     var faceImage: String?
+    /// A same-device approval: the link's `r`, for the return URL.
+    var request: String?
 
     enum CodingKeys: String, CodingKey {
-        case ticket, approval, faceImage = "face_image"
+        case ticket, approval, faceImage = "face_image", request
     }
 }
 

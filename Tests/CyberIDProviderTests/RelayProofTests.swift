@@ -1,0 +1,194 @@
+import CyberIDBase64URL
+import CyberIDCore
+import CyberIDWallet
+import Foundation
+import Testing
+
+@testable import CyberIDProvider
+
+/// Issue 12, finding 2: a login started by someone else and forwarded to the victim (a QR code
+/// or a link in a message) must not log the forwarder in. Animated QR codes, number matching
+/// and the same-device response code (docs/relying-parties.md §4a).
+@Suite struct RelayProofTests {
+    /// The view of the page's QR content at `now`.
+    static func scan(_ h: ProviderHarness, _ login: LoginStart, at now: Date) async throws -> (WalletLoginURI, WalletLoginView) {
+        let link = try WalletLoginURI(try h.provider.login.currentQR(requestToken: login.requestToken, now: now))
+        let view = try await h.provider.login.walletView(
+            ticket: link.ticket, qrStep: link.qrStep, qrAuthenticator: link.qrAuthenticator, now: now)
+        return (link, view)
+    }
+
+    @Test func theQRCodeChangesEverySecondAndAnOldOneIsRefused() async throws {
+        try await ProviderHarness.with { h in
+            let (client, _) = try await h.client()
+            let now = Date()
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            let first = try h.provider.login.currentQR(requestToken: login.requestToken, now: now)
+            let later = try h.provider.login.currentQR(requestToken: login.requestToken, now: now.addingTimeInterval(1))
+            #expect(first != later)
+            let link = try WalletLoginURI(first)
+            let sameDevice = try WalletLoginURI(login.walletURI)
+            #expect(link.isCrossDevice && link.request == nil && link.ticket == sameDevice.ticket)
+            // Fresh: accepted, with three numbers to pick from and a scan proof.
+            let view = try await h.provider.login.walletView(
+                ticket: link.ticket, qrStep: link.qrStep, qrAuthenticator: link.qrAuthenticator, now: now.addingTimeInterval(29))
+            #expect(view.device == "cross-device" && view.scan != nil)
+            // The same content 31 s later: refused, though the login is still open.
+            await #expect(throws: ProviderError.qrCodeExpired()) {
+                try await h.provider.login.walletView(
+                    ticket: link.ticket, qrStep: link.qrStep, qrAuthenticator: link.qrAuthenticator,
+                    now: now.addingTimeInterval(32))
+            }
+            #expect(try await h.provider.login.loginStatus(requestToken: login.requestToken, now: now.addingTimeInterval(32)) == .pending)
+            // A forged step (a later time with the old authenticator), a missing authenticator: refused.
+            for (step, authenticator) in [("40", link.qrAuthenticator), (link.qrStep, nil), (nil, link.qrAuthenticator)] {
+                await #expect(throws: ProviderError.invalidLoginTicket()) {
+                    try await h.provider.login.walletView(
+                        ticket: link.ticket, qrStep: step, qrAuthenticator: authenticator, now: now.addingTimeInterval(40))
+                }
+            }
+            // A step of the future (a page whose clock someone moved): refused.
+            let future = try WalletLoginURI(try h.provider.login.currentQR(requestToken: login.requestToken, now: now.addingTimeInterval(20)))
+            await #expect(throws: ProviderError.invalidLoginTicket()) {
+                try await h.provider.login.walletView(
+                    ticket: future.ticket, qrStep: future.qrStep, qrAuthenticator: future.qrAuthenticator, now: now)
+            }
+            // The step of another transaction's QR code does not fit this one.
+            let other = try await h.start(ProviderHarness.request(client: client.id))
+            let foreign = try WalletLoginURI(try h.provider.login.currentQR(requestToken: other.requestToken, now: now))
+            await #expect(throws: ProviderError.invalidLoginTicket()) {
+                try await h.provider.login.walletView(
+                    ticket: link.ticket, qrStep: foreign.qrStep, qrAuthenticator: foreign.qrAuthenticator, now: now)
+            }
+            // The page's status answers the current content.
+            let progress = try await h.provider.login.loginProgress(requestToken: login.requestToken, now: now.addingTimeInterval(1))
+            #expect(progress.status == .pending && progress.qr == later)
+        }
+    }
+
+    @Test func theWalletOffersThreeNumbersOneOfThemThePagesOwn() async throws {
+        try await ProviderHarness.with { h in
+            let (client, _) = try await h.client()
+            var seen = Set<Int>()
+            for _ in 0..<20 {
+                let login = try await h.start(ProviderHarness.request(client: client.id))
+                let (_, view) = try await Self.scan(h, login, at: Date())
+                let choices = try #require(view.matchChoices)
+                #expect(choices.count == 3 && Set(choices).count == 3 && choices.allSatisfy { (10...99).contains($0) })
+                #expect(choices.contains(login.matchNumber))
+                seen.insert(choices.firstIndex(of: login.matchNumber) ?? -1)
+            }
+            // The right number is not always in the same place.
+            #expect(seen.count > 1)
+        }
+    }
+
+    @Test func aWrongPickEndsTheLogin() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client()
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            let (_, view) = try await Self.scan(h, login, at: Date())
+            let wrong = try #require(view.matchChoices?.first { $0 != login.matchNumber })
+            await #expect(throws: ProviderError.wrongMatchNumber()) { try await h.approve(login, with: wallet, pick: wrong) }
+            let progress = try await h.provider.login.loginProgress(requestToken: login.requestToken)
+            #expect(progress.status == .denied && progress.reason == "wrong-match-number")
+            // The right number afterwards: too late.
+            await #expect(throws: ProviderError.loginAlreadyDecided()) { try await h.approve(login, with: wallet) }
+            #expect(try await h.finish(login)["error"] == "access_denied")
+        }
+    }
+
+    @Test func aCrossDeviceApprovalNeedsAPickAndItsOwnScan() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client()
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            let (link, view) = try await Self.scan(h, login, at: Date())
+            let noPick = try wallet.decision(on: ProviderHarness.requestView(view), approve: true, consent: [])
+            await #expect(throws: ProviderError.matchNumberRequired()) {
+                try await h.provider.login.decide(ticket: link.ticket, approval: noPick)
+            }
+            // Another transaction's scan proof with this transaction's approval.
+            let other = try await h.start(ProviderHarness.request(client: client.id))
+            let (_, otherView) = try await Self.scan(h, other, at: Date())
+            var borrowed = ProviderHarness.requestView(view)
+            borrowed.scan = otherView.scan
+            let forged = try wallet.decision(on: borrowed, approve: true, consent: [], match: login.matchNumber)
+            await #expect(throws: ProviderError.invalidWalletSignature("")) {
+                try await h.provider.login.decide(ticket: link.ticket, approval: forged)
+            }
+            // Neither decided anything: the real pick still logs in.
+            #expect(try await h.provider.login.loginStatus(requestToken: login.requestToken) == .pending)
+            #expect(try await h.approve(login, with: wallet).status == "approved")
+            let progress = try await h.provider.login.loginProgress(requestToken: login.requestToken)
+            #expect(progress.status == .approved && progress.sameDevice == false)
+            #expect(try await h.finish(login)["code"] != nil)
+        }
+    }
+
+    /// The forwarded same-device link: the victim's wallet approves, the response code goes to
+    /// the victim's device; the forwarder's browser, which holds the login's cookie, cannot
+    /// continue without it.
+    @Test func aSameDeviceApprovalContinuesOnlyWithItsResponseCode() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client()
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            let link = try WalletLoginURI(login.walletURI)
+            #expect(!link.isCrossDevice && link.request == login.requestToken)
+            let view = try await h.provider.login.walletView(ticket: link.ticket)
+            #expect(view.device == "same-device" && view.matchChoices == nil && view.scan == nil)
+            let approval = try wallet.decision(on: ProviderHarness.requestView(view), approve: true, consent: [])
+            // A request token of another login does not fit this ticket.
+            let other = try await h.start(ProviderHarness.request(client: client.id))
+            await #expect(throws: ProviderError.invalidLoginTicket()) {
+                try await h.provider.login.decide(ticket: link.ticket, approval: approval, request: other.requestToken)
+            }
+            let result = try await h.provider.login.decide(ticket: link.ticket, approval: approval, request: link.request)
+            let code = try #require(result.responseCode)
+            let returnURL = try #require(result.returnURL)
+            #expect(returnURL.hasPrefix(ProviderHarness.issuer + "/authorize/continue?"))
+            #expect(ProviderHarness.query(returnURL)["response_code"] == code)
+            #expect(ProviderHarness.query(returnURL)["r"] == login.requestToken)
+            let progress = try await h.provider.login.loginProgress(requestToken: login.requestToken)
+            #expect(progress.status == .approved && progress.sameDevice == true && progress.qr == nil)
+            // The forwarder's browser: the cookie, but no code (or a guessed one).
+            await #expect(throws: ProviderError.responseCodeRequired()) { try await h.finish(login) }
+            await #expect(throws: ProviderError.invalidResponseCode()) { try await h.finish(login, responseCode: "guess") }
+            // The victim's browser: the code, but not the cookie.
+            await #expect(throws: ProviderError.browserNotBound()) {
+                try await h.provider.login.continueLogin(requestToken: login.requestToken, browserSecret: nil, responseCode: code)
+            }
+            // The person who started it on this device: both.
+            #expect(try await h.finish(login, responseCode: code)["code"] != nil)
+        }
+    }
+
+    @Test func theWalletIsToldWhereAndWhenTheLoginStarted() async throws {
+        try await ProviderHarness.with { h in
+            let (client, _) = try await h.client()
+            for address in ["203.0.113.7", "2001:db8::1"] {
+                let now = Date()
+                guard case .login(let login) = try await h.provider.login.authorize(
+                    ProviderHarness.request(client: client.id).form, browserAddress: address, now: now)
+                else { throw CancellationError() }
+                let view = try await h.provider.login.walletView(ticket: try WalletLoginURI(login.walletURI).ticket, now: now)
+                #expect(view.requestedFrom == address)
+                #expect(abs(view.requestedAt.timeIntervalSince(now)) < 1)
+            }
+        }
+    }
+
+    @Test func aTicketRoundTripsAndTruncatedBytesAreRejected() {
+        let ticket = LoginTicket(
+            transaction: Array(repeating: 1, count: 16), nonce: Array(repeating: 2, count: 16), clientID: "c_1",
+            sector: "shop.example", scopes: [.openid, .age], requiredLevel: .substantial, prompt: ["consent"],
+            expiresAt: 1_800_000_120, startedAt: 1_800_000_000, browserAddress: [127, 0, 0, 1])
+        #expect(LoginTicket(bytes: ticket.bytes) == ticket)
+        for length in 0..<ticket.bytes.count {
+            #expect(LoginTicket(bytes: Array(ticket.bytes.prefix(length))) == nil)
+        }
+        #expect(LoginTicket(bytes: ticket.bytes + [0]) == nil)
+    }
+}
