@@ -79,10 +79,12 @@ public final class OpenIDProvider: Sendable {
     ///   - authority: the CA that issued wallet certificates.
     ///   - faceMatcher: when set, a re-verification includes a face check against the portrait
     ///     kept in the person's sealed record.
+    ///   - documentReproof: checks the chip a re-verification presents; without it a
+    ///     re-verification is refused (`document-check-unavailable`).
     ///   - today: the civil day of an instant, for age claims.
     public init(
         configuration: ProviderConfiguration, store: any Store, masterKey: MasterKey, signingKeys: SigningKeySet,
-        authority: CertificateAuthority, faceMatcher: (any FaceMatcher)? = nil,
+        authority: CertificateAuthority, faceMatcher: (any FaceMatcher)? = nil, documentReproof: DocumentReproof? = nil,
         today: @escaping @Sendable (Date) -> CalendarDate = { CalendarDate.civilDay(of: $0) }
     ) {
         self.configuration = configuration
@@ -94,7 +96,7 @@ public final class OpenIDProvider: Sendable {
         login = LoginService(
             configuration: configuration, registry: registry, store: store, authority: authority, vault: vault,
             pairwise: PairwiseSubject(masterKey: masterKey), sealers: sealers, relay: RelayGuard(masterKey: masterKey),
-            faceMatcher: faceMatcher, validator: validator)
+            faceMatcher: faceMatcher, documentReproof: documentReproof, validator: validator)
         tokens = TokenService(
             configuration: configuration, registry: registry, store: store, signer: JWTSigner(keys: signingKeys),
             vault: vault,

@@ -151,3 +151,18 @@ extension ProviderError {
         Self(code: "invalid-response-code", kind: .forbidden, reason: "the response code is not this login's", isOAuth: false)
     }
 }
+
+extension ProviderError {
+    // MARK: Re-verification with the document's chip
+
+    static func documentRequired() -> Self {
+        Self(
+            code: "document-required", kind: .forbidden,
+            reason: "a re-verification needs your identity document's chip: approve again with the document", isOAuth: false)
+    }
+    static func documentCheckUnavailable() -> Self {
+        Self(
+            code: "document-check-unavailable", kind: .unavailable,
+            reason: "the service cannot check documents right now; try again later", isOAuth: false)
+    }
+}

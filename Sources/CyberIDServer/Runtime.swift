@@ -1,5 +1,6 @@
 import CyberIDAdapters
 public import CyberIDCore
+import CyberIDDocuments
 public import CyberIDEnrollment
 public import CyberIDIssuance
 public import CyberIDKeys
@@ -96,7 +97,12 @@ public struct Runtime: Sendable {
         providerConfiguration.loginLifetime = TimeInterval(settings.loginTTLSeconds)
         let provider = OpenIDProvider(
             configuration: providerConfiguration, store: store, masterKey: masterKey, signingKeys: keys,
-            authority: authority, faceMatcher: faceMatcher)
+            authority: authority, faceMatcher: faceMatcher,
+            documentReproof: { document, challenge, personID, _ in
+                try await enrollment.reprove(
+                    chip: ChipData(dg1: document.dg1, dg2: document.dg2, dg15: document.dg15, sod: document.sod),
+                    aaSignature: document.aaSignature, challenge: challenge, personID: personID)
+            })
         let vault = IdentityVault(masterKey: masterKey)
         let lifecycle = LifecycleService(store: store)
         let audit = AuditLog(store: store, keys: keys)

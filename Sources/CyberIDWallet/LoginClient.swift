@@ -66,11 +66,14 @@ public struct LoginRequestView: Sendable, Codable, Equatable {
     public var matchChoices: [Int]?
     /// Cross-device: the proof of a fresh scan, signed into the approval.
     public var scan: String?
+    /// The challenge a re-verifying document's chip signs (base64url, 8 bytes).
+    public var aaChallenge: String?
 
     enum CodingKeys: String, CodingKey {
         case transactionID = "transaction_id", nonce, clientID = "client_id", clientName = "client_name", scopes
         case claims, legalBasis = "legal_basis", acrValues = "acr_values", prompt, expiresAt = "expires_at"
         case device, requestedAt = "requested_at", requestedFrom = "requested_from", matchChoices = "match_choices", scan
+        case aaChallenge = "aa_challenge"
     }
 
     /// Creates a view (tests, and wallets that receive the transaction another way).
@@ -135,9 +138,11 @@ extension Wallet {
     ///     the approval signs its SHA-256, the image travels beside it (``LoginClient/decide(_:decision:faceImage:)``).
     ///   - match: a cross-device login's pick among ``LoginRequestView/matchChoices`` (the
     ///     number the person sees on the login page).
+    ///   - document: a re-verification's chip, read with ``ReverificationDocument/read(from:for:)``;
+    ///     the approval signs its digest, the files travel beside it.
     public func decision(
         on login: LoginRequestView, approve: Bool, consent: [String]?, decline: [String] = [], reverify: Bool = false,
-        faceImage: [UInt8]? = nil, match: Int? = nil, now: Date = Date()
+        faceImage: [UInt8]? = nil, match: Int? = nil, document: ReverificationDocument? = nil, now: Date = Date()
     ) throws -> String {
         try WalletSignature(key: key, certificateDER: certificate.derEncoded).sign(
             LoginClaims(
@@ -145,7 +150,7 @@ extension Wallet {
                 iat: Int(now.timeIntervalSince1970), decision: approve ? "approve" : "deny", consent: consent,
                 decline: decline.isEmpty ? nil : decline, reverify: reverify ? true : nil,
                 face: faceImage.map { Base64URL.encode(Array(SHA256.hash(data: $0))) }, scan: login.scan,
-                match: login.scan == nil ? nil : match))
+                match: login.scan == nil ? nil : match, document: document?.digest))
     }
 
     /// The `Authorization` header value for the wallet's own API calls: a JWS bound to the
@@ -173,6 +178,7 @@ extension Wallet {
         let face: String?
         let scan: String?
         let match: Int?
+        let document: String?
     }
 
     private struct RequestClaims: Encodable {
@@ -209,10 +215,13 @@ public struct LoginClient: Sendable {
     }
 
     /// Sends the wallet's signed decision.
-    public func decide(_ uri: WalletLoginURI, decision: String, faceImage: [UInt8]? = nil) async throws -> LoginDecisionResult {
-        var object = ["ticket": uri.ticket, "approval": decision]
+    public func decide(
+        _ uri: WalletLoginURI, decision: String, faceImage: [UInt8]? = nil, document: ReverificationDocument? = nil
+    ) async throws -> LoginDecisionResult {
+        var object: [String: Any] = ["ticket": uri.ticket, "approval": decision]
         if let faceImage { object["face_image"] = Base64URL.encode(faceImage) }
         if let request = uri.request { object["request"] = request }
+        if let document { object["document"] = document.json }
         let body = try JSONSerialization.data(withJSONObject: object)
         let data = try await send("login decision", url: URL(string: baseURL + "/wallet/v1/login"), method: "POST", body: body, authorization: nil)
         return try decode(LoginDecisionResult.self, data, "login decision")

@@ -22,6 +22,8 @@ extension WalletCommand {
         @Flag(help: "Give no new consent: release only claims consented to before.") var noConsent = false
         @Flag(help: "Re-verify: acknowledge the platform's request to verify again (shown when it asks).") var reverify = false
         @Option(help: "A live face image (JPEG) for a re-verification on a service with a face matcher.") var face: String?
+        @Option(help: "Re-verification: the document directory whose chip re-proves you (as `wallet replace` takes).")
+        var document: String?
         @Option(help: "Cross-device (QR code): the number the login page shows.") var match: Int?
         @Flag(help: "Same-device link: approve on the device whose browser started the login; prints the return URL.")
         var sameDevice = false
@@ -32,6 +34,7 @@ extension WalletCommand {
         func run() async throws {
             let opened = try openWallet(wallet)
             let faceImage = try face.map(readFaceImage)
+            let chip = try document.map(DirectoryChip.init(directory:))
             let link = try parseLink()
             guard link.issuer == opened.issuer else {
                 printError("cyberid: this login is from \(link.issuer), but the wallet belongs to \(opened.issuer); refusing")
@@ -44,10 +47,12 @@ extension WalletCommand {
                 let pick = try link.isCrossDevice && !deny ? pickNumber(login) : nil
                 if !deny { try confirm() }
                 let consent = noConsent ? nil : login.claims.filter { !declined.contains($0) }
+                var presented: ReverificationDocument? = nil
+                if let chip { presented = try await ReverificationDocument.read(from: chip, for: login) }
                 let decision = try opened.decision(
                     on: login, approve: !deny, consent: deny ? nil : consent, decline: declined, reverify: reverify,
-                    faceImage: faceImage, match: pick)
-                report(try await client.decide(link, decision: decision, faceImage: faceImage))
+                    faceImage: faceImage, match: pick, document: presented)
+                report(try await client.decide(link, decision: decision, faceImage: faceImage, document: presented))
             } catch let error as WalletError {
                 printError("cyberid: login refused: \(error.summary)")
                 if let hint = Self.hints[error.serverProblem?.code ?? ""] { printError("cyberid: \(hint)") }
@@ -56,7 +61,9 @@ extension WalletCommand {
         }
 
         private static let hints = [
-            "reverification-required": "to re-verify, run the same command with --reverify",
+            "reverification-required": "to re-verify, run the same command with --reverify --document DIR",
+            "document-required": "a re-verification re-proves you with your document's chip: add --document DIR",
+            "document-mismatch": "this is not the document your network number was enrolled with",
             "face-check-required": "this re-verification needs a face check: add --face IMAGE",
             "face-reference-missing": "re-prove with your document first: cyberid wallet replace",
             "wrong-match-number": "the number did not match the login page: the login was ended; start it again",

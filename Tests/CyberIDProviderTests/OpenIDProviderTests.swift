@@ -267,13 +267,27 @@ import Testing
             let login = try await h.start(ProviderHarness.request(client: client.id))
             await #expect(throws: ProviderError.reverificationRequired("")) { try await h.approve(login, with: wallet) }
             #expect(try await h.provider.login.loginStatus(requestToken: login.requestToken) == .pending)
-            // Re-verify: acknowledge in the wallet.
-            let ticket = try WalletLoginURI(login.walletURI).ticket
-            let view = try await h.provider.login.walletView(ticket: ticket)
-            let acknowledged = try wallet.decision(
-                on: ProviderHarness.requestView(view),
-                approve: true, consent: [], reverify: true)
-            #expect(try await h.provider.login.decide(ticket: ticket, approval: acknowledged).status == "approved")
+            // Issue 12, finding 3: acknowledging in the wallet is not a re-verification. Without
+            // the chip, or with another person's document, it is refused, the login stays open
+            // and the refusal is in the history.
+            await #expect(throws: ProviderError.documentRequired()) {
+                try await h.approve(login, with: wallet, reverify: true, chip: .none)
+            }
+            let stranger = try h.document(number: "X99887766")
+            _ = try await h.enroll(document: stranger)
+            let mismatch = await #expect(throws: (any Error).self) {
+                try await h.approve(login, with: wallet, reverify: true, chip: .other(stranger))
+            }
+            #expect((mismatch as? any ServiceError)?.code == "document-mismatch")
+            #expect(try await h.provider.login.loginStatus(requestToken: login.requestToken) == .pending)
+            let person = try #require(try await h.holder(wallet))
+            let refusals = try await h.store.history(personID: person, limit: 20).filter {
+                $0.event == "reverification" && $0.outcome == "failure"
+            }
+            #expect(refusals.contains { $0.detail.contains("document-required") })
+            #expect(refusals.contains { $0.detail.contains("document-mismatch") })
+            // The holder's own chip over this login's challenge: re-verified.
+            #expect(try await h.approve(login, with: wallet, reverify: true).status == "approved")
             // Lifted: the next login needs no acknowledgement.
             let (_, again) = try await h.login(client: client, secret: secret, wallet: wallet)
             #expect(again.sub == first.sub)

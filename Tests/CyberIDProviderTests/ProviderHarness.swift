@@ -39,6 +39,23 @@ struct ProviderHarness {
     let sms: MemorySMS
     /// The holder's use cases (consents, history), as the wallet API calls them.
     let holder: HolderService
+    /// Each enrolled wallet's document, by network number: its chip re-proves the holder.
+    let documents = Shelf()
+
+    final class Shelf: Sendable {
+        private let byNumber = Mutex<[String: DevDocumentFactory.Document]>([:])
+        func withLock<T>(_ body: (inout [String: DevDocumentFactory.Document]) -> T) -> T { byNumber.withLock { body(&$0) } }
+    }
+
+    /// Which chip a re-verifying approval presents.
+    enum Chip {
+        /// The document the wallet was enrolled with.
+        case own
+        /// None.
+        case none
+        /// Another document.
+        case other(DevDocumentFactory.Document)
+    }
 
     static func with(
         faceMatcher: (any FaceMatcher)? = nil, enrollWithFaceCheck: Bool = true,
@@ -51,9 +68,15 @@ struct ProviderHarness {
         ) { h in
             let keys = SigningKeySet(store: h.store, masterKey: h.masterKey)
             _ = try await keys.loadOrCreate()
+            let enrollment = h.service
             let provider = OpenIDProvider(
                 configuration: ProviderConfiguration(issuer: issuer), store: h.store, masterKey: h.masterKey,
-                signingKeys: keys, authority: h.authority, faceMatcher: faceMatcher)
+                signingKeys: keys, authority: h.authority, faceMatcher: faceMatcher,
+                documentReproof: { document, challenge, personID, _ in
+                    try await enrollment.reprove(
+                        chip: ChipData(dg1: document.dg1, dg2: document.dg2, dg15: document.dg15, sod: document.sod),
+                        aaSignature: document.aaSignature, challenge: challenge, personID: personID)
+                })
             let vault = IdentityVault(masterKey: h.masterKey)
             let lifecycle = LifecycleService(store: h.store)
             let holder = HolderService(
@@ -69,10 +92,25 @@ struct ProviderHarness {
 
     /// Enrolls a person born on `birth` and returns their wallet.
     func wallet(birth: String = "1990-01-01", number: String = "E12345678") async throws -> Wallet {
-        let document = try DevDocumentFactory.make(
+        try await enroll(document: try document(birth: birth, number: number))
+    }
+
+    /// A development document of a holder born on `birth`.
+    static func document(birth: String = "1990-01-01", number: String = "E12345678", csca: DevDocumentFactory.CSCA)
+        throws -> DevDocumentFactory.Document
+    {
+        try DevDocumentFactory.make(
             holder: DevDocumentFactory.Holder(
                 birthDate: try CalendarDate(iso8601: birth), documentNumber: number,
                 expiryDate: try CalendarDate(iso8601: "2033-01-01")), csca: csca)
+    }
+
+    func document(birth: String = "1990-01-01", number: String = "E12345678") throws -> DevDocumentFactory.Document {
+        try Self.document(birth: birth, number: number, csca: csca)
+    }
+
+    /// Enrolls the holder of `document` and returns their wallet.
+    func enroll(document: DevDocumentFactory.Document) async throws -> Wallet {
         let started = try await enrollment.start(guardianJWS: nil)
         let challenge = try #require(Base64URL.decode(started.aaChallenge))
         let answer = try DevDocumentFactory.signChallenge(challenge, keyPEM: document.activeAuthenticationKeyPEM)
@@ -85,6 +123,7 @@ struct ProviderHarness {
         let key = WalletKey()
         let csr = try CertificateRequest(key: key)
         let issued = try await enrollment.complete(sessionID: started.sessionID, csr: Array(csr.pemEncoded.utf8))
+        documents.withLock { $0[issued.networkNumber] = document }
         return try Wallet(
             file: try WalletFile(
                 server: Self.issuer, privateKeyPEM: key.pemRepresentation, certificatePEM: issued.certificate,
@@ -137,15 +176,39 @@ struct ProviderHarness {
     /// number (or `pick`), decide.
     func approve(
         _ login: LoginStart, with wallet: Wallet, approve: Bool = true, consent: [String]? = nil, decline: [String] = [],
-        reverify: Bool = false, faceImage: [UInt8]? = nil, signedFace: [UInt8]? = nil, pick: Int? = nil, now: Date = Date()
+        reverify: Bool = false, chip: Chip = .own, faceImage: [UInt8]? = nil, signedFace: [UInt8]? = nil,
+        pick: Int? = nil, now: Date = Date()
     ) async throws -> WalletDecision {
         let link = try WalletLoginURI(try provider.login.currentQR(requestToken: login.requestToken, now: now))
         let view = try await provider.login.walletView(
             ticket: link.ticket, qrStep: link.qrStep, qrAuthenticator: link.qrAuthenticator, now: now)
+        let presented = reverify ? try present(chip, of: wallet, challenge: view.aaChallenge) : nil
         let decision = try wallet.decision(
             on: Self.requestView(view), approve: approve, consent: consent ?? view.claims, decline: decline, reverify: reverify,
-            faceImage: signedFace ?? faceImage, match: pick ?? login.matchNumber, now: now)
-        return try await provider.login.decide(ticket: link.ticket, approval: decision, faceImage: faceImage, now: now)
+            faceImage: signedFace ?? faceImage, match: pick ?? login.matchNumber, document: presented?.wallet, now: now)
+        return try await provider.login.decide(
+            ticket: link.ticket, approval: decision, faceImage: faceImage, document: presented?.service, now: now)
+    }
+
+    /// A chip read for a re-verification: the wallet's copy (whose digest it signs) and what the
+    /// service receives.
+    func present(_ chip: Chip, of wallet: Wallet, challenge: String) throws
+        -> (wallet: ReverificationDocument, service: PresentedDocument)?
+    {
+        let document: DevDocumentFactory.Document
+        switch chip {
+        case .none: return nil
+        case .other(let other): document = other
+        case .own: document = try #require(documents.withLock { $0[wallet.file.networkNumber] })
+        }
+        let signature = try DevDocumentFactory.signChallenge(
+            try #require(Base64URL.decode(challenge)), keyPEM: document.activeAuthenticationKeyPEM)
+        let files = document.chip
+        return (
+            ReverificationDocument(
+                files: ChipFiles(dg1: files.dg1, dg2: files.dg2, dg15: files.dg15, sod: files.sod), aaSignature: signature),
+            PresentedDocument(dg1: files.dg1, dg2: files.dg2, dg15: files.dg15, sod: files.sod, aaSignature: signature)
+        )
     }
 
     /// The wallet's copy of what the provider shows it.

@@ -135,4 +135,34 @@ final class RecordingFaceMatcher: FaceMatcher {
             #expect(matcher.portraits.withLock { $0.isEmpty })
         }
     }
+
+    /// Issue 12, finding 3: the chip's answer is bound to this login, and the approval to the chip.
+    @Test func aChipAnswerForAnotherLoginOrAnUnsignedDocumentIsRefused() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client(sector: "shop.example")
+            try await h.store.setReverificationInterval(scope: client.id, seconds: 60, at: Date())
+            try await Self.age(h, wallet, by: 120)
+            let earlier = try await h.start(ProviderHarness.request(client: client.id))
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            let (link, view) = try await RelayProofTests.scan(h, login, at: Date())
+            let (_, earlierView) = try await RelayProofTests.scan(h, earlier, at: Date())
+            // The chip's answer to the earlier login's challenge, replayed here.
+            let replayed = try #require(try h.present(.own, of: wallet, challenge: earlierView.aaChallenge))
+            let approval = try wallet.decision(
+                on: ProviderHarness.requestView(view), approve: true, consent: [], reverify: true,
+                match: login.matchNumber, document: replayed.wallet)
+            let refused = await #expect(throws: (any Error).self) {
+                try await h.provider.login.decide(ticket: link.ticket, approval: approval, document: replayed.service)
+            }
+            #expect((refused as? any ServiceError)?.code == "active-authentication-failed")
+            // A document other than the one the approval signed.
+            let fresh = try #require(try h.present(.own, of: wallet, challenge: view.aaChallenge))
+            await #expect(throws: ProviderError.invalidWalletSignature("")) {
+                try await h.provider.login.decide(ticket: link.ticket, approval: approval, document: fresh.service)
+            }
+            #expect(try await h.provider.login.loginStatus(requestToken: login.requestToken) == .pending)
+            #expect(try await h.approve(login, with: wallet, reverify: true).status == "approved")
+        }
+    }
 }

@@ -94,7 +94,8 @@ extension LoginService {
             matchChoices: scanned ? relay.matchNumbers(transaction: ticket.transaction).choices : nil,
             scan: scanned
                 ? try sealers.scan.seal(ScanProof(transactionID: ticket.transactionID, scannedAt: now.timeIntervalSince1970))
-                : nil)
+                : nil,
+            aaChallenge: Base64URL.encode(relay.activeAuthenticationChallenge(transaction: ticket.transaction)))
     }
 
     /// Whether a fresh QR code of this ticket was scanned (`false`: the same-device link).

@@ -31,11 +31,13 @@ extension LoginService {
     ///   - faceImage: the live face image of a re-verification on a service with a face
     ///     matcher; its SHA-256 must be the approval's `face`.
     ///   - request: the same-device link's `r`, to build the return URL.
+    ///   - document: a re-verification's chip (its digest must be the approval's `document`).
     /// - Throws: ``ProviderError`` (`invalid-wallet-signature`, `login-expired`,
     ///   `login-already-decided`, `wrong-match-number`, `person-not-active`,
     ///   `assurance-level-too-low`…).
     public func decide(
-        ticket text: String, approval: String, faceImage: [UInt8]? = nil, request: String? = nil, now: Date = Date()
+        ticket text: String, approval: String, faceImage: [UInt8]? = nil, request: String? = nil,
+        document: PresentedDocument? = nil, now: Date = Date()
     ) async throws -> WalletDecision {
         let ticket = try openTicket(text, now: now)
         let token = try checkApproval(approval, for: ticket, now: now)
@@ -62,7 +64,7 @@ extension LoginService {
         if crossDevice { try await checkMatch(&decision) }
         try await checkHolderActive(&decision)
         try await checkLevel(&decision)
-        let reverified = try await reverificationGate(&decision, faceImage: faceImage)
+        let reverified = try await reverificationGate(&decision, document: document, faceImage: faceImage)
         let (released, consent) = releasedClaims(decision)
         decision.detail.released = released
         let response = crossDevice ? nil : RelayGuard.responseCode()

@@ -8,13 +8,17 @@ extension LoginService {
     /// The re-verification gate: a platform flagged this person, or their last verification is
     /// older than the administrator's interval for this platform. This login is then the
     /// re-verification, only with the person's explicit acknowledgement (the wallet shows the
-    /// reason) and, where a face matcher is configured, a face check. Success lifts the
-    /// platform's restriction and renews the verification time in the decision's write
-    /// (automatic review); a failure leaves both, in the history.
+    /// reason), a fresh proof with the chip of the document on record (passive and active
+    /// authentication over this login's challenge) and, where a face matcher is configured, a
+    /// face check. Success lifts the platform's restriction and renews the verification time in
+    /// the decision's write (automatic review); a failure leaves both, in the history.
     /// - Returns: whether this login re-verifies the person.
-    func reverificationGate(_ decision: inout PendingDecision, faceImage: [UInt8]?) async throws -> Bool {
+    func reverificationGate(_ decision: inout PendingDecision, document: PresentedDocument?, faceImage: [UInt8]?)
+        async throws -> Bool
+    {
         guard let demand = reverificationDemand(decision.holder, now: decision.now) else { return false }
         guard decision.approval.reverify == true else { try await refuseReverification(&decision, demand) }
+        try await reproveDocument(&decision, document)
         if let faceMatcher {
             let matched: Bool
             do {
@@ -33,8 +37,24 @@ extension LoginService {
         return true
     }
 
+    /// The chip: presented, bound by the approval, and the person's own document on record.
+    func reproveDocument(_ decision: inout PendingDecision, _ document: PresentedDocument?) async throws {
+        guard let document else { try await refuseReverification(&decision, ProviderError.documentRequired()) }
+        guard decision.approval.document == document.digest else {
+            throw ProviderError.invalidWalletSignature("the document is not the one the approval signed")
+        }
+        guard let documentReproof else { try await refuseReverification(&decision, ProviderError.documentCheckUnavailable()) }
+        do {
+            try await documentReproof(
+                document, relay.activeAuthenticationChallenge(transaction: decision.ticket.transaction),
+                decision.holder.personID, decision.now)
+        } catch let error as any ServiceError where error.kind != .failure {
+            try await refuseReverification(&decision, error)
+        }
+    }
+
     /// A refused re-verification: in the history, the login stays open.
-    func refuseReverification(_ decision: inout PendingDecision, _ error: ProviderError) async throws -> Never {
+    func refuseReverification(_ decision: inout PendingDecision, _ error: any ServiceError) async throws -> Never {
         decision.detail.reason = error.code
         _ = try? await store.append(
             HistoryEntry(

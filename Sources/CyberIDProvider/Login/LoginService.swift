@@ -17,6 +17,7 @@ public struct LoginService: Sendable {
     let sealers: LoginSealers
     let relay: RelayGuard
     let faceMatcher: (any FaceMatcher)?
+    let documentReproof: DocumentReproof?
     let validator: AuthorizationValidator
 
     var issuer: String { configuration.issuer }

@@ -51,11 +51,14 @@ public struct WalletLoginView: Sendable, Codable, Equatable {
     public var matchChoices: [Int]?
     /// Cross-device: the proof that a fresh QR code was scanned, for the approval's `scan`.
     public var scan: String?
+    /// The challenge a re-verifying document's chip signs (active authentication), base64url.
+    public var aaChallenge: String
 
     enum CodingKeys: String, CodingKey {
         case transactionID = "transaction_id", nonce, clientID = "client_id", clientName = "client_name", scopes
         case claims, legalBasis = "legal_basis", acrValues = "acr_values", prompt, expiresAt = "expires_at"
         case device, requestedAt = "requested_at", requestedFrom = "requested_from", matchChoices = "match_choices", scan
+        case aaChallenge = "aa_challenge"
     }
 }
 
@@ -251,6 +254,8 @@ struct ApprovalPayload: WalletTokenPayload {
     var scan: String?
     /// Cross-device: the number the person picked.
     var match: Int?
+    /// Re-verification: the presented document's ``PresentedDocument/digest``.
+    var document: String?
 }
 
 /// The decision row's payload: what the code exchange releases.

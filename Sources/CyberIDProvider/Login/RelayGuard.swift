@@ -55,6 +55,12 @@ struct RelayGuard: Sendable {
         return (number, Array(numbers[rotation...] + numbers[..<rotation]))
     }
 
+    /// The 8-byte active-authentication challenge a re-verifying chip signs: bound to the
+    /// transaction, so a signature made for one login does not serve another.
+    func activeAuthenticationChallenge(transaction: [UInt8]) -> [UInt8] {
+        Array(Array(HMAC<SHA256>.authenticationCode(for: transaction, using: secret(transaction, "aa"))).prefix(8))
+    }
+
     /// A fresh same-device response code and the hash the decision keeps.
     static func responseCode() -> (code: String, hash: String) {
         var generator = SystemRandomNumberGenerator()

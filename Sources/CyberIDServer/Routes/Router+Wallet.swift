@@ -46,8 +46,18 @@ extension Router where Context == AppRequestContext {
                 }
                 faceImage = bytes
             }
+            let document = try body.document.map { document throws -> PresentedDocument in
+                guard let presented = document.presented else {
+                    throw Problem(
+                        code: "malformed-request", title: "Malformed request", status: .badRequest,
+                        detail: "document: dg1, sod and aa_signature (and dg2, dg15 if sent) must be base64url")
+                }
+                return presented
+            }
             return Self.oauthJSON(
-                try await provider.decide(ticket: body.ticket, approval: body.approval, faceImage: faceImage, request: body.request))
+                try await provider.decide(
+                    ticket: body.ticket, approval: body.approval, faceImage: faceImage, request: body.request,
+                    document: document))
         }
     }
 
@@ -129,9 +139,34 @@ struct WalletDecisionBody: Decodable {
     var faceImage: String?
     /// A same-device approval: the link's `r`, for the return URL.
     var request: String?
+    /// A re-verification's chip (base64url files and active-authentication signature).
+    var document: Document?
+
+    struct Document: Decodable {
+        var dg1: String
+        var dg2: String?
+        var dg15: String?
+        var sod: String
+        var aaSignature: String
+
+        enum CodingKeys: String, CodingKey {
+            case dg1, dg2, dg15, sod, aaSignature = "aa_signature"
+        }
+
+        /// The presented document, or `nil` if a field is not base64url.
+        var presented: PresentedDocument? {
+            guard let dg1 = Base64URL.decode(dg1), let sod = Base64URL.decode(sod),
+                let signature = Base64URL.decode(aaSignature)
+            else { return nil }
+            let dg2 = self.dg2.map(Base64URL.decode)
+            let dg15 = self.dg15.map(Base64URL.decode)
+            if dg2 == .some(nil) || dg15 == .some(nil) { return nil }
+            return PresentedDocument(dg1: dg1, dg2: dg2 ?? nil, dg15: dg15 ?? nil, sod: sod, aaSignature: signature)
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case ticket, approval, faceImage = "face_image", request
+        case ticket, approval, faceImage = "face_image", request, document
     }
 }
 
