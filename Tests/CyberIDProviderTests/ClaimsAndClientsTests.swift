@@ -165,6 +165,32 @@ import Testing
         }
     }
 
+    /// Review finding 18: a `request_uri` that did not come from /par, or a request object, is
+    /// answered at a good redirect URI (`request_uri_not_supported`, `request_not_supported`);
+    /// without a good redirect URI it stays a page, never a redirect.
+    @Test func foreignRequestURIsAndRequestObjectsAreRefusedAtTheRedirectURI() async throws {
+        try await ProviderHarness.with { h in
+            let (client, _) = try await h.client()
+            for (name, value, error) in [
+                ("request_uri", "https://attacker.example/request.jwt", "request_uri_not_supported"),
+                ("request_uri", "urn:ietf:params:oauth:request_uri:forged", "request_uri_not_supported"),
+                ("request", "eyJhbGciOiJub25lIn0.e30.", "request_not_supported"),
+            ] {
+                var parameters = ProviderHarness.request(client: client.id).parameters
+                parameters[name] = value
+                guard case .redirect(let location) = try await h.provider.login.authorize(FormParameters(parameters)) else {
+                    Issue.record("\(name) must be refused at the redirect URI")
+                    continue
+                }
+                #expect(location.hasPrefix(ProviderHarness.redirect + "?"))
+                #expect(ProviderHarness.query(location)["error"] == error)
+                #expect(ProviderHarness.query(location)["state"] == "s-1")
+            }
+            let unchecked = FormParameters(["client_id": client.id, "request_uri": "https://attacker.example/r", "redirect_uri": "https://evil.example/cb"])
+            await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.login.authorize(unchecked) }
+        }
+    }
+
     @Test func strictClientsPushRequestsAndSignAssertionsOnce() async throws {
         try await ProviderHarness.with { h in
             let wallet = try await h.wallet()

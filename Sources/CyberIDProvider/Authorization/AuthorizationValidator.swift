@@ -22,7 +22,15 @@ struct AuthorizationValidator: Sendable {
     func validate(_ parameters: FormParameters, now: Date) async throws -> (Client, AuthorizationRequest) {
         let client = try await checkClient(parameters["client_id"])
         if let requestURI = parameters["request_uri"] {
-            return (client, try await checkPushedRequest(requestURI, client: client, now: now))
+            guard let pushed = openPushed(requestURI) else {
+                // Not from /par (a URL to fetch a request object from, or forged): unsupported,
+                // answered at the redirect URI when the request names a good one (OIDC Core §6.3).
+                let redirectURI = try checkRedirectURI(parameters["redirect_uri"], client: client)
+                throw AuthorizationFailure(
+                    error: .authorization("request_uri_not_supported", "only request_uri values from this service's /par are supported"),
+                    redirectURI: redirectURI, state: parameters["state"])
+            }
+            return (client, try await checkPushedRequest(pushed, requestURI: requestURI, client: client, now: now))
         }
         let redirectURI = try checkRedirectURI(parameters["redirect_uri"], client: client)
         do {
@@ -68,11 +76,16 @@ struct AuthorizationValidator: Sendable {
         return redirectURI
     }
 
-    func checkPushedRequest(_ requestURI: String, client: Client, now: Date) async throws -> AuthorizationRequest {
+    /// The pushed request behind a `request_uri` this service issued, or `nil`.
+    func openPushed(_ requestURI: String) -> PushedRequest? {
         let prefix = "urn:ietf:params:oauth:request_uri:"
-        guard requestURI.hasPrefix(prefix),
-            let pushed = pushedRequests.open(String(requestURI.dropFirst(prefix.count)), as: PushedRequest.self)
-        else { throw ProviderError.invalidAuthorizationRequest("request_uri is not one this service issued") }
+        guard requestURI.hasPrefix(prefix) else { return nil }
+        return pushedRequests.open(String(requestURI.dropFirst(prefix.count)), as: PushedRequest.self)
+    }
+
+    func checkPushedRequest(_ pushed: PushedRequest, requestURI: String, client: Client, now: Date) async throws
+        -> AuthorizationRequest
+    {
         guard pushed.request.clientID == client.id else {
             throw ProviderError.invalidAuthorizationRequest("request_uri was pushed by another client")
         }
