@@ -16,6 +16,8 @@ public struct VerifiedDocument: Sendable, Equatable {
     public let dataGroups: [Int]
     /// The face image (DG2) for a face matcher, when present.
     public let faceImage: [UInt8]?
+    /// What was accepted despite a doubt, by policy (`revocation-list-stale`).
+    public var warnings: [String] = []
 }
 
 /// Passive and active authentication of an eMRTD (ICAO Doc 9303 parts 10–11).
@@ -25,7 +27,9 @@ public struct VerifiedDocument: Sendable, Equatable {
 /// 2. the SOD's `messageDigest` equals the hash of the LDS Security Object, and the DSC's
 ///    signature over the signed attributes verifies (`bad-dsc-signature`);
 /// 3. the DSC was signed by a trusted CSCA (`untrusted-csca`), both are valid on the date
-///    (`dsc-expired`), and no CRL of that CSCA lists the DSC (`dsc-revoked`);
+///    (`dsc-expired`), and no CRL of that CSCA lists the DSC (`dsc-revoked`); a CSCA whose
+///    lists are all past their `nextUpdate` leaves the DSC's status unknown
+///    (`revocation-status-unavailable`, or a warning by policy);
 /// 4. every present data group hashes to the signed value (`dg-hash-mismatch`);
 /// 5. the document has not expired (`document-expired`);
 /// 6. with a challenge, the chip's signature verifies with the DG15 key
@@ -33,10 +37,13 @@ public struct VerifiedDocument: Sendable, Equatable {
 public struct DocumentVerifier: Sendable {
     /// The trust anchors and CRLs.
     public var trustStore: TrustStore
+    /// What a revocation list past its `nextUpdate` means.
+    public var staleRevocation: StaleRevocationPolicy
 
     /// Creates a verifier over a trust store.
-    public init(trustStore: TrustStore) {
+    public init(trustStore: TrustStore, staleRevocation: StaleRevocationPolicy = .refuse) {
         self.trustStore = trustStore
+        self.staleRevocation = staleRevocation
     }
 
     /// Verifies a document.
@@ -62,8 +69,17 @@ public struct DocumentVerifier: Sendable {
 
         // 3. The DSC chain and status.
         let csca = try trustStore.issuer(of: sod.documentSigner, der: sod.documentSignerDER, on: date)
-        if trustStore.isRevoked(sod.documentSigner, issuedBy: csca) {
+        var warnings = [String]()
+        switch trustStore.revocationStatus(of: sod.documentSigner, issuedBy: csca, on: date) {
+        case .revoked:
             throw .dscRevoked("the Document Signer certificate is revoked by its CSCA")
+        case .stale where staleRevocation == .refuse:
+            throw .revocationStatusUnavailable(
+                "the CSCA's revocation list is past its next update, so the Document Signer's status is unknown")
+        case .stale:
+            warnings.append("revocation-list-stale")
+        case .good, .noList:
+            break
         }
 
         // 4. Every present data group is signed and matches.
@@ -82,7 +98,7 @@ public struct DocumentVerifier: Sendable {
         return VerifiedDocument(
             mrz: mrz, ageBand: AgeBand(birthDate: mrz.birthDate, on: today), passiveAuthentication: true,
             activeAuthentication: activelyAuthenticated, dataGroups: present.keys.sorted(),
-            faceImage: chip.dg2)
+            faceImage: chip.dg2, warnings: warnings)
     }
 
     /// The Document Signer's signature over the SOD (through the signed attributes when present).

@@ -65,10 +65,37 @@ public struct TrustStore: Sendable {
         throw .untrustedCSCA("the Document Signer certificate was not issued by a trusted CSCA")
     }
 
-    /// Whether a CRL signed by `csca` lists `dsc`.
-    func isRevoked(_ dsc: Certificate, issuedBy csca: Certificate) -> Bool {
-        crls.contains { $0.issuer == csca.subject && $0.isSigned(by: csca) && $0.isRevoked(dsc) }
+    /// What the CRLs of `csca` say about `dsc` on `date`.
+    func revocationStatus(of dsc: Certificate, issuedBy csca: Certificate, on date: Date) -> RevocationStatus {
+        let lists = crls.filter { $0.issuer == csca.subject && $0.isSigned(by: csca) }
+        if lists.contains(where: { $0.isRevoked(dsc) }) { return .revoked }
+        guard !lists.isEmpty else { return .noList }
+        // Current when at least one list's next update is still ahead (or not stated).
+        return lists.contains { $0.nextUpdate.map { $0 >= date } ?? true } ? .good : .stale
     }
+}
+
+/// What a CSCA's revocation lists say about a Document Signer certificate.
+public enum RevocationStatus: Sendable, Equatable {
+    /// A current list does not list it.
+    case good
+    /// A list signed by the CSCA lists it.
+    case revoked
+    /// The CSCA's lists are all past their `nextUpdate`: its status is unknown.
+    case stale
+    /// The service holds no list of this CSCA.
+    case noList
+}
+
+/// What to do with a document whose CSCA's revocation list is past its `nextUpdate`.
+public enum StaleRevocationPolicy: String, Sendable, CaseIterable {
+    /// Refuse the document: its signer's status is unavailable (the default).
+    case refuse
+    /// Accept it, marked in ``VerifiedDocument/warnings``.
+    case warn
+}
+
+extension TrustStore {
 
     /// Splits a DER certificate into the signed TBS bytes, the algorithm and the signature.
     static func signedParts(of der: [UInt8]) throws(DocumentError) -> ([UInt8], AlgorithmIdentifier, [UInt8]) {

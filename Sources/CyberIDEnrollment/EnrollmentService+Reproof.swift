@@ -13,7 +13,8 @@ extension EnrollmentService {
     ///   `document-expired`, …), ``EnrollmentError`` `document-mismatch` (not this person's
     ///   document on record).
     public func reprove(chip: ChipData, aaSignature: [UInt8], challenge: [UInt8], personID: String) async throws {
-        let verifier = DocumentVerifier(trustStore: try await trust.trustStore())
+        let verifier = DocumentVerifier(
+            trustStore: try await trust.trustStore(), staleRevocation: configuration.staleRevocation)
         let document = try verifier.verify(
             chip, challenge: challenge, activeAuthenticationSignature: aaSignature, at: now(), today: today())
         let index = blindIndex.index(IdentityRecord(mrz: document.mrz, portrait: document.faceImage).identityParts)

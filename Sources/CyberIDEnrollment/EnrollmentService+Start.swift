@@ -64,7 +64,8 @@ extension EnrollmentService {
         -> EnrollmentResponse.Step
     {
         var session = try await openSession(sessionID, expecting: [.started])
-        let verifier = DocumentVerifier(trustStore: try await trust.trustStore())
+        let verifier = DocumentVerifier(
+            trustStore: try await trust.trustStore(), staleRevocation: configuration.staleRevocation)
         let document = try verifier.verify(
             chip, challenge: session.aaChallenge, activeAuthenticationSignature: aaSignature, at: now(), today: today())
         let identity = IdentityRecord(mrz: document.mrz, portrait: document.faceImage)

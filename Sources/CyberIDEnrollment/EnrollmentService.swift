@@ -23,6 +23,8 @@ public struct EnrollmentConfiguration: Sendable {
     public var maxCodesPerPhonePerHour: Int64 = 10
     /// Validity of a network certificate (capped at the document's expiry).
     public var certificateLifetime: TimeInterval = 365 * 86_400
+    /// A document CRL past its `nextUpdate`: refuse the document (default) or accept it.
+    public var staleRevocation: StaleRevocationPolicy = .refuse
 
     /// Creates a configuration.
     public init(issuer: String) {

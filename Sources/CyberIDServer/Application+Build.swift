@@ -36,7 +36,8 @@ public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: runtime.settings.maxBodyBytes))
     router.addHealthRoutes(database: runtime.database, signingKeys: runtime.signingKeys)
-    router.addMetricsRoute(registry: metricsRegistry)
+    // With a separate metrics listener (CYBERID_METRICS_PORT), /metrics is not public.
+    if runtime.settings.metricsPort == nil { router.addMetricsRoute(registry: metricsRegistry) }
     router.addKeyRoutes(signingKeys: runtime.signingKeys)
     router.addNetworkNumberRoutes()
     router.addEnrollmentRoutes(service: runtime.enrollment)
@@ -46,8 +47,16 @@ public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
     return router
 }
 
+/// The router of the separate metrics listener: `/metrics` only.
+public func buildMetricsRouter() -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.addMetricsRoute(registry: metricsRegistry)
+    return router
+}
+
 /// Builds the application: the router on the configured address, with the background services
-/// the server needs (periodic signing-key refresh, purging of expired sessions).
+/// the server needs (periodic signing-key refresh, purging of expired sessions) and, when
+/// configured, the separate metrics listener.
 /// - Parameters:
 ///   - runtime: the prepared runtime.
 ///   - logger: the server's logger.
@@ -55,10 +64,16 @@ public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
 public func buildApplication(
     runtime: Runtime, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    Application(
+    let metrics = runtime.settings.metricsPort.map { port in
+        Application(
+            router: buildMetricsRouter(),
+            configuration: .init(address: .hostname(runtime.settings.metricsHost, port: port), serverName: "CyberID metrics"),
+            logger: logger)
+    }
+    return Application(
         router: buildRouter(runtime: runtime),
         configuration: .init(address: .hostname(runtime.settings.host, port: runtime.settings.port), serverName: "CyberID"),
-        services: [
+        services: (metrics.map { [$0] as [any Service] } ?? []) + [
             // A rotation made by another process or `cyberid admin keys rotate` reaches this one.
             PeriodicService(name: "signing-key refresh", interval: .seconds(30), logger: logger) {
                 try await runtime.signingKeys.refresh()

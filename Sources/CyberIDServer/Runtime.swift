@@ -89,6 +89,7 @@ public struct Runtime: Sendable {
         configuration.certificateLifetime = TimeInterval(settings.certificateDays) * 86_400
         configuration.sessionLifetime = TimeInterval(settings.enrollmentTTLSeconds)
         configuration.maxCodesPerPhonePerHour = Int64(settings.smsPerPhonePerHour)
+        configuration.staleRevocation = StaleRevocationPolicy(rawValue: settings.staleRevocationPolicy) ?? .refuse
         let today: @Sendable () -> CalendarDate = { CalendarDate.civilDay(of: Date()) }
         let enrollment = EnrollmentService(
             store: store, masterKey: masterKey, authority: authority, sms: sms, faceMatcher: faceMatcher,

@@ -102,7 +102,7 @@ struct Dev: AsyncParsableCommand {
             discussion: """
                 Prints one JSON object. Exit 0: {"result":"verified",…}; exit 1: {"result":"rejected","error":CODE,…} \
                 with CODE one of unparseable-document, invalid-mrz, unsupported-algorithm, untrusted-csca, \
-                bad-dsc-signature, dsc-expired, dsc-revoked, dg-hash-mismatch, document-expired, \
+                bad-dsc-signature, dsc-expired, dsc-revoked, revocation-status-unavailable, dg-hash-mismatch, document-expired, \
                 active-authentication-failed; exit 2: usage error. The output includes the MRZ: a development tool.
                 """)
 
@@ -112,6 +112,13 @@ struct Dev: AsyncParsableCommand {
         @Option(help: "Verification date, YYYY-MM-DD (default: today).") var today: String?
         @Option(help: "Active-authentication challenge, hex.") var challenge: String?
         @Option(help: "File with the chip's raw signature over the challenge.") var aaSignature: String?
+        @Option(help: "A CSCA's CRL past its nextUpdate: refuse (default) or warn.") var staleCrl: String = "refuse"
+
+        func validate() throws {
+            guard StaleRevocationPolicy(rawValue: staleCrl) != nil else {
+                throw ValidationError("--stale-crl is refuse or warn")
+            }
+        }
 
         func run() async throws {
             let directory = URL(fileURLWithPath: document)
@@ -159,7 +166,7 @@ struct Dev: AsyncParsableCommand {
             let result: [String: Any]
             var failed = false
             switch Result(catching: { () throws(DocumentError) -> VerifiedDocument in
-                try DocumentVerifier(trustStore: trust).verify(
+                try DocumentVerifier(trustStore: trust, staleRevocation: StaleRevocationPolicy(rawValue: staleCrl) ?? .refuse).verify(
                     chip, challenge: challengeBytes, activeAuthenticationSignature: signature, at: verificationDate,
                     today: day)
             }) {
@@ -176,7 +183,7 @@ struct Dev: AsyncParsableCommand {
 
         static func summary(_ verified: VerifiedDocument) -> [String: Any] {
             let mrz = verified.mrz
-            return [
+            var summary: [String: Any] = [
                 "result": "verified", "passive_authentication": verified.passiveAuthentication,
                 "active_authentication": verified.activeAuthentication, "age_band": verified.ageBand.rawValue,
                 "data_groups": verified.dataGroups,
@@ -187,6 +194,8 @@ struct Dev: AsyncParsableCommand {
                     "expiry_date": mrz.expiryDate.description, "personal_number": mrz.personalNumber ?? NSNull(),
                 ] as [String: Any],
             ]
+            if !verified.warnings.isEmpty { summary["warnings"] = verified.warnings }
+            return summary
         }
     }
 }

@@ -59,6 +59,25 @@ import Testing
         }
     }
 
+    /// Review finding 14: with a separate metrics listener, `/metrics` is not public, and the
+    /// metrics listener serves it (and nothing else).
+    @Test func aSeparateMetricsListenerTakesMetricsOffThePublicPort() async throws {
+        try await withTestApp(["CYBERID_METRICS_PORT": "0"]) { client, _ async throws in
+            try await client.execute(uri: "/metrics", method: .get) { response async throws in
+                #expect(response.status == .notFound)
+            }
+        }
+        try await Application(router: buildMetricsRouter(), logger: Logger(label: "test")).test(.router) { client in
+            try await client.execute(uri: "/metrics", method: .get) { response async throws in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+            }
+            try await client.execute(uri: "/health", method: .get) { response async throws in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
     @Test func unknownRoutesAreProblemDetails() async throws {
         try await withTestApp { client, _ async throws in
             for (uri, method) in [("/nope", HTTPRequest.Method.get), ("/health", .post), ("/v1/network-numbers/check", .get)] {

@@ -28,6 +28,7 @@ import Testing
             "CYBERID_DATA_DIR": "/var/lib/cyberid",
             "CYBERID_LOG_LEVEL": "DEBUG",
             "CYBERID_MAX_BODY_BYTES": "65536",
+            "CYBERID_SMS_WEBHOOK_URL": "https://sms.example.cn/send",
         ])
         #expect(settings.issuer == "https://id.example.cn")
         #expect(settings.host == "0.0.0.0")
@@ -46,7 +47,8 @@ import Testing
         ("CYBERID_PORT", "abc"), ("CYBERID_PORT", "70000"), ("CYBERID_PORT", "-1"),
         ("CYBERID_ISSUER", "http://id.example.cn"), ("CYBERID_ISSUER", "https://id.example.cn/?x=1"),
         ("CYBERID_ISSUER", "id.example.cn"), ("CYBERID_DATABASE_URL", "mysql://x@y/z"),
-        ("CYBERID_LOG_LEVEL", "loud"), ("CYBERID_MAX_BODY_BYTES", "10"),
+        ("CYBERID_LOG_LEVEL", "loud"), ("CYBERID_MAX_BODY_BYTES", "10"), ("CYBERID_ALLOW_DEV_SMS", "maybe"),
+        ("CYBERID_METRICS_PORT", "99999"), ("CYBERID_STALE_CRL_POLICY", "ignore"),
     ])
     func badValuesNameTheirSetting(_ key: String, _ value: String) async throws {
         do {
@@ -61,7 +63,7 @@ import Testing
     @Test func readsAJSONFileUnderTheEnvironment() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cyberid-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try Data(#"{"cyberid":{"issuer":"https://file.example","port":"7000","databaseUrl":"sqlite:/tmp/f.sqlite"}}"#.utf8)
+        try Data(#"{"cyberid":{"issuer":"https://file.example","port":"7000","databaseUrl":"sqlite:/tmp/f.sqlite","allowDevSms":"true"}}"#.utf8)
             .write(to: URL(fileURLWithPath: path))
         let settings = try await ServerSettings.load(environment: ["CYBERID_CONFIG_FILE": path, "CYBERID_PORT": "7001"])
         #expect(settings.issuer == "https://file.example")
@@ -95,5 +97,24 @@ import Testing
         #expect(first.0 == second.0)
         #expect(first.2 == .createdFile(directory + "/master.key"))
         #expect(second.2 == .existingFile(directory + "/master.key"))
+    }
+
+    /// Review finding 14: an https issuer is production; codes must not land in a file.
+    @Test func aProductionIssuerRefusesTheDevelopmentOutboxUnlessAllowed() async throws {
+        let production = ["CYBERID_ISSUER": "https://id.example.cn"]
+        do {
+            _ = try await ServerSettings.load(environment: production)
+            Issue.record("an https issuer started with the development SMS outbox")
+        } catch {
+            #expect(error.setting == "CYBERID_SMS_WEBHOOK_URL")
+            #expect(error.description.contains("CYBERID_ALLOW_DEV_SMS"))
+        }
+        let allowed = try await ServerSettings.load(environment: production.merging(["CYBERID_ALLOW_DEV_SMS": "true"]) { $1 })
+        #expect(allowed.allowDevelopmentSMS)
+        let gateway = try await ServerSettings.load(
+            environment: production.merging(["CYBERID_SMS_WEBHOOK_URL": "https://sms.example.cn/send"]) { $1 })
+        #expect(!gateway.allowDevelopmentSMS && gateway.smsWebhookURL != nil)
+        // Development on loopback needs nothing.
+        #expect(try await ServerSettings.load(environment: [:]).smsWebhookURL == nil)
     }
 }

@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--today")
     parser.add_argument("--challenge")
     parser.add_argument("--aa-signature")
+    parser.add_argument("--stale-crl", choices=["refuse", "warn"], default="refuse")
     return parser
 
 
@@ -409,11 +410,17 @@ def verify(argv: Sequence[str]) -> dict:
     verify_sod_signature(sod)
     if not _valid_on(sod.dsc, today):
         raise Rejected("dsc-expired", f"the DSC is not valid on {today}")
-    for crl in crls:
-        if crl.issuer != csca.subject or not crl.is_signature_valid(csca.public_key()):
-            continue  # not from the DSC's CSCA: ignored
-        if crl.get_revoked_certificate_by_serial_number(sod.dsc.serial_number) is not None:
-            raise Rejected("dsc-revoked", "the DSC is listed in its CSCA's CRL")
+    own = [crl for crl in crls if crl.issuer == csca.subject and crl.is_signature_valid(csca.public_key())]
+    # (CRLs not from the DSC's CSCA are ignored.)
+    if any(crl.get_revoked_certificate_by_serial_number(sod.dsc.serial_number) is not None for crl in own):
+        raise Rejected("dsc-revoked", "the DSC is listed in its CSCA's CRL")
+    # RFC 5280 §5.1.2.5: past nextUpdate a list says nothing about the DSC's status now.
+    instant = dt.datetime.combine(today, dt.time(12), tzinfo=dt.timezone.utc)
+    warnings = []
+    if own and all(crl.next_update_utc is not None and crl.next_update_utc < instant for crl in own):
+        if args.stale_crl == "refuse":
+            raise Rejected("revocation-status-unavailable", "the CSCA's CRL is past its nextUpdate")
+        warnings.append("revocation-list-stale")
     if sod.lds_hash not in _HASHES:
         raise Rejected("unparseable-document", f"unsupported LDS hash {sod.lds_hash}")
     present = {1: dg1, 2: dg2, 15: dg15}
@@ -445,6 +452,7 @@ def verify(argv: Sequence[str]) -> dict:
         "mrz": mrz,
         "age_band": factory.age_band(birth, today),
         "data_groups": sorted(n for n, data in present.items() if data is not None),
+        **({"warnings": warnings} if warnings else {}),
     }
 
 

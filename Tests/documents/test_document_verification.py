@@ -243,6 +243,27 @@ def test_crl_of_the_csca_not_listing_the_dsc(verify, tmp_path, encoding):
     verify(write(tmp_path, document), [trust(tmp_path, csca)], crls=[crl]).assert_verified()
 
 
+@pytest.mark.parametrize("policy", [None, "refuse", "warn"])
+def test_a_crl_past_its_next_update_leaves_the_status_unknown(verify, tmp_path, policy):
+    """Review finding 15: a CSCA whose only CRL is past its nextUpdate says nothing about the DSC
+    today: refused as revocation-status-unavailable (the default), or accepted with a warning."""
+    csca, dsc = pki()
+    document = write(tmp_path, build_document(dsc))
+    stale = write_crl(
+        make_crl(csca, [12345], next_update=dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)), tmp_path / "stale.crl")
+    argv = ["--document", str(document), "--csca", str(trust(tmp_path, csca)), "--crl", str(stale), "--today", TODAY]
+    if policy:
+        argv += ["--stale-crl", policy]
+    result = verify.run(argv)
+    if policy == "warn":
+        assert result.assert_verified()["warnings"] == ["revocation-list-stale"]
+    else:
+        result.assert_rejected("revocation-status-unavailable")
+    # A current list beside the stale one: the status is known again, no warning.
+    current = write_crl(make_crl(csca, [12345]), tmp_path / "current.crl")
+    assert "warnings" not in verify.run(argv + ["--crl", str(current)]).assert_verified()
+
+
 @pytest.mark.parametrize("foreign", ["same-name-untrusted", "other-name-trusted"])
 def test_crl_signed_by_another_csca_is_ignored(verify, tmp_path, foreign):
     csca, dsc = pki()

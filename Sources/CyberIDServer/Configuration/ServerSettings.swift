@@ -45,6 +45,14 @@ public struct ServerSettings: Sendable {
     public var loginTTLSeconds: Int
     /// One-time codes any one phone number may receive per hour.
     public var smsPerPhonePerHour: Int
+    /// Whether an https (production) issuer may write codes to the development SMS outbox.
+    public var allowDevelopmentSMS: Bool
+    /// A separate listener's port for `/metrics` (then not served on the public one).
+    public var metricsPort: Int?
+    /// The separate metrics listener's address.
+    public var metricsHost: String
+    /// `refuse` (default) or `warn`: a document CRL past its `nextUpdate`.
+    public var staleRevocationPolicy: String
 
     /// Reads and validates the settings.
     /// - Parameter config: the configuration reader (see ``reader(environment:)``).
@@ -105,6 +113,41 @@ public struct ServerSettings: Sendable {
         loginTTLSeconds = try Self.integer(text("cyberid.loginTtlSeconds"), "CYBERID_LOGIN_TTL_SECONDS", 120, 1...3_600)
         smsPerPhonePerHour = try Self.integer(
             text("cyberid.smsPerPhonePerHour"), "CYBERID_SMS_PER_PHONE_PER_HOUR", 10, 1...1_000_000)
+        allowDevelopmentSMS = try Self.flag(text("cyberid.allowDevSms"), "CYBERID_ALLOW_DEV_SMS")
+        // Production mode (review finding 14): an https issuer sends real codes.
+        if issuer.hasPrefix("https://") && smsWebhookURL == nil && !allowDevelopmentSMS {
+            throw ConfigurationError(
+                setting: "CYBERID_SMS_WEBHOOK_URL",
+                reason: "an https issuer is a production deployment: set an SMS gateway, or CYBERID_ALLOW_DEV_SMS=true "
+                    + "to write codes to the development outbox")
+        }
+        metricsPort = try text("cyberid.metricsPort").map { text throws(ConfigurationError) in
+            try Self.integer(text, "CYBERID_METRICS_PORT", 0, 0...65_535)
+        }
+        metricsHost = text("cyberid.metricsHost") ?? "127.0.0.1"
+        staleRevocationPolicy = try Self.choice(
+            text("cyberid.staleCrlPolicy"), "CYBERID_STALE_CRL_POLICY", ["refuse", "warn"], default: "refuse")
+    }
+
+    /// A yes/no setting (`true`/`false`, `1`/`0`, `yes`/`no`), default no.
+    static func flag(_ text: String?, _ setting: String) throws(ConfigurationError) -> Bool {
+        guard let text else { return false }
+        switch text.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw ConfigurationError(setting: setting, reason: "must be true or false, got '\(text)'")
+        }
+    }
+
+    /// One of `choices`, or the default.
+    static func choice(_ text: String?, _ setting: String, _ choices: [String], default value: String)
+        throws(ConfigurationError) -> String
+    {
+        guard let text else { return value }
+        guard choices.contains(text) else {
+            throw ConfigurationError(setting: setting, reason: "must be \(choices.joined(separator: " or ")), got '\(text)'")
+        }
+        return text
     }
 
     /// A number setting in 0…1, or its default.
