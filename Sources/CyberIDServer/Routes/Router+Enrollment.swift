@@ -90,9 +90,10 @@ extension Router where Context == AppRequestContext {
         let issuingPEM = (try? CertificateAuthority.pem(authority.issuing)) ?? ""
         get("pki/root.pem") { _, _ in Self.pem(rootPEM) }
         get("pki/issuing.pem") { _, _ in Self.pem(issuingPEM) }
-        // The CRL is made on request from the store, so it reflects a revocation at once.
+        // Signed once, served until something is revoked or expires (IssuingCRL).
+        let crl = IssuingCRL(authority: authority, store: revocations)
         get("pki/issuing.crl") { _, _ in
-            let der = try authority.crl(revoked: try await revocations.revokedCertificates())
+            let der = try await crl.der()
             return Response(
                 status: .ok, headers: [.contentType: "application/pkix-crl", .cacheControl: "max-age=60"],
                 body: .init(byteBuffer: ByteBuffer(bytes: der)))

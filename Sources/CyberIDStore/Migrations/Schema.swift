@@ -321,5 +321,11 @@ public enum Schema {
                 // The purge of expired enrollment sessions.
                 "CREATE INDEX enrollment_sessions_expiry ON enrollment_sessions (expires_at)",
             ]),
+        Migration(
+            version: 11, name: "crl-index",
+            statements: [
+                // The CRL and its freshness check read the revoked certificates only.
+                "CREATE INDEX network_certificates_revoked ON network_certificates (revoked_at) WHERE status = 'revoked'",
+            ]),
     ]
 }

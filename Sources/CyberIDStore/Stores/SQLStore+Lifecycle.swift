@@ -93,15 +93,30 @@ extension SQLStore: CertificateRevocationStore {
         }
     }
 
-    public func revokedCertificates() async throws -> [(serial: String, revokedAt: Date)] {
+    public func revokedCertificates(at now: Date) async throws -> [(serial: String, revokedAt: Date)] {
         try await database.read { connection in
             try await connection.query(
-                "SELECT serial, revoked_at, issued_at FROM network_certificates WHERE status = 'revoked' ORDER BY serial", []
+                """
+                SELECT serial, revoked_at, issued_at FROM network_certificates
+                WHERE status = 'revoked' AND not_after >= $1 ORDER BY serial
+                """, [.integer(now.millisecondsSince1970)]
             ).map { row throws(StoreError) in
                 let issued = try row.integer("issued_at")
                 let revoked = try row.optionalInteger("revoked_at") ?? issued
                 return (try row.text("serial"), Date(milliseconds: revoked))
             }
+        }
+    }
+
+    public func revocationFingerprint(at now: Date) async throws -> RevocationFingerprint {
+        try await database.read { connection in
+            let rows = try await connection.query(
+                """
+                SELECT COUNT(*) AS n, MAX(revoked_at) AS latest FROM network_certificates
+                WHERE status = 'revoked' AND not_after >= $1
+                """, [.integer(now.millisecondsSince1970)])
+            guard let row = rows.first else { return RevocationFingerprint(count: 0, latest: nil) }
+            return RevocationFingerprint(count: try row.integer("n"), latest: try row.optionalInteger("latest"))
         }
     }
 }

@@ -139,8 +139,23 @@ public protocol CertificateRevocationStore: Sendable {
     /// Revokes a valid certificate, with an optional history entry in the same transaction.
     /// - Returns: `false` when it was unknown or already revoked.
     func revokeCertificate(serial: String, at time: Date, history: HistoryEntry?) async throws -> Bool
-    /// Every revoked certificate's serial (lower-case hex) and revocation time.
-    func revokedCertificates() async throws -> [(serial: String, revokedAt: Date)]
+    /// Every revoked certificate still within its validity at `now` (expired ones are pruned:
+    /// RFC 5280 §3.3), serial (lower-case hex) and revocation time.
+    func revokedCertificates(at now: Date) async throws -> [(serial: String, revokedAt: Date)]
+    /// A cheap fingerprint of that list — how many, and the latest revocation — so a cached CRL
+    /// is remade only when something was revoked or expired.
+    func revocationFingerprint(at now: Date) async throws -> RevocationFingerprint
+}
+
+/// How many certificates are revoked and unexpired, and when the latest was revoked.
+public struct RevocationFingerprint: Sendable, Equatable {
+    public var count: Int64
+    public var latest: Int64?
+
+    public init(count: Int64, latest: Int64?) {
+        self.count = count
+        self.latest = latest
+    }
 }
 
 /// Persists the audit log.
