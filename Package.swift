@@ -43,6 +43,7 @@ let package = Package(
         .library(name: "CyberIDStore", targets: ["CyberIDStore"]),
         .library(name: "CyberIDDocuments", targets: ["CyberIDDocuments"]),
         .library(name: "CyberIDVault", targets: ["CyberIDVault"]),
+        .library(name: "CyberIDLimits", targets: ["CyberIDLimits"]),
         .library(name: "CyberIDIssuance", targets: ["CyberIDIssuance"]),
         .library(name: "CyberIDAdapters", targets: ["CyberIDAdapters"]),
         .library(name: "CyberIDLifecycle", targets: ["CyberIDLifecycle"]),
@@ -97,6 +98,8 @@ let package = Package(
         library("CyberIDKeys", ["CyberIDBase64URL", "CyberIDCore", "CyberIDStore"] + crypto + jwt),
         // The identity vault: sealed identity records, randomness, the civil calendar.
         library("CyberIDVault", ["CyberIDBase64URL", "CyberIDCore", "CyberIDKeys", "CyberIDStore"]),
+        // Rate limits: counters shared by every process through the store, keys blind-indexed.
+        library("CyberIDLimits", ["CyberIDCore", "CyberIDKeys", "CyberIDStore"]),
         // ICAO Doc 9303: MRZ, data groups, SOD, passive and active authentication, trust store.
         library(
             "CyberIDDocuments",
@@ -121,7 +124,7 @@ let package = Package(
             "CyberIDEnrollment",
             [
                 "CyberIDBase64URL", "CyberIDCore", "CyberIDDocuments", "CyberIDKeys", "CyberIDStore", "CyberIDVault",
-                "CyberIDIssuance", "CyberIDAdapters",
+                "CyberIDIssuance", "CyberIDAdapters", "CyberIDLimits",
             ] + crypto + x509),
         // The holder's SDK: Foundation and swift-crypto only, so it ships in a phone app.
         library("CyberIDWallet", ["CyberIDBase64URL"] + crypto),
@@ -132,7 +135,7 @@ let package = Package(
             "CyberIDProvider",
             [
                 "CyberIDBase64URL", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDIssuance",
-                "CyberIDAdapters",
+                "CyberIDAdapters", "CyberIDLimits",
             ] + crypto + jwt + httpClient),
         // The relying party's SDK: discovery, PKCE authorization URL, code exchange, ID-token checks.
         library("CyberIDRelyingParty", ["CyberIDBase64URL"] + crypto + jwt + httpClient),
@@ -159,7 +162,7 @@ let package = Package(
             [
                 "CyberIDBase64URL", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDDocuments",
                 "CyberIDIssuance", "CyberIDAdapters", "CyberIDLifecycle", "CyberIDEnrollment", "CyberIDProvider",
-                "CyberIDServices", "CyberIDQR",
+                "CyberIDServices", "CyberIDQR", "CyberIDLimits",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -238,6 +241,9 @@ let package = Package(
                 "CyberIDLifecycle", "CyberIDServices", "CyberIDDevTools", "CyberIDTestSupport", "CyberIDRelyingParty",
                 .product(name: "Logging", package: "swift-log"),
             ] + crypto + x509 + jwt),
+        tests(
+            "CyberIDLimitsTests",
+            ["CyberIDLimits", "CyberIDCore", "CyberIDKeys", "CyberIDStore", "CyberIDTestSupport"]),
         tests(
             "CyberIDServerTests",
             [

@@ -42,6 +42,22 @@ extension ServiceError {
     public var description: String { "\(code): \(reason)" }
 }
 
+/// A refusal because a rate limit is reached: the caller may retry after ``retryAfter`` seconds
+/// (HTTP 429 with `Retry-After`).
+public struct RateLimitExceeded: ServiceError, Equatable {
+    public let code: String
+    public var kind: ErrorKind { .rateLimited }
+    public let reason: String
+    /// Whole seconds until the limit's window ends.
+    public let retryAfter: Int
+
+    public init(code: String, reason: String, retryAfter: Int) {
+        self.code = code
+        self.reason = reason
+        self.retryAfter = max(1, retryAfter)
+    }
+}
+
 /// Names the module an error comes from, so each module's errors are their own type.
 public protocol ErrorDomain: Sendable {}
 

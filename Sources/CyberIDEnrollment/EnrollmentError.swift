@@ -35,11 +35,6 @@ extension DomainError where Domain == EnrollmentDomain {
     static func tooManyCodes() -> Self {
         Self(code: "too-many-codes", kind: .rateLimited, reason: "too many codes were sent for this session")
     }
-    static func phoneRateLimited() -> Self {
-        Self(
-            code: "phone-rate-limited", kind: .rateLimited,
-            reason: "too many codes went to this phone number in the last hour; try again later")
-    }
     static func noFaceMatcher() -> Self {
         Self(code: "no-face-matcher", kind: .notFound, reason: "this service has no face matcher; skip the face step")
     }

@@ -1,7 +1,9 @@
 import Crypto
+import CyberIDBase64URL
 import CyberIDAdapters
 import CyberIDCore
 import CyberIDKeys
+import CyberIDLimits
 import CyberIDStore
 import CyberIDVault
 import Foundation
@@ -13,11 +15,11 @@ extension EnrollmentService {
         guard Self.isE164(phone) else { throw EnrollmentError.invalidPhone() }
         guard session.otpSends < configuration.maxCodeSends else { throw EnrollmentError.tooManyCodes() }
         if session.purpose != .enroll { try await checkHolderPhone(phone, in: &session) }
-        guard
-            try await store.recordCodeSend(
-                phoneIndex: blindIndex.index(["phone-v1", phone]), at: now(), window: 3_600,
-                limit: configuration.maxCodesPerPhonePerHour)
-        else { throw EnrollmentError.phoneRateLimited() }
+        // SMS pumping (review finding 8): per document across sessions, per phone, and overall.
+        // (Per client IP is the HTTP layer's.)
+        try await limiter.hit(configuration.documentLimit, Base64URL.encode(session.blindIndex ?? []), at: now())
+        try await limiter.hit(configuration.phoneLimit, phone, at: now())
+        try await limiter.hit(configuration.smsLimit, "all", at: now())
         let code = SecureRandom.digits(6)
         guard var identity = try vault.open(session) else {
             throw EnrollmentError.wrongStep(session.state.rawValue, "a verified document")
@@ -80,6 +82,8 @@ extension EnrollmentService {
         guard let portrait = try vault.open(session)?.portrait else {
             throw EnrollmentError.invalidRequest("the document had no portrait (DG2)")
         }
+        // Each attempt counts, per identity and day, before the matcher is asked (finding 16).
+        try await limiter.hit(configuration.faceLimit, Base64URL.encode(session.blindIndex ?? []), at: now())
         let score: Double
         do {
             score = try await faceMatcher.score(live: image, portrait: portrait)

@@ -3,6 +3,7 @@ public import CyberIDCore
 public import CyberIDDocuments
 public import CyberIDIssuance
 public import CyberIDKeys
+public import CyberIDLimits
 public import CyberIDStore
 public import CyberIDVault
 public import Foundation
@@ -23,6 +24,19 @@ public struct EnrollmentConfiguration: Sendable {
     public var maxCodesPerPhonePerHour: Int64 = 10
     /// Validity of a network certificate (capped at the document's expiry).
     public var certificateLifetime: TimeInterval = 365 * 86_400
+    /// One-time codes any one document (identity) may have sent per hour, across sessions.
+    public var maxCodesPerDocumentPerHour: Int64 = 5
+    /// One-time codes the whole service may send per minute (SMS pumping's bill has a ceiling).
+    public var maxCodesPerMinute: Int64 = 600
+    /// Face checks any one identity may attempt per day (enrollment, replacement, re-verification).
+    public var maxFaceAttemptsPerDay: Int64 = 5
+
+    /// The code and face limits (shared by every process through the store).
+    var phoneLimit: RateLimit { RateLimit(name: "phone", limit: maxCodesPerPhonePerHour, window: 3_600) }
+    var documentLimit: RateLimit { RateLimit(name: "document", limit: maxCodesPerDocumentPerHour, window: 3_600) }
+    var smsLimit: RateLimit { RateLimit(name: "sms", limit: maxCodesPerMinute, window: 60) }
+    var faceLimit: RateLimit { RateLimit(name: "face-attempt", limit: maxFaceAttemptsPerDay, window: 86_400) }
+
     /// A document CRL past its `nextUpdate`: refuse the document (default) or accept it.
     public var staleRevocation: StaleRevocationPolicy = .refuse
 
@@ -41,7 +55,7 @@ public struct EnrollmentConfiguration: Sendable {
 /// `complete` replays the stored answer. The steps live in `EnrollmentService+<Step>.swift`.
 public struct EnrollmentService: Sendable {
     /// The storage the flow needs.
-    public typealias Store = EnrollmentStore & PersonStore & TrustAnchorStore & NetworkCertificateStore
+    public typealias Store = EnrollmentStore & PersonStore & TrustAnchorStore & NetworkCertificateStore & RateCounterStore
 
     let store: any Store
     let vault: IdentityVault
@@ -54,6 +68,7 @@ public struct EnrollmentService: Sendable {
     let now: @Sendable () -> Date
     let today: @Sendable () -> CalendarDate
     let trust: TrustAnchorCache
+    let limiter: RateLimiter
 
     /// Creates the service.
     /// - Parameters:
@@ -75,6 +90,7 @@ public struct EnrollmentService: Sendable {
             sms, faceMatcher, configuration, now, today
         )
         self.trust = TrustAnchorCache(store: store)
+        self.limiter = RateLimiter(store: store, masterKey: masterKey)
     }
 
     /// Where wallet tokens for enrollment are addressed.

@@ -2,6 +2,7 @@ public import CyberIDAdapters
 public import CyberIDCore
 public import CyberIDIssuance
 public import CyberIDKeys
+public import CyberIDLimits
 public import CyberIDStore
 public import CyberIDVault
 public import Foundation
@@ -22,6 +23,8 @@ public struct ProviderConfiguration: Sendable {
     public var pushedRequestLifetime: TimeInterval = 60
     /// Allowed clock difference for wallet approvals.
     public var approvalSkew: TimeInterval = 300
+    /// Face checks one identity may attempt per day (re-verification; enrollment counts too).
+    public var faceAttemptsPerDay: Int64 = 5
 
     /// Creates a configuration with the default timings.
     public init(issuer: String) { self.issuer = issuer }
@@ -84,7 +87,8 @@ public final class OpenIDProvider: Sendable {
     ///   - today: the civil day of an instant, for age claims.
     public init(
         configuration: ProviderConfiguration, store: any Store, masterKey: MasterKey, signingKeys: SigningKeySet,
-        authority: CertificateAuthority, faceMatcher: (any FaceMatcher)? = nil, documentReproof: DocumentReproof? = nil,
+        authority: CertificateAuthority, faceMatcher: (any FaceMatcher)? = nil, limiter: RateLimiter? = nil,
+        documentReproof: DocumentReproof? = nil,
         today: @escaping @Sendable (Date) -> CalendarDate = { CalendarDate.civilDay(of: $0) }
     ) {
         self.configuration = configuration
@@ -96,7 +100,7 @@ public final class OpenIDProvider: Sendable {
         login = LoginService(
             configuration: configuration, registry: registry, store: store, authority: authority, vault: vault,
             pairwise: PairwiseSubject(masterKey: masterKey), sealers: sealers, relay: RelayGuard(masterKey: masterKey),
-            faceMatcher: faceMatcher, documentReproof: documentReproof, validator: validator)
+            faceMatcher: faceMatcher, limiter: limiter, documentReproof: documentReproof, validator: validator)
         tokens = TokenService(
             configuration: configuration, registry: registry, store: store, signer: JWTSigner(keys: signingKeys),
             vault: vault,

@@ -35,6 +35,8 @@ public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: runtime.settings.maxBodyBytes))
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: runtime.settings.trustedProxies))
+    router.add(middleware: RateLimitMiddleware(limiter: runtime.limiter, settings: runtime.settings.limits))
     router.addHealthRoutes(database: runtime.database, signingKeys: runtime.signingKeys)
     // With a separate metrics listener (CYBERID_METRICS_PORT), /metrics is not public.
     if runtime.settings.metricsPort == nil { router.addMetricsRoute(registry: metricsRegistry) }
@@ -88,6 +90,7 @@ public func buildApplication(
                 _ = try await runtime.store.purgeExpiredEnrollmentSessions(before: now)
                 _ = try await runtime.store.purgeExpired(before: now)
                 _ = try await runtime.store.purgeClientAssertions(before: now)
+                _ = try await runtime.store.purgeRateCounters(before: now)
             },
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? runtime.settings.port) },

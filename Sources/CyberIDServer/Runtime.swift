@@ -4,6 +4,7 @@ import CyberIDDocuments
 public import CyberIDEnrollment
 public import CyberIDIssuance
 public import CyberIDKeys
+public import CyberIDLimits
 public import CyberIDLifecycle
 public import CyberIDProvider
 public import CyberIDServices
@@ -51,6 +52,8 @@ public struct Runtime: Sendable {
     public let holder: HolderService
     /// Security Event Token delivery to platforms.
     public let securityEvents: SecurityEventDelivery
+    /// The rate limiter (counters in the store, shared by every process).
+    public let limiter: RateLimiter
 
     /// Opens the database and loads the master key; the caller then runs the database and
     /// calls ``prepare(_:logger:)``.
@@ -90,15 +93,20 @@ public struct Runtime: Sendable {
         configuration.sessionLifetime = TimeInterval(settings.enrollmentTTLSeconds)
         configuration.maxCodesPerPhonePerHour = Int64(settings.smsPerPhonePerHour)
         configuration.staleRevocation = StaleRevocationPolicy(rawValue: settings.staleRevocationPolicy) ?? .refuse
+        configuration.maxCodesPerDocumentPerHour = Int64(settings.limits.codeSendsPerDocumentPerHour)
+        configuration.maxCodesPerMinute = Int64(settings.limits.codeSendsPerMinute)
+        configuration.maxFaceAttemptsPerDay = Int64(settings.limits.faceAttemptsPerDay)
+        let limiter = RateLimiter(store: store, masterKey: masterKey)
         let today: @Sendable () -> CalendarDate = { CalendarDate.civilDay(of: Date()) }
         let enrollment = EnrollmentService(
             store: store, masterKey: masterKey, authority: authority, sms: sms, faceMatcher: faceMatcher,
             configuration: configuration, today: today)
         var providerConfiguration = ProviderConfiguration(issuer: settings.issuer)
         providerConfiguration.loginLifetime = TimeInterval(settings.loginTTLSeconds)
+        providerConfiguration.faceAttemptsPerDay = Int64(settings.limits.faceAttemptsPerDay)
         let provider = OpenIDProvider(
             configuration: providerConfiguration, store: store, masterKey: masterKey, signingKeys: keys,
-            authority: authority, faceMatcher: faceMatcher,
+            authority: authority, faceMatcher: faceMatcher, limiter: limiter,
             documentReproof: { document, challenge, personID, _ in
                 try await enrollment.reprove(
                     chip: ChipData(dg1: document.dg1, dg2: document.dg2, dg15: document.dg15, sod: document.sod),
@@ -125,7 +133,8 @@ public struct Runtime: Sendable {
                 endpoint: { clientID in
                     guard let client = try await clients.cachedClient(id: clientID), !client.disabled else { return nil }
                     return client.metadata.eventsURI
-                }))
+                }),
+            limiter: limiter)
     }
 }
 

@@ -85,12 +85,15 @@ extension WalletCommand {
             } catch {
                 throw ValidationError("not a CyberID login link: expected cyberid://login?iss=…&t=…")
             }
+            // Refusals of what the person said, not usage errors: exit 1 like any refused approval.
             if link.isCrossDevice && sameDevice {
-                throw ValidationError("this is a login page's QR code (another device): drop --same-device and pass --match NN")
+                printError("cyberid: this is a login page's QR code (another device): drop --same-device and pass --match NN")
+                throw Exit.failure
             }
             if !link.isCrossDevice && !sameDevice {
-                throw ValidationError(
-                    "this is a same-device link: approve it with --same-device on the device whose browser started the login")
+                printError(
+                    "cyberid: this is a same-device link: approve it with --same-device on the device whose browser started the login")
+                throw Exit.failure
             }
             return link
         }
@@ -100,7 +103,7 @@ extension WalletCommand {
             print("asks for:   verified-person confirmation\(login.claims.isEmpty ? "" : ", " + login.claims.joined(separator: ", "))")
             if let basis = login.legalBasis { print("legal basis: \(basis)") }
             if let acr = login.acrValues { print("level:      \(acr)") }
-            print("requested:  from \(login.requestedFrom ?? "an unknown address") at \(login.requestedAt ?? "an unknown time")")
+            print("requested from: \(login.requestedFrom ?? "an unknown address") at \(login.requestedAt ?? "an unknown time")")
             print("expires:    \(login.expiresAt)")
         }
 

@@ -52,15 +52,72 @@ import X509
                 _ = try await harness.service.sendPhoneCode(sessionID: session, phone: "+8613700000000")
             }
             let (session, _) = try await harness.present(try harness.document(number: "A0000004"))
-            await #expect(throws: EnrollmentError.phoneRateLimited()) {
+            let limited = await #expect(throws: RateLimitExceeded.self) {
                 _ = try await harness.service.sendPhoneCode(sessionID: session, phone: "+8613700000000")
             }
+            #expect(limited?.code == "phone-rate-limited" && (1...3_600).contains(limited?.retryAfter ?? 0))
             #expect(harness.sms.messages.withLock { $0.filter { $0.0 == "+8613700000000" }.count } == 3)
-            // Another number is not affected, and old sends are purged after a day.
+            // Another number is not affected, and the counters are purged once their windows end.
             _ = try await harness.service.sendPhoneCode(sessionID: session, phone: "+8613700000001")
-            _ = try await harness.store.purgeExpiredEnrollmentSessions(before: Date().addingTimeInterval(2 * 86_400))
+            _ = try await harness.store.purgeRateCounters(before: Date().addingTimeInterval(2 * 86_400))
             let (later, _) = try await harness.present(try harness.document(number: "A0000005"))
             _ = try await harness.service.sendPhoneCode(sessionID: later, phone: "+8613700000000")
+        }
+    }
+
+    /// Review finding 8: SMS pumping. One document made 15 codes go to 15 numbers through 3
+    /// sessions; now a document gets the hourly number of codes across all its sessions.
+    @Test func aDocumentGetsAtMostTheHourlyNumberOfCodesAcrossSessionsAndNumbers() async throws {
+        try await Harness.with(codesPerDocumentPerHour: 5) { harness in
+            let document = try harness.document()
+            var sent = 0
+            var refused = [RateLimitExceeded]()
+            for sessionIndex in 0..<3 {
+                let (session, _) = try await harness.present(document)
+                for phoneIndex in 0..<5 {
+                    do {
+                        _ = try await harness.service.sendPhoneCode(
+                            sessionID: session, phone: "+86137000000\(sessionIndex)\(phoneIndex)")
+                        sent += 1
+                    } catch let error as RateLimitExceeded {
+                        refused.append(error)
+                    }
+                }
+            }
+            #expect(sent == 5 && refused.count == 10)
+            #expect(refused.allSatisfy { $0.code == "document-rate-limited" && $0.retryAfter >= 1 })
+            #expect(harness.sms.messages.withLock { $0.count } == 5)
+            // Another person's document is not affected.
+            let (other, _) = try await harness.present(try harness.document(number: "B7654321"))
+            _ = try await harness.service.sendPhoneCode(sessionID: other, phone: "+8613700000099")
+        }
+    }
+
+    /// Review finding 16: face checks are limited per identity and day, counted before the
+    /// matcher is asked, across sessions.
+    @Test func faceAttemptsAreLimitedPerIdentityAndDay() async throws {
+        try await Harness.with(faceMatcher: FixedFaceMatcher(fixedScore: 0.1), faceAttemptsPerDay: 3) { harness in
+            let document = try harness.document()
+            for _ in 0..<2 {
+                let (session, _) = try await harness.present(document)
+                _ = try await harness.confirmPhone(session)
+                for _ in 0..<2 {
+                    do {
+                        _ = try await harness.service.submitFace(sessionID: session, image: Array("face".utf8))
+                        Issue.record("a mismatching face was accepted")
+                    } catch let error as RateLimitExceeded {
+                        #expect(error.code == "face-attempt-rate-limited")
+                    } catch let error as EnrollmentError {
+                        #expect(error.code == "face-mismatch")
+                    }
+                }
+            }
+            let (session, _) = try await harness.present(document)
+            _ = try await harness.confirmPhone(session)
+            let limited = await #expect(throws: RateLimitExceeded.self) {
+                _ = try await harness.service.submitFace(sessionID: session, image: Array("face".utf8))
+            }
+            #expect(limited?.code == "face-attempt-rate-limited")
         }
     }
 

@@ -1,4 +1,3 @@
-import CyberIDIssuance
 import CyberIDStore
 import Foundation
 import Synchronization

@@ -362,22 +362,4 @@ import Testing
             #expect(try await store.networkCertificate(serial: "02") == nil)
         }
     }
-
-    @Test(arguments: Backend.available)
-    func codeSendsAreCountedPerPhoneWithinTheWindowAndPurged(_ backend: Backend) async throws {
-        try await withTestDatabase(backend) { database async throws in
-            let store = SQLStore(database: database)
-            let t0 = Date(timeIntervalSince1970: 1_800_000_000)
-            for minute in 0..<3 {
-                #expect(try await store.recordCodeSend(phoneIndex: [1], at: t0.addingTimeInterval(Double(minute) * 60), window: 3_600, limit: 3))
-            }
-            #expect(try await !store.recordCodeSend(phoneIndex: [1], at: t0.addingTimeInterval(300), window: 3_600, limit: 3))
-            #expect(try await store.recordCodeSend(phoneIndex: [2], at: t0.addingTimeInterval(300), window: 3_600, limit: 3))
-            // An hour after the first send, one slot is free again.
-            #expect(try await store.recordCodeSend(phoneIndex: [1], at: t0.addingTimeInterval(3_601), window: 3_600, limit: 3))
-            #expect(try await !store.recordCodeSend(phoneIndex: [1], at: t0.addingTimeInterval(3_602), window: 3_600, limit: 3))
-            _ = try await store.purgeExpiredEnrollmentSessions(before: t0.addingTimeInterval(2 * 86_400))
-            #expect(try await store.recordCodeSend(phoneIndex: [1], at: t0.addingTimeInterval(3_603), window: 3_600, limit: 1))
-        }
-    }
 }

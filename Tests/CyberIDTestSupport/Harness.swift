@@ -54,7 +54,8 @@ public struct Harness: Sendable {
     public let authority: CertificateAuthority
 
     public static func with(
-        faceMatcher: (any FaceMatcher)? = nil, codesPerPhonePerHour: Int64 = 1_000, issuer: String = "https://id.test",
+        faceMatcher: (any FaceMatcher)? = nil, codesPerPhonePerHour: Int64 = 1_000, codesPerDocumentPerHour: Int64 = 1_000,
+        faceAttemptsPerDay: Int64 = 1_000, issuer: String = "https://id.test",
         today: @escaping @Sendable () -> CalendarDate = { try! CalendarDate(iso8601: "2026-11-25") },
         gateway: (any SMSSender)? = nil, _ body: @Sendable (Harness) async throws -> Void
     ) async throws {
@@ -67,6 +68,8 @@ public struct Harness: Sendable {
             // Many tests enroll several people with one phone; the hourly limit has its own test.
             var configuration = EnrollmentConfiguration(issuer: issuer)
             configuration.maxCodesPerPhonePerHour = codesPerPhonePerHour
+            configuration.maxCodesPerDocumentPerHour = codesPerDocumentPerHour
+            configuration.maxFaceAttemptsPerDay = faceAttemptsPerDay
             let authority = try await CertificateAuthority.loadOrCreate(store: store, masterKey: masterKey)
             let service = EnrollmentService(
                 store: store, masterKey: masterKey, authority: authority, sms: gateway ?? sms, faceMatcher: faceMatcher,

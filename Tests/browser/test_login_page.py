@@ -1,13 +1,16 @@
 """The login page (docs/relying-parties.md §4) in a real browser: headless Chromium runs the page's
 own script under its own Content-Security-Policy, and the wallet (the `cyberid wallet approve`
-CLI) answers from outside the browser. Nobody clicks anything: the page must poll the status and
-take the browser to the client's redirect URI by itself."""
+CLI) answers from outside the browser, as a phone would: it scans the page's QR code (a screenshot
+of it, decoded by zbar) and picks the number the page shows. Nobody clicks anything: the page must
+poll the status and take the browser to the client's redirect URI by itself. An approval of the
+page's same-device link is the exception: the page then waits for the wallet's return URL."""
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
+from pathlib import Path
 
 import pytest
 
@@ -28,7 +31,18 @@ from browser_support import (  # noqa: E402
     wait_until,
     watch_status,
 )
-from oidc_support import AuthRequest, Deployment, RelyingParty  # noqa: E402
+from oidc_support import (  # noqa: E402
+    QR_IMAGE_PREFIX,
+    AuthRequest,
+    Deployment,
+    Holder,
+    RelyingParty,
+    WalletAnswer,
+    WalletApi,
+    cross_device_query,
+    endpoint_query,
+    wallet_uri_query,
+)
 
 # The page polls every second; the redirect must follow the wallet's answer well within this.
 NAVIGATION_TIMEOUT = 10.0
@@ -38,7 +52,9 @@ NAVIGATION_TIMEOUT = 10.0
 class OpenedLogin:
     rp: RelyingParty
     auth: AuthRequest
-    wallet_uri: str
+    wallet_uri: str  # the same-device link (#wallet-link)
+    ticket: str
+    match_number: int  # #match-number
 
 
 def open_login(browser, deployment: Deployment, callback: CallbackServer) -> OpenedLogin:
@@ -52,11 +68,37 @@ def open_login(browser, deployment: Deployment, callback: CallbackServer) -> Ope
     assert browser.current_url == auth.url, "the authorization request must answer the page, not redirect"
     wallet_uri = link.get_dom_attribute("href")
     assert link.tag_name == "a", link.tag_name
-    parts = urlsplit(wallet_uri or "")
-    assert (parts.scheme, parts.netloc, parts.path) == ("cyberid", "login", ""), wallet_uri
-    query = parse_qs(parts.query)
-    assert query.get("iss") == [deployment.issuer] and len(query.get("t", [])) == 1, wallet_uri
-    return OpenedLogin(rp, auth, wallet_uri)
+    query = wallet_uri_query(wallet_uri or "", deployment.issuer, {"iss", "t", "r"})
+    number = browser.find_element(By.ID, "match-number")
+    assert number.tag_name == "strong", number.tag_name
+    assert re.fullmatch(r"[1-9][0-9]", number.text), f"#match-number must be a two-digit number: {number.text!r}"
+    return OpenedLogin(rp, auth, wallet_uri, query["t"], int(number.text))
+
+
+def read_qr(browser, login: OpenedLogin, issuer: str, png: Path) -> str:
+    """What a phone's camera reads from the page now: a screenshot of #qr-code (kept at `png`),
+    decoded by zbar; it must be this login's cross-device URI."""
+    png.write_bytes(browser.find_element(By.ID, "qr-code").screenshot_as_png)
+    decoded = decode_qr(png)
+    assert len(decoded) == 1, f"the QR code read as {decoded!r} (screenshot: {png})"
+    cross_device_query(decoded[0], issuer, login.ticket)
+    return decoded[0]
+
+
+def answer_from_another_device(
+    browser, deployment: Deployment, holder: Holder, login: OpenedLogin, png: Path, *, deny: bool = False,
+    wrong_number: bool = False,
+) -> WalletAnswer:
+    """`cyberid wallet approve` (or `--deny`) of the QR code the page shows, picking the number the
+    page shows (or, with `wrong_number`, another of the three the wallet offers)."""
+    qr = read_qr(browser, login, deployment.issuer, png)
+    match = int(browser.find_element(By.ID, "match-number").text)
+    assert match == login.match_number, "the number must not change while the login is open"
+    if wrong_number:
+        view = WalletApi(deployment.issuer).view(qr)
+        assert view.status_code == 200, view.text
+        match = next(choice for choice in view.json()["match_choices"] if choice != match)
+    return deployment.wallet_approve(holder, qr, deny=deny, match=match)
 
 
 def page_state(browser) -> str:
@@ -93,24 +135,27 @@ def assert_clean_console(entries: list[dict]):
 # --------------------------------------------------------------------------------------
 
 
-def test_login_completes_by_itself_in_chromium(browser, deployment, holder, callback):
+def test_login_completes_by_itself_in_chromium(browser, deployment, holder, callback, tmp_path):
     login = open_login(browser, deployment, callback)
     issuer = deployment.issuer
 
-    # The page as §4 describes it.
-    assert "<svg" in browser.page_source.lower(), "the QR code must be an inline SVG"
-    qr = browser.find_element(By.CSS_SELECTOR, "#login figure svg")
+    # The page as §4 describes it: the QR code is an inline SVG image, shown at its styled size.
+    qr = browser.find_element(By.ID, "qr-code")
+    assert qr.tag_name == "img", qr.tag_name
+    assert (qr.get_dom_attribute("src") or "").startswith(QR_IMAGE_PREFIX), (qr.get_dom_attribute("src") or "")[:80]
     assert qr.is_displayed() and qr.size["width"] >= 100 and qr.size["height"] >= 100, qr.size
     main = browser.find_element(By.ID, "login")
     assert main.tag_name == "main", main.tag_name
-    status_url, continue_url = browser.execute_script(
+    status_url, continue_url, qr_url = browser.execute_script(
         "var m=document.getElementById('login');"
-        "return [new URL(m.getAttribute('data-status-url'), document.baseURI).href,"
-        "        new URL(m.getAttribute('data-continue-url'), document.baseURI).href];"
+        "return ['data-status-url', 'data-continue-url', 'data-qr-url'].map(function (name) {"
+        "  return new URL(m.getAttribute(name), document.baseURI).href; });"
     )
-    # The relative URLs of the page resolve under the issuer, as the script will use them.
-    assert status_url.startswith(issuer + "/authorize/status?r="), status_url
-    assert continue_url.startswith(issuer + "/authorize/continue?r="), continue_url
+    # The relative URLs of the page resolve under the issuer, as the script will use them, each
+    # with the same-device link's request token.
+    r = wallet_uri_query(login.wallet_uri, issuer, {"iss", "t", "r"})["r"]
+    for url, path in ((status_url, "status"), (continue_url, "continue"), (qr_url, "qr")):
+        assert endpoint_query(url, f"{issuer}/authorize/{path}") == {"r": r}, url
     assert browser.find_element(By.ID, "continue").get_property("href") == continue_url
 
     # The cookie binding the login to this browser: HttpOnly, scoped to /authorize.
@@ -129,8 +174,8 @@ def test_login_completes_by_itself_in_chromium(browser, deployment, holder, call
     assert WAITING_TEXT in browser.find_element(By.ID, "status").text
     assert_clean_console(console(browser))
 
-    # The wallet approves from outside the browser, with the link read from the DOM.
-    approve = deployment.wallet_approve(holder, login.wallet_uri)
+    # The wallet, on another device, scans the QR code and picks the number the page shows.
+    approve = answer_from_another_device(browser, deployment, holder, login, tmp_path / "qr.png")
     assert approve.returncode == 0, (approve.stdout, approve.stderr)
 
     # No clicks: the page's polling takes the browser to the redirect URI.
@@ -155,11 +200,11 @@ def test_login_completes_by_itself_in_chromium(browser, deployment, holder, call
 # --------------------------------------------------------------------------------------
 
 
-def test_denial_in_the_wallet_returns_access_denied(browser, deployment, holder, callback):
+def test_denial_in_the_wallet_returns_access_denied(browser, deployment, holder, callback, tmp_path):
     login = open_login(browser, deployment, callback)
     assert_clean_console(console(browser))
 
-    deny = deployment.wallet_approve(holder, login.wallet_uri, deny=True)
+    deny = answer_from_another_device(browser, deployment, holder, login, tmp_path / "qr.png", deny=True)
     assert deny.returncode == 0, (deny.stdout, deny.stderr)
 
     hit, _ = wait_for_redirect(browser, callback)
@@ -176,17 +221,25 @@ def test_denial_in_the_wallet_returns_access_denied(browser, deployment, holder,
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("decision, expected", [("approve", "approved"), ("deny", "declined")])
-def test_status_text_changes_when_the_wallet_answers(browser, deployment, holder, callback, decision, expected):
+@pytest.mark.parametrize(
+    "decision, words",
+    [("approve", ("approved",)), ("deny", ("declined",)), ("wrong-number", ("did not match", "ended"))],
+)
+def test_status_text_changes_when_the_wallet_answers(browser, deployment, holder, callback, tmp_path, decision, words):
     login = open_login(browser, deployment, callback)
     # The page changes #status and navigates in the same task, too fast to read from outside; a
     # MutationObserver inside the page records every change (see browser_support.watch_status).
     initial = watch_status(browser)
     assert WAITING_TEXT in initial, initial
 
-    answer = deployment.wallet_approve(holder, login.wallet_uri, deny=decision == "deny")
-    assert answer.returncode == 0, (answer.stdout, answer.stderr)
-    wait_for_redirect(browser, callback)
+    wrong = decision == "wrong-number"
+    answer = answer_from_another_device(
+        browser, deployment, holder, login, tmp_path / "qr.png", deny=decision == "deny", wrong_number=wrong
+    )
+    # A wrong pick is refused by the service: the CLI says so and exits 1; the login is over.
+    assert answer.returncode == (1 if wrong else 0), (answer.stdout, answer.stderr)
+    hit, _ = wait_for_redirect(browser, callback)
+    assert hit.params.get("error") == (None if decision == "approve" else "access_denied"), hit.params
 
     seen = seen_statuses(browser, deployment.issuer)
     assert seen[0]["text"] == initial, seen
@@ -196,23 +249,65 @@ def test_status_text_changes_when_the_wallet_answers(browser, deployment, holder
     assert all(entry["url"] == login.auth.url for entry in changes), seen
     final = changes[-1]["text"]
     assert final.strip() and WAITING_TEXT not in final, seen
-    assert expected in final.lower(), f"#status after {decision}: {final!r}"
+    assert all(word in final.lower() for word in words), f"#status after {decision}: {final!r}"
 
 
 # --------------------------------------------------------------------------------------
-# 4. The QR code
+# 4. A same-device approval
 # --------------------------------------------------------------------------------------
 
 
-def test_qr_code_in_the_page_decodes_to_the_wallet_link(browser, deployment, callback, tmp_path):
+def test_same_device_approval_waits_for_the_wallets_return_url(browser, deployment, holder, callback):
+    """After an approval of the page's own link the page does not continue by itself (a forwarded
+    link must not log in whoever opened the page) and says so; the wallet's return URL, opened in
+    this browser, continues the login."""
     login = open_login(browser, deployment, callback)
-    qr = browser.find_element(By.CSS_SELECTOR, "#login figure svg")
-    png = tmp_path / "qr.png"
-    png.write_bytes(qr.screenshot_as_png)
-    decoded = decode_qr(png)
-    href = browser.find_element(By.ID, "wallet-link").get_dom_attribute("href")
-    assert decoded == [href], f"QR code read as {decoded!r}, wallet link is {href!r} (screenshot: {png})"
-    assert href == login.wallet_uri
+    answer = deployment.wallet_approve(holder, login.wallet_uri)  # --same-device --yes
+    assert answer.returncode == 0, (answer.stdout, answer.stderr)
+    status = browser.find_element(By.ID, "status")
+    said = wait_until(lambda: WAITING_TEXT not in status.text and status.text, NAVIGATION_TIMEOUT)
+    assert said, f"#status did not change after the approval: {page_state(browser)}"
+    assert "approved" in said.lower(), said
+    time.sleep(1.5)  # more than one polling period: the page must stay
+    assert browser.current_url == login.auth.url and callback.hits == [], page_state(browser)
+
+    browser.get(answer.return_url)  # where the wallet sends the person back, in this browser
+    hit, _ = wait_for_redirect(browser, callback)
+    assert hit.params.get("code") and hit.params.get("state") == login.auth.state, hit.params
+    token = login.rp.exchange(callback.url_of(hit), login.auth)
+    login.rp.verify_id_token(token["id_token"], login.auth)
+    assert_clean_console(console(browser))
+
+
+# --------------------------------------------------------------------------------------
+# 5. The QR code
+# --------------------------------------------------------------------------------------
+
+
+def test_qr_code_in_the_page_changes_and_decodes_to_a_fresh_cross_device_uri(browser, deployment, callback, tmp_path):
+    """The QR code is read back from the screen by zbar: this login's cross-device URI (not the
+    same-device link), a new one as time passes; the page swaps in `authorize/qr` images."""
+    login = open_login(browser, deployment, callback)
+    first = read_qr(browser, login, deployment.issuer, tmp_path / "qr-first.png")
+    first_read = time.monotonic()
+    time.sleep(1.5)
+    second = read_qr(browser, login, deployment.issuer, tmp_path / "qr-second.png")
+    assert time.monotonic() - first_read >= 1.5
+    assert second != first, f"the QR code did not change in 1.5 s: {first!r} (screenshots in {tmp_path})"
+    steps = [int(cross_device_query(uri, deployment.issuer, login.ticket)["qt"]) for uri in (first, second)]
+    assert steps[1] > steps[0], steps
+    source = browser.find_element(By.ID, "qr-code").get_attribute("src")
+    assert endpoint_query(source, deployment.issuer + "/authorize/qr").keys() == {"r", "k"}, source
+
+    # The whole page, for a person to look at (the report says what it showed); the QR code in it
+    # is readable too.
+    page = tmp_path / "login-page.png"
+    browser.save_screenshot(str(page))
+    print(f"login page screenshot: {page}")
+    decoded = decode_qr(page)
+    assert len(decoded) == 1, f"the page screenshot read as {decoded!r} ({page})"
+    cross_device_query(decoded[0], deployment.issuer, login.ticket)
+    assert_clean_console(console(browser))
 
 
 # --------------------------------------------------------------------------------------

@@ -78,9 +78,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# A test server sees every client at 127.0.0.1 and enrolls the same few documents over and over:
+# the rate limits (docs/configuration.md) are raised here, and the tests of the limits set their
+# own low values through `extra`.
+GENEROUS_LIMITS = {
+    name: "1000000"
+    for name in (
+        "CYBERID_SESSION_STARTS_PER_IP_PER_MINUTE", "CYBERID_SMS_PER_IP_PER_HOUR", "CYBERID_SMS_PER_DOCUMENT_PER_HOUR",
+        "CYBERID_SMS_PER_MINUTE", "CYBERID_AUTHORIZE_PER_IP_PER_MINUTE", "CYBERID_PAR_PER_IP_PER_MINUTE",
+        "CYBERID_TOKEN_FAILURES_PER_IP_PER_MINUTE", "CYBERID_WALLET_FAILURES_PER_IP_PER_MINUTE",
+        "CYBERID_FACE_ATTEMPTS_PER_DAY", "CYBERID_SMS_PER_PHONE_PER_HOUR",
+    )
+}
+
+
 def server_env(data_dir: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERID_")}
     env["CYBERID_DATA_DIR"] = str(data_dir)
+    env.update(GENEROUS_LIMITS)
     env.update(extra)
     return env
 

@@ -815,6 +815,45 @@ def test_a_phone_gets_at_most_the_hourly_number_of_codes(tuned_server, pki, peop
     assert outbox.count(other) == 1
 
 
+@pytest.fixture(scope="module")
+def pumping_server(pki, tmp_path_factory):
+    """A server with low code limits: 5 per document an hour, 20 code requests per client IP."""
+    yield from launch_server(
+        pki, tmp_path_factory, CYBERID_SMS_PER_DOCUMENT_PER_HOUR="5", CYBERID_SMS_PER_IP_PER_HOUR="20")
+
+
+def test_sms_pumping_is_limited_per_document_and_per_client_ip(pumping_server, pki, people):
+    """Review finding 8: one document made 15 codes go to 15 numbers through 3 sessions. Now a
+    document gets CYBERID_SMS_PER_DOCUMENT_PER_HOUR codes across its sessions and numbers, and a
+    client IP CYBERID_SMS_PER_IP_PER_HOUR code requests; each refusal is 429 with Retry-After."""
+    api = Api(pumping_server.base)
+    outbox = Outbox(pumping_server.outbox_path)
+    pump = Enroller(api, outbox, pki, people, pumping_server)
+    stamp = f"{time.time_ns() % 10_000:04d}"
+
+    def request_codes(person, sessions: int, numbers: int, prefix: str) -> list:
+        document = pump.document_for(person)
+        answers = []
+        for s in range(sessions):
+            session_id, challenge, _ = pump.start()
+            assert api.document(session_id, document_body(document, challenge)).status == 200
+            answers += [api.phone(session_id, f"+86139{prefix}{stamp}{s}{n}") for n in range(numbers)]
+        return answers
+
+    answers = request_codes(people.make(age=33), 3, 5, "1")
+    assert [a.status for a in answers[:5]] == [202] * 5, answers[:5]
+    for refused in answers[5:]:
+        assert_problem(refused, "document-rate-limited", 429)
+        retry = {k.lower(): v for k, v in refused.headers.items()}.get("retry-after")
+        assert retry is not None and 1 <= int(retry) <= 3600, refused.headers
+    assert sum(outbox.count(f"+86139{'1'}{stamp}{s}{n}") for s in range(3) for n in range(5)) == 5
+    # Another document: 5 more requests from this client are within its 20, the 21st is not.
+    assert [a.status for a in request_codes(people.make(age=34), 1, 5, "2")] == [202] * 5
+    over = request_codes(people.make(age=35), 1, 1, "3")[0]
+    assert_problem(over, "code-send-rate-limited", 429)
+    assert {k.lower(): v for k, v in over.headers.items()}.get("retry-after")
+
+
 def test_certificate_days_setting(tuned_server, pki, people, ca_chain, tmp_path):
     tuned = Enroller(Api(tuned_server.base), Outbox(tuned_server.outbox_path), pki, people, tuned_server)
     enrollment = tuned.full(people.make(age=36))

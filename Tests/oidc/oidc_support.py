@@ -442,15 +442,16 @@ class _PageParser(HTMLParser):
         self.texts: dict[str, str] = {}
         self._open: list[tuple[str, str]] = []  # (tag, id) of the elements being read
 
-    def handle_starttag(self, tag, attrs):
+    def handle_startendtag(self, tag, attrs) -> dict:
         attributes = {k: (v if v is not None else "") for k, v in attrs}
         self.tags.append((tag, attributes))
+        return attributes
+
+    def handle_starttag(self, tag, attrs):
+        attributes = self.handle_startendtag(tag, attrs)
         if attributes.get("id") and tag not in VOID_ELEMENTS:
             self._open.append((tag, attributes["id"]))
             self.texts[attributes["id"]] = ""
-
-    def handle_startendtag(self, tag, attrs):
-        self.tags.append((tag, {k: (v if v is not None else "") for k, v in attrs}))
 
     def handle_endtag(self, tag):
         for index in range(len(self._open) - 1, -1, -1):
@@ -883,6 +884,12 @@ class Login:
     params: dict
     token: dict
     claims: dict
+
+
+def reverify(holder: Holder) -> tuple:
+    """`wallet approve` options that re-verify: the acknowledgement and the holder's document chip
+    (review finding 3: the acknowledgement alone is not a re-verification)."""
+    return ("--reverify", "--document", str(holder.document_dir))
 
 
 def start_login(deployment: Deployment, rp: RelyingParty, *, par: bool = False, browser: Optional[Browser] = None, **extra):

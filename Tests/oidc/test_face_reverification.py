@@ -37,6 +37,7 @@ from oidc_support import (
     login,
     make_dev_document,
     redirect_params,
+    reverify,
     start_deployment,
     start_login,
 )
@@ -171,13 +172,13 @@ def test_a_reverification_needs_a_matching_face(face_deployment, matcher, tmp_pa
 
     auth, browser, page = start_login(deployment, rp)
     mark = matcher.mark()
-    no_face = approve(deployment, wren.holder, page.wallet_uri, "--reverify")
+    no_face = approve(deployment, wren.holder, page.wallet_uri, *reverify(wren.holder))
     assert no_face.returncode == 1, no_face.stdout
     assert "face-check-required" in no_face.stderr and "--face" in no_face.stderr, no_face.stderr
     assert matcher.since(mark) == []
     assert browser.status(page) == "pending"
 
-    mismatch = approve(deployment, wren.holder, page.wallet_uri, "--reverify", "--face", str(wren.wrong))
+    mismatch = approve(deployment, wren.holder, page.wallet_uri, *reverify(wren.holder), "--face", str(wren.wrong))
     assert mismatch.returncode == 1, mismatch.stdout
     assert "face-mismatch" in mismatch.stderr, mismatch.stderr
     sent = matcher.since(mark)
@@ -188,7 +189,7 @@ def test_a_reverification_needs_a_matching_face(face_deployment, matcher, tmp_pa
 
     # That login is over, even with the right face; the restriction stays for a new one.
     mark = matcher.mark()
-    again = approve(deployment, wren.holder, page.wallet_uri, "--reverify", "--face", str(wren.right))
+    again = approve(deployment, wren.holder, page.wallet_uri, *reverify(wren.holder), "--face", str(wren.right))
     assert again.returncode == 1 and "login-already-decided" in again.stderr, again.stderr
     assert matcher.since(mark) == []
     auth, browser, page = start_login(deployment, rp)
@@ -196,7 +197,7 @@ def test_a_reverification_needs_a_matching_face(face_deployment, matcher, tmp_pa
     assert later.returncode == 1 and "reverification-required" in later.stderr, later.stderr
 
     mark = matcher.mark()
-    approve_on_this_device(deployment, browser, page, wren.holder, options=("--reverify", "--face", str(wren.right)))
+    approve_on_this_device(deployment, browser, page, wren.holder, options=(*reverify(wren.holder), "--face", str(wren.right)))
     sent = matcher.since(mark)
     assert len(sent) == 1, sent
     assert sent[0].live == wren.right.read_bytes()
@@ -251,13 +252,13 @@ def test_an_unavailable_matcher_is_a_503_and_keeps_the_restriction(face_deployme
     try:
         down = post_reverification(deployment, zane.holder, page.ticket, zane.right.read_bytes())
         assert_problem(down, "face-matcher-unavailable", statuses=(503,))
-        cli = approve(deployment, zane.holder, page.wallet_uri, "--reverify", "--face", str(zane.right))
+        cli = approve(deployment, zane.holder, page.wallet_uri, *reverify(zane.holder), "--face", str(zane.right))
         assert cli.returncode == 1 and "face-matcher-unavailable" in cli.stderr, cli.stderr
     finally:
         matcher.fail = False
     assert browser.status(page) == "pending"
     plain = approve(deployment, zane.holder, page.wallet_uri)
     assert plain.returncode == 1 and "reverification-required" in plain.stderr, plain.stderr
-    matched = approve(deployment, zane.holder, page.wallet_uri, "--reverify", "--face", str(zane.right))
+    matched = approve(deployment, zane.holder, page.wallet_uri, *reverify(zane.holder), "--face", str(zane.right))
     assert matched.returncode == 0, matched.stderr
     assert browser.wait_decided(page) == "approved"

@@ -11,7 +11,7 @@ import json
 import pytest
 import requests
 
-from oidc_support import RelyingParty, approve_on_this_device, login, redirect_params, start_login
+from oidc_support import RelyingParty, approve_on_this_device, login, redirect_params, reverify, start_login
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +51,16 @@ def test_a_flag_holds_logins_to_that_platform_until_the_person_reverifies(deploy
     # …another platform's are not.
     assert login(deployment, other, hal).claims["cyberid_verified"] is True
 
-    # The re-verification: the same login, acknowledged in the wallet.
-    approve_on_this_device(deployment, browser, page, hal, options=("--reverify",))
+    # Review finding 3: the acknowledgement alone is not a re-verification. Without the chip it
+    # is refused, the login stays open and the refusal is in the history; another person's
+    # document is refused too.
+    bare = deployment.wallet_approve(hal, page.wallet_uri, options=("--reverify",))
+    assert bare.returncode == 1 and "document-required" in bare.stderr and "--document" in bare.stderr, bare.stderr
+    other_chip = deployment.wallet_approve(hal, page.wallet_uri, options=("--reverify", "--document", str(bob.document_dir)))
+    assert other_chip.returncode == 1 and "document-mismatch" in other_chip.stderr, other_chip.stderr
+    assert browser.status(page) == "pending"
+    # The re-verification: the same login, re-proved with hal's own document chip.
+    approve_on_this_device(deployment, browser, page, hal, options=reverify(hal))
     params = redirect_params(browser.continue_login(page), shop_client.redirect_uri)
     assert params.get("code"), params
     # Automatic review: the restriction is gone, the next login needs nothing special.
@@ -62,5 +70,7 @@ def test_a_flag_holds_logins_to_that_platform_until_the_person_reverifies(deploy
     events = [(line["event"], line["outcome"]) for line in history if line.get("client_id") == shop_client.client_id]
     assert ("reverification-required", "success") in events
     assert ("reverification", "failure") in events
+    refusals = [line["detail"].get("reason") for line in history if line["event"] == "reverification"]
+    assert "document-required" in refusals and "document-mismatch" in refusals, refusals
     lifted = [line for line in history if line.get("client_id") == shop_client.client_id and "re-verified" in line["detail"].get("reason", "")]
     assert lifted, history

@@ -25,6 +25,7 @@ from oidc_support import (
     login,
     redirect_params,
     replaced_holder,
+    reverify,
     start_deployment,
     start_login,
 )
@@ -137,7 +138,7 @@ def test_a_platform_interval_holds_only_that_platforms_logins(policy_deployment)
         # Another platform has no interval: a plain login works.
         assert login(deployment, other, tess).claims["cyberid_verified"] is True
 
-        approve_on_this_device(deployment, browser, page, tess, options=("--reverify",))
+        approve_on_this_device(deployment, browser, page, tess, options=reverify(tess))
         response = browser.continue_login(page)
         assert redirect_params(response, strict_client.redirect_uri).get("code")
         assert strict.verify_id_token(strict.exchange(response.headers["Location"], auth)["id_token"], auth)["sub"] == sub

@@ -12,7 +12,7 @@ import pytest
 import requests
 from joserfc import jwt
 
-from oidc_support import RelyingParty, login, start_login
+from oidc_support import RelyingParty, login, reverify, start_login
 from oidc_support import SetReceiver as Receiver
 
 EVENT = "https://schemas.cyberid.dev/secevent/"
@@ -62,7 +62,7 @@ def test_platforms_are_told_of_their_users_state_changes(deployment, ivy):
             auth=(client.client_id, client.client_secret), timeout=10,
         ).status_code == 202
         auth, browser, page = start_login(deployment, rp)
-        assert deployment.wallet_approve(ivy, page.wallet_uri, options=("--reverify",)).returncode == 0
+        assert deployment.wallet_approve(ivy, page.wallet_uri, options=reverify(ivy)).returncode == 0
         serial = deployment.cli_json("admin", "certificate", "list", ivy.network_number)[0]["serial"]
         deployment.cli_json("admin", "certificate", "revoke", serial, "--reason", "test")
         pushed = receiver.wait(4)

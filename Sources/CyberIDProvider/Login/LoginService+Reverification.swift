@@ -1,5 +1,7 @@
 import CyberIDAdapters
+import CyberIDBase64URL
 import CyberIDCore
+import CyberIDLimits
 import CyberIDStore
 import CyberIDVault
 import Foundation
@@ -80,6 +82,10 @@ extension LoginService {
             !portrait.isEmpty
         else { throw ProviderError.faceReferenceMissing() }
         if try await store.transaction(id: transactionID) != nil { throw ProviderError.loginAlreadyDecided() }
+        // Each attempt counts, per identity and day, with enrollment's (review finding 16).
+        try await limiter?.hit(
+            RateLimit(name: "face-attempt", limit: configuration.faceAttemptsPerDay, window: 86_400),
+            Base64URL.encode(person.blindIndex))
         do {
             return try await matcher.score(live: image, portrait: portrait) >= matcher.threshold
         } catch {

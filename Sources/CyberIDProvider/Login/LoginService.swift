@@ -1,5 +1,6 @@
 import CyberIDAdapters
 import CyberIDIssuance
+import CyberIDLimits
 import CyberIDStore
 import CyberIDVault
 
@@ -17,6 +18,8 @@ public struct LoginService: Sendable {
     let sealers: LoginSealers
     let relay: RelayGuard
     let faceMatcher: (any FaceMatcher)?
+    /// Counts face attempts (and nothing else here); `nil` in unit tests without limits.
+    let limiter: RateLimiter?
     let documentReproof: DocumentReproof?
     let validator: AuthorizationValidator
 

@@ -53,6 +53,10 @@ public struct ServerSettings: Sendable {
     public var metricsHost: String
     /// `refuse` (default) or `warn`: a document CRL past its `nextUpdate`.
     public var staleRevocationPolicy: String
+    /// Proxies (IP addresses) whose `X-Forwarded-For` names the client.
+    public var trustedProxies: Set<String>
+    /// The rate limits (docs/configuration.md, review finding 8).
+    public var limits: RateLimitSettings
 
     /// Reads and validates the settings.
     /// - Parameter config: the configuration reader (see ``reader(environment:)``).
@@ -113,7 +117,17 @@ public struct ServerSettings: Sendable {
         loginTTLSeconds = try Self.integer(text("cyberid.loginTtlSeconds"), "CYBERID_LOGIN_TTL_SECONDS", 120, 1...3_600)
         smsPerPhonePerHour = try Self.integer(
             text("cyberid.smsPerPhonePerHour"), "CYBERID_SMS_PER_PHONE_PER_HOUR", 10, 1...1_000_000)
-        allowDevelopmentSMS = try Self.flag(text("cyberid.allowDevSms"), "CYBERID_ALLOW_DEV_SMS")
+        (allowDevelopmentSMS, metricsPort, metricsHost, staleRevocationPolicy, trustedProxies) = try Self.deployment(
+            text, issuer: issuer, smsWebhookURL: smsWebhookURL)
+        limits = try RateLimitSettings(text)
+    }
+
+    /// The production guards and the deployment's shape: the development outbox, the metrics
+    /// listener, the document CRL policy, the trusted proxies.
+    static func deployment(_ text: (String) -> String?, issuer: String, smsWebhookURL: String?) throws(ConfigurationError)
+        -> (Bool, Int?, String, String, Set<String>)
+    {
+        let allowDevelopmentSMS = try Self.flag(text("cyberid.allowDevSms"), "CYBERID_ALLOW_DEV_SMS")
         // Production mode (review finding 14): an https issuer sends real codes.
         if issuer.hasPrefix("https://") && smsWebhookURL == nil && !allowDevelopmentSMS {
             throw ConfigurationError(
@@ -121,12 +135,15 @@ public struct ServerSettings: Sendable {
                 reason: "an https issuer is a production deployment: set an SMS gateway, or CYBERID_ALLOW_DEV_SMS=true "
                     + "to write codes to the development outbox")
         }
-        metricsPort = try text("cyberid.metricsPort").map { text throws(ConfigurationError) in
+        let metricsPort = try text("cyberid.metricsPort").map { text throws(ConfigurationError) in
             try Self.integer(text, "CYBERID_METRICS_PORT", 0, 0...65_535)
         }
-        metricsHost = text("cyberid.metricsHost") ?? "127.0.0.1"
-        staleRevocationPolicy = try Self.choice(
+        let policy = try Self.choice(
             text("cyberid.staleCrlPolicy"), "CYBERID_STALE_CRL_POLICY", ["refuse", "warn"], default: "refuse")
+        let proxies = Set(
+            (text("cyberid.trustedProxies") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty })
+        return (allowDevelopmentSMS, metricsPort, text("cyberid.metricsHost") ?? "127.0.0.1", policy, proxies)
     }
 
     /// A yes/no setting (`true`/`false`, `1`/`0`, `yes`/`no`), default no.

@@ -9,6 +9,9 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var maxUploadSize: Int
     /// The peer's address (the browser's, or a proxy's in front of the service).
     public let remoteAddress: SocketAddress?
+    /// The client's IP address (``ClientAddressMiddleware``: the peer, or what a trusted proxy
+    /// forwards).
+    public var clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

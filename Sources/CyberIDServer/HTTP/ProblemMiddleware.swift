@@ -1,4 +1,5 @@
 public import Hummingbird
+import CyberIDCore
 import CyberIDProvider
 import Logging
 
@@ -23,7 +24,9 @@ public struct ProblemMiddleware: RouterMiddleware {
                 context.logger.error(
                     "request failed", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
             }
-            return try problem.response(from: request, context: context)
+            var response = try problem.response(from: request, context: context)
+            if let limited = error as? RateLimitExceeded { response.headers[.retryAfter] = String(limited.retryAfter) }
+            return response
         }
     }
 }

@@ -26,7 +26,7 @@ extension Router where Context == AppRequestContext {
         }
 
         @Sendable func authorize(_ parameters: FormParameters, _ context: Context) async throws -> Response {
-            switch try await login.authorize(parameters, browserAddress: context.remoteAddress?.ipAddress) {
+            switch try await login.authorize(parameters, browserAddress: context.clientAddress) {
             case .redirect(let location):
                 return Self.redirect(location)
             case .login(let login):

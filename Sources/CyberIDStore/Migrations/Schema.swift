@@ -327,5 +327,23 @@ public enum Schema {
                 // The CRL and its freshness check read the revoked certificates only.
                 "CREATE INDEX network_certificates_revoked ON network_certificates (revoked_at) WHERE status = 'revoked'",
             ]),
+        Migration(
+            version: 12, name: "rate-counters",
+            statements: [
+                // Fixed-window counters of every rate limit, shared by all server processes: one
+                // atomic upsert per hit. Keys are blind indexes (never an IP, a phone or a document).
+                """
+                CREATE TABLE rate_counters (
+                    key TEXT NOT NULL,
+                    window_start %BIGINT% NOT NULL,
+                    hits %BIGINT% NOT NULL,
+                    expires_at %BIGINT% NOT NULL,
+                    PRIMARY KEY (key, window_start)
+                )
+                """,
+                "CREATE INDEX rate_counters_expiry ON rate_counters (expires_at)",
+                // The per-phone code limit is now one of these counters.
+                "DROP TABLE sms_sends",
+            ]),
     ]
 }

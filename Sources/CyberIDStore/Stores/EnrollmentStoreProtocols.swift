@@ -52,12 +52,8 @@ public protocol EnrollmentStore: Sendable {
         _ session: EnrollmentSessionRecord, personID: String, record: (ciphertext: [UInt8], wrappedKey: [UInt8]),
         certificate: NetworkCertificateRecord?, level: AssuranceLevel?, history: HistoryEntry
     ) async throws
-    /// Counts a one-time code to a phone (by its blind index) unless `limit` codes went to it in
-    /// the `window` before `time`.
-    /// - Returns: whether the code may be sent (and was counted).
-    func recordCodeSend(phoneIndex: [UInt8], at time: Date, window: TimeInterval, limit: Int64) async throws -> Bool
     /// Deletes unfinished sessions that expired before `time`, and completed ones a day after
-    /// their expiry (and code-send counts older than a day); returns how many sessions.
+    /// their expiry; returns how many sessions.
     func purgeExpiredEnrollmentSessions(before time: Date) async throws -> Int
 }
 

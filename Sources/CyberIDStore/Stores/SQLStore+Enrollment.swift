@@ -67,23 +67,8 @@ extension SQLStore: EnrollmentStore {
         }
     }
 
-    public func recordCodeSend(phoneIndex: [UInt8], at time: Date, window: TimeInterval, limit: Int64) async throws -> Bool {
-        try await database.write { connection in
-            let recent = try await connection.first(
-                "SELECT COUNT(*) AS sent FROM sms_sends WHERE phone_index = $1 AND sent_at > $2",
-                [.blob(phoneIndex), .time(time.addingTimeInterval(-window))]
-            )?.integer("sent") ?? 0
-            guard recent < limit else { return false }
-            _ = try await connection.execute(
-                "INSERT INTO sms_sends (phone_index, sent_at) VALUES ($1, $2)", [.blob(phoneIndex), .time(time)])
-            return true
-        }
-    }
-
     public func purgeExpiredEnrollmentSessions(before time: Date) async throws -> Int {
         try await database.write { connection in
-            _ = try await connection.execute(
-                "DELETE FROM sms_sends WHERE sent_at <= $1", [.time(time.addingTimeInterval(-86_400))])
             // Unfinished sessions go at expiry (with their sealed pending data); completed ones
             // are kept a day so a retried `complete` still gets its answer.
             return try await connection.execute(

@@ -134,6 +134,17 @@ public protocol LifecycleStore: Sendable {
     func lifecycleEvents(personID: String) async throws -> [LifecycleEventRecord]
 }
 
+/// Fixed-window counters for rate limits, shared by every process.
+public protocol RateCounterStore: Sendable {
+    /// Counts one hit of `key` in the window starting at `windowStart`, atomically.
+    /// - Returns: the hits in that window, this one included.
+    func hit(key: String, windowStart: Date, expiresAt: Date) async throws -> Int64
+    /// The hits of `key` in the window starting at `windowStart`, without counting.
+    func hits(key: String, windowStart: Date) async throws -> Int64
+    /// Deletes counters whose window ended before `time`.
+    func purgeRateCounters(before time: Date) async throws -> Int
+}
+
 /// Revokes network certificates and lists the revoked ones (for the CRL).
 public protocol CertificateRevocationStore: Sendable {
     /// Revokes a valid certificate, with an optional history entry in the same transaction.

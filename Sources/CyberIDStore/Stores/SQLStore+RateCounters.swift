@@ -1,0 +1,28 @@
+public import Foundation
+
+extension SQLStore: RateCounterStore {
+    public func hit(key: String, windowStart: Date, expiresAt: Date) async throws -> Int64 {
+        try await database.write { connection in
+            // One statement: concurrent hits from any process each get their own count.
+            try await connection.first(
+                """
+                INSERT INTO rate_counters (key, window_start, hits, expires_at) VALUES ($1, $2, 1, $3)
+                ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_counters.hits + 1
+                RETURNING hits
+                """, [.text(key), .time(windowStart), .time(expiresAt)]
+            )?.integer("hits") ?? 1
+        }
+    }
+
+    public func hits(key: String, windowStart: Date) async throws -> Int64 {
+        try await database.read { connection in
+            try await connection.first(
+                "SELECT hits FROM rate_counters WHERE key = $1 AND window_start = $2", [.text(key), .time(windowStart)]
+            )?.integer("hits") ?? 0
+        }
+    }
+
+    public func purgeRateCounters(before time: Date) async throws -> Int {
+        try await writeOne("DELETE FROM rate_counters WHERE expires_at <= $1", [.time(time)])
+    }
+}
