@@ -115,7 +115,7 @@ let package = Package(
         library(
             "CyberIDLifecycle",
             [
-                "CyberIDCore", "CyberIDKeys", "CyberIDStore", "CyberIDVault", "CyberIDIssuance",
+                "CyberIDBase64URL", "CyberIDCore", "CyberIDKeys", "CyberIDStore", "CyberIDVault", "CyberIDIssuance",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ] + crypto + jwt),

@@ -1,7 +1,7 @@
 public import CyberIDCore
 public import CyberIDStore
 public import Foundation
-import Crypto
+public import Crypto
 import Synchronization
 
 /// The service's ES256 keys: the one that signs now, and the retired ones still published.
@@ -27,6 +27,10 @@ public final class SigningKeySet: Sendable {
         var active: SigningKey?
         var published: JWKS = JWKS(keys: [])
         var summaries: [Summary] = []
+        /// Every stored key's public half as derived from its unsealed private half.
+        var verified: [String: P256.Signing.PublicKey] = [:]
+        /// Keys refused (review finding 4): `kid: why`.
+        var rejected: [String] = []
     }
 
     private let store: any SigningKeyStore
@@ -67,22 +71,55 @@ public final class SigningKeySet: Sendable {
     }
 
     /// Reloads the keys from the store (picks up a rotation made elsewhere).
+    ///
+    /// Every public key is derived from its unsealed private key, never read from the
+    /// `public_key` column alone (review finding 4): someone who can write the database but does
+    /// not hold the master key cannot publish a key of theirs, nor swap a key's public half. A
+    /// key that does not open, or whose column disagrees with its sealed key, is refused — not
+    /// published, not used to sign or to verify — and listed in ``rejectedKeys``.
+    /// - Throws: ``KeyError/decryptionFailed`` when keys are stored but none opens with this
+    ///   master key (the wrong `CYBERID_MASTER_KEY`).
     public func refresh() async throws {
         let stored = try await store.signingKeys()
         let time = now()
         var next = Snapshot()
+        var opened = 0
         for key in stored {
             next.summaries.append(
                 Summary(kid: key.kid, createdAt: key.createdAt, retiredAt: key.retiredAt, publishUntil: key.publishUntil))
-            if key.retiredAt == nil {
-                if next.active == nil { next.active = try unseal(key) }
-                next.published.keys.insert(try publicJWK(key), at: 0)
-            } else if let until = key.publishUntil, until > time {
-                next.published.keys.append(try publicJWK(key))
+            guard let signing = try? unseal(key) else {
+                next.rejected.append("\(key.kid): does not open with this master key")
+                continue
             }
+            opened += 1
+            let derived = signing.privateKey.publicKey
+            guard Array(derived.x963Representation) == key.publicKey else {
+                next.rejected.append("\(key.kid): its public_key column is not its sealed key's")
+                continue
+            }
+            next.verified[key.kid] = derived
+            if key.retiredAt == nil {
+                if next.active == nil { next.active = signing }
+                next.published.keys.insert(JWK(publicKey: derived, kid: key.kid), at: 0)
+            } else if let until = key.publishUntil, until > time {
+                next.published.keys.append(JWK(publicKey: derived, kid: key.kid))
+            }
+        }
+        if !stored.isEmpty && opened == 0 {
+            throw KeyError.decryptionFailed(
+                "no stored signing key opens with this master key; is CYBERID_MASTER_KEY the one used before?")
         }
         snapshot.withLock { $0 = next }
     }
+
+    /// A stored key's public half, derived from its private half; `nil` for an unknown or
+    /// refused key. Verifies what the service signed (audit checkpoints) however old.
+    public func verifiedPublicKey(kid: String) -> P256.Signing.PublicKey? {
+        snapshot.withLock { $0.verified[kid] }
+    }
+
+    /// The keys refused at the last refresh, `kid: why` (logged by the server).
+    public var rejectedKeys: [String] { snapshot.withLock { $0.rejected } }
 
     /// Generates a new signing key and retires the current one.
     /// - Returns: the new key's `kid`.
@@ -128,7 +165,4 @@ public final class SigningKeySet: Sendable {
         }
     }
 
-    private func publicJWK(_ key: StoredSigningKey) throws -> JWK {
-        JWK(publicKey: try P256.Signing.PublicKey(x963Representation: key.publicKey), kid: key.kid)
-    }
 }

@@ -41,6 +41,7 @@ public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
     // With a separate metrics listener (CYBERID_METRICS_PORT), /metrics is not public.
     if runtime.settings.metricsPort == nil { router.addMetricsRoute(registry: metricsRegistry) }
     router.addKeyRoutes(signingKeys: runtime.signingKeys)
+    router.addAuditRoutes(audit: runtime.audit)
     router.addNetworkNumberRoutes()
     router.addEnrollmentRoutes(service: runtime.enrollment)
     router.addPKIRoutes(authority: runtime.authority, revocations: runtime.store)
@@ -79,6 +80,9 @@ public func buildApplication(
             // A rotation made by another process or `cyberid admin keys rotate` reaches this one.
             PeriodicService(name: "signing-key refresh", interval: .seconds(30), logger: logger) {
                 try await runtime.signingKeys.refresh()
+                for rejected in runtime.signingKeys.rejectedKeys {
+                    logger.error("signing key refused", metadata: ["key": "\(rejected)"])
+                }
             },
             // Security Event Tokens to platforms, with retries (never on a request's path).
             PeriodicService(name: "security events", interval: .seconds(1), logger: logger) {

@@ -87,7 +87,10 @@ extension AdminService {
     // MARK: audit
 
     /// Checks the audit log's chain and checkpoints.
-    public func verifyAudit() async throws -> AuditLog.Verification { try await audit.verify() }
+    /// - Parameter saved: a checkpoint published earlier: the log must still hold what it pinned.
+    public func verifyAudit(against saved: AuditCheckpointRecord? = nil) async throws -> AuditLog.Verification {
+        try await audit.verify(against: saved)
+    }
 
     /// The audit log, oldest first.
     public func auditEntries() async throws -> [AuditEntryRecord] { try await store.auditEntries() }

@@ -13,6 +13,7 @@ enrollment suite's helpers (Tests/enrollment/enrollment_support.py), imported, n
 from __future__ import annotations
 
 import base64
+import hashlib
 import datetime as dt
 import json
 import random
@@ -41,6 +42,7 @@ from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import NameOID
 from joserfc import jws, jwt
 from joserfc.jwk import ECKey, KeySet, RSAKey
@@ -884,6 +886,25 @@ class Login:
     params: dict
     token: dict
     claims: dict
+
+
+def chip_presentation(holder: Holder, aa_challenge: str) -> tuple[dict, str]:
+    """What a wallet sends to re-verify (review finding 3): the holder's document chip files and
+    the chip's active-authentication answer to the login's `aa_challenge` — ECDSA P-256 over
+    SHA-256 of the challenge, r‖s — as the request's `document` member, and the digest the
+    approval signs, base64url(SHA-256(SOD ‖ answer))."""
+    directory = holder.document_dir
+    key = serialization.load_pem_private_key((directory / "aa-private-key.pem").read_bytes(), password=None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey), "development documents answer with an EC key"
+    challenge = base64.urlsafe_b64decode(aa_challenge + "=" * (-len(aa_challenge) % 4))
+    r, s = decode_dss_signature(key.sign(challenge, ec.ECDSA(hashes.SHA256())))
+    answer = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+    files = {name.lower(): b64((directory / f"{name}.bin").read_bytes())
+             for name in ("DG1", "DG2", "DG15", "SOD") if (directory / f"{name}.bin").exists()}
+    sod = (directory / "SOD.bin").read_bytes()
+    return {**files, "aa_signature": b64(answer)}, b64(hashlib.sha256(sod + answer).digest())
 
 
 def reverify(holder: Holder) -> tuple:

@@ -5,11 +5,17 @@ tamper checks run on SQLite and PostgreSQL in the Swift suite, AuditLogTests.)""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import sqlite3
 
 import pytest
+import requests
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from joserfc.jwk import ECKey
 
 
 @pytest.fixture(scope="module")
@@ -59,3 +65,35 @@ def test_audit_verify_names_an_edited_entry(deployment, fay):
         with sqlite3.connect(database, timeout=30) as connection:
             connection.execute("UPDATE audit_log SET reason = ? WHERE seq = ?", (original, target["seq"]))
     assert deployment.cli("admin", "audit", "verify").returncode == 0
+
+
+def test_a_published_checkpoint_finds_a_truncated_log(deployment, fay, tmp_path):
+    """Review finding 4: the newest signed checkpoint is public (GET /audit/checkpoint). Someone
+    who deletes the newest entries together with their checkpoints leaves a chain that verifies;
+    a checkpoint saved before shows the truncation (`admin audit verify --against FILE`)."""
+    deployment.cli_json("admin", "person", "suspend", fay.network_number, "--reason", "checkpoint test")
+    deployment.cli_json("admin", "person", "resume", fay.network_number, "--reason", "checkpoint test done")
+    response = requests.get(deployment.issuer + "/audit/checkpoint", timeout=10)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("application/json"), response.text
+    checkpoint = response.json()
+    assert set(checkpoint) == {"seq", "entry_hash", "kid", "signature", "signed_at"}, checkpoint
+    assert checkpoint["seq"] == audit_lines(deployment)[-1]["seq"]
+    # The signature verifies with the service's published key (an independent check, joserfc's JWK).
+    jwk = next(k for k in requests.get(deployment.issuer + "/jwks.json", timeout=10).json()["keys"] if k["kid"] == checkpoint["kid"])
+    key = ECKey.import_key(jwk).get_op_key("verify")
+    raw = base64.urlsafe_b64decode(checkpoint["signature"] + "=" * (-len(checkpoint["signature"]) % 4))
+    message = f"cyberid audit checkpoint v1\n{checkpoint['seq']}\n{checkpoint['entry_hash']}".encode()
+    key.verify(encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")), message,
+               ec.ECDSA(hashes.SHA256()))
+    saved = tmp_path / "checkpoint.json"
+    saved.write_text(response.text)
+    assert deployment.cli("admin", "audit", "verify", "--against", str(saved)).returncode == 0
+
+    database = deployment.server.data_dir / "cyberid.sqlite"
+    with sqlite3.connect(database, timeout=30) as connection:
+        connection.execute("DELETE FROM audit_log WHERE seq >= ?", (checkpoint["seq"] - 1,))
+        connection.execute("DELETE FROM audit_checkpoints WHERE seq >= ?", (checkpoint["seq"] - 1,))
+    alone = deployment.cli("admin", "audit", "verify")
+    assert alone.returncode == 0, "the truncated chain is consistent on its own: " + alone.stderr
+    against = deployment.cli("admin", "audit", "verify", "--against", str(saved))
+    assert against.returncode == 1 and "truncated" in against.stderr, (against.stdout, against.stderr)

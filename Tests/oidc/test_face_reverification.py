@@ -33,6 +33,7 @@ from oidc_support import (
     WalletApi,
     approve_on_this_device,
     assert_problem,
+    chip_presentation,
     enroll_bound,
     login,
     make_dev_document,
@@ -136,15 +137,18 @@ def approve(deployment: Deployment, holder: BoundHolder, wallet_uri: str, *optio
 
 def post_reverification(deployment: Deployment, holder: BoundHolder, ticket: str, face: bytes | None, signed_face: bytes | None = None):
     """A re-verification approval through the wallet API (§5): the JWS acknowledges the request
-    and signs the SHA-256 of the face image, which travels beside it as `face_image`."""
+    and signs the digest of the document chip presented (lifecycle.md, "Re-proving with the
+    chip") and the SHA-256 of the face image, which travel beside it as `document` and
+    `face_image`."""
     api = WalletApi(deployment.issuer)
     transaction = api.transaction(ticket)
     assert transaction.status_code == 200, transaction.text
+    document, digest = chip_presentation(holder, transaction.json()["aa_challenge"])
     signed = signed_face if signed_face is not None else face
-    changes = {"reverify": True}
+    changes = {"reverify": True, "document": digest}
     if signed is not None:
         changes["face"] = b64u(hashlib.sha256(signed).digest())
-    body = {"ticket": ticket, "approval": api.approval(holder, transaction.json(), **changes)}
+    body = {"ticket": ticket, "approval": api.approval(holder, transaction.json(), **changes), "document": document}
     if face is not None:
         body["face_image"] = b64u(face)
     return requests.post(deployment.issuer + "/wallet/v1/login", json=body, timeout=30)

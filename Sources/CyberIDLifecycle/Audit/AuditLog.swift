@@ -69,8 +69,12 @@ public struct AuditLog: Sendable {
         case broken(seq: Int64, reason: String)
     }
 
-    /// Recomputes the chain and checks every checkpoint's signature and hash.
-    public func verify() async throws -> Verification {
+    /// Recomputes the chain and checks every checkpoint's signature and hash; with `saved`, a
+    /// checkpoint published earlier (`GET /audit/checkpoint`), also that the log still holds
+    /// what it pinned — a log truncated or rewritten together with its checkpoint table passes
+    /// the chain check, not this one (review finding 4). Signatures are checked with keys
+    /// derived from the sealed private keys, never the database's `public_key` column.
+    public func verify(against saved: AuditCheckpointRecord? = nil) async throws -> Verification {
         let entries = try await store.auditEntries()
         var previous = Self.genesis
         var expected: Int64 = 1
@@ -97,14 +101,10 @@ public struct AuditLog: Sendable {
             previous = entry.entryHash
             expected += 1
         }
-        let published = try await store.signingKeys()
+        try await keys.refresh()
         let checkpoints = try await store.auditCheckpoints()
-        for checkpoint in checkpoints {
-            guard let stored = published.first(where: { $0.kid == checkpoint.kid }),
-                let key = try? P256.Signing.PublicKey(x963Representation: stored.publicKey),
-                let signature = try? P256.Signing.ECDSASignature(rawRepresentation: checkpoint.signature),
-                key.isValidSignature(signature, for: Self.checkpointMessage(seq: checkpoint.seq, hash: checkpoint.entryHash))
-            else {
+        for checkpoint in checkpoints + (saved.map { [$0] } ?? []) {
+            guard isSigned(checkpoint) else {
                 return .broken(seq: checkpoint.seq, reason: "the checkpoint at entry \(checkpoint.seq) has no valid signature")
             }
             guard let hash = bySeq[checkpoint.seq] else {
@@ -118,6 +118,19 @@ public struct AuditLog: Sendable {
             }
         }
         return .intact(entries: entries.count, checkpoints: checkpoints.count)
+    }
+
+    /// Whether the service's verified key `kid` signed the checkpoint.
+    func isSigned(_ checkpoint: AuditCheckpointRecord) -> Bool {
+        guard let key = keys.verifiedPublicKey(kid: checkpoint.kid),
+            let signature = try? P256.Signing.ECDSASignature(rawRepresentation: checkpoint.signature)
+        else { return false }
+        return key.isValidSignature(signature, for: Self.checkpointMessage(seq: checkpoint.seq, hash: checkpoint.entryHash))
+    }
+
+    /// The newest signed checkpoint (`GET /audit/checkpoint`), if any.
+    public func latestCheckpoint() async throws -> AuditCheckpointRecord? {
+        try await store.auditCheckpoints().last
     }
 
     static let genesis = [UInt8](repeating: 0, count: 32)
