@@ -247,7 +247,7 @@ let package = Package(
         tests(
             "CyberIDServerTests",
             [
-                "CyberIDServer", "CyberIDStore", "CyberIDKeys", "CyberIDProvider", "CyberIDAdapters",
+                "CyberIDServer", "CyberIDStore", "CyberIDKeys", "CyberIDProvider", "CyberIDAdapters", "CyberIDServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

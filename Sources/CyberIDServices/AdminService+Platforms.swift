@@ -10,8 +10,10 @@ extension AdminService {
     /// Registers a platform.
     /// - Returns: the client and its secret (shown once), if it has one.
     public func registerClient(_ registration: ClientRegistration) async throws -> (Client, String?) {
-        let (client, secret) = try await clients.register(registration)
-        try await audited("client.register", target: client.id, reason: registration.legalBasis ?? "")
+        let clients = self.clients
+        let (client, secret) = try await audited(
+            "client.register", reason: registration.legalBasis ?? "", target: { $0.0.id }
+        ) { try await clients.register(registration) }
         return (client, secret)
     }
 
@@ -28,8 +30,10 @@ extension AdminService {
     /// Disables or re-enables a platform.
     public func setClientDisabled(id: String, _ disabled: Bool) async throws {
         _ = try await client(id: id)
-        try await clients.setDisabled(id: id, disabled)
-        try await audited(disabled ? "client.disable" : "client.enable", target: id, reason: "")
+        let clients = self.clients
+        try await audited(disabled ? "client.disable" : "client.enable", target: id, reason: "") {
+            try await clients.setDisabled(id: id, disabled)
+        }
     }
 
     // MARK: document trust store
@@ -38,18 +42,29 @@ extension AdminService {
     /// - Returns: `false` when it was already there.
     @discardableResult
     public func addTrustAnchor(_ anchor: TrustAnchorRecord) async throws -> Bool {
-        let added = try await store.add(anchor)
-        if added { try await audited("trust.add-\(anchor.kind.rawValue)", target: anchor.fingerprint, reason: anchor.label) }
-        return added
+        let store = self.store
+        do {
+            return try await audited("trust.add-\(anchor.kind.rawValue)", target: anchor.fingerprint, reason: anchor.label) {
+                // Already there: nothing changed, and the transaction (with its entry) is undone.
+                guard try await store.add(anchor) else { throw AlreadyThere() }
+                return true
+            }
+        } catch is AlreadyThere {
+            return false
+        }
     }
+
+    private struct AlreadyThere: Error {}
 
     /// The trusted CSCAs and loaded CRLs.
     public func trustAnchors() async throws -> [TrustAnchorRecord] { try await store.trustAnchors() }
 
     /// Removes the anchor whose fingerprint starts with `prefix`.
     public func removeTrustAnchor(fingerprintPrefix prefix: String) async throws -> TrustAnchorRecord {
-        let removed = try await store.removeTrustAnchor(fingerprintPrefix: prefix)
-        try await audited("trust.remove", target: removed.fingerprint, reason: removed.label)
+        let store = self.store
+        let removed = try await audited("trust.remove", reason: "", target: { $0.fingerprint }) {
+            try await store.removeTrustAnchor(fingerprintPrefix: prefix)
+        }
         return removed
     }
 
@@ -61,8 +76,11 @@ extension AdminService {
     /// Makes a new signing key active; the old one stays published a day.
     /// - Returns: the new key's `kid`.
     public func rotateSigningKey() async throws -> String {
-        let kid = try await signingKeys.rotate()
-        try await audited("keys.rotate", target: kid, reason: "")
+        let signingKeys = self.signingKeys
+        // A rotation undone with its entry must not stay in this process's snapshot.
+        defer { Task { try? await signingKeys.refresh() } }
+        let kid = try await audited("keys.rotate", reason: "", target: { $0 }) { try await signingKeys.rotate() }
+        try await signingKeys.refresh()
         return kid
     }
 
@@ -79,9 +97,10 @@ extension AdminService {
     public func setReverificationInterval(clientID: String?, seconds: Int64?, reason: String) async throws {
         if let clientID { _ = try await client(id: clientID) }
         let scope = clientID ?? "*"
-        try await store.setReverificationInterval(scope: scope, seconds: seconds, at: Date())
+        let store = self.store
         try await audited(
-            seconds == nil ? "policy.reverify-interval.clear" : "policy.reverify-interval", target: scope, reason: reason)
+            seconds == nil ? "policy.reverify-interval.clear" : "policy.reverify-interval", target: scope, reason: reason
+        ) { try await store.setReverificationInterval(scope: scope, seconds: seconds, at: Date()) }
     }
 
     // MARK: audit

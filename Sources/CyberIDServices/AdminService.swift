@@ -13,7 +13,7 @@ public import Foundation
 public struct AdminService: Sendable {
     /// The storage the use cases need.
     public typealias Store = PersonStore & HistoryStore & NetworkCertificateStore & CertificateRevocationStore
-        & TrustAnchorStore & ReverificationPolicyStore & ClientStore & AuditStore
+        & TrustAnchorStore & ReverificationPolicyStore & ClientStore & AuditStore & TransactionalStore
 
     let store: any Store
     let lifecycle: LifecycleService
@@ -37,10 +37,38 @@ public struct AdminService: Sendable {
         )
     }
 
-    /// Records an audited action and signs a checkpoint over it.
-    func audited(_ action: String, target: String, reason: String, at time: Date = Date()) async throws {
-        try await audit.record(actor: actor, action: action, target: target, reason: reason, at: time)
+    /// The same service acting as another operator (`--operator`, `CYBERID_OPERATOR`).
+    public func acting(as name: String) -> AdminService {
+        AdminService(
+            store: store, lifecycle: lifecycle, vault: vault, clients: clients, signingKeys: signingKeys, audit: audit,
+            actor: name)
+    }
+
+    /// Makes a change and its audit entry in one transaction (review finding 11: a change is
+    /// never without its entry, nor an entry without its change), then signs a checkpoint.
+    /// - Parameters:
+    ///   - target: what the change is on; computed from its result.
+    ///   - change: the store calls of the change; they join the transaction.
+    func audited<T: Sendable>(
+        _ action: String, reason: String, at time: Date = Date(), target: @escaping @Sendable (T) -> String,
+        _ change: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let (audit, actor) = (self.audit, self.actor)
+        let result = try await store.inTransaction {
+            let result = try await change()
+            try await audit.record(actor: actor, action: action, target: target(result), reason: reason, at: time)
+            return result
+        }
         try await audit.checkpoint(at: time)
+        return result
+    }
+
+    /// ``audited(_:reason:at:target:_:)`` for a change on a target known beforehand.
+    func audited<T: Sendable>(
+        _ action: String, target: String, reason: String, at time: Date = Date(),
+        _ change: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await audited(action, reason: reason, at: time, target: { _ in target }, change)
     }
 
     // MARK: persons
@@ -64,8 +92,10 @@ public struct AdminService: Sendable {
     /// - Throws: ``LifecycleError`` for a forbidden transition; ``AdminError``.
     public func apply(_ event: LifecycleEvent, networkNumber: String, reason: String) async throws -> LifecycleTransition {
         let person = try await personID(networkNumber: networkNumber)
-        let transition = try await lifecycle.apply(event, personID: person, actor: .administrator, reason: reason)
-        try await audited("person.\(event.rawValue)", target: person, reason: reason)
+        let lifecycle = self.lifecycle
+        let transition = try await audited("person.\(event.rawValue)", target: person, reason: reason) {
+            try await lifecycle.apply(event, personID: person, actor: .administrator, reason: reason)
+        }
         return transition
     }
 
@@ -78,9 +108,11 @@ public struct AdminService: Sendable {
         guard let person = try await store.person(id: id), let record = try vault.open(person) else {
             throw AdminError.recordUnavailable()
         }
-        try await audited("record.read", target: id, reason: basis, at: now)
-        try await store.append(
-            HistoryEntry(personID: id, event: .recordAccessed, fields: ["legal_basis": basis], at: now))
+        let store = self.store
+        try await audited("record.read", target: id, reason: basis, at: now) {
+            try await store.append(
+                HistoryEntry(personID: id, event: .recordAccessed, fields: ["legal_basis": basis], at: now))
+        }
         return record
     }
 
@@ -101,9 +133,11 @@ public struct AdminService: Sendable {
         let history = HistoryEntry(
             personID: certificate.personID, event: .certificateRevoked,
             fields: ["serial": serial, "actor": "administrator", "reason": reason], at: now)
-        guard try await store.revokeCertificate(serial: serial, at: now, history: history) else {
-            throw AdminError.alreadyRevoked(serial)
+        let store = self.store
+        try await audited("certificate.revoke", target: serial, reason: reason, at: now) {
+            guard try await store.revokeCertificate(serial: serial, at: now, history: history) else {
+                throw AdminError.alreadyRevoked(serial)
+            }
         }
-        try await audited("certificate.revoke", target: serial, reason: reason, at: now)
     }
 }

@@ -55,10 +55,13 @@ struct Admin: AsyncParsableCommand {
                     The previous key stops signing at once but stays in the JWKS for a day, so tokens \
                     it signed still verify. Running servers pick the new key up within 30 seconds.
                     """)
+            @OptionGroup var operatorOption: OperatorOption
+
+            func validate() throws { try operatorOption.require() }
 
             func run() async throws {
                 try await withPreparedRuntime { runtime in
-                    let kid = try await runtime.admin.rotateSigningKey()
+                    let kid = try await operatorOption.admin(runtime).rotateSigningKey()
                     print("new active signing key: \(kid)")
                     printKeys(runtime.admin.signingKeySummaries())
                 }

@@ -99,7 +99,7 @@ extension Bench {
             if let clientID, let clientSecret { return (clientID, clientSecret) }
             let settings = try await loadSettings()
             return try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                let (client, secret) = try await runtime.admin.registerClient(
+                let (client, secret) = try await runtime.admin.acting(as: "cyberid bench login").registerClient(
                     ClientRegistration(name: "bench relying party", redirectURIs: [redirectURI]))
                 return (client.id, secret ?? "")
             }

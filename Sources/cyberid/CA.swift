@@ -1,6 +1,7 @@
 import ArgumentParser
 import CyberIDEnrollment
 import CyberIDKeys
+import CyberIDLifecycle
 import CyberIDServer
 import CyberIDStore
 import CyberIDIssuance
@@ -25,6 +26,9 @@ struct CA: AsyncParsableCommand {
         @Option(help: "Root CA certificate (PEM).") var root: String
         @Option(help: "Issuing CA certificate (PEM).") var issuing: String
         @Option(help: "Issuing CA private key (PEM, P-256).") var issuingKey: String
+        @OptionGroup var operatorOption: OperatorOption
+
+        func validate() throws { try operatorOption.require() }
 
         func run() async throws {
             let rootCertificate = try readCertificates(root)[0]
@@ -36,10 +40,18 @@ struct CA: AsyncParsableCommand {
             try await withMigratedDatabase(settings) { database, masterKey, logger in
                 try await Migrator().migrate(database, logger: logger)
                 // An IssuanceError (a pair that does not fit, CAs already there) is one line, exit 1.
-                try await CertificateAuthority.importAuthorities(
-                    root: rootCertificate, issuing: issuingCertificate,
-                    issuingKeyPEM: String(decoding: keyData, as: UTF8.self), store: SQLStore(database: database),
-                    masterKey: masterKey)
+                // The import and its audit entry are one transaction (review finding 11).
+                let store = SQLStore(database: database)
+                let audit = AuditLog(store: store, keys: SigningKeySet(store: store, masterKey: masterKey))
+                let actor = operatorOption.resolved ?? ""
+                try await store.inTransaction {
+                    try await CertificateAuthority.importAuthorities(
+                        root: rootCertificate, issuing: issuingCertificate,
+                        issuingKeyPEM: String(decoding: keyData, as: UTF8.self), store: store, masterKey: masterKey)
+                    try await audit.record(
+                        actor: actor, action: "ca.import", target: issuingCertificate.serialNumber.description,
+                        reason: "root \(rootCertificate.subject)")
+                }
                 print("imported root \(rootCertificate.subject) and issuing CA \(issuingCertificate.subject)")
             }
         }

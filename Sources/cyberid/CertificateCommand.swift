@@ -29,14 +29,16 @@ struct CertificateCommand: AsyncParsableCommand {
             abstract: "Revoke a network certificate: logins with it stop at once and it is on /pki/issuing.crl.")
         @Argument(help: "The certificate serial (hex, as listed).") var serial: String
         @Option(help: "Why (recorded in the holder's history).") var reason: String
+        @OptionGroup var operatorOption: OperatorOption
 
         func validate() throws {
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--reason is required") }
+            try operatorOption.require()
         }
 
         func run() async throws {
             try await withPreparedRuntime { runtime in
-                try await runtime.admin.revokeCertificate(serial: serial, reason: reason)
+                try await operatorOption.admin(runtime).revokeCertificate(serial: serial, reason: reason)
                 printJSON(["serial": serial.lowercased(), "status": "revoked"])
             }
         }

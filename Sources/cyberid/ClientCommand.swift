@@ -22,11 +22,13 @@ struct ClientCommand: AsyncParsableCommand {
         @Option(help: "The client's public JWKS: a file, or an https (or loopback http) URL.") var jwks: String?
         @Flag(help: "FAPI 2.0: require PAR and private_key_jwt.") var strict = false
         @Option(help: "Where to push Security Event Tokens about the platform's users (https, or loopback http).") var eventsUri: String?
+        @OptionGroup var operatorOption: OperatorOption
 
         func validate() throws {
             if let auth, ClientAuthMethod(rawValue: auth) == nil {
                 throw ValidationError("--auth must be one of \(ClientAuthMethod.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            try operatorOption.require()
         }
 
         func run() async throws {
@@ -48,7 +50,7 @@ struct ClientCommand: AsyncParsableCommand {
                 jwksURI: jwksURI, strict: strict, eventsURI: eventsUri)
             try await withPreparedRuntime { runtime in
                 do {
-                    let (client, secret) = try await runtime.admin.registerClient(registration)
+                    let (client, secret) = try await operatorOption.admin(runtime).registerClient(registration)
                     var object: [String: Any] = ["client_id": client.id]
                     if let secret { object["client_secret"] = secret }
                     printJSON(object)
@@ -85,11 +87,14 @@ struct ClientCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable a client: it gets nothing from then on.")
         @Argument(help: "The client_id.") var clientID: String
         @Flag(help: "Enable it again instead.") var enable = false
+        @OptionGroup var operatorOption: OperatorOption
+
+        func validate() throws { try operatorOption.require() }
 
         func run() async throws {
             try await withPreparedRuntime { runtime in
                 do {
-                    try await runtime.admin.setClientDisabled(id: clientID, !enable)
+                    try await operatorOption.admin(runtime).setClientDisabled(id: clientID, !enable)
                     print(enable ? "enabled \(clientID)" : "disabled \(clientID)")
                 } catch let error as ProviderError {
                     printError("cyberid: \(error.reason)")

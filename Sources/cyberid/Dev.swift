@@ -77,7 +77,7 @@ struct Dev: AsyncParsableCommand {
                     let settings = try await loadSettings()
                     let der = try CertificateAuthority.der(csca.certificate)
                     try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                        let added = try await runtime.admin.addTrustAnchor(
+                        let added = try await runtime.admin.acting(as: "cyberid dev document --trust").addTrustAnchor(
                             TrustAnchorRecord(
                                 fingerprint: fingerprint(der), kind: .csca, der: der,
                                 label: csca.certificate.subject.description, addedAt: Date()))

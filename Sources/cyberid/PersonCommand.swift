@@ -19,6 +19,7 @@ struct PersonCommand: AsyncParsableCommand {
     @Argument(help: "The network number.") var networkNumber: String
     @Option(help: "Why (required for every change).") var reason: String?
     @Option(help: "The legal basis for reading the identity record (required for record).") var legalBasis: String?
+    @OptionGroup var operatorOption: OperatorOption
 
     func validate() throws {
         guard event == "show" || event == "record" || LifecycleEvent(rawValue: event) != nil else {
@@ -31,11 +32,12 @@ struct PersonCommand: AsyncParsableCommand {
         } else if event != "show", (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--reason is required for \(event)")
         }
+        if event != "show" { try operatorOption.require() }
     }
 
     func run() async throws {
         try await withPreparedRuntime { runtime in
-            let admin = runtime.admin
+            let admin = event == "show" ? runtime.admin : try operatorOption.admin(runtime)
             if event == "record" {
                 let record = try await admin.readRecord(networkNumber: networkNumber, legalBasis: legalBasis ?? "")
                 printJSON(Self.describe(record, networkNumber: networkNumber))

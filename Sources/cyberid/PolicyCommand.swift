@@ -48,6 +48,7 @@ struct PolicyCommand: AsyncParsableCommand {
         @Flag(help: "Remove the interval.") var clear = false
         @Option(help: "Apply to this platform (client_id) only.") var client: String?
         @Option(help: "Why (required).") var reason: String?
+        @OptionGroup var operatorOption: OperatorOption
 
         func validate() throws {
             let given = [days != nil, seconds != nil, clear].filter { $0 }.count
@@ -58,12 +59,13 @@ struct PolicyCommand: AsyncParsableCommand {
             }
             if let client, client.isEmpty || client == "*" { throw ValidationError("--client must be a client_id") }
             if (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason is required") }
+            try operatorOption.require()
         }
 
         func run() async throws {
             try await withPreparedRuntime { runtime in
                 let interval: Int64? = clear ? nil : Int64(seconds ?? (days ?? 0) * 86_400)
-                try await runtime.admin.setReverificationInterval(clientID: client, seconds: interval, reason: reason ?? "")
+                try await operatorOption.admin(runtime).setReverificationInterval(clientID: client, seconds: interval, reason: reason ?? "")
                 var object: [String: Any] = ["scope": client ?? "global"]
                 object["interval_seconds"] = interval.map { $0 as Any } ?? NSNull()
                 printJSON(object)

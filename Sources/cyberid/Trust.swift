@@ -19,13 +19,17 @@ struct Trust: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add-csca", abstract: "Trust the CSCA certificate(s) in a PEM or DER file.")
         @Argument(help: "The certificate file.") var file: String
+        @OptionGroup var operatorOption: OperatorOption
+
+        func validate() throws { try operatorOption.require() }
 
         func run() async throws {
             let certificates = try readCertificates(file)
             try await withPreparedRuntime { runtime in
+                let admin = try operatorOption.admin(runtime)
                 for certificate in certificates {
                     let der = try CertificateAuthority.der(certificate)
-                    let added = try await runtime.admin.addTrustAnchor(
+                    let added = try await admin.addTrustAnchor(
                         TrustAnchorRecord(
                             fingerprint: fingerprint(der), kind: .csca, der: der,
                             label: certificate.subject.description, addedAt: Date()))
@@ -39,6 +43,9 @@ struct Trust: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add-crl", abstract: "Load a CRL (PEM or DER); it applies to DSCs of the CSCA that signed it.")
         @Argument(help: "The CRL file.") var file: String
+        @OptionGroup var operatorOption: OperatorOption
+
+        func validate() throws { try operatorOption.require() }
 
         func run() async throws {
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
@@ -46,7 +53,7 @@ struct Trust: AsyncParsableCommand {
                 throw ValidationError("\(file) is not a PEM or DER CRL")
             }
             try await withPreparedRuntime { runtime in
-                let added = try await runtime.admin.addTrustAnchor(
+                let added = try await operatorOption.admin(runtime).addTrustAnchor(
                     TrustAnchorRecord(
                         fingerprint: fingerprint(crl.derBytes), kind: .crl, der: crl.derBytes,
                         label: crl.issuer.description, addedAt: Date()))
@@ -72,10 +79,13 @@ struct Trust: AsyncParsableCommand {
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop trusting a CSCA or drop a CRL, by fingerprint prefix.")
         @Argument(help: "At least 8 hex digits of the fingerprint shown by list.") var fingerprint: String
+        @OptionGroup var operatorOption: OperatorOption
+
+        func validate() throws { try operatorOption.require() }
 
         func run() async throws {
             try await withPreparedRuntime { runtime in
-                let removed = try await runtime.admin.removeTrustAnchor(fingerprintPrefix: fingerprint)
+                let removed = try await operatorOption.admin(runtime).removeTrustAnchor(fingerprintPrefix: fingerprint)
                 print("removed \(removed.kind.rawValue) \(removed.label)")
             }
         }

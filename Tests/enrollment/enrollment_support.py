@@ -92,9 +92,14 @@ GENEROUS_LIMITS = {
 }
 
 
+# Every administrative command names its operator (review finding 11); the suites' CLI is this one.
+TEST_OPERATOR = "ops-test"
+
+
 def server_env(data_dir: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERID_")}
     env["CYBERID_DATA_DIR"] = str(data_dir)
+    env["CYBERID_OPERATOR"] = TEST_OPERATOR
     env.update(GENEROUS_LIMITS)
     env.update(extra)
     return env

@@ -175,14 +175,15 @@ class Deployment:
 
     # The CLI -------------------------------------------------------------------------
 
-    def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    def cli(self, *args: str, timeout: float = 120, env: Optional[dict] = None) -> subprocess.CompletedProcess:
+        """Runs the CLI with the deployment's environment (`env` overrides some of it)."""
         return subprocess.run(
-            [str(binary_path()), *args], env=self.cli_env, capture_output=True, text=True, timeout=timeout,
-            stdin=subprocess.DEVNULL,
+            [str(binary_path()), *args], env={**self.cli_env, **(env or {})}, capture_output=True, text=True,
+            timeout=timeout, stdin=subprocess.DEVNULL,
         )
 
-    def cli_json(self, *args: str):
-        result = self.cli(*args)
+    def cli_json(self, *args: str, env: Optional[dict] = None):
+        result = self.cli(*args, env=env)
         assert result.returncode == 0, (args, result.returncode, result.stdout, result.stderr)
         return json.loads(result.stdout)
 

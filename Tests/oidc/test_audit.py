@@ -37,7 +37,7 @@ def test_reading_a_record_needs_a_legal_basis_and_is_seen_by_the_person(deployme
     assert record["surname"] == fay.surname and record["birth_date"] == fay.birth_date.isoformat()
 
     line = audit_lines(deployment)[-1]
-    assert line["action"] == "record.read" and line["actor"] == "administrator"
+    assert line["action"] == "record.read" and line["actor"] == "ops-test"
     assert line["reason"] == "Criminal Procedure Law art. 52, case 2026-17"
     assert fay.surname not in json.dumps(audit_lines(deployment))  # no personal data in the log
 
@@ -97,3 +97,19 @@ def test_a_published_checkpoint_finds_a_truncated_log(deployment, fay, tmp_path)
     assert alone.returncode == 0, "the truncated chain is consistent on its own: " + alone.stderr
     against = deployment.cli("admin", "audit", "verify", "--against", str(saved))
     assert against.returncode == 1 and "truncated" in against.stderr, (against.stdout, against.stderr)
+
+
+def test_every_change_names_its_operator(deployment, fay):
+    """Review finding 11: an administrative change without an operator is refused before it is
+    made (a usage error, exit 2); `--operator` (or CYBERID_OPERATOR) is what the audit log names."""
+    before = len(audit_lines(deployment))
+    env = {"CYBERID_OPERATOR": ""}
+    refused = deployment.cli("admin", "person", "suspend", fay.network_number, "--reason", "x", env=env)
+    assert refused.returncode == 2 and "--operator" in refused.stderr and "CYBERID_OPERATOR" in refused.stderr, refused.stderr
+    assert len(audit_lines(deployment)) == before
+    assert deployment.cli_json("admin", "person", "show", fay.network_number, env=env)["state"] == "active"
+    deployment.cli_json("admin", "person", "suspend", fay.network_number, "--reason", "named", "--operator", "Li Wei")
+    deployment.cli_json("admin", "person", "resume", fay.network_number, "--reason", "named")
+    suspend, resume = audit_lines(deployment)[-2:]
+    assert (suspend["actor"], suspend["action"]) == ("Li Wei", "person.suspend"), suspend
+    assert (resume["actor"], resume["action"]) == ("ops-test", "person.resume"), resume

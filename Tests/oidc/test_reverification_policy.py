@@ -203,7 +203,7 @@ def test_a_device_replacement_counts_as_a_verification(policy_deployment):
 
 
 def test_every_policy_change_is_audited(policy_deployment):
-    """Each change is an audit entry (actor administrator, the scope as target, the reason), and
+    """Each change is an audit entry (the operator as actor, the scope as target, the reason), and
     the hash chain still verifies."""
     deployment = policy_deployment
     client = deployment.create_client()
@@ -214,8 +214,8 @@ def test_every_policy_change_is_audited(policy_deployment):
 
     lines = audit_lines(deployment)[-4:]
     assert [(line["actor"], line["reason"]) for line in lines] == [
-        ("administrator", "platform contract 12"), ("administrator", "contract ended"),
-        ("administrator", "national rule 2026"), ("administrator", "rule withdrawn"),
+        ("ops-test", "platform contract 12"), ("ops-test", "contract ended"),
+        ("ops-test", "national rule 2026"), ("ops-test", "rule withdrawn"),
     ], lines
     assert all(line["action"].startswith("policy.") for line in lines), lines
     assert lines[0]["action"] != lines[1]["action"], lines  # setting and clearing are told apart

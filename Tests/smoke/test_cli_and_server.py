@@ -32,6 +32,7 @@ def free_port():
 def env_for(data_dir, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERID_")}
     env["CYBERID_DATA_DIR"] = str(data_dir)
+    env["CYBERID_OPERATOR"] = "smoke-test"
     env.update(extra)
     return env
 

@@ -28,6 +28,7 @@ public final class PostgresStoreDatabase: SQLDatabase {
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        if let joined = AmbientTransaction.joined(self) { return try await body(joined) }
         do {
             return try await client.withConnection { connection in
                 try await body(PostgresExecutor(connection: connection, logger: logger))
@@ -40,7 +41,8 @@ public final class PostgresStoreDatabase: SQLDatabase {
     }
 
     public func writeStatement(_ sql: String, _ binds: [SQLValue]) async throws -> (rows: [SQLRow], changed: Int) {
-        try await read { connection in
+        if let joined = AmbientTransaction.joined(self) { return try await AmbientTransaction.statement(sql, binds, on: joined) }
+        return try await read { connection in
             guard let executor = connection as? PostgresExecutor else { throw StoreError.unavailable("unexpected connection") }
             let result = try await executor.run(sql, binds)
             return (result.rows, result.count)
@@ -48,9 +50,10 @@ public final class PostgresStoreDatabase: SQLDatabase {
     }
 
     public func write<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        if let joined = AmbientTransaction.joined(self) { return try await body(joined) }
         do {
             return try await client.withTransaction(logger: logger) { connection in
-                try await body(PostgresExecutor(connection: connection, logger: logger))
+                try await AmbientTransaction.run(self, PostgresExecutor(connection: connection, logger: logger), body)
             }
         } catch let error as PostgresTransactionError {
             // Surface the body's own error (e.g. a StoreError.conflict) rather than the wrapper.

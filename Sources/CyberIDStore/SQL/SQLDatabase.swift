@@ -37,3 +37,40 @@ extension SQLDatabase {
         }
     }
 }
+
+/// The write transaction the current task is inside. Store calls on the same database made from
+/// within it — reads, writes, single statements — join it instead of opening their own, so a
+/// use case can make several store calls atomic (an administrative change and its audit entry,
+/// review finding 11) without the stores knowing about each other.
+struct AmbientTransaction: Sendable {
+    let database: ObjectIdentifier
+    let connection: any SQLConnection
+
+    @TaskLocal static var current: AmbientTransaction?
+
+    /// The connection of the transaction the task is inside, if it is on `database`.
+    static func joined(_ database: AnyObject) -> (any SQLConnection)? {
+        guard let current, current.database == ObjectIdentifier(database) else { return nil }
+        return current.connection
+    }
+
+    /// Runs `body` with `connection` as the task's transaction.
+    static func run<T: Sendable>(
+        _ database: AnyObject, _ connection: any SQLConnection, _ body: @Sendable (any SQLConnection) async throws -> T
+    ) async throws -> T {
+        try await $current.withValue(AmbientTransaction(database: ObjectIdentifier(database), connection: connection)) {
+            try await body(connection)
+        }
+    }
+
+    /// A single statement on a joined connection, answered as ``SQLDatabase/writeStatement(_:_:)``.
+    static func statement(_ sql: String, _ binds: [SQLValue], on connection: any SQLConnection) async throws
+        -> (rows: [SQLRow], changed: Int)
+    {
+        if sql.uppercased().contains("RETURNING") {
+            let rows = try await connection.query(sql, binds)
+            return (rows, rows.count)
+        }
+        return ([], try await connection.execute(sql, binds))
+    }
+}

@@ -85,6 +85,7 @@ public final class SQLiteStoreDatabase: SQLDatabase {
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        if let joined = AmbientTransaction.joined(self) { return try await body(joined) }
         if readers.count == 1 && readers[0] === writer {
             return try await writeLock.withPermit { try await body(SQLiteExecutor(connection: writer)) }
         }
@@ -96,11 +97,12 @@ public final class SQLiteStoreDatabase: SQLDatabase {
     }
 
     public func write<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
-        try await writeLock.withPermit {
+        if let joined = AmbientTransaction.joined(self) { return try await body(joined) }
+        return try await writeLock.withPermit {
             let executor = SQLiteExecutor(connection: writer)
             try await executor.run("BEGIN IMMEDIATE")
             do {
-                let result = try await body(executor)
+                let result = try await AmbientTransaction.run(self, executor, body)
                 try await executor.run("COMMIT")
                 return result
             } catch {
@@ -111,7 +113,8 @@ public final class SQLiteStoreDatabase: SQLDatabase {
     }
 
     public func writeStatement(_ sql: String, _ binds: [SQLValue]) async throws -> (rows: [SQLRow], changed: Int) {
-        try await writeLock.withPermit {
+        if let joined = AmbientTransaction.joined(self) { return try await AmbientTransaction.statement(sql, binds, on: joined) }
+        return try await writeLock.withPermit {
             let executor = SQLiteExecutor(connection: writer)
             if SQLiteExecutor.returnsChangedRows(sql) {
                 let rows = try await executor.query(sql + " RETURNING 1", binds)

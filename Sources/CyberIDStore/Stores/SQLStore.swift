@@ -43,3 +43,9 @@ extension SQLRow {
     func time(_ column: String) throws(StoreError) -> Date { Date(milliseconds: try integer(column)) }
     func optionalTime(_ column: String) throws(StoreError) -> Date? { try optionalInteger(column).map(Date.init(milliseconds:)) }
 }
+
+extension SQLStore: TransactionalStore {
+    public func inTransaction<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await database.write { _ in try await body() }
+    }
+}

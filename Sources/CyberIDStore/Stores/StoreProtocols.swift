@@ -134,6 +134,13 @@ public protocol LifecycleStore: Sendable {
     func lifecycleEvents(personID: String) async throws -> [LifecycleEventRecord]
 }
 
+/// Runs several store calls as one unit of work.
+public protocol TransactionalStore: Sendable {
+    /// Runs `body` in one write transaction: every store call it makes on this store joins it,
+    /// and all of them are committed together or none.
+    func inTransaction<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T
+}
+
 /// Fixed-window counters for rate limits, shared by every process.
 public protocol RateCounterStore: Sendable {
     /// Counts one hit of `key` in the window starting at `windowStart`, atomically.
