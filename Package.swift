@@ -116,6 +116,7 @@ let package = Package(
             "CyberIDLifecycle",
             [
                 "CyberIDBase64URL", "CyberIDCore", "CyberIDKeys", "CyberIDStore", "CyberIDVault", "CyberIDIssuance",
+                "CyberIDAdapters",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ] + crypto + jwt),
@@ -212,7 +213,7 @@ let package = Package(
             [
                 "CyberIDLifecycle", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDIssuance",
                 "CyberIDEnrollment", "CyberIDDevTools", "CyberIDTestSupport",
-            ]),
+            ] + crypto),
         tests(
             "CyberIDEnrollmentTests",
             [

@@ -24,7 +24,7 @@ public struct HTTPFaceMatcher: FaceMatcher {
         let body = try JSONSerialization.data(
             withJSONObject: ["live": Data(live).base64EncodedString(), "portrait": Data(portrait).base64EncodedString()])
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(15))
+        let response = try await OutboundHTTP.client.execute(request, timeout: .seconds(15))
         guard response.status.code == 200 else { throw AdapterError("the face matcher did not answer with a score") }
         let bytes = try await response.body.collect(upTo: 64 * 1024)
         guard let object = try JSONSerialization.jsonObject(with: Data(buffer: bytes)) as? [String: Any],

@@ -25,7 +25,7 @@ public struct WebhookSMSSender: SMSSender {
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         let body = try JSONSerialization.data(withJSONObject: ["to": phone, "text": text], options: [.sortedKeys])
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await OutboundHTTP.client.execute(request, timeout: .seconds(10))
         guard (200..<300).contains(response.status.code) else {
             throw AdapterError("the SMS webhook did not accept the message")
         }

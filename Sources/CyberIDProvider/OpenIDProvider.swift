@@ -25,6 +25,9 @@ public struct ProviderConfiguration: Sendable {
     public var approvalSkew: TimeInterval = 300
     /// Face checks one identity may attempt per day (re-verification; enrollment counts too).
     public var faceAttemptsPerDay: Int64 = 5
+    /// The least time between two fetches of a client's JWKS URL after a signature that does
+    /// not verify (review finding 7: bad assertions must not make the service hammer a URL).
+    public var jwksRefetchInterval: TimeInterval = 60
 
     /// Creates a configuration with the default timings.
     public init(issuer: String) { self.issuer = issuer }
@@ -104,7 +107,9 @@ public final class OpenIDProvider: Sendable {
         tokens = TokenService(
             configuration: configuration, registry: registry, store: store, signer: JWTSigner(keys: signingKeys),
             vault: vault,
-            authenticator: ClientAuthenticator(registry: registry, assertions: store, issuer: configuration.issuer),
+            authenticator: ClientAuthenticator(
+                registry: registry, assertions: store, issuer: configuration.issuer,
+                keys: JWKSCache(refetchInterval: configuration.jwksRefetchInterval)),
             validator: validator, sealers: sealers, today: today)
     }
 

@@ -104,6 +104,7 @@ public struct Runtime: Sendable {
         var providerConfiguration = ProviderConfiguration(issuer: settings.issuer)
         providerConfiguration.loginLifetime = TimeInterval(settings.loginTTLSeconds)
         providerConfiguration.faceAttemptsPerDay = Int64(settings.limits.faceAttemptsPerDay)
+        providerConfiguration.jwksRefetchInterval = TimeInterval(settings.jwksRefetchSeconds)
         let provider = OpenIDProvider(
             configuration: providerConfiguration, store: store, masterKey: masterKey, signingKeys: keys,
             authority: authority, faceMatcher: faceMatcher, limiter: limiter,

@@ -101,6 +101,8 @@ def server_env(data_dir: Path, **extra) -> dict:
     env["CYBERID_DATA_DIR"] = str(data_dir)
     env["CYBERID_OPERATOR"] = TEST_OPERATOR
     env.update(GENEROUS_LIMITS)
+    # A platform's rotated JWKS is fetched again at most this often (default 60 s); short here.
+    env["CYBERID_JWKS_REFETCH_SECONDS"] = "2"
     env.update(extra)
     return env
 

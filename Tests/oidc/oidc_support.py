@@ -1223,9 +1223,10 @@ def replaced_holder(deployment: Deployment, holder: BoundHolder, **options) -> B
 
 class SetReceiver(LoopbackServer):
     """A platform's events endpoint (RFC 8935 push): records every SET it accepts; refuses the
-    first `fail` deliveries with 503 (to see the service retry)."""
+    first `fail` deliveries with 503 (to see the service retry); answers each push only after
+    `delay` seconds (a slow platform)."""
 
-    def __init__(self, fail: int = 0):
+    def __init__(self, fail: int = 0, delay: float = 0):
         self.received: list[tuple[str, str]] = []
         self.refused = 0
         self.fail = fail
@@ -1234,6 +1235,7 @@ class SetReceiver(LoopbackServer):
         class Handler(QuietHandler):
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
+                time.sleep(delay)
                 if receiver.refused < receiver.fail:
                     receiver.refused += 1
                     self.reply(503)

@@ -88,3 +88,24 @@ def test_a_refused_push_is_retried_with_backoff(deployment):
         assert next(iter(decode(deployment, pushed[0][1])[1]["events"])).endswith("suspended")
     finally:
         receiver.close()
+
+
+def test_a_slow_platform_does_not_delay_the_others(deployment):
+    """Review finding 7: notices go to platforms concurrently. A platform that takes 8 s to
+    answer each push gets its notices late; another platform's arrive within seconds."""
+    today = dt.date.today()
+    kim = deployment.enroll("kim", birth_date=today.replace(year=today.year - 44))
+    slow, fast = Receiver(delay=8), Receiver()
+    try:
+        for receiver in (slow, fast):
+            client = deployment.create_client(events_uri=receiver.url)
+            login(deployment, RelyingParty(deployment, client, scope="openid"), kim)
+        deployment.cli_json("admin", "person", "suspend", kim.network_number, "--reason", "concurrency test")
+        deployment.cli_json("admin", "person", "resume", kim.network_number, "--reason", "concurrency test")
+        started = time.time()
+        assert len(fast.wait(2, timeout=6)) == 2, fast.received
+        assert time.time() - started < 6 and len(slow.received) < 2, (time.time() - started, len(slow.received))
+        assert len(slow.wait(2, timeout=40)) == 2, "the slow platform still gets every notice"
+    finally:
+        slow.close()
+        fast.close()

@@ -1,4 +1,5 @@
 public import AsyncHTTPClient
+public import CyberIDAdapters
 import CyberIDCore
 public import CyberIDKeys
 public import CyberIDStore
@@ -66,12 +67,27 @@ public struct SecurityEventDelivery: Sendable {
 
     /// Delivers the due tokens: signs each (`typ: secevent+jwt`), POSTs it to the platform's
     /// events URL, and on anything but 202/200 retries with exponential backoff (2ˢ seconds, at
-    /// most an hour, 12 attempts).
+    /// most an hour, 12 attempts). Platforms are served concurrently, each platform's events in
+    /// order, so a slow or unreachable platform delays only its own notices (review finding 7).
+    /// No redirect is followed (``OutboundHTTP``).
     /// - Returns: how many were delivered.
     @discardableResult
-    public func deliver(now: Date = Date(), http: HTTPClient = .shared) async throws -> Int {
+    public func deliver(now: Date = Date(), http: HTTPClient = OutboundHTTP.client) async throws -> Int {
+        let due = try await events.dueSecurityEvents(at: now, limit: 50)
+        var byPlatform = [String: [SecurityEventRecord]]()
+        for event in due { byPlatform[event.clientID, default: []].append(event) }
+        return try await withThrowingTaskGroup(of: Int.self) { group in
+            for platformEvents in byPlatform.values {
+                group.addTask { try await deliver(platformEvents, now: now, http: http) }
+            }
+            return try await group.reduce(0, +)
+        }
+    }
+
+    /// One platform's due events, in order.
+    private func deliver(_ platformEvents: [SecurityEventRecord], now: Date, http: HTTPClient) async throws -> Int {
         var delivered = 0
-        for event in try await events.dueSecurityEvents(at: now, limit: 50) {
+        for event in platformEvents {
             guard try await events.claimSecurityEvent(id: event.id, at: now, leaseUntil: now.addingTimeInterval(30)) else {
                 continue
             }

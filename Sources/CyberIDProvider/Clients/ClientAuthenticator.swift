@@ -1,5 +1,6 @@
 import CyberIDKeys
 import AsyncHTTPClient
+import CyberIDAdapters
 public import CyberIDStore
 public import Foundation
 import JWTKit
@@ -29,12 +30,13 @@ final class ClientAuthenticator: Sendable {
     private let registry: ClientRegistry
     private let assertions: any ClientAssertionStore
     private let issuer: String
-    private let keyCache = JWKSCache()
+    private let keyCache: JWKSCache
 
-    init(registry: ClientRegistry, assertions: any ClientAssertionStore, issuer: String) {
+    init(registry: ClientRegistry, assertions: any ClientAssertionStore, issuer: String, keys: JWKSCache = JWKSCache()) {
         self.registry = registry
         self.assertions = assertions
         self.issuer = issuer
+        self.keyCache = keys
     }
 
     /// Authenticates the client of a request to `endpoint` (its full URL, for the error messages
@@ -147,31 +149,51 @@ struct ClientAssertion: JWTPayload {
     }
 }
 
-/// Clients' public keys as jwt-kit key collections: a registered JWKS parsed once, a JWKS URL
-/// fetched and kept five minutes, fetched again when a signature does not verify with the
-/// cached keys (the client rotated).
+/// Clients' public keys as jwt-kit key collections: a registered JWKS parsed once; a JWKS URL
+/// fetched and trusted five minutes, fetched again when a signature does not verify with the
+/// cached keys (the client rotated) — but at most once per ``refetchInterval`` (review finding
+/// 7: a stream of bad assertions must not turn the service into a client of the platform's URL
+/// at the attacker's rate). Fetches never follow redirects (``OutboundHTTP``).
 actor JWKSCache {
     private var entries: [String: (keys: JWTKeyCollection, source: String, fetched: Date)] = [:]
+    let refetchInterval: TimeInterval
+    private let fetch: @Sendable (String) async throws -> String
+    private let now: @Sendable () -> Date
+
+    init(
+        refetchInterval: TimeInterval = 60, fetch: @escaping @Sendable (String) async throws -> String = JWKSCache.fetch,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.refetchInterval = refetchInterval
+        self.fetch = fetch
+        self.now = now
+    }
 
     func verify(_ assertion: String, client: Client) async throws -> ClientAssertion {
         let source = client.metadata.jwks ?? client.metadata.jwksURI ?? ""
-        if let entry = entries[client.id], entry.source == source,
-            client.metadata.jwks != nil || Date().timeIntervalSince(entry.fetched) < 300,
-            let claims = try? await entry.keys.verify(assertion, as: ClientAssertion.self)
-        {
-            return claims
+        if let entry = entries[client.id], entry.source == source {
+            let age = now().timeIntervalSince(entry.fetched)
+            if client.metadata.jwks != nil || age < 300,
+                let claims = try? await entry.keys.verify(assertion, as: ClientAssertion.self)
+            {
+                return claims
+            }
+            // A registered JWKS never changes; a URL fetched a moment ago is not fetched again.
+            if client.metadata.jwks != nil || age < refetchInterval {
+                throw ProviderError.invalidClient("the client assertion's signature does not verify with the client's keys")
+            }
         }
         let keys = JWTKeyCollection()
         do {
             if let jwks = client.metadata.jwks {
                 try await keys.add(jwksJSON: jwks)
             } else if let uri = client.metadata.jwksURI {
-                try await keys.add(jwksJSON: try await Self.fetch(uri))
+                try await keys.add(jwksJSON: try await fetch(uri))
             }
         } catch {
             throw ProviderError.invalidClient("the client's keys could not be loaded")
         }
-        entries[client.id] = (keys, source, Date())
+        entries[client.id] = (keys, source, now())
         do {
             return try await keys.verify(assertion, as: ClientAssertion.self)
         } catch {
@@ -179,10 +201,11 @@ actor JWKSCache {
         }
     }
 
-    private static func fetch(_ uri: String) async throws -> String {
+    /// GET of a JWKS URL: 200 JSON only, at most 256 KiB, no redirect followed.
+    @Sendable static func fetch(_ uri: String) async throws -> String {
         var request = HTTPClientRequest(url: uri)
         request.headers.add(name: "Accept", value: "application/json")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let response = try await OutboundHTTP.client.execute(request, timeout: .seconds(5))
         guard response.status.code == 200 else { throw ProviderError.invalidClient("the client's JWKS URL answered \(response.status.code)") }
         let body = try await response.body.collect(upTo: 256 * 1024)
         return String(buffer: body)

@@ -1,3 +1,4 @@
+import CyberIDAdapters
 import CyberIDCore
 public import Configuration
 public import CyberIDStore
@@ -45,6 +46,9 @@ public struct ServerSettings: Sendable {
     public var loginTTLSeconds: Int
     /// One-time codes any one phone number may receive per hour.
     public var smsPerPhonePerHour: Int
+    /// The least time between two fetches of a client's JWKS URL after a signature that did
+    /// not verify.
+    public var jwksRefetchSeconds: Int
     /// Whether an https (production) issuer may write codes to the development SMS outbox.
     public var allowDevelopmentSMS: Bool
     /// A separate listener's port for `/metrics` (then not served on the public one).
@@ -117,6 +121,7 @@ public struct ServerSettings: Sendable {
         loginTTLSeconds = try Self.integer(text("cyberid.loginTtlSeconds"), "CYBERID_LOGIN_TTL_SECONDS", 120, 1...3_600)
         smsPerPhonePerHour = try Self.integer(
             text("cyberid.smsPerPhonePerHour"), "CYBERID_SMS_PER_PHONE_PER_HOUR", 10, 1...1_000_000)
+        jwksRefetchSeconds = try Self.integer(text("cyberid.jwksRefetchSeconds"), "CYBERID_JWKS_REFETCH_SECONDS", 60, 1...3_600)
         (allowDevelopmentSMS, metricsPort, metricsHost, staleRevocationPolicy, trustedProxies) = try Self.deployment(
             text, issuer: issuer, smsWebhookURL: smsWebhookURL)
         limits = try RateLimitSettings(text)
@@ -188,11 +193,12 @@ public struct ServerSettings: Sendable {
         return value
     }
 
-    /// An optional http(s) URL setting.
+    /// An optional URL of a service this one calls: https, or http on a loopback host (review
+    /// finding 7; its redirects are never followed).
     static func url(_ text: String?, setting: String) throws(ConfigurationError) -> String? {
         guard let text else { return nil }
-        guard let url = URLComponents(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw ConfigurationError(setting: setting, reason: "must be an http(s) URL, got '\(text)'")
+        guard OutboundHTTP.isAllowed(text) else {
+            throw ConfigurationError(setting: setting, reason: "must be an https URL (http only on a loopback host), got '\(text)'")
         }
         return text
     }
