@@ -30,6 +30,10 @@ extension DomainError where Domain == DocumentDomain {
     public static func dscExpired(_ reason: String) -> Self { Self(code: "dsc-expired", kind: .unprocessable, reason: reason) }
     /// The DSC is on a CRL issued by its CSCA.
     public static func dscRevoked(_ reason: String) -> Self { Self(code: "dsc-revoked", kind: .unprocessable, reason: reason) }
+    /// The MRZ's issuing state is not the country of the CSCA that signed the document.
+    public static func issuingStateMismatch(_ reason: String) -> Self {
+        Self(code: "issuing-state-mismatch", kind: .unprocessable, reason: reason)
+    }
     /// The CSCA's revocation lists are stale: the Document Signer's status is unknown (503, retry
     /// once the registrar loads a current list).
     public static func revocationStatusUnavailable(_ reason: String) -> Self {

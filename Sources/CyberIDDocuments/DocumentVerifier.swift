@@ -1,4 +1,5 @@
 public import CyberIDCore
+import X509
 public import Foundation
 
 /// What a verified document tells the service. Personal fields stay inside the service (they
@@ -29,7 +30,8 @@ public struct VerifiedDocument: Sendable, Equatable {
 /// 3. the DSC was signed by a trusted CSCA (`untrusted-csca`), both are valid on the date
 ///    (`dsc-expired`), and no CRL of that CSCA lists the DSC (`dsc-revoked`); a CSCA whose
 ///    lists are all past their `nextUpdate` leaves the DSC's status unknown
-///    (`revocation-status-unavailable`, or a warning by policy);
+///    (`revocation-status-unavailable`, or a warning by policy); the MRZ's issuing state is
+///    the CSCA's country (`issuing-state-mismatch`);
 /// 4. every present data group hashes to the signed value (`dg-hash-mismatch`);
 /// 5. the document has not expired (`document-expired`);
 /// 6. with a challenge, the chip's signature verifies with the DG15 key
@@ -69,6 +71,7 @@ public struct DocumentVerifier: Sendable {
 
         // 3. The DSC chain and status.
         let csca = try trustStore.issuer(of: sod.documentSigner, der: sod.documentSignerDER, on: date)
+        try Self.checkIssuingState(mrz.issuingState, csca: csca)
         var warnings = [String]()
         switch trustStore.revocationStatus(of: sod.documentSigner, issuedBy: csca, on: date) {
         case .revoked:
@@ -102,6 +105,20 @@ public struct DocumentVerifier: Sendable {
     }
 
     /// The Document Signer's signature over the SOD (through the signed attributes when present).
+    /// A state signs its own documents: the MRZ's issuing state must be the country of the CSCA
+    /// that issued the Document Signer (review finding 5).
+    static func checkIssuingState(_ state: String, csca: Certificate) throws(DocumentError) {
+        guard let expected = IssuingState.country(ofIssuingState: state) else {
+            throw .issuingStateMismatch("the issuing state \(state) has no country whose CSCA could sign it")
+        }
+        let country = IssuingState.country(of: csca)
+        guard country == expected else {
+            throw .issuingStateMismatch(
+                "the document's issuing state \(state) is not the country of the CSCA that signed it"
+                    + (country.map { " (\($0))" } ?? ""))
+        }
+    }
+
     static func checkSignature(of sod: SecurityObject) throws(DocumentError) {
         let dscKey = try PublicKey(spki: ArraySlice(sod.documentSigner.publicKeySPKIBytes))
         let signedBytes: [UInt8]

@@ -69,6 +69,16 @@ extension DomainError where Domain == EnrollmentDomain {
 
 extension DomainError where Domain == EnrollmentDomain {
     static func personNotActive(_ reason: String) -> Self { Self(code: "person-not-active", kind: .forbidden, reason: reason) }
+    static func possibleDuplicate() -> Self {
+        Self(
+            code: "possible-duplicate", kind: .conflict,
+            reason: "a network number already exists for a person with this nationality, name, birth date and sex. If it "
+                + "is yours, move it to this document with your current wallet (cyberid wallet document --document DIR); "
+                + "if it is not, contact the service: an operator resolves it")
+    }
+    static func documentUnchanged() -> Self {
+        Self(code: "document-unchanged", kind: .conflict, reason: "this document already holds the network number")
+    }
     static func documentMismatch() -> Self {
         Self(code: "document-mismatch", kind: .forbidden, reason: "this document is not the wallet holder's")
     }

@@ -27,7 +27,7 @@ extension EnrollmentService {
         let person = PersonRecord(
             id: personID, state: .active, blindIndex: index, assuranceLevel: level, ageBand: band,
             guardianID: session.guardianID, recordCiphertext: record.ciphertext, recordWrappedKey: record.wrappedKey,
-            createdAt: time, updatedAt: time)
+            createdAt: time, updatedAt: time, personIndex: blindIndex.index(identity.personParts))
         for _ in 0..<3 {
             let number = NetworkNumber.generate()
             let issued = try issuer.issue(
@@ -68,7 +68,7 @@ extension EnrollmentService {
         var identity = try pendingIdentity(session)
         if faceMatcher == nil { identity.portrait = nil }
         // A phone change may have completed since this replacement proved the (then) bound phone.
-        if session.purpose == .replace {
+        if session.purpose == .replace || session.purpose == .documentChange {
             let bound = try await boundPhone(personID: personID)
             guard let bound, let proved = identity.phone, constantTimeEqual(Array(bound.utf8), Array(proved.utf8)) else {
                 throw EnrollmentError.phoneMismatch()
@@ -85,14 +85,23 @@ extension EnrollmentService {
                 try Self.completed(session, answer: issued.answer), personID: personID,
                 record: (record.ciphertext, record.wrappedKey), certificate: issued.record, level: level,
                 history: HistoryEntry(
-                    personID: personID, event: session.purpose == .phoneChange ? .phoneChanged : .deviceReplaced,
-                    fields: ["serial": issued.record.serial], at: time))
+                    personID: personID, event: Self.historyEvent(session.purpose), fields: ["serial": issued.record.serial],
+                    at: time),
+                indexes: (session.blindIndex ?? person.blindIndex, blindIndex.index(identity.personParts)))
             return issued.answer
         } catch let error as StoreError where error == .conflict {
             if let answer = try Self.storedAnswer(try await loadSession(session.id)) { return answer }
             throw EnrollmentError.conflict()
         } catch let error as StoreError where error == .notFound {
             throw EnrollmentError.numberCancelled()
+        }
+    }
+
+    static func historyEvent(_ purpose: EnrollmentSessionRecord.Purpose) -> HistoryEvent {
+        switch purpose {
+        case .phoneChange: .phoneChanged
+        case .documentChange: .documentChanged
+        case .enroll, .replace: .deviceReplaced
         }
     }
 }

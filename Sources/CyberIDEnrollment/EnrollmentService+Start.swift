@@ -30,31 +30,33 @@ extension EnrollmentService {
         var session = EnrollmentSessionRecord(
             id: SecureRandom.token(), aaChallenge: SecureRandom.bytes(8), guardianID: guardianID, createdAt: time,
             expiresAt: time.addingTimeInterval(configuration.sessionLifetime), purpose: purpose)
-        session.personID = try await phoneChangeHolder(purpose: purpose, walletJWS: walletJWS, at: time)
+        session.personID = try await walletHolder(purpose: purpose, walletJWS: walletJWS, at: time)
         try await store.create(session)
         return .init(
             sessionID: session.id, aaChallenge: Base64URL.encode(session.aaChallenge), expiresAt: session.expiresAt,
             state: session.state.rawValue, purpose: purpose.rawValue)
     }
 
-    /// The holder who starts a phone change with their wallet; `nil` for the other purposes.
-    private func phoneChangeHolder(
+    /// The holder who starts a phone or document change with their wallet; `nil` for the other
+    /// purposes.
+    private func walletHolder(
         purpose: EnrollmentSessionRecord.Purpose, walletJWS: String?, at time: Date
     ) async throws -> String? {
         switch (purpose, walletJWS) {
-        case (.phoneChange, let walletJWS?):
+        case (.phoneChange, let walletJWS?), (.documentChange, let walletJWS?):
             let signer = try await walletTokens.verify(
-                walletJWS, audience: enrollmentAudience, purpose: "phone-change", at: time)
+                walletJWS, audience: enrollmentAudience, purpose: purpose.rawValue, at: time)
             guard try await store.person(id: signer.personID)?.state == .active else {
-                throw EnrollmentError.personNotActive("only an active network number changes its phone")
+                throw EnrollmentError.personNotActive("only an active network number changes its phone or document")
             }
             return signer.personID
-        case (.phoneChange, nil):
-            throw EnrollmentError.invalidRequest("a phone change is started with the holder's wallet signature (wallet)")
+        case (.phoneChange, nil), (.documentChange, nil):
+            throw EnrollmentError.invalidRequest(
+                "a \(purpose.rawValue) is started with the holder's wallet signature (wallet)")
         case (_, nil):
             return nil
         case (_, .some):
-            throw EnrollmentError.invalidRequest("wallet is only for purpose phone-change")
+            throw EnrollmentError.invalidRequest("wallet is only for purpose phone-change or document-change")
         }
     }
 
@@ -70,9 +72,13 @@ extension EnrollmentService {
             chip, challenge: session.aaChallenge, activeAuthenticationSignature: aaSignature, at: now(), today: today())
         let identity = IdentityRecord(mrz: document.mrz, portrait: document.faceImage)
         let index = blindIndex.index(identity.identityParts)
-        if session.purpose == .enroll {
-            try await admitNewPerson(&session, blindIndex: index, ageBand: document.ageBand)
-        } else {
+        let personIndex = blindIndex.index(identity.personParts)
+        switch session.purpose {
+        case .enroll:
+            try await admitNewPerson(&session, blindIndex: index, personIndex: personIndex, ageBand: document.ageBand)
+        case .documentChange:
+            try await admitNewDocument(&session, blindIndex: index, personParts: identity.personParts)
+        case .replace, .phoneChange:
             try await admitHolder(&session, blindIndex: index, ageBand: document.ageBand)
         }
         session.blindIndex = index
@@ -86,10 +92,13 @@ extension EnrollmentService {
     }
 
     /// A new person: no live number for this identity, and the guardian rules of their age.
-    private func admitNewPerson(_ session: inout EnrollmentSessionRecord, blindIndex: [UInt8], ageBand: AgeBand)
-        async throws
-    {
+    /// Another document of an enrolled person — same nationality, names, birth date and sex, e.g.
+    /// a renewed passport without a personal number — is `possible-duplicate` (review finding 5).
+    private func admitNewPerson(
+        _ session: inout EnrollmentSessionRecord, blindIndex: [UInt8], personIndex: [UInt8], ageBand: AgeBand
+    ) async throws {
         if try await store.livePerson(blindIndex: blindIndex) != nil { throw EnrollmentError.alreadyEnrolled() }
+        if try await store.livePerson(personIndex: personIndex) != nil { throw EnrollmentError.possibleDuplicate() }
         switch ageBand {
         case .under14:
             guard session.guardianID != nil else { throw EnrollmentError.guardianRequired() }
@@ -100,6 +109,23 @@ extension EnrollmentService {
             session.guardianID = nil
             session.state = .documentVerified
         }
+    }
+
+    /// A new document for the wallet's holder (review finding 5): it is not any live person's
+    /// document yet, and it is the holder's — the same nationality, names, birth date and sex as
+    /// their sealed record.
+    private func admitNewDocument(_ session: inout EnrollmentSessionRecord, blindIndex: [UInt8], personParts: [String])
+        async throws
+    {
+        guard let holderID = session.personID, let holder = try await store.person(id: holderID),
+            let record = try vault.open(holder)
+        else { throw EnrollmentError.notEnrolled() }
+        if let owner = try await store.livePerson(blindIndex: blindIndex) {
+            throw owner.id == holderID ? EnrollmentError.documentUnchanged() : EnrollmentError.documentMismatch()
+        }
+        guard record.personParts == personParts else { throw EnrollmentError.documentMismatch() }
+        session.guardianID = nil
+        session.state = .documentVerified
     }
 
     /// A lost device or a new phone: the document's holder must hold a live number (for a phone

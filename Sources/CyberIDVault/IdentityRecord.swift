@@ -41,4 +41,10 @@ public struct IdentityRecord: Codable, Sendable, Equatable {
     public var identityParts: [String] {
         ["v1", nationality, String(documentCode.prefix(1)), personalNumber ?? documentNumber]
     }
+
+    /// The person's attributes, the same on every document of theirs (a renewed passport has a
+    /// new number): the blind index that finds a second document of an enrolled person.
+    public var personParts: [String] {
+        ["person-v1", nationality, surname, givenNames, birthDate.description, sex]
+    }
 }

@@ -82,6 +82,20 @@ public struct Enrollment: Sendable {
             phone: newPhone, code: code, faceImage: faceImage, guardianJWS: guardianJWS, awaitGuardian: nil)
     }
 
+    /// Moves the holder's number to a new document of theirs (a renewed passport, review finding
+    /// 5): the current wallet signs the start, the new document's chip proves it is the holder's
+    /// (same nationality, names, birth date and sex) and not anyone's yet, a code proves the bound
+    /// phone; the result is a new wallet (new key and certificate for the same number, capped at
+    /// the new document's expiry); the current certificate is revoked.
+    public func changeDocument(
+        wallet: Wallet, chip: any ChipReader, phone: String, code: @Sendable () async throws -> String,
+        faceImage: [UInt8]?
+    ) async throws -> WalletFile {
+        try await run(
+            purpose: "document-change", wallet: try wallet.sign(purpose: Wallet.Purpose.documentChange), chip: chip,
+            phone: phone, code: code, faceImage: faceImage, guardianJWS: nil, awaitGuardian: nil)
+    }
+
     private func run(
         purpose: String?, wallet: String? = nil, chip: any ChipReader, phone: String,
         code: @Sendable () async throws -> String, faceImage: [UInt8]?, guardianJWS: String?,

@@ -12,6 +12,8 @@ public struct Wallet: Sendable {
         public static let guardianApproval = "guardian-approval"
         /// The holder starts binding a new phone number (docs/lifecycle.md).
         public static let phoneChange = "phone-change"
+        /// The holder starts moving their number to a new document (a renewed passport).
+        public static let documentChange = "document-change"
     }
 
     /// What the wallet persisted.

@@ -10,7 +10,7 @@ struct WalletCommand: AsyncParsableCommand {
         commandName: "wallet", abstract: "Enroll and inspect a wallet (the holder's key and network certificate).",
         subcommands: [
             Enroll.self, Replace.self, Show.self, Approve.self, Consents.self, History.self, Lifecycle.self, Renew.self,
-            Phone.self,
+            Phone.self, Document.self,
         ])
 
     /// `cyberid wallet enroll`.
@@ -95,6 +95,32 @@ struct WalletCommand: AsyncParsableCommand {
                     guardianJWS: try proof.guardianStart())
                 try options.write(file)
                 print("the number is now bound to the new phone; the previous certificate is revoked")
+            }
+        }
+    }
+
+    /// `cyberid wallet document`: move the number to a new document of the holder.
+    struct Document: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move the number to a new document of yours (a renewed passport): wallet, new chip, phone code.",
+            discussion: """
+                The current wallet (--wallet) signs the start; the new document's chip (--document, passive and \
+                active authentication) must be yours — the same nationality, names, birth date and sex as on record \
+                — and not hold a number yet; a one-time code proves the phone bound to the number (--phone). The \
+                wallet file is rewritten with a new key and certificate for the same number; the previous \
+                certificate is revoked and the old document no longer identifies you. See docs/enrollment.md.
+                """)
+
+        @OptionGroup var options: ProofOptions
+
+        func run() async throws {
+            let proof = try options.prepare(existingWallet: true)
+            let current = try openWallet(options.wallet)
+            try await walletCommand("document change failed") {
+                let file = try await Enrollment(client: EnrollmentClient(baseURL: proof.baseURL)).changeDocument(
+                    wallet: current, chip: proof.chip, phone: options.phone, code: proof.code, faceImage: proof.faceImage)
+                try options.write(file)
+                print("network number \(file.networkNumber) now belongs to the new document; the previous certificate is revoked")
             }
         }
     }

@@ -152,3 +152,25 @@ import X509
         #expect(try verifier(csca).verify(child.chip, at: now, today: today).ageBand == .under14)
     }
 }
+
+/// Review finding 5: a state signs its own documents.
+@Suite struct IssuingStateTests {
+    @Test func aCSCAOfAnotherCountryCannotVouchForTheDocument() throws {
+        let now = Date()
+        let today = try CalendarDate(iso8601: "2026-11-25")
+        let holder = DevDocumentFactory.Holder(
+            birthDate: try CalendarDate(iso8601: "1990-01-01"), nationality: "UTO", expiryDate: try CalendarDate(iso8601: "2031-01-01"))
+        for (country, accepted) in [("CHN", false), ("UTO", true)] {
+            let csca = try DevDocumentFactory.CSCA.make(country: country, at: now)
+            let document = try DevDocumentFactory.make(holder: holder, csca: csca, at: now)
+            let verifier = DocumentVerifier(trustStore: TrustStore(cscas: [csca.certificate]))
+            if accepted {
+                #expect(try verifier.verify(document.chip, at: now, today: today).mrz.issuingState == "UTO")
+            } else {
+                #expect(throws: DocumentError.issuingStateMismatch("")) { try verifier.verify(document.chip, at: now, today: today) }
+            }
+        }
+        #expect(IssuingState.country(ofIssuingState: "D<<") == "DE" && IssuingState.country(ofIssuingState: "CHN") == "CN")
+        #expect(IssuingState.country(ofIssuingState: "UNO") == nil && IssuingState.country(ofIssuingState: "XXA") == nil)
+    }
+}

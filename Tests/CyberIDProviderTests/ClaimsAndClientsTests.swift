@@ -8,6 +8,7 @@ import CyberIDStore
 import CyberIDWallet
 import CyberIDServices
 import CyberIDRelyingParty
+import CyberIDTestSupport
 import Foundation
 import JWTKit
 import Testing
@@ -84,7 +85,7 @@ import Testing
             let (bank, secret) = try await h.client(legalBasis: "AML Act §12")
             let (_, claims) = try await h.login(
                 client: bank, secret: secret, wallet: wallet, scope: "openid realname network_number")
-            #expect(claims.name == "SAN ZHANG")
+            #expect(claims.name == "\(distinctGivenNames("E12345678")) ZHANG")
             #expect(claims.birthdate == "1985-06-07")
             #expect(claims.networkNumber == wallet.file.networkNumber)
             let (_, declined) = try await h.login(

@@ -101,7 +101,7 @@ struct ProviderHarness {
     {
         try DevDocumentFactory.make(
             holder: DevDocumentFactory.Holder(
-                birthDate: try CalendarDate(iso8601: birth), documentNumber: number,
+                givenNames: distinctGivenNames(number), birthDate: try CalendarDate(iso8601: birth), documentNumber: number,
                 expiryDate: try CalendarDate(iso8601: "2033-01-01")), csca: csca)
     }
 

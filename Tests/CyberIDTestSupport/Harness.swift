@@ -44,6 +44,15 @@ public struct FixedFaceMatcher: FaceMatcher {
     public func score(live: [UInt8], portrait: [UInt8]) async throws -> Double { fixedScore }
 }
 
+/// Given names that differ with the document number (its digits as letters), so that test
+/// documents with different numbers are different persons — a second document of the same
+/// nationality, names, birth date and sex is a `possible-duplicate` (review finding 5).
+public func distinctGivenNames(_ number: String) -> String {
+    "SAN " + String(number.unicodeScalars.map { scalar in
+        ("0"..."9").contains(Character(scalar)) ? Character(UnicodeScalar(scalar.value - 48 + 65)!) : Character(scalar)
+    })
+}
+
 /// A wired enrollment service over a fresh SQLite store, with a trusted development CSCA.
 public struct Harness: Sendable {
     public let service: EnrollmentService
@@ -84,7 +93,7 @@ public struct Harness: Sendable {
     {
         try DevDocumentFactory.make(
             holder: DevDocumentFactory.Holder(
-                birthDate: try CalendarDate(iso8601: birth), documentNumber: number,
+                givenNames: distinctGivenNames(number), birthDate: try CalendarDate(iso8601: birth), documentNumber: number,
                 expiryDate: try CalendarDate(iso8601: "2031-01-01")), csca: csca, rsa: rsa)
     }
 

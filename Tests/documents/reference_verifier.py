@@ -34,6 +34,7 @@ from asn1crypto import cms
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509.oid import NameOID
 
 import emrtd_factory as factory
 
@@ -360,6 +361,21 @@ def _valid_on(certificate: x509.Certificate, day: dt.date) -> bool:
 # --------------------------------------------------------------------------------------
 
 
+# ICAO Doc 9303 Part 3 issuing states that are not ISO 3166-1 alpha-3 codes, with the country a
+# CSCA of theirs states (UTO is the specimens' Utopia). ISO's own come from Debian's iso-codes.
+_ICAO_COUNTRIES = {"D": "DE", "GBD": "GB", "GBN": "GB", "GBO": "GB", "GBP": "GB", "GBS": "GB", "RKS": "XK", "EUE": "EU",
+                   "UTO": "UT"}
+
+
+def issuing_state_country(state: str) -> Optional[str]:
+    """The ISO 3166-1 alpha-2 country of an MRZ issuing state, or None (UN, stateless codes)."""
+    state = state.replace("<", "")
+    if state in _ICAO_COUNTRIES:
+        return _ICAO_COUNTRIES[state]
+    codes = json.loads(Path("/usr/share/iso-codes/json/iso_3166-1.json").read_text())["3166-1"]
+    return next((c["alpha_2"] for c in codes if c["alpha_3"] == state), None)
+
+
 def verify(argv: Sequence[str]) -> dict:
     """Runs the verification; returns the success JSON or raises Rejected / UsageError."""
     try:
@@ -410,6 +426,11 @@ def verify(argv: Sequence[str]) -> dict:
     verify_sod_signature(sod)
     if not _valid_on(sod.dsc, today):
         raise Rejected("dsc-expired", f"the DSC is not valid on {today}")
+    # A state signs its own documents (review finding 5).
+    countries = [a.value.upper() for a in csca.subject.get_attributes_for_oid(NameOID.COUNTRY_NAME)]
+    expected = issuing_state_country(mrz["issuing_state"])
+    if expected is None or countries[:1] != [expected]:
+        raise Rejected("issuing-state-mismatch", f"issuing state {mrz['issuing_state']} is not the CSCA's country {countries}")
     own = [crl for crl in crls if crl.issuer == csca.subject and crl.is_signature_valid(csca.public_key())]
     # (CRLs not from the DSC's CSCA are ignored.)
     if any(crl.get_revoked_certificate_by_serial_number(sod.dsc.serial_number) is not None for crl in own):

@@ -19,6 +19,7 @@ import pytest
 from asn1crypto import cms
 
 from conftest import TODAY
+from reference_verifier import issuing_state_country
 from emrtd_factory import (
     MrzFields,
     aa_sign,
@@ -50,9 +51,9 @@ OTHER_CHALLENGE = bytes.fromhex("fedcba9876543210")
 # --------------------------------------------------------------------------------------
 
 
-def pki(csca_key="ec-p256", dsc_key=None, **dsc_options):
-    """A fresh CSCA and a DSC it issued."""
-    csca = make_csca(csca_key)
+def pki(csca_key="ec-p256", dsc_key=None, country="CN", **dsc_options):
+    """A fresh CSCA of `country` and a DSC it issued."""
+    csca = make_csca(csca_key, country=country)
     return csca, make_dsc(csca, dsc_key or csca_key, **dsc_options)
 
 
@@ -196,10 +197,33 @@ def test_document_with_dg1_only(verify, tmp_path):
     ],
 )
 def test_mrz_fields_are_reported_as_printed(verify, tmp_path, fields):
-    csca, dsc = pki()
+    csca, dsc = pki(country=issuing_state_country(fields.issuing_state))
     document = build_document(dsc, mrz=fields)
     output = verify(write(tmp_path, document), [trust(tmp_path, csca)]).assert_verified()
     assert output["mrz"] == expected_mrz_json(fields)
+
+
+@pytest.mark.parametrize(
+    "state, country, accepted",
+    [
+        pytest.param("UTO", "CN", False, id="utopian-document-signed-by-china"),
+        pytest.param("NLD", "CN", False, id="dutch-document-signed-by-china"),
+        pytest.param("D", "DE", True, id="germany-icao-code-D"),
+        pytest.param("GBD", "GB", True, id="british-dependent-territories"),
+        pytest.param("UNO", "CN", False, id="united-nations-no-country"),
+        pytest.param("NLD", "NL", True, id="dutch-document-signed-by-the-netherlands"),
+    ],
+)
+def test_a_document_is_signed_by_its_issuing_states_csca(verify, tmp_path, state, country, accepted):
+    """Review finding 5: a state signs its own documents. A trusted CSCA of one country cannot
+    vouch for a document whose MRZ names another issuing state (issuing-state-mismatch)."""
+    csca, dsc = pki(country=country)
+    document = build_document(dsc, mrz=MrzFields(issuing_state=state))
+    result = verify(write(tmp_path, document), [trust(tmp_path, csca)])
+    if accepted:
+        assert result.assert_verified()["mrz"]["issuing_state"] == state
+    else:
+        result.assert_rejected("issuing-state-mismatch")
 
 
 @pytest.mark.parametrize(

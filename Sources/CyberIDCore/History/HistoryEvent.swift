@@ -19,6 +19,8 @@ public enum HistoryEvent: String, Sendable, CaseIterable, Codable {
     case deviceReplaced = "device-replaced"
     /// The bound phone number changed.
     case phoneChanged = "phone-changed"
+    /// The number moved to a new document of the same person (a renewed passport).
+    case documentChanged = "document-changed"
     /// Lifecycle transitions, named after their ``LifecycleEvent``.
     case suspend, resume, restrict, lift, cancel
 

@@ -41,7 +41,7 @@ extension Router where Context == AppRequestContext {
             guard let purpose = EnrollmentSessionRecord.Purpose(rawValue: body?.purpose ?? "enroll") else {
                 throw Problem(
                     code: "malformed-request", title: "Malformed request", status: .badRequest,
-                    detail: "purpose must be enroll, replace or phone-change")
+                    detail: "purpose must be enroll, replace, phone-change or document-change")
             }
             return try Self.json(
                 try await service.start(guardianJWS: body?.guardian, purpose: purpose, walletJWS: body?.wallet), status: .created)

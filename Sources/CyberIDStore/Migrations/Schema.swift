@@ -345,5 +345,15 @@ public enum Schema {
                 // The per-phone code limit is now one of these counters.
                 "DROP TABLE sms_sends",
             ]),
+        Migration(
+            version: 13, name: "person-index",
+            statements: [
+                // A blind index of the person's attributes (nationality, names, birth date, sex),
+                // beside the document's: a second document of an enrolled person is found
+                // (possible-duplicate, review finding 5). Set at enrollment and whenever the
+                // record is re-sealed; NULL for persons enrolled before.
+                "ALTER TABLE persons ADD COLUMN person_index %BLOB%",
+                "CREATE INDEX persons_person_index ON persons (person_index)",
+            ]),
     ]
 }

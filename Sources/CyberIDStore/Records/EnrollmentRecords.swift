@@ -82,6 +82,9 @@ public struct EnrollmentSessionRecord: Sendable, Equatable {
         case replace
         /// A new phone number for an enrolled holder, started from their wallet.
         case phoneChange = "phone-change"
+        /// A new document for an enrolled holder (a renewed passport), started from their
+        /// wallet: the number moves to it (review finding 5).
+        case documentChange = "document-change"
     }
 
     /// Creates a fresh session.

@@ -51,6 +51,9 @@ public struct PersonRecord: Sendable, Equatable {
     public var ageBand: AgeBand
     /// The guardian's person id for minors.
     public var guardianID: String?
+    /// HMAC of the person's attributes (nationality, names, birth date, sex): the same across
+    /// their documents; `nil` for persons enrolled before it existed.
+    public var personIndex: [UInt8]?
     /// The identity record, AES-256-GCM ciphertext.
     public var recordCiphertext: [UInt8]
     /// The record's data key wrapped by the master key; `nil` once shredded.
@@ -64,14 +67,14 @@ public struct PersonRecord: Sendable, Equatable {
     public init(
         id: String, state: State, blindIndex: [UInt8], assuranceLevel: AssuranceLevel, ageBand: AgeBand,
         guardianID: String? = nil, recordCiphertext: [UInt8], recordWrappedKey: [UInt8]?, createdAt: Date,
-        updatedAt: Date
+        updatedAt: Date, personIndex: [UInt8]? = nil
     ) {
         (
             self.id, self.state, self.blindIndex, self.assuranceLevel, self.ageBand, self.guardianID,
-            self.recordCiphertext, self.recordWrappedKey, self.createdAt, self.updatedAt
+            self.recordCiphertext, self.recordWrappedKey, self.createdAt, self.updatedAt, self.personIndex
         ) = (
             id, state, blindIndex, assuranceLevel, ageBand, guardianID, recordCiphertext, recordWrappedKey, createdAt,
-            updatedAt
+            updatedAt, personIndex
         )
     }
 }

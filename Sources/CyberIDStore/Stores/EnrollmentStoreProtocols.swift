@@ -50,7 +50,8 @@ public protocol EnrollmentStore: Sendable {
     ///   ``StoreError/conflict`` when the session changed meanwhile.
     func completeReplacement(
         _ session: EnrollmentSessionRecord, personID: String, record: (ciphertext: [UInt8], wrappedKey: [UInt8]),
-        certificate: NetworkCertificateRecord?, level: AssuranceLevel?, history: HistoryEntry
+        certificate: NetworkCertificateRecord?, level: AssuranceLevel?, history: HistoryEntry,
+        indexes: (blindIndex: [UInt8], personIndex: [UInt8])?
     ) async throws
     /// Deletes unfinished sessions that expired before `time`, and completed ones a day after
     /// their expiry; returns how many sessions.

@@ -4,7 +4,7 @@ public import CyberIDCore
 extension SQLStore: PersonStore {
     private static let columns = """
         p.id, p.state, p.blind_index, p.assurance_level, p.age_band, p.guardian_id, p.record_ciphertext,
-        p.record_wrapped_key, p.created_at, p.updated_at
+        p.record_wrapped_key, p.created_at, p.updated_at, p.person_index
         """
 
     /// Inserts a person and their first, active network number on an open transaction.
@@ -14,14 +14,14 @@ extension SQLStore: PersonStore {
         _ = try await connection.execute(
             """
             INSERT INTO persons (id, state, blind_index, assurance_level, age_band, guardian_id, record_ciphertext,
-                record_wrapped_key, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                record_wrapped_key, created_at, updated_at, person_index)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """,
             [
                 .text(person.id), .text(person.state.rawValue), .blob(person.blindIndex),
                 .text(person.assuranceLevel.rawValue), .text(person.ageBand.rawValue), .text(person.guardianID),
                 .blob(person.recordCiphertext), .blob(person.recordWrappedKey), .time(person.createdAt),
-                .time(person.updatedAt),
+                .time(person.updatedAt), .blob(person.personIndex),
             ])
         _ = try await connection.execute(
             "INSERT INTO network_numbers (number, person_id, status, created_at) VALUES ($1, $2, 'active', $3)",
@@ -36,6 +36,12 @@ extension SQLStore: PersonStore {
         try await fetchPerson(
             "SELECT \(Self.columns) FROM persons p WHERE p.blind_index = $1 AND p.state <> 'cancelled'",
             [.blob(blindIndex)])
+    }
+
+    public func livePerson(personIndex: [UInt8]) async throws -> PersonRecord? {
+        try await fetchPerson(
+            "SELECT \(Self.columns) FROM persons p WHERE p.person_index = $1 AND p.state <> 'cancelled'",
+            [.blob(personIndex)])
     }
 
     public func person(networkNumber: String) async throws -> PersonRecord? {
@@ -68,7 +74,7 @@ extension SQLStore: PersonStore {
                 ageBand: band, guardianID: try row.optionalText("guardian_id"),
                 recordCiphertext: try row.blob("record_ciphertext"),
                 recordWrappedKey: try row.optionalBlob("record_wrapped_key"), createdAt: try row.time("created_at"),
-                updatedAt: try row.time("updated_at"))
+                updatedAt: try row.time("updated_at"), personIndex: try row.optionalBlob("person_index"))
         }
     }
 }

@@ -20,6 +20,9 @@ public protocol PersonStore: Sendable {
     func person(id: String) async throws -> PersonRecord?
     /// The live (not cancelled) person with this blind index.
     func livePerson(blindIndex: [UInt8]) async throws -> PersonRecord?
+    /// The person not cancelled whose attributes' blind index is `personIndex` (another
+    /// document of theirs), if any.
+    func livePerson(personIndex: [UInt8]) async throws -> PersonRecord?
     /// The person whose *active* number this is.
     func person(networkNumber: String) async throws -> PersonRecord?
     /// The person's active network number.
