@@ -101,6 +101,11 @@ public struct Runtime: Sendable {
         let enrollment = EnrollmentService(
             store: store, masterKey: masterKey, authority: authority, sms: sms, faceMatcher: faceMatcher,
             configuration: configuration, today: today)
+        let reproof: DocumentReproof = { document, challenge, personID, _ in
+            try await enrollment.reprove(
+                chip: ChipData(dg1: document.dg1, dg2: document.dg2, dg15: document.dg15, sod: document.sod),
+                aaSignature: document.aaSignature, challenge: challenge, personID: personID)
+        }
         var providerConfiguration = ProviderConfiguration(issuer: settings.issuer)
         providerConfiguration.loginLifetime = TimeInterval(settings.loginTTLSeconds)
         providerConfiguration.faceAttemptsPerDay = Int64(settings.limits.faceAttemptsPerDay)
@@ -108,11 +113,7 @@ public struct Runtime: Sendable {
         let provider = OpenIDProvider(
             configuration: providerConfiguration, store: store, masterKey: masterKey, signingKeys: keys,
             authority: authority, faceMatcher: faceMatcher, limiter: limiter,
-            documentReproof: { document, challenge, personID, _ in
-                try await enrollment.reprove(
-                    chip: ChipData(dg1: document.dg1, dg2: document.dg2, dg15: document.dg15, sod: document.sod),
-                    aaSignature: document.aaSignature, challenge: challenge, personID: personID)
-            })
+            documentReproof: reproof)
         let vault = IdentityVault(masterKey: masterKey)
         let lifecycle = LifecycleService(store: store)
         let audit = AuditLog(store: store, keys: keys)
@@ -128,7 +129,8 @@ public struct Runtime: Sendable {
             admin: AdminService(
                 store: store, lifecycle: lifecycle, vault: vault, clients: clients, signingKeys: keys, audit: audit),
             holder: HolderService(
-                store: store, clients: clients, lifecycle: lifecycle, guardianship: guardianship, renewal: renewal),
+                store: store, clients: clients, lifecycle: lifecycle, guardianship: guardianship, renewal: renewal,
+                documentReproof: reproof),
             securityEvents: SecurityEventDelivery(
                 issuer: settings.issuer, events: store, signer: JWTSigner(keys: keys),
                 endpoint: { clientID in

@@ -30,6 +30,14 @@ extension DomainError where Domain == HolderDomain {
     static func eventNotAllowed(_ event: LifecycleEvent) -> Self {
         Self(code: "actor-not-allowed", kind: .forbidden, reason: "\(event.rawValue) is not the holder's to do here")
     }
+    static func documentRequired() -> Self {
+        Self(
+            code: "document-required", kind: .forbidden,
+            reason: "cancelling a number needs a fresh proof: your document's chip (cyberid wallet lifecycle cancel --document DIR)")
+    }
+    static func documentCheckUnavailable() -> Self {
+        Self(code: "document-check-unavailable", kind: .unavailable, reason: "the service cannot check documents right now")
+    }
 }
 
 /// What a person does about their own network number — for the wallet API today and the
@@ -43,18 +51,19 @@ public struct HolderService: Sendable {
     let clients: ClientRegistry
     let lifecycle: LifecycleService
     let guardianship: Guardianship
+    let documentReproof: DocumentReproof?
     let renewal: RenewalService
     let history: PersonHistory
 
     /// Creates the service.
     public init(
         store: any Store, clients: ClientRegistry, lifecycle: LifecycleService, guardianship: Guardianship,
-        renewal: RenewalService
+        renewal: RenewalService, documentReproof: DocumentReproof? = nil
     ) {
         (
-            self.store, self.clients, self.lifecycle, self.guardianship, self.renewal
+            self.store, self.clients, self.lifecycle, self.guardianship, self.renewal, self.documentReproof
         ) = (
-            store, clients, lifecycle, guardianship, renewal
+            store, clients, lifecycle, guardianship, renewal, documentReproof
         )
         self.history = PersonHistory(store: store) { try await clients.client(id: $0)?.name }
     }
@@ -87,8 +96,20 @@ public struct HolderService: Sendable {
     }
 
     /// The holder suspends, resumes or cancels their own number.
-    public func apply(_ event: LifecycleEvent, personID: String, reason: String) async throws -> LifecycleTransition {
+    /// - Parameters:
+    ///   - document: for `cancel`, a fresh proof (review finding 6): the chip of the holder's
+    ///     document on record, answering `challenge` (``LoginService/cancelChallenge(jti:)``).
+    /// - Throws: ``HolderError`` `event-not-allowed`, `document-required`; the chip's errors.
+    public func apply(
+        _ event: LifecycleEvent, personID: String, reason: String, document: PresentedDocument? = nil,
+        challenge: [UInt8] = []
+    ) async throws -> LifecycleTransition {
         guard [.suspend, .resume, .cancel].contains(event) else { throw HolderError.eventNotAllowed(event) }
+        if event == .cancel {
+            guard let document else { throw HolderError.documentRequired() }
+            guard let documentReproof else { throw HolderError.documentCheckUnavailable() }
+            try await documentReproof(document, challenge, personID, Date())
+        }
         return try await lifecycle.apply(event, personID: personID, actor: .person, reason: reason)
     }
 

@@ -156,17 +156,19 @@ extension Wallet {
     /// The `Authorization` header value for the wallet's own API calls: a JWS bound to the
     /// method, the path and — for a request with a body — the body's SHA-256 (`bdh`), so a
     /// captured header cannot carry another body; single-use by its random `jti`.
-    public func authorization(method: String, path: String, body: Data? = nil, now: Date = Date()) throws -> String {
+    public func authorization(
+        method: String, path: String, body: Data? = nil, jti: String = Wallet.randomID(), now: Date = Date()
+    ) throws -> String {
         let digest = body.flatMap { $0.isEmpty ? nil : Base64URL.encode(Array(SHA256.hash(data: $0))) }
         return "CyberID-Wallet "
             + (try WalletSignature(key: key, certificateDER: certificate.derEncoded).sign(
                 RequestClaims(
                     aud: issuer, purpose: "wallet-api", htm: method, htu: path, iat: Int(now.timeIntervalSince1970),
-                    jti: Self.randomID(), bdh: digest)))
+                    jti: jti, bdh: digest)))
     }
 
     /// 16 random bytes, base64url.
-    private static func randomID() -> String {
+    public static func randomID() -> String {
         var generator = SystemRandomNumberGenerator()
         return Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
@@ -252,12 +254,25 @@ public struct LoginClient: Sendable {
     /// Suspends (`suspend`), resumes (`resume`) or cancels (`cancel`) the holder's network number,
     /// or, with `ward`, a minor's as their guardian (suspend and resume only).
     /// - Returns: the new state.
-    public func lifecycle(_ event: String, reason: String, wallet: Wallet, ward: String? = nil) async throws -> String {
+    /// - Parameter chip: for `cancel`, the holder's document chip: a fresh proof that answers a
+    /// challenge derived from this request's `jti` (SHA-256("cyberid cancel v1" ‖ jti), 8 bytes).
+    public func lifecycle(
+        _ event: String, reason: String, wallet: Wallet, ward: String? = nil, chip: (any ChipReader)? = nil
+    ) async throws -> String {
         let path = ward.map { "/wallet/v1/wards/\(Self.escape($0))/lifecycle" } ?? "/wallet/v1/lifecycle"
-        let body = try JSONSerialization.data(withJSONObject: ["event": event, "reason": reason])
+        let jti = Wallet.randomID()
+        var object: [String: Any] = ["event": event, "reason": reason]
+        if let chip {
+            let challenge = Array(SHA256.hash(data: Array("cyberid cancel v1".utf8) + Array(jti.utf8)).prefix(8))
+            let files = try await chip.readFiles()
+            object["document"] = ReverificationDocument(
+                files: files, aaSignature: try await chip.internalAuthenticate(challenge: challenge)
+            ).json
+        }
+        let body = try JSONSerialization.data(withJSONObject: object)
         let data = try await send(
             "lifecycle", url: URL(string: baseURL + path), method: "POST", body: body,
-            authorization: try wallet.authorization(method: "POST", path: path, body: body))
+            authorization: try wallet.authorization(method: "POST", path: path, body: body, jti: jti))
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let state = object["state"] as? String
         else { throw WalletError.invalidResponse("the lifecycle answer has no state") }
         return state

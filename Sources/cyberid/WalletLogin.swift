@@ -251,19 +251,25 @@ extension WalletCommand {
         @Option(help: "Wallet file.") var wallet = "cyberid-wallet.json"
         @Flag(help: "Confirm a cancel: it cannot be undone.") var yes = false
         @Option(help: "Act as guardian on this minor's network number (suspend or resume).") var ward: String?
+        @Option(help: "Cancel: the document directory whose chip proves it is you (a fresh proof).") var document: String?
 
         func validate() throws {
             guard ["suspend", "resume", "cancel"].contains(event) else {
                 throw ValidationError("the event is suspend, resume or cancel")
             }
             if event == "cancel" && !yes { throw ValidationError("cancel cannot be undone: add --yes to confirm") }
+            if event == "cancel" && document == nil {
+                throw ValidationError("cancel needs a fresh proof that it is you: add --document DIR (your document's chip)")
+            }
             if ward != nil && event == "cancel" { throw ValidationError("a guardian suspends or resumes; only the holder cancels") }
         }
 
         func run() async throws {
             let opened = try openWallet(wallet)
             try await walletCommand {
-                let state = try await LoginClient(baseURL: opened.issuer).lifecycle(event, reason: reason, wallet: opened, ward: ward)
+                let chip = try document.map(DirectoryChip.init(directory:))
+                let state = try await LoginClient(baseURL: opened.issuer).lifecycle(
+                    event, reason: reason, wallet: opened, ward: ward, chip: chip)
                 print("network number \(ward ?? opened.file.networkNumber) is now \(state)")
             }
         }

@@ -69,20 +69,22 @@ struct ProviderHarness {
             let keys = SigningKeySet(store: h.store, masterKey: h.masterKey)
             _ = try await keys.loadOrCreate()
             let enrollment = h.service
+            let reproof: DocumentReproof = { document, challenge, personID, _ in
+                try await enrollment.reprove(
+                    chip: ChipData(dg1: document.dg1, dg2: document.dg2, dg15: document.dg15, sod: document.sod),
+                    aaSignature: document.aaSignature, challenge: challenge, personID: personID)
+            }
             let provider = OpenIDProvider(
                 configuration: ProviderConfiguration(issuer: issuer), store: h.store, masterKey: h.masterKey,
                 signingKeys: keys, authority: h.authority, faceMatcher: faceMatcher,
-                documentReproof: { document, challenge, personID, _ in
-                    try await enrollment.reprove(
-                        chip: ChipData(dg1: document.dg1, dg2: document.dg2, dg15: document.dg15, sod: document.sod),
-                        aaSignature: document.aaSignature, challenge: challenge, personID: personID)
-                })
+                documentReproof: reproof)
             let vault = IdentityVault(masterKey: h.masterKey)
             let lifecycle = LifecycleService(store: h.store)
             let holder = HolderService(
                 store: h.store, clients: provider.clients, lifecycle: lifecycle,
                 guardianship: Guardianship(persons: h.store, vault: vault, today: { CalendarDate.civilDay(of: Date()) }),
-                renewal: RenewalService(store: h.store, vault: vault, issuer: NetworkCertificateIssuer(authority: h.authority)))
+                renewal: RenewalService(store: h.store, vault: vault, issuer: NetworkCertificateIssuer(authority: h.authority)),
+                documentReproof: reproof)
             try await body(
                 ProviderHarness(
                     provider: provider, enrollment: h.service, store: h.store, signingKeys: keys, csca: h.csca, sms: h.sms,

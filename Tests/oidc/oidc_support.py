@@ -1069,6 +1069,14 @@ class WalletApi:
         path = f"/wallet/v1/consents/{client_id}"
         return requests.delete(self.issuer + path, headers=self.api_auth(holder, "DELETE", path), timeout=30)
 
+    def lifecycle(self, holder: Holder, body: dict) -> requests.Response:
+        """`POST /wallet/v1/lifecycle` with `body`, the header binding it (bdh)."""
+        path = "/wallet/v1/lifecycle"
+        data = json.dumps(body).encode()
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        headers = {**self.api_auth(holder, "POST", path, bdh=digest), "Content-Type": "application/json"}
+        return requests.post(self.issuer + path, data=data, headers=headers, timeout=30)
+
 
 def return_url_of(page: LoginPage, answer: requests.Response) -> str:
     """The continue URL with the response code of a same-device approval's answer (§5): the

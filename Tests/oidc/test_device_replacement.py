@@ -220,7 +220,9 @@ def test_a_cancelled_number_cannot_be_replaced(deployment, actor):
     replacement is refused (not-enrolled) and writes no wallet."""
     pia = adult(deployment, f"pia-{actor}", 51)
     if actor == "person":
-        cancelled = deployment.cli("wallet", "lifecycle", "cancel", "--reason", "leaving", "--yes", "--wallet", str(pia.wallet))
+        cancelled = deployment.cli(
+            "wallet", "lifecycle", "cancel", "--reason", "leaving", "--yes", "--document", str(pia.document_dir),
+            "--wallet", str(pia.wallet))
         assert cancelled.returncode == 0, cancelled.stderr
     else:
         assert deployment.cli_json("admin", "person", "cancel", pia.network_number, "--reason", "fraud case 9")["state"] == "cancelled"

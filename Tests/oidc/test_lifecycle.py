@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from oidc_support import RelyingParty, approve_new_login, login, start_login
+from oidc_support import RelyingParty, WalletApi, approve_new_login, assert_problem, login, start_login
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +131,14 @@ def test_the_holder_cancels_for_good(deployment):
     rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
     unconfirmed = deployment.cli("wallet", "lifecycle", "cancel", "--reason", "leaving", "--wallet", str(gus.wallet))
     assert unconfirmed.returncode == 2 and "--yes" in unconfirmed.stderr
-    cancelled = deployment.cli("wallet", "lifecycle", "cancel", "--reason", "leaving", "--yes", "--wallet", str(gus.wallet))
+    # Review finding 6: one wallet signature is not enough to give a number up for good.
+    unproved = deployment.cli("wallet", "lifecycle", "cancel", "--reason", "leaving", "--yes", "--wallet", str(gus.wallet))
+    assert unproved.returncode == 2 and "--document" in unproved.stderr, unproved.stderr
+    bare = WalletApi(deployment.issuer).lifecycle(gus, {"event": "cancel", "reason": "thief with the phone"})
+    assert_problem(bare, "document-required", statuses=(403,))
+    cancelled = deployment.cli(
+        "wallet", "lifecycle", "cancel", "--reason", "leaving", "--yes", "--document", str(gus.document_dir),
+        "--wallet", str(gus.wallet))
     assert cancelled.returncode == 0 and "cancelled" in cancelled.stdout, cancelled.stderr
     # Final: no login, no resume, the number is unknown to administrators.
     assert approve_new_login(deployment, rp, gus).returncode == 1
@@ -185,6 +192,8 @@ def test_a_holder_cannot_undo_an_administrators_restriction(deployment):
     assert approve_new_login(deployment, rp, erin).returncode == 1
 
     assert deployment.cli_json("admin", "person", "suspend", number, "--reason", "escalated")["state"] == "suspended"
-    cancel = deployment.cli("wallet", "lifecycle", "cancel", "--reason", "bye", "--yes", "--wallet", str(erin.wallet))
+    cancel = deployment.cli(
+        "wallet", "lifecycle", "cancel", "--reason", "bye", "--yes", "--document", str(erin.document_dir),
+        "--wallet", str(erin.wallet))
     assert cancel.returncode == 1 and "actor-not-allowed" in cancel.stderr, cancel.stderr
     assert deployment.cli_json("admin", "person", "show", number)["state"] == "suspended"

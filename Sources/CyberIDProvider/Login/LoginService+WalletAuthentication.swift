@@ -1,3 +1,4 @@
+import Crypto
 import CyberIDCore
 import CyberIDIssuance
 public import CyberIDStore
@@ -27,6 +28,14 @@ extension LoginService {
     public func authenticateWallet(
         _ authorization: String?, method: String, path: String, body: [UInt8]? = nil, now: Date = Date()
     ) async throws -> LoginHolder {
+        try await authenticateWalletRequest(authorization, method: method, path: path, body: body, now: now).holder
+    }
+
+    /// ``authenticateWallet(_:method:path:body:now:)``, with the request's single-use `jti`
+    /// (a cancel's chip answers a challenge derived from it: ``cancelChallenge(jti:)``).
+    public func authenticateWalletRequest(
+        _ authorization: String?, method: String, path: String, body: [UInt8]? = nil, now: Date = Date()
+    ) async throws -> (holder: LoginHolder, jti: String) {
         let prefix = "CyberID-Wallet "
         guard let authorization, authorization.hasPrefix(prefix) else {
             throw ProviderError.invalidWalletSignature("send Authorization: CyberID-Wallet <JWS>")
@@ -58,6 +67,13 @@ extension LoginService {
                 clientID: "wallet:" + token.serial, jti: jti,
                 expiresAt: now.addingTimeInterval(configuration.approvalSkew + 60))
         else { throw ProviderError.invalidWalletSignature("the JWS needs a jti and is accepted once") }
-        return holder
+        return (holder, jti)
+    }
+
+    /// The 8-byte challenge a cancel's chip signs: the first bytes of SHA-256("cyberid cancel
+    /// v1" ‖ jti). The wallet picks the request's random `jti`, which is accepted once, so the
+    /// chip's answer is fresh and bound to this one request (review finding 6).
+    public static func cancelChallenge(jti: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array("cyberid cancel v1".utf8) + Array(jti.utf8)).prefix(8))
     }
 }

@@ -84,11 +84,22 @@ extension Router where Context == AppRequestContext {
         }
         group.post("lifecycle") { request, context in
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            let holder = try await provider.authenticateWallet(
+            let (holder, jti) = try await provider.authenticateWalletRequest(
                 request.headers[.authorization], method: "POST", path: "/wallet/v1/lifecycle",
                 body: Array(buffer: buffer))
             let (event, reason) = try WalletLifecycleBody.parse(buffer, allowed: [.suspend, .resume, .cancel])
-            let transition = try await holderService.apply(event, personID: holder.personID, reason: reason)
+            let document = try (try? JSONDecoder().decode(WalletDocumentBody.self, from: Data(buffer: buffer)))?.document
+                .map { document throws -> PresentedDocument in
+                    guard let presented = document.presented else {
+                        throw Problem(
+                            code: "malformed-request", title: "Malformed request", status: .badRequest,
+                            detail: "document: dg1, sod and aa_signature (and dg2, dg15 if sent) must be base64url")
+                    }
+                    return presented
+                }
+            let transition = try await holderService.apply(
+                event, personID: holder.personID, reason: reason, document: document,
+                challenge: LoginService.cancelChallenge(jti: jti))
             return Self.oauthJSON(["event": event.rawValue, "state": transition.to.rawValue])
         }
         group.post("renewal") { request, context in
@@ -168,6 +179,11 @@ struct WalletDecisionBody: Decodable {
     enum CodingKeys: String, CodingKey {
         case ticket, approval, faceImage = "face_image", request, document
     }
+}
+
+/// The `document` member of a cancel (a fresh proof with the chip).
+struct WalletDocumentBody: Decodable {
+    var document: WalletDecisionBody.Document?
 }
 
 /// `POST /wallet/v1/lifecycle`'s (and a ward's) body.
