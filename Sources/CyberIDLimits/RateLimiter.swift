@@ -2,6 +2,7 @@ public import CyberIDCore
 public import CyberIDKeys
 public import CyberIDStore
 public import Foundation
+import Synchronization
 
 /// A rate limit: at most ``limit`` hits per ``window`` for one key (an IP address, a phone, a
 /// document, or everyone).
@@ -23,13 +24,47 @@ public struct RateLimit: Sendable, Equatable {
 /// sliding-window counter of Cloudflare and nginx), so a burst across a window boundary does
 /// not get twice the limit. A counter's key is a blind index of the limit and the subject: the
 /// table never holds an IP address, a phone number or a document.
+///
+/// Two reads are saved per request, without loosening a limit: a closed window's count is final,
+/// so each process reads it once per key (``Memory``); and a failure limit is checked against
+/// the store only for a client this process has seen fail in the window — a client failing only
+/// on other processes gets at most one more request through here before its next failure
+/// counts (documented in configuration.md).
 public struct RateLimiter: Sendable {
     let store: any RateCounterStore
     let keys: BlindIndex
+    let memory = Memory()
 
     public init(store: any RateCounterStore, masterKey: MasterKey) {
         self.store = store
         keys = BlindIndex(masterKey: masterKey, purpose: "rate-limit v1")
+    }
+
+    /// What this process remembers between requests.
+    final class Memory: Sendable {
+        /// Closed windows' counts: "key@start" → hits.
+        private let closed = Mutex<[String: Int64]>([:])
+        /// Keys this process recorded a failure for, until when.
+        private let failing = Mutex<[String: Date]>([:])
+
+        func closedCount(_ slot: String, read: () async throws -> Int64) async throws -> Int64 {
+            if let known = closed.withLock({ $0[slot] }) { return known }
+            let count = try await read()
+            closed.withLock { table in
+                if table.count > 50_000 { table.removeAll() }
+                table[slot] = count
+            }
+            return count
+        }
+
+        func markFailing(_ key: String, until: Date) {
+            failing.withLock { table in
+                if table.count > 50_000 { table = table.filter { $0.value > until.addingTimeInterval(-86_400) } }
+                table[key] = until
+            }
+        }
+
+        func isFailing(_ key: String, at now: Date) -> Bool { failing.withLock { ($0[key] ?? .distantPast) > now } }
     }
 
     /// Counts one hit of `subject` against `limit`.
@@ -45,6 +80,7 @@ public struct RateLimiter: Sendable {
     /// - Throws: ``RateLimitExceeded``.
     public func check(_ limit: RateLimit, _ subject: String, at now: Date = Date()) async throws {
         let (key, start) = counter(limit, subject, now)
+        guard memory.isFailing(key, at: now) else { return }
         let current = try await store.hits(key: key, windowStart: start) + 1
         try await check(limit, key: key, start: start, current: current, now: now)
     }
@@ -53,11 +89,16 @@ public struct RateLimiter: Sendable {
     public func record(_ limit: RateLimit, _ subject: String, at now: Date = Date()) async throws {
         let (key, start) = counter(limit, subject, now)
         _ = try await store.hit(key: key, windowStart: start, expiresAt: start.addingTimeInterval(2 * limit.window))
+        memory.markFailing(key, until: start.addingTimeInterval(2 * limit.window))
     }
 
     private func check(_ limit: RateLimit, key: String, start: Date, current: Int64, now: Date) async throws {
         if current > limit.limit { throw exceeded(limit, start: start, now: now) }
-        let previous = try await store.hits(key: key, windowStart: start.addingTimeInterval(-limit.window))
+        let previousStart = start.addingTimeInterval(-limit.window)
+        let store = self.store
+        let previous = try await memory.closedCount("\(key)@\(previousStart.timeIntervalSince1970)") {
+            try await store.hits(key: key, windowStart: previousStart)
+        }
         let overlap = 1 - now.timeIntervalSince(start) / limit.window
         if Double(current) + Double(previous) * overlap > Double(limit.limit) {
             throw exceeded(limit, start: start, now: now)

@@ -46,9 +46,18 @@ public enum EnrollmentDriver {
         return try (0..<count).map { index in
             try DevDocumentFactory.make(
                 holder: DevDocumentFactory.Holder(
-                    birthDate: try CalendarDate(iso8601: "1985-05-05"), documentNumber: "\(prefix)\(runID.prefix(4))\(index)",
-                    expiryDate: try CalendarDate(iso8601: "2033-01-01")),
+                    // Distinct persons: another document of the same names and birth date would
+                    // be a possible duplicate of the first.
+                    givenNames: "LOAD " + letters("\(runID.prefix(4))\(index)"), birthDate: try CalendarDate(iso8601: "1985-05-05"),
+                    documentNumber: "\(prefix)\(runID.prefix(4))\(index)", expiryDate: try CalendarDate(iso8601: "2033-01-01")),
                 csca: csca)
         }
     }
+}
+
+/// Upper-case letters for an MRZ name: digits become A–J.
+func letters(_ text: String) -> String {
+    String(text.uppercased().unicodeScalars.map { scalar in
+        ("0"..."9").contains(Character(scalar)) ? Character(UnicodeScalar(scalar.value - 48 + 65)!) : Character(scalar)
+    })
 }

@@ -31,7 +31,11 @@ struct LoginPage: Sendable {
             // base64url only (A–Z a–z 0–9 - _): nothing to escape, and escaping this long token
             // three times was a visible share of the page's cost.
             "r": login.requestToken,
-            "walletURI": login.walletURI,
+            // The link is `cyberid://login?` + form-encoded base64url values: `&` is the only
+            // character to escape, and swift-mustache's escaping of this long link character by
+            // character was the page's largest cost.
+            "walletURI": login.walletURI.replacingOccurrences(of: "&", with: "&amp;"),
+            // base64 (A–Z a–z 0–9 + / =): nothing to escape.
             "qr": Data(try Self.qrSVG(login.qrURI).utf8).base64EncodedString(),
             "match": String(login.matchNumber),
             "expires": String(Int(login.expiresAt.timeIntervalSince1970)),
@@ -107,9 +111,9 @@ struct LoginPage: Sendable {
         <main id="login" data-status-url="authorize/status?r={{{r}}}" data-continue-url="authorize/continue?r={{{r}}}" data-qr-url="authorize/qr?r={{{r}}}" data-expires="{{expires}}">
         <h1>Log in to {{client}} with CyberID</h1>
         <p>Scan this code with your CyberID wallet (it changes every second):</p>
-        <figure><img id="qr-code" width="256" height="256" alt="QR code for the CyberID wallet" src="data:image/svg+xml;base64,{{qr}}"></figure>
+        <figure><img id="qr-code" width="256" height="256" alt="QR code for the CyberID wallet" src="data:image/svg+xml;base64,{{{qr}}}"></figure>
         <p>The wallet will ask you to pick a number. Pick <strong id="match-number">{{match}}</strong>.</p>
-        <p><a id="wallet-link" href="{{walletURI}}">Open the CyberID wallet on this device</a></p>
+        <p><a id="wallet-link" href="{{{walletURI}}}">Open the CyberID wallet on this device</a></p>
         <p>{{client}} will learn that you are a verified person{{#hasClaims}}, and, if you agree in the wallet:{{/hasClaims}}</p>
         {{#hasClaims}}<ul>{{#claims}}<li>{{.}}</li>{{/claims}}</ul>{{/hasClaims}}
         <p id="status" role="status">Waiting for your wallet…</p>

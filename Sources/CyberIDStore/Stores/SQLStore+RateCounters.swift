@@ -2,16 +2,15 @@ public import Foundation
 
 extension SQLStore: RateCounterStore {
     public func hit(key: String, windowStart: Date, expiresAt: Date) async throws -> Int64 {
-        try await database.write { connection in
-            // One statement: concurrent hits from any process each get their own count.
-            try await connection.first(
-                """
-                INSERT INTO rate_counters (key, window_start, hits, expires_at) VALUES ($1, $2, 1, $3)
-                ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_counters.hits + 1
-                RETURNING hits
-                """, [.text(key), .time(windowStart), .time(expiresAt)]
-            )?.integer("hits") ?? 1
-        }
+        // One statement, atomic on its own (no BEGIN/COMMIT round trips): concurrent hits from any
+        // process each get their own count.
+        try await database.writeStatement(
+            """
+            INSERT INTO rate_counters (key, window_start, hits, expires_at) VALUES ($1, $2, 1, $3)
+            ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_counters.hits + 1
+            RETURNING hits
+            """, [.text(key), .time(windowStart), .time(expiresAt)]
+        ).rows.first?.integer("hits") ?? 1
     }
 
     public func hits(key: String, windowStart: Date) async throws -> Int64 {
