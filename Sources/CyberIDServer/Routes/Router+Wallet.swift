@@ -32,7 +32,7 @@ extension Router where Context == AppRequestContext {
         }
         group.post("login") { request, context in
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            guard let body = try? JSONDecoder().decode(WalletDecisionBody.self, from: Data(buffer: buffer)) else {
+            guard let body = try? JSONDecoder.enrollment.decode(WalletDecisionBody.self, from: Data(buffer: buffer)) else {
                 throw Problem(
                     code: "malformed-request", title: "Malformed request", status: .badRequest,
                     detail: "send JSON {\"ticket\": …, \"approval\": JWS, \"face_image\"?: base64url, \"request\"?: …}")
@@ -88,7 +88,7 @@ extension Router where Context == AppRequestContext {
                 request.headers[.authorization], method: "POST", path: "/wallet/v1/lifecycle",
                 body: Array(buffer: buffer))
             let (event, reason) = try WalletLifecycleBody.parse(buffer, allowed: [.suspend, .resume, .cancel])
-            let document = try (try? JSONDecoder().decode(WalletDocumentBody.self, from: Data(buffer: buffer)))?.document
+            let document = try (try? JSONDecoder.enrollment.decode(WalletDocumentBody.self, from: Data(buffer: buffer)))?.document
                 .map { document throws -> PresentedDocument in
                     guard let presented = document.presented else {
                         throw Problem(
@@ -150,40 +150,27 @@ struct WalletDecisionBody: Decodable {
     var faceImage: String?
     /// A same-device approval: the link's `r`, for the return URL.
     var request: String?
-    /// A re-verification's chip (base64url files and active-authentication signature).
-    var document: Document?
+    /// A re-verification's chip (base64url files and active-authentication signature), as the
+    /// enrollment API takes it.
+    var document: EnrollmentRequest.Document?
+}
 
-    struct Document: Decodable {
-        var dg1: String
-        var dg2: String?
-        var dg15: String?
-        var sod: String
-        var aaSignature: String
-
-        enum CodingKeys: String, CodingKey {
-            case dg1, dg2, dg15, sod, aaSignature = "aa_signature"
-        }
-
-        /// The presented document, or `nil` if a field is not base64url.
-        var presented: PresentedDocument? {
-            guard let dg1 = Base64URL.decode(dg1), let sod = Base64URL.decode(sod),
-                let signature = Base64URL.decode(aaSignature)
-            else { return nil }
-            let dg2 = self.dg2.map(Base64URL.decode)
-            let dg15 = self.dg15.map(Base64URL.decode)
-            if dg2 == .some(nil) || dg15 == .some(nil) { return nil }
-            return PresentedDocument(dg1: dg1, dg2: dg2 ?? nil, dg15: dg15 ?? nil, sod: sod, aaSignature: signature)
-        }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case ticket, approval, faceImage = "face_image", request, document
+extension EnrollmentRequest.Document {
+    /// The presented document, or `nil` if a field is not base64url.
+    var presented: PresentedDocument? {
+        guard let dg1 = Base64URL.decode(dg1), let sod = Base64URL.decode(sod),
+            let signature = Base64URL.decode(aaSignature)
+        else { return nil }
+        let dg2 = self.dg2.map(Base64URL.decode)
+        let dg15 = self.dg15.map(Base64URL.decode)
+        if dg2 == .some(nil) || dg15 == .some(nil) { return nil }
+        return PresentedDocument(dg1: dg1, dg2: dg2 ?? nil, dg15: dg15 ?? nil, sod: sod, aaSignature: signature)
     }
 }
 
 /// The `document` member of a cancel (a fresh proof with the chip).
 struct WalletDocumentBody: Decodable {
-    var document: WalletDecisionBody.Document?
+    var document: EnrollmentRequest.Document?
 }
 
 /// `POST /wallet/v1/lifecycle`'s (and a ward's) body.
