@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+import CyberIDEnrollment
 import CyberIDKeys
 import CyberIDLifecycle
 import CyberIDProvider
@@ -87,6 +88,10 @@ public func buildApplication(
             // Security Event Tokens to platforms, with retries (never on a request's path).
             PeriodicService(name: "security events", interval: .seconds(1), logger: logger) {
                 try await runtime.securityEvents.deliver()
+            },
+            // Persons enrolled before schema 13 get their person index (also done by admin migrate).
+            PeriodicService(name: "person-index backfill", interval: .seconds(300), logger: logger) {
+                try await PersonIndexBackfill(store: runtime.store, masterKey: runtime.masterKey).run()
             },
             // Expired enrollment sessions (with their sealed pending data) and login transactions.
             PeriodicService(name: "purge", interval: .seconds(60), logger: logger) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CyberIDEnrollment
 import CyberIDKeys
 import CyberIDServer
 import CyberIDStore
@@ -22,12 +23,15 @@ struct Admin: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try await loadSettings()
-            try await withMigratedDatabase(settings) { database, _, logger in
+            try await withMigratedDatabase(settings) { database, masterKey, logger in
                 let migrator = Migrator()
                 let applied = try await migrator.migrate(database, logger: logger)
                 let version = try await migrator.currentVersion(database)
                 print(applied.isEmpty ? "schema is current" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
                 print("schema version \(version) on \(settings.database.redacted)")
+                // Data the SQL migrations cannot write: it needs the master key.
+                let filled = try await PersonIndexBackfill(store: SQLStore(database: database), masterKey: masterKey).run()
+                if filled > 0 { print("person index set for \(filled) persons enrolled before schema 13") }
             }
         }
     }

@@ -44,6 +44,22 @@ extension SQLStore: PersonStore {
             [.blob(personIndex)])
     }
 
+    // PersonIndexStore
+
+    public func personsWithoutPersonIndex(limit: Int) async throws -> [PersonRecord] {
+        try await fetchPersons(
+            """
+            SELECT \(Self.columns) FROM persons p
+            WHERE p.person_index IS NULL AND p.state <> 'cancelled' AND p.record_wrapped_key IS NOT NULL
+            ORDER BY p.id LIMIT $1
+            """, [.integer(Int64(limit))])
+    }
+
+    public func setPersonIndex(_ index: [UInt8], personID: String) async throws {
+        try await writeOne(
+            "UPDATE persons SET person_index = $1 WHERE id = $2 AND person_index IS NULL", [.blob(index), .text(personID)])
+    }
+
     public func person(networkNumber: String) async throws -> PersonRecord? {
         try await fetchPerson(
             """
@@ -61,20 +77,29 @@ extension SQLStore: PersonStore {
     }
 
     private func fetchPerson(_ sql: String, _ binds: [SQLValue]) async throws -> PersonRecord? {
+        try await fetchPersons(sql, binds).first
+    }
+
+    private func fetchPersons(_ sql: String, _ binds: [SQLValue]) async throws -> [PersonRecord] {
         try await database.read { connection in
-            guard let row = try await connection.first(sql, binds) else { return nil }
-            guard let state = PersonRecord.State(rawValue: try row.text("state")),
-                let level = AssuranceLevel(rawValue: try row.text("assurance_level")),
-                let band = AgeBand(rawValue: try row.text("age_band"))
-            else {
-                throw StoreError.corrupt("person row has an unknown state, level or age band")
-            }
-            return PersonRecord(
-                id: try row.text("id"), state: state, blindIndex: try row.blob("blind_index"), assuranceLevel: level,
-                ageBand: band, guardianID: try row.optionalText("guardian_id"),
-                recordCiphertext: try row.blob("record_ciphertext"),
-                recordWrappedKey: try row.optionalBlob("record_wrapped_key"), createdAt: try row.time("created_at"),
-                updatedAt: try row.time("updated_at"), personIndex: try row.optionalBlob("person_index"))
+            try await connection.query(sql, binds).map { row throws(StoreError) in try Self.person(row) }
         }
     }
+
+    private static func person(_ row: SQLRow) throws(StoreError) -> PersonRecord {
+        guard let state = PersonRecord.State(rawValue: try row.text("state")),
+            let level = AssuranceLevel(rawValue: try row.text("assurance_level")),
+            let band = AgeBand(rawValue: try row.text("age_band"))
+        else {
+            throw StoreError.corrupt("person row has an unknown state, level or age band")
+        }
+        return PersonRecord(
+            id: try row.text("id"), state: state, blindIndex: try row.blob("blind_index"), assuranceLevel: level,
+            ageBand: band, guardianID: try row.optionalText("guardian_id"),
+            recordCiphertext: try row.blob("record_ciphertext"),
+            recordWrappedKey: try row.optionalBlob("record_wrapped_key"), createdAt: try row.time("created_at"),
+            updatedAt: try row.time("updated_at"), personIndex: try row.optionalBlob("person_index"))
+    }
 }
+
+extension SQLStore: PersonIndexStore {}

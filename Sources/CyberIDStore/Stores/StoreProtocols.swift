@@ -137,6 +137,15 @@ public protocol LifecycleStore: Sendable {
     func lifecycleEvents(personID: String) async throws -> [LifecycleEventRecord]
 }
 
+/// The person-index backfill's reads and its one write (review finding 5).
+public protocol PersonIndexStore: Sendable {
+    /// Up to `limit` persons not cancelled who have no person index yet (enrolled before schema
+    /// v13).
+    func personsWithoutPersonIndex(limit: Int) async throws -> [PersonRecord]
+    /// Sets a person's index if it is still unset.
+    func setPersonIndex(_ index: [UInt8], personID: String) async throws
+}
+
 /// Runs several store calls as one unit of work.
 public protocol TransactionalStore: Sendable {
     /// Runs `body` in one write transaction: every store call it makes on this store joins it,
