@@ -60,7 +60,7 @@ public struct Runtime: Sendable {
     static func open(settings: ServerSettings, logger: Logger) async throws -> (any SQLDatabase, MasterKey, MasterKey.Source) {
         let (masterKey, source) = try MasterKey.load(
             environmentValue: settings.masterKey, dataDirectory: settings.dataDirectory)
-        let database = try await settings.database.open(logger: logger)
+        let database = try await settings.database.open(logger: logger, sqliteSynchronous: settings.sqliteSynchronous)
         return (database, masterKey, source)
     }
 

@@ -57,17 +57,22 @@ public enum DatabaseURL: Sendable, Equatable {
     }
 
     /// Opens the database this URL names.
-    /// - Parameter logger: the driver's logger.
+    /// - Parameters:
+    ///   - logger: the driver's logger.
+    ///   - sqliteSynchronous: SQLite's durability (`CYBERID_SQLITE_SYNCHRONOUS`); PostgreSQL
+    ///     commits durably by its own settings.
     /// - Returns: a database whose ``SQLDatabase/run()`` the caller must keep running.
     /// - Throws: ``StoreError`` when the SQLite file cannot be opened or TLS cannot be set up.
-    public func open(logger: Logger) async throws(StoreError) -> any SQLDatabase {
+    public func open(logger: Logger, sqliteSynchronous: SQLiteStoreDatabase.Synchronous = .full) async throws(StoreError)
+        -> any SQLDatabase
+    {
         switch self {
         case .sqlite(let path):
             if path != ":memory:" {
                 let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
                 try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             }
-            return try await SQLiteStoreDatabase.open(path: path, logger: logger)
+            return try await SQLiteStoreDatabase.open(path: path, synchronous: sqliteSynchronous, logger: logger)
         case .postgres(let host, let port, let user, let password, let database, let tls):
             let mode: PostgresClient.Configuration.TLS
             switch tls {

@@ -49,6 +49,7 @@ import Testing
         ("CYBERID_ISSUER", "id.example.cn"), ("CYBERID_DATABASE_URL", "mysql://x@y/z"),
         ("CYBERID_LOG_LEVEL", "loud"), ("CYBERID_MAX_BODY_BYTES", "10"), ("CYBERID_ALLOW_DEV_SMS", "maybe"),
         ("CYBERID_METRICS_PORT", "99999"), ("CYBERID_STALE_CRL_POLICY", "ignore"),
+        ("CYBERID_SQLITE_SYNCHRONOUS", "OFF"),
     ])
     func badValuesNameTheirSetting(_ key: String, _ value: String) async throws {
         do {
@@ -116,5 +117,20 @@ import Testing
         #expect(!gateway.allowDevelopmentSMS && gateway.smsWebhookURL != nil)
         // Development on loopback needs nothing.
         #expect(try await ServerSettings.load(environment: [:]).smsWebhookURL == nil)
+    }
+
+    /// Issue 13: SQLite's durability is a setting, FULL by default, and the database runs with it.
+    @Test func sqliteDurabilityIsASettingFullByDefault() async throws {
+        #expect(try await ServerSettings.load(environment: [:]).sqliteSynchronous == .full)
+        for (value, pragma) in [(nil, 2), ("normal", 1), ("FULL", 2)] as [(String?, Int64)] {
+            let (settings, directory) = try await testSettings(value.map { ["CYBERID_SQLITE_SYNCHRONOUS": $0] } ?? [:])
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try await withRuntime(settings: settings, logger: Logger(label: "test")) { runtime in
+                let applied = try await runtime.database.write { connection in
+                    try await connection.first("PRAGMA synchronous", [])?.integer("synchronous")
+                }
+                #expect(applied == pragma)
+            }
+        }
     }
 }

@@ -49,6 +49,9 @@ public struct ServerSettings: Sendable {
     /// The least time between two fetches of a client's JWKS URL after a signature that did
     /// not verify.
     public var jwksRefetchSeconds: Int
+    /// SQLite's durability: `FULL` (every commit fsynced; the default) or `NORMAL` (WAL
+    /// checkpoints fsynced: a power loss may lose the last commits, never corrupt the file).
+    public var sqliteSynchronous: SQLiteStoreDatabase.Synchronous
     /// Whether an https (production) issuer may write codes to the development SMS outbox.
     public var allowDevelopmentSMS: Bool
     /// A separate listener's port for `/metrics` (then not served on the public one).
@@ -120,6 +123,10 @@ public struct ServerSettings: Sendable {
         smsPerPhonePerHour = try Self.integer(
             text("cyberid.smsPerPhonePerHour"), "CYBERID_SMS_PER_PHONE_PER_HOUR", 10, 1...1_000_000)
         jwksRefetchSeconds = try Self.integer(text("cyberid.jwksRefetchSeconds"), "CYBERID_JWKS_REFETCH_SECONDS", 60, 1...3_600)
+        sqliteSynchronous = SQLiteStoreDatabase.Synchronous(
+            rawValue: try Self.choice(
+                text("cyberid.sqliteSynchronous")?.uppercased(), "CYBERID_SQLITE_SYNCHRONOUS", ["FULL", "NORMAL"], default: "FULL"))
+            ?? .full
         (allowDevelopmentSMS, metricsPort, metricsHost, staleRevocationPolicy, trustedProxies) = try Self.deployment(
             text, issuer: issuer, smsWebhookURL: smsWebhookURL)
         limits = try RateLimitSettings(text)

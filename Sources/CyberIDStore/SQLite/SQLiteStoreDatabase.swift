@@ -17,7 +17,8 @@ public final class SQLiteStoreDatabase: SQLDatabase {
     /// How hard SQLite works to make a commit durable.
     public enum Synchronous: String, Sendable {
         /// WAL + NORMAL: a commit survives a process crash; the last commits may be lost on an
-        /// operating-system crash or power loss. The default.
+        /// operating-system crash or power loss. This driver's default (tests); the service's
+        /// setting `CYBERID_SQLITE_SYNCHRONOUS` defaults to ``full``.
         case normal = "NORMAL"
         /// Every commit is fsynced: durable across power loss, at the cost of latency.
         case full = "FULL"
