@@ -123,10 +123,7 @@ public struct ServerSettings: Sendable {
         smsPerPhonePerHour = try Self.integer(
             text("cyberid.smsPerPhonePerHour"), "CYBERID_SMS_PER_PHONE_PER_HOUR", 10, 1...1_000_000)
         jwksRefetchSeconds = try Self.integer(text("cyberid.jwksRefetchSeconds"), "CYBERID_JWKS_REFETCH_SECONDS", 60, 1...3_600)
-        sqliteSynchronous = SQLiteStoreDatabase.Synchronous(
-            rawValue: try Self.choice(
-                text("cyberid.sqliteSynchronous")?.uppercased(), "CYBERID_SQLITE_SYNCHRONOUS", ["FULL", "NORMAL"], default: "FULL"))
-            ?? .full
+        sqliteSynchronous = try Self.synchronous(text("cyberid.sqliteSynchronous"))
         (allowDevelopmentSMS, metricsPort, metricsHost, staleRevocationPolicy, trustedProxies) = try Self.deployment(
             text, issuer: issuer, smsWebhookURL: smsWebhookURL)
         limits = try RateLimitSettings(text)
@@ -154,6 +151,12 @@ public struct ServerSettings: Sendable {
             (text("cyberid.trustedProxies") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty })
         return (allowDevelopmentSMS, metricsPort, text("cyberid.metricsHost") ?? "127.0.0.1", policy, proxies)
+    }
+
+    /// `CYBERID_SQLITE_SYNCHRONOUS`: FULL (the default) or NORMAL, in any case.
+    static func synchronous(_ text: String?) throws(ConfigurationError) -> SQLiteStoreDatabase.Synchronous {
+        let value = try Self.choice(text?.uppercased(), "CYBERID_SQLITE_SYNCHRONOUS", ["FULL", "NORMAL"], default: "FULL")
+        return SQLiteStoreDatabase.Synchronous(rawValue: value) ?? .full
     }
 
     /// A yes/no setting (`true`/`false`, `1`/`0`, `yes`/`no`), default no.
