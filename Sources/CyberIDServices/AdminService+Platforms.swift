@@ -77,11 +77,16 @@ extension AdminService {
     /// - Returns: the new key's `kid`.
     public func rotateSigningKey() async throws -> String {
         let signingKeys = self.signingKeys
-        // A rotation undone with its entry must not stay in this process's snapshot.
-        defer { Task { try? await signingKeys.refresh() } }
-        let kid = try await audited("keys.rotate", reason: "", target: { $0 }) { try await signingKeys.rotate() }
-        try await signingKeys.refresh()
-        return kid
+        do {
+            let kid = try await audited("keys.rotate", reason: "", target: { $0 }) { try await signingKeys.rotate() }
+            try await signingKeys.refresh()
+            return kid
+        } catch {
+            // A rotation undone with its audit entry must not stay in this process's snapshot
+            // (rotate() refreshed it inside the transaction).
+            try? await signingKeys.refresh()
+            throw error
+        }
     }
 
     // MARK: policy
