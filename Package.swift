@@ -8,6 +8,13 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// `CYBERID_FUZZ=1` is set by scripts/fuzz only: CyberID's own modules are then built with
+/// AddressSanitizer and SanitizerCoverage, and the libFuzzer targets (Fuzz/CyberIDFuzz) are added.
+/// The dependencies stay as they are, so their objects are reused from the normal build.
+let fuzzing = Context.environment["CYBERID_FUZZ"] == "1"
+let fuzzSettings: [SwiftSetting] =
+    fuzzing ? [.unsafeFlags(["-sanitize=address", "-sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp"])] : []
+
 /// Products shared by several targets.
 let crypto: [Target.Dependency] = [.product(name: "Crypto", package: "swift-crypto")]
 let x509: [Target.Dependency] = [
@@ -25,7 +32,7 @@ let logging: [Target.Dependency] = [
 
 /// A library target with the shared settings.
 func library(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
-    .target(name: name, dependencies: dependencies, swiftSettings: swiftSettings)
+    .target(name: name, dependencies: dependencies, swiftSettings: swiftSettings + fuzzSettings)
 }
 
 /// A test target with the shared settings.
@@ -222,6 +229,13 @@ let package = Package(
                 "CyberIDTestSupport",
             ] + crypto + x509 + logging),
         tests("CyberIDWalletTests", ["CyberIDWallet"] + crypto + x509),
+        tests(
+            "CyberIDServicesTests",
+            [
+                "CyberIDServices", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDIssuance",
+                "CyberIDEnrollment", "CyberIDTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ] + crypto + x509),
         tests("CyberIDKeysTests", ["CyberIDBase64URL", "CyberIDKeys", "CyberIDStore"] + crypto),
         tests("CyberIDQRTests", ["CyberIDQR"]),
         tests(
@@ -258,3 +272,19 @@ let package = Package(
             ]),
     ]
 )
+
+if fuzzing {
+    // One executable, one target per parser: `cyberid-fuzz TARGET [libFuzzer flags] [CORPUS …]`.
+    // libFuzzer's driver (libclang_rt.fuzzer_no_main) is linked by scripts/fuzz.
+    package.products.append(.executable(name: "cyberid-fuzz", targets: ["CyberIDFuzz"]))
+    package.targets.append(
+        .executableTarget(
+            name: "CyberIDFuzz",
+            dependencies: [
+                "CyberIDCore", "CyberIDDocuments", "CyberIDIssuance", "CyberIDKeys", "CyberIDStore", "CyberIDProvider",
+                "CyberIDDevTools", .product(name: "JWTKit", package: "jwt-kit"),
+            ] + crypto + x509,
+            path: "Fuzz/CyberIDFuzz",
+            swiftSettings: swiftSettings + fuzzSettings + [.unsafeFlags(["-parse-as-library"])],
+            linkerSettings: [.unsafeFlags(["-sanitize=address"])]))
+}

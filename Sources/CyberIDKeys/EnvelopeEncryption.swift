@@ -24,11 +24,14 @@ public struct SealedEnvelope: Sendable, Equatable {
 /// context (e.g. `person:<id>`) as associated data, so a ciphertext copied onto another row does
 /// not decrypt.
 public struct EnvelopeEncryption: Sendable {
-    private let keyEncryptionKey: SymmetricKey
+    private let keyEncryptionKey: WrappingKeys
+
+    /// The wrapping purpose of the key-encryption key (master-key rotation re-wraps under it).
+    public static let purpose = "envelope-kek v1"
 
     /// Creates the helper from the master key.
     public init(masterKey: MasterKey) {
-        keyEncryptionKey = masterKey.derive("envelope-kek v1")
+        keyEncryptionKey = masterKey.wrapping(Self.purpose)
     }
 
     /// Seals `plaintext` under a new data key.
@@ -40,13 +43,11 @@ public struct EnvelopeEncryption: Sendable {
         let dataKey = SymmetricKey(size: .bits256)
         let aad = Array(context.utf8)
         let body = try AES.GCM.seal(plaintext, using: dataKey, authenticating: aad)
-        let wrapped = try dataKey.withUnsafeBytes { keyBytes in
-            try AES.GCM.seal(Array(keyBytes), using: keyEncryptionKey, authenticating: aad)
+        let wrappedKey = try dataKey.withUnsafeBytes { keyBytes in
+            try keyEncryptionKey.seal(Array(keyBytes), authenticating: aad)
         }
-        guard let ciphertext = body.combined, let wrappedKey = wrapped.combined else {
-            throw KeyError.decryptionFailed("cannot encode the sealed box")
-        }
-        return SealedEnvelope(ciphertext: Array(ciphertext), wrappedKey: Array(wrappedKey))
+        guard let ciphertext = body.combined else { throw KeyError.decryptionFailed("cannot encode the sealed box") }
+        return SealedEnvelope(ciphertext: Array(ciphertext), wrappedKey: wrappedKey)
     }
 
     /// Opens an envelope.
@@ -58,8 +59,7 @@ public struct EnvelopeEncryption: Sendable {
     public func open(_ envelope: SealedEnvelope, context: String) throws(KeyError) -> [UInt8] {
         let aad = Array(context.utf8)
         do {
-            let dataKeyBytes = try AES.GCM.open(
-                AES.GCM.SealedBox(combined: envelope.wrappedKey), using: keyEncryptionKey, authenticating: aad)
+            let dataKeyBytes = try keyEncryptionKey.open(envelope.wrappedKey, authenticating: aad)
             let plaintext = try AES.GCM.open(
                 AES.GCM.SealedBox(combined: envelope.ciphertext), using: SymmetricKey(data: dataKeyBytes),
                 authenticating: aad)
@@ -67,5 +67,12 @@ public struct EnvelopeEncryption: Sendable {
         } catch {
             throw .decryptionFailed("the envelope does not open with this master key and context")
         }
+    }
+
+    /// The data key of an envelope re-wrapped under the current master key, or `nil` when it
+    /// already is: master-key rotation touches only the wrapped key, never the ciphertext.
+    /// - Throws: ``KeyError/decryptionFailed`` when neither configured key opens it.
+    public func rewrap(_ wrappedKey: [UInt8], context: String) throws(KeyError) -> [UInt8]? {
+        try keyEncryptionKey.rewrap(wrappedKey, authenticating: Array(context.utf8))
     }
 }

@@ -15,6 +15,8 @@ extension DomainError where Domain == KeyDomain {
     public static func insecureKeyFile(_ reason: String) -> Self { Self(code: "insecure-key-file", kind: .failure, reason: reason) }
     /// The master key file could not be created or read.
     public static func keyFile(_ reason: String) -> Self { Self(code: "key-file", kind: .failure, reason: reason) }
+    /// A new key file was not written because the file exists.
+    public static func keyFileExists(_ reason: String) -> Self { Self(code: "key-file-exists", kind: .failure, reason: reason) }
     /// Sealed data did not authenticate: wrong master key, tampering, or shredded.
     public static func decryptionFailed(_ reason: String) -> Self {
         Self(code: "decryption-failed", kind: .failure, reason: reason)
@@ -28,6 +30,8 @@ extension DomainError where Domain == KeyDomain {
     public static var insecureKeyFile: Self { insecureKeyFile("") }
     /// Matches any `key-file` error.
     public static var keyFile: Self { keyFile("") }
+    /// Matches any `key-file-exists` error.
+    public static var keyFileExists: Self { keyFileExists("") }
     /// Matches any `decryption-failed` error.
     public static var decryptionFailed: Self { decryptionFailed("") }
     /// Matches any `no-signing-key` error.

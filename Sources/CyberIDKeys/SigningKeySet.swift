@@ -34,7 +34,7 @@ public final class SigningKeySet: Sendable {
     }
 
     private let store: any SigningKeyStore
-    private let seal: SymmetricKey
+    private let seal: WrappingKeys
     private let now: @Sendable () -> Date
     /// How long a retired key stays published; longer than any token it signed lives.
     public let publishGrace: TimeInterval
@@ -51,10 +51,13 @@ public final class SigningKeySet: Sendable {
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
-        self.seal = masterKey.derive("signing-keys v1")
+        self.seal = masterKey.wrapping(Self.sealPurpose)
         self.publishGrace = publishGrace
         self.now = now
     }
+
+    /// The wrapping purpose of the private keys' seal (master-key rotation re-wraps under it).
+    public static let sealPurpose = "signing-keys v1"
 
     /// Loads the stored keys, generating the first one on first start.
     /// - Returns: whether a key was generated.
@@ -127,13 +130,11 @@ public final class SigningKeySet: Sendable {
     public func rotate() async throws -> String {
         let key = SigningKey(privateKey: P256.Signing.PrivateKey())
         let time = now()
-        let sealed = try AES.GCM.seal(
-            key.privateKey.rawRepresentation, using: seal, authenticating: Array(key.kid.utf8))
-        guard let combined = sealed.combined else { throw KeyError.decryptionFailed("cannot encode the sealed key") }
+        let combined = try seal.seal(key.privateKey.rawRepresentation, authenticating: Array(key.kid.utf8))
         try await store.rotate(
             to: StoredSigningKey(
                 kid: key.kid, algorithm: "ES256", publicKey: Array(key.privateKey.publicKey.x963Representation),
-                sealedPrivateKey: Array(combined), createdAt: time),
+                sealedPrivateKey: combined, createdAt: time),
             publishRetiredUntil: time.addingTimeInterval(publishGrace))
         try await refresh()
         return key.kid
@@ -156,8 +157,7 @@ public final class SigningKeySet: Sendable {
 
     private func unseal(_ key: StoredSigningKey) throws -> SigningKey {
         do {
-            let raw = try AES.GCM.open(
-                AES.GCM.SealedBox(combined: key.sealedPrivateKey), using: seal, authenticating: Array(key.kid.utf8))
+            let raw = try seal.open(key.sealedPrivateKey, authenticating: Array(key.kid.utf8))
             return SigningKey(privateKey: try P256.Signing.PrivateKey(rawRepresentation: raw))
         } catch {
             throw KeyError.decryptionFailed(

@@ -59,7 +59,8 @@ public struct Runtime: Sendable {
     /// calls ``prepare(_:logger:)``.
     static func open(settings: ServerSettings, logger: Logger) async throws -> (any SQLDatabase, MasterKey, MasterKey.Source) {
         let (masterKey, source) = try MasterKey.load(
-            environmentValue: settings.masterKey, dataDirectory: settings.dataDirectory)
+            environmentValue: settings.masterKey, previousValue: settings.previousMasterKey,
+            dataDirectory: settings.dataDirectory)
         let database = try await settings.database.open(logger: logger, sqliteSynchronous: settings.sqliteSynchronous)
         return (database, masterKey, source)
     }
@@ -71,6 +72,10 @@ public struct Runtime: Sendable {
     ) async throws -> Runtime {
         try await Migrator().migrate(database, logger: logger)
         let store = SQLStore(database: database)
+        let masterKey = try await MasterKeyRoots.resolve(masterKey, store: store)
+        if let previous = masterKey.previous {
+            logger.notice("master-key rotation in progress: the previous key \(previous.keyID) is accepted for opening")
+        }
         let keys = SigningKeySet(store: store, masterKey: masterKey)
         let generated = try await keys.loadOrCreate()
         let authority = try await CertificateAuthority.loadOrCreate(store: store, masterKey: masterKey)

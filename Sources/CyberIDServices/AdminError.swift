@@ -18,7 +18,20 @@ extension DomainError where Domain == AdminDomain {
     }
     static func unknownClient(_ id: String) -> Self { Self(code: "unknown-client", kind: .notFound, reason: "no client \(id)") }
     static func reasonRequired(_ what: String) -> Self { Self(code: "reason-required", kind: .invalid, reason: "\(what) needs a reason") }
+    static var noPreviousMasterKey: Self {
+        Self(
+            code: "no-previous-master-key", kind: .conflict,
+            reason: "no rotation to run: set CYBERID_PREVIOUS_MASTER_KEY (or master.key.previous) to the old key and "
+                + "CYBERID_MASTER_KEY (or master.key) to the new one")
+    }
+    static func rotationIncomplete(_ remaining: Int) -> Self {
+        Self(
+            code: "rotation-incomplete", kind: .conflict,
+            reason: "\(remaining) secrets are still wrapped under the previous master key; run cyberid admin master-key rotate")
+    }
 
     /// For pattern matching on the code.
     public static var unknownNumber: Self { unknownNumber("") }
+    /// For pattern matching on the code.
+    public static var rotationIncomplete: Self { rotationIncomplete(0) }
 }

@@ -13,7 +13,7 @@ public import Foundation
 public struct AdminService: Sendable {
     /// The storage the use cases need.
     public typealias Store = PersonStore & HistoryStore & NetworkCertificateStore & CertificateRevocationStore
-        & TrustAnchorStore & ReverificationPolicyStore & ClientStore & AuditStore & TransactionalStore
+        & TrustAnchorStore & ReverificationPolicyStore & ClientStore & AuditStore & TransactionalStore & MasterKeyStore
 
     let store: any Store
     let lifecycle: LifecycleService

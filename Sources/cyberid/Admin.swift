@@ -13,7 +13,7 @@ struct Admin: AsyncParsableCommand {
         abstract: "Administer the service's store and keys.",
         subcommands: [
             Migrate.self, Keys.self, Trust.self, CA.self, ClientCommand.self, PersonCommand.self, CertificateCommand.self,
-            AuditCommand.self, PolicyCommand.self,
+            AuditCommand.self, PolicyCommand.self, MasterKeyCommand.self, BackupCommand.self, RestoreCommand.self,
         ])
 
     /// `cyberid admin migrate`.
@@ -29,8 +29,10 @@ struct Admin: AsyncParsableCommand {
                 let version = try await migrator.currentVersion(database)
                 print(applied.isEmpty ? "schema is current" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
                 print("schema version \(version) on \(settings.database.redacted)")
-                // Data the SQL migrations cannot write: it needs the master key.
-                let filled = try await PersonIndexBackfill(store: SQLStore(database: database), masterKey: masterKey).run()
+                // Data the SQL migrations cannot write: it needs the master key (and its root).
+                let store = SQLStore(database: database)
+                let resolved = try await MasterKeyRoots.resolve(masterKey, store: store)
+                let filled = try await PersonIndexBackfill(store: store, masterKey: resolved).run()
                 if filled > 0 { print("person index set for \(filled) persons enrolled before schema 13") }
             }
         }

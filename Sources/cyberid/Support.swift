@@ -55,7 +55,9 @@ func makeLogger(_ settings: ServerSettings) -> Logger {
 
 /// Opens the configured database and master key without preparing the runtime.
 func openDatabase(_ settings: ServerSettings) async throws -> (any SQLDatabase, MasterKey, MasterKey.Source) {
-    let (masterKey, source) = try MasterKey.load(environmentValue: settings.masterKey, dataDirectory: settings.dataDirectory)
+    let (masterKey, source) = try MasterKey.load(
+        environmentValue: settings.masterKey, previousValue: settings.previousMasterKey,
+        dataDirectory: settings.dataDirectory)
     let database = try await settings.database.open(
         logger: Logger(label: "cyberid.store"), sqliteSynchronous: settings.sqliteSynchronous)
     return (database, masterKey, source)

@@ -66,9 +66,10 @@ public struct Harness: Sendable {
         faceMatcher: (any FaceMatcher)? = nil, codesPerPhonePerHour: Int64 = 1_000, codesPerDocumentPerHour: Int64 = 1_000,
         faceAttemptsPerDay: Int64 = 1_000, issuer: String = "https://id.test",
         today: @escaping @Sendable () -> CalendarDate = { try! CalendarDate(iso8601: "2026-11-25") },
-        gateway: (any SMSSender)? = nil, _ body: @Sendable (Harness) async throws -> Void
+        gateway: (any SMSSender)? = nil, backend: Backend = .sqlite, _ body: @Sendable (Harness) async throws -> Void
     ) async throws {
-        try await withSQLiteStore { store in
+        try await withTestDatabase(backend) { database in
+            let store = SQLStore(database: database)
             let masterKey = MasterKey.random()
             let csca = try DevDocumentFactory.CSCA.make()
             let der = try CertificateAuthority.der(csca.certificate)

@@ -54,11 +54,14 @@ public struct CertificateAuthority: Sendable {
             issuerPrivateKey: signer)
     }
 
+    /// The wrapping purpose of the CA private keys' seal (master-key rotation re-wraps under it).
+    public static let sealPurpose = "ca-keys v1"
+
     /// Loads the CAs, generating and storing them on first start.
     public static func loadOrCreate(
         store: any CertificateAuthorityStore, masterKey: MasterKey, now: Date = Date()
     ) async throws -> CertificateAuthority {
-        let seal = masterKey.derive("ca-keys v1")
+        let seal = masterKey.wrapping(sealPurpose)
         if let existing = try await load(store: store, seal: seal) { return existing }
         let rootKey = P384.Signing.PrivateKey()
         let issuingKey = P256.Signing.PrivateKey()
@@ -114,7 +117,7 @@ public struct CertificateAuthority: Sendable {
         guard let constraints = try? issuing.extensions.basicConstraints, case .isCertificateAuthority = constraints else {
             throw invalid("the issuing certificate is not a CA certificate")
         }
-        let seal = masterKey.derive("ca-keys v1")
+        let seal = masterKey.wrapping(sealPurpose)
         let records = [
             CertificateAuthorityRecord(name: "root", certificate: try der(root), sealedPrivateKey: [], createdAt: now),
             CertificateAuthorityRecord(
@@ -126,15 +129,13 @@ public struct CertificateAuthority: Sendable {
         }
     }
 
-    private static func load(store: any CertificateAuthorityStore, seal: SymmetricKey) async throws -> CertificateAuthority? {
+    private static func load(store: any CertificateAuthorityStore, seal: WrappingKeys) async throws -> CertificateAuthority? {
         guard let rootRecord = try await store.certificateAuthority(name: "root"),
             let issuingRecord = try await store.certificateAuthority(name: "issuing")
         else { return nil }
         let raw: Data
         do {
-            raw = try AES.GCM.open(
-                AES.GCM.SealedBox(combined: issuingRecord.sealedPrivateKey), using: seal,
-                authenticating: Array("issuing".utf8))
+            raw = try seal.open(issuingRecord.sealedPrivateKey, authenticating: Array("issuing".utf8))
         } catch {
             throw KeyError.decryptionFailed("the issuing CA key does not open with this master key")
         }
@@ -144,11 +145,8 @@ public struct CertificateAuthority: Sendable {
             issuingKey: .init(try P256.Signing.PrivateKey(rawRepresentation: raw)))
     }
 
-    private static func sealKey(_ raw: Data, name: String, seal: SymmetricKey) throws -> [UInt8] {
-        guard let combined = try AES.GCM.seal(raw, using: seal, authenticating: Array(name.utf8)).combined else {
-            throw KeyError.decryptionFailed("cannot seal the CA key")
-        }
-        return Array(combined)
+    private static func sealKey(_ raw: Data, name: String, seal: WrappingKeys) throws -> [UInt8] {
+        try seal.seal(raw, authenticating: Array(name.utf8))
     }
 
     /// DER of a certificate.

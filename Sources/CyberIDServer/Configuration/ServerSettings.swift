@@ -28,6 +28,9 @@ public struct ServerSettings: Sendable {
     public var logLevel: Logger.Level
     /// `CYBERID_MASTER_KEY`, if given (base64, 32 bytes); otherwise a key file in the data directory.
     public var masterKey: String?
+    /// `CYBERID_PREVIOUS_MASTER_KEY` during a master-key rotation (otherwise
+    /// `<data dir>/master.key.previous` if present): accepted for opening, never for sealing.
+    public var previousMasterKey: String?
     /// Largest accepted request body, in bytes.
     public var maxBodyBytes: Int
     /// An SMS gateway endpoint; unset: codes go to `<data dir>/sms-outbox.jsonl` (development).
@@ -106,6 +109,7 @@ public struct ServerSettings: Sendable {
         }
         logLevel = level
         masterKey = secret("cyberid.masterKey")
+        previousMasterKey = secret("cyberid.previousMasterKey")
         let bodyText = text("cyberid.maxBodyBytes") ?? "1048576"
         guard let bodyBytes = Int(bodyText), bodyBytes >= 1024 else {
             throw ConfigurationError(setting: "CYBERID_MAX_BODY_BYTES", reason: "must be a whole number ≥ 1024, got '\(bodyText)'")
@@ -235,7 +239,7 @@ public struct ServerSettings: Sendable {
     public static func reader(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws(ConfigurationError) -> ConfigReader {
-        let env = EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["CYBERID_MASTER_KEY", "CYBERID_SMS_WEBHOOK_TOKEN"]))
+        let env = EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["CYBERID_MASTER_KEY", "CYBERID_PREVIOUS_MASTER_KEY", "CYBERID_SMS_WEBHOOK_TOKEN"]))
         var providers: [any ConfigProvider] = [env]
         if let path = environment["CYBERID_CONFIG_FILE"], !path.isEmpty {
             do {

@@ -355,5 +355,19 @@ public enum Schema {
                 "ALTER TABLE persons ADD COLUMN person_index %BLOB%",
                 "CREATE INDEX persons_person_index ON persons (person_index)",
             ]),
+        Migration(
+            version: 14, name: "master-keys",
+            statements: [
+                // The derivation root (blind indexes, pairwise subjects, sealed login state)
+                // sealed under each master key in use, so the master key can be rotated while
+                // what is derived from the root stays the same (docs/keys.md). Filled at start.
+                """
+                CREATE TABLE master_keys (
+                    key_id TEXT PRIMARY KEY,
+                    sealed_root %BLOB% NOT NULL,
+                    created_at %BIGINT% NOT NULL
+                )
+                """
+            ]),
     ]
 }

@@ -1,0 +1,119 @@
+public import Logging
+import Foundation
+import SQLiteNIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Online backups of the SQLite database (`cyberid admin backup` / `restore`).
+///
+/// A backup is `VACUUM INTO` on a connection of its own: one read transaction over the live
+/// file, so the copy is a consistent snapshot of one moment while writers go on (WAL mode lets
+/// them), compacted, in rollback-journal mode — what SQLite's documentation offers beside the
+/// C backup API, which sqlite-nio does not expose. The copy is written beside the target,
+/// fsynced, then renamed into place, so a crash never leaves a half backup under its name.
+public enum SQLiteBackup {
+    /// What a backup or restore checked.
+    public struct Summary: Sendable {
+        /// The file's size in bytes.
+        public var bytes: Int
+        /// The newest applied schema migration.
+        public var schemaVersion: Int
+        /// Rows in `persons`.
+        public var persons: Int
+    }
+
+    /// Writes a consistent copy of the live database at `source` to `destination`.
+    /// - Throws: ``StoreError`` when `destination` exists or the copy fails its integrity check.
+    public static func backup(from source: String, to destination: String, logger: Logger) async throws -> Summary {
+        guard !FileManager.default.fileExists(atPath: destination) else {
+            throw StoreError.conflict("\(destination) exists; choose a new file")
+        }
+        let partial = destination + ".partial"
+        try? FileManager.default.removeItem(atPath: partial)
+        try await withConnection(source, logger: logger) { connection in
+            _ = try await connection.query("PRAGMA busy_timeout = 5000", [])
+            _ = try await connection.query("VACUUM INTO ?1", [.text(partial)])
+        }
+        let summary = try await check(partial, logger: logger)
+        try durablyRename(partial, to: destination)
+        return summary
+    }
+
+    /// Copies a backup into place as the database at `destination` (which must not exist):
+    /// checked first, written beside it, fsynced, renamed.
+    /// - Throws: ``StoreError`` for a file that is not a sound CyberID database.
+    public static func restore(from backup: String, to destination: String, logger: Logger) async throws -> Summary {
+        guard !FileManager.default.fileExists(atPath: destination) else {
+            throw StoreError.conflict("\(destination) exists")
+        }
+        let summary = try await check(backup, logger: logger)
+        let partial = destination + ".partial"
+        try? FileManager.default.removeItem(atPath: partial)
+        do {
+            try FileManager.default.copyItem(atPath: backup, toPath: partial)
+        } catch {
+            throw StoreError.unavailable("cannot copy \(backup)", underlying: error)
+        }
+        try durablyRename(partial, to: destination)
+        return summary
+    }
+
+    /// Opens a database file and checks it: `PRAGMA integrity_check`, a schema, the persons table.
+    /// - Throws: ``StoreError/corrupt`` for a file that is not a sound CyberID database.
+    public static func check(_ path: String, logger: Logger) async throws -> Summary {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let bytes = (attributes[.size] as? NSNumber)?.intValue
+        else { throw StoreError.unavailable("cannot read \(path)", underlying: nil) }
+        return try await withConnection(path, logger: logger) { connection in
+            let integrity = try await connection.query("PRAGMA integrity_check", []).first?.column("integrity_check")?.string
+            guard integrity == "ok" else {
+                throw StoreError.corrupt("\(path) fails SQLite's integrity check: \(integrity ?? "no answer")")
+            }
+            do {
+                let version = try await connection.query("SELECT MAX(version) AS v FROM schema_migrations", [])
+                let persons = try await connection.query("SELECT COUNT(*) AS n FROM persons", [])
+                return Summary(
+                    bytes: bytes, schemaVersion: version.first?.column("v")?.integer ?? 0,
+                    persons: persons.first?.column("n")?.integer ?? 0)
+            } catch {
+                throw StoreError.corrupt("\(path) is not a CyberID database")
+            }
+        }
+    }
+
+    private static func withConnection<T: Sendable>(
+        _ path: String, logger: Logger, _ body: @Sendable (SQLiteConnection) async throws -> T
+    ) async throws -> T {
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        } catch {
+            throw StoreError.unavailable("cannot open \(path)", underlying: error)
+        }
+        do {
+            let result = try await body(connection)
+            try await connection.close()
+            return result
+        } catch let error as StoreError {
+            try? await connection.close()
+            throw error
+        } catch {
+            try? await connection.close()
+            throw StoreError.unavailable("SQLite failed on \(path)", underlying: error)
+        }
+    }
+
+    /// fsyncs `partial`, renames it to `path`, fsyncs the directory: the file is there whole or not at all.
+    private static func durablyRename(_ partial: String, to path: String) throws {
+        func sync(_ target: String, flags: Int32) throws {
+            let fd = open(target, flags)
+            guard fd >= 0 else { throw StoreError.unavailable("cannot open \(target) to sync it", underlying: nil) }
+            defer { close(fd) }
+            guard fsync(fd) == 0 else { throw StoreError.unavailable("cannot fsync \(target)", underlying: nil) }
+        }
+        try sync(partial, flags: O_RDONLY)
+        guard rename(partial, path) == 0 else { throw StoreError.unavailable("cannot rename \(partial) to \(path)", underlying: nil) }
+        try sync(URL(fileURLWithPath: path).deletingLastPathComponent().path, flags: O_RDONLY | O_DIRECTORY)
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import CyberIDServer
+import CyberIDServices
+import CyberIDStore
+import Foundation
+import Logging
+
+/// `cyberid admin backup --out FILE`: a consistent online copy of the SQLite database.
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup", abstract: "Write a consistent copy of the SQLite database while the service runs.",
+        discussion: """
+            The copy is one moment's snapshot (SQLite VACUUM INTO), checked, fsynced, then renamed to FILE. \
+            It holds sealed records only: the master key is NOT in it — keep that separately. On \
+            PostgreSQL use pg_dump or base backups (docs/operations.md).
+            """)
+    @OptionGroup var operatorOption: OperatorOption
+    @Option(help: "The backup file to create (it must not exist).") var out: String
+
+    func validate() throws { try operatorOption.require() }
+
+    func run() async throws {
+        let settings = try await loadSettings()
+        guard case .sqlite(let path) = settings.database, path != ":memory:" else {
+            printError("cyberid: admin backup copies a SQLite database; for PostgreSQL use pg_dump or pg_basebackup (docs/operations.md)")
+            throw Exit.failure
+        }
+        let out = out
+        try await runOrExit {
+            let summary = try await SQLiteBackup.backup(from: path, to: out, logger: Logger(label: "cyberid.backup"))
+            try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
+                try await operatorOption.admin(runtime).recordBackup(file: out, persons: summary.persons)
+            }
+            print("backup written: \(out) (\(summary.bytes) bytes, schema version \(summary.schemaVersion), \(summary.persons) persons)")
+            print("the master key is not in the backup: a restore needs the same master key")
+        }
+    }
+}
+
+/// `cyberid admin restore --from FILE`: puts a backup in place as the configured SQLite database.
+struct RestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore", abstract: "Restore a backup as the SQLite database (the service stopped).",
+        discussion: """
+            The backup is checked (integrity, schema), copied beside the database file, fsynced and renamed \
+            into place; then it is opened with the configured master key (migrated if older) and the \
+            restore is written to its audit log. An existing database is refused unless --force, which \
+            keeps it as <file>.before-restore-<time>.
+            """)
+    @OptionGroup var operatorOption: OperatorOption
+    @Option(help: "The backup file (from cyberid admin backup).") var from: String
+    @Flag(help: "Replace an existing database (kept beside it as .before-restore-<time>).") var force = false
+
+    func validate() throws { try operatorOption.require() }
+
+    func run() async throws {
+        let settings = try await loadSettings()
+        guard case .sqlite(let path) = settings.database, path != ":memory:" else {
+            printError("cyberid: admin restore writes a SQLite database; for PostgreSQL use pg_restore (docs/operations.md)")
+            throw Exit.failure
+        }
+        let keyFile = URL(fileURLWithPath: settings.dataDirectory).appendingPathComponent("master.key").path
+        guard settings.masterKey != nil || FileManager.default.fileExists(atPath: keyFile) else {
+            printError(
+                "cyberid: a restore needs the master key of the service the backup came from: "
+                    + "set CYBERID_MASTER_KEY or put it in \(keyFile) (mode 0600)")
+            throw Exit.configuration
+        }
+        let (from, force) = (from, force)
+        try await runOrExit {
+            try FileManager.default.createDirectory(
+                at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+            if FileManager.default.fileExists(atPath: path) {
+                guard force else {
+                    printError("cyberid: \(path) exists; stop the service and pass --force to replace it")
+                    throw Exit.failure
+                }
+                let stamp = Int(Date().timeIntervalSince1970)
+                for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+                    try FileManager.default.moveItem(atPath: path + suffix, toPath: "\(path).before-restore-\(stamp)\(suffix)")
+                }
+            }
+            let summary = try await SQLiteBackup.restore(from: from, to: path, logger: Logger(label: "cyberid.restore"))
+            do {
+                try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
+                    try await operatorOption.admin(runtime).recordRestore(file: from, persons: summary.persons)
+                }
+            } catch {
+                // Not usable here (another master key, most often): do not leave it as the database.
+                let rejected = "\(path).rejected-\(Int(Date().timeIntervalSince1970))"
+                try? FileManager.default.moveItem(atPath: path, toPath: rejected)
+                printError("cyberid: the restored database was moved aside to \(rejected)")
+                throw error
+            }
+            print("restored \(from) into \(path) (schema version \(summary.schemaVersion), \(summary.persons) persons)")
+        }
+    }
+}
