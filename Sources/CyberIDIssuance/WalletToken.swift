@@ -51,6 +51,11 @@ public struct WalletToken<Payload: WalletTokenPayload>: Sendable {
         guard header.typ == "cyberid-wallet+jwt" else {
             throw .invalidWalletSignature("the JWS type must be cyberid-wallet+jwt")
         }
+        // RFC 7515 §4.1.11: a critical extension the recipient does not understand is refused;
+        // this service understands none.
+        guard header.crit == nil else {
+            throw .invalidWalletSignature("the JWS names critical header parameters this service does not understand")
+        }
         guard header.alg == "ES256", let leafText = header.x5c?.first, let leafDER = Data(base64Encoded: leafText)
         else { throw .invalidWalletSignature("the JWS must be ES256 with the network certificate in x5c") }
         let certificate = try Self.issuedCertificate(leafDER, authority: authority, cache: issuedCache)
@@ -101,6 +106,7 @@ public struct WalletToken<Payload: WalletTokenPayload>: Sendable {
         var alg: String?
         var typ: String?
         var x5c: [String]?
+        var crit: [String]?
     }
 }
 

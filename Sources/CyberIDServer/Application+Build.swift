@@ -39,6 +39,7 @@ public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
     router.add(middleware: ClientAddressMiddleware(trustedProxies: runtime.settings.trustedProxies))
     router.add(middleware: RateLimitMiddleware(limiter: runtime.limiter, settings: runtime.settings.limits))
     router.addHealthRoutes(database: runtime.database, signingKeys: runtime.signingKeys)
+    router.addOpenAPIRoute()
     // With a separate metrics listener (CYBERID_METRICS_PORT), /metrics is not public.
     if runtime.settings.metricsPort == nil { router.addMetricsRoute(registry: metricsRegistry) }
     router.addKeyRoutes(signingKeys: runtime.signingKeys)

@@ -251,6 +251,20 @@ import X509
         }
     }
 
+    /// RFC 7515 §4.1.11: a wallet JWS naming a critical extension is refused, even when its
+    /// signature is good (found by the schemathesis suite's crafted JWS, issue 13).
+    @Test func aWalletJWSWithACriticalExtensionIsRefused() async throws {
+        try await Harness.with { harness in
+            let (guardian, key) = try await harness.enroll(try harness.document(number: "G0000009"))
+            let plain = try Harness.walletJWS(certificatePEM: guardian.certificate, key: key, purpose: "guardian-start")
+            _ = try await harness.service.start(guardianJWS: plain)
+            let critical = try Harness.walletJWS(
+                certificatePEM: guardian.certificate, key: key, purpose: "guardian-start",
+                extraHeader: ["crit": ["x-unknown"], "x-unknown": true])
+            await #expect(throws: IssuanceError.invalidWalletSignature) { _ = try await harness.service.start(guardianJWS: critical) }
+        }
+    }
+
     /// Approvals for another session, stale or signed with a key that is not the guardian's
     /// certificate's are refused.
     static func expectRefusedApprovals(

@@ -147,12 +147,13 @@ public struct Harness: Sendable {
     /// A guardian's wallet JWS.
     public static func walletJWS(
         certificatePEM: String, key: P256.Signing.PrivateKey, purpose: String, sessionID: String? = nil,
-        audience: String = "https://id.test/enrollment", iat: Date = Date()
+        audience: String = "https://id.test/enrollment", iat: Date = Date(), extraHeader: [String: any Sendable] = [:]
     ) throws -> String {
         let certificate = try Certificate(pemEncoded: certificatePEM)
         let der = try CertificateAuthority.der(certificate)
-        let header = try JSONSerialization.data(
-            withJSONObject: ["alg": "ES256", "typ": "cyberid-wallet+jwt", "x5c": [Data(der).base64EncodedString()]])
+        var fields: [String: Any] = ["alg": "ES256", "typ": "cyberid-wallet+jwt", "x5c": [Data(der).base64EncodedString()]]
+        fields.merge(extraHeader) { $1 }
+        let header = try JSONSerialization.data(withJSONObject: fields)
         var payload: [String: Any] = ["aud": audience, "iat": Int(iat.timeIntervalSince1970), "purpose": purpose]
         if let sessionID { payload["session_id"] = sessionID }
         let body = try JSONSerialization.data(withJSONObject: payload)

@@ -108,8 +108,7 @@ public struct ServerSettings: Sendable {
                 reason: "must be one of trace, debug, info, notice, warning, error, critical; got '\(levelText)'")
         }
         logLevel = level
-        masterKey = secret("cyberid.masterKey")
-        previousMasterKey = secret("cyberid.previousMasterKey")
+        (masterKey, previousMasterKey) = (secret("cyberid.masterKey"), secret("cyberid.previousMasterKey"))
         let bodyText = text("cyberid.maxBodyBytes") ?? "1048576"
         guard let bodyBytes = Int(bodyText), bodyBytes >= 1024 else {
             throw ConfigurationError(setting: "CYBERID_MAX_BODY_BYTES", reason: "must be a whole number ≥ 1024, got '\(bodyText)'")

@@ -1,0 +1,4801 @@
+/// The OpenAPI 3.1 description of the JSON API, served at `GET /openapi.json` (issue 13).
+/// Data, not code: kept true by OpenAPIRouteTests (every route documented) and by the schemathesis suite (Tests/api).
+enum OpenAPIDocument {
+    static let json = #"""
+        {
+          "openapi": "3.1.0",
+          "info": {
+            "title": "CyberID",
+            "version": "1",
+            "summary": "Identity verification with identity-document chips, network numbers and an OpenID Provider.",
+            "description": "Every route of `cyberid serve` (docs/http-api.md). Errors are `application/problem+json` (RFC 9457, `urn:cyberid:problem:<code>`) except where an operation answers OAuth errors (`{error, error_description}`, `application/json`). Any other path or method is `404 not-found`. Kept true by OpenAPIRouteTests and the schemathesis suite (Tests/api)."
+          },
+          "servers": [
+            {
+              "url": "/",
+              "description": "The issuer (`CYBERID_ISSUER`)."
+            }
+          ],
+          "tags": [
+            {
+              "name": "health"
+            },
+            {
+              "name": "keys",
+              "description": "Signing keys, CA certificates, CRL, audit checkpoint."
+            },
+            {
+              "name": "network-numbers"
+            },
+            {
+              "name": "enrollment",
+              "description": "docs/enrollment.md"
+            },
+            {
+              "name": "openid",
+              "description": "docs/relying-parties.md"
+            },
+            {
+              "name": "relying-parties"
+            },
+            {
+              "name": "wallet",
+              "description": "relying-parties.md §5, lifecycle.md"
+            }
+          ],
+          "paths": {
+            "/health": {
+              "get": {
+                "operationId": "getHealth",
+                "summary": "The process is alive (no dependency checked).",
+                "tags": [
+                  "health"
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "Alive.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "allOf": [
+                            {
+                              "$ref": "#/components/schemas/Status"
+                            }
+                          ],
+                          "properties": {
+                            "status": {
+                              "const": "ok"
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/ready": {
+              "get": {
+                "operationId": "getReady",
+                "summary": "The store answers and a signing key is loaded.",
+                "tags": [
+                  "health"
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "Ready.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "allOf": [
+                            {
+                              "$ref": "#/components/schemas/Status"
+                            }
+                          ],
+                          "properties": {
+                            "status": {
+                              "const": "ready"
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "description": "`not-ready`: the data store does not answer, or no signing key is loaded.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/metrics": {
+              "get": {
+                "operationId": "getMetrics",
+                "summary": "Prometheus text exposition (only when no separate metrics listener is configured).",
+                "tags": [
+                  "health"
+                ],
+                "description": "Served by the main listener unless `CYBERID_METRICS_PORT` moves it to its own listener.",
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "Prometheus text format 0.0.4.",
+                    "content": {
+                      "text/plain": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/openapi.json": {
+              "get": {
+                "operationId": "getOpenAPIDocument",
+                "summary": "This document.",
+                "tags": [
+                  "health"
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "The OpenAPI 3.1 document.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "openapi",
+                            "paths"
+                          ]
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/jwks.json": {
+              "get": {
+                "operationId": "getJWKS",
+                "summary": "The ES256 public keys of ID tokens (active first, then retired keys still published).",
+                "tags": [
+                  "keys"
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "A JWK set.",
+                    "content": {
+                      "application/jwk-set+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/JWKSet"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/audit/checkpoint": {
+              "get": {
+                "operationId": "getAuditCheckpoint",
+                "summary": "The newest signed checkpoint of the audit log.",
+                "tags": [
+                  "keys"
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "The checkpoint.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/AuditCheckpoint"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "`no-checkpoint`: the audit log has no signed checkpoint yet.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/pki/root.pem": {
+              "get": {
+                "operationId": "getRootCertificate",
+                "summary": "The CyberID root CA certificate.",
+                "tags": [
+                  "keys"
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "PEM.",
+                    "content": {
+                      "application/x-pem-file": {
+                        "schema": {
+                          "type": "string",
+                          "contentMediaType": "application/x-pem-file"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/pki/issuing.pem": {
+              "get": {
+                "operationId": "getIssuingCertificate",
+                "summary": "The CyberID issuing CA certificate.",
+                "tags": [
+                  "keys"
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "PEM.",
+                    "content": {
+                      "application/x-pem-file": {
+                        "schema": {
+                          "type": "string",
+                          "contentMediaType": "application/x-pem-file"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/pki/issuing.crl": {
+              "get": {
+                "operationId": "getIssuingCRL",
+                "summary": "The issuing CA's CRL of network certificates.",
+                "tags": [
+                  "keys"
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "DER.",
+                    "content": {
+                      "application/pkix-crl": {
+                        "schema": {
+                          "type": "string",
+                          "contentMediaType": "application/pkix-crl"
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/network-numbers/check": {
+              "post": {
+                "operationId": "checkNetworkNumber",
+                "summary": "Checks a typed network number's format and check character.",
+                "tags": [
+                  "network-numbers"
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/NetworkNumberCheckRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "Valid; its display and canonical forms. Nothing is looked up.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/NetworkNumberCheckResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`malformed-request` (not this JSON), `invalid-length`, `invalid-character`, `check-character-mismatch`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  }
+                }
+              }
+            },
+            "/enrollment/v1/sessions": {
+              "post": {
+                "operationId": "startEnrollmentSession",
+                "summary": "Starts an enrollment (or replacement, phone or document change) session.",
+                "tags": [
+                  "enrollment"
+                ],
+                "requestBody": {
+                  "required": false,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/EnrollmentStartRequest"
+                      }
+                    }
+                  },
+                  "description": "Empty, or this JSON."
+                },
+                "security": [],
+                "responses": {
+                  "201": {
+                    "description": "The session.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/EnrollmentStarted"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`malformed-request`: not this JSON, an unknown purpose, `wallet` missing for (or given without) a phone or document change.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "description": "`invalid-wallet-signature`: the guardian's or holder's JWS.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "403": {
+                    "description": "`guardian-not-adult`, `person-not-active` (a change by a holder who is not active).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "429": {
+                    "description": "`session-start-rate-limited`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      },
+                      "Retry-After": {
+                        "$ref": "#/components/headers/RetryAfter"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/enrollment/v1/sessions/{id}/document": {
+              "post": {
+                "operationId": "presentDocument",
+                "summary": "Presents the identity document's chip.",
+                "tags": [
+                  "enrollment"
+                ],
+                "description": "`session-not-found` (404), `session-expired` (410), `session-locked` (423), `wrong-step` (409, the current state in `detail`), `conflict` (409: the session changed meanwhile, retry).",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/SessionId"
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/ChipDocument"
+                      }
+                    }
+                  }
+                },
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "Verified: `document_verified` (next `phone`) or `awaiting_guardian` (next `guardian`).",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/EnrollmentStep"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`malformed-request`: an empty body, a missing or mistyped field, not this JSON, or a binary field that is not base64url. `unparseable-document`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "403": {
+                    "description": "`guardian-required`; replacement or change: `document-mismatch`, `guardian-mismatch`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "`session-not-found`; replacement or change: `not-enrolled`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "409": {
+                    "description": "`wrong-step`, `conflict`, `already-enrolled`, `possible-duplicate`, `document-unchanged`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "410": {
+                    "description": "`session-expired`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "422": {
+                    "description": "`invalid-mrz`, `unsupported-algorithm`, `untrusted-csca`, `bad-dsc-signature`, `dsc-expired`, `dsc-revoked`, `dg-hash-mismatch`, `document-expired`, `active-authentication-failed`, `issuing-state-mismatch`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "423": {
+                    "description": "`session-locked`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/enrollment/v1/sessions/{id}/guardian-approval": {
+              "post": {
+                "operationId": "approveAsGuardian",
+                "summary": "A guardian approves a 14–17-year-old's session.",
+                "tags": [
+                  "enrollment"
+                ],
+                "description": "`session-not-found` (404), `session-expired` (410), `session-locked` (423), `wrong-step` (409, the current state in `detail`), `conflict` (409: the session changed meanwhile, retry).",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/SessionId"
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/GuardianApprovalRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "`document_verified`, next `phone`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/EnrollmentStep"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`malformed-request`: an empty body, a missing or mistyped field, not this JSON, or a binary field that is not base64url.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "description": "`invalid-wallet-signature`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "403": {
+                    "description": "`guardian-not-adult`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "`session-not-found`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "409": {
+                    "description": "`wrong-step` (the current state in `detail`), `conflict` (retry).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "410": {
+                    "description": "`session-expired`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "423": {
+                    "description": "`session-locked`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/enrollment/v1/sessions/{id}/phone": {
+              "post": {
+                "operationId": "sendPhoneCode",
+                "summary": "Sends a six-digit code to the phone.",
+                "tags": [
+                  "enrollment"
+                ],
+                "description": "`session-not-found` (404), `session-expired` (410), `session-locked` (423), `wrong-step` (409, the current state in `detail`), `conflict` (409: the session changed meanwhile, retry).",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/SessionId"
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/PhoneRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [],
+                "responses": {
+                  "202": {
+                    "description": "`phone_code_sent` with `code_expires_at`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/EnrollmentStep"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`malformed-request`: an empty body, a missing or mistyped field, not this JSON, or a binary field that is not base64url. `invalid-phone`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "403": {
+                    "description": "Replacement: `phone-mismatch` (counts as a wrong code).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "`session-not-found`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "409": {
+                    "description": "`wrong-step`, `conflict`; phone change: `same-phone`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "410": {
+                    "description": "`session-expired`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "423": {
+                    "description": "`session-locked`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "429": {
+                    "description": "`too-many-codes`, `phone-rate-limited`, `code-send-rate-limited`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      },
+                      "Retry-After": {
+                        "$ref": "#/components/headers/RetryAfter"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/enrollment/v1/sessions/{id}/phone/confirm": {
+              "post": {
+                "operationId": "confirmPhone",
+                "summary": "Confirms the phone with the code.",
+                "tags": [
+                  "enrollment"
+                ],
+                "description": "`session-not-found` (404), `session-expired` (410), `session-locked` (423), `wrong-step` (409, the current state in `detail`), `conflict` (409: the session changed meanwhile, retry).",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/SessionId"
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/CodeRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "`phone_confirmed`, next `face` or `complete`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/EnrollmentStep"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`malformed-request`: an empty body, a missing or mistyped field, not this JSON, or a binary field that is not base64url. `code-expired`, `wrong-code` (attempts left in `detail`).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "`session-not-found`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "409": {
+                    "description": "`wrong-step` (the current state in `detail`), `conflict` (retry).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "410": {
+                    "description": "`session-expired`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "423": {
+                    "description": "`session-locked`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/enrollment/v1/sessions/{id}/face": {
+              "post": {
+                "operationId": "submitFace",
+                "summary": "The face check (only with a configured matcher).",
+                "tags": [
+                  "enrollment"
+                ],
+                "description": "`session-not-found` (404), `session-expired` (410), `session-locked` (423), `wrong-step` (409, the current state in `detail`), `conflict` (409: the session changed meanwhile, retry).",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/SessionId"
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/FaceRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "`face_matched`, next `complete`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/EnrollmentStep"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`malformed-request`: an empty body, a missing or mistyped field, not this JSON, or a binary field that is not base64url. Also: the document had no DG2.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "403": {
+                    "description": "`face-mismatch`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "`no-face-matcher` (checked first: the service has none, skip the step), `session-not-found`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "409": {
+                    "description": "`wrong-step` (the current state in `detail`), `conflict` (retry).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "410": {
+                    "description": "`session-expired`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "423": {
+                    "description": "`session-locked`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/enrollment/v1/sessions/{id}/complete": {
+              "post": {
+                "operationId": "completeEnrollment",
+                "summary": "Issues the network number and certificate.",
+                "tags": [
+                  "enrollment"
+                ],
+                "description": "`session-not-found` (404), `session-expired` (410), `session-locked` (423), `wrong-step` (409, the current state in `detail`), `conflict` (409: the session changed meanwhile, retry).",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/SessionId"
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/CsrRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [],
+                "responses": {
+                  "201": {
+                    "description": "The certificate; a repeated call on a completed session replays the same answer.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/CertificateIssued"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`malformed-request`: an empty body, a missing or mistyped field, not this JSON, or a binary field that is not base64url. `invalid-csr`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "403": {
+                    "description": "Replacement: `phone-mismatch` (a phone change completed meanwhile).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "`session-not-found`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "409": {
+                    "description": "`wrong-step`, `conflict`, `already-enrolled`, `possible-duplicate`; replacement or change: `number-cancelled`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "410": {
+                    "description": "`session-expired`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "423": {
+                    "description": "`session-locked`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/.well-known/openid-configuration": {
+              "get": {
+                "operationId": "getProviderMetadata",
+                "summary": "OpenID Connect discovery metadata.",
+                "tags": [
+                  "openid"
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "The metadata.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ProviderMetadata"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/authorize": {
+              "get": {
+                "operationId": "authorize",
+                "summary": "The authorization endpoint: answers the login page.",
+                "tags": [
+                  "openid"
+                ],
+                "parameters": [
+                  {
+                    "name": "response_type",
+                    "in": "query",
+                    "schema": {
+                      "const": "code"
+                    }
+                  },
+                  {
+                    "name": "client_id",
+                    "in": "query",
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1
+                    },
+                    "required": true
+                  },
+                  {
+                    "name": "redirect_uri",
+                    "in": "query",
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1
+                    },
+                    "description": "Compared exactly with the registered ones."
+                  },
+                  {
+                    "name": "scope",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Space-separated; must include `openid` (`openid`, `age`, `realname`, `network_number`)."
+                  },
+                  {
+                    "name": "state",
+                    "in": "query",
+                    "schema": {
+                      "type": "string",
+                      "maxLength": 1024
+                    }
+                  },
+                  {
+                    "name": "nonce",
+                    "in": "query",
+                    "schema": {
+                      "type": "string",
+                      "maxLength": 512
+                    }
+                  },
+                  {
+                    "name": "code_challenge",
+                    "in": "query",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[A-Za-z0-9_-]{43}$"
+                    }
+                  },
+                  {
+                    "name": "code_challenge_method",
+                    "in": "query",
+                    "schema": {
+                      "const": "S256"
+                    }
+                  },
+                  {
+                    "name": "prompt",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "`login`, `consent`, `select_account`; `none` is answered `login_required`."
+                  },
+                  {
+                    "name": "max_age",
+                    "in": "query",
+                    "schema": {
+                      "type": "integer",
+                      "minimum": 0
+                    }
+                  },
+                  {
+                    "name": "acr_values",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Space-separated eIDAS levels `http://eidas.europa.eu/LoA/low|substantial|high`."
+                  },
+                  {
+                    "name": "response_mode",
+                    "in": "query",
+                    "schema": {
+                      "const": "query"
+                    }
+                  },
+                  {
+                    "name": "request_uri",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "A `urn:ietf:params:oauth:request_uri:…` from `/par` (with `client_id` only)."
+                  },
+                  {
+                    "name": "request",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Not supported (`request_not_supported`)."
+                  }
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "The login page: QR code, match number, same-device link. Sets the `cyberid_login` cookie.",
+                    "headers": {
+                      "Set-Cookie": {
+                        "description": "`cyberid_login=…; Path=/authorize; HttpOnly; SameSite=Lax; Max-Age=…`",
+                        "required": true,
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      },
+                      "Content-Security-Policy": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "text/html": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "303": {
+                    "description": "To the redirect URI with `error`, `error_description`, `state`, `iss` (once the client and redirect URI are known to be good).",
+                    "headers": {
+                      "Location": {
+                        "$ref": "#/components/headers/Location"
+                      },
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "Problem `invalid-authorization-request` (never redirected: `client_id` missing, unknown or disabled; `redirect_uri` missing or not registered; a `request_uri` another client pushed); OAuth `invalid_request` for a badly encoded query or form, or a parameter repeated with different values.",
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    },
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      }
+                    }
+                  },
+                  "429": {
+                    "description": "`authorize-rate-limited`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      },
+                      "Retry-After": {
+                        "$ref": "#/components/headers/RetryAfter"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              },
+              "post": {
+                "operationId": "authorizeWithForm",
+                "summary": "The authorization endpoint, with a form body.",
+                "tags": [
+                  "openid"
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/x-www-form-urlencoded": {
+                      "schema": {
+                        "$ref": "#/components/schemas/AuthorizationRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "The login page: QR code, match number, same-device link. Sets the `cyberid_login` cookie.",
+                    "headers": {
+                      "Set-Cookie": {
+                        "description": "`cyberid_login=…; Path=/authorize; HttpOnly; SameSite=Lax; Max-Age=…`",
+                        "required": true,
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      },
+                      "Content-Security-Policy": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "text/html": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "303": {
+                    "description": "To the redirect URI with `error`, `error_description`, `state`, `iss` (once the client and redirect URI are known to be good).",
+                    "headers": {
+                      "Location": {
+                        "$ref": "#/components/headers/Location"
+                      },
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "Problem `invalid-authorization-request` (never redirected: `client_id` missing, unknown or disabled; `redirect_uri` missing or not registered; a `request_uri` another client pushed); OAuth `invalid_request` for a badly encoded query or form, or a parameter repeated with different values.",
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    },
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "429": {
+                    "description": "`authorize-rate-limited`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      },
+                      "Retry-After": {
+                        "$ref": "#/components/headers/RetryAfter"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/authorize/status": {
+              "get": {
+                "operationId": "getLoginStatus",
+                "summary": "Where the page's login stands (the page polls it).",
+                "tags": [
+                  "openid"
+                ],
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/LoginRequestToken"
+                  }
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "The status; `qr` while pending, `same_device` when approved, `reason` when refused.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/LoginProgress"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/InvalidLoginTicket"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/authorize/qr": {
+              "get": {
+                "operationId": "getLoginQRCode",
+                "summary": "The animated QR code's current image.",
+                "tags": [
+                  "openid"
+                ],
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/LoginRequestToken"
+                  }
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "SVG.",
+                    "content": {
+                      "image/svg+xml": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/InvalidLoginTicket"
+                  },
+                  "410": {
+                    "description": "`login-expired`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/authorize/continue": {
+              "get": {
+                "operationId": "continueLogin",
+                "summary": "Continues a decided login in the browser that started it.",
+                "tags": [
+                  "openid"
+                ],
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/LoginRequestToken"
+                  },
+                  {
+                    "name": "response_code",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "The same-device return URL's one-time code."
+                  }
+                ],
+                "security": [
+                  {
+                    "loginCookie": []
+                  },
+                  {}
+                ],
+                "responses": {
+                  "303": {
+                    "description": "To the redirect URI with `code`, `state`, `iss`; or with `error` (`access_denied`, `unmet_authentication_requirements`, …) when declined, refused or expired.",
+                    "headers": {
+                      "Location": {
+                        "$ref": "#/components/headers/Location"
+                      },
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/InvalidLoginTicket"
+                  },
+                  "403": {
+                    "description": "`login-not-in-this-browser` (cookie missing or foreign), `response-code-required`, `invalid-response-code`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "409": {
+                    "description": "`login-pending` (the wallet has not answered yet), `login-already-decided`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/par": {
+              "post": {
+                "operationId": "pushAuthorizationRequest",
+                "summary": "Pushed authorization request (RFC 9126).",
+                "tags": [
+                  "openid"
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/x-www-form-urlencoded": {
+                      "schema": {
+                        "$ref": "#/components/schemas/PushedAuthorizationRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [
+                  {
+                    "clientSecretBasic": []
+                  },
+                  {}
+                ],
+                "responses": {
+                  "201": {
+                    "description": "The request URI.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PushedAuthorizationResponse"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`invalid_request` (`redirect_uri` missing or not registered, `request_uri` present, two authentication methods, a badly encoded form); the authorization checks' codes (`invalid_scope`, `unsupported_response_type`, `request_not_supported`, `login_required`).",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/ClientUnauthorized"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "429": {
+                    "description": "`temporarily_unavailable`: too many pushed requests from this address.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      },
+                      "Retry-After": {
+                        "$ref": "#/components/headers/RetryAfter"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/token": {
+              "post": {
+                "operationId": "exchangeCode",
+                "summary": "Exchanges an authorization code (with PKCE) for an ID token and an access token.",
+                "tags": [
+                  "openid"
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/x-www-form-urlencoded": {
+                      "schema": {
+                        "$ref": "#/components/schemas/TokenRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [
+                  {
+                    "clientSecretBasic": []
+                  },
+                  {}
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The tokens.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/TokenResponse"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`invalid_request` (`grant_type` missing, two authentication methods, `client_id` differing from the authenticated one, a badly encoded form), `unsupported_grant_type`, `invalid_grant`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/ClientUnauthorized"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "429": {
+                    "description": "`temporarily_unavailable`: too many failed token requests from this address.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      },
+                      "Retry-After": {
+                        "$ref": "#/components/headers/RetryAfter"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/userinfo": {
+              "get": {
+                "operationId": "getUserInfo",
+                "summary": "The claims of an access token.",
+                "tags": [
+                  "openid"
+                ],
+                "security": [
+                  {
+                    "accessToken": []
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The released claims.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/UserInfo"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`invalid_grant`: the person's record is no longer available; `invalid_request`: a badly encoded form.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "description": "`invalid_token`: missing, unknown, expired or revoked token, disabled client.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      },
+                      "WWW-Authenticate": {
+                        "$ref": "#/components/headers/WWWAuthenticate"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              },
+              "post": {
+                "operationId": "postUserInfo",
+                "summary": "The claims of an access token (header, or the form field `access_token`).",
+                "tags": [
+                  "openid"
+                ],
+                "requestBody": {
+                  "required": false,
+                  "content": {
+                    "application/x-www-form-urlencoded": {
+                      "schema": {
+                        "$ref": "#/components/schemas/UserInfoForm"
+                      }
+                    }
+                  }
+                },
+                "security": [
+                  {
+                    "accessToken": []
+                  },
+                  {}
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The released claims.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/UserInfo"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`invalid_grant`: the person's record is no longer available; `invalid_request`: a badly encoded form.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "description": "`invalid_token`: missing, unknown, expired or revoked token, disabled client.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      },
+                      "WWW-Authenticate": {
+                        "$ref": "#/components/headers/WWWAuthenticate"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "415": {
+                    "description": "`unsupported-media-type`: no bearer header and a body that is not a form.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/revoke": {
+              "post": {
+                "operationId": "revokeToken",
+                "summary": "Revokes the grant behind an access token (RFC 7009).",
+                "tags": [
+                  "openid"
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/x-www-form-urlencoded": {
+                      "schema": {
+                        "$ref": "#/components/schemas/RevocationRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [
+                  {
+                    "clientSecretBasic": []
+                  },
+                  {}
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Revoked, or unknown (RFC 7009 §2.2). No body.",
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`invalid_request` (`token` missing, a badly encoded form), `unsupported_token_type`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/ClientUnauthorized"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/rp/v1/reverifications": {
+              "post": {
+                "operationId": "flagForReverification",
+                "summary": "A platform flags its user for re-verification.",
+                "tags": [
+                  "relying-parties"
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/x-www-form-urlencoded": {
+                      "schema": {
+                        "$ref": "#/components/schemas/ReverificationRequest"
+                      }
+                    },
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/ReverificationRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [
+                  {
+                    "clientSecretBasic": []
+                  },
+                  {}
+                ],
+                "responses": {
+                  "202": {
+                    "description": "Flagged.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ReverificationAccepted"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "OAuth `invalid_request` (`sub` missing, `reason` missing, empty or too long, a badly encoded form); problem `malformed-request` (a JSON body that is not a JSON object).",
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/ClientUnauthorized"
+                  },
+                  "404": {
+                    "description": "`unknown-subject`: no person behind this `sub` for this client.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "415": {
+                    "description": "`unsupported-media-type`: neither a form nor JSON.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/wallet/v1/login": {
+              "get": {
+                "operationId": "getWalletLoginView",
+                "summary": "What the wallet shows before the person decides.",
+                "tags": [
+                  "wallet"
+                ],
+                "parameters": [
+                  {
+                    "name": "t",
+                    "in": "query",
+                    "required": true,
+                    "description": "The wallet URI's ticket.",
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  },
+                  {
+                    "name": "qt",
+                    "in": "query",
+                    "description": "A scanned QR code's time step.",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[0-9]+$"
+                    }
+                  },
+                  {
+                    "name": "qa",
+                    "in": "query",
+                    "description": "A scanned QR code's authenticator.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "The login transaction; a scanned QR code adds `match_choices` and `scan`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/WalletLoginView"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "Problem `invalid-login-ticket` (`t` missing or not made by this service, a wrong or incomplete `qt`/`qa`); OAuth `invalid_request` for a badly encoded query.",
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    },
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "`unknown-client`: the platform is disabled or gone.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "410": {
+                    "description": "`login-expired`, `qr-code-expired` (a QR code more than 30 s old).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/WalletRateLimited"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              },
+              "post": {
+                "operationId": "decideLogin",
+                "summary": "The wallet approves or declines a login.",
+                "tags": [
+                  "wallet"
+                ],
+                "description": "Authenticated by the approval JWS in the body (purpose `login`), not by a header.",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/WalletDecisionRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "The decision; a same-device approval adds `response_code` and `return_url`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/WalletDecision"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`malformed-request` (not this JSON, a binary field not base64url), `invalid-login-ticket` (also a `request` of another login), `match-number-required`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "description": "`invalid-wallet-signature`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "403": {
+                    "description": "`wrong-match-number` (the login is ended), `person-not-active`, `assurance-level-too-low`, `reverification-required`, `face-check-required`, `face-mismatch`, `document-required`, `document-mismatch`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "`unknown-client`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "409": {
+                    "description": "`login-already-decided`, `face-reference-missing`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "410": {
+                    "description": "`login-expired`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "422": {
+                    "description": "The re-presented document's codes (`active-authentication-failed`, `document-expired`, …).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/WalletRateLimited"
+                  },
+                  "503": {
+                    "description": "`face-matcher-unavailable`, `document-check-unavailable`, `store-unavailable`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/wallet/v1/consents": {
+              "get": {
+                "operationId": "listConsents",
+                "summary": "The holder's remembered consents.",
+                "tags": [
+                  "wallet"
+                ],
+                "security": [
+                  {
+                    "walletSignature": []
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The consents.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "array",
+                          "items": {
+                            "$ref": "#/components/schemas/Consent"
+                          }
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/WalletUnauthorized"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/WalletRateLimited"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/wallet/v1/consents/{client}": {
+              "delete": {
+                "operationId": "withdrawConsent",
+                "summary": "Withdraws the consent given to a platform.",
+                "tags": [
+                  "wallet"
+                ],
+                "description": "The JWS's `htu` is this path with the client id as sent.",
+                "parameters": [
+                  {
+                    "name": "client",
+                    "in": "path",
+                    "required": true,
+                    "description": "The platform's client id.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "security": [
+                  {
+                    "walletSignature": []
+                  }
+                ],
+                "responses": {
+                  "204": {
+                    "description": "Withdrawn (and recorded in the history).",
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/WalletUnauthorized"
+                  },
+                  "404": {
+                    "description": "`unknown-client`: no consent for that client.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/WalletRateLimited"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/wallet/v1/history": {
+              "get": {
+                "operationId": "getHistory",
+                "summary": "The holder's history, newest first (at most 100 entries).",
+                "tags": [
+                  "wallet"
+                ],
+                "security": [
+                  {
+                    "walletSignature": []
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The history.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/History"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/WalletUnauthorized"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/WalletRateLimited"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/wallet/v1/lifecycle": {
+              "post": {
+                "operationId": "applyLifecycleEvent",
+                "summary": "The holder suspends, resumes or cancels their number.",
+                "tags": [
+                  "wallet"
+                ],
+                "description": "`bdh` binds the body; a cancel needs `document`.",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/LifecycleRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [
+                  {
+                    "walletSignature": []
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The transition.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/LifecycleAnswer"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`malformed-request` (another event, not this JSON, a binary field not base64url), `reason-required`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/WalletUnauthorized"
+                  },
+                  "403": {
+                    "description": "`actor-not-allowed` (e.g. resuming an administrator's suspension), `document-required`, `document-mismatch`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "409": {
+                    "description": "`transition-not-allowed`, `conflict` (the state kept changing).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "422": {
+                    "description": "The cancel's document codes (`active-authentication-failed`, …).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/WalletRateLimited"
+                  },
+                  "503": {
+                    "description": "`document-check-unavailable`, `store-unavailable`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/wallet/v1/renewal": {
+              "post": {
+                "operationId": "renewCertificate",
+                "summary": "Renews the holder's certificate for a new key.",
+                "tags": [
+                  "wallet"
+                ],
+                "description": "`bdh` binds the body.",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/RenewalRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [
+                  {
+                    "walletSignature": []
+                  }
+                ],
+                "responses": {
+                  "201": {
+                    "description": "The new certificate; every other certificate of the person is revoked.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/CertificateIssued"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`malformed-request`, `invalid-csr`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/WalletUnauthorized"
+                  },
+                  "403": {
+                    "description": "`person-not-active`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "`not-found`: the record or number is no longer available.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "422": {
+                    "description": "`document-expired`: the document expires within a day.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/WalletRateLimited"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/wallet/v1/wards/{number}/lifecycle": {
+              "post": {
+                "operationId": "applyWardLifecycleEvent",
+                "summary": "A guardian suspends or resumes their ward's number.",
+                "tags": [
+                  "wallet"
+                ],
+                "parameters": [
+                  {
+                    "name": "number",
+                    "in": "path",
+                    "required": true,
+                    "description": "The ward's network number, as the JWS's `htu` names it.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/WardLifecycleRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [
+                  {
+                    "walletSignature": []
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The transition.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/LifecycleAnswer"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`malformed-request` (another event, not this JSON, a binary field not base64url), `reason-required`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/WalletUnauthorized"
+                  },
+                  "403": {
+                    "description": "`not-guardian`, `guardianship-ended` (the ward is 18), `actor-not-allowed`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "`not-found`: no active network number `{number}`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "409": {
+                    "description": "`transition-not-allowed`, `conflict` (the state kept changing).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "422": {
+                    "description": "The cancel's document codes (`active-authentication-failed`, …).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/WalletRateLimited"
+                  },
+                  "503": {
+                    "description": "`document-check-unavailable`, `store-unavailable`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/wallet/v1/wards/{number}/history": {
+              "get": {
+                "operationId": "getWardHistory",
+                "summary": "A guardian reads their ward's history.",
+                "tags": [
+                  "wallet"
+                ],
+                "parameters": [
+                  {
+                    "name": "number",
+                    "in": "path",
+                    "required": true,
+                    "description": "The ward's network number, as the JWS's `htu` names it.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "security": [
+                  {
+                    "walletSignature": []
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The ward's history.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/History"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/WalletUnauthorized"
+                  },
+                  "403": {
+                    "description": "`not-guardian`, `guardianship-ended`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "`not-found`: no active network number `{number}`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/WalletRateLimited"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            }
+          },
+          "components": {
+            "schemas": {
+              "Problem": {
+                "type": "object",
+                "description": "An RFC 9457 problem (application/problem+json). `type` is the stable `urn:cyberid:problem:<code>`; `detail` never carries personal data.",
+                "required": [
+                  "type",
+                  "title",
+                  "status"
+                ],
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "pattern": "^urn:cyberid:problem:[a-z0-9-]+$",
+                    "examples": [
+                      "urn:cyberid:problem:session-not-found"
+                    ]
+                  },
+                  "title": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "status": {
+                    "type": "integer",
+                    "minimum": 400,
+                    "maximum": 599
+                  },
+                  "detail": {
+                    "type": "string"
+                  }
+                },
+                "additionalProperties": false
+              },
+              "OAuthError": {
+                "type": "object",
+                "description": "An OAuth error (RFC 6749 §5.2, RFC 6750 §3, RFC 9126 §2.3).",
+                "required": [
+                  "error",
+                  "error_description"
+                ],
+                "properties": {
+                  "error": {
+                    "type": "string",
+                    "enum": [
+                      "invalid_request",
+                      "invalid_client",
+                      "invalid_grant",
+                      "unauthorized_client",
+                      "unsupported_grant_type",
+                      "invalid_token",
+                      "unsupported_token_type",
+                      "invalid_scope",
+                      "unsupported_response_type",
+                      "request_not_supported",
+                      "request_uri_not_supported",
+                      "invalid_request_uri",
+                      "login_required",
+                      "temporarily_unavailable"
+                    ]
+                  },
+                  "error_description": {
+                    "type": "string"
+                  }
+                },
+                "additionalProperties": false
+              },
+              "Status": {
+                "type": "object",
+                "required": [
+                  "status"
+                ],
+                "properties": {
+                  "status": {
+                    "type": "string"
+                  }
+                },
+                "additionalProperties": false
+              },
+              "NetworkNumberCheckRequest": {
+                "type": "object",
+                "required": [
+                  "network_number"
+                ],
+                "properties": {
+                  "network_number": {
+                    "type": "string",
+                    "minLength": 17,
+                    "description": "As a person types it: 17 symbols, case-insensitive, dashes optional, I/L read as 1, O as 0.",
+                    "examples": [
+                      "HMGJ-R719-2BGA-4D6S-X"
+                    ]
+                  }
+                }
+              },
+              "NetworkNumberCheckResponse": {
+                "type": "object",
+                "required": [
+                  "valid",
+                  "formatted",
+                  "canonical"
+                ],
+                "properties": {
+                  "valid": {
+                    "const": true
+                  },
+                  "formatted": {
+                    "type": "string",
+                    "pattern": "^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}-[0-9A-HJKMNP-TV-Z]$"
+                  },
+                  "canonical": {
+                    "type": "string",
+                    "pattern": "^[0-9A-HJKMNP-TV-Z]{17}$"
+                  }
+                },
+                "additionalProperties": false
+              },
+              "NetworkNumber": {
+                "type": "string",
+                "description": "A network number as printed, `XXXX-XXXX-XXXX-XXXX-C`.",
+                "pattern": "^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}-[0-9A-HJKMNP-TV-Z]$"
+              },
+              "Base64URL": {
+                "type": "string",
+                "pattern": "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$",
+                "description": "base64url without padding"
+              },
+              "CompactJWS": {
+                "type": "string",
+                "description": "A wallet's compact JWS (`typ: cyberid-wallet+jwt`, ES256, `x5c` = the network certificate).",
+                "pattern": "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+              },
+              "EnrollmentStartRequest": {
+                "type": "object",
+                "properties": {
+                  "guardian": {
+                    "allOf": [
+                      {
+                        "$ref": "#/components/schemas/CompactJWS"
+                      }
+                    ],
+                    "description": "A guardian's JWS (purpose `guardian-start`) for a child under 14."
+                  },
+                  "purpose": {
+                    "type": "string",
+                    "enum": [
+                      "enroll",
+                      "replace",
+                      "phone-change",
+                      "document-change"
+                    ],
+                    "default": "enroll"
+                  },
+                  "wallet": {
+                    "allOf": [
+                      {
+                        "$ref": "#/components/schemas/CompactJWS"
+                      }
+                    ],
+                    "description": "The holder's JWS (purpose `phone-change` or `document-change`); required for, and only accepted with, those purposes."
+                  }
+                },
+                "if": {
+                  "required": [
+                    "purpose"
+                  ],
+                  "properties": {
+                    "purpose": {
+                      "enum": [
+                        "phone-change",
+                        "document-change"
+                      ]
+                    }
+                  }
+                },
+                "then": {
+                  "required": [
+                    "wallet"
+                  ]
+                },
+                "else": {
+                  "not": {
+                    "required": [
+                      "wallet"
+                    ]
+                  }
+                }
+              },
+              "EnrollmentStarted": {
+                "type": "object",
+                "required": [
+                  "session_id",
+                  "aa_challenge",
+                  "expires_at",
+                  "state",
+                  "purpose"
+                ],
+                "properties": {
+                  "session_id": {
+                    "type": "string",
+                    "pattern": "^[A-Za-z0-9_-]{22}$",
+                    "description": "128 random bits: a bearer secret."
+                  },
+                  "aa_challenge": {
+                    "type": "string",
+                    "pattern": "^[A-Za-z0-9_-]{11}$",
+                    "description": "8 bytes, base64url."
+                  },
+                  "expires_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "state": {
+                    "const": "started"
+                  },
+                  "purpose": {
+                    "type": "string",
+                    "enum": [
+                      "enroll",
+                      "replace",
+                      "phone-change",
+                      "document-change"
+                    ]
+                  }
+                },
+                "additionalProperties": false
+              },
+              "ChipDocument": {
+                "type": "object",
+                "required": [
+                  "dg1",
+                  "sod",
+                  "aa_signature"
+                ],
+                "description": "The chip's elementary files as read (base64url) and the active-authentication answer.",
+                "properties": {
+                  "dg1": {
+                    "$ref": "#/components/schemas/Base64URL"
+                  },
+                  "dg2": {
+                    "$ref": "#/components/schemas/Base64URL"
+                  },
+                  "dg15": {
+                    "$ref": "#/components/schemas/Base64URL"
+                  },
+                  "sod": {
+                    "$ref": "#/components/schemas/Base64URL"
+                  },
+                  "aa_signature": {
+                    "$ref": "#/components/schemas/Base64URL"
+                  }
+                }
+              },
+              "EnrollmentStep": {
+                "type": "object",
+                "required": [
+                  "state"
+                ],
+                "properties": {
+                  "state": {
+                    "type": "string",
+                    "enum": [
+                      "document_verified",
+                      "awaiting_guardian",
+                      "phone_code_sent",
+                      "phone_confirmed",
+                      "face_matched"
+                    ]
+                  },
+                  "next": {
+                    "type": "string",
+                    "enum": [
+                      "phone",
+                      "guardian",
+                      "face",
+                      "complete"
+                    ]
+                  },
+                  "age_band": {
+                    "type": "string",
+                    "enum": [
+                      "under_14",
+                      "14_17",
+                      "18_plus"
+                    ]
+                  },
+                  "document_expires": {
+                    "type": "string",
+                    "format": "date"
+                  },
+                  "code_expires_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  }
+                },
+                "additionalProperties": false
+              },
+              "PhoneRequest": {
+                "type": "object",
+                "required": [
+                  "phone"
+                ],
+                "properties": {
+                  "phone": {
+                    "type": "string",
+                    "pattern": "^\\+[0-9]{8,15}$",
+                    "description": "E.164"
+                  }
+                }
+              },
+              "CodeRequest": {
+                "type": "object",
+                "required": [
+                  "code"
+                ],
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "pattern": "^[0-9]{6}$"
+                  }
+                }
+              },
+              "FaceRequest": {
+                "type": "object",
+                "required": [
+                  "image"
+                ],
+                "properties": {
+                  "image": {
+                    "allOf": [
+                      {
+                        "$ref": "#/components/schemas/Base64URL"
+                      }
+                    ],
+                    "description": "A JPEG, base64url."
+                  }
+                }
+              },
+              "CsrRequest": {
+                "type": "object",
+                "required": [
+                  "csr"
+                ],
+                "properties": {
+                  "csr": {
+                    "type": "string",
+                    "anyOf": [
+                      {
+                        "pattern": "-----BEGIN"
+                      },
+                      {
+                        "pattern": "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$"
+                      }
+                    ],
+                    "description": "A PKCS#10 request for a P-256 key: PEM, or base64url DER."
+                  }
+                }
+              },
+              "GuardianApprovalRequest": {
+                "type": "object",
+                "required": [
+                  "approval"
+                ],
+                "properties": {
+                  "approval": {
+                    "allOf": [
+                      {
+                        "$ref": "#/components/schemas/CompactJWS"
+                      }
+                    ],
+                    "description": "Purpose `guardian-approval`, with `session_id`."
+                  }
+                }
+              },
+              "CertificateIssued": {
+                "type": "object",
+                "required": [
+                  "network_number",
+                  "assurance_level",
+                  "certificate",
+                  "chain"
+                ],
+                "properties": {
+                  "network_number": {
+                    "$ref": "#/components/schemas/NetworkNumber"
+                  },
+                  "assurance_level": {
+                    "type": "string",
+                    "enum": [
+                      "low",
+                      "substantial",
+                      "high"
+                    ]
+                  },
+                  "certificate": {
+                    "type": "string",
+                    "description": "PEM"
+                  },
+                  "chain": {
+                    "type": "string",
+                    "description": "The issuing and root CA certificates, PEM."
+                  }
+                },
+                "additionalProperties": false
+              },
+              "JWKSet": {
+                "type": "object",
+                "required": [
+                  "keys"
+                ],
+                "properties": {
+                  "keys": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "required": [
+                        "kty",
+                        "crv",
+                        "x",
+                        "y",
+                        "kid",
+                        "alg",
+                        "use"
+                      ],
+                      "properties": {
+                        "kty": {
+                          "const": "EC"
+                        },
+                        "crv": {
+                          "const": "P-256"
+                        },
+                        "x": {
+                          "$ref": "#/components/schemas/Base64URL"
+                        },
+                        "y": {
+                          "$ref": "#/components/schemas/Base64URL"
+                        },
+                        "kid": {
+                          "type": "string"
+                        },
+                        "alg": {
+                          "const": "ES256"
+                        },
+                        "use": {
+                          "const": "sig"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "AuditCheckpoint": {
+                "type": "object",
+                "required": [
+                  "seq",
+                  "entry_hash",
+                  "kid",
+                  "signature",
+                  "signed_at"
+                ],
+                "properties": {
+                  "seq": {
+                    "type": "integer"
+                  },
+                  "entry_hash": {
+                    "type": "string",
+                    "pattern": "^[0-9a-f]{64}$"
+                  },
+                  "kid": {
+                    "type": "string"
+                  },
+                  "signature": {
+                    "$ref": "#/components/schemas/Base64URL"
+                  },
+                  "signed_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  }
+                },
+                "additionalProperties": false
+              },
+              "ProviderMetadata": {
+                "type": "object",
+                "required": [
+                  "issuer",
+                  "authorization_endpoint",
+                  "token_endpoint",
+                  "userinfo_endpoint",
+                  "jwks_uri",
+                  "pushed_authorization_request_endpoint",
+                  "revocation_endpoint",
+                  "response_types_supported",
+                  "subject_types_supported",
+                  "id_token_signing_alg_values_supported"
+                ],
+                "properties": {
+                  "issuer": {
+                    "type": "string",
+                    "format": "uri"
+                  },
+                  "authorization_endpoint": {
+                    "type": "string",
+                    "format": "uri"
+                  },
+                  "token_endpoint": {
+                    "type": "string",
+                    "format": "uri"
+                  },
+                  "userinfo_endpoint": {
+                    "type": "string",
+                    "format": "uri"
+                  },
+                  "jwks_uri": {
+                    "type": "string",
+                    "format": "uri"
+                  },
+                  "pushed_authorization_request_endpoint": {
+                    "type": "string",
+                    "format": "uri"
+                  },
+                  "revocation_endpoint": {
+                    "type": "string",
+                    "format": "uri"
+                  },
+                  "response_types_supported": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "response_modes_supported": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "grant_types_supported": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "subject_types_supported": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "id_token_signing_alg_values_supported": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "token_endpoint_auth_methods_supported": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "token_endpoint_auth_signing_alg_values_supported": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "revocation_endpoint_auth_methods_supported": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "code_challenge_methods_supported": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "scopes_supported": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "claims_supported": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "acr_values_supported": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "prompt_values_supported": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "authorization_response_iss_parameter_supported": {
+                    "type": "boolean"
+                  },
+                  "require_pushed_authorization_requests": {
+                    "type": "boolean"
+                  },
+                  "request_parameter_supported": {
+                    "type": "boolean"
+                  },
+                  "request_uri_parameter_supported": {
+                    "type": "boolean"
+                  },
+                  "claims_parameter_supported": {
+                    "type": "boolean"
+                  }
+                },
+                "additionalProperties": false
+              },
+              "AuthorizationRequest": {
+                "type": "object",
+                "required": [
+                  "client_id"
+                ],
+                "description": "An authorization request (OIDC Core §3.1.2.1 with PKCE), or `client_id` + `request_uri` from `/par`.",
+                "properties": {
+                  "response_type": {
+                    "const": "code"
+                  },
+                  "client_id": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "redirect_uri": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Compared exactly with the registered ones."
+                  },
+                  "scope": {
+                    "type": "string",
+                    "description": "Space-separated; must include `openid` (`openid`, `age`, `realname`, `network_number`)."
+                  },
+                  "state": {
+                    "type": "string",
+                    "maxLength": 1024
+                  },
+                  "nonce": {
+                    "type": "string",
+                    "maxLength": 512
+                  },
+                  "code_challenge": {
+                    "type": "string",
+                    "pattern": "^[A-Za-z0-9_-]{43}$"
+                  },
+                  "code_challenge_method": {
+                    "const": "S256"
+                  },
+                  "prompt": {
+                    "type": "string",
+                    "description": "`login`, `consent`, `select_account`; `none` is answered `login_required`."
+                  },
+                  "max_age": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "acr_values": {
+                    "type": "string",
+                    "description": "Space-separated eIDAS levels `http://eidas.europa.eu/LoA/low|substantial|high`."
+                  },
+                  "response_mode": {
+                    "const": "query"
+                  },
+                  "request_uri": {
+                    "type": "string",
+                    "description": "A `urn:ietf:params:oauth:request_uri:…` from `/par` (with `client_id` only)."
+                  },
+                  "request": {
+                    "type": "string",
+                    "description": "Not supported (`request_not_supported`)."
+                  }
+                }
+              },
+              "PushedAuthorizationRequest": {
+                "type": "object",
+                "required": [
+                  "redirect_uri"
+                ],
+                "description": "The authorization parameters (not `request_uri`) with the client's authentication.",
+                "properties": {
+                  "response_type": {
+                    "const": "code"
+                  },
+                  "client_id": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "redirect_uri": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Compared exactly with the registered ones."
+                  },
+                  "scope": {
+                    "type": "string",
+                    "description": "Space-separated; must include `openid` (`openid`, `age`, `realname`, `network_number`)."
+                  },
+                  "state": {
+                    "type": "string",
+                    "maxLength": 1024
+                  },
+                  "nonce": {
+                    "type": "string",
+                    "maxLength": 512
+                  },
+                  "code_challenge": {
+                    "type": "string",
+                    "pattern": "^[A-Za-z0-9_-]{43}$"
+                  },
+                  "code_challenge_method": {
+                    "const": "S256"
+                  },
+                  "prompt": {
+                    "type": "string",
+                    "description": "`login`, `consent`, `select_account`; `none` is answered `login_required`."
+                  },
+                  "max_age": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "acr_values": {
+                    "type": "string",
+                    "description": "Space-separated eIDAS levels `http://eidas.europa.eu/LoA/low|substantial|high`."
+                  },
+                  "response_mode": {
+                    "const": "query"
+                  },
+                  "request": {
+                    "type": "string",
+                    "description": "Not supported (`request_not_supported`)."
+                  },
+                  "client_secret": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "`client_secret_post`"
+                  },
+                  "client_assertion_type": {
+                    "const": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+                  },
+                  "client_assertion": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "`private_key_jwt`: iss = sub = client_id, aud = the issuer."
+                  }
+                },
+                "dependentRequired": {
+                  "client_assertion": [
+                    "client_assertion_type"
+                  ]
+                },
+                "not": {
+                  "required": [
+                    "client_secret",
+                    "client_assertion"
+                  ]
+                }
+              },
+              "PushedAuthorizationResponse": {
+                "type": "object",
+                "required": [
+                  "request_uri",
+                  "expires_in"
+                ],
+                "properties": {
+                  "request_uri": {
+                    "type": "string",
+                    "pattern": "^urn:ietf:params:oauth:request_uri:"
+                  },
+                  "expires_in": {
+                    "type": "integer",
+                    "minimum": 1
+                  }
+                },
+                "additionalProperties": false
+              },
+              "LoginProgress": {
+                "type": "object",
+                "required": [
+                  "status"
+                ],
+                "properties": {
+                  "status": {
+                    "type": "string",
+                    "enum": [
+                      "pending",
+                      "approved",
+                      "denied",
+                      "expired"
+                    ]
+                  },
+                  "qr": {
+                    "type": "string",
+                    "description": "The QR code's current content (while pending)."
+                  },
+                  "same_device": {
+                    "type": "boolean"
+                  },
+                  "reason": {
+                    "type": "string",
+                    "description": "Why the login was refused (a problem code)."
+                  }
+                },
+                "additionalProperties": false
+              },
+              "TokenRequest": {
+                "type": "object",
+                "required": [
+                  "grant_type",
+                  "code",
+                  "redirect_uri",
+                  "code_verifier"
+                ],
+                "properties": {
+                  "grant_type": {
+                    "const": "authorization_code"
+                  },
+                  "code": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "redirect_uri": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "code_verifier": {
+                    "type": "string",
+                    "minLength": 43,
+                    "maxLength": 128
+                  },
+                  "client_id": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "client_secret": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "`client_secret_post`"
+                  },
+                  "client_assertion_type": {
+                    "const": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+                  },
+                  "client_assertion": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "`private_key_jwt`: iss = sub = client_id, aud = the issuer."
+                  }
+                },
+                "dependentRequired": {
+                  "client_assertion": [
+                    "client_assertion_type"
+                  ]
+                },
+                "not": {
+                  "required": [
+                    "client_secret",
+                    "client_assertion"
+                  ]
+                }
+              },
+              "TokenResponse": {
+                "type": "object",
+                "required": [
+                  "access_token",
+                  "token_type",
+                  "expires_in",
+                  "id_token",
+                  "scope"
+                ],
+                "properties": {
+                  "access_token": {
+                    "type": "string"
+                  },
+                  "token_type": {
+                    "const": "Bearer"
+                  },
+                  "expires_in": {
+                    "type": "integer",
+                    "minimum": 1
+                  },
+                  "id_token": {
+                    "type": "string"
+                  },
+                  "scope": {
+                    "type": "string"
+                  }
+                },
+                "additionalProperties": false
+              },
+              "UserInfoForm": {
+                "type": "object",
+                "properties": {
+                  "access_token": {
+                    "type": "string",
+                    "minLength": 1
+                  }
+                }
+              },
+              "UserInfo": {
+                "type": "object",
+                "required": [
+                  "sub",
+                  "cyberid_verified",
+                  "acr"
+                ],
+                "properties": {
+                  "sub": {
+                    "type": "string"
+                  },
+                  "cyberid_verified": {
+                    "const": true
+                  },
+                  "acr": {
+                    "type": "string"
+                  },
+                  "age_over_14": {
+                    "type": "boolean"
+                  },
+                  "age_over_18": {
+                    "type": "boolean"
+                  },
+                  "name": {
+                    "type": "string"
+                  },
+                  "birthdate": {
+                    "type": "string",
+                    "format": "date"
+                  },
+                  "network_number": {
+                    "$ref": "#/components/schemas/NetworkNumber"
+                  }
+                },
+                "additionalProperties": false
+              },
+              "RevocationRequest": {
+                "type": "object",
+                "required": [
+                  "token"
+                ],
+                "properties": {
+                  "token": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "token_type_hint": {
+                    "type": "string",
+                    "enum": [
+                      "access_token",
+                      "refresh_token"
+                    ]
+                  },
+                  "client_id": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "client_secret": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "`client_secret_post`"
+                  },
+                  "client_assertion_type": {
+                    "const": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+                  },
+                  "client_assertion": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "`private_key_jwt`: iss = sub = client_id, aud = the issuer."
+                  }
+                },
+                "dependentRequired": {
+                  "client_assertion": [
+                    "client_assertion_type"
+                  ]
+                },
+                "not": {
+                  "required": [
+                    "client_secret",
+                    "client_assertion"
+                  ]
+                }
+              },
+              "ReverificationRequest": {
+                "type": "object",
+                "required": [
+                  "sub",
+                  "reason"
+                ],
+                "description": "In a JSON body only string members are read.",
+                "properties": {
+                  "sub": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "The pairwise subject the platform received."
+                  },
+                  "reason": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 500,
+                    "pattern": "\\S",
+                    "description": "Shown to the person (trimmed; not only white space)."
+                  },
+                  "client_id": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "client_secret": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "`client_secret_post`"
+                  },
+                  "client_assertion_type": {
+                    "const": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+                  },
+                  "client_assertion": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "`private_key_jwt`: iss = sub = client_id, aud = the issuer."
+                  }
+                },
+                "dependentRequired": {
+                  "client_assertion": [
+                    "client_assertion_type"
+                  ]
+                },
+                "not": {
+                  "required": [
+                    "client_secret",
+                    "client_assertion"
+                  ]
+                }
+              },
+              "ReverificationAccepted": {
+                "type": "object",
+                "required": [
+                  "status"
+                ],
+                "properties": {
+                  "status": {
+                    "const": "reverification-required"
+                  }
+                },
+                "additionalProperties": false
+              },
+              "WalletLoginView": {
+                "type": "object",
+                "required": [
+                  "transaction_id",
+                  "nonce",
+                  "client_id",
+                  "client_name",
+                  "scopes",
+                  "claims",
+                  "prompt",
+                  "expires_at",
+                  "device",
+                  "requested_at",
+                  "aa_challenge"
+                ],
+                "properties": {
+                  "transaction_id": {
+                    "type": "string"
+                  },
+                  "nonce": {
+                    "type": "string"
+                  },
+                  "client_id": {
+                    "type": "string"
+                  },
+                  "client_name": {
+                    "type": "string"
+                  },
+                  "scopes": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "claims": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "legal_basis": {
+                    "type": "string"
+                  },
+                  "acr_values": {
+                    "type": "string"
+                  },
+                  "prompt": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "expires_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "device": {
+                    "type": "string",
+                    "enum": [
+                      "cross-device",
+                      "same-device"
+                    ]
+                  },
+                  "requested_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "requested_from": {
+                    "type": "string",
+                    "description": "The IP address of the browser that started the login."
+                  },
+                  "match_choices": {
+                    "type": "array",
+                    "items": {
+                      "type": "integer",
+                      "minimum": 0,
+                      "maximum": 99
+                    },
+                    "minItems": 3,
+                    "maxItems": 3
+                  },
+                  "scan": {
+                    "type": "string"
+                  },
+                  "aa_challenge": {
+                    "$ref": "#/components/schemas/Base64URL"
+                  }
+                },
+                "additionalProperties": false
+              },
+              "WalletDecisionRequest": {
+                "type": "object",
+                "required": [
+                  "ticket",
+                  "approval"
+                ],
+                "properties": {
+                  "ticket": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "The `t` of the wallet URI."
+                  },
+                  "approval": {
+                    "allOf": [
+                      {
+                        "$ref": "#/components/schemas/CompactJWS"
+                      }
+                    ],
+                    "description": "Purpose `login` (relying-parties.md §5)."
+                  },
+                  "face_image": {
+                    "allOf": [
+                      {
+                        "$ref": "#/components/schemas/Base64URL"
+                      }
+                    ],
+                    "description": "A live face image for a re-verification."
+                  },
+                  "request": {
+                    "type": "string",
+                    "description": "The same-device link's `r`."
+                  },
+                  "document": {
+                    "$ref": "#/components/schemas/ChipDocument"
+                  }
+                }
+              },
+              "WalletDecision": {
+                "type": "object",
+                "required": [
+                  "status",
+                  "released"
+                ],
+                "properties": {
+                  "status": {
+                    "type": "string",
+                    "enum": [
+                      "approved",
+                      "denied"
+                    ]
+                  },
+                  "released": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "response_code": {
+                    "type": "string"
+                  },
+                  "return_url": {
+                    "type": "string",
+                    "format": "uri"
+                  }
+                },
+                "additionalProperties": false
+              },
+              "Consent": {
+                "type": "object",
+                "required": [
+                  "client_id",
+                  "client_name",
+                  "claims",
+                  "granted_at"
+                ],
+                "properties": {
+                  "client_id": {
+                    "type": "string"
+                  },
+                  "client_name": {
+                    "type": "string"
+                  },
+                  "claims": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "granted_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  }
+                },
+                "additionalProperties": false
+              },
+              "HistoryEntry": {
+                "type": "object",
+                "required": [
+                  "event",
+                  "outcome",
+                  "detail",
+                  "occurred_at"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "event": {
+                    "type": "string"
+                  },
+                  "outcome": {
+                    "type": "string"
+                  },
+                  "client_id": {
+                    "type": "string"
+                  },
+                  "client_name": {
+                    "type": "string"
+                  },
+                  "detail": {
+                    "type": "object",
+                    "description": "Claim names, levels, reasons: never personal data."
+                  },
+                  "occurred_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  }
+                },
+                "additionalProperties": false
+              },
+              "History": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/HistoryEntry"
+                },
+                "maxItems": 100,
+                "description": "Newest first."
+              },
+              "LifecycleRequest": {
+                "type": "object",
+                "required": [
+                  "event",
+                  "reason"
+                ],
+                "properties": {
+                  "event": {
+                    "type": "string",
+                    "enum": [
+                      "suspend",
+                      "resume",
+                      "cancel"
+                    ]
+                  },
+                  "reason": {
+                    "type": "string"
+                  },
+                  "document": {
+                    "allOf": [
+                      {
+                        "$ref": "#/components/schemas/ChipDocument"
+                      }
+                    ],
+                    "description": "A cancel's fresh proof with the chip."
+                  }
+                }
+              },
+              "WardLifecycleRequest": {
+                "type": "object",
+                "required": [
+                  "event",
+                  "reason"
+                ],
+                "properties": {
+                  "event": {
+                    "type": "string",
+                    "enum": [
+                      "suspend",
+                      "resume"
+                    ]
+                  },
+                  "reason": {
+                    "type": "string"
+                  }
+                }
+              },
+              "LifecycleAnswer": {
+                "type": "object",
+                "required": [
+                  "event",
+                  "state"
+                ],
+                "properties": {
+                  "event": {
+                    "type": "string",
+                    "enum": [
+                      "suspend",
+                      "resume",
+                      "cancel"
+                    ]
+                  },
+                  "state": {
+                    "type": "string",
+                    "enum": [
+                      "active",
+                      "suspended",
+                      "restricted",
+                      "cancelled"
+                    ]
+                  }
+                },
+                "additionalProperties": false
+              },
+              "RenewalRequest": {
+                "type": "object",
+                "required": [
+                  "csr"
+                ],
+                "properties": {
+                  "csr": {
+                    "type": "string",
+                    "pattern": "-----BEGIN",
+                    "description": "PKCS#10 PEM for the new P-256 key."
+                  }
+                }
+              }
+            },
+            "responses": {
+              "NotFound": {
+                "description": "`not-found`: no route for this path and method.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                },
+                "headers": {
+                  "Cache-Control": {
+                    "$ref": "#/components/headers/CacheControl"
+                  }
+                }
+              },
+              "BodyTooLarge": {
+                "description": "`body-too-large`: the body exceeds `CYBERID_MAX_BODY_BYTES` (declared or streamed).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                },
+                "headers": {
+                  "Cache-Control": {
+                    "$ref": "#/components/headers/CacheControl"
+                  }
+                }
+              },
+              "UnsupportedMediaType": {
+                "description": "`unsupported-media-type`: send `application/x-www-form-urlencoded`.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                },
+                "headers": {
+                  "Cache-Control": {
+                    "$ref": "#/components/headers/CacheControl"
+                  }
+                }
+              },
+              "StoreUnavailable": {
+                "description": "`store-unavailable`: the data store did not answer; try again shortly.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                },
+                "headers": {
+                  "Cache-Control": {
+                    "$ref": "#/components/headers/CacheControl"
+                  }
+                }
+              },
+              "WalletUnauthorized": {
+                "description": "`invalid-wallet-signature`: no `Authorization: CyberID-Wallet <JWS>`, or a JWS that is malformed, stale, replayed (`jti`), for another method/path (`htm`/`htu`), not binding the body (`bdh`), or signed by a certificate that is not valid or of a cancelled holder.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                },
+                "headers": {
+                  "Cache-Control": {
+                    "$ref": "#/components/headers/CacheControl"
+                  }
+                }
+              },
+              "WalletRateLimited": {
+                "description": "`wallet-failure-rate-limited`: too many failed wallet requests from this address.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                },
+                "headers": {
+                  "Cache-Control": {
+                    "$ref": "#/components/headers/CacheControl"
+                  },
+                  "Retry-After": {
+                    "$ref": "#/components/headers/RetryAfter"
+                  }
+                }
+              },
+              "ClientUnauthorized": {
+                "description": "`invalid_client`: client authentication failed (unknown, disabled, wrong secret, another method than registered, a bad or replayed assertion).",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/OAuthError"
+                    }
+                  }
+                },
+                "headers": {
+                  "Cache-Control": {
+                    "$ref": "#/components/headers/CacheControl"
+                  },
+                  "WWW-Authenticate": {
+                    "$ref": "#/components/headers/WWWAuthenticate"
+                  }
+                }
+              },
+              "InvalidLoginTicket": {
+                "description": "Problem `invalid-login-ticket` (the parameter is missing or not made by this service); OAuth `invalid_request` for a badly URL-encoded query or a parameter repeated with different values.",
+                "headers": {
+                  "Cache-Control": {
+                    "$ref": "#/components/headers/CacheControl"
+                  }
+                },
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  },
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/OAuthError"
+                    }
+                  }
+                }
+              }
+            },
+            "parameters": {
+              "SessionId": {
+                "name": "id",
+                "in": "path",
+                "required": true,
+                "description": "The session id: a bearer secret.",
+                "schema": {
+                  "type": "string",
+                  "pattern": "^[A-Za-z0-9_-]{22}$"
+                }
+              },
+              "LoginRequestToken": {
+                "name": "r",
+                "in": "query",
+                "required": true,
+                "description": "The page's sealed request.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              }
+            },
+            "headers": {
+              "CacheControl": {
+                "description": "`no-store` on every error and on personal answers.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "RetryAfter": {
+                "description": "Seconds until the limit's window ends.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              },
+              "WWWAuthenticate": {
+                "description": "`Bearer error=\"invalid_token\", …` or `Basic realm=\"cyberid\"`.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Location": {
+                "description": "Where the browser goes next.",
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "format": "uri-reference"
+                }
+              }
+            },
+            "securitySchemes": {
+              "walletSignature": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "`Authorization: CyberID-Wallet <JWS>`: ES256, `typ: cyberid-wallet+jwt`, `x5c` = the network certificate; payload `{aud: issuer, purpose: \"wallet-api\", htm, htu, iat, jti}` plus `bdh` = base64url(SHA-256(body)) when the request has a body; `iat` at most 5 minutes old, each `jti` accepted once."
+              },
+              "clientSecretBasic": {
+                "type": "http",
+                "scheme": "basic",
+                "description": "`client_secret_basic`. `client_secret_post` and `private_key_jwt` send their credentials in the body instead."
+              },
+              "accessToken": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "An opaque access token from `/token`."
+              },
+              "loginCookie": {
+                "type": "apiKey",
+                "in": "cookie",
+                "name": "cyberid_login",
+                "description": "The cookie `/authorize` sets, binding the login to this browser."
+              },
+              "openIdConnect": {
+                "type": "openIdConnect",
+                "openIdConnectUrl": "/.well-known/openid-configuration"
+              }
+            }
+          }
+        }
+        """#
+}
