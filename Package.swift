@@ -234,8 +234,7 @@ let package = Package(
             [
                 "CyberIDServices", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDIssuance",
                 "CyberIDEnrollment", "CyberIDTestSupport",
-                .product(name: "Logging", package: "swift-log"),
-            ] + crypto + x509),
+            ] + crypto),
         tests("CyberIDKeysTests", ["CyberIDBase64URL", "CyberIDKeys", "CyberIDStore"] + crypto),
         tests("CyberIDQRTests", ["CyberIDQR"]),
         tests(
