@@ -99,3 +99,53 @@ import Testing
         }
     }
 }
+
+/// `verify()` while an operator acts: an entry and its checkpoint appended between verify's
+/// reads must not look like a truncated log (found by the crash test on PostgreSQL, issue 13).
+@Suite struct AuditVerifyConcurrencyTests {
+    /// A store that appends an entry and a checkpoint right after verify() reads the entries,
+    /// the moment the race used to hit.
+    final class RacingStore: AuditStore, SigningKeyStore, @unchecked Sendable {
+        let base: SQLStore
+        var log: AuditLog?
+        var raced = false
+
+        init(base: SQLStore) { self.base = base }
+
+        func appendAudit(_ make: @Sendable ((seq: Int64, hash: [UInt8])?) throws -> AuditEntryRecord) async throws
+            -> AuditEntryRecord
+        { try await base.appendAudit(make) }
+        func auditEntries() async throws -> [AuditEntryRecord] {
+            let entries = try await base.auditEntries()
+            if !raced, let log {
+                raced = true
+                try await log.record(actor: "operator", action: "client.create", target: "c", reason: "meanwhile")
+                try await log.checkpoint()
+            }
+            return entries
+        }
+        func addAuditCheckpoint(_ checkpoint: AuditCheckpointRecord) async throws { try await base.addAuditCheckpoint(checkpoint) }
+        func auditCheckpoints() async throws -> [AuditCheckpointRecord] { try await base.auditCheckpoints() }
+        func signingKeys() async throws -> [StoredSigningKey] { try await base.signingKeys() }
+        func rotate(to key: StoredSigningKey, publishRetiredUntil publishUntil: Date) async throws {
+            try await base.rotate(to: key, publishRetiredUntil: publishUntil)
+        }
+    }
+
+    @Test func anEntryAndItsCheckpointWrittenDuringVerifyAreNotATruncation() async throws {
+        try await withSQLiteStore { store in
+            let keys = SigningKeySet(store: store, masterKey: MasterKey.random())
+            try await keys.loadOrCreate()
+            let writer = AuditLog(store: store, keys: keys)
+            try await writer.record(actor: "operator", action: "person.suspend", target: "p", reason: "r")
+            try await writer.checkpoint()
+            let racing = RacingStore(base: store)
+            racing.log = writer
+            let verifier = AuditLog(store: racing, keys: keys)
+            #expect(try await verifier.verify() == .intact(entries: 1, checkpoints: 1))
+            #expect(racing.raced)
+            // The next verify sees both.
+            #expect(try await writer.verify() == .intact(entries: 2, checkpoints: 2))
+        }
+    }
+}

@@ -75,6 +75,10 @@ public struct AuditLog: Sendable {
     /// the chain check, not this one (review finding 4). Signatures are checked with keys
     /// derived from the sealed private keys, never the database's `public_key` column.
     public func verify(against saved: AuditCheckpointRecord? = nil) async throws -> Verification {
+        // Checkpoints first: a checkpoint is written only after its entry committed, so every
+        // checkpoint read here names an entry the next read sees. Read the other way round, an
+        // entry and its checkpoint appended in between looked like a truncated log.
+        let checkpoints = try await store.auditCheckpoints()
         let entries = try await store.auditEntries()
         var previous = Self.genesis
         var expected: Int64 = 1
@@ -102,7 +106,6 @@ public struct AuditLog: Sendable {
             expected += 1
         }
         try await keys.refresh()
-        let checkpoints = try await store.auditCheckpoints()
         for checkpoint in checkpoints + (saved.map { [$0] } ?? []) {
             guard isSigned(checkpoint) else {
                 return .broken(seq: checkpoint.seq, reason: "the checkpoint at entry \(checkpoint.seq) has no valid signature")
