@@ -21,10 +21,7 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try await loadSettings()
-        guard case .sqlite(let path) = settings.database, path != ":memory:" else {
-            printError("cyberid: admin backup copies a SQLite database; for PostgreSQL use pg_dump or pg_basebackup (docs/operations.md)")
-            throw Exit.failure
-        }
+        let path = try sqliteFile(settings, "admin backup copies a SQLite database; for PostgreSQL use pg_dump or pg_basebackup")
         let out = out
         try await runOrExit {
             let summary = try await SQLiteBackup.backup(from: path, to: out, logger: Logger(label: "cyberid.backup"))
@@ -55,10 +52,7 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try await loadSettings()
-        guard case .sqlite(let path) = settings.database, path != ":memory:" else {
-            printError("cyberid: admin restore writes a SQLite database; for PostgreSQL use pg_restore (docs/operations.md)")
-            throw Exit.failure
-        }
+        let path = try sqliteFile(settings, "admin restore writes a SQLite database; for PostgreSQL use pg_restore")
         let keyFile = URL(fileURLWithPath: settings.dataDirectory).appendingPathComponent("master.key").path
         guard settings.masterKey != nil || FileManager.default.fileExists(atPath: keyFile) else {
             printError(
@@ -95,4 +89,13 @@ struct RestoreCommand: AsyncParsableCommand {
             print("restored \(from) into \(path) (schema version \(summary.schemaVersion), \(summary.persons) persons)")
         }
     }
+}
+
+/// The SQLite file of the configured database, or exit 1 with `refusal` (PostgreSQL, in memory).
+private func sqliteFile(_ settings: ServerSettings, _ refusal: String) throws -> String {
+    guard case .sqlite(let path) = settings.database, path != ":memory:" else {
+        printError("cyberid: \(refusal) (docs/operations.md)")
+        throw Exit.failure
+    }
+    return path
 }
