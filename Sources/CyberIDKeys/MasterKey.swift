@@ -131,12 +131,19 @@ public struct MasterKey: Sendable {
     public static func load(
         environmentValue: String?, previousValue: String? = nil, dataDirectory: String
     ) throws(KeyError) -> (MasterKey, Source) {
-        let (key, source) = try loadCurrent(environmentValue: environmentValue, dataDirectory: dataDirectory)
         let previousPath = URL(fileURLWithPath: dataDirectory).appendingPathComponent("master.key.previous").path
         let previous: MasterKey? =
             if let previousValue, !previousValue.isEmpty { try MasterKey(base64: previousValue) }
             else if FileManager.default.fileExists(atPath: previousPath) { try read(path: previousPath) }
             else { nil }
+        let currentPath = URL(fileURLWithPath: dataDirectory).appendingPathComponent("master.key").path
+        // During a rotation a missing current key is a mistake, never a first start: creating
+        // one would seal new records under a key no other node has.
+        if previous != nil, environmentValue?.isEmpty ?? true, !FileManager.default.fileExists(atPath: currentPath) {
+            throw .invalidMasterKey(
+                "a previous master key is configured but the current one is missing (CYBERID_MASTER_KEY or \(currentPath))")
+        }
+        let (key, source) = try loadCurrent(environmentValue: environmentValue, dataDirectory: dataDirectory)
         guard let previous else { return (key, source) }
         guard previous.keyID != key.keyID else {
             throw .invalidMasterKey("the previous master key is the current one")

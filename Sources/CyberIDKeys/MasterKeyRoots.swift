@@ -9,10 +9,11 @@ public import Foundation
 /// - A row for this key: the root is the one it seals.
 /// - No row for this key, but one for the previous key of a rotation: the root is unsealed with
 ///   the previous key and sealed under this one (a new row).
-/// - No row at all (a new database, or one from before schema 14): the root is the key that
+/// - No row at all: on a new database a random root; on one from before schema 14 the key that
 ///   sealed the stored signing keys — this key, or the previous one when a rotation starts on
-///   such a database —, which is what every purpose key was derived from until then; this key
+///   such a database —, which is what every purpose key was derived from until then. This key
 ///   gets its row. A key that opens none of the stored signing keys writes nothing.
+/// - A row for this key marked retired: refused (a retired key never comes back).
 /// - Rows, but none for either configured key: the database belongs to another master key.
 public enum MasterKeyRoots {
     private static let sealPurpose = "derivation-root v1"
@@ -24,16 +25,21 @@ public enum MasterKeyRoots {
     {
         let rows = try await store.masterKeyRoots()
         if let own = rows.first(where: { $0.keyID == masterKey.keyID }) {
+            if let retired = own.retiredAt {
+                throw KeyError.decryptionFailed(
+                    "master key \(masterKey.keyID) was retired on \(retired) and may not be used again; configure the current key")
+            }
             return masterKey.resolved(root: try open(own, with: masterKey))
         }
+        let live = rows.filter { $0.retiredAt == nil }
         let root: [UInt8]
         if rows.isEmpty {
             root = try await legacyRoot(masterKey, store: store)
-        } else if let previous = masterKey.previousKey, let row = rows.first(where: { $0.keyID == previous.keyID }) {
+        } else if let previous = masterKey.previousKey, let row = live.first(where: { $0.keyID == previous.keyID }) {
             root = try open(row, with: previous).withUnsafeBytes { Array($0) }
         } else {
             throw KeyError.decryptionFailed(
-                "this database's keys are sealed under another master key (\(rows.map(\.keyID).joined(separator: ", "))), "
+                "this database's keys are sealed under another master key (\(live.map(\.keyID).joined(separator: ", "))), "
                     + "not \(masterKey.keyID); is CYBERID_MASTER_KEY the one used before?")
         }
         let sealed = try masterKey.wrapping(sealPurpose).seal(root, authenticating: Array(masterKey.keyID.utf8))
@@ -44,12 +50,14 @@ public enum MasterKeyRoots {
         return try await resolve(masterKey, store: store, now: now)
     }
 
-    /// The key every purpose key was derived from before schema 14: the one that sealed the
-    /// signing keys (this key on a new database). A key that opens none of them is refused
-    /// before any row is written.
+    /// The root of a database without rows: on a new database (no signing key yet) a fresh
+    /// random one — so no master key is ever the root, and a retired key derives nothing; on a
+    /// database from before schema 14, the key every purpose key was derived from until then:
+    /// the one that sealed the signing keys. A key that opens none of them is refused before
+    /// any row is written.
     private static func legacyRoot(_ masterKey: MasterKey, store: any MasterKeyStore) async throws -> [UInt8] {
         guard let sample = try await store.wrappedSecrets(.signingKey, after: nil, limit: 1).first else {
-            return masterKey.rootBytes
+            return SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
         }
         let current: Bool
         do {

@@ -21,17 +21,18 @@ extension AdminService {
     }
 
     /// Retires the previous master key: checks that nothing is wrapped under it any more, then
-    /// removes every other key's sealed derivation root. Afterwards the old key can be destroyed.
-    /// - Returns: how many old rows went.
+    /// erases every other key's sealed derivation root and marks it retired (it is refused if
+    /// it is configured again). Afterwards the old key can be destroyed.
+    /// - Returns: how many keys were retired.
     /// - Throws: ``AdminError`` `rotation-incomplete` while secrets remain under the previous key.
     public func retirePreviousMasterKey(_ masterKey: MasterKey) async throws -> Int {
         let remaining = try await MasterKeyRotation(store: store, masterKey: masterKey).remaining()
         guard remaining == 0 else { throw AdminError.rotationIncomplete(remaining) }
         return try await audited(
             "master-key.retire", target: masterKey.keyID,
-            reason: "every secret is wrapped under \(masterKey.keyID); other master keys' rows removed"
+            reason: "every secret is wrapped under \(masterKey.keyID); other master keys retired"
         ) { [store] in
-            try await store.removeMasterKeyRoots(except: masterKey.keyID)
+            try await store.retireMasterKeys(except: masterKey.keyID, at: Date())
         }
     }
 }

@@ -36,6 +36,11 @@ struct BackupCommand: AsyncParsableCommand {
 
 /// `cyberid admin restore --from FILE`: puts a backup in place as the configured SQLite database.
 struct RestoreCommand: AsyncParsableCommand {
+    /// A suffix no earlier restore used: the time in milliseconds and a random part.
+    static func stamp() -> String {
+        "\(Int64(Date().timeIntervalSince1970 * 1000))-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "restore", abstract: "Restore a backup as the SQLite database (the service stopped).",
         discussion: """
@@ -64,14 +69,17 @@ struct RestoreCommand: AsyncParsableCommand {
         try await runOrExit {
             try FileManager.default.createDirectory(
                 at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+            var keptAside: [(String, String)] = []
             if FileManager.default.fileExists(atPath: path) {
                 guard force else {
                     printError("cyberid: \(path) exists; stop the service and pass --force to replace it")
                     throw Exit.failure
                 }
-                let stamp = Int(Date().timeIntervalSince1970)
+                let stamp = Self.stamp()
                 for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
-                    try FileManager.default.moveItem(atPath: path + suffix, toPath: "\(path).before-restore-\(stamp)\(suffix)")
+                    let aside = "\(path).before-restore-\(stamp)\(suffix)"
+                    try FileManager.default.moveItem(atPath: path + suffix, toPath: aside)
+                    keptAside.append((aside, path + suffix))
                 }
             }
             let summary = try await SQLiteBackup.restore(from: from, to: path, logger: Logger(label: "cyberid.restore"))
@@ -81,9 +89,16 @@ struct RestoreCommand: AsyncParsableCommand {
                 }
             } catch {
                 // Not usable here (another master key, most often): do not leave it as the database.
-                let rejected = "\(path).rejected-\(Int(Date().timeIntervalSince1970))"
-                try? FileManager.default.moveItem(atPath: path, toPath: rejected)
+                let rejected = "\(path).rejected-\(Self.stamp())"
+                for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+                    if (try? FileManager.default.moveItem(atPath: path + suffix, toPath: rejected + suffix)) == nil {
+                        try? FileManager.default.removeItem(atPath: path + suffix)
+                    }
+                }
                 printError("cyberid: the restored database was moved aside to \(rejected)")
+                // The database that was there before (--force) goes back: never leave none.
+                for (aside, original) in keptAside { try? FileManager.default.moveItem(atPath: aside, toPath: original) }
+                if !keptAside.isEmpty { printError("cyberid: the previous database is back in place") }
                 throw error
             }
             print("restored \(from) into \(path) (schema version \(summary.schemaVersion), \(summary.persons) persons)")

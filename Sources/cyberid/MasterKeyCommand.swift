@@ -78,7 +78,7 @@ struct MasterKeyCommand: AsyncParsableCommand {
             try await withPreparedRuntime { runtime in
                 let key = runtime.masterKey
                 let removed = try await operatorOption.admin(runtime).retirePreviousMasterKey(key)
-                print("master key \(key.keyID) is the only one; \(removed) other key rows removed")
+                print("master key \(key.keyID) is the only one; \(removed) other keys retired (refused if configured again)")
                 print("now remove CYBERID_PREVIOUS_MASTER_KEY / master.key.previous from every server and destroy the old key")
             }
         }

@@ -117,3 +117,22 @@ extension Array where Element == UInt8 {
         return (0...(count - needle.count)).contains { Array(self[$0..<$0 + needle.count]) == needle }
     }
 }
+
+@Suite struct MasterKeyRotationLoadTests {
+    /// During a rotation a missing current key is a mistake: no key file is created (a node
+    /// would seal under a key no other node has).
+    @Test func aPreviousKeyWithoutACurrentOneIsRefusedAndNothingIsCreated() throws {
+        let directory = try MasterKeyTests().temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(throws: KeyError.invalidMasterKey) {
+            _ = try MasterKey.load(environmentValue: nil, previousValue: MasterKey.random().base64, dataDirectory: directory)
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory + "/master.key"))
+        // With both, the previous key is accepted for opening.
+        let current = MasterKey.random()
+        let previous = MasterKey.random()
+        let (loaded, _) = try MasterKey.load(
+            environmentValue: current.base64, previousValue: previous.base64, dataDirectory: directory)
+        #expect(loaded.keyID == current.keyID && loaded.previous?.keyID == previous.keyID)
+    }
+}

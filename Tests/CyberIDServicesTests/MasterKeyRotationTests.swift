@@ -27,7 +27,9 @@ import Testing
 
         func masterKeyRoots() async throws -> [MasterKeyRootRecord] { try await base.masterKeyRoots() }
         func addMasterKeyRoot(_ record: MasterKeyRootRecord) async throws -> Bool { try await base.addMasterKeyRoot(record) }
-        func removeMasterKeyRoots(except keyID: String) async throws -> Int { try await base.removeMasterKeyRoots(except: keyID) }
+        func retireMasterKeys(except keyID: String, at time: Date) async throws -> Int {
+            try await base.retireMasterKeys(except: keyID, at: time)
+        }
         func wrappedSecrets(_ kind: WrappedSecretKind, after id: String?, limit: Int) async throws -> [WrappedSecret] {
             try await base.wrappedSecrets(kind, after: id, limit: limit)
         }
@@ -44,8 +46,10 @@ import Testing
     func rotationRewrapsEverythingResumesAndRetiresTheOldKey(backend: Backend) async throws {
         try await Harness.with(backend: backend) { harness in
             let store = harness.store
+            // A database from before schema 14 (its signing key exists, no master_keys row): the
+            // root is the key the harness's services derived from.
+            _ = try await SigningKeySet(store: store, masterKey: harness.masterKey).loadOrCreate()
             let old = try await MasterKeyRoots.resolve(harness.masterKey, store: store)
-            _ = try await SigningKeySet(store: store, masterKey: old).loadOrCreate()
             var persons = [String]()
             for number in ["R10000001", "R10000002", "R10000003"] {
                 persons.append(try await harness.enrollPerson(try harness.document(number: number)).personID)
@@ -84,7 +88,7 @@ import Testing
             #expect(try await MasterKeyRotation(store: store, masterKey: both).remaining() == 0)
 
             // Retired: the new key alone opens everything and derives the same indexes.
-            #expect(try await store.removeMasterKeyRoots(except: new.keyID) == 1)
+            #expect(try await store.retireMasterKeys(except: new.keyID, at: Date()) == 1)
             let alone = try await MasterKeyRoots.resolve(MasterKey(base64: new.base64), store: store)
             let aloneVault = IdentityVault(masterKey: alone)
             for (id, record) in zip(persons, records) {
@@ -100,8 +104,11 @@ import Testing
             _ = try await SigningKeySet(store: store, masterKey: alone).loadOrCreate()
             let authority = try await CertificateAuthority.loadOrCreate(store: store, masterKey: alone)
             #expect(authority.issuing == harness.authority.issuing)
-            // The old key is refused at start now: the database has no row for it.
+            // The old key is refused at start now, alone or as the previous key of a rotation back.
             await #expect(throws: KeyError.decryptionFailed) { _ = try await MasterKeyRoots.resolve(old, store: store) }
+            await #expect(throws: KeyError.decryptionFailed) {
+                _ = try await MasterKeyRoots.resolve(MasterKey.random().accepting(previous: old), store: store)
+            }
         }
     }
 
@@ -144,6 +151,36 @@ import Testing
             #expect(try await harness.store.replaceWrappedSecret(secret, with: [1, 2, 3]))
             // The same compare-and-set again: the row no longer holds what was read.
             #expect(try await !harness.store.replaceWrappedSecret(secret, with: [4, 5, 6]))
+
+            // A session re-wrapped under a request that read it before: the request's write-back
+            // (which would restore the old wrap) fails its version check.
+            let (session, _) = try await harness.present(try harness.document(number: "R20000001"))
+            let stale = try #require(try await harness.store.enrollmentSession(id: session))
+            let wrapped = try #require(
+                try await harness.store.wrappedSecrets(.sessionRecordKey, after: nil, limit: 10).first { $0.id == session })
+            #expect(try await harness.store.replaceWrappedSecret(wrapped, with: [7, 8, 9]))
+            #expect(try await !harness.store.update(stale))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aNewDatabaseGetsARandomRootThatNoMasterKeyDerives(backend: Backend) async throws {
+        try await withTestDatabase(backend) { database in
+            let store = SQLStore(database: database)
+            let first = MasterKey.random()
+            let resolved = try await MasterKeyRoots.resolve(first, store: store)
+            let parts = ["v1", "CHN", "P", "E12345678"]
+            // Not the key itself: a retired and destroyed first key derives nothing.
+            #expect(BlindIndex(masterKey: resolved).index(parts) != BlindIndex(masterKey: first).index(parts))
+            #expect(BlindIndex(masterKey: try await MasterKeyRoots.resolve(first, store: store)).index(parts)
+                == BlindIndex(masterKey: resolved).index(parts))
+            // Rotated and retired: the new key alone resolves the same root.
+            let second = MasterKey.random()
+            _ = try await MasterKeyRoots.resolve(second.accepting(previous: first), store: store)
+            #expect(try await store.retireMasterKeys(except: second.keyID, at: Date()) == 1)
+            let alone = try await MasterKeyRoots.resolve(try MasterKey(base64: second.base64), store: store)
+            #expect(BlindIndex(masterKey: alone).index(parts) == BlindIndex(masterKey: resolved).index(parts))
+            #expect(try await store.masterKeyRoots().first { $0.keyID == first.keyID }?.sealedRoot == [])
         }
     }
 }

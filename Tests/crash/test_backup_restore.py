@@ -110,3 +110,12 @@ def test_a_restore_without_the_right_master_key_leaves_nothing_in_place(snapshot
     assert answer.returncode == 1 and "another master key" in answer.stderr, answer.stderr
     assert not (other / "cyberid.sqlite").exists()
     assert any(name.startswith("cyberid.sqlite.rejected-") for name in os.listdir(other))
+
+    # --force over a database of another key: refused, and the database that was there is back.
+    assert stranger.cli("admin", "migrate").returncode == 0
+    answer = stranger.cli("admin", "restore", "--from", str(backup), "--force", "--operator", "t")
+    assert answer.returncode == 1 and "previous database is back" in answer.stderr, answer.stderr
+    status = stranger.cli("admin", "master-key", "status")
+    assert status.returncode == 0, status.stderr
+    assert len([name for name in os.listdir(other) if name.startswith("cyberid.sqlite.rejected-") and "-wal" not in name
+                and "-shm" not in name]) == 2

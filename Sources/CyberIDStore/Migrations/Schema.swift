@@ -360,12 +360,14 @@ public enum Schema {
             statements: [
                 // The derivation root (blind indexes, pairwise subjects, sealed login state)
                 // sealed under each master key in use, so the master key can be rotated while
-                // what is derived from the root stays the same (docs/keys.md). Filled at start.
+                // what is derived from the root stays the same (docs/keys.md). Filled at start; a
+                // retired key keeps its row (no root any more), so it is refused if it comes back.
                 """
                 CREATE TABLE master_keys (
                     key_id TEXT PRIMARY KEY,
                     sealed_root %BLOB% NOT NULL,
-                    created_at %BIGINT% NOT NULL
+                    created_at %BIGINT% NOT NULL,
+                    retired_at %BIGINT%
                 )
                 """
             ]),

@@ -35,6 +35,8 @@ public enum SQLiteBackup {
             _ = try await connection.query("PRAGMA busy_timeout = 5000", [])
             _ = try await connection.query("VACUUM INTO ?1", [.text(partial)])
         }
+        // Sealed records, but personal data all the same: readable by the owner only.
+        guard chmod(partial, 0o600) == 0 else { throw StoreError.unavailable("cannot restrict \(partial) to mode 0600") }
         let summary = try await check(partial, logger: logger)
         try durablyRename(partial, to: destination)
         return summary

@@ -8,9 +8,11 @@ public struct MasterKeyRootRecord: Sendable, Equatable {
     public var sealedRoot: [UInt8]
     /// When the row was written.
     public var createdAt: Date
+    /// When the key was retired (its sealed root erased): it may never be used again.
+    public var retiredAt: Date?
 
-    public init(keyID: String, sealedRoot: [UInt8], createdAt: Date) {
-        (self.keyID, self.sealedRoot, self.createdAt) = (keyID, sealedRoot, createdAt)
+    public init(keyID: String, sealedRoot: [UInt8], createdAt: Date, retiredAt: Date? = nil) {
+        (self.keyID, self.sealedRoot, self.createdAt, self.retiredAt) = (keyID, sealedRoot, createdAt, retiredAt)
     }
 }
 
@@ -46,13 +48,16 @@ public protocol MasterKeyStore: Sendable {
     /// Adds the root sealed under another master key.
     /// - Returns: `false` when that key already has a row (the row is left as it is).
     func addMasterKeyRoot(_ record: MasterKeyRootRecord) async throws -> Bool
-    /// Removes the rows of every master key but `keyID` (after a rotation, the old key retired).
-    /// - Returns: how many rows went.
-    func removeMasterKeyRoots(except keyID: String) async throws -> Int
+    /// Retires every master key but `keyID`: erases its sealed root and marks it retired, so it
+    /// is refused if it is ever configured again.
+    /// - Returns: how many keys were retired.
+    func retireMasterKeys(except keyID: String, at time: Date) async throws -> Int
     /// A page of wrapped secrets of one kind, by id, after `id` (exclusive; `nil` from the start).
     func wrappedSecrets(_ kind: WrappedSecretKind, after id: String?, limit: Int) async throws -> [WrappedSecret]
     /// Replaces one wrapped secret if it still holds `secret.sealed` (compare-and-set, so a
-    /// record re-sealed meanwhile by the service is left alone).
+    /// record re-sealed meanwhile by the service is left alone). An enrollment session's
+    /// version is bumped too, so a request holding the session from before cannot write the
+    /// old wrap back.
     /// - Returns: whether the row was changed.
     func replaceWrappedSecret(_ secret: WrappedSecret, with sealed: [UInt8]) async throws -> Bool
 }

@@ -3,12 +3,13 @@ public import Foundation
 extension SQLStore: MasterKeyStore {
     public func masterKeyRoots() async throws -> [MasterKeyRootRecord] {
         try await database.read { connection in
-            try await connection.query("SELECT key_id, sealed_root, created_at FROM master_keys ORDER BY created_at, key_id", [])
-                .map { row throws(StoreError) in
-                    MasterKeyRootRecord(
-                        keyID: try row.text("key_id"), sealedRoot: try row.blob("sealed_root"),
-                        createdAt: try row.time("created_at"))
-                }
+            try await connection.query(
+                "SELECT key_id, sealed_root, created_at, retired_at FROM master_keys ORDER BY created_at, key_id", []
+            ).map { row throws(StoreError) in
+                MasterKeyRootRecord(
+                    keyID: try row.text("key_id"), sealedRoot: try row.blob("sealed_root"),
+                    createdAt: try row.time("created_at"), retiredAt: try row.optionalTime("retired_at"))
+            }
         }
     }
 
@@ -18,8 +19,10 @@ extension SQLStore: MasterKeyStore {
             [.text(record.keyID), .blob(record.sealedRoot), .time(record.createdAt)]) == 1
     }
 
-    public func removeMasterKeyRoots(except keyID: String) async throws -> Int {
-        try await writeOne("DELETE FROM master_keys WHERE key_id <> $1", [.text(keyID)])
+    public func retireMasterKeys(except keyID: String, at time: Date) async throws -> Int {
+        try await writeOne(
+            "UPDATE master_keys SET sealed_root = $1, retired_at = $2 WHERE key_id <> $3 AND retired_at IS NULL",
+            [.blob([]), .time(time), .text(keyID)])
     }
 
     public func wrappedSecrets(_ kind: WrappedSecretKind, after id: String?, limit: Int) async throws -> [WrappedSecret] {
@@ -28,20 +31,21 @@ extension SQLStore: MasterKeyStore {
             try await connection.query(
                 """
                 SELECT \(key) AS id, \(column) AS sealed FROM \(table)
-                WHERE \(column) IS NOT NULL AND \(key) > $1 ORDER BY \(key) LIMIT $2
+                WHERE \(column) IS NOT NULL AND length(\(column)) > 0 AND \(key) > $1 ORDER BY \(key) LIMIT $2
                 """, [.text(id ?? ""), .integer(Int64(limit))]
-            ).compactMap { row throws(StoreError) -> WrappedSecret? in
-                let sealed = try row.blob("sealed")
-                // An imported root CA keeps its key offline: an empty seal, nothing to re-wrap.
-                return sealed.isEmpty ? nil : WrappedSecret(kind: kind, id: try row.text("id"), sealed: sealed)
+            ).map { row throws(StoreError) in
+                // (An imported root CA keeps its key offline: an empty seal, left out above.)
+                WrappedSecret(kind: kind, id: try row.text("id"), sealed: try row.blob("sealed"))
             }
         }
     }
 
     public func replaceWrappedSecret(_ secret: WrappedSecret, with sealed: [UInt8]) async throws -> Bool {
         let (table, key, column) = Self.location(secret.kind)
+        // A session is written back whole by its requests, compare-and-set on `version`: bump it.
+        let bump = secret.kind == .sessionRecordKey ? ", version = version + 1" : ""
         return try await writeOne(
-            "UPDATE \(table) SET \(column) = $1 WHERE \(key) = $2 AND \(column) = $3",
+            "UPDATE \(table) SET \(column) = $1\(bump) WHERE \(key) = $2 AND \(column) = $3",
             [.blob(sealed), .text(secret.id), .blob(secret.sealed)]) == 1
     }
 
