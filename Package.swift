@@ -280,8 +280,8 @@ if fuzzing {
         .executableTarget(
             name: "CyberIDFuzz",
             dependencies: [
-                "CyberIDCore", "CyberIDDocuments", "CyberIDIssuance", "CyberIDKeys", "CyberIDStore", "CyberIDProvider",
-                "CyberIDDevTools", .product(name: "JWTKit", package: "jwt-kit"),
+                "CyberIDBase64URL", "CyberIDCore", "CyberIDDocuments", "CyberIDIssuance", "CyberIDKeys", "CyberIDStore",
+                "CyberIDProvider", "CyberIDDevTools", .product(name: "JWTKit", package: "jwt-kit"),
             ] + crypto + x509,
             path: "Fuzz/CyberIDFuzz",
             swiftSettings: swiftSettings + fuzzSettings + [.unsafeFlags(["-parse-as-library"])],

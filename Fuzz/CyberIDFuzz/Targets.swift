@@ -1,3 +1,4 @@
+import CyberIDBase64URL
 import Crypto
 import Foundation
 import JWTKit
@@ -85,13 +86,8 @@ enum Fixtures {
     static func jws(x5c: [UInt8]) -> String {
         let header = #"{"alg":"ES256","typ":"cyberid-wallet+jwt","x5c":[""# + Data(x5c).base64EncodedString() + #""]}"#
         let payload = #"{"aud":"https://id.test/enrollment","iat":1790000000,"purpose":"enroll"}"#
-        return base64url(Array(header.utf8)) + "." + base64url(Array(payload.utf8)) + "."
-            + base64url([UInt8](repeating: 1, count: 64))
-    }
-
-    static func base64url(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(payload.utf8)) + "."
+            + Base64URL.encode([UInt8](repeating: 1, count: 64))
     }
 
     /// Runs async work to completion from the synchronous fuzz callback.

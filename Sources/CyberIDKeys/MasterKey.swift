@@ -1,3 +1,4 @@
+import CyberIDBase64URL
 public import CyberIDCore
 public import Crypto
 public import Foundation
@@ -74,12 +75,11 @@ public struct MasterKey: Sendable {
     public var keyID: String { Self.identifier(of: key) }
 
     private static func identifier(of key: SymmetricKey) -> String {
-        let bytes = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: key, salt: Array("cyberid master key".utf8), info: Array("key id v1".utf8),
-            outputByteCount: 16
-        ).withUnsafeBytes { Data($0) }
-        return bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(
+            HKDF<SHA256>.deriveKey(
+                inputKeyMaterial: key, salt: Array("cyberid master key".utf8), info: Array("key id v1".utf8),
+                outputByteCount: 16
+            ).withUnsafeBytes { Array($0) })
     }
 
     /// The raw bytes of the derivation root, to seal into `master_keys`.

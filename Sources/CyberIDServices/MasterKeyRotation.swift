@@ -28,12 +28,18 @@ public struct MasterKeyRotation: Sendable {
     }
 
     private let store: any MasterKeyStore
-    private let masterKey: MasterKey
+    // Derived once (HKDF), not per row.
+    private let envelope: EnvelopeEncryption
+    private let signingKeys: WrappingKeys
+    private let authorityKeys: WrappingKeys
 
     /// Creates the rotation for the configured keys.
     /// - Parameter masterKey: the new key, with the old one as its previous key.
     public init(store: any MasterKeyStore, masterKey: MasterKey) {
-        (self.store, self.masterKey) = (store, masterKey)
+        self.store = store
+        envelope = EnvelopeEncryption(masterKey: masterKey)
+        signingKeys = masterKey.wrapping(SigningKeySet.sealPurpose)
+        authorityKeys = masterKey.wrapping(CertificateAuthority.sealPurpose)
     }
 
     /// Re-wraps every secret not yet under the current key; passes again while a server changed
@@ -106,7 +112,6 @@ public struct MasterKeyRotation: Sendable {
 
     /// The secret sealed under the current key, or `nil` when it already is.
     private func rewrapped(_ secret: WrappedSecret) throws(KeyError) -> [UInt8]? {
-        let envelope = EnvelopeEncryption(masterKey: masterKey)
         do {
             switch secret.kind {
             case .personRecordKey:
@@ -114,10 +119,9 @@ public struct MasterKeyRotation: Sendable {
             case .sessionRecordKey:
                 return try envelope.rewrap(secret.sealed, context: IdentityVault.context(sessionID: secret.id))
             case .signingKey:
-                return try masterKey.wrapping(SigningKeySet.sealPurpose).rewrap(secret.sealed, authenticating: Array(secret.id.utf8))
+                return try signingKeys.rewrap(secret.sealed, authenticating: Array(secret.id.utf8))
             case .certificateAuthorityKey:
-                return try masterKey.wrapping(CertificateAuthority.sealPurpose)
-                    .rewrap(secret.sealed, authenticating: Array(secret.id.utf8))
+                return try authorityKeys.rewrap(secret.sealed, authenticating: Array(secret.id.utf8))
             }
         } catch {
             throw .decryptionFailed("\(secret.kind.rawValue) \(secret.id) opens with neither the current nor the previous master key")

@@ -119,3 +119,13 @@ def test_a_restore_without_the_right_master_key_leaves_nothing_in_place(snapshot
     assert status.returncode == 0, status.stderr
     assert len([name for name in os.listdir(other) if name.startswith("cyberid.sqlite.rejected-") and "-wal" not in name
                 and "-shm" not in name]) == 2
+
+
+def test_backup_and_restore_refuse_postgresql_with_a_pointer_to_its_tools(snapshot_binary, tmp_path):
+    (tmp_path / "logs").mkdir()
+    server = CrashServer(tmp_path, {"CYBERID_DATABASE_URL": "postgres://cyberid@127.0.0.1:1/cyberid"}, tmp_path / "logs")
+    backup = server.cli("admin", "backup", "--out", str(tmp_path / "b.sqlite"), "--operator", "t")
+    assert backup.returncode == 1 and "pg_dump" in backup.stderr, backup.stderr
+    restore = server.cli("admin", "restore", "--from", str(tmp_path / "b.sqlite"), "--operator", "t")
+    assert restore.returncode == 1 and "pg_restore" in restore.stderr, restore.stderr
+    assert not (tmp_path / "b.sqlite").exists()

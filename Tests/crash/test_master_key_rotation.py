@@ -35,6 +35,10 @@ def test_rotation_under_load_keeps_every_person_and_every_sub(snapshot_binary, t
     finally:
         server.stop()
 
+    # Nothing to rotate without a previous key: a clear refusal, exit 1.
+    nothing = server.cli("admin", "master-key", "rotate", "--operator", "key-custodian")
+    assert nothing.returncode == 1 and "no rotation to run" in nothing.stderr, nothing.stderr
+
     # The new key seals, the old one still opens.
     shutil.move(str(data / "master.key"), str(data / "master.key.previous"))
     assert server.cli("admin", "master-key", "new", "--out", str(data / "master.key")).returncode == 0
@@ -42,6 +46,9 @@ def test_rotation_under_load_keeps_every_person_and_every_sub(snapshot_binary, t
     try:
         status = server.cli("admin", "master-key", "status")
         assert status.returncode == 0 and "secrets under the previous key: 0" not in status.stdout, status.stdout
+        # Retiring before the re-wrap is refused: secrets are still under the old key.
+        early = server.cli("admin", "master-key", "retire", "--operator", "key-custodian")
+        assert early.returncode == 1 and "still wrapped under the previous master key" in early.stderr, early.stderr
         threads = [load.run_thread("enroller", Enroller(load).once), load.run_thread("login", LoginClient(load, 7).once)]
         rotated = server.cli("admin", "master-key", "rotate", "--batch-size", "2", "--operator", "key-custodian")
         load.stopping.set()
