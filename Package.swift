@@ -62,6 +62,9 @@ let package = Package(
         .library(name: "CyberIDProvider", targets: ["CyberIDProvider"]),
         .library(name: "CyberIDRelyingParty", targets: ["CyberIDRelyingParty"]),
         .library(name: "CyberIDQR", targets: ["CyberIDQR"]),
+        .library(name: "CyberIDSDJWT", targets: ["CyberIDSDJWT"]),
+        .library(name: "CyberIDVerifier", targets: ["CyberIDVerifier"]),
+        .library(name: "CyberIDCredentials", targets: ["CyberIDCredentials"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -84,6 +87,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // base64url, shared by the server, the wallet SDK and the relying-party SDK.
@@ -134,8 +138,28 @@ let package = Package(
                 "CyberIDBase64URL", "CyberIDCore", "CyberIDDocuments", "CyberIDKeys", "CyberIDStore", "CyberIDVault",
                 "CyberIDIssuance", "CyberIDAdapters", "CyberIDLimits",
             ] + crypto + x509),
+        // SD-JWT (RFC 9901): disclosures, issuance, presentations with key binding; compact JWS
+        // and P-256 JWKs. Foundation and swift-crypto only: the wallet SDK and verifiers use it.
+        library("CyberIDSDJWT", ["CyberIDBase64URL"] + crypto),
+        // Token Status List (draft-ietf-oauth-status-list): packed bits, zlib via compress-nio.
+        library(
+            "CyberIDStatusList",
+            [
+                "CyberIDBase64URL", .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+        // The credential issuer (OpenID4VCI pre-authorized code flow, SD-JWT VC, status lists).
+        library(
+            "CyberIDCredentials",
+            [
+                "CyberIDBase64URL", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDSDJWT",
+                "CyberIDStatusList",
+            ] + crypto),
+        // The verifier's SDK: OpenID4VP requests (DCQL, direct_post) and presentation checks,
+        // with the issuer's keys and status lists cached for offline use.
+        library("CyberIDVerifier", ["CyberIDBase64URL", "CyberIDSDJWT", "CyberIDStatusList"] + crypto),
         // The holder's SDK: Foundation and swift-crypto only, so it ships in a phone app.
-        library("CyberIDWallet", ["CyberIDBase64URL"] + crypto),
+        library("CyberIDWallet", ["CyberIDBase64URL", "CyberIDSDJWT"] + crypto),
         // QR codes (ISO/IEC 18004) for the login page: no package is available, so a small encoder.
         library("CyberIDQR"),
         // The OpenID Provider: clients, authorization, wallet login, consent, tokens.
@@ -170,7 +194,7 @@ let package = Package(
             [
                 "CyberIDBase64URL", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDDocuments",
                 "CyberIDIssuance", "CyberIDAdapters", "CyberIDLifecycle", "CyberIDEnrollment", "CyberIDProvider",
-                "CyberIDServices", "CyberIDQR", "CyberIDLimits",
+                "CyberIDServices", "CyberIDQR", "CyberIDLimits", "CyberIDCredentials", "CyberIDSDJWT",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -186,7 +210,8 @@ let package = Package(
             dependencies: [
                 "CyberIDServer", "CyberIDDocuments", "CyberIDEnrollment", "CyberIDWallet", "CyberIDProvider",
                 "CyberIDRelyingParty", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDIssuance",
-                "CyberIDLifecycle", "CyberIDServices", "CyberIDDevTools",
+                "CyberIDLifecycle", "CyberIDServices", "CyberIDDevTools", "CyberIDSDJWT", "CyberIDVerifier", "CyberIDQR",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -237,6 +262,12 @@ let package = Package(
             ] + crypto),
         tests("CyberIDKeysTests", ["CyberIDBase64URL", "CyberIDKeys", "CyberIDStore"] + crypto),
         tests("CyberIDQRTests", ["CyberIDQR"]),
+        tests(
+            "CyberIDCredentialsTests",
+            [
+                "CyberIDCredentials", "CyberIDSDJWT", "CyberIDStatusList", "CyberIDVerifier", "CyberIDCore", "CyberIDStore",
+                "CyberIDKeys", "CyberIDVault", "CyberIDLifecycle", "CyberIDIssuance", "CyberIDTestSupport",
+            ] + crypto + x509),
         tests(
             "CyberIDRelyingPartyTests",
             [

@@ -11,7 +11,7 @@ public struct ProviderMetadata: Sendable, Encodable {
     var revocationEndpoint: String
     var responseTypesSupported = ["code"]
     var responseModesSupported = ["query"]
-    var grantTypesSupported = ["authorization_code"]
+    var grantTypesSupported = ["authorization_code", "urn:ietf:params:oauth:grant-type:pre-authorized_code"]
     var subjectTypesSupported = ["pairwise"]
     var idTokenSigningAlgValuesSupported = ["ES256"]
     var tokenEndpointAuthMethodsSupported = ClientAuthMethod.allCases.map(\.rawValue)

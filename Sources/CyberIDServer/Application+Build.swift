@@ -47,8 +47,9 @@ public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
     router.addNetworkNumberRoutes()
     router.addEnrollmentRoutes(service: runtime.enrollment)
     router.addPKIRoutes(authority: runtime.authority, revocations: runtime.store)
-    router.addOpenIDRoutes(provider: runtime.provider, settings: runtime.settings)
+    router.addOpenIDRoutes(provider: runtime.provider, settings: runtime.settings, credentials: runtime.credentials)
     router.addWalletRoutes(provider: runtime.provider, holderService: runtime.holder)
+    router.addCredentialRoutes(credentials: runtime.credentials, login: runtime.provider.login)
     return router
 }
 

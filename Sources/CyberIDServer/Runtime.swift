@@ -1,5 +1,6 @@
 import CyberIDAdapters
 public import CyberIDCore
+public import CyberIDCredentials
 import CyberIDDocuments
 public import CyberIDEnrollment
 public import CyberIDIssuance
@@ -54,6 +55,8 @@ public struct Runtime: Sendable {
     public let securityEvents: SecurityEventDelivery
     /// The rate limiter (counters in the store, shared by every process).
     public let limiter: RateLimiter
+    /// The offline credentials' issuer (OpenID4VCI, SD-JWT VC, status lists).
+    public let credentials: CredentialService
 
     /// Opens the database and loads the master key; the caller then runs the database and
     /// calls ``prepare(_:logger:)``.
@@ -142,7 +145,16 @@ public struct Runtime: Sendable {
                     guard let client = try await clients.cachedClient(id: clientID), !client.disabled else { return nil }
                     return client.metadata.eventsURI
                 }),
-            limiter: limiter)
+            limiter: limiter,
+            credentials: CredentialService(
+                configuration: credentialConfiguration(settings), store: store, masterKey: masterKey, signingKeys: keys))
+    }
+
+    /// The credential issuer's settings.
+    private static func credentialConfiguration(_ settings: ServerSettings) -> CredentialConfiguration {
+        var configuration = CredentialConfiguration(issuer: settings.issuer)
+        configuration.statusListTTL = settings.statusListTTL
+        return configuration
     }
 }
 

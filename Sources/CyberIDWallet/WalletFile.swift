@@ -30,6 +30,8 @@ public struct WalletFile: Codable, Sendable, Equatable {
     public var assuranceLevel: String
     /// When the network certificate expires (its `notAfter`), so apps can warn before it does.
     public var certificateNotAfter: Date
+    /// The offline credentials (SD-JWT VCs) the wallet holds, each with its own holder key.
+    public var credentials: [StoredCredential]?
 
     private enum CodingKeys: String, CodingKey {
         case server
@@ -39,6 +41,7 @@ public struct WalletFile: Codable, Sendable, Equatable {
         case networkNumber = "network_number"
         case assuranceLevel = "assurance_level"
         case certificateNotAfter = "certificate_not_after"
+        case credentials
     }
 
     /// Creates a wallet file from all its parts.

@@ -10,7 +10,7 @@ struct WalletCommand: AsyncParsableCommand {
         commandName: "wallet", abstract: "Enroll and inspect a wallet (the holder's key and network certificate).",
         subcommands: [
             Enroll.self, Replace.self, Show.self, Approve.self, Consents.self, History.self, Lifecycle.self, Renew.self,
-            Phone.self, Document.self,
+            Phone.self, Document.self, Credentials.self, Present.self,
         ])
 
     /// `cyberid wallet enroll`.

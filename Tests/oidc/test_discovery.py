@@ -29,7 +29,8 @@ def test_discovery_document_describes_the_profile(deployment):
 
     assert meta["response_types_supported"] == ["code"]
     assert set(meta.get("response_modes_supported", ["query"])) == {"query"}
-    assert meta["grant_types_supported"] == ["authorization_code"]  # no refresh tokens
+    # no refresh tokens; the pre-authorized code is OpenID4VCI's (offline credentials)
+    assert meta["grant_types_supported"] == ["authorization_code", "urn:ietf:params:oauth:grant-type:pre-authorized_code"]
     assert meta["subject_types_supported"] == ["pairwise"]
     assert meta["id_token_signing_alg_values_supported"] == ["ES256"]
     assert meta["code_challenge_methods_supported"] == ["S256"]

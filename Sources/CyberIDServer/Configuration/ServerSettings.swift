@@ -52,6 +52,8 @@ public struct ServerSettings: Sendable {
     /// The least time between two fetches of a client's JWKS URL after a signature that did
     /// not verify.
     public var jwksRefetchSeconds: Int
+    /// The status lists' `ttl` (seconds): how long verifiers may cache a list.
+    public var statusListTTL: Int
     /// SQLite's durability: `FULL` (every commit fsynced; the default) or `NORMAL` (WAL
     /// checkpoints fsynced: a power loss may lose the last commits, never corrupt the file).
     public var sqliteSynchronous: SQLiteStoreDatabase.Synchronous
@@ -126,6 +128,7 @@ public struct ServerSettings: Sendable {
         smsPerPhonePerHour = try Self.integer(
             text("cyberid.smsPerPhonePerHour"), "CYBERID_SMS_PER_PHONE_PER_HOUR", 10, 1...1_000_000)
         jwksRefetchSeconds = try Self.integer(text("cyberid.jwksRefetchSeconds"), "CYBERID_JWKS_REFETCH_SECONDS", 60, 1...3_600)
+        statusListTTL = try Self.integer(text("cyberid.statusListTTL"), "CYBERID_STATUS_LIST_TTL", 60, 1...86_400)
         sqliteSynchronous = try Self.synchronous(text("cyberid.sqliteSynchronous"))
         (allowDevelopmentSMS, metricsPort, metricsHost, staleRevocationPolicy, trustedProxies) = try Self.deployment(
             text, issuer: issuer, smsWebhookURL: smsWebhookURL)

@@ -1,3 +1,4 @@
+import CyberIDCredentials
 import CyberIDProvider
 import Foundation
 import Hummingbird
@@ -7,9 +8,9 @@ import NIOFoundationCompat
 extension Router where Context == AppRequestContext {
     /// The OpenID Provider's endpoints (docs/relying-parties.md): discovery, authorize (the
     /// login page), PAR, token, userinfo, revocation, and the page's status and continue calls.
-    func addOpenIDRoutes(provider: OpenIDProvider, settings: ServerSettings) {
+    func addOpenIDRoutes(provider: OpenIDProvider, settings: ServerSettings, credentials: CredentialService? = nil) {
         addLoginRoutes(provider.login, metadata: provider.metadata, settings: settings)
-        addTokenRoutes(provider.tokens)
+        addTokenRoutes(provider.tokens, credentialIssuer: credentials)
     }
 
     /// Discovery, `/authorize` (the login page) and the page's status and continue calls.
@@ -17,12 +18,16 @@ extension Router where Context == AppRequestContext {
         let page = LoginPage(issuer: settings.issuer)
         let secureCookie = settings.issuer.hasPrefix("https://")
 
-        get(".well-known/openid-configuration") { _, _ in
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return Response(
-                status: .ok, headers: [.contentType: "application/json", .cacheControl: "max-age=300"],
-                body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(metadata))))
+        // The same metadata as RFC 8414 authorization-server metadata, where OpenID4VCI wallets
+        // look for the token endpoint of the credential issuer.
+        for path in [".well-known/openid-configuration", ".well-known/oauth-authorization-server"] {
+            get(RouterPath(path)) { _, _ in
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                return Response(
+                    status: .ok, headers: [.contentType: "application/json", .cacheControl: "max-age=300"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(metadata))))
+            }
         }
 
         @Sendable func authorize(_ parameters: FormParameters, _ context: Context) async throws -> Response {
@@ -66,15 +71,21 @@ extension Router where Context == AppRequestContext {
     }
 
     /// PAR, token, userinfo, revocation and platforms' re-verification demands.
-    func addTokenRoutes(_ tokens: TokenService) {
+    func addTokenRoutes(_ tokens: TokenService, credentialIssuer: CredentialService? = nil) {
         post("par") { request, context in
             let credentials = ClientCredentials(
                 authorization: request.headers[.authorization], form: try await Self.form(request, context))
             return Self.oauthJSON(try await tokens.pushAuthorizationRequest(credentials), status: .created)
         }
         post("token") { request, context in
-            let credentials = ClientCredentials(
-                authorization: request.headers[.authorization], form: try await Self.form(request, context))
+            let form = try await Self.form(request, context)
+            if form["grant_type"] == CredentialConfiguration.preAuthorizedGrant, let issuer = credentialIssuer {
+                // OpenID4VCI's pre-authorized code: the wallet proved itself when it got the offer.
+                return try await Self.credentialJSON {
+                    try await issuer.token(preAuthorizedCode: form["pre-authorized_code"], transactionCode: form["tx_code"])
+                }
+            }
+            let credentials = ClientCredentials(authorization: request.headers[.authorization], form: form)
             return Self.oauthJSON(try await tokens.exchange(credentials))
         }
         @Sendable func userinfo(_ request: Request, _ context: Context) async throws -> Response {
