@@ -266,7 +266,7 @@ let package = Package(
             "CyberIDCredentialsTests",
             [
                 "CyberIDCredentials", "CyberIDSDJWT", "CyberIDStatusList", "CyberIDVerifier", "CyberIDCore", "CyberIDStore",
-                "CyberIDKeys", "CyberIDVault", "CyberIDLifecycle", "CyberIDIssuance", "CyberIDTestSupport",
+                "CyberIDKeys", "CyberIDBase64URL", "CyberIDLifecycle", "CyberIDIssuance", "CyberIDTestSupport",
             ] + crypto + x509),
         tests(
             "CyberIDRelyingPartyTests",
@@ -312,7 +312,8 @@ if fuzzing {
             name: "CyberIDFuzz",
             dependencies: [
                 "CyberIDBase64URL", "CyberIDCore", "CyberIDDocuments", "CyberIDIssuance", "CyberIDKeys", "CyberIDStore",
-                "CyberIDProvider", "CyberIDDevTools", .product(name: "JWTKit", package: "jwt-kit"),
+                "CyberIDProvider", "CyberIDDevTools", "CyberIDSDJWT", "CyberIDStatusList", "CyberIDVerifier", "CyberIDWallet",
+                .product(name: "JWTKit", package: "jwt-kit"),
             ] + crypto + x509,
             path: "Fuzz/CyberIDFuzz",
             swiftSettings: swiftSettings + fuzzSettings + [.unsafeFlags(["-parse-as-library"])],

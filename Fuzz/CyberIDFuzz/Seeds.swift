@@ -9,6 +9,9 @@ import X509
 @testable import CyberIDIssuance
 @testable import CyberIDProvider
 import CyberIDStore
+import CyberIDSDJWT
+import CyberIDStatusList
+import CyberIDVerifier
 
 /// Seed corpora, made with the factories the tests use (DevDocumentFactory, the CSR and the
 /// wallet JWS of the test harness): valid inputs of every parser, from which libFuzzer mutates.
@@ -56,6 +59,12 @@ enum Seeds {
         seeds["login-state"] = [Array(#"{"t":"AQ","n":"Ag","e":1,"b":"x","k":"y","s":1}"#.utf8)]
         seeds["sealed-state"] = [Array(try Fixtures.sealers.scan.seal(ScanProof(transactionID: "AQ", scannedAt: 1)).utf8)]
         seeds["document-crl"] = []
+        seeds["sd-jwt"] = [Array(try Fixtures.presentation().utf8)]
+        var list = StatusList(bits: 2, count: 64)
+        list.set(3, 2)
+        seeds["status-list"] = [[2] + Array(try list.lst().utf8)]
+        let request = PresentationRequest(baseURL: "https://v.test", claims: ["given_name"])
+        seeds["request-object"] = [Array(try request.requestObject().utf8)]
         for (name, inputs) in seeds {
             let folder = directory.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -75,5 +84,21 @@ enum Seeds {
             let claims = try JSONDecoder().decode(ClientAssertion.self, from: Data(json.utf8))
             return try await keys.sign(claims, kid: "platform")
         }
+    }
+}
+
+extension Fixtures {
+    /// A key-bound SD-JWT presentation, for the sd-jwt target's seed.
+    static func presentation() throws -> String {
+        let issuer = P256.Signing.PrivateKey()
+        let holder = P256.Signing.PrivateKey()
+        let credential = try SDJWT.issue(
+            header: ["typ": .string("dc+sd-jwt"), "kid": .string("k")],
+            claims: ["iss": .string("https://id.test"), "cnf": .object(["jwk": ECPublicJWK(publicKey: holder.publicKey).json])],
+            disclosable: [("given_name", .string("SEED")), ("birthdate", .string("1990-01-15"))],
+            sign: { Array(try issuer.signature(for: Array($0.utf8)).rawRepresentation) })
+        return try credential.presentation(
+            disclosing: ["given_name"], holderKey: holder, audience: "redirect_uri:https://v.test/r", nonce: "n"
+        ).compact
     }
 }

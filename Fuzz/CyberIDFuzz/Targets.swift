@@ -8,6 +8,9 @@ import JWTKit
 @testable import CyberIDKeys
 @testable import CyberIDProvider
 @testable import CyberIDStore
+import CyberIDSDJWT
+import CyberIDStatusList
+@testable import CyberIDWallet
 
 /// One fuzz target: a parser of outside bytes. `run` must never crash, whatever the bytes;
 /// errors are the expected answer to bad input.
@@ -57,6 +60,20 @@ struct FuzzTarget: @unchecked Sendable {
             let text = String(decoding: bytes, as: UTF8.self)
             _ = Fixtures.sealers.request.open(text, as: LoginState.self)
             _ = Fixtures.sealers.scan.open(text, as: ScanProof.self)
+        },
+        // Offline credentials (issue 18): what a verifier and a wallet parse from strangers.
+        FuzzTarget(name: "sd-jwt") { bytes in
+            guard let presentation = try? SDJWT(compact: String(decoding: bytes, as: UTF8.self)) else { return }
+            _ = try? presentation.disclosedClaims()
+            try? presentation.verifyKeyBinding(audience: "redirect_uri:https://v.test/r", nonce: "n")
+        },
+        FuzzTarget(name: "status-list") { bytes in
+            guard let bits = bytes.first else { return }
+            _ = try? StatusList(bits: Int(bits % 9), lst: String(decoding: bytes.dropFirst(), as: UTF8.self), maxBytes: 1 << 20)?[Int(bits) * 7]
+        },
+        FuzzTarget(name: "request-object") { bytes in
+            guard let object = try? CompactJWS(compact: String(decoding: bytes, as: UTF8.self)) else { return }
+            _ = try? PresentationClient.view(of: object, clientID: "redirect_uri:https://v.test/requests/a/response")
         },
     ]
 }

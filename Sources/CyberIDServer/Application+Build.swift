@@ -49,7 +49,9 @@ public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
     router.addPKIRoutes(authority: runtime.authority, revocations: runtime.store)
     router.addOpenIDRoutes(provider: runtime.provider, settings: runtime.settings, credentials: runtime.credentials)
     router.addWalletRoutes(provider: runtime.provider, holderService: runtime.holder)
-    router.addCredentialRoutes(credentials: runtime.credentials, login: runtime.provider.login)
+    router.addCredentialRoutes(
+        credentials: runtime.credentials, login: runtime.provider.login, limiter: runtime.limiter,
+        offersPerHour: runtime.settings.limits.credentialOffersPerPersonPerHour)
     return router
 }
 
@@ -102,6 +104,7 @@ public func buildApplication(
                 _ = try await runtime.store.purgeExpired(before: now)
                 _ = try await runtime.store.purgeClientAssertions(before: now)
                 _ = try await runtime.store.purgeRateCounters(before: now)
+                _ = try await runtime.store.purgeCredentialGrants(before: now)
             },
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? runtime.settings.port) },

@@ -146,15 +146,16 @@ public struct Runtime: Sendable {
                     return client.metadata.eventsURI
                 }),
             limiter: limiter,
-            credentials: CredentialService(
-                configuration: credentialConfiguration(settings), store: store, masterKey: masterKey, signingKeys: keys))
+            credentials: credentialService(settings, store: store, masterKey: masterKey, keys: keys))
     }
 
-    /// The credential issuer's settings.
-    private static func credentialConfiguration(_ settings: ServerSettings) -> CredentialConfiguration {
+    /// The credential issuer.
+    private static func credentialService(
+        _ settings: ServerSettings, store: SQLStore, masterKey: MasterKey, keys: SigningKeySet
+    ) -> CredentialService {
         var configuration = CredentialConfiguration(issuer: settings.issuer)
         configuration.statusListTTL = settings.statusListTTL
-        return configuration
+        return CredentialService(configuration: configuration, store: store, masterKey: masterKey, signingKeys: keys)
     }
 }
 

@@ -28,6 +28,18 @@ import Testing
         return try required(bits[try required(reference["idx"]?.integer)])
     }
 
+    /// The code of the verifier's refusal, or `nil` when it accepts.
+    static func refusal(_ verifier: PresentationVerifier, _ token: String, _ request: PresentationRequest, at now: Date) async -> String? {
+        do {
+            _ = try await verifier.verify(vpToken: token, for: request, now: now)
+            return nil
+        } catch let error as VerifierError {
+            return error.code
+        } catch {
+            return "\(error)"
+        }
+    }
+
     @Test("suspend and restrict set 2, resume and lift set 0, a revoked certificate sets 1")
     func statusFollowsLifecycle() async throws {
         try await IssuerWorld.with(ttl: 1) { world in
@@ -82,10 +94,7 @@ import Testing
                 return String(decoding: JSON.object(["person": .array([.string(shown.compact)])]).encoded, as: UTF8.self)
             }
             func refusal(_ token: String, _ request: PresentationRequest, at now: Date) async -> String? {
-                do {
-                    _ = try await verifier.verify(vpToken: token, for: request, now: now)
-                    return nil
-                } catch { return (error as? VerifierError)?.code ?? "\(error)" }
+                await Self.refusal(verifier, token, request, at: now)
             }
             let first = PresentationRequest(baseURL: "https://shop.test", claims: ["age_over_18", "given_name"])
             let claims = try await verifier.verify(

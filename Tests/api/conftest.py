@@ -8,7 +8,9 @@ not copied); the eMRTD material from Tests/documents/emrtd_factory.py through it
   a JSON file that schemathesis_hooks.py reads): an enrolled holder's wallet key and
   certificate, an enrollment session just started and one whose document is verified, a
   registered platform (client_secret_basic) and one of its logins (the page's `r`, the
-  `cyberid_login` cookie, the wallet's ticket and the transaction's id and nonce).
+  `cyberid_login` cookie, the wallet's ticket and the transaction's id and nonce), and a
+  second holder for the offline credentials (issue 18) that has been issued one credential
+  through offer → token → nonce → credential, so that status list 1 exists.
 
 The schemathesis summary (operations, test cases, requests) is printed at the end of the run.
 """
@@ -16,12 +18,14 @@ The schemathesis summary (operations, test cases, requests) is printed at the en
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import re
 import secrets
 import subprocess
 import sys
+import time
 import types
 import urllib.parse
 import urllib.request
@@ -29,7 +33,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 HERE = Path(__file__).resolve().parent
 ENROLLMENT_DIR = HERE.parent / "enrollment"
@@ -53,6 +59,7 @@ from enrollment_support import (  # noqa: E402
 )
 
 REDIRECT_URI = "http://127.0.0.1:9/cb"  # nothing listens there; redirects are never followed
+PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 
 # Filled through the `summary_lines` fixture; printed by pytest_terminal_summary.
 SUMMARY: list[str] = []
@@ -74,6 +81,11 @@ class Seed:
     login_ticket: str
     transaction_id: str
     transaction_nonce: str
+    # The offline credentials: a holder of their own (the fuzzed lifecycle calls suspend and
+    # resume the first one), and the number of the status list their first credential is in.
+    credential_key_pem: str
+    credential_certificate_der: str  # base64
+    status_list: int
 
     def write(self, path: Path) -> Path:
         path.write_text(json.dumps(asdict(self)))
@@ -99,7 +111,10 @@ def server(dsc, tmp_path_factory) -> Server:
         )
         assert result.returncode == 0, (result.stdout, result.stderr)
 
-    yield from launch_server(None, tmp_path_factory, setup=trust)
+    # Every schemathesis call of /wallet/v1/credential-offer, /token and /credential that the
+    # hooks seed gets an offer: far more than a person's hourly limit (default 20).
+    yield from launch_server(
+        None, tmp_path_factory, setup=trust, CYBERID_CREDENTIAL_OFFERS_PER_PERSON_PER_HOUR="1000000")
 
 
 def _create_client(server: Server) -> dict:
@@ -136,6 +151,45 @@ def _start_login(server: Server, client_id: str) -> tuple[str, str, str]:
     return parameters["r"][0], cookie, parameters["t"][0]
 
 
+def _signed(key, signing_input: str) -> str:
+    r, s = decode_dss_signature(key.sign(signing_input.encode("ascii"), ec.ECDSA(hashes.SHA256())))
+    return signing_input + "." + b64u(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
+
+
+def _segments(header: dict, payload: dict) -> str:
+    return b64u(json.dumps(header).encode()) + "." + b64u(json.dumps(payload).encode())
+
+
+def _first_credential(server: Server, api: Api, wallet) -> int:
+    """offer → token → nonce → credential for `wallet`'s holder; the status list number of the
+    credential (the list exists from then on)."""
+    body = b"{}"
+    certificate = base64.b64encode(wallet.certificate.public_bytes(serialization.Encoding.DER)).decode()
+    authorization = "CyberID-Wallet " + _signed(wallet.key, _segments(
+        {"alg": "ES256", "typ": "cyberid-wallet+jwt", "x5c": [certificate]},
+        {"aud": server.issuer, "purpose": "wallet-api", "htm": "POST", "htu": "/wallet/v1/credential-offer",
+         "iat": int(time.time()), "jti": secrets.token_urlsafe(16), "bdh": b64u(hashlib.sha256(body).digest())}))
+    offer = assert_json(api.post("/wallet/v1/credential-offer", raw=body, headers={"Authorization": authorization}), 201)
+    code = offer["grants"][PRE_AUTHORIZED_GRANT]["pre-authorized_code"]
+    form = urllib.parse.urlencode({"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": code}).encode()
+    token = assert_json(api.post("/token", raw=form, headers={"Content-Type": "application/x-www-form-urlencoded"}), 200)
+    nonce = assert_json(api.post("/credential/nonce", raw=b""), 200)["c_nonce"]
+    holder_key = ec.generate_private_key(ec.SECP256R1())
+    numbers = holder_key.public_key().public_numbers()
+    jwk = {"kty": "EC", "crv": "P-256", "x": b64u(numbers.x.to_bytes(32, "big")), "y": b64u(numbers.y.to_bytes(32, "big"))}
+    proof = _signed(holder_key, _segments(
+        {"typ": "openid4vci-proof+jwt", "alg": "ES256", "jwk": jwk},
+        {"aud": server.issuer, "iat": int(time.time()), "nonce": nonce}))
+    answer = api.post(
+        "/credential", {"credential_configuration_id": "verified_person", "proofs": {"jwt": [proof]}},
+        headers={"Authorization": "Bearer " + token["access_token"]})
+    credential = assert_json(answer, 200)["credentials"][0]["credential"]
+    payload = json.loads(base64.urlsafe_b64decode(credential.split(".")[1] + "=="))
+    uri = payload["status"]["status_list"]["uri"]
+    assert uri.startswith(server.issuer + "/status/lists/"), uri
+    return int(uri.rsplit("/", 1)[1])
+
+
 @pytest.fixture(scope="session")
 def seed(server, dsc) -> Seed:
     api = Api(server.base)
@@ -155,15 +209,23 @@ def seed(server, dsc) -> Seed:
     view = api.get("/wallet/v1/login?" + urllib.parse.urlencode({"t": ticket}))
     transaction = assert_json(view, 200)
 
-    key_pem = holder.wallet.key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
-    certificate = base64.b64encode(holder.wallet.certificate.public_bytes(serialization.Encoding.DER)).decode()
+    credential_holder = enroller.full(people.make(age=25))
+    status_list = _first_credential(server, api, credential_holder.wallet)
+
+    def key_and_certificate(wallet) -> tuple[str, str]:
+        key = wallet.key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+        return key, base64.b64encode(wallet.certificate.public_bytes(serialization.Encoding.DER)).decode()
+
+    key_pem, certificate = key_and_certificate(holder.wallet)
+    credential_key_pem, credential_certificate = key_and_certificate(credential_holder.wallet)
     return Seed(
         issuer=server.issuer, wallet_key_pem=key_pem, wallet_certificate_der=certificate,
         network_number=holder.wallet.network_number, started_session=started, verified_session=verified,
         client_id=client["client_id"], client_secret=client["client_secret"], redirect_uri=REDIRECT_URI,
         login_r=r, login_cookie=cookie, login_ticket=ticket, transaction_id=transaction["transaction_id"],
-        transaction_nonce=transaction["nonce"],
+        transaction_nonce=transaction["nonce"], credential_key_pem=credential_key_pem,
+        credential_certificate_der=credential_certificate, status_list=status_list,
     )
 
 

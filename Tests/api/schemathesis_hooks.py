@@ -15,7 +15,14 @@ the refusals (unknown session, no wallet signature, unknown client…) stay cove
   stay fuzzed: error redirects and login pages);
 * `/authorize/status|qr|continue`: the seeded login's `r` (and its cookie);
 * `/par`, `/token`, `/revoke`, `/rp/v1/reverifications`: the platform's Basic credentials
-  (credentials in the body are then removed: one authentication method).
+  (credentials in the body are then removed: one authentication method) — except a `/token`
+  call with the pre-authorized code grant, which gets a live code of a fresh credential offer;
+* `POST /credential`: a bearer token, and every other time a live access token with one to ten
+  valid proofs (each its own key, a fresh `c_nonce`): a batch is issued;
+* `GET /status/lists/{list}`: the list the seeded credential is in.
+
+Offers, tokens and nonces are fetched live from the server for the seeded credential holder
+(not the holder the lifecycle calls suspend): a code and a token are single use.
 
 The seed is the JSON file named by CYBERID_API_SEED (conftest.py `seed`).
 Written against schemathesis 4.32 (`before_call(context, case, kwargs)`).
@@ -30,6 +37,9 @@ import json
 import os
 import secrets
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import schemathesis
 from schemathesis.core import NOT_SET
@@ -39,6 +49,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 SEED = json.loads(open(os.environ["CYBERID_API_SEED"]).read())
 KEY = serialization.load_pem_private_key(SEED["wallet_key_pem"].encode(), password=None)
+CREDENTIAL_KEY = serialization.load_pem_private_key(SEED["credential_key_pem"].encode(), password=None)
+PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 COUNTERS: dict[str, itertools.count] = {}
 
 
@@ -46,12 +58,60 @@ def b64u(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def wallet_jws(payload: dict) -> str:
-    """A compact JWS as a wallet signs it (ES256, raw r||s, x5c = the network certificate)."""
-    header = {"alg": "ES256", "typ": "cyberid-wallet+jwt", "x5c": [SEED["wallet_certificate_der"]]}
+def es256(key, header: dict, payload: dict) -> str:
+    """A compact ES256 JWS (raw r||s)."""
     signing_input = b64u(json.dumps(header).encode()) + "." + b64u(json.dumps(payload).encode())
-    r, s = decode_dss_signature(KEY.sign(signing_input.encode("ascii"), ec.ECDSA(hashes.SHA256())))
+    r, s = decode_dss_signature(key.sign(signing_input.encode("ascii"), ec.ECDSA(hashes.SHA256())))
     return signing_input + "." + b64u(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
+
+
+def wallet_jws(payload: dict, key=KEY, certificate: str = SEED["wallet_certificate_der"]) -> str:
+    """A compact JWS as a wallet signs it (ES256, raw r||s, x5c = the network certificate)."""
+    return es256(key, {"alg": "ES256", "typ": "cyberid-wallet+jwt", "x5c": [certificate]}, payload)
+
+
+def call(method: str, path: str, data: bytes, headers: dict) -> dict | None:
+    """A request of the hooks' own (not a test case); its JSON answer, or None on an error."""
+    request = urllib.request.Request(SEED["issuer"] + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return json.loads(answer.read())
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def live_code() -> str | None:
+    """The pre-authorized code of a fresh offer to the credential holder."""
+    body = b"{}"
+    authorization = "CyberID-Wallet " + wallet_jws({
+        "aud": SEED["issuer"], "purpose": "wallet-api", "htm": "POST", "htu": "/wallet/v1/credential-offer",
+        "iat": int(time.time()), "jti": secrets.token_urlsafe(16), "bdh": b64u(hashlib.sha256(body).digest()),
+    }, CREDENTIAL_KEY, SEED["credential_certificate_der"])
+    offer = call("POST", "/wallet/v1/credential-offer", body,
+                 {"Authorization": authorization, "Content-Type": "application/json"})
+    return offer["grants"][PRE_AUTHORIZED_GRANT]["pre-authorized_code"] if offer else None
+
+
+def live_access_token() -> str | None:
+    code = live_code()
+    if code is None:
+        return None
+    form = urllib.parse.urlencode({"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": code}).encode()
+    token = call("POST", "/token", form, {"Content-Type": "application/x-www-form-urlencoded"})
+    return token["access_token"] if token else None
+
+
+def proofs(count: int) -> list[str]:
+    """`count` proofs of possession for a fresh c_nonce, each with its own new key."""
+    nonce = (call("POST", "/credential/nonce", b"", {}) or {}).get("c_nonce", "")
+    jwts = []
+    for _ in range(count):
+        key = ec.generate_private_key(ec.SECP256R1())
+        numbers = key.public_key().public_numbers()
+        jwk = {"kty": "EC", "crv": "P-256", "x": b64u(numbers.x.to_bytes(32, "big")), "y": b64u(numbers.y.to_bytes(32, "big"))}
+        jwts.append(es256(key, {"typ": "openid4vci-proof+jwt", "alg": "ES256", "jwk": jwk},
+                          {"aud": SEED["issuer"], "iat": int(time.time()), "nonce": nonce}))
+    return jwts
 
 
 def seeded(case) -> bool:
@@ -106,6 +166,29 @@ def authenticate_client(case):
     case.headers["Authorization"] = "Basic " + base64.b64encode(credentials).decode()
 
 
+def seed_token_request(case):
+    """The pre-authorized code grant gets a live code (no client authentication); the
+    authorization code grant the platform's credentials."""
+    if isinstance(case.body, dict) and case.body.get("grant_type") == PRE_AUTHORIZED_GRANT:
+        code = live_code()
+        if code is not None:
+            case.body["pre-authorized_code"] = code
+        return
+    authenticate_client(case)
+
+
+def seed_credential_request(case):
+    """A bearer token always; every other time a live one and valid proofs, as many as generated."""
+    token = None
+    if isinstance(case.body, dict) and secrets.randbelow(2):
+        generated = (case.body.get("proofs") or {}).get("jwt") if isinstance(case.body.get("proofs"), dict) else None
+        count = min(max(len(generated), 1), 10) if isinstance(generated, list) else 1
+        token = live_access_token()
+        case.body["credential_configuration_id"] = "verified_person"
+        case.body["proofs"] = {"jwt": proofs(count)}
+    case.headers["Authorization"] = "Bearer " + (token or b64u(secrets.token_bytes(32)))
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
     path = case.operation.path
@@ -134,5 +217,11 @@ def before_call(context, case, kwargs):
         case.query = {**(case.query or {}), "r": SEED["login_r"]}
         if path == "/authorize/continue":
             case.cookies = {**(case.cookies or {}), "cyberid_login": SEED["login_cookie"]}
-    elif path in ("/par", "/token", "/revoke", "/rp/v1/reverifications"):
+    elif path == "/token":
+        seed_token_request(case)
+    elif path in ("/par", "/revoke", "/rp/v1/reverifications"):
         authenticate_client(case)
+    elif path == "/credential":
+        seed_credential_request(case)
+    elif path == "/status/lists/{list}":
+        case.path_parameters["list"] = SEED["status_list"]

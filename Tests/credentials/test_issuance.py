@@ -61,6 +61,8 @@ def test_fetch_stores_a_batch_that_list_and_show_print(deployment, alice, alice_
         assert shown == credential.credential, "show prints the stored credential"
         assert shown.endswith("~") and shown.count("~") == 1 + len(DISCLOSABLE), shown[-80:]
         assert credential.private_key_pem.startswith("-----BEGIN PRIVATE KEY-----"), "PKCS#8 PEM"
+    # The file now holds ten more private keys: still readable by its owner only.
+    assert alice.wallet.stat().st_mode & 0o077 == 0, oct(alice.wallet.stat().st_mode)
 
 
 def test_the_reference_verifier_accepts_every_credential(deployment, alice_batch, issuer_keys):

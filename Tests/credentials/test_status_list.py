@@ -1,7 +1,8 @@
 """The Token Status List (draft-ietf-oauth-status-list), checked independently: the JWT's ES256
 signature with the jwt-vc-issuer keys (joserfc), typ statuslist+jwt, sub/iat/exp/ttl, `lst`
 zlib-decompressed here and the 2-bit entry of each credential read here. Suspend and restrict
-make it 2, resume and lift 0; cancel and certificate revocation 1. Nobody else's entries move."""
+make it 2, resume and lift 0; cancel and certificate revocation 1 (also the revocations of a
+lost-device replacement and of a renewal). Nobody else's entries move."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from credentials_support import (
     wait_status,
 )
 from enrollment_support import years_ago
+from oidc_support import replaced_holder
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +106,24 @@ def test_certificate_revocation_invalidates(deployment, issuer_keys, olga):
     revoked = deployment.cli_json("admin", "certificate", "revoke", serial, "--reason", "key compromised")
     assert revoked["status"] == "revoked"
     assert wait_all(credentials, issuer_keys, INVALID) == [INVALID] * len(credentials)
+
+
+def test_a_lost_device_replacement_invalidates_the_old_devices_credentials(deployment, issuer_keys):
+    holder = deployment.enroll("rita", birth_date=years_ago(30))
+    old = fetched(deployment, holder, 2)
+    replaced = replaced_holder(deployment, holder)  # revokes the lost device's certificate
+    assert wait_all(old, issuer_keys, INVALID) == [INVALID, INVALID], "a thief could still present them"
+    new = fetched(deployment, replaced, 1)
+    assert statuses(new, issuer_keys) == [VALID]
+
+
+def test_a_renewal_revokes_the_old_certificate_and_its_credentials(deployment, issuer_keys):
+    holder = deployment.enroll("gus", birth_date=years_ago(33))
+    old = fetched(deployment, holder, 2)
+    renewed = deployment.cli("wallet", "renew", "--wallet", str(holder.wallet))
+    assert renewed.returncode == 0, renewed.stderr
+    assert wait_all(old, issuer_keys, INVALID) == [INVALID, INVALID]
+    assert statuses(fetched(deployment, holder, 1), issuer_keys) == [VALID], "the renewed wallet gets new credentials"
 
 
 def test_an_unknown_list_is_not_found(deployment):

@@ -19,6 +19,8 @@ public struct RateLimitSettings: Sendable, Equatable {
     public var walletFailuresPerIPPerMinute: Int
     /// Face checks one identity may attempt per day.
     public var faceAttemptsPerDay: Int
+    /// Credential offers (batches of up to 10 offline credentials) one person may get per hour.
+    public var credentialOffersPerPersonPerHour: Int
 
     init(_ text: (String) -> String?) throws(ConfigurationError) {
         func limit(_ key: String, _ variable: String, _ value: Int) throws(ConfigurationError) -> Int {
@@ -34,5 +36,7 @@ public struct RateLimitSettings: Sendable, Equatable {
         walletFailuresPerIPPerMinute = try limit(
             "walletFailuresPerIpPerMinute", "CYBERID_WALLET_FAILURES_PER_IP_PER_MINUTE", 30)
         faceAttemptsPerDay = try limit("faceAttemptsPerDay", "CYBERID_FACE_ATTEMPTS_PER_DAY", 5)
+        credentialOffersPerPersonPerHour = try limit(
+            "credentialOffersPerPersonPerHour", "CYBERID_CREDENTIAL_OFFERS_PER_PERSON_PER_HOUR", 20)
     }
 }

@@ -89,7 +89,6 @@ public struct ServerSettings: Sendable {
         issuer = try Self.validateIssuer(issuerText)
 
         host = text("cyberid.host") ?? "127.0.0.1"
-
         let portText = text("cyberid.port") ?? "8080"
         guard let port = Int(portText), (0...65_535).contains(port) else {
             throw ConfigurationError(setting: "CYBERID_PORT", reason: "must be a port number 0–65535, got '\(portText)'")
@@ -128,7 +127,7 @@ public struct ServerSettings: Sendable {
         smsPerPhonePerHour = try Self.integer(
             text("cyberid.smsPerPhonePerHour"), "CYBERID_SMS_PER_PHONE_PER_HOUR", 10, 1...1_000_000)
         jwksRefetchSeconds = try Self.integer(text("cyberid.jwksRefetchSeconds"), "CYBERID_JWKS_REFETCH_SECONDS", 60, 1...3_600)
-        statusListTTL = try Self.integer(text("cyberid.statusListTTL"), "CYBERID_STATUS_LIST_TTL", 60, 1...86_400)
+        statusListTTL = try Self.integer(text("cyberid.statusListTtl"), "CYBERID_STATUS_LIST_TTL", 60, 1...86_400)
         sqliteSynchronous = try Self.synchronous(text("cyberid.sqliteSynchronous"))
         (allowDevelopmentSMS, metricsPort, metricsHost, staleRevocationPolicy, trustedProxies) = try Self.deployment(
             text, issuer: issuer, smsWebhookURL: smsWebhookURL)

@@ -1,5 +1,6 @@
 import CyberIDCore
 import CyberIDCredentials
+import CyberIDLimits
 import CyberIDProvider
 import CyberIDSDJWT
 import CyberIDStore
@@ -11,7 +12,8 @@ extension Router where Context == AppRequestContext {
     /// The offline credentials (docs/credentials.md): OpenID4VCI issuer metadata, the wallet's
     /// offer, the nonce and credential endpoints, the SD-JWT VC issuer keys and the status lists.
     /// (The pre-authorized code grant is served by `/token`, see ``addTokenRoutes(_:credentialIssuer:)``.)
-    func addCredentialRoutes(credentials: CredentialService, login: LoginService) {
+    func addCredentialRoutes(credentials: CredentialService, login: LoginService, limiter: RateLimiter, offersPerHour: Int) {
+        let offerLimit = RateLimit(name: "credential-offers-per-person", limit: Int64(offersPerHour), window: 3_600)
         get(".well-known/openid-credential-issuer") { _, _ in
             Self.json(credentials.issuerMetadata, cacheControl: "max-age=300")
         }
@@ -28,6 +30,9 @@ extension Router where Context == AppRequestContext {
                     code: "person-not-active", title: "Network number not active", status: .forbidden,
                     detail: "credentials are issued to active network numbers only")
             }
+            // Each offer writes a grant and leads to up to 10 status entries: a person's wallet
+            // cannot fill the lists (CYBERID_CREDENTIAL_OFFERS_PER_PERSON_PER_HOUR).
+            try await limiter.hit(offerLimit, holder.personID)
             return Self.json(
                 try await credentials.offer(personID: holder.personID, certificateSerial: holder.certificateSerial),
                 status: .created)

@@ -41,6 +41,10 @@ enum OpenAPIDocument {
             {
               "name": "wallet",
               "description": "relying-parties.md §5, lifecycle.md"
+            },
+            {
+              "name": "credentials",
+              "description": "Offline SD-JWT VC credentials: OpenID4VCI 1.0 issuance (pre-authorized code), issuer keys, Token Status Lists (docs/credentials.md)."
             }
           ],
           "paths": {
@@ -1355,6 +1359,37 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/.well-known/oauth-authorization-server": {
+              "get": {
+                "operationId": "getAuthorizationServerMetadata",
+                "summary": "RFC 8414 authorization server metadata: the same document as `/.well-known/openid-configuration` (where OpenID4VCI wallets look for the token endpoint).",
+                "tags": [
+                  "openid",
+                  "credentials"
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "The metadata.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ProviderMetadata"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "description": "`max-age=300`.",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
             "/authorize": {
               "get": {
                 "operationId": "authorize",
@@ -1914,7 +1949,7 @@ enum OpenAPIDocument {
             "/token": {
               "post": {
                 "operationId": "exchangeCode",
-                "summary": "Exchanges an authorization code (with PKCE) for an ID token and an access token.",
+                "summary": "Exchanges an authorization code (with PKCE) for an ID token and an access token, or a credential offer's pre-authorized code for a credential access token.",
                 "tags": [
                   "openid"
                 ],
@@ -1923,7 +1958,14 @@ enum OpenAPIDocument {
                   "content": {
                     "application/x-www-form-urlencoded": {
                       "schema": {
-                        "$ref": "#/components/schemas/TokenRequest"
+                        "oneOf": [
+                          {
+                            "$ref": "#/components/schemas/TokenRequest"
+                          },
+                          {
+                            "$ref": "#/components/schemas/PreAuthorizedTokenRequest"
+                          }
+                        ]
                       }
                     }
                   }
@@ -1936,11 +1978,18 @@ enum OpenAPIDocument {
                 ],
                 "responses": {
                   "200": {
-                    "description": "The tokens.",
+                    "description": "The tokens (the pre-authorized code grant: an access token only).",
                     "content": {
                       "application/json": {
                         "schema": {
-                          "$ref": "#/components/schemas/TokenResponse"
+                          "oneOf": [
+                            {
+                              "$ref": "#/components/schemas/TokenResponse"
+                            },
+                            {
+                              "$ref": "#/components/schemas/PreAuthorizedTokenResponse"
+                            }
+                          ]
                         }
                       }
                     },
@@ -1951,7 +2000,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "400": {
-                    "description": "`invalid_request` (`grant_type` missing, two authentication methods, `client_id` differing from the authenticated one, a badly encoded form), `unsupported_grant_type`, `invalid_grant`.",
+                    "description": "`invalid_request` (`grant_type` missing, two authentication methods, `client_id` differing from the authenticated one, a badly encoded form; a pre-authorized code missing or over 256 bytes, a `tx_code`), `unsupported_grant_type`, `invalid_grant` (a pre-authorized code unknown, expired or already used).",
                     "content": {
                       "application/json": {
                         "schema": {
@@ -1995,7 +2044,8 @@ enum OpenAPIDocument {
                   "503": {
                     "$ref": "#/components/responses/StoreUnavailable"
                   }
-                }
+                },
+                "description": "`grant_type=urn:ietf:params:oauth:grant-type:pre-authorized_code` (OpenID4VCI) takes no client authentication; any sent is ignored."
               }
             },
             "/userinfo": {
@@ -3215,6 +3265,336 @@ enum OpenAPIDocument {
                   }
                 }
               }
+            },
+            "/.well-known/openid-credential-issuer": {
+              "get": {
+                "operationId": "getCredentialIssuerMetadata",
+                "summary": "OpenID4VCI 1.0 credential issuer metadata (one configuration, `verified_person`).",
+                "tags": [
+                  "credentials"
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "The metadata.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/CredentialIssuerMetadata"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "description": "`max-age=300`.",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/.well-known/jwt-vc-issuer": {
+              "get": {
+                "operationId": "getJWTVCIssuerMetadata",
+                "summary": "SD-JWT VC issuer metadata: the issuer and its ES256 keys.",
+                "tags": [
+                  "credentials",
+                  "keys"
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "`{issuer, jwks}`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/JWTVCIssuerMetadata"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "description": "`max-age=300`.",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/wallet/v1/credential-offer": {
+              "post": {
+                "operationId": "createCredentialOffer",
+                "summary": "The holder's wallet gets a credential offer with a pre-authorized code.",
+                "tags": [
+                  "wallet",
+                  "credentials"
+                ],
+                "description": "`bdh` binds the body when there is one.",
+                "requestBody": {
+                  "required": false,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/CredentialOfferRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [
+                  {
+                    "walletSignature": []
+                  }
+                ],
+                "responses": {
+                  "201": {
+                    "description": "The offer (single-use code, 5 minutes).",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/CredentialOffer"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/WalletUnauthorized"
+                  },
+                  "403": {
+                    "description": "`person-not-active`: credentials are issued to active network numbers only.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "429": {
+                    "description": "`wallet-failure-rate-limited`: too many failed wallet requests from this address; `credential-offers-per-person-rate-limited`: too many offers for this person (`CYBERID_CREDENTIAL_OFFERS_PER_PERSON_PER_HOUR`, default 20).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      },
+                      "Retry-After": {
+                        "$ref": "#/components/headers/RetryAfter"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/credential/nonce": {
+              "post": {
+                "operationId": "getCredentialNonce",
+                "summary": "A fresh `c_nonce` for proofs (valid 5 minutes; the service keeps no state for it).",
+                "tags": [
+                  "credentials"
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "The nonce.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/CredentialNonce"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/credential": {
+              "post": {
+                "operationId": "issueCredentials",
+                "summary": "Issues one SD-JWT VC per proof, each bound to the proof's key.",
+                "tags": [
+                  "credentials"
+                ],
+                "description": "The access token comes from `/token` (pre-authorized code grant) and is used once, when the request and its proofs are good. Errors are OpenID4VCI's `{error, error_description}`.",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/CredentialRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [
+                  {
+                    "accessToken": []
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The credentials, in the order of the proofs.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/CredentialResponse"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`invalid_credential_request` (not a JSON object, `proofs` not `{\"jwt\": [1 to 10 proofs]}`), `unknown_credential_configuration`, `invalid_proof` (malformed, wrong `typ`, `kid` or `x5c`, bad signature, wrong `aud`, stale `iat`, two proofs with one key), `invalid_nonce`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "description": "`invalid_token`: no bearer token, or one unknown, expired or already used.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      },
+                      "WWW-Authenticate": {
+                        "$ref": "#/components/headers/WWWAuthenticate"
+                      }
+                    }
+                  },
+                  "403": {
+                    "description": "`credential_request_denied`: the number is not active, its certificate is not valid, or the identity document has expired.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/status/lists/{list}": {
+              "get": {
+                "operationId": "getStatusList",
+                "summary": "A Token Status List (2 bits per credential: 0 valid, 1 invalid, 2 suspended), signed with the credential keys.",
+                "tags": [
+                  "credentials"
+                ],
+                "parameters": [
+                  {
+                    "name": "list",
+                    "in": "path",
+                    "required": true,
+                    "description": "The list's number, as in a credential's `status.status_list.uri`.",
+                    "schema": {
+                      "type": "integer",
+                      "minimum": 1
+                    }
+                  }
+                ],
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "The status list token (a JWT, `typ: statuslist+jwt`).",
+                    "content": {
+                      "application/statuslist+jwt": {
+                        "schema": {
+                          "type": "string",
+                          "contentMediaType": "application/statuslist+jwt"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "description": "`public, max-age=<ttl>` (`CYBERID_STATUS_LIST_TTL`, default 60).",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "`unknown-status-list`: no list of that number (or not a number).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
             }
           },
           "components": {
@@ -3252,7 +3632,7 @@ enum OpenAPIDocument {
               },
               "OAuthError": {
                 "type": "object",
-                "description": "An OAuth error (RFC 6749 §5.2, RFC 6750 §3, RFC 9126 §2.3).",
+                "description": "An OAuth error (RFC 6749 §5.2, RFC 6750 §3, RFC 9126 §2.3), or an OpenID4VCI 1.0 credential or nonce error (§8.3.1.2).",
                 "required": [
                   "error",
                   "error_description"
@@ -3274,7 +3654,12 @@ enum OpenAPIDocument {
                       "request_uri_not_supported",
                       "invalid_request_uri",
                       "login_required",
-                      "temporarily_unavailable"
+                      "temporarily_unavailable",
+                      "invalid_credential_request",
+                      "unknown_credential_configuration",
+                      "invalid_proof",
+                      "invalid_nonce",
+                      "credential_request_denied"
                     ]
                   },
                   "error_description": {
@@ -4581,6 +4966,353 @@ enum OpenAPIDocument {
                     "description": "PKCS#10 PEM for the new P-256 key."
                   }
                 }
+              },
+              "CompactJWT": {
+                "type": "string",
+                "description": "A compact JWS (three base64url segments).",
+                "pattern": "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+              },
+              "CredentialIssuerMetadata": {
+                "type": "object",
+                "description": "OpenID4VCI 1.0 §12.2 credential issuer metadata.",
+                "required": [
+                  "credential_issuer",
+                  "credential_endpoint",
+                  "nonce_endpoint",
+                  "batch_credential_issuance",
+                  "credential_configurations_supported"
+                ],
+                "properties": {
+                  "credential_issuer": {
+                    "type": "string",
+                    "format": "uri",
+                    "description": "The issuer (`CYBERID_ISSUER`)."
+                  },
+                  "credential_endpoint": {
+                    "type": "string",
+                    "format": "uri"
+                  },
+                  "nonce_endpoint": {
+                    "type": "string",
+                    "format": "uri"
+                  },
+                  "batch_credential_issuance": {
+                    "type": "object",
+                    "required": [
+                      "batch_size"
+                    ],
+                    "properties": {
+                      "batch_size": {
+                        "type": "integer",
+                        "minimum": 2
+                      }
+                    },
+                    "additionalProperties": false
+                  },
+                  "display": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/CredentialDisplay"
+                    }
+                  },
+                  "credential_configurations_supported": {
+                    "type": "object",
+                    "required": [
+                      "verified_person"
+                    ],
+                    "additionalProperties": {
+                      "$ref": "#/components/schemas/CredentialConfiguration"
+                    }
+                  }
+                },
+                "additionalProperties": false
+              },
+              "CredentialDisplay": {
+                "type": "object",
+                "required": [
+                  "name"
+                ],
+                "properties": {
+                  "name": {
+                    "type": "string"
+                  },
+                  "locale": {
+                    "type": "string"
+                  }
+                }
+              },
+              "CredentialConfiguration": {
+                "type": "object",
+                "required": [
+                  "format",
+                  "vct",
+                  "cryptographic_binding_methods_supported",
+                  "credential_signing_alg_values_supported",
+                  "proof_types_supported"
+                ],
+                "properties": {
+                  "format": {
+                    "const": "dc+sd-jwt"
+                  },
+                  "vct": {
+                    "const": "urn:cyberid:verified-person:1"
+                  },
+                  "scope": {
+                    "type": "string"
+                  },
+                  "cryptographic_binding_methods_supported": {
+                    "type": "array",
+                    "items": {
+                      "const": "jwk"
+                    }
+                  },
+                  "credential_signing_alg_values_supported": {
+                    "type": "array",
+                    "items": {
+                      "const": "ES256"
+                    }
+                  },
+                  "proof_types_supported": {
+                    "type": "object",
+                    "required": [
+                      "jwt"
+                    ],
+                    "properties": {
+                      "jwt": {
+                        "type": "object",
+                        "required": [
+                          "proof_signing_alg_values_supported"
+                        ],
+                        "properties": {
+                          "proof_signing_alg_values_supported": {
+                            "type": "array",
+                            "items": {
+                              "const": "ES256"
+                            }
+                          }
+                        }
+                      }
+                    },
+                    "additionalProperties": false
+                  },
+                  "credential_metadata": {
+                    "type": "object",
+                    "properties": {
+                      "display": {
+                        "type": "array",
+                        "items": {
+                          "$ref": "#/components/schemas/CredentialDisplay"
+                        }
+                      },
+                      "claims": {
+                        "type": "array",
+                        "items": {
+                          "type": "object",
+                          "required": [
+                            "path"
+                          ],
+                          "properties": {
+                            "path": {
+                              "type": "array",
+                              "minItems": 1,
+                              "items": {
+                                "type": "string"
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "additionalProperties": false
+              },
+              "JWTVCIssuerMetadata": {
+                "type": "object",
+                "description": "SD-JWT VC §5 issuer metadata: the keys that sign credentials and status lists (the keys of `/jwks.json`).",
+                "required": [
+                  "issuer",
+                  "jwks"
+                ],
+                "properties": {
+                  "issuer": {
+                    "type": "string",
+                    "format": "uri"
+                  },
+                  "jwks": {
+                    "$ref": "#/components/schemas/JWKSet"
+                  }
+                },
+                "additionalProperties": false
+              },
+              "CredentialOfferRequest": {
+                "type": "object",
+                "description": "Send `{}` (or no body); nothing in it is read."
+              },
+              "CredentialOffer": {
+                "type": "object",
+                "description": "OpenID4VCI 1.0 §4.1.1 credential offer, by value. The code is single use and lives 5 minutes.",
+                "required": [
+                  "credential_issuer",
+                  "credential_configuration_ids",
+                  "grants"
+                ],
+                "properties": {
+                  "credential_issuer": {
+                    "type": "string",
+                    "format": "uri"
+                  },
+                  "credential_configuration_ids": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                      "const": "verified_person"
+                    }
+                  },
+                  "grants": {
+                    "type": "object",
+                    "required": [
+                      "urn:ietf:params:oauth:grant-type:pre-authorized_code"
+                    ],
+                    "properties": {
+                      "urn:ietf:params:oauth:grant-type:pre-authorized_code": {
+                        "type": "object",
+                        "required": [
+                          "pre-authorized_code"
+                        ],
+                        "properties": {
+                          "pre-authorized_code": {
+                            "$ref": "#/components/schemas/Base64URL"
+                          }
+                        },
+                        "additionalProperties": false
+                      }
+                    },
+                    "additionalProperties": false
+                  }
+                },
+                "additionalProperties": false
+              },
+              "PreAuthorizedTokenRequest": {
+                "type": "object",
+                "description": "OpenID4VCI 1.0 §6.1 pre-authorized code grant: no client authentication, no `tx_code`.",
+                "required": [
+                  "grant_type",
+                  "pre-authorized_code"
+                ],
+                "properties": {
+                  "grant_type": {
+                    "const": "urn:ietf:params:oauth:grant-type:pre-authorized_code"
+                  },
+                  "pre-authorized_code": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 256,
+                    "description": "From a credential offer (at most 256 UTF-8 bytes)."
+                  }
+                },
+                "not": {
+                  "required": [
+                    "tx_code"
+                  ]
+                }
+              },
+              "PreAuthorizedTokenResponse": {
+                "type": "object",
+                "description": "A single-use access token for `/credential`.",
+                "required": [
+                  "access_token",
+                  "token_type",
+                  "expires_in"
+                ],
+                "properties": {
+                  "access_token": {
+                    "type": "string"
+                  },
+                  "token_type": {
+                    "const": "Bearer"
+                  },
+                  "expires_in": {
+                    "type": "integer",
+                    "minimum": 1
+                  }
+                },
+                "additionalProperties": false
+              },
+              "CredentialNonce": {
+                "type": "object",
+                "required": [
+                  "c_nonce"
+                ],
+                "properties": {
+                  "c_nonce": {
+                    "$ref": "#/components/schemas/Base64URL"
+                  }
+                },
+                "additionalProperties": false
+              },
+              "CredentialRequest": {
+                "type": "object",
+                "description": "OpenID4VCI 1.0 §8.2. One credential per proof, each proof with its own key.",
+                "required": [
+                  "credential_configuration_id",
+                  "proofs"
+                ],
+                "properties": {
+                  "credential_configuration_id": {
+                    "const": "verified_person"
+                  },
+                  "proofs": {
+                    "type": "object",
+                    "required": [
+                      "jwt"
+                    ],
+                    "properties": {
+                      "jwt": {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": 10,
+                        "items": {
+                          "allOf": [
+                            {
+                              "$ref": "#/components/schemas/CompactJWT"
+                            }
+                          ],
+                          "description": "`openid4vci-proof+jwt`: header `{typ, alg: ES256, jwk}` (no `kid`, no `x5c`), payload `{aud: issuer, iat, nonce: c_nonce}`."
+                        }
+                      }
+                    },
+                    "additionalProperties": false
+                  }
+                }
+              },
+              "CredentialResponse": {
+                "type": "object",
+                "required": [
+                  "credentials"
+                ],
+                "properties": {
+                  "credentials": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 10,
+                    "items": {
+                      "type": "object",
+                      "required": [
+                        "credential"
+                      ],
+                      "properties": {
+                        "credential": {
+                          "type": "string",
+                          "description": "An SD-JWT VC (`dc+sd-jwt`) in compact issuance form `<JWT>~<disclosure>~…~`.",
+                          "pattern": "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+~(?:[A-Za-z0-9_-]+~)*$"
+                        }
+                      },
+                      "additionalProperties": false
+                    }
+                  }
+                },
+                "additionalProperties": false
               }
             },
             "responses": {
