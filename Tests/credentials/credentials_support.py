@@ -18,6 +18,7 @@ Tests/oidc/oidc_support.py, not copied.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -25,6 +26,7 @@ import os
 import pty
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -509,6 +511,7 @@ class VerifierRequest:
     status_url: str = ""
     request_object: dict = field(default_factory=dict)
     received: list = field(default_factory=list)  # (content type, form) of each direct_post
+    qr_source: str = ""  # the verifier page's <img id="request-qr"> src
 
 
 def dcql(credential_id: str, claims) -> dict:
@@ -609,6 +612,38 @@ def link_query(link: str) -> dict:
     return {k: v[0] for k, v in values.items()}
 
 
+QR_DATA_URI = "data:image/svg+xml;base64,"
+_QR_RUN = re.compile(r"M(\d+) (\d+)h(\d+)v1h-\d+z")
+
+
+def decode_qr_image(source: str, workdir: Path) -> Optional[str]:
+    """The text of the QR code in an `<img src="data:image/svg+xml;base64,…">` as zbar reads it
+    (None when zbar is not installed). The SVG is CyberID's: one `M x y h w v1 h-w z` run per
+    dark stretch of a module row; it is drawn here into a PGM at 4 pixels per module."""
+    zbarimg = shutil.which("zbarimg")
+    if zbarimg is None:
+        return None
+    assert source.startswith(QR_DATA_URI), source[:60]
+    svg = base64.b64decode(source[len(QR_DATA_URI):]).decode()
+    width, height = map(int, re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).groups())
+    paths = " ".join(re.findall(r'<path[^>]*\sd="([^"]*)"', svg))
+    runs = _QR_RUN.findall(paths)
+    assert runs and len(runs) == paths.count("M"), f"not the expected SVG drawing: {paths[:200]!r}"
+    scale = 4
+    pixels = bytearray([255]) * (width * scale * height * scale)
+    for x, y, run in ((int(a), int(b), int(c)) for a, b, c in runs):
+        for row in range(y * scale, (y + 1) * scale):
+            start = row * width * scale + x * scale
+            pixels[start:start + run * scale] = bytes(run * scale)
+    image = workdir / f"qr-{uuid.uuid4().hex[:8]}.pgm"
+    image.write_bytes(f"P5 {width * scale} {height * scale} 255\n".encode() + bytes(pixels))
+    result = subprocess.run([zbarimg, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", "-Sbinary", str(image)],
+                            capture_output=True, timeout=60)
+    image.unlink()
+    assert result.returncode == 0, (result.returncode, result.stderr[:300])
+    return result.stdout.decode()
+
+
 class CyberIDVerifier:
     """`cyberid verifier serve --port P --issuer ISS [--claim …]`, started with no CyberID data
     directory and no CYBERID_* variable, in an empty working directory."""
@@ -681,7 +716,7 @@ class CyberIDVerifier:
             id=match.group(1), client_id=query["client_id"], request_uri=query["request_uri"],
             response_uri=payload.get("response_uri", ""), nonce=payload.get("nonce", ""), state=payload.get("state", ""),
             dcql_query=payload.get("dcql_query", {}), link=link, status_url=self.origin + urlsplit(status_href).path,
-            request_object={"header": header, **payload},
+            request_object={"header": header, **payload}, qr_source=qr_attrs["src"],
         )
 
     @staticmethod

@@ -144,6 +144,10 @@ def test_a_batch_shares_no_salt_key_signature_or_index(alice_batch):
         duplicates = [v for v in set(values) if values.count(v) > 1]
         assert not duplicates, f"a {name} is shared across the batch: {duplicates[:3]}"
     assert len(salts) == BATCH_SIZE * len(DISCLOSABLE)
+    # Neighbouring indexes would link a batch as well (the status-list draft's privacy
+    # considerations: assign indexes at random); ten random ones in a large list are far apart.
+    numbers = sorted(index for _, index in indexes)
+    assert numbers[-1] - numbers[0] > 1000, f"the batch's status indexes are a run: {numbers}"
     # The same claim value under different salts: the disclosures differ too.
     for a, b in itertools.combinations(alice_batch, 2):
         assert set(a.sd_jwt.disclosures).isdisjoint(b.sd_jwt.disclosures)

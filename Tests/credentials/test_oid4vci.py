@@ -182,6 +182,27 @@ def test_a_suspended_person_gets_no_credential(deployment, oid4vci):
     assert oid4vci.offer_response(holder).status_code in (400, 403), "no offer for a suspended number"
 
 
+@pytest.mark.parametrize("event", ["suspend", "revoke the certificate"])
+def test_a_change_between_offer_and_credential_is_honoured(deployment, oid4vci, event):
+    """The offer was made while all was well; the credential request comes after a suspension or
+    a certificate revocation: no credential (OID4VCI's `credential_request_denied`)."""
+    holder = deployment.enroll("pia", birth_date=years_ago(30))
+    code = oid4vci.code_of(oid4vci.offer(holder))
+    if event == "suspend":
+        assert deployment.cli("admin", "person", "suspend", holder.network_number, "--reason", "test").returncode == 0
+    else:
+        [serial] = [c["serial"] for c in deployment.cli_json("admin", "certificate", "list", holder.network_number)]
+        deployment.cli_json("admin", "certificate", "revoke", serial, "--reason", "test")
+    token = oid4vci.token_response(code)
+    if token.status_code != 200:  # refusing at the token endpoint is as good
+        assert oauth_error(token) in ("invalid_grant", "access_denied"), token.text[:300]
+        return
+    response = oid4vci.credential_response(token.json()["access_token"],
+                                           [proof_jwt(new_holder_key(), oid4vci.nonce(), deployment.issuer)])
+    assert response.status_code in (400, 401, 403), (response.status_code, response.text[:300])
+    assert "credentials" not in response.json()
+
+
 def test_a_full_batch_is_issued(deployment, alice, oid4vci, issuer_keys):
     keys = [new_holder_key() for _ in range(BATCH_SIZE)]
     credentials = oid4vci.issue(alice, keys)

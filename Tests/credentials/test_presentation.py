@@ -5,9 +5,12 @@
   only the asked (and accepted) claims are disclosed, each presentation uses another credential.
 * The reference holder (`SDJWTHolder.create_presentation`) → `cyberid verifier serve`: accepted,
   and the status URL says `verified` with the disclosed claims.
-* Refused by `cyberid verifier serve`: a replayed presentation, a tampered disclosure, a wrong
-  audience or nonce, another key, no key binding, a broken issuer signature, a second answer to
-  one request, and a suspended person's credential once the status list has refreshed.
+* Refused by `cyberid verifier serve`: a replayed presentation, a tampered, added or duplicated
+  disclosure, a wrong audience or nonce, another key, a bad or missing key binding, a broken
+  issuer signature, the OP's other JWTs, a second answer to one request, and a suspended person's
+  credential once the status list has refreshed.
+* Refused by the wallet: requests that would send the presentation elsewhere than to the client
+  named in the link, or that it cannot answer safely.
 """
 
 from __future__ import annotations
@@ -21,21 +24,22 @@ import requests
 
 from credentials_support import (
     DISCLOSABLE,
+    SUSPENDED,
+    VALID,
+    VCT,
     SdJwt,
     StoredCredential,
-    VCT,
     b64u,
     b64u_decode,
+    decode_qr_image,
     disclosure,
     fetched,
-    new_holder_key,
     key_pem,
+    new_holder_key,
     present,
     presentation,
     reference_presentation,
     reference_verify,
-    SUSPENDED,
-    VALID,
     sha256_b64u,
     show_credential,
     unsigned_jwt,
@@ -227,6 +231,14 @@ def test_the_verifier_request(cyberid_verifier):
 
     other = cyberid_verifier.new_request()
     assert other.id != request.id and other.nonce != request.nonce
+
+
+def test_the_qr_code_holds_the_request_link(cyberid_verifier, tmp_path):
+    request = cyberid_verifier.new_request()
+    decoded = decode_qr_image(request.qr_source, tmp_path)
+    if decoded is None:
+        pytest.skip("zbarimg is not installed (apt-get install zbar-tools)")
+    assert decoded == request.link
 
 
 def test_the_reference_holder_is_accepted(cyberid_verifier, bea, bea_credential):
