@@ -4,8 +4,9 @@ The helpers live in credentials_support.py (and, underneath, Tests/oidc/oidc_sup
 Tests/enrollment/enrollment_support.py); tests import them from there, never `from conftest import`.
 
 * `deployment`: `cyberid serve` for the whole session with CYBERID_STATUS_LIST_TTL=1 (status
-  lists go stale after a second, so the revocation tests wait little), its store trusting a
-  development CSCA (Tests/oidc's `start_deployment`); the CLI runs with the same environment;
+  lists go stale after a second, so the revocation tests wait little) and no practical offer
+  limit, its store trusting a development CSCA (Tests/oidc's `start_deployment`); the CLI runs
+  with the same environment;
 * `issuer_keys`: /.well-known/jwt-vc-issuer of that server;
 * `alice` (born 1990-07-23) and `alice_batch`, the 10 credentials `cyberid wallet credentials
   fetch` put in her wallet (read only: no test presents them with the CLI);
@@ -40,9 +41,14 @@ from oidc_support import Deployment, Holder, start_deployment  # noqa: E402
 ALICE_BIRTH_DATE = dt.date(1990, 7, 23)
 
 
+# The suite asks for many more offers per person than a wallet would (test_offer_limit.py checks
+# the limit on a server of its own).
+GENEROUS_OFFERS = {"CYBERID_CREDENTIAL_OFFERS_PER_PERSON_PER_HOUR": "1000000"}
+
+
 @pytest.fixture(scope="session")
 def deployment(tmp_path_factory) -> Deployment:
-    yield from start_deployment(tmp_path_factory, CYBERID_STATUS_LIST_TTL="1")
+    yield from start_deployment(tmp_path_factory, CYBERID_STATUS_LIST_TTL="1", **GENEROUS_OFFERS)
 
 
 @pytest.fixture(scope="session")

@@ -59,7 +59,7 @@ from oidc_support import (  # noqa: E402  (puts Tests/enrollment on sys.path)
     QuietHandler,
     sign_wallet_jws,
 )
-from enrollment_support import b64u, b64u_decode, binary_path, free_port, server_env  # noqa: E402
+from enrollment_support import b64u, b64u_decode, binary_path, free_port  # noqa: E402
 
 # --------------------------------------------------------------------------------------
 # Constants of the contract (/work/notes/issue18-spec.md, docs/credentials.md)
@@ -654,8 +654,7 @@ class CyberIDVerifier:
         self.origin = f"http://127.0.0.1:{self.port}"
         self.workdir = workdir
         self.log_path = workdir / "verifier.log"
-        env = server_env(workdir)  # PATH etc. without any CYBERID_* of the test's environment …
-        env = {k: v for k, v in env.items() if not k.startswith("CYBERID_")}  # … and none of its own
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERID_")}  # no data dir, no settings
         args = [str(binary_path()), "verifier", "serve", "--port", str(self.port), "--issuer", issuer,
                 "--host", "127.0.0.1"]
         for claim in claims:

@@ -50,12 +50,14 @@ def test_offer_token_nonce_credential(deployment, alice, oid4vci, issuer_keys):
     nonce_response = requests.post(issuer + "/credential/nonce", timeout=30)
     assert nonce_response.status_code == 200, nonce_response.text
     nonce = nonce_response.json()["c_nonce"]
+    assert "no-store" in nonce_response.headers.get("Cache-Control", ""), "a nonce response is uncacheable"
     assert isinstance(nonce, str) and len(nonce) >= 16
     assert oid4vci.nonce() != nonce, "each nonce request gives a new nonce"
 
     keys = [new_holder_key() for _ in range(3)]
     answer = oid4vci.credential_response(token["access_token"], [proof_jwt(k, nonce, issuer) for k in keys])
     assert answer.status_code == 200, (answer.status_code, answer.text[:500])
+    assert "no-store" in answer.headers.get("Cache-Control", ""), answer.headers
     credentials = [entry["credential"] for entry in answer.json()["credentials"]]
     assert len(credentials) == len(keys)
     for key, credential in zip(keys, credentials):

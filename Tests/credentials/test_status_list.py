@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import requests
 
 from credentials_support import (
     INVALID,
@@ -127,7 +128,5 @@ def test_a_renewal_revokes_the_old_certificate_and_its_credentials(deployment, i
 
 
 def test_an_unknown_list_is_not_found(deployment):
-    import requests
-
     response = requests.get(deployment.issuer + "/status/lists/999999", timeout=30)
     assert response.status_code == 404, (response.status_code, response.text[:200])

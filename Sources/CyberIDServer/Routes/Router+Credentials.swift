@@ -51,7 +51,9 @@ extension Router where Context == AppRequestContext {
             }
         }
         get("status/lists/:list") { _, context in
-            guard let list = Int(try context.parameters.require("list")) else {
+            // One URL per list: digits only, no sign or leading zero.
+            let text = try context.parameters.require("list")
+            guard let list = Int(text), String(list) == text else {
                 throw Problem(code: "unknown-status-list", title: "Unknown status list", status: .notFound, detail: "no such status list")
             }
             let token: String
