@@ -5,6 +5,7 @@ key kept in the wallet file, and a batch has nothing in common a verifier could 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import re
@@ -161,6 +162,22 @@ def test_a_teenager_is_over_14_not_over_18(deployment, alice):
     [credential] = wallet_credentials(teen)
     assert credential.payload["age_over_14"] is True
     assert credential.payload["age_over_18"] is False
+
+
+def test_exp_ends_before_the_age_flags_would_change(deployment, alice):
+    """docs/credentials.md §1: exp is at the latest the day the person turns 18 (age_over_18 would
+    become true)."""
+    today = dt.date.today()
+    eighteen_years_ago = today - dt.timedelta(days=1) if (today.month, today.day) == (2, 29) else today
+    birth_date = eighteen_years_ago.replace(year=today.year - 18) + dt.timedelta(days=10)
+    if (birth_date.month, birth_date.day) == (2, 29):  # keep the 18th birthday a plain date
+        birth_date += dt.timedelta(days=1)
+    almost = deployment.enroll("almost18", birth_date=birth_date, guardian=alice)
+    assert fetch_credentials(deployment, almost, 1).returncode == 0
+    [credential] = wallet_credentials(almost)
+    assert credential.payload["age_over_18"] is False
+    birthday = dt.datetime.combine(birth_date.replace(year=birth_date.year + 18), dt.time(), dt.timezone.utc)
+    assert time.time() < credential.payload["exp"] <= birthday.timestamp(), (credential.payload["exp"], birthday)
 
 
 @pytest.mark.parametrize("count", ["0", "11"])

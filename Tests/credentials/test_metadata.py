@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import requests
 
-from credentials_support import BATCH_SIZE, CONFIGURATION_ID, DISCLOSABLE, SD_JWT_TYP, VCT
+from credentials_support import BATCH_SIZE, CONFIGURATION_ID, DISCLOSABLE, PRE_AUTHORIZED_GRANT, SD_JWT_TYP, VCT
 
 
 def get_json(url: str, content_types=("application/json",)) -> dict:
@@ -43,6 +43,15 @@ def test_credential_issuer_metadata(deployment):
         assert (name,) in paths, (name, sorted(paths))
     # The network number is not a claim of the credential.
     assert not any("network" in "/".join(map(str, path)) for path in paths), paths
+
+
+def test_the_authorization_server_metadata_names_the_pre_authorized_grant(deployment):
+    """OID4VCI §12.3: the token endpoint comes from the authorization server's metadata (the
+    credential issuer is its own authorization server)."""
+    metadata = get_json(deployment.issuer + "/.well-known/oauth-authorization-server")
+    assert metadata["issuer"] == deployment.issuer
+    assert metadata["token_endpoint"] == deployment.issuer + "/token"
+    assert PRE_AUTHORIZED_GRANT in metadata["grant_types_supported"], metadata["grant_types_supported"]
 
 
 def test_jwt_vc_issuer_metadata_publishes_the_signing_keys(deployment):

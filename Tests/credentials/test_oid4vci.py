@@ -87,8 +87,23 @@ def test_an_access_token_is_used_once(deployment, alice, oid4vci):
 
 def test_no_or_a_made_up_access_token(deployment, oid4vci):
     proof = [proof_jwt(new_holder_key(), oid4vci.nonce(), deployment.issuer)]
-    assert oauth_error(oid4vci.credential_response(None, proof), 401) == "invalid_token"
-    assert oauth_error(oid4vci.credential_response("made-up-token", proof), 401) == "invalid_token"
+    for token in (None, "made-up-token"):
+        response = oid4vci.credential_response(token, proof)
+        assert oauth_error(response, 401) == "invalid_token"
+        assert response.headers.get("WWW-Authenticate", "").startswith("Bearer"), response.headers  # RFC 6750 §3
+
+
+@pytest.mark.parametrize("mistake", ["invalid_nonce", "invalid_proof"])
+def test_a_refused_proof_does_not_use_up_the_access_token(deployment, alice, oid4vci, mistake):
+    """docs/credentials.md §2: after a bad proof or nonce the wallet gets a new nonce and tries again."""
+    token = oid4vci.access_token(alice)
+    nonce = oid4vci.nonce()
+    key = new_holder_key()
+    bad = proof_jwt(key, "x" + nonce, deployment.issuer) if mistake == "invalid_nonce" else \
+        proof_jwt(key, nonce, deployment.issuer, signer=new_holder_key())
+    assert oauth_error(oid4vci.credential_response(token, [bad]), 400) == mistake
+    again = oid4vci.credential_response(token, [proof_jwt(key, oid4vci.nonce(), deployment.issuer)])
+    assert again.status_code == 200, (again.status_code, again.text[:300])
 
 
 def refused(oid4vci, holder, proofs_of, *, configuration_id: str = CONFIGURATION_ID) -> requests.Response:
