@@ -20,6 +20,6 @@ public struct CredentialError: ServiceError, Equatable {
     static func invalidNonce(_ reason: String) -> Self { Self("invalid_nonce", .invalid, reason) }
     static func invalidCredentialRequest(_ reason: String) -> Self { Self("invalid_credential_request", .invalid, reason) }
     static func unknownConfiguration(_ reason: String) -> Self { Self("unknown_credential_configuration", .invalid, reason) }
-    static func notActive(_ reason: String) -> Self { Self("credential_request_denied", .forbidden, reason) }
+    static func notActive(_ reason: String) -> Self { Self("credential_request_denied", .invalid, reason) }
     static func unknownList() -> Self { Self("unknown-status-list", .notFound, "no such status list") }
 }

@@ -59,8 +59,10 @@ extension CredentialService {
             guard let jwk = proof.header["jwk"], proof.header["kid"] == nil, proof.header["x5c"] == nil else {
                 throw CredentialError.invalidProof("the proof must carry its key as jwk (and no kid or x5c)")
             }
-            key = try ECPublicJWK(json: jwk)
-            try proof.verify(with: try key.publicKey())
+            // Re-encoded from the point: no kid or odd encoding of the wallet's goes into cnf.
+            let publicKey = try ECPublicJWK(json: jwk).publicKey()
+            key = ECPublicJWK(publicKey: publicKey)
+            try proof.verify(with: publicKey)
         } catch let error as CredentialError {
             throw error
         } catch let error as SDJWTError {
@@ -89,7 +91,9 @@ extension CredentialService {
         let today = calendar.day(of: now)
         let documentEnd = calendar.endOfDay(record.documentExpiry)
         guard documentEnd > now else { throw CredentialError.notActive("the identity document has expired") }
-        let expiry = expiry(now: now, limits: [holder.certificateNotAfter, documentEnd, nextAgeChange(record.birthDate, today: today)])
+        // Not cut at an age threshold: an exp just before a birthday would tell the birth date
+        // of someone who withheld it; a stale age_over_18 = false is the safe direction.
+        let expiry = expiry(now: now, limits: [holder.certificateNotAfter, documentEnd])
         let entries = try await store.allocateStatusEntries(
             count: keys.count, holder: grant, listSize: configuration.statusListSize, capacity: configuration.statusListCapacity,
             documentExpiresAt: documentEnd, expiresAt: expiry, now: now,
@@ -122,7 +126,7 @@ extension CredentialService {
     }
 
     /// The credential's `exp`: the validity period, cut by the certificate's and the document's
-    /// expiry and the next age threshold, rounded down to a whole day (UTC) when that leaves
+    /// expiry, rounded down to a whole day (UTC) when that leaves
     /// more than an hour, so that exp says as little as possible about the holder.
     func expiry(now: Date, limits: [Date?]) -> Date {
         let end = limits.compactMap { $0 }.reduce(now.addingTimeInterval(configuration.validity), min)
@@ -130,16 +134,4 @@ extension CredentialService {
         return rounded > now.addingTimeInterval(3_600) ? rounded : end
     }
 
-    /// The start of the day on which the person turns 14 or 18, if that is still ahead (the age
-    /// flags would change then).
-    func nextAgeChange(_ birthDate: CalendarDate, today: CalendarDate) -> Date? {
-        for years in [14, 18] where birthDate.age(on: today) < years {
-            let year = birthDate.year + years
-            let day =
-                (try? CalendarDate(year: year, month: birthDate.month, day: birthDate.day))
-                ?? (try? CalendarDate(year: year, month: 3, day: 1))
-            return day.map { calendar.endOfDay($0).addingTimeInterval(-86_399) }
-        }
-        return nil
-    }
 }

@@ -16,6 +16,8 @@ public final class StatusListPublisher: Sendable {
     let store: any CredentialStore
     let signingKeys: SigningKeySet
     private let cache = Mutex<[Int: (token: String, builtAt: Date)]>([:])
+    /// The build under way per list: concurrent requests for a stale list wait for one build.
+    private let building = Mutex<[Int: Task<String, any Error>]>([:])
 
     init(configuration: CredentialConfiguration, store: any CredentialStore, signingKeys: SigningKeySet) {
         (self.configuration, self.store, self.signingKeys) = (configuration, store, signingKeys)
@@ -36,6 +38,17 @@ public final class StatusListPublisher: Sendable {
         {
             return cached.token
         }
+        let build = building.withLock { running in
+            if let task = running[list] { return task }
+            let task = Task { try await self.build(list: list, now: now) }
+            running[list] = task
+            return task
+        }
+        return try await build.value
+    }
+
+    private func build(list: Int, now: Date) async throws -> String {
+        defer { building.withLock { $0[list] = nil } }
         guard list >= 1, list < 1 << 30, try await store.statusListExists(list) else { throw CredentialError.unknownList() }
         var bits = StatusList(bits: 2, count: configuration.statusListSize)
         for entry in try await store.statusEntries(list: list) where entry.index < bits.count {
@@ -57,8 +70,13 @@ public final class StatusListPublisher: Sendable {
     }
 
     /// An entry's value: invalid once the person is cancelled (or gone), the certificate revoked
-    /// or the document expired; suspended while the person is suspended or restricted.
+    /// or the document expired; suspended while the person is suspended or restricted. An
+    /// expired credential's entry goes back to 0 — verifiers refuse it by its `exp`, and the
+    /// list stays sparse, so it compresses to a few KiB however long it lives — unless its
+    /// document expired (those few, cut short by the document, keep saying so).
     static func status(of entry: StatusEntryState, at now: Date) -> StatusList.Status {
+        if entry.documentExpiresAt <= now { return .invalid }
+        guard entry.expiresAt > now else { return .valid }
         guard let state = entry.personState, state != .cancelled, entry.certificateStatus == .valid,
             entry.documentExpiresAt > now
         else { return .invalid }

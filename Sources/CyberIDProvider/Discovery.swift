@@ -30,6 +30,9 @@ public struct ProviderMetadata: Sendable, Encodable {
     var requestParameterSupported = false
     var requestURIParameterSupported = false
     var claimsParameterSupported = false
+    /// OpenID4VCI §12.3: the pre-authorized code needs no client authentication (the wallet
+    /// proved itself with its certificate when it got the offer).
+    var preAuthorizedGrantAnonymousAccessSupported = true
 
     enum CodingKeys: String, CodingKey {
         case issuer
@@ -57,6 +60,7 @@ public struct ProviderMetadata: Sendable, Encodable {
         case requestParameterSupported = "request_parameter_supported"
         case requestURIParameterSupported = "request_uri_parameter_supported"
         case claimsParameterSupported = "claims_parameter_supported"
+        case preAuthorizedGrantAnonymousAccessSupported = "pre-authorized_grant_anonymous_access_supported"
     }
 }
 

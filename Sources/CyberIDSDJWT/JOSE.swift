@@ -67,10 +67,11 @@ public struct CompactJWS: Sendable, Equatable {
     /// The compact serialization.
     public var compact: String { signingInput + "." + Base64URL.encode(signature) }
 
-    /// Parses a compact JWS; size-limited to 64 KiB.
+    /// Parses a compact JWS of at most `maxBytes` (64 KiB unless said: a status list token may
+    /// be larger).
     /// - Throws: ``SDJWTError`` `malformed`.
-    public init(compact: some StringProtocol) throws(SDJWTError) {
-        guard compact.utf8.count <= 65_536 else { throw .malformed("the JWS is too large") }
+    public init(compact: some StringProtocol, maxBytes: Int = 65_536) throws(SDJWTError) {
+        guard compact.utf8.count <= maxBytes else { throw .malformed("the JWS is too large") }
         let parts = compact.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerBytes = Base64URL.decode(String(parts[0])),
             let payloadBytes = Base64URL.decode(String(parts[1])), let signature = Base64URL.decode(String(parts[2]))
@@ -97,7 +98,7 @@ public struct CompactJWS: Sendable, Equatable {
         var header = header
         header["alg"] = .string("ES256")
         let input = Base64URL.encode(JSON.object(header).encoded) + "." + Base64URL.encode(JSON.object(payload).encoded)
-        return try CompactJWS(compact: input + "." + Base64URL.encode(try sign(input)))
+        return try CompactJWS(compact: input + "." + Base64URL.encode(try sign(input)), maxBytes: .max)
     }
 
     /// An unsigned JWS (`alg: none`, RFC 7519 §6), e.g. an OpenID4VP request object whose
@@ -106,7 +107,8 @@ public struct CompactJWS: Sendable, Equatable {
         var header = header
         header["alg"] = .string("none")
         return try CompactJWS(
-            compact: Base64URL.encode(JSON.object(header).encoded) + "." + Base64URL.encode(JSON.object(payload).encoded) + ".")
+            compact: Base64URL.encode(JSON.object(header).encoded) + "." + Base64URL.encode(JSON.object(payload).encoded) + ".",
+            maxBytes: .max)
     }
 
     /// Checks an ES256 signature with `key`.

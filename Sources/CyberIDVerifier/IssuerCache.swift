@@ -19,6 +19,8 @@ public actor IssuerCache {
     private var keys: [String: ECPublicJWK] = [:]
     private var lists: [String: CachedList] = [:]
     private var lastKeyFetch: Date?
+    /// When a list last failed to refresh: it is not tried again for 30 s (the cached one serves).
+    private var failedAt: [String: Date] = [:]
 
     struct CachedList {
         var list: StatusList
@@ -72,16 +74,22 @@ public actor IssuerCache {
             throw VerifierError(code: "status-unavailable", reason: "the status list is not the issuer's")
         }
         var cached = lists[uri]
-        if cached == nil || now.timeIntervalSince(cached!.fetchedAt) >= cached!.ttl {
+        let backingOff = cached != nil && failedAt[uri].map { (0..<30).contains(now.timeIntervalSince($0)) } == true
+        if cached == nil || (now.timeIntervalSince(cached!.fetchedAt) >= cached!.ttl && !backingOff) {
             do {
                 cached = try await fetchList(url, uri: uri, now: now)
                 lists[uri] = cached
+                failedAt[uri] = nil
             } catch let error as VerifierError {
                 // Offline (or a bad answer): a cached list is used until its own expiry.
+                failedAt[uri] = now
                 guard let old = cached, old.expiresAt > now else { throw error }
             }
         }
-        guard let value = cached?.list[index] else {
+        guard let list = cached, list.expiresAt > now else {
+            throw VerifierError(code: "status-unavailable", reason: "the cached status list has expired and the issuer cannot be reached")
+        }
+        guard let value = list.list[index] else {
             throw VerifierError(code: "status-unavailable", reason: "the credential's status index is outside its list")
         }
         return value
@@ -95,8 +103,10 @@ public actor IssuerCache {
             throw VerifierError(code: "status-unavailable", reason: "cannot fetch the status list: \(error)")
         }
         func refuse(_ reason: String) -> VerifierError { VerifierError(code: "status-unavailable", reason: reason) }
-        guard let text = String(data: data, encoding: .utf8), let jws = try? CompactJWS(compact: text.trimmingCharacters(in: .whitespacesAndNewlines))
-        else { throw refuse("the status list is not a JWT") }
+        // A list is larger than a credential: up to 4 MiB of token (its inflated bits are capped too).
+        guard data.count <= 4 << 20, let text = String(data: data, encoding: .utf8),
+            let jws = try? CompactJWS(compact: text.trimmingCharacters(in: .whitespacesAndNewlines), maxBytes: 4 << 20)
+        else { throw refuse("the status list is not a JWT of at most 4 MiB") }
         guard jws.header["typ"]?.string == "statuslist+jwt", let kid = jws.header["kid"]?.string else {
             throw refuse("the status list token's typ must be statuslist+jwt, with a kid")
         }

@@ -89,7 +89,8 @@ public struct PresentationRequest: Sendable, Equatable {
         ).compact
     }
 
-    static func random() -> String {
+    /// 128 random bits, base64url.
+    public static func random() -> String {
         var generator = SystemRandomNumberGenerator()
         return Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }

@@ -18,45 +18,58 @@ struct VerifierApp: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.get("/") { _, _ in try page(for: requests.add(PresentationRequest(baseURL: baseURL, claims: claims))) }
+        router.get("/") { _, _ in
+            let (request, key) = requests.add(PresentationRequest(baseURL: baseURL, claims: claims))
+            return try page(for: request, statusKey: key)
+        }
         router.get("requests/:id") { _, context in
             let request = try requests.request(try context.parameters.require("id"))
             return Response(
                 status: .ok, headers: [.contentType: "application/oauth-authz-req+jwt", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(string: try request.requestObject())))
         }
-        router.get("requests/:id/status") { _, context in
-            json(requests.status(try context.parameters.require("id")))
+        // The outcome (with the released claims) only for whoever holds the page: the status
+        // key is on the page, never in the QR code or the link a bystander could see.
+        router.get("requests/:id/status") { request, context in
+            let key = request.uri.queryParameters.get("k") ?? ""
+            return json(try requests.status(try context.parameters.require("id"), key: key))
         }
         router.post("requests/:id/response") { request, context in
             let id = try context.parameters.require("id")
             let body = try await request.body.collect(upTo: 128 * 1024)
             let form = Self.form(String(buffer: body))
-            let pending = try requests.take(id)
-            guard let token = form["vp_token"], form["state"] == nil || form["state"] == pending.state else {
-                requests.finish(id, .refused("the response has no vp_token or another state"))
-                return json(["error": .string("invalid_request"), "error_description": .string("vp_token and state are required")], status: .badRequest)
+            let pending = try requests.open(id)
+            guard let token = form["vp_token"], form["state"] == pending.state else {
+                return refuse("vp_token and this request's state are required")
             }
+            // Verified first, claimed after: junk sent by someone who saw the QR code cannot use
+            // the request up; the first good answer closes it.
+            let released: [String: JSON]
             do {
-                let released = try await verifier.verify(vpToken: token, for: pending)
-                requests.finish(id, .verified(released))
-                logger.info("presentation verified", metadata: ["request": "\(id)"])
-                return json([:])
-            } catch let error as VerifierError {
-                requests.finish(id, .refused(error.description))
-                logger.info("presentation refused", metadata: ["request": "\(id)", "code": "\(error.code)"])
-                return json(["error": .string("invalid_request"), "error_description": .string(error.description)], status: .badRequest)
+                released = try await verifier.verify(vpToken: token, for: pending)
+            } catch {
+                let reason = (error as? VerifierError)?.description ?? "the presentation cannot be checked"
+                requests.refused(id, reason)
+                logger.info("presentation refused", metadata: ["request": "\(id)", "code": "\((error as? VerifierError)?.code ?? "error")"])
+                return refuse(reason)
             }
+            guard requests.verified(id, released) else { return refuse("this request was answered already") }
+            logger.info("presentation verified", metadata: ["request": "\(id)"])
+            return json([:])
         }
         return router
     }
 
+    private func refuse(_ reason: String) -> Response {
+        json(["error": .string("invalid_request"), "error_description": .string(reason)], status: .badRequest)
+    }
+
     /// The page: the request as a QR code and as a link, and where to watch its outcome.
-    private func page(for request: PresentationRequest) throws -> Response {
+    private func page(for request: PresentationRequest, statusKey: String) throws -> Response {
         let svg = try QRCode(text: request.walletURI, errorCorrection: .low).svg(moduleSize: 4, quietZone: 4, title: "QR code of the request")
         let html = Self.template.render([
             "link": request.walletURI, "qr": "data:image/svg+xml;base64," + Data(svg.utf8).base64EncodedString(),
-            "status": "/requests/\(request.id)/status", "claims": request.claims.joined(separator: ", "),
+            "status": "/requests/\(request.id)/status?k=\(statusKey)", "claims": request.claims.joined(separator: ", "),
         ])
         return Response(
             status: .ok,
@@ -104,7 +117,7 @@ struct VerifierApp: Sendable {
             """)
 }
 
-/// The verifier's requests, kept 10 minutes; each answered once.
+/// The verifier's requests, kept 10 minutes; each closed by its first verified answer.
 final class PendingRequests: Sendable {
     enum Outcome: Sendable {
         case pending
@@ -114,49 +127,74 @@ final class PendingRequests: Sendable {
 
     private struct Entry {
         var request: PresentationRequest
+        var statusKey: String
         var outcome: Outcome
-        var answered: Bool
     }
 
     private let entries = Mutex<[String: Entry]>([:])
     private let lifetime: TimeInterval = 600
 
     /// Stores a new request (dropping expired ones; at most 10,000 kept).
-    func add(_ request: PresentationRequest) -> PresentationRequest {
+    /// - Returns: the request and the key of its status URL.
+    func add(_ request: PresentationRequest) -> (PresentationRequest, String) {
+        let key = PresentationRequest.random()
         entries.withLock { entries in
-            let cutoff = Date().addingTimeInterval(-lifetime)
-            entries = entries.filter { $0.value.request.createdAt > cutoff }
+            if entries.count >= 1_000 {
+                let cutoff = Date().addingTimeInterval(-lifetime)
+                entries = entries.filter { $0.value.request.createdAt > cutoff }
+            }
             if entries.count >= 10_000, let oldest = entries.min(by: { $0.value.request.createdAt < $1.value.request.createdAt }) {
                 entries[oldest.key] = nil
             }
-            entries[request.id] = Entry(request: request, outcome: .pending, answered: false)
+            entries[request.id] = Entry(request: request, statusKey: key, outcome: .pending)
+        }
+        return (request, key)
+    }
+
+    /// A live request.
+    func request(_ id: String) throws -> PresentationRequest {
+        guard let entry = entries.withLock({ $0[id] }), entry.request.createdAt > Date().addingTimeInterval(-lifetime) else {
+            throw HTTPError(.notFound, message: "no such request")
+        }
+        return entry.request
+    }
+
+    /// A live request that has no verified answer yet.
+    func open(_ id: String) throws -> PresentationRequest {
+        let request = try request(id)
+        if case .verified? = entries.withLock({ $0[id]?.outcome }) {
+            throw HTTPError(.badRequest, message: "this request was answered already")
         }
         return request
     }
 
-    func request(_ id: String) throws -> PresentationRequest {
-        guard let entry = entries.withLock({ $0[id] }) else { throw HTTPError(.notFound, message: "no such request") }
-        return entry.request
-    }
-
-    /// Claims a pending request for its one answer.
-    func take(_ id: String) throws -> PresentationRequest {
-        try entries.withLock { entries in
-            guard let entry = entries[id] else { throw HTTPError(.notFound, message: "no such request") }
-            guard !entry.answered else { throw HTTPError(.badRequest, message: "this request was answered already") }
-            entries[id]?.answered = true
-            return entry.request
+    /// Records a refusal, unless the request was verified meanwhile.
+    func refused(_ id: String, _ reason: String) {
+        entries.withLock { entries in
+            if case .verified? = entries[id]?.outcome { return }
+            entries[id]?.outcome = .refused(reason)
         }
     }
 
-    func finish(_ id: String, _ outcome: Outcome) { entries.withLock { $0[id]?.outcome = outcome } }
+    /// Closes the request with its released claims.
+    /// - Returns: `false` when another answer closed it first.
+    func verified(_ id: String, _ claims: [String: JSON]) -> Bool {
+        entries.withLock { entries in
+            guard entries[id] != nil else { return false }
+            if case .verified? = entries[id]?.outcome { return false }
+            entries[id]?.outcome = .verified(claims)
+            return true
+        }
+    }
 
-    func status(_ id: String) -> [String: JSON] {
-        switch entries.withLock({ $0[id]?.outcome }) {
-        case nil: ["status": .string("unknown")]
-        case .pending?: ["status": .string("pending")]
-        case .verified(let claims)?: ["status": .string("verified"), "claims": .object(claims)]
-        case .refused(let reason)?: ["status": .string("refused"), "reason": .string(reason)]
+    func status(_ id: String, key: String) throws -> [String: JSON] {
+        guard let entry = entries.withLock({ $0[id] }), entry.statusKey == key else {
+            throw HTTPError(.notFound, message: "no such request")
+        }
+        switch entry.outcome {
+        case .pending: return ["status": .string("pending")]
+        case .verified(let claims): return ["status": .string("verified"), "claims": .object(claims)]
+        case .refused(let reason): return ["status": .string("refused"), "reason": .string(reason)]
         }
     }
 }

@@ -25,8 +25,10 @@ struct IssuerWorld: Sendable {
     let serial: String
     let networkNumber: String
 
-    static func with(ttl: Int = 60, _ body: @Sendable (IssuerWorld) async throws -> Void) async throws {
-        try await Harness.with { harness in
+    static func with(
+        ttl: Int = 60, backend: Backend = .sqlite, _ body: @Sendable (IssuerWorld) async throws -> Void
+    ) async throws {
+        try await Harness.with(backend: backend) { harness in
             let keys = SigningKeySet(store: harness.store, masterKey: harness.masterKey)
             _ = try await keys.loadOrCreate()
             var configuration = CredentialConfiguration(issuer: "https://id.test")
@@ -94,9 +96,11 @@ func expectRefusal(
 }
 
 @Suite struct CredentialServiceTests {
-    @Test("a batch: every credential verifies, carries the claims, and shares no salt, key, signature or status entry")
-    func batchIssuance() async throws {
-        try await IssuerWorld.with { world in
+    @Test(
+        "a batch: every credential verifies, carries the claims, and shares no salt, key, signature or status entry",
+        arguments: Backend.available)
+    func batchIssuance(backend: Backend) async throws {
+        try await IssuerWorld.with(backend: backend) { world in
             let batch = try await world.batch(10)
             #expect(batch.count == 10)
             var salts = Set<String>(), holderKeys = Set<String>(), signatures = Set<[UInt8]>(), entries = Set<String>()
@@ -123,9 +127,9 @@ func expectRefusal(
         }
     }
 
-    @Test("codes and access tokens are single use, and expire")
-    func singleUse() async throws {
-        try await IssuerWorld.with { world in
+    @Test("codes and access tokens are single use, and expire", arguments: Backend.available)
+    func singleUse(backend: Backend) async throws {
+        try await IssuerWorld.with(backend: backend) { world in
             let offer = try await world.service.offer(personID: world.personID, certificateSerial: world.serial)
             let code = try required(offer["grants"]?[CredentialConfiguration.preAuthorizedGrant]?["pre-authorized_code"]?.string)
             _ = try await world.service.token(preAuthorizedCode: code, transactionCode: nil)

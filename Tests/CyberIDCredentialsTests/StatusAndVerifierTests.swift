@@ -40,9 +40,9 @@ import Testing
         }
     }
 
-    @Test("suspend and restrict set 2, resume and lift set 0, a revoked certificate sets 1")
-    func statusFollowsLifecycle() async throws {
-        try await IssuerWorld.with(ttl: 1) { world in
+    @Test("suspend and restrict set 2, resume and lift set 0, an expired document or a revoked certificate sets 1", arguments: Backend.available)
+    func statusFollowsLifecycle(backend: Backend) async throws {
+        try await IssuerWorld.with(ttl: 1, backend: backend) { world in
             let (credential, _) = try await world.batch(2)[0]
             let lifecycle = LifecycleService(store: world.harness.store)
             var now = Date()
@@ -56,6 +56,10 @@ import Testing
             #expect(try await step(.resume) == 0)
             #expect(try await step(.restrict, actor: .administrator) == 2)
             #expect(try await step(.lift, actor: .administrator) == 0)
+            // The harness's documents expire on 2031-01-01: the day after, the entry is invalid.
+            let afterDocument = try #require(ISO8601DateFormatter().date(from: "2031-01-02T12:00:00Z"))
+            #expect(try await Self.status(of: credential, world: world, now: afterDocument) == 1)
+            #expect(try await step(nil) == 0)
             _ = try await world.harness.store.revokeCertificate(serial: world.serial, at: now, history: nil)
             #expect(try await step(nil) == 1)
         }

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable, Optional
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import requests
 from joserfc import jws
@@ -706,7 +706,7 @@ class CyberIDVerifier:
         assert tag == "img" and qr_attrs.get("src"), (tag, qr_attrs)
         tag, status_attrs = tags.only("status-link")
         assert tag == "a", tag
-        status_href = status_attrs["href"]
+        status_href = status_attrs["href"]  # /requests/ID/status?k=KEY: the key is on the page only
         match = re.fullmatch(r"/requests/([^/]+)/status", urlsplit(status_href).path)
         assert match, status_href
         query = link_query(link)
@@ -714,7 +714,7 @@ class CyberIDVerifier:
         return VerifierRequest(
             id=match.group(1), client_id=query["client_id"], request_uri=query["request_uri"],
             response_uri=payload.get("response_uri", ""), nonce=payload.get("nonce", ""), state=payload.get("state", ""),
-            dcql_query=payload.get("dcql_query", {}), link=link, status_url=self.origin + urlsplit(status_href).path,
+            dcql_query=payload.get("dcql_query", {}), link=link, status_url=urljoin(self.origin + "/", status_href),
             request_object={"header": header, **payload}, qr_source=qr_attrs["src"],
         )
 

@@ -164,9 +164,10 @@ def test_a_teenager_is_over_14_not_over_18(deployment, alice):
     assert credential.payload["age_over_18"] is False
 
 
-def test_exp_ends_before_the_age_flags_would_change(deployment, alice):
-    """docs/credentials.md §1: exp is at the latest the day the person turns 18 (age_over_18 would
-    become true)."""
+def test_exp_does_not_tell_a_birthday(deployment, alice, alice_batch):
+    """docs/credentials.md §1: exp is not cut at the 18th birthday (beside age_over_18: false it
+    would tell the birth date of someone who withheld it): someone turning 18 in 10 days gets
+    the exp of anyone issued that day."""
     today = dt.date.today()
     eighteen_years_ago = today - dt.timedelta(days=1) if (today.month, today.day) == (2, 29) else today
     birth_date = eighteen_years_ago.replace(year=today.year - 18) + dt.timedelta(days=10)
@@ -175,9 +176,13 @@ def test_exp_ends_before_the_age_flags_would_change(deployment, alice):
     almost = deployment.enroll("almost18", birth_date=birth_date, guardian=alice)
     assert fetch_credentials(deployment, almost, 1).returncode == 0
     [credential] = wallet_credentials(almost)
-    assert credential.payload["age_over_18"] is False
+    payload = credential.payload
+    assert payload["age_over_18"] is False
     birthday = dt.datetime.combine(birth_date.replace(year=birth_date.year + 18), dt.time(), dt.timezone.utc)
-    assert time.time() < credential.payload["exp"] <= birthday.timestamp(), (credential.payload["exp"], birthday)
+    assert payload["exp"] > birthday.timestamp() + 86400, (payload["exp"], birthday)
+    adult = alice_batch[0].payload
+    if adult["iat"] == payload["iat"]:  # issued the same day (UTC)
+        assert payload["exp"] == adult["exp"], (payload["exp"], adult["exp"])
 
 
 @pytest.mark.parametrize("count", ["0", "11"])

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import time
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
@@ -262,6 +262,40 @@ def test_the_cli_wallet_is_accepted(deployment, cyberid_verifier, bea):
     status = cyberid_verifier.status(request)
     assert status["status"] == "verified", status
     assert status["claims"]["given_name"].upper() == bea.given_names.upper(), status
+
+
+def test_the_status_needs_the_pages_key(cyberid_verifier, bea_credential):
+    """docs/credentials.md §4: the status URL's key is on the page only (not in the QR code or the
+    link), so a bystander who saw the QR code cannot read the released claims."""
+    request = cyberid_verifier.new_request()
+    key = parse_qs(urlsplit(request.status_url).query).get("k", [""])[0]
+    assert key, f"the status link carries a key: {request.status_url}"
+    assert key not in request.link and key not in json.dumps(request.request_object)
+    token = reference_presentation(bea_credential.credential, bea_credential.private_key_pem, ["given_name"],
+                                   aud=request.client_id, nonce=request.nonce)
+    assert cyberid_verifier.respond(request, token).status_code == 200
+    bare = request.status_url.split("?")[0]
+    for url in (bare, bare + "?k=" + key[:-1] + ("A" if key[-1] != "A" else "B")):
+        response = requests.get(url, timeout=30)
+        assert response.status_code == 404, (url, response.status_code, response.text[:200])
+        assert "given_name" not in response.text
+    assert cyberid_verifier.status(request)["status"] == "verified"
+
+
+def test_a_refused_answer_does_not_use_the_request_up(cyberid_verifier, bea_credential):
+    """docs/credentials.md §4: a refusal is recorded, and the first verified answer closes the
+    request (junk from a bystander cannot use it up)."""
+    request = cyberid_verifier.new_request()
+    junk = presentation(bea_credential.credential, bea_credential.private_key_pem, ["given_name"],
+                        aud=request.client_id, nonce=request.nonce + "x")
+    assert_refused(cyberid_verifier, request, cyberid_verifier.respond(request, junk))
+    good = reference_presentation(bea_credential.credential, bea_credential.private_key_pem, ["given_name"],
+                                  aud=request.client_id, nonce=request.nonce)
+    response = cyberid_verifier.respond(request, good)
+    assert response.status_code == 200, (response.status_code, response.text[:300])
+    assert cyberid_verifier.status(request)["status"] == "verified"
+    assert cyberid_verifier.respond(request, junk).status_code == 400
+    assert cyberid_verifier.status(request)["status"] == "verified", "a later refusal changes nothing"
 
 
 def test_an_unknown_request_is_not_found(cyberid_verifier, bea_credential):

@@ -127,6 +127,8 @@ def test_a_renewal_revokes_the_old_certificate_and_its_credentials(deployment, i
     assert statuses(fetched(deployment, holder, 1), issuer_keys) == [VALID], "the renewed wallet gets new credentials"
 
 
-def test_an_unknown_list_is_not_found(deployment):
-    response = requests.get(deployment.issuer + "/status/lists/999999", timeout=30)
+@pytest.mark.parametrize("name", ["999999", "01", "+1", "1.0", "-1", "x"])
+def test_an_unknown_list_is_not_found(deployment, alice_batch, name):
+    """Only the canonical URL of an existing list answers (a list has one URL: its `sub`)."""
+    response = requests.get(deployment.issuer + "/status/lists/" + name, timeout=30)
     assert response.status_code == 404, (response.status_code, response.text[:200])

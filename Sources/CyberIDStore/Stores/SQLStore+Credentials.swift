@@ -42,7 +42,12 @@ extension SQLStore: CredentialStore {
             )?.integer("n") ?? 0
             if Int(used) + count > capacity { list += 1 }
             var entries = [StatusEntry]()
+            var attempts = 0
             while entries.count < count {
+                // A quarter-full list makes a collision rare; a bound keeps a misconfiguration
+                // from spinning inside the write transaction.
+                attempts += 1
+                guard attempts <= 64 * count else { throw StoreError.conflict("no free status list entry found") }
                 let index = random(listSize)
                 let inserted = try await connection.execute(
                     """

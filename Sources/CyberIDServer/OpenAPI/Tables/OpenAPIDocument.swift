@@ -3479,7 +3479,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "400": {
-                    "description": "`invalid_credential_request` (not a JSON object, `proofs` not `{\"jwt\": [1 to 10 proofs]}`), `unknown_credential_configuration`, `invalid_proof` (malformed, wrong `typ`, `kid` or `x5c`, bad signature, wrong `aud`, stale `iat`, two proofs with one key), `invalid_nonce`.",
+                    "description": "`invalid_credential_request` (not a JSON object, `proofs` not `{\"jwt\": [1 to 10 proofs]}`), `unknown_credential_configuration`, `invalid_proof` (malformed, wrong `typ`, `kid` or `x5c`, bad signature, wrong `aud`, stale `iat`, two proofs with one key), `invalid_nonce`.; `credential_request_denied`: the number is not active, its certificate is not valid, or the identity document has expired",
                     "content": {
                       "application/json": {
                         "schema": {
@@ -3508,21 +3508,6 @@ enum OpenAPIDocument {
                       },
                       "WWW-Authenticate": {
                         "$ref": "#/components/headers/WWWAuthenticate"
-                      }
-                    }
-                  },
-                  "403": {
-                    "description": "`credential_request_denied`: the number is not active, its certificate is not valid, or the identity document has expired.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/OAuthError"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Cache-Control": {
-                        "$ref": "#/components/headers/CacheControl"
                       }
                     }
                   },
@@ -4217,6 +4202,10 @@ enum OpenAPIDocument {
                   },
                   "claims_parameter_supported": {
                     "type": "boolean"
+                  },
+                  "pre-authorized_grant_anonymous_access_supported": {
+                    "type": "boolean",
+                    "description": "OpenID4VCI: the pre-authorized code needs no client authentication."
                   }
                 },
                 "additionalProperties": false
