@@ -38,7 +38,15 @@ struct VerifierApp: Sendable {
             let id = try context.parameters.require("id")
             let body = try await request.body.collect(upTo: 128 * 1024)
             let form = Self.form(String(buffer: body))
-            let pending = try requests.open(id)
+            let pending: PresentationRequest
+            do {
+                pending = try requests.open(id)
+            } catch let error as HTTPError {
+                // The same OAuth form as the other refusals of the response endpoint.
+                return json(
+                    ["error": .string("invalid_request"), "error_description": .string(error.body ?? "refused")],
+                    status: error.status)
+            }
             guard let token = form["vp_token"], form["state"] == pending.state else {
                 return refuse("vp_token and this request's state are required")
             }
