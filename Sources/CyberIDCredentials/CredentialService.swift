@@ -41,10 +41,19 @@ public struct CredentialService: Sendable {
     public var issuerMetadata: JSON { configuration.issuerMetadata }
 
     /// `/.well-known/jwt-vc-issuer` (SD-JWT VC §5): the keys that sign credentials and status lists.
-    public var jwtVCIssuerMetadata: JSON {
-        .object([
-            "issuer": .string(configuration.issuer),
-            "jwks": .object(["keys": .array(signingKeys.jwks.keys.map(Self.json))]),
+    public var jwtVCIssuerMetadata: JSON { jwtVCIssuerMetadata(now: Date()) }
+
+    /// The issuer metadata at `now`: the active key first, then every key retired less than a
+    /// credential's validity (and a day) ago — a credential it signed may still be shown, so
+    /// it stays published here longer than in `/jwks.json` (docs/credentials.md §5).
+    public func jwtVCIssuerMetadata(now: Date) -> JSON {
+        let horizon = configuration.validity + 86_400
+        let keys = signingKeys.summaries
+            .filter { summary in summary.retiredAt.map { $0.addingTimeInterval(horizon) > now } ?? true }
+            .sorted { ($0.retiredAt == nil ? 0 : 1, $1.createdAt) < ($1.retiredAt == nil ? 0 : 1, $0.createdAt) }
+            .compactMap { summary in signingKeys.verifiedPublicKey(kid: summary.kid).map { JWK(publicKey: $0, kid: summary.kid) } }
+        return .object([
+            "issuer": .string(configuration.issuer), "jwks": .object(["keys": .array(keys.map(Self.json))]),
         ])
     }
 

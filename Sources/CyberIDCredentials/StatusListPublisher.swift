@@ -1,8 +1,8 @@
 import CyberIDCore
-public import CyberIDKeys
+import CyberIDKeys
 import CyberIDSDJWT
 import CyberIDStatusList
-public import CyberIDStore
+import CyberIDStore
 public import Foundation
 import Synchronization
 

@@ -1,5 +1,5 @@
 import CyberIDAdapters
-public import CyberIDCore
+import CyberIDCore
 public import CyberIDCredentials
 import CyberIDDocuments
 public import CyberIDEnrollment
@@ -10,7 +10,7 @@ public import CyberIDLifecycle
 public import CyberIDProvider
 public import CyberIDServices
 public import CyberIDStore
-public import CyberIDVault
+import CyberIDVault
 public import Logging
 import Foundation
 import ServiceLifecycle

@@ -67,6 +67,26 @@ public actor IssuerCache {
         return key
     }
 
+    /// Refreshes every cached list whose `ttl` has passed (failures are kept for later: the
+    /// cached list serves). Run on a timer (``cyberid verifier serve`` does, every 5 s), the
+    /// issuer sees lists fetched on a schedule, not at the moment a credential is checked.
+    /// - Returns: how many lists were fetched.
+    @discardableResult
+    public func refreshStaleLists(now: Date = Date()) async -> Int {
+        var fetched = 0
+        for (uri, cached) in lists where now.timeIntervalSince(cached.fetchedAt) >= cached.ttl {
+            guard let url = URL(string: uri) else { continue }
+            if let list = try? await fetchList(url, uri: uri, now: now) {
+                lists[uri] = list
+                failedAt[uri] = nil
+                fetched += 1
+            } else {
+                failedAt[uri] = now
+            }
+        }
+        return fetched
+    }
+
     /// The status value of entry `index` of the list at `uri` (which must be the issuer's).
     /// - Throws: ``VerifierError`` `status-unavailable`.
     public func status(uri: String, index: Int, now: Date = Date()) async throws -> UInt8 {

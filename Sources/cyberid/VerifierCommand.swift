@@ -45,6 +45,15 @@ struct VerifierCommand: AsyncParsableCommand {
                 router: app.router(),
                 configuration: .init(address: .hostname(host, port: port), serverName: "CyberID verifier"), logger: logger)
             logger.info("verifier for \(issuer) on http://\(host):\(port)/")
+            // Lists are refreshed on a timer, not when a credential is shown: the issuer cannot
+            // tell from its logs when this verifier checks someone.
+            let refresher = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(5))
+                    await cache.refreshStaleLists()
+                }
+            }
+            defer { refresher.cancel() }
             try await application.runService()
         }
     }

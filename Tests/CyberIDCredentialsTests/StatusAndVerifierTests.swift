@@ -1,6 +1,7 @@
 import Crypto
 import CyberIDCore
 import CyberIDCredentials
+import CyberIDKeys
 import CyberIDLifecycle
 import CyberIDSDJWT
 import CyberIDStatusList
@@ -134,6 +135,46 @@ import Testing
             clock.withLock { $0 = later }
             let third = PresentationRequest(baseURL: "https://shop.test", claims: [])
             #expect(await refusal(try answer(2, third, disclose: [], at: later), third, at: later) == "suspended")
+        }
+    }
+
+    @Test("stale lists are refreshed on a timer; a rotated key stays in jwt-vc-issuer while its credentials live")
+    func refreshAndRotation() async throws {
+        try await IssuerWorld.with(ttl: 60) { world in
+            let calls = Mutex(0)
+            let service = world.service
+            let fetch: IssuerCache.Fetch = { url, _ in
+                calls.withLock { $0 += 1 }
+                if url.path == "/.well-known/jwt-vc-issuer" { return Data(service.jwtVCIssuerMetadata.encoded) }
+                return Data(try await service.statusLists.token(list: try required(Int(url.lastPathComponent))).utf8)
+            }
+            let cache = IssuerCache(issuer: "https://id.test", fetch: fetch)
+            try await cache.refreshKeys()
+            let (credential, key) = try await world.batch(1)[0]
+            func present(_ verifier: PresentationVerifier) async throws -> [String: JSON] {
+                let request = PresentationRequest(baseURL: "https://shop.test", claims: [])
+                let shown = try credential.presentation(disclosing: [], holderKey: key, audience: request.clientID, nonce: request.nonce)
+                let token = String(decoding: JSON.object(["person": .array([.string(shown.compact)])]).encoded, as: UTF8.self)
+                return try await verifier.verify(vpToken: token, for: request)
+            }
+            let start = Date()
+            _ = try await present(PresentationVerifier(cache: cache))
+            #expect(calls.withLock { $0 } == 2)
+            #expect(await cache.refreshStaleLists(now: start + 30) == 0)
+            #expect(await cache.refreshStaleLists(now: start + 61) == 1)
+
+            let oldKid = try world.keys.activeKey().kid
+            _ = try await world.keys.rotate()
+            func kids(_ now: Date) -> [String] {
+                service.jwtVCIssuerMetadata(now: now)["jwks"]?["keys"]?.array?.compactMap { $0["kid"]?.string } ?? []
+            }
+            let later = kids(start + 2 * 86_400)  // past /jwks.json's one-day grace
+            #expect(later.count == 2 && later.last == oldKid && later.first != oldKid)
+            #expect(!kids(start + 32 * 86_400).contains(oldKid))
+            // A verifier that starts after the rotation still accepts the old key's credential.
+            let fresh = IssuerCache(issuer: "https://id.test", fetch: fetch)
+            try await fresh.refreshKeys()
+            #expect(try await present(PresentationVerifier(cache: fresh))["verified"] == .bool(true))
         }
     }
 }
