@@ -14,7 +14,6 @@ public struct CredentialError: ServiceError, Equatable {
 
     static func invalidRequest(_ reason: String) -> Self { Self("invalid_request", .invalid, reason) }
     static func invalidGrant(_ reason: String) -> Self { Self("invalid_grant", .invalid, reason) }
-    static func unsupportedGrantType(_ reason: String) -> Self { Self("unsupported_grant_type", .invalid, reason) }
     static func invalidToken(_ reason: String) -> Self { Self("invalid_token", .unauthenticated, reason) }
     static func invalidProof(_ reason: String) -> Self { Self("invalid_proof", .invalid, reason) }
     static func invalidNonce(_ reason: String) -> Self { Self("invalid_nonce", .invalid, reason) }

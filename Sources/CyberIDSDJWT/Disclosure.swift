@@ -13,9 +13,7 @@ public struct Disclosure: Sendable, Equatable {
 
     /// A new disclosure with a fresh 128-bit salt.
     public init(name: String, value: JSON) {
-        var generator = SystemRandomNumberGenerator()
-        let salt = Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
-        self.init(salt: salt, name: name, value: value)
+        self.init(salt: RandomToken.make(), name: name, value: value)
     }
 
     /// A disclosure with a given salt (tests, fixtures).
@@ -39,4 +37,14 @@ public struct Disclosure: Sendable, Equatable {
 
     /// The digest that the issuer-signed JWT lists in `_sd`: base64url(SHA-256(encoded)).
     public var digest: String { Base64URL.encode(SHA256.hash(data: Array(encoded.utf8))) }
+}
+
+/// Random base64url tokens from the system CSPRNG: salts, nonces, request and state ids — for
+/// the modules that ship outside the server (wallet, verifier), which have no `SecureRandom`.
+public enum RandomToken {
+    /// `bytes` random bytes (128 bits by default), base64url.
+    public static func make(bytes: Int = 16) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Base64URL.encode((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
 }

@@ -33,9 +33,9 @@ public struct PresentationRequest: Sendable, Equatable {
     public init(baseURL: String, claims: [String], now: Date = Date()) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
-        id = Self.random()
-        nonce = Self.random()
-        state = Self.random()
+        id = RandomToken.make()
+        nonce = RandomToken.make()
+        state = RandomToken.make()
         responseURI = "\(base)/requests/\(id)/response"
         var asked = ["verified"]
         for claim in claims where !asked.contains(claim) { asked.append(claim) }
@@ -87,11 +87,5 @@ public struct PresentationRequest: Sendable, Equatable {
                 "iat": .integer(Int(createdAt.timeIntervalSince1970)),
             ]
         ).compact
-    }
-
-    /// 128 random bits, base64url.
-    public static func random() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }

@@ -59,7 +59,7 @@ public struct CredentialClient: Sendable {
         guard let credentialEndpoint = metadata["credential_endpoint"]?.string, let nonceEndpoint = metadata["nonce_endpoint"]?.string,
             let tokenEndpoint = server["token_endpoint"]?.string
         else { throw WalletError.invalidResponse("the issuer metadata lacks its endpoints") }
-        let form = "grant_type=\(Self.escape("urn:ietf:params:oauth:grant-type:pre-authorized_code"))&pre-authorized_code=\(Self.escape(code))"
+        let form = "grant_type=\(LoginClient.escape("urn:ietf:params:oauth:grant-type:pre-authorized_code"))&pre-authorized_code=\(LoginClient.escape(code))"
         let token = try await object(
             "token", url: tokenEndpoint, method: "POST", body: Data(form.utf8), contentType: "application/x-www-form-urlencoded")
         guard let accessToken = token["access_token"]?.string else { throw WalletError.invalidResponse("the token answer has no access_token") }
@@ -99,10 +99,6 @@ public struct CredentialClient: Sendable {
     static func localID() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<5).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
-
-    static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
     }
 
     /// Sends a request and reads a JSON object; a non-2xx answer becomes a ``WalletError``.

@@ -1,5 +1,6 @@
 import Crypto
 import CyberIDBase64URL
+import CyberIDSDJWT
 public import Foundation
 
 #if canImport(FoundationNetworking)
@@ -168,10 +169,7 @@ extension Wallet {
     }
 
     /// 16 random bytes, base64url.
-    public static func randomID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
-    }
+    public static func randomID() -> String { RandomToken.make() }
 
     private struct LoginClaims: Encodable {
         let aud: String, purpose: String, sid: String, nonce: String, iat: Int, decision: String
@@ -323,25 +321,9 @@ public struct LoginClient: Sendable {
 
     private func send(_ name: String, url: URL?, method: String, body: Data?, authorization: String?) async throws -> Data {
         guard let url else { throw WalletError.transport("cannot build the \(name) URL from \(baseURL)") }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.setValue("application/json, application/problem+json", forHTTPHeaderField: "Accept")
-        if let body {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = body
-        }
-        if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
-        let result: (Data, URLResponse)
-        do {
-            result = try await urlSession.data(for: request)
-        } catch {
-            throw WalletError.transport("the \(name) request failed: \(error.localizedDescription)")
-        }
-        guard let response = result.1 as? HTTPURLResponse else { throw WalletError.invalidResponse("the \(name) answer is not HTTP") }
-        guard (200..<300).contains(response.statusCode) else {
-            throw EnrollmentClient.failure(status: response.statusCode, body: result.0)
-        }
-        return result.0
+        return try await HTTPExchange.send(
+            name, url: url.absoluteString, method: method, body: body, contentType: body.map { _ in "application/json" },
+            authorization: authorization, accept: "application/json, application/problem+json", session: urlSession)
     }
 }
 

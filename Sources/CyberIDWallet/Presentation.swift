@@ -97,8 +97,8 @@ public struct PresentationClient: Sendable {
         let presentation = try credential.sdJWT().presentation(
             disclosing: disclose, holderKey: key, audience: request.clientID, nonce: request.nonce, now: now)
         let token: JSON = .object([request.queryID: .array([.string(presentation.compact)])])
-        var form = "vp_token=" + CredentialClient.escape(String(decoding: token.encoded, as: UTF8.self))
-        if let state = request.state { form += "&state=" + CredentialClient.escape(state) }
+        var form = "vp_token=" + LoginClient.escape(String(decoding: token.encoded, as: UTF8.self))
+        if let state = request.state { form += "&state=" + LoginClient.escape(state) }
         return try await HTTPExchange.send(
             "presentation response", url: request.responseURI, method: "POST", body: Data(form.utf8),
             contentType: "application/x-www-form-urlencoded", authorization: nil, session: urlSession)

@@ -47,7 +47,7 @@ extension Bench {
             let cache = IssuerCache(issuer: server)
             try await cache.refreshKeys()
             let verifier = PresentationVerifier(cache: cache)
-            let credentials = try last.withLock { $0 }.map { ($0, try $0.sdJWT(), try WalletKeyPEM.key($0.privateKeyPEM)) }
+            let credentials = try last.withLock { $0 }.map { ($0, try $0.sdJWT(), try P256.Signing.PrivateKey(pemRepresentation: $0.privateKeyPEM)) }
             let now = Date()
             let prepared = try (0..<verifications).map { index -> (PresentationRequest, String) in
                 let (_, sdJWT, key) = credentials[index % credentials.count]
@@ -68,9 +68,4 @@ extension Bench {
             try printFailures(verification)
         }
     }
-}
-
-/// A credential's holder key from its PEM.
-enum WalletKeyPEM {
-    static func key(_ pem: String) throws -> P256.Signing.PrivateKey { try .init(pemRepresentation: pem) }
 }

@@ -1,3 +1,4 @@
+import CyberIDProvider
 import CyberIDQR
 import CyberIDSDJWT
 import CyberIDVerifier
@@ -37,7 +38,9 @@ struct VerifierApp: Sendable {
         router.post("requests/:id/response") { request, context in
             let id = try context.parameters.require("id")
             let body = try await request.body.collect(upTo: 128 * 1024)
-            let form = Self.form(String(buffer: body))
+            guard let form = try? FormParameters(encoded: String(buffer: body)) else {
+                return refuse("the body must be application/x-www-form-urlencoded")
+            }
             let pending: PresentationRequest
             do {
                 pending = try requests.open(id)
@@ -94,18 +97,6 @@ struct VerifierApp: Sendable {
             body: .init(byteBuffer: ByteBuffer(bytes: JSON.object(object).encoded)))
     }
 
-    /// An `application/x-www-form-urlencoded` body.
-    static func form(_ body: String) -> [String: String] {
-        var out = [String: String]()
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String? { text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
-            guard let name = decode(parts[0]), out[name] == nil else { continue }
-            out[name] = parts.count > 1 ? decode(parts[1]) : ""
-        }
-        return out
-    }
-
     static let template = try! MustacheTemplate(
         string: """
             <!DOCTYPE html>
@@ -145,7 +136,7 @@ final class PendingRequests: Sendable {
     /// Stores a new request (dropping expired ones; at most 10,000 kept).
     /// - Returns: the request and the key of its status URL.
     func add(_ request: PresentationRequest) -> (PresentationRequest, String) {
-        let key = PresentationRequest.random()
+        let key = RandomToken.make()
         entries.withLock { entries in
             if entries.count >= 1_000 {
                 let cutoff = Date().addingTimeInterval(-lifetime)

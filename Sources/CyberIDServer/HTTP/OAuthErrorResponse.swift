@@ -8,9 +8,10 @@ import NIOCore
 /// `{error, error_description}` (RFC 6749 §5.2), with `WWW-Authenticate` for 401s (RFC 6750
 /// §3 for bearer tokens, Basic for client authentication).
 struct OAuthErrorResponse {
-    let error: ProviderError
+    /// The provider's OAuth errors and the credential issuer's (OpenID4VCI uses the same form).
+    let error: any ServiceError
 
-    init(_ error: ProviderError) { self.error = error }
+    init(_ error: any ServiceError) { self.error = error }
 
     var response: Response {
         var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]

@@ -73,18 +73,13 @@ extension Router where Context == AppRequestContext {
     }
 
     /// Runs an OpenID4VCI endpoint: its answer as JSON, a ``CredentialError`` as the OAuth-style
-    /// `{error, error_description}` (401 with `WWW-Authenticate: Bearer` for `invalid_token`).
+    /// `{error, error_description}` of ``OAuthErrorResponse`` (401 with `WWW-Authenticate: Bearer`
+    /// for `invalid_token`).
     static func credentialJSON(_ body: () async throws -> JSON) async throws -> Response {
         do {
             return json(try await body())
         } catch let error as CredentialError {
-            var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
-            if error.kind == .unauthenticated {
-                headers[.wwwAuthenticate] = "Bearer error=\"invalid_token\""
-            }
-            let object: JSON = .object(["error": .string(error.code), "error_description": .string(error.reason)])
-            return Response(
-                status: HTTPResponse.Status(error.kind), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: object.encoded)))
+            return OAuthErrorResponse(error).response
         }
     }
 
