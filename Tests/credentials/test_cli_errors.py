@@ -1,12 +1,18 @@
 """The wallet CLI's refusals: `wallet present` with a URI it cannot use (malformed, no
-request_uri, a request_uri nobody answers) and `wallet credentials show` of an unknown id exit
-non-zero with a message, and change nothing in the wallet file."""
+request_uri, a request_uri nobody answers, no unused credential) and `wallet credentials show` of
+an unknown id exit non-zero with a message, and change nothing in the wallet file; `verifier
+serve` without the issuer's keys does not start."""
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+import os
+import subprocess
 
-from credentials_support import free_port, present
+import pytest
+import requests
+
+from credentials_support import binary_path, free_port, present
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -43,3 +49,25 @@ def test_show_refuses_an_unknown_id(deployment, alice, alice_batch):
     assert result.returncode != 0, result.stdout
     assert result.stderr.strip(), "a refusal says why"
     assert result.stdout.strip() == "", "nothing is printed as a credential"
+
+
+def test_present_without_an_unused_credential_says_to_fetch(deployment, cyberid_verifier):
+    """A wallet that never fetched (or used up its batch) sends nothing and says what to do."""
+    holder = deployment.enroll("nocredentials", birth_date=dt.date(1985, 3, 4))
+    request = cyberid_verifier.new_request()
+    result = present(deployment, holder, request.link)
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
+    assert "credentials fetch" in result.stderr, result.stderr
+    status = requests.get(request.status_url, timeout=30).json()
+    assert status["status"] == "pending", status
+
+
+def test_verifier_refuses_to_start_without_the_issuers_keys(tmp_path):
+    """`verifier serve` with an issuer nobody answers exits 2 (configuration) with one line."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERID_")}
+    result = subprocess.run(
+        [str(binary_path()), "verifier", "serve", "--port", str(free_port()), "--issuer", f"http://127.0.0.1:{port}"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2, (result.returncode, result.stdout[-500:], result.stderr[-500:])
+    assert "cannot fetch the issuer's keys" in result.stderr, result.stderr
