@@ -105,8 +105,12 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ] + logging),
-        // Master key, ES256 signing keys + JWKS + JWT signing, envelope encryption, blind index.
-        library("CyberIDKeys", ["CyberIDBase64URL", "CyberIDCore", "CyberIDStore"] + crypto + jwt),
+        // Master key, ES256 signing keys + JWKS + JWT signing, envelope encryption, blind index,
+        // password hashing (scrypt).
+        library(
+            "CyberIDKeys",
+            ["CyberIDBase64URL", "CyberIDCore", "CyberIDStore", .product(name: "_CryptoExtras", package: "swift-crypto")]
+                + crypto + jwt),
         // The identity vault: sealed identity records, randomness, the civil calendar.
         library("CyberIDVault", ["CyberIDBase64URL", "CyberIDCore", "CyberIDKeys", "CyberIDStore"]),
         // Rate limits: counters shared by every process through the store, keys blind-indexed.

@@ -13,6 +13,9 @@ extension EnrollmentService {
         if let answer = try Self.storedAnswer(session) { return answer }
         try check(session, expecting: faceMatcher == nil ? [.phoneConfirmed] : [.faceMatched])
         let publicKey = try CSR.walletKey(from: csr)
+        if session.purpose == .passwordReset {
+            throw EnrollmentError.invalidRequest("a password-reset session ends with a new password (POST …/password)")
+        }
         if session.purpose != .enroll { return try await completeReplacement(session, publicKey: publicKey) }
         var identity = try pendingIdentity(session)
         // The portrait stays (sealed) only as the reference of later face checks.
@@ -101,7 +104,7 @@ extension EnrollmentService {
         switch purpose {
         case .phoneChange: .phoneChanged
         case .documentChange: .documentChanged
-        case .enroll, .replace: .deviceReplaced
+        case .enroll, .replace, .passwordReset: .deviceReplaced
         }
     }
 }

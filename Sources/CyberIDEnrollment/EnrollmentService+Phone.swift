@@ -48,7 +48,7 @@ extension EnrollmentService {
         }
         let bound = try await boundPhone(personID: personID)
         let same = bound.map { constantTimeEqual(Array($0.utf8), Array(phone.utf8)) } ?? false
-        if session.purpose == .replace || session.purpose == .documentChange, !same {
+        if [.replace, .documentChange, .passwordReset].contains(session.purpose), !same {
             // A wrong guess counts like a wrong code, so the session cannot probe for the number.
             session.otpAttempts += 1
             if session.otpAttempts >= configuration.maxCodeAttempts { session.state = .locked }

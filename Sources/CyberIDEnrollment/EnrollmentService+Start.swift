@@ -43,20 +43,20 @@ extension EnrollmentService {
         purpose: EnrollmentSessionRecord.Purpose, walletJWS: String?, at time: Date
     ) async throws -> String? {
         switch (purpose, walletJWS) {
-        case (.phoneChange, let walletJWS?), (.documentChange, let walletJWS?):
+        case (.phoneChange, let walletJWS?), (.documentChange, let walletJWS?), (.passwordReset, let walletJWS?):
             let signer = try await walletTokens.verify(
                 walletJWS, audience: enrollmentAudience, purpose: purpose.rawValue, at: time)
             guard try await store.person(id: signer.personID)?.state == .active else {
                 throw EnrollmentError.personNotActive("only an active network number changes its phone or document")
             }
             return signer.personID
-        case (.phoneChange, nil), (.documentChange, nil):
+        case (.phoneChange, nil), (.documentChange, nil), (.passwordReset, nil):
             throw EnrollmentError.invalidRequest(
                 "a \(purpose.rawValue) is started with the holder's wallet signature (wallet)")
         case (_, nil):
             return nil
         case (_, .some):
-            throw EnrollmentError.invalidRequest("wallet is only for purpose phone-change or document-change")
+            throw EnrollmentError.invalidRequest("wallet is only for purpose phone-change, document-change or password-reset")
         }
     }
 
@@ -78,7 +78,7 @@ extension EnrollmentService {
             try await admitNewPerson(&session, blindIndex: index, personIndex: personIndex, ageBand: document.ageBand)
         case .documentChange:
             try await admitNewDocument(&session, blindIndex: index, personParts: identity.personParts)
-        case .replace, .phoneChange:
+        case .replace, .phoneChange, .passwordReset:
             try await admitHolder(&session, blindIndex: index, ageBand: document.ageBand)
         }
         session.blindIndex = index

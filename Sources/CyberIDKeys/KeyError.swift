@@ -23,6 +23,8 @@ extension DomainError where Domain == KeyDomain {
     }
     /// No signing key is loaded.
     public static func noSigningKey(_ reason: String) -> Self { Self(code: "no-signing-key", kind: .failure, reason: reason) }
+    /// The password hash could not be computed.
+    public static func passwordHash(_ reason: String) -> Self { Self(code: "password-hash", kind: .failure, reason: reason) }
 
     /// Matches any `invalid-master-key` error.
     public static var invalidMasterKey: Self { invalidMasterKey("") }

@@ -28,6 +28,11 @@ public struct ProviderConfiguration: Sendable {
     /// The least time between two fetches of a client's JWKS URL after a signature that does
     /// not verify (review finding 7: bad assertions must not make the service hammer a URL).
     public var jwksRefetchInterval: TimeInterval = 60
+    /// log2 of scrypt's N for new network-identity password hashes (``PasswordHasher``;
+    /// `CYBERID_PASSWORD_SCRYPT_LOG_N`).
+    public var passwordLogRounds = PasswordHasher.defaultLogRounds
+    /// How long an in-person verification code works (``InPersonCode/lifetime`` by default).
+    public var inPersonCodeLifetime = InPersonCode.lifetime
 
     /// Creates a configuration with the default timings.
     public init(issuer: String) { self.issuer = issuer }
@@ -66,7 +71,7 @@ struct LoginSealers: Sendable {
 public final class OpenIDProvider: Sendable {
     /// The storage the provider needs.
     public typealias Store = LoginDecisionStore & LoginTransactionStore & ConsentStore & RestrictionStore
-        & ClientAssertionStore & PersonStore & HistoryStore & ClientStore
+        & ClientAssertionStore & PersonStore & HistoryStore & ClientStore & PasswordStore & InPersonCodeStore
 
     /// The login endpoints (`/authorize`, the page's status and continue, the wallet API).
     public let login: LoginService
@@ -74,6 +79,8 @@ public final class OpenIDProvider: Sendable {
     public let tokens: TokenService
     /// The client registry (admin use cases).
     public let clients: ClientRegistry
+    /// The network-identity passwords (set, change, reset; checked by logins in R02 and R04).
+    public let passwords: PasswordService
     let configuration: ProviderConfiguration
 
     /// Creates the provider.
@@ -100,17 +107,22 @@ public final class OpenIDProvider: Sendable {
         let vault = IdentityVault(masterKey: masterKey)
         clients = registry
         let validator = AuthorizationValidator(registry: registry, pushedRequests: sealers.pushedRequest, singleUse: store)
+        let pairwise = PairwiseSubject(masterKey: masterKey)
+        passwords = PasswordService(
+            store: store, hasher: PasswordHasher(masterKey: masterKey, logRounds: configuration.passwordLogRounds),
+            vault: vault)
         login = LoginService(
             configuration: configuration, registry: registry, store: store, authority: authority, vault: vault,
-            pairwise: PairwiseSubject(masterKey: masterKey), sealers: sealers, relay: RelayGuard(masterKey: masterKey),
-            faceMatcher: faceMatcher, limiter: limiter, documentReproof: documentReproof, validator: validator)
+            pairwise: pairwise, sealers: sealers, relay: RelayGuard(masterKey: masterKey),
+            faceMatcher: faceMatcher, limiter: limiter, documentReproof: documentReproof, validator: validator,
+            passwords: passwords)
         tokens = TokenService(
             configuration: configuration, registry: registry, store: store, signer: JWTSigner(keys: signingKeys),
             vault: vault,
             authenticator: ClientAuthenticator(
                 registry: registry, assertions: store, issuer: configuration.issuer,
                 keys: JWKSCache(refetchInterval: configuration.jwksRefetchInterval)),
-            validator: validator, sealers: sealers, today: today)
+            validator: validator, sealers: sealers, pairwise: pairwise, today: today)
     }
 
     var issuer: String { configuration.issuer }

@@ -47,6 +47,27 @@ extension QRCode {
         return image
     }
 
+    /// The symbol as text for a terminal, two module rows per line with Unicode half blocks, as
+    /// `qrencode -t UTF8` draws it: *light* modules are drawn (a terminal's background is usually
+    /// dark), so the code reads dark-on-light on screen.
+    /// - Parameter quietZone: light modules around the symbol (2 suffice on a screen).
+    public func terminal(quietZone: Int = 2) -> String {
+        precondition(quietZone >= 0, "the quiet zone cannot be negative")
+        let extent = size + 2 * quietZone
+        var lines = [String]()
+        for pair in stride(from: 0, to: extent, by: 2) {
+            var line = ""
+            for column in 0..<extent {
+                let x = column - quietZone
+                let top = !self[x: x, y: pair - quietZone]
+                let bottom = pair + 1 < extent ? !self[x: x, y: pair + 1 - quietZone] : false
+                line += top ? (bottom ? "\u{2588}" : "\u{2580}") : (bottom ? "\u{2584}" : " ")
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
     /// SVG path data covering the dark modules, one `M x y h w v 1 h −w z` rectangle per
     /// horizontal run, shifted by `offset` modules for the quiet zone.
     func pathData(offset: Int) -> String {

@@ -65,6 +65,8 @@ public final class RelyingParty: Sendable {
         public var authTime: Int?
         public var nonce: String?
         public var acr: String?
+        /// How the person authenticated (RFC 8176): `hwk`, and `pin`, `face` in modes R02–R04.
+        public var amr: [String]?
         public var cyberidVerified: Bool?
         public var ageOver14: Bool?
         public var ageOver18: Bool?
@@ -73,7 +75,7 @@ public final class RelyingParty: Sendable {
         public var networkNumber: String?
 
         enum CodingKeys: String, CodingKey {
-            case iss, sub, aud, exp, iat, nonce, acr, name, birthdate
+            case iss, sub, aud, exp, iat, nonce, acr, amr, name, birthdate
             case authTime = "auth_time", cyberidVerified = "cyberid_verified", ageOver14 = "age_over_14"
             case ageOver18 = "age_over_18", networkNumber = "network_number"
         }
@@ -86,8 +88,8 @@ public final class RelyingParty: Sendable {
     public let metadata: Metadata
     public let clientID: String
     public let redirectURI: String
-    private let credentials: Credentials
-    private let http: HTTPClient
+    let credentials: Credentials
+    let http: HTTPClient
     private let keys: KeyCache
 
     /// Discovers the provider at `issuer` and creates the relying party.
@@ -153,15 +155,7 @@ public final class RelyingParty: Sendable {
             ("code_verifier", request.codeVerifier),
         ]
         var headers = HTTPHeaders()
-        switch credentials {
-        case .secret(let secret):
-            let pair = "\(Self.formEscape(clientID)):\(Self.formEscape(secret))"
-            headers.add(name: "Authorization", value: "Basic " + Data(pair.utf8).base64EncodedString())
-        case .privateKey(let key, let kid):
-            form.append(("client_id", clientID))
-            form.append(("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"))
-            form.append(("client_assertion", try await assertion(key: key, kid: kid)))
-        }
+        try await authenticate(&form, &headers)
         var httpRequest = HTTPClientRequest(url: metadata.tokenEndpoint)
         httpRequest.method = .POST
         headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
@@ -205,6 +199,19 @@ public final class RelyingParty: Sendable {
         guard let rank = levels.firstIndex(of: acr) else { return false }
         let asked = values.compactMap { levels.firstIndex(of: $0) }
         return asked.min().map { rank >= $0 } ?? false
+    }
+
+    /// Adds the client's authentication to a request's form and headers.
+    func authenticate(_ form: inout [(String, String)], _ headers: inout HTTPHeaders) async throws {
+        switch credentials {
+        case .secret(let secret):
+            let pair = "\(Self.formEscape(clientID)):\(Self.formEscape(secret))"
+            headers.add(name: "Authorization", value: "Basic " + Data(pair.utf8).base64EncodedString())
+        case .privateKey(let key, let kid):
+            form.append(("client_id", clientID))
+            form.append(("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"))
+            form.append(("client_assertion", try await assertion(key: key, kid: kid)))
+        }
     }
 
     private func assertion(key: P256.Signing.PrivateKey, kid: String) async throws -> String {
@@ -268,7 +275,10 @@ public final class RelyingParty: Sendable {
 /// Why the relying party refused a login.
 public struct RelyingPartyError: Error, Sendable, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    /// The provider's problem code, when it answered with a CyberID problem document (e.g.
+    /// `code-used`).
+    public let problem: String?
+    init(_ description: String, problem: String? = nil) { (self.description, self.problem) = (description, problem) }
 }
 
 /// The provider's keys, fetched again (at most every 10 s) when a token names an unknown key.

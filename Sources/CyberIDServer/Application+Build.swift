@@ -49,6 +49,8 @@ public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
     router.addPKIRoutes(authority: runtime.authority, revocations: runtime.store)
     router.addOpenIDRoutes(provider: runtime.provider, settings: runtime.settings, credentials: runtime.credentials)
     router.addWalletRoutes(provider: runtime.provider, holderService: runtime.holder)
+    router.addPasswordRoutes(runtime.provider.login, passwords: runtime.provider.passwords, enrollment: runtime.enrollment)
+    router.addInPersonCodeRoutes(runtime.provider.login, tokens: runtime.provider.tokens)
     router.addCredentialRoutes(
         credentials: runtime.credentials, login: runtime.provider.login, limiter: runtime.limiter,
         offersPerHour: runtime.settings.limits.credentialOffersPerPersonPerHour)
@@ -105,6 +107,8 @@ public func buildApplication(
                 _ = try await runtime.store.purgeClientAssertions(before: now)
                 _ = try await runtime.store.purgeRateCounters(before: now)
                 _ = try await runtime.store.purgeCredentialGrants(before: now)
+                // Kept an hour past their 60 s, so a late try still hears "expired" or "used".
+                _ = try await runtime.store.purgeInPersonCodes(before: now.addingTimeInterval(-3600))
             },
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? runtime.settings.port) },

@@ -118,6 +118,8 @@ public struct Runtime: Sendable {
         providerConfiguration.loginLifetime = TimeInterval(settings.loginTTLSeconds)
         providerConfiguration.faceAttemptsPerDay = Int64(settings.limits.faceAttemptsPerDay)
         providerConfiguration.jwksRefetchInterval = TimeInterval(settings.jwksRefetchSeconds)
+        providerConfiguration.passwordLogRounds = settings.passwordScryptLogN
+        providerConfiguration.inPersonCodeLifetime = TimeInterval(settings.codeTTLSeconds)
         let provider = OpenIDProvider(
             configuration: providerConfiguration, store: store, masterKey: masterKey, signingKeys: keys,
             authority: authority, faceMatcher: faceMatcher, limiter: limiter,

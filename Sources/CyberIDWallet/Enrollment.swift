@@ -102,6 +102,34 @@ public struct Enrollment: Sendable {
         awaitGuardian: (@Sendable (_ sessionID: String) async throws -> Void)?
     ) async throws -> WalletFile {
         let key = WalletKey()
+        let id = try await prove(
+            purpose: purpose, wallet: wallet, chip: chip, phone: phone, code: code, faceImage: faceImage,
+            guardianJWS: guardianJWS, awaitGuardian: awaitGuardian)
+
+        // §5: certification request, issuance.
+        let request = try CertificateRequest(key: key)
+        let issued = try await client.complete(session: id, csrPEM: request.pemEncoded)
+        let certificate = try NetworkCertificate(pemEncoded: issued.certificatePEM)
+        guard certificate.subjectPublicKeyInfo == Array(key.publicKey.derRepresentation) else {
+            throw WalletError.invalidCertificate("the issued certificate is not for this wallet's key")
+        }
+        return WalletFile(
+            server: client.baseURL.absoluteString,
+            privateKeyPEM: key.pemRepresentation,
+            certificatePEM: issued.certificatePEM,
+            chainPEM: issued.chainPEM,
+            networkNumber: issued.networkNumber,
+            assuranceLevel: issued.assuranceLevel,
+            certificateNotAfter: certificate.notValidAfter)
+    }
+
+    /// The proofs of a session (§2–§4): the chip, the phone, and the face when the service asks.
+    /// - Returns: the session id, ready to complete.
+    func prove(
+        purpose: String?, wallet: String? = nil, chip: any ChipReader, phone: String,
+        code: @Sendable () async throws -> String, faceImage: [UInt8]?, guardianJWS: String?,
+        awaitGuardian: (@Sendable (_ sessionID: String) async throws -> Void)?
+    ) async throws -> String {
         let session = try await client.start(guardian: guardianJWS, purpose: purpose, wallet: wallet)
         let id = session.sessionID
 
@@ -131,22 +159,7 @@ public struct Enrollment: Sendable {
                 // The service has no matcher after all: the step is skipped (§4).
             }
         }
-
-        // §5: certification request, issuance.
-        let request = try CertificateRequest(key: key)
-        let issued = try await client.complete(session: id, csrPEM: request.pemEncoded)
-        let certificate = try NetworkCertificate(pemEncoded: issued.certificatePEM)
-        guard certificate.subjectPublicKeyInfo == Array(key.publicKey.derRepresentation) else {
-            throw WalletError.invalidCertificate("the issued certificate is not for this wallet's key")
-        }
-        return WalletFile(
-            server: client.baseURL.absoluteString,
-            privateKeyPEM: key.pemRepresentation,
-            certificatePEM: issued.certificatePEM,
-            chainPEM: issued.chainPEM,
-            networkNumber: issued.networkNumber,
-            assuranceLevel: issued.assuranceLevel,
-            certificateNotAfter: certificate.notValidAfter)
+        return id
     }
 
     /// Sends the SMS code and confirms it, asking `code` again after a wrong or expired code.

@@ -144,7 +144,7 @@ public struct EnrollmentClient: Sendable {
 
     /// `/enrollment/v1/sessions/{id}/{step}`, the id percent-encoded so a strange id can never
     /// change the path.
-    private func sessionPath(_ session: String, _ step: String) -> String {
+    func sessionPath(_ session: String, _ step: String) -> String {
         let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
         let escaped = session.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
         return "/enrollment/v1/sessions/\(escaped)/\(step)"
@@ -186,7 +186,7 @@ public struct EnrollmentClient: Sendable {
     }
 
     /// Posts JSON; returns the body of a 2xx answer and throws for anything else.
-    private func exchange(_ name: String, _ path: String, _ body: some Encodable) async throws -> Data {
+    func exchange(_ name: String, _ path: String, _ body: some Encodable) async throws -> Data {
         var base = baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
         guard let url = URL(string: base + path) else {

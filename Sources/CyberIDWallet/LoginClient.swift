@@ -69,12 +69,16 @@ public struct LoginRequestView: Sendable, Codable, Equatable {
     public var scan: String?
     /// The challenge a re-verifying document's chip signs (base64url, 8 bytes).
     public var aaChallenge: String?
+    /// The authentication mode the platform asks for (`urn:cyberid:mode:R02`…), if any.
+    public var mode: String?
+    /// What the approval must come with for that mode: `password`, `face`.
+    public var requires: [String]?
 
     enum CodingKeys: String, CodingKey {
         case transactionID = "transaction_id", nonce, clientID = "client_id", clientName = "client_name", scopes
         case claims, legalBasis = "legal_basis", acrValues = "acr_values", prompt, expiresAt = "expires_at"
         case device, requestedAt = "requested_at", requestedFrom = "requested_from", matchChoices = "match_choices", scan
-        case aaChallenge = "aa_challenge"
+        case aaChallenge = "aa_challenge", mode, requires
     }
 
     /// Creates a view (tests, and wallets that receive the transaction another way).
@@ -215,10 +219,15 @@ public struct LoginClient: Sendable {
     }
 
     /// Sends the wallet's signed decision.
+    /// - Parameter password: the network-identity password, when the login's mode requires it
+    ///   (``LoginRequestView/requires``); it travels in the body over TLS, never in the signed
+    ///   approval.
     public func decide(
-        _ uri: WalletLoginURI, decision: String, faceImage: [UInt8]? = nil, document: ReverificationDocument? = nil
+        _ uri: WalletLoginURI, decision: String, faceImage: [UInt8]? = nil, document: ReverificationDocument? = nil,
+        password: String? = nil
     ) async throws -> LoginDecisionResult {
         var object: [String: Any] = ["ticket": uri.ticket, "approval": decision]
+        if let password { object["password"] = password }
         if let faceImage { object["face_image"] = Base64URL.encode(faceImage) }
         if let request = uri.request { object["request"] = request }
         if let document { object["document"] = document.json }
@@ -311,7 +320,7 @@ public struct LoginClient: Sendable {
         return component.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ data: Data, _ name: String) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, _ data: Data, _ name: String) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {
@@ -319,7 +328,7 @@ public struct LoginClient: Sendable {
         }
     }
 
-    private func send(_ name: String, url: URL?, method: String, body: Data?, authorization: String?) async throws -> Data {
+    func send(_ name: String, url: URL?, method: String, body: Data?, authorization: String?) async throws -> Data {
         guard let url else { throw WalletError.transport("cannot build the \(name) URL from \(baseURL)") }
         return try await HTTPExchange.send(
             name, url: url.absoluteString, method: method, body: body, contentType: body.map { _ in "application/json" },

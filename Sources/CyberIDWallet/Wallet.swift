@@ -14,6 +14,8 @@ public struct Wallet: Sendable {
         public static let phoneChange = "phone-change"
         /// The holder starts moving their number to a new document (a renewed passport).
         public static let documentChange = "document-change"
+        /// The holder starts resetting their network-identity password (chip + bound phone).
+        public static let passwordReset = "password-reset"
     }
 
     /// What the wallet persisted.

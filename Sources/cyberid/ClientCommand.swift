@@ -1,4 +1,5 @@
 import ArgumentParser
+import CyberIDCore
 import CyberIDProvider
 import CyberIDServer
 import CyberIDServices
@@ -22,9 +23,14 @@ struct ClientCommand: AsyncParsableCommand {
         @Option(help: "The client's public JWKS: a file, or an https (or loopback http) URL.") var jwks: String?
         @Flag(help: "FAPI 2.0: require PAR and private_key_jwt.") var strict = false
         @Option(help: "Where to push Security Event Tokens about the platform's users (https, or loopback http).") var eventsUri: String?
+        @Option(help: "The authentication mode of its logins when a request names none: R01, R02, R03 or R04.")
+        var mode: String?
         @OptionGroup var operatorOption: OperatorOption
 
         func validate() throws {
+            if let mode, AuthenticationMode(parsing: mode) == nil {
+                throw ValidationError("--mode must be R01, R02, R03 or R04")
+            }
             if let auth, ClientAuthMethod(rawValue: auth) == nil {
                 throw ValidationError("--auth must be one of \(ClientAuthMethod.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -44,13 +50,15 @@ struct ClientCommand: AsyncParsableCommand {
                     jwksJSON = String(decoding: data, as: UTF8.self)
                 }
             }
-            let registration = ClientRegistration(
+            var registration = ClientRegistration(
                 name: name, redirectURIs: redirectURIs, sector: sector, scopes: scopes.isEmpty ? nil : scopes,
                 legalBasis: legalBasis, authMethod: auth.flatMap(ClientAuthMethod.init(rawValue:)), jwks: jwksJSON,
                 jwksURI: jwksURI, strict: strict, eventsURI: eventsUri)
+            registration.defaultMode = mode.flatMap(AuthenticationMode.init(parsing:))
+            let request = registration
             try await withPreparedRuntime { runtime in
                 do {
-                    let (client, secret) = try await operatorOption.admin(runtime).registerClient(registration)
+                    let (client, secret) = try await operatorOption.admin(runtime).registerClient(request)
                     var object: [String: Any] = ["client_id": client.id]
                     if let secret { object["client_secret"] = secret }
                     printJSON(object)
@@ -115,6 +123,7 @@ private func describe(_ client: Client) -> [String: Any] {
     if let basis = client.metadata.legalBasis { object["legal_basis"] = basis }
     if let uri = client.metadata.jwksURI { object["jwks_uri"] = uri }
     if let uri = client.metadata.eventsURI { object["events_uri"] = uri }
+    if let mode = client.metadata.defaultMode { object["default_mode"] = mode.rawValue }
     if client.metadata.jwks != nil { object["jwks"] = "registered" }
     return object
 }

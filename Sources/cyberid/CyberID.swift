@@ -14,7 +14,9 @@ struct CyberID: AsyncParsableCommand {
             CYBERID_CONFIG_FILE); see docs/configuration.md. With no configuration, CyberID runs on \
             http://127.0.0.1:8080 with SQLite and keys under ./data/.
             """,
-        subcommands: [Serve.self, Admin.self, WalletCommand.self, VerifierCommand.self, Dev.self, Bench.self])
+        subcommands: [
+            Serve.self, Admin.self, WalletCommand.self, VerifierCommand.self, VerifyCodeCommand.self, Dev.self, Bench.self,
+        ])
 
     /// Runs the command, with usage errors exiting 2 (as configuration errors do) rather than
     /// ArgumentParser's 64, so scripts see one convention: 0 ok, 1 failure, 2 usage or configuration.

@@ -10,7 +10,7 @@ struct WalletCommand: AsyncParsableCommand {
         commandName: "wallet", abstract: "Enroll and inspect a wallet (the holder's key and network certificate).",
         subcommands: [
             Enroll.self, Replace.self, Show.self, Approve.self, Consents.self, History.self, Lifecycle.self, Renew.self,
-            Phone.self, Document.self, Credentials.self, Present.self,
+            Phone.self, Document.self, Credentials.self, Present.self, Password.self, Code.self,
         ])
 
     /// `cyberid wallet enroll`.
@@ -21,13 +21,18 @@ struct WalletCommand: AsyncParsableCommand {
                 The document directory is what `cyberid dev document` writes; its aa-private-key.pem plays the chip. \
                 Without --otp the code is read from the server's development SMS outbox. For a minor, \
                 --guardian-wallet signs as the guardian: it starts the session for a child under 14 and approves \
-                it for a 14–17-year-old. See docs/enrollment.md.
+                it for a 14–17-year-old. With --password-stdin the first line of standard input becomes the \
+                network-identity password that modes R02 and R04 ask for (without it none is set; set one later \
+                with `cyberid wallet password set`). See docs/enrollment.md.
                 """)
 
         @OptionGroup var options: ProofOptions
+        @Flag(help: "Set the network-identity password too, read from standard input (one line).") var passwordStdin = false
 
         func run() async throws {
             let proof = try options.prepare()
+            // Read and checked before anything is enrolled, so a weak password costs no proof.
+            let password = passwordStdin ? try PasswordInput.checked(try PasswordInput.read(["Password"], fromStdin: true)[0]) : nil
             let enrollment = Enrollment(client: EnrollmentClient(baseURL: proof.baseURL))
             var approve: (@Sendable (String) async throws -> Void)? = nil
             if let guardian = proof.guardian {
@@ -43,6 +48,12 @@ struct WalletCommand: AsyncParsableCommand {
                     chip: proof.chip, phone: options.phone, code: proof.code, faceImage: proof.faceImage,
                     guardianJWS: try proof.guardianStart(), awaitGuardian: approve)
                 try options.write(file)
+            }
+            guard let password else { return }
+            try await walletCommand("enrolled, but the password was not set (set it with `cyberid wallet password set`)") {
+                let wallet = try openWallet(options.wallet)
+                try await LoginClient(baseURL: wallet.issuer).setPassword(password, wallet: wallet)
+                print("password set")
             }
         }
     }

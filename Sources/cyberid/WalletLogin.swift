@@ -28,6 +28,8 @@ extension WalletCommand {
         @Flag(help: "Same-device link: approve on the device whose browser started the login; prints the return URL.")
         var sameDevice = false
         @Flag(help: "Approve without asking (scripts).") var yes = false
+        @Flag(help: "Modes R02 and R04: read the network-identity password from standard input (one line).")
+        var passwordStdin = false
         @Option(help: "Wallet file.") var wallet = "cyberid-wallet.json"
         @Flag(help: "Print the result as JSON.") var json = false
 
@@ -49,10 +51,19 @@ extension WalletCommand {
                 let consent = noConsent ? nil : login.claims.filter { !declined.contains($0) }
                 var presented: ReverificationDocument? = nil
                 if let chip { presented = try await ReverificationDocument.read(from: chip, for: login) }
+                let needs = deny ? [] : login.requires ?? []
+                if needs.contains("face"), faceImage == nil {
+                    printError("cyberid: this platform's mode needs a face check: add --face IMAGE; nothing was approved")
+                    throw Exit.failure
+                }
+                let password = needs.contains("password")
+                    ? try PasswordInput.read(["Network-identity password"], fromStdin: passwordStdin)[0] : nil
                 let decision = try opened.decision(
                     on: login, approve: !deny, consent: deny ? nil : consent, decline: declined, reverify: reverify,
                     faceImage: faceImage, match: pick, document: presented)
-                report(try await client.decide(link, decision: decision, faceImage: faceImage, document: presented))
+                report(
+                    try await client.decide(
+                        link, decision: decision, faceImage: faceImage, document: presented, password: password))
             } catch let error as WalletError {
                 printError("cyberid: login refused: \(error.summary)")
                 if let hint = Self.hints[error.serverProblem?.code ?? ""] { printError("cyberid: \(hint)") }
@@ -68,6 +79,10 @@ extension WalletCommand {
             "face-reference-missing": "re-prove with your document first: cyberid wallet replace",
             "wrong-match-number": "the number did not match the login page: the login was ended; start it again",
             "qr-code-expired": "scan the QR code on the login page again (it changes every second)",
+            "wrong-password": "try again with the right password (the login stays open until it expires)",
+            "password-locked": "reset the password with your document and phone: cyberid wallet password reset",
+            "password-not-set": "set a password first: cyberid wallet password set",
+            "mode-unavailable": "this service cannot do the face check the platform asks for; the platform was told",
         ]
 
         private func readFaceImage(_ path: String) throws -> [UInt8] {
@@ -103,6 +118,9 @@ extension WalletCommand {
             print("asks for:   verified-person confirmation\(login.claims.isEmpty ? "" : ", " + login.claims.joined(separator: ", "))")
             if let basis = login.legalBasis { print("legal basis: \(basis)") }
             if let acr = login.acrValues { print("level:      \(acr)") }
+            if let mode = login.mode {
+                print("mode:       \(mode)\((login.requires ?? []).isEmpty ? "" : " (needs " + (login.requires ?? []).joined(separator: ", ") + ")")")
+            }
             print("requested from: \(login.requestedFrom ?? "an unknown address") at \(login.requestedAt ?? "an unknown time")")
             print("expires:    \(login.expiresAt)")
         }

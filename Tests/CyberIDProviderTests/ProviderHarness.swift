@@ -74,8 +74,12 @@ struct ProviderHarness {
                     chip: ChipData(dg1: document.dg1, dg2: document.dg2, dg15: document.dg15, sod: document.sod),
                     aaSignature: document.aaSignature, challenge: challenge, personID: personID)
             }
+            var configuration = ProviderConfiguration(issuer: issuer)
+            // scrypt at N = 2^10: the debug build's BoringSSL is unoptimised (the default is
+            // measured in the release build, docs/benchmarks.md).
+            configuration.passwordLogRounds = 10
             let provider = OpenIDProvider(
-                configuration: ProviderConfiguration(issuer: issuer), store: h.store, masterKey: h.masterKey,
+                configuration: configuration, store: h.store, masterKey: h.masterKey,
                 signingKeys: keys, authority: h.authority, faceMatcher: faceMatcher,
                 documentReproof: reproof)
             let vault = IdentityVault(masterKey: h.masterKey)
@@ -179,7 +183,7 @@ struct ProviderHarness {
     func approve(
         _ login: LoginStart, with wallet: Wallet, approve: Bool = true, consent: [String]? = nil, decline: [String] = [],
         reverify: Bool = false, chip: Chip = .own, faceImage: [UInt8]? = nil, signedFace: [UInt8]? = nil,
-        pick: Int? = nil, now: Date = Date()
+        pick: Int? = nil, password: String? = nil, now: Date = Date()
     ) async throws -> WalletDecision {
         let link = try WalletLoginURI(try provider.login.currentQR(requestToken: login.requestToken, now: now))
         let view = try await provider.login.walletView(
@@ -189,7 +193,8 @@ struct ProviderHarness {
             on: Self.requestView(view), approve: approve, consent: consent ?? view.claims, decline: decline, reverify: reverify,
             faceImage: signedFace ?? faceImage, match: pick ?? login.matchNumber, document: presented?.wallet, now: now)
         return try await provider.login.decide(
-            ticket: link.ticket, approval: decision, faceImage: faceImage, document: presented?.service, now: now)
+            ticket: link.ticket, approval: decision, faceImage: faceImage, document: presented?.service, password: password,
+            now: now)
     }
 
     /// A chip read for a re-verification: the wallet's copy (whose digest it signs) and what the

@@ -69,6 +69,13 @@ LOA_LOW = "http://eidas.europa.eu/LoA/low"
 LOA_SUBSTANTIAL = "http://eidas.europa.eu/LoA/substantial"
 LOA_HIGH = "http://eidas.europa.eu/LoA/high"
 
+# The authentication modes (issue 17): acr values a platform may ask for; the ID token's `acr`
+# then names the mode met and `amr` (RFC 8176) the methods: hwk (+ pin) (+ face).
+MODE_PREFIX = "urn:cyberid:mode:"
+MODES = {name: MODE_PREFIX + name for name in ("R01", "R02", "R03", "R04")}
+MODE_AMR = {"R01": ["hwk"], "R02": ["hwk", "pin"], "R03": ["hwk", "face"], "R04": ["hwk", "pin", "face"]}
+MODE_REQUIRES = {"R01": [], "R02": ["password"], "R03": ["face"], "R04": ["password", "face"]}
+
 # docs/relying-parties.md §5 names `https://cyberid.dev/problems/…`; the rest of the API
 # (docs/http-api.md) uses `urn:cyberid:problem:…`. Either spelling is accepted (see README).
 PROBLEM_PREFIXES = ("urn:cyberid:problem:", "https://cyberid.dev/problems/")
@@ -175,11 +182,15 @@ class Deployment:
 
     # The CLI -------------------------------------------------------------------------
 
-    def cli(self, *args: str, timeout: float = 120, env: Optional[dict] = None) -> subprocess.CompletedProcess:
-        """Runs the CLI with the deployment's environment (`env` overrides some of it)."""
+    def cli(
+        self, *args: str, timeout: float = 120, env: Optional[dict] = None, input: Optional[str] = None
+    ) -> subprocess.CompletedProcess:
+        """Runs the CLI with the deployment's environment (`env` overrides some of it); standard
+        input is empty, or `input` (a pipe, never a terminal)."""
+        stdin = {"stdin": subprocess.DEVNULL} if input is None else {"input": input}
         return subprocess.run(
             [str(binary_path()), *args], env={**self.cli_env, **(env or {})}, capture_output=True, text=True,
-            timeout=timeout, stdin=subprocess.DEVNULL,
+            timeout=timeout, **stdin,
         )
 
     def cli_json(self, *args: str, env: Optional[dict] = None):
@@ -216,6 +227,7 @@ class Deployment:
         jwks: Optional[str] = None,
         strict: bool = False,
         events_uri: Optional[str] = None,
+        mode: Optional[str] = None,
     ) -> list[str]:
         args = ["admin", "client", "create", "--name", name]
         for uri in redirect_uris:
@@ -234,6 +246,8 @@ class Deployment:
             args.append("--strict")
         if events_uri is not None:
             args += ["--events-uri", events_uri]
+        if mode is not None:
+            args += ["--mode", mode]
         return args
 
     def create_client(
@@ -315,13 +329,15 @@ class Deployment:
         yes: Optional[bool] = None,
         options=(),
         wallet: Optional[Path] = None,
+        password: Optional[str] = None,
     ) -> WalletAnswer:
         """`cyberid wallet approve` (non-interactive): by default consents to every claim asked for;
         `--decline CLAIM` refuses one; `--no-consent` gives no new consent (only remembered claims
         are released). `--match NN` picks the number for a QR code's URI; `--same-device` is given
         for the page's link (it has `r`) unless `same_device` says otherwise; `--yes` unless
         denying (or `yes` says otherwise). `options` are further arguments (`--reverify`, `--face
-        FILE`); `wallet` another wallet file than the holder's."""
+        FILE`); `wallet` another wallet file than the holder's; `password` is given with
+        `--password-stdin` (modes R02/R04)."""
         if same_device is None:
             same_device = "r" in parse_qs(urlsplit(wallet_uri).query)
         if yes is None:
@@ -339,7 +355,10 @@ class Deployment:
             args += ["--decline", claim]
         if no_consent:
             args.append("--no-consent")
-        return WalletAnswer(self.cli(*args), same_device=same_device and not deny)
+        if password is not None:
+            args.append("--password-stdin")
+        stdin = None if password is None else password + "\n"
+        return WalletAnswer(self.cli(*args, input=stdin), same_device=same_device and not deny)
 
     def wallet_withdraw(self, holder: Holder, client_id: str) -> subprocess.CompletedProcess:
         return self.cli("wallet", "consents", "--withdraw", client_id, "--wallet", str(holder.wallet))
@@ -714,6 +733,48 @@ class LoopbackServer:
         self.httpd.server_close()
 
 
+# A face matcher on loopback (CYBERID_FACE_MATCHER_URL): the same bytes match, else not.
+MATCH, NO_MATCH = 0.95, 0.1
+
+
+@dataclass
+class MatchRequest:
+    live: bytes
+    portrait: bytes
+
+
+class FaceMatcher(LoopbackServer):
+    """A stand-in for a certified face matcher: the same bytes match, anything else does not."""
+
+    def __init__(self):
+        self.requests: list[MatchRequest] = []
+        self.fail = False  # answer HTTP 500
+        self._lock = threading.Lock()
+        matcher = self
+
+        class Handler(QuietHandler):
+            def do_POST(self):  # noqa: N802
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+                request = MatchRequest(base64.b64decode(body["live"]), base64.b64decode(body["portrait"]))
+                with matcher._lock:
+                    matcher.requests.append(request)
+                if matcher.fail:
+                    self.reply(500, b"")
+                    return
+                self.reply_json(200, {"score": MATCH if request.live == request.portrait else NO_MATCH})
+
+        super().__init__(Handler, port=free_port())
+        self.url = self.origin + "/match"
+
+    def since(self, mark: int) -> list[MatchRequest]:
+        with self._lock:
+            return list(self.requests[mark:])
+
+    def mark(self) -> int:
+        with self._lock:
+            return len(self.requests)
+
+
 class JwksHost(LoopbackServer):
     """Serves a JWKS document on a loopback port (for `--jwks URL`); the document can change."""
 
@@ -852,7 +913,8 @@ class RelyingParty:
         auth_time = claims.get("auth_time")
         assert isinstance(auth_time, (int, float)) and not isinstance(auth_time, bool), claims
         assert auth_time <= claims["iat"] + 5, claims
-        assert claims["acr"] in (LOA_LOW, LOA_SUBSTANTIAL, LOA_HIGH), claims
+        # The eIDAS level, or the authentication mode met when the platform asked for one.
+        assert claims["acr"] in (LOA_LOW, LOA_SUBSTANTIAL, LOA_HIGH, *MODES.values()), claims
         assert claims["cyberid_verified"] is True, claims
         assert SUB_PATTERN.fullmatch(claims["sub"]), claims["sub"]
         return claims
@@ -1029,11 +1091,13 @@ class WalletApi:
         query = {k: v[0] for k, v in parse_qs(urlsplit(wallet_uri).query).items()}
         return self.transaction(query["t"], query.get("qt"), query.get("qa"))
 
-    def post_decision(self, ticket: str, approval: str, request: Optional[str] = None) -> requests.Response:
-        """POST an approval (a same-device one may carry the link's `r` as `request`)."""
+    def post_decision(self, ticket: str, approval: str, request: Optional[str] = None, **fields) -> requests.Response:
+        """POST an approval (a same-device one may carry the link's `r` as `request`); `fields`
+        go beside it in the body (`password`, `face_image`)."""
         body = {"ticket": ticket, "approval": approval}
         if request is not None:
             body["request"] = request
+        body.update({k: v for k, v in fields.items() if v is not None})
         return requests.post(f"{self.issuer}/wallet/v1/login", json=body, timeout=30)
 
     def approval_payload(self, transaction: dict, *, decision: str = "approve", consent=None, **changes) -> dict:
@@ -1071,11 +1135,32 @@ class WalletApi:
 
     def lifecycle(self, holder: Holder, body: dict) -> requests.Response:
         """`POST /wallet/v1/lifecycle` with `body`, the header binding it (bdh)."""
-        path = "/wallet/v1/lifecycle"
+        return self.signed_post(holder, "/wallet/v1/lifecycle", body)
+
+    def signed_post(self, holder: Holder, path: str, body: dict) -> requests.Response:
+        """A wallet-signed `POST path` with the JSON `body`, the header binding it (bdh)."""
         data = json.dumps(body).encode()
         digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
         headers = {**self.api_auth(holder, "POST", path, bdh=digest), "Content-Type": "application/json"}
         return requests.post(self.issuer + path, data=data, headers=headers, timeout=30)
+
+    # The network-identity password and in-person codes (issue 17) --------------------------
+
+    def password_status(self, holder: Holder) -> requests.Response:
+        """`GET /wallet/v1/password`: {"set", "locked"}."""
+        path = "/wallet/v1/password"
+        return requests.get(self.issuer + path, headers=self.api_auth(holder, "GET", path), timeout=30)
+
+    def set_password(self, holder: Holder, password: str, current: Optional[str] = None) -> requests.Response:
+        """`POST /wallet/v1/password`: sets the first password, or changes it with `current`."""
+        body = {"password": password}
+        if current is not None:
+            body["current_password"] = current
+        return self.signed_post(holder, "/wallet/v1/password", body)
+
+    def make_code(self, holder: Holder, disclose=()) -> requests.Response:
+        """`POST /wallet/v1/codes` {"disclose": [...]}: an in-person verification code."""
+        return self.signed_post(holder, "/wallet/v1/codes", {"disclose": list(disclose)})
 
 
 def return_url_of(page: LoginPage, answer: requests.Response) -> str:
@@ -1164,9 +1249,11 @@ def enroll_bound(
     document: Optional[DevDocument] = None,
     guardian: Optional[Holder] = None,
     face: Optional[Path] = None,
+    password: Optional[str] = None,
 ) -> BoundHolder:
     """`cyberid dev document` + `cyberid wallet enroll` (what `Deployment.enroll` runs), keeping the
-    phone (and optionally enrolling a given document, or sending a face image with `--face`)."""
+    phone (and optionally enrolling a given document, sending a face image with `--face`, or
+    setting the network-identity password with `--password-stdin`)."""
     if document is None:
         assert birth_date is not None
         document = make_dev_document(deployment, label, birth_date=birth_date)
@@ -1180,7 +1267,9 @@ def enroll_bound(
         args += ["--guardian-wallet", str(guardian.wallet)]
     if face is not None:
         args += ["--face", str(face)]
-    result = deployment.cli(*args)
+    if password is not None:
+        args.append("--password-stdin")
+    result = deployment.cli(*args, input=None if password is None else password + "\n")
     assert result.returncode == 0, (result.stdout, result.stderr)
     shown = deployment.cli_json("wallet", "show", "--wallet", str(wallet), "--json")
     assert re.search(r"network number: (\S+)", result.stdout).group(1) == shown["network_number"], result.stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from oidc_support import LOA_HIGH, LOA_LOW, LOA_SUBSTANTIAL
+from oidc_support import LOA_HIGH, LOA_LOW, LOA_SUBSTANTIAL, MODES
 
 # docs §2: the endpoint table (the discovery document must point exactly there).
 DOCUMENTED_PATHS = {
@@ -37,10 +37,11 @@ def test_discovery_document_describes_the_profile(deployment):
     assert meta["authorization_response_iss_parameter_supported"] is True
     assert {"openid", "age", "realname", "network_number"} <= set(meta["scopes_supported"])
     assert {
-        "sub", "acr", "auth_time", "cyberid_verified", "age_over_14", "age_over_18", "name", "birthdate",
+        "sub", "acr", "amr", "auth_time", "cyberid_verified", "age_over_14", "age_over_18", "name", "birthdate",
         "network_number",
     } <= set(meta["claims_supported"])
-    assert set(meta["acr_values_supported"]) == {LOA_LOW, LOA_SUBSTANTIAL, LOA_HIGH}
+    # The eIDAS levels and the authentication modes R01–R04 (issue 17).
+    assert set(meta["acr_values_supported"]) == {LOA_LOW, LOA_SUBSTANTIAL, LOA_HIGH, *MODES.values()}
     assert {"client_secret_basic", "client_secret_post", "private_key_jwt"} <= set(
         meta["token_endpoint_auth_methods_supported"]
     )

@@ -9,26 +9,22 @@ A matcher that fails is face-matcher-unavailable (503).
 
 The matcher here is a loopback HTTP service: POST {"live": base64, "portrait": base64} →
 {"score": 0.95} when the two images are the same bytes, else {"score": 0.1}; it records every
-request and can be told to answer 500."""
+request and can be told to answer 500 (`FaceMatcher` in oidc_support.py, shared with test_modes.py)."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
-import threading
 from dataclasses import dataclass
 
 import pytest
 import requests
 
-from enrollment_support import b64u, free_port, years_ago
+from enrollment_support import b64u, years_ago
 from oidc_support import (
     LOA_HIGH,
     BoundHolder,
     Deployment,
-    LoopbackServer,
-    QuietHandler,
+    FaceMatcher,
     RelyingParty,
     WalletApi,
     approve_on_this_device,
@@ -42,46 +38,6 @@ from oidc_support import (
     start_deployment,
     start_login,
 )
-
-MATCH, NO_MATCH = 0.95, 0.1
-
-
-@dataclass
-class MatchRequest:
-    live: bytes
-    portrait: bytes
-
-
-class FaceMatcher(LoopbackServer):
-    """A stand-in for a certified face matcher: the same bytes match, anything else does not."""
-
-    def __init__(self):
-        self.requests: list[MatchRequest] = []
-        self.fail = False  # answer HTTP 500
-        self._lock = threading.Lock()
-        matcher = self
-
-        class Handler(QuietHandler):
-            def do_POST(self):  # noqa: N802
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
-                request = MatchRequest(base64.b64decode(body["live"]), base64.b64decode(body["portrait"]))
-                with matcher._lock:
-                    matcher.requests.append(request)
-                if matcher.fail:
-                    self.reply(500, b"")
-                    return
-                self.reply_json(200, {"score": MATCH if request.live == request.portrait else NO_MATCH})
-
-        super().__init__(Handler, port=free_port())
-        self.url = self.origin + "/match"
-
-    def since(self, mark: int) -> list[MatchRequest]:
-        with self._lock:
-            return list(self.requests[mark:])
-
-    def mark(self) -> int:
-        with self._lock:
-            return len(self.requests)
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,11 @@ public enum HistoryEvent: String, Sendable, CaseIterable, Codable {
     case phoneChanged = "phone-changed"
     /// The number moved to a new document of the same person (a renewed passport).
     case documentChanged = "document-changed"
+    /// The network-identity password was set, changed, reset with the chip, entered wrongly
+    /// (during a login) or locked; the detail's `action` says which.
+    case password
+    /// A verifier checked the person's in-person verification code (网证 code).
+    case inPersonVerification = "in-person-verification"
     /// Lifecycle transitions, named after their ``LifecycleEvent``.
     case suspend, resume, restrict, lift, cancel
 

@@ -14,10 +14,13 @@ public struct AuthorizationRequest: Sendable, Equatable, Codable {
     public var requiredLevel: AssuranceLevel?
     public var maxAge: Int?
     public var prompt: [String]
+    /// The authentication mode asked for (`acr_values` `urn:cyberid:mode:R0n`, or the client's
+    /// registered default); `nil`: none (the level's `acr`).
+    public var mode: AuthenticationMode? = nil
 
     enum CodingKeys: String, CodingKey {
         case clientID = "c", redirectURI = "r", scopes = "s", state = "st", nonce = "n", codeChallenge = "cc"
-        case requiredLevel = "a", maxAge = "m", prompt = "p"
+        case requiredLevel = "a", maxAge = "m", prompt = "p", mode = "md"
     }
 
     /// The consentable claims asked for.

@@ -130,7 +130,8 @@ struct AuthorizationValidator: Sendable {
         return AuthorizationRequest(
             clientID: client.id, redirectURI: redirectURI, scopes: scopes, state: parameters["state"],
             nonce: parameters["nonce"], codeChallenge: challenge, requiredLevel: checkACRValues(parameters["acr_values"]),
-            maxAge: maxAge, prompt: prompt)
+            maxAge: maxAge, prompt: prompt,
+            mode: checkMode(parameters["acr_values"]) ?? client.metadata.defaultMode)
     }
 
     func checkScopes(_ text: String?, client: Client) throws -> [Scope] {
@@ -193,6 +194,13 @@ struct AuthorizationValidator: Sendable {
     /// `acr_values` lists acceptable levels; the lowest known one is the requirement.
     func checkACRValues(_ text: String?) -> AssuranceLevel? {
         (text ?? "").split(separator: " ").compactMap { AssuranceLevel(acr: String($0)) }.min()
+    }
+
+    /// `acr_values` may name authentication modes (`urn:cyberid:mode:R01` … `R04`), in order of
+    /// preference (OIDC Core §3.1.2.1): the first is the one the wallet is asked to meet.
+    func checkMode(_ text: String?) -> AuthenticationMode? {
+        (text ?? "").split(separator: " ").lazy.filter { $0.hasPrefix(AuthenticationMode.uriPrefix) }
+            .compactMap { AuthenticationMode(parsing: String($0)) }.first
     }
 }
 

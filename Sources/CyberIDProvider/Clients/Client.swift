@@ -1,4 +1,5 @@
 public import Foundation
+public import CyberIDCore
 
 /// How a client authenticates at the token, PAR and revocation endpoints.
 public enum ClientAuthMethod: String, Sendable, Codable, CaseIterable {
@@ -43,10 +44,12 @@ public struct ClientMetadata: Sendable, Equatable, Codable {
     public var strict: Bool
     /// Where Security Event Tokens about the platform's users are pushed (RFC 8935).
     public var eventsURI: String?
+    /// The authentication mode of the client's logins when its request names none.
+    public var defaultMode: AuthenticationMode? = nil
 
     enum CodingKeys: String, CodingKey {
         case redirectURIs = "redirect_uris", sector, scopes, legalBasis = "legal_basis", authMethod = "auth_method"
-        case jwks, jwksURI = "jwks_uri", strict, eventsURI = "events_uri"
+        case jwks, jwksURI = "jwks_uri", strict, eventsURI = "events_uri", defaultMode = "default_mode"
     }
 }
 
@@ -62,6 +65,8 @@ public struct ClientRegistration: Sendable {
     public var jwksURI: String?
     public var strict: Bool
     public var eventsURI: String?
+    /// The default authentication mode (`admin client create --mode R03`).
+    public var defaultMode: AuthenticationMode? = nil
 
     /// Creates a registration request.
     public init(

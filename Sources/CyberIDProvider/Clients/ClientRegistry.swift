@@ -87,7 +87,7 @@ public struct ClientRegistry: Sendable {
         return ClientMetadata(
             redirectURIs: registration.redirectURIs, sector: sector, scopes: scopes, legalBasis: legalBasis,
             authMethod: method, jwks: registration.jwks, jwksURI: registration.jwksURI, strict: registration.strict,
-            eventsURI: registration.eventsURI)
+            eventsURI: registration.eventsURI, defaultMode: registration.defaultMode)
     }
 
     static func fail(_ reason: String) -> ProviderError { .invalidClientRegistration(reason) }

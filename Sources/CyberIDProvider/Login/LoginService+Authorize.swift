@@ -32,7 +32,7 @@ extension LoginService {
         let startedAt = UInt32(now.timeIntervalSince1970.rounded(.down))
         let ticket = LoginTicket(
             transaction: transaction, nonce: nonceBytes, clientID: client.id, sector: client.metadata.sector,
-            scopes: request.scopes, requiredLevel: request.requiredLevel, prompt: request.prompt,
+            scopes: request.scopes, requiredLevel: request.requiredLevel, mode: request.mode, prompt: request.prompt,
             expiresAt: UInt32(expiresAt.timeIntervalSince1970.rounded(.up)), startedAt: startedAt,
             browserAddress: browserAddress.flatMap(IPAddress.bytes) ?? [])
         let state = LoginState(
@@ -95,7 +95,8 @@ extension LoginService {
             scan: scanned
                 ? try sealers.scan.seal(ScanProof(transactionID: ticket.transactionID, scannedAt: now.timeIntervalSince1970))
                 : nil,
-            aaChallenge: Base64URL.encode(relay.activeAuthenticationChallenge(transaction: ticket.transaction)))
+            aaChallenge: Base64URL.encode(relay.activeAuthenticationChallenge(transaction: ticket.transaction)),
+            mode: ticket.mode?.uri, requires: ticket.mode?.requirements)
     }
 
     /// Whether a fresh QR code of this ticket was scanned (`false`: the same-device link).

@@ -32,12 +32,14 @@ extension LoginService {
     ///     matcher; its SHA-256 must be the approval's `face`.
     ///   - request: the same-device link's `r`, to build the return URL.
     ///   - document: a re-verification's chip (its digest must be the approval's `document`).
+    ///   - password: the network-identity password, for a platform's mode R02 or R04 (sent in
+    ///     the request body beside the approval, never signed into it or logged).
     /// - Throws: ``ProviderError`` (`invalid-wallet-signature`, `login-expired`,
     ///   `login-already-decided`, `wrong-match-number`, `person-not-active`,
     ///   `assurance-level-too-low`…).
     public func decide(
         ticket text: String, approval: String, faceImage: [UInt8]? = nil, request: String? = nil,
-        document: PresentedDocument? = nil, now: Date = Date()
+        document: PresentedDocument? = nil, password: String? = nil, now: Date = Date()
     ) async throws -> WalletDecision {
         let ticket = try openTicket(text, now: now)
         let token = try checkApproval(approval, for: ticket, now: now)
@@ -64,14 +66,19 @@ extension LoginService {
         if crossDevice { try await checkMatch(&decision) }
         try await checkHolderActive(&decision)
         try await checkLevel(&decision)
+        try await checkModeAvailable(&decision)
+        let passwordChecked = try await checkModePassword(&decision, password: password)
         let reverified = try await reverificationGate(&decision, document: document, faceImage: faceImage)
+        let faceMatched = try await checkModeFace(
+            &decision, faceImage: faceImage, alreadyMatched: reverified && faceMatcher != nil)
         let (released, consent) = releasedClaims(decision)
         decision.detail.released = released
         let response = crossDevice ? nil : RelayGuard.responseCode()
         let grant = LoginGrant(
             subject: pairwise.subject(sector: ticket.sector, networkNumber: holder.networkNumber),
             level: holder.assuranceLevel, authTime: now.timeIntervalSince1970.rounded(.down), released: released,
-            certificate: token.serial, responseCodeHash: response?.hash)
+            certificate: token.serial, responseCodeHash: response?.hash, mode: ticket.mode,
+            amr: Self.methods(password: passwordChecked, face: faceMatched))
         try await record(decision, .approved, grant, outcome: .success, consent: consent, reverification: reverified ? Self.reverification : nil)
         return WalletDecision(
             status: "approved", released: released, responseCode: response?.code,

@@ -22,6 +22,7 @@ public struct LoginService: Sendable {
     let limiter: RateLimiter?
     let documentReproof: DocumentReproof?
     let validator: AuthorizationValidator
+    let passwords: PasswordService
 
     var issuer: String { configuration.issuer }
 }

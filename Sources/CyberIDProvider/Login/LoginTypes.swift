@@ -53,12 +53,16 @@ public struct WalletLoginView: Sendable, Codable, Equatable {
     public var scan: String?
     /// The challenge a re-verifying document's chip signs (active authentication), base64url.
     public var aaChallenge: String
+    /// The authentication mode the platform asked for (`urn:cyberid:mode:R02`…), if any.
+    public var mode: String? = nil
+    /// What the approval must come with for that mode: `password`, `face`.
+    public var requires: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
         case transactionID = "transaction_id", nonce, clientID = "client_id", clientName = "client_name", scopes
         case claims, legalBasis = "legal_basis", acrValues = "acr_values", prompt, expiresAt = "expires_at"
         case device, requestedAt = "requested_at", requestedFrom = "requested_from", matchChoices = "match_choices", scan
-        case aaChallenge = "aa_challenge"
+        case aaChallenge = "aa_challenge", mode, requires
     }
 }
 
@@ -148,6 +152,8 @@ struct LoginTicket: Sendable, Equatable {
     var sector: String
     var scopes: [Scope]
     var requiredLevel: AssuranceLevel?
+    /// The authentication mode asked for (in the level byte's high nibble).
+    var mode: AuthenticationMode?
     var prompt: [String]
     /// Unix seconds.
     var expiresAt: UInt32
@@ -161,8 +167,9 @@ struct LoginTicket: Sendable, Equatable {
 
     private static let prompts = ["login", "consent", "select_account"]
     private static let levels: [AssuranceLevel] = [.low, .substantial, .high]
+    private static let modes = AuthenticationMode.allCases
 
-    /// `transaction[16] ‖ nonce[16] ‖ expiry u32 ‖ scope bits ‖ level ‖ prompt bits ‖
+    /// `transaction[16] ‖ nonce[16] ‖ expiry u32 ‖ scope bits ‖ mode << 4 | level ‖ prompt bits ‖
     /// len ‖ client id ‖ len ‖ sector ‖ start u32 ‖ len ‖ browser address`.
     var bytes: [UInt8] {
         var out = transaction + nonce
@@ -170,7 +177,9 @@ struct LoginTicket: Sendable, Equatable {
         var bits: UInt8 = 0
         for (index, scope) in Scope.allCases.enumerated() where scopes.contains(scope) { bits |= 1 << index }
         out.append(bits)
-        out.append(requiredLevel.flatMap { Self.levels.firstIndex(of: $0) }.map { UInt8($0 + 1) } ?? 0)
+        let level = requiredLevel.flatMap { Self.levels.firstIndex(of: $0) }.map { UInt8($0 + 1) } ?? 0
+        let mode = mode.flatMap { Self.modes.firstIndex(of: $0) }.map { UInt8($0 + 1) } ?? 0
+        out.append(mode << 4 | level)
         var promptBits: UInt8 = 0
         for (index, value) in Self.prompts.enumerated() where prompt.contains(value) { promptBits |= 1 << index }
         out.append(promptBits)
@@ -186,8 +195,10 @@ struct LoginTicket: Sendable, Equatable {
 
     init(
         transaction: [UInt8], nonce: [UInt8], clientID: String, sector: String, scopes: [Scope],
-        requiredLevel: AssuranceLevel?, prompt: [String], expiresAt: UInt32, startedAt: UInt32, browserAddress: [UInt8]
+        requiredLevel: AssuranceLevel?, mode: AuthenticationMode? = nil, prompt: [String], expiresAt: UInt32,
+        startedAt: UInt32, browserAddress: [UInt8]
     ) {
+        self.mode = mode
         (
             self.transaction, self.nonce, self.clientID, self.sector, self.scopes, self.requiredLevel, self.prompt,
             self.expiresAt, self.startedAt, self.browserAddress
@@ -210,9 +221,11 @@ struct LoginTicket: Sendable, Equatable {
         nonce = Array(bytes[16..<32])
         expiresAt = Self.u32(bytes[32..<36])
         scopes = Scope.allCases.enumerated().filter { bytes[36] & (1 << $0.offset) != 0 }.map(\.element)
-        let level = Int(bytes[37])
-        guard level <= Self.levels.count else { return nil }
+        let level = Int(bytes[37] & 0x0F)
+        let mode = Int(bytes[37] >> 4)
+        guard level <= Self.levels.count, mode <= Self.modes.count else { return nil }
         requiredLevel = level == 0 ? nil : Self.levels[level - 1]
+        self.mode = mode == 0 ? nil : Self.modes[mode - 1]
         prompt = Self.prompts.enumerated().filter { bytes[38] & (1 << $0.offset) != 0 }.map(\.element)
         var index = 39
         var texts = [String]()
@@ -272,11 +285,18 @@ struct LoginGrant: Codable, Sendable {
     var responseCodeHash: String?
     /// Why the login was refused (a problem code, for the page).
     var reason: String?
+    /// The authentication mode met, when the platform asked for one (the ID token's `acr`).
+    var mode: AuthenticationMode? = nil
+    /// The methods used (RFC 8176), for the ID token's `amr`.
+    var amr: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
         case subject = "sub", level = "acr", authTime = "auth_time", released, error, errorDescription = "error_description"
-        case certificate = "cert", responseCodeHash = "rc", reason
+        case certificate = "cert", responseCodeHash = "rc", reason, mode, amr
     }
+
+    /// The ID token's `acr`: the mode met, else the level.
+    var acr: String? { mode?.uri ?? level?.acr }
 }
 
 /// The history entry's detail: claim names, levels, reasons — never personal data.
@@ -286,10 +306,12 @@ struct LoginHistoryDetail: Codable {
     var level: String?
     var requiredLevel: String?
     var reason: String?
+    /// The authentication mode asked for (`R02`…).
+    var mode: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case requested = "claims_requested", released = "claims_released", level = "acr"
-        case requiredLevel = "acr_required", reason
+        case requiredLevel = "acr_required", reason, mode
     }
 
     var json: String { (try? JSONEncoder().encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}" }

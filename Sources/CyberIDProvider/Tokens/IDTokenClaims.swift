@@ -10,6 +10,7 @@ struct IDTokenClaims: JWTPayload {
     var authTime: Int
     var nonce: String?
     var acr: String
+    var amr: [String]?
     var cyberidVerified = true
     var ageOver14: Bool?
     var ageOver18: Bool?
@@ -18,7 +19,7 @@ struct IDTokenClaims: JWTPayload {
     var networkNumber: String?
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, aud, exp, iat, nonce, acr, name, birthdate
+        case iss, sub, aud, exp, iat, nonce, acr, amr, name, birthdate
         case authTime = "auth_time", cyberidVerified = "cyberid_verified", ageOver14 = "age_over_14"
         case ageOver18 = "age_over_18", networkNumber = "network_number"
     }

@@ -89,7 +89,8 @@ extension TokenService {
         }
         var claims = IDTokenClaims(
             iss: issuer, sub: subject, aud: client.id, exp: Int(now.timeIntervalSince1970 + configuration.idTokenLifetime),
-            iat: Int(now.timeIntervalSince1970), authTime: Int(authTime), nonce: code.nonce, acr: level.acr)
+            iat: Int(now.timeIntervalSince1970), authTime: Int(authTime), nonce: code.nonce, acr: grant.acr ?? level.acr,
+            amr: grant.amr ?? ["hwk"])
         try await addReleasedClaims(grant.released, personID: personID, now: now, to: &claims)
         let accessToken = try sealers.accessToken.seal(
             AccessTokenState(
@@ -120,7 +121,9 @@ extension TokenService {
         }
         var claims = IDTokenClaims(iss: issuer, sub: subject, aud: state.clientID, exp: 0, iat: 0, authTime: 0, acr: level.acr)
         try await addReleasedClaims(grant.released, personID: personID, now: now, to: &claims)
-        var out: [String: JSONValue] = ["sub": .string(subject), "cyberid_verified": .bool(true), "acr": .string(level.acr)]
+        var out: [String: JSONValue] = [
+            "sub": .string(subject), "cyberid_verified": .bool(true), "acr": .string(grant.acr ?? level.acr),
+        ]
         if let value = claims.ageOver14 { out["age_over_14"] = .bool(value) }
         if let value = claims.ageOver18 { out["age_over_18"] = .bool(value) }
         if let value = claims.name { out["name"] = .string(value) }

@@ -16,6 +16,7 @@ public struct TokenService: Sendable {
     let authenticator: ClientAuthenticator
     let validator: AuthorizationValidator
     let sealers: LoginSealers
+    let pairwise: PairwiseSubject
     let today: @Sendable (Date) -> CalendarDate
 
     var issuer: String { configuration.issuer }

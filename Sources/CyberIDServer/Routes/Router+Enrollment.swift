@@ -41,7 +41,7 @@ extension Router where Context == AppRequestContext {
             guard let purpose = EnrollmentSessionRecord.Purpose(rawValue: body?.purpose ?? "enroll") else {
                 throw Problem(
                     code: "malformed-request", title: "Malformed request", status: .badRequest,
-                    detail: "purpose must be enroll, replace, phone-change or document-change")
+                    detail: "purpose must be enroll, replace, phone-change, document-change or password-reset")
             }
             return try Self.json(
                 try await service.start(guardianJWS: body?.guardian, purpose: purpose, walletJWS: body?.wallet), status: .created)
@@ -106,12 +106,12 @@ extension Router where Context == AppRequestContext {
             body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
     }
 
-    private static func emptyBody() -> Problem {
+    static func emptyBody() -> Problem {
         Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "a JSON body is required")
     }
 
     /// Decodes a snake_case JSON body within the body limit; `nil` for an empty body.
-    private static func decode<T: Decodable>(
+    static func decode<T: Decodable>(
         _ type: T.Type, _ request: Request, _ context: Context, allowEmpty: Bool = false
     ) async throws -> T? {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
@@ -138,7 +138,7 @@ extension Router where Context == AppRequestContext {
         return bytes
     }
 
-    private static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         Response(
             status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.enrollment.encode(value))))

@@ -57,7 +57,7 @@ extension Router where Context == AppRequestContext {
             return Self.oauthJSON(
                 try await provider.decide(
                     ticket: body.ticket, approval: body.approval, faceImage: faceImage, request: body.request,
-                    document: document))
+                    document: document, password: body.password))
         }
     }
 
@@ -153,6 +153,8 @@ struct WalletDecisionBody: Decodable {
     /// A re-verification's chip (base64url files and active-authentication signature), as the
     /// enrollment API takes it.
     var document: EnrollmentRequest.Document?
+    /// The network-identity password, when the platform's mode asks for it (R02, R04).
+    var password: String?
 }
 
 extension EnrollmentRequest.Document {

@@ -371,5 +371,5 @@ public enum Schema {
                 )
                 """
             ]),
-    ] + credentialMigrations
+    ] + credentialMigrations + authenticationMigrations
 }

@@ -85,6 +85,10 @@ public struct EnrollmentSessionRecord: Sendable, Equatable {
         /// A new document for an enrolled holder (a renewed passport), started from their
         /// wallet: the number moves to it (review finding 5).
         case documentChange = "document-change"
+        /// A forgotten or locked network-identity password, started from the holder's wallet:
+        /// the chip and the bound phone prove the holder, and the session ends with a new
+        /// password instead of a certificate (issue 17).
+        case passwordReset = "password-reset"
     }
 
     /// Creates a fresh session.

@@ -1,0 +1,56 @@
+import CyberIDCore
+import CyberIDStore
+public import Foundation
+
+extension TokenService {
+    /// `POST /rp/v1/codes/verify`: a registered platform (authenticated as at `/token`) checks a
+    /// person's in-person code, once. It learns its own pairwise `sub` of the person (the same
+    /// as its logins'), the level, and what the person chose to disclose — the real name only
+    /// with the platform's registered legal basis. The person's history records the
+    /// verification with the platform.
+    /// - Throws: ``ProviderError`` `invalid_client`, `invalid-request`, `unknown-code`,
+    ///   `code-expired`, `code-used`, `person-not-active`.
+    public func verifyInPersonCode(_ credentials: ClientCredentials, now: Date = Date()) async throws
+        -> InPersonVerification
+    {
+        let client = try await authenticator.authenticate(credentials, endpoint: "\(issuer)/rp/v1/codes/verify", now: now)
+        guard let text = credentials.form["code"], !text.isEmpty else {
+            throw ProviderError.invalidRequest("code is missing")
+        }
+        guard let canonical = InPersonCode.canonical(text) else { throw ProviderError.unknownCode() }
+        let record: InPersonCodeRecord
+        switch try await store.useInPersonCode(
+            codeHash: sha256Base64URL(Array(canonical.utf8)), verifier: client.id, now: now)
+        {
+        case .used(let used): record = used
+        case .unknown: throw ProviderError.unknownCode()
+        case .expired: throw ProviderError.codeExpired()
+        case .alreadyUsed: throw ProviderError.codeUsed()
+        }
+        var fields = ["disclosed": record.disclose.joined(separator: " ")]
+        guard let holder = try await store.loginHolder(certificateSerial: record.certificateSerial, clientID: client.id),
+            holder.personID == record.personID, holder.personState == .active, holder.certificateStatus == .valid
+        else {
+            fields["reason"] = "person-not-active"
+            try await store.append(
+                HistoryEntry(
+                    personID: record.personID, clientID: client.id, event: .inPersonVerification, outcome: .failure,
+                    fields: fields, at: now))
+            throw ProviderError.personNotActive("not active")
+        }
+        // Real names only to a platform with a registered legal basis.
+        var released = record.disclose.contains("age") ? Scope.age.claims : []
+        if record.disclose.contains("name"), client.metadata.legalBasis != nil { released += Scope.realname.claims }
+        var claims = IDTokenClaims(
+            iss: issuer, sub: pairwise.subject(sector: client.metadata.sector, networkNumber: holder.networkNumber),
+            aud: client.id, exp: 0, iat: 0, authTime: 0, acr: holder.assuranceLevel.acr)
+        try await addReleasedClaims(released, personID: holder.personID, now: now, to: &claims)
+        fields["released"] = released.joined(separator: " ")
+        try await store.append(
+            HistoryEntry(
+                personID: holder.personID, clientID: client.id, event: .inPersonVerification, fields: fields, at: now))
+        return InPersonVerification(
+            sub: claims.sub, verified: true, acr: claims.acr, amr: ["hwk"], ageOver14: claims.ageOver14,
+            ageOver18: claims.ageOver18, name: claims.name, birthdate: claims.birthdate, verifiedAt: now)
+    }
+}
