@@ -114,14 +114,8 @@ public struct Runtime: Sendable {
                 chip: ChipData(dg1: document.dg1, dg2: document.dg2, dg15: document.dg15, sod: document.sod),
                 aaSignature: document.aaSignature, challenge: challenge, personID: personID)
         }
-        var providerConfiguration = ProviderConfiguration(issuer: settings.issuer)
-        providerConfiguration.loginLifetime = TimeInterval(settings.loginTTLSeconds)
-        providerConfiguration.faceAttemptsPerDay = Int64(settings.limits.faceAttemptsPerDay)
-        providerConfiguration.jwksRefetchInterval = TimeInterval(settings.jwksRefetchSeconds)
-        providerConfiguration.passwordLogRounds = settings.passwordScryptLogN
-        providerConfiguration.inPersonCodeLifetime = TimeInterval(settings.codeTTLSeconds)
         let provider = OpenIDProvider(
-            configuration: providerConfiguration, store: store, masterKey: masterKey, signingKeys: keys,
+            configuration: providerConfiguration(settings), store: store, masterKey: masterKey, signingKeys: keys,
             authority: authority, faceMatcher: faceMatcher, limiter: limiter,
             documentReproof: reproof)
         let vault = IdentityVault(masterKey: masterKey)
@@ -149,6 +143,17 @@ public struct Runtime: Sendable {
                 }),
             limiter: limiter,
             credentials: credentialService(settings, store: store, masterKey: masterKey, keys: keys))
+    }
+
+    /// The provider's timings and costs from the settings.
+    private static func providerConfiguration(_ settings: ServerSettings) -> ProviderConfiguration {
+        var configuration = ProviderConfiguration(issuer: settings.issuer)
+        configuration.loginLifetime = TimeInterval(settings.loginTTLSeconds)
+        configuration.faceAttemptsPerDay = Int64(settings.limits.faceAttemptsPerDay)
+        configuration.jwksRefetchInterval = TimeInterval(settings.jwksRefetchSeconds)
+        configuration.passwordLogRounds = settings.passwordScryptLogN
+        configuration.inPersonCodeLifetime = TimeInterval(settings.codeTTLSeconds)
+        return configuration
     }
 
     /// The credential issuer.

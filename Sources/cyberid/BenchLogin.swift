@@ -5,6 +5,7 @@ import CyberIDProvider
 import CyberIDRelyingParty
 import CyberIDServer
 import CyberIDServices
+import CyberIDWallet
 import Foundation
 
 extension Bench {
@@ -30,6 +31,8 @@ extension Bench {
         @Option(help: "An existing client_id (client_secret_basic) with redirect URI http://127.0.0.1:9/cb.") var clientID: String?
         @Option(help: "Its secret.") var clientSecret: String?
         @Option(help: "The server's process id, to report its CPU time.") var serverPID: Int32?
+        @Option(help: "Ask for an authentication mode (R01–R04; R02 sets a password on each wallet and sends it).")
+        var mode: String?
 
         func validate() throws {
             guard clients > 0, duration > 0, wallets > 0 else {
@@ -76,9 +79,15 @@ extension Bench {
             print("running \(clients) concurrent logins for \(duration) s\(rate.map { " at \(Int($0))/s" } ?? "")…")
             let cpuBefore = ProcessCPU.seconds(pid: nil)
             let serverBefore = serverPID.flatMap { ProcessCPU.seconds(pid: $0) }
-            let scope = scope
+            let (scope, mode) = (scope, mode)
+            let password: String? = mode == "R02" || mode == "R04" ? "48091357" : nil
+            if let password {
+                for wallet in pool { try await LoginClient(baseURL: issuer).setPassword(password, wallet: wallet) }
+            }
             let report = try await LoadRun.run(clients: clients, duration: duration, rate: rate) { index in
-                try await LoginDriver.login(rp: rp, http: http, issuer: issuer, wallet: pool[index % pool.count], scope: scope)
+                try await LoginDriver.login(
+                    rp: rp, http: http, issuer: issuer, wallet: pool[index % pool.count], scope: scope, mode: mode,
+                    password: password)
             }
             let count = Double(report.count)
             print(

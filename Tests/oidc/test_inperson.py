@@ -197,7 +197,10 @@ def test_a_suspended_person_is_not_verified(deployment, api):
     suspended = deployment.cli("wallet", "lifecycle", "suspend", "--reason", "phone lost", "--wallet", str(sol.wallet))
     assert suspended.returncode == 0, suspended.stderr
     assert_problem(verify(deployment, client, code["code"]), "person-not-active", statuses=(403,))
-    assert api.make_code(sol).status_code != 201
+    assert_problem(api.make_code(sol), "person-not-active", statuses=(403,))
+    refusals = [e for e in deployment.wallet_history(sol)
+                if e.get("event") == "in-person-verification" and e.get("client_id") == client.client_id]
+    assert [e["outcome"] for e in refusals] == ["failure"], refusals
 
 
 def test_the_verifier_authenticates_as_at_the_token_endpoint(deployment, api, ina):

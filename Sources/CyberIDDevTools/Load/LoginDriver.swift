@@ -13,10 +13,14 @@ import NIOHTTP1
 /// verification (by the RP SDK).
 public enum LoginDriver {
     /// One login.
+    /// - Parameters:
+    ///   - mode: an authentication mode to ask for (`R02`…), sent as `acr_values`.
+    ///   - password: the wallets' network-identity password, for modes R02 and R04.
     public static func login(
-        rp: RelyingParty, http: HTTPClient, issuer: String, wallet: Wallet, scope: String
+        rp: RelyingParty, http: HTTPClient, issuer: String, wallet: Wallet, scope: String, mode: String? = nil,
+        password: String? = nil
     ) async throws {
-        let request = rp.authorizationRequest(scope: scope)
+        let request = rp.authorizationRequest(scope: scope, acrValues: mode.map { "urn:cyberid:mode:" + $0 })
         // Browser: the login page.
         let page = try await get(http, request.url)
         guard page.status == 200, let cookie = page.cookie, let link = attribute(page.body, id: "wallet-link") else {
@@ -29,14 +33,12 @@ public enum LoginDriver {
             throw LoadError("wallet fetch: \(view.status)")
         }
         let decision = try wallet.decision(on: login, approve: true, consent: login.claims)
+        var body: [String: Any] = ["ticket": uri.ticket, "approval": decision, "request": uri.request ?? ""]
+        if let password { body["password"] = password }
         var post = HTTPClientRequest(url: issuer + "/wallet/v1/login")
         post.method = .POST
         post.headers.add(name: "Content-Type", value: "application/json")
-        post.body = .bytes(
-            ByteBuffer(
-                bytes: try JSONSerialization.data(withJSONObject: [
-                    "ticket": uri.ticket, "approval": decision, "request": uri.request ?? "",
-                ])))
+        post.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
         let decided = try await http.execute(post, timeout: .seconds(30))
         let answer = try await decided.body.collect(upTo: 1 << 16)
         guard decided.status == .ok, let result = try? JSONDecoder().decode(LoginDecisionResult.self, from: Data(buffer: answer)),

@@ -107,13 +107,7 @@ public struct ServerSettings: Sendable {
             throw ConfigurationError(setting: "CYBERID_DATABASE_URL", reason: "is not usable: \(error.reason)")
         }
 
-        let levelText = text("cyberid.logLevel") ?? "info"
-        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
-            throw ConfigurationError(
-                setting: "CYBERID_LOG_LEVEL",
-                reason: "must be one of trace, debug, info, notice, warning, error, critical; got '\(levelText)'")
-        }
-        logLevel = level
+        logLevel = try Self.logLevel(text("cyberid.logLevel") ?? "info")
         (masterKey, previousMasterKey) = (secret("cyberid.masterKey"), secret("cyberid.previousMasterKey"))
         let bodyText = text("cyberid.maxBodyBytes") ?? "1048576"
         guard let bodyBytes = Int(bodyText), bodyBytes >= 1024 else {
@@ -140,6 +134,15 @@ public struct ServerSettings: Sendable {
         (allowDevelopmentSMS, metricsPort, metricsHost, staleRevocationPolicy, trustedProxies) = try Self.deployment(
             text, issuer: issuer, smsWebhookURL: smsWebhookURL)
         limits = try RateLimitSettings(text)
+    }
+
+    static func logLevel(_ text: String) throws(ConfigurationError) -> Logger.Level {
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            throw ConfigurationError(
+                setting: "CYBERID_LOG_LEVEL",
+                reason: "must be one of trace, debug, info, notice, warning, error, critical; got '\(text)'")
+        }
+        return level
     }
 
     /// The production guards and the deployment's shape: the development outbox, the metrics
