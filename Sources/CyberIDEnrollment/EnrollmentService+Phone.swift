@@ -72,7 +72,7 @@ extension EnrollmentService {
         session.otpHash = nil
         session.state = .phoneConfirmed
         try await save(session)
-        return .init(state: session.state.rawValue, next: faceMatcher == nil ? "complete" : "face")
+        return .init(state: session.state.rawValue, next: faceMatcher == nil ? Self.lastStep(session) : "face")
     }
 
     /// Matches a live image against the chip portrait through the configured matcher.
@@ -93,7 +93,13 @@ extension EnrollmentService {
         guard score >= faceMatcher.threshold else { throw EnrollmentError.faceMismatch() }
         session.state = .faceMatched
         try await save(session)
-        return .init(state: session.state.rawValue, next: "complete")
+        return .init(state: session.state.rawValue, next: Self.lastStep(session))
+    }
+
+    /// The step that ends a session once the holder is proven: `complete` (a certificate), or
+    /// `password` for a password reset.
+    static func lastStep(_ session: EnrollmentSessionRecord) -> String {
+        session.purpose == .passwordReset ? "password" : "complete"
     }
 
     func codeHash(_ code: String, session: String) -> [UInt8] {

@@ -18,10 +18,12 @@ public struct PasswordHasher: Sendable {
     /// scrypt's block size `r`.
     public let blockSize: Int
 
-    /// The default cost: N = 2^15, r = 8, p = 1 — 32 MiB and tens of milliseconds per check,
-    /// OWASP's scrypt minimum being N = 2^17 with r = 8 for passwords that are the only factor
-    /// (these come after the wallet's key and are locked after five wrong tries).
-    public static let defaultLogRounds = 15
+    /// The default cost: N = 2^14, r = 8, p = 1 — 16 MiB and some 35–70 ms of one core per
+    /// check here (docs/benchmarks.md). OWASP's scrypt minimum is N = 2^17 for passwords that
+    /// are the only factor; these come after the wallet's key, are locked after five wrong
+    /// tries, and are peppered with a key that is not in the database, so the hash's cost only
+    /// matters once the database *and* the master key are taken (docs/security.md).
+    public static let defaultLogRounds = 14
 
     /// A hasher whose pepper is derived from the master key (stable across master-key rotation:
     /// it comes from the derivation root).

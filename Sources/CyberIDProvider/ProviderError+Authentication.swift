@@ -53,6 +53,11 @@ extension ProviderError {
     static func codeUsed() -> Self {
         Self(code: "code-used", kind: .conflict, reason: "the verification code was used already; ask for a new one", isOAuth: false)
     }
+    static func personNotActiveForCode(_ state: String) -> Self {
+        Self(
+            code: "person-not-active", kind: .forbidden,
+            reason: "in-person verification is refused while the network number is \(state)", isOAuth: false)
+    }
     static func invalidDisclosure(_ reason: String) -> Self {
         Self(code: "invalid-disclosure", kind: .invalid, reason: reason, isOAuth: false)
     }

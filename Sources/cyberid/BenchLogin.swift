@@ -77,13 +77,13 @@ extension Bench {
             let pool = try await LoginDriver.enrollWallets(
                 count: wallets, issuer: issuer, documentDir: documentDir, outbox: outbox)
             print("running \(clients) concurrent logins for \(duration) s\(rate.map { " at \(Int($0))/s" } ?? "")…")
-            let cpuBefore = ProcessCPU.seconds(pid: nil)
-            let serverBefore = serverPID.flatMap { ProcessCPU.seconds(pid: $0) }
             let (scope, mode) = (scope, mode)
             let password: String? = mode == "R02" || mode == "R04" ? "48091357" : nil
             if let password {
                 for wallet in pool { try await LoginClient(baseURL: issuer).setPassword(password, wallet: wallet) }
             }
+            let cpuBefore = ProcessCPU.seconds(pid: nil)
+            let serverBefore = serverPID.flatMap { ProcessCPU.seconds(pid: $0) }
             let report = try await LoadRun.run(clients: clients, duration: duration, rate: rate) { index in
                 try await LoginDriver.login(
                     rp: rp, http: http, issuer: issuer, wallet: pool[index % pool.count], scope: scope, mode: mode,

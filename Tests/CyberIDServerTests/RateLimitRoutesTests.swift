@@ -61,6 +61,28 @@ import Testing
         }
     }
 
+    /// Guessing in-person codes (issue 17): refused verifications are counted per address; past
+    /// the limit the next guess is refused before it is looked up.
+    @Test func guessingInPersonCodesIsLimited() async throws {
+        try await withLiveApp(["CYBERID_CODE_FAILURES_PER_IP_PER_MINUTE": "3"]) { client in
+            let json: HTTPFields = [.contentType: "application/json", .authorization: "Basic Z3Vlc3M6Z3Vlc3M="]
+            for guess in ["AAAAA-AAAAA", "AAAAA-AAAAB", "AAAAA-AAAAC"] {
+                try await client.execute(
+                    uri: "/rp/v1/codes/verify", method: .post, headers: json, body: ByteBuffer(string: #"{"code":"\#(guess)"}"#)
+                ) { response async throws in
+                    #expect(response.status == .unauthorized)
+                }
+            }
+            try await client.execute(
+                uri: "/rp/v1/codes/verify", method: .post, headers: json, body: ByteBuffer(string: #"{"code":"AAAAA-AAAAD"}"#)
+            ) { response async throws in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.retryAfter] != nil)
+                #expect(try response.json()["type"] as? String == "urn:cyberid:problem:code-failure-rate-limited")
+            }
+        }
+    }
+
     @Test func aForwardedAddressCountsOnlyFromATrustedProxy() {
         let forwarded = ["198.51.100.1, 203.0.113.9"]
         #expect(ClientAddressMiddleware.client(peer: "192.0.2.1", forwardedFor: forwarded, trustedProxies: []) == "192.0.2.1")

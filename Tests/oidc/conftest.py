@@ -5,7 +5,8 @@ tests import them from there, never `from conftest import`.
 
 * `deployment`: `cyberid serve` for the whole session, its store trusting a development CSCA made
   by `cyberid dev document --trust`; the CLI (admin, dev, wallet) runs with the same environment;
-* `short_login_deployment`: a second server with CYBERID_LOGIN_TTL_SECONDS=2 (made on first use);
+* `short_login_deployment`: a second server with CYBERID_LOGIN_TTL_SECONDS=2 and
+  CYBERID_CODE_TTL_SECONDS=2 (in-person codes) (made on first use);
 * `alice`, `bob`: adults enrolled with the wallet CLI (alice born 1990-07-23); `carol`: an adult
   used only by the suspension test; `teen` (16) and `child` (10): minors enrolled with alice as
   guardian; `dora`: an adult enrolled on the short-login server;
@@ -37,7 +38,7 @@ def deployment(tmp_path_factory) -> Deployment:
 
 @pytest.fixture(scope="session")
 def short_login_deployment(tmp_path_factory) -> Deployment:
-    yield from start_deployment(tmp_path_factory, CYBERID_LOGIN_TTL_SECONDS="2")
+    yield from start_deployment(tmp_path_factory, CYBERID_LOGIN_TTL_SECONDS="2", CYBERID_CODE_TTL_SECONDS="2")
 
 
 @pytest.fixture(scope="session")

@@ -370,8 +370,15 @@ class Deployment:
         return json.loads(result.stdout)
 
 
+# scrypt at its cheapest for network-identity passwords (the default, 2^14, costs up to a second
+# per check against a debug build; the password logic does not depend on the cost).
+SUITE_SETTINGS = {"CYBERID_PASSWORD_SCRYPT_LOG_N": "10"}
+
+
 def start_deployment(tmp_path_factory, **env):
-    """A generator fixture body: a server whose store trusts a fresh `cyberid dev document` CSCA."""
+    """A generator fixture body: a server whose store trusts a fresh `cyberid dev document` CSCA
+    (with SUITE_SETTINGS unless `env` overrides them)."""
+    env = {**SUITE_SETTINGS, **env}
     csca_dir = tmp_path_factory.mktemp("dev-csca")
     scratch = tmp_path_factory.mktemp("oidc")
 

@@ -80,7 +80,7 @@ def api_decide(deployment: Deployment, holder: BoundHolder, page, *, face: bytes
 @pytest.fixture(scope="module")
 def r02_holder(deployment) -> BoundHolder:
     """A person with PASSWORD, shared by the R02 tests: each ends with the right password, which
-    clears the count of wrong ones (scrypt costs about a second per check in a debug build)."""
+    clears the count of wrong ones."""
     return person(deployment, "mode-r02")
 
 
@@ -173,8 +173,9 @@ def test_r02_over_the_wallet_api(deployment, r02_holder):
 
 
 def test_r02_with_the_cli(deployment, r02_holder):
-    """`wallet approve --password-stdin`: a wrong password exits 1 (wrong-password) and the login
-    stays open; without --password-stdin (no terminal) nothing is sent; the right one logs in."""
+    """`wallet approve --password-stdin`: without --password-stdin (no terminal), or without --yes,
+    nothing is sent; a wrong password exits 1 (wrong-password) and the login stays open; the
+    right one logs in."""
     holder = r02_holder
     rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
     auth, browser, page = start_login(deployment, rp, acr_values=MODES["R02"])
@@ -182,6 +183,8 @@ def test_r02_with_the_cli(deployment, r02_holder):
     no_input = deployment.wallet_approve(holder, page.wallet_uri)
     assert no_input.returncode != 0, no_input.stdout
     assert "--password-stdin" in no_input.stderr, no_input.stderr
+    not_asked = deployment.wallet_approve(holder, page.wallet_uri, password=PASSWORD, yes=False)
+    assert not_asked.returncode == 1 and "--yes" in not_asked.stderr, (not_asked.stdout, not_asked.stderr)
     assert browser.status(page) == "pending"
 
     wrong = deployment.wallet_approve(holder, page.wallet_uri, password="91827364")
@@ -194,9 +197,22 @@ def test_r02_with_the_cli(deployment, r02_holder):
     assert_mode_met(rp, claims, token, "R02")
 
 
+def test_a_denial_needs_no_password(deployment, r02_holder):
+    """Denying an R02 login asks for no password: the CLI exits 0 and the platform gets
+    access_denied."""
+    rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
+    auth, browser, page = start_login(deployment, rp, acr_values=MODES["R02"])
+    denied = deployment.wallet_approve(r02_holder, page.wallet_uri, deny=True)
+    assert denied.returncode == 0, (denied.stdout, denied.stderr)
+    assert browser.wait_decided(page) == "denied"
+    assert_error_redirect(
+        browser.continue_login(page), redirect_uri=rp.client.redirect_uri, error="access_denied", state=auth.state,
+        issuer=deployment.issuer)
+
+
 def test_the_first_mode_listed_wins_and_levels_still_apply(deployment, bob):
-    """acr_values "R02 R01" asks for R02, "R01 R02" for R01; an eIDAS value beside a mode still
-    sets the level (substantial: met, acr the mode; high for a substantial person:
+    """acr_values "R02 R01" asks for R02, "R01 R02" for R01; a mode pushed with PAR is kept; an
+    eIDAS value beside a mode still sets the level (substantial: met, acr the mode; high for a substantial person:
     assurance-level-too-low, unmet)."""
     holder = bob
     rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
@@ -204,6 +220,8 @@ def test_the_first_mode_listed_wins_and_levels_still_apply(deployment, bob):
     assert view_of(deployment, page)["mode"] == MODES["R02"]
     _, _, page = start_login(deployment, rp, acr_values=f"{MODES['R01']} {MODES['R02']}")
     assert view_of(deployment, page)["mode"] == MODES["R01"]
+    _, _, page = start_login(deployment, rp, par=True, acr_values=MODES["R04"])  # pushed (PAR)
+    assert view_of(deployment, page)["mode"] == MODES["R04"]
 
     auth, browser, page = start_login(deployment, rp, acr_values=f"{LOA_SUBSTANTIAL} {MODES['R01']}")
     assert view_of(deployment, page)["mode"] == MODES["R01"]

@@ -15,7 +15,7 @@ extension LoginService {
             throw ProviderError.invalidDisclosure(
                 "disclose may list \(InPersonCode.disclosures.joined(separator: ", ")); not \(unknown.sorted().joined(separator: ", "))")
         }
-        guard holder.personState == .active else { throw ProviderError.personNotActive(holder.personState.rawValue) }
+        guard holder.personState == .active else { throw ProviderError.personNotActiveForCode(holder.personState.rawValue) }
         let choice = InPersonCode.disclosures.filter(disclose.contains)
         let expiresAt = now.addingTimeInterval(configuration.inPersonCodeLifetime)
         for _ in 0..<3 {

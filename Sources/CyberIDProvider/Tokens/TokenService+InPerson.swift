@@ -28,15 +28,17 @@ extension TokenService {
         case .alreadyUsed: throw ProviderError.codeUsed()
         }
         var fields = ["disclosed": record.disclose.joined(separator: " ")]
-        guard let holder = try await store.loginHolder(certificateSerial: record.certificateSerial, clientID: client.id),
-            holder.personID == record.personID, holder.personState == .active, holder.certificateStatus == .valid
+        let found = try await store.loginHolder(certificateSerial: record.certificateSerial, clientID: client.id)
+        guard let holder = found, holder.personID == record.personID, holder.personState == .active,
+            holder.certificateStatus == .valid
         else {
             fields["reason"] = "person-not-active"
             try await store.append(
                 HistoryEntry(
                     personID: record.personID, clientID: client.id, event: .inPersonVerification, outcome: .failure,
                     fields: fields, at: now))
-            throw ProviderError.personNotActive("not active")
+            throw ProviderError.personNotActiveForCode(
+                found.map { $0.personState == .active ? "without a valid certificate" : $0.personState.rawValue } ?? "cancelled")
         }
         // Real names only to a platform with a registered legal basis.
         var released = record.disclose.contains("age") ? Scope.age.claims : []

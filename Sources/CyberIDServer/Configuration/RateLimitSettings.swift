@@ -21,6 +21,8 @@ public struct RateLimitSettings: Sendable, Equatable {
     public var faceAttemptsPerDay: Int
     /// Credential offers (batches of up to 10 offline credentials) one person may get per hour.
     public var credentialOffersPerPersonPerHour: Int
+    /// Refused in-person code verifications per client IP per minute (guessing codes).
+    public var codeFailuresPerIPPerMinute: Int
 
     init(_ text: (String) -> String?) throws(ConfigurationError) {
         func limit(_ key: String, _ variable: String, _ value: Int) throws(ConfigurationError) -> Int {
@@ -38,5 +40,7 @@ public struct RateLimitSettings: Sendable, Equatable {
         faceAttemptsPerDay = try limit("faceAttemptsPerDay", "CYBERID_FACE_ATTEMPTS_PER_DAY", 5)
         credentialOffersPerPersonPerHour = try limit(
             "credentialOffersPerPersonPerHour", "CYBERID_CREDENTIAL_OFFERS_PER_PERSON_PER_HOUR", 20)
+        codeFailuresPerIPPerMinute = try limit(
+            "codeFailuresPerIpPerMinute", "CYBERID_CODE_FAILURES_PER_IP_PER_MINUTE", 30)
     }
 }

@@ -55,7 +55,7 @@ public struct ServerSettings: Sendable {
     /// The status lists' `ttl` (seconds): how long verifiers may cache a list.
     public var statusListTTL: Int
     /// log2 of scrypt's N for new network-identity password hashes (`CYBERID_PASSWORD_SCRYPT_LOG_N`,
-    /// 10–20, default 15); stored hashes keep their own and still verify.
+    /// 10–20, default 14); stored hashes keep their own and still verify.
     public var passwordScryptLogN: Int
     /// How long an in-person verification code works (`CYBERID_CODE_TTL_SECONDS`, default 60).
     public var codeTTLSeconds: Int
@@ -128,7 +128,7 @@ public struct ServerSettings: Sendable {
         jwksRefetchSeconds = try Self.integer(text("cyberid.jwksRefetchSeconds"), "CYBERID_JWKS_REFETCH_SECONDS", 60, 1...3_600)
         statusListTTL = try Self.integer(text("cyberid.statusListTtl"), "CYBERID_STATUS_LIST_TTL", 60, 1...86_400)
         passwordScryptLogN = try Self.integer(
-            text("cyberid.passwordScryptLogN"), "CYBERID_PASSWORD_SCRYPT_LOG_N", 15, 10...20)
+            text("cyberid.passwordScryptLogN"), "CYBERID_PASSWORD_SCRYPT_LOG_N", 14, 10...20)
         codeTTLSeconds = try Self.integer(text("cyberid.codeTtlSeconds"), "CYBERID_CODE_TTL_SECONDS", 60, 1...300)
         sqliteSynchronous = try Self.synchronous(text("cyberid.sqliteSynchronous"))
         (allowDevelopmentSMS, metricsPort, metricsHost, staleRevocationPolicy, trustedProxies) = try Self.deployment(

@@ -52,6 +52,10 @@ public struct RateLimitMiddleware: RouterMiddleware {
             Rule(limit: limit("wallet-failure", settings.walletFailuresPerIPPerMinute, 60), counting: .failures, oauth: false) {
                 $1.hasPrefix("/wallet/")
             },
+            // Guessing in-person codes: 50 random bits, 60 s each, and few refusals per address.
+            Rule(limit: limit("code-failure", settings.codeFailuresPerIPPerMinute, 60), counting: .failures, oauth: false) {
+                $1 == "/rp/v1/codes/verify"
+            },
         ]
     }
 
