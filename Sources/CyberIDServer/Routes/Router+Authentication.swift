@@ -81,18 +81,8 @@ extension Router where Context == AppRequestContext {
             return Self.oauthJSON(try await login.makeInPersonCode(holder: holder, disclose: body.disclose ?? []), status: .created)
         }
         post("rp/v1/codes/verify") { request, context in
-            let form: FormParameters
-            if request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true {
-                let body = try await request.body.collect(upTo: context.maxUploadSize)
-                guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
-                    throw Problem(
-                        code: "malformed-request", title: "Malformed request", status: .badRequest,
-                        detail: "send JSON {\"code\": the typed form or the QR code's content}")
-                }
-                form = FormParameters(object.compactMapValues { $0 as? String })
-            } else {
-                form = try await Self.form(request, context)
-            }
+            let form = try await Self.jsonOrForm(
+                request, context, expecting: "JSON {\"code\": the typed form or the QR code's content}")
             return Self.oauthJSON(
                 try await tokens.verifyInPersonCode(ClientCredentials(authorization: request.headers[.authorization], form: form)))
         }

@@ -101,16 +101,7 @@ extension Router where Context == AppRequestContext {
         post("userinfo") { request, context in try await userinfo(request, context) }
         // A platform flags its user for re-verification (issue 5): form or JSON {sub, reason}.
         post("rp/v1/reverifications") { request, context in
-            let form: FormParameters
-            if request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true {
-                let body = try await request.body.collect(upTo: context.maxUploadSize)
-                guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
-                    throw Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "send JSON {sub, reason}")
-                }
-                form = FormParameters(object.compactMapValues { $0 as? String })
-            } else {
-                form = try await Self.form(request, context)
-            }
+            let form = try await Self.jsonOrForm(request, context, expecting: "JSON {sub, reason}")
             try await tokens.flagForReverification(ClientCredentials(authorization: request.headers[.authorization], form: form))
             return Self.oauthJSON(["status": "reverification-required"], status: .accepted)
         }
@@ -130,6 +121,18 @@ extension Router where Context == AppRequestContext {
                 code: "invalid-login-ticket", title: "Invalid login ticket", status: .badRequest, detail: "the r parameter is missing")
         }
         return (parameters, token)
+    }
+
+    /// Reads a platform's request body, JSON (string members) or form-encoded, as parameters.
+    static func jsonOrForm(_ request: Request, _ context: Context, expecting: String) async throws -> FormParameters {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+            return try await Self.form(request, context)
+        }
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
+            throw Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "send \(expecting)")
+        }
+        return FormParameters(object.compactMapValues { $0 as? String })
     }
 
     /// Reads an `application/x-www-form-urlencoded` body.
