@@ -10,7 +10,8 @@ import _CryptoExtras
 /// all; with the master key as well, each guess of a password still costs one scrypt
 /// evaluation (``rounds`` × 1 KiB × `r` of memory). The stored form names its parameters —
 /// `scrypt$<log2 N>$<r>$<p>$<salt>$<hash>` (base64url) — so they can be raised later and old
-/// hashes still verify (``needsRehash(_:)`` says when to re-hash on the next correct entry).
+/// hashes still verify; a hash takes a new cost when the password is next changed or reset
+/// (``needsRehash(_:)`` says which hashes are behind).
 public struct PasswordHasher: Sendable {
     private let pepper: SymmetricKey
     /// log2 of scrypt's N (CPU/memory cost).

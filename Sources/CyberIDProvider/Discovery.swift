@@ -20,7 +20,7 @@ public struct ProviderMetadata: Sendable, Encodable {
     var codeChallengeMethodsSupported = ["S256"]
     var scopesSupported = Scope.allCases.map(\.rawValue)
     var claimsSupported = [
-        "iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "cyberid_verified", "age_over_14", "age_over_18",
+        "iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "cyberid_level", "cyberid_verified", "age_over_14", "age_over_18",
         "name", "birthdate", "network_number",
     ]
     var acrValuesSupported = AssuranceLevel.allCases.map(\.acr) + AuthenticationMode.allCases.map(\.uri)

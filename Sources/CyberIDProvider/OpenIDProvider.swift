@@ -33,6 +33,8 @@ public struct ProviderConfiguration: Sendable {
     public var passwordLogRounds = PasswordHasher.defaultLogRounds
     /// How long an in-person verification code works (``InPersonCode/lifetime`` by default).
     public var inPersonCodeLifetime = InPersonCode.lifetime
+    /// In-person codes one person may make per hour (each is a row until it is purged).
+    public var inPersonCodesPerHour: Int64 = 60
 
     /// Creates a configuration with the default timings.
     public init(issuer: String) { self.issuer = issuer }
@@ -108,6 +110,7 @@ public final class OpenIDProvider: Sendable {
         clients = registry
         let validator = AuthorizationValidator(registry: registry, pushedRequests: sealers.pushedRequest, singleUse: store)
         let pairwise = PairwiseSubject(masterKey: masterKey)
+        let codeDigest = InPersonCodeDigest(masterKey: masterKey)
         passwords = PasswordService(
             store: store, hasher: PasswordHasher(masterKey: masterKey, logRounds: configuration.passwordLogRounds),
             vault: vault)
@@ -115,14 +118,14 @@ public final class OpenIDProvider: Sendable {
             configuration: configuration, registry: registry, store: store, authority: authority, vault: vault,
             pairwise: pairwise, sealers: sealers, relay: RelayGuard(masterKey: masterKey),
             faceMatcher: faceMatcher, limiter: limiter, documentReproof: documentReproof, validator: validator,
-            passwords: passwords)
+            passwords: passwords, codeDigest: codeDigest)
         tokens = TokenService(
             configuration: configuration, registry: registry, store: store, signer: JWTSigner(keys: signingKeys),
             vault: vault,
             authenticator: ClientAuthenticator(
                 registry: registry, assertions: store, issuer: configuration.issuer,
                 keys: JWKSCache(refetchInterval: configuration.jwksRefetchInterval)),
-            validator: validator, sealers: sealers, pairwise: pairwise, today: today)
+            validator: validator, sealers: sealers, pairwise: pairwise, codeDigest: codeDigest, today: today)
     }
 
     var issuer: String { configuration.issuer }

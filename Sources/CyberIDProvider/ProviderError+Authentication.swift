@@ -33,6 +33,12 @@ extension ProviderError {
             code: "password-already-set", kind: .conflict,
             reason: "a password is set already; change it with the current one, or reset it with the chip", isOAuth: false)
     }
+    static func documentRequiredForPassword() -> Self {
+        Self(
+            code: "document-required", kind: .forbidden,
+            reason: "a first password set more than a day after enrollment needs your document's chip too "
+                + "(cyberid wallet password set --document DIR)", isOAuth: false)
+    }
     static func weakPassword(_ reason: String) -> Self {
         Self(code: "weak-password", kind: .unprocessable, reason: reason, isOAuth: false)
     }
@@ -47,7 +53,7 @@ extension ProviderError {
     }
     static func codeExpired() -> Self {
         Self(
-            code: "code-expired", kind: .gone, reason: "the verification code expired (60 seconds); ask for a new one",
+            code: "code-expired", kind: .gone, reason: "the verification code expired; ask the person for a new one",
             isOAuth: false)
     }
     static func codeUsed() -> Self {

@@ -67,6 +67,8 @@ public final class RelyingParty: Sendable {
         public var acr: String?
         /// How the person authenticated (RFC 8176): `hwk`, and `pin`, `face` in modes R02–R04.
         public var amr: [String]?
+        /// The person's eIDAS level, when `acr` names an authentication mode.
+        public var cyberidLevel: String?
         public var cyberidVerified: Bool?
         public var ageOver14: Bool?
         public var ageOver18: Bool?
@@ -75,7 +77,7 @@ public final class RelyingParty: Sendable {
         public var networkNumber: String?
 
         enum CodingKeys: String, CodingKey {
-            case iss, sub, aud, exp, iat, nonce, acr, amr, name, birthdate
+            case iss, sub, aud, exp, iat, nonce, acr, amr, name, birthdate, cyberidLevel = "cyberid_level"
             case authTime = "auth_time", cyberidVerified = "cyberid_verified", ageOver14 = "age_over_14"
             case ageOver18 = "age_over_18", networkNumber = "network_number"
         }
@@ -180,7 +182,7 @@ public final class RelyingParty: Sendable {
         guard claims.iss == metadata.issuer else { throw RelyingPartyError("the ID token's iss is not the issuer") }
         guard claims.aud.value.contains(clientID) else { throw RelyingPartyError("the ID token is for another audience") }
         guard claims.nonce == nonce else { throw RelyingPartyError("the ID token's nonce does not match") }
-        if let requiredLevel, !Self.acr(claims.acr, meets: requiredLevel) {
+        if let requiredLevel, !Self.acr(claims.acr, level: claims.cyberidLevel, meets: requiredLevel) {
             throw RelyingPartyError("the ID token's acr is \(claims.acr ?? "absent"), not \(requiredLevel)")
         }
         return claims
@@ -189,16 +191,30 @@ public final class RelyingParty: Sendable {
     /// The eIDAS levels of assurance, lowest first.
     static let levels = ["low", "substantial", "high"].map { "http://eidas.europa.eu/LoA/\($0)" }
 
-    /// Whether `acr` satisfies the `acr_values` asked for (space-separated): at least the lowest
-    /// eIDAS level asked for (a provider may verify more strongly than asked), or exactly one of
-    /// the values that are not eIDAS levels.
-    static func acr(_ acr: String?, meets requested: String) -> Bool {
+    /// Whether the token satisfies the `acr_values` asked for (space-separated), each kind
+    /// checked on its own so that a browser cannot drop one from the request unnoticed:
+    /// - a CyberID authentication mode asked for: `acr` is a mode with every factor of the first
+    ///   one asked (the platform's registered minimum may raise R02 to R04);
+    /// - an eIDAS level asked for: the person's level (`acr`, or `cyberid_level` when `acr` is a
+    ///   mode) is at least the lowest level asked (a provider may verify more strongly);
+    /// - neither: `acr` is exactly one of the values.
+    static func acr(_ acr: String?, level: String? = nil, meets requested: String) -> Bool {
         guard let acr else { return false }
         let values = requested.split(separator: " ").map(String.init)
-        if values.contains(acr) { return true }
-        guard let rank = levels.firstIndex(of: acr) else { return false }
-        let asked = values.compactMap { levels.firstIndex(of: $0) }
-        return asked.min().map { rank >= $0 } ?? false
+        // Another provider's own value, asked for by name.
+        if values.contains(acr), modeFactors(acr) == nil, !levels.contains(acr) { return true }
+        let askedMode = values.lazy.compactMap(modeFactors).first
+        let askedLevel = values.compactMap { levels.firstIndex(of: $0) }.min()
+        guard askedMode != nil || askedLevel != nil else { return values.contains(acr) }
+        let met = modeFactors(acr)
+        if let askedMode {
+            guard let met, (met.password || !askedMode.password) && (met.face || !askedMode.face) else { return false }
+        }
+        if let askedLevel {
+            guard let rank = levels.firstIndex(of: (met == nil ? acr : level) ?? "") else { return false }
+            return rank >= askedLevel
+        }
+        return true
     }
 
     /// Adds the client's authentication to a request's form and headers.
@@ -211,6 +227,17 @@ public final class RelyingParty: Sendable {
             form.append(("client_id", clientID))
             form.append(("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"))
             form.append(("client_assertion", try await assertion(key: key, kid: kid)))
+        }
+    }
+
+    /// The factors of a CyberID authentication mode URI (`urn:cyberid:mode:R01` … `R04`).
+    static func modeFactors(_ value: String) -> (password: Bool, face: Bool)? {
+        switch value {
+        case "urn:cyberid:mode:R01": (false, false)
+        case "urn:cyberid:mode:R02": (true, false)
+        case "urn:cyberid:mode:R03": (false, true)
+        case "urn:cyberid:mode:R04": (true, true)
+        default: nil
         }
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A code the wallet made for a verifier in person (`POST /wallet/v1/codes`): show ``qr`` as a
@@ -34,8 +35,10 @@ extension LoginClient {
     }
 
     /// Sets the holder's first network-identity password (at least 6 digits, 8 recommended).
-    public func setPassword(_ password: String, wallet: Wallet) async throws {
-        try await postPassword(["password": password], wallet: wallet)
+    /// - Parameter chip: needed more than a day after enrollment: the document's chip answers
+    ///   a challenge derived from this request's `jti` (SHA-256("cyberid password v1" ‖ jti)).
+    public func setPassword(_ password: String, wallet: Wallet, chip: (any ChipReader)? = nil) async throws {
+        try await postPassword(["password": password], wallet: wallet, chip: chip)
     }
 
     /// Changes the password, proven by the current one (a wrong one counts toward the lock).
@@ -43,12 +46,20 @@ extension LoginClient {
         try await postPassword(["password": new, "current_password": current], wallet: wallet)
     }
 
-    private func postPassword(_ object: [String: String], wallet: Wallet) async throws {
+    private func postPassword(_ fields: [String: String], wallet: Wallet, chip: (any ChipReader)? = nil) async throws {
         let path = "/wallet/v1/password"
+        let jti = Wallet.randomID()
+        var object: [String: Any] = fields
+        if let chip {
+            let challenge = Array(SHA256.hash(data: Array("cyberid password v1".utf8) + Array(jti.utf8)).prefix(8))
+            let files = try await chip.readFiles()
+            object["document"] =
+                ReverificationDocument(files: files, aaSignature: try await chip.internalAuthenticate(challenge: challenge)).json
+        }
         let body = try JSONSerialization.data(withJSONObject: object)
         _ = try await send(
             "password", url: URL(string: baseURL + path), method: "POST", body: body,
-            authorization: try wallet.authorization(method: "POST", path: path, body: body))
+            authorization: try wallet.authorization(method: "POST", path: path, body: body, jti: jti))
     }
 
     /// Makes an in-person verification code; the wallet's signature binds the choice.

@@ -58,16 +58,20 @@ extension WalletCommand {
             subcommands: [Set.self, Change.self, Reset.self, Status.self])
 
         struct Set: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Set the first password.")
+            static let configuration = CommandConfiguration(
+                abstract: "Set the first password (more than a day after enrollment, with --document too).")
             @Flag(help: "Read the password from standard input (one line).") var passwordStdin = false
             @Option(help: "Wallet file.") var wallet = "cyberid-wallet.json"
+            @Option(help: "The document directory whose chip proves it is you (needed a day after enrollment).")
+            var document: String?
 
             func run() async throws {
                 let opened = try openWallet(wallet)
+                let chip = try document.map(DirectoryChip.init(directory:))
                 let password = try PasswordInput.checked(
                     try PasswordInput.read(["New password"], fromStdin: passwordStdin)[0])
                 try await walletCommand("password not set") {
-                    try await LoginClient(baseURL: opened.issuer).setPassword(password, wallet: opened)
+                    try await LoginClient(baseURL: opened.issuer).setPassword(password, wallet: opened, chip: chip)
                     print("password set")
                 }
             }

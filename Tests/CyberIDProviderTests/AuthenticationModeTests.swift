@@ -3,6 +3,7 @@ import CyberIDCore
 import CyberIDDevTools
 import CyberIDRelyingParty
 import CyberIDTestSupport
+import CyberIDServices
 import CyberIDStore
 import CyberIDWallet
 import Foundation
@@ -103,7 +104,9 @@ import Testing
             }
             #expect(try await h.provider.passwords.status(personID: person) == (true, true))
             let history = try await h.store.history(personID: person, limit: 50).filter { $0.event == "password" }
-            #expect(history.filter { $0.outcome == "failure" }.count == 5)
+            // Five wrong tries, and the refused change (a login records its own refusal).
+            #expect(history.filter { $0.outcome == "failure" }.count == 6)
+            #expect(history.filter { $0.detail.contains("\"refused-locked\"") }.count == 1)
             #expect(history.contains { $0.detail.contains("\"locked\"") })
             // The reset: the wallet starts it, the chip and the bound phone prove the holder.
             try await Self.reset(h, wallet, to: "73915062")
@@ -139,9 +142,12 @@ import Testing
         await #expect(throws: EnrollmentError.invalidRequest("")) {
             _ = try await h.enrollment.complete(sessionID: started.sessionID, csr: Array(try CertificateRequest(key: WalletKey()).pemEncoded.utf8))
         }
-        let personID = try await h.enrollment.passwordResetHolder(sessionID: started.sessionID)
-        try await h.provider.passwords.reset(personID: personID, password: password)
-        try await h.enrollment.finishPasswordReset(sessionID: started.sessionID)
+        // Two concurrent ends: one spends the session, the other is refused.
+        async let first = try? await h.enrollment.consumePasswordReset(sessionID: started.sessionID)
+        async let second = try? await h.enrollment.consumePasswordReset(sessionID: started.sessionID)
+        let spent = await [first, second].compactMap { $0 }
+        #expect(spent.count == 1)
+        try await h.provider.passwords.reset(personID: try #require(spent.first), password: password)
         await #expect(throws: EnrollmentError.wrongStep("", "")) {
             _ = try await h.enrollment.passwordResetHolder(sessionID: started.sessionID)
         }
@@ -197,7 +203,9 @@ import Testing
         }
     }
 
-    @Test func aClientsDefaultModeAppliesUnlessItsRequestNamesOne() async throws {
+    /// The review's attack: a browser edits the authorization request of a platform registered
+    /// with R02 to ask for R01, to log in with a stolen wallet but without the password.
+    @Test func aClientsRegisteredModeIsAMinimumABrowserCannotLower() async throws {
         try await ProviderHarness.with { h in
             let wallet = try await h.wallet()
             let person = try #require(try await h.holder(wallet))
@@ -209,12 +217,74 @@ import Testing
             let login = try await h.start(ProviderHarness.request(client: bank.id))
             await #expect(throws: ProviderError.passwordRequired()) { try await h.approve(login, with: wallet) }
             let token = try await Self.login(h, bank, secret, wallet, mode: nil, password: Self.password)
-            #expect(token.acr == "urn:cyberid:mode:R02")
-            // The request's own mode wins; the first mode listed is the one asked for.
+            #expect(token.acr == "urn:cyberid:mode:R02" && token.amr == ["hwk", "pin"])
+            // The attack: R01 in the request is raised to the registered R02.
+            let lowered = try await h.start(ProviderHarness.request(client: bank.id, extra: Self.mode("R01")))
+            await #expect(throws: ProviderError.passwordRequired()) { try await h.approve(lowered, with: wallet) }
+            let r01 = try await Self.login(h, bank, secret, wallet, mode: "R01", password: Self.password)
+            #expect(r01.acr == "urn:cyberid:mode:R02")
+            // A request can raise it: R03 on an R02 platform asks for both (no matcher here).
+            let raised = try await h.start(ProviderHarness.request(client: bank.id, extra: Self.mode("R03")))
+            #expect(try await h.provider.login.walletView(ticket: Self.ticket(h, raised)).requires == ["password", "face"])
+            // An unknown mode is refused, not ignored.
+            guard case .redirect(let location) = try await h.provider.login.authorize(
+                ProviderHarness.request(client: bank.id, extra: Self.mode("R05")).form)
+            else { Issue.record("an unknown mode must be refused"); return }
+            #expect(ProviderHarness.query(location)["error"] == "invalid_request")
+        }
+    }
+
+    @Test func aLevelAskedBesideARegisteredModeKeepsTheLevelInACR() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let person = try #require(try await h.holder(wallet))
+            try await h.provider.passwords.set(personID: person, password: Self.password)
+            var registration = ClientRegistration(name: "Bank", redirectURIs: [ProviderHarness.redirect])
+            registration.defaultMode = .r02
+            let (bank, secret) = try await h.provider.clients.register(registration)
             let request = ProviderHarness.request(
-                client: bank.id, extra: ["acr_values": "http://eidas.europa.eu/LoA/substantial urn:cyberid:mode:R01 urn:cyberid:mode:R02"])
-            let r01 = try await h.start(request)
-            #expect(try await h.approve(r01, with: wallet).status == "approved")
+                client: bank.id, extra: ["acr_values": "http://eidas.europa.eu/LoA/substantial"])
+            let login = try await h.start(request)
+            #expect(try await h.approve(login, with: wallet, password: Self.password).status == "approved")
+            let callback = try await h.finish(login)
+            let tokens = try await h.provider.tokens.exchange(
+                ProviderHarness.tokenRequest(bank, secret: secret, code: callback["code"], verifier: request.verifier))
+            let token = try await h.verify(tokens.idToken, audience: bank.id)
+            #expect(token.acr == "http://eidas.europa.eu/LoA/substantial" && token.amr == ["hwk", "pin"])
+            #expect(token.cyberidLevel == nil)
+            let both = try await Self.login(h, bank, secret, wallet, mode: "R02", password: Self.password)
+            #expect(both.acr == "urn:cyberid:mode:R02" && both.cyberidLevel == "http://eidas.europa.eu/LoA/substantial")
+        }
+    }
+
+    @Test func aFirstPasswordSetLateNeedsTheChipAndOnlyAnActiveNumberSetsOne() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let person = try #require(try await h.holder(wallet))
+            let later = Date().addingTimeInterval(2 * 86_400)
+            await #expect(throws: ProviderError.documentRequiredForPassword()) {
+                try await h.provider.passwords.set(personID: person, password: Self.password, now: later)
+            }
+            // The chip over the request's challenge proves it is the holder.
+            let jti = Wallet.randomID()
+            let presented = try #require(
+                try h.present(.own, of: wallet, challenge: Base64URL.encode(LoginService.passwordChallenge(jti: jti))))
+            try await h.provider.login.reproveForPassword(presented.service, jti: jti, personID: person)
+            let other = try await h.wallet(number: "E99999999")
+            let otherPerson = try #require(try await h.holder(other))
+            await #expect(throws: (any Error).self) {
+                try await h.provider.login.reproveForPassword(presented.service, jti: jti, personID: otherPerson)
+            }
+            try await h.provider.passwords.set(personID: person, password: Self.password, chipProven: true, now: later)
+            // A suspended number (its wallet may be a thief's) sets and changes nothing.
+            _ = try await h.holder.apply(.suspend, personID: otherPerson, reason: "lost phone")
+            await #expect(throws: ProviderError.personNotActive("")) {
+                try await h.provider.passwords.set(personID: otherPerson, password: Self.password)
+            }
+            _ = try await h.holder.apply(.suspend, personID: person, reason: "lost phone")
+            await #expect(throws: ProviderError.personNotActive("")) {
+                try await h.provider.passwords.change(personID: person, current: Self.password, new: "73915062")
+            }
         }
     }
 

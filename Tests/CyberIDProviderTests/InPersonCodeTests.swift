@@ -96,6 +96,39 @@ import Testing
         }
     }
 
+    /// A platform that flagged the person for re-verification learns nothing from their code
+    /// until they re-verify (as its logins are refused); another platform is not affected.
+    @Test func aPlatformsReverificationDemandHoldsInPersonToo() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (hotel, hotelSecret) = try await h.client(sector: "hotel.example")
+            let (station, stationSecret) = try await h.client(sector: "station.example")
+            let holder = try await Self.holder(h, wallet)
+            let (_, token) = try await h.login(client: hotel, secret: hotelSecret, wallet: wallet)
+            let basic = "Basic " + Data("\(hotel.id):\(hotelSecret ?? "")".utf8).base64EncodedString()
+            try await h.provider.tokens.flagForReverification(
+                ClientCredentials(authorization: basic, form: FormParameters(["sub": token.sub, "reason": "unusual activity"])))
+            let code = try await h.provider.login.makeInPersonCode(holder: holder, disclose: ["age"])
+            await #expect(throws: ProviderError.reverificationRequired("")) {
+                try await Self.verify(h, hotel, hotelSecret, code.code)
+            }
+            let other = try await h.provider.login.makeInPersonCode(holder: holder, disclose: [])
+            #expect(try await Self.verify(h, station, stationSecret, other.code).verified)
+        }
+    }
+
+    /// A revoked certificate's codes stop working (the wallet that made them is no longer valid).
+    @Test func aCodeOfARevokedCertificateIsRefused() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, secret) = try await h.client()
+            let holder = try await Self.holder(h, wallet)
+            let code = try await h.provider.login.makeInPersonCode(holder: holder, disclose: [])
+            #expect(try await h.store.revokeCertificate(serial: holder.certificateSerial, at: Date(), history: nil))
+            await #expect(throws: ProviderError.personNotActiveForCode("")) { try await Self.verify(h, client, secret, code.code) }
+        }
+    }
+
     @Test(arguments: [
         ("ABCDE-FGHJK", "ABCDEFGHJK"), ("abcde fghjk", "ABCDEFGHJK"), ("CYBERID:ABCDEFGHJK", "ABCDEFGHJK"),
         ("cyberid:0o1il-ABCDE", "00111ABCDE"), ("OOOOO-IIIII", "0000011111"),

@@ -179,4 +179,22 @@ import Testing
         #expect(!RelyingParty.acr("urn:example:acr:y", meets: "urn:example:acr:x"))
         #expect(!RelyingParty.acr("urn:example:acr:y", meets: low))
     }
+
+    /// Issue 17: a mode and a level are each checked, so a browser that drops one from the
+    /// request (or adds a weaker mode) is caught by the platform.
+    @Test func aModeAndALevelAreEachChecked() {
+        let (substantial, high) = (RelyingParty.levels[1], RelyingParty.levels[2])
+        let (r01, r02, r03, r04) = ("urn:cyberid:mode:R01", "urn:cyberid:mode:R02", "urn:cyberid:mode:R03", "urn:cyberid:mode:R04")
+        #expect(RelyingParty.acr(r02, level: substantial, meets: r02))
+        #expect(RelyingParty.acr(r04, level: substantial, meets: r02) && RelyingParty.acr(r04, level: substantial, meets: r03))
+        #expect(!RelyingParty.acr(r01, level: high, meets: r02) && !RelyingParty.acr(r03, level: high, meets: r02))
+        #expect(!RelyingParty.acr(substantial, meets: r02))
+        // Both asked: the mode and the level.
+        #expect(RelyingParty.acr(r02, level: high, meets: "\(r02) \(high)"))
+        #expect(!RelyingParty.acr(r02, level: substantial, meets: "\(r02) \(high)"))
+        #expect(!RelyingParty.acr(r02, level: nil, meets: "\(r02) \(high)"))
+        #expect(!RelyingParty.acr(high, meets: "\(r02) \(high)"))
+        // A level asked, a mode met (the platform's registered minimum): the level decides.
+        #expect(RelyingParty.acr(r02, level: high, meets: substantial) && !RelyingParty.acr(r02, level: substantial, meets: high))
+    }
 }

@@ -29,20 +29,30 @@ import Testing
             }
             #expect(granted == 5)
             #expect(try await store.password(personID: "p1")?.failures == 5)
-            try await store.passwordRefused(personID: "p1", locked: true, history: entry("locked", outcome: .failure), now: t0)
+            try await store.passwordRefused(personID: "p1", hash: "scrypt$a", locked: true, history: entry("locked", outcome: .failure), now: t0)
             #expect(try await store.password(personID: "p1")?.lockedAt == t0)
             // A correct entry would clear the count, but a locked password takes no attempt.
-            try await store.passwordAccepted(personID: "p1")
+            try await store.passwordAccepted(personID: "p1", hash: "scrypt$a")
             #expect(try await store.reservePasswordAttempt(personID: "p1", limit: 5, now: t0) == nil)
             // A reset replaces the hash and lifts the lock, with its history entry.
             try await store.setPassword(personID: "p1", hash: "scrypt$b", history: entry("reset"), now: t0)
             let reset = try #require(try await store.password(personID: "p1"))
             #expect(reset.hash == "scrypt$b" && reset.failures == 0 && reset.lockedAt == nil)
+            // A guess counted against the old password and judged after the reset neither locks
+            // the new one nor clears its count.
+            try await store.passwordRefused(
+                personID: "p1", hash: "scrypt$a", locked: true, history: entry("locked", outcome: .failure), now: t0)
+            #expect(try await store.password(personID: "p1")?.lockedAt == nil)
             #expect(try await store.reservePasswordAttempt(personID: "p1", limit: 5, now: t0)?.failures == 1)
-            try await store.passwordAccepted(personID: "p1")
+            try await store.passwordAccepted(personID: "p1", hash: "scrypt$a")
+            #expect(try await store.password(personID: "p1")?.failures == 1)
+            try await store.passwordAccepted(personID: "p1", hash: "scrypt$b")
             #expect(try await store.password(personID: "p1")?.failures == 0)
+            // A first password is added once: a concurrent second one loses.
+            #expect(try await store.addPassword(personID: "p1", hash: "scrypt$c", history: entry("set"), now: t0) == false)
+            #expect(try await store.password(personID: "p1")?.hash == "scrypt$b")
             let actions = try await store.history(personID: "p1", limit: 10).filter { $0.event == "password" }.map(\.detail)
-            #expect(actions.count == 3 && actions.allSatisfy { $0.contains("action") })
+            #expect(actions.count == 4 && actions.allSatisfy { $0.contains("action") })
         }
     }
 

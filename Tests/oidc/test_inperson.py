@@ -138,7 +138,8 @@ def test_the_sub_is_each_verifiers_pairwise_sub(deployment, api, ina, bob):
 
 def test_only_what_the_person_chose_is_disclosed(deployment, api, ina):
     """age → age_over_14/18; nothing → no age; name without a legal basis → no name; name with a
-    legal basis → name and birthdate (and no age unless chosen); an unknown choice is refused."""
+    legal basis → name and birthdate (and no age unless chosen); only claims of the verifier's
+    registered scopes; an unknown choice is refused."""
     plain = deployment.create_client()
     legal = deployment.create_client(legal_basis=LEGAL_BASIS, scopes=["openid", "realname"])
 
@@ -157,7 +158,11 @@ def test_only_what_the_person_chose_is_disclosed(deployment, api, ina):
     assert ina.surname.lower() in body["name"].lower() and ina.given_names.lower() in body["name"].lower(), body
     assert not set(body) & set(AGE_CLAIMS), body
 
+    # Within what the verifier is registered for: this one has no age scope.
     body = verified(verify(deployment, legal, new_code(api, ina, ["age", "name"])["code"]))
+    assert set(REALNAME_CLAIMS) <= set(body) and not set(body) & set(AGE_CLAIMS), body
+    both = deployment.create_client(legal_basis=LEGAL_BASIS, scopes=["openid", "age", "realname"])
+    body = verified(verify(deployment, both, new_code(api, ina, ["age", "name"])["code"]))
     assert set(AGE_CLAIMS) | set(REALNAME_CLAIMS) <= set(body), body
 
     assert_problem(api.make_code(ina, ["network_number"]), "invalid-disclosure", statuses=(400,))

@@ -237,7 +237,9 @@ def test_the_first_mode_listed_wins_and_levels_still_apply(deployment, bob):
 
 def test_a_client_default_mode(deployment, r02_holder):
     """`admin client create --mode R02`: `admin client show` has default_mode; a request that
-    names no mode gets R02; a request naming a mode gets that one; --mode R05 is a usage error."""
+    names no mode gets R02; the registered mode is a minimum — a browser that edits the request
+    to ask for R01 (a stolen wallet without the password) still meets R02, and a request for R03
+    asks for both (R04); --mode R05 is a usage error."""
     holder = r02_holder
     client = deployment.create_client(mode="R02")
     shown = deployment.cli_json("admin", "client", "show", client.client_id)
@@ -251,11 +253,17 @@ def test_a_client_default_mode(deployment, r02_holder):
     _, _, token, claims = finish_login(deployment, rp, auth, browser, page)
     assert_mode_met(rp, claims, token, "R02")
 
+    # The attack: the request is edited down to R01; the password is still asked for.
     auth, browser, page = start_login(deployment, rp, acr_values=MODES["R01"])
-    assert view_of(deployment, page)["mode"] == MODES["R01"]
-    approve_on_this_device(deployment, browser, page, holder)
+    view = view_of(deployment, page)
+    assert view["mode"] == MODES["R02"] and view["requires"] == ["password"], view
+    assert_problem(api_decide(deployment, holder, page), "password-required", statuses=(400,))
+    approve_on_this_device(deployment, browser, page, holder, password=PASSWORD)
     _, _, token, claims = finish_login(deployment, rp, auth, browser, page)
-    assert_mode_met(rp, claims, token, "R01")
+    assert claims["acr"] == MODES["R02"] and claims["amr"] == ["hwk", "pin"], claims
+
+    auth, browser, page = start_login(deployment, rp, acr_values=MODES["R03"])
+    assert view_of(deployment, page)["requires"] == ["password", "face"]
 
     bad = deployment.cli(*deployment.client_args(name="Bad Mode", mode="R05"))
     assert bad.returncode == 2, (bad.stdout, bad.stderr)

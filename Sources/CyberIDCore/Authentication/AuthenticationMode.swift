@@ -37,4 +37,24 @@ public enum AuthenticationMode: String, Sendable, CaseIterable, Codable {
 
     /// What the wallet must send beside its approval: `password`, `face`.
     public var requirements: [String] { (needsPassword ? ["password"] : []) + (needsFace ? ["face"] : []) }
+
+    /// The mode of these factors besides the certificate.
+    public init(password: Bool, face: Bool) {
+        switch (password, face) {
+        case (false, false): self = .r01
+        case (true, false): self = .r02
+        case (false, true): self = .r03
+        case (true, true): self = .r04
+        }
+    }
+
+    /// The mode that meets both: every factor either asks for (R02 with R03 is R04). A
+    /// platform's registered mode is a minimum a request can raise but never lower.
+    public func joined(_ other: AuthenticationMode?) -> AuthenticationMode {
+        guard let other else { return self }
+        return AuthenticationMode(password: needsPassword || other.needsPassword, face: needsFace || other.needsFace)
+    }
+
+    /// Whether this mode includes every factor of `asked`.
+    public func satisfies(_ asked: AuthenticationMode) -> Bool { joined(asked) == self }
 }

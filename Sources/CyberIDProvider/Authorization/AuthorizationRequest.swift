@@ -17,10 +17,13 @@ public struct AuthorizationRequest: Sendable, Equatable, Codable {
     /// The authentication mode asked for (`acr_values` `urn:cyberid:mode:R0n`, or the client's
     /// registered default); `nil`: none (the level's `acr`).
     public var mode: AuthenticationMode? = nil
+    /// Whether the ID token's `acr` names the mode: the request named one, or named no
+    /// `acr_values` at all (a request for a level alone gets the level, with `amr` saying how).
+    public var modeInACR = true
 
     enum CodingKeys: String, CodingKey {
         case clientID = "c", redirectURI = "r", scopes = "s", state = "st", nonce = "n", codeChallenge = "cc"
-        case requiredLevel = "a", maxAge = "m", prompt = "p", mode = "md"
+        case requiredLevel = "a", maxAge = "m", prompt = "p", mode = "md", modeInACR = "mi"
     }
 
     /// The consentable claims asked for.

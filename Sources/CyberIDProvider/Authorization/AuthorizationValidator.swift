@@ -127,11 +127,15 @@ struct AuthorizationValidator: Sendable {
         for (name, limit) in [("state", 1024), ("nonce", 512)] where (parameters[name]?.utf8.count ?? 0) > limit {
             throw ProviderError.authorization("invalid_request", "\(name) is longer than \(limit) bytes")
         }
-        return AuthorizationRequest(
+        let requested = try checkMode(parameters["acr_values"])
+        var request = AuthorizationRequest(
             clientID: client.id, redirectURI: redirectURI, scopes: scopes, state: parameters["state"],
             nonce: parameters["nonce"], codeChallenge: challenge, requiredLevel: checkACRValues(parameters["acr_values"]),
-            maxAge: maxAge, prompt: prompt,
-            mode: checkMode(parameters["acr_values"]) ?? client.metadata.defaultMode)
+            maxAge: maxAge, prompt: prompt)
+        // The client's registered mode is a minimum: a request raises it, never lowers it.
+        request.mode = requested.map { $0.joined(client.metadata.defaultMode) } ?? client.metadata.defaultMode
+        request.modeInACR = requested != nil || parameters["acr_values"] == nil
+        return request
     }
 
     func checkScopes(_ text: String?, client: Client) throws -> [Scope] {
@@ -197,10 +201,16 @@ struct AuthorizationValidator: Sendable {
     }
 
     /// `acr_values` may name authentication modes (`urn:cyberid:mode:R01` … `R04`), in order of
-    /// preference (OIDC Core §3.1.2.1): the first is the one the wallet is asked to meet.
-    func checkMode(_ text: String?) -> AuthenticationMode? {
-        (text ?? "").split(separator: " ").lazy.filter { $0.hasPrefix(AuthenticationMode.uriPrefix) }
-            .compactMap { AuthenticationMode(parsing: String($0)) }.first
+    /// preference (OIDC Core §3.1.2.1): the first is the one the wallet is asked to meet. An
+    /// unknown mode is refused rather than ignored (it would fall back to a weaker one).
+    func checkMode(_ text: String?) throws -> AuthenticationMode? {
+        let named = (text ?? "").split(separator: " ").filter { $0.hasPrefix(AuthenticationMode.uriPrefix) }
+        guard let first = named.first else { return nil }
+        guard let mode = AuthenticationMode(parsing: String(first)) else {
+            throw ProviderError.authorization(
+                "invalid_request", "unknown authentication mode \(first); this service knows urn:cyberid:mode:R01 to R04")
+        }
+        return mode
     }
 }
 

@@ -1,5 +1,20 @@
+import Crypto
+import CyberIDBase64URL
 import CyberIDCore
+import CyberIDKeys
 public import Foundation
+
+/// The stored digest of an in-person code: HMAC-SHA256 under a key derived from the master key,
+/// so a copy of the live database does not let anyone search the 50-bit code space offline.
+struct InPersonCodeDigest: Sendable {
+    private let key: SymmetricKey
+
+    init(masterKey: MasterKey) { key = masterKey.derive("inperson-code v1") }
+
+    func digest(_ canonical: String) -> String {
+        Base64URL.encode(HMAC<SHA256>.authenticationCode(for: Array(canonical.utf8), using: key))
+    }
+}
 
 /// An in-person verification code (网证 code, issue 17): ten Crockford base32 symbols (50
 /// random bits), shown as a QR code (`CYBERID:` and the symbols, QR alphanumeric mode) and as a

@@ -32,7 +32,8 @@ extension LoginService {
         let startedAt = UInt32(now.timeIntervalSince1970.rounded(.down))
         let ticket = LoginTicket(
             transaction: transaction, nonce: nonceBytes, clientID: client.id, sector: client.metadata.sector,
-            scopes: request.scopes, requiredLevel: request.requiredLevel, mode: request.mode, prompt: request.prompt,
+            scopes: request.scopes, requiredLevel: request.requiredLevel, mode: request.mode, modeInACR: request.modeInACR,
+            prompt: request.prompt,
             expiresAt: UInt32(expiresAt.timeIntervalSince1970.rounded(.up)), startedAt: startedAt,
             browserAddress: browserAddress.flatMap(IPAddress.bytes) ?? [])
         let state = LoginState(

@@ -77,7 +77,7 @@ extension LoginService {
         let grant = LoginGrant(
             subject: pairwise.subject(sector: ticket.sector, networkNumber: holder.networkNumber),
             level: holder.assuranceLevel, authTime: now.timeIntervalSince1970.rounded(.down), released: released,
-            certificate: token.serial, responseCodeHash: response?.hash, mode: ticket.mode,
+            certificate: token.serial, responseCodeHash: response?.hash, mode: ticket.modeInACR ? ticket.mode : nil,
             amr: Self.methods(password: passwordChecked, face: faceMatched))
         try await record(decision, .approved, grant, outcome: .success, consent: consent, reverification: reverified ? Self.reverification : nil)
         return WalletDecision(

@@ -95,7 +95,11 @@ extension LoginService {
 
     /// Why this login must be a re-verification, if it must: the platform's flag, or the
     /// administrator's interval since the person last verified.
-    func reverificationDemand(_ holder: LoginHolder, now: Date) -> ProviderError? {
+    func reverificationDemand(_ holder: LoginHolder, now: Date) -> ProviderError? { Self.reverificationDemand(holder, now: now) }
+
+    /// ``reverificationDemand(_:now:)`` for any service that answers a platform about a person
+    /// (in-person verification refuses as a login would).
+    static func reverificationDemand(_ holder: LoginHolder, now: Date) -> ProviderError? {
         if let reason = holder.restrictionReason { return .reverificationRequired(reason) }
         if let interval = holder.reverificationInterval, now.timeIntervalSince(holder.verifiedAt) > interval {
             return .reverificationRequiredByPolicy(interval: Self.describe(interval))

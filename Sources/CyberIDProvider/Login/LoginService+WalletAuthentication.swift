@@ -70,6 +70,22 @@ extension LoginService {
         return (holder, jti)
     }
 
+    /// The 8-byte challenge the chip signs when it proves a first password set late:
+    /// SHA-256("cyberid password v1" ‖ jti), as for a cancel.
+    public static func passwordChallenge(jti: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array("cyberid password v1".utf8) + Array(jti.utf8)).prefix(8))
+    }
+
+    /// Re-proves the holder of a wallet request with their document's chip over
+    /// ``passwordChallenge(jti:)``.
+    /// - Throws: ``ProviderError`` `document-check-unavailable`, or the chip check's error.
+    public func reproveForPassword(_ document: PresentedDocument, jti: String, personID: String, now: Date = Date())
+        async throws
+    {
+        guard let documentReproof else { throw ProviderError.documentCheckUnavailable() }
+        try await documentReproof(document, Self.passwordChallenge(jti: jti), personID, now)
+    }
+
     /// The 8-byte challenge a cancel's chip signs: the first bytes of SHA-256("cyberid cancel
     /// v1" ‖ jti). The wallet picks the request's random `jti`, which is accepted once, so the
     /// chip's answer is fresh and bound to this one request (review finding 6).

@@ -23,6 +23,7 @@ public struct LoginService: Sendable {
     let documentReproof: DocumentReproof?
     let validator: AuthorizationValidator
     let passwords: PasswordService
+    let codeDigest: InPersonCodeDigest
 
     var issuer: String { configuration.issuer }
 }

@@ -152,8 +152,10 @@ struct LoginTicket: Sendable, Equatable {
     var sector: String
     var scopes: [Scope]
     var requiredLevel: AssuranceLevel?
-    /// The authentication mode asked for (in the level byte's high nibble).
+    /// The authentication mode asked for (in the level byte's bits 4–6).
     var mode: AuthenticationMode?
+    /// Whether the ID token's `acr` names the mode (bit 7 clear) or the level (bit 7 set).
+    var modeInACR = true
     var prompt: [String]
     /// Unix seconds.
     var expiresAt: UInt32
@@ -169,7 +171,8 @@ struct LoginTicket: Sendable, Equatable {
     private static let levels: [AssuranceLevel] = [.low, .substantial, .high]
     private static let modes = AuthenticationMode.allCases
 
-    /// `transaction[16] ‖ nonce[16] ‖ expiry u32 ‖ scope bits ‖ mode << 4 | level ‖ prompt bits ‖
+    /// `transaction[16] ‖ nonce[16] ‖ expiry u32 ‖ scope bits ‖ level-in-acr << 7 | mode << 4 | level ‖
+    /// prompt bits ‖
     /// len ‖ client id ‖ len ‖ sector ‖ start u32 ‖ len ‖ browser address`.
     var bytes: [UInt8] {
         var out = transaction + nonce
@@ -179,7 +182,7 @@ struct LoginTicket: Sendable, Equatable {
         out.append(bits)
         let level = requiredLevel.flatMap { Self.levels.firstIndex(of: $0) }.map { UInt8($0 + 1) } ?? 0
         let mode = mode.flatMap { Self.modes.firstIndex(of: $0) }.map { UInt8($0 + 1) } ?? 0
-        out.append(mode << 4 | level)
+        out.append((modeInACR ? 0 : 0x80) | mode << 4 | level)
         var promptBits: UInt8 = 0
         for (index, value) in Self.prompts.enumerated() where prompt.contains(value) { promptBits |= 1 << index }
         out.append(promptBits)
@@ -195,10 +198,10 @@ struct LoginTicket: Sendable, Equatable {
 
     init(
         transaction: [UInt8], nonce: [UInt8], clientID: String, sector: String, scopes: [Scope],
-        requiredLevel: AssuranceLevel?, mode: AuthenticationMode? = nil, prompt: [String], expiresAt: UInt32,
-        startedAt: UInt32, browserAddress: [UInt8]
+        requiredLevel: AssuranceLevel?, mode: AuthenticationMode? = nil, modeInACR: Bool = true, prompt: [String],
+        expiresAt: UInt32, startedAt: UInt32, browserAddress: [UInt8]
     ) {
-        self.mode = mode
+        (self.mode, self.modeInACR) = (mode, modeInACR)
         (
             self.transaction, self.nonce, self.clientID, self.sector, self.scopes, self.requiredLevel, self.prompt,
             self.expiresAt, self.startedAt, self.browserAddress
@@ -222,7 +225,8 @@ struct LoginTicket: Sendable, Equatable {
         expiresAt = Self.u32(bytes[32..<36])
         scopes = Scope.allCases.enumerated().filter { bytes[36] & (1 << $0.offset) != 0 }.map(\.element)
         let level = Int(bytes[37] & 0x0F)
-        let mode = Int(bytes[37] >> 4)
+        let mode = Int(bytes[37] >> 4 & 0x07)
+        modeInACR = bytes[37] & 0x80 == 0
         guard level <= Self.levels.count, mode <= Self.modes.count else { return nil }
         requiredLevel = level == 0 ? nil : Self.levels[level - 1]
         self.mode = mode == 0 ? nil : Self.modes[mode - 1]

@@ -15,10 +15,15 @@ public import Foundation
 /// history; the password itself is never logged, stored or put in a URL.
 public struct PasswordService: Sendable {
     /// The storage the service needs.
-    public typealias Store = PasswordStore & PersonStore
+    public typealias Store = PasswordStore & PersonStore & HistoryStore
 
     /// Wrong attempts allowed before the password locks.
     public static let attempts = 5
+    /// How long after enrollment the wallet alone may set the first password; later, setting it
+    /// needs a fresh chip proof too (the wallet alone must not add a factor: review of issue 17).
+    public static let walletOnlyWindow: TimeInterval = 86_400
+    /// scrypt evaluations at once (16 MiB each at the default cost): one per core.
+    static let hashing = AsyncSemaphore(permits: max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     let store: any Store
     let hasher: PasswordHasher
@@ -35,17 +40,30 @@ public struct PasswordService: Sendable {
         return (true, Self.isLocked(record))
     }
 
-    /// Sets the first password.
-    /// - Throws: ``ProviderError`` `password-already-set`, `weak-password`.
-    public func set(personID: String, password: String, now: Date = Date()) async throws {
+    /// Sets the first password: an active person, with the wallet alone within a day of
+    /// enrollment, later only with a fresh chip proof (`chipProven`).
+    /// - Throws: ``ProviderError`` `person-not-active`, `password-already-set`, `weak-password`,
+    ///   `document-required`.
+    public func set(personID: String, password: String, chipProven: Bool = false, now: Date = Date()) async throws {
+        let person = try await activePerson(personID)
         guard try await store.password(personID: personID) == nil else { throw ProviderError.passwordAlreadySet() }
-        try await store(personID: personID, password: password, action: "set", now: now)
+        guard chipProven || now.timeIntervalSince(person.createdAt) <= Self.walletOnlyWindow else {
+            throw ProviderError.documentRequiredForPassword()
+        }
+        try await checkStrength(password, personID: personID)
+        let hash = try await hash(password)
+        guard
+            try await store.addPassword(
+                personID: personID, hash: hash,
+                history: HistoryEntry(personID: personID, event: .password, fields: ["action": "set"], at: now), now: now)
+        else { throw ProviderError.passwordAlreadySet() }
     }
 
     /// Changes the password, proven by the current one (an attempt like a login's).
     /// - Throws: ``ProviderError`` `password-not-set`, `password-locked`, `wrong-password`,
     ///   `weak-password`.
     public func change(personID: String, current: String, new: String, now: Date = Date()) async throws {
+        _ = try await activePerson(personID)
         try await checkStrength(new, personID: personID)
         try await check(personID: personID, password: current, clientID: nil, now: now)
         try await store(personID: personID, password: new, action: "changed", now: now)
@@ -72,16 +90,24 @@ public struct PasswordService: Sendable {
         guard let record = try await store.password(personID: personID) else { throw ProviderError.passwordNotSet() }
         guard !Self.isLocked(record),
             let reserved = try await store.reservePasswordAttempt(personID: personID, limit: Self.attempts, now: now)
-        else { throw ProviderError.passwordLocked() }
+        else {
+            // A login records its own refusal; anything else (a change) is recorded here.
+            if clientID == nil {
+                try await store.append(
+                    HistoryEntry(
+                        personID: personID, event: .password, outcome: .failure, fields: ["action": "refused-locked"], at: now))
+            }
+            throw ProviderError.passwordLocked()
+        }
         let hasher = hasher
         if try await Self.offload({ hasher.verify(password, against: reserved.hash) }) {
-            try await store.passwordAccepted(personID: personID)
+            try await store.passwordAccepted(personID: personID, hash: reserved.hash)
             return
         }
         let locked = reserved.failures >= Self.attempts
         let remaining = Self.attempts - reserved.failures
         try await store.passwordRefused(
-            personID: personID, locked: locked,
+            personID: personID, hash: reserved.hash, locked: locked,
             history: HistoryEntry(
                 personID: personID, clientID: clientID, event: .password, outcome: .failure,
                 fields: ["action": locked ? "locked" : "wrong", "remaining": String(remaining)], at: now),
@@ -91,8 +117,7 @@ public struct PasswordService: Sendable {
 
     private func store(personID: String, password: String, action: String, now: Date) async throws {
         try await checkStrength(password, personID: personID)
-        let hasher = hasher
-        let hash = try await Self.offload { try hasher.hash(password) }
+        let hash = try await hash(password)
         try await store.setPassword(
             personID: personID, hash: hash,
             history: HistoryEntry(personID: personID, event: .password, fields: ["action": action], at: now), now: now)
@@ -100,9 +125,26 @@ public struct PasswordService: Sendable {
 
     static func isLocked(_ record: PasswordRecord) -> Bool { record.lockedAt != nil || record.failures >= attempts }
 
-    /// Runs scrypt (tens of milliseconds, 32 MiB) off the cooperative threads that serve requests.
+    private func hash(_ password: String) async throws -> String {
+        let hasher = hasher
+        return try await Self.offload { try hasher.hash(password) }
+    }
+
+    /// Only an active number sets or changes its password (a suspended one's wallet may be in
+    /// a thief's hands).
+    private func activePerson(_ personID: String) async throws -> PersonRecord {
+        guard let person = try await store.person(id: personID), person.state == .active else {
+            throw ProviderError.personNotActive((try? await store.person(id: personID))??.state.rawValue ?? "unknown")
+        }
+        return person
+    }
+
+    /// Runs scrypt (tens of milliseconds, 16 MiB) off the event loops that serve requests, at
+    /// most one evaluation per core at a time.
     static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
+        try await hashing.acquire()
+        defer { hashing.release() }
+        return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result { try work() }) }
         }
     }

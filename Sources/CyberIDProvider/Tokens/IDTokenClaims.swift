@@ -11,6 +11,8 @@ struct IDTokenClaims: JWTPayload {
     var nonce: String?
     var acr: String
     var amr: [String]?
+    /// The person's eIDAS level when `acr` names an authentication mode instead.
+    var cyberidLevel: String?
     var cyberidVerified = true
     var ageOver14: Bool?
     var ageOver18: Bool?
@@ -19,7 +21,7 @@ struct IDTokenClaims: JWTPayload {
     var networkNumber: String?
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, aud, exp, iat, nonce, acr, amr, name, birthdate
+        case iss, sub, aud, exp, iat, nonce, acr, amr, name, birthdate, cyberidLevel = "cyberid_level"
         case authTime = "auth_time", cyberidVerified = "cyberid_verified", ageOver14 = "age_over_14"
         case ageOver18 = "age_over_18", networkNumber = "network_number"
     }

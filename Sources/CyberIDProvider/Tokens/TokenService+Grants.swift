@@ -90,7 +90,7 @@ extension TokenService {
         var claims = IDTokenClaims(
             iss: issuer, sub: subject, aud: client.id, exp: Int(now.timeIntervalSince1970 + configuration.idTokenLifetime),
             iat: Int(now.timeIntervalSince1970), authTime: Int(authTime), nonce: code.nonce, acr: grant.acr ?? level.acr,
-            amr: grant.amr ?? ["hwk"])
+            amr: grant.amr ?? ["hwk"], cyberidLevel: grant.mode == nil ? nil : level.acr)
         try await addReleasedClaims(grant.released, personID: personID, now: now, to: &claims)
         let accessToken = try sealers.accessToken.seal(
             AccessTokenState(
@@ -124,6 +124,7 @@ extension TokenService {
         var out: [String: JSONValue] = [
             "sub": .string(subject), "cyberid_verified": .bool(true), "acr": .string(grant.acr ?? level.acr),
         ]
+        if grant.mode != nil { out["cyberid_level"] = .string(level.acr) }
         if let value = claims.ageOver14 { out["age_over_14"] = .bool(value) }
         if let value = claims.ageOver18 { out["age_over_18"] = .bool(value) }
         if let value = claims.name { out["name"] = .string(value) }

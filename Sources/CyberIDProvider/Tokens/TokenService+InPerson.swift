@@ -20,7 +20,7 @@ extension TokenService {
         guard let canonical = InPersonCode.canonical(text) else { throw ProviderError.unknownCode() }
         let record: InPersonCodeRecord
         switch try await store.useInPersonCode(
-            codeHash: sha256Base64URL(Array(canonical.utf8)), verifier: client.id, now: now)
+            codeHash: codeDigest.digest(canonical), verifier: client.id, now: now)
         {
         case .used(let used): record = used
         case .unknown: throw ProviderError.unknownCode()
@@ -40,9 +40,23 @@ extension TokenService {
             throw ProviderError.personNotActiveForCode(
                 found.map { $0.personState == .active ? "without a valid certificate" : $0.personState.rawValue } ?? "cancelled")
         }
-        // Real names only to a platform with a registered legal basis.
-        var released = record.disclose.contains("age") ? Scope.age.claims : []
-        if record.disclose.contains("name"), client.metadata.legalBasis != nil { released += Scope.realname.claims }
+        // A platform that asked this person to re-verify, or whose interval has passed, learns
+        // nothing until they do (as its logins would be refused).
+        if let demand = LoginService.reverificationDemand(holder, now: now) {
+            fields["reason"] = demand.code
+            try await store.append(
+                HistoryEntry(
+                    personID: record.personID, clientID: client.id, event: .inPersonVerification, outcome: .failure,
+                    fields: fields, at: now))
+            throw demand
+        }
+        // What the person chose, within what the platform is registered for; real names only
+        // with a registered legal basis.
+        let scopes = client.metadata.scopes
+        var released = record.disclose.contains("age") && scopes.contains(.age) ? Scope.age.claims : []
+        if record.disclose.contains("name"), scopes.contains(.realname), client.metadata.legalBasis != nil {
+            released += Scope.realname.claims
+        }
         var claims = IDTokenClaims(
             iss: issuer, sub: pairwise.subject(sector: client.metadata.sector, networkNumber: holder.networkNumber),
             aud: client.id, exp: 0, iat: 0, authTime: 0, acr: holder.assuranceLevel.acr)

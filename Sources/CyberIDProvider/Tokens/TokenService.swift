@@ -17,6 +17,7 @@ public struct TokenService: Sendable {
     let validator: AuthorizationValidator
     let sealers: LoginSealers
     let pairwise: PairwiseSubject
+    let codeDigest: InPersonCodeDigest
     let today: @Sendable (Date) -> CalendarDate
 
     var issuer: String { configuration.issuer }

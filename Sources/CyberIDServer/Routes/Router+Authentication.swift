@@ -14,6 +14,9 @@ enum AuthenticationRequest {
     struct Password: Decodable {
         var password: String
         var currentPassword: String?
+        /// A first password set more than a day after enrollment: the chip over
+        /// SHA-256("cyberid password v1" ‖ jti).
+        var document: EnrollmentRequest.Document?
     }
     /// `POST /enrollment/v1/sessions/{id}/password`: the new password of a reset session.
     struct NewPassword: Decodable { var password: String }
@@ -34,7 +37,7 @@ extension Router where Context == AppRequestContext {
         }
         wallet.post("password") { request, context in
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            let holder = try await login.authenticateWallet(
+            let (holder, jti) = try await login.authenticateWalletRequest(
                 request.headers[.authorization], method: "POST", path: "/wallet/v1/password", body: Array(buffer: buffer))
             guard let body = try? JSONDecoder.enrollment.decode(AuthenticationRequest.Password.self, from: Data(buffer: buffer))
             else {
@@ -46,7 +49,17 @@ extension Router where Context == AppRequestContext {
                 try await passwords.change(personID: holder.personID, current: current, new: body.password)
                 return Self.oauthJSON(["status": "changed"])
             }
-            try await passwords.set(personID: holder.personID, password: body.password)
+            var chipProven = false
+            if let document = body.document {
+                guard let presented = document.presented else {
+                    throw Problem(
+                        code: "malformed-request", title: "Malformed request", status: .badRequest,
+                        detail: "document: dg1, sod and aa_signature (and dg2, dg15 if sent) must be base64url")
+                }
+                try await login.reproveForPassword(presented, jti: jti, personID: holder.personID)
+                chipProven = true
+            }
+            try await passwords.set(personID: holder.personID, password: body.password, chipProven: chipProven)
             return Self.oauthJSON(["status": "set"], status: .created)
         }
         group("enrollment/v1/sessions").post(":id/password") { request, context in
@@ -54,9 +67,11 @@ extension Router where Context == AppRequestContext {
             guard let body = try await Self.decode(AuthenticationRequest.NewPassword.self, request, context) else {
                 throw Self.emptyBody()
             }
-            let personID = try await enrollment.passwordResetHolder(sessionID: id)
+            // A weak password is refused before the session is spent; then the session is spent
+            // once (of two concurrent requests one wins), then the password is set.
+            try await passwords.checkStrength(body.password, personID: try await enrollment.passwordResetHolder(sessionID: id))
+            let personID = try await enrollment.consumePasswordReset(sessionID: id)
             try await passwords.reset(personID: personID, password: body.password)
-            try await enrollment.finishPasswordReset(sessionID: id)
             return Self.oauthJSON(["status": "reset"])
         }
     }

@@ -22,6 +22,9 @@ public struct PasswordRecord: Sendable, Equatable {
 public protocol PasswordStore: Sendable {
     /// The person's password, if one is set.
     func password(personID: String) async throws -> PasswordRecord?
+    /// Sets the first password, with its history entry; `false` if one is set already (a
+    /// concurrent first setting won).
+    func addPassword(personID: String, hash: String, history: HistoryEntry, now: Date) async throws -> Bool
     /// Sets (or replaces) the password: the attempts and the lock are cleared; the history entry
     /// is written in the same transaction.
     func setPassword(personID: String, hash: String, history: HistoryEntry, now: Date) async throws
@@ -29,10 +32,12 @@ public protocol PasswordStore: Sendable {
     /// - Returns: the record with the attempt counted, or `nil` when the password is locked
     ///   (or not set): no attempt may be made.
     func reservePasswordAttempt(personID: String, limit: Int, now: Date) async throws -> PasswordRecord?
-    /// The attempt was right: the count goes back to zero.
-    func passwordAccepted(personID: String) async throws
-    /// The attempt was wrong: its history entry, and the lock when it was the last one allowed.
-    func passwordRefused(personID: String, locked: Bool, history: HistoryEntry, now: Date) async throws
+    /// The attempt against `hash` was right: the count goes back to zero (unless the password
+    /// changed or locked meanwhile).
+    func passwordAccepted(personID: String, hash: String) async throws
+    /// The attempt against `hash` was wrong: its history entry, and the lock when it was the last
+    /// one allowed (unless the password changed meanwhile: a reset is not locked by a late guess).
+    func passwordRefused(personID: String, hash: String, locked: Bool, history: HistoryEntry, now: Date) async throws
 }
 
 /// An in-person verification code as stored (only its hash).

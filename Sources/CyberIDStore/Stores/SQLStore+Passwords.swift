@@ -10,6 +10,19 @@ extension SQLStore: PasswordStore {
         }
     }
 
+    public func addPassword(personID: String, hash: String, history: HistoryEntry, now: Date) async throws -> Bool {
+        try await database.write { connection in
+            let added = try await connection.execute(
+                """
+                INSERT INTO person_passwords (person_id, hash, failures, locked_at, updated_at) VALUES ($1, $2, 0, NULL, $3)
+                ON CONFLICT (person_id) DO NOTHING
+                """, [.text(personID), .text(hash), .time(now)])
+            guard added == 1 else { return false }
+            try await Self.insertHistory(history, on: connection)
+            return true
+        }
+    }
+
     public func setPassword(personID: String, hash: String, history: HistoryEntry, now: Date) async throws {
         try await database.write { connection in
             _ = try await connection.execute(
@@ -33,16 +46,18 @@ extension SQLStore: PasswordStore {
         return try rows.first.map(Self.passwordRecord)
     }
 
-    public func passwordAccepted(personID: String) async throws {
-        _ = try await writeOne("UPDATE person_passwords SET failures = 0 WHERE person_id = $1", [.text(personID)])
+    public func passwordAccepted(personID: String, hash: String) async throws {
+        _ = try await writeOne(
+            "UPDATE person_passwords SET failures = 0 WHERE person_id = $1 AND hash = $2 AND locked_at IS NULL",
+            [.text(personID), .text(hash)])
     }
 
-    public func passwordRefused(personID: String, locked: Bool, history: HistoryEntry, now: Date) async throws {
+    public func passwordRefused(personID: String, hash: String, locked: Bool, history: HistoryEntry, now: Date) async throws {
         try await database.write { connection in
             if locked {
                 _ = try await connection.execute(
-                    "UPDATE person_passwords SET locked_at = $1 WHERE person_id = $2 AND locked_at IS NULL",
-                    [.time(now), .text(personID)])
+                    "UPDATE person_passwords SET locked_at = $1 WHERE person_id = $2 AND hash = $3 AND locked_at IS NULL",
+                    [.time(now), .text(personID), .text(hash)])
             }
             try await Self.insertHistory(history, on: connection)
         }

@@ -36,11 +36,12 @@ enum OpenAPIDocument {
               "description": "docs/relying-parties.md"
             },
             {
-              "name": "relying-parties"
+              "name": "relying-parties",
+              "description": "Platform calls outside the login: re-verification flags (docs/lifecycle.md), in-person verification codes (docs/in-person.md)."
             },
             {
               "name": "wallet",
-              "description": "relying-parties.md §5, lifecycle.md"
+              "description": "relying-parties.md §5, lifecycle.md, in-person.md"
             },
             {
               "name": "credentials",
@@ -366,7 +367,7 @@ enum OpenAPIDocument {
             "/enrollment/v1/sessions": {
               "post": {
                 "operationId": "startEnrollmentSession",
-                "summary": "Starts an enrollment (or replacement, phone or document change) session.",
+                "summary": "Starts an enrollment (or replacement, phone or document change, password reset) session.",
                 "tags": [
                   "enrollment"
                 ],
@@ -399,7 +400,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "400": {
-                    "description": "`malformed-request`: not this JSON, an unknown purpose, `wallet` missing for (or given without) a phone or document change.",
+                    "description": "`malformed-request`: not this JSON, an unknown purpose, `wallet` missing for (or given without) a phone or document change or a password reset.",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -834,7 +835,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "403": {
-                    "description": "Replacement: `phone-mismatch` (counts as a wrong code).",
+                    "description": "Replacement, document change, password reset: `phone-mismatch` (not the bound phone; counts as a wrong code).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -1239,7 +1240,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "400": {
-                    "description": "`malformed-request`: an empty body, a missing or mistyped field, not this JSON, or a binary field that is not base64url. `invalid-csr`.",
+                    "description": "`malformed-request`: an empty body, a missing or mistyped field, not this JSON, or a binary field that is not base64url. `invalid-csr`. `malformed-request` also for a `password-reset` session (it ends at `…/password`).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -1315,6 +1316,145 @@ enum OpenAPIDocument {
                   },
                   "413": {
                     "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "423": {
+                    "description": "`session-locked`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/enrollment/v1/sessions/{id}/password": {
+              "post": {
+                "operationId": "resetPassword",
+                "summary": "Ends a password-reset session with the new network-identity password.",
+                "tags": [
+                  "enrollment"
+                ],
+                "description": "The session (purpose `password-reset`, started with the holder's wallet JWS) must have proved the holder: the document's chip, a code to the bound phone, and the face where a matcher is configured (state `phone_confirmed`, or `face_matched` with a matcher). The new password replaces the old one, the tries and the lock are cleared, the session is completed. `session-not-found` (404), `session-expired` (410), `session-locked` (423), `wrong-step` (409, the current state in `detail`; also a completed session), `conflict` (409: the session changed meanwhile).",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/SessionId"
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/PasswordResetRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "Reset and unlocked; in the history.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PasswordReset"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`malformed-request`: an empty body, `password` missing or mistyped, not this JSON, or a session of another purpose.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "`session-not-found`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "409": {
+                    "description": "`wrong-step` (the current state in `detail`), `conflict` (retry).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "410": {
+                    "description": "`session-expired`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "422": {
+                    "description": "`weak-password`: the reason in `detail`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
                   },
                   "423": {
                     "description": "`session-locked`.",
@@ -2377,6 +2517,176 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/rp/v1/codes/verify": {
+              "post": {
+                "operationId": "verifyInPersonCode",
+                "summary": "A registered platform verifies a person's in-person code, once.",
+                "tags": [
+                  "relying-parties"
+                ],
+                "description": "Client authentication as at `/token`. The answer names the person by this platform's pairwise `sub` and carries what the person chose to disclose; the person's history records the verification with the platform (docs/in-person.md).",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/x-www-form-urlencoded": {
+                      "schema": {
+                        "$ref": "#/components/schemas/CodeVerificationRequest"
+                      }
+                    },
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/CodeVerificationRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [
+                  {
+                    "clientSecretBasic": []
+                  },
+                  {}
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Verified; the code is used up.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/CodeVerification"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "OAuth `invalid_request` (`code` missing or empty, two authentication methods, a badly encoded form); problem `malformed-request` (a JSON body that is not a JSON object).",
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OAuthError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/ClientUnauthorized"
+                  },
+                  "403": {
+                    "description": "`person-not-active`: the person is no longer active, or the certificate that made the code was revoked (the code is used up; in the history).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "`unknown-code`: no such code (also text that is not a code, and a code purged an hour after it expired).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "409": {
+                    "description": "`code-used`: the code was verified already (by this platform or another).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "410": {
+                    "description": "`code-expired`: past its lifetime (60 s by default).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "415": {
+                    "description": "`unsupported-media-type`: neither a form nor JSON.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "429": {
+                    "description": "`code-failure-rate-limited`: too many refused verifications from this address (`CYBERID_CODE_FAILURES_PER_IP_PER_MINUTE`, default 30).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      },
+                      "Retry-After": {
+                        "$ref": "#/components/headers/RetryAfter"
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
             "/wallet/v1/login": {
               "get": {
                 "operationId": "getWalletLoginView",
@@ -2416,7 +2726,7 @@ enum OpenAPIDocument {
                 "security": [],
                 "responses": {
                   "200": {
-                    "description": "The login transaction; a scanned QR code adds `match_choices` and `scan`.",
+                    "description": "The login transaction; a scanned QR code adds `match_choices` and `scan`; a platform's authentication mode adds `mode` and `requires`.",
                     "content": {
                       "application/json": {
                         "schema": {
@@ -2523,7 +2833,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "400": {
-                    "description": "`malformed-request` (not this JSON, a binary field not base64url), `invalid-login-ticket` (also a `request` of another login), `match-number-required`.",
+                    "description": "`malformed-request` (not this JSON, a binary field not base64url), `invalid-login-ticket` (also a `request` of another login), `match-number-required`, `password-required` (the mode asks for the password: the login stays open).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -2553,7 +2863,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "403": {
-                    "description": "`wrong-match-number` (the login is ended), `person-not-active`, `assurance-level-too-low`, `reverification-required`, `face-check-required`, `face-mismatch`, `document-required`, `document-mismatch`.",
+                    "description": "`wrong-match-number` (the login is ended), `person-not-active`, `assurance-level-too-low`, `reverification-required`, `face-check-required`, `face-mismatch`, `document-required`, `document-mismatch`, `wrong-password` (the tries left in `detail`; the login stays open).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -2583,7 +2893,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "409": {
-                    "description": "`login-already-decided`, `face-reference-missing`.",
+                    "description": "`login-already-decided`, `face-reference-missing`, `password-not-set`, `mode-unavailable` (a face mode on a service without a face matcher); the last three end the login (`unmet_authentication_requirements` to the platform).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -2617,6 +2927,21 @@ enum OpenAPIDocument {
                   },
                   "422": {
                     "description": "The re-presented document's codes (`active-authentication-failed`, `document-expired`, …).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "423": {
+                    "description": "`password-locked`: five wrong entries locked the password until a reset with the chip and the bound phone; the login is ended (`unmet_authentication_requirements` to the platform).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -3266,6 +3591,287 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/wallet/v1/password": {
+              "get": {
+                "operationId": "getPasswordStatus",
+                "summary": "Whether the holder's network-identity password is set, and whether it is locked.",
+                "tags": [
+                  "wallet"
+                ],
+                "security": [
+                  {
+                    "walletSignature": []
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The password's state (never the password or its hash).",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PasswordStatus"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/WalletUnauthorized"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/WalletRateLimited"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              },
+              "post": {
+                "operationId": "setPassword",
+                "summary": "Sets the first network-identity password, or changes it with the current one.",
+                "tags": [
+                  "wallet"
+                ],
+                "description": "`bdh` binds the body. A change checks the new password's strength first (a weak one costs no try), then the current password as a login does: the try is counted before the check, five wrong ones lock the password. A forgotten or locked password is reset with an enrollment session of purpose `password-reset`.",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/PasswordRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [
+                  {
+                    "walletSignature": []
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Changed (`{\"status\": \"changed\"}`); in the history.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PasswordChanged"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "201": {
+                    "description": "Set (`{\"status\": \"set\"}`); in the history.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PasswordChanged"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`malformed-request`: not this JSON, `password` missing or not a string.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/WalletUnauthorized"
+                  },
+                  "403": {
+                    "description": "`wrong-password`: the current password is wrong (the tries left in `detail`; in the history).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "409": {
+                    "description": "`password-already-set` (a set without `current_password`), `password-not-set` (a change before any set).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "422": {
+                    "description": "`weak-password`: the reason in `detail`.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "423": {
+                    "description": "`password-locked`: locked after five wrong entries (this one may be the fifth); reset it with the chip and the bound phone.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/WalletRateLimited"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
+            "/wallet/v1/codes": {
+              "post": {
+                "operationId": "createInPersonCode",
+                "summary": "The holder's wallet makes an in-person verification code (a QR code and a typed form).",
+                "tags": [
+                  "wallet"
+                ],
+                "description": "`bdh` binds the body, and with it the choice of what is disclosed. Only an active person gets a code (docs/in-person.md).",
+                "requestBody": {
+                  "required": false,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/InPersonCodeRequest"
+                      }
+                    }
+                  }
+                },
+                "security": [
+                  {
+                    "walletSignature": []
+                  }
+                ],
+                "responses": {
+                  "201": {
+                    "description": "The code: single use, 60 s by default (`CYBERID_CODE_TTL_SECONDS`).",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/InPersonCode"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "`invalid-disclosure` (`disclose` lists something other than `age` and `name`), `malformed-request` (not this JSON).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/WalletUnauthorized"
+                  },
+                  "403": {
+                    "description": "`person-not-active`: codes are made for active network numbers only.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "409": {
+                    "description": "`code-used`: three fresh codes in a row collided with stored ones (not expected in practice: 50 random bits).",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/WalletRateLimited"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
+                  }
+                }
+              }
+            },
             "/.well-known/openid-credential-issuer": {
               "get": {
                 "operationId": "getCredentialIssuerMetadata",
@@ -3735,7 +4341,8 @@ enum OpenAPIDocument {
                       "enroll",
                       "replace",
                       "phone-change",
-                      "document-change"
+                      "document-change",
+                      "password-reset"
                     ],
                     "default": "enroll"
                   },
@@ -3745,7 +4352,7 @@ enum OpenAPIDocument {
                         "$ref": "#/components/schemas/CompactJWS"
                       }
                     ],
-                    "description": "The holder's JWS (purpose `phone-change` or `document-change`); required for, and only accepted with, those purposes."
+                    "description": "The holder's JWS (purpose `phone-change`, `document-change` or `password-reset`, the same as `purpose`); required for, and only accepted with, those purposes."
                   }
                 },
                 "if": {
@@ -3756,7 +4363,8 @@ enum OpenAPIDocument {
                     "purpose": {
                       "enum": [
                         "phone-change",
-                        "document-change"
+                        "document-change",
+                        "password-reset"
                       ]
                     }
                   }
@@ -3807,7 +4415,8 @@ enum OpenAPIDocument {
                       "enroll",
                       "replace",
                       "phone-change",
-                      "document-change"
+                      "document-change",
+                      "password-reset"
                     ]
                   }
                 },
@@ -3987,6 +4596,31 @@ enum OpenAPIDocument {
                   "chain": {
                     "type": "string",
                     "description": "The issuing and root CA certificates, PEM."
+                  }
+                },
+                "additionalProperties": false
+              },
+              "PasswordResetRequest": {
+                "type": "object",
+                "required": [
+                  "password"
+                ],
+                "properties": {
+                  "password": {
+                    "type": "string",
+                    "pattern": "^[0-9]{6,32}$",
+                    "description": "6 to 32 digits (8 recommended). Weak ones are refused with `weak-password`: one digit repeated, a run (123456, 654321, 890123), a repeated block, a common keypad pattern, the person's birth date."
+                  }
+                }
+              },
+              "PasswordReset": {
+                "type": "object",
+                "required": [
+                  "status"
+                ],
+                "properties": {
+                  "status": {
+                    "const": "reset"
                   }
                 },
                 "additionalProperties": false
@@ -4174,13 +4808,15 @@ enum OpenAPIDocument {
                     "type": "array",
                     "items": {
                       "type": "string"
-                    }
+                    },
+                    "description": "Includes `acr` and `amr` (RFC 8176: `hwk`, `pin`, `face`)."
                   },
                   "acr_values_supported": {
                     "type": "array",
                     "items": {
                       "type": "string"
-                    }
+                    },
+                    "description": "The eIDAS levels `http://eidas.europa.eu/LoA/low|substantial|high` and the authentication modes `urn:cyberid:mode:R01` … `R04`."
                   },
                   "prompt_values_supported": {
                     "type": "array",
@@ -4511,7 +5147,8 @@ enum OpenAPIDocument {
                     "const": true
                   },
                   "acr": {
-                    "type": "string"
+                    "type": "string",
+                    "description": "The authentication mode met (`urn:cyberid:mode:R0n`) when the login asked for one, else the person's eIDAS level."
                   },
                   "age_over_14": {
                     "type": "boolean"
@@ -4641,6 +5278,100 @@ enum OpenAPIDocument {
                 },
                 "additionalProperties": false
               },
+              "CodeVerificationRequest": {
+                "type": "object",
+                "required": [
+                  "code"
+                ],
+                "description": "In a JSON body only string members are read.",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "The typed form (`XXXXX-XXXXX`) or the QR code's content (`CYBERID:XXXXXXXXXX`). Read forgivingly: case, hyphens, spaces and surrounding white space are ignored; I and L read as 1, O as 0. Anything that is not a code is `unknown-code`."
+                  },
+                  "client_id": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "client_secret": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "`client_secret_post`"
+                  },
+                  "client_assertion_type": {
+                    "const": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+                  },
+                  "client_assertion": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "`private_key_jwt`: iss = sub = client_id, aud = the issuer."
+                  }
+                },
+                "dependentRequired": {
+                  "client_assertion": [
+                    "client_assertion_type"
+                  ]
+                },
+                "not": {
+                  "required": [
+                    "client_secret",
+                    "client_assertion"
+                  ]
+                }
+              },
+              "CodeVerification": {
+                "type": "object",
+                "required": [
+                  "sub",
+                  "verified",
+                  "acr",
+                  "amr",
+                  "verified_at"
+                ],
+                "properties": {
+                  "sub": {
+                    "type": "string",
+                    "description": "This platform's pairwise identifier of the person: the `sub` of its logins."
+                  },
+                  "verified": {
+                    "const": true
+                  },
+                  "acr": {
+                    "type": "string",
+                    "description": "The person's eIDAS level (`http://eidas.europa.eu/LoA/…`)."
+                  },
+                  "amr": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    },
+                    "description": "RFC 8176: `[\"hwk\"]` (the wallet's key made the code)."
+                  },
+                  "age_over_14": {
+                    "type": "boolean",
+                    "description": "Only when the person disclosed `age`."
+                  },
+                  "age_over_18": {
+                    "type": "boolean",
+                    "description": "Only when the person disclosed `age`."
+                  },
+                  "name": {
+                    "type": "string",
+                    "description": "Only when the person disclosed `name` and the platform has a registered legal basis."
+                  },
+                  "birthdate": {
+                    "type": "string",
+                    "format": "date",
+                    "description": "As `name`."
+                  },
+                  "verified_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  }
+                },
+                "additionalProperties": false
+              },
               "WalletLoginView": {
                 "type": "object",
                 "required": [
@@ -4727,6 +5458,27 @@ enum OpenAPIDocument {
                   },
                   "aa_challenge": {
                     "$ref": "#/components/schemas/Base64URL"
+                  },
+                  "mode": {
+                    "type": "string",
+                    "enum": [
+                      "urn:cyberid:mode:R01",
+                      "urn:cyberid:mode:R02",
+                      "urn:cyberid:mode:R03",
+                      "urn:cyberid:mode:R04"
+                    ],
+                    "description": "The authentication mode the platform asks for (its `acr_values`, or its registered default); absent: none."
+                  },
+                  "requires": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "enum": [
+                        "password",
+                        "face"
+                      ]
+                    },
+                    "description": "What the approval must come with for that mode: `password` (R02, R04: the body's `password`), `face` (R03, R04: `face_image`, its digest signed as the approval's `face`). Present with `mode`; empty for R01."
                   }
                 },
                 "additionalProperties": false
@@ -4765,6 +5517,10 @@ enum OpenAPIDocument {
                   },
                   "document": {
                     "$ref": "#/components/schemas/ChipDocument"
+                  },
+                  "password": {
+                    "type": "string",
+                    "description": "The network-identity password, when the view's `requires` lists `password` (R02, R04). In the body beside the approval, never in the signed approval; over TLS only."
                   }
                 }
               },
@@ -4955,6 +5711,112 @@ enum OpenAPIDocument {
                     "description": "PKCS#10 PEM for the new P-256 key."
                   }
                 }
+              },
+              "PasswordStatus": {
+                "type": "object",
+                "required": [
+                  "set",
+                  "locked"
+                ],
+                "properties": {
+                  "set": {
+                    "type": "boolean",
+                    "description": "Whether a network-identity password is set."
+                  },
+                  "locked": {
+                    "type": "boolean",
+                    "description": "Locked after five wrong entries, until a reset with the chip and the bound phone."
+                  }
+                },
+                "additionalProperties": false
+              },
+              "PasswordRequest": {
+                "type": "object",
+                "required": [
+                  "password"
+                ],
+                "description": "`password` alone sets the first password; with `current_password` it changes it (the current one is checked like a login's entry: it counts toward the lock).",
+                "properties": {
+                  "password": {
+                    "type": "string",
+                    "pattern": "^[0-9]{6,32}$",
+                    "description": "6 to 32 digits (8 recommended). Weak ones are refused with `weak-password`: one digit repeated, a run (123456, 654321, 890123), a repeated block, a common keypad pattern, the person's birth date."
+                  },
+                  "current_password": {
+                    "type": "string",
+                    "description": "The password set now."
+                  }
+                }
+              },
+              "PasswordChanged": {
+                "type": "object",
+                "required": [
+                  "status"
+                ],
+                "properties": {
+                  "status": {
+                    "type": "string",
+                    "enum": [
+                      "set",
+                      "changed"
+                    ]
+                  }
+                },
+                "additionalProperties": false
+              },
+              "InPersonCodeRequest": {
+                "type": "object",
+                "description": "What the verifier may learn besides the confirmation; no body, `{}` or an empty list: the confirmation only.",
+                "properties": {
+                  "disclose": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "enum": [
+                        "age",
+                        "name"
+                      ]
+                    },
+                    "description": "`age`: `age_over_14`, `age_over_18`. `name`: `name` and `birthdate`, released only to a verifier with a registered legal basis."
+                  }
+                }
+              },
+              "InPersonCode": {
+                "type": "object",
+                "required": [
+                  "code",
+                  "qr",
+                  "disclose",
+                  "expires_at"
+                ],
+                "description": "Single use; lives `CYBERID_CODE_TTL_SECONDS` (60 s by default). Only its SHA-256 is stored.",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "pattern": "^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$",
+                    "description": "The typed form: ten Crockford base32 symbols (50 random bits)."
+                  },
+                  "qr": {
+                    "type": "string",
+                    "pattern": "^CYBERID:[0-9A-HJKMNP-TV-Z]{10}$",
+                    "description": "The QR code's content (QR alphanumeric mode)."
+                  },
+                  "disclose": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "enum": [
+                        "age",
+                        "name"
+                      ]
+                    }
+                  },
+                  "expires_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  }
+                },
+                "additionalProperties": false
               },
               "CompactJWT": {
                 "type": "string",
