@@ -64,6 +64,12 @@ extension ProviderError {
             code: "person-not-active", kind: .forbidden,
             reason: "in-person verification is refused while the network number is \(state)", isOAuth: false)
     }
+    static func reverificationRequiredForCode() -> Self {
+        Self(
+            code: "reverification-required", kind: .forbidden,
+            reason: "this platform asked the person to verify again (or its re-verification interval has passed); "
+                + "their code tells it nothing until they re-verify in a login", isOAuth: false)
+    }
     static func invalidDisclosure(_ reason: String) -> Self {
         Self(code: "invalid-disclosure", kind: .invalid, reason: reason, isOAuth: false)
     }

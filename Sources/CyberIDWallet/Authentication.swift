@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// A code the wallet made for a verifier in person (`POST /wallet/v1/codes`): show ``qr`` as a
-/// QR code and ``code`` as text; it works once, for 60 seconds.
+/// QR code and ``code`` as text; it works once, until ``expiresAt`` (a minute by default).
 public struct InPersonCode: Sendable, Codable, Equatable {
     /// The typed form, `XXXXX-XXXXX`.
     public var code: String

@@ -9,7 +9,7 @@ struct VerifyCodeCommand: AsyncParsableCommand {
         abstract: "Verify a person's in-person code as a registered platform; prints what it tells (JSON).",
         discussion: """
             CODE is the typed form (XXXXX-XXXXX) or the QR code's content (CYBERID:…). A code works once, for \
-            60 seconds. Exit 0 when verified, 1 when refused (unknown-code, code-expired, code-used, \
+            a minute by default. Exit 0 when verified, 1 when refused (unknown-code, code-expired, code-used, \
             person-not-active, or the client's credentials), 2 for a usage error. See docs/in-person.md.
             """)
     @Argument(help: "The code.") var code: String

@@ -7,7 +7,7 @@ extension WalletCommand {
     /// `cyberid wallet code`: an in-person verification code (网证 code).
     struct Code: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show an in-person verification code: a QR code and a typed form, once, for 60 seconds.",
+            abstract: "Show an in-person verification code: a QR code and a typed form, once, for a minute.",
             discussion: """
                 A counter clerk, hotel or station scans the QR code or types the code; they learn that you hold \
                 a verified network number (their own pairwise identifier for you) and what you choose with \

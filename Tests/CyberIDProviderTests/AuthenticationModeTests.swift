@@ -226,11 +226,13 @@ import Testing
             // A request can raise it: R03 on an R02 platform asks for both (no matcher here).
             let raised = try await h.start(ProviderHarness.request(client: bank.id, extra: Self.mode("R03")))
             #expect(try await h.provider.login.walletView(ticket: Self.ticket(h, raised)).requires == ["password", "face"])
-            // An unknown mode is refused, not ignored.
-            guard case .redirect(let location) = try await h.provider.login.authorize(
-                ProviderHarness.request(client: bank.id, extra: Self.mode("R05")).form)
-            else { Issue.record("an unknown mode must be refused"); return }
-            #expect(ProviderHarness.query(location)["error"] == "invalid_request")
+            // An unknown mode is refused, not ignored, wherever it stands in the list.
+            for values in ["urn:cyberid:mode:R05", "urn:cyberid:mode:R02 urn:cyberid:mode:R05"] {
+                guard case .redirect(let location) = try await h.provider.login.authorize(
+                    ProviderHarness.request(client: bank.id, extra: ["acr_values": values]).form)
+                else { Issue.record("an unknown mode must be refused"); return }
+                #expect(ProviderHarness.query(location)["error"] == "invalid_request")
+            }
         }
     }
 

@@ -54,7 +54,4 @@ public enum AuthenticationMode: String, Sendable, CaseIterable, Codable {
         guard let other else { return self }
         return AuthenticationMode(password: needsPassword || other.needsPassword, face: needsFace || other.needsFace)
     }
-
-    /// Whether this mode includes every factor of `asked`.
-    public func satisfies(_ asked: AuthenticationMode) -> Bool { joined(asked) == self }
 }

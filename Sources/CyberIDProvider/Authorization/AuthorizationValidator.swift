@@ -205,12 +205,12 @@ struct AuthorizationValidator: Sendable {
     /// unknown mode is refused rather than ignored (it would fall back to a weaker one).
     func checkMode(_ text: String?) throws -> AuthenticationMode? {
         let named = (text ?? "").split(separator: " ").filter { $0.hasPrefix(AuthenticationMode.uriPrefix) }
-        guard let first = named.first else { return nil }
-        guard let mode = AuthenticationMode(parsing: String(first)) else {
+        let modes = named.compactMap { AuthenticationMode(parsing: String($0)) }
+        guard modes.count == named.count else {
             throw ProviderError.authorization(
-                "invalid_request", "unknown authentication mode \(first); this service knows urn:cyberid:mode:R01 to R04")
+                "invalid_request", "unknown authentication mode in acr_values; this service knows urn:cyberid:mode:R01 to R04")
         }
-        return mode
+        return modes.first
     }
 }
 

@@ -10,7 +10,8 @@ extension LoginService {
     /// disclosures). Only the code's keyed digest is stored; a person makes at most
     /// ``ProviderConfiguration/inPersonCodesPerHour`` an hour.
     /// - Parameter disclose: `age` and/or `name` (empty: the confirmation only).
-    /// - Throws: ``ProviderError`` `invalid-disclosure`, `person-not-active`.
+    /// - Throws: ``ProviderError`` `invalid-disclosure`, `person-not-active`; `RateLimitExceeded`
+    ///   past the hourly limit.
     public func makeInPersonCode(holder: LoginHolder, disclose: [String], now: Date = Date()) async throws -> InPersonCode {
         let unknown = Set(disclose).subtracting(InPersonCode.disclosures)
         guard unknown.isEmpty else {

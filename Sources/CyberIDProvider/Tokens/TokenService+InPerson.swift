@@ -8,8 +8,10 @@ extension TokenService {
     /// as its logins'), the level, and what the person chose to disclose — the real name only
     /// with the platform's registered legal basis. The person's history records the
     /// verification with the platform.
+    /// Disclosed claims are limited to the platform's registered scopes; a platform that asked
+    /// the person to re-verify learns nothing until they do.
     /// - Throws: ``ProviderError`` `invalid_client`, `invalid-request`, `unknown-code`,
-    ///   `code-expired`, `code-used`, `person-not-active`.
+    ///   `code-expired`, `code-used`, `person-not-active`, `reverification-required`.
     public func verifyInPersonCode(_ credentials: ClientCredentials, now: Date = Date()) async throws
         -> InPersonVerification
     {
@@ -48,7 +50,7 @@ extension TokenService {
                 HistoryEntry(
                     personID: record.personID, clientID: client.id, event: .inPersonVerification, outcome: .failure,
                     fields: fields, at: now))
-            throw demand
+            throw ProviderError.reverificationRequiredForCode()
         }
         // What the person chose, within what the platform is registered for; real names only
         // with a registered legal basis.

@@ -962,7 +962,7 @@ enum OpenAPIDocument {
                 "security": [],
                 "responses": {
                   "200": {
-                    "description": "`phone_confirmed`, next `face` or `complete`.",
+                    "description": "`phone_confirmed`, next `face`, `complete`, or `password` (a password-reset session without a face matcher).",
                     "content": {
                       "application/json": {
                         "schema": {
@@ -1086,7 +1086,7 @@ enum OpenAPIDocument {
                 "security": [],
                 "responses": {
                   "200": {
-                    "description": "`face_matched`, next `complete`.",
+                    "description": "`face_matched`, next `complete` (`password` for a password-reset session).",
                     "content": {
                       "application/json": {
                         "schema": {
@@ -1345,7 +1345,7 @@ enum OpenAPIDocument {
                 "tags": [
                   "enrollment"
                 ],
-                "description": "The session (purpose `password-reset`, started with the holder's wallet JWS) must have proved the holder: the document's chip, a code to the bound phone, and the face where a matcher is configured (state `phone_confirmed`, or `face_matched` with a matcher). The new password replaces the old one, the tries and the lock are cleared, the session is completed. `session-not-found` (404), `session-expired` (410), `session-locked` (423), `wrong-step` (409, the current state in `detail`; also a completed session), `conflict` (409: the session changed meanwhile).",
+                "description": "The session (purpose `password-reset`, started with the holder's wallet JWS) must have proved the holder: the document's chip, a code to the bound phone, and the face where a matcher is configured (state `phone_confirmed`, or `face_matched` with a matcher). A weak password is refused first (the session stays open). Then the session is spent — completed by a compare-and-set on its version, so of two requests at once one wins and the other gets `conflict` — and only then does the new password replace the old one, with the tries and the lock cleared: one proof sets one password. `session-not-found` (404), `session-expired` (410), `session-locked` (423), `wrong-step` (409, the current state in `detail`; also a completed session), `conflict` (409: another request spent the session).",
                 "parameters": [
                   {
                     "$ref": "#/components/parameters/SessionId"
@@ -1409,7 +1409,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "409": {
-                    "description": "`wrong-step` (the current state in `detail`), `conflict` (retry).",
+                    "description": "`wrong-step` (the current state in `detail`; also once the session is spent), `conflict` (another request spent the session at the same moment).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -1442,7 +1442,7 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/BodyTooLarge"
                   },
                   "422": {
-                    "description": "`weak-password`: the reason in `detail`.",
+                    "description": "`weak-password`: the reason in `detail`; checked before the session is spent, so it stays open for another password.",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -1624,7 +1624,7 @@ enum OpenAPIDocument {
                     "schema": {
                       "type": "string"
                     },
-                    "description": "Space-separated eIDAS levels `http://eidas.europa.eu/LoA/low|substantial|high`."
+                    "description": "Space-separated eIDAS levels `http://eidas.europa.eu/LoA/low|substantial|high` and authentication modes `urn:cyberid:mode:R01` … `R04` (docs/relying-parties.md §4b). The first mode URI listed is the one asked for, joined with the platform's registered mode (a minimum: a request raises it, never lowers it); a first mode URI that is not one of the four is refused with `invalid_request`."
                   },
                   {
                     "name": "response_mode",
@@ -1680,7 +1680,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "303": {
-                    "description": "To the redirect URI with `error`, `error_description`, `state`, `iss` (once the client and redirect URI are known to be good).",
+                    "description": "To the redirect URI with `error`, `error_description`, `state`, `iss` (once the client and redirect URI are known to be good), e.g. `invalid_request` for an unknown authentication mode in `acr_values`.",
                     "headers": {
                       "Location": {
                         "$ref": "#/components/headers/Location"
@@ -1779,7 +1779,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "303": {
-                    "description": "To the redirect URI with `error`, `error_description`, `state`, `iss` (once the client and redirect URI are known to be good).",
+                    "description": "To the redirect URI with `error`, `error_description`, `state`, `iss` (once the client and redirect URI are known to be good), e.g. `invalid_request` for an unknown authentication mode in `acr_values`.",
                     "headers": {
                       "Location": {
                         "$ref": "#/components/headers/Location"
@@ -2039,7 +2039,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "400": {
-                    "description": "`invalid_request` (`redirect_uri` missing or not registered, `request_uri` present, two authentication methods, a badly encoded form); the authorization checks' codes (`invalid_scope`, `unsupported_response_type`, `request_not_supported`, `login_required`).",
+                    "description": "`invalid_request` (`redirect_uri` missing or not registered, `request_uri` present, two authentication methods, a badly encoded form, an unknown authentication mode in `acr_values`); the authorization checks' codes (`invalid_scope`, `unsupported_response_type`, `request_not_supported`, `login_required`).",
                     "content": {
                       "application/json": {
                         "schema": {
@@ -2524,7 +2524,7 @@ enum OpenAPIDocument {
                 "tags": [
                   "relying-parties"
                 ],
-                "description": "Client authentication as at `/token`. The answer names the person by this platform's pairwise `sub` and carries what the person chose to disclose; the person's history records the verification with the platform (docs/in-person.md).",
+                "description": "Client authentication as at `/token`. The answer names the person by this platform's pairwise `sub` and carries what the person chose to disclose, within what the platform is registered for (`age` needs the `age` scope; `name` the `realname` scope and a legal basis); the person's history records the verification with the platform, and a refused first use (docs/in-person.md).",
                 "requestBody": {
                   "required": true,
                   "content": {
@@ -2586,7 +2586,7 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/ClientUnauthorized"
                   },
                   "403": {
-                    "description": "`person-not-active`: the person is no longer active, or the certificate that made the code was revoked (the code is used up; in the history).",
+                    "description": "`person-not-active`: the person is no longer active, or the certificate that made the code was revoked (`detail`: \"in-person verification is refused while the network number is …\"). `reverification-required`: this platform flagged the person for re-verification, or its re-verification interval has passed. Either way the code is used up and the refusal is in the person's history.",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -2616,7 +2616,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "409": {
-                    "description": "`code-used`: the code was verified already (by this platform or another).",
+                    "description": "`code-used`: the code was verified already (by this platform or another; the first use is in the person's history, this refusal is not).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -2631,7 +2631,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "410": {
-                    "description": "`code-expired`: past its lifetime (60 s by default).",
+                    "description": "`code-expired`: past its lifetime (`CYBERID_CODE_TTL_SECONDS`, 60 s by default).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -3636,7 +3636,7 @@ enum OpenAPIDocument {
                 "tags": [
                   "wallet"
                 ],
-                "description": "`bdh` binds the body. A change checks the new password's strength first (a weak one costs no try), then the current password as a login does: the try is counted before the check, five wrong ones lock the password. A forgotten or locked password is reset with an enrollment session of purpose `password-reset`.",
+                "description": "`bdh` binds the body. Only an active number sets or changes its password. The wallet alone sets the first password within 24 hours of enrollment; later the body needs `document` too: the chip of the holder's document answering `SHA-256(\"cyberid password v1\" ‖ jti)[0..<8]`, `jti` being this request's own (single-use) `jti`. A change checks the new password's strength first (a weak one costs no try), then the current password as a login does: the try is counted before the check, five wrong ones lock the password (a change refused for the lock is in the history as `refused-locked`). A forgotten or locked password is reset with an enrollment session of purpose `password-reset`.",
                 "requestBody": {
                   "required": true,
                   "content": {
@@ -3684,7 +3684,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "400": {
-                    "description": "`malformed-request`: not this JSON, `password` missing or not a string.",
+                    "description": "`malformed-request`: not this JSON, `password` missing or not a string, a `document` field that is not base64url.",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -3702,7 +3702,7 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/WalletUnauthorized"
                   },
                   "403": {
-                    "description": "`wrong-password`: the current password is wrong (the tries left in `detail`; in the history).",
+                    "description": "`wrong-password`: the current password is wrong (the tries left in `detail`; in the history). `person-not-active`: the number is not active. `document-required`: a first password more than a day after enrollment, without `document`. `document-mismatch`: the chip is not the holder's document on record.",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -3717,7 +3717,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "409": {
-                    "description": "`password-already-set` (a set without `current_password`), `password-not-set` (a change before any set).",
+                    "description": "`password-already-set` (a set without `current_password`; also the loser of two first settings at once), `password-not-set` (a change before any set).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -3735,7 +3735,7 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/BodyTooLarge"
                   },
                   "422": {
-                    "description": "`weak-password`: the reason in `detail`.",
+                    "description": "`weak-password`: the reason in `detail`. With `document`: `active-authentication-failed` (an answer to another challenge) and the other document codes of enrollment (`invalid-mrz`, `untrusted-csca`, `document-expired`, …).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -3768,7 +3768,19 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/WalletRateLimited"
                   },
                   "503": {
-                    "$ref": "#/components/responses/StoreUnavailable"
+                    "description": "`store-unavailable`: the data store did not answer; `document-check-unavailable`: the service cannot check documents right now. Try again shortly.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
                   }
                 }
               }
@@ -3780,7 +3792,7 @@ enum OpenAPIDocument {
                 "tags": [
                   "wallet"
                 ],
-                "description": "`bdh` binds the body, and with it the choice of what is disclosed. Only an active person gets a code (docs/in-person.md).",
+                "description": "`bdh` binds the body, and with it the choice of what is disclosed. Only an active person gets a code, at most 60 an hour (docs/in-person.md).",
                 "requestBody": {
                   "required": false,
                   "content": {
@@ -3864,7 +3876,22 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/BodyTooLarge"
                   },
                   "429": {
-                    "$ref": "#/components/responses/WalletRateLimited"
+                    "description": "`inperson-code-rate-limited`: this person made 60 codes in the last hour; `wallet-failure-rate-limited`: too many failed wallet requests from this address.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      },
+                      "Retry-After": {
+                        "$ref": "#/components/headers/RetryAfter"
+                      }
+                    }
                   },
                   "503": {
                     "$ref": "#/components/responses/StoreUnavailable"
@@ -4470,8 +4497,10 @@ enum OpenAPIDocument {
                       "phone",
                       "guardian",
                       "face",
-                      "complete"
-                    ]
+                      "complete",
+                      "password"
+                    ],
+                    "description": "The next step; `password` for a password-reset session, which ends at `…/password`."
                   },
                   "age_band": {
                     "type": "string",
@@ -4809,7 +4838,7 @@ enum OpenAPIDocument {
                     "items": {
                       "type": "string"
                     },
-                    "description": "Includes `acr` and `amr` (RFC 8176: `hwk`, `pin`, `face`)."
+                    "description": "Includes `acr`, `amr` (RFC 8176: `hwk`, `pin`, `face`) and `cyberid_level` (the person's eIDAS level beside a mode in `acr`)."
                   },
                   "acr_values_supported": {
                     "type": "array",
@@ -4894,7 +4923,7 @@ enum OpenAPIDocument {
                   },
                   "acr_values": {
                     "type": "string",
-                    "description": "Space-separated eIDAS levels `http://eidas.europa.eu/LoA/low|substantial|high`."
+                    "description": "Space-separated eIDAS levels `http://eidas.europa.eu/LoA/low|substantial|high` and authentication modes `urn:cyberid:mode:R01` … `R04` (docs/relying-parties.md §4b). The first mode URI listed is the one asked for, joined with the platform's registered mode (a minimum: a request raises it, never lowers it); a first mode URI that is not one of the four is refused with `invalid_request`."
                   },
                   "response_mode": {
                     "const": "query"
@@ -4957,7 +4986,7 @@ enum OpenAPIDocument {
                   },
                   "acr_values": {
                     "type": "string",
-                    "description": "Space-separated eIDAS levels `http://eidas.europa.eu/LoA/low|substantial|high`."
+                    "description": "Space-separated eIDAS levels `http://eidas.europa.eu/LoA/low|substantial|high` and authentication modes `urn:cyberid:mode:R01` … `R04` (docs/relying-parties.md §4b). The first mode URI listed is the one asked for, joined with the platform's registered mode (a minimum: a request raises it, never lowers it); a first mode URI that is not one of the four is refused with `invalid_request`."
                   },
                   "response_mode": {
                     "const": "query"
@@ -5148,7 +5177,11 @@ enum OpenAPIDocument {
                   },
                   "acr": {
                     "type": "string",
-                    "description": "The authentication mode met (`urn:cyberid:mode:R0n`) when the login asked for one, else the person's eIDAS level."
+                    "description": "The authentication mode met (`urn:cyberid:mode:R0n`) when the request named a mode or sent no `acr_values` while the platform has a registered mode; otherwise the person's eIDAS level (docs/relying-parties.md §4b)."
+                  },
+                  "cyberid_level": {
+                    "type": "string",
+                    "description": "The person's eIDAS level (`http://eidas.europa.eu/LoA/…`), present when `acr` names an authentication mode."
                   },
                   "age_over_14": {
                     "type": "boolean"
@@ -5350,15 +5383,15 @@ enum OpenAPIDocument {
                   },
                   "age_over_14": {
                     "type": "boolean",
-                    "description": "Only when the person disclosed `age`."
+                    "description": "Only when the person disclosed `age` and the platform is registered for the `age` scope."
                   },
                   "age_over_18": {
                     "type": "boolean",
-                    "description": "Only when the person disclosed `age`."
+                    "description": "Only when the person disclosed `age` and the platform is registered for the `age` scope."
                   },
                   "name": {
                     "type": "string",
-                    "description": "Only when the person disclosed `name` and the platform has a registered legal basis."
+                    "description": "Only when the person disclosed `name` and the platform is registered for the `realname` scope with a legal basis."
                   },
                   "birthdate": {
                     "type": "string",
@@ -5467,7 +5500,7 @@ enum OpenAPIDocument {
                       "urn:cyberid:mode:R03",
                       "urn:cyberid:mode:R04"
                     ],
-                    "description": "The authentication mode the platform asks for (its `acr_values`, or its registered default); absent: none."
+                    "description": "The authentication mode the login must meet: the request's `acr_values` mode joined with the platform's registered mode (every factor of either: R02 registered and R03 asked is R04); absent: none."
                   },
                   "requires": {
                     "type": "array",
@@ -5735,7 +5768,7 @@ enum OpenAPIDocument {
                 "required": [
                   "password"
                 ],
-                "description": "`password` alone sets the first password; with `current_password` it changes it (the current one is checked like a login's entry: it counts toward the lock).",
+                "description": "`password` alone sets the first password; with `current_password` it changes it (the current one is checked like a login's entry: it counts toward the lock). A first password set more than 24 hours after enrollment also needs `document`.",
                 "properties": {
                   "password": {
                     "type": "string",
@@ -5745,6 +5778,14 @@ enum OpenAPIDocument {
                   "current_password": {
                     "type": "string",
                     "description": "The password set now."
+                  },
+                  "document": {
+                    "allOf": [
+                      {
+                        "$ref": "#/components/schemas/ChipDocument"
+                      }
+                    ],
+                    "description": "The chip of the holder's document on record, its `aa_signature` over `SHA-256(\"cyberid password v1\" ‖ jti)[0..<8]` (`jti` of this request's wallet header): needed for a first password more than a day after enrollment."
                   }
                 }
               },
@@ -5789,7 +5830,7 @@ enum OpenAPIDocument {
                   "disclose",
                   "expires_at"
                 ],
-                "description": "Single use; lives `CYBERID_CODE_TTL_SECONDS` (60 s by default). Only its SHA-256 is stored.",
+                "description": "Single use; lives `CYBERID_CODE_TTL_SECONDS` (60 s by default). Only its HMAC-SHA256 under a key derived from the master key is stored.",
                 "properties": {
                   "code": {
                     "type": "string",
