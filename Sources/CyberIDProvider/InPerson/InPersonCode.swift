@@ -17,7 +17,7 @@ struct InPersonCodeDigest: Sendable {
 }
 
 /// An in-person verification code (网证 code, issue 17): ten Crockford base32 symbols (50
-/// random bits), shown as a QR code (`CYBERID:` and the symbols, QR alphanumeric mode) and as a
+/// random bits), shown as a QR code (`CYBERID:` and the symbols, all in QR's alphanumeric set) and as a
 /// typed form `XXXXX-XXXXX`; valid 60 seconds by default (`CYBERID_CODE_TTL_SECONDS`), single use.
 public struct InPersonCode: Sendable, Codable, Equatable {
     /// The typed form, `XXXXX-XXXXX` (11 characters).
