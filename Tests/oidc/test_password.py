@@ -377,3 +377,13 @@ def test_the_reset_session_over_the_api(deployment):
     assert [e["detail"].get("action") for e in password_history(deployment, holder)] == ["reset"]
     # No certificate was issued or revoked: the wallet's one is the only one, still valid.
     assert [c["status"] for c in deployment.cli_json("admin", "certificate", "list", holder.network_number)] == ["valid"]
+
+
+def test_no_password_reaches_the_server_log(deployment):
+    """Run last in this file: after every set, change, wrong try, lock and reset above, the
+    server's log (every request line, at the suite's log level) holds none of the passwords."""
+    text = deployment.server.stderr_path.read_text(errors="replace")
+    # The log does record the password requests themselves (so there was something to leak).
+    assert "/wallet/v1/password" in text and "/wallet/v1/login" in text, text[-2000:]
+    for secret in (FIRST, SECOND, THIRD, WRONG):
+        assert secret not in text, f"a password ({secret}) is in the server log"
