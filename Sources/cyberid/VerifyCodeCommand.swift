@@ -14,10 +14,17 @@ struct VerifyCodeCommand: AsyncParsableCommand {
             """)
     @Argument(help: "The code.") var code: String
     @Option(help: "The platform's client_id.") var clientID: String
-    @Option(help: "The platform's client secret (client_secret_basic).") var clientSecret: String
+    @Option(help: "The platform's client secret (client_secret_basic); default: CYBERID_CLIENT_SECRET. Write --client-secret=VALUE if it begins with '-'.")
+    var clientSecret: String?
     @Option(help: "Server base URL (default: CYBERID_ISSUER or http://127.0.0.1:8080).") var server: String?
 
     func run() async throws {
+        guard let clientSecret = clientSecret ?? ProcessInfo.processInfo.environment["CYBERID_CLIENT_SECRET"],
+            !clientSecret.isEmpty
+        else {
+            printError("cyberid: give --client-secret or set CYBERID_CLIENT_SECRET")
+            throw Exit.configuration
+        }
         var issuer = server ?? ProcessInfo.processInfo.environment["CYBERID_ISSUER"] ?? "http://127.0.0.1:8080"
         while issuer.hasSuffix("/") { issuer.removeLast() }
         do {

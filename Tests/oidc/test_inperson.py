@@ -270,8 +270,9 @@ def test_wallet_code_and_verify_code_cli(deployment, ina):
     assert len({len(line) for line in qr}) == 1, "the QR code's lines have one width"
 
     def verify_code(code: str, secret: str = client.client_secret):
+        # `--client-secret=…`: a random secret may begin with "-".
         return deployment.cli(
-            "verify-code", code, "--client-id", client.client_id, "--client-secret", secret, "--server", deployment.issuer)
+            "verify-code", code, "--client-id", client.client_id, f"--client-secret={secret}", "--server", deployment.issuer)
 
     result = verify_code(typed)
     assert result.returncode == 0, (result.stdout, result.stderr)
@@ -286,10 +287,16 @@ def test_wallet_code_and_verify_code_cli(deployment, ina):
     assert TYPED.fullmatch(made["code"]) and made["qr"] == "CYBERID:" + made["code"].replace("-", ""), made
     wrong = verify_code(made["qr"], secret="not-the-secret")
     assert wrong.returncode == 1, (wrong.stdout, wrong.stderr)
-    result = verify_code(made["qr"])
+    # The secret may come from the environment instead (kept out of the process list).
+    result = deployment.cli(
+        "verify-code", made["qr"], "--client-id", client.client_id, "--server", deployment.issuer,
+        env={"CYBERID_CLIENT_SECRET": client.client_secret})
     assert result.returncode == 0, (result.stdout, result.stderr)
     body = json.loads(result.stdout)
     assert body["sub"] == sub and not set(body) & set(AGE_CLAIMS), body
 
     usage = deployment.cli("wallet", "code", "--disclose", "network_number", "--wallet", str(ina.wallet))
     assert usage.returncode == 2, (usage.stdout, usage.stderr)
+    secretless = deployment.cli(
+        "verify-code", typed, "--client-id", client.client_id, "--server", deployment.issuer, env={"CYBERID_CLIENT_SECRET": ""})
+    assert secretless.returncode == 2 and "CYBERID_CLIENT_SECRET" in secretless.stderr, (secretless.stdout, secretless.stderr)
