@@ -21,7 +21,8 @@ extension WalletCommand {
         @Option(name: .customLong("decline"), help: "A claim not to release (repeatable).") var declined: [String] = []
         @Flag(help: "Give no new consent: release only claims consented to before.") var noConsent = false
         @Flag(help: "Re-verify: acknowledge the platform's request to verify again (shown when it asks).") var reverify = false
-        @Option(help: "A live face image (JPEG) for a re-verification on a service with a face matcher.") var face: String?
+        @Option(help: "A live face image (JPEG): for modes R03 and R04, and for a re-verification on a service with a face matcher.")
+        var face: String?
         @Option(help: "Re-verification: the document directory whose chip re-proves you (as `wallet replace` takes).")
         var document: String?
         @Option(help: "Cross-device (QR code): the number the login page shows.") var match: Int?
