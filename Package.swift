@@ -62,6 +62,7 @@ let package = Package(
         .library(name: "CyberIDProvider", targets: ["CyberIDProvider"]),
         .library(name: "CyberIDRelyingParty", targets: ["CyberIDRelyingParty"]),
         .library(name: "CyberIDQR", targets: ["CyberIDQR"]),
+        .library(name: "CyberIDWeb", targets: ["CyberIDWeb"]),
         .library(name: "CyberIDSDJWT", targets: ["CyberIDSDJWT"]),
         .library(name: "CyberIDVerifier", targets: ["CyberIDVerifier"]),
         .library(name: "CyberIDCredentials", targets: ["CyberIDCredentials"]),
@@ -166,6 +167,9 @@ let package = Package(
         library("CyberIDWallet", ["CyberIDBase64URL", "CyberIDSDJWT"] + crypto),
         // QR codes (ISO/IEC 18004) for the login page: no package is available, so a small encoder.
         library("CyberIDQR"),
+        // The web pages' foundation (issue 14, shared with the operator console of issue 15):
+        // languages and string catalogues, __Host- cookies, CSRF tokens, the strict CSP, SVG charts.
+        library("CyberIDWeb", ["CyberIDBase64URL"] + crypto),
         // The OpenID Provider: clients, authorization, wallet login, consent, tokens.
         library(
             "CyberIDProvider",
@@ -236,6 +240,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         tests("CyberIDCoreTests", ["CyberIDCore"]),
+        tests("CyberIDWebTests", ["CyberIDWeb"] + crypto),
         tests("CyberIDStoreTests", ["CyberIDStore", "CyberIDCore", "CyberIDTestSupport"] + logging),
         tests(
             "CyberIDDocumentsTests",

@@ -1,0 +1,52 @@
+import Foundation
+
+/// The strings of the web pages, one catalogue per language (issue 14): templates never hold
+/// words, only keys (`{{t.nav_overview}}`), so a page is the same in every language.
+///
+/// Keys are flat, snake-case and prefixed by where they are used (`common_`, `nav_`,
+/// `portal_`, `login_`, `demo_`, `console_`). A value may hold `%{name}` placeholders.
+public struct Catalogue: Sendable {
+    private let strings: [Language: [String: String]]
+
+    /// The catalogues CyberID ships (`Tables/Catalogue+English.swift`, `+Chinese.swift`).
+    public static let standard = Catalogue(strings: [.en: englishStrings, .zhCN: chineseStrings])
+
+    init(strings: [Language: [String: String]]) { self.strings = strings }
+
+    /// Every key of a language, for templates (a dictionary swift-mustache reads).
+    public func dictionary(for language: Language) -> [String: String] { strings[language] ?? [:] }
+
+    /// The text of `key` in `language` with its placeholders filled; the key itself when it is
+    /// missing (the tests make sure none is).
+    public func text(_ key: String, _ language: Language, _ values: [String: String] = [:]) -> String {
+        var text = strings[language]?[key] ?? key
+        for (name, value) in values { text = text.replacingOccurrences(of: "%{\(name)}", with: value) }
+        return text
+    }
+
+    /// Keys one language has and another lacks: `(language lacking it, key)`.
+    public var missingKeys: [(Language, String)] {
+        let all = Set(strings.values.flatMap(\.keys))
+        return Language.allCases.flatMap { language in
+            all.subtracting(strings[language]?.keys ?? [:].keys).sorted().map { (language, $0) }
+        }
+    }
+
+    /// Keys whose placeholders differ between languages (a translation that drops `%{n}`).
+    public var placeholderMismatches: [String] {
+        let keys = Set(strings.values.flatMap(\.keys))
+        return keys.sorted().filter { key in
+            Set(Language.allCases.map { Self.placeholders(strings[$0]?[key] ?? "") }).count > 1
+        }
+    }
+
+    static func placeholders(_ text: String) -> Set<String> {
+        var found = Set<String>()
+        var rest = Substring(text)
+        while let start = rest.range(of: "%{"), let end = rest[start.upperBound...].firstIndex(of: "}") {
+            found.insert(String(rest[start.upperBound..<end]))
+            rest = rest[rest.index(after: end)...]
+        }
+        return found
+    }
+}
