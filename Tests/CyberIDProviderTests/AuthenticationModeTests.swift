@@ -210,9 +210,7 @@ import Testing
             let wallet = try await h.wallet()
             let person = try #require(try await h.holder(wallet))
             try await h.provider.passwords.set(personID: person, password: Self.password)
-            var registration = ClientRegistration(name: "Bank", redirectURIs: [ProviderHarness.redirect])
-            registration.defaultMode = .r02
-            let (bank, secret) = try await h.provider.clients.register(registration)
+            let (bank, secret) = try await Self.r02Platform(h)
             #expect(bank.metadata.defaultMode == .r02)
             let login = try await h.start(ProviderHarness.request(client: bank.id))
             await #expect(throws: ProviderError.passwordRequired()) { try await h.approve(login, with: wallet) }
@@ -241,9 +239,7 @@ import Testing
             let wallet = try await h.wallet()
             let person = try #require(try await h.holder(wallet))
             try await h.provider.passwords.set(personID: person, password: Self.password)
-            var registration = ClientRegistration(name: "Bank", redirectURIs: [ProviderHarness.redirect])
-            registration.defaultMode = .r02
-            let (bank, secret) = try await h.provider.clients.register(registration)
+            let (bank, secret) = try await Self.r02Platform(h)
             let request = ProviderHarness.request(
                 client: bank.id, extra: ["acr_values": "http://eidas.europa.eu/LoA/substantial"])
             let login = try await h.start(request)
@@ -288,6 +284,13 @@ import Testing
                 try await h.provider.passwords.change(personID: person, current: Self.password, new: "73915062")
             }
         }
+    }
+
+    /// A platform registered with mode R02 (`admin client create --mode R02`).
+    static func r02Platform(_ h: ProviderHarness) async throws -> (Client, String?) {
+        var registration = ClientRegistration(name: "Bank", redirectURIs: [ProviderHarness.redirect])
+        registration.defaultMode = .r02
+        return try await h.provider.clients.register(registration)
     }
 
     @Test func discoveryListsTheModes() async throws {

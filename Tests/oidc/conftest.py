@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from oidc_support import Deployment, Holder, WalletApi, start_deployment  # noqa: E402  (puts Tests/enrollment on sys.path)
+from oidc_support import Deployment, FaceMatcher, Holder, WalletApi, start_deployment  # noqa: E402  (puts Tests/enrollment on sys.path)
 from enrollment_support import years_ago  # noqa: E402
 
 ALICE_BIRTH_DATE = dt.date(1990, 7, 23)
@@ -74,3 +74,19 @@ def dora(short_login_deployment) -> Holder:
 @pytest.fixture(scope="session")
 def wallet_api(deployment) -> WalletApi:
     return WalletApi(deployment.issuer)
+
+
+# A fake face matcher and a deployment that uses it, one per test module that asks
+# (test_face_reverification.py, test_modes.py).
+@pytest.fixture(scope="module")
+def matcher():
+    instance = FaceMatcher()
+    try:
+        yield instance
+    finally:
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def face_deployment(tmp_path_factory, matcher) -> Deployment:
+    yield from start_deployment(tmp_path_factory, CYBERID_FACE_MATCHER_URL=matcher.url)

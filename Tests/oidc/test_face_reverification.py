@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-import pytest
 import requests
 
 from enrollment_support import b64u, years_ago
@@ -35,23 +34,8 @@ from oidc_support import (
     make_dev_document,
     redirect_params,
     reverify,
-    start_deployment,
     start_login,
 )
-
-
-@pytest.fixture(scope="module")
-def matcher():
-    instance = FaceMatcher()
-    try:
-        yield instance
-    finally:
-        instance.close()
-
-
-@pytest.fixture(scope="module")
-def face_deployment(tmp_path_factory, matcher) -> Deployment:
-    yield from start_deployment(tmp_path_factory, CYBERID_FACE_MATCHER_URL=matcher.url)
 
 
 @dataclass

@@ -32,7 +32,6 @@ from oidc_support import (
     MODES,
     BoundHolder,
     Deployment,
-    FaceMatcher,
     RelyingParty,
     WalletApi,
     approve_on_this_device,
@@ -316,20 +315,6 @@ def test_face_modes_without_a_matcher_are_unmet(deployment, mode):
 # --------------------------------------------------------------------------------------
 # With a face matcher
 # --------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def matcher():
-    instance = FaceMatcher()
-    try:
-        yield instance
-    finally:
-        instance.close()
-
-
-@pytest.fixture(scope="module")
-def face_deployment(tmp_path_factory, matcher) -> Deployment:
-    yield from start_deployment(tmp_path_factory, CYBERID_FACE_MATCHER_URL=matcher.url)
 
 
 @dataclasses.dataclass

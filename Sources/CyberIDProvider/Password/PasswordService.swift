@@ -133,8 +133,9 @@ public struct PasswordService: Sendable {
     /// Only an active number sets or changes its password (a suspended one's wallet may be in
     /// a thief's hands).
     private func activePerson(_ personID: String) async throws -> PersonRecord {
-        guard let person = try await store.person(id: personID), person.state == .active else {
-            throw ProviderError.personNotActive((try? await store.person(id: personID))??.state.rawValue ?? "unknown")
+        let person = try await store.person(id: personID)
+        guard let person, person.state == .active else {
+            throw ProviderError.personNotActive(person?.state.rawValue ?? "unknown")
         }
         return person
     }
