@@ -179,6 +179,14 @@ let package = Package(
             ] + crypto + jwt + httpClient),
         // The relying party's SDK: discovery, PKCE authorization URL, code exchange, ID-token checks.
         library("CyberIDRelyingParty", ["CyberIDBase64URL"] + crypto + jwt + httpClient),
+        // The demo platform (issue 14): a second web app signing visitors in through the relying
+        // party's SDK and showing what it learned; `cyberid dev demo-platform` serves it.
+        library(
+            "CyberIDDemoPlatform",
+            [
+                "CyberIDRelyingParty", "CyberIDWeb", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"), .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         // Application services the interfaces call: AdminService (audited operator use cases) and
         // HolderService (history, consents, own lifecycle, guardians).
         library(
@@ -186,7 +194,7 @@ let package = Package(
             [
                 "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDIssuance", "CyberIDLifecycle",
                 "CyberIDProvider",
-            ]),
+            ] + crypto),
         // Development and load tools: test documents, HTTP load drivers (never linked by the
         // service libraries; the `cyberid` binary offers them as `dev` and `bench`).
         library(
@@ -202,7 +210,7 @@ let package = Package(
             [
                 "CyberIDBase64URL", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDDocuments",
                 "CyberIDIssuance", "CyberIDAdapters", "CyberIDLifecycle", "CyberIDEnrollment", "CyberIDProvider",
-                "CyberIDServices", "CyberIDQR", "CyberIDLimits", "CyberIDCredentials", "CyberIDSDJWT",
+                "CyberIDServices", "CyberIDQR", "CyberIDLimits", "CyberIDCredentials", "CyberIDSDJWT", "CyberIDWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -219,6 +227,7 @@ let package = Package(
                 "CyberIDServer", "CyberIDDocuments", "CyberIDEnrollment", "CyberIDWallet", "CyberIDProvider",
                 "CyberIDRelyingParty", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDIssuance",
                 "CyberIDLifecycle", "CyberIDServices", "CyberIDDevTools", "CyberIDSDJWT", "CyberIDVerifier", "CyberIDQR",
+                "CyberIDDemoPlatform",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -241,6 +250,14 @@ let package = Package(
         ),
         tests("CyberIDCoreTests", ["CyberIDCore"]),
         tests("CyberIDWebTests", ["CyberIDWeb"] + crypto),
+        tests(
+            "CyberIDDemoPlatformTests",
+            [
+                "CyberIDDemoPlatform", "CyberIDRelyingParty", "CyberIDWeb",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"), .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         tests("CyberIDStoreTests", ["CyberIDStore", "CyberIDCore", "CyberIDTestSupport"] + logging),
         tests(
             "CyberIDDocumentsTests",
@@ -302,6 +319,7 @@ let package = Package(
             "CyberIDServerTests",
             [
                 "CyberIDServer", "CyberIDStore", "CyberIDKeys", "CyberIDProvider", "CyberIDAdapters", "CyberIDServices",
+                "CyberIDWeb", "CyberIDCore", "CyberIDLifecycle",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -84,6 +84,8 @@ public final class OpenIDProvider: Sendable {
     /// The network-identity passwords (set, change, reset; checked by logins in R02 and R04).
     public let passwords: PasswordService
     let configuration: ProviderConfiguration
+    /// Seals a first-party sign-in's pending values into its browser cookie.
+    let firstPartySealer: Sealer
 
     /// Creates the provider.
     /// - Parameters:
@@ -104,6 +106,7 @@ public final class OpenIDProvider: Sendable {
         today: @escaping @Sendable (Date) -> CalendarDate = { CalendarDate.civilDay(of: $0) }
     ) {
         self.configuration = configuration
+        firstPartySealer = Sealer(masterKey: masterKey, purpose: "first-party-signin v1")
         let registry = ClientRegistry(store: store)
         let sealers = LoginSealers(masterKey: masterKey)
         let vault = IdentityVault(masterKey: masterKey)

@@ -54,6 +54,7 @@ public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
     router.addCredentialRoutes(
         credentials: runtime.credentials, login: runtime.provider.login, limiter: runtime.limiter,
         offersPerHour: runtime.settings.limits.credentialOffersPerPersonPerHour)
+    router.addPortalRoutes(Portal(runtime: runtime))
     return router
 }
 
@@ -106,6 +107,7 @@ public func buildApplication(
                 _ = try await runtime.store.purgeExpired(before: now)
                 _ = try await runtime.store.purgeClientAssertions(before: now)
                 _ = try await runtime.store.purgeRateCounters(before: now)
+                _ = try await runtime.store.purgeWebSessions(before: now)
                 _ = try await runtime.store.purgeCredentialGrants(before: now)
                 // Kept an hour past their 60 s, so a late try still hears "expired" or "used".
                 _ = try await runtime.store.purgeInPersonCodes(before: now.addingTimeInterval(-3600))

@@ -57,6 +57,8 @@ public struct Runtime: Sendable {
     public let limiter: RateLimiter
     /// The offline credentials' issuer (OpenID4VCI, SD-JWT VC, status lists).
     public let credentials: CredentialService
+    /// The signed-in browsers of CyberID's own web applications (the portal).
+    public let webSessions: WebSessionService
 
     /// Opens the database and loads the master key; the caller then runs the database and
     /// calls ``prepare(_:logger:)``.
@@ -82,9 +84,15 @@ public struct Runtime: Sendable {
         let keys = SigningKeySet(store: store, masterKey: masterKey)
         let generated = try await keys.loadOrCreate()
         let authority = try await CertificateAuthority.loadOrCreate(store: store, masterKey: masterKey)
-        return assemble(
+        let runtime = assemble(
             settings: settings, database: database, store: store, masterKey: masterKey, source: source, keys: keys,
             generated: generated, authority: authority)
+        // CyberID's own applications sign people in as reserved clients (the redirect URI
+        // follows the issuer, so they are brought up to date at every start).
+        for client in FirstPartyClient.all {
+            try await runtime.provider.clients.ensure(client, issuer: settings.issuer)
+        }
+        return runtime
     }
 
     /// Wires the services over a migrated store and loaded keys.
@@ -134,7 +142,7 @@ public struct Runtime: Sendable {
                 store: store, lifecycle: lifecycle, vault: vault, clients: clients, signingKeys: keys, audit: audit),
             holder: HolderService(
                 store: store, clients: clients, lifecycle: lifecycle, guardianship: guardianship, renewal: renewal,
-                documentReproof: reproof),
+                documentReproof: reproof, vault: vault),
             securityEvents: SecurityEventDelivery(
                 issuer: settings.issuer, events: store, signer: JWTSigner(keys: keys),
                 endpoint: { clientID in
@@ -142,7 +150,8 @@ public struct Runtime: Sendable {
                     return client.metadata.eventsURI
                 }),
             limiter: limiter,
-            credentials: credentialService(settings, store: store, masterKey: masterKey, keys: keys))
+            credentials: credentialService(settings, store: store, masterKey: masterKey, keys: keys),
+            webSessions: WebSessionService(store: store, idleLifetime: TimeInterval(settings.portalIdleSeconds)))
     }
 
     /// The provider's timings and costs from the settings.

@@ -3,6 +3,7 @@ public import CyberIDIssuance
 public import CyberIDLifecycle
 public import CyberIDProvider
 public import CyberIDStore
+public import CyberIDVault
 public import Foundation
 
 /// A remembered consent as the wallet (and the portal) lists it.
@@ -45,7 +46,8 @@ extension DomainError where Domain == HolderDomain {
 /// cancel their number, renew their certificate; and as a guardian, the same for a minor.
 public struct HolderService: Sendable {
     /// The storage the use cases need.
-    public typealias Store = ConsentStore & HistoryStore
+    public typealias Store = ConsentStore & HistoryStore & PersonStore & NetworkCertificateStore & LifecycleStore
+        & HolderViewStore
 
     let store: any Store
     let clients: ClientRegistry
@@ -54,16 +56,18 @@ public struct HolderService: Sendable {
     let documentReproof: DocumentReproof?
     let renewal: RenewalService
     let history: PersonHistory
+    /// Opens the sealed record for the portal's masked phone.
+    let vault: IdentityVault?
 
     /// Creates the service.
     public init(
         store: any Store, clients: ClientRegistry, lifecycle: LifecycleService, guardianship: Guardianship,
-        renewal: RenewalService, documentReproof: DocumentReproof? = nil
+        renewal: RenewalService, documentReproof: DocumentReproof? = nil, vault: IdentityVault? = nil
     ) {
         (
-            self.store, self.clients, self.lifecycle, self.guardianship, self.renewal, self.documentReproof
+            self.store, self.clients, self.lifecycle, self.guardianship, self.renewal, self.documentReproof, self.vault
         ) = (
-            store, clients, lifecycle, guardianship, renewal, documentReproof
+            store, clients, lifecycle, guardianship, renewal, documentReproof, vault
         )
         self.history = PersonHistory(store: store) { try await clients.client(id: $0)?.name }
     }

@@ -88,7 +88,7 @@ struct ProviderHarness {
                 store: h.store, clients: provider.clients, lifecycle: lifecycle,
                 guardianship: Guardianship(persons: h.store, vault: vault, today: { CalendarDate.civilDay(of: Date()) }),
                 renewal: RenewalService(store: h.store, vault: vault, issuer: NetworkCertificateIssuer(authority: h.authority)),
-                documentReproof: reproof)
+                documentReproof: reproof, vault: vault)
             try await body(
                 ProviderHarness(
                     provider: provider, enrollment: h.service, store: h.store, signingKeys: keys, csca: h.csca, sms: h.sms,

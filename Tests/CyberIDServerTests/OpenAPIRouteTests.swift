@@ -31,7 +31,10 @@ import Testing
         let (settings, directory) = try await testSettings()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try await withRuntime(settings: settings, logger: Logger(label: "test")) { runtime in
-            let routes = Set(buildRouter(runtime: runtime).routes.map { Self.normalized($0.method.rawValue, "\($0.path)") })
+            let all = Set(buildRouter(runtime: runtime).routes.map { Self.normalized($0.method.rawValue, "\($0.path)") })
+            // The portal's browser pages answer HTML and are documented in docs/portal.md.
+            #expect(WebRoutes.browserPaths.subtracting(all).sorted() == [], "browser pages the router does not have")
+            let routes = all.subtracting(WebRoutes.browserPaths)
             let documented = try Self.documented()
             #expect(routes.subtracting(documented).sorted() == [], "routes without a description")
             #expect(documented.subtracting(routes).sorted() == [], "described routes the router does not have")

@@ -10,6 +10,17 @@ in Tests/oidc/oidc_support.py; tests import them from there, never `from conftes
   Selenium, chromium or chromedriver is missing or the browser does not start);
 * `browser`: that Chromium for one test, with no cookies and an empty console log;
 * `callback`: a loopback redirect URI that records what it receives.
+
+For the citizen portal and the demo platform (issue 14; helpers in portal_support.py):
+
+* `citizen` (the English walk; ends suspended), `citizen_zh` (the Chinese walk, the record
+  look-up), `guardian` + `ward` (aged 12, enrolled with the guardian's approval), `suspendee`
+  (suspended by an administrator in the session tests): people enrolled with the wallet CLI;
+* `portal_browser`: `browser`, with the DevTools overrides a test set (Accept-Language, time
+  zone) undone afterwards;
+* `downloads`: a directory the browser downloads into without asking;
+* `portal_http`: the portal spoken to with requests (the `Cookie:` header by hand);
+* `demo_platform`: `cyberid dev demo-platform --legal-basis …` on a free port, for the session.
 """
 
 from __future__ import annotations
@@ -56,6 +67,78 @@ def browser(chromium):
     chromium.execute_cdp_cmd("Network.clearBrowserCookies", {})
     console(chromium)  # drain what earlier tests left
     return chromium
+
+
+# --------------------------------------------------------------------------------------
+# The citizen portal and the demo platform (issue 14)
+# --------------------------------------------------------------------------------------
+
+DEMO_LEGAL_BASIS = "Cybersecurity Law art. 24 (real-name registration of network users)"
+
+
+@pytest.fixture(scope="session")
+def citizen(deployment) -> Holder:
+    return deployment.enroll("citizen", birth_date=years_ago(41))
+
+
+@pytest.fixture(scope="session")
+def citizen_zh(deployment) -> Holder:
+    return deployment.enroll("citizen-zh", birth_date=years_ago(29))
+
+
+@pytest.fixture(scope="session")
+def guardian(deployment) -> Holder:
+    return deployment.enroll("guardian", birth_date=years_ago(44))
+
+
+@pytest.fixture(scope="session")
+def ward(deployment, guardian) -> Holder:
+    return deployment.enroll("ward", birth_date=years_ago(12), guardian=guardian)
+
+
+@pytest.fixture(scope="session")
+def suspendee(deployment) -> Holder:
+    return deployment.enroll("suspendee", birth_date=years_ago(33))
+
+
+@pytest.fixture
+def portal_browser(browser):
+    from portal_support import set_accept_language, set_time_zone
+
+    try:
+        yield browser
+    finally:
+        set_accept_language(browser, None)
+        set_time_zone(browser, None)
+
+
+@pytest.fixture
+def downloads(portal_browser, tmp_path) -> Path:
+    from portal_support import allow_downloads
+
+    directory = tmp_path / "downloads"
+    allow_downloads(portal_browser, directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def portal_http(deployment):
+    from portal_support import PortalHttp
+
+    return PortalHttp(deployment.issuer)
+
+
+@pytest.fixture(scope="session")
+def demo_platform(deployment, tmp_path_factory):
+    from oidc_support import free_port
+    from portal_support import DemoPlatform
+
+    log = tmp_path_factory.mktemp("demo-platform") / "demo-platform.log"
+    demo = DemoPlatform(deployment, free_port(), log, legal_basis=DEMO_LEGAL_BASIS)
+    try:
+        yield demo
+    finally:
+        demo.stop()
 
 
 @pytest.fixture

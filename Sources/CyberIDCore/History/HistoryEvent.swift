@@ -1,6 +1,8 @@
 /// What a line of a person's history records: the one vocabulary every writer uses (the names
 /// are stored and shown to the person, so they never change).
 public enum HistoryEvent: String, Sendable, CaseIterable, Codable {
+    /// The person enrolled: the first line of every history.
+    case enrollment
     /// A platform login decided in the wallet.
     case login
     /// A failed re-verification attempt (the demand stays).

@@ -12,6 +12,15 @@ public struct HistoryView: Sendable, Encodable {
     public var detail: [String: JSONValue]
     public var occurredAt: Date
 
+    public init(
+        id: Int64?, event: String, outcome: String, clientID: String?, clientName: String?, detail: [String: JSONValue],
+        occurredAt: Date
+    ) {
+        (self.id, self.event, self.outcome, self.clientID, self.clientName, self.detail, self.occurredAt) = (
+            id, event, outcome, clientID, clientName, detail, occurredAt
+        )
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, event, outcome, clientID = "client_id", clientName = "client_name", detail, occurredAt = "occurred_at"
     }
@@ -39,9 +48,14 @@ public struct PersonHistory: Sendable {
     /// The person's history, newest first, with the platforms' current names.
     /// - Parameter limit: at most this many lines (1…1000).
     public func lines(personID: String, limit: Int = 100) async throws -> [HistoryView] {
+        try await views(try await store.history(personID: personID, limit: max(1, min(limit, 1000))))
+    }
+
+    /// Lines as shown, with the platforms' current names (each name read once).
+    public func views(_ entries: [HistoryEntry]) async throws -> [HistoryView] {
         var names = [String: String?]()
         var out = [HistoryView]()
-        for entry in try await store.history(personID: personID, limit: max(1, min(limit, 1000))) {
+        for entry in entries {
             var name: String?
             if let client = entry.clientID {
                 if let known = names[client] {

@@ -7,7 +7,7 @@ import Synchronization
 /// Registers, reads and disables relying parties.
 public struct ClientRegistry: Sendable {
     let store: any ClientStore
-    private let cache: ClientCache
+    let cache: ClientCache
 
     /// Creates a registry over `store`.
     /// - Parameter cacheLifetime: how long a client read is reused on the login path (a change
@@ -55,6 +55,9 @@ public struct ClientRegistry: Sendable {
     /// Disables (or re-enables) a client.
     /// - Throws: ``ProviderError`` `unknown-client`.
     public func setDisabled(id: String, _ disabled: Bool) async throws {
+        guard !FirstPartyClient.isReserved(id) else {
+            throw ProviderError.invalidClientRegistration("\(id) is one of CyberID's own applications")
+        }
         defer { cache.remove(id) }
         do {
             try await store.setDisabled(clientID: id, disabled)

@@ -46,7 +46,8 @@ extension LoginService {
             LoginStart(
                 transactionID: transactionID, walletURI: walletURI, qrURI: qrURI(state, step: 0),
                 matchNumber: relay.matchNumbers(transaction: transaction).number, requestToken: requestToken,
-                browserSecret: browserSecret, expiresAt: expiresAt, clientName: client.name, claims: request.claims))
+                browserSecret: browserSecret, expiresAt: expiresAt, clientName: client.name, claims: request.claims,
+                clientID: client.id))
     }
 
     /// The cross-device URI of a time step: `cyberid://login?iss=…&t=…&qt=STEP&qa=AUTH`.

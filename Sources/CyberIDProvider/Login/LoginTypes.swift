@@ -27,6 +27,8 @@ public struct LoginStart: Sendable {
     public var clientName: String
     /// The claims asked for.
     public var claims: [String]
+    /// The platform's `client_id` (the page names CyberID's own portal in the person's language).
+    public var clientID: String = ""
 }
 
 /// What the wallet shows before the person decides (`GET /wallet/v1/login`).

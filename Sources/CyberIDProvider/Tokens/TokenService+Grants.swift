@@ -19,6 +19,16 @@ public struct TokenResponse: Sendable, Codable, Equatable {
     }
 }
 
+/// A redeemed authorization code: what the token endpoint and the first-party sign-in build on.
+struct RedeemedCode {
+    var code: CodeState
+    var grant: LoginGrant
+    var personID: String
+    var subject: String
+    var level: AssuranceLevel
+    var authTime: Double
+}
+
 /// The PAR endpoint's answer (RFC 9126 §2.2).
 public struct PushedAuthorizationResponse: Sendable, Codable, Equatable {
     public var requestURI: String
@@ -60,10 +70,31 @@ extension TokenService {
         guard grantType == "authorization_code" else {
             throw ProviderError.unsupportedGrantType("only authorization_code is supported")
         }
+        let redeemed = try await redeem(form, clientID: client.id, now: now)
+        let (code, grant, level) = (redeemed.code, redeemed.grant, redeemed.level)
+        var claims = IDTokenClaims(
+            iss: issuer, sub: redeemed.subject, aud: client.id,
+            exp: Int(now.timeIntervalSince1970 + configuration.idTokenLifetime), iat: Int(now.timeIntervalSince1970),
+            authTime: Int(redeemed.authTime), nonce: code.nonce, acr: grant.acr ?? level.acr,
+            amr: grant.amr ?? ["hwk"], cyberidLevel: grant.mode == nil ? nil : level.acr)
+        try await addReleasedClaims(grant.released, personID: redeemed.personID, now: now, to: &claims)
+        let accessToken = try sealers.accessToken.seal(
+            AccessTokenState(
+                transactionID: code.transactionID, clientID: client.id,
+                expiresAt: now.timeIntervalSince1970 + configuration.accessTokenLifetime))
+        return TokenResponse(
+            accessToken: accessToken, expiresIn: Int(configuration.accessTokenLifetime), idToken: try await signer.sign(claims),
+            scope: code.scopes.map(\.rawValue).joined(separator: " "))
+    }
+
+    /// An authorization code's checks and single use, shared by `/token` and CyberID's own
+    /// first-party sign-in: the code is this client's, fresh, for this redirect URI, PKCE
+    /// matches, it was approved and not used, and the holder is still valid.
+    func redeem(_ form: FormParameters, clientID: String, now: Date) async throws -> RedeemedCode {
         guard let codeText = form["code"], let code = sealers.code.open(codeText, as: CodeState.self) else {
             throw ProviderError.invalidGrant("unknown authorization code")
         }
-        guard code.clientID == client.id else { throw ProviderError.invalidGrant("the code was issued to another client") }
+        guard code.clientID == clientID else { throw ProviderError.invalidGrant("the code was issued to another client") }
         guard code.issuedAt + configuration.codeLifetime > now.timeIntervalSince1970 else {
             throw ProviderError.invalidGrant("the authorization code expired")
         }
@@ -74,7 +105,7 @@ extension TokenService {
         guard (43...128).contains(verifier.utf8.count),
             Base64URL.encode(sha256(verifier)) == code.codeChallenge
         else { throw ProviderError.invalidGrant("code_verifier does not match the code_challenge") }
-        guard let decision = try await store.completeLogin(id: code.transactionID, clientID: client.id) else {
+        guard let decision = try await store.completeLogin(id: code.transactionID, clientID: clientID) else {
             // Not `approved`: used before (revoke what the first use issued), or never approved.
             if try await store.revokeLogin(id: code.transactionID) {
                 throw ProviderError.invalidGrant("the authorization code was already used; its tokens are revoked")
@@ -84,21 +115,11 @@ extension TokenService {
         guard let grant = try? JSONDecoder().decode(LoginGrant.self, from: Data(decision.payload.utf8)),
             let subject = grant.subject, let level = grant.level, let authTime = grant.authTime, let personID = decision.personID
         else { throw ProviderError.invalidGrant("the login was not approved") }
-        guard try await holderIsStillValid(grant, personID: personID, clientID: client.id) else {
+        guard try await holderIsStillValid(grant, personID: personID, clientID: clientID) else {
             throw ProviderError.invalidGrant("the holder's network number or certificate is no longer valid")
         }
-        var claims = IDTokenClaims(
-            iss: issuer, sub: subject, aud: client.id, exp: Int(now.timeIntervalSince1970 + configuration.idTokenLifetime),
-            iat: Int(now.timeIntervalSince1970), authTime: Int(authTime), nonce: code.nonce, acr: grant.acr ?? level.acr,
-            amr: grant.amr ?? ["hwk"], cyberidLevel: grant.mode == nil ? nil : level.acr)
-        try await addReleasedClaims(grant.released, personID: personID, now: now, to: &claims)
-        let accessToken = try sealers.accessToken.seal(
-            AccessTokenState(
-                transactionID: code.transactionID, clientID: client.id,
-                expiresAt: now.timeIntervalSince1970 + configuration.accessTokenLifetime))
-        return TokenResponse(
-            accessToken: accessToken, expiresIn: Int(configuration.accessTokenLifetime), idToken: try await signer.sign(claims),
-            scope: code.scopes.map(\.rawValue).joined(separator: " "))
+        return RedeemedCode(
+            code: code, grant: grant, personID: personID, subject: subject, level: level, authTime: authTime)
     }
 
     /// `GET|POST /userinfo`: the released claims for a live access token.

@@ -59,6 +59,9 @@ public struct ServerSettings: Sendable {
     public var passwordScryptLogN: Int
     /// How long an in-person verification code works (`CYBERID_CODE_TTL_SECONDS`, default 60).
     public var codeTTLSeconds: Int
+    /// How long a portal session lasts without a request (`CYBERID_PORTAL_IDLE_SECONDS`,
+    /// default 900 = the 15 minutes).
+    public var portalIdleSeconds: Int
     /// SQLite's durability: `FULL` (every commit fsynced; the default) or `NORMAL` (WAL
     /// checkpoints fsynced: a power loss may lose the last commits, never corrupt the file).
     public var sqliteSynchronous: SQLiteStoreDatabase.Synchronous
@@ -130,6 +133,8 @@ public struct ServerSettings: Sendable {
         passwordScryptLogN = try Self.integer(
             text("cyberid.passwordScryptLogN"), "CYBERID_PASSWORD_SCRYPT_LOG_N", 14, 10...20)
         codeTTLSeconds = try Self.integer(text("cyberid.codeTtlSeconds"), "CYBERID_CODE_TTL_SECONDS", 60, 1...300)
+        portalIdleSeconds = try Self.integer(
+            text("cyberid.portalIdleSeconds"), "CYBERID_PORTAL_IDLE_SECONDS", 900, 1...86_400)
         sqliteSynchronous = try Self.synchronous(text("cyberid.sqliteSynchronous"))
         (allowDevelopmentSMS, metricsPort, metricsHost, staleRevocationPolicy, trustedProxies) = try Self.deployment(
             text, issuer: issuer, smsWebhookURL: smsWebhookURL)

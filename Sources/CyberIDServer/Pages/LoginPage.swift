@@ -1,6 +1,7 @@
+import Crypto
 import CyberIDProvider
 import CyberIDQR
-import Crypto
+import CyberIDWeb
 import Foundation
 import Hummingbird
 import Mustache
@@ -20,14 +21,33 @@ struct LoginPage: Sendable {
 
     /// The SVG of a QR code's content.
     static func qrSVG(_ content: String) throws -> String {
-        try QRCode(text: content, errorCorrection: .medium).svg(moduleSize: 4, quietZone: 4, title: "QR code for the CyberID wallet")
+        try QRCode(text: content, errorCorrection: .medium).svg(
+            moduleSize: 4, quietZone: 4, title: "QR code for the CyberID wallet")
     }
 
-    func render(_ login: LoginStart) throws -> String {
+    /// The client id of CyberID's own portal: the page names it "your CyberID account" in the
+    /// person's language instead of the registered name.
+    static let portalClientID = "cyberid-portal"
+
+    /// The page in `language`. Only words differ between languages: the ids, the data
+    /// attributes and the script (hence its hash) are the same; the script reads its status texts
+    /// from `data-msg-*` attributes.
+    func render(_ login: LoginStart, language: Language = .en) throws -> String {
+        let catalogue = Catalogue.standard
+        let isPortal = login.clientID == Self.portalClientID
+        let client = isPortal ? catalogue.text("login_portal_name", language) : login.clientName
+        let claims = login.claims.map { Self.describe($0, language) }
+        let learns =
+            isPortal
+            ? catalogue.text("login_portal_learns", language)
+            : catalogue.text(claims.isEmpty ? "login_will_learn" : "login_will_learn_and", language, ["client": client])
         let context: [String: Any] = [
-            "client": login.clientName,
-            "claims": login.claims.map(Self.describe),
-            "hasClaims": !login.claims.isEmpty,
+            "t": catalogue.dictionary(for: language),
+            "lang": language.rawValue,
+            "title": catalogue.text("login_title", language, ["client": client]),
+            "learns": learns,
+            "claims": claims,
+            "hasClaims": !claims.isEmpty,
             // base64url only (A–Z a–z 0–9 - _): nothing to escape, and escaping this long token
             // three times was a visible share of the page's cost.
             "r": login.requestToken,
@@ -61,15 +81,10 @@ struct LoginPage: Sendable {
         "sha256-" + Data(SHA256.hash(data: Array(text.utf8))).base64EncodedString()
     }
 
-    private static func describe(_ claim: String) -> String {
-        switch claim {
-        case "age_over_14": "whether you are 14 or older"
-        case "age_over_18": "whether you are 18 or older"
-        case "name": "your name"
-        case "birthdate": "your date of birth"
-        case "network_number": "your network number"
-        default: claim
-        }
+    /// What a platform learns from a claim, in the page's language (the claim's name when the
+    /// catalogue does not know it).
+    static func describe(_ claim: String, _ language: Language) -> String {
+        Catalogue.standard.dictionary(for: language)["claim_" + claim.replacingOccurrences(of: "-", with: "_")] ?? claim
     }
 
     static let style = """
@@ -83,41 +98,38 @@ struct LoginPage: Sendable {
     static let script = """
         (function(){var m=document.getElementById('login'),s=document.getElementById('status'),\
         q=document.getElementById('qr-code'),n=0;\
+        function say(k){s.textContent=m.getAttribute('data-msg-'+k);}\
         function go(){window.location.assign(m.getAttribute('data-continue-url'));}\
         function poll(){fetch(m.getAttribute('data-status-url'),{credentials:'same-origin'})\
         .then(function(r){return r.json();}).then(function(j){\
         if(j.status==='pending'){n++;q.src=m.getAttribute('data-qr-url')+'&k='+n;setTimeout(poll,1000);return;}\
-        if(j.status==='approved'&&j.same_device){s.textContent=\
-        'Approved in the wallet on this device. Continue in the window the wallet opened.';return;}\
-        if(j.reason==='wrong-match-number'){s.textContent=\
-        'The number chosen in the wallet did not match this page. The login was ended for your safety.';\
-        setTimeout(go,4000);return;}\
-        s.textContent=j.status==='approved'?'Approved in your wallet. Continuing…':\
-        (j.status==='denied'?'Declined in the wallet.':'This login expired.');go();})\
+        if(j.status==='approved'&&j.same_device){say('same-device');return;}\
+        if(j.reason==='wrong-match-number'){say('mismatch');setTimeout(go,4000);return;}\
+        say(j.status==='approved'?'approved':(j.status==='denied'?'denied':'expired'));go();})\
         .catch(function(){setTimeout(poll,2000);});}setTimeout(poll,1000);})();
         """
 
     static let html = """
         <!doctype html>
-        <html lang="en">
+        <html lang="{{lang}}">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Log in to {{client}} with CyberID</title>
+        <title>{{title}}</title>
         <link rel="icon" href="data:,">
         <style>{{{style}}}</style>
         </head>
         <body>
-        <main id="login" data-status-url="authorize/status?r={{{r}}}" data-continue-url="authorize/continue?r={{{r}}}" data-qr-url="authorize/qr?r={{{r}}}" data-expires="{{expires}}">
-        <h1>Log in to {{client}} with CyberID</h1>
-        <p>Scan this code with your CyberID wallet (it changes every second):</p>
-        <figure><img id="qr-code" width="256" height="256" alt="QR code for the CyberID wallet" src="data:image/svg+xml;base64,{{{qr}}}"></figure>
-        <p>The wallet will ask you to pick a number. Pick <strong id="match-number">{{match}}</strong>.</p>
-        <p><a id="wallet-link" href="{{{walletURI}}}">Open the CyberID wallet on this device</a></p>
-        <p>{{client}} will learn that you are a verified person{{#hasClaims}}, and, if you agree in the wallet:{{/hasClaims}}</p>
+        <main id="login" data-status-url="authorize/status?r={{{r}}}" data-continue-url="authorize/continue?r={{{r}}}" data-qr-url="authorize/qr?r={{{r}}}" data-expires="{{expires}}" data-msg-same-device="{{t.login_msg_same_device}}" data-msg-mismatch="{{t.login_msg_mismatch}}" data-msg-approved="{{t.login_msg_approved}}" data-msg-denied="{{t.login_msg_denied}}" data-msg-expired="{{t.login_msg_expired}}">
+        <h1>{{title}}</h1>
+        <p>{{t.login_scan}}</p>
+        <figure><img id="qr-code" width="256" height="256" alt="{{t.login_qr_alt}}" src="data:image/svg+xml;base64,{{{qr}}}"></figure>
+        <p>{{t.login_pick_number}} <strong id="match-number">{{match}}</strong>{{t.login_pick_number_end}}</p>
+        <p><a id="wallet-link" href="{{{walletURI}}}">{{t.login_open_wallet}}</a></p>
+        <p>{{learns}}</p>
         {{#hasClaims}}<ul>{{#claims}}<li>{{.}}</li>{{/claims}}</ul>{{/hasClaims}}
-        <p id="status" role="status">Waiting for your wallet…</p>
-        <p><a id="continue" href="authorize/continue?r={{{r}}}">Continue</a> once you have answered in the wallet.</p>
+        <p id="status" role="status">{{t.login_waiting}}</p>
+        <p>{{t.login_continue_before}}<a id="continue" href="authorize/continue?r={{{r}}}">{{t.login_continue}}</a>{{t.login_continue_after}}</p>
         </main>
         <script>{{{script}}}</script>
         </body>

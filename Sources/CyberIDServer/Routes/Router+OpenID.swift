@@ -1,5 +1,6 @@
 import CyberIDCredentials
 import CyberIDProvider
+import CyberIDWeb
 import Foundation
 import Hummingbird
 import NIOCore
@@ -16,7 +17,6 @@ extension Router where Context == AppRequestContext {
     /// Discovery, `/authorize` (the login page) and the page's status and continue calls.
     func addLoginRoutes(_ login: LoginService, metadata: ProviderMetadata, settings: ServerSettings) {
         let page = LoginPage(issuer: settings.issuer)
-        let secureCookie = settings.issuer.hasPrefix("https://")
 
         // The same metadata as RFC 8414 authorization-server metadata, where OpenID4VCI wallets
         // look for the token endpoint of the credential issuer.
@@ -30,24 +30,19 @@ extension Router where Context == AppRequestContext {
             }
         }
 
-        @Sendable func authorize(_ parameters: FormParameters, _ context: Context) async throws -> Response {
+        @Sendable func authorize(_ parameters: FormParameters, _ request: Request, _ context: Context) async throws -> Response {
             switch try await login.authorize(parameters, browserAddress: context.clientAddress) {
             case .redirect(let location):
                 return Self.redirect(location)
             case .login(let login):
-                var headers = LoginPage.securityHeaders
-                headers[.contentType] = "text/html; charset=utf-8"
-                headers[.setCookie] =
-                    "cyberid_login=\(login.browserSecret); Path=/authorize; HttpOnly; SameSite=Lax; Max-Age=\(Int(settings.loginTTLSeconds) + 60)"
-                    + (secureCookie ? "; Secure" : "")
-                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try page.render(login))))
+                return try Self.loginPage(login, page: page, request: request, settings: settings)
             }
         }
         get("authorize") { request, context in
-            try await authorize(try FormParameters(encoded: request.uri.query ?? ""), context)
+            try await authorize(try FormParameters(encoded: request.uri.query ?? ""), request, context)
         }
         post("authorize") { request, context in
-            try await authorize(try await Self.form(request, context), context)
+            try await authorize(try await Self.form(request, context), request, context)
         }
         get("authorize/status") { request, _ in
             let (_, token) = try Self.requestToken(request)
@@ -68,6 +63,22 @@ extension Router where Context == AppRequestContext {
                 responseCode: parameters["response_code"])
             return Self.redirect(location)
         }
+    }
+
+    /// The login page, in the person's language (the portal's remembered choice, else the
+    /// browser's preference), with the cookie that binds the login to this browser.
+    static func loginPage(_ login: LoginStart, page: LoginPage, request: Request, settings: ServerSettings) throws -> Response {
+        var headers = LoginPage.securityHeaders
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.setCookie] =
+            "cyberid_login=\(login.browserSecret); Path=/authorize; HttpOnly; SameSite=Lax; Max-Age=\(Int(settings.loginTTLSeconds) + 60)"
+            + (settings.issuer.hasPrefix("https://") ? "; Secure" : "")
+        let language = Language.negotiate(
+            cookie: WebCookie.value(named: Portal.languageCookie, in: request.headers[values: .cookie]),
+            acceptLanguage: request.headers[.acceptLanguage])
+        return Response(
+            status: .ok, headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: try page.render(login, language: language))))
     }
 
     /// PAR, token, userinfo, revocation and platforms' re-verification demands.

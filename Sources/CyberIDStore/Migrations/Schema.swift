@@ -371,5 +371,5 @@ public enum Schema {
                 )
                 """
             ]),
-    ] + credentialMigrations + authenticationMigrations
+    ] + credentialMigrations + authenticationMigrations + portalMigrations
 }

@@ -33,6 +33,12 @@ extension SQLStore: EnrollmentStore {
         try await database.write { connection in
             try await Self.insertPerson(person, networkNumber: networkNumber, on: connection)
             try await Self.insertCertificate(certificate, on: connection)
+            // The history starts with the enrollment itself (issue 14: the portal shows it).
+            try await Self.insertHistory(
+                HistoryEntry(
+                    personID: person.id, event: .enrollment, fields: ["acr": person.assuranceLevel.acr],
+                    at: person.createdAt),
+                on: connection)
             guard try await Self.update(session, on: connection) else {
                 throw StoreError.conflict("the enrollment session changed meanwhile")
             }

@@ -40,6 +40,8 @@ public protocol ClientStore: Sendable {
     func clients() async throws -> [ClientRecord]
     /// Enables or disables a client.
     func setDisabled(clientID: String, _ disabled: Bool) async throws
+    /// Creates or updates a client row by id (CyberID's own first-party clients).
+    func saveClient(_ client: ClientRecord) async throws
 }
 
 /// Reads decided login transactions (written once by ``LoginDecisionStore/recordDecision``) so

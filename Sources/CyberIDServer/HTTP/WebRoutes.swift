@@ -1,0 +1,11 @@
+/// The browser pages of the citizen portal (issue 14). They answer HTML, not JSON, and are
+/// documented in docs/portal.md rather than in the OpenAPI document (whose every error is a
+/// problem+json); `OpenAPIRouteTests` subtracts exactly these and checks each one exists.
+enum WebRoutes {
+    static let browserPaths: Set<String> = [
+        "GET /", "GET /language/{}", "GET /account/signin", "GET /account/callback", "POST /account/signout",
+        "POST /account/signout-everywhere", "GET /account", "GET /account/platforms", "POST /account/platforms/withdraw",
+        "GET /account/history", "GET /account/history.json", "GET /account/history.csv", "GET /account/suspend",
+        "POST /account/suspend", "POST /account/wards/suspend", "POST /account/wards/resume",
+    ]
+}

@@ -1,0 +1,113 @@
+public import CyberIDCore
+public import Foundation
+
+extension SQLStore: HolderViewStore {
+    public func pairwiseSubjects(personID: String) async throws -> [String: String] {
+        try await database.read { connection in
+            var out = [String: String]()
+            for row in try await connection.query(
+                "SELECT client_id, subject FROM pairwise_subjects WHERE person_id = $1", [.text(personID)])
+            {
+                out[try row.text("client_id")] = try row.text("subject")
+            }
+            return out
+        }
+    }
+
+    public func restrictions(personID: String) async throws -> [RestrictionRecord] {
+        try await database.read { connection in
+            try await connection.query(
+                "SELECT client_id, reason, created_at FROM restrictions WHERE person_id = $1 ORDER BY created_at",
+                [.text(personID)]
+            ).map { row throws(StoreError) in
+                RestrictionRecord(
+                    clientID: try row.text("client_id"), reason: try row.text("reason"), createdAt: try row.time("created_at"))
+            }
+        }
+    }
+
+    public func wards(guardianID: String) async throws -> [WardRecord] {
+        try await database.read { connection in
+            try await connection.query(
+                """
+                SELECT p.id, p.state, n.number FROM persons p
+                JOIN network_numbers n ON n.person_id = p.id AND n.status = 'active'
+                WHERE p.guardian_id = $1 AND p.state <> 'cancelled' ORDER BY p.created_at
+                """, [.text(guardianID)]
+            ).map { row throws(StoreError) in
+                guard let state = PersonState(rawValue: try row.text("state")) else {
+                    throw StoreError.corrupt("a person has an unknown state")
+                }
+                return WardRecord(personID: try row.text("id"), networkNumber: try row.text("number"), state: state)
+            }
+        }
+    }
+
+    public func history(personID: String, filter: HistoryFilter, beforeID: Int64?, limit: Int) async throws
+        -> [HistoryEntry]
+    {
+        var conditions = ["person_id = $1"]
+        var binds: [SQLValue] = [.text(personID)]
+        func add(_ condition: (Int) -> String, _ value: SQLValue) {
+            binds.append(value)
+            conditions.append(condition(binds.count))
+        }
+        if let client = filter.clientID { add({ "client_id = $\($0)" }, .text(client)) }
+        if let event = filter.event { add({ "event = $\($0)" }, .text(event)) }
+        if let from = filter.from { add({ "occurred_at >= $\($0)" }, .time(from)) }
+        if let until = filter.until { add({ "occurred_at < $\($0)" }, .time(until)) }
+        if let beforeID {
+            // Newest first by (occurred_at, id): the cursor is the last line shown.
+            add(
+                {
+                    "(occurred_at < (SELECT occurred_at FROM history WHERE id = $\($0)) OR "
+                        + "(occurred_at = (SELECT occurred_at FROM history WHERE id = $\($0)) AND id < $\($0)))"
+                }, .integer(beforeID))
+        }
+        binds.append(.integer(Int64(max(1, min(limit, 10_000)))))
+        let sql = """
+            SELECT id, person_id, client_id, event, outcome, detail, occurred_at FROM history
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY occurred_at DESC, id DESC LIMIT $\(binds.count)
+            """
+        let arguments = binds
+        return try await database.read { connection in
+            try await connection.query(sql, arguments).map { row throws(StoreError) in
+                HistoryEntry(
+                    id: try row.integer("id"), personID: try row.text("person_id"), clientID: try row.optionalText("client_id"),
+                    event: try row.text("event"), outcome: try row.text("outcome"), detail: try row.text("detail"),
+                    occurredAt: try row.time("occurred_at"))
+            }
+        }
+    }
+
+    public func platformUse(personID: String) async throws -> [PlatformUseRecord] {
+        try await database.read { connection in
+            try await connection.query(
+                """
+                SELECT client_id, MIN(occurred_at) AS first_at, MAX(occurred_at) AS last_at, COUNT(*) AS uses
+                FROM history WHERE person_id = $1 AND client_id IS NOT NULL AND outcome = 'success'
+                    AND event IN ('login', 'in-person-verification')
+                GROUP BY client_id ORDER BY MAX(occurred_at) DESC
+                """, [.text(personID)]
+            ).map { row throws(StoreError) in
+                PlatformUseRecord(
+                    clientID: try row.text("client_id"), first: try row.time("first_at"), last: try row.time("last_at"),
+                    count: Int(try row.integer("uses")))
+            }
+        }
+    }
+
+    public func saveClient(_ client: ClientRecord) async throws {
+        _ = try await writeOne(
+            """
+            INSERT INTO clients (client_id, name, secret_hash, metadata, disabled, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (client_id) DO UPDATE SET name = excluded.name, secret_hash = excluded.secret_hash,
+                metadata = excluded.metadata, disabled = excluded.disabled
+            """,
+            [
+                .text(client.clientID), .text(client.name), .blob(client.secretHash), .text(client.metadata),
+                .bool(client.disabled), .time(client.createdAt),
+            ])
+    }
+}
