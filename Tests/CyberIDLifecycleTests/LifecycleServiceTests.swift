@@ -33,7 +33,7 @@ import Testing
             #expect(events.map(\.actor) == ["person", "person", "administrator", "administrator"])
             #expect(events[2].reason == "fraud check" && events[2].from == .active && events[2].to == .suspended)
             let history = try await h.store.history(personID: person, limit: 10)
-            #expect(history.map(\.event) == ["resume", "suspend", "resume", "suspend"])
+            #expect(history.map(\.event) == ["resume", "suspend", "resume", "suspend", "enrollment"])
             #expect(history[1].detail.contains("fraud check"))
         }
     }

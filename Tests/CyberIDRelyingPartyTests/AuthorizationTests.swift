@@ -47,7 +47,8 @@ import Testing
             // The server takes it: it answers with the login page, not an error redirect.
             let page = try await server.get(request.url)
             #expect(page.status == 200)
-            #expect(page.body.contains("Log in to Shop with CyberID"))
+            // (No Accept-Language: the page is in Chinese, the service's first language.)
+            #expect(page.body.contains("Shop") && page.body.contains("lang=\"zh-CN\""))
         }
     }
 

@@ -73,9 +73,6 @@ def browser(chromium):
 # The citizen portal and the demo platform (issue 14)
 # --------------------------------------------------------------------------------------
 
-DEMO_LEGAL_BASIS = "Cybersecurity Law art. 24 (real-name registration of network users)"
-
-
 @pytest.fixture(scope="session")
 def citizen(deployment) -> Holder:
     return deployment.enroll("citizen", birth_date=years_ago(41))
@@ -131,7 +128,7 @@ def portal_http(deployment):
 @pytest.fixture(scope="session")
 def demo_platform(deployment, tmp_path_factory):
     from oidc_support import free_port
-    from portal_support import DemoPlatform
+    from portal_support import DEMO_LEGAL_BASIS, DemoPlatform
 
     log = tmp_path_factory.mktemp("demo-platform") / "demo-platform.log"
     demo = DemoPlatform(deployment, free_port(), log, legal_basis=DEMO_LEGAL_BASIS)

@@ -43,6 +43,8 @@ SESSION_COOKIE = "__Host-cyberid_session"
 SIGNIN_COOKIE = "__Host-cyberid_signin"
 LANGUAGE_COOKIE = "__Host-cyberid_lang"
 PORTAL_CLIENT_ID = "cyberid-portal"
+# The demo platform's legal basis for real-name claims (`--legal-basis`).
+DEMO_LEGAL_BASIS = "Cybersecurity Law art. 24 (real-name registration of network users)"
 
 # Every page a signed-out GET must not show, and every form action (issue 14, docs/portal.md).
 SIGNED_IN_PAGES = (
@@ -229,6 +231,7 @@ def click_and_wait(driver, element_id: str, *, until_id: Optional[str] = None, u
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, element_id).click()
     WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, timeout).until(lambda d: d.execute_script("return document.readyState;") == "complete")
     if until_url is not None:
         reached = wait_until(lambda: _at(driver.current_url, until_url), timeout)
         assert reached, f"after #{element_id}: at {driver.current_url!r}, expected {until_url!r} ({page_summary(driver)})"

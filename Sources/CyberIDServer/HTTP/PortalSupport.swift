@@ -132,11 +132,9 @@ extension Router where Context == AppRequestContext {
             var frame = portal.frame(request, page)
             do {
                 let forbidden = Problem(code: "forbidden", title: "Forbidden", status: .forbidden, detail: nil)
-                guard portal.isSameOrigin(request) else { throw forbidden }
+                guard portal.isSameOrigin(request), let session = try await portal.session(request) else { throw forbidden }
                 let form = try await Self.form(request, context)
-                guard let session = try await portal.session(request),
-                    CSRFToken.isValid(form["csrf"], forSession: session.token)
-                else { throw forbidden }
+                guard CSRFToken.isValid(form["csrf"], forSession: session.token) else { throw forbidden }
                 frame.csrf = CSRFToken.token(forSession: session.token)
                 return try await handler(request, PortalCall(frame: frame, session: session, form: form))
             } catch {
