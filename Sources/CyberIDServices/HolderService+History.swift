@@ -1,5 +1,6 @@
 public import CyberIDCore
 public import CyberIDLifecycle
+import CyberIDProvider
 import CyberIDStore
 public import Foundation
 
@@ -42,7 +43,9 @@ extension HolderService {
             let lines = try await store.history(
                 personID: personID, filter: HistoryFilter(event: event.rawValue, from: first), beforeID: nil,
                 limit: 10_000)
-            for line in lines where line.outcome == HistoryOutcome.success.rawValue {
+            // Signing in to the portal itself is not a verification by a platform.
+            for line in lines
+            where line.outcome == HistoryOutcome.success.rawValue && !FirstPartyClient.isReserved(line.clientID ?? "") {
                 guard let index = starts.lastIndex(where: { $0 <= line.occurredAt }) else { continue }
                 counts[index] += 1
             }

@@ -1,6 +1,6 @@
 import CyberIDCore
 import CyberIDLifecycle
-import CyberIDProvider
+@testable import CyberIDProvider
 import CyberIDRelyingParty
 import CyberIDServices
 import CyberIDStore
@@ -85,6 +85,16 @@ import Testing
                 try await signIn.finish(try await callback(h, login2), cookie: cookie2)
             }
         }
+    }
+
+    @Test func aLoginErrorBecomesAReasonThePersonCanActOn() {
+        let reason = { (error: String, description: String) in FirstPartyLogin.reason(error: error, description: description) }
+        #expect(reason("access_denied", "the person declined") == "denied")
+        #expect(reason("access_denied", ProviderError.personNotActive("suspended").reason) == "inactive")
+        #expect(reason("access_denied", ProviderError.reverificationRequiredByPolicy(interval: "1 day").reason) == "reverify")
+        #expect(reason("unmet_authentication_requirements", "anything") == "level")
+        #expect(reason("access_denied", "the login transaction expired") == "expired")
+        #expect(reason("server_error", "boom") == "failed")
     }
 
     @Test func aSessionEndsWhenIdleAtItsLimitOnSignOutEverywhereAndOnSuspension() async throws {

@@ -188,8 +188,12 @@ import Testing
                 serial: "0b", personID: "p1", networkNumber: "N1", der: [4], notAfter: t0.addingTimeInterval(2000),
                 issuedAt: t0.addingTimeInterval(60))
             let replaced = HistoryEntry(personID: "p1", clientID: nil, event: "device-replaced", outcome: "success", occurredAt: t0)
+            let browser = PortalStoreTests().session(1)
+            try await store.createWebSession(browser)
             try await store.completeReplacement(
                 session, personID: "p1", record: ([9], [8]), certificate: replacement, history: replaced)
+            // A signed-in portal browser (perhaps on the lost device) is signed out with it.
+            #expect(try await store.webSession(tokenHash: browser.tokenHash) == nil)
             #expect(try await store.networkCertificates(personID: "p1").map { "\($0.serial):\($0.status)" } == ["0b:valid", "0a:revoked"])
             let person = try #require(try await store.person(id: "p1"))
             #expect(person.recordCiphertext == [9] && person.recordWrappedKey == [8])

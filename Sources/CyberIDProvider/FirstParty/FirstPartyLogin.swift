@@ -17,8 +17,9 @@ public struct FirstPartySignIn: Sendable, Equatable {
 
 /// Why a first-party sign-in ended without a session; `reason` is one of `denied` (declined
 /// in the wallet), `inactive` (the number is suspended, restricted or cancelled), `level`
-/// (below the application's level), `expired`, `state` (not started in this browser, or
-/// tampered with) and `failed` (anything else).
+/// (below the application's level), `reverify` (a verification too old: approve again with the
+/// document's chip), `expired`, `state` (not started in this browser, or tampered with) and
+/// `failed` (anything else).
 public struct FirstPartyRefusal: Error, Sendable, Equatable {
     public var reason: String
 
@@ -99,7 +100,7 @@ public struct FirstPartyLogin: Sendable {
         let description = description ?? ""
         if error == "unmet_authentication_requirements" { return "level" }
         if description.hasPrefix("logins are refused while the network number is") { return "inactive" }
-        if description.contains("reverification") || description.contains("re-verification") { return "inactive" }
+        if description.contains("verify again") || description.contains("re-verify") { return "reverify" }
         if description.contains("expired") { return "expired" }
         if description == "the person declined" { return "denied" }
         return "failed"

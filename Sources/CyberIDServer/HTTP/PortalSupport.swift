@@ -77,7 +77,8 @@ struct Portal: Sendable {
         let key =
             switch status {
             case 400, 415, 422: "portal_error_bad_request"
-            case 401, 403: "portal_error_forbidden"
+            case 401, 403: (error as? Problem)?.type.hasSuffix(":forbidden") == true
+                ? "portal_error_forbidden" : "portal_error_not_allowed"
             case 404: "portal_error_not_found"
             case 503: "portal_error_unavailable"
             default: status >= 500 ? "portal_error_server" : "portal_error_bad_request"

@@ -69,6 +69,8 @@ extension SQLStore: EnrollmentStore {
             guard updated == 1 else { throw StoreError.notFound("the network number was cancelled") }
             if let certificate {
                 try await Self.replaceCertificates(with: certificate, reason: "device replaced", on: connection)
+                // The lost device may hold a signed-in browser: every web session ends with it.
+                _ = try await connection.execute("DELETE FROM web_sessions WHERE person_id = $1", [.text(personID)])
             }
             try await Self.insertHistory(history, on: connection)
             guard try await Self.update(session, on: connection) else {

@@ -1,5 +1,6 @@
 import CyberIDCore
 import CyberIDLifecycle
+import CyberIDProvider
 import CyberIDServices
 import CyberIDWeb
 import Foundation
@@ -99,7 +100,9 @@ extension PortalPages {
             "lineWhen": DateText.dateTime(line.occurredAt, language, frame.zone),
             "lineEvent": label("event_", line.event, language),
             "lineOutcome": label("outcome_", line.outcome, language),
-            "linePlatform": line.clientName ?? line.clientID ?? "—", "lineDetails": details(line, language),
+            "linePlatform": line.clientID.map(FirstPartyClient.isReserved) == true
+                ? text("portal_self_name", language) : line.clientName ?? line.clientID ?? "—",
+            "lineDetails": details(line, language),
         ]
     }
 

@@ -43,7 +43,7 @@ struct PortalPages: Sendable {
     }
 
     /// The reasons a sign-in is refused that the page explains; any other is `failed`.
-    static let refusalReasons: Set<String> = ["denied", "inactive", "level", "expired", "state", "failed"]
+    static let refusalReasons: Set<String> = ["denied", "inactive", "level", "reverify", "expired", "state", "failed"]
 
     /// The portal's sign-in did not succeed: why, what to do, and a way to try again.
     func refused(_ frame: PageFrame, reason: String) -> String {
