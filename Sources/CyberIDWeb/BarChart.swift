@@ -28,6 +28,9 @@ public struct BarChart: Sendable {
         let axis = height - 24
         let slot = bars.isEmpty ? width : width / bars.count
         let highest = max(1, bars.map(\.value).max() ?? 0)
+        // Room for a label under every bar only when bars are wide; otherwise every other one
+        // (each bar's own <title> still names it).
+        let labelEvery = slot >= 56 ? 1 : 2
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\""
         svg += " height=\"\(height)\" role=\"img\" aria-labelledby=\"chart-title chart-desc\">"
         svg += "<title id=\"chart-title\">\(Self.escape(title))</title><desc id=\"chart-desc\">\(Self.escape(description))</desc>"
@@ -37,8 +40,11 @@ public struct BarChart: Sendable {
             let x = index * slot + slot / 8
             svg += "<g><title>\(Self.escape(bar.title))</title>"
             svg += "<rect x=\"\(x)\" y=\"\(axis - barHeight)\" width=\"\(max(1, slot * 3 / 4))\" height=\"\(barHeight)\" fill=\"#1f5fa8\"/>"
-            svg += "<text x=\"\(x + slot * 3 / 8)\" y=\"\(height - 8)\" font-size=\"11\" text-anchor=\"middle\" fill=\"#222\">"
-            svg += "\(Self.escape(bar.label))</text></g>"
+            if (bars.count - 1 - index) % labelEvery == 0 {
+                svg += "<text x=\"\(x + slot * 3 / 8)\" y=\"\(height - 8)\" font-size=\"11\" text-anchor=\"middle\" fill=\"#222\">"
+                svg += "\(Self.escape(bar.label))</text>"
+            }
+            svg += "</g>"
         }
         return svg + "</svg>"
     }

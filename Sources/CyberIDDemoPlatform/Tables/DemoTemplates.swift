@@ -61,7 +61,7 @@ enum DemoTemplates {
         <p><label for="traditional-id-number">{{t.demo_form_id_number}}</label>
         <input id="traditional-id-number" name="id_number" type="text" autocomplete="off"></p>
         <p><label for="traditional-phone">{{t.demo_form_phone}}</label>
-        <input id="traditional-phone" name="phone" type="tel" autocomplete="off"></p>
+        <input id="traditional-phone" name="phone" type="tel"></p>
         <p><label for="traditional-face">{{t.demo_form_face}}</label>
         <input id="traditional-face" name="face_photo" type="file" accept="image/*"></p>
         <p class="note">{{t.demo_form_note}}</p>

@@ -171,7 +171,7 @@ extension PortalPages {
         let title = text("portal_verifications_per_week", language)
         let description = text("portal_chart_description", language, ["weeks": String(weeks.count)])
         return [
-            "chart": BarChart(bars: bars).svg(title: title, description: description), "chartDescription": description,
+            "chart": BarChart(bars: bars).svg(title: title, description: description, width: 640), "chartDescription": description,
             "weekRows": rows, "hasWeeks": !weeks.isEmpty,
         ]
     }
