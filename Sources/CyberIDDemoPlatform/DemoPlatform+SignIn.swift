@@ -105,7 +105,10 @@ extension DemoPlatform {
         guard let token = sessionToken(request), sessions.isLive(token) else {
             return DemoPages.redirect("/", cookie: clear)
         }
-        if let origin = request.headers[.origin], origin != configuration.origin {
+        if !SameOrigin.allows(
+            origin: request.headers[.origin], fetchSite: request.headers[.init("Sec-Fetch-Site")!],
+            expected: configuration.origin)
+        {
             return pages.error(.forbidden, language, messageKey: "demo_error_forbidden")
         }
         let body = try await request.body.collect(upTo: 16 * 1024)

@@ -282,7 +282,7 @@ import Testing
         #expect(Self.between(chinese, "<script>", "</script>") == LoginPage.script)
         let portal = try page.render(
             Self.login(clientID: LoginPage.portalClientID, name: "CyberID account"), language: .zhCN)
-        #expect(portal.contains("使用 CyberID 登录您的 CyberID 账户") && !portal.contains("CyberID account"))
+        #expect(portal.contains("登录您的 CyberID 账户") && !portal.contains("CyberID account"))
     }
 
     // MARK: Samples

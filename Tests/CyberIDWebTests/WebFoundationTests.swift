@@ -142,4 +142,18 @@ final class ElementCounter: NSObject, XMLParserDelegate, @unchecked Sendable {
         if !current.isEmpty { texts.append(current) }
         current = ""
     }
+
+    @Test func aFormPostIsSameOriginOnlyWhenTheBrowserSaysSo() {
+        let site = "http://127.0.0.1:8080"
+        #expect(SameOrigin.allows(origin: site, fetchSite: "same-origin", expected: site))
+        #expect(SameOrigin.allows(origin: nil, fetchSite: nil, expected: site))
+        // Chromium under Referrer-Policy: no-referrer.
+        #expect(SameOrigin.allows(origin: "null", fetchSite: "same-origin", expected: site))
+        #expect(!SameOrigin.allows(origin: "null", fetchSite: nil, expected: site))
+        #expect(!SameOrigin.allows(origin: "null", fetchSite: "cross-site", expected: site))
+        #expect(!SameOrigin.allows(origin: "http://evil.example", fetchSite: nil, expected: site))
+        #expect(!SameOrigin.allows(origin: site, fetchSite: "cross-site", expected: site))
+        // Another port of the same host is another origin.
+        #expect(!SameOrigin.allows(origin: "http://127.0.0.1:9", fetchSite: "same-site", expected: site))
+    }
 }

@@ -28,6 +28,7 @@ from typing import Optional
 from urllib.parse import parse_qs, urlsplit
 
 import requests
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -228,15 +229,45 @@ def wait_for(driver, element_id: str, timeout: float = 10):
 def click_and_wait(driver, element_id: str, *, until_id: Optional[str] = None, until_url: Optional[str] = None, timeout: float = 10):
     """Clicks `#element_id` (a link or a form's button), waits until the page it was on is gone,
     then for the next one: at `until_url` (exactly, or a prefix ending in `?`) and with `#until_id`."""
-    old = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.ID, element_id).click()
-    WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(old))
-    WebDriverWait(driver, timeout).until(lambda d: d.execute_script("return document.readyState;") == "complete")
+    old = None
+    for attempt in range(3):
+        # Chromium now and then reports a node found a moment ago as "not in the document" just
+        # after a navigation; finding it again is enough.
+        try:
+            old = driver.find_element(By.TAG_NAME, "html")
+            driver.find_element(By.ID, element_id).click()
+            break
+        except (StaleElementReferenceException, WebDriverException) as error:
+            if attempt == 2 or not _transient(error):
+                raise
+            time.sleep(0.2)
+    WebDriverWait(driver, timeout).until(lambda _: _gone(old))
+    _wait_loaded(driver, timeout)
     if until_url is not None:
         reached = wait_until(lambda: _at(driver.current_url, until_url), timeout)
         assert reached, f"after #{element_id}: at {driver.current_url!r}, expected {until_url!r} ({page_summary(driver)})"
     if until_id is not None:
         wait_for(driver, until_id, timeout)
+
+
+def _transient(error: Exception) -> bool:
+    return isinstance(error, StaleElementReferenceException) or "does not belong to the document" in str(error)
+
+
+def _gone(element) -> bool:
+    """Whether the page `element` belonged to has been replaced (Selenium's staleness_of, also
+    when Chromium says the node "does not belong to the document")."""
+    try:
+        element.is_enabled()
+        return False
+    except (StaleElementReferenceException, WebDriverException) as error:
+        if _transient(error):
+            return True
+        raise
+
+
+def _wait_loaded(driver, timeout: float):
+    WebDriverWait(driver, timeout).until(lambda d: d.execute_script("return document.readyState;") == "complete")
 
 
 def _at(url: str, expected: str) -> bool:

@@ -170,6 +170,8 @@ def test_english_walk_from_the_landing_page_to_a_suspended_number(portal_browser
     assert_nav(driver, en, "overview")
     number = driver.find_element(By.ID, "network-number")
     assert canonical_number(number.text) == canonical_number(citizen.network_number), number.text
+    # Shown as the person knows it from the wallet: XXXX-XXXX-XXXX-XXXX-C (docs/network-number.md).
+    assert number.text.strip() == citizen.network_number, f"shown {number.text!r}, printed {citizen.network_number!r}"
     assert number.value_of_css_property("user-select") == "all", "the number is copied whole with one click"
     assert text_of(driver, "assurance-level") == words(en, "level_" + level_name(citizen.assurance_level))
     assert words(en, "state_active") in text_of(driver, "person-state")
@@ -419,7 +421,11 @@ def test_guardian_suspends_and_resumes_a_ward(portal_browser, deployment, guardi
     wait_for(driver, "ward-1")
     assert text_of(driver, "flash") == words(zh, "portal_flash_ward_suspended")
     assert driver.find_element(By.ID, "flash").get_dom_attribute("role") == "status"
-    assert words(zh, "state_suspended") in text_of(driver, "ward-1"), text_of(driver, "ward-1")
+    ward_row = text_of(driver, "ward-1")
+    assert words(zh, "state_suspended") in ward_row, ward_row
+    # All of it in the page's language (the number aside): no English reason in a Chinese page.
+    english = re.findall(r"[A-Za-z]{3,}", ward_row.replace(text_of(driver, "ward-number-1"), ""))
+    assert not english, f"English words in the Chinese ward row: {english} ({ward_row!r})"
     assert present(driver, "ward-resume-1") and not present(driver, "ward-suspend-1")
     check_page(driver, "portal-guardian-03-ward-suspended")
     assert person_state(deployment, ward) == "suspended"

@@ -91,9 +91,8 @@ struct Portal: Sendable {
     /// Whether a POST comes from the portal's own pages: not a cross-site fetch, and its
     /// `Origin` (when the browser sends one) is the issuer's.
     func isSameOrigin(_ request: Request) -> Bool {
-        if let site = request.headers[.init("Sec-Fetch-Site")!], site == "cross-site" { return false }
-        if let origin = request.headers[.origin], origin != self.origin { return false }
-        return true
+        SameOrigin.allows(
+            origin: request.headers[.origin], fetchSite: request.headers[.init("Sec-Fetch-Site")!], expected: origin)
     }
 }
 

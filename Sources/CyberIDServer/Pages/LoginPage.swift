@@ -44,7 +44,8 @@ struct LoginPage: Sendable {
         let context: [String: Any] = [
             "t": catalogue.dictionary(for: language),
             "lang": language.rawValue,
-            "title": catalogue.text("login_title", language, ["client": client]),
+            "title": isPortal
+                ? catalogue.text("login_title_portal", language) : catalogue.text("login_title", language, ["client": client]),
             "learns": learns,
             "claims": claims,
             "hasClaims": !claims.isEmpty,

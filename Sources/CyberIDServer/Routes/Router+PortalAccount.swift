@@ -55,7 +55,7 @@ extension Router where Context == AppRequestContext {
         portalPost("account/suspend", .suspend, portal) { _, call in
             guard call.form["confirm"] == "yes" else { return Portal.seeOther("/account/suspend") }
             let person = call.session.personID
-            _ = try await portal.holder.apply(.suspend, personID: person, reason: "suspended by the person in the portal")
+            _ = try await portal.holder.apply(.suspend, personID: person, reason: PortalPages.Reason.selfSuspended)
             try await portal.sessions.signOutEverywhere(personID: person, audience: portal.audience)
             return Self.signedOut(portal, call, "portal_suspended_done")
         }
@@ -64,16 +64,17 @@ extension Router where Context == AppRequestContext {
             let wardID = try await portal.holder.ward(number, guardianID: call.session.personID)
             guard call.form["confirm"] == "yes" else {
                 let wards = try await portal.holder.wards(guardianID: call.session.personID)
-                guard let index = wards.firstIndex(where: { $0.networkNumber == number }) else { throw Problem.notFound() }
+                let canonical = (try? NetworkNumber(parsing: number))?.canonical ?? number
+                guard let index = wards.firstIndex(where: { $0.networkNumber == canonical }) else { throw Problem.notFound() }
                 return Portal.html(portal.pages.wardConfirm(call.frame, ward: wards[index], index: index + 1))
             }
-            _ = try await portal.holder.applyToWard(.suspend, wardID: wardID, reason: "suspended by the guardian in the portal")
+            _ = try await portal.holder.applyToWard(.suspend, wardID: wardID, reason: PortalPages.Reason.guardianSuspended)
             return Portal.seeOther("/account?done=ward-suspended")
         }
         portalPost("account/wards/resume", .overview, portal) { _, call in
             guard let number = call.form["ward"] else { throw Self.missing("ward") }
             let wardID = try await portal.holder.ward(number, guardianID: call.session.personID)
-            _ = try await portal.holder.applyToWard(.resume, wardID: wardID, reason: "resumed by the guardian in the portal")
+            _ = try await portal.holder.applyToWard(.resume, wardID: wardID, reason: PortalPages.Reason.guardianResumed)
             return Portal.seeOther("/account?done=ward-resumed")
         }
     }

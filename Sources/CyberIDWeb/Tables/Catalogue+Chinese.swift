@@ -206,6 +206,10 @@ extension Catalogue {
         "portal_flash_ward_suspended": "被监护人的网号已暂停。",
         "portal_flash_ward_resumed": "被监护人的网号已恢复。",
         // The login page (`LoginPage`): the English texts are those the tests match.
+        "login_title_portal": "登录您的 CyberID 账户",
+        "portal_reason_self_suspended": "您在门户中暂停",
+        "portal_reason_guardian_suspended": "监护人在门户中暂停",
+        "portal_reason_guardian_resumed": "监护人在门户中恢复",
         "login_title": "使用 CyberID 登录%{client}",
         "login_portal_name": "您的 CyberID 账户",
         "login_scan": "请用 CyberID 钱包扫描此二维码（每秒更新一次）：",

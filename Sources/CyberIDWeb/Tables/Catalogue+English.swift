@@ -209,6 +209,10 @@ extension Catalogue {
         "portal_flash_ward_suspended": "Your ward’s number is suspended.",
         "portal_flash_ward_resumed": "Your ward’s number is active again.",
         // The login page (`LoginPage`): the English texts are those the tests match.
+        "login_title_portal": "Sign in to your CyberID account",
+        "portal_reason_self_suspended": "you suspended it in the portal",
+        "portal_reason_guardian_suspended": "suspended by the guardian in the portal",
+        "portal_reason_guardian_resumed": "resumed by the guardian in the portal",
         "login_title": "Log in to %{client} with CyberID",
         "login_portal_name": "your CyberID account",
         "login_scan": "Scan this code with your CyberID wallet (it changes every second):",

@@ -18,7 +18,7 @@ extension PortalPages {
             wardRow($0.element, index: $0.offset + 1, frame)
         }
         var values: [String: Any] = [
-            "number": overview.networkNumber,
+            "number": Self.displayNumber(overview.networkNumber),
             "level": label("level_", overview.level.rawValue, language),
             "stateText": label("state_", overview.state.rawValue, language),
             "phone": overview.maskedPhone ?? text("common_none", language),
@@ -30,7 +30,7 @@ extension PortalPages {
         if overview.state != .active {
             values["stateHelp"] = text(Self.key("portal_state_help_", overview.state.rawValue), language)
             if let reason = overview.stateReason, !reason.isEmpty {
-                values["stateReason"] = text("portal_detail_reason", language, ["reason": reason])
+                values["stateReason"] = reasonText(reason, language)
             }
         }
         if let guardian = overview.guardianNumber { values["guardian"] = guardian }
@@ -49,12 +49,12 @@ extension PortalPages {
     /// numbers are not the guardian's to change).
     func wardRow(_ ward: PortalOverview.Ward, index: Int, _ frame: PageFrame) -> [String: Any] {
         var row: [String: Any] = [
-            "wardIndex": String(index), "wardNumber": ward.networkNumber,
+            "wardIndex": String(index), "wardNumber": Self.displayNumber(ward.networkNumber),
             "wardState": label("state_", ward.state.rawValue, frame.language),
             "wardCanSuspend": ward.state == .active, "wardCanResume": ward.state == .suspended,
         ]
         if ward.state != .active, let reason = ward.stateReason, !reason.isEmpty {
-            row["wardReason"] = text("portal_detail_reason", frame.language, ["reason": reason])
+            row["wardReason"] = reasonText(reason, frame.language)
         }
         return row
     }

@@ -136,7 +136,7 @@ extension PortalPages {
             }
         default:
             if let reason = Self.string(line.detail["reason"]), !reason.isEmpty {
-                out.append(text("portal_detail_reason", language, ["reason": reason]))
+                out.append(reasonText(reason, language))
             }
         }
         return out

@@ -1,3 +1,4 @@
+import CyberIDCore
 import CyberIDServices
 import CyberIDWeb
 import Foundation
@@ -75,7 +76,7 @@ struct PortalPages: Sendable {
     func wardConfirm(_ frame: PageFrame, ward: PortalOverview.Ward, index: Int) -> String {
         render(
             "ward-confirm", frame, title: text("portal_ward_suspend_title", frame.language),
-            ["wardNumber": ward.networkNumber, "wardIndex": String(index)])
+            ["wardNumber": Self.displayNumber(ward.networkNumber), "wardIndex": String(index)])
     }
 
     // MARK: Rendering
@@ -142,6 +143,29 @@ struct PortalPages: Sendable {
 
     /// The label of a stored name (an event, a state, a claim…), or the name itself when the
     /// catalogue does not know it (a value newer than this page).
+    /// The reasons the portal itself writes, so a Chinese page does not show English; any
+    /// other reason (an operator's, a platform's) is shown as written.
+    enum Reason {
+        static let selfSuspended = "suspended by the person in the portal"
+        static let guardianSuspended = "suspended by the guardian in the portal"
+        static let guardianResumed = "resumed by the guardian in the portal"
+        static let keys = [
+            selfSuspended: "portal_reason_self_suspended", guardianSuspended: "portal_reason_guardian_suspended",
+            guardianResumed: "portal_reason_guardian_resumed",
+        ]
+    }
+
+    /// "Reason: …" with a reason the portal wrote in the page's language.
+    func reasonText(_ reason: String, _ language: Language) -> String {
+        let shown = Reason.keys[reason].map { text($0, language) } ?? reason
+        return text("portal_detail_reason", language, ["reason": shown])
+    }
+
+    /// A network number as people read it: `XXXX-XXXX-XXXX-XXXX-C`.
+    static func displayNumber(_ number: String) -> String {
+        (try? NetworkNumber(parsing: number))?.formatted ?? number
+    }
+
     func label(_ prefix: String, _ name: String, _ language: Language) -> String {
         catalogue.dictionary(for: language)[Self.key(prefix, name)] ?? name
     }

@@ -22,6 +22,7 @@ enum PortalTemplates {
     /// Plain and calm: system fonts, one column of at most 48rem, visible focus, contrast at
     /// least 4.5:1 for every text (WCAG AA), the network number selectable at one click.
     static let style = """
+        .nowrap{white-space:nowrap}\
         *,*::before,*::after{box-sizing:border-box}\
         body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","PingFang SC",\
         "Microsoft YaHei",sans-serif;line-height:1.6;color:#1b1f24;background:#f3f4f6}\
@@ -226,9 +227,9 @@ enum PortalTemplates {
         <p class="actions">{{t.portal_history_downloads}} <a id="download-json" href="{{jsonHref}}" download>{{t.portal_download_json}}</a> <a id="download-csv" href="{{csvHref}}" download>{{t.portal_download_csv}}</a></p>
         <table id="history-table">
         <caption>{{t.portal_history_caption}}</caption>
-        <thead><tr><th scope="col">{{t.portal_history_when}}</th><th scope="col">{{t.portal_history_event}}</th><th scope="col">{{t.portal_history_outcome}}</th><th scope="col">{{t.portal_history_platform_column}}</th><th scope="col">{{t.portal_history_details}}</th></tr></thead>
+        <thead><tr><th scope="col">{{t.portal_history_when}}</th><th scope="col">{{t.portal_history_event}}</th><th scope="col" class="nowrap">{{t.portal_history_outcome}}</th><th scope="col">{{t.portal_history_platform_column}}</th><th scope="col">{{t.portal_history_details}}</th></tr></thead>
         <tbody>
-        {{#lines}}<tr><td>{{lineWhen}}</td><td>{{lineEvent}}</td><td>{{lineOutcome}}</td><td>{{linePlatform}}</td><td>{{#lineDetails}}<div>{{.}}</div>{{/lineDetails}}</td></tr>{{/lines}}
+        {{#lines}}<tr><td>{{lineWhen}}</td><td>{{lineEvent}}</td><td class="nowrap">{{lineOutcome}}</td><td>{{linePlatform}}</td><td>{{#lineDetails}}<div>{{.}}</div>{{/lineDetails}}</td></tr>{{/lines}}
         {{^hasLines}}<tr><td id="history-empty" colspan="5">{{t.portal_history_empty}}</td></tr>{{/hasLines}}
         </tbody>
         </table>
