@@ -14,6 +14,7 @@ public struct AdminService: Sendable {
     /// The storage the use cases need.
     public typealias Store = PersonStore & HistoryStore & NetworkCertificateStore & CertificateRevocationStore
         & TrustAnchorStore & ReverificationPolicyStore & ClientStore & AuditStore & TransactionalStore & MasterKeyStore
+        & OperatorStore & LifecycleStore
 
     let store: any Store
     let lifecycle: LifecycleService

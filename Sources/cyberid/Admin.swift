@@ -14,6 +14,7 @@ struct Admin: AsyncParsableCommand {
         subcommands: [
             Migrate.self, Keys.self, Trust.self, CA.self, ClientCommand.self, PersonCommand.self, CertificateCommand.self,
             AuditCommand.self, PolicyCommand.self, MasterKeyCommand.self, BackupCommand.self, RestoreCommand.self,
+            OperatorCommand.self,
         ])
 
     /// `cyberid admin migrate`.

@@ -3,6 +3,7 @@ import CyberIDCore
 import CyberIDServer
 import CyberIDVault
 import CyberIDServices
+import CyberIDStore
 import Foundation
 
 /// `cyberid admin person`: an administrator's lifecycle actions, each with a reason.
@@ -45,9 +46,27 @@ struct PersonCommand: AsyncParsableCommand {
                 let transition = try await admin.apply(lifecycleEvent, networkNumber: networkNumber, reason: reason ?? "")
                 printJSON(["network_number": networkNumber, "from": transition.from.rawValue, "state": transition.to.rawValue])
             } else {
-                printJSON(["network_number": networkNumber, "state": try await admin.state(networkNumber: networkNumber).rawValue])
+                printJSON(Self.describe(try await admin.summary(networkNumber: networkNumber), networkNumber: networkNumber))
             }
         }
+    }
+
+    /// A number's state, certificates and lifecycle events (no personal data).
+    static func describe(_ summary: PersonSummary, networkNumber: String) -> [String: Any] {
+        let formatter = ISO8601DateFormatter()
+        return [
+            "network_number": networkNumber, "state": summary.state.rawValue, "number_status": summary.numberStatus,
+            "assurance_level": summary.level.rawValue,
+            "certificates": summary.certificates.map {
+                ["serial": $0.serial, "status": $0.status.rawValue, "not_after": formatter.string(from: $0.notAfter)]
+            },
+            "events": summary.events.map {
+                [
+                    "event": $0.event, "from": $0.from.rawValue, "to": $0.to.rawValue, "actor": $0.actor,
+                    "reason": $0.reason, "at": formatter.string(from: $0.occurredAt),
+                ]
+            },
+        ]
     }
 
     /// The identity record as JSON (read under a legal basis, audited and shown in the person's

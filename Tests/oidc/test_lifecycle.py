@@ -140,11 +140,14 @@ def test_the_holder_cancels_for_good(deployment):
         "wallet", "lifecycle", "cancel", "--reason", "leaving", "--yes", "--document", str(gus.document_dir),
         "--wallet", str(gus.wallet))
     assert cancelled.returncode == 0 and "cancelled" in cancelled.stdout, cancelled.stderr
-    # Final: no login, no resume, the number is unknown to administrators.
+    # Final: no login, no resume; administrators still see what happened to the retired number
+    # (issue 15: it used to answer as if the number never existed).
     assert approve_new_login(deployment, rp, gus).returncode == 1
     assert deployment.cli("wallet", "lifecycle", "resume", "--reason", "oops", "--wallet", str(gus.wallet)).returncode == 1
-    shown = deployment.cli("admin", "person", "show", gus.network_number)
-    assert shown.returncode == 1 and "no active network number" in shown.stderr
+    shown = deployment.cli_json("admin", "person", "show", gus.network_number)
+    assert shown["state"] == "cancelled" and shown["number_status"] == "retired", shown
+    assert shown["certificates"] and all(c["status"] == "revoked" for c in shown["certificates"]), shown
+    assert shown["events"][-1]["event"] == "cancel" and shown["events"][-1]["reason"] == "leaving", shown
 
 
 def test_renewal_keeps_the_number_and_retires_the_old_key(deployment, tmp_path):

@@ -371,5 +371,5 @@ public enum Schema {
                 )
                 """
             ]),
-    ] + credentialMigrations + authenticationMigrations + portalMigrations
+    ] + credentialMigrations + authenticationMigrations + portalMigrations + operatorMigrations
 }

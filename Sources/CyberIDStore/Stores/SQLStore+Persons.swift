@@ -68,6 +68,17 @@ extension SQLStore: PersonStore {
             """, [.text(networkNumber)])
     }
 
+    public func personEverHolding(networkNumber: String) async throws -> (person: PersonRecord, numberStatus: String)? {
+        try await database.read { connection in
+            guard
+                let row = try await connection.first(
+                    "SELECT \(Self.columns), n.status AS number_status FROM persons p JOIN network_numbers n ON n.person_id = p.id WHERE n.number = $1",
+                    [.text(networkNumber)])
+            else { return nil }
+            return (try Self.person(row), try row.text("number_status"))
+        }
+    }
+
     public func activeNetworkNumber(personID: String) async throws -> String? {
         try await database.read { connection in
             try await connection.first(

@@ -25,6 +25,8 @@ public protocol PersonStore: Sendable {
     func livePerson(personIndex: [UInt8]) async throws -> PersonRecord?
     /// The person whose *active* number this is.
     func person(networkNumber: String) async throws -> PersonRecord?
+    /// The person who holds or held this number, retired (cancelled) or not, with its status.
+    func personEverHolding(networkNumber: String) async throws -> (person: PersonRecord, numberStatus: String)?
     /// The person's active network number.
     func activeNetworkNumber(personID: String) async throws -> String?
 }

@@ -1,0 +1,140 @@
+public import CyberIDCore
+public import CyberIDStore
+import CyberIDVault
+public import Foundation
+
+extension DomainError where Domain == AdminDomain {
+    public static func roleRequired(_ action: OperatorAction) -> Self {
+        Self(code: "role-required", kind: .forbidden, reason: "\(action.rawValue) needs one of the roles \(OperatorRules.roles(for: action).map(\.rawValue).sorted().joined(separator: ", "))")
+    }
+    public static func notAnOperator() -> Self { Self(code: "not-an-operator", kind: .forbidden, reason: "this person holds no operator role") }
+    public static func invalidDisplayName() -> Self {
+        Self(code: "invalid-display-name", kind: .invalid, reason: "a display name is 1 to 100 characters, no control characters")
+    }
+    public static func unknownRequest(_ id: String) -> Self { Self(code: "unknown-request", kind: .notFound, reason: "no four-eyes request \(id)") }
+    public static func notFourEyes(_ action: OperatorAction) -> Self {
+        Self(code: "not-four-eyes", kind: .invalid, reason: "\(action.rawValue) needs no second operator")
+    }
+    public static func approvalRefused(_ why: String) -> Self {
+        let text =
+            switch why {
+            case "self-approval": "the second operator must be another person"
+            case "role-required": "the second operator must hold a role the act needs"
+            case "expired": "the request is older than 24 hours"
+            case "not-approved": "the request is not approved (or was already carried out)"
+            case "not-requester": "only the operator who asked carries the act out"
+            default: "the request was already decided"
+            }
+        return Self(code: "four-eyes-\(why)", kind: why == "expired" ? .gone : .forbidden, reason: text)
+    }
+}
+
+/// Operators and four-eyes control (issue 15): who may do what is ``OperatorRules``; this is
+/// where it is enforced and audited.
+extension AdminService {
+    /// Grants a role from the server (`cyberid admin operator grant`: the bootstrap — whoever
+    /// runs commands on the server is trusted, and named in the audit by `--operator`).
+    /// - Returns: `false` when the person already held the role.
+    public func grantRole(_ role: OperatorRole, networkNumber: String, displayName: String, now: Date = Date())
+        async throws -> Bool
+    {
+        let name = try Self.checkedDisplayName(displayName)
+        let person = try await personID(networkNumber: networkNumber)
+        let (store, actor) = (self.store, self.actor)
+        return try await audited("operator.grant", target: person, reason: "\(role.rawValue) to \(name)", at: now) {
+            try await store.grantRole(personID: person, displayName: name, role: role.rawValue, grantedBy: actor, at: now)
+        }
+    }
+
+    /// Revokes a role from the server. - Returns: `false` when the person did not hold it.
+    public func revokeRole(_ role: OperatorRole, networkNumber: String, now: Date = Date()) async throws -> Bool {
+        let person = try await personID(networkNumber: networkNumber)
+        let store = self.store
+        return try await audited("operator.revoke", target: person, reason: role.rawValue, at: now) {
+            try await store.revokeRole(personID: person, role: role.rawValue)
+        }
+    }
+
+    /// Every operator with their roles and network number.
+    public func operators() async throws -> [(record: OperatorRecord, networkNumber: String?)] {
+        var out = [(record: OperatorRecord, networkNumber: String?)]()
+        for record in try await store.operatorRecords() {
+            out.append((record, try await store.activeNetworkNumber(personID: record.personID)))
+        }
+        return out
+    }
+
+    /// The roles a person holds as an operator (none for anyone else).
+    public func operatorRoles(personID: String) async throws -> Set<OperatorRole> {
+        Set((try await store.operatorRecord(personID: personID)?.roles ?? []).compactMap(OperatorRole.init(rawValue:)))
+    }
+
+    /// Asks for a four-eyes act; a second operator approves or refuses it within 24 hours.
+    /// - Throws: ``AdminError`` `not-an-operator`, `role-required`, `not-four-eyes`.
+    public func requestFourEyes(
+        _ action: OperatorAction, target: String, detail: [String: String], by operatorID: String, now: Date = Date()
+    ) async throws -> FourEyesRequestRecord {
+        guard OperatorRules.needsSecondOperator(action) else { throw AdminError.notFourEyes(action) }
+        try await requireRole(action, operatorID: operatorID)
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys]), as: UTF8.self)
+        let request = FourEyesRequestRecord(
+            id: "fe_" + SecureRandom.token(bytes: 12), action: action.rawValue, target: target, detail: json,
+            requestedBy: operatorID, requestedAt: now, expiresAt: now + OperatorRules.approvalWindow)
+        let store = self.store
+        try await audited("four-eyes.request", target: request.id, reason: "\(action.rawValue) on \(target)", at: now) {
+            try await store.createFourEyesRequest(request)
+        }
+        return request
+    }
+
+    /// A second operator approves or refuses a pending request.
+    /// - Throws: ``AdminError`` `unknown-request`, `four-eyes-self-approval`, `four-eyes-role-required`,
+    ///   `four-eyes-not-pending`, `four-eyes-expired`.
+    public func decideFourEyes(id: String, approve: Bool, by operatorID: String, reason: String? = nil, now: Date = Date())
+        async throws -> FourEyesRequestRecord
+    {
+        guard let request = try await store.fourEyesRequest(id: id), let action = OperatorAction(rawValue: request.action)
+        else { throw AdminError.unknownRequest(id) }
+        if let refusal = OperatorRules.approvalRefusal(
+            action: action, requestedBy: request.requestedBy, requestedAt: request.requestedAt,
+            pending: request.status == .pending, approver: operatorID,
+            approverRoles: try await operatorRoles(personID: operatorID), now: now)
+        {
+            throw AdminError.approvalRefused(refusal)
+        }
+        let store = self.store
+        let status: FourEyesRequestRecord.Status = approve ? .approved : .refused
+        try await audited(approve ? "four-eyes.approve" : "four-eyes.refuse", target: id, reason: reason ?? action.rawValue, at: now) {
+            guard try await store.decideFourEyesRequest(id: id, status: status, decidedBy: operatorID, reason: reason, at: now)
+            else { throw AdminError.approvalRefused("not-pending") }
+        }
+        return try await store.fourEyesRequest(id: id) ?? request
+    }
+
+    /// The requester carries out an approved act, once, within 24 hours of the request; the
+    /// caller then does the act itself (audited as usual).
+    /// - Throws: ``AdminError`` `unknown-request`, `four-eyes-not-requester`, `four-eyes-not-approved`, `four-eyes-expired`.
+    public func claimApproved(id: String, by operatorID: String, now: Date = Date()) async throws -> FourEyesRequestRecord {
+        guard let request = try await store.fourEyesRequest(id: id) else { throw AdminError.unknownRequest(id) }
+        guard request.requestedBy == operatorID else { throw AdminError.approvalRefused("not-requester") }
+        guard request.status == .approved else { throw AdminError.approvalRefused("not-approved") }
+        guard now < request.expiresAt else { throw AdminError.approvalRefused("expired") }
+        guard try await store.markFourEyesRequestExecuted(id: id, at: now) else { throw AdminError.approvalRefused("not-approved") }
+        return request
+    }
+
+    /// Refuses an operator without a role that allows `action`.
+    public func requireRole(_ action: OperatorAction, operatorID: String) async throws {
+        let roles = try await operatorRoles(personID: operatorID)
+        guard !roles.isEmpty else { throw AdminError.notAnOperator() }
+        guard OperatorRules.allows(roles, action) else { throw AdminError.roleRequired(action) }
+    }
+
+    static func checkedDisplayName(_ name: String) throws -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard (1...100).contains(trimmed.count),
+            !trimmed.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
+        else { throw AdminError.invalidDisplayName() }
+        return trimmed
+    }
+}

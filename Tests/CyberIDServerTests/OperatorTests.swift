@@ -1,0 +1,144 @@
+import CyberIDCore
+import CyberIDServices
+import CyberIDStore
+import Foundation
+import Testing
+
+@testable import CyberIDServer
+
+/// Operators and four-eyes control enforced (issue 15): roles granted from the server are
+/// audited under the acting name; a four-eyes act waits for another person holding the role,
+/// within 24 hours, and is carried out once by the requester.
+@Suite struct OperatorTests {
+    /// Enrolls a bare person straight into the store; returns their network number.
+    static func person(_ runtime: Runtime, _ id: String, at time: Date) async throws -> String {
+        let number = NetworkNumber.generate().canonical
+        var session = EnrollmentSessionRecord(
+            id: "s-\(id)", aaChallenge: [1], guardianID: nil, createdAt: time, expiresAt: time + 600)
+        try await runtime.store.create(session)
+        session.state = .completed
+        session.personID = id
+        try await runtime.store.complete(
+            session,
+            person: PersonRecord(
+                id: id, state: .active, blindIndex: Array(id.utf8), assuranceLevel: .high, ageBand: .adult,
+                recordCiphertext: [1], recordWrappedKey: [2], createdAt: time, updatedAt: time),
+            networkNumber: number,
+            certificate: NetworkCertificateRecord(
+                serial: "c-\(id)", personID: id, networkNumber: number, der: [3], notAfter: time + 86_400, issuedAt: time))
+        return number
+    }
+
+    @Test func rolesAreGrantedFromTheServerAndAudited() async throws {
+        try await withTestApp { _, runtime async throws in
+            let t0 = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded())
+            let alice = try await Self.person(runtime, "alice", at: t0)
+            let server = runtime.admin.acting(as: "Wang Fang (server)")
+            #expect(try await server.grantRole(.admin, networkNumber: alice, displayName: "Alice Admin"))
+            #expect(try await server.grantRole(.admin, networkNumber: alice, displayName: "Alice Admin") == false)
+            #expect(try await server.grantRole(.auditor, networkNumber: alice, displayName: "Alice A."))
+            #expect(try await runtime.admin.operatorRoles(personID: "alice") == [.admin, .auditor])
+            let listed = try await runtime.admin.operators()
+            #expect(listed.map(\.record.displayName) == ["Alice A."] && listed.first?.networkNumber == alice)
+            #expect(try await server.revokeRole(.auditor, networkNumber: alice))
+            #expect(try await server.revokeRole(.auditor, networkNumber: alice) == false)
+            #expect(try await runtime.admin.operatorRoles(personID: "alice") == [.admin])
+            let entries = try await runtime.store.auditEntries().suffix(5)
+            #expect(entries.map(\.action) == ["operator.grant", "operator.grant", "operator.grant", "operator.revoke", "operator.revoke"])
+            #expect(entries.allSatisfy { $0.actor == "Wang Fang (server)" && $0.target == "alice" })
+            await #expect(throws: AdminError.invalidDisplayName()) {
+                try await server.grantRole(.admin, networkNumber: alice, displayName: " ")
+            }
+            await #expect(throws: AdminError.unknownNumber) {
+                try await server.grantRole(.admin, networkNumber: NetworkNumber.generate().canonical, displayName: "Nobody")
+            }
+            #expect("\(try await runtime.admin.verifyAudit())".hasPrefix("intact"))
+        }
+    }
+
+    @Test func aRecordReadWaitsForAnotherRecordsOperatorAndIsCarriedOutOnce() async throws {
+        try await withTestApp { _, runtime async throws in
+            let t0 = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded())
+            let server = runtime.admin.acting(as: "server")
+            for (id, roles) in [("carol", [OperatorRole.records]), ("bob", [.records, .support]), ("alice", [.admin])] {
+                let number = try await Self.person(runtime, id, at: t0)
+                for role in roles { _ = try await server.grantRole(role, networkNumber: number, displayName: id.capitalized) }
+            }
+            _ = try await Self.person(runtime, "dave", at: t0)
+            let admin = runtime.admin
+            let request = try await admin.requestFourEyes(
+                .readRecord, target: "p-1", detail: ["legal_basis": "court order 7"], by: "carol", now: t0)
+            #expect(request.status == .pending && request.expiresAt == t0 + 24 * 3600)
+            // Not by the requester, not by someone without the role, not by a non-operator.
+            await #expect(throws: AdminError.approvalRefused("self-approval")) {
+                try await admin.decideFourEyes(id: request.id, approve: true, by: "carol", now: t0 + 1)
+            }
+            await #expect(throws: AdminError.approvalRefused("role-required")) {
+                try await admin.decideFourEyes(id: request.id, approve: true, by: "alice", now: t0 + 1)
+            }
+            await #expect(throws: AdminError.approvalRefused("role-required")) {
+                try await admin.decideFourEyes(id: request.id, approve: true, by: "dave", now: t0 + 1)
+            }
+            // Nothing to carry out before the approval.
+            await #expect(throws: AdminError.approvalRefused("not-approved")) {
+                try await admin.claimApproved(id: request.id, by: "carol", now: t0 + 2)
+            }
+            let approved = try await admin.decideFourEyes(id: request.id, approve: true, by: "bob", now: t0 + 60)
+            #expect(approved.status == .approved && approved.decidedBy == "bob")
+            await #expect(throws: AdminError.approvalRefused("not-pending")) {
+                try await admin.decideFourEyes(id: request.id, approve: false, by: "bob", now: t0 + 61)
+            }
+            await #expect(throws: AdminError.approvalRefused("not-requester")) {
+                try await admin.claimApproved(id: request.id, by: "bob", now: t0 + 62)
+            }
+            #expect(try await admin.claimApproved(id: request.id, by: "carol", now: t0 + 63).id == request.id)
+            await #expect(throws: AdminError.approvalRefused("not-approved")) {
+                try await admin.claimApproved(id: request.id, by: "carol", now: t0 + 64)
+            }
+            #expect(try await runtime.store.fourEyesRequest(id: request.id)?.status == .executed)
+            let actions = try await runtime.store.auditEntries().map(\.action).filter { $0.hasPrefix("four-eyes") }
+            #expect(actions == ["four-eyes.request", "four-eyes.approve"])
+        }
+    }
+
+    @Test func aRequestNeedsTheRoleExpiresAfterADayAndCanBeRefused() async throws {
+        try await withTestApp { _, runtime async throws in
+            let t0 = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded())
+            let server = runtime.admin.acting(as: "server")
+            for (id, role) in [("sam", OperatorRole.support), ("sue", .support), ("kim", .keys), ("ann", .admin), ("al", .admin)] {
+                _ = try await server.grantRole(role, networkNumber: try await Self.person(runtime, id, at: t0), displayName: id)
+            }
+            _ = try await Self.person(runtime, "nobody", at: t0)
+            let admin = runtime.admin
+            await #expect(throws: AdminError.roleRequired(.readRecord)) {
+                try await admin.requestFourEyes(.readRecord, target: "p", detail: [:], by: "sam", now: t0)
+            }
+            await #expect(throws: AdminError.notAnOperator()) {
+                try await admin.requestFourEyes(.cancelPerson, target: "p", detail: [:], by: "nobody", now: t0)
+            }
+            await #expect(throws: AdminError.notFourEyes(.suspendPerson)) {
+                try await admin.requestFourEyes(.suspendPerson, target: "p", detail: [:], by: "sam", now: t0)
+            }
+            // Cancelling a person: a second support operator, within the day.
+            let late = try await admin.requestFourEyes(.cancelPerson, target: "p", detail: [:], by: "sam", now: t0)
+            await #expect(throws: AdminError.approvalRefused("expired")) {
+                try await admin.decideFourEyes(id: late.id, approve: true, by: "sue", now: t0 + 24 * 3600)
+            }
+            // Granting admin: a second admin; a refusal ends it.
+            let grant = try await admin.requestFourEyes(.grantSensitiveRole, target: "kim", detail: ["role": "admin"], by: "ann", now: t0)
+            let refused = try await admin.decideFourEyes(id: grant.id, approve: false, by: "al", reason: "not needed", now: t0 + 5)
+            #expect(refused.status == .refused && refused.decisionReason == "not needed")
+            await #expect(throws: AdminError.approvalRefused("not-approved")) {
+                try await admin.claimApproved(id: grant.id, by: "ann", now: t0 + 6)
+            }
+            // A key rotation: the keys operator asks; no second keys operator exists, so no one can approve.
+            let rotation = try await admin.requestFourEyes(.rotateSigningKey, target: "signing-key", detail: [:], by: "kim", now: t0)
+            for other in ["sam", "ann", "al"] {
+                await #expect(throws: AdminError.approvalRefused("role-required")) {
+                    try await admin.decideFourEyes(id: rotation.id, approve: true, by: other, now: t0 + 1)
+                }
+            }
+            #expect(try await runtime.store.fourEyesRequests(status: .pending).map(\.id).sorted() == [late.id, rotation.id].sorted())
+        }
+    }
+}
