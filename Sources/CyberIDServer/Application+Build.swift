@@ -55,6 +55,7 @@ public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
         credentials: runtime.credentials, login: runtime.provider.login, limiter: runtime.limiter,
         offersPerHour: runtime.settings.limits.credentialOffersPerPersonPerHour)
     router.addPortalRoutes(Portal(runtime: runtime))
+    router.addConsoleRoutes(Console(runtime: runtime))
     return router
 }
 

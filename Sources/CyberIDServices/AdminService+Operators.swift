@@ -64,6 +64,16 @@ extension AdminService {
         return out
     }
 
+    /// The operator record of a person (their display name and roles), if they are one.
+    public func operatorRecord(personID: String) async throws -> OperatorRecord? {
+        try await store.operatorRecord(personID: personID)
+    }
+
+    /// Four-eyes requests in a state, oldest first.
+    public func fourEyesRequests(status: FourEyesRequestRecord.Status) async throws -> [FourEyesRequestRecord] {
+        try await store.fourEyesRequests(status: status)
+    }
+
     /// The roles a person holds as an operator (none for anyone else).
     public func operatorRoles(personID: String) async throws -> Set<OperatorRole> {
         Set((try await store.operatorRecord(personID: personID)?.roles ?? []).compactMap(OperatorRole.init(rawValue:)))

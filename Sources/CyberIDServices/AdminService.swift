@@ -102,7 +102,11 @@ public struct AdminService: Sendable {
 
     /// Reads an identity record under a legal basis: audited, and shown in the person's history.
     /// - Throws: ``AdminError`` `unknown-number`, `record-unavailable`, `reason-required`.
-    public func readRecord(networkNumber: String, legalBasis: String, now: Date = Date()) async throws -> IdentityRecord {
+    /// - Parameter roles: the roles of the operators who asked and approved (the console's
+    ///   four-eyes read), shown to the person beside the legal basis — roles, never names.
+    public func readRecord(networkNumber: String, legalBasis: String, roles: [String] = [], now: Date = Date()) async throws
+        -> IdentityRecord
+    {
         let basis = legalBasis.trimmingCharacters(in: .whitespaces)
         guard !basis.isEmpty else { throw AdminError.reasonRequired("reading an identity record") }
         let id = try await personID(networkNumber: networkNumber)
@@ -111,8 +115,9 @@ public struct AdminService: Sendable {
         }
         let store = self.store
         try await audited("record.read", target: id, reason: basis, at: now) {
-            try await store.append(
-                HistoryEntry(personID: id, event: .recordAccessed, fields: ["legal_basis": basis], at: now))
+            var fields = ["legal_basis": basis]
+            if !roles.isEmpty { fields["roles"] = roles.joined(separator: ", ") }
+            try await store.append(HistoryEntry(personID: id, event: .recordAccessed, fields: fields, at: now))
         }
         return record
     }

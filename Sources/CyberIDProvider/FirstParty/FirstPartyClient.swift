@@ -23,8 +23,13 @@ public struct FirstPartyClient: Sendable, Equatable {
         id: "cyberid-portal", name: "CyberID account", level: .substantial, callbackPath: "/account/callback",
         audience: "portal")
 
+    /// The operator console (`/console`, issue 15): level high.
+    public static let console = FirstPartyClient(
+        id: "cyberid-console", name: "CyberID operator console", level: .high, callbackPath: "/console/callback",
+        audience: "console")
+
     /// Every first-party client.
-    public static let all: [FirstPartyClient] = [.portal]
+    public static let all: [FirstPartyClient] = [.portal, .console]
 
     /// Whether `clientID` is reserved for CyberID's own applications (they are not
     /// "platforms": the portal does not list them, administrators cannot change them).

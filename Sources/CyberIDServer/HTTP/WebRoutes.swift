@@ -7,5 +7,10 @@ enum WebRoutes {
         "POST /account/signout-everywhere", "GET /account", "GET /account/platforms", "POST /account/platforms/withdraw",
         "GET /account/history", "GET /account/history.json", "GET /account/history.csv", "GET /account/suspend",
         "POST /account/suspend", "POST /account/wards/suspend", "POST /account/wards/resume",
+        // The operator console (issue 15, docs/console.md).
+        "GET /console", "GET /console/signin", "GET /console/callback", "POST /console/signout", "GET /console/persons",
+        "POST /console/persons/lookup", "POST /console/persons/act", "POST /console/requests", "GET /console/pending",
+        "POST /console/requests/decide", "POST /console/requests/open", "GET /console/audit", "POST /console/audit/verify",
+        "GET /console/operators", "POST /console/operators/grant", "POST /console/operators/revoke",
     ]
 }

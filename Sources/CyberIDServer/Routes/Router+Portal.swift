@@ -21,7 +21,8 @@ extension Router where Context == AppRequestContext {
                 return portal.errorPage(portal.frame(request, .error), Problem.notFound())
             }
             let next = (try? FormParameters(encoded: request.uri.query ?? ""))?["next"]
-            let target = PortalPage.allCases.map(\.path).first { $0 == next } ?? "/"
+            let pages = PortalPage.allCases.map(\.path) + ConsolePage.allCases.map(\.path)
+            let target = pages.first { $0 == next } ?? "/"
             return Portal.seeOther(
                 target,
                 cookies: [WebCookie.setCookie(name: Portal.languageCookie, value: language.rawValue, maxAge: 31_536_000)])

@@ -116,7 +116,8 @@ extension PortalPages {
                 out.append(text("portal_detail_legal_basis", language, ["basis": basis]))
             }
             if let roles = Self.strings(line.detail["roles"]), !roles.isEmpty {
-                out.append(text("portal_detail_roles", language, ["roles": list(roles, language)]))
+                let names = roles.flatMap { $0.components(separatedBy: ", ") }.map { label("role_", $0, language) }
+                out.append(text("portal_detail_roles", language, ["roles": list(names, language)]))
             }
         case HistoryEvent.login.rawValue:
             if let claims = Self.strings(line.detail["claims_released"]) {

@@ -1,0 +1,182 @@
+import CyberIDCore
+import CyberIDProvider
+import CyberIDServices
+import CyberIDStore
+import CyberIDWeb
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// What the operator console's routes share (issue 15): the services, the pages, the issuer's
+/// origin, and how fresh a sign-in must be for a four-eyes act.
+struct Console: Sendable {
+    let admin: AdminService
+    let sessions: WebSessionService
+    let signIn: FirstPartyLogin
+    let pages: ConsolePages
+    let origin: String
+    let audience = FirstPartyClient.console.audience
+    /// A four-eyes act (asking, approving, carrying out) needs a wallet approval this recent:
+    /// the operator signs in again in the wallet for it.
+    let freshness: TimeInterval = 300
+
+    static let sessionCookie = "cyberid_console"
+    static let signInCookie = "cyberid_console_signin"
+
+    init(runtime: Runtime) {
+        admin = runtime.admin
+        sessions = runtime.webSessions
+        signIn = runtime.provider.firstPartyLogin(.console)
+        pages = ConsolePages()
+        origin = Portal.origin(of: runtime.settings.issuer)
+    }
+
+    /// The frame of a page for this request (no session yet).
+    func frame(_ request: Request, _ page: ConsolePage) -> ConsoleFrame {
+        let cookies = request.headers[values: .cookie]
+        return ConsoleFrame(
+            language: Language.negotiate(
+                cookie: WebCookie.value(named: Portal.languageCookie, in: cookies),
+                acceptLanguage: request.headers[.acceptLanguage]),
+            csrf: nil, page: page, flash: nil, zone: DateText.zone(cookie: WebCookie.value(named: Portal.zoneCookie, in: cookies)),
+            operatorName: nil, roles: [])
+    }
+
+    func session(_ request: Request) async throws -> SignedIn? {
+        try await sessions.authenticate(
+            token: WebCookie.value(named: Self.sessionCookie, in: request.headers[values: .cookie]), audience: audience)
+    }
+
+    /// An HTML page with the console's security headers.
+    static func html(_ body: String, status: HTTPResponse.Status = .ok, cookies: [String] = []) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        for (name, value) in ConsolePages.contentSecurityPolicy.headers { headers[.init(name)!] = value }
+        for cookie in cookies { headers.append(.init(name: .setCookie, value: cookie)) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// The error page for a thrown error (words from the catalogue, status from the mapping).
+    func errorPage(_ frame: ConsoleFrame, _ error: any Error) -> Response {
+        let problem = Problem.from(error)
+        let status = problem.statusCode
+        let key =
+            switch status {
+            case 401 where problem.type.hasSuffix(":reapproval-required"): "console_error_reapprove"
+            case 400, 415, 422: "console_error_bad_request"
+            case 401, 403: problem.type.hasSuffix(":forbidden") ? "console_error_forbidden" : "console_error_not_allowed"
+            case 404: "console_error_not_found"
+            case 410: "console_error_not_allowed"
+            case 503: "console_error_unavailable"
+            default: status >= 500 ? "console_error_server" : "console_error_bad_request"
+            }
+        var frame = frame
+        frame.page = .error
+        return Self.html(pages.error(frame, status: status, messageKey: key), status: .init(code: status))
+    }
+
+    func isSameOrigin(_ request: Request) -> Bool {
+        SameOrigin.allows(
+            origin: request.headers[.origin], fetchSite: request.headers[.init("Sec-Fetch-Site")!], expected: origin)
+    }
+}
+
+/// A request let through to a handler, or the page that answers it instead (no session, no
+/// role).
+enum ConsoleGate: Sendable {
+    case call(ConsoleCall)
+    case answer(Response)
+}
+
+/// A signed-in operator's request.
+struct ConsoleCall: Sendable {
+    var frame: ConsoleFrame
+    var session: SignedIn
+    var operatorID: String { session.personID }
+    var name: String
+    var roles: Set<OperatorRole>
+    var form: FormParameters
+    /// The admin service acting as this operator (the audit names them).
+    var admin: AdminService
+
+    /// Refuses an operator whose roles do not allow `action`.
+    func require(_ action: OperatorAction) throws {
+        guard OperatorRules.allows(roles, action) else { throw AdminError.roleRequired(action) }
+    }
+
+    /// Refuses a four-eyes act on a sign-in older than `freshness`: the operator approves a new
+    /// sign-in in the wallet first.
+    func requireFresh(_ freshness: TimeInterval, now: Date = Date()) throws {
+        guard now.timeIntervalSince(session.authTime) <= freshness else {
+            throw Problem(
+                code: "reapproval-required", title: "Re-approval required", status: .unauthorized,
+                detail: "sign in again with the wallet for this act")
+        }
+    }
+}
+
+extension Router where Context == AppRequestContext {
+    /// The operator behind a session, or the page answering for a missing session or role.
+    static func consoleCall(
+        _ console: Console, _ request: Request, _ frame: ConsoleFrame, form: FormParameters
+    ) async throws -> ConsoleGate {
+        guard let session = try await console.session(request) else {
+            return .answer(request.method == .get ? Portal.seeOther("/console") : console.errorPage(frame, Self.forbidden))
+        }
+        let roles = try await console.admin.operatorRoles(personID: session.personID)
+        guard !roles.isEmpty, let record = try await console.admin.operatorRecord(personID: session.personID) else {
+            var refused = frame
+            refused.page = .refused
+            return .answer(Console.html(console.pages.refused(refused, reason: "no-role"), status: .forbidden))
+        }
+        var frame = frame
+        (frame.csrf, frame.operatorName, frame.roles) = (CSRFToken.token(forSession: session.token), record.displayName, roles)
+        return .call(
+            ConsoleCall(
+                frame: frame, session: session, name: record.displayName, roles: roles, form: form,
+                admin: console.admin.acting(as: record.displayName)))
+    }
+
+    static var forbidden: Problem { Problem(code: "forbidden", title: "Forbidden", status: .forbidden, detail: nil) }
+
+    /// A console page for signed-in operators.
+    func consoleGet(
+        _ path: RouterPath, _ page: ConsolePage, _ console: Console,
+        _ handler: @escaping @Sendable (Request, ConsoleCall) async throws -> Response
+    ) {
+        get(path) { request, _ in
+            let frame = console.frame(request, page)
+            do {
+                switch try await Self.consoleCall(console, request, frame, form: FormParameters()) {
+                case .answer(let response): return response
+                case .call(let call): return try await handler(request, call)
+                }
+            } catch {
+                return console.errorPage(frame, error)
+            }
+        }
+    }
+
+    /// A console form action: same origin, a session with a role, its CSRF token.
+    func consolePost(
+        _ path: RouterPath, _ page: ConsolePage, _ console: Console,
+        _ handler: @escaping @Sendable (Request, ConsoleCall) async throws -> Response
+    ) {
+        post(path) { request, context in
+            let frame = console.frame(request, page)
+            do {
+                guard console.isSameOrigin(request), let session = try await console.session(request) else {
+                    throw Self.forbidden
+                }
+                let form = try await Self.form(request, context)
+                guard CSRFToken.isValid(form["csrf"], forSession: session.token) else { throw Self.forbidden }
+                switch try await Self.consoleCall(console, request, frame, form: form) {
+                case .answer(let response): return response
+                case .call(let call): return try await handler(request, call)
+                }
+            } catch {
+                return console.errorPage(frame, error)
+            }
+        }
+    }
+}

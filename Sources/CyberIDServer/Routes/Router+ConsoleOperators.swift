@@ -1,0 +1,49 @@
+import CyberIDCore
+import CyberIDServices
+import CyberIDStore
+import Foundation
+import Hummingbird
+
+extension Router where Context == AppRequestContext {
+    /// Operators: the list, and `admin` operators granting and revoking roles (granting `admin`
+    /// or `records` is a four-eyes act).
+    func addConsoleOperatorRoutes(_ console: Console) {
+        consoleGet("console/operators", .operators, console) { request, call in
+            try call.require(.viewOperators)
+            var frame = call.frame
+            frame.flash = Self.consoleFlash(request)
+            let operators = try await console.admin.operators().map { entry in
+                (
+                    name: entry.record.displayName, networkNumber: entry.networkNumber,
+                    roles: entry.record.roles.compactMap(OperatorRole.init(rawValue:)).sorted()
+                )
+            }
+            return Console.html(console.pages.operators(frame, operators: operators))
+        }
+        consolePost("console/operators/grant", .operators, console) { _, call in
+            guard let role = OperatorRole(rawValue: try Self.field("role", call.form)) else { throw Self.invalid("role") }
+            let number = try Self.field("number", call.form)
+            let name = try Self.field("name", call.form)
+            let action = OperatorAction.granting(role)
+            try call.require(action)
+            guard OperatorRules.needsSecondOperator(action) else {
+                _ = try await call.admin.grantRole(role, networkNumber: number, displayName: name)
+                return Portal.seeOther("/console/operators?done=granted")
+            }
+            try call.requireFresh(console.freshness)
+            let canonical = (try? NetworkNumber(parsing: number))?.canonical ?? number
+            _ = try await call.admin.summary(networkNumber: canonical)
+            _ = try await call.admin.requestFourEyes(
+                action, target: "\(canonical):\(role.rawValue)",
+                detail: ["role": role.rawValue, "name": name, "number": canonical, "reason": "grant \(role.rawValue) to \(name)"],
+                by: call.operatorID)
+            return Portal.seeOther("/console/pending?done=grant-requested")
+        }
+        consolePost("console/operators/revoke", .operators, console) { _, call in
+            guard let role = OperatorRole(rawValue: try Self.field("role", call.form)) else { throw Self.invalid("role") }
+            try call.require(OperatorAction.granting(role))
+            _ = try await call.admin.revokeRole(role, networkNumber: try Self.field("number", call.form))
+            return Portal.seeOther("/console/operators?done=revoked")
+        }
+    }
+}

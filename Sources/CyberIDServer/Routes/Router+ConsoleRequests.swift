@@ -1,0 +1,141 @@
+import CyberIDCore
+import CyberIDLifecycle
+import CyberIDProvider
+import CyberIDServices
+import CyberIDStore
+import CyberIDVault
+import CyberIDWeb
+import Foundation
+import Hummingbird
+
+extension Router where Context == AppRequestContext {
+    /// Four-eyes requests: ask (cancel a person, read a record), list, approve or refuse, and
+    /// carry out once; and the audit page.
+    func addConsoleRequestRoutes(_ console: Console) {
+        consolePost("console/requests", .pending, console) { _, call in
+            let number = try Self.field("number", call.form)
+            let canonical = (try? NetworkNumber(parsing: number))?.canonical ?? number
+            guard let action = OperatorAction(rawValue: try Self.field("action", call.form)),
+                [.cancelPerson, .readRecord].contains(action)
+            else { throw Self.invalid("action") }
+            try call.requireFresh(console.freshness)
+            _ = try await call.admin.summary(networkNumber: canonical)  // an unknown number is refused now
+            _ = try await call.admin.requestFourEyes(
+                action, target: canonical, detail: ["reason": try Self.field("reason", call.form)], by: call.operatorID)
+            return Portal.seeOther("/console/pending?done=requested")
+        }
+        consoleGet("console/pending", .pending, console) { request, call in
+            var frame = call.frame
+            frame.flash = Self.consoleFlash(request)
+            return Console.html(console.pages.pending(frame, requests: try await Self.requests(console, call)))
+        }
+        consolePost("console/requests/decide", .pending, console) { _, call in
+            let approve = call.form["decision"] == "approve"
+            guard approve || call.form["decision"] == "refuse" else { throw Self.invalid("decision") }
+            try call.requireFresh(console.freshness)
+            let reason = call.form["reason"].flatMap { $0.isEmpty ? nil : $0 }
+            _ = try await call.admin.decideFourEyes(
+                id: try Self.field("id", call.form), approve: approve, by: call.operatorID, reason: reason)
+            return Portal.seeOther("/console/pending?done=" + (approve ? "approved" : "refused"))
+        }
+        consolePost("console/requests/open", .record, console) { _, call in
+            try call.requireFresh(console.freshness)
+            let claimed = try await call.admin.claimApproved(id: try Self.field("id", call.form), by: call.operatorID)
+            return try await Self.carryOut(console, call, claimed)
+        }
+        consoleGet("console/audit", .audit, console) { _, call in
+            try call.require(.readAudit)
+            let entries = try await console.admin.auditEntries().suffix(200).reversed()
+            return Console.html(console.pages.audit(call.frame, entries: Array(entries), verification: nil))
+        }
+        consolePost("console/audit/verify", .audit, console) { _, call in
+            try call.require(.readAudit)
+            let verification: String
+            switch try await console.admin.verifyAudit() {
+            case .intact(let entries, _):
+                verification = Catalogue.standard.text("console_audit_verified", call.frame.language, ["count": String(entries)])
+            case .broken(let seq, _):
+                verification = Catalogue.standard.text("console_audit_broken", call.frame.language, ["seq": String(seq)])
+            }
+            let entries = try await console.admin.auditEntries().suffix(200).reversed()
+            return Console.html(console.pages.audit(call.frame, entries: Array(entries), verification: verification))
+        }
+    }
+
+    /// Carries out an approved act for its requester: the record (shown once, in this answer),
+    /// the cancellation, or the role grant.
+    static func carryOut(_ console: Console, _ call: ConsoleCall, _ request: FourEyesRequestRecord) async throws -> Response {
+        let detail = (try? JSONSerialization.jsonObject(with: Data(request.detail.utf8)) as? [String: String]) ?? [:]
+        let reason = detail["reason"] ?? ""
+        switch OperatorAction(rawValue: request.action) {
+        case .readRecord:
+            // Both operators hold `records` (the rules allow no other): the person sees the legal
+            // basis and the two roles, never the names.
+            let record = try await call.admin.readRecord(
+                networkNumber: request.target, legalBasis: reason, roles: ["records", "records"])
+            let view = try await Self.requestView(console, call, request, names: [:])
+            return Console.html(console.pages.record(call.frame, request: view, fields: Self.recordFields(record)))
+        case .cancelPerson:
+            _ = try await call.admin.apply(.cancel, networkNumber: request.target, reason: reason)
+        case .grantSensitiveRole:
+            guard let role = detail["role"].flatMap(OperatorRole.init(rawValue:)), let name = detail["name"],
+                let number = detail["number"]
+            else { throw Self.invalid("request") }
+            _ = try await call.admin.grantRole(role, networkNumber: number, displayName: name)
+        default:
+            throw Self.invalid("action")
+        }
+        return Portal.seeOther("/console/pending?done=carried-out")
+    }
+
+    static func recordFields(_ record: IdentityRecord) -> [(key: String, value: String)] {
+        var fields: [(key: String, value: String)] = [
+            ("console_record_surname", record.surname), ("console_record_given_names", record.givenNames),
+            ("console_record_birth_date", record.birthDate.description), ("console_record_nationality", record.nationality),
+            ("console_record_sex", record.sex), ("console_record_document_number", record.documentNumber),
+            ("console_record_document_expiry", record.documentExpiry.description),
+        ]
+        if let number = record.personalNumber { fields.append(("console_record_personal_number", number)) }
+        if let phone = record.phone { fields.append(("console_record_phone", phone)) }
+        return fields
+    }
+
+    /// Pending requests and the operator's own approved ones, as the page lists them.
+    static func requests(_ console: Console, _ call: ConsoleCall) async throws -> [ConsoleRequest] {
+        let names = Dictionary(
+            try await console.admin.operators().map { ($0.record.personID, $0.record.displayName) }, uniquingKeysWith: { a, _ in a })
+        let pending = try await console.admin.fourEyesRequests(status: .pending)
+        let approved = try await console.admin.fourEyesRequests(status: .approved).filter { $0.requestedBy == call.operatorID }
+        var out = [ConsoleRequest]()
+        for request in pending + approved { out.append(try await requestView(console, call, request, names: names)) }
+        return out
+    }
+
+    static func requestView(
+        _ console: Console, _ call: ConsoleCall, _ request: FourEyesRequestRecord, names: [String: String]
+    ) async throws -> ConsoleRequest {
+        let detail = (try? JSONSerialization.jsonObject(with: Data(request.detail.utf8)) as? [String: String]) ?? [:]
+        let now = Date()
+        let action = OperatorAction(rawValue: request.action)
+        let canDecide =
+            action.map {
+                OperatorRules.approvalRefusal(
+                    action: $0, requestedBy: request.requestedBy, requestedAt: request.requestedAt,
+                    pending: request.status == .pending, approver: call.operatorID, approverRoles: call.roles, now: now) == nil
+            } ?? false
+        return ConsoleRequest(
+            id: request.id, action: request.action, target: request.target, reason: detail["reason"] ?? "",
+            requesterName: names[request.requestedBy] ?? request.requestedBy, requestedAt: request.requestedAt,
+            status: request.status.rawValue, deciderName: request.decidedBy.map { names[$0] ?? $0 }, canDecide: canDecide,
+            canCarryOut: request.status == .approved && request.requestedBy == call.operatorID && now < request.expiresAt)
+    }
+
+    /// The notice after a console action (`?done=…`, one of a fixed list).
+    static func consoleFlash(_ request: Request) -> String? {
+        let known = ["applied", "requested", "approved", "refused", "granted", "grant-requested", "revoked", "carried-out"]
+        guard let done = (try? FormParameters(encoded: request.uri.query ?? ""))?["done"], known.contains(done) else {
+            return nil
+        }
+        return "console_flash_" + done.replacingOccurrences(of: "-", with: "_")
+    }
+}
