@@ -129,6 +129,8 @@ extension AdminService {
         guard request.requestedBy == operatorID else { throw AdminError.approvalRefused("not-requester") }
         guard request.status == .approved else { throw AdminError.approvalRefused("not-approved") }
         guard now < request.expiresAt else { throw AdminError.approvalRefused("expired") }
+        // The requester must still hold the role when the act is done (it may have been revoked).
+        if let action = OperatorAction(rawValue: request.action) { try await requireRole(action, operatorID: operatorID) }
         guard try await store.markFourEyesRequestExecuted(id: id, at: now) else { throw AdminError.approvalRefused("not-approved") }
         return request
     }

@@ -91,6 +91,13 @@ import Testing
             await #expect(throws: AdminError.approvalRefused("not-requester")) {
                 try await admin.claimApproved(id: request.id, by: "bob", now: t0 + 62)
             }
+            // A requester whose role was revoked meanwhile cannot carry the act out.
+            let carol = try #require(try await runtime.store.activeNetworkNumber(personID: "carol"))
+            #expect(try await server.revokeRole(.records, networkNumber: carol))
+            await #expect(throws: AdminError.notAnOperator()) {
+                try await admin.claimApproved(id: request.id, by: "carol", now: t0 + 63)
+            }
+            _ = try await server.grantRole(.records, networkNumber: carol, displayName: "Carol")
             #expect(try await admin.claimApproved(id: request.id, by: "carol", now: t0 + 63).id == request.id)
             await #expect(throws: AdminError.approvalRefused("not-approved")) {
                 try await admin.claimApproved(id: request.id, by: "carol", now: t0 + 64)

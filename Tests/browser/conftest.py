@@ -21,6 +21,14 @@ For the citizen portal and the demo platform (issue 14; helpers in portal_suppor
 * `downloads`: a directory the browser downloads into without asking;
 * `portal_http`: the portal spoken to with requests (the `Cookie:` header by hand);
 * `demo_platform`: `cyberid dev demo-platform --legal-basis …` on a free port, for the session.
+
+For the operator console (issue 15; helpers in console_support.py), per test module:
+
+* `face_matcher` + `console_deployment`: a second `cyberid serve` with `CYBERID_FACE_MATCHER_URL`
+  (the oidc suite's stand-in matcher), since the console needs level high;
+* `console_people`: alice, bob, carol, dan, erin, fang, rolf and a citizen, enrolled with a live
+  face (level high), none of them an operator yet;
+* `console_http`: the console spoken to with requests (the `Cookie:` header by hand).
 """
 
 from __future__ import annotations
@@ -145,3 +153,51 @@ def callback():
         yield server
     finally:
         server.close()
+
+
+# --------------------------------------------------------------------------------------
+# The operator console (issue 15; helpers in console_support.py)
+# --------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def face_matcher():
+    """The oidc suite's stand-in face matcher (the same bytes match)."""
+    from oidc_support import FaceMatcher
+
+    matcher = FaceMatcher()
+    try:
+        yield matcher
+    finally:
+        matcher.close()
+
+
+@pytest.fixture(scope="module")
+def console_deployment(tmp_path_factory, face_matcher) -> Deployment:
+    """A second `cyberid serve` for the console tests, with a face matcher: the console needs
+    level high, i.e. people enrolled with a matching live face."""
+    yield from start_deployment(tmp_path_factory, CYBERID_FACE_MATCHER_URL=face_matcher.url)
+
+
+@pytest.fixture(scope="module")
+def console_people(console_deployment):
+    """Alice and Bob (to be admins), Carol (support), Dan and Erin (records), Fang (auditor, the
+    Chinese test), Rolf (no role) and a citizen, by first name (lower case). A service with a face matcher enrolls only with a live
+    face, so everyone is at level high. Enrolled two at a time (the CLI is the slow part)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from console_support import enroll_high
+
+    ages = {"alice": 38, "bob": 47, "carol": 31, "dan": 45, "erin": 29, "rolf": 36, "fang": 42, "citizen": 54}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {
+            label: pool.submit(enroll_high, console_deployment, f"console-{label}", birth_date=years_ago(age))
+            for label, age in ages.items()
+        }
+        return {label: future.result() for label, future in futures.items()}
+
+
+@pytest.fixture(scope="module")
+def console_http(console_deployment):
+    from console_support import ConsoleHttp
+
+    return ConsoleHttp(console_deployment.issuer)

@@ -62,6 +62,7 @@ struct Console: Sendable {
         let status = problem.statusCode
         let key =
             switch status {
+            case _ where problem.type.contains(":four-eyes-"): "console_error_four_eyes"
             case 401 where problem.type.hasSuffix(":reapproval-required"): "console_error_reapprove"
             case 400, 415, 422: "console_error_bad_request"
             case 401, 403: problem.type.hasSuffix(":forbidden") ? "console_error_forbidden" : "console_error_not_allowed"
@@ -137,6 +138,18 @@ extension Router where Context == AppRequestContext {
                 admin: console.admin.acting(as: record.displayName)))
     }
 
+    /// Runs a handler; its error page keeps the signed-in header (name, navigation, sign-out).
+    static func handle(
+        _ console: Console, _ request: Request, _ call: ConsoleCall,
+        _ handler: @Sendable (Request, ConsoleCall) async throws -> Response
+    ) async -> Response {
+        do {
+            return try await handler(request, call)
+        } catch {
+            return console.errorPage(call.frame, error)
+        }
+    }
+
     static var forbidden: Problem { Problem(code: "forbidden", title: "Forbidden", status: .forbidden, detail: nil) }
 
     /// A console page for signed-in operators.
@@ -149,7 +162,7 @@ extension Router where Context == AppRequestContext {
             do {
                 switch try await Self.consoleCall(console, request, frame, form: FormParameters()) {
                 case .answer(let response): return response
-                case .call(let call): return try await handler(request, call)
+                case .call(let call): return await Self.handle(console, request, call, handler)
                 }
             } catch {
                 return console.errorPage(frame, error)
@@ -172,7 +185,7 @@ extension Router where Context == AppRequestContext {
                 guard CSRFToken.isValid(form["csrf"], forSession: session.token) else { throw Self.forbidden }
                 switch try await Self.consoleCall(console, request, frame, form: form) {
                 case .answer(let response): return response
-                case .call(let call): return try await handler(request, call)
+                case .call(let call): return await Self.handle(console, request, call, handler)
                 }
             } catch {
                 return console.errorPage(frame, error)

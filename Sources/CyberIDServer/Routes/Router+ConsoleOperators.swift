@@ -39,11 +39,24 @@ extension Router where Context == AppRequestContext {
                 by: call.operatorID)
             return Portal.seeOther("/console/pending?done=grant-requested")
         }
+        // Revoking `admin` or `records` is a four-eyes act too: one admin cannot remove the
+        // others (nor the last admin) alone.
         consolePost("console/operators/revoke", .operators, console) { _, call in
             guard let role = OperatorRole(rawValue: try Self.field("role", call.form)) else { throw Self.invalid("role") }
-            try call.require(OperatorAction.granting(role))
-            _ = try await call.admin.revokeRole(role, networkNumber: try Self.field("number", call.form))
-            return Portal.seeOther("/console/operators?done=revoked")
+            let number = try Self.field("number", call.form)
+            let action = OperatorAction.granting(role)
+            try call.require(action)
+            guard OperatorRules.needsSecondOperator(action) else {
+                _ = try await call.admin.revokeRole(role, networkNumber: number)
+                return Portal.seeOther("/console/operators?done=revoked")
+            }
+            try call.requireFresh(console.freshness)
+            let canonical = (try? NetworkNumber(parsing: number))?.canonical ?? number
+            _ = try await call.admin.requestFourEyes(
+                action, target: "\(canonical):\(role.rawValue)",
+                detail: ["role": role.rawValue, "number": canonical, "operation": "revoke", "reason": "revoke \(role.rawValue)"],
+                by: call.operatorID)
+            return Portal.seeOther("/console/pending?done=grant-requested")
         }
     }
 }

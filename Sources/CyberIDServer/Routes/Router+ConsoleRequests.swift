@@ -73,15 +73,19 @@ extension Router where Context == AppRequestContext {
             // basis and the two roles, never the names.
             let record = try await call.admin.readRecord(
                 networkNumber: request.target, legalBasis: reason, roles: ["records", "records"])
-            let view = try await Self.requestView(console, call, request, names: [:])
+            let view = try await Self.requestView(console, call, request, names: try await Self.operatorNames(console))
             return Console.html(console.pages.record(call.frame, request: view, fields: Self.recordFields(record)))
         case .cancelPerson:
             _ = try await call.admin.apply(.cancel, networkNumber: request.target, reason: reason)
         case .grantSensitiveRole:
-            guard let role = detail["role"].flatMap(OperatorRole.init(rawValue:)), let name = detail["name"],
-                let number = detail["number"]
-            else { throw Self.invalid("request") }
-            _ = try await call.admin.grantRole(role, networkNumber: number, displayName: name)
+            guard let role = detail["role"].flatMap(OperatorRole.init(rawValue:)), let number = detail["number"] else {
+                throw Self.invalid("request")
+            }
+            if detail["operation"] == "revoke" {
+                _ = try await call.admin.revokeRole(role, networkNumber: number)
+            } else {
+                _ = try await call.admin.grantRole(role, networkNumber: number, displayName: detail["name"] ?? "")
+            }
         default:
             throw Self.invalid("action")
         }
@@ -100,10 +104,15 @@ extension Router where Context == AppRequestContext {
         return fields
     }
 
+    /// Person id → display name of every operator.
+    static func operatorNames(_ console: Console) async throws -> [String: String] {
+        Dictionary(
+            try await console.admin.operators().map { ($0.record.personID, $0.record.displayName) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// Pending requests and the operator's own approved ones, as the page lists them.
     static func requests(_ console: Console, _ call: ConsoleCall) async throws -> [ConsoleRequest] {
-        let names = Dictionary(
-            try await console.admin.operators().map { ($0.record.personID, $0.record.displayName) }, uniquingKeysWith: { a, _ in a })
+        let names = try await operatorNames(console)
         let pending = try await console.admin.fourEyesRequests(status: .pending)
         let approved = try await console.admin.fourEyesRequests(status: .approved).filter { $0.requestedBy == call.operatorID }
         var out = [ConsoleRequest]()

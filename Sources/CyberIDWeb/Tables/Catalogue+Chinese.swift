@@ -345,6 +345,7 @@ extension Catalogue {
         "console_audit_caption": "审计日志（最新的在前）",
         "console_audit_none": "尚无记录。",
         "console_verify": "验证",
+        "console_error_four_eyes": "无法执行此双人审批步骤：须由另一位持有该角色的操作员在 24 小时内批准，且已批准的操作只能由提出请求的操作员执行一次。",
         "console_audit_verified": "审计日志验证通过：共 %{count} 条记录，均未被篡改或删除。",
         "console_audit_broken": "审计日志从第 %{seq} 条起验证失败。",
         "console_col_seq": "序号",

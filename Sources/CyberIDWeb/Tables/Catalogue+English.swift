@@ -348,6 +348,7 @@ extension Catalogue {
         "console_audit_caption": "Audit log, newest first",
         "console_audit_none": "No entry yet.",
         "console_verify": "Verify",
+        "console_error_four_eyes": "This four-eyes step is not possible: a second, different operator holding the role approves within 24 hours, and only the operator who asked carries an approved act out, once.",
         "console_audit_verified": "The audit log verifies: %{count} entries, none altered or removed.",
         "console_audit_broken": "The audit log does not verify from entry %{seq} on.",
         "console_col_seq": "No.",

@@ -24,7 +24,8 @@ enum ConsoleTemplates {
         td form{margin:0 0 .5rem}td label{font-size:.9rem}td input{max-width:14rem}\
         td .actions{gap:.5rem;margin-top:.25rem}\
         .areas dt{font-weight:600;margin-top:.75rem}.areas dd{margin:0}\
-        .warning{border-left:4px solid #b3261e;background:#fdf1f0;padding:.75rem 1rem;font-weight:600}
+        .warning{border-left:4px solid #b3261e;background:#fdf1f0;padding:.75rem 1rem;font-weight:600}\
+        #audit-entries code{word-break:normal;overflow-wrap:anywhere}
         """
 
     /// Every page's frame: skip link, header (console name, language switch; signed in: who,
