@@ -11,6 +11,14 @@ extension DomainError where Domain == AdminDomain {
     public static func invalidDisplayName() -> Self {
         Self(code: "invalid-display-name", kind: .invalid, reason: "a display name is 1 to 100 characters, no control characters")
     }
+    public static func operatorTarget() -> Self {
+        Self(
+            code: "operator-target", kind: .forbidden,
+            reason: "an operator's own number is suspended, restricted or cancelled from the server, not the console")
+    }
+    public static func selfGrant() -> Self {
+        Self(code: "self-grant", kind: .forbidden, reason: "an operator cannot grant roles to themselves")
+    }
     public static func unknownRequest(_ id: String) -> Self { Self(code: "unknown-request", kind: .notFound, reason: "no four-eyes request \(id)") }
     public static func notFourEyes(_ action: OperatorAction) -> Self {
         Self(code: "not-four-eyes", kind: .invalid, reason: "\(action.rawValue) needs no second operator")
@@ -91,7 +99,9 @@ extension AdminService {
             id: "fe_" + SecureRandom.token(bytes: 12), action: action.rawValue, target: target, detail: json,
             requestedBy: operatorID, requestedAt: now, expiresAt: now + OperatorRules.approvalWindow)
         let store = self.store
-        try await audited("four-eyes.request", target: request.id, reason: "\(action.rawValue) on \(target)", at: now) {
+        // The audit names the request, not its target (a citizen's number does not belong in the
+        // immutable chain); the request row holds the target.
+        try await audited("four-eyes.request", target: request.id, reason: action.rawValue, at: now) {
             try await store.createFourEyesRequest(request)
         }
         return request
@@ -142,7 +152,8 @@ extension AdminService {
         guard OperatorRules.allows(roles, action) else { throw AdminError.roleRequired(action) }
     }
 
-    static func checkedDisplayName(_ name: String) throws -> String {
+    /// A display name as stored: trimmed, 1 to 100 characters, no control characters.
+    public static func checkedDisplayName(_ name: String) throws -> String {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard (1...100).contains(trimmed.count),
             !trimmed.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })

@@ -19,6 +19,14 @@ extension AdminService {
     /// retired by a cancellation (issue 15: `admin person show` used to answer a cancelled
     /// number as if it never existed).
     /// - Throws: ``AdminError`` `unknown-number` for a number never issued.
+    /// ``summary(networkNumber:)`` for an operator's look-up in the console: audited
+    /// (`person.look-up`, by the person's id), so probing numbers leaves a trace.
+    public func lookUp(networkNumber: String, now: Date = Date()) async throws -> PersonSummary {
+        let summary = try await summary(networkNumber: networkNumber)
+        try await audited("person.look-up", target: summary.personID, reason: "console look-up", at: now) {}
+        return summary
+    }
+
     public func summary(networkNumber: String) async throws -> PersonSummary {
         guard let number = try? NetworkNumber(parsing: networkNumber),
             let (person, status) = try await store.personEverHolding(networkNumber: number.canonical)

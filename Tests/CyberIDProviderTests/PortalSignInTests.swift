@@ -48,6 +48,18 @@ import Testing
         }
     }
 
+    @Test func aPlatformCannotTakeTheNameOfCyberIDsOwnApplications() async throws {
+        try await ProviderHarness.with { h in
+            for name in ["CyberID account", "cyberid OPERATOR console"] {
+                await #expect(throws: ProviderError.self) {
+                    try await h.provider.clients.register(ClientRegistration(name: name, redirectURIs: [ProviderHarness.redirect]))
+                }
+            }
+            _ = try await h.provider.clients.register(
+                ClientRegistration(name: "CyberID demo platform", redirectURIs: [ProviderHarness.redirect]))
+        }
+    }
+
     @Test func aCallbackWithoutThisBrowsersCookieOrWithAnotherStateIsRefused() async throws {
         try await ProviderHarness.with { h in
             let wallet = try await h.wallet()

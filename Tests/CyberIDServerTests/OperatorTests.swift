@@ -39,7 +39,7 @@ import Testing
             #expect(try await server.grantRole(.auditor, networkNumber: alice, displayName: "Alice A."))
             #expect(try await runtime.admin.operatorRoles(personID: "alice") == [.admin, .auditor])
             let listed = try await runtime.admin.operators()
-            #expect(listed.map(\.record.displayName) == ["Alice A."] && listed.first?.networkNumber == alice)
+            #expect(listed.map(\.record.displayName) == ["Alice Admin"] && listed.first?.networkNumber == alice)
             #expect(try await server.revokeRole(.auditor, networkNumber: alice))
             #expect(try await server.revokeRole(.auditor, networkNumber: alice) == false)
             #expect(try await runtime.admin.operatorRoles(personID: "alice") == [.admin])

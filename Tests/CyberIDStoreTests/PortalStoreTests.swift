@@ -54,9 +54,16 @@ import Testing
             #expect(try await store.webSession(tokenHash: session(4).tokenHash) != nil)
             try await store.deleteWebSession(tokenHash: session(3).tokenHash)
             #expect(try await store.webSession(tokenHash: session(3).tokenHash) == nil)
+            // A revoked certificate's device may hold a signed-in browser: its sessions end.
+            try await store.createWebSession(session(5))
+            #expect(try await store.revokeCertificate(serial: "0a", at: t0, history: nil))
+            #expect(try await store.webSession(tokenHash: session(5).tokenHash) == nil)
+            #expect(try await store.webSession(tokenHash: session(4).tokenHash) == nil)
+            try await store.createWebSession(session(6, person: "p2", audience: "console"))
             // Purging removes what is past its idle expiry.
             #expect(try await store.purgeWebSessions(before: t0 + 899) == 0)
             #expect(try await store.purgeWebSessions(before: t0 + 901) == 1)
+            #expect(try await store.webSession(tokenHash: session(6).tokenHash) == nil)
         }
     }
 

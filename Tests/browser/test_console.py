@@ -564,3 +564,26 @@ def test_one_admin_cannot_remove_another_admin_alone(browser, console_deployment
     assert driver.current_url == issuer + "/console/pending?done=grant-requested", driver.current_url
     roles = {entry["name"]: entry["roles"] for entry in operator_list(d)}
     assert "admin" in roles[BOB], roles
+
+
+def test_no_operator_grants_themselves_a_role_or_changes_another_operators_number(
+        browser, console_deployment, console_people):
+    """Review findings: an admin granting themselves `support` alone, then a support operator
+    suspending every admin, would defeat four-eyes. Both are refused in the console."""
+    driver, d, issuer = browser, console_deployment, console_deployment.issuer
+    alice, carol = console_people["alice"], console_people["carol"]
+    grant_from_cli(d, alice, "admin", ALICE, operator=ROOT)
+    grant_from_cli(d, carol, "support", CAROL, operator=ROOT)
+    console_sign_in(driver, d, alice)
+    open_page(driver, issuer, "/console/operators", "console-41-alice-operators", until_id="operators")
+    forged_post(driver, "/console/operators/grant",
+                {"csrf": page_csrf(driver), "number": alice.network_number, "role": "support", "name": ALICE})
+    assert response_status(driver) == 403
+    roles = {entry["name"]: entry["roles"] for entry in operator_list(d)}
+    assert "support" not in roles[ALICE], roles
+    console_sign_in(driver, d, carol)
+    open_page(driver, issuer, "/console/persons", "console-42-carol-persons", until_id="person-lookup")
+    forged_post(driver, "/console/persons/act",
+                {"csrf": page_csrf(driver), "number": alice.network_number, "event": "suspend", "reason": "lock out"})
+    assert response_status(driver) == 403
+    assert d.cli_json("admin", "person", "show", alice.network_number)["state"] == "active"

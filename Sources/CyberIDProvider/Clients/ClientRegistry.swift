@@ -79,6 +79,10 @@ public struct ClientRegistry: Sendable {
     static func validate(_ registration: ClientRegistration) async throws(ProviderError) -> ClientMetadata {
         let name = registration.name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 100 else { throw fail("the name must be 1 to 100 characters") }
+        // A platform cannot present itself to people as one of CyberID's own applications.
+        guard !FirstPartyClient.all.contains(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) else {
+            throw fail("the name is reserved for CyberID's own applications")
+        }
         let hosts = try checkRedirectURIs(registration.redirectURIs)
         let sector = try checkSector(registration.sector, hosts: hosts)
         let legalBasis = registration.legalBasis?.trimmingCharacters(in: .whitespaces).nonEmpty

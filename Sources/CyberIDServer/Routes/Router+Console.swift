@@ -74,7 +74,7 @@ extension Router where Context == AppRequestContext {
         consolePost("console/persons/lookup", .persons, console) { _, call in
             try call.require(.lookUpPerson)
             let number = try Self.field("number", call.form)
-            return Console.html(try await Self.personPage(console, call, number: number))
+            return Console.html(try await Self.personPage(console, call, number: number, audited: true))
         }
         consolePost("console/persons/act", .persons, console) { _, call in
             let number = try Self.field("number", call.form)
@@ -82,6 +82,7 @@ extension Router where Context == AppRequestContext {
                 throw Self.invalid("event")
             }
             try call.require(Self.action(of: event))
+            try await Self.refuseOperatorTarget(console, number)
             _ = try await call.admin.apply(event, networkNumber: number, reason: try Self.field("reason", call.form))
             var frame = call.frame
             frame.flash = "console_flash_applied"
@@ -92,14 +93,23 @@ extension Router where Context == AppRequestContext {
     }
 
     /// The Persons page showing a number's summary (or that there is none).
-    static func personPage(_ console: Console, _ call: ConsoleCall, number: String) async throws -> String {
+    static func personPage(_ console: Console, _ call: ConsoleCall, number: String, audited: Bool = false) async throws
+        -> String
+    {
         let summary: PersonSummary?
         do {
-            summary = try await call.admin.summary(networkNumber: number)
+            summary = try await audited ? call.admin.lookUp(networkNumber: number) : call.admin.summary(networkNumber: number)
         } catch let error as AdminError where error == .unknownNumber {
             summary = nil
         }
         return console.pages.persons(call.frame, lookedUp: number, summary: summary)
+    }
+
+    /// An operator's own number is not changed from the console (one support operator could
+    /// otherwise suspend every admin, and two could cancel one): that is done from the server.
+    static func refuseOperatorTarget(_ console: Console, _ number: String) async throws {
+        let person = try await console.admin.summary(networkNumber: number).personID
+        guard try await console.admin.operatorRoles(personID: person).isEmpty else { throw AdminError.operatorTarget() }
     }
 
     static func action(of event: LifecycleEvent) -> OperatorAction {

@@ -23,9 +23,13 @@ extension Router where Context == AppRequestContext {
         consolePost("console/operators/grant", .operators, console) { _, call in
             guard let role = OperatorRole(rawValue: try Self.field("role", call.form)) else { throw Self.invalid("role") }
             let number = try Self.field("number", call.form)
-            let name = try Self.field("name", call.form)
+            let name = try AdminService.checkedDisplayName(try Self.field("name", call.form))
             let action = OperatorAction.granting(role)
             try call.require(action)
+            // No one grants themselves a role (an admin would otherwise take support alone).
+            guard try await console.admin.personID(networkNumber: number) != call.operatorID else {
+                throw AdminError.selfGrant()
+            }
             guard OperatorRules.needsSecondOperator(action) else {
                 _ = try await call.admin.grantRole(role, networkNumber: number, displayName: name)
                 return Portal.seeOther("/console/operators?done=granted")

@@ -19,6 +19,7 @@ extension Router where Context == AppRequestContext {
                 [.cancelPerson, .readRecord].contains(action)
             else { throw Self.invalid("action") }
             try call.requireFresh(console.freshness)
+            if action == .cancelPerson { try await Self.refuseOperatorTarget(console, canonical) }
             _ = try await call.admin.summary(networkNumber: canonical)  // an unknown number is refused now
             _ = try await call.admin.requestFourEyes(
                 action, target: canonical, detail: ["reason": try Self.field("reason", call.form)], by: call.operatorID)
@@ -113,7 +114,12 @@ extension Router where Context == AppRequestContext {
     /// Pending requests and the operator's own approved ones, as the page lists them.
     static func requests(_ console: Console, _ call: ConsoleCall) async throws -> [ConsoleRequest] {
         let names = try await operatorNames(console)
-        let pending = try await console.admin.fourEyesRequests(status: .pending)
+        // An operator sees a request only if their roles concern it or they asked for it: the
+        // targets and legal bases are not for every operator's eyes.
+        let pending = try await console.admin.fourEyesRequests(status: .pending).filter { request in
+            request.requestedBy == call.operatorID
+                || OperatorAction(rawValue: request.action).map { OperatorRules.allows(call.roles, $0) } == true
+        }
         let approved = try await console.admin.fourEyesRequests(status: .approved).filter { $0.requestedBy == call.operatorID }
         var out = [ConsoleRequest]()
         for request in pending + approved { out.append(try await requestView(console, call, request, names: names)) }

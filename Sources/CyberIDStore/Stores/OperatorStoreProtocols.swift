@@ -2,7 +2,8 @@ public import Foundation
 
 /// Operators, their roles and four-eyes requests (issue 15).
 public protocol OperatorStore: Sendable {
-    /// Makes the person an operator (or renames them) and adds a role.
+    /// Makes the person an operator (their display name is set then, and never changed by a
+    /// later grant: a grant cannot rename anyone) and adds a role.
     /// - Returns: `false` when they already held the role.
     func grantRole(personID: String, displayName: String, role: String, grantedBy: String, at time: Date) async throws
         -> Bool

@@ -60,8 +60,8 @@ extension SQLStore: HolderViewStore {
             // Newest first by (occurred_at, id): the cursor is the last line shown.
             add(
                 {
-                    "(occurred_at < (SELECT occurred_at FROM history WHERE id = $\($0)) OR "
-                        + "(occurred_at = (SELECT occurred_at FROM history WHERE id = $\($0)) AND id < $\($0)))"
+                    "(occurred_at < (SELECT occurred_at FROM history WHERE id = $\($0) AND person_id = $1) OR "
+                        + "(occurred_at = (SELECT occurred_at FROM history WHERE id = $\($0) AND person_id = $1) AND id < $\($0)))"
                 }, .integer(beforeID))
         }
         binds.append(.integer(Int64(max(1, min(limit, 10_000)))))

@@ -83,6 +83,10 @@ extension SQLStore: CertificateRevocationStore {
                 "UPDATE network_certificates SET status = 'revoked', revoked_at = $1 WHERE serial = $2 AND status = 'valid'",
                 [.time(time), .text(serial)])
             guard changed == 1 else { return false }
+            // A revoked certificate's device may hold a signed-in portal or console browser.
+            _ = try await connection.execute(
+                "DELETE FROM web_sessions WHERE person_id = (SELECT person_id FROM network_certificates WHERE serial = $1)",
+                [.text(serial)])
             if let history {
                 try await Self.insertHistory(history, on: connection)
                 try await Self.enqueueSecurityEvents(

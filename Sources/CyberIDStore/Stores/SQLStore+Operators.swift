@@ -8,7 +8,7 @@ extension SQLStore: OperatorStore {
             _ = try await connection.execute(
                 """
                 INSERT INTO operators (person_id, display_name, created_at) VALUES ($1, $2, $3)
-                ON CONFLICT (person_id) DO UPDATE SET display_name = excluded.display_name
+                ON CONFLICT (person_id) DO NOTHING
                 """, [.text(personID), .text(displayName), .time(time)])
             return try await connection.execute(
                 """
