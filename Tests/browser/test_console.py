@@ -578,12 +578,14 @@ def test_no_operator_grants_themselves_a_role_or_changes_another_operators_numbe
     open_page(driver, issuer, "/console/operators", "console-41-alice-operators", until_id="operators")
     forged_post(driver, "/console/operators/grant",
                 {"csrf": page_csrf(driver), "number": alice.network_number, "role": "support", "name": ALICE})
-    assert response_status(driver) == 403
+    refused_page(driver, "an admin granting herself support", "console_error_not_allowed")
+    check_page(driver, "console-41-self-grant-refused", allow_status=(403,))
     roles = {entry["name"]: entry["roles"] for entry in operator_list(d)}
     assert "support" not in roles[ALICE], roles
     console_sign_in(driver, d, carol)
     open_page(driver, issuer, "/console/persons", "console-42-carol-persons", until_id="person-lookup")
     forged_post(driver, "/console/persons/act",
                 {"csrf": page_csrf(driver), "number": alice.network_number, "event": "suspend", "reason": "lock out"})
-    assert response_status(driver) == 403
+    refused_page(driver, "support suspending an admin", "console_error_not_allowed")
+    check_page(driver, "console-42-operator-target-refused", allow_status=(403,))
     assert d.cli_json("admin", "person", "show", alice.network_number)["state"] == "active"
