@@ -67,6 +67,16 @@ extension HolderService {
         return out
     }
 
+    /// The platforms the history can be filtered by (those the person used, CyberID's own
+    /// applications aside), with their names: one grouped read, not the Platforms page's work.
+    public func platformChoices(personID: String) async throws -> [(id: String, name: String)] {
+        var out = [(id: String, name: String)]()
+        for use in try await store.platformUse(personID: personID) where !FirstPartyClient.isReserved(use.clientID) {
+            out.append((use.clientID, try await clients.client(id: use.clientID)?.name ?? use.clientID))
+        }
+        return out
+    }
+
     /// The claims each platform was given, from the login lines' details.
     func releasedClaims(personID: String) async throws -> [String: Set<String>] {
         let logins = try await store.history(

@@ -33,13 +33,9 @@ struct Console: Sendable {
 
     /// The frame of a page for this request (no session yet).
     func frame(_ request: Request, _ page: ConsolePage) -> ConsoleFrame {
-        let cookies = request.headers[values: .cookie]
+        let (language, zone) = WebPage.locale(request)
         return ConsoleFrame(
-            language: Language.negotiate(
-                cookie: WebCookie.value(named: Portal.languageCookie, in: cookies),
-                acceptLanguage: request.headers[.acceptLanguage]),
-            csrf: nil, page: page, flash: nil, zone: DateText.zone(cookie: WebCookie.value(named: Portal.zoneCookie, in: cookies)),
-            operatorName: nil, roles: [])
+            language: language, csrf: nil, page: page, flash: nil, zone: zone, operatorName: nil, roles: [])
     }
 
     func session(_ request: Request) async throws -> SignedIn? {
@@ -49,37 +45,25 @@ struct Console: Sendable {
 
     /// An HTML page with the console's security headers.
     static func html(_ body: String, status: HTTPResponse.Status = .ok, cookies: [String] = []) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        for (name, value) in ConsolePages.contentSecurityPolicy.headers { headers[.init(name)!] = value }
-        for cookie in cookies { headers.append(.init(name: .setCookie, value: cookie)) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        WebPage.html(body, policy: ConsolePages.contentSecurityPolicy, status: status, cookies: cookies)
     }
 
-    /// The error page for a thrown error (words from the catalogue, status from the mapping).
+    /// The error page for a thrown error; a four-eyes refusal and a stale sign-in have their
+    /// own words.
     func errorPage(_ frame: ConsoleFrame, _ error: any Error) -> Response {
-        let problem = Problem.from(error)
-        let status = problem.statusCode
-        let key =
-            switch status {
-            case _ where problem.type.contains(":four-eyes-"): "console_error_four_eyes"
-            case 401 where problem.type.hasSuffix(":reapproval-required"): "console_error_reapprove"
-            case 400, 415, 422: "console_error_bad_request"
-            case 401, 403: problem.type.hasSuffix(":forbidden") ? "console_error_forbidden" : "console_error_not_allowed"
-            case 404: "console_error_not_found"
-            case 410: "console_error_not_allowed"
-            case 503: "console_error_unavailable"
-            default: status >= 500 ? "console_error_server" : "console_error_bad_request"
-            }
+        var (status, key) = WebPage.error(error, prefix: "console")
+        let type = Problem.from(error).type
+        if type.contains(":four-eyes-") {
+            key = "console_error_four_eyes"
+        } else if type.hasSuffix(":reapproval-required") {
+            key = "console_error_reapprove"
+        }
         var frame = frame
         frame.page = .error
         return Self.html(pages.error(frame, status: status, messageKey: key), status: .init(code: status))
     }
 
-    func isSameOrigin(_ request: Request) -> Bool {
-        SameOrigin.allows(
-            origin: request.headers[.origin], fetchSite: request.headers[.init("Sec-Fetch-Site")!], expected: origin)
-    }
+    func isSameOrigin(_ request: Request) -> Bool { WebPage.isSameOrigin(request, origin: origin) }
 }
 
 /// A request let through to a handler, or the page that answers it instead (no session, no

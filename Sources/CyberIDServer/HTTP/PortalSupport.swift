@@ -35,15 +35,10 @@ struct Portal: Sendable {
         return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
     }
 
-    /// The frame of a page for this request: language (remembered choice, then
-    /// `Accept-Language`), time zone (the page's script remembers it), no session yet.
+    /// The frame of a page for this request: the visitor's language and zone, no session yet.
     func frame(_ request: Request, _ page: PortalPage) -> PageFrame {
-        let cookies = request.headers[values: .cookie]
-        return PageFrame(
-            language: Language.negotiate(
-                cookie: WebCookie.value(named: Self.languageCookie, in: cookies),
-                acceptLanguage: request.headers[.acceptLanguage]),
-            csrf: nil, page: page, flash: nil, zone: DateText.zone(cookie: WebCookie.value(named: Self.zoneCookie, in: cookies)))
+        let (language, zone) = WebPage.locale(request)
+        return PageFrame(language: language, csrf: nil, page: page, flash: nil, zone: zone)
     }
 
     /// The session behind the request's cookie, if any.
@@ -54,46 +49,24 @@ struct Portal: Sendable {
 
     /// An HTML page with the portal's security headers.
     static func html(_ body: String, status: HTTPResponse.Status = .ok, cookies: [String] = []) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        for (name, value) in PortalPages.contentSecurityPolicy.headers {
-            headers[.init(name)!] = value
-        }
-        for cookie in cookies { headers.append(.init(name: .setCookie, value: cookie)) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        WebPage.html(body, policy: PortalPages.contentSecurityPolicy, status: status, cookies: cookies)
     }
 
-    /// A 303 to a page of the portal, with cookies.
+    /// A 303 to a page, with cookies.
     static func seeOther(_ location: String, cookies: [String] = []) -> Response {
-        var headers: HTTPFields = [.location: location, .cacheControl: "no-store"]
-        for cookie in cookies { headers.append(.init(name: .setCookie, value: cookie)) }
-        return Response(status: .seeOther, headers: headers)
+        WebPage.seeOther(location, cookies: cookies)
     }
 
-    /// The error page for a thrown error: its status from the problem mapping, a message from
-    /// the catalogue (never the error's text, which is in English and may be technical).
+    /// The error page for a thrown error.
     func errorPage(_ frame: PageFrame, _ error: any Error) -> Response {
-        let status = Problem.from(error).statusCode
-        let key =
-            switch status {
-            case 400, 415, 422: "portal_error_bad_request"
-            case 401, 403: (error as? Problem)?.type.hasSuffix(":forbidden") == true
-                ? "portal_error_forbidden" : "portal_error_not_allowed"
-            case 404: "portal_error_not_found"
-            case 503: "portal_error_unavailable"
-            default: status >= 500 ? "portal_error_server" : "portal_error_bad_request"
-            }
+        let (status, key) = WebPage.error(error, prefix: "portal")
         var frame = frame
         frame.page = .error
         return Self.html(pages.error(frame, status: status, messageKey: key), status: .init(code: status))
     }
 
-    /// Whether a POST comes from the portal's own pages: not a cross-site fetch, and its
-    /// `Origin` (when the browser sends one) is the issuer's.
-    func isSameOrigin(_ request: Request) -> Bool {
-        SameOrigin.allows(
-            origin: request.headers[.origin], fetchSite: request.headers[.init("Sec-Fetch-Site")!], expected: origin)
-    }
+    /// Whether a POST comes from the portal's own pages.
+    func isSameOrigin(_ request: Request) -> Bool { WebPage.isSameOrigin(request, origin: origin) }
 }
 
 /// A signed-in request: its page frame (with the session's CSRF token), the session and, for

@@ -25,7 +25,7 @@ extension Router where Context == AppRequestContext {
             let person = call.session.personID
             let (query, before) = try Self.historyQuery(request, zone: call.frame.zone)
             let page = try await portal.holder.historyPage(personID: person, query: query, before: before)
-            let platforms = try await portal.holder.platforms(personID: person).map { (id: $0.clientID, name: $0.clientName) }
+            let platforms = try await portal.holder.platformChoices(personID: person)
             let weeks = try await portal.holder.weeklyVerifications(personID: person, zone: call.frame.zone)
             return Portal.html(
                 portal.pages.history(call.frame, page, query: query, platforms: platforms, weeks: weeks, before: before))
