@@ -193,8 +193,8 @@ let package = Package(
             "CyberIDServices",
             [
                 "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDIssuance", "CyberIDLifecycle",
-                "CyberIDProvider",
-            ] + crypto),
+                "CyberIDProvider", "CyberIDDocuments",
+            ] + crypto + x509),
         // Development and load tools: test documents, HTTP load drivers (never linked by the
         // service libraries; the `cyberid` binary offers them as `dev` and `bench`).
         library(
@@ -319,7 +319,8 @@ let package = Package(
             "CyberIDServerTests",
             [
                 "CyberIDServer", "CyberIDStore", "CyberIDKeys", "CyberIDProvider", "CyberIDAdapters", "CyberIDServices",
-                "CyberIDWeb", "CyberIDCore", "CyberIDLifecycle",
+                "CyberIDWeb", "CyberIDCore", "CyberIDLifecycle", "CyberIDDevTools", "CyberIDIssuance",
+                .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -16,7 +16,7 @@ extension DomainError where Domain == AdminDomain {
     static func alreadyRevoked(_ serial: String) -> Self {
         Self(code: "certificate-already-revoked", kind: .conflict, reason: "certificate \(serial) is already revoked")
     }
-    static func unknownClient(_ id: String) -> Self { Self(code: "unknown-client", kind: .notFound, reason: "no client \(id)") }
+    public static func unknownClient(_ id: String) -> Self { Self(code: "unknown-client", kind: .notFound, reason: "no client \(id)") }
     static func reasonRequired(_ what: String) -> Self { Self(code: "reason-required", kind: .invalid, reason: "\(what) needs a reason") }
     static var noPreviousMasterKey: Self {
         Self(

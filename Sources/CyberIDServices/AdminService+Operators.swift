@@ -16,6 +16,9 @@ extension DomainError where Domain == AdminDomain {
             code: "operator-target", kind: .forbidden,
             reason: "an operator's own number is suspended, restricted or cancelled from the server, not the console")
     }
+    public static func noCheckpoint() -> Self {
+        Self(code: "no-checkpoint", kind: .notFound, reason: "the audit log has no signed checkpoint yet")
+    }
     public static func selfGrant() -> Self {
         Self(code: "self-grant", kind: .forbidden, reason: "an operator cannot grant roles to themselves")
     }

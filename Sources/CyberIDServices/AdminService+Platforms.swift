@@ -36,6 +36,20 @@ extension AdminService {
         }
     }
 
+    /// Changes a platform's name, legal basis and events URL (audited with the new legal basis).
+    /// - Throws: ``AdminError`` `unknown-client`; ``ProviderError`` `invalid-client-registration`.
+    @discardableResult
+    public func changeClient(id: String, _ change: ClientChange) async throws -> Client {
+        _ = try await client(id: id)
+        let clients = self.clients
+        return try await audited("client.change", target: id, reason: change.legalBasis ?? "") {
+            try await clients.change(id: id, change)
+        }
+    }
+
+    /// Security Event Token delivery per platform (delivered, waiting, the last error).
+    public func eventDelivery() async throws -> [DeliveryStatusRecord] { try await store.securityEventDelivery() }
+
     // MARK: document trust store
 
     /// Trusts a CSCA or loads a CRL.

@@ -14,7 +14,7 @@ public struct AdminService: Sendable {
     /// The storage the use cases need.
     public typealias Store = PersonStore & HistoryStore & NetworkCertificateStore & CertificateRevocationStore
         & TrustAnchorStore & ReverificationPolicyStore & ClientStore & AuditStore & TransactionalStore & MasterKeyStore
-        & OperatorStore & LifecycleStore
+        & OperatorStore & LifecycleStore & StatisticsStore & CertificateAuthorityStore
 
     let store: any Store
     let lifecycle: LifecycleService

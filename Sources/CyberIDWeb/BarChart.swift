@@ -23,17 +23,19 @@ public struct BarChart: Sendable {
     /// - Parameters:
     ///   - title: the accessible name.
     ///   - description: what it shows, in a sentence.
-    public func svg(title: String, description: String, width: Int = 480, height: Int = 160) -> String {
+    ///   - id: the prefix of the title's and description's element ids (several charts on one page
+    ///     need different ones).
+    public func svg(title: String, description: String, width: Int = 480, height: Int = 160, id: String = "chart") -> String {
         let top = 8
         let axis = height - 24
         let slot = bars.isEmpty ? width : width / bars.count
         let highest = max(1, bars.map(\.value).max() ?? 0)
         // Room for a label under every bar only when bars are wide; otherwise every other one
         // (each bar's own <title> still names it).
-        let labelEvery = slot >= 56 ? 1 : 2
+        let labelEvery = slot >= 56 ? 1 : slot >= 28 ? 2 : (56 + slot - 1) / max(1, slot)
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\""
-        svg += " height=\"\(height)\" role=\"img\" aria-labelledby=\"chart-title chart-desc\">"
-        svg += "<title id=\"chart-title\">\(Self.escape(title))</title><desc id=\"chart-desc\">\(Self.escape(description))</desc>"
+        svg += " height=\"\(height)\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\">"
+        svg += "<title id=\"\(id)-title\">\(Self.escape(title))</title><desc id=\"\(id)-desc\">\(Self.escape(description))</desc>"
         svg += "<line x1=\"0\" y1=\"\(axis)\" x2=\"\(width)\" y2=\"\(axis)\" stroke=\"#555\" stroke-width=\"1\"/>"
         for (index, bar) in bars.enumerated() {
             let barHeight = (axis - top) * bar.value / highest

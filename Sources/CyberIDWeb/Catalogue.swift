@@ -8,8 +8,12 @@ import Foundation
 public struct Catalogue: Sendable {
     private let strings: [Language: [String: String]]
 
-    /// The catalogues CyberID ships (`Tables/Catalogue+English.swift`, `+Chinese.swift`).
-    public static let standard = Catalogue(strings: [.en: englishStrings, .zhCN: chineseStrings])
+    /// The catalogues CyberID ships (`Tables/Catalogue+English.swift`, `+Chinese.swift`, and the
+    /// console's administration pages in `+Console.swift`; a key is in one table only).
+    public static let standard = Catalogue(strings: [
+        .en: englishStrings.merging(consoleEnglishStrings) { _, _ in preconditionFailure("a key in two tables") },
+        .zhCN: chineseStrings.merging(consoleChineseStrings) { _, _ in preconditionFailure("a key in two tables") },
+    ])
 
     init(strings: [Language: [String: String]]) { self.strings = strings }
 

@@ -339,7 +339,7 @@ import Testing
             ("record", pages.record(on(.record), request: Self.requests[1], fields: Self.recordFields)),
             ("signed-out", pages.signedOut(frame(language, .signedOut, signedIn: false))),
             ("error", pages.error(frame(language, .error), status: 404, messageKey: "console_error_not_found")),
-        ]
+        ] + ConsoleAdminPagesTests.pages(language) { frame(language, $0, roles: ConsoleAdminPagesTests.every) }
     }
 
     static let requestID = "fe_AbC-12_x"

@@ -213,3 +213,50 @@ final class ClientCache: Sendable {
 
     func remove(_ id: String) { _ = entries.withLock { $0.removeValue(forKey: id) } }
 }
+
+/// What an operator may change on a registered platform (issue 15's Platforms page). Redirect
+/// URIs and the sector stay as registered: the sector decides every person's pairwise `sub`,
+/// so a new one is a new registration.
+public struct ClientChange: Sendable, Equatable {
+    public var name: String
+    /// The legal basis for real-name claims; `nil` or empty removes it (then the platform's
+    /// real-name scopes are dropped).
+    public var legalBasis: String?
+    /// Where Security Event Tokens go; `nil` or empty stops delivery.
+    public var eventsURI: String?
+
+    public init(name: String, legalBasis: String?, eventsURI: String?) {
+        (self.name, self.legalBasis, self.eventsURI) = (name, legalBasis, eventsURI)
+    }
+}
+
+extension ClientRegistry {
+    /// Changes a platform's name, legal basis and events URL; the same rules as a registration.
+    /// - Returns: the client as changed.
+    /// - Throws: ``ProviderError`` `unknown-client`, `invalid-client-registration`.
+    public func change(id: String, _ change: ClientChange) async throws -> Client {
+        guard !FirstPartyClient.isReserved(id) else {
+            throw ProviderError.invalidClientRegistration("\(id) is one of CyberID's own applications")
+        }
+        guard var client = try await client(id: id) else { throw ProviderError.unknownClient("no client \(id)") }
+        let legalBasis = change.legalBasis?.trimmingCharacters(in: .whitespaces).nonEmpty
+        let eventsURI = change.eventsURI?.trimmingCharacters(in: .whitespaces).nonEmpty
+        // A registration with the new values must pass the registration's rules.
+        _ = try await Self.validate(
+            ClientRegistration(
+                name: change.name, redirectURIs: client.metadata.redirectURIs, sector: client.metadata.sector,
+                scopes: client.metadata.scopes.filter { legalBasis != nil || !$0.needsLegalBasis }.map(\.rawValue),
+                legalBasis: legalBasis, authMethod: client.metadata.authMethod, jwks: client.metadata.jwks,
+                jwksURI: client.metadata.jwksURI, strict: client.metadata.strict, eventsURI: eventsURI))
+        client.name = change.name.trimmingCharacters(in: .whitespaces)
+        client.metadata.legalBasis = legalBasis
+        if legalBasis == nil { client.metadata.scopes.removeAll(where: \.needsLegalBasis) }
+        client.metadata.eventsURI = eventsURI
+        defer { cache.remove(id) }
+        let json = String(decoding: try JSONEncoder().encode(client.metadata), as: UTF8.self)
+        guard try await store.updateClient(clientID: id, name: client.name, metadata: json) else {
+            throw ProviderError.unknownClient("no client \(id)")
+        }
+        return client
+    }
+}

@@ -1,4 +1,5 @@
 import CyberIDCore
+import CyberIDLifecycle
 import CyberIDProvider
 import CyberIDServices
 import CyberIDStore
@@ -11,6 +12,7 @@ import NIOCore
 /// origin, and how fresh a sign-in must be for a four-eyes act.
 struct Console: Sendable {
     let admin: AdminService
+    let audit: AuditLog
     let sessions: WebSessionService
     let signIn: FirstPartyLogin
     let pages: ConsolePages
@@ -25,6 +27,7 @@ struct Console: Sendable {
 
     init(runtime: Runtime) {
         admin = runtime.admin
+        audit = runtime.audit
         sessions = runtime.webSessions
         signIn = runtime.provider.firstPartyLogin(.console)
         pages = ConsolePages()

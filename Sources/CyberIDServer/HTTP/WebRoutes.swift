@@ -12,5 +12,9 @@ enum WebRoutes {
         "POST /console/persons/lookup", "POST /console/persons/act", "POST /console/requests", "GET /console/pending",
         "POST /console/requests/decide", "POST /console/requests/open", "GET /console/audit", "POST /console/audit/verify",
         "GET /console/operators", "POST /console/operators/grant", "POST /console/operators/revoke",
+        "GET /console/platforms", "POST /console/platforms/register", "GET /console/platforms/edit",
+        "POST /console/platforms/change", "POST /console/platforms/disable", "GET /console/policy", "POST /console/policy/set",
+        "POST /console/policy/clear", "GET /console/trust", "POST /console/trust/add", "POST /console/trust/remove",
+        "GET /console/keys", "GET /console/statistics", "POST /console/audit", "GET /console/audit/checkpoint",
     ]
 }

@@ -62,6 +62,8 @@ extension Router where Context == AppRequestContext {
         addConsolePersonRoutes(console)
         addConsoleRequestRoutes(console)
         addConsoleOperatorRoutes(console)
+        addConsolePlatformRoutes(console)
+        addConsoleSystemRoutes(console)
     }
 
     /// Persons: look-up by network number (a POST: no number in a URL or log) and the

@@ -10,15 +10,21 @@ import Hummingbird
 
 extension Router where Context == AppRequestContext {
     /// Four-eyes requests: ask (cancel a person, read a record), list, approve or refuse, and
-    /// carry out once; and the audit page.
+    /// carry out once.
     func addConsoleRequestRoutes(_ console: Console) {
         consolePost("console/requests", .pending, console) { _, call in
+            guard let action = OperatorAction(rawValue: try Self.field("action", call.form)),
+                [.cancelPerson, .readRecord, .rotateSigningKey].contains(action)
+            else { throw Self.invalid("action") }
+            try call.require(action)
+            try call.requireFresh(console.freshness)
+            if action == .rotateSigningKey {
+                _ = try await call.admin.requestFourEyes(
+                    action, target: "signing-key", detail: ["reason": try Self.field("reason", call.form)], by: call.operatorID)
+                return Portal.seeOther("/console/pending?done=requested")
+            }
             let number = try Self.field("number", call.form)
             let canonical = (try? NetworkNumber(parsing: number))?.canonical ?? number
-            guard let action = OperatorAction(rawValue: try Self.field("action", call.form)),
-                [.cancelPerson, .readRecord].contains(action)
-            else { throw Self.invalid("action") }
-            try call.requireFresh(console.freshness)
             if action == .cancelPerson { try await Self.refuseOperatorTarget(console, canonical) }
             _ = try await call.admin.summary(networkNumber: canonical)  // an unknown number is refused now
             _ = try await call.admin.requestFourEyes(
@@ -44,23 +50,6 @@ extension Router where Context == AppRequestContext {
             let claimed = try await call.admin.claimApproved(id: try Self.field("id", call.form), by: call.operatorID)
             return try await Self.carryOut(console, call, claimed)
         }
-        consoleGet("console/audit", .audit, console) { _, call in
-            try call.require(.readAudit)
-            let entries = try await console.admin.auditEntries().suffix(200).reversed()
-            return Console.html(console.pages.audit(call.frame, entries: Array(entries), verification: nil))
-        }
-        consolePost("console/audit/verify", .audit, console) { _, call in
-            try call.require(.readAudit)
-            let verification: String
-            switch try await console.admin.verifyAudit() {
-            case .intact(let entries, _):
-                verification = Catalogue.standard.text("console_audit_verified", call.frame.language, ["count": String(entries)])
-            case .broken(let seq, _):
-                verification = Catalogue.standard.text("console_audit_broken", call.frame.language, ["seq": String(seq)])
-            }
-            let entries = try await console.admin.auditEntries().suffix(200).reversed()
-            return Console.html(console.pages.audit(call.frame, entries: Array(entries), verification: verification))
-        }
     }
 
     /// Carries out an approved act for its requester: the record (shown once, in this answer),
@@ -78,6 +67,8 @@ extension Router where Context == AppRequestContext {
             return Console.html(console.pages.record(call.frame, request: view, fields: Self.recordFields(record)))
         case .cancelPerson:
             _ = try await call.admin.apply(.cancel, networkNumber: request.target, reason: reason)
+        case .rotateSigningKey:
+            _ = try await call.admin.rotateSigningKey()
         case .grantSensitiveRole:
             guard let role = detail["role"].flatMap(OperatorRole.init(rawValue:)), let number = detail["number"] else {
                 throw Self.invalid("request")
@@ -147,7 +138,10 @@ extension Router where Context == AppRequestContext {
 
     /// The notice after a console action (`?done=…`, one of a fixed list).
     static func consoleFlash(_ request: Request) -> String? {
-        let known = ["applied", "requested", "approved", "refused", "granted", "grant-requested", "revoked", "carried-out"]
+        let known = [
+            "applied", "requested", "approved", "refused", "granted", "grant-requested", "revoked", "carried-out", "changed",
+            "disabled", "enabled", "policy-set", "policy-cleared", "trust-added", "trust-removed",
+        ]
         guard let done = (try? FormParameters(encoded: request.uri.query ?? ""))?["done"], known.contains(done) else {
             return nil
         }

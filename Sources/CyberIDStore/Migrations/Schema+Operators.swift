@@ -1,5 +1,6 @@
 extension Schema {
-    /// Migration 18: named operators, their roles, and four-eyes requests (issue 15).
+    /// Migration 18: named operators, their roles, and four-eyes requests (issue 15); 19: history by time
+    /// for the console's statistics.
     static let operatorMigrations: [Migration] = [
         Migration(
             version: 18, name: "operators",
@@ -41,6 +42,11 @@ extension Schema {
                 )
                 """,
                 "CREATE INDEX four_eyes_pending ON four_eyes_requests (status, requested_at)",
-            ])
+            ]),
+        // The console's statistics count history lines per day across all persons: by time,
+        // not by person (`history_person` serves the portal).
+        Migration(
+            version: 19, name: "history-by-time",
+            statements: ["CREATE INDEX history_time ON history (occurred_at, event)"]),
     ]
 }

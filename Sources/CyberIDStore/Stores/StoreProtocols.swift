@@ -44,6 +44,8 @@ public protocol ClientStore: Sendable {
     func setDisabled(clientID: String, _ disabled: Bool) async throws
     /// Creates or updates a client row by id (CyberID's own first-party clients).
     func saveClient(_ client: ClientRecord) async throws
+    /// Changes a client's name and metadata (nothing else). - Returns: `false` for an unknown client.
+    func updateClient(clientID: String, name: String, metadata: String) async throws -> Bool
 }
 
 /// Reads decided login transactions (written once by ``LoginDecisionStore/recordDecision``) so

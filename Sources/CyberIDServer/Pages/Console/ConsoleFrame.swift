@@ -4,7 +4,8 @@ import Foundation
 
 /// The pages of the operator console (issue 15), for the navigation and the language switch.
 enum ConsolePage: String, Sendable, CaseIterable {
-    case home, persons, pending, operators, audit, record, refused, signedOut = "signed-out", error
+    case home, persons, pending, operators, platforms, trust, keys, policy, audit, statistics, record, refused
+    case signedOut = "signed-out", error
 
     /// The page's path (the language switch returns there; never with a query).
     var path: String {
@@ -12,6 +13,11 @@ enum ConsolePage: String, Sendable, CaseIterable {
         case .persons: "/console/persons"
         case .pending: "/console/pending"
         case .operators: "/console/operators"
+        case .platforms: "/console/platforms"
+        case .trust: "/console/trust"
+        case .keys: "/console/keys"
+        case .policy: "/console/policy"
+        case .statistics: "/console/statistics"
         case .audit: "/console/audit"
         case .home, .record, .refused, .signedOut, .error: "/console"
         }

@@ -45,9 +45,13 @@ extension ConsolePages {
         return row
     }
 
-    /// `/console/audit`: the verify button, its result (as the route words it), and the entries,
-    /// newest first as given, each with the operator's display name.
-    func audit(_ frame: ConsoleFrame, entries: [AuditEntryRecord], verification: String?) -> String {
+    /// `/console/audit`: the filter form, the verify button and its result (as the route words
+    /// it), the checkpoint download, and the entries, newest first as given, each with the
+    /// operator's display name.
+    func audit(
+        _ frame: ConsoleFrame, entries: [AuditEntryRecord], verification: String?, filter: AuditFilter = AuditFilter(),
+        total: Int? = nil
+    ) -> String {
         let language = frame.language
         let rows: [[String: Any]] = entries.map { entry -> [String: Any] in
             [
@@ -56,8 +60,28 @@ extension ConsolePages {
                 "entryReason": entry.reason.isEmpty ? "—" : entry.reason,
             ]
         }
-        var values: [String: Any] = ["entries": rows, "hasEntries": !rows.isEmpty]
+        var values: [String: Any] = [
+            "entries": rows, "hasEntries": !rows.isEmpty, "filterActor": filter.actor, "filterAction": filter.action,
+            "filterFrom": filter.from, "filterTo": filter.to,
+            "shownText": text("console_audit_shown", language, ["shown": String(rows.count), "total": String(total ?? rows.count)]),
+        ]
         if let verification { values["verification"] = verification }
         return render("audit", frame, title: text("console_nav_audit", language), values)
+    }
+}
+
+/// The audit page's filter, as typed: the operator's name (contains), the action (starts
+/// with), and a range of days (`YYYY-MM-DD`, in the operator's zone, both included).
+struct AuditFilter: Sendable {
+    var actor = ""
+    var action = ""
+    var from = ""
+    var to = ""
+
+    /// Whether `entry` passes; a date that does not parse is refused before this is asked.
+    func matches(_ entry: AuditEntryRecord, from start: Date?, until end: Date?) -> Bool {
+        (actor.isEmpty || entry.actor.localizedCaseInsensitiveContains(actor))
+            && (action.isEmpty || entry.action.hasPrefix(action))
+            && (start.map { entry.occurredAt >= $0 } ?? true) && (end.map { entry.occurredAt < $0 } ?? true)
     }
 }

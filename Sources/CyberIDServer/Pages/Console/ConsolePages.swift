@@ -92,7 +92,12 @@ struct ConsolePages: Sendable {
         ("nav-persons", "console_nav_persons", .persons, .lookUpPerson),
         ("nav-pending", "console_nav_pending", .pending, nil),
         ("nav-operators", "console_nav_operators", .operators, .viewOperators),
+        ("nav-platforms", "console_nav_platforms", .platforms, .viewPlatforms),
+        ("nav-trust", "console_nav_trust", .trust, .viewTrustStore),
+        ("nav-keys", "console_nav_keys", .keys, .viewKeys),
+        ("nav-policy", "console_nav_policy", .policy, .viewPlatforms),
         ("nav-audit", "console_nav_audit", .audit, .readAudit),
+        ("nav-statistics", "console_nav_statistics", .statistics, .viewStatistics),
     ]
 
     /// The items an operator holding `roles` sees (none without a role).

@@ -10,7 +10,8 @@ enum ConsoleTemplates {
     static let all: [(name: String, text: String)] = [
         ("layout", layout), ("sign-in", signIn), ("refused", refused), ("home", home), ("persons", persons),
         ("pending", pending), ("operators", operators), ("audit", audit), ("record", record),
-        ("signed-out", signedOut), ("error", error),
+        ("signed-out", signedOut), ("error", error), ("platforms", platforms), ("platform-edit", platformEdit),
+        ("policy", policy), ("trust", trust), ("keys", keys), ("statistics", statistics),
     ]
 
     /// The portal's time-zone script, unchanged (its CSP hash is shared).
@@ -25,7 +26,10 @@ enum ConsoleTemplates {
         td .actions{gap:.5rem;margin-top:.25rem}\
         .areas dt{font-weight:600;margin-top:.75rem}.areas dd{margin:0}\
         .warning{border-left:4px solid #b3261e;background:#fdf1f0;padding:.75rem 1rem;font-weight:600}\
-        #audit-entries code{word-break:normal;overflow-wrap:anywhere}
+        #audit-entries code{word-break:normal;overflow-wrap:anywhere}\
+        tr.alert td{background:#fdf1f0}tr.alert strong{color:#8c1d18}\
+        figure{margin:0 0 .5rem;overflow-x:auto}details{margin-bottom:1rem}\
+        .filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end}.filters p{margin:0}
         """
 
     /// Every page's frame: skip link, header (console name, language switch; signed in: who,
@@ -206,8 +210,22 @@ enum ConsoleTemplates {
     static let audit = """
         <h1>{{t.console_nav_audit}}</h1>
         <p>{{t.console_audit_intro}}</p>
-        <form id="audit-verify" method="post" action="/console/audit/verify"><input type="hidden" name="csrf" value="{{csrf}}"><button id="verify" type="submit">{{t.console_verify}}</button></form>
+        <div class="actions"><form id="audit-verify" method="post" action="/console/audit/verify"><input type="hidden" name="csrf" value="{{csrf}}"><button id="verify" type="submit">{{t.console_verify}}</button></form><a id="download-checkpoint" href="/console/audit/checkpoint" download>{{t.console_audit_checkpoint}}</a></div>
         {{#verification}}<p id="audit-verification" role="status">{{.}}</p>{{/verification}}
+        <form id="audit-filter" method="post" action="/console/audit">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <fieldset><legend>{{t.console_audit_filter}}</legend>
+        <div class="filters">
+        <p><label for="filter-actor">{{t.console_col_operator}}</label><input id="filter-actor" name="actor" type="text" value="{{filterActor}}"></p>
+        <p><label for="filter-action">{{t.console_col_action}}</label><input id="filter-action" name="action" type="text" value="{{filterAction}}" spellcheck="false" aria-describedby="filter-action-hint"></p>
+        <p><label for="filter-from">{{t.portal_history_from}}</label><input id="filter-from" name="from" type="date" value="{{filterFrom}}"></p>
+        <p><label for="filter-to">{{t.portal_history_to}}</label><input id="filter-to" name="to" type="date" value="{{filterTo}}"></p>
+        <button id="filter" type="submit">{{t.console_audit_apply_filter}}</button>
+        </div>
+        <p id="filter-action-hint" class="hint">{{t.console_audit_action_hint}}</p>
+        </fieldset>
+        </form>
+        <p id="audit-shown">{{shownText}}</p>
         <table id="audit-entries">
         <caption>{{t.console_audit_caption}}</caption>
         <thead><tr><th scope="col">{{t.console_col_seq}}</th><th scope="col">{{t.console_col_when}}</th><th scope="col">{{t.console_col_operator}}</th><th scope="col">{{t.console_col_action}}</th><th scope="col">{{t.console_col_target}}</th><th scope="col">{{t.console_col_reason}}</th></tr></thead>

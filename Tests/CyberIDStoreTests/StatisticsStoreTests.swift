@@ -1,0 +1,116 @@
+import CyberIDCore
+import CyberIDStore
+import CyberIDTestSupport
+import Foundation
+import Testing
+
+/// The console's statistics (issue 15): counts per day in the operator's zone, per platform, per
+/// refusal reason and per state, and Security Event delivery per platform — on SQLite and
+/// PostgreSQL.
+@Suite struct StatisticsStoreTests {
+    /// 2027-01-15 08:00:00 UTC.
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    let day: TimeInterval = 86_400
+
+    func login(_ person: String, _ client: String, _ outcome: String, at time: Date, reason: String? = nil) -> HistoryEntry {
+        HistoryEntry(
+            personID: person, clientID: client, event: "login", outcome: outcome,
+            detail: reason.map { #"{"reason":"\#($0)","requested":["age"]}"# } ?? #"{"requested":["age"]}"#, occurredAt: time)
+    }
+
+    /// p1 and p2 enrolled at t0 and t0 + 5 s (their `enrollment` lines), then logins on two
+    /// days, two refusals and a platform's events.
+    func prepare(_ store: SQLStore) async throws {
+        try await PortalStoreTests().prepare(store)
+        for entry in [
+            login("p1", "c1", "success", at: t0 + 10), login("p1", "c1", "success", at: t0 + 20),
+            login("p2", "c2", "success", at: t0 + 30),
+            // 00:00:01 UTC the next day: the next day in UTC, still today an hour west of it.
+            login("p2", "c1", "success", at: t0 + 16 * 3_600 + 1),
+            login("p1", "c1", "failure", at: t0 + 40, reason: "wrong-match-number"),
+            login("p2", "c1", "denied", at: t0 + 50, reason: "declined by the person"),
+            // Not logins: never counted as one.
+            HistoryEntry(personID: "p1", clientID: "c1", event: "password", outcome: "failure", occurredAt: t0 + 60),
+            // Before the window.
+            login("p1", "c1", "success", at: t0 - 3 * day),
+        ] {
+            _ = try await store.append(entry)
+        }
+    }
+
+    func days(_ counts: [DailyCount]) -> [Int64: Int] {
+        Dictionary(counts.map { ($0.day, $0.count) }, uniquingKeysWith: +)
+    }
+
+    @Test(arguments: Backend.available)
+    func countsPerDayFollowTheOperatorsZone(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            let since = t0 - day
+            let today = Int64(t0.timeIntervalSince1970 / day)
+            let utc = try await store.dailyHistoryCounts(event: "login", outcomes: ["success"], since: since, offset: 0)
+            #expect(days(utc) == [today: 3, today + 1: 1])
+            let west = try await store.dailyHistoryCounts(event: "login", outcomes: ["success"], since: since, offset: -3_600)
+            #expect(days(west) == [today: 4])
+            let refused = try await store.dailyHistoryCounts(
+                event: "login", outcomes: ["failure", "denied"], since: since, offset: 0)
+            #expect(days(refused) == [today: 2])
+            let enrolled = try await store.dailyHistoryCounts(
+                event: "enrollment", outcomes: ["success"], since: since, offset: 28_800)
+            #expect(days(enrolled).values.reduce(0, +) == 2)
+            // p1 logged in twice today: one active person, with p2 two.
+            let active = try await store.dailyDistinctPersons(event: "login", outcome: "success", since: since, offset: 0)
+            #expect(days(active) == [today: 2, today + 1: 1])
+            #expect(try await store.dailyHistoryCounts(event: "login", outcomes: [], since: since, offset: 0).isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func platformsReasonsAndStatesAreCountedWithoutAPerson(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            let since = t0 - day
+            #expect(
+                try await store.historyCountsByClient(event: "login", outcome: "success", since: since)
+                    == [NamedCount(name: "c1", count: 3), NamedCount(name: "c2", count: 1)])
+            // A person's own "no" is `declined`, whatever its detail says.
+            #expect(
+                try await store.loginRefusalsByReason(since: since)
+                    == [NamedCount(name: "declined", count: 1), NamedCount(name: "wrong-match-number", count: 1)])
+            #expect(try await store.personsByState() == [NamedCount(name: "active", count: 2)])
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func deliveryIsCountedPerPlatformWithTheLastErrorOfAWaitingEvent(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            #expect(try await store.securityEventDelivery().isEmpty)
+            try await database.write { connection in
+                for (client, delivered, error) in [
+                    ("c1", true, nil), ("c1", true, nil), ("c1", false, "HTTP 503"), ("c2", false, nil),
+                ] as [(String, Bool, String?)] {
+                    _ = try await connection.execute(
+                        """
+                        INSERT INTO security_events (client_id, subject, event, reason, occurred_at, attempts, next_attempt_at,
+                            delivered_at, last_error) VALUES ($1, 's', 'suspended', 'r', $2, 1, $2, $3, $4)
+                        """,
+                        [
+                            .text(client), .integer(1_800_000_000_000),
+                            delivered ? .integer(1_800_000_100_000) : .null, error.map { .text($0) } ?? .null,
+                        ])
+                }
+            }
+            let delivery = try await store.securityEventDelivery()
+            #expect(
+                delivery == [
+                    DeliveryStatusRecord(
+                        clientID: "c1", delivered: 2, waiting: 1, lastDeliveredAt: t0 + 100, lastError: "HTTP 503"),
+                    DeliveryStatusRecord(clientID: "c2", delivered: 0, waiting: 1, lastDeliveredAt: nil, lastError: nil),
+                ])
+        }
+    }
+}
