@@ -1,6 +1,6 @@
 public import CyberIDCore
 public import CyberIDStore
-import CyberIDVault
+public import CyberIDVault
 public import Foundation
 
 extension DomainError where Domain == AdminDomain {
@@ -146,6 +146,37 @@ extension AdminService {
         if let action = OperatorAction(rawValue: request.action) { try await requireRole(action, operatorID: operatorID) }
         guard try await store.markFourEyesRequestExecuted(id: id, at: now) else { throw AdminError.approvalRefused("not-approved") }
         return request
+    }
+
+    /// How long an approved record read stays readable by its requester, from the request's page.
+    public static let recordShowWindow: TimeInterval = 15 * 60
+
+    /// A request by id.
+    /// - Throws: ``AdminError`` `unknown-request`.
+    public func fourEyesRequest(id: String) async throws -> FourEyesRequestRecord {
+        guard let request = try await store.fourEyesRequest(id: id) else { throw AdminError.unknownRequest(id) }
+        return request
+    }
+
+    /// Shows a record read again to its requester within ``recordShowWindow`` of the read: the
+    /// same access (the person's history already holds it), audited as `record.show` each time.
+    /// - Throws: ``AdminError`` `unknown-request`, `four-eyes-not-requester`, `four-eyes-not-approved`,
+    ///   `four-eyes-expired`, `record-unavailable`.
+    public func showRecordAgain(id: String, by operatorID: String, now: Date = Date()) async throws
+        -> (request: FourEyesRequestRecord, record: IdentityRecord)
+    {
+        let request = try await fourEyesRequest(id: id)
+        guard request.requestedBy == operatorID else { throw AdminError.approvalRefused("not-requester") }
+        guard request.action == OperatorAction.readRecord.rawValue, request.status == .executed, let executed = request.executedAt
+        else { throw AdminError.approvalRefused("not-approved") }
+        guard now < executed + Self.recordShowWindow else { throw AdminError.approvalRefused("expired") }
+        try await requireRole(.readRecord, operatorID: operatorID)
+        let id = try await personID(networkNumber: request.target)
+        guard let person = try await store.person(id: id), let record = try vault.open(person) else {
+            throw AdminError.recordUnavailable()
+        }
+        try await audited("record.show", target: request.id, reason: "shown again within 15 minutes", at: now) {}
+        return (request, record)
     }
 
     /// Refuses an operator without a role that allows `action`.

@@ -236,7 +236,7 @@ import Testing
         #expect(record.contains("id=\"record-basis\">court order 7</dd>") && record.contains("历史记录"))
         let english = pages.record(
             frame(.en, .record, roles: [.records]), request: Self.requests[1], fields: Self.recordFields)
-        #expect(english.contains("shown once, to you only") && english.contains("<th scope=\"row\">Surname</th>"))
+        #expect(english.contains("shown to you only") && english.contains("for 15 minutes") && english.contains("<th scope=\"row\">Surname</th>"))
     }
 
     @Test func refusalsAndErrorsExplainThemselves() {

@@ -1,6 +1,8 @@
 import CyberIDCore
 import CyberIDServices
 import CyberIDStore
+import CyberIDKeys
+import CyberIDVault
 import Foundation
 import Testing
 
@@ -11,7 +13,8 @@ import Testing
 /// within 24 hours, and is carried out once by the requester.
 @Suite struct OperatorTests {
     /// Enrolls a bare person straight into the store; returns their network number.
-    static func person(_ runtime: Runtime, _ id: String, at time: Date) async throws -> String {
+    static func person(_ runtime: Runtime, _ id: String, at time: Date, record: IdentityRecord? = nil) async throws -> String {
+        let sealed = try record.map { try IdentityVault(masterKey: runtime.masterKey).seal($0, personID: id) }
         let number = NetworkNumber.generate().canonical
         var session = EnrollmentSessionRecord(
             id: "s-\(id)", aaChallenge: [1], guardianID: nil, createdAt: time, expiresAt: time + 600)
@@ -22,7 +25,8 @@ import Testing
             session,
             person: PersonRecord(
                 id: id, state: .active, blindIndex: Array(id.utf8), assuranceLevel: .high, ageBand: .adult,
-                recordCiphertext: [1], recordWrappedKey: [2], createdAt: time, updatedAt: time),
+                recordCiphertext: sealed?.ciphertext ?? [1], recordWrappedKey: sealed?.wrappedKey ?? [2], createdAt: time,
+                updatedAt: time),
             networkNumber: number,
             certificate: NetworkCertificateRecord(
                 serial: "c-\(id)", personID: id, networkNumber: number, der: [3], notAfter: time + 86_400, issuedAt: time))
@@ -146,6 +150,57 @@ import Testing
                 }
             }
             #expect(try await runtime.store.fourEyesRequests(status: .pending).map(\.id).sorted() == [late.id, rotation.id].sorted())
+        }
+    }
+}
+
+extension OperatorTests {
+    /// Issue 15: an approved record read is shown to its requester only, from the request's
+    /// page, for 15 minutes; each showing audited, the person's history holding the one access.
+    @Test func aRecordReadIsShownAgainToItsRequesterForFifteenMinutes() async throws {
+        try await withTestApp { _, runtime async throws in
+            let t0 = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded())
+            let server = runtime.admin.acting(as: "server")
+            for id in ["carol", "bob"] {
+                let number = try await Self.person(runtime, id, at: t0)
+                _ = try await server.grantRole(.records, networkNumber: number, displayName: id.capitalized)
+            }
+            let record = IdentityRecord(
+                documentCode: "P", issuingState: "CHN", surname: "ZHANG", givenNames: "SAN", documentNumber: "E1",
+                nationality: "CHN", birthDate: try CalendarDate(iso8601: "1990-01-02"), sex: "M",
+                documentExpiry: try CalendarDate(iso8601: "2030-01-01"), personalNumber: nil)
+            let citizen = try await Self.person(runtime, "citizen", at: t0, record: record)
+            let admin = runtime.admin.acting(as: "Carol")
+            let request = try await admin.requestFourEyes(
+                .readRecord, target: citizen, detail: ["reason": "court order 9"], by: "carol", now: t0)
+            await #expect(throws: AdminError.approvalRefused("not-approved")) {
+                try await admin.showRecordAgain(id: request.id, by: "carol", now: t0 + 1)
+            }
+            _ = try await admin.decideFourEyes(id: request.id, approve: true, by: "bob", now: t0 + 2)
+            await #expect(throws: AdminError.approvalRefused("not-approved")) {
+                try await admin.showRecordAgain(id: request.id, by: "carol", now: t0 + 3)
+            }
+            _ = try await admin.claimApproved(id: request.id, by: "carol", now: t0 + 4)
+            let executed = try #require(try await runtime.store.fourEyesRequest(id: request.id)?.executedAt)
+            await #expect(throws: AdminError.approvalRefused("not-requester")) {
+                try await admin.showRecordAgain(id: request.id, by: "bob", now: executed + 5)
+            }
+            await #expect(throws: AdminError.approvalRefused("expired")) {
+                try await admin.showRecordAgain(id: request.id, by: "carol", now: executed + 15 * 60)
+            }
+            let shown = try await admin.showRecordAgain(id: request.id, by: "carol", now: executed + 15 * 60 - 1)
+            #expect(shown.record.surname == "ZHANG" && shown.request.id == request.id)
+            let last = try #require(try await runtime.store.auditEntries().last)
+            #expect(last.action == "record.show" && last.actor == "Carol" && last.target == request.id)
+            // A records operator who lost the role sees nothing more.
+            let carol = try #require(try await runtime.store.activeNetworkNumber(personID: "carol"))
+            _ = try await server.revokeRole(.records, networkNumber: carol)
+            await #expect(throws: AdminError.notAnOperator()) {
+                try await admin.showRecordAgain(id: request.id, by: "carol", now: executed + 60)
+            }
+            await #expect(throws: AdminError.unknownRequest("fe_none")) {
+                try await admin.showRecordAgain(id: "fe_none", by: "carol", now: executed)
+            }
         }
     }
 }

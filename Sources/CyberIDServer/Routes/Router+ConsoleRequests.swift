@@ -47,7 +47,14 @@ extension Router where Context == AppRequestContext {
         }
         consolePost("console/requests/open", .record, console) { _, call in
             try call.requireFresh(console.freshness)
-            let claimed = try await call.admin.claimApproved(id: try Self.field("id", call.form), by: call.operatorID)
+            let id = try Self.field("id", call.form)
+            // A record read already carried out is shown again, to its requester, for 15 minutes.
+            if try await console.admin.fourEyesRequest(id: id).status == .executed {
+                let (request, record) = try await call.admin.showRecordAgain(id: id, by: call.operatorID)
+                let view = try await Self.requestView(console, call, request, names: try await Self.operatorNames(console))
+                return Console.html(console.pages.record(call.frame, request: view, fields: Self.recordFields(record)))
+            }
+            let claimed = try await call.admin.claimApproved(id: id, by: call.operatorID)
             return try await Self.carryOut(console, call, claimed)
         }
     }
@@ -112,8 +119,14 @@ extension Router where Context == AppRequestContext {
                 || OperatorAction(rawValue: request.action).map { OperatorRules.allows(call.roles, $0) } == true
         }
         let approved = try await console.admin.fourEyesRequests(status: .approved).filter { $0.requestedBy == call.operatorID }
+        // The operator's own record reads of the last 15 minutes, to show again.
+        let now = Date()
+        let reads = try await console.admin.fourEyesRequests(status: .executed).filter {
+            $0.requestedBy == call.operatorID && $0.action == OperatorAction.readRecord.rawValue
+                && ($0.executedAt.map { now < $0 + AdminService.recordShowWindow } ?? false)
+        }
         var out = [ConsoleRequest]()
-        for request in pending + approved { out.append(try await requestView(console, call, request, names: names)) }
+        for request in pending + approved + reads { out.append(try await requestView(console, call, request, names: names)) }
         return out
     }
 
@@ -133,7 +146,10 @@ extension Router where Context == AppRequestContext {
             id: request.id, action: request.action, target: request.target, reason: detail["reason"] ?? "",
             requesterName: names[request.requestedBy] ?? request.requestedBy, requestedAt: request.requestedAt,
             status: request.status.rawValue, deciderName: request.decidedBy.map { names[$0] ?? $0 }, canDecide: canDecide,
-            canCarryOut: request.status == .approved && request.requestedBy == call.operatorID && now < request.expiresAt)
+            canCarryOut: request.requestedBy == call.operatorID
+                && (request.status == .approved && now < request.expiresAt
+                    || request.status == .executed && action == .readRecord
+                        && (request.executedAt.map { now < $0 + AdminService.recordShowWindow } ?? false)))
     }
 
     /// The notice after a console action (`?done=…`, one of a fixed list).

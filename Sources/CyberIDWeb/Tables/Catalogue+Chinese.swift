@@ -352,7 +352,7 @@ extension Catalogue {
         "console_col_operator": "操作员",
         // The identity record.
         "console_record_title": "身份档案",
-        "console_record_warning": "此档案只显示一次，且仅向您显示，因为这是您提出的申请并已由另一名操作员批准。本人将在其历史记录中看到此次查阅及其法律依据。",
+        "console_record_warning": "此档案仅向您显示，因为这是您提出的申请并已由另一名操作员批准；15 分钟内可在“待审批”页面再次查看，每次查看都记入审计日志。本人将在其历史记录中看到此次查阅及其法律依据。",
         "console_record_caption": "身份档案",
         "console_col_field": "项目",
         "console_col_value": "内容",

@@ -355,7 +355,7 @@ extension Catalogue {
         "console_col_operator": "Operator",
         // The identity record.
         "console_record_title": "Identity record",
-        "console_record_warning": "This record is shown once, to you only, because you asked for it and a second operator approved. The person sees this look-up and its legal basis in their history.",
+        "console_record_warning": "This record is shown to you only, because you asked for it and a second operator approved; you can show it again from the Pending page for 15 minutes, and each showing is audited. The person sees this look-up and its legal basis in their history.",
         "console_record_caption": "The identity record",
         "console_col_field": "Field",
         "console_col_value": "Value",
