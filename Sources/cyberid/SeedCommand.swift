@@ -1,0 +1,66 @@
+import ArgumentParser
+import CyberIDEnrollment
+import CyberIDServer
+import CyberIDStore
+import Foundation
+import Synchronization
+
+extension Dev {
+    /// `cyberid dev seed --persons N` (issue 16): synthetic enrolled persons for scale runs.
+    struct Seed: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bulk-load synthetic enrolled persons (sealed records, indexes, numbers, certificates).",
+            discussion: """
+                Made by enrollment's own steps (everything but the chip check), in transactions of --batch persons, \
+                into the configured store (CYBERID_DATABASE_URL or the data directory's SQLite). Prints a progress \
+                line per --report persons and the rate. For measurements only: never on a production store.
+                """)
+
+        @Option(help: "How many persons to add.") var persons: Int
+        @Option(help: "Persons per transaction.") var batch = 500
+        @Option(help: "Batches prepared and written at once.") var workers = 2
+        @Option(help: "Print progress every this many persons.") var report = 10_000
+
+        func validate() throws {
+            guard persons > 0, persons <= 100_000_000 else { throw ValidationError("--persons must be 1 to 100000000") }
+            guard batch > 0, batch <= 10_000 else { throw ValidationError("--batch must be 1 to 10000") }
+            guard workers > 0, workers <= 16 else { throw ValidationError("--workers must be 1 to 16") }
+            guard report > 0 else { throw ValidationError("--report must be positive") }
+        }
+
+        func run() async throws {
+            let (persons, batch, workers, report) = (persons, batch, workers, report)
+            try await withPreparedRuntime { runtime in
+                let start = Date()
+                let printed = Counter()
+                let seeded = try await runtime.enrollment.seed(
+                    count: persons, batch: batch, workers: workers, transactions: runtime.store
+                ) { done in
+                    guard printed.advance(to: done / report) || done == persons else { return }
+                    let elapsed = Date().timeIntervalSince(start)
+                    let bar = String(repeating: "#", count: 30 * done / persons).padding(toLength: 30, withPad: ".", startingAt: 0)
+                    print(String(format: "[%@] %d/%d persons, %.0f/s", bar, done, persons, Double(done) / max(elapsed, 0.001)))
+                }
+                let elapsed = Date().timeIntervalSince(start)
+                print(
+                    String(
+                        format: "seeded %d persons in %.1f s: %.0f persons/s (%@)", seeded, elapsed,
+                        Double(seeded) / max(elapsed, 0.001), runtime.store.database.dialect.rawValue))
+            }
+        }
+    }
+}
+
+/// The last progress step printed (progress arrives from several tasks).
+final class Counter: Sendable {
+    private let step = Mutex(0)
+
+    /// Whether `value` is past the last step (and records it).
+    func advance(to value: Int) -> Bool {
+        step.withLock { last in
+            guard value > last else { return false }
+            last = value
+            return true
+        }
+    }
+}
