@@ -25,6 +25,8 @@ public final class SigningKeySet: Sendable {
 
     private struct Snapshot {
         var active: SigningKey?
+        /// A rotated-in key published but not yet signing, and from when it signs.
+        var pending: (key: SigningKey, from: Date)?
         var published: JWKS = JWKS(keys: [])
         var summaries: [Summary] = []
         /// Every stored key's public half as derived from its unsealed private half.
@@ -38,6 +40,10 @@ public final class SigningKeySet: Sendable {
     private let now: @Sendable () -> Date
     /// How long a retired key stays published; longer than any token it signed lives.
     public let publishGrace: TimeInterval
+    /// How long after a rotation the new key starts signing (it is published at once). Longer
+    /// than the servers' reload period, so that every process publishes a key before any signs
+    /// with it (issue 16: a relying party reaching another node for the JWKS finds the key).
+    public let activationDelay: TimeInterval
     private let snapshot = Mutex(Snapshot())
 
     /// Creates the set; call ``loadOrCreate()`` before use.
@@ -45,14 +51,17 @@ public final class SigningKeySet: Sendable {
     ///   - store: where keys persist.
     ///   - masterKey: seals the private keys.
     ///   - publishGrace: how long retired keys stay in the JWKS (default one day).
+    ///   - activationDelay: how long a rotated-in key is published before it signs (the
+    ///     server uses more than its reload period; 0 signs at once, for one process).
     ///   - now: the clock, injected for tests.
     public init(
         store: any SigningKeyStore, masterKey: MasterKey, publishGrace: TimeInterval = 86_400,
-        now: @escaping @Sendable () -> Date = { Date() }
+        activationDelay: TimeInterval = 0, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.seal = masterKey.wrapping(Self.sealPurpose)
         self.publishGrace = publishGrace
+        self.activationDelay = activationDelay
         self.now = now
     }
 
@@ -66,11 +75,11 @@ public final class SigningKeySet: Sendable {
     @discardableResult
     public func loadOrCreate() async throws -> Bool {
         try await refresh()
-        if snapshot.withLock({ $0.active == nil }) {
-            _ = try await rotate()
-            return true
-        }
-        return false
+        guard snapshot.withLock({ $0.active == nil && $0.pending == nil }) else { return false }
+        // Several processes may start together on an empty store: one first key for all.
+        let created = try await store.createFirstSigningKey(try storedKey(SigningKey(privateKey: P256.Signing.PrivateKey()), at: now()))
+        try await refresh()
+        return created
     }
 
     /// Reloads the keys from the store (picks up a rotation made elsewhere).
@@ -102,11 +111,23 @@ public final class SigningKeySet: Sendable {
             }
             next.verified[key.kid] = derived
             if key.retiredAt == nil {
-                if next.active == nil { next.active = signing }
+                // Newest first: a key younger than the activation delay is published and waits;
+                // the key it replaced signs until then.
+                if next.active == nil && next.pending == nil && key.createdAt.addingTimeInterval(activationDelay) > time {
+                    next.pending = (signing, key.createdAt.addingTimeInterval(activationDelay))
+                } else if next.active == nil {
+                    next.active = signing
+                }
                 next.published.keys.insert(JWK(publicKey: derived, kid: key.kid), at: 0)
             } else if let until = key.publishUntil, until > time {
+                if next.pending != nil && next.active == nil { next.active = signing }
                 next.published.keys.append(JWK(publicKey: derived, kid: key.kid))
             }
+        }
+        // The very first key has nothing to wait for.
+        if next.active == nil, let pending = next.pending {
+            next.active = pending.key
+            next.pending = nil
         }
         if !stored.isEmpty && opened == 0 {
             throw KeyError.decryptionFailed(
@@ -130,20 +151,29 @@ public final class SigningKeySet: Sendable {
     public func rotate() async throws -> String {
         let key = SigningKey(privateKey: P256.Signing.PrivateKey())
         let time = now()
-        let combined = try seal.seal(key.privateKey.rawRepresentation, authenticating: Array(key.kid.utf8))
+        // The retired key stays published for the grace after the new one starts signing.
         try await store.rotate(
-            to: StoredSigningKey(
-                kid: key.kid, algorithm: "ES256", publicKey: Array(key.privateKey.publicKey.x963Representation),
-                sealedPrivateKey: combined, createdAt: time),
-            publishRetiredUntil: time.addingTimeInterval(publishGrace))
+            to: try storedKey(key, at: time), publishRetiredUntil: time.addingTimeInterval(activationDelay + publishGrace))
         try await refresh()
         return key.kid
     }
 
-    /// The key that signs now.
+    private func storedKey(_ key: SigningKey, at time: Date) throws -> StoredSigningKey {
+        StoredSigningKey(
+            kid: key.kid, algorithm: "ES256", publicKey: Array(key.privateKey.publicKey.x963Representation),
+            sealedPrivateKey: try seal.seal(key.privateKey.rawRepresentation, authenticating: Array(key.kid.utf8)),
+            createdAt: time)
+    }
+
+    /// The key that signs now (a rotated-in key once its activation time has come).
     /// - Throws: ``KeyError/noSigningKey`` before ``loadOrCreate()``.
     public func activeKey() throws(KeyError) -> SigningKey {
-        guard let key = snapshot.withLock({ $0.active }) else {
+        let time = now()
+        guard
+            let key = snapshot.withLock({ snapshot in
+                snapshot.pending.flatMap { time >= $0.from ? $0.key : nil } ?? snapshot.active
+            })
+        else {
             throw .noSigningKey("signing keys are not loaded")
         }
         return key

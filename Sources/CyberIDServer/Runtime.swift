@@ -81,7 +81,8 @@ public struct Runtime: Sendable {
         if let previous = masterKey.previous {
             logger.notice("master-key rotation in progress: the previous key \(previous.keyID) is accepted for opening")
         }
-        let keys = SigningKeySet(store: store, masterKey: masterKey)
+        let keys = SigningKeySet(
+            store: store, masterKey: masterKey, activationDelay: TimeInterval(settings.signingKeyActivationSeconds))
         let generated = try await keys.loadOrCreate()
         let authority = try await CertificateAuthority.loadOrCreate(store: store, masterKey: masterKey)
         let runtime = assemble(

@@ -78,6 +78,40 @@ final class TestClock: Sendable {
         #expect(keys.jwks.keys.map(\.kid) == [new])
     }
 
+    /// Issue 16: with several processes, a rotated-in key is published by every one of them
+    /// (each reloads within its period) before any signs with it.
+    @Test func aRotatedKeyIsPublishedAtOnceAndSignsOnlyAfterTheActivationDelay() async throws {
+        let store = MemoryKeyStore()
+        let clock = TestClock()
+        let master = MasterKey.random()
+        let rotating = SigningKeySet(store: store, masterKey: master, activationDelay: 60, now: { clock.now })
+        let other = SigningKeySet(store: store, masterKey: master, activationDelay: 60, now: { clock.now })
+        // The very first key signs at once: there is nothing to wait for.
+        #expect(try await rotating.loadOrCreate())
+        #expect(try await other.loadOrCreate() == false)
+        let old = try rotating.activeKey().kid
+        #expect(try other.activeKey().kid == old)
+        clock.advance(100)
+        let new = try await rotating.rotate()
+        #expect(try rotating.activeKey().kid == old)
+        #expect(rotating.jwks.keys.map(\.kid) == [new, old])
+        clock.advance(30)  // the other process's reload
+        try await other.refresh()
+        #expect(other.jwks.keys.map(\.kid) == [new, old])
+        #expect(try other.activeKey().kid == old)
+        clock.advance(30)  // 60 s after the rotation both sign with the new key, without a reload
+        #expect(try rotating.activeKey().kid == new)
+        #expect(try other.activeKey().kid == new)
+        // The old key stays published for the grace after the new one started signing.
+        clock.advance(86_400 - 1)
+        try await other.refresh()
+        #expect(other.jwks.keys.map(\.kid) == [new, old])
+        clock.advance(2)
+        try await other.refresh()
+        #expect(other.jwks.keys.map(\.kid) == [new])
+        #expect(try other.activeKey().kid == new)
+    }
+
     @Test func anotherProcessSeesARotationAfterRefresh() async throws {
         let store = MemoryKeyStore()
         let master = MasterKey.random()

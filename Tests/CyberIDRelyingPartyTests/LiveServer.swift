@@ -73,6 +73,8 @@ struct LiveServer: Sendable {
         let settings = try await ServerSettings.load(environment: [
             "CYBERID_DATA_DIR": directory, "CYBERID_ISSUER": issuer, "CYBERID_HOST": "127.0.0.1",
             "CYBERID_PORT": String(port),
+            // One process: a rotated key signs at once (the key-rotation test watches the SDK refetch).
+            "CYBERID_SIGNING_KEY_ACTIVATION_SECONDS": "0",
         ])
         var logger = Logger(label: "rp-tests")
         logger.logLevel = .warning

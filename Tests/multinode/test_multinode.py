@@ -301,7 +301,6 @@ def published_kids(node) -> set:
 
 
 @pytest.mark.full
-@pytest.mark.xfail(strict=False, reason="finding 2 in docs/multinode.md: for up to 30 s after a rotation the nodes publish different JWKS")
 def test_signing_key_rotation_reaches_every_node(deployment, cluster, rp, alice):
     """keys.md: `admin keys rotate` — "the new key signs at once"; every process reloads the
     keys every 30 s. Measured: when each node starts publishing (and so signing with) the new
@@ -358,7 +357,6 @@ def test_signing_key_rotation_reaches_every_node(deployment, cluster, rp, alice)
 
 
 @pytest.mark.full
-@pytest.mark.xfail(strict=False, reason="finding 1 in docs/multinode.md: a concurrent first start can fail or leave several first signing keys")
 def test_nodes_started_together_on_an_empty_database(cluster):
     """storage.md: "several processes starting at once apply each migration exactly once";
     keys.md: a process that loses the race to create the CA pair loads the winner's. Three

@@ -62,6 +62,10 @@ public struct ServerSettings: Sendable {
     /// How long a portal session lasts without a request (`CYBERID_PORTAL_IDLE_SECONDS`,
     /// default 900 = the 15 minutes).
     public var portalIdleSeconds: Int
+    /// How long after a rotation a new signing key is published before it signs
+    /// (`CYBERID_SIGNING_KEY_ACTIVATION_SECONDS`, default 60: longer than every process's 30 s
+    /// reload, so that no node signs with a key another node does not publish yet).
+    public var signingKeyActivationSeconds: Int
     /// SQLite's durability: `FULL` (every commit fsynced; the default) or `NORMAL` (WAL
     /// checkpoints fsynced: a power loss may lose the last commits, never corrupt the file).
     public var sqliteSynchronous: SQLiteStoreDatabase.Synchronous
@@ -112,11 +116,7 @@ public struct ServerSettings: Sendable {
 
         logLevel = try Self.logLevel(text("cyberid.logLevel") ?? "info")
         (masterKey, previousMasterKey) = (secret("cyberid.masterKey"), secret("cyberid.previousMasterKey"))
-        let bodyText = text("cyberid.maxBodyBytes") ?? "1048576"
-        guard let bodyBytes = Int(bodyText), bodyBytes >= 1024 else {
-            throw ConfigurationError(setting: "CYBERID_MAX_BODY_BYTES", reason: "must be a whole number ≥ 1024, got '\(bodyText)'")
-        }
-        maxBodyBytes = bodyBytes
+        maxBodyBytes = try Self.integer(text("cyberid.maxBodyBytes"), "CYBERID_MAX_BODY_BYTES", 1_048_576, 1024...1_073_741_824)
 
         smsWebhookURL = try Self.url(text("cyberid.smsWebhookUrl"), setting: "CYBERID_SMS_WEBHOOK_URL")
         smsWebhookToken = secret("cyberid.smsWebhookToken")
@@ -135,6 +135,8 @@ public struct ServerSettings: Sendable {
         codeTTLSeconds = try Self.integer(text("cyberid.codeTtlSeconds"), "CYBERID_CODE_TTL_SECONDS", 60, 1...300)
         portalIdleSeconds = try Self.integer(
             text("cyberid.portalIdleSeconds"), "CYBERID_PORTAL_IDLE_SECONDS", 900, 1...86_400)
+        signingKeyActivationSeconds = try Self.integer(
+            text("cyberid.signingKeyActivationSeconds"), "CYBERID_SIGNING_KEY_ACTIVATION_SECONDS", 60, 0...3_600)
         sqliteSynchronous = try Self.synchronous(text("cyberid.sqliteSynchronous"))
         (allowDevelopmentSMS, metricsPort, metricsHost, staleRevocationPolicy, trustedProxies) = try Self.deployment(
             text, issuer: issuer, smsWebhookURL: smsWebhookURL)

@@ -28,6 +28,9 @@ public struct Migrator: Sendable {
     public func migrate(_ database: any SQLDatabase, logger: Logger) async throws -> [Int] {
         let dialect = database.dialect
         try await database.write { connection in
+            // PostgreSQL's IF NOT EXISTS is not safe when processes start together on an empty
+            // database (issue 16: a duplicate pg_type row): the same lock as the migrations.
+            if dialect == .postgres { _ = try await connection.query("SELECT pg_advisory_xact_lock(7324917)", []) }
             try await connection.run(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -10,6 +10,18 @@ public protocol SigningKeyStore: Sendable {
     ///   - key: the new active key.
     ///   - publishUntil: until when the retired keys stay published.
     func rotate(to key: StoredSigningKey, publishRetiredUntil publishUntil: Date) async throws
+    /// Stores `key` as the first key, unless a key exists (another process made it first).
+    /// - Returns: whether `key` was stored.
+    func createFirstSigningKey(_ key: StoredSigningKey) async throws -> Bool
+}
+
+extension SigningKeyStore {
+    /// For stores used by one process (tests): check, then rotate.
+    public func createFirstSigningKey(_ key: StoredSigningKey) async throws -> Bool {
+        guard try await signingKeys().isEmpty else { return false }
+        try await rotate(to: key, publishRetiredUntil: key.createdAt)
+        return true
+    }
 }
 
 /// Reads persons, their sealed identity records and their network numbers. Persons are written
