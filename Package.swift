@@ -320,7 +320,7 @@ let package = Package(
             [
                 "CyberIDServer", "CyberIDStore", "CyberIDKeys", "CyberIDProvider", "CyberIDAdapters", "CyberIDServices",
                 "CyberIDWeb", "CyberIDCore", "CyberIDLifecycle", "CyberIDDevTools", "CyberIDIssuance",
-                "CyberIDVault", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+                "CyberIDVault", "CyberIDEnrollment", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

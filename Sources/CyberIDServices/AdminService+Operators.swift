@@ -81,6 +81,16 @@ extension AdminService {
     }
 
     /// Four-eyes requests in a state, oldest first.
+    /// The record reads `operatorID` carried out within ``recordShowWindow`` of `now` (their
+    /// requests are at most a day and 15 minutes old: only those are read).
+    public func recentRecordReads(by operatorID: String, now: Date = Date()) async throws -> [FourEyesRequestRecord] {
+        let since = now - OperatorRules.approvalWindow - Self.recordShowWindow
+        return try await store.fourEyesRequests(status: .executed, requestedSince: since).filter {
+            $0.requestedBy == operatorID && $0.action == OperatorAction.readRecord.rawValue
+                && ($0.executedAt.map { now < $0 + Self.recordShowWindow } ?? false)
+        }
+    }
+
     public func fourEyesRequests(status: FourEyesRequestRecord.Status) async throws -> [FourEyesRequestRecord] {
         try await store.fourEyesRequests(status: status)
     }
@@ -138,14 +148,40 @@ extension AdminService {
     /// caller then does the act itself (audited as usual).
     /// - Throws: ``AdminError`` `unknown-request`, `four-eyes-not-requester`, `four-eyes-not-approved`, `four-eyes-expired`.
     public func claimApproved(id: String, by operatorID: String, now: Date = Date()) async throws -> FourEyesRequestRecord {
+        let request = try await approvedRequest(id: id, by: operatorID, now: now)
+        guard try await store.markFourEyesRequestExecuted(id: id, at: now) else { throw AdminError.approvalRefused("not-approved") }
+        return request
+    }
+
+    /// The approved request `id`, checked for its requester (still holding the role) and age.
+    func approvedRequest(id: String, by operatorID: String, now: Date) async throws -> FourEyesRequestRecord {
         guard let request = try await store.fourEyesRequest(id: id) else { throw AdminError.unknownRequest(id) }
         guard request.requestedBy == operatorID else { throw AdminError.approvalRefused("not-requester") }
         guard request.status == .approved else { throw AdminError.approvalRefused("not-approved") }
         guard now < request.expiresAt else { throw AdminError.approvalRefused("expired") }
         // The requester must still hold the role when the act is done (it may have been revoked).
         if let action = OperatorAction(rawValue: request.action) { try await requireRole(action, operatorID: operatorID) }
-        guard try await store.markFourEyesRequestExecuted(id: id, at: now) else { throw AdminError.approvalRefused("not-approved") }
         return request
+    }
+
+    /// Carries out an approved record read: the record is opened first, then the request is
+    /// marked carried out, the person's history line and the audit entry written — one
+    /// transaction, so a request is never "carried out" without the read in the person's
+    /// history (nor the history without the request).
+    /// - Parameter roles: the two operators' roles, shown to the person.
+    public func readApprovedRecord(id: String, by operatorID: String, roles: [String], now: Date = Date()) async throws
+        -> (request: FourEyesRequestRecord, record: IdentityRecord)
+    {
+        let request = try await approvedRequest(id: id, by: operatorID, now: now)
+        guard request.action == OperatorAction.readRecord.rawValue else { throw AdminError.approvalRefused("not-a-record-read") }
+        let basis = (try? JSONSerialization.jsonObject(with: Data(request.detail.utf8)) as? [String: String])?["reason"] ?? ""
+        let store = self.store
+        let record = try await readRecord(networkNumber: request.target, legalBasis: basis, roles: roles, now: now) {
+            guard try await store.markFourEyesRequestExecuted(id: id, at: now) else {
+                throw AdminError.approvalRefused("not-approved")
+            }
+        }
+        return (request, record)
     }
 
     /// How long an approved record read stays readable by its requester, from the request's page.

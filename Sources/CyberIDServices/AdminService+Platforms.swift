@@ -40,11 +40,24 @@ extension AdminService {
     /// - Throws: ``AdminError`` `unknown-client`; ``ProviderError`` `invalid-client-registration`.
     @discardableResult
     public func changeClient(id: String, _ change: ClientChange) async throws -> Client {
-        _ = try await client(id: id)
+        let before = try await client(id: id)
         let clients = self.clients
-        return try await audited("client.change", target: id, reason: change.legalBasis ?? "") {
+        let reason = Self.changeSummary(before, change)
+        return try await audited("client.change", target: id, reason: reason) {
             try await clients.change(id: id, change)
         }
+    }
+
+    /// What a change changes, for the audit: `name; legal basis: …; events URL: …`.
+    static func changeSummary(_ before: Client, _ change: ClientChange) -> String {
+        func clean(_ text: String?) -> String? { text?.trimmingCharacters(in: .whitespaces).nonEmptyText }
+        var parts = [String]()
+        if clean(change.name) != before.name { parts.append("name: \(clean(change.name) ?? "")") }
+        if clean(change.legalBasis) != before.metadata.legalBasis {
+            parts.append("legal basis: \(clean(change.legalBasis) ?? "removed")")
+        }
+        if clean(change.eventsURI) != before.metadata.eventsURI { parts.append("events URL: \(clean(change.eventsURI) ?? "removed")") }
+        return parts.isEmpty ? "no change" : parts.joined(separator: "; ")
     }
 
     /// Security Event Token delivery per platform (delivered, waiting, the last error).
@@ -89,10 +102,10 @@ extension AdminService {
 
     /// Makes a new signing key active; the old one stays published a day.
     /// - Returns: the new key's `kid`.
-    public func rotateSigningKey() async throws -> String {
+    public func rotateSigningKey(reason: String = "") async throws -> String {
         let signingKeys = self.signingKeys
         do {
-            let kid = try await audited("keys.rotate", reason: "", target: { $0 }) { try await signingKeys.rotate() }
+            let kid = try await audited("keys.rotate", reason: reason, target: { $0 }) { try await signingKeys.rotate() }
             try await signingKeys.refresh()
             return kid
         } catch {
@@ -132,4 +145,9 @@ extension AdminService {
 
     /// The audit log, oldest first.
     public func auditEntries() async throws -> [AuditEntryRecord] { try await store.auditEntries() }
+}
+
+extension String {
+    /// `nil` for an empty string.
+    fileprivate var nonEmptyText: String? { isEmpty ? nil : self }
 }

@@ -9,7 +9,7 @@ public struct ConsoleStatistics: Sendable, Equatable {
     public var days: [Date]
     /// Enrollments per day (aligned with `days`).
     public var enrollments: [Int]
-    /// Successful platform logins per day.
+    /// Successful platform logins per day (CyberID's own portal and console aside).
     public var logins: [Int]
     /// Refused or failed logins per day.
     public var refusals: [Int]
@@ -35,22 +35,22 @@ extension AdminService {
             let byDay = Dictionary(counts.map { ($0.day, $0.count) }, uniquingKeysWith: +)
             return (first...today).map { byDay[$0] ?? 0 }
         }
+        // CyberID's own applications (portal and console sign-ins) are not platform logins.
+        let own = FirstPartyClient.reservedPrefix
         let names = Dictionary(try await allClients().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let store = self.store
+        func daily(_ event: String, _ outcomes: [String]) async throws -> [Int] {
+            aligned(try await store.dailyHistoryCounts(event: event, outcomes: outcomes, since: since, offset: offset, excluding: own))
+        }
+        let active = try await store.dailyDistinctPersons(
+            event: "login", outcome: "success", since: since, offset: offset, excluding: own)
         return ConsoleStatistics(
             days: (first...today).map { Date(timeIntervalSince1970: Double($0) * 86_400 - Double(offset)) },
-            enrollments: aligned(
-                try await store.dailyHistoryCounts(event: "enrollment", outcomes: ["success"], since: since, offset: offset)),
-            logins: aligned(
-                try await store.dailyHistoryCounts(event: "login", outcomes: ["success"], since: since, offset: offset)),
-            refusals: aligned(
-                try await store.dailyHistoryCounts(
-                    event: "login", outcomes: ["failure", "denied"], since: since, offset: offset)),
-            activePersons: aligned(
-                try await store.dailyDistinctPersons(event: "login", outcome: "success", since: since, offset: offset)),
-            refusalReasons: try await store.loginRefusalsByReason(since: since),
-            platforms: try await store.historyCountsByClient(event: "login", outcome: "success", since: since).map {
-                NamedCount(name: names[$0.name] ?? $0.name, count: $0.count)
-            },
+            enrollments: try await daily("enrollment", ["success"]), logins: try await daily("login", ["success"]),
+            refusals: try await daily("login", ["failure", "denied"]), activePersons: aligned(active),
+            refusalReasons: try await store.loginRefusalsByReason(since: since, excluding: own),
+            platforms: try await store.historyCountsByClient(event: "login", outcome: "success", since: since, excluding: own)
+                .map { NamedCount(name: names[$0.name] ?? $0.name, count: $0.count) },
             personsByState: try await store.personsByState())
     }
 }

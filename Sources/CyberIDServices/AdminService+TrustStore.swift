@@ -128,7 +128,8 @@ extension AdminService {
             else { continue }
             out.append(
                 AuthorityView(
-                    name: name, subject: certificate.subject.description, serial: certificate.serialNumber.description,
+                    name: name, subject: certificate.subject.description,
+                    serial: certificate.serialNumber.bytes.map { String(format: "%02x", $0) }.joined(separator: ":"),
                     notAfter: certificate.notValidAfter))
         }
         return out

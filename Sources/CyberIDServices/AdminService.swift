@@ -107,6 +107,15 @@ public struct AdminService: Sendable {
     public func readRecord(networkNumber: String, legalBasis: String, roles: [String] = [], now: Date = Date()) async throws
         -> IdentityRecord
     {
+        try await readRecord(networkNumber: networkNumber, legalBasis: legalBasis, roles: roles, now: now) {}
+    }
+
+    /// ``readRecord(networkNumber:legalBasis:roles:now:)`` with `alongside` in the same
+    /// transaction (a four-eyes request marked carried out).
+    func readRecord(
+        networkNumber: String, legalBasis: String, roles: [String], now: Date,
+        alongside: @escaping @Sendable () async throws -> Void
+    ) async throws -> IdentityRecord {
         let basis = legalBasis.trimmingCharacters(in: .whitespaces)
         guard !basis.isEmpty else { throw AdminError.reasonRequired("reading an identity record") }
         let id = try await personID(networkNumber: networkNumber)
@@ -115,6 +124,7 @@ public struct AdminService: Sendable {
         }
         let store = self.store
         try await audited("record.read", target: id, reason: basis, at: now) {
+            try await alongside()
             var fields = ["legal_basis": basis]
             if !roles.isEmpty { fields["roles"] = roles.joined(separator: ", ") }
             try await store.append(HistoryEntry(personID: id, event: .recordAccessed, fields: fields, at: now))

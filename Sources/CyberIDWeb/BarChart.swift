@@ -43,7 +43,12 @@ public struct BarChart: Sendable {
             svg += "<g><title>\(Self.escape(bar.title))</title>"
             svg += "<rect x=\"\(x)\" y=\"\(axis - barHeight)\" width=\"\(max(1, slot * 3 / 4))\" height=\"\(barHeight)\" fill=\"#1f5fa8\"/>"
             if (bars.count - 1 - index) % labelEvery == 0 {
-                svg += "<text x=\"\(x + slot * 3 / 8)\" y=\"\(height - 8)\" font-size=\"11\" text-anchor=\"middle\" fill=\"#222\">"
+                // The last label ends at the right edge and a first one starts at the left (a
+                // centred one would be clipped there).
+                let (anchor, labelX) =
+                    index == bars.count - 1 && bars.count > 1
+                    ? ("end", min(width - 1, x + slot * 3 / 4)) : index == 0 && bars.count > 1 ? ("start", x) : ("middle", x + slot * 3 / 8)
+                svg += "<text x=\"\(labelX)\" y=\"\(height - 8)\" font-size=\"11\" text-anchor=\"\(anchor)\" fill=\"#222\">"
                 svg += "\(Self.escape(bar.label))</text>"
             }
             svg += "</g>"

@@ -224,7 +224,7 @@ import Testing
             frame(.en, .audit, roles: [.auditor]), entries: Self.entries, verification: "The audit log verifies.")
         #expect(audit.contains("<form id=\"audit-verify\" method=\"post\" action=\"/console/audit/verify\">"))
         #expect(audit.contains("<p id=\"audit-verification\" role=\"status\">The audit log verifies.</p>"))
-        #expect(audit.contains("<td>2</td>") && audit.contains("<code>person.suspend</code>"))
+        #expect(audit.contains("<td>2</td>") && audit.contains("<code class=\"action\">person.suspend</code>"))
         let (first, second) = (audit.range(of: "<td>2</td>")!, audit.range(of: "<td>1</td>")!)
         #expect(first.lowerBound < second.lowerBound, "newest first as given")
         let unverified = pages.audit(frame(.en, .audit, roles: [.admin]), entries: [], verification: nil)

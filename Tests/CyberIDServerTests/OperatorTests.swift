@@ -180,8 +180,13 @@ extension OperatorTests {
             await #expect(throws: AdminError.approvalRefused("not-approved")) {
                 try await admin.showRecordAgain(id: request.id, by: "carol", now: t0 + 3)
             }
-            _ = try await admin.claimApproved(id: request.id, by: "carol", now: t0 + 4)
+            let read = try await admin.readApprovedRecord(id: request.id, by: "carol", roles: ["records", "records"], now: t0 + 4)
+            #expect(read.record.surname == "ZHANG")
             let executed = try #require(try await runtime.store.fourEyesRequest(id: request.id)?.executedAt)
+            // The read is in the person's history once, with both roles.
+            let lines = try await runtime.store.history(
+                personID: "citizen", filter: HistoryFilter(event: "record-accessed"), beforeID: nil, limit: 10)
+            #expect(lines.count == 1 && lines[0].detail.contains("records, records"))
             await #expect(throws: AdminError.approvalRefused("not-requester")) {
                 try await admin.showRecordAgain(id: request.id, by: "bob", now: executed + 5)
             }
@@ -200,6 +205,35 @@ extension OperatorTests {
             }
             await #expect(throws: AdminError.unknownRequest("fe_none")) {
                 try await admin.showRecordAgain(id: "fe_none", by: "carol", now: executed)
+            }
+        }
+    }
+
+    /// Review finding (issue 15): a record read is marked carried out only together with the
+    /// person's history line; a read that fails leaves the request approved, and nothing to show.
+    @Test func aRecordReadThatFailsLeavesTheRequestApproved() async throws {
+        try await withTestApp { _, runtime async throws in
+            let t0 = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded())
+            let server = runtime.admin.acting(as: "server")
+            for id in ["carol", "bob"] {
+                let number = try await Self.person(runtime, id, at: t0)
+                _ = try await server.grantRole(.records, networkNumber: number, displayName: id.capitalized)
+            }
+            // No sealed record under this master key: the read cannot open it.
+            let citizen = try await Self.person(runtime, "citizen", at: t0)
+            let admin = runtime.admin.acting(as: "Carol")
+            let request = try await admin.requestFourEyes(
+                .readRecord, target: citizen, detail: ["reason": "court order 9"], by: "carol", now: t0)
+            _ = try await admin.decideFourEyes(id: request.id, approve: true, by: "bob", now: t0 + 1)
+            await #expect(throws: (any Error).self) {
+                try await admin.readApprovedRecord(id: request.id, by: "carol", roles: ["records", "records"], now: t0 + 2)
+            }
+            #expect(try await runtime.store.fourEyesRequest(id: request.id)?.status == .approved)
+            let lines = try await runtime.store.history(
+                personID: "citizen", filter: HistoryFilter(event: "record-accessed"), beforeID: nil, limit: 10)
+            #expect(lines.isEmpty)
+            await #expect(throws: AdminError.approvalRefused("not-approved")) {
+                try await admin.showRecordAgain(id: request.id, by: "carol", now: t0 + 3)
             }
         }
     }

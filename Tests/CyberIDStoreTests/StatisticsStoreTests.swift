@@ -11,6 +11,7 @@ import Testing
     /// 2027-01-15 08:00:00 UTC.
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
     let day: TimeInterval = 86_400
+    let own = "cyberid-"
 
     func login(_ person: String, _ client: String, _ outcome: String, at time: Date, reason: String? = nil) -> HistoryEntry {
         HistoryEntry(
@@ -29,6 +30,9 @@ import Testing
             login("p2", "c1", "success", at: t0 + 16 * 3_600 + 1),
             login("p1", "c1", "failure", at: t0 + 40, reason: "wrong-match-number"),
             login("p2", "c1", "denied", at: t0 + 50, reason: "declined by the person"),
+            // A console sign-in: CyberID's own application, never a platform login.
+            login("p1", "cyberid-console", "success", at: t0 + 15),
+            login("p2", "cyberid-portal", "failure", at: t0 + 16, reason: "level"),
             // Not logins: never counted as one.
             HistoryEntry(personID: "p1", clientID: "c1", event: "password", outcome: "failure", occurredAt: t0 + 60),
             // Before the window.
@@ -49,20 +53,20 @@ import Testing
             try await prepare(store)
             let since = t0 - day
             let today = Int64(t0.timeIntervalSince1970 / day)
-            let utc = try await store.dailyHistoryCounts(event: "login", outcomes: ["success"], since: since, offset: 0)
+            let utc = try await store.dailyHistoryCounts(event: "login", outcomes: ["success"], since: since, offset: 0, excluding: own)
             #expect(days(utc) == [today: 3, today + 1: 1])
-            let west = try await store.dailyHistoryCounts(event: "login", outcomes: ["success"], since: since, offset: -3_600)
+            let west = try await store.dailyHistoryCounts(event: "login", outcomes: ["success"], since: since, offset: -3_600, excluding: own)
             #expect(days(west) == [today: 4])
             let refused = try await store.dailyHistoryCounts(
-                event: "login", outcomes: ["failure", "denied"], since: since, offset: 0)
+                event: "login", outcomes: ["failure", "denied"], since: since, offset: 0, excluding: own)
             #expect(days(refused) == [today: 2])
             let enrolled = try await store.dailyHistoryCounts(
-                event: "enrollment", outcomes: ["success"], since: since, offset: 28_800)
+                event: "enrollment", outcomes: ["success"], since: since, offset: 28_800, excluding: own)
             #expect(days(enrolled).values.reduce(0, +) == 2)
             // p1 logged in twice today: one active person, with p2 two.
-            let active = try await store.dailyDistinctPersons(event: "login", outcome: "success", since: since, offset: 0)
+            let active = try await store.dailyDistinctPersons(event: "login", outcome: "success", since: since, offset: 0, excluding: own)
             #expect(days(active) == [today: 2, today + 1: 1])
-            #expect(try await store.dailyHistoryCounts(event: "login", outcomes: [], since: since, offset: 0).isEmpty)
+            #expect(try await store.dailyHistoryCounts(event: "login", outcomes: [], since: since, offset: 0, excluding: own).isEmpty)
         }
     }
 
@@ -73,11 +77,11 @@ import Testing
             try await prepare(store)
             let since = t0 - day
             #expect(
-                try await store.historyCountsByClient(event: "login", outcome: "success", since: since)
+                try await store.historyCountsByClient(event: "login", outcome: "success", since: since, excluding: own)
                     == [NamedCount(name: "c1", count: 3), NamedCount(name: "c2", count: 1)])
             // A person's own "no" is `declined`, whatever its detail says.
             #expect(
-                try await store.loginRefusalsByReason(since: since)
+                try await store.loginRefusalsByReason(since: since, excluding: own)
                     == [NamedCount(name: "declined", count: 1), NamedCount(name: "wrong-match-number", count: 1)])
             #expect(try await store.personsByState() == [NamedCount(name: "active", count: 2)])
         }
@@ -90,17 +94,22 @@ import Testing
             try await prepare(store)
             #expect(try await store.securityEventDelivery().isEmpty)
             try await database.write { connection in
-                for (client, delivered, error) in [
-                    ("c1", true, nil), ("c1", true, nil), ("c1", false, "HTTP 503"), ("c2", false, nil),
-                ] as [(String, Bool, String?)] {
+                // (client, delivered, last error, next attempt): delivered twice, dropped once (no
+                // events URL: "delivered" with a note), waiting on a retry, given up, never tried.
+                for (client, delivered, error, next) in [
+                    ("c1", true, nil, t0), ("c1", true, nil, t0), ("c1", true, "no events_uri", t0),
+                    ("c1", false, "HTTP 503", t0 + 60), ("c1", false, "HTTP 500", Date(timeIntervalSince1970: 32_503_680_000)),
+                    ("c2", false, nil, t0),
+                ] as [(String, Bool, String?, Date)] {
                     _ = try await connection.execute(
                         """
                         INSERT INTO security_events (client_id, subject, event, reason, occurred_at, attempts, next_attempt_at,
-                            delivered_at, last_error) VALUES ($1, 's', 'suspended', 'r', $2, 1, $2, $3, $4)
+                            delivered_at, last_error) VALUES ($1, 's', 'suspended', 'r', $2, 1, $5, $3, $4)
                         """,
                         [
                             .text(client), .integer(1_800_000_000_000),
                             delivered ? .integer(1_800_000_100_000) : .null, error.map { .text($0) } ?? .null,
+                            .integer(Int64(next.timeIntervalSince1970 * 1000)),
                         ])
                 }
             }
@@ -108,7 +117,8 @@ import Testing
             #expect(
                 delivery == [
                     DeliveryStatusRecord(
-                        clientID: "c1", delivered: 2, waiting: 1, lastDeliveredAt: t0 + 100, lastError: "HTTP 503"),
+                        clientID: "c1", delivered: 2, waiting: 1, abandoned: 1, dropped: 1, lastDeliveredAt: t0 + 100,
+                        lastError: "HTTP 500"),
                     DeliveryStatusRecord(clientID: "c2", delivered: 0, waiting: 1, lastDeliveredAt: nil, lastError: nil),
                 ])
         }

@@ -10,8 +10,9 @@ words, `PortalHttp`-style requests with the `Cookie:` header by hand) and Tests/
   the login page (QR code read by zbar, the CLI wallet approves with the page's number) → the
   console; the session cookie's value is returned, so a test can come back to this operator
   later (`use_session`: one browser standing for each operator's own);
-* `pending_row`, `nav`, `page_csrf`, `forged_post`: reading the console's pages and sending a
-  form the page does not offer, from inside the page (its origin, its CSRF token);
+* `pending_row`, `nav`, `page_csrf`, `forged_post`, `assert_error_page`: reading the console's
+  pages and sending a form the page does not offer, from inside the page (its origin, its CSRF
+  token);
 * `ConsoleHttp`: the console spoken to with requests (the `Cookie:` header written by hand).
 """
 
@@ -36,6 +37,8 @@ from portal_support import (
     click_and_wait,
     page_summary,
     present,
+    response_status,
+    text_of,
     wait_for,
     words,
 )
@@ -46,17 +49,25 @@ CONSOLE_CLIENT_ID = "cyberid-console"
 
 # Every page a signed-out GET must not show (each answers 303 to /console), and every form
 # action (each answers 403 without a session): Router+Console*.swift.
-CONSOLE_PAGES = ("/console/persons", "/console/pending", "/console/operators", "/console/audit")
+CONSOLE_PAGES = (
+    "/console/persons", "/console/pending", "/console/operators", "/console/audit", "/console/platforms",
+    "/console/platforms/edit", "/console/policy", "/console/trust", "/console/keys", "/console/statistics",
+    "/console/audit/checkpoint",
+)
 CONSOLE_FORM_ACTIONS = (
     "/console/signout", "/console/persons/lookup", "/console/persons/act", "/console/requests",
     "/console/requests/decide", "/console/requests/open", "/console/audit/verify", "/console/operators/grant",
-    "/console/operators/revoke",
+    "/console/operators/revoke", "/console/audit", "/console/platforms/register", "/console/platforms/change",
+    "/console/platforms/disable", "/console/policy/set", "/console/policy/clear", "/console/trust/add",
+    "/console/trust/remove",
 )
 
 # The navigation (ConsolePages.navItems): element id → catalogue key.
 NAV = {
     "nav-persons": "console_nav_persons", "nav-pending": "console_nav_pending",
-    "nav-operators": "console_nav_operators", "nav-audit": "console_nav_audit",
+    "nav-operators": "console_nav_operators", "nav-platforms": "console_nav_platforms", "nav-trust": "console_nav_trust",
+    "nav-keys": "console_nav_keys", "nav-policy": "console_nav_policy", "nav-audit": "console_nav_audit",
+    "nav-statistics": "console_nav_statistics",
 }
 
 
@@ -168,6 +179,13 @@ def nav(driver) -> dict[str, str]:
 
 def expected_nav(language: str, *ids: str) -> dict[str, str]:
     return {element_id: words(language, NAV[element_id]) for element_id in ids}
+
+
+def assert_error_page(driver, where: str, message_key: str, language: str = "en", status: int = 403):
+    """The console's error page: the HTTP status and the catalogue's message (`console_error_…`)."""
+    assert response_status(driver) == status, (where, response_status(driver), driver.current_url)
+    assert present(driver, "error-message"), (where, page_summary(driver))
+    assert text_of(driver, "error-message") == words(language, message_key), where
 
 
 def page_csrf(driver) -> str:

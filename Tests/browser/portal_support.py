@@ -178,11 +178,22 @@ _CATALOGUES: dict[str, dict[str, str]] = {}
 
 def catalogue(language: str) -> dict[str, str]:
     """The portal's words in `language` (`en` or `zh-CN`), as the Swift catalogue has them
-    (Sources/CyberIDWeb/Tables/Catalogue+English.swift / +Chinese.swift)."""
+    (Sources/CyberIDWeb/Tables/Catalogue+English.swift / +Chinese.swift, merged as
+    `Catalogue.standard` merges them with the console's administration pages in
+    +Console.swift: its `consoleEnglishStrings`, then its `consoleChineseStrings`)."""
     if language not in _CATALOGUES:
         name = {"en": "Catalogue+English.swift", "zh-CN": "Catalogue+Chinese.swift"}[language]
         path = CATALOGUE_DIR / name
-        _CATALOGUES[language] = _swift_table(path.read_text(encoding="utf-8"), str(path))
+        table = _swift_table(path.read_text(encoding="utf-8"), str(path))
+        console_path = CATALOGUE_DIR / "Catalogue+Console.swift"
+        if console_path.is_file():
+            english, marker, chinese = console_path.read_text(encoding="utf-8").partition("static let consoleChineseStrings")
+            assert marker, f"no consoleChineseStrings in {console_path}"
+            console_table = _swift_table(english if language == "en" else chinese, str(console_path))
+            both = sorted(set(table) & set(console_table))
+            assert not both, f"keys in two tables (Catalogue.standard refuses that): {both}"
+            table.update(console_table)
+        _CATALOGUES[language] = table
     return _CATALOGUES[language]
 
 

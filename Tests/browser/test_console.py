@@ -176,7 +176,7 @@ def alice_grants(w: Walk):
     assert CONSOLE_SIGNIN_COOKIE not in {c["name"] for c in driver.get_cookies()}, "the sign-in cookie is cleared"
     check_page(driver, shot_name(2, "alice-home"))
     assert text_of(driver, "operator") == words(EN, "console_signed_in_as", name=ALICE, roles="admin")
-    assert nav(driver) == expected_nav(EN, "nav-pending", "nav-operators", "nav-audit")
+    assert nav(driver) == expected_nav(EN, "nav-pending", "nav-operators", "nav-audit", "nav-statistics")
     assert text_of(driver, "pending-count").startswith(words(EN, "console_home_pending_count", count="0"))
     open_page(driver, issuer, "/console/persons", shot_name(2, "alice-persons-refused"), allow_status=(403,))
     refused_page(driver, "an admin on Persons", "console_error_not_allowed")
@@ -293,7 +293,8 @@ def carol_suspends_and_resumes(w: Walk):
 
 
 def dan_reads_the_record(w: Walk):
-    """4. Dan (records) asks to read the record; he cannot approve it; Erin does; Dan reads it once. The
+    """4. Dan (records) asks to read the record; he cannot approve it; Erin does; Dan reads it (and
+    again within 15 minutes; Erin cannot). The
     citizen sees the look-up with the legal basis and both roles, not the names."""
     driver, d, issuer = w.driver, w.d, w.issuer
     dan, erin, citizen = w.people["dan"], w.people["erin"], w.people["citizen"]
@@ -325,7 +326,6 @@ def dan_reads_the_record(w: Walk):
     approved = pending_row(driver, action=words(EN, "action_read_record"), number=citizen.network_number)
     assert (approved.status, approved.decider) == (words(EN, "console_status_approved"), ERIN), approved
     assert text_of(driver, f"open-{read.id}") == words(EN, "console_open_record")
-    pending_csrf = page_csrf(driver)
     click_and_wait(driver, f"open-{read.id}", until_url=issuer + "/console/requests/open", until_id="record")
     check_page(driver, shot_name(13, "dan-record"))
     record = {row[0]: row[1] for row in table_rows(driver, "record")}
@@ -335,14 +335,24 @@ def dan_reads_the_record(w: Walk):
     assert text_of(driver, "record-basis") == LEGAL_BASIS
     assert text_of(driver, "record-number") == citizen.network_number
     assert text_of(driver, "record-warning") == words(EN, "console_record_warning")
-    # Shown once: the request is carried out, and a second "Show the record" is refused.
+    # Carried out, and shown again to Dan only, from the request's row, for 15 minutes (issue 15).
     open_page(driver, issuer, "/console/pending", shot_name(13, "dan-pending-after"))
-    assert read.id not in {row.id for row in pending_rows(driver)}
-    forged_post(driver, "/console/requests/open", {"csrf": pending_csrf, "id": read.id})
-    check_page(driver, shot_name(13, "dan-record-again-refused"), allow_status=(403,))
-    refused_page(driver, "showing the record twice", "console_error_four_eyes")
+    (again,) = [row for row in pending_rows(driver) if row.id == read.id]
+    assert again.status == words(EN, "console_status_executed"), again
+    click_and_wait(driver, f"open-{read.id}", until_url=issuer + "/console/requests/open", until_id="record")
+    again_record = {row[0]: row[1] for row in table_rows(driver, "record")}
+    assert again_record == record, "the same record, shown again"
+    # Not to Erin (who approved it): she has no button, and a forged request is refused.
+    use_session(driver, issuer, w.sessions["erin"])
+    open_page(driver, issuer, "/console/pending", shot_name(13, "erin-pending-after"))
+    assert not present(driver, f"open-{read.id}")
+    forged_post(driver, "/console/requests/open", {"csrf": page_csrf(driver), "id": read.id})
+    check_page(driver, shot_name(13, "erin-record-refused"), allow_status=(403,))
+    refused_page(driver, "showing Dan's record read to Erin", "console_error_four_eyes")
+    use_session(driver, issuer, w.sessions["dan"])
 
-    # The citizen sees the look-up: the legal basis and both operators' roles, not their names.
+    # The citizen sees the look-up once (showing it again is the same access, audited as
+    # record.show): the legal basis and both operators' roles, not their names.
     (accessed,) = history_lines(d, citizen, "record-accessed")
     detail = accessed["detail"]
     assert detail.get("legal_basis") == LEGAL_BASIS, accessed
@@ -398,7 +408,7 @@ def audit_and_sign_out(w: Walk):
         (ALICE, "operator.grant"),  # Carol (direct), then Dan (carried out)
         (ALICE, "four-eyes.request"), (BOB, "four-eyes.approve"),
         (CAROL, "person.suspend"), (CAROL, "person.resume"),
-        (DAN, "four-eyes.request"), (ERIN, "four-eyes.approve"), (DAN, "record.read"),
+        (DAN, "four-eyes.request"), (ERIN, "four-eyes.approve"), (DAN, "record.read"), (DAN, "record.show"),
         (ALICE, "operator.revoke"),
     ]:
         assert (actor, action) in seen, f"no {action} by {actor} in the audit page: {seen}"
@@ -493,7 +503,7 @@ def test_a_person_without_a_role_is_refused_with_a_clear_page(browser, console_d
 
 
 def test_the_console_in_chinese(browser, console_deployment, console_people):
-    """An auditor (who may see all four areas) chooses Chinese with the switch before signing in."""
+    """An auditor (who may see every area) chooses Chinese with the switch before signing in."""
     driver, d, issuer = browser, console_deployment, console_deployment.issuer
     fang = console_people["fang"]
     grant_from_cli(d, fang, "auditor", "王芳", operator=ROOT)
@@ -510,8 +520,10 @@ def test_the_console_in_chinese(browser, console_deployment, console_people):
     check_page(driver, "console-31-zh-home")
     assert page_language(driver) == ZH
     shown = nav(driver)
-    assert list(shown.values()) == ["人员", "待审批", "操作员", "审计"], shown
-    assert shown == expected_nav(ZH, "nav-persons", "nav-pending", "nav-operators", "nav-audit")
+    assert list(shown.values()) == ["人员", "待审批", "操作员", "平台", "信任库", "密钥", "策略", "审计", "统计"], shown
+    assert shown == expected_nav(
+        ZH, "nav-persons", "nav-pending", "nav-operators", "nav-platforms", "nav-trust", "nav-keys", "nav-policy",
+        "nav-audit", "nav-statistics")
     assert text_of(driver, "operator") == words(ZH, "console_signed_in_as", name="王芳", roles=words(ZH, "role_auditor"))
     click_and_wait(driver, "nav-operators", until_url=issuer + "/console/operators", until_id="operators")
     check_page(driver, "console-32-zh-operators")

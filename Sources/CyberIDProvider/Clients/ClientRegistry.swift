@@ -34,7 +34,8 @@ public struct ClientRegistry: Sendable {
         let metadata = try await Self.validate(registration)
         let secret: String? = metadata.authMethod == .privateKeyJWT ? nil : SecureRandom.token(bytes: 32)
         let client = Client(
-            id: "c_" + SecureRandom.token(bytes: 12), name: registration.name, metadata: metadata,
+            id: "c_" + SecureRandom.token(bytes: 12), name: registration.name.trimmingCharacters(in: .whitespaces),
+            metadata: metadata,
             secretHash: secret.map(sha256), disabled: false, createdAt: now)
         let json = String(decoding: try JSONEncoder().encode(metadata), as: UTF8.self)
         try await store.create(

@@ -33,7 +33,10 @@ public struct FirstPartyClient: Sendable, Equatable {
 
     /// Whether `clientID` is reserved for CyberID's own applications (they are not
     /// "platforms": the portal does not list them, administrators cannot change them).
-    public static func isReserved(_ clientID: String) -> Bool { clientID.hasPrefix("cyberid-") }
+    public static func isReserved(_ clientID: String) -> Bool { clientID.hasPrefix(reservedPrefix) }
+
+    /// The prefix of every reserved client id (no SQL wildcard in it: statistics filter by it).
+    public static let reservedPrefix = "cyberid-"
 }
 
 extension ClientRegistry {

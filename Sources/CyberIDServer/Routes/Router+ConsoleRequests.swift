@@ -54,28 +54,29 @@ extension Router where Context == AppRequestContext {
                 let view = try await Self.requestView(console, call, request, names: try await Self.operatorNames(console))
                 return Console.html(console.pages.record(call.frame, request: view, fields: Self.recordFields(record)))
             }
+            if try await console.admin.fourEyesRequest(id: id).action == OperatorAction.readRecord.rawValue {
+                // Both operators hold `records` (the rules allow no other): the person sees the
+                // legal basis and the two roles, never the names.
+                let (request, record) = try await call.admin.readApprovedRecord(
+                    id: id, by: call.operatorID, roles: ["records", "records"])
+                let view = try await Self.requestView(console, call, request, names: try await Self.operatorNames(console))
+                return Console.html(console.pages.record(call.frame, request: view, fields: Self.recordFields(record)))
+            }
             let claimed = try await call.admin.claimApproved(id: id, by: call.operatorID)
             return try await Self.carryOut(console, call, claimed)
         }
     }
 
-    /// Carries out an approved act for its requester: the record (shown once, in this answer),
-    /// the cancellation, or the role grant.
+    /// Carries out an approved act for its requester (a record read is `readApprovedRecord`):
+    /// the cancellation, the signing-key rotation, or the role grant.
     static func carryOut(_ console: Console, _ call: ConsoleCall, _ request: FourEyesRequestRecord) async throws -> Response {
         let detail = (try? JSONSerialization.jsonObject(with: Data(request.detail.utf8)) as? [String: String]) ?? [:]
         let reason = detail["reason"] ?? ""
         switch OperatorAction(rawValue: request.action) {
-        case .readRecord:
-            // Both operators hold `records` (the rules allow no other): the person sees the legal
-            // basis and the two roles, never the names.
-            let record = try await call.admin.readRecord(
-                networkNumber: request.target, legalBasis: reason, roles: ["records", "records"])
-            let view = try await Self.requestView(console, call, request, names: try await Self.operatorNames(console))
-            return Console.html(console.pages.record(call.frame, request: view, fields: Self.recordFields(record)))
         case .cancelPerson:
             _ = try await call.admin.apply(.cancel, networkNumber: request.target, reason: reason)
         case .rotateSigningKey:
-            _ = try await call.admin.rotateSigningKey()
+            _ = try await call.admin.rotateSigningKey(reason: "four-eyes \(request.id): \(reason)")
         case .grantSensitiveRole:
             guard let role = detail["role"].flatMap(OperatorRole.init(rawValue:)), let number = detail["number"] else {
                 throw Self.invalid("request")
@@ -120,11 +121,7 @@ extension Router where Context == AppRequestContext {
         }
         let approved = try await console.admin.fourEyesRequests(status: .approved).filter { $0.requestedBy == call.operatorID }
         // The operator's own record reads of the last 15 minutes, to show again.
-        let now = Date()
-        let reads = try await console.admin.fourEyesRequests(status: .executed).filter {
-            $0.requestedBy == call.operatorID && $0.action == OperatorAction.readRecord.rawValue
-                && ($0.executedAt.map { now < $0 + AdminService.recordShowWindow } ?? false)
-        }
+        let reads = try await console.admin.recentRecordReads(by: call.operatorID)
         var out = [ConsoleRequest]()
         for request in pending + approved + reads { out.append(try await requestView(console, call, request, names: names)) }
         return out
@@ -156,7 +153,7 @@ extension Router where Context == AppRequestContext {
     static func consoleFlash(_ request: Request) -> String? {
         let known = [
             "applied", "requested", "approved", "refused", "granted", "grant-requested", "revoked", "carried-out", "changed",
-            "disabled", "enabled", "policy-set", "policy-cleared", "trust-added", "trust-removed",
+            "disabled", "enabled", "policy-set", "policy-cleared", "trust-added", "trust-already", "trust-removed",
         ]
         guard let done = (try? FormParameters(encoded: request.uri.query ?? ""))?["done"], known.contains(done) else {
             return nil

@@ -21,18 +21,19 @@ extension Router where Context == AppRequestContext {
         consolePost("console/trust/add", .trust, console) { _, call in
             try call.require(.changeTrustStore)
             let pem = Array(try Self.field("pem", call.form).utf8)
+            let added: Bool
             do {
                 if try Self.field("kind", call.form) == "crl" {
-                    _ = try await call.admin.loadCRL(pem)
+                    added = try await call.admin.loadCRL(pem).added
                 } else {
-                    _ = try await call.admin.trustCSCAs(pem)
+                    added = try await call.admin.trustCSCAs(pem).contains { $0.added }
                 }
             } catch let error as AdminError where error.code.hasPrefix("invalid-") {
                 let text = Catalogue.standard.text("console_trust_invalid", call.frame.language)
                 let anchors = try await console.admin.trustStoreView()
                 return Console.html(console.pages.trust(call.frame, anchors: anchors, problem: text), status: .badRequest)
             }
-            return Portal.seeOther("/console/trust?done=trust-added")
+            return Portal.seeOther("/console/trust?done=" + (added ? "trust-added" : "trust-already"))
         }
         consolePost("console/trust/remove", .trust, console) { _, call in
             try call.require(.changeTrustStore)

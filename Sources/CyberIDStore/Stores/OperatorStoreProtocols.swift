@@ -19,6 +19,9 @@ public protocol OperatorStore: Sendable {
     func fourEyesRequest(id: String) async throws -> FourEyesRequestRecord?
     /// Requests in a state, oldest first.
     func fourEyesRequests(status: FourEyesRequestRecord.Status) async throws -> [FourEyesRequestRecord]
+    /// Requests in a state asked for at or after `since`, oldest first (the index's order).
+    func fourEyesRequests(status: FourEyesRequestRecord.Status, requestedSince since: Date) async throws
+        -> [FourEyesRequestRecord]
     /// Approves or refuses a pending request, once. - Returns: `false` when it was not pending.
     func decideFourEyesRequest(
         id: String, status: FourEyesRequestRecord.Status, decidedBy: String, reason: String?, at time: Date

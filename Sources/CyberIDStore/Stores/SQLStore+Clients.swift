@@ -44,3 +44,13 @@ extension SQLStore: ClientStore {
             metadata: try row.text("metadata"), disabled: try row.bool("disabled"), createdAt: try row.time("created_at"))
     }
 }
+
+extension SQLStore {
+    /// Changes a client's name and metadata only (an operator's change: the secret, the
+    /// disabled flag and the creation time stay).
+    public func updateClient(clientID: String, name: String, metadata: String) async throws -> Bool {
+        try await writeOne(
+            "UPDATE clients SET name = $2, metadata = $3 WHERE client_id = $1",
+            [.text(clientID), .text(name), .text(metadata)]) == 1
+    }
+}

@@ -110,10 +110,4 @@ extension SQLStore: HolderViewStore {
                 .bool(client.disabled), .time(client.createdAt),
             ])
     }
-
-    public func updateClient(clientID: String, name: String, metadata: String) async throws -> Bool {
-        try await writeOne(
-            "UPDATE clients SET name = $2, metadata = $3 WHERE client_id = $1",
-            [.text(clientID), .text(name), .text(metadata)]) == 1
-    }
 }

@@ -79,10 +79,18 @@ extension SQLStore: OperatorStore {
     }
 
     public func fourEyesRequests(status: FourEyesRequestRecord.Status) async throws -> [FourEyesRequestRecord] {
+        try await fourEyesRequests(status: status, requestedSince: Date(timeIntervalSince1970: 0))
+    }
+
+    public func fourEyesRequests(status: FourEyesRequestRecord.Status, requestedSince since: Date) async throws
+        -> [FourEyesRequestRecord]
+    {
         try await database.read { connection in
             try await connection.query(
-                "SELECT \(Self.requestColumns) FROM four_eyes_requests WHERE status = $1 ORDER BY requested_at, id",
-                [.text(status.rawValue)]
+                """
+                SELECT \(Self.requestColumns) FROM four_eyes_requests WHERE status = $1 AND requested_at >= $2
+                ORDER BY requested_at, id
+                """, [.text(status.rawValue), .time(since)]
             ).map(Self.request)
         }
     }

@@ -48,9 +48,14 @@ extension SQLStore: SecurityEventStore {
 
     public func securityEventFailed(id: Int64, attempts: Int, nextAttempt: Date?, error: String) async throws {
         // Giving up parks the event far in the future, kept for inspection.
-        let next = nextAttempt ?? Date(timeIntervalSince1970: 32_503_680_000)
+        let next = nextAttempt ?? Self.abandonedEventsAt
         _ = try await writeOne(
             "UPDATE security_events SET attempts = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4",
             [.integer(Int64(attempts)), .time(next), .text(String(error.prefix(200))), .integer(id)])
     }
+}
+
+extension SQLStore {
+    /// Where an abandoned event's next attempt is parked (year 3000): never due.
+    static let abandonedEventsAt = Date(timeIntervalSince1970: 32_503_680_000)
 }

@@ -3,30 +3,39 @@ public import Foundation
 extension SQLStore: StatisticsStore {
     private static let dayMilliseconds: Int64 = 86_400_000
 
-    public func dailyHistoryCounts(event: String, outcomes: [String], since: Date, offset: Int) async throws
-        -> [DailyCount]
+    /// Lines of no client, or of a client not starting with the excluded prefix (`$n`).
+    private static func notExcluded(_ n: Int) -> String { "(client_id IS NULL OR client_id NOT LIKE $\(n))" }
+
+    private static func pattern(_ prefix: String) -> SQLValue {
+        .text(prefix.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%")
+    }
+
+    public func dailyHistoryCounts(event: String, outcomes: [String], since: Date, offset: Int, excluding: String)
+        async throws -> [DailyCount]
     {
         guard !outcomes.isEmpty else { return [] }
-        let placeholders = outcomes.indices.map { "$\($0 + 4)" }.joined(separator: ", ")
+        let placeholders = outcomes.indices.map { "$\($0 + 5)" }.joined(separator: ", ")
         let sql = """
             SELECT day, COUNT(*) AS n FROM (
                 SELECT (occurred_at + $1) / \(Self.dayMilliseconds) AS day FROM history
-                WHERE occurred_at >= $2 AND event = $3 AND outcome IN (\(placeholders))
+                WHERE occurred_at >= $2 AND event = $3 AND \(Self.notExcluded(4)) AND outcome IN (\(placeholders))
             ) lines GROUP BY day ORDER BY day
             """
-        return try await daily(sql, [.integer(Int64(offset) * 1000), .time(since), .text(event)] + outcomes.map { .text($0) })
+        return try await daily(
+            sql, [.integer(Int64(offset) * 1000), .time(since), .text(event), Self.pattern(excluding)] + outcomes.map { .text($0) })
     }
 
-    public func dailyDistinctPersons(event: String, outcome: String, since: Date, offset: Int) async throws
-        -> [DailyCount]
+    public func dailyDistinctPersons(event: String, outcome: String, since: Date, offset: Int, excluding: String)
+        async throws -> [DailyCount]
     {
         let sql = """
             SELECT day, COUNT(DISTINCT person_id) AS n FROM (
                 SELECT (occurred_at + $1) / \(Self.dayMilliseconds) AS day, person_id FROM history
-                WHERE occurred_at >= $2 AND event = $3 AND outcome = $4
+                WHERE occurred_at >= $2 AND event = $3 AND outcome = $4 AND \(Self.notExcluded(5))
             ) lines GROUP BY day ORDER BY day
             """
-        return try await daily(sql, [.integer(Int64(offset) * 1000), .time(since), .text(event), .text(outcome)])
+        return try await daily(
+            sql, [.integer(Int64(offset) * 1000), .time(since), .text(event), .text(outcome), Self.pattern(excluding)])
     }
 
     private func daily(_ sql: String, _ binds: [SQLValue]) async throws -> [DailyCount] {
@@ -37,16 +46,18 @@ extension SQLStore: StatisticsStore {
         }
     }
 
-    public func historyCountsByClient(event: String, outcome: String, since: Date) async throws -> [NamedCount] {
+    public func historyCountsByClient(event: String, outcome: String, since: Date, excluding: String) async throws
+        -> [NamedCount]
+    {
         try await named(
             """
             SELECT client_id AS name, COUNT(*) AS n FROM history
-            WHERE occurred_at >= $1 AND event = $2 AND outcome = $3 AND client_id IS NOT NULL
+            WHERE occurred_at >= $1 AND event = $2 AND outcome = $3 AND client_id IS NOT NULL AND \(Self.notExcluded(4))
             GROUP BY client_id ORDER BY n DESC, client_id
-            """, [.time(since), .text(event), .text(outcome)])
+            """, [.time(since), .text(event), .text(outcome), Self.pattern(excluding)])
     }
 
-    public func loginRefusalsByReason(since: Date) async throws -> [NamedCount] {
+    public func loginRefusalsByReason(since: Date, excluding: String) async throws -> [NamedCount] {
         // The reason is in the line's JSON detail; a person's own "no" is `denied` without a code.
         let reason =
             database.dialect == .postgres
@@ -55,9 +66,9 @@ extension SQLStore: StatisticsStore {
             """
             SELECT name, COUNT(*) AS n FROM (
                 SELECT CASE WHEN outcome = 'denied' THEN 'declined' ELSE \(reason) END AS name FROM history
-                WHERE occurred_at >= $1 AND event = 'login' AND outcome IN ('failure', 'denied')
+                WHERE occurred_at >= $1 AND event = 'login' AND outcome IN ('failure', 'denied') AND \(Self.notExcluded(2))
             ) lines GROUP BY name ORDER BY n DESC, name
-            """, [.time(since)])
+            """, [.time(since), Self.pattern(excluding)])
         return rows.map { NamedCount(name: $0.name.isEmpty ? "other" : $0.name, count: $0.count) }
     }
 
@@ -79,23 +90,26 @@ extension SQLStore: StatisticsStore {
             for row in try await connection.query(
                 """
                 SELECT client_id,
-                    SUM(CASE WHEN delivered_at IS NULL THEN 0 ELSE 1 END) AS delivered,
-                    SUM(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END) AS waiting,
-                    MAX(delivered_at) AS last_delivered
+                    SUM(CASE WHEN delivered_at IS NOT NULL AND last_error IS NULL THEN 1 ELSE 0 END) AS delivered,
+                    SUM(CASE WHEN delivered_at IS NOT NULL AND last_error IS NOT NULL THEN 1 ELSE 0 END) AS dropped,
+                    SUM(CASE WHEN delivered_at IS NULL AND next_attempt_at < $1 THEN 1 ELSE 0 END) AS waiting,
+                    SUM(CASE WHEN delivered_at IS NULL AND next_attempt_at >= $1 THEN 1 ELSE 0 END) AS abandoned,
+                    MAX(CASE WHEN last_error IS NULL THEN delivered_at END) AS last_delivered
                 FROM security_events GROUP BY client_id ORDER BY client_id
-                """, [])
+                """, [.time(Self.abandonedEventsAt)])
             {
                 let clientID = try row.text("client_id")
                 let error = try await connection.query(
                     """
                     SELECT last_error FROM security_events WHERE client_id = $1 AND delivered_at IS NULL
-                    AND last_error IS NOT NULL ORDER BY occurred_at DESC LIMIT 1
+                    AND last_error IS NOT NULL ORDER BY occurred_at DESC, id DESC LIMIT 1
                     """, [.text(clientID)]
                 ).first.flatMap { row throws(StoreError) in try row.optionalText("last_error") }
                 out.append(
                     DeliveryStatusRecord(
                         clientID: clientID, delivered: Int(try row.integer("delivered")),
-                        waiting: Int(try row.integer("waiting")), lastDeliveredAt: try row.optionalTime("last_delivered"),
+                        waiting: Int(try row.integer("waiting")), abandoned: Int(try row.integer("abandoned")),
+                        dropped: Int(try row.integer("dropped")), lastDeliveredAt: try row.optionalTime("last_delivered"),
                         lastError: error))
             }
             return out

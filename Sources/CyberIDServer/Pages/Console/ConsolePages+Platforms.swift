@@ -53,6 +53,14 @@ extension ConsolePages {
         var line = text(
             "console_delivery_counts", frame.language,
             ["delivered": String(status.delivered), "waiting": String(status.waiting)])
+        if status.abandoned > 0 {
+            line += text("common_list_separator", frame.language)
+                + text("console_delivery_abandoned", frame.language, ["count": String(status.abandoned)])
+        }
+        if status.dropped > 0 {
+            line += text("common_list_separator", frame.language)
+                + text("console_delivery_dropped", frame.language, ["count": String(status.dropped)])
+        }
         if let last = status.lastDeliveredAt {
             line += " · " + text("console_delivery_last", frame.language, ["when": DateText.dateTime(last, frame.language, frame.zone)])
         }

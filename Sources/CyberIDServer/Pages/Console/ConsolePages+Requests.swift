@@ -30,7 +30,9 @@ extension ConsolePages {
                 language),
         ]
         let target = Self.target(request.target)
-        row["requestNumber"] = Self.displayNumber(target.number)
+        row["requestNumber"] =
+            request.target == "signing-key"
+            ? text("console_target_signing_key", language) : Self.displayNumber(target.number)
         if let role = target.role { row["requestRole"] = self.role(role, language) }
         return row
     }

@@ -9,7 +9,7 @@ extension ConsoleTemplates {
         <section id="registered" aria-labelledby="registered-heading" class="notice">
         <h2 id="registered-heading">{{t.console_registered_heading}}</h2>
         <dl class="facts">
-        <dt>{{t.console_col_name}}</dt><dd id="registered-name">{{registeredName}}</dd>
+        <dt>{{t.console_platform_name}}</dt><dd id="registered-name">{{registeredName}}</dd>
         <dt>{{t.console_client_id}}</dt><dd><code id="client-id">{{registeredID}}</code></dd>
         {{#registeredSecret}}<dt>{{t.console_client_secret}}</dt><dd><code id="client-secret" class="number">{{.}}</code></dd>{{/registeredSecret}}
         </dl>
@@ -18,7 +18,7 @@ extension ConsoleTemplates {
         {{/registeredID}}
         <table id="platforms">
         <caption>{{t.console_platforms_caption}}</caption>
-        <thead><tr><th scope="col">{{t.console_col_name}}</th><th scope="col">{{t.console_client_id}}</th><th scope="col">{{t.console_col_state}}</th><th scope="col">{{t.console_legal_basis}}</th><th scope="col">{{t.console_events_uri}}</th><th scope="col">{{t.console_col_delivery}}</th>{{#canChange}}<th scope="col">{{t.console_col_manage}}</th>{{/canChange}}</tr></thead>
+        <thead><tr><th scope="col">{{t.console_platform_name}}</th><th scope="col">{{t.console_client_id}}</th><th scope="col">{{t.console_col_state}}</th><th scope="col">{{t.console_legal_basis}}</th><th scope="col">{{t.console_events_uri}}</th><th scope="col">{{t.console_col_delivery}}</th>{{#canChange}}<th scope="col">{{t.console_col_manage}}</th>{{/canChange}}</tr></thead>
         <tbody>
         {{#platformRows}}<tr id="platform-{{platformIndex}}"><td>{{platformName}}<br><span class="hint">{{platformScopes}}</span></td><td><code>{{platformID}}</code></td><td id="platform-state-{{platformIndex}}">{{platformState}}</td><td>{{platformBasis}}</td><td><code>{{platformEvents}}</code></td><td id="platform-delivery-{{platformIndex}}">{{platformDelivery}}{{#platformError}}<br><span class="hint">{{t.console_delivery_error}} <code>{{.}}</code></span>{{/platformError}}</td>{{#canChange}}<td><a id="edit-{{platformIndex}}" href="/console/platforms/edit?id={{platformID}}">{{t.console_platform_edit}}</a><form method="post" action="/console/platforms/disable"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{platformID}}"><input type="hidden" name="disabled" value="{{disableValue}}"><button id="disable-{{platformIndex}}" type="submit" class="danger">{{disableLabel}}</button></form></td>{{/canChange}}</tr>{{/platformRows}}
         {{^hasPlatforms}}<tr><td colspan="{{columns}}">{{t.console_platforms_none}}</td></tr>{{/hasPlatforms}}
@@ -30,13 +30,10 @@ extension ConsoleTemplates {
         <form id="register-form" method="post" action="/console/platforms/register">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <div class="fields">
-        <p><label for="register-name">{{t.console_col_name}}</label><input id="register-name" name="name" type="text" required maxlength="100"></p>
-        <p><label for="register-redirects">{{t.console_redirect_uris}}</label><textarea id="register-redirects" name="redirect_uris" rows="2" required aria-describedby="redirects-hint"></textarea></p>
-        <p id="redirects-hint" class="hint">{{t.console_redirect_uris_hint}}</p>
-        <p><label for="register-basis">{{t.console_legal_basis}}</label><input id="register-basis" name="legal_basis" type="text" aria-describedby="basis-hint"></p>
-        <p id="basis-hint" class="hint">{{t.console_platform_basis_hint}}</p>
-        <p><label for="register-scopes">{{t.console_scopes}}</label><input id="register-scopes" name="scopes" type="text" spellcheck="false" aria-describedby="scopes-hint"></p>
-        <p id="scopes-hint" class="hint">{{t.console_scopes_hint}}</p>
+        <p><label for="register-name">{{t.console_platform_name}}</label><input id="register-name" name="name" type="text" required maxlength="100"></p>
+        <p><label for="register-redirects">{{t.console_redirect_uris}}</label><textarea id="register-redirects" name="redirect_uris" rows="2" required aria-describedby="redirects-hint"></textarea><span id="redirects-hint" class="hint field-hint">{{t.console_redirect_uris_hint}}</span></p>
+        <p><label for="register-basis">{{t.console_legal_basis}}</label><input id="register-basis" name="legal_basis" type="text" aria-describedby="basis-hint"><span id="basis-hint" class="hint field-hint">{{t.console_platform_basis_hint}}</span></p>
+        <p><label for="register-scopes">{{t.console_scopes}}</label><input id="register-scopes" name="scopes" type="text" spellcheck="false" aria-describedby="scopes-hint"><span id="scopes-hint" class="hint field-hint">{{t.console_scopes_hint}}</span></p>
         <p><label for="register-events">{{t.console_events_uri}}</label><input id="register-events" name="events_uri" type="url"></p>
         <p><label for="register-auth">{{t.console_auth_method}}</label><select id="register-auth" name="auth_method">{{#authOptions}}<option value="{{optionValue}}">{{optionLabel}}</option>{{/authOptions}}</select></p>
         </div>
@@ -57,9 +54,8 @@ extension ConsoleTemplates {
         <form id="change-form" method="post" action="/console/platforms/change">
         <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{platformID}}">
         <div class="fields">
-        <p><label for="change-name">{{t.console_col_name}}</label><input id="change-name" name="name" type="text" value="{{platformName}}" required maxlength="100"></p>
-        <p><label for="change-basis">{{t.console_legal_basis}}</label><input id="change-basis" name="legal_basis" type="text" value="{{platformBasis}}" aria-describedby="change-basis-hint"></p>
-        <p id="change-basis-hint" class="hint">{{t.console_platform_basis_change_hint}}</p>
+        <p><label for="change-name">{{t.console_platform_name}}</label><input id="change-name" name="name" type="text" value="{{platformName}}" required maxlength="100"></p>
+        <p><label for="change-basis">{{t.console_legal_basis}}</label><input id="change-basis" name="legal_basis" type="text" value="{{platformBasis}}" aria-describedby="change-basis-hint"><span id="change-basis-hint" class="hint field-hint">{{t.console_platform_basis_change_hint}}</span></p>
         <p><label for="change-events">{{t.console_events_uri}}</label><input id="change-events" name="events_uri" type="url" value="{{platformEvents}}"></p>
         </div>
         <div class="actions"><button id="save" type="submit">{{t.console_save}}</button><a id="back-to-platforms" href="/console/platforms">{{t.common_cancel}}</a></div>
@@ -112,8 +108,7 @@ extension ConsoleTemplates {
         <input type="hidden" name="csrf" value="{{csrf}}">
         <div class="fields">
         <p><label for="trust-kind">{{t.console_trust_kind}}</label><select id="trust-kind" name="kind"><option value="csca">{{t.console_trust_kind_csca}}</option><option value="crl">{{t.console_trust_kind_crl}}</option></select></p>
-        <p><label for="trust-pem">{{t.console_trust_pem}}</label><textarea id="trust-pem" name="pem" rows="8" spellcheck="false" required aria-describedby="trust-pem-hint"></textarea></p>
-        <p id="trust-pem-hint" class="hint">{{t.console_trust_pem_hint}}</p>
+        <p><label for="trust-pem">{{t.console_trust_pem}}</label><textarea id="trust-pem" name="pem" rows="8" spellcheck="false" required aria-describedby="trust-pem-hint"></textarea><span id="trust-pem-hint" class="hint field-hint">{{t.console_trust_pem_hint}}</span></p>
         </div>
         <button id="trust-add" type="submit">{{t.console_trust_add}}</button>
         </form>
@@ -141,7 +136,7 @@ extension ConsoleTemplates {
         {{/canRotate}}
         <table id="authorities">
         <caption>{{t.console_keys_ca_caption}}</caption>
-        <thead><tr><th scope="col">{{t.console_ca}}</th><th scope="col">{{t.console_trust_name}}</th><th scope="col">{{t.portal_cert_serial}}</th><th scope="col">{{t.console_trust_until}}</th></tr></thead>
+        <thead><tr><th scope="col">{{t.console_ca}}</th><th scope="col">{{t.console_trust_name}}</th><th scope="col">{{t.portal_cert_serial}}</th><th scope="col">{{t.console_ca_until}}</th></tr></thead>
         <tbody>
         {{#caRows}}<tr><td>{{caName}}</td><td>{{caSubject}}</td><td><code>{{caSerial}}</code></td><td>{{caUntil}}</td></tr>{{/caRows}}
         {{^hasCAs}}<tr><td colspan="4">{{t.console_keys_no_ca}}</td></tr>{{/hasCAs}}

@@ -29,7 +29,10 @@ enum ConsoleTemplates {
         #audit-entries code{word-break:normal;overflow-wrap:anywhere}\
         tr.alert td{background:#fdf1f0}tr.alert strong{color:#8c1d18}\
         figure{margin:0 0 .5rem;overflow-x:auto}details{margin-bottom:1rem}\
-        .filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end}.filters p{margin:0}
+        .filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end}.filters p{margin:0}\
+        .field-hint{display:block;max-width:24rem;margin-top:.25rem}\
+        #trust-pem{width:100%;max-width:40rem;font-family:monospace}\
+        code.action{white-space:nowrap}
         """
 
     /// Every page's frame: skip link, header (console name, language switch; signed in: who,
@@ -230,7 +233,7 @@ enum ConsoleTemplates {
         <caption>{{t.console_audit_caption}}</caption>
         <thead><tr><th scope="col">{{t.console_col_seq}}</th><th scope="col">{{t.console_col_when}}</th><th scope="col">{{t.console_col_operator}}</th><th scope="col">{{t.console_col_action}}</th><th scope="col">{{t.console_col_target}}</th><th scope="col">{{t.console_col_reason}}</th></tr></thead>
         <tbody>
-        {{#entries}}<tr><td>{{entrySeq}}</td><td class="nowrap">{{entryWhen}}</td><td>{{entryActor}}</td><td><code>{{entryAction}}</code></td><td><code>{{entryTarget}}</code></td><td>{{entryReason}}</td></tr>{{/entries}}
+        {{#entries}}<tr><td>{{entrySeq}}</td><td class="nowrap">{{entryWhen}}</td><td>{{entryActor}}</td><td><code class="action">{{entryAction}}</code></td><td><code>{{entryTarget}}</code></td><td>{{entryReason}}</td></tr>{{/entries}}
         {{^hasEntries}}<tr><td colspan="6">{{t.console_audit_none}}</td></tr>{{/hasEntries}}
         </tbody>
         </table>

@@ -1,0 +1,45 @@
+import CyberIDCore
+import CyberIDEnrollment
+import CyberIDStore
+import CyberIDVault
+import Foundation
+import Synchronization
+import Testing
+
+@testable import CyberIDServer
+
+/// `cyberid dev seed` (issue 16): synthetic persons made by enrollment's own steps, whole.
+@Suite struct SeedTests {
+    @Test func seededPersonsAreWholeEnrolledPersons() async throws {
+        try await withTestApp { _, runtime async throws in
+            let reported = Mutex<[Int]>([])
+            let seeded = try await runtime.enrollment.seed(count: 25, batch: 10, workers: 2, transactions: runtime.store) {
+                done in reported.withLock { $0.append(done) }
+            }
+            #expect(seeded == 25)
+            // Progress after each batch (10, 10, 5 in whatever order they finish), ending at 25.
+            #expect(reported.withLock { $0.count == 3 && $0.last == 25 && $0 == $0.sorted() })
+            let ids = try await runtime.store.database.read { connection in
+                try await connection.query("SELECT id FROM persons", []).map { row throws(StoreError) in try row.text("id") }
+            }
+            #expect(ids.count == 25)
+            let vault = IdentityVault(masterKey: runtime.masterKey)
+            var numbers = Set<String>()
+            for id in ids {
+                let person = try #require(try await runtime.store.person(id: id))
+                let record = try #require(try vault.open(person))
+                #expect(record.issuingState == "UTO" && record.surname.hasPrefix("SEED") && record.personalNumber != nil)
+                #expect(person.state == .active && person.assuranceLevel == .substantial && person.personIndex != nil)
+                let number = try #require(try await runtime.store.activeNetworkNumber(personID: id))
+                numbers.insert(number)
+                let certificates = try await runtime.store.networkCertificates(personID: id)
+                #expect(certificates.count == 1 && certificates[0].status == .valid && certificates[0].networkNumber == number)
+                let history = try await runtime.store.history(personID: id, filter: HistoryFilter(), beforeID: nil, limit: 10)
+                #expect(history.map(\.event) == ["enrollment"])
+            }
+            #expect(numbers.count == 25)
+            // Seeding again adds more people (random personal numbers: no "already enrolled").
+            #expect(try await runtime.enrollment.seed(count: 3, transactions: runtime.store) { _ in } == 3)
+        }
+    }
+}
