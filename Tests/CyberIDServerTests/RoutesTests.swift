@@ -55,6 +55,9 @@ import Testing
                 #expect(count >= 3)
                 #expect(lines.contains { $0.hasPrefix("http_server_request_duration_bucket{") && $0.contains(#"http_route="/health""#) })
                 #expect(lines.contains { $0.hasPrefix("hb_requests{") && $0.contains(#"http_route="NotFound""#) })
+                // The process's CPU time, for the server's cost per login (issue 16).
+                let cpu = try #require(lines.first { $0.hasPrefix("process_cpu_seconds_total ") })
+                #expect((Double(cpu.split(separator: " ").last ?? "") ?? 0) > 0)
             }
         }
     }
