@@ -47,4 +47,27 @@ import Testing
                     == false)
         }
     }
+
+    @Test(arguments: Backend.available)
+    func oneCertificateAuthorityPairHoweverManyProcessesStart(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            let created = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        try await store.createCertificateAuthorities(
+                            ["root", "issuing"].map {
+                                CertificateAuthorityRecord(
+                                    name: $0, certificate: [UInt8(index)], sealedPrivateKey: [1], createdAt: Date())
+                            })
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(created.filter { $0 }.count == 1)
+            let root = try #require(try await store.certificateAuthority(name: "root"))
+            let issuing = try #require(try await store.certificateAuthority(name: "issuing"))
+            #expect(root.certificate == issuing.certificate, "one process's pair, not a mix")
+        }
+    }
 }

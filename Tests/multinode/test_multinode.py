@@ -340,7 +340,7 @@ def test_signing_key_rotation_reaches_every_node(deployment, cluster, rp, alice)
         time.sleep(0.25)
     times = ", ".join(f"node {i + 1}: {seen[i]:.1f} s" if i in seen else f"node {i + 1}: not within 45 s"
                       for i in range(len(cluster.nodes)))
-    figure(f"signing key rotated with the CLI; the new key published (and used) by {times}")
+    figure(f"signing key rotated with the CLI; the new key published by {times} (it signs 60 s after the rotation)")
     if split_checked and split_checked[1] is not None:
         fresh, stale, kid, _, status = split_checked
         figure(f"   meanwhile: an ID token from node {fresh + 1} names kid {kid[:8]}…, which node {stale + 1}'s JWKS "

@@ -65,6 +65,11 @@ extension SQLStore: CertificateAuthorityStore {
 
     public func createCertificateAuthorities(_ records: [CertificateAuthorityRecord]) async throws -> Bool {
         try await database.write { connection in
+            // Processes starting together on an empty PostgreSQL database (issue 16): the check
+            // and the inserts under one lock, or two processes both insert a "first" pair.
+            if database.dialect == .postgres {
+                _ = try await connection.query("SELECT pg_advisory_xact_lock(7324919)", [])
+            }
             guard try await connection.first("SELECT name FROM certificate_authorities", []) == nil else { return false }
             for record in records {
                 _ = try await connection.execute(
