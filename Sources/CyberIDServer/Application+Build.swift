@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+import CyberIDCore
 import CyberIDEnrollment
 import CyberIDKeys
 import CyberIDLifecycle
@@ -112,8 +113,21 @@ public func buildApplication(
                 _ = try await runtime.store.purgeCredentialGrants(before: now)
                 // Kept an hour past their 60 s, so a late try still hears "expired" or "used".
                 _ = try await runtime.store.purgeInPersonCodes(before: now.addingTimeInterval(-3600))
+                try await purgeVerificationLines(runtime, now: now)
             },
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? runtime.settings.port) },
         logger: logger)
+}
+
+/// The retention of verification lines (issue 16, `CYBERID_VERIFICATION_RETENTION_DAYS`): a
+/// verification log that expires, in batches of 10,000 (at most ten a minute per process).
+func purgeVerificationLines(_ runtime: Runtime, now: Date) async throws {
+    let days = runtime.settings.verificationRetentionDays
+    guard days > 0 else { return }
+    let before = now.addingTimeInterval(-Double(days) * 86_400)
+    let events = [HistoryEvent.login, .inPersonVerification, .password].map(\.rawValue)
+    for _ in 0..<10 {
+        guard try await runtime.store.purgeHistory(events: events, before: before, limit: 10_000) == 10_000 else { return }
+    }
 }

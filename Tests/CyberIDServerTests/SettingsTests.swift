@@ -49,7 +49,8 @@ import Testing
         ("CYBERID_ISSUER", "id.example.cn"), ("CYBERID_DATABASE_URL", "mysql://x@y/z"),
         ("CYBERID_LOG_LEVEL", "loud"), ("CYBERID_MAX_BODY_BYTES", "10"), ("CYBERID_ALLOW_DEV_SMS", "maybe"),
         ("CYBERID_METRICS_PORT", "99999"), ("CYBERID_STALE_CRL_POLICY", "ignore"),
-        ("CYBERID_SQLITE_SYNCHRONOUS", "OFF"),
+        ("CYBERID_SQLITE_SYNCHRONOUS", "OFF"), ("CYBERID_SIGNING_KEY_ACTIVATION_SECONDS", "3601"),
+        ("CYBERID_VERIFICATION_RETENTION_DAYS", "-1"), ("CYBERID_VERIFICATION_RETENTION_DAYS", "forever"),
     ])
     func badValuesNameTheirSetting(_ key: String, _ value: String) async throws {
         do {

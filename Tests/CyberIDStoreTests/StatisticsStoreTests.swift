@@ -123,4 +123,24 @@ import Testing
                 ])
         }
     }
+
+    /// The retention of verification lines (issue 16): old logins go in bounded batches; the
+    /// enrollment line and newer lines stay.
+    @Test(arguments: Backend.available)
+    func oldVerificationLinesArePurgedInBatches(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            // Before t0 + 35 s: the logins at +10, +15, +16, +20, +30 and the one three days
+            // before; not the enrollments (t0, t0 + 5) nor the later logins.
+            let cut = t0 + 35
+            #expect(try await store.purgeHistory(events: ["login"], before: cut, limit: 4) == 4)
+            #expect(try await store.purgeHistory(events: ["login"], before: cut, limit: 4) == 2)
+            #expect(try await store.purgeHistory(events: ["login"], before: cut, limit: 4) == 0)
+            #expect(try await store.purgeHistory(events: [], before: cut, limit: 4) == 0)
+            let left = try await store.history(personID: "p1", limit: 50) + (try await store.history(personID: "p2", limit: 50))
+            #expect(left.filter { $0.event == "login" }.allSatisfy { $0.occurredAt >= cut })
+            #expect(left.filter { $0.event == "enrollment" }.count == 2 && left.contains { $0.event == "password" })
+        }
+    }
 }

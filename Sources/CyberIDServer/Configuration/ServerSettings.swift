@@ -66,6 +66,10 @@ public struct ServerSettings: Sendable {
     /// (`CYBERID_SIGNING_KEY_ACTIVATION_SECONDS`, default 60: longer than every process's 30 s
     /// reload, so that no node signs with a key another node does not publish yet).
     public var signingKeyActivationSeconds: Int
+    /// How long a person's verification lines (logins, in-person checks) are kept
+    /// (`CYBERID_VERIFICATION_RETENTION_DAYS`, default 730, 0 keeps them for ever). Their
+    /// enrollment, state changes and record look-ups stay for the life of the number.
+    public var verificationRetentionDays: Int
     /// SQLite's durability: `FULL` (every commit fsynced; the default) or `NORMAL` (WAL
     /// checkpoints fsynced: a power loss may lose the last commits, never corrupt the file).
     public var sqliteSynchronous: SQLiteStoreDatabase.Synchronous
@@ -137,6 +141,8 @@ public struct ServerSettings: Sendable {
             text("cyberid.portalIdleSeconds"), "CYBERID_PORTAL_IDLE_SECONDS", 900, 1...86_400)
         signingKeyActivationSeconds = try Self.integer(
             text("cyberid.signingKeyActivationSeconds"), "CYBERID_SIGNING_KEY_ACTIVATION_SECONDS", 60, 0...3_600)
+        verificationRetentionDays = try Self.integer(
+            text("cyberid.verificationRetentionDays"), "CYBERID_VERIFICATION_RETENTION_DAYS", 730, 0...36_500)
         sqliteSynchronous = try Self.synchronous(text("cyberid.sqliteSynchronous"))
         (allowDevelopmentSMS, metricsPort, metricsHost, staleRevocationPolicy, trustedProxies) = try Self.deployment(
             text, issuer: issuer, smsWebhookURL: smsWebhookURL)

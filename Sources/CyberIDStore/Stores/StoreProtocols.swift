@@ -76,6 +76,9 @@ public protocol HistoryStore: Sendable {
     func append(_ entry: HistoryEntry) async throws -> HistoryEntry
     /// A person's entries, newest first.
     func history(personID: String, limit: Int) async throws -> [HistoryEntry]
+    /// Deletes up to `limit` lines of the given events older than `time` (the retention of
+    /// verification lines, issue 16). - Returns: how many were deleted.
+    func purgeHistory(events: [String], before time: Date, limit: Int) async throws -> Int
 }
 
 /// Persists the single-use facts of a login: the wallet's decision on a transaction (its id is
