@@ -110,21 +110,23 @@ public final class SigningKeySet: Sendable {
                 continue
             }
             next.verified[key.kid] = derived
+            let published = key.retiredAt == nil || (key.publishUntil.map { $0 > time } ?? false)
+            guard published else { continue }
             if key.retiredAt == nil {
-                // Newest first: a key younger than the activation delay is published and waits;
-                // the key it replaced signs until then.
-                if next.active == nil && next.pending == nil && key.createdAt.addingTimeInterval(activationDelay) > time {
-                    next.pending = (signing, key.createdAt.addingTimeInterval(activationDelay))
-                } else if next.active == nil {
-                    next.active = signing
-                }
                 next.published.keys.insert(JWK(publicKey: derived, kid: key.kid), at: 0)
-            } else if let until = key.publishUntil, until > time {
-                if next.pending != nil && next.active == nil { next.active = signing }
+            } else {
                 next.published.keys.append(JWK(publicKey: derived, kid: key.kid))
             }
+            // Newest first: the newest key younger than the activation delay is published and
+            // waits; the newest key older than the delay signs until then — every process has
+            // published that one (after two quick rotations, not necessarily the middle key).
+            if key.createdAt.addingTimeInterval(activationDelay) > time {
+                if next.pending == nil { next.pending = (signing, key.createdAt.addingTimeInterval(activationDelay)) }
+            } else if next.active == nil {
+                next.active = signing
+            }
         }
-        // The very first key has nothing to wait for.
+        // The very first key (or every key young) has nothing to wait for.
         if next.active == nil, let pending = next.pending {
             next.active = pending.key
             next.pending = nil

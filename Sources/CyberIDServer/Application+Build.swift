@@ -96,7 +96,9 @@ public func buildApplication(
             },
             // Security Event Tokens to platforms, with retries (never on a request's path).
             PeriodicService(name: "security events", interval: .seconds(1), logger: logger) {
-                try await runtime.securityEvents.deliver()
+                runtime.securityEvents.startDelivering { error in
+                    logger.error("security event delivery failed", metadata: ["error": "\(error)"])
+                }
             },
             // Persons enrolled before schema 13 get their person index (also done by admin migrate).
             PeriodicService(name: "person-index backfill", interval: .seconds(300), logger: logger) {

@@ -112,6 +112,31 @@ final class TestClock: Sendable {
         #expect(try other.activeKey().kid == new)
     }
 
+    /// Two rotations within the activation delay: each key signs only once it is older than the
+    /// delay (every process publishes it by then), so the first keeps signing until the middle
+    /// one's time, and the newest takes over at its own.
+    @Test func afterTwoQuickRotationsEachKeySignsOnlyOnceOldEnough() async throws {
+        let store = MemoryKeyStore()
+        let clock = TestClock()
+        let keys = SigningKeySet(store: store, masterKey: .random(), activationDelay: 60, now: { clock.now })
+        try await keys.loadOrCreate()
+        let first = try keys.activeKey().kid
+        clock.advance(100)
+        let middle = try await keys.rotate()
+        clock.advance(20)
+        let newest = try await keys.rotate()
+        #expect(keys.jwks.keys.map(\.kid) == [newest, middle, first])
+        #expect(try keys.activeKey().kid == first)
+        clock.advance(30)  // 50 s after the middle key: not yet
+        try await keys.refresh()
+        #expect(try keys.activeKey().kid == first)
+        clock.advance(15)  // 65 s after the middle key, 45 s after the newest
+        try await keys.refresh()
+        #expect(try keys.activeKey().kid == middle)
+        clock.advance(15)  // 60 s after the newest, without a reload
+        #expect(try keys.activeKey().kid == newest)
+    }
+
     @Test func anotherProcessSeesARotationAfterRefresh() async throws {
         let store = MemoryKeyStore()
         let master = MasterKey.random()

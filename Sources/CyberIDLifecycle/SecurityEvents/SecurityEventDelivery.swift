@@ -1,3 +1,4 @@
+import Synchronization
 public import AsyncHTTPClient
 public import CyberIDAdapters
 import CyberIDCore
@@ -40,7 +41,7 @@ struct SecurityEventToken: JWTPayload {
 /// store in the same transaction as the change they announce; this service, run in the
 /// background, signs and sends them, so a slow platform never delays the request that caused
 /// the event. A lease makes each event go out from one process at a time.
-public struct SecurityEventDelivery: Sendable {
+public final class SecurityEventDelivery: Sendable {
     /// The event type URIs of CyberID's Security Event Tokens.
     public static let eventPrefix = "https://schemas.cyberid.dev/secevent/"
 
@@ -48,6 +49,9 @@ public struct SecurityEventDelivery: Sendable {
     let events: any SecurityEventStore
     let signer: JWTSigner
     let endpoint: @Sendable (_ clientID: String) async throws -> String?
+    /// The platforms this process is sending to now (a slow one is not waited for by the next
+    /// round, and never has two batches in flight here).
+    let inFlight = InFlightPlatforms()
 
     /// Creates the delivery.
     /// - Parameters:
@@ -77,10 +81,30 @@ public struct SecurityEventDelivery: Sendable {
         var byPlatform = [String: [SecurityEventRecord]]()
         for event in due { byPlatform[event.clientID, default: []].append(event) }
         return try await withThrowingTaskGroup(of: Int.self) { group in
-            for platformEvents in byPlatform.values {
-                group.addTask { try await deliver(platformEvents, now: now, http: http) }
+            for (platform, platformEvents) in byPlatform where inFlight.start(platform) {
+                group.addTask {
+                    defer { self.inFlight.finish(platform) }
+                    return try await self.deliver(platformEvents, now: now, http: http)
+                }
             }
             return try await group.reduce(0, +)
+        }
+    }
+
+    /// Like ``deliver(now:http:)``, but returns once the sends have started: the server's
+    /// one-second round, so that a platform answering slowly (each push may take up to its 10 s
+    /// timeout) delays neither the next round nor the other platforms' later events (the
+    /// independent test found a second event to a fast platform waiting for a slow one's push).
+    /// - Parameter failed: told of an error of the round (the store unreachable, …).
+    public func startDelivering(
+        now: Date = Date(), http: HTTPClient = OutboundHTTP.client, failed: @escaping @Sendable (any Error) -> Void
+    ) {
+        Task {
+            do {
+                _ = try await deliver(now: now, http: http)
+            } catch {
+                failed(error)
+            }
         }
     }
 
@@ -133,4 +157,14 @@ public struct SecurityEventDelivery: Sendable {
     private struct DeliveryFailure: Error, CustomStringConvertible {
         var description: String
     }
+}
+
+/// The platforms a process is sending Security Event Tokens to at the moment.
+final class InFlightPlatforms: Sendable {
+    private let platforms = Mutex(Set<String>())
+
+    /// Marks `platform` in flight; `false` when it already was.
+    func start(_ platform: String) -> Bool { platforms.withLock { $0.insert(platform).inserted } }
+
+    func finish(_ platform: String) { _ = platforms.withLock { $0.remove(platform) } }
 }
