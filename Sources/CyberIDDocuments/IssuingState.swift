@@ -18,8 +18,11 @@ public enum IssuingState {
     }
 
     /// The `countryName` of a certificate's subject, upper-cased.
-    public static func country(of certificate: Certificate) -> String? {
-        for rdn in certificate.subject {
+    public static func country(of certificate: Certificate) -> String? { country(of: certificate.subject) }
+
+    /// The `countryName` of a distinguished name (a CRL's issuer), upper-cased.
+    public static func country(of name: DistinguishedName) -> String? {
+        for rdn in name {
             for attribute in rdn where attribute.type == .RDNAttributeType.countryName {
                 return "\(attribute.value)".uppercased()
             }

@@ -174,7 +174,7 @@ extension AdminService {
     {
         let request = try await approvedRequest(id: id, by: operatorID, now: now)
         guard request.action == OperatorAction.readRecord.rawValue else { throw AdminError.approvalRefused("not-a-record-read") }
-        let basis = (try? JSONSerialization.jsonObject(with: Data(request.detail.utf8)) as? [String: String])?["reason"] ?? ""
+        let basis = request.detailFields["reason"] ?? ""
         let store = self.store
         let record = try await readRecord(networkNumber: request.target, legalBasis: basis, roles: roles, now: now) {
             guard try await store.markFourEyesRequestExecuted(id: id, at: now) else {
@@ -207,10 +207,7 @@ extension AdminService {
         else { throw AdminError.approvalRefused("not-approved") }
         guard now < executed + Self.recordShowWindow else { throw AdminError.approvalRefused("expired") }
         try await requireRole(.readRecord, operatorID: operatorID)
-        let id = try await personID(networkNumber: request.target)
-        guard let person = try await store.person(id: id), let record = try vault.open(person) else {
-            throw AdminError.recordUnavailable()
-        }
+        let record = try await openRecord(networkNumber: request.target).record
         try await audited("record.show", target: request.id, reason: "shown again within 15 minutes", at: now) {}
         return (request, record)
     }

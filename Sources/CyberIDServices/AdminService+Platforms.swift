@@ -143,6 +143,9 @@ extension AdminService {
         try await audit.verify(against: saved)
     }
 
+    /// The newest signed checkpoint of the audit log, if there is one.
+    public func latestAuditCheckpoint() async throws -> AuditCheckpointRecord? { try await audit.latestCheckpoint() }
+
     /// The audit log, oldest first.
     public func auditEntries() async throws -> [AuditEntryRecord] { try await store.auditEntries() }
 }

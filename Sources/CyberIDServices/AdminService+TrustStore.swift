@@ -68,9 +68,7 @@ extension AdminService {
         case .crl:
             let crl = try? CertificateRevocationList(bytes: anchor.der)
             view.until = crl?.nextUpdate
-            view.country = crl.flatMap { crl in
-                crl.issuer.flatMap { $0 }.first { $0.type == .RDNAttributeType.countryName }.map { "\($0.value)" }
-            }
+            view.country = crl.flatMap { IssuingState.country(of: $0.issuer) }
             warning = crlWarning
         }
         if let until = view.until {
@@ -81,19 +79,21 @@ extension AdminService {
     }
 
     /// Trusts the CSCA certificates in `bytes` (PEM or DER).
-    /// - Returns: each certificate's subject and whether it was new.
+    /// - Returns: each certificate's subject, fingerprint and whether it was new.
     /// - Throws: ``AdminError`` `invalid-certificate` when nothing in `bytes` is a certificate.
-    public func trustCSCAs(_ bytes: [UInt8], now: Date = Date()) async throws -> [(label: String, added: Bool)] {
+    public func trustCSCAs(_ bytes: [UInt8], now: Date = Date()) async throws
+        -> [(label: String, fingerprint: String, added: Bool)]
+    {
         guard let certificates = try? TrustStore.certificates(from: bytes), !certificates.isEmpty else {
             throw AdminError(code: "invalid-certificate", kind: .invalid, reason: "not a PEM or DER certificate")
         }
-        var out = [(label: String, added: Bool)]()
+        var out = [(label: String, fingerprint: String, added: Bool)]()
         for certificate in certificates {
             let der = try CertificateAuthority.der(certificate)
-            let label = certificate.subject.description
+            let (label, fingerprint) = (certificate.subject.description, Self.fingerprint(der))
             let added = try await addTrustAnchor(
-                TrustAnchorRecord(fingerprint: Self.fingerprint(der), kind: .csca, der: der, label: label, addedAt: now))
-            out.append((label, added))
+                TrustAnchorRecord(fingerprint: fingerprint, kind: .csca, der: der, label: label, addedAt: now))
+            out.append((label, fingerprint, added))
         }
         return out
     }

@@ -118,10 +118,7 @@ public struct AdminService: Sendable {
     ) async throws -> IdentityRecord {
         let basis = legalBasis.trimmingCharacters(in: .whitespaces)
         guard !basis.isEmpty else { throw AdminError.reasonRequired("reading an identity record") }
-        let id = try await personID(networkNumber: networkNumber)
-        guard let person = try await store.person(id: id), let record = try vault.open(person) else {
-            throw AdminError.recordUnavailable()
-        }
+        let (id, record) = try await openRecord(networkNumber: networkNumber)
         let store = self.store
         try await audited("record.read", target: id, reason: basis, at: now) {
             try await alongside()
@@ -130,6 +127,17 @@ public struct AdminService: Sendable {
             try await store.append(HistoryEntry(personID: id, event: .recordAccessed, fields: fields, at: now))
         }
         return record
+    }
+
+    /// The person holding `networkNumber` and their opened identity record (no audit: the
+    /// callers write theirs).
+    /// - Throws: ``AdminError`` `unknown-number`, `record-unavailable`.
+    func openRecord(networkNumber: String) async throws -> (personID: String, record: IdentityRecord) {
+        let id = try await personID(networkNumber: networkNumber)
+        guard let person = try await store.person(id: id), let record = try vault.open(person) else {
+            throw AdminError.recordUnavailable()
+        }
+        return (id, record)
     }
 
     // MARK: certificates

@@ -45,9 +45,12 @@ public struct BarChart: Sendable {
             if (bars.count - 1 - index) % labelEvery == 0 {
                 // The last label ends at the right edge and a first one starts at the left (a
                 // centred one would be clipped there).
-                let (anchor, labelX) =
-                    index == bars.count - 1 && bars.count > 1
-                    ? ("end", min(width - 1, x + slot * 3 / 4)) : index == 0 && bars.count > 1 ? ("start", x) : ("middle", x + slot * 3 / 8)
+                var (anchor, labelX) = ("middle", x + slot * 3 / 8)
+                if bars.count > 1 && index == bars.count - 1 {
+                    (anchor, labelX) = ("end", min(width - 1, x + slot * 3 / 4))
+                } else if bars.count > 1 && index == 0 {
+                    (anchor, labelX) = ("start", x)
+                }
                 svg += "<text x=\"\(labelX)\" y=\"\(height - 8)\" font-size=\"11\" text-anchor=\"\(anchor)\" fill=\"#222\">"
                 svg += "\(Self.escape(bar.label))</text>"
             }

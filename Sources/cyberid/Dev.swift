@@ -77,10 +77,7 @@ struct Dev: AsyncParsableCommand {
                     let settings = try await loadSettings()
                     let der = try CertificateAuthority.der(csca.certificate)
                     try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
-                        let added = try await runtime.admin.acting(as: "cyberid dev document --trust").addTrustAnchor(
-                            TrustAnchorRecord(
-                                fingerprint: fingerprint(der), kind: .csca, der: der,
-                                label: csca.certificate.subject.description, addedAt: Date()))
+                        let added = try await runtime.admin.acting(as: "cyberid dev document --trust").trustCSCAs(der)[0].added
                         print(added ? "trusted the development CSCA in \(settings.database.redacted)" : "the development CSCA was already trusted")
                     }
                 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Crypto
 import CyberIDDocuments
 import CyberIDEnrollment
 import CyberIDServer
@@ -24,16 +23,11 @@ struct Trust: AsyncParsableCommand {
         func validate() throws { try operatorOption.require() }
 
         func run() async throws {
-            let certificates = try readCertificates(file)
+            _ = try readCertificates(file)  // a usage error (exit 64) before the store is opened
+            let bytes = Array(FileManager.default.contents(atPath: file) ?? Data())
             try await withPreparedRuntime { runtime in
-                let admin = try operatorOption.admin(runtime)
-                for certificate in certificates {
-                    let der = try CertificateAuthority.der(certificate)
-                    let added = try await admin.addTrustAnchor(
-                        TrustAnchorRecord(
-                            fingerprint: fingerprint(der), kind: .csca, der: der,
-                            label: certificate.subject.description, addedAt: Date()))
-                    print("\(added ? "trusted" : "already trusted"): \(fingerprint(der).prefix(16)) \(certificate.subject)")
+                for trusted in try await operatorOption.admin(runtime).trustCSCAs(bytes) {
+                    print("\(trusted.added ? "trusted" : "already trusted"): \(trusted.fingerprint.prefix(16)) \(trusted.label)")
                 }
             }
         }
@@ -49,15 +43,12 @@ struct Trust: AsyncParsableCommand {
 
         func run() async throws {
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-            guard let crl = try? CertificateRevocationList(bytes: Array(data)) else {
+            guard (try? CertificateRevocationList(bytes: Array(data))) != nil else {
                 throw ValidationError("\(file) is not a PEM or DER CRL")
             }
             try await withPreparedRuntime { runtime in
-                let added = try await operatorOption.admin(runtime).addTrustAnchor(
-                    TrustAnchorRecord(
-                        fingerprint: fingerprint(crl.derBytes), kind: .crl, der: crl.derBytes,
-                        label: crl.issuer.description, addedAt: Date()))
-                print("\(added ? "loaded" : "already loaded"): CRL of \(crl.issuer)")
+                let loaded = try await operatorOption.admin(runtime).loadCRL(Array(data))
+                print("\(loaded.added ? "loaded" : "already loaded"): CRL of \(loaded.label)")
             }
         }
     }
@@ -101,7 +92,3 @@ func readCertificates(_ file: String) throws -> [Certificate] {
     return certificates
 }
 
-/// SHA-256 of DER bytes, lower-case hex.
-func fingerprint(_ der: [UInt8]) -> String {
-    SHA256.hash(data: der).map { String(format: "%02x", $0) }.joined()
-}

@@ -160,11 +160,7 @@ extension OperatorTests {
     @Test func aRecordReadIsShownAgainToItsRequesterForFifteenMinutes() async throws {
         try await withTestApp { _, runtime async throws in
             let t0 = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded())
-            let server = runtime.admin.acting(as: "server")
-            for id in ["carol", "bob"] {
-                let number = try await Self.person(runtime, id, at: t0)
-                _ = try await server.grantRole(.records, networkNumber: number, displayName: id.capitalized)
-            }
+            let server = try await Self.recordsOperators(runtime, at: t0)
             let record = IdentityRecord(
                 documentCode: "P", issuingState: "CHN", surname: "ZHANG", givenNames: "SAN", documentNumber: "E1",
                 nationality: "CHN", birthDate: try CalendarDate(iso8601: "1990-01-02"), sex: "M",
@@ -214,11 +210,7 @@ extension OperatorTests {
     @Test func aRecordReadThatFailsLeavesTheRequestApproved() async throws {
         try await withTestApp { _, runtime async throws in
             let t0 = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded())
-            let server = runtime.admin.acting(as: "server")
-            for id in ["carol", "bob"] {
-                let number = try await Self.person(runtime, id, at: t0)
-                _ = try await server.grantRole(.records, networkNumber: number, displayName: id.capitalized)
-            }
+            let server = try await Self.recordsOperators(runtime, at: t0)
             // No sealed record under this master key: the read cannot open it.
             let citizen = try await Self.person(runtime, "citizen", at: t0)
             let admin = runtime.admin.acting(as: "Carol")
@@ -236,5 +228,15 @@ extension OperatorTests {
                 try await admin.showRecordAgain(id: request.id, by: "carol", now: t0 + 3)
             }
         }
+    }
+
+    /// Carol and Bob, enrolled and granted `records` from the server; the acting server.
+    static func recordsOperators(_ runtime: Runtime, at t0: Date) async throws -> AdminService {
+        let server = runtime.admin.acting(as: "server")
+        for id in ["carol", "bob"] {
+            let number = try await person(runtime, id, at: t0)
+            _ = try await server.grantRole(.records, networkNumber: number, displayName: id.capitalized)
+        }
+        return server
     }
 }

@@ -397,6 +397,14 @@ def platforms_walk(w: Walk):
     assert text_of(driver, "platform-problem").startswith(words(EN, "console_platform_invalid"))
     assert not present(driver, "client-secret")
     assert "Plain HTTP Platform" not in json.dumps(d.cli_json("admin", "client", "list"))
+    # A client authentication the form does not offer (a JWKS is registered with the CLI): 400.
+    forged_post(driver, "/console/platforms/register", {
+        "csrf": page_csrf(driver), "name": "JWKS Platform", "redirect_uris": "https://ferries.example/cb",
+        "auth_method": "private_key_jwt"})
+    assert_error_page(driver, "a private_key_jwt registration from the console", "console_error_bad_request", status=400)
+    assert_clean_console(driver, (400,))
+    assert "JWKS Platform" not in json.dumps(d.cli_json("admin", "client", "list"))
+    open_checked(driver, issuer, "/console/platforms", shot_name(2, "alice-platforms-again"), until_id="platforms")
 
     # The new client works: the citizen logs in; and declines once.
     w.client = RegisteredClient(client_id, secret, w.platform_name, REDIRECT_URI, "client_secret_basic", scopes=["openid"])
@@ -537,6 +545,11 @@ def trust_walk(w: Walk) -> MadeCSCA:
     click_and_wait(driver, "trust-add", until_url=issuer + "/console/trust/add", until_id="trust-problem")
     assert response_status(driver) == 400
     assert_clean_console(driver, (400,))
+    # A kind the form does not offer: 400, nothing added.
+    forged_post(driver, "/console/trust/add", {"csrf": page_csrf(driver), "kind": "dsc", "pem": csca.certificate_pem})
+    assert_error_page(driver, "an unknown trust-anchor kind", "console_error_bad_request", status=400)
+    assert_clean_console(driver, (400,))
+    open_checked(driver, issuer, "/console/trust", shot_name(6, "bob-trust-after-bad-kind"), until_id="trust-anchors")
     assert len(anchor_rows(driver)) == len(before) + 2
 
     for kind in ("console_trust_kind_csca", "console_trust_kind_crl"):

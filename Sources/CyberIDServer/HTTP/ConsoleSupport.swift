@@ -1,5 +1,4 @@
 import CyberIDCore
-import CyberIDLifecycle
 import CyberIDProvider
 import CyberIDServices
 import CyberIDStore
@@ -12,7 +11,6 @@ import NIOCore
 /// origin, and how fresh a sign-in must be for a four-eyes act.
 struct Console: Sendable {
     let admin: AdminService
-    let audit: AuditLog
     let sessions: WebSessionService
     let signIn: FirstPartyLogin
     let pages: ConsolePages
@@ -27,7 +25,6 @@ struct Console: Sendable {
 
     init(runtime: Runtime) {
         admin = runtime.admin
-        audit = runtime.audit
         sessions = runtime.webSessions
         signIn = runtime.provider.firstPartyLogin(.console)
         pages = ConsolePages()

@@ -19,8 +19,13 @@ extension Router where Context == AppRequestContext {
         consolePost("console/platforms/register", .platforms, console) { _, call in
             try call.require(.registerPlatform)
             let uris = try Self.field("redirect_uris", call.form).split(whereSeparator: \.isWhitespace).map(String.init)
-            let method = call.form["auth_method"].flatMap(ClientAuthMethod.init(rawValue:)) ?? .clientSecretBasic
-            guard method != .privateKeyJWT else { throw Self.invalid("auth_method") }
+            // The console registers secret-based platforms (a JWKS is registered with the CLI).
+            let method = try call.form["auth_method"].map { text -> ClientAuthMethod in
+                guard let method = ClientAuthMethod(rawValue: text), method != .privateKeyJWT else {
+                    throw Self.invalid("auth_method")
+                }
+                return method
+            } ?? .clientSecretBasic
             let scopes = call.form["scopes"].map { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
             let registration = ClientRegistration(
                 name: try Self.field("name", call.form), redirectURIs: uris, scopes: scopes?.isEmpty == false ? scopes : nil,

@@ -70,7 +70,7 @@ extension Router where Context == AppRequestContext {
     /// Carries out an approved act for its requester (a record read is `readApprovedRecord`):
     /// the cancellation, the signing-key rotation, or the role grant.
     static func carryOut(_ console: Console, _ call: ConsoleCall, _ request: FourEyesRequestRecord) async throws -> Response {
-        let detail = (try? JSONSerialization.jsonObject(with: Data(request.detail.utf8)) as? [String: String]) ?? [:]
+        let detail = request.detailFields
         let reason = detail["reason"] ?? ""
         switch OperatorAction(rawValue: request.action) {
         case .cancelPerson:
@@ -130,7 +130,7 @@ extension Router where Context == AppRequestContext {
     static func requestView(
         _ console: Console, _ call: ConsoleCall, _ request: FourEyesRequestRecord, names: [String: String]
     ) async throws -> ConsoleRequest {
-        let detail = (try? JSONSerialization.jsonObject(with: Data(request.detail.utf8)) as? [String: String]) ?? [:]
+        let detail = request.detailFields
         let now = Date()
         let action = OperatorAction(rawValue: request.action)
         let canDecide =

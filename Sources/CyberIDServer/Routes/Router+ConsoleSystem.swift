@@ -21,9 +21,11 @@ extension Router where Context == AppRequestContext {
         consolePost("console/trust/add", .trust, console) { _, call in
             try call.require(.changeTrustStore)
             let pem = Array(try Self.field("pem", call.form).utf8)
+            let kind = try Self.field("kind", call.form)
+            guard kind == "csca" || kind == "crl" else { throw Self.invalid("kind") }
             let added: Bool
             do {
-                if try Self.field("kind", call.form) == "crl" {
+                if kind == "crl" {
                     added = try await call.admin.loadCRL(pem).added
                 } else {
                     added = try await call.admin.trustCSCAs(pem).contains { $0.added }
@@ -86,7 +88,7 @@ extension Router where Context == AppRequestContext {
         }
         consoleGet("console/audit/checkpoint", .audit, console) { _, call in
             try call.require(.readAudit)
-            guard let latest = try await console.audit.latestCheckpoint() else { throw AdminError.noCheckpoint() }
+            guard let latest = try await console.admin.latestAuditCheckpoint() else { throw AdminError.noCheckpoint() }
             let name = "cyberid-audit-checkpoint-\(latest.seq).json"
             return Response(
                 status: .ok,

@@ -49,3 +49,11 @@ public struct FourEyesRequestRecord: Sendable, Equatable {
         )
     }
 }
+
+extension FourEyesRequestRecord {
+    /// The request's `detail` JSON as its string fields (`reason`, `role`, `number`, …); empty
+    /// when it does not parse.
+    public var detailFields: [String: String] {
+        (try? JSONSerialization.jsonObject(with: Data(detail.utf8)) as? [String: String]) ?? [:]
+    }
+}

@@ -6,8 +6,10 @@ extension SQLStore: StatisticsStore {
     /// Lines of no client, or of a client not starting with the excluded prefix (`$n`).
     private static func notExcluded(_ n: Int) -> String { "(client_id IS NULL OR client_id NOT LIKE $\(n))" }
 
+    /// `prefix` as a LIKE pattern; the excluded prefix holds no wildcard (`cyberid-`).
     private static func pattern(_ prefix: String) -> SQLValue {
-        .text(prefix.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%")
+        precondition(!prefix.contains("%") && !prefix.contains("_"), "an excluded client prefix holds no LIKE wildcard")
+        return .text(prefix + "%")
     }
 
     public func dailyHistoryCounts(event: String, outcomes: [String], since: Date, offset: Int, excluding: String)
