@@ -1,20 +1,28 @@
 public import CyberIDCore
 import Foundation
 public import Logging
-import NIOSSL
-import PostgresNIO
 
 /// Where the store lives, as given by `CYBERID_DATABASE_URL`.
 ///
 /// - `sqlite:PATH` (relative paths are resolved against the working directory), `sqlite::memory:`
 /// - `postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=disable|prefer|require`
+/// - `postgres://USER:PASSWORD@HOST1:PORT1,HOST2:PORT2/DATABASE?…&target_session_attrs=read-write`:
+///   several servers of which one is the primary (a Patroni cluster); statements go to the
+///   primary and move to the new one after a failover (``PostgresPrimary``).
 public enum DatabaseURL: Sendable, Equatable {
     case sqlite(path: String)
-    case postgres(host: String, port: Int, user: String, password: String?, database: String, tls: TLSMode)
+    case postgres(PostgresLocation)
 
     /// PostgreSQL transport security, as libpq's `sslmode` names it.
     public enum TLSMode: String, Sendable {
         case disable, prefer, require
+    }
+
+    /// One PostgreSQL server (the common case).
+    public static func postgres(
+        host: String, port: Int, user: String, password: String?, database: String, tls: TLSMode
+    ) -> DatabaseURL {
+        .postgres(PostgresLocation(hosts: [.init(host, port: port)], user: user, password: password, database: database, tls: tls))
     }
 
     /// Parses a database URL.
@@ -26,33 +34,17 @@ public enum DatabaseURL: Sendable, Equatable {
             self = .sqlite(path: path)
             return
         }
-        guard let components = URLComponents(string: text),
-            let scheme = components.scheme, scheme == "postgres" || scheme == "postgresql"
-        else {
+        guard text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") else {
             throw .invalidURL("database URL must start with sqlite: or postgres://")
         }
-        guard let host = components.host, !host.isEmpty else { throw .invalidURL("postgres URL has no host") }
-        guard let user = components.user, !user.isEmpty else { throw .invalidURL("postgres URL has no user name") }
-        let database = String(components.path.drop(while: { $0 == "/" }))
-        guard !database.isEmpty else { throw .invalidURL("postgres URL has no database name") }
-        var tls = TLSMode.prefer
-        for item in components.queryItems ?? [] where item.name == "sslmode" {
-            guard let mode = item.value.flatMap(TLSMode.init(rawValue:)) else {
-                throw .invalidURL("sslmode must be disable, prefer or require")
-            }
-            tls = mode
-        }
-        self = .postgres(
-            host: host, port: components.port ?? 5432, user: user, password: components.password,
-            database: database, tls: tls)
+        self = .postgres(try PostgresLocation(parsing: text))
     }
 
     /// A form safe to print: the password is masked.
     public var redacted: String {
         switch self {
         case .sqlite(let path): "sqlite:\(path)"
-        case .postgres(let host, let port, let user, _, let database, let tls):
-            "postgres://\(user):***@\(host):\(port)/\(database)?sslmode=\(tls.rawValue)"
+        case .postgres(let location): location.redacted
         }
     }
 
@@ -73,16 +65,11 @@ public enum DatabaseURL: Sendable, Equatable {
                 try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             }
             return try await SQLiteStoreDatabase.open(path: path, synchronous: sqliteSynchronous, logger: logger)
-        case .postgres(let host, let port, let user, let password, let database, let tls):
-            let mode: PostgresClient.Configuration.TLS
-            switch tls {
-            case .disable: mode = .disable
-            case .prefer: mode = .prefer(.makeClientConfiguration())
-            case .require: mode = .require(.makeClientConfiguration())
+        case .postgres(let location):
+            if location.hosts.count == 1 {
+                return PostgresStoreDatabase(configuration: location.clientConfiguration(host: 0), logger: logger)
             }
-            let configuration = PostgresClient.Configuration(
-                host: host, port: port, username: user, password: password, database: database, tls: mode)
-            return PostgresStoreDatabase(configuration: configuration, logger: logger)
+            return PostgresStoreDatabase(primary: PostgresPrimary(location: location, logger: logger), logger: logger)
         }
     }
 }

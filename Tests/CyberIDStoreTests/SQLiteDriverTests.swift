@@ -76,7 +76,11 @@ import Testing
         #expect(pg == .postgres(host: "db.local", port: 6543, user: "u", password: "p@ss", database: "cyber", tls: .disable))
         #expect(!pg.redacted.contains("p@ss"))
         #expect(try DatabaseURL("postgresql://u@h/d") == .postgres(host: "h", port: 5432, user: "u", password: nil, database: "d", tls: .prefer))
-        for bad in ["mysql://u@h/d", "sqlite:", "postgres://h/d", "postgres://u@h/", "postgres://u@h/d?sslmode=maybe", "nonsense"] {
+        for bad in [
+            "mysql://u@h/d", "sqlite:", "postgres://h/d", "postgres://u@h/", "postgres://u@h/d?sslmode=maybe", "nonsense",
+            "postgres://u@h1,/d", "postgres://u@h1,h2:0/d", "postgres://u@h1:x/d", "postgres://u@[::1/d",
+            "postgres://u@h1,h2/d?target_session_attrs=any", "postgres://u@/d",
+        ] {
             #expect(throws: StoreError.invalidURL, "\(bad)") { try DatabaseURL(bad) }
         }
     }

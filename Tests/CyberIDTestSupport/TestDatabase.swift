@@ -36,14 +36,15 @@ public func withTestDatabase<T: Sendable>(
         return try await running(database, migrate: migrate, logger: logger, body)
     case .postgres:
         guard let url = Backend.postgresURL,
-            case .postgres(let host, let port, let user, let password, _, let tls) = try DatabaseURL(url)
+            case .postgres(var location) = try DatabaseURL(url)
         else { throw StoreError.invalidURL }
         let name = "cyberid_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
         let admin = try await DatabaseURL(url).open(logger: logger)
         try await running(admin, migrate: false, logger: logger) { admin in
             _ = try await admin.read { try await $0.execute("CREATE DATABASE \(name)", []) }
         }
-        let testURL = DatabaseURL.postgres(host: host, port: port, user: user, password: password, database: name, tls: tls)
+        location.database = name
+        let testURL = DatabaseURL.postgres(location)
         let database = try await testURL.open(logger: logger)
         let result = try await running(database, migrate: migrate, logger: logger, body)
         let cleanup = try await DatabaseURL(url).open(logger: logger)

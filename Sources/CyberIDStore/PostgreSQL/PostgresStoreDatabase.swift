@@ -6,32 +6,65 @@ import ServiceLifecycle
 
 /// PostgreSQL for the scale path: any number of stateless server processes share one database.
 ///
-/// Wraps postgres-nio's `PostgresClient` connection pool. The pool only works while ``run()``
-/// runs (as a ServiceLifecycle service, or in a task group for one-shot commands).
+/// Wraps postgres-nio's `PostgresClient` connection pool — one server's, or, for a multi-host
+/// URL, the current primary's (``PostgresPrimary``). The pool only works while ``run()`` runs
+/// (as a ServiceLifecycle service, or in a task group for one-shot commands).
 public final class PostgresStoreDatabase: SQLDatabase {
     public var dialect: SQLDialect { .postgres }
 
-    private let client: PostgresClient
+    private enum Servers: Sendable {
+        case single(PostgresClient)
+        case failover(PostgresPrimary)
+    }
+
+    private let servers: Servers
     private let logger: Logger
 
-    /// Creates the pool; nothing connects until ``run()`` starts.
+    /// Creates the pool for one server; nothing connects until ``run()`` starts.
     /// - Parameters:
     ///   - configuration: where and how to connect.
     ///   - logger: the driver's logger.
     public init(configuration: PostgresClient.Configuration, logger: Logger = Logger(label: "cyberid.store.postgres")) {
-        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.servers = .single(PostgresClient(configuration: configuration, backgroundLogger: logger))
+        self.logger = logger
+    }
+
+    /// Uses whichever of several servers is the primary.
+    public init(primary: PostgresPrimary, logger: Logger) {
+        self.servers = .failover(primary)
         self.logger = logger
     }
 
     public func run() async throws {
-        await client.run()
+        switch servers {
+        case .single(let client): await client.run()
+        case .failover(let primary): await primary.run()
+        }
+    }
+
+    /// Runs `body` with the pool to use, reporting failures a failover explains.
+    private func withClient<T: Sendable>(_ body: (PostgresClient) async throws -> T) async throws -> T {
+        switch servers {
+        case .single(let client):
+            return try await body(client)
+        case .failover(let primary):
+            let current = try await primary.current()
+            do {
+                return try await body(current.client)
+            } catch {
+                if PostgresPrimary.isFailover(error) { primary.suspect(current.generation) }
+                throw error
+            }
+        }
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         if let joined = AmbientTransaction.joined(self) { return try await body(joined) }
         do {
-            return try await client.withConnection { connection in
-                try await body(PostgresExecutor(connection: connection, logger: logger))
+            return try await withClient { client in
+                try await client.withConnection { connection in
+                    try await body(PostgresExecutor(connection: connection, logger: logger))
+                }
             }
         } catch let error as StoreError {
             throw error
@@ -52,8 +85,10 @@ public final class PostgresStoreDatabase: SQLDatabase {
     public func write<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         if let joined = AmbientTransaction.joined(self) { return try await body(joined) }
         do {
-            return try await client.withTransaction(logger: logger) { connection in
-                try await AmbientTransaction.run(self, PostgresExecutor(connection: connection, logger: logger), body)
+            return try await withClient { client in
+                try await client.withTransaction(logger: logger) { connection in
+                    try await AmbientTransaction.run(self, PostgresExecutor(connection: connection, logger: logger), body)
+                }
             }
         } catch let error as PostgresTransactionError {
             // Surface the body's own error (e.g. a StoreError.conflict) rather than the wrapper.
@@ -64,6 +99,8 @@ public final class PostgresStoreDatabase: SQLDatabase {
             throw StoreError.unavailable("PostgreSQL transaction failed", underlying: error)
         } catch let error as StoreError {
             throw error
+        } catch let error where !(error is CancellationError) {
+            throw PostgresExecutor.storeError(error)
         }
     }
 }

@@ -1,0 +1,203 @@
+import CyberIDCore
+public import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import Synchronization
+
+/// Which server of a multi-host database URL takes the statements, and the move to a new one
+/// after a failover (Patroni promoting a replica).
+///
+/// A watcher asks the current server `SELECT pg_is_in_recovery()` on a fresh connection once a
+/// second, and at once when a statement failed as a lost connection or was refused as read-only
+/// (``suspect(_:)``). When the server is gone or has become a replica, every host is asked in
+/// turn and the first primary gets a new connection pool; the old pool is shut down, which fails
+/// the requests still queued on it at once (postgres-nio would otherwise hold them up to 60 s).
+/// While no primary is known a statement waits up to ``wait`` for one and then fails as
+/// unavailable — the service answers 503 rather than hanging.
+///
+/// An interrupted write is never retried here: its commit may or may not have happened, so the
+/// caller sees the failure and nothing unacknowledged is reported as done.
+public final class PostgresPrimary: Sendable {
+    /// The pool in use and which host it talks to; `generation` tells a stale failure report apart.
+    struct Current: Sendable {
+        let generation: Int
+        let host: Int
+        let client: PostgresClient
+    }
+
+    private struct State: Sendable {
+        var current: Current?
+        var runs: [Int: Task<Void, Never>] = [:]
+        var nextGeneration = 1
+        var wake: AsyncStream<Void>.Continuation?
+        var stopped = false
+    }
+
+    /// What a probe found on one host.
+    enum Role: Equatable { case primary, replica, unreachable }
+
+    let location: PostgresLocation
+    let logger: Logger
+    /// How long a statement waits for a primary during a failover.
+    let wait: Duration
+    /// How often the current primary is checked when nothing failed.
+    let interval: Duration
+    private let state = Mutex(State())
+
+    public init(location: PostgresLocation, logger: Logger, wait: Duration = .seconds(3), interval: Duration = .seconds(1)) {
+        self.location = location
+        self.logger = logger
+        self.wait = wait
+        self.interval = interval
+    }
+
+    /// The pool of the current primary, waiting up to ``wait`` while there is none.
+    /// - Throws: ``StoreError/unavailable(_:underlying:)`` when no primary answers in time.
+    func current() async throws(StoreError) -> Current {
+        if let current = state.withLock({ $0.current }) { return current }
+        let deadline = ContinuousClock.now + wait
+        while ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+            if let current = state.withLock({ $0.current }) { return current }
+            if Task.isCancelled { break }
+        }
+        throw .unavailable("no PostgreSQL primary answers (failover in progress?)")
+    }
+
+    /// A statement on `generation` failed in a way a failover explains: check now.
+    func suspect(_ generation: Int) {
+        let wake = state.withLock { $0.current?.generation == generation ? $0.wake : nil }
+        wake?.yield()
+    }
+
+    /// Watches until cancelled, then shuts the pool down.
+    public func run() async {
+        let (signals, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        state.withLock { $0.wake = wake }
+        let ticker = Task {
+            while !Task.isCancelled {
+                wake.yield()
+                try? await Task.sleep(for: interval)
+            }
+        }
+        for await _ in signals {
+            if Task.isCancelled { break }
+            await check()
+        }
+        ticker.cancel()
+        let runs = state.withLock { state in
+            state.stopped = true
+            state.current = nil
+            defer { state.runs = [:] }
+            return Array(state.runs.values)
+        }
+        for run in runs { run.cancel() }
+        for run in runs { await run.value }
+    }
+
+    /// Keeps the current primary if it still is one, else finds the new one.
+    private func check() async {
+        let current = state.withLock { $0.current }
+        var currentRole = Role.unreachable
+        if let current {
+            currentRole = await probe(current.host)
+            if currentRole == .primary { return }
+        }
+        for index in location.hosts.indices where index != current?.host {
+            if await probe(index) == .primary {
+                install(host: index, replacing: current)
+                return
+            }
+        }
+        guard let current else { return }
+        // No primary anywhere: drop the pool so that queued statements fail now, not in 60 s.
+        logger.warning(
+            "PostgreSQL primary lost; no other host is primary yet",
+            metadata: ["host": "\(location.hosts[current.host].name):\(location.hosts[current.host].port)", "role": "\(currentRole)"])
+        retire(current)
+    }
+
+    /// Starts a pool on `host` and makes it current; the replaced one is shut down.
+    private func install(host: Int, replacing old: Current?) {
+        let client = PostgresClient(configuration: location.clientConfiguration(host: host), backgroundLogger: logger)
+        let installed = state.withLock { state -> Bool in
+            guard !state.stopped else { return false }
+            let generation = state.nextGeneration
+            state.nextGeneration += 1
+            state.current = Current(generation: generation, host: host, client: client)
+            state.runs[generation] = Task { await client.run() }
+            return true
+        }
+        guard installed else { return }
+        logger.notice(
+            "PostgreSQL primary", metadata: ["host": "\(location.hosts[host].name):\(location.hosts[host].port)"])
+        if let old { retire(old) }
+    }
+
+    private func retire(_ old: Current) {
+        let run = state.withLock { state -> Task<Void, Never>? in
+            if state.current?.generation == old.generation { state.current = nil }
+            return state.runs.removeValue(forKey: old.generation)
+        }
+        run?.cancel()
+    }
+
+    /// Asks one host whether it is the primary, on a fresh connection; no answer in 3 s is
+    /// unreachable (a frozen server must not stop the watcher).
+    func probe(_ index: Int) async -> Role {
+        guard let configuration = try? location.connectionConfiguration(host: index, timeout: .seconds(2)) else {
+            return .unreachable
+        }
+        return await withCheckedContinuation { continuation in
+            let once = Mutex<CheckedContinuation<Role, Never>?>(continuation)
+            let answer: @Sendable (Role) -> Void = { role in once.withLock { $0.take() }?.resume(returning: role) }
+            Task { answer(await Self.ask(configuration)) }
+            Task {
+                try? await Task.sleep(for: .seconds(3))
+                answer(.unreachable)
+            }
+        }
+    }
+
+    private static func ask(_ configuration: PostgresConnection.Configuration) async -> Role {
+        guard
+            let connection = try? await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 0, logger: quiet
+            ).get()
+        else { return .unreachable }
+        var role = Role.unreachable
+        if let result = try? await connection.query("SELECT pg_is_in_recovery()", logger: quiet).get(),
+            let recovering = try? result.rows.first?.decode(Bool.self)
+        {
+            role = recovering ? .replica : .primary
+        }
+        // A connection must be closed before it is released (postgres-nio asserts it).
+        try? await connection.close()
+        return role
+    }
+
+    private static let quiet = Logger(label: "cyberid.store.postgres.probe", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Whether an error means the server went away or stopped taking writes.
+    static func isFailover(_ error: any Error) -> Bool {
+        var error = error
+        if let wrapped = error as? StoreError, let underlying = wrapped.underlying { error = underlying }
+        // postgres-nio's pool errors (its circuit breaker) are of a type only its underscored module names.
+        if String(describing: type(of: error)) == "ConnectionPoolError" { return true }
+        if let error = error as? PostgresTransactionError {
+            return [error.beginError, error.closureError, error.commitError].contains { $0.map(isFailover) ?? false }
+        }
+        guard let error = error as? PSQLError else { return false }
+        switch error.code {
+        case .server:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            // 25006 read_only_sql_transaction, 57P01–57P03 shutdown / cannot connect now, class 08.
+            return state == "25006" || state.hasPrefix("57P") || state.hasPrefix("08")
+        case .serverClosedConnection, .connectionError, .uncleanShutdown, .poolClosed, .clientClosedConnection:
+            return true
+        default:
+            return false
+        }
+    }
+}
