@@ -34,6 +34,7 @@ public struct RateLimiter: Sendable {
     let store: any RateCounterStore
     let keys: BlindIndex
     let memory = Memory()
+    let batched = BatchedCounts()
 
     public init(store: any RateCounterStore, masterKey: MasterKey) {
         self.store = store
@@ -73,6 +74,24 @@ public struct RateLimiter: Sendable {
         let (key, start) = counter(limit, subject, now)
         let current = try await store.hit(key: key, windowStart: start, expiresAt: start.addingTimeInterval(2 * limit.window))
         try await check(limit, key: key, start: start, current: current, now: now)
+    }
+
+    /// Counts one hit of `subject` against `limit` like ``hit(_:_:at:)``, but in batches: see
+    /// ``BatchedCounts`` for how far several processes together may let a client past the limit.
+    /// Limits under ``BatchedCounts/smallestBatchedLimit`` are counted exactly.
+    /// - Throws: ``RateLimitExceeded`` (the hit is counted) when the limit is reached.
+    public func count(_ limit: RateLimit, _ subject: String, at now: Date = Date()) async throws {
+        guard limit.limit >= BatchedCounts.smallestBatchedLimit else { return try await hit(limit, subject, at: now) }
+        let (key, start) = counter(limit, subject, now)
+        let slot = BatchedCounts.Slot(key: key, windowStart: start)
+        var (current, full) = batched.add(slot, limit: limit.limit, expiresAt: start.addingTimeInterval(2 * limit.window))
+        if full { current = try await batched.write(slot, to: store) }
+        try await check(limit, key: key, start: start, current: current, now: now)
+    }
+
+    /// Writes the hits ``count(_:_:at:)`` holds in memory, in one transaction (once a second).
+    public func flush(now: Date = Date()) async throws {
+        try await batched.flush(to: store, now: now)
     }
 
     /// Refuses when `subject` has already reached `limit`, without counting (for limits on

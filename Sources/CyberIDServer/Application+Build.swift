@@ -4,6 +4,7 @@ import CyberIDCore
 import CyberIDEnrollment
 import CyberIDKeys
 import CyberIDLifecycle
+import CyberIDLimits
 import CyberIDProvider
 import CyberIDStore
 import Foundation
@@ -99,6 +100,10 @@ public func buildApplication(
                 runtime.securityEvents.startDelivering { error in
                     logger.error("security event delivery failed", metadata: ["error": "\(error)"])
                 }
+            },
+            // Request counts held by the rate limiter reach the shared counters in one write a second.
+            PeriodicService(name: "rate counters", interval: .seconds(1), logger: logger) {
+                try await runtime.limiter.flush()
             },
             // Persons enrolled before schema 13 get their person index (also done by admin migrate).
             PeriodicService(name: "person-index backfill", interval: .seconds(300), logger: logger) {

@@ -6,7 +6,8 @@ public import Hummingbird
 /// The per-client-IP limits of the HTTP layer (review finding 8): enrollment session starts and
 /// code sends, `/authorize` and `/par` requests are counted as they come; failed `/token` and
 /// wallet API requests are counted after the fact, and a client past its failure limit is
-/// refused before its next request is handled. A refusal is 429 with `Retry-After`: OAuth error
+/// refused before its next request is handled. Requests reach the shared counters in batches
+/// (``RateLimiter/count(_:_:at:)``; exact for limits under 20). A refusal is 429 with `Retry-After`: OAuth error
 /// JSON on `/token` and `/par`, problem+json elsewhere. The counters live in the store, so every
 /// server process shares them.
 public struct RateLimitMiddleware: RouterMiddleware {
@@ -66,7 +67,7 @@ public struct RateLimitMiddleware: RouterMiddleware {
         else { return try await next(request, context) }
         do {
             switch rule.counting {
-            case .requests: try await limiter.hit(rule.limit, client)
+            case .requests: try await limiter.count(rule.limit, client)
             case .failures: try await limiter.check(rule.limit, client)
             }
         } catch let error as RateLimitExceeded {

@@ -179,10 +179,25 @@ public protocol RateCounterStore: Sendable {
     /// Counts one hit of `key` in the window starting at `windowStart`, atomically.
     /// - Returns: the hits in that window, this one included.
     func hit(key: String, windowStart: Date, expiresAt: Date) async throws -> Int64
+    /// Adds several counters' hits in one transaction (a process's batch).
+    /// - Returns: each counter's hits after the addition, in the batch's order.
+    func addHits(_ batch: [RateCounterHits]) async throws -> [Int64]
     /// The hits of `key` in the window starting at `windowStart`, without counting.
     func hits(key: String, windowStart: Date) async throws -> Int64
     /// Deletes counters whose window ended before `time`.
     func purgeRateCounters(before time: Date) async throws -> Int
+}
+
+/// Hits to add to one rate counter.
+public struct RateCounterHits: Sendable, Equatable {
+    public var key: String
+    public var windowStart: Date
+    public var expiresAt: Date
+    public var count: Int64
+
+    public init(key: String, windowStart: Date, expiresAt: Date, count: Int64) {
+        (self.key, self.windowStart, self.expiresAt, self.count) = (key, windowStart, expiresAt, count)
+    }
 }
 
 /// Revokes network certificates and lists the revoked ones (for the CRL).
