@@ -6,7 +6,8 @@ starts, in a fresh temporary directory:
 
 * PostgreSQL: a fresh database in the server named by CYBERID_TEST_POSTGRES_URL when that is set
   (scripts/test), else a throw-away server from scripts/postgres-throwaway (installs Debian's
-  postgresql when missing) that is stopped at the end;
+  postgresql when missing) that is stopped at the end; or, with `Cluster(database_url=...)`, a
+  database made elsewhere (the Patroni pair's multi-host URL, patroni_cluster.py), used as given;
 * an SMS gateway on loopback (CYBERID_SMS_WEBHOOK_URL): every node sends its one-time codes
   there and it appends them to one `sms-outbox.jsonl` in the format of the development outbox
   (each node has its own data directory, as on separate hosts, so the file outbox would be
@@ -346,8 +347,13 @@ class Node:
 
 
 class Cluster:
-    def __init__(self, nodes: int = 3, directory: Optional[Path] = None, log_level: str = "info", **settings: str):
+    def __init__(self, nodes: int = 3, directory: Optional[Path] = None, log_level: str = "info",
+                 database_url: Optional[str] = None, **settings: str):
+        """`database_url`: the nodes' and the CLI's CYBERID_DATABASE_URL, used verbatim (say a
+        multi-host URL of a Patroni pair): no database is created or dropped. Without it, a
+        fresh database (`Postgres`) is made at start and dropped at stop."""
         self.binary = binary_path()
+        self.database_url = database_url
         if not (self.binary.is_file() and os.access(self.binary, os.X_OK)):
             raise FileNotFoundError(f"cyberid binary not found at {self.binary} (set CYBERID_BIN)")
         self.nginx = nginx_binary()
@@ -375,7 +381,7 @@ class Cluster:
         env.update(GENEROUS_LIMITS)
         env.update(
             CYBERID_DATA_DIR=str(data_dir or self.dir / "cli"),
-            CYBERID_DATABASE_URL=self.postgres.url if self.postgres else "",
+            CYBERID_DATABASE_URL=self.database_url or (self.postgres.url if self.postgres else ""),
             CYBERID_MASTER_KEY=self.master_key,
             CYBERID_ISSUER=self.public,
             CYBERID_HOST="127.0.0.1",
@@ -407,7 +413,8 @@ class Cluster:
         `setup(cluster)` runs once the database and the SMS gateway are up, before any node
         (the tests trust their CSCAs there with the CLI)."""
         try:
-            self.postgres = Postgres()
+            if self.database_url is None:
+                self.postgres = Postgres()
             self.gateway = SmsGateway(self.outbox)
             (self.dir / "cli").mkdir(exist_ok=True)
             if setup is not None:
@@ -495,7 +502,7 @@ class Cluster:
         lines = [f"public (nginx, the issuer): {self.public}"]
         lines += [f"node {n.index + 1}: {n.base}   (pinned through nginx: {n.proxy})" for n in self.nodes]
         lines += [
-            f"database: {self.postgres.url if self.postgres else '-'}",
+            f"database: {self.database_url or (self.postgres.url if self.postgres else '-')}",
             f"SMS outbox: {self.outbox}",
             f"directory: {self.dir} (nginx.conf, node logs, nginx logs)",
             "CLI environment:",

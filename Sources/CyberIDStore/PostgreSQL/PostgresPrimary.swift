@@ -52,11 +52,14 @@ public final class PostgresPrimary: Sendable {
         self.interval = interval
     }
 
-    /// The pool of the current primary, waiting up to ``wait`` while there is none.
+    /// The pool of the current primary, waiting up to ``wait`` while there is none (30 s before
+    /// the first primary was found).
     /// - Throws: ``StoreError/unavailable(_:underlying:)`` when no primary answers in time.
     func current() async throws(StoreError) -> Current {
-        if let current = state.withLock({ $0.current }) { return current }
-        let deadline = ContinuousClock.now + wait
+        let (known, started) = state.withLock { ($0.current, $0.nextGeneration > 1) }
+        if let known { return known }
+        // Before the first primary was found (start-up, a busy server) wait longer than in a failover.
+        let deadline = ContinuousClock.now + (started ? wait : max(wait, .seconds(30)))
         while ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
             if let current = state.withLock({ $0.current }) { return current }
@@ -78,7 +81,8 @@ public final class PostgresPrimary: Sendable {
         let ticker = Task {
             while !Task.isCancelled {
                 wake.yield()
-                try? await Task.sleep(for: interval)
+                // Without a primary, look again sooner.
+                try? await Task.sleep(for: state.withLock { $0.current == nil } ? min(interval, .milliseconds(250)) : interval)
             }
         }
         for await _ in signals {
