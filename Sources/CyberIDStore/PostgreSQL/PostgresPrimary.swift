@@ -183,12 +183,17 @@ public final class PostgresPrimary: Sendable {
 
     private static let quiet = Logger(label: "cyberid.store.postgres.probe", factory: { _ in SwiftLogNoOpLogHandler() })
 
+    /// postgres-nio's pool errors (its circuit breaker) are of a type only its underscored module names.
+    static func isPoolError(_ error: any Error) -> Bool {
+        String(describing: type(of: error)) == "ConnectionPoolError"
+    }
+
     /// Whether an error means the server went away or stopped taking writes.
     static func isFailover(_ error: any Error) -> Bool {
         var error = error
         if let wrapped = error as? StoreError, let underlying = wrapped.underlying { error = underlying }
-        // postgres-nio's pool errors (its circuit breaker) are of a type only its underscored module names.
-        if String(describing: type(of: error)) == "ConnectionPoolError" { return true }
+        if isPoolError(error) { return true }
+        if let error = error as? PostgresError, case .connectionClosed = error { return true }
         if let error = error as? PostgresTransactionError {
             return [error.beginError, error.closureError, error.commitError].contains { $0.map(isFailover) ?? false }
         }

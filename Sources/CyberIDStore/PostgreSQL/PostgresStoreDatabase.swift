@@ -82,24 +82,34 @@ public final class PostgresStoreDatabase: SQLDatabase {
         }
     }
 
+    /// A transaction of our own (BEGIN, the body, COMMIT) rather than postgres-nio's
+    /// `withTransaction`: that one sends ROLLBACK on a connection that has just died, and
+    /// postgres-nio drops a query written to a closed channel without ever completing it — the
+    /// request hung forever in the failover test. Here every statement goes through
+    /// ``PostgresExecutor/run(_:_:)``, which refuses a closed connection, and ROLLBACK is sent only
+    /// on a live one. A failed COMMIT is an unknown outcome, reported as unavailable, never retried.
     public func write<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         if let joined = AmbientTransaction.joined(self) { return try await body(joined) }
         do {
             return try await withClient { client in
-                try await client.withTransaction(logger: logger) { connection in
-                    try await AmbientTransaction.run(self, PostgresExecutor(connection: connection, logger: logger), body)
+                try await client.withConnection { connection in
+                    let executor = PostgresExecutor(connection: connection, logger: logger)
+                    _ = try await executor.run("BEGIN", [])
+                    let value: T
+                    do {
+                        value = try await AmbientTransaction.run(self, executor, body)
+                    } catch {
+                        if !connection.isClosed {
+                            do { _ = try await executor.run("ROLLBACK", []) } catch { try? await connection.close() }
+                        }
+                        throw error
+                    }
+                    _ = try await executor.run("COMMIT", [])
+                    return value
                 }
             }
-        } catch let error as PostgresTransactionError {
-            // Surface the body's own error (e.g. a StoreError.conflict) rather than the wrapper.
-            if let closureError = error.closureError {
-                if let storeError = closureError as? StoreError { throw storeError }
-                throw closureError
-            }
-            throw StoreError.unavailable("PostgreSQL transaction failed", underlying: error)
-        } catch let error as StoreError {
-            throw error
-        } catch let error where !(error is CancellationError) {
+        } catch let error where error is PSQLError || PostgresPrimary.isPoolError(error) {
+            // Leasing failed (the body's own errors, StoreError or the caller's, pass unchanged).
             throw PostgresExecutor.storeError(error)
         }
     }
@@ -129,7 +139,14 @@ struct PostgresExecutor: SQLConnection {
             }
         }
         do {
-            let result = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).get()
+            // Checked and written on the connection's event loop: a live channel still has the
+            // handler that completes or fails every query; a closed one would drop it (see write).
+            let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
+            let (connection, logger) = (self.connection, self.logger)
+            let result = try await connection.eventLoop.flatSubmit { () -> EventLoopFuture<PostgresQueryResult> in
+                guard !connection.isClosed else { return connection.eventLoop.makeFailedFuture(PostgresError.connectionClosed) }
+                return connection.query(query, logger: logger)
+            }.get()
             var rows = [SQLRow]()
             rows.reserveCapacity(result.rows.count)
             for row in result.rows {
