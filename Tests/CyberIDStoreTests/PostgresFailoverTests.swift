@@ -68,7 +68,8 @@ import Testing
     func noPrimaryAnywhereFailsAsUnavailableInsteadOfHanging() async throws {
         guard var location = try Self.serverLocation() else { return }
         location.hosts = [.init("127.0.0.1", port: Self.deadPort()), .init("127.0.0.1", port: Self.deadPort())]
-        let primary = PostgresPrimary(location: location, logger: Logger(label: "test"), wait: .milliseconds(500))
+        let primary = PostgresPrimary(
+            location: location, logger: Logger(label: "test"), wait: .milliseconds(500), firstWait: .milliseconds(500))
         let database = PostgresStoreDatabase(primary: primary, logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await database.run() }

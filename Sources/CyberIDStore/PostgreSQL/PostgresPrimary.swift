@@ -41,25 +41,30 @@ public final class PostgresPrimary: Sendable {
     let logger: Logger
     /// How long a statement waits for a primary during a failover.
     let wait: Duration
+    /// How long a statement waits before the first primary was found (start-up, a busy server).
+    let firstWait: Duration
     /// How often the current primary is checked when nothing failed.
     let interval: Duration
     private let state = Mutex(State())
 
-    public init(location: PostgresLocation, logger: Logger, wait: Duration = .seconds(3), interval: Duration = .seconds(1)) {
+    public init(
+        location: PostgresLocation, logger: Logger, wait: Duration = .seconds(3), firstWait: Duration = .seconds(30),
+        interval: Duration = .seconds(1)
+    ) {
         self.location = location
         self.logger = logger
         self.wait = wait
+        self.firstWait = firstWait
         self.interval = interval
     }
 
-    /// The pool of the current primary, waiting up to ``wait`` while there is none (30 s before
-    /// the first primary was found).
+    /// The pool of the current primary, waiting up to ``wait`` while there is none (``firstWait``
+    /// before the first primary was found).
     /// - Throws: ``StoreError/unavailable(_:underlying:)`` when no primary answers in time.
     func current() async throws(StoreError) -> Current {
         let (known, started) = state.withLock { ($0.current, $0.nextGeneration > 1) }
         if let known { return known }
-        // Before the first primary was found (start-up, a busy server) wait longer than in a failover.
-        let deadline = ContinuousClock.now + (started ? wait : max(wait, .seconds(30)))
+        let deadline = ContinuousClock.now + (started ? wait : firstWait)
         while ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
             if let current = state.withLock({ $0.current }) { return current }
@@ -194,9 +199,6 @@ public final class PostgresPrimary: Sendable {
         if let wrapped = error as? StoreError, let underlying = wrapped.underlying { error = underlying }
         if isPoolError(error) { return true }
         if let error = error as? PostgresError, case .connectionClosed = error { return true }
-        if let error = error as? PostgresTransactionError {
-            return [error.beginError, error.closureError, error.commitError].contains { $0.map(isFailover) ?? false }
-        }
         guard let error = error as? PSQLError else { return false }
         switch error.code {
         case .server:
