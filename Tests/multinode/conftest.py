@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from multinode_support import FIGURES, FULL, NODE_COUNT, ClusterDeployment, CrossNodeEnroller, factory  # noqa: E402
+from multinode_support import FIGURES, FULL, NODE_COUNT, ClusterDeployment, CrossNodeEnroller, factory, trusting  # noqa: E402
 from cluster import Cluster  # noqa: E402
 from oidc_support import RelyingParty  # noqa: E402
 
@@ -62,17 +62,8 @@ def csca_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def cluster(tmp_path_factory, pki, csca_dir):
-    csca, _ = pki
-
-    def trust(cluster: Cluster):
-        result = cluster.cli("dev", "document", "--out", str(csca_dir), "--trust")
-        assert result.returncode == 0, (result.stdout, result.stderr)
-        pem = csca.write_pem(tmp_path_factory.mktemp("trust") / "csca.pem")
-        result = cluster.cli("admin", "trust", "add-csca", str(pem))
-        assert result.returncode == 0, (result.stdout, result.stderr)
-
     instance = Cluster(NODE_COUNT)
-    instance.start(setup=trust)
+    instance.start(setup=trusting(pki[0], csca_dir, tmp_path_factory.mktemp("trust")))
     print(f"\n{instance.describe()}", flush=True)
     try:
         yield instance

@@ -74,6 +74,19 @@ def figure(text: str) -> None:
 # --------------------------------------------------------------------------------------
 
 
+def trusting(csca, csca_dir: Path, directory: Path):
+    """A `Cluster.start(setup=…)` step: trust a `cyberid dev document` CSCA (written to csca_dir)
+    and the test factory's CSCA, before the nodes start."""
+
+    def trust(cluster: Cluster) -> None:
+        result = cluster.cli("dev", "document", "--out", str(csca_dir), "--trust")
+        assert result.returncode == 0, (result.stdout, result.stderr)
+        result = cluster.cli("admin", "trust", "add-csca", str(csca.write_pem(directory / "csca.pem")))
+        assert result.returncode == 0, (result.stdout, result.stderr)
+
+    return trust
+
+
 def on(node: Node, url: str) -> str:
     """`url` (under the public issuer) sent to `node` directly."""
     parts = urlsplit(url)

@@ -31,7 +31,8 @@ import pytest
 import requests
 
 from cluster import Cluster
-from multinode_support import ClusterDeployment, CrossNodeEnroller, FULL, LoginFailed, figure, login_through_nginx
+from multinode_support import (
+    ClusterDeployment, CrossNodeEnroller, FULL, LoginFailed, figure, login_through_nginx, trusting)
 from oidc_support import RelyingParty
 
 FAILOVER = os.environ.get("CYBERID_FAILOVER") == "1"
@@ -79,20 +80,11 @@ def pair():
 
 @pytest.fixture(scope="module")
 def failover_cluster(pair, pki, csca_dir, tmp_path_factory):
-    csca, _ = pki
-
-    def trust(cluster: Cluster):
-        result = cluster.cli("dev", "document", "--out", str(csca_dir), "--trust")
-        assert result.returncode == 0, (result.stdout, result.stderr)
-        pem = csca.write_pem(tmp_path_factory.mktemp("failover-trust") / "csca.pem")
-        result = cluster.cli("admin", "trust", "add-csca", str(pem))
-        assert result.returncode == 0, (result.stdout, result.stderr)
-
     # CYBERID_FAILOVER_SINGLE_HOST=1 (debugging only): the nodes get the leader's URL alone, as a
     # server without multi-host support would need; they cannot follow a failover then.
     url = pair.single_url(pair.leader()) if os.environ.get("CYBERID_FAILOVER_SINGLE_HOST") == "1" else pair.url
     instance = Cluster(NODES, database_url=url, log_level=os.environ.get("CYBERID_FAILOVER_LOG_LEVEL", "info"))
-    instance.start(setup=trust)
+    instance.start(setup=trusting(pki[0], csca_dir, tmp_path_factory.mktemp("failover-trust")))
     print(f"\n{instance.describe()}", flush=True)
     try:
         yield instance
