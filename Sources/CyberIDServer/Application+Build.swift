@@ -120,7 +120,7 @@ public func buildApplication(
                 _ = try await runtime.store.purgeCredentialGrants(before: now)
                 // Kept an hour past their 60 s, so a late try still hears "expired" or "used".
                 _ = try await runtime.store.purgeInPersonCodes(before: now.addingTimeInterval(-3600))
-                try await purgeVerificationLines(runtime, now: now)
+                try await purgeVerificationLines(runtime, now: now, logger: logger)
             },
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? runtime.settings.port) },
@@ -128,13 +128,18 @@ public func buildApplication(
 }
 
 /// The retention of verification lines (issue 16, `CYBERID_VERIFICATION_RETENTION_DAYS`): a
-/// verification log that expires, in batches of 10,000 (at most ten a minute per process).
-func purgeVerificationLines(_ runtime: Runtime, now: Date) async throws {
+/// verification log that expires. On PostgreSQL the lines live in month partitions, created
+/// ahead here and dropped whole once all their lines are past the retention; what no month
+/// partition holds (and everything on SQLite) goes in batches of 10,000, at most ten a minute
+/// per process. Partitions are kept even with the retention off (0).
+func purgeVerificationLines(_ runtime: Runtime, now: Date, logger: Logger) async throws {
     let days = runtime.settings.verificationRetentionDays
-    guard days > 0 else { return }
-    let before = now.addingTimeInterval(-Double(days) * 86_400)
-    let events = [HistoryEvent.login, .inPersonVerification, .password].map(\.rawValue)
-    for _ in 0..<10 {
-        guard try await runtime.store.purgeHistory(events: events, before: before, limit: 10_000) == 10_000 else { return }
+    let before = days > 0 ? now.addingTimeInterval(-Double(days) * 86_400) : nil
+    let report = try await runtime.store.maintainHistory(
+        events: HistoryEvent.verifications.map(\.rawValue), before: before, now: now)
+    if !report.created.isEmpty || !report.dropped.isEmpty {
+        logger.info(
+            "verification log partitions",
+            metadata: ["created": "\(report.created)", "dropped": "\(report.dropped)", "deleted": "\(report.deleted)"])
     }
 }

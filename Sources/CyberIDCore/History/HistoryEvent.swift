@@ -31,6 +31,12 @@ public enum HistoryEvent: String, Sendable, CaseIterable, Codable {
     /// Lifecycle transitions, named after their ``LifecycleEvent``.
     case suspend, resume, restrict, lift, cancel
 
+    /// The verification lines — the log that expires (`CYBERID_VERIFICATION_RETENTION_DAYS`):
+    /// logins, in-person checks and password entries. Every other line is the record of the
+    /// identity itself and is kept. On PostgreSQL these lines live in their own partitions by
+    /// month (schema 20, whose list of names must match this one).
+    public static let verifications: [HistoryEvent] = [.login, .inPersonVerification, .password]
+
     /// The history event of a lifecycle transition.
     public init(_ event: LifecycleEvent) {
         switch event {

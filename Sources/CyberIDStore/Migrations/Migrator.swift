@@ -54,7 +54,7 @@ public struct Migrator: Sendable {
                 let existing = try await connection.first(
                     "SELECT version FROM schema_migrations WHERE version = $1", [.integer(Int64(migration.version))])
                 guard existing == nil else { return false }
-                for statement in migration.statements {
+                for statement in migration.statements(for: dialect) {
                     do {
                         try await connection.run(dialect.ddl(statement))
                     } catch {

@@ -371,5 +371,5 @@ public enum Schema {
                 )
                 """
             ]),
-    ] + credentialMigrations + authenticationMigrations + portalMigrations + operatorMigrations
+    ] + credentialMigrations + authenticationMigrations + portalMigrations + operatorMigrations + partitionMigrations
 }

@@ -36,13 +36,19 @@ extension SQLStore: HistoryStore {
     }
 
     public func purgeHistory(events: [String], before time: Date, limit: Int) async throws -> Int {
+        try await purgeHistory(from: "history", events: events, before: time, limit: limit)
+    }
+
+    /// Deletes up to `limit` lines of `events` older than `time` from `table` (`history`, or one
+    /// of its partitions on PostgreSQL).
+    func purgeHistory(from table: String, events: [String], before time: Date, limit: Int) async throws -> Int {
         guard !events.isEmpty, limit > 0 else { return 0 }
         // By time through `history_time`, a bounded batch per statement (no long lock).
         let names = events.indices.map { "$\($0 + 3)" }.joined(separator: ", ")
         return try await writeOne(
             """
-            DELETE FROM history WHERE id IN (
-                SELECT id FROM history WHERE occurred_at < $1 AND event IN (\(names)) ORDER BY occurred_at LIMIT $2)
+            DELETE FROM \(table) WHERE id IN (
+                SELECT id FROM \(table) WHERE occurred_at < $1 AND event IN (\(names)) ORDER BY occurred_at LIMIT $2)
             """, [.time(time), .integer(Int64(limit))] + events.map { .text($0) })
     }
 }

@@ -79,6 +79,11 @@ public protocol HistoryStore: Sendable {
     /// Deletes up to `limit` lines of the given events older than `time` (the retention of
     /// verification lines, issue 16). - Returns: how many were deleted.
     func purgeHistory(events: [String], before time: Date, limit: Int) async throws -> Int
+    /// The verification log's upkeep, run every minute by each node: on PostgreSQL creates the
+    /// month partitions of `events` for this month and the next two, and (with a `before`)
+    /// drops those whose every line is older than it; then deletes, in batches, lines of
+    /// `events` older than `before` that no month partition holds (on SQLite: all of them).
+    func maintainHistory(events: [String], before: Date?, now: Date) async throws -> HistoryMaintenance
 }
 
 /// Persists the single-use facts of a login: the wallet's decision on a transaction (its id is
