@@ -109,6 +109,37 @@ import Testing
         }
     }
 
+    /// A reader holding a month partition (a long report, a backup) does not make the upkeep's
+    /// DROP wait — and every login's insert queue behind it: the DDL gives up (lock_timeout)
+    /// and the next run drops the month.
+    @Test(.enabled(if: Backend.postgresURL != nil, "PostgreSQL store tests skipped: CYBERID_TEST_POSTGRES_URL is not set"))
+    func aPartitionInUseIsDroppedOnALaterRun() async throws {
+        try await withTestDatabase(.postgres) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            _ = try await store.maintainHistory(events: Self.verifications, before: nil, now: utc(2027, 3, 15))
+            let (held, holding) = AsyncStream<Void>.makeStream()
+            let reader = Task {
+                try await database.write { connection in
+                    _ = try await connection.query("LOCK TABLE history_v_202703 IN ACCESS SHARE MODE", [])
+                    holding.yield()
+                    try await Task.sleep(for: .seconds(60))
+                }
+            }
+            var signals = held.makeAsyncIterator()
+            _ = await signals.next()
+            // Were the DROP to wait, it would succeed only after the reader's 60 s.
+            await #expect(throws: (any Error).self) {
+                try await store.maintainHistory(events: Self.verifications, before: utc(2027, 4, 1), now: utc(2029, 6, 10))
+            }
+            #expect(try await placement(database)["login 2027-03-10"] == "history_v_202703")
+            reader.cancel()
+            _ = await reader.result
+            let later = try await store.maintainHistory(events: Self.verifications, before: utc(2027, 4, 1), now: utc(2029, 6, 10))
+            #expect(later.dropped == ["history_v_202703"])
+        }
+    }
+
     /// The partition's list of events is HistoryEvent.verifications: a verification event added
     /// later without a migration would land among the kept records.
     @Test(.enabled(if: Backend.postgresURL != nil, "PostgreSQL store tests skipped: CYBERID_TEST_POSTGRES_URL is not set"))

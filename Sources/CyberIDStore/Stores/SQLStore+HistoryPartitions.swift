@@ -60,6 +60,10 @@ struct HistoryMonth: Sendable, Hashable, Comparable {
 extension SQLStore {
     /// Transaction-scoped advisory lock serialising partition changes between nodes.
     private static let partitionLock = "SELECT pg_advisory_xact_lock(7324918)"
+    /// Attaching and dropping a partition need a strong lock on the partitioned table; a long
+    /// reader holding it off would queue every login's insert behind the waiting DDL. So the
+    /// DDL waits at most 2 s and, refused, is tried again at the next minute's upkeep.
+    private static let lockTimeout = "SET LOCAL lock_timeout = '2s'"
     /// Months ahead of the current one that always have their partition.
     static let monthsAhead = 2
 
@@ -109,6 +113,7 @@ extension SQLStore {
         return try await database.write { connection in
             _ = try await connection.query(Self.partitionLock, [])
             guard try await connection.first(Self.tableExists, [.text(table)]) == nil else { return false }
+            try await connection.run(Self.lockTimeout)
             try await connection.run("CREATE TABLE \(table) (LIKE history_verifications)")
             let columns = "id, person_id, client_id, event, outcome, detail, occurred_at"
             try await connection.run(
@@ -130,6 +135,7 @@ extension SQLStore {
         return try await database.write { connection in
             _ = try await connection.query(Self.partitionLock, [])
             guard try await connection.first(Self.tableExists, [.text(table)]) != nil else { return false }
+            try await connection.run(Self.lockTimeout)
             try await connection.run("DROP TABLE \(table)")
             return true
         }
