@@ -109,8 +109,10 @@ public func buildApplication(
             PeriodicService(name: "person-index backfill", interval: .seconds(300), logger: logger) {
                 try await PersonIndexBackfill(store: runtime.store, masterKey: runtime.masterKey).run()
             },
-            // Expired enrollment sessions (with their sealed pending data) and login transactions.
-            PeriodicService(name: "purge", interval: .seconds(60), logger: logger) {
+            // Expired enrollment sessions (with their sealed pending data) and login transactions;
+            // the history's month partitions. At start too: this month's partition exists before
+            // the first login line (otherwise it lands in the default partition and is moved later).
+            PeriodicService(name: "purge", interval: .seconds(60), runsAtStart: true, logger: logger) {
                 let now = Date()
                 _ = try await runtime.store.purgeExpiredEnrollmentSessions(before: now)
                 _ = try await runtime.store.purgeExpired(before: now)

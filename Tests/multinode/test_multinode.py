@@ -88,6 +88,29 @@ def test_wallet_cli_enrollment_pinned_to_a_node_then_login_through_another(deplo
     cross_node_login(deployment, rp, holder, start=last, approve=first, finish=last)
 
 
+def test_login_lines_land_in_this_months_partition(deployment, cluster, rp, alice):
+    """Schema 20: the nodes' upkeep runs at start, so this month's partition of the verification
+    lines (and the next two months') exists before the first login, and a login's line lands in
+    it, not in the default partition (docs/storage.md, "History by month")."""
+    if cluster.postgres is None:
+        pytest.skip("the cluster's database is not one this suite created")
+    start, approve, finish = node_plan(cluster, 0, 1, 0)
+    cross_node_login(deployment, rp, alice, start=start, approve=approve, finish=finish)
+    today = dt.datetime.now(dt.timezone.utc).date().replace(day=1)
+    months = [today]
+    for _ in range(2):
+        months.append((months[-1] + dt.timedelta(days=32)).replace(day=1))
+    expected = {f"history_v_{m.year:04d}{m.month:02d}" for m in months}
+    partitions = set(cluster.postgres.query(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = 'history_verifications'::regclass").split())
+    assert expected <= partitions, (expected, partitions)
+    placed = dict(line.split("|") for line in cluster.postgres.query(
+        "SELECT tableoid::regclass, count(*) FROM history WHERE event = 'login' GROUP BY 1").split())
+    this_month = f"history_v_{today.year:04d}{today.month:02d}"
+    assert int(placed.get(this_month, 0)) >= 1 and "history_verifications_default" not in placed, placed
+
+
 # --------------------------------------------------------------------------------------
 # Full run
 # --------------------------------------------------------------------------------------
