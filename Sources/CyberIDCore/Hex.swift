@@ -1,5 +1,29 @@
 /// Hexadecimal text (certificate serials, challenges on the command line).
 public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// Lower-case hexadecimal text of `bytes`, with `separator` between bytes if given (`:` for
+    /// fingerprints). Written straight into the string's storage: `String(format: "%02x")` per
+    /// byte went through Foundation's formatter and was 2 % of a login's server CPU (rate-limit
+    /// keys, the wallet certificate's serial; benchmarks.md, "Small strings").
+    public static func encode(_ bytes: some Collection<UInt8>, separator: UInt8? = nil) -> String {
+        guard !bytes.isEmpty else { return "" }
+        let count = bytes.count * 2 + (separator == nil ? 0 : bytes.count - 1)
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var index = 0
+            for byte in bytes {
+                if let separator, index > 0 {
+                    buffer[index] = separator
+                    index += 1
+                }
+                buffer[index] = digits[Int(byte >> 4)]
+                buffer[index + 1] = digits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return index
+        }
+    }
+
     /// Parses hexadecimal text (either case).
     /// - Returns: the bytes, or `nil` for odd length or non-hex characters.
     public static func decode(_ text: String) -> [UInt8]? {

@@ -1,4 +1,5 @@
 import CyberIDBase64URL
+public import CyberIDCore
 import Crypto
 public import Foundation
 import SwiftASN1
@@ -70,7 +71,7 @@ public struct WalletToken<Payload: WalletTokenPayload>: Sendable {
             throw .invalidWalletSignature("the JWS payload is not the expected JSON")
         }
         self.certificate = certificate
-        self.serial = certificate.serialNumber.bytes.map { String(format: "%02x", $0) }.joined()
+        self.serial = Hex.encode(certificate.serialNumber.bytes)
         self.payload = payload
     }
 

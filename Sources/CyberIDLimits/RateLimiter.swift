@@ -127,7 +127,7 @@ public struct RateLimiter: Sendable {
     private func counter(_ limit: RateLimit, _ subject: String, _ now: Date) -> (String, Date) {
         let window = limit.window
         let start = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / window).rounded(.down) * window)
-        let key = limit.name + ":" + keys.index([limit.name, subject]).prefix(16).map { String(format: "%02x", $0) }.joined()
+        let key = limit.name + ":" + Hex.encode(keys.index([limit.name, subject]).prefix(16))
         return (key, start)
     }
 

@@ -114,7 +114,7 @@ extension AdminService {
 
     /// SHA-256 of a DER encoding, lowercase hex: a trust anchor's identifier.
     public static func fingerprint(_ der: [UInt8]) -> String {
-        SHA256.hash(data: der).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(Array(SHA256.hash(data: der)))
     }
 
     // MARK: keys
@@ -129,7 +129,7 @@ extension AdminService {
             out.append(
                 AuthorityView(
                     name: name, subject: certificate.subject.description,
-                    serial: certificate.serialNumber.bytes.map { String(format: "%02x", $0) }.joined(separator: ":"),
+                    serial: Hex.encode(certificate.serialNumber.bytes, separator: UInt8(ascii: ":")),
                     notAfter: certificate.notValidAfter))
         }
         return out

@@ -1,9 +1,10 @@
 import ArgumentParser
+import CyberIDCore
 import CyberIDKeys
-import CyberIDServer
-import CyberIDStore
-import CyberIDServices
 import CyberIDLifecycle
+import CyberIDServer
+import CyberIDServices
+import CyberIDStore
 import Foundation
 
 /// `cyberid admin audit`: list and verify the hash-chained audit log.
@@ -65,7 +66,7 @@ struct AuditCommand: AsyncParsableCommand {
                     printJSON([
                         "seq": entry.seq, "occurred_at": formatter.string(from: entry.occurredAt), "actor": entry.actor,
                         "action": entry.action, "target": entry.target, "reason": entry.reason,
-                        "hash": entry.entryHash.map { String(format: "%02x", $0) }.joined(),
+                        "hash": Hex.encode(entry.entryHash),
                     ])
                 }
             }

@@ -27,6 +27,12 @@ import Testing
         }
     }
 
+    @Test func ampersandsAreEscapedByteByByte() {
+        #expect(LoginPage.escapingAmpersands("a&b&&c") == "a&amp;b&amp;&amp;c")
+        #expect(LoginPage.escapingAmpersands("网证&x=1") == "网证&amp;x=1")
+        #expect(LoginPage.escapingAmpersands("") == "" && LoginPage.escapingAmpersands("plain") == "plain")
+    }
+
     @Test func theLoginPageIsSelfContainedAndLocked() async throws {
         try await withTestApp { client, runtime async throws in
             let (registered, _) = try await runtime.provider.clients.register(
@@ -47,6 +53,9 @@ import Testing
                 let html = response.text
                 #expect(html.contains("id=\"qr-code\"") && html.contains("src=\"data:image/svg+xml;base64,"))
                 #expect(html.contains("id=\"wallet-link\" href=\"cyberid://login?iss=") && html.contains("id=\"match-number\""))
+                // The link's query separators are written `&amp;`, and no bare `&` is left in it.
+                let link = try #require(html.components(separatedBy: "id=\"wallet-link\" href=\"").last?.prefix { $0 != "\"" })
+                #expect(link.contains("&amp;") && link.replacingOccurrences(of: "&amp;", with: "").firstIndex(of: "&") == nil)
                 // The client's name is escaped; nothing is loaded from elsewhere.
                 #expect(html.contains("Shop &lt;&amp;&gt;") && !html.contains("Shop <&>"))
                 #expect(!html.contains("src=\"http") && !html.contains("href=\"http"))

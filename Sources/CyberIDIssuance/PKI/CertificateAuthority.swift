@@ -195,7 +195,7 @@ public struct CertificateAuthority: Sendable {
                 try Self.certificatePolicies([Self.policy(for: level)])
             },
             issuerPrivateKey: issuingKey)
-        return (certificate, serialBytes.map { String(format: "%02x", $0) }.joined())
+        return (certificate, Hex.encode(serialBytes))
     }
 
     /// A certificatePolicies extension (RFC 5280 §4.2.1.4) with bare policy OIDs; swift-certificates

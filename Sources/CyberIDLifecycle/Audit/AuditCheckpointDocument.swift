@@ -21,7 +21,7 @@ public struct AuditCheckpointDocument: Codable, Sendable, Equatable {
 
     public init(_ record: AuditCheckpointRecord) {
         seq = record.seq
-        entryHash = record.entryHash.map { String(format: "%02x", $0) }.joined()
+        entryHash = Hex.encode(record.entryHash)
         kid = record.kid
         signature = Base64URL.encode(record.signature)
         signedAt = record.signedAt

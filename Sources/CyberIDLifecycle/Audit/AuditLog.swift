@@ -1,4 +1,5 @@
 import Crypto
+import CyberIDCore
 public import CyberIDKeys
 public import CyberIDStore
 public import Foundation
@@ -155,7 +156,7 @@ public struct AuditLog: Sendable {
     }
 
     static func checkpointMessage(seq: Int64, hash: [UInt8]) -> [UInt8] {
-        Array("cyberid audit checkpoint v1\n\(seq)\n\(hash.map { String(format: "%02x", $0) }.joined())".utf8)
+        Array("cyberid audit checkpoint v1\n\(seq)\n\(Hex.encode(hash))".utf8)
     }
 }
 
