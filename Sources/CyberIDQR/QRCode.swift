@@ -133,7 +133,15 @@ public struct QRCode: Sendable, Equatable {
     }
 
     /// The mask with the lowest penalty for an unmasked grid; the lowest-numbered wins a tie.
-    private static func bestMask(for matrix: QRMatrix) -> Int {
+    static func bestMask(for matrix: QRMatrix) -> Int {
+        guard matrix.size <= 64 else { return bestMaskByTrial(for: matrix) }
+        return QRMask.bestMask(
+            unmasked: matrix.modules, isFunction: matrix.isFunction, version: matrix.version, size: matrix.size)
+    }
+
+    /// The same choice made the plain way — each mask applied to a copy and scored — for symbols
+    /// wider than 64 modules and as the tests' reference.
+    static func bestMaskByTrial(for matrix: QRMatrix) -> Int {
         var best = 0
         var bestScore = Int.max
         for candidate in 0..<8 {

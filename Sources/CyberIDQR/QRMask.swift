@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The eight data mask patterns and the penalty rules that choose between them
 /// (ISO/IEC 18004:2015 §7.8.2, §7.8.3).
 ///
@@ -53,6 +55,12 @@ enum QRMask {
     /// instead of most of a login page.
     static func bitParallelPenalty(of modules: [Bool], size: Int) -> Int {
         precondition(size <= 64 && modules.count == size * size, "a square grid up to 64 wide")
+        let (rows, columns) = words(of: modules, size: size)
+        return bitParallelPenalty(rows: rows, columns: columns, size: size)
+    }
+
+    /// The grid as row words (bit x of row y) and column words (bit y of column x).
+    static func words(of modules: [Bool], size: Int) -> (rows: [UInt64], columns: [UInt64]) {
         var rows = [UInt64](repeating: 0, count: size)
         var columns = [UInt64](repeating: 0, count: size)
         modules.withUnsafeBufferPointer { grid in
@@ -66,6 +74,11 @@ enum QRMask {
                 rows[y] = row
             }
         }
+        return (rows, columns)
+    }
+
+    /// The penalty of a grid given as row and column words (see ``words(of:size:)``).
+    static func bitParallelPenalty(rows: [UInt64], columns: [UInt64], size: Int) -> Int {
         let full: UInt64 = size == 64 ? ~0 : (1 << UInt64(size)) - 1
         var score = 0
         var dark = 0
@@ -85,6 +98,65 @@ enum QRMask {
         let total = size * size
         score += balancePenalty * (abs(dark * 20 - total * 10) / total)
         return score
+    }
+
+    /// For one version up to 64 modules wide: the modules each mask inverts (its condition, less
+    /// the function modules and reserved areas), as row and column words. Masking a grid held as
+    /// words is then one XOR per row and per column.
+    struct Inversions: Sendable {
+        /// `rows[mask][y]`, `columns[mask][x]`.
+        let rows: [[UInt64]]
+        let columns: [[UInt64]]
+
+        init(isFunction: [Bool], size: Int) {
+            precondition(size <= 64 && isFunction.count == size * size, "a square grid up to 64 wide")
+            var rows = [[UInt64]](repeating: [UInt64](repeating: 0, count: size), count: 8)
+            var columns = rows
+            for mask in 0..<8 {
+                for y in 0..<size {
+                    for x in 0..<size where !isFunction[y * size + x] && QRMask.inverts(mask: mask, x: x, y: y) {
+                        rows[mask][y] |= 1 << UInt64(x)
+                        columns[mask][x] |= 1 << UInt64(y)
+                    }
+                }
+            }
+            self.rows = rows
+            self.columns = columns
+        }
+    }
+
+    /// ``Inversions`` per version, made once per process (versions 1–11).
+    private static let inversionsCache = Mutex<[Int: Inversions]>([:])
+
+    static func inversions(version: Int, isFunction: [Bool], size: Int) -> Inversions {
+        if let cached = inversionsCache.withLock({ $0[version] }) { return cached }
+        let made = Inversions(isFunction: isFunction, size: size)
+        inversionsCache.withLock { $0[version] = made }
+        return made
+    }
+
+    /// The mask (0–7) with the lowest penalty for an unmasked grid up to 64 modules wide, the
+    /// lowest-numbered winning a tie: the grid is turned into words once and each mask is eight
+    /// XORed copies of them, instead of masking and converting the module array eight times.
+    static func bestMask(unmasked modules: [Bool], isFunction: [Bool], version: Int, size: Int) -> Int {
+        let (rows, columns) = words(of: modules, size: size)
+        let inversions = inversions(version: version, isFunction: isFunction, size: size)
+        var best = 0
+        var bestScore = Int.max
+        var maskedRows = rows
+        var maskedColumns = columns
+        for candidate in 0..<8 {
+            for index in 0..<size {
+                maskedRows[index] = rows[index] ^ inversions.rows[candidate][index]
+                maskedColumns[index] = columns[index] ^ inversions.columns[candidate][index]
+            }
+            let score = bitParallelPenalty(rows: maskedRows, columns: maskedColumns, size: size)
+            if score < bestScore {
+                best = candidate
+                bestScore = score
+            }
+        }
+        return best
     }
 
     /// N1 and N3 for one line held as bits (bit i = module i).

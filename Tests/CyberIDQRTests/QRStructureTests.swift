@@ -193,4 +193,34 @@ import Testing
             }
         }
     }
+
+    @Test func maskingAsWordsScoresAndChoosesLikeMaskingEachCopy() {
+        // Random payloads filling versions 1–11 (every width the word path takes): for each mask,
+        // the grid XORed with the cached inversions scores what the masked copy scores, and the
+        // chosen mask is the one the plain trial chooses.
+        var generator = SystemRandomNumberGenerator()
+        for version in 1...11 {
+            for _ in 0..<4 {
+                let capacity = QRCode.byteCapacity(version: version, errorCorrection: .medium)
+                let bytes = (0..<Int.random(in: 1...capacity, using: &generator)).map { _ in
+                    UInt8.random(in: 0...255, using: &generator)
+                }
+                var matrix = QRMatrix(version: version)
+                matrix.placeCodewords(QRCodewords.message(for: bytes, version: version, errorCorrection: .medium))
+                let (rows, columns) = QRMask.words(of: matrix.modules, size: matrix.size)
+                let inversions = QRMask.inversions(version: version, isFunction: matrix.isFunction, size: matrix.size)
+                for mask in 0..<8 {
+                    var trial = matrix
+                    trial.applyMask(mask)
+                    let maskedRows = zip(rows, inversions.rows[mask]).map { $0 ^ $1 }
+                    let maskedColumns = zip(columns, inversions.columns[mask]).map { $0 ^ $1 }
+                    #expect(
+                        QRMask.bitParallelPenalty(rows: maskedRows, columns: maskedColumns, size: matrix.size)
+                            == QRMask.referencePenalty(of: trial.modules, size: trial.size),
+                        "version \(version), mask \(mask)")
+                }
+                #expect(QRCode.bestMask(for: matrix) == QRCode.bestMaskByTrial(for: matrix), "version \(version)")
+            }
+        }
+    }
 }
