@@ -1,5 +1,5 @@
 import CyberIDCore
-import CyberIDStore
+@testable import CyberIDStore
 import CyberIDTestSupport
 import Foundation
 import Logging
@@ -95,6 +95,28 @@ import Testing
         }
     }
 
+    /// A month's partition goes only once its last line is past the retention: with a long
+    /// retention a line may stay up to a month longer; below 90 days the upkeep also deletes by
+    /// rows inside the months, so a short retention holds exactly.
+    @Test(.enabled(if: Backend.postgresURL != nil, "PostgreSQL store tests skipped: CYBERID_TEST_POSTGRES_URL is not set"))
+    func aShortRetentionHoldsExactlyInsideTheMonths() async throws {
+        try await withTestDatabase(.postgres) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            _ = try await store.maintainHistory(events: Self.verifications, before: nil, now: utc(2027, 3, 15))
+            // 111 days: March is not wholly past 12 March, so its 10 March line stays for now.
+            let long = try await store.maintainHistory(events: Self.verifications, before: utc(2027, 3, 12), now: utc(2027, 7, 1))
+            #expect(long.dropped.isEmpty && long.deleted == 2)
+            #expect(try await placement(database)["login 2027-03-10"] == "history_v_202703")
+            // 8 days: the line goes by row, its month stays for the lines still inside.
+            let short = try await store.maintainHistory(events: Self.verifications, before: utc(2027, 3, 12), now: utc(2027, 3, 20))
+            #expect(short.dropped.isEmpty && short.deleted == 1)
+            let left = try await placement(database)
+            #expect(left["login 2027-03-10"] == nil && left["password 2027-04-02"] == "history_v_202704")
+            #expect(try await store.monthPartitions().contains(HistoryMonth(year: 2027, month: 3)))
+        }
+    }
+
     /// Two nodes running the upkeep at once create each partition once.
     @Test(.enabled(if: Backend.postgresURL != nil, "PostgreSQL store tests skipped: CYBERID_TEST_POSTGRES_URL is not set"))
     func concurrentUpkeepCreatesEachPartitionOnce() async throws {
@@ -164,12 +186,30 @@ import Testing
             let store = SQLStore(database: database)
             try await prepare(store)
             let before = try await store.history(personID: "p1", limit: 50)
-            #expect(try await Migrator().migrate(database, logger: logger) == [20])
+            #expect(try await Migrator().migrate(database, logger: logger) == [20, 21])
             let after = try await store.history(personID: "p1", limit: 50)
             #expect(after == before && after.count == 6)
             let next = try await store.append(HistoryEntry(personID: "p1", event: .resume, at: utc(2027, 6, 1)))
             #expect(try #require(next.id) > before.compactMap(\.id).max()!)
-            #expect(try await placement(database)["suspend 2024-01-06"] == "history_records")
+            // Migration 21: each month of existing verification lines has its partition, named
+            // and bounded as the upkeep's HistoryMonth; the default partition is left empty.
+            let placed = try await placement(database)
+            #expect(placed["suspend 2024-01-06"] == "history_records")
+            #expect(placed["login 2024-01-05"] == "history_v_202401")
+            #expect(placed["login 2026-12-20"] == "history_v_202612")
+            #expect(placed["login 2027-03-10"] == "history_v_202703")
+            #expect(placed["password 2027-04-02"] == "history_v_202704")
+            #expect(try await store.monthPartitions().map(\.table) == ["history_v_202401", "history_v_202612", "history_v_202703", "history_v_202704"])
+            let bounds = try await database.read { connection in
+                try await connection.query(
+                    "SELECT pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_class c WHERE c.relname = 'history_v_202612'", []
+                ).map { try $0.text("bound") }
+            }
+            let month = HistoryMonth(containing: utc(2026, 12, 20))
+            #expect(bounds == ["FOR VALUES FROM ('\(month.start.millisecondsSince1970)') TO ('\(month.end.millisecondsSince1970)')"])
+            // The upkeep then finds the months it would create already there, and nothing to move.
+            let report = try await store.maintainHistory(events: Self.verifications, before: nil, now: utc(2027, 2, 15))
+            #expect(report.created == ["history_v_202702"])
         }
     }
 }

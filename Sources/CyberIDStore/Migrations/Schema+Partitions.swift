@@ -51,5 +51,44 @@ extension Schema {
                 "SELECT setval('history_line_id', COALESCE((SELECT MAX(id) FROM history), 0) + 1, false)",
                 "DROP TABLE history_unpartitioned",
             ]),
+        // Migration 21: the lines migration 20 copied sat in the default partition, where every
+        // month partition's ATTACH scans them (holding the default's strongest lock) and the
+        // retention deletes them row by row for up to two years. Each month present there gets
+        // its partition now (named and bounded as `HistoryMonth` does: UTC months, milliseconds)
+        // and its lines move in; the default is left empty. Nothing on SQLite.
+        Migration(
+            version: 21, name: "history-months-of-old-lines",
+            statements: [],
+            postgresStatements: [
+                """
+                DO $$
+                DECLARE
+                    month date;
+                    part text;
+                    first_ms bigint;
+                    end_ms bigint;
+                BEGIN
+                    FOR month IN
+                        SELECT DISTINCT date_trunc('month', to_timestamp(occurred_at / 1000.0) AT TIME ZONE 'UTC')::date
+                        FROM history_verifications_default ORDER BY 1
+                    LOOP
+                        part := 'history_v_' || to_char(month, 'YYYYMM');
+                        first_ms := (extract(epoch FROM month::timestamp AT TIME ZONE 'UTC') * 1000)::bigint;
+                        end_ms := (extract(epoch FROM (month + interval '1 month')::timestamp AT TIME ZONE 'UTC') * 1000)::bigint;
+                        EXECUTE format('CREATE TABLE %I (LIKE history_verifications)', part);
+                        EXECUTE format(
+                            'WITH moved AS (DELETE FROM history_verifications_default WHERE occurred_at >= %s AND occurred_at < %s '
+                            || 'RETURNING id, person_id, client_id, event, outcome, detail, occurred_at) '
+                            || 'INSERT INTO %I (id, person_id, client_id, event, outcome, detail, occurred_at) '
+                            || 'SELECT id, person_id, client_id, event, outcome, detail, occurred_at FROM moved',
+                            first_ms, end_ms, part);
+                        EXECUTE format(
+                            'ALTER TABLE history_verifications ATTACH PARTITION %I FOR VALUES FROM (%s) TO (%s)',
+                            part, first_ms, end_ms);
+                    END LOOP;
+                END
+                $$
+                """
+            ]),
     ]
 }

@@ -60,35 +60,60 @@ struct HistoryMonth: Sendable, Hashable, Comparable {
 extension SQLStore {
     /// Transaction-scoped advisory lock serialising partition changes between nodes.
     private static let partitionLock = "SELECT pg_advisory_xact_lock(7324918)"
-    /// Attaching and dropping a partition need a strong lock on the partitioned table; a long
-    /// reader holding it off would queue every login's insert behind the waiting DDL. So the
-    /// DDL waits at most 2 s and, refused, is tried again at the next minute's upkeep.
-    private static let lockTimeout = "SET LOCAL lock_timeout = '2s'"
+    /// Dropping a month takes ACCESS EXCLUSIVE on `history_verifications`, and every login's
+    /// insert queues behind a DDL waiting for it; attaching one takes ACCESS EXCLUSIVE on the
+    /// default partition, which reads of `history` also need. So the DDL waits at most 200 ms
+    /// for its locks — a long reader makes it give up, not stall logins — and, refused, is tried
+    /// again at the next minute's upkeep.
+    static let lockTimeout = "SET LOCAL lock_timeout = '200ms'"
     /// Months ahead of the current one that always have their partition.
     static let monthsAhead = 2
+    /// Below this retention the months alone would keep lines too long (a month's partition
+    /// goes only once its last line is past the retention: up to a month more), so lines past
+    /// the retention are also deleted by rows inside the month partitions.
+    static let exactRetentionBelow: TimeInterval = 90 * 86_400
 
     public func maintainHistory(events: [String], before cutoff: Date?, now: Date) async throws -> HistoryMaintenance {
         var report = HistoryMaintenance()
+        // Each step stands alone: one refused (a lock not granted in time) leaves the others to
+        // run; the first error is thrown at the end, for the caller's log.
+        var firstError: (any Error)?
+        func attempt(_ step: () async throws -> Void) async {
+            do { try await step() } catch { firstError = firstError ?? error }
+        }
         if database.dialect == .postgres {
             var month = HistoryMonth(containing: now)
             for _ in 0...Self.monthsAhead {
-                if try await createPartition(month) { report.created.append(month.table) }
+                let current = month
+                await attempt { if try await createPartition(current) { report.created.append(current.table) } }
                 month = month.next
             }
             if let cutoff {
-                for month in try await monthPartitions() where month.end <= cutoff {
-                    if try await dropPartition(month) { report.dropped.append(month.table) }
+                await attempt {
+                    for month in try await monthPartitions() where month.end <= cutoff {
+                        await attempt { if try await dropPartition(month) { report.dropped.append(month.table) } }
+                    }
                 }
             }
         }
-        guard let cutoff, !events.isEmpty else { return report }
-        // What no month partition holds is deleted by rows, ten batches of 10,000 at most per run.
-        let table = database.dialect == .postgres ? "history_verifications_default" : "history"
-        for _ in 0..<10 {
-            let deleted = try await purgeHistory(from: table, events: events, before: cutoff, limit: 10_000)
-            report.deleted += deleted
-            guard deleted == 10_000 else { break }
+        if let cutoff, !events.isEmpty {
+            // What no month partition holds (everything on SQLite) is deleted by rows, ten batches
+            // of 10,000 at most per run; with a short retention, inside the months too.
+            let table =
+                switch database.dialect {
+                case .sqlite: "history"
+                case .postgres:
+                    now.timeIntervalSince(cutoff) < Self.exactRetentionBelow ? "history_verifications" : "history_verifications_default"
+                }
+            await attempt {
+                for _ in 0..<10 {
+                    let deleted = try await purgeHistory(from: table, events: events, before: cutoff, limit: 10_000)
+                    report.deleted += deleted
+                    guard deleted == 10_000 else { break }
+                }
+            }
         }
+        if let firstError { throw firstError }
         return report
     }
 
@@ -114,6 +139,9 @@ extension SQLStore {
             _ = try await connection.query(Self.partitionLock, [])
             guard try await connection.first(Self.tableExists, [.text(table)]) == nil else { return false }
             try await connection.run(Self.lockTimeout)
+            // The ATTACH below needs this lock anyway; taken first, no line of the month can
+            // reach the default partition between the move and the ATTACH (which would refuse).
+            try await connection.run("LOCK TABLE history_verifications_default IN ACCESS EXCLUSIVE MODE")
             try await connection.run("CREATE TABLE \(table) (LIKE history_verifications)")
             let columns = "id, person_id, client_id, event, outcome, detail, occurred_at"
             try await connection.run(
