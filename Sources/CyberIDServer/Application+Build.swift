@@ -109,10 +109,14 @@ public func buildApplication(
             PeriodicService(name: "person-index backfill", interval: .seconds(300), logger: logger) {
                 try await PersonIndexBackfill(store: runtime.store, masterKey: runtime.masterKey).run()
             },
-            // Expired enrollment sessions (with their sealed pending data) and login transactions;
-            // the history's month partitions. At start too: this month's partition exists before
-            // the first login line (otherwise it lands in the default partition and is moved later).
-            PeriodicService(name: "purge", interval: .seconds(60), runsAtStart: true, logger: logger) {
+            // The verification log: month partitions ahead and its retention. At start too, so this
+            // month's partition exists before the first login line (else the line lands in the
+            // default partition and is moved a minute later).
+            PeriodicService(name: "verification log", interval: .seconds(60), runsAtStart: true, logger: logger) {
+                try await purgeVerificationLines(runtime, now: Date(), logger: logger)
+            },
+            // Expired enrollment sessions (with their sealed pending data) and login transactions.
+            PeriodicService(name: "purge", interval: .seconds(60), logger: logger) {
                 let now = Date()
                 _ = try await runtime.store.purgeExpiredEnrollmentSessions(before: now)
                 _ = try await runtime.store.purgeExpired(before: now)
@@ -122,7 +126,6 @@ public func buildApplication(
                 _ = try await runtime.store.purgeCredentialGrants(before: now)
                 // Kept an hour past their 60 s, so a late try still hears "expired" or "used".
                 _ = try await runtime.store.purgeInPersonCodes(before: now.addingTimeInterval(-3600))
-                try await purgeVerificationLines(runtime, now: now, logger: logger)
             },
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? runtime.settings.port) },

@@ -33,6 +33,15 @@ import Testing
         }
     }
 
+    /// A PostgreSQL test database with `prepare`'s lines, no partition yet.
+    func withPreparedPostgres(_ body: @escaping @Sendable (SQLStore, any SQLDatabase) async throws -> Void) async throws {
+        try await withTestDatabase(.postgres) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            try await body(store, database)
+        }
+    }
+
     /// Which table holds each of p1's lines, by event and day.
     func placement(_ database: any SQLDatabase) async throws -> [String: String] {
         try await database.read { connection in
@@ -67,11 +76,9 @@ import Testing
     /// PostgreSQL: partitions for this month and the next two, lines of those months moved out of
     /// the default partition into them, the record in its own partition; then, two years on, a
     /// month wholly past the retention dropped and one that is not yet kept.
-    @Test(.enabled(if: Backend.postgresURL != nil, "PostgreSQL store tests skipped: CYBERID_TEST_POSTGRES_URL is not set"))
+    @Test(.postgresStore)
     func monthPartitionsAreCreatedAheadAndDroppedWhole() async throws {
-        try await withTestDatabase(.postgres) { database async throws in
-            let store = SQLStore(database: database)
-            try await prepare(store)
+        try await withPreparedPostgres { store, database async throws in
             #expect(try await placement(database)["login 2027-03-10"] == "history_verifications_default")
             let first = try await store.maintainHistory(events: Self.verifications, before: nil, now: utc(2027, 3, 15))
             #expect(first == HistoryMaintenance(created: ["history_v_202703", "history_v_202704", "history_v_202705"]))
@@ -98,11 +105,9 @@ import Testing
     /// A month's partition goes only once its last line is past the retention: with a long
     /// retention a line may stay up to a month longer; below 90 days the upkeep also deletes by
     /// rows inside the months, so a short retention holds exactly.
-    @Test(.enabled(if: Backend.postgresURL != nil, "PostgreSQL store tests skipped: CYBERID_TEST_POSTGRES_URL is not set"))
+    @Test(.postgresStore)
     func aShortRetentionHoldsExactlyInsideTheMonths() async throws {
-        try await withTestDatabase(.postgres) { database async throws in
-            let store = SQLStore(database: database)
-            try await prepare(store)
+        try await withPreparedPostgres { store, database async throws in
             _ = try await store.maintainHistory(events: Self.verifications, before: nil, now: utc(2027, 3, 15))
             // 111 days: March is not wholly past 12 March, so its 10 March line stays for now.
             let long = try await store.maintainHistory(events: Self.verifications, before: utc(2027, 3, 12), now: utc(2027, 7, 1))
@@ -118,11 +123,9 @@ import Testing
     }
 
     /// Two nodes running the upkeep at once create each partition once.
-    @Test(.enabled(if: Backend.postgresURL != nil, "PostgreSQL store tests skipped: CYBERID_TEST_POSTGRES_URL is not set"))
+    @Test(.postgresStore)
     func concurrentUpkeepCreatesEachPartitionOnce() async throws {
-        try await withTestDatabase(.postgres) { database async throws in
-            let store = SQLStore(database: database)
-            try await prepare(store)
+        try await withPreparedPostgres { store, database async throws in
             async let a = store.maintainHistory(events: Self.verifications, before: nil, now: utc(2027, 3, 15))
             async let b = store.maintainHistory(events: Self.verifications, before: nil, now: utc(2027, 3, 15))
             let (one, two) = try await (a, b)
@@ -134,11 +137,9 @@ import Testing
     /// A reader holding a month partition (a long report, a backup) does not make the upkeep's
     /// DROP wait — and every login's insert queue behind it: the DDL gives up (lock_timeout)
     /// and the next run drops the month.
-    @Test(.enabled(if: Backend.postgresURL != nil, "PostgreSQL store tests skipped: CYBERID_TEST_POSTGRES_URL is not set"))
+    @Test(.postgresStore)
     func aPartitionInUseIsDroppedOnALaterRun() async throws {
-        try await withTestDatabase(.postgres) { database async throws in
-            let store = SQLStore(database: database)
-            try await prepare(store)
+        try await withPreparedPostgres { store, database async throws in
             _ = try await store.maintainHistory(events: Self.verifications, before: nil, now: utc(2027, 3, 15))
             let (held, holding) = AsyncStream<Void>.makeStream()
             let reader = Task {
@@ -164,7 +165,7 @@ import Testing
 
     /// The partition's list of events is HistoryEvent.verifications: a verification event added
     /// later without a migration would land among the kept records.
-    @Test(.enabled(if: Backend.postgresURL != nil, "PostgreSQL store tests skipped: CYBERID_TEST_POSTGRES_URL is not set"))
+    @Test(.postgresStore)
     func partitionListIsTheVerificationEvents() async throws {
         try await withTestDatabase(.postgres) { database async throws in
             let bound = try await database.read { connection in
@@ -178,7 +179,7 @@ import Testing
     }
 
     /// Schema 20 on a database with history: every line kept with its id, and new ids follow.
-    @Test(.enabled(if: Backend.postgresURL != nil, "PostgreSQL store tests skipped: CYBERID_TEST_POSTGRES_URL is not set"))
+    @Test(.postgresStore)
     func migrationKeepsLinesAndTheirIDs() async throws {
         try await withTestDatabase(.postgres, migrate: false) { database async throws in
             let logger = Logger(label: "test")
@@ -211,5 +212,12 @@ import Testing
             let report = try await store.maintainHistory(events: Self.verifications, before: nil, now: utc(2027, 2, 15))
             #expect(report.created == ["history_v_202702"])
         }
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs only with a PostgreSQL server (`CYBERID_TEST_POSTGRES_URL`).
+    static var postgresStore: Self {
+        .enabled(if: Backend.postgresURL != nil, "PostgreSQL store tests skipped: CYBERID_TEST_POSTGRES_URL is not set")
     }
 }

@@ -78,21 +78,22 @@ extension SQLStore {
         // Each step stands alone: one refused (a lock not granted in time) leaves the others to
         // run; the first error is thrown at the end, for the caller's log.
         var firstError: (any Error)?
-        func attempt(_ step: () async throws -> Void) async {
-            do { try await step() } catch { firstError = firstError ?? error }
+        func attempt<T>(_ step: () async throws -> T) async -> T? {
+            do { return try await step() } catch {
+                firstError = firstError ?? error
+                return nil
+            }
         }
         if database.dialect == .postgres {
             var month = HistoryMonth(containing: now)
             for _ in 0...Self.monthsAhead {
                 let current = month
-                await attempt { if try await createPartition(current) { report.created.append(current.table) } }
+                if await attempt({ try await createPartition(current) }) == true { report.created.append(current.table) }
                 month = month.next
             }
-            if let cutoff {
-                await attempt {
-                    for month in try await monthPartitions() where month.end <= cutoff {
-                        await attempt { if try await dropPartition(month) { report.dropped.append(month.table) } }
-                    }
+            if let cutoff, let months = await attempt({ try await monthPartitions() }) {
+                for month in months where month.end <= cutoff {
+                    if await attempt({ try await dropPartition(month) }) == true { report.dropped.append(month.table) }
                 }
             }
         }
@@ -105,12 +106,11 @@ extension SQLStore {
                 case .postgres:
                     now.timeIntervalSince(cutoff) < Self.exactRetentionBelow ? "history_verifications" : "history_verifications_default"
                 }
-            await attempt {
-                for _ in 0..<10 {
-                    let deleted = try await purgeHistory(from: table, events: events, before: cutoff, limit: 10_000)
-                    report.deleted += deleted
-                    guard deleted == 10_000 else { break }
-                }
+            for _ in 0..<10 {
+                guard let deleted = await attempt({ try await purgeHistory(from: table, events: events, before: cutoff, limit: 10_000) })
+                else { break }
+                report.deleted += deleted
+                guard deleted == 10_000 else { break }
             }
         }
         if let firstError { throw firstError }
