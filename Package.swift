@@ -258,7 +258,9 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
-        tests("CyberIDStoreTests", ["CyberIDStore", "CyberIDCore", "CyberIDTestSupport"] + logging),
+        tests(
+            "CyberIDStoreTests",
+            ["CyberIDStore", "CyberIDCore", "CyberIDTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")] + logging),
         tests(
             "CyberIDDocumentsTests",
             ["CyberIDDocuments", "CyberIDCore", "CyberIDDevTools"] + crypto + x509),

@@ -130,15 +130,22 @@ struct PostgresExecutor: SQLConnection {
 
     func run(_ sql: String, _ binds: [SQLValue]) async throws(StoreError) -> (rows: [SQLRow], count: Int) {
         var bindings = PostgresBindings(capacity: binds.count)
+        var kinds = ""
         for value in binds {
             switch value {
-            case .null: bindings.appendNull()
-            case .integer(let value): bindings.append(value)
-            case .text(let value): bindings.append(value)
-            case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
+            case .null: bindings.appendNull(); kinds.append("n")
+            case .integer(let value): bindings.append(value); kinds.append("i")
+            case .text(let value): bindings.append(value); kinds.append("t")
+            case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes)); kinds.append("b")
             }
         }
         do {
+            // With parameters: a statement prepared once per connection (PostgresPreparedStatements).
+            if !binds.isEmpty, let named = PreparedStatements.named(sql, kinds: kinds) {
+                let result = try await connection.runNamed(
+                    named.name, named.sql, rowsWanted: named.rowsWanted, bindings, logger: logger)
+                return (try result.rows.map(Self.row), result.count)
+            }
             // Checked and written on the connection's event loop: a live channel still has the
             // handler that completes or fails every query; a closed one would drop it (see write).
             let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
@@ -147,21 +154,21 @@ struct PostgresExecutor: SQLConnection {
                 guard !connection.isClosed else { return connection.eventLoop.makeFailedFuture(PostgresError.connectionClosed) }
                 return connection.query(query, logger: logger)
             }.get()
-            var rows = [SQLRow]()
-            rows.reserveCapacity(result.rows.count)
-            for row in result.rows {
-                var columns = [String]()
-                var values = [SQLValue]()
-                for cell in row {
-                    columns.append(cell.columnName)
-                    values.append(try Self.value(cell))
-                }
-                rows.append(SQLRow(columns: columns, values: values))
-            }
+            let rows = try result.rows.map(Self.row)
             return (rows, result.metadata.rows ?? rows.count)
         } catch {
             throw Self.storeError(error)
         }
+    }
+
+    private static func row(_ row: PostgresRow) throws -> SQLRow {
+        var columns = [String]()
+        var values = [SQLValue]()
+        for cell in row {
+            columns.append(cell.columnName)
+            values.append(try value(cell))
+        }
+        return SQLRow(columns: columns, values: values)
     }
 
     private static func value(_ cell: PostgresCell) throws -> SQLValue {

@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import Synchronization
+
+/// Statements prepared once per connection (issue 16, the leaner login on PostgreSQL).
+///
+/// A statement sent unnamed is parsed, analysed and planned by PostgreSQL every time: in a
+/// profile of PostgreSQL under logins that was ≈ 45 % of its CPU (planning alone 26 %), for
+/// lookups by a key whose plan never changes. A named statement is parsed once per connection,
+/// and after five executions PostgreSQL keeps a generic plan when it costs no more than the
+/// custom ones. postgres-nio prepares a named statement on a connection the first time it is
+/// executed there and remembers it for the connection's life; its API names statements by
+/// type, so one type here carries the SQL of the statement being run in a task-local value.
+///
+/// Every distinct SQL text with parameters (and its parameters' kinds: a NULL is sent untyped
+/// and lets PostgreSQL infer, so it gets its own name) gets a process-wide name, decided once,
+/// up to ``limit`` texts; past that, statements go unnamed as before (a guard against SQL built
+/// with unbounded variety, which CyberID does not do: its dynamic SQL varies over a few filters).
+enum PreparedStatements {
+    /// Distinct statements named per process; past it, unnamed.
+    static let limit = 2_000
+
+    /// How one SQL text with one set of parameter kinds runs as a named statement.
+    struct Named: Sendable {
+        let name: String
+        let sql: String
+        let rowsWanted: Bool
+    }
+
+    private struct Key: Hashable {
+        let sql: String
+        let kinds: String
+    }
+
+    /// Each SQL text's form, decided once: a name, or nil (unnamed).
+    private static let known = Mutex<[Key: Named?]>([:])
+
+    /// How `sql` with parameters of `kinds` (one letter per parameter) runs named, or nil when it
+    /// runs unnamed (its form has none, or ``limit`` texts are named already).
+    static func named(_ sql: String, kinds: String) -> Named? {
+        let key = Key(sql: sql, kinds: kinds)
+        return known.withLock { known in
+            if let decided = known[key] { return decided }
+            var decided: Named?
+            if known.count < limit, let form = namedForm(sql) {
+                decided = Named(name: "cyberid_\(known.count)", sql: form.sql, rowsWanted: form.rowsWanted)
+            }
+            if known.count < limit { known[key] = decided }
+            return decided
+        }
+    }
+
+    /// The form in which `sql` runs as a named statement, and whether its rows are the caller's
+    /// (else only their count is): a query, or a change with `RETURNING`, as it is; an `INSERT`,
+    /// `UPDATE` or `DELETE` without it gains `RETURNING 1`, and the rows it returns are the rows it
+    /// changed (postgres-nio's command-tag form of `execute` traps on every call, 1.33.2). Anything
+    /// else (`WITH`, utility statements, several statements) is nil: it runs unnamed as before.
+    static func namedForm(_ sql: String) -> (sql: String, rowsWanted: Bool)? {
+        let body = sql.drop(while: { $0.isWhitespace })
+        guard !body.reversed().drop(while: { $0.isWhitespace }).starts(with: ";") else { return nil }
+        let head = body.prefix(while: { $0.isLetter }).uppercased()
+        let returning = sql.range(of: "RETURNING", options: .caseInsensitive) != nil
+        switch head {
+        case "SELECT", "VALUES": return (sql, true)
+        case "INSERT", "UPDATE", "DELETE": return returning ? (sql, true) : (sql + "\nRETURNING 1", false)
+        default: return nil
+        }
+    }
+
+    /// Whether a failed named statement may have left its name refused on the connection.
+    /// postgres-nio remembers a failed preparation for the connection's life (every later use of
+    /// the name there fails the same way), and a preparation can fail for reasons that pass: a
+    /// lock not granted in time, a transaction already aborted by an earlier statement. So the
+    /// connection is closed (the pool opens another) on any server error except the ones only an
+    /// execution raises — integrity violations (class 23: a duplicate is an answer, not a fault)
+    /// and serialization failures and deadlocks (class 40).
+    static func mayHaveFailedPreparation(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, error.code == .server, let state = error.serverInfo?[.sqlState] else {
+            return false
+        }
+        return !(state.hasPrefix("23") || state.hasPrefix("40"))
+    }
+}
+
+/// The SQL and name of the statement this task is running (``RowsStatement``).
+struct StatementText: Sendable {
+    var name = ""
+    var sql = ""
+    @TaskLocal static var current = StatementText()
+}
+
+/// A named statement that returns rows.
+struct RowsStatement: PostgresPreparedStatement {
+    typealias Row = PostgresRow
+    static var name: String { StatementText.current.name }
+    static var sql: String { StatementText.current.sql }
+    let bindings: PostgresBindings
+    func makeBindings() throws -> PostgresBindings { bindings }
+    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+}
+
+extension PostgresConnection {
+    /// Runs `sql` (in its ``PreparedStatements/namedForm(_:)``) as the named statement `name`:
+    /// its rows (none when only their count was wanted) and the count of rows returned or changed.
+    func runNamed(_ name: String, _ sql: String, rowsWanted: Bool, _ bindings: PostgresBindings, logger: Logger)
+        async throws -> (rows: [PostgresRow], count: Int)
+    {
+        try await StatementText.$current.withValue(StatementText(name: name, sql: sql)) {
+            // A statement written to a closed connection is dropped by postgres-nio without ever
+            // completing (PostgresStoreDatabase.write): refuse one that is closed already.
+            guard !isClosed else { throw PostgresError.connectionClosed }
+            do {
+                var rows = [PostgresRow]()
+                var count = 0
+                for try await row in try await execute(RowsStatement(bindings: bindings), logger: logger) {
+                    count += 1
+                    if rowsWanted { rows.append(row) }
+                }
+                return (rows, count)
+            } catch {
+                if PreparedStatements.mayHaveFailedPreparation(error) { try? await close().get() }
+                throw error
+            }
+        }
+    }
+}
