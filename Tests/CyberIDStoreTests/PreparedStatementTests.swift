@@ -23,9 +23,14 @@ import Testing
     @Test func changesWithoutReturningCountTheRowsTheyChange() throws {
         for sql in ["INSERT INTO t (a) VALUES ($1) ON CONFLICT DO NOTHING", "UPDATE t SET a = $1", " DELETE FROM t WHERE a = $1"] {
             let form = try #require(PreparedStatements.namedForm(sql), "\(sql)")
-            #expect(form.sql == sql + "\nRETURNING 1")
+            #expect(form.sql == "WITH changed AS (\(sql)\nRETURNING 1) SELECT count(*) FROM changed")
             #expect(!form.rowsWanted)
         }
+    }
+
+    @Test func aColumnNamedLikeReturningIsNotReturning() throws {
+        let form = try #require(PreparedStatements.namedForm("UPDATE t SET returning_at = $1"))
+        #expect(!form.rowsWanted)
     }
 
     @Test func otherStatementsRunUnnamed() {

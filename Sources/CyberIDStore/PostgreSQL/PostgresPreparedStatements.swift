@@ -43,28 +43,28 @@ enum PreparedStatements {
         let key = Key(sql: sql, kinds: kinds)
         return known.withLock { known in
             if let decided = known[key] { return decided }
-            var decided: Named?
-            if known.count < limit, let form = namedForm(sql) {
-                decided = Named(name: "cyberid_\(known.count)", sql: form.sql, rowsWanted: form.rowsWanted)
-            }
-            if known.count < limit { known[key] = decided }
+            guard known.count < limit else { return nil }
+            let decided = namedForm(sql).map { Named(name: "cyberid_\(known.count)", sql: $0.sql, rowsWanted: $0.rowsWanted) }
+            known[key] = decided
             return decided
         }
     }
 
-    /// The form in which `sql` runs as a named statement, and whether its rows are the caller's
-    /// (else only their count is): a query, or a change with `RETURNING`, as it is; an `INSERT`,
-    /// `UPDATE` or `DELETE` without it gains `RETURNING 1`, and the rows it returns are the rows it
-    /// changed (postgres-nio's command-tag form of `execute` traps on every call, 1.33.2). Anything
-    /// else (`WITH`, utility statements, several statements) is nil: it runs unnamed as before.
+    /// The form in which `sql` runs as a named statement, and whether its rows are the caller's:
+    /// a query, or a change with `RETURNING`, runs as it is; an `INSERT`, `UPDATE` or `DELETE`
+    /// without it runs as `WITH changed AS (… RETURNING 1) SELECT count(*) …`, one row holding the
+    /// count of rows changed (postgres-nio's command-tag form of `execute` traps on every call,
+    /// 1.33.2; and a purge of thousands of rows returns one row, not thousands). Anything else
+    /// (`WITH`, utility statements, several statements) is nil: it runs unnamed as before.
     static func namedForm(_ sql: String) -> (sql: String, rowsWanted: Bool)? {
         let body = sql.drop(while: { $0.isWhitespace })
         guard !body.reversed().drop(while: { $0.isWhitespace }).starts(with: ";") else { return nil }
         let head = body.prefix(while: { $0.isLetter }).uppercased()
-        let returning = sql.range(of: "RETURNING", options: .caseInsensitive) != nil
         switch head {
         case "SELECT", "VALUES": return (sql, true)
-        case "INSERT", "UPDATE", "DELETE": return returning ? (sql, true) : (sql + "\nRETURNING 1", false)
+        case "INSERT", "UPDATE", "DELETE":
+            if sql.contains(/(?i)\bRETURNING\b/) { return (sql, true) }
+            return ("WITH changed AS (\(sql)\nRETURNING 1) SELECT count(*) FROM changed", false)
         default: return nil
         }
     }
@@ -72,15 +72,15 @@ enum PreparedStatements {
     /// Whether a failed named statement may have left its name refused on the connection.
     /// postgres-nio remembers a failed preparation for the connection's life (every later use of
     /// the name there fails the same way), and a preparation can fail for reasons that pass: a
-    /// lock not granted in time, a transaction already aborted by an earlier statement. So the
-    /// connection is closed (the pool opens another) on any server error except the ones only an
-    /// execution raises — integrity violations (class 23: a duplicate is an answer, not a fault)
-    /// and serialization failures and deadlocks (class 40).
+    /// lock not granted in time, a deadlock while it waits for one, a transaction already aborted
+    /// by an earlier statement. So the connection is closed (the pool opens another) on any
+    /// server error except the ones only an execution raises — integrity violations (class 23: a
+    /// duplicate is an answer, not a fault) and serialization failures (40001).
     static func mayHaveFailedPreparation(_ error: any Error) -> Bool {
         guard let error = error as? PSQLError, error.code == .server, let state = error.serverInfo?[.sqlState] else {
             return false
         }
-        return !(state.hasPrefix("23") || state.hasPrefix("40"))
+        return !(state.hasPrefix("23") || state == "40001")
     }
 }
 
@@ -103,7 +103,7 @@ struct RowsStatement: PostgresPreparedStatement {
 
 extension PostgresConnection {
     /// Runs `sql` (in its ``PreparedStatements/namedForm(_:)``) as the named statement `name`:
-    /// its rows (none when only their count was wanted) and the count of rows returned or changed.
+    /// its rows and their count, or, when only the count is wanted, no rows and the rows changed.
     func runNamed(_ name: String, _ sql: String, rowsWanted: Bool, _ bindings: PostgresBindings, logger: Logger)
         async throws -> (rows: [PostgresRow], count: Int)
     {
@@ -113,12 +113,12 @@ extension PostgresConnection {
             guard !isClosed else { throw PostgresError.connectionClosed }
             do {
                 var rows = [PostgresRow]()
-                var count = 0
                 for try await row in try await execute(RowsStatement(bindings: bindings), logger: logger) {
-                    count += 1
-                    if rowsWanted { rows.append(row) }
+                    rows.append(row)
                 }
-                return (rows, count)
+                guard !rowsWanted else { return (rows, rows.count) }
+                // The count-only form's one row: count(*) of the rows changed.
+                return ([], Int(try rows.first?.decode(Int64.self) ?? 0))
             } catch {
                 if PreparedStatements.mayHaveFailedPreparation(error) { try? await close().get() }
                 throw error
