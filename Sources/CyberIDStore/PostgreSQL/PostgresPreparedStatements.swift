@@ -73,14 +73,36 @@ enum PreparedStatements {
     /// postgres-nio remembers a failed preparation for the connection's life (every later use of
     /// the name there fails the same way), and a preparation can fail for reasons that pass: a
     /// lock not granted in time, a deadlock while it waits for one, a transaction already aborted
-    /// by an earlier statement. So the connection is closed (the pool opens another) on any
-    /// server error except the ones only an execution raises — integrity violations (class 23: a
-    /// duplicate is an answer, not a fault) and serialization failures (40001).
+    /// by an earlier statement. So when a name's first use on a connection fails, the connection is
+    /// closed (the pool opens another) on any server error except the ones only an execution
+    /// raises — integrity violations (class 23: a duplicate is an answer, not a fault) and
+    /// serialization failures (40001). A name that has run on the connection before is prepared
+    /// there: its failures are execution errors, and the connection stays (``ConnectionStatements``).
     static func mayHaveFailedPreparation(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, error.code == .server, error.serverInfo?[.sqlState] != nil else {
+            return false
+        }
+        return !isExecutionError(error)
+    }
+
+    /// Whether `error` says a statement prepared on the connection can no longer run there:
+    /// its result's columns changed under it (0A000, `cached plan must not change result type`,
+    /// after a schema change) or the server no longer knows it (26000). Only a new connection,
+    /// which prepares it anew, runs it again.
+    static func isStale(_ error: any Error) -> Bool {
         guard let error = error as? PSQLError, error.code == .server, let state = error.serverInfo?[.sqlState] else {
             return false
         }
-        return !(state.hasPrefix("23") || state == "40001")
+        return state == "0A000" || state == "26000"
+    }
+
+    /// Whether `error` is one that only a statement's execution raises — an integrity violation
+    /// (class 23) or a serialization failure (40001) — so its preparation succeeded.
+    static func isExecutionError(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, error.code == .server, let state = error.serverInfo?[.sqlState] else {
+            return false
+        }
+        return state.hasPrefix("23") || state == "40001"
     }
 }
 
@@ -104,25 +126,42 @@ struct RowsStatement: PostgresPreparedStatement {
 extension PostgresConnection {
     /// Runs `sql` (in its ``PreparedStatements/namedForm(_:)``) as the named statement `name`:
     /// its rows and their count, or, when only the count is wanted, no rows and the rows changed.
+    ///
+    /// The statement runs through ``ConnectionStatements``: it ends when the connection closes
+    /// under it, and a failure closes the connection only when the name was not yet prepared on
+    /// it (a refused preparation sticks to the connection in postgres-nio; an execution error
+    /// does not).
     func runNamed(_ name: String, _ sql: String, rowsWanted: Bool, _ bindings: PostgresBindings, logger: Logger)
         async throws -> (rows: [PostgresRow], count: Int)
     {
-        try await StatementText.$current.withValue(StatementText(name: name, sql: sql)) {
-            // A statement written to a closed connection is dropped by postgres-nio without ever
-            // completing (PostgresStoreDatabase.write): refuse one that is closed already.
-            guard !isClosed else { throw PostgresError.connectionClosed }
-            do {
-                var rows = [PostgresRow]()
-                for try await row in try await execute(RowsStatement(bindings: bindings), logger: logger) {
-                    rows.append(row)
+        // A statement written to a closed connection is dropped by postgres-nio without ever
+        // completing (PostgresStoreDatabase.write): refuse one that is closed already.
+        guard !isClosed else { throw PostgresError.connectionClosed }
+        let statements = ConnectionStatements.of(self)
+        let wasPrepared = statements.isPrepared(name)
+        do {
+            let rows = try await statements.run {
+                try await StatementText.$current.withValue(StatementText(name: name, sql: sql)) {
+                    var rows = [PostgresRow]()
+                    for try await row in try await self.execute(RowsStatement(bindings: bindings), logger: logger) {
+                        rows.append(row)
+                    }
+                    return rows
                 }
-                guard !rowsWanted else { return (rows, rows.count) }
-                // The count-only form's one row: count(*) of the rows changed.
-                return ([], Int(try rows.first?.decode(Int64.self) ?? 0))
-            } catch {
-                if PreparedStatements.mayHaveFailedPreparation(error) { try? await close().get() }
-                throw error
             }
+            if !wasPrepared { statements.prepared(name) }
+            guard !rowsWanted else { return (rows, rows.count) }
+            // The count-only form's one row: count(*) of the rows changed.
+            return ([], Int(try rows.first?.decode(Int64.self) ?? 0))
+        } catch {
+            if wasPrepared ? PreparedStatements.isStale(error) : PreparedStatements.mayHaveFailedPreparation(error) {
+                try? await close().get()
+            } else if !wasPrepared, PreparedStatements.isExecutionError(error) {
+                // An integrity or serialization failure is raised by the execution: the
+                // preparation before it succeeded.
+                statements.prepared(name)
+            }
+            throw error
         }
     }
 }
