@@ -260,7 +260,8 @@ let package = Package(
             ]),
         tests(
             "CyberIDStoreTests",
-            ["CyberIDStore", "CyberIDCore", "CyberIDTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")] + logging),
+            ["CyberIDStore", "CyberIDCore", "CyberIDTestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio")] + logging),
         tests(
             "CyberIDDocumentsTests",
             ["CyberIDDocuments", "CyberIDCore", "CyberIDDevTools"] + crypto + x509),
