@@ -53,9 +53,6 @@ final class ConnectionStatements: Sendable {
         return record
     }
 
-    /// How many open connections are recorded (for tests: closed ones are dropped).
-    static var recordedConnections: Int { open.withLock { $0.count } }
-
     /// Whether `name` has been prepared on this connection.
     func isPrepared(_ name: String) -> Bool { state.withLock { $0.prepared.contains(name) } }
 

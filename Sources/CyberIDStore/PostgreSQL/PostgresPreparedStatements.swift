@@ -69,40 +69,36 @@ enum PreparedStatements {
         }
     }
 
-    /// Whether a failed named statement may have left its name refused on the connection.
-    /// postgres-nio remembers a failed preparation for the connection's life (every later use of
-    /// the name there fails the same way), and a preparation can fail for reasons that pass: a
+    /// What a failed named statement leaves to do with its connection.
+    enum AfterFailure: Equatable {
+        /// Close it: the pool opens another, which prepares the statement anew.
+        case close
+        /// Keep it, and record the name as prepared there (the failure was the execution's).
+        case prepared
+        /// Keep it as it is.
+        case keep
+    }
+
+    /// What to do with the connection after a named statement failed with `error`, given
+    /// whether the name had been prepared on that connection before.
+    ///
+    /// postgres-nio remembers a failed *preparation* for the connection's life (every later use
+    /// of the name there fails the same way), and a preparation can fail for reasons that pass: a
     /// lock not granted in time, a deadlock while it waits for one, a transaction already aborted
-    /// by an earlier statement. So when a name's first use on a connection fails, the connection is
-    /// closed (the pool opens another) on any server error except the ones only an execution
-    /// raises — integrity violations (class 23: a duplicate is an answer, not a fault) and
-    /// serialization failures (40001). A name that has run on the connection before is prepared
-    /// there: its failures are execution errors, and the connection stays (``ConnectionStatements``).
-    static func mayHaveFailedPreparation(_ error: any Error) -> Bool {
-        guard let error = error as? PSQLError, error.code == .server, error.serverInfo?[.sqlState] != nil else {
-            return false
-        }
-        return !isExecutionError(error)
-    }
-
-    /// Whether `error` says a statement prepared on the connection can no longer run there:
-    /// its result's columns changed under it (0A000, `cached plan must not change result type`,
-    /// after a schema change) or the server no longer knows it (26000). Only a new connection,
-    /// which prepares it anew, runs it again.
-    static func isStale(_ error: any Error) -> Bool {
+    /// by an earlier statement. So a name's first use that fails with a server error closes the
+    /// connection — except integrity violations (class 23: a duplicate is an answer, not a fault)
+    /// and serialization failures (40001), which only an execution raises, so the preparation
+    /// succeeded. A name prepared there before fails in its execution, and the connection stays
+    /// (a statement timeout, a division by zero) — unless PostgreSQL refuses the prepared
+    /// statement itself from then on: its result's columns changed under it (0A000, `cached plan
+    /// must not change result type`, after a schema change) or it no longer knows it (26000).
+    /// Errors that are not the server's (a closed connection) leave the connection to its fate.
+    static func afterFailure(_ error: any Error, preparedBefore: Bool) -> AfterFailure {
         guard let error = error as? PSQLError, error.code == .server, let state = error.serverInfo?[.sqlState] else {
-            return false
+            return .keep
         }
-        return state == "0A000" || state == "26000"
-    }
-
-    /// Whether `error` is one that only a statement's execution raises — an integrity violation
-    /// (class 23) or a serialization failure (40001) — so its preparation succeeded.
-    static func isExecutionError(_ error: any Error) -> Bool {
-        guard let error = error as? PSQLError, error.code == .server, let state = error.serverInfo?[.sqlState] else {
-            return false
-        }
-        return state.hasPrefix("23") || state == "40001"
+        if preparedBefore { return state == "0A000" || state == "26000" ? .close : .keep }
+        return state.hasPrefix("23") || state == "40001" ? .prepared : .close
     }
 }
 
@@ -128,9 +124,8 @@ extension PostgresConnection {
     /// its rows and their count, or, when only the count is wanted, no rows and the rows changed.
     ///
     /// The statement runs through ``ConnectionStatements``: it ends when the connection closes
-    /// under it, and a failure closes the connection only when the name was not yet prepared on
-    /// it (a refused preparation sticks to the connection in postgres-nio; an execution error
-    /// does not).
+    /// under it, and a failure closes the connection only when it may have left the name refused
+    /// there (``PreparedStatements/afterFailure(_:preparedBefore:)``).
     func runNamed(_ name: String, _ sql: String, rowsWanted: Bool, _ bindings: PostgresBindings, logger: Logger)
         async throws -> (rows: [PostgresRow], count: Int)
     {
@@ -154,12 +149,10 @@ extension PostgresConnection {
             // The count-only form's one row: count(*) of the rows changed.
             return ([], Int(try rows.first?.decode(Int64.self) ?? 0))
         } catch {
-            if wasPrepared ? PreparedStatements.isStale(error) : PreparedStatements.mayHaveFailedPreparation(error) {
-                try? await close().get()
-            } else if !wasPrepared, PreparedStatements.isExecutionError(error) {
-                // An integrity or serialization failure is raised by the execution: the
-                // preparation before it succeeded.
-                statements.prepared(name)
+            switch PreparedStatements.afterFailure(error, preparedBefore: wasPrepared) {
+            case .close: try? await close().get()
+            case .prepared: statements.prepared(name)
+            case .keep: break
             }
             throw error
         }
