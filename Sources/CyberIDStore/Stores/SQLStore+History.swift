@@ -19,22 +19,6 @@ extension SQLStore: HistoryStore {
         return stored
     }
 
-    public func history(personID: String, limit: Int) async throws -> [HistoryEntry] {
-        try await database.read { connection in
-            try await connection.query(
-                """
-                SELECT id, person_id, client_id, event, outcome, detail, occurred_at FROM history
-                WHERE person_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2
-                """, [.text(personID), .integer(Int64(limit))]
-            ).map { row throws(StoreError) in
-                HistoryEntry(
-                    id: try row.integer("id"), personID: try row.text("person_id"), clientID: try row.optionalText("client_id"),
-                    event: try row.text("event"), outcome: try row.text("outcome"), detail: try row.text("detail"),
-                    occurredAt: try row.time("occurred_at"))
-            }
-        }
-    }
-
     public func purgeHistory(events: [String], before time: Date, limit: Int) async throws -> Int {
         try await purgeHistory(from: "history", events: events, before: time, limit: limit)
     }

@@ -43,43 +43,6 @@ extension SQLStore: HolderViewStore {
         }
     }
 
-    public func history(personID: String, filter: HistoryFilter, beforeID: Int64?, limit: Int) async throws
-        -> [HistoryEntry]
-    {
-        var conditions = ["person_id = $1"]
-        var binds: [SQLValue] = [.text(personID)]
-        func add(_ condition: (Int) -> String, _ value: SQLValue) {
-            binds.append(value)
-            conditions.append(condition(binds.count))
-        }
-        if let client = filter.clientID { add({ "client_id = $\($0)" }, .text(client)) }
-        if let event = filter.event { add({ "event = $\($0)" }, .text(event)) }
-        if let from = filter.from { add({ "occurred_at >= $\($0)" }, .time(from)) }
-        if let until = filter.until { add({ "occurred_at < $\($0)" }, .time(until)) }
-        if let beforeID {
-            // Newest first by (occurred_at, id): the cursor is the last line shown.
-            add(
-                {
-                    "(occurred_at < (SELECT occurred_at FROM history WHERE id = $\($0) AND person_id = $1) OR "
-                        + "(occurred_at = (SELECT occurred_at FROM history WHERE id = $\($0) AND person_id = $1) AND id < $\($0)))"
-                }, .integer(beforeID))
-        }
-        binds.append(.integer(Int64(max(1, min(limit, 10_000)))))
-        let sql = """
-            SELECT id, person_id, client_id, event, outcome, detail, occurred_at FROM history
-            WHERE \(conditions.joined(separator: " AND ")) ORDER BY occurred_at DESC, id DESC LIMIT $\(binds.count)
-            """
-        let arguments = binds
-        return try await database.read { connection in
-            try await connection.query(sql, arguments).map { row throws(StoreError) in
-                HistoryEntry(
-                    id: try row.integer("id"), personID: try row.text("person_id"), clientID: try row.optionalText("client_id"),
-                    event: try row.text("event"), outcome: try row.text("outcome"), detail: try row.text("detail"),
-                    occurredAt: try row.time("occurred_at"))
-            }
-        }
-    }
-
     public func platformUse(personID: String) async throws -> [PlatformUseRecord] {
         try await database.read { connection in
             try await connection.query(
