@@ -25,6 +25,8 @@ import Testing
         let offsets: [TimeInterval] = [
             60, -Self.day, -Self.day, -10 * Self.day, -30.9 * Self.day, -31 * Self.day, -31 * Self.day - 0.001,
             -200 * Self.day, -366 * Self.day, -366 * Self.day - 0.001, -367 * Self.day, -800 * Self.day,
+            // Ties on the boundaries, across a month partition and the record's partition.
+            -31 * Self.day, -31 * Self.day, -366 * Self.day,
         ]
         let events: [HistoryEvent] = [.login, .password, .suspend, .inPersonVerification]
         for (index, offset) in offsets.enumerated() {
@@ -54,9 +56,10 @@ import Testing
         }.map(\.id)
     }
 
-    /// Every page size, paged through with the cursor, gives the statement's lines in its order.
-    @Test(arguments: Backend.available)
-    func pagesEqualTheOneStatement(_ backend: Backend) async throws {
+    /// Every page size, paged through with the cursor, gives the statement's lines in its order —
+    /// by windows on both backends (`windowed: true`) and as each backend reads by default.
+    @Test(arguments: Backend.available, [true, nil])
+    func pagesEqualTheOneStatement(_ backend: Backend, windowed: Bool?) async throws {
         try await withTestDatabase(backend) { database async throws in
             let store = SQLStore(database: database)
             try await prepare(store)
@@ -66,16 +69,18 @@ import Testing
                 HistoryFilter(from: now.addingTimeInterval(-20 * Self.day)),
                 HistoryFilter(until: now.addingTimeInterval(-31 * Self.day)),
                 HistoryFilter(from: now.addingTimeInterval(-400 * Self.day), until: now.addingTimeInterval(-5 * Self.day)),
+                HistoryFilter(until: now.addingTimeInterval(1000 * Self.day)),
+                HistoryFilter(clientID: "c1", event: HistoryEvent.login.rawValue),
             ]
             for filter in filters {
                 let expected = try await oracle(database, filter)
                 #expect(!expected.isEmpty)
-                for size in [1, 2, 3, 5, 8, 100] {
+                for size in [1, 2, 3, 5, 8, 26, 100] {
                     var shown = [Int64]()
                     var cursor: Int64?
                     repeat {
                         let page = try await store.history(
-                            personID: "p1", filter: filter, beforeID: cursor, limit: size, now: now)
+                            personID: "p1", filter: filter, beforeID: cursor, limit: size, now: now, windowed: windowed)
                         #expect(page.count <= size)
                         #expect(page.allSatisfy { $0.personID == "p1" })
                         shown += page.compactMap(\.id)
@@ -86,9 +91,9 @@ import Testing
             }
             // The wallet's read (no filter, no cursor) at every limit.
             let all = try await oracle(database)
-            for limit in 1...all.count + 1 {
+            for limit in 0...all.count + 1 {
                 let lines = try await store.history(
-                    personID: "p1", filter: HistoryFilter(), beforeID: nil, limit: limit, now: now)
+                    personID: "p1", filter: HistoryFilter(), beforeID: nil, limit: limit, now: now, windowed: windowed)
                 #expect(lines.compactMap(\.id) == Array(all.prefix(limit)))
             }
             // A cursor that is not p1's line shows nothing.

@@ -9,12 +9,14 @@ import Foundation
 /// the months in order through the list level above them). So the read goes by time windows,
 /// newest first — the last month, then the year before it, then everything older — each one a
 /// statement that PostgreSQL prunes to that window's months, and it stops as soon as the page is
-/// full. A person who signs in every few days fills a page from the first window alone; when the
+/// full. A person with a line a day or more fills a portal page from the first window alone; when the
 /// month found too few lines for a year of such months to fill the page, the year and the rest
 /// are read as one window (``HistoryWindow/afterTheMonth(found:limit:_:)``). The
 /// windows are disjoint and in descending time, so their lines, concatenated, are the one
-/// statement's lines in the same order. SQLite keeps one table and one index, where the plain
-/// statement is already the cheapest: it reads in one window.
+/// statement's lines in the same order (the statements run one after the other, not in one
+/// snapshot: a line committed meanwhile may show, never twice). SQLite keeps one table and one
+/// index, where the plain statement is already the cheapest: it reads in one window; so does a
+/// read of more than ``HistoryWindow/pageLimit`` lines, which reads every window anyway.
 extension SQLStore {
     public func history(personID: String, limit: Int) async throws -> [HistoryEntry] {
         try await history(personID: personID, filter: HistoryFilter(), beforeID: nil, limit: limit)
@@ -27,10 +29,15 @@ extension SQLStore {
     }
 
     /// As ``history(personID:filter:beforeID:limit:)``, with the windows anchored at `now`.
-    func history(personID: String, filter: HistoryFilter, beforeID: Int64?, limit: Int, now: Date) async throws
-        -> [HistoryEntry]
-    {
-        let limit = max(1, min(limit, 10_000))
+    /// - Parameter windowed: read by windows (`nil`: on PostgreSQL, for a page of at most
+    ///   ``HistoryWindow/pageLimit`` lines).
+    func history(
+        personID: String, filter: HistoryFilter, beforeID: Int64?, limit: Int, now: Date, windowed: Bool? = nil
+    ) async throws -> [HistoryEntry] {
+        guard limit > 0 else { return [] }
+        let limit = min(limit, 10_000)
+        // A read that wants everything (the downloads, the weekly chart) reads every window anyway.
+        let windowed = windowed ?? (database.dialect == .postgres && limit <= HistoryWindow.pageLimit)
         return try await database.read { connection in
             var cursor: (time: Int64, id: Int64)?
             if let beforeID {
@@ -43,13 +50,11 @@ extension SQLStore {
                 guard let row else { return [] }
                 cursor = (try row.integer("occurred_at"), beforeID)
             }
+            // The windows go back from the newest time the read can show.
+            let anchor = [cursor.map { Date(milliseconds: $0.time) }, filter.until, now].compactMap { $0 }.min() ?? now
             var windows: ArraySlice<HistoryWindow> =
-                switch database.dialect {
-                case .sqlite: [HistoryWindow(lower: nil, upper: nil)]
-                case .postgres:
-                    HistoryWindow.newestFirst(
-                        anchor: cursor.map { Date(milliseconds: $0.time) } ?? filter.until ?? now, from: filter.from)[...]
-                }
+                windowed
+                ? HistoryWindow.newestFirst(anchor: anchor, from: filter.from)[...] : [HistoryWindow(lower: nil, upper: nil)]
             var lines = [HistoryEntry]()
             while let window = windows.popFirst() {
                 let (sql, binds) = Self.historyStatement(
@@ -116,6 +121,10 @@ extension HistoryWindow {
 struct HistoryWindow: Sendable, Equatable {
     var lower: Date?
     var upper: Date?
+
+    /// The largest read that goes by windows: the portal's pages (26 lines) and the wallet's
+    /// list (100, at most 1,000).
+    static let pageLimit = 1_000
 
     /// How far back the first and the second window reach from the anchor.
     static let reaches: [TimeInterval] = [31 * 86_400, 366 * 86_400]
