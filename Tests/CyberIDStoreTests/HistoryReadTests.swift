@@ -112,9 +112,10 @@ import Testing
             HistoryWindow.afterTheMonth(found: 1, limit: 20, after) == [HistoryWindow(lower: nil, upper: windows[0].lower)])
         #expect(
             HistoryWindow.afterTheMonth(found: 0, limit: 20, after) == [HistoryWindow(lower: nil, upper: windows[0].lower)])
-        // With `from` inside the year, the joined window stops there as the year did.
+        // With `from` inside the year only the year is left, and it stays; so does the rest alone.
         let bounded = HistoryWindow.newestFirst(anchor: now, from: now.addingTimeInterval(-100 * Self.day)).dropFirst()
         #expect(HistoryWindow.afterTheMonth(found: 0, limit: 20, bounded) == bounded)
+        #expect(HistoryWindow.afterTheMonth(found: 0, limit: 20, after.dropFirst()) == after.dropFirst())
     }
 
     @Test func windowsGoBackFromTheAnchorAndStopAtFrom() {

@@ -67,7 +67,7 @@ extension SQLStore {
                         occurredAt: try row.time("occurred_at"))
                 }
                 if lines.count >= limit { break }
-                if windows.count == 2 { windows = HistoryWindow.afterTheMonth(found: lines.count, limit: limit, windows) }
+                windows = HistoryWindow.afterTheMonth(found: lines.count, limit: limit, windows)
             }
             return lines
         }
@@ -107,12 +107,12 @@ extension SQLStore {
 }
 
 extension HistoryWindow {
-    /// The windows left after the first month found `found` of `limit` lines: the year and the
-    /// rest as they are when the year may fill the page — a year is about twelve such months —
-    /// and else the two as one, so that a person with a line a month costs two statements, not
-    /// three.
+    /// The windows left once the month found `found` of `limit` lines. When the year and the rest
+    /// are what is left: the two as they are when the year may fill the page — a year is about
+    /// twelve such months — and else as one, so that a person with a line a month costs two
+    /// statements, not three. Any other windows are left as they are.
     static func afterTheMonth(found: Int, limit: Int, _ windows: ArraySlice<HistoryWindow>) -> ArraySlice<HistoryWindow> {
-        guard found * 12 < limit, let year = windows.first, let rest = windows.last else { return windows }
+        guard windows.count == 2, found * 12 < limit, let year = windows.first, let rest = windows.last else { return windows }
         return [HistoryWindow(lower: rest.lower, upper: year.upper)]
     }
 }
