@@ -72,13 +72,11 @@ extension QRCode {
     /// horizontal run, shifted by `offset` modules for the quiet zone.
     func pathData(offset: Int) -> String {
         // Built as bytes: interpolating thousands of small strings is most of the cost of a page.
+        // The number writer is a static function on an `inout` buffer, not a nested function
+        // capturing `path`: a captured `var` lives in a heap box whose every access was checked
+        // for exclusivity at run time (most of this function's cost).
         var path = [UInt8]()
         path.reserveCapacity(size * size * 3)
-        func append(_ number: Int) {
-            if number >= 100 { path.append(UInt8(ascii: "0") + UInt8(number / 100)) }
-            if number >= 10 { path.append(UInt8(ascii: "0") + UInt8(number / 10 % 10)) }
-            path.append(UInt8(ascii: "0") + UInt8(number % 10))
-        }
         for y in 0..<size {
             var x = 0
             while x < size {
@@ -92,18 +90,25 @@ extension QRCode {
                 }
                 let width = end - x
                 path.append(UInt8(ascii: "M"))
-                append(x + offset)
+                Self.appendDecimal(x + offset, to: &path)
                 path.append(UInt8(ascii: " "))
-                append(y + offset)
+                Self.appendDecimal(y + offset, to: &path)
                 path.append(UInt8(ascii: "h"))
-                append(width)
+                Self.appendDecimal(width, to: &path)
                 path.append(contentsOf: "v1h-".utf8)
-                append(width)
+                Self.appendDecimal(width, to: &path)
                 path.append(UInt8(ascii: "z"))
                 x = end
             }
         }
         return String(decoding: path, as: UTF8.self)
+    }
+
+    /// Appends `number` (0...999, a module coordinate) in decimal.
+    static func appendDecimal(_ number: Int, to path: inout [UInt8]) {
+        if number >= 100 { path.append(UInt8(ascii: "0") + UInt8(number / 100)) }
+        if number >= 10 { path.append(UInt8(ascii: "0") + UInt8(number / 10 % 10)) }
+        path.append(UInt8(ascii: "0") + UInt8(number % 10))
     }
 
     /// `text` with the five XML special characters escaped and the control characters XML 1.0

@@ -46,7 +46,7 @@ enum QRCodewords {
     /// interleaved the same way (§7.6).
     static func interleave(dataCodewords: [UInt8], structure: QRTables.BlockStructure) -> [UInt8] {
         precondition(dataCodewords.count == structure.dataCodewords, "one codeword per data slot")
-        let generator = ReedSolomon.generator(degree: structure.errorCorrectionCodewordsPerBlock)
+        let generator = ReedSolomon.cachedGenerator(degree: structure.errorCorrectionCodewordsPerBlock)
         var dataBlocks: [[UInt8]] = []
         var errorCorrectionBlocks: [[UInt8]] = []
         var offset = 0

@@ -59,23 +59,42 @@ enum ReedSolomon {
 
     /// The error-correction codewords for one block: the remainder of `data(x)·xⁿ` modulo the
     /// generator, highest power first, `generator.count − 1` bytes long.
+    ///
+    /// The tables are read into locals once and the generator's coefficients taken as
+    /// logarithms once, so the inner loop is one addition and one look-up (reading a `static let`
+    /// in the loop went through its one-time initialiser check on every product).
     static func remainder(of data: [UInt8], generator: [UInt8]) -> [UInt8] {
         let degree = generator.count - 1
+        let exponents = Self.exponents
+        let logarithms = Self.logarithms
+        // A generator's coefficients are products of non-zero elements: none is zero, so each
+        // has a logarithm. (-1 marks a zero all the same, for any polynomial passed in.)
+        let generatorLogarithms = generator.dropFirst().map { $0 == 0 ? -1 : logarithms[Int($0)] }
         var remainder = [UInt8](repeating: 0, count: degree)
         for byte in data {
             // Long division, one data codeword at a time, on a shift register.
             let factor = byte ^ remainder[0]
-            remainder.removeFirst()
-            remainder.append(0)
-            for index in 0..<degree {
-                remainder[index] ^= multiply(generator[index + 1], factor)
+            for index in 0..<(degree - 1) { remainder[index] = remainder[index + 1] }
+            remainder[degree - 1] = 0
+            guard factor != 0 else { continue }
+            let factorLogarithm = logarithms[Int(factor)]
+            for index in 0..<degree where generatorLogarithms[index] >= 0 {
+                remainder[index] ^= exponents[generatorLogarithms[index] + factorLogarithm]
             }
         }
         return remainder
     }
 
+    /// The generator polynomials of degrees 0...30 (every degree a QR block uses), computed once.
+    static let generators: [[UInt8]] = (0...30).map { $0 == 0 ? [1] : generator(degree: $0) }
+
+    /// The generator of `degree`, from ``generators`` when it is there.
+    static func cachedGenerator(degree: Int) -> [UInt8] {
+        degree < generators.count ? generators[degree] : generator(degree: degree)
+    }
+
     /// The error-correction codewords for one block with `count` of them.
     static func errorCorrection(for data: [UInt8], count: Int) -> [UInt8] {
-        remainder(of: data, generator: generator(degree: count))
+        remainder(of: data, generator: cachedGenerator(degree: count))
     }
 }

@@ -81,4 +81,30 @@ import Testing
             #expect(value == 0, "syndrome \(root)")
         }
     }
+
+    @Test func cachedGeneratorsAreTheComputedOnes() {
+        for degree in 1...30 { #expect(ReedSolomon.cachedGenerator(degree: degree) == ReedSolomon.generator(degree: degree)) }
+        #expect(ReedSolomon.cachedGenerator(degree: 40) == ReedSolomon.generator(degree: 40))
+    }
+
+    /// The shift register with logarithms against schoolbook long division with `multiply`, on
+    /// random blocks that include zero bytes and runs of them (a zero factor skips a step).
+    @Test func remainderEqualsLongDivision() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let degree = Int.random(in: 1...30, using: &generator)
+            let data = (0..<Int.random(in: 0...60, using: &generator)).map { _ in
+                Bool.random(using: &generator) ? 0 : UInt8.random(in: 0...255, using: &generator)
+            }
+            let polynomial = ReedSolomon.generator(degree: degree)
+            var dividend = data + [UInt8](repeating: 0, count: degree)
+            for index in 0..<data.count where dividend[index] != 0 {
+                let factor = dividend[index]
+                for (offset, coefficient) in polynomial.enumerated() {
+                    dividend[index + offset] ^= ReedSolomon.multiply(coefficient, factor)
+                }
+            }
+            #expect(ReedSolomon.remainder(of: data, generator: polynomial) == Array(dividend.suffix(degree)))
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import CyberIDCore
 import CyberIDWeb
 import Foundation
+import Mustache
 import Testing
 
 @testable import CyberIDLifecycle
@@ -285,6 +286,36 @@ import Testing
         #expect(portal.contains("登录您的 CyberID 账户") && !portal.contains("CyberID account"))
     }
 
+    /// The page filled in two layers (words once per language, then the login) equals the page
+    /// filled in one pass (its `[[ ]]` tags read as `{{ }}`), in both languages, for the portal
+    /// and a platform, with and without claims, with platform names that look like tags of
+    /// either layer; and no catalogue text holds a delimiter of the second layer.
+    @Test func theLayeredLoginPageEqualsOnePass() throws {
+        let oneLayer = LoginPage.html.replacingOccurrences(of: "[[", with: "{{").replacingOccurrences(of: "]]", with: "}}")
+        #expect(!oneLayer.contains("[["))
+        let onePass = try MustacheTemplate(string: oneLayer)
+        let page = LoginPage(issuer: "http://127.0.0.1:9")
+        let samples: [(String, String, [String])] = [
+            ("c_abc", "Shop <&> {{r}} {{{qr}}} [[t.login_scan]] [[&script]]", ["age_over_18", "name"]),
+            (LoginPage.portalClientID, "CyberID account", []), ("c_abc", "{{#claims}}x{{/claims}}", []),
+        ]
+        for language in Language.allCases {
+            for (clientID, name, claims) in samples {
+                var login = Self.login(clientID: clientID, name: name)
+                login.claims = claims
+                let context = LoginPage.languageContext(language).merging(try LoginPage.loginContext(login, language: language)) {
+                    first, _ in first
+                }
+                let layered = try page.render(login, language: language)
+                #expect(layered == onePass.render(context), "\(language) \(name)")
+                #expect(!layered.contains("[[lang]]") && !layered.contains("{{t.") && !layered.contains("[[&style]]"))
+            }
+            for (key, value) in Catalogue.standard.dictionary(for: language) where value.contains("{{") || value.contains("}}") {
+                Issue.record("\(language) \(key) holds a Mustache delimiter")
+            }
+        }
+    }
+
     // MARK: Samples
 
     func frame(_ language: Language, _ page: PortalPage, signedIn: Bool = true, flash: String? = nil) -> PageFrame {
@@ -377,14 +408,17 @@ import Testing
 
     // MARK: Helpers
 
-    /// The catalogue keys a template reads: `{{t.KEY}}` and `{{{t.KEY}}}`.
+    /// The catalogue keys a template reads: `{{t.KEY}}` and `{{{t.KEY}}}` (and the login page's
+    /// language layer, `[[t.KEY]]`).
     static func catalogueKeys(in template: String) -> Set<String> {
         var keys = Set<String>()
-        var rest = Substring(template)
-        while let start = rest.range(of: "{{t.") {
-            let key = rest[start.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-            keys.insert(String(key))
-            rest = rest[start.upperBound...]
+        for open in ["{{t.", "[[t."] {
+            var rest = Substring(template)
+            while let start = rest.range(of: open) {
+                let key = rest[start.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+                keys.insert(String(key))
+                rest = rest[start.upperBound...]
+            }
         }
         return keys
     }

@@ -50,6 +50,18 @@ import Testing
         let broken = Catalogue(strings: [.en: ["a": "%{n} left", "b": "x"], .zhCN: ["a": "剩余"]])
         #expect(broken.placeholderMismatches == ["a", "b"].filter { $0 == "a" } && broken.missingKeys.map(\.1) == ["b"])
     }
+
+    /// One pass: values are not read again for placeholders (a platform named `%{client}` is
+    /// shown as it is, whatever the dictionary's order), unknown and broken placeholders stay,
+    /// and text around them (any script) is kept.
+    @Test func fillingIsOnePassAndLeavesTheRest() {
+        #expect(Catalogue.filling("%{a} and %{b}", ["a": "%{b}", "b": "二"]) == "%{b} and 二")
+        #expect(Catalogue.filling("%{b} and %{a}", ["a": "%{b}", "b": "二"]) == "二 and %{b}")
+        #expect(Catalogue.filling("平台 %{client} 将获得 %{x}", ["client": "示例 & <b>"]) == "平台 示例 & <b> 将获得 %{x}")
+        #expect(Catalogue.filling("100% {x} %{ %{open", ["x": "y"]) == "100% {x} %{ %{open")
+        #expect(Catalogue.filling("%{x}%{x}%", ["x": ""]) == "%")
+        #expect(Catalogue.filling("", ["x": "y"]) == "")
+    }
 }
 
 @Suite struct WebCookieTests {

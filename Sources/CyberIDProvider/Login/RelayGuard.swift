@@ -1,6 +1,7 @@
 import Crypto
 import CyberIDBase64URL
 import CyberIDKeys
+import CyberIDVault
 import Foundation
 
 /// What makes a wallet login relay-proof (docs/relying-parties.md §4a): the animated QR code's
@@ -63,8 +64,7 @@ struct RelayGuard: Sendable {
 
     /// A fresh same-device response code and the hash the decision keeps.
     static func responseCode() -> (code: String, hash: String) {
-        var generator = SystemRandomNumberGenerator()
-        let code = Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let code = SecureRandom.token(bytes: 16)
         return (code, hash(code))
     }
 

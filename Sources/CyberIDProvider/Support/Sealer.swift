@@ -1,5 +1,6 @@
 import CyberIDBase64URL
 import CyberIDKeys
+import CyberIDVault
 import Crypto
 import Foundation
 
@@ -29,8 +30,7 @@ struct Sealer: Sendable {
     }
 
     func seal(bytes: [UInt8]) throws -> String {
-        var generator = SystemRandomNumberGenerator()
-        let salt = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let salt = SecureRandom.bytes(16)
         let box = try AES.GCM.seal(bytes, using: messageKey(salt), nonce: Self.nonce, authenticating: purpose)
         return Base64URL.encode([2] + salt + Array(box.ciphertext) + Array(box.tag))
     }
