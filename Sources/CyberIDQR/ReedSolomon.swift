@@ -65,6 +65,7 @@ enum ReedSolomon {
     /// in the loop went through its one-time initialiser check on every product).
     static func remainder(of data: [UInt8], generator: [UInt8]) -> [UInt8] {
         let degree = generator.count - 1
+        precondition(degree >= 1, "a generator has degree 1 or more")
         let exponents = Self.exponents
         let logarithms = Self.logarithms
         // A generator's coefficients are products of non-zero elements: none is zero, so each
@@ -85,12 +86,14 @@ enum ReedSolomon {
         return remainder
     }
 
-    /// The generator polynomials of degrees 0...30 (every degree a QR block uses), computed once.
-    static let generators: [[UInt8]] = (0...30).map { $0 == 0 ? [1] : generator(degree: $0) }
+    /// The generator polynomials of degrees 1...30 (every degree a QR block uses), computed once;
+    /// `generators[d - 1]` has degree `d`.
+    static let generators: [[UInt8]] = (1...30).map { generator(degree: $0) }
 
-    /// The generator of `degree`, from ``generators`` when it is there.
+    /// The generator of `degree` (1...254), from ``generators`` when it is there.
     static func cachedGenerator(degree: Int) -> [UInt8] {
-        degree < generators.count ? generators[degree] : generator(degree: degree)
+        precondition(degree >= 1 && degree <= 254, "a Reed–Solomon generator has degree 1...254")
+        return degree <= generators.count ? generators[degree - 1] : generator(degree: degree)
     }
 
     /// The error-correction codewords for one block with `count` of them.

@@ -56,6 +56,10 @@ import Testing
         let form = try FormParameters(encoded: "a=1&\u{301}b=2")
         #expect(form["a"] == "1")
         #expect(form["\u{301}b"] == "2")
+        // `=` followed by a combining mark, `&` after a prepend character (U+0600): separators.
+        #expect(try FormParameters(encoded: "a=\u{301}").values == ["a": "\u{301}"])
+        #expect(try FormParameters(encoded: "x=\u{600}&y=2").values == ["x": "\u{600}", "y": "2"])
+        #expect(Self.referenceParse("a=\u{301}") == [:])
     }
 
     @Test func escapeEqualsTheFormatter() throws {

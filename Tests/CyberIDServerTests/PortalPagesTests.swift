@@ -287,9 +287,11 @@ import Testing
     }
 
     /// The page filled in two layers (words once per language, then the login) equals the page
-    /// filled in one pass (its `[[ ]]` tags read as `{{ }}`), in both languages, for the portal
-    /// and a platform, with and without claims, with platform names that look like tags of
-    /// either layer; and no catalogue text holds a delimiter of the second layer.
+    /// filled in one pass (its `[[ ]]` tags read as `{{ }}`), byte for byte, in both languages,
+    /// for the portal and a platform, with and without claims. The catalogue's texts are the only
+    /// text parsed twice (the login's values are data in the second layer, never parsed), so no
+    /// catalogue text may hold a delimiter of the second layer. (The platform names that look
+    /// like tags show that such values stay data; they could not fail this comparison alone.)
     @Test func theLayeredLoginPageEqualsOnePass() throws {
         let oneLayer = LoginPage.html.replacingOccurrences(of: "[[", with: "{{").replacingOccurrences(of: "]]", with: "}}")
         #expect(!oneLayer.contains("[["))

@@ -12,7 +12,10 @@ public struct FormParameters: Sendable, Equatable {
     ///
     /// Works on the UTF-8 bytes (a `&` or `=` is a separator wherever it stands, as in the WHATWG
     /// URL standard's form parser), not on `Character`s: splitting by grapheme cost a login more
-    /// than the rest of the parse (benchmarks.md, "The fourth step").
+    /// than the rest of the parse (benchmarks.md, "The fourth step"). The one difference from the
+    /// `Character` split it replaced is raw (unencoded) non-ASCII text: a `&` or `=` that forms one
+    /// grapheme with a neighbour (a combining mark or joiner after it, a prepend character such as
+    /// U+0600 before it) was not a separator there and is one now.
     /// - Throws: ``ProviderError`` `invalid_request` for a repeated parameter or bad encoding.
     public init(encoded text: some StringProtocol) throws(ProviderError) {
         var string = String(text)

@@ -19,8 +19,9 @@ struct LoginPage: Sendable {
     /// Renders ``html``'s language layer (its `[[ ]]` tags: the catalogue's words, the language,
     /// the style and the script) once per language; what is left is a template of the `{{ }}`
     /// tags alone. A login fills 16 tags instead of 33 (Mustache was a fifth of `/authorize`'s
-    /// server CPU; benchmarks.md, "The fourth step"). `LoginPageTests` renders both ways and
-    /// compares, and checks that no catalogue text could open a tag of the second layer.
+    /// server CPU; benchmarks.md, "The fourth step"). `PortalPagesTests.theLayeredLoginPageEqualsOnePass`
+    /// renders both ways and compares, and checks that no catalogue text could open a tag of the
+    /// second layer (the only text that is parsed twice).
     init(issuer: String) {
         // The template is a constant: a parse failure is a programming error caught by tests.
         let layer = try! MustacheTemplate(string: "{{=[[ ]]=}}" + Self.html)
