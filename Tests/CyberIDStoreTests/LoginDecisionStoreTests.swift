@@ -116,6 +116,50 @@ import Testing
         }
     }
 
+    /// The code exchange's check: the certificate's status and its holder's state, read as the
+    /// login's holder read has them.
+    @Test(arguments: Backend.available)
+    func theCertificateHolderIsTheLoginHoldersCore(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            let state = try #require(try await store.certificateHolder(serial: "0a"))
+            let holder = try #require(try await store.loginHolder(certificateSerial: "0a", clientID: "c1"))
+            #expect(state == CertificateHolderState(certificateStatus: .valid, personID: "p1", personState: .active))
+            #expect(state.certificateStatus == holder.certificateStatus && state.personState == holder.personState)
+            #expect(try await store.certificateHolder(serial: "ff") == nil)
+            _ = try await store.recordTransition(
+                LifecycleEventRecord(personID: "p1", event: "suspend", from: .active, to: .suspended, actor: "administrator", reason: "r", occurredAt: t0),
+                effects: TransitionEffects(suspendedBy: "administrator"), history: entry("success"), securityEvent: nil)
+            #expect(try await store.certificateHolder(serial: "0a")?.personState == .suspended)
+        }
+    }
+
+    /// The holder read tells which pairwise subject the asking client already has for the
+    /// person (the least of several), so a repeat login need not write it again.
+    @Test(arguments: Backend.available)
+    func theHolderCarriesTheClientsKnownSubject(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            try await store.create(ClientRecord(clientID: "c2", name: "Other", secretHash: nil, metadata: "{}", createdAt: t0))
+            #expect(try await store.loginHolder(certificateSerial: "0a", clientID: "c1")?.knownSubject == nil)
+            #expect(try await store.recordDecision(decision("t1"), history: entry("success"), consent: nil, subject: "sub-m", reverification: nil))
+            #expect(try await store.loginHolder(certificateSerial: "0a", clientID: "c1")?.knownSubject == "sub-m")
+            // Another client's subject is not this client's.
+            #expect(try await store.loginHolder(certificateSerial: "0a", clientID: "c2")?.knownSubject == nil)
+            // A second subject (after a new network number): the least of the two.
+            #expect(try await store.recordDecision(decision("t2"), history: entry("success"), consent: nil, subject: "sub-a", reverification: nil))
+            #expect(try await store.loginHolder(certificateSerial: "0a", clientID: "c1")?.knownSubject == "sub-a")
+            // Both subjects still name the person (nothing was replaced).
+            for subject in ["sub-m", "sub-a"] {
+                let person = try await store.restrict(
+                    clientID: "c1", subject: subject, reason: "r", history: { _ in entry("success") }, at: t0)
+                #expect(person == "p1")
+            }
+        }
+    }
+
     @Test(arguments: Backend.available)
     func securityEventsAreQueuedWithTheChangeAndLeasedOnce(_ backend: Backend) async throws {
         try await withTestDatabase(backend) { database async throws in

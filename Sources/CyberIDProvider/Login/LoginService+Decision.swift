@@ -206,7 +206,10 @@ extension LoginService {
             detail: decision.detail.json, at: now)
         guard
             try await store.recordDecision(
-                row, history: entry, consent: consent, subject: status == .approved ? grant.subject : nil,
+                row, history: entry, consent: consent,
+                // The platform's subject for the person is written once, at their first login
+                // there: a statement fewer per login after it (benchmarks.md, "The fourth step").
+                subject: status == .approved && grant.subject != decision.holder.knownSubject ? grant.subject : nil,
                 reverification: reverification)
         else {
             var detail = decision.detail

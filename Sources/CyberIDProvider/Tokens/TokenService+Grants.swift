@@ -173,7 +173,7 @@ extension TokenService {
             // A grant written before certificates were recorded in it: the person's state only.
             return try await store.person(id: personID)?.state == .active
         }
-        guard let holder = try await store.loginHolder(certificateSerial: serial, clientID: clientID) else { return false }
+        guard let holder = try await store.certificateHolder(serial: serial) else { return false }
         return holder.personID == personID && holder.personState == .active && holder.certificateStatus == .valid
     }
 

@@ -28,6 +28,9 @@ public struct LoginHolder: Sendable, Equatable {
     public var reverificationInterval: TimeInterval?
     /// The serial of the certificate looked up.
     public var certificateSerial: String = ""
+    /// A pairwise subject the asking client already has for the person (the least, if a change
+    /// of network number gave it several): a login whose subject is this one need not write it.
+    public var knownSubject: String?
 
     /// Creates a holder summary.
     public init(
@@ -44,6 +47,21 @@ public struct LoginHolder: Sendable, Equatable {
             verifiedAt, reverificationInterval, certificateStatus, certificateNotAfter, personID, personState,
             assuranceLevel, networkNumber, consentedClaims, restrictionReason
         )
+    }
+}
+
+/// A certificate's status and its holder's state (``LoginDecisionStore/certificateHolder(serial:)``).
+public struct CertificateHolderState: Sendable, Equatable {
+    /// The certificate's status.
+    public var certificateStatus: NetworkCertificateRecord.Status
+    /// The holder.
+    public var personID: String
+    /// The holder's lifecycle state.
+    public var personState: PersonRecord.State
+
+    /// Creates the state.
+    public init(certificateStatus: NetworkCertificateRecord.Status, personID: String, personState: PersonRecord.State) {
+        (self.certificateStatus, self.personID, self.personState) = (certificateStatus, personID, personState)
     }
 }
 

@@ -10,7 +10,9 @@ extension SQLStore: LoginDecisionStore, ConsentStore, RestrictionStore, ClientAs
                     SELECT c.status AS certificate_status, c.not_after, c.person_id, c.network_number,
                         p.state, p.assurance_level, k.claims, r.reason AS restriction,
                         COALESCE(p.verified_at, p.created_at) AS verified_at,
-                        COALESCE(pc.interval_seconds, pg.interval_seconds) AS reverification_interval
+                        COALESCE(pc.interval_seconds, pg.interval_seconds) AS reverification_interval,
+                        (SELECT MIN(s.subject) FROM pairwise_subjects s
+                         WHERE s.person_id = c.person_id AND s.client_id = $2) AS known_subject
                     FROM network_certificates c
                     JOIN persons p ON p.id = c.person_id
                     LEFT JOIN consents k ON k.person_id = c.person_id AND k.client_id = $2
@@ -32,7 +34,24 @@ extension SQLStore: LoginDecisionStore, ConsentStore, RestrictionStore, ClientAs
                 restrictionReason: try row.optionalText("restriction"), verifiedAt: try row.time("verified_at"),
                 reverificationInterval: try row.optionalInteger("reverification_interval").map(TimeInterval.init))
             holder.certificateSerial = certificateSerial
+            holder.knownSubject = try row.optionalText("known_subject")
             return holder
+        }
+    }
+
+    public func certificateHolder(serial: String) async throws -> CertificateHolderState? {
+        try await database.read { connection in
+            guard
+                let row = try await connection.first(
+                    """
+                    SELECT c.status AS certificate_status, c.person_id, p.state
+                    FROM network_certificates c JOIN persons p ON p.id = c.person_id WHERE c.serial = $1
+                    """, [.text(serial)])
+            else { return nil }
+            guard let status = NetworkCertificateRecord.Status(rawValue: try row.text("certificate_status")),
+                let state = PersonRecord.State(rawValue: try row.text("state"))
+            else { throw StoreError.corrupt("certificate holder row has an unknown status or state") }
+            return CertificateHolderState(certificateStatus: status, personID: try row.text("person_id"), personState: state)
         }
     }
 

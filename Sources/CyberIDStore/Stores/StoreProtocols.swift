@@ -93,6 +93,9 @@ public protocol HistoryStore: Sendable {
 public protocol LoginDecisionStore: Sendable {
     /// The certificate's holder as a login sees it, with their consent for `clientID`.
     func loginHolder(certificateSerial: String, clientID: String) async throws -> LoginHolder?
+    /// The certificate's status, its holder and the holder's state — what the code exchange
+    /// checks again, without the joins of ``loginHolder(certificateSerial:clientID:)``.
+    func certificateHolder(serial: String) async throws -> CertificateHolderState?
     /// Records the decision on a transaction, the history entry, (if given) the new consent,
     /// the client's pairwise subject for the person, and — for a re-verification — the effects
     /// the provider decided (a new verification time, the end of the restriction toward the
