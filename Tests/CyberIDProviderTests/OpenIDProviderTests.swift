@@ -322,6 +322,26 @@ import Testing
         }
     }
 
+    /// A platform's pairwise subject is written at the person's first login there only: with
+    /// inserts into `pairwise_subjects` refused afterwards (a trigger), a second login still
+    /// succeeds (it writes nothing there), the same `sub` comes back, and another platform's
+    /// first login — which must write — is refused by the trigger.
+    @Test func aRepeatLoginDoesNotWriteThePairwiseSubjectAgain() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (shop, shopSecret) = try await h.client()
+            let sub = try await h.login(client: shop, secret: shopSecret, wallet: wallet).1.sub
+            try await h.store.database.write { connection in
+                _ = try await connection.execute(
+                    "CREATE TRIGGER no_new_subjects BEFORE INSERT ON pairwise_subjects BEGIN SELECT RAISE(ABORT, 'refused'); END",
+                    [])
+            }
+            #expect(try await h.login(client: shop, secret: shopSecret, wallet: wallet).1.sub == sub)
+            let (other, otherSecret) = try await h.client()
+            await #expect(throws: (any Error).self) { _ = try await h.login(client: other, secret: otherSecret, wallet: wallet) }
+        }
+    }
+
     /// Review finding 12: the code exchange and userinfo re-check the holder.
     @Test func aSuspensionOrRevocationAfterTheApprovalStopsTheCodeAndTheToken() async throws {
         try await ProviderHarness.with { h in

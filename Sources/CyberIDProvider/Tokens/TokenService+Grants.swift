@@ -115,7 +115,7 @@ extension TokenService {
         guard let grant = try? JSONDecoder().decode(LoginGrant.self, from: Data(decision.payload.utf8)),
             let subject = grant.subject, let level = grant.level, let authTime = grant.authTime, let personID = decision.personID
         else { throw ProviderError.invalidGrant("the login was not approved") }
-        guard try await holderIsStillValid(grant, personID: personID, clientID: clientID) else {
+        guard try await holderIsStillValid(grant, personID: personID) else {
             throw ProviderError.invalidGrant("the holder's network number or certificate is no longer valid")
         }
         return RedeemedCode(
@@ -137,7 +137,7 @@ extension TokenService {
         guard let client = try await registry.client(id: state.clientID), !client.disabled else {
             throw ProviderError.invalidToken("the client is disabled")
         }
-        guard try await holderIsStillValid(grant, personID: personID, clientID: state.clientID) else {
+        guard try await holderIsStillValid(grant, personID: personID) else {
             throw ProviderError.invalidToken("the holder's network number or certificate is no longer valid")
         }
         var claims = IDTokenClaims(iss: issuer, sub: subject, aud: state.clientID, exp: 0, iat: 0, authTime: 0, acr: level.acr)
@@ -168,7 +168,7 @@ extension TokenService {
 
     /// Whether the person who approved is still active and the certificate that approved still
     /// valid (a suspension or a revocation after the approval stops the code and the token).
-    func holderIsStillValid(_ grant: LoginGrant, personID: String, clientID: String) async throws -> Bool {
+    func holderIsStillValid(_ grant: LoginGrant, personID: String) async throws -> Bool {
         guard let serial = grant.certificate else {
             // A grant written before certificates were recorded in it: the person's state only.
             return try await store.person(id: personID)?.state == .active
