@@ -31,8 +31,8 @@ public struct Catalogue: Sendable {
     /// inserted value is not read again, so a platform's name that itself reads `%{client}` is
     /// shown as it is (the earlier `replacingOccurrences` per name, in the dictionary's order,
     /// could fill it — and cost 0.8 % of a login's server CPU through NSString). A placeholder
-    /// without a value stays as it is.
-    static func filling(_ text: String, _ values: [String: String]) -> String {
+    /// without a value stays as it is. The demo platform's own table is filled the same way.
+    public static func filling(_ text: String, _ values: [String: String]) -> String {
         let bytes = Array(text.utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count + 64)

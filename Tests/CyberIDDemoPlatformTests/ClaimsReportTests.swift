@@ -1,3 +1,4 @@
+import CyberIDWeb
 import Foundation
 import Testing
 
@@ -100,5 +101,13 @@ let realNameLogin: [String: String] = [
         #expect(IDTokenPayload(idToken: "abc") == nil)
         #expect(IDTokenPayload(idToken: "a.!!!.c") == nil)
         #expect(IDTokenPayload(idToken: Self.token("[1,2]")) == nil)
+    }
+
+    /// The demo's words are filled as the service's catalogue fills its own: in one pass, a
+    /// value is shown as it is even when it reads like a placeholder.
+    @Test func theDemoFillsPlaceholdersInOnePass() {
+        #expect(DemoStrings.text("demo_figure", .en, ["received": "1", "collected": "4"]) == "1 of 4")
+        #expect(DemoStrings.text("demo_figure", .en, ["received": "%{collected}", "collected": "4"]) == "%{collected} of 4")
+        #expect(DemoStrings.text("demo_figure", .zhCN, ["received": "2"]) == "2 / %{collected}")
     }
 }

@@ -14,11 +14,11 @@ enum DemoStrings {
         }
     }
 
-    /// The text of `key` with its placeholders filled; the key itself when missing.
+    /// The text of `key` with its placeholders filled (in one pass, as the service's catalogue
+    /// fills its own); the key itself when missing.
     static func text(_ key: String, _ language: Language, _ values: [String: String] = [:]) -> String {
-        var text = table(language)[key] ?? key
-        for (name, value) in values { text = text.replacingOccurrences(of: "%{\(name)}", with: value) }
-        return text
+        let text = table(language)[key] ?? key
+        return values.isEmpty ? text : Catalogue.filling(text, values)
     }
 
     static let english: [String: String] = [

@@ -1,6 +1,7 @@
 public import CyberIDCore
 public import CyberIDKeys
 public import CyberIDStore
+import CyberIDVault
 public import Crypto
 public import Foundation
 public import SwiftASN1
@@ -173,8 +174,7 @@ public struct CertificateAuthority: Sendable {
         publicKey: P256.Signing.PublicKey, networkNumber: NetworkNumber, level: AssuranceLevel, notBefore: Date,
         notAfter: Date
     ) throws -> (Certificate, String) {
-        var serialBytes = [UInt8](repeating: 0, count: 16)
-        for index in serialBytes.indices { serialBytes[index] = UInt8.random(in: 0...255) }
+        var serialBytes = SecureRandom.bytes(16)
         serialBytes[0] &= 0x7F  // positive
         serialBytes[0] |= 0x01  // and 16 bytes long
         // id-at-serialNumber (2.5.4.5), the subject's only attribute.
