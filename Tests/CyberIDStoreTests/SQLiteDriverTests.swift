@@ -13,13 +13,53 @@ import Testing
         #expect(SQLiteExecutor.numberedParameters("SELECT a$1 FROM t") == "SELECT a$1 FROM t")
     }
 
-    @Test func countsChangedRowsWithReturningOnlyForDataChanges() {
-        #expect(SQLiteExecutor.returnsChangedRows("UPDATE t SET a = 1"))
-        #expect(SQLiteExecutor.returnsChangedRows("\n  insert into t values (1)"))
-        #expect(SQLiteExecutor.returnsChangedRows("DELETE FROM t"))
-        #expect(!SQLiteExecutor.returnsChangedRows("INSERT INTO t VALUES (1) RETURNING id"))
-        #expect(!SQLiteExecutor.returnsChangedRows("CREATE TABLE t (a INTEGER)"))
-        #expect(!SQLiteExecutor.returnsChangedRows("SELECT 1"))
+    @Test func countsChangedRowsOnlyForDataChanges() {
+        #expect(SQLiteExecutor.changesRows("UPDATE t SET a = 1"))
+        #expect(SQLiteExecutor.changesRows("\n  insert into t values (1)"))
+        #expect(SQLiteExecutor.changesRows("DELETE FROM t"))
+        #expect(SQLiteExecutor.changesRows("INSERT INTO t VALUES (1) RETURNING id"))
+        #expect(!SQLiteExecutor.changesRows("CREATE TABLE t (a INTEGER)"))
+        #expect(!SQLiteExecutor.changesRows("SELECT 1"))
+        #expect(!SQLiteExecutor.changesRows("INSERTED"))
+        #expect(!SQLiteExecutor.changesRows("UPD"))
+    }
+
+    @Test func aFailedTransactionRollsBackAndTheWriterGoesOn() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cyberid-tx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try await SQLiteStoreDatabase.open(path: directory.appendingPathComponent("t.sqlite").path)
+        try await database.write { try await $0.run("CREATE TABLE t (a INTEGER PRIMARY KEY)") }
+        // The second insert breaks the key: the first must not survive, and the writer must not
+        // be left inside the transaction (the next write would fail with "cannot start a
+        // transaction within a transaction").
+        await #expect(throws: StoreError.self) {
+            try await database.write { connection in
+                _ = try await connection.execute("INSERT INTO t (a) VALUES (1)", [])
+                _ = try await connection.execute("INSERT INTO t (a) VALUES (1)", [])
+            }
+        }
+        let changed = try await database.writeStatement("INSERT INTO t (a) VALUES ($1)", [.integer(2)])
+        let returned = try await database.writeStatement("UPDATE t SET a = 3 WHERE a = $1 RETURNING a", [.integer(2)])
+        let rows = try await database.read { try await $0.query("SELECT a FROM t ORDER BY a", []) }
+        #expect(changed.changed == 1)
+        #expect(returned.changed == 1)
+        #expect(try returned.rows.first?.integer("a") == 3)
+        #expect(try rows.map { try $0.integer("a") } == [3])
+        await database.close()
+    }
+
+    @Test func theDurabilitySettingReachesTheWriter() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cyberid-sync-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (setting, level) in [(SQLiteStoreDatabase.Synchronous.full, 2), (.normal, 1)] {
+            let database = try await SQLiteStoreDatabase.open(
+                path: directory.appendingPathComponent("s\(level).sqlite").path, synchronous: setting)
+            let value = try await database.write { try await $0.first("PRAGMA synchronous")?.integer("synchronous") }
+            #expect(value == Int64(level))
+            await database.close()
+        }
     }
 
     @Test(arguments: Backend.available)

@@ -1,6 +1,6 @@
 public import Logging
 import Foundation
-import SQLiteNIO
+import GRDB
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +10,7 @@ import Glibc
 /// A backup is `VACUUM INTO` on a connection of its own: one read transaction over the live
 /// file, so the copy is a consistent snapshot of one moment while writers go on (WAL mode lets
 /// them), compacted, in rollback-journal mode — what SQLite's documentation offers beside the
-/// C backup API, which sqlite-nio does not expose. The copy is written beside the target,
+/// C backup API. The copy is written beside the target,
 /// fsynced, then renamed into place, so a crash never leaves a half backup under its name.
 public enum SQLiteBackup {
     /// What a backup or restore checked.
@@ -31,9 +31,8 @@ public enum SQLiteBackup {
         }
         let partial = destination + ".partial"
         try? FileManager.default.removeItem(atPath: partial)
-        try await withConnection(source, logger: logger) { connection in
-            _ = try await connection.query("PRAGMA busy_timeout = 5000", [])
-            _ = try await connection.query("VACUUM INTO ?1", [.text(partial)])
+        try withConnection(source) { connection in
+            _ = try connection.rows("VACUUM INTO ?1", [.text(partial)])
         }
         // Sealed records, but personal data all the same: readable by the owner only.
         guard chmod(partial, 0o600) == 0 else { throw StoreError.unavailable("cannot restrict \(partial) to mode 0600") }
@@ -67,43 +66,37 @@ public enum SQLiteBackup {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let bytes = (attributes[.size] as? NSNumber)?.intValue
         else { throw StoreError.unavailable("cannot read \(path)", underlying: nil) }
-        return try await withConnection(path, logger: logger) { connection in
-            let integrity = try await connection.query("PRAGMA integrity_check", []).first?.column("integrity_check")?.string
+        return try withConnection(path) { connection in
+            let integrity = try connection.rows("PRAGMA integrity_check", []).first?.optionalText("integrity_check")
             guard integrity == "ok" else {
                 throw StoreError.corrupt("\(path) fails SQLite's integrity check: \(integrity ?? "no answer")")
             }
             do {
-                let version = try await connection.query("SELECT MAX(version) AS v FROM schema_migrations", [])
-                let persons = try await connection.query("SELECT COUNT(*) AS n FROM persons", [])
+                let version = try connection.rows("SELECT MAX(version) AS v FROM schema_migrations", [])
+                let persons = try connection.rows("SELECT COUNT(*) AS n FROM persons", [])
                 return Summary(
-                    bytes: bytes, schemaVersion: version.first?.column("v")?.integer ?? 0,
-                    persons: persons.first?.column("n")?.integer ?? 0)
+                    bytes: bytes, schemaVersion: Int(try version.first?.optionalInteger("v") ?? 0),
+                    persons: Int(try persons.first?.optionalInteger("n") ?? 0))
             } catch {
                 throw StoreError.corrupt("\(path) is not a CyberID database")
             }
         }
     }
 
-    private static func withConnection<T: Sendable>(
-        _ path: String, logger: Logger, _ body: @Sendable (SQLiteConnection) async throws -> T
-    ) async throws -> T {
-        let connection: SQLiteConnection
+    /// Runs `body` on a connection of its own to the file at `path`, closed after.
+    private static func withConnection<T>(_ path: String, _ body: (SQLiteExecutor) throws -> T) throws -> T {
+        let queue: DatabaseQueue
         do {
-            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(5)
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+            throw StoreError.corrupt("\(path) is not a SQLite database")
         } catch {
             throw StoreError.unavailable("cannot open \(path)", underlying: error)
         }
-        do {
-            let result = try await body(connection)
-            try await connection.close()
-            return result
-        } catch let error as StoreError {
-            try? await connection.close()
-            throw error
-        } catch {
-            try? await connection.close()
-            throw StoreError.unavailable("SQLite failed on \(path)", underlying: error)
-        }
+        defer { try? queue.close() }
+        return try body(SQLiteExecutor(connection: queue))
     }
 
     /// fsyncs `partial`, renames it to `path`, fsyncs the directory: the file is there whole or not at all.

@@ -1,8 +1,7 @@
 public import CyberIDCore
 public import Logging
-import NIOCore
-import NIOPosix
-import SQLiteNIO
+import Dispatch
+import GRDB
 import ServiceLifecycle
 import Synchronization
 
@@ -10,9 +9,12 @@ import Synchronization
 ///
 /// SQLite allows many readers beside one writer. This driver keeps one writer connection,
 /// whose transactions are serialised by a semaphore (so a transaction never interleaves with
-/// another task's statements), and a small pool of reader connections that run beside it.
-/// Every connection has foreign keys on and a busy timeout, so a second process on the same
-/// file waits instead of failing.
+/// another task's statements) and run on a thread of their own (``WriterExecutor``: the
+/// commit's fsync never blocks the tasks' threads), and a small pool of reader connections that
+/// run beside it, inline on the reading task's thread. Every connection has foreign keys on
+/// and a busy timeout, so a second process on the same file waits instead of failing.
+/// Connections are GRDB's `DatabaseQueue`s used synchronously (``SQLiteExecutor``): one thread
+/// switch per write transaction and none per statement, statements prepared once.
 public final class SQLiteStoreDatabase: SQLDatabase {
     /// How hard SQLite works to make a commit durable.
     public enum Synchronous: String, Sendable {
@@ -26,14 +28,15 @@ public final class SQLiteStoreDatabase: SQLDatabase {
 
     public var dialect: SQLDialect { .sqlite }
 
-    private let writer: SQLiteConnection
+    private let writer: DatabaseQueue
     private let writeLock = AsyncSemaphore(permits: 1)
-    private let readers: [SQLiteConnection]
+    private let writerThread = WriterExecutor()
+    private let readers: [DatabaseQueue]
     private let readerPool: AsyncSemaphore
     private let idleReaders: Mutex<[Int]>
     private let closed = Mutex(false)
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(writer: DatabaseQueue, readers: [DatabaseQueue]) {
         self.writer = writer
         self.readers = readers
         self.readerPool = AsyncSemaphore(permits: readers.count)
@@ -56,27 +59,30 @@ public final class SQLiteStoreDatabase: SQLDatabase {
         logger: Logger = Logger(label: "cyberid.store.sqlite")
     ) async throws(StoreError) -> SQLiteStoreDatabase {
         let inMemory = path == ":memory:"
-        let storage: SQLiteConnection.Storage = inMemory ? .memory : .file(path: path)
         do {
-            let writer = try await SQLiteConnection.open(storage: storage, logger: logger)
-            var pragmas = [
-                "PRAGMA foreign_keys = ON",
-                "PRAGMA busy_timeout = \(busyTimeoutMilliseconds)",
-            ]
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(Double(busyTimeoutMilliseconds) / 1000)
+            configuration.label = "cyberid.sqlite.writer"
+            // A transaction spans several accesses (BEGIN, the body's statements, COMMIT): this
+            // driver, not GRDB, makes sure every one ends (``write``).
+            configuration.allowsUnsafeTransactions = true
             if !inMemory {
-                pragmas += ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = \(synchronous.rawValue)"]
+                // Not GRDB's `.wal` journal mode: it sets synchronous = NORMAL after this.
+                configuration.prepareDatabase { database in
+                    _ = try String.fetchOne(database, sql: "PRAGMA journal_mode = WAL")
+                    try database.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
+                }
             }
-            for pragma in pragmas { _ = try await writer.query(pragma, []) }
+            let writer = inMemory ? try DatabaseQueue(configuration: configuration) : try DatabaseQueue(path: path, configuration: configuration)
             // An in-memory database is private to its connection: read through the writer.
             var readerConnections = [writer]
             if !inMemory {
-                readerConnections = []
-                for _ in 0..<max(1, readers) {
-                    let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
-                    _ = try await reader.query("PRAGMA foreign_keys = ON", [])
-                    _ = try await reader.query("PRAGMA busy_timeout = \(busyTimeoutMilliseconds)", [])
-                    _ = try await reader.query("PRAGMA query_only = ON", [])
-                    readerConnections.append(reader)
+                var readerConfiguration = Configuration()
+                readerConfiguration.busyMode = .timeout(Double(busyTimeoutMilliseconds) / 1000)
+                readerConfiguration.label = "cyberid.sqlite.reader"
+                readerConfiguration.prepareDatabase { database in try database.execute(sql: "PRAGMA query_only = ON") }
+                readerConnections = try (0..<max(1, readers)).map { _ in
+                    try DatabaseQueue(path: path, configuration: readerConfiguration)
                 }
             }
             return SQLiteStoreDatabase(writer: writer, readers: readerConnections)
@@ -99,30 +105,31 @@ public final class SQLiteStoreDatabase: SQLDatabase {
 
     public func write<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         if let joined = AmbientTransaction.joined(self) { return try await body(joined) }
+        let executor = SQLiteExecutor(connection: writer)
         return try await writeLock.withPermit {
-            let executor = SQLiteExecutor(connection: writer)
-            try await executor.run("BEGIN IMMEDIATE")
-            do {
-                let result = try await AmbientTransaction.run(self, executor, body)
-                try await executor.run("COMMIT")
-                return result
-            } catch {
-                try? await executor.run("ROLLBACK")
-                throw error
+            try await withTaskExecutorPreference(writerThread) {
+                try executor.access { try $0.beginTransaction(.immediate) }
+                do {
+                    let result = try await AmbientTransaction.run(self, executor, body)
+                    try executor.access { try $0.commit() }
+                    return result
+                } catch {
+                    // SQLite may have rolled back on its own (a full disk, an I/O error): GRDB's
+                    // rollback then does nothing. Either way no transaction is left open.
+                    try? executor.access { try $0.rollback() }
+                    let open = (try? executor.access { $0.isInsideTransaction }) ?? true
+                    precondition(!open, "SQLite write transaction left open after a rollback")
+                    throw error
+                }
             }
         }
     }
 
     public func writeStatement(_ sql: String, _ binds: [SQLValue]) async throws -> (rows: [SQLRow], changed: Int) {
         if let joined = AmbientTransaction.joined(self) { return try await AmbientTransaction.statement(sql, binds, on: joined) }
+        let executor = SQLiteExecutor(connection: writer)
         return try await writeLock.withPermit {
-            let executor = SQLiteExecutor(connection: writer)
-            if SQLiteExecutor.returnsChangedRows(sql) {
-                let rows = try await executor.query(sql + " RETURNING 1", binds)
-                return ([], rows.count)
-            }
-            let rows = try await executor.query(sql, binds)
-            return (rows, rows.count)
+            try await withTaskExecutorPreference(writerThread) { try executor.run(sql, binds) }
         }
     }
 
@@ -141,102 +148,22 @@ public final class SQLiteStoreDatabase: SQLDatabase {
             return closed
         }
         guard !wasClosed else { return }
-        for reader in readers where reader !== writer { try? await reader.close() }
-        try? await writer.close()
+        for reader in readers where reader !== writer { try? reader.close() }
+        try? writer.close()
     }
 }
 
-/// Runs statements on one SQLite connection, translating `$n` parameters and errors.
-struct SQLiteExecutor: SQLConnection {
-    let connection: SQLiteConnection
+/// The SQLite writer's thread: a serial queue that runs the jobs of write transactions, so that a
+/// transaction's statements and its commit (an fsync with `synchronous = FULL`) block this
+/// thread rather than one of the few the tasks share. A task that prefers this executor
+/// (`withTaskExecutorPreference`) hops here once at the start of a transaction and back once at
+/// its end.
+final class WriterExecutor: TaskExecutor {
+    private let queue = DispatchQueue(label: "cyberid.sqlite.writer-thread")
 
-    func query(_ sql: String, _ binds: [SQLValue]) async throws(StoreError) -> [SQLRow] {
-        let rows: [SQLiteRow]
-        do {
-            rows = try await connection.query(Self.numberedParameters(sql), binds.map(Self.sqliteData))
-        } catch {
-            throw Self.storeError(error)
-        }
-        return rows.map { row in
-            SQLRow(columns: row.columns.map(\.name), values: row.columns.map { Self.value($0.data) })
-        }
-    }
-
-    func execute(_ sql: String, _ binds: [SQLValue]) async throws(StoreError) -> Int {
-        // sqlite-nio does not expose sqlite3_changes(). For a data-changing statement, ask it to
-        // return one row per changed row instead (one round trip rather than a second
-        // `SELECT changes()`); anything else runs as is and reports 0.
-        if Self.returnsChangedRows(sql) {
-            return try await query(sql + " RETURNING 1", binds).count
-        }
-        _ = try await query(sql, binds)
-        return 0
-    }
-
-    /// Whether `RETURNING 1` can be appended: an INSERT, UPDATE or DELETE without its own
-    /// RETURNING clause.
-    static func returnsChangedRows(_ sql: String) -> Bool {
-        let head = sql.drop(while: { $0.isWhitespace }).prefix(7).uppercased()
-        guard head.hasPrefix("INSERT") || head.hasPrefix("UPDATE") || head.hasPrefix("DELETE") else { return false }
-        return !sql.uppercased().contains("RETURNING")
-    }
-
-    /// Rewrites PostgreSQL's `$n` parameters to SQLite's `?n`, leaving quoted text alone.
-    static func numberedParameters(_ sql: String) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(sql.utf8.count)
-        var quote: UInt8? = nil
-        var previous: UInt8 = 0
-        for byte in sql.utf8 {
-            if let open = quote {
-                if byte == open { quote = nil }
-                out.append(byte)
-            } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
-                quote = byte
-                out.append(byte)
-            } else if byte == UInt8(ascii: "$") && !Self.isIdentifier(previous) {
-                out.append(UInt8(ascii: "?"))
-            } else {
-                out.append(byte)
-            }
-            previous = byte
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func isIdentifier(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
-    }
-
-    private static func sqliteData(_ value: SQLValue) -> SQLiteData {
-        switch value {
-        case .null: .null
-        case .integer(let value): .integer(Int(value))
-        case .text(let value): .text(value)
-        case .blob(let bytes): .blob(ByteBuffer(bytes: bytes))
-        }
-    }
-
-    private static func value(_ data: SQLiteData) -> SQLValue {
-        switch data {
-        case .null: .null
-        case .integer(let value): .integer(Int64(value))
-        case .float(let value): .integer(Int64(value))
-        case .text(let value): .text(value)
-        case .blob(var buffer): .blob(buffer.readBytes(length: buffer.readableBytes) ?? [])
-        }
-    }
-
-    private static func storeError(_ error: any Error) -> StoreError {
-        if let error = error as? SQLiteError {
-            switch error.reason {
-            case .constraint, .constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraintForeignKeyFailed:
-                return .conflict("a uniqueness or reference rule refused the write", underlying: error)
-            default:
-                return .unavailable("SQLite refused the statement (\(error.reason))", underlying: error)
-            }
-        }
-        return .unavailable("SQLite statement failed", underlying: error)
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }
