@@ -29,6 +29,9 @@ public enum SQLiteBackup {
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw StoreError.conflict("\(destination) exists; choose a new file")
         }
+        guard FileManager.default.fileExists(atPath: source) else {
+            throw StoreError.unavailable("\(source) does not exist", underlying: nil)
+        }
         let partial = destination + ".partial"
         try? FileManager.default.removeItem(atPath: partial)
         try withConnection(source) { connection in
@@ -66,7 +69,7 @@ public enum SQLiteBackup {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let bytes = (attributes[.size] as? NSNumber)?.intValue
         else { throw StoreError.unavailable("cannot read \(path)", underlying: nil) }
-        return try withConnection(path) { connection in
+        return try withConnection(path, readOnly: true) { connection in
             let integrity = try connection.rows("PRAGMA integrity_check", []).first?.optionalText("integrity_check")
             guard integrity == "ok" else {
                 throw StoreError.corrupt("\(path) fails SQLite's integrity check: \(integrity ?? "no answer")")
@@ -83,12 +86,13 @@ public enum SQLiteBackup {
         }
     }
 
-    /// Runs `body` on a connection of its own to the file at `path`, closed after.
-    private static func withConnection<T>(_ path: String, _ body: (SQLiteExecutor) throws -> T) throws -> T {
+    /// Runs `body` on a connection of its own to the file at `path` (which must exist), closed after.
+    private static func withConnection<T>(_ path: String, readOnly: Bool = false, _ body: (SQLiteExecutor) throws -> T) throws -> T {
         let queue: DatabaseQueue
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
+            configuration.readonly = readOnly
             queue = try DatabaseQueue(path: path, configuration: configuration)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
             throw StoreError.corrupt("\(path) is not a SQLite database")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// Runs statements on one SQLite connection (a GRDB `DatabaseQueue`), synchronously on the
 /// calling thread: prepared once per connection and SQL text (GRDB's statement cache), `$n`
@@ -11,6 +12,11 @@ import GRDB
 /// pool and back and prepared it anew each time (docs/storage.md, "The SQLite driver").
 struct SQLiteExecutor: SQLConnection {
     let connection: DatabaseQueue
+    /// For a write transaction's statements: the transaction they belong to. Each statement
+    /// first checks that it is still open — in CyberID's books and in SQLite's — so that a
+    /// statement never runs in autocommit mode after SQLite rolled the transaction back on its own
+    /// (a full disk, an I/O error) or after it ended (a task that kept the connection).
+    var transaction: TransactionScope? = nil
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws(StoreError) -> [SQLRow] {
         try rows(sql, binds)
@@ -20,50 +26,8 @@ struct SQLiteExecutor: SQLConnection {
         try run(sql, binds).changed
     }
 
-    /// The rows of one statement.
-    func rows(_ sql: String, _ binds: [SQLValue]) throws(StoreError) -> [SQLRow] {
-        try access { database in
-            let statement = try Self.prepared(database, sql, binds)
-            let columns = statement.columnNames
-            var rows: [SQLRow] = []
-            let cursor = try Row.fetchCursor(statement)
-            while let row = try cursor.next() {
-                rows.append(SQLRow(columns: columns, values: row.databaseValues.map(Self.value)))
-            }
-            return rows
-        }
-    }
-
-    /// Runs one statement: its rows when it has a RETURNING clause or is a query, and the rows an
-    /// INSERT, UPDATE or DELETE changed (SQLite's `sqlite3_changes`).
-    func run(_ sql: String, _ binds: [SQLValue]) throws(StoreError) -> (rows: [SQLRow], changed: Int) {
-        guard Self.changesRows(sql) else { return ([], try statement(sql, binds)) }
-        return try access { database in
-            let statement = try Self.prepared(database, sql, binds)
-            if statement.columnCount == 0 {
-                try statement.execute()
-                return ([], database.changesCount)
-            }
-            let columns = statement.columnNames
-            var rows: [SQLRow] = []
-            let cursor = try Row.fetchCursor(statement)
-            while let row = try cursor.next() {
-                rows.append(SQLRow(columns: columns, values: row.databaseValues.map(Self.value)))
-            }
-            return (rows, database.changesCount)
-        }
-    }
-
-    /// Runs a statement that changes no rows (DDL, a pragma, a transaction's BEGIN or COMMIT).
-    private func statement(_ sql: String, _ binds: [SQLValue]) throws(StoreError) -> Int {
-        try access { database in
-            try Self.prepared(database, sql, binds).execute()
-            return 0
-        }
-    }
-
-    /// One access to the connection, with GRDB's errors translated.
-    func access<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    /// Transaction control (BEGIN, COMMIT, ROLLBACK): not checked against ``transaction``.
+    func control<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try connection.inDatabase(body)
         } catch {
@@ -71,13 +35,67 @@ struct SQLiteExecutor: SQLConnection {
         }
     }
 
-    /// The connection's cached statement for `sql` (several statements: prepared each time),
-    /// with its parameters bound.
+    /// The rows of one statement.
+    func rows(_ sql: String, _ binds: [SQLValue]) throws(StoreError) -> [SQLRow] {
+        try run(sql, binds).rows
+    }
+
+    /// Runs one statement: its rows (a query, or a change with RETURNING), and the rows an
+    /// INSERT, UPDATE or DELETE changed (SQLite's `sqlite3_changes`; 0 for anything else).
+    func run(_ sql: String, _ binds: [SQLValue]) throws(StoreError) -> (rows: [SQLRow], changed: Int) {
+        let counted = Self.changesRows(sql)
+        return try access { database in
+            let statement = try Self.prepared(database, sql, binds)
+            if statement.columnCount == 0 {
+                try statement.execute()
+                return ([], counted ? database.changesCount : 0)
+            }
+            let columns = statement.columnNames
+            var rows: [SQLRow] = []
+            let cursor = try Row.fetchCursor(statement)
+            while let row = try cursor.next() {
+                rows.append(SQLRow(columns: columns, values: row.databaseValues.map(Self.value)))
+            }
+            return (rows, counted ? database.changesCount : 0)
+        }
+    }
+
+    /// One access to the connection for a statement, with GRDB's errors translated; in a write
+    /// transaction, only while it is open.
+    func access<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        guard let transaction else { return try control(body) }
+        return try control { database in
+            guard transaction.isOpen, database.isInsideTransaction else {
+                throw StoreError.unavailable(
+                    "the write transaction is no longer open (ended, or rolled back by SQLite): the statement did not run")
+            }
+            return try body(database)
+        }
+    }
+
+    /// The connection's cached statement for `sql` (one statement: GRDB refuses several), with
+    /// its parameters bound.
+    ///
+    /// The values are bound with SQLite's own calls (`DatabaseValue.bind(to:at:)`, GRDB's public
+    /// binding API) after `setUncheckedArguments` with no arguments has reset the statement and
+    /// cleared its bindings: GRDB's `StatementArguments` initialisers are generic and are not
+    /// specialised across modules, which cost ≈ 2 % of a login (benchmarks.md, "The fifth step").
+    /// A parameter without a value stays NULL, as with `setUncheckedArguments`; a value beyond the
+    /// statement's parameters is ignored (SQLite answers `SQLITE_RANGE`).
     private static func prepared(_ database: Database, _ sql: String, _ binds: [SQLValue]) throws -> Statement {
         let statement = try database.cachedStatement(sql: numberedParameters(sql))
-        statement.setUncheckedArguments(StatementArguments(binds.map(databaseValue)))
+        statement.setUncheckedArguments(StatementArguments())
+        for (offset, value) in binds.enumerated() {
+            let code = databaseValue(value).bind(to: statement.sqliteStatement, at: CInt(offset + 1))
+            guard code == 0 || code == sqliteRange else {
+                throw StoreError.unavailable("SQLite refused a parameter (code \(code))")
+            }
+        }
         return statement
     }
+
+    /// `SQLITE_RANGE`: a parameter index beyond the statement's parameters.
+    private static let sqliteRange: CInt = 25
 
     /// Whether the statement is an INSERT, UPDATE or DELETE, whose changed rows are counted.
     static func changesRows(_ sql: String) -> Bool {
@@ -139,11 +157,28 @@ struct SQLiteExecutor: SQLConnection {
     static func storeError(_ error: any Error) -> StoreError {
         if let error = error as? StoreError { return error }
         if let error = error as? DatabaseError {
-            if error.resultCode == .SQLITE_CONSTRAINT {
+            // A uniqueness or reference rule is a conflict the caller may resolve (who won a race);
+            // any other constraint (NOT NULL) is a fault, as with the driver before.
+            // Raw values: GRDB's pattern match lets a primary code match all of its extended ones.
+            let conflicts: [ResultCode] = [
+                .SQLITE_CONSTRAINT, .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY, .SQLITE_CONSTRAINT_FOREIGNKEY,
+                .SQLITE_CONSTRAINT_ROWID,
+            ]
+            if conflicts.contains(where: { $0.rawValue == error.extendedResultCode.rawValue }) {
                 return .conflict("a uniqueness or reference rule refused the write", underlying: error)
             }
             return .unavailable("SQLite refused the statement (\(error.resultCode))", underlying: error)
         }
         return .unavailable("SQLite statement failed", underlying: error)
     }
+}
+
+/// Whether a write transaction is still open, for the statements of its body (``SQLiteExecutor``).
+final class TransactionScope: Sendable {
+    private let open = Atomic(true)
+
+    var isOpen: Bool { open.load(ordering: .acquiring) }
+
+    /// Called once the transaction committed or rolled back.
+    func end() { open.store(false, ordering: .releasing) }
 }

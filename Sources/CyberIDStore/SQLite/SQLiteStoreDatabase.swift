@@ -35,8 +35,10 @@ public final class SQLiteStoreDatabase: SQLDatabase {
     private let readerPool: AsyncSemaphore
     private let idleReaders: Mutex<[Int]>
     private let closed = Mutex(false)
+    private let logger: Logger
 
-    private init(writer: DatabaseQueue, readers: [DatabaseQueue]) {
+    private init(writer: DatabaseQueue, readers: [DatabaseQueue], logger: Logger) {
+        self.logger = logger
         self.writer = writer
         self.readers = readers
         self.readerPool = AsyncSemaphore(permits: readers.count)
@@ -69,7 +71,10 @@ public final class SQLiteStoreDatabase: SQLDatabase {
             if !inMemory {
                 // Not GRDB's `.wal` journal mode: it sets synchronous = NORMAL after this.
                 configuration.prepareDatabase { database in
-                    _ = try String.fetchOne(database, sql: "PRAGMA journal_mode = WAL")
+                    let mode = try String.fetchOne(database, sql: "PRAGMA journal_mode = WAL")
+                    guard mode?.lowercased() == "wal" else {
+                        throw StoreError.unavailable("SQLite did not switch to WAL (journal mode \(mode ?? "unknown"))")
+                    }
                     try database.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
                 }
             }
@@ -85,7 +90,7 @@ public final class SQLiteStoreDatabase: SQLDatabase {
                     try DatabaseQueue(path: path, configuration: readerConfiguration)
                 }
             }
-            return SQLiteStoreDatabase(writer: writer, readers: readerConnections)
+            return SQLiteStoreDatabase(writer: writer, readers: readerConnections, logger: logger)
         } catch {
             throw .unavailable("cannot open the SQLite database", underlying: error)
         }
@@ -105,20 +110,26 @@ public final class SQLiteStoreDatabase: SQLDatabase {
 
     public func write<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         if let joined = AmbientTransaction.joined(self) { return try await body(joined) }
-        let executor = SQLiteExecutor(connection: writer)
+        let scope = TransactionScope()
+        let control = SQLiteExecutor(connection: writer)
+        let statements = SQLiteExecutor(connection: writer, transaction: scope)
         return try await writeLock.withPermit {
             try await withTaskExecutorPreference(writerThread) {
-                try executor.access { try $0.beginTransaction(.immediate) }
+                defer { scope.end() }
+                try control.control { try $0.beginTransaction(.immediate) }
                 do {
-                    let result = try await AmbientTransaction.run(self, executor, body)
-                    try executor.access { try $0.commit() }
+                    let result = try await AmbientTransaction.run(self, statements, body)
+                    try control.control { try $0.commit() }
                     return result
                 } catch {
                     // SQLite may have rolled back on its own (a full disk, an I/O error): GRDB's
-                    // rollback then does nothing. Either way no transaction is left open.
-                    try? executor.access { try $0.rollback() }
-                    let open = (try? executor.access { $0.isInsideTransaction }) ?? true
-                    precondition(!open, "SQLite write transaction left open after a rollback")
+                    // rollback then does nothing. Either way no transaction may stay open: the
+                    // writer's next transaction would fail to begin, or commit this one's rest.
+                    try? control.control { try $0.rollback() }
+                    if (try? control.control { $0.isInsideTransaction }) ?? true {
+                        logger.critical("SQLite write transaction still open after a rollback: stopping", metadata: ["error": "\(error)"])
+                        preconditionFailure("SQLite write transaction left open after a rollback")
+                    }
                     throw error
                 }
             }
@@ -148,6 +159,9 @@ public final class SQLiteStoreDatabase: SQLDatabase {
             return closed
         }
         guard !wasClosed else { return }
+        // Let a write transaction in flight finish first (a later one fails: the queue is closed).
+        try? await writeLock.acquire()
+        defer { writeLock.release() }
         for reader in readers where reader !== writer { try? reader.close() }
         try? writer.close()
     }
@@ -160,6 +174,13 @@ public final class SQLiteStoreDatabase: SQLDatabase {
 /// its end.
 final class WriterExecutor: TaskExecutor {
     private let queue = DispatchQueue(label: "cyberid.sqlite.writer-thread")
+    /// Marks the writer's queue, so that a test can tell where a statement ran.
+    nonisolated(unsafe) static let marker = DispatchSpecificKey<Bool>()
+
+    init() { queue.setSpecific(key: Self.marker, value: true) }
+
+    /// Whether the caller runs on a writer's thread.
+    static var isCurrent: Bool { DispatchQueue.getSpecific(key: marker) == true }
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
