@@ -52,8 +52,8 @@ public struct AuditLog: Sendable {
     /// - Returns: the new checkpoint, if one was made.
     @discardableResult
     public func checkpoint(at time: Date = Date()) async throws -> AuditCheckpointRecord? {
-        guard let last = try await store.auditEntries().last else { return nil }
-        if try await store.auditCheckpoints().last?.seq == last.seq { return nil }
+        guard let last = try await store.lastAuditEntry() else { return nil }
+        if try await store.latestAuditCheckpoint()?.seq == last.seq { return nil }
         let key = try keys.activeKey()
         let checkpoint = AuditCheckpointRecord(
             seq: last.seq, entryHash: last.entryHash, kid: key.kid,
@@ -134,7 +134,7 @@ public struct AuditLog: Sendable {
 
     /// The newest signed checkpoint (`GET /audit/checkpoint`), if any.
     public func latestCheckpoint() async throws -> AuditCheckpointRecord? {
-        try await store.auditCheckpoints().last
+        try await store.latestAuditCheckpoint()
     }
 
     static let genesis = [UInt8](repeating: 0, count: 32)

@@ -33,9 +33,17 @@ extension SQLStore: AuditStore {
     }
 
     public func auditEntries() async throws -> [AuditEntryRecord] {
+        try await entries("ORDER BY seq")
+    }
+
+    public func lastAuditEntry() async throws -> AuditEntryRecord? {
+        try await entries("ORDER BY seq DESC LIMIT 1").first
+    }
+
+    private func entries(_ order: String) async throws -> [AuditEntryRecord] {
         try await database.read { connection in
             try await connection.query(
-                "SELECT seq, occurred_at, actor, action, target, reason, prev_hash, entry_hash FROM audit_log ORDER BY seq", []
+                "SELECT seq, occurred_at, actor, action, target, reason, prev_hash, entry_hash FROM audit_log " + order, []
             ).map { row throws(StoreError) in
                 AuditEntryRecord(
                     seq: try row.integer("seq"), occurredAt: try row.time("occurred_at"), actor: try row.text("actor"),
@@ -58,9 +66,17 @@ extension SQLStore: AuditStore {
     }
 
     public func auditCheckpoints() async throws -> [AuditCheckpointRecord] {
+        try await checkpoints("ORDER BY seq")
+    }
+
+    public func latestAuditCheckpoint() async throws -> AuditCheckpointRecord? {
+        try await checkpoints("ORDER BY seq DESC LIMIT 1").first
+    }
+
+    private func checkpoints(_ order: String) async throws -> [AuditCheckpointRecord] {
         try await database.read { connection in
             try await connection.query(
-                "SELECT seq, entry_hash, kid, signature, signed_at FROM audit_checkpoints ORDER BY seq", []
+                "SELECT seq, entry_hash, kid, signature, signed_at FROM audit_checkpoints " + order, []
             ).map { row throws(StoreError) in
                 AuditCheckpointRecord(
                     seq: try row.integer("seq"), entryHash: try row.blob("entry_hash"), kid: try row.text("kid"),

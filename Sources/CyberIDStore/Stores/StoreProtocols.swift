@@ -246,6 +246,17 @@ public protocol AuditStore: Sendable {
     func addAuditCheckpoint(_ checkpoint: AuditCheckpointRecord) async throws
     /// Every checkpoint, in sequence order.
     func auditCheckpoints() async throws -> [AuditCheckpointRecord]
+    /// The newest entry (one indexed read, not the whole log).
+    func lastAuditEntry() async throws -> AuditEntryRecord?
+    /// The newest checkpoint (one indexed read).
+    func latestAuditCheckpoint() async throws -> AuditCheckpointRecord?
+}
+
+extension AuditStore {
+    /// The newest entry, from every entry (for stores without a cheaper read).
+    public func lastAuditEntry() async throws -> AuditEntryRecord? { try await auditEntries().last }
+    /// The newest checkpoint, from every checkpoint (for stores without a cheaper read).
+    public func latestAuditCheckpoint() async throws -> AuditCheckpointRecord? { try await auditCheckpoints().last }
 }
 
 /// The outbox of Security Event Tokens.
