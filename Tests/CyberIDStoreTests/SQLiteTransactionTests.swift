@@ -85,6 +85,15 @@ import Testing
         }
     }
 
+    @Test func floatsAreTruncatedAndOneTooLargeDoesNotStopTheProcess() async throws {
+        try await withTable { database in
+            let row = try await database.read { try await $0.query("SELECT 2.7 AS a, -2.7 AS b, 1e300 AS c", []) }[0]
+            #expect(try row.integer("a") == 2)
+            #expect(try row.integer("b") == -2)
+            #expect(try row.integer("c") == 0)
+        }
+    }
+
     @Test func aReadInsideAWriteSeesItsOwnRows() async throws {
         try await withTable { database in
             let seen = try await database.write { connection in

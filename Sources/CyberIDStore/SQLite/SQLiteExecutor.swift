@@ -148,7 +148,9 @@ struct SQLiteExecutor: SQLConnection {
         switch value.storage {
         case .null: .null
         case .int64(let value): .integer(value)
-        case .double(let value): .integer(Int64(value))
+        // CyberID stores no REAL; a float that fits is truncated as before, one that does not
+        // (NaN, infinite, beyond 64 bits) must not trap the process.
+        case .double(let value): .integer(Int64(exactly: value.rounded(.towardZero)) ?? 0)
         case .string(let value): .text(value)
         case .blob(let data): .blob([UInt8](data))
         }
