@@ -79,9 +79,19 @@ import Testing
             await #expect(throws: StoreError.unavailable) {
                 _ = try await database.writeStatement("INSERT INTO t (a, b) VALUES ($1, $2)", [.integer(3), .null])
             }
-            // The failed statements left the cache: the same text runs again.
-            _ = try await database.writeStatement("INSERT INTO t (a, b) VALUES (2, 'y')", [])
-            #expect(try await values(database) == [1, 2])
+            // The failed statement left the cache: the same text runs again.
+            _ = try await database.writeStatement("INSERT INTO t (a, b) VALUES ($1, $2)", [.integer(3), .text("z")])
+            #expect(try await values(database) == [1, 3])
+        }
+    }
+
+    @Test func textWithANulCharacterIsRefusedNotCutShort() async throws {
+        try await withTable { database in
+            await #expect(throws: StoreError.unavailable) {
+                _ = try await database.writeStatement("INSERT INTO t (a, b) VALUES ($1, $2)", [.integer(1), .text("ab\u{0}cd")])
+            }
+            let stored = try await values(database)
+            #expect(stored.isEmpty)
         }
     }
 
@@ -137,9 +147,24 @@ import Testing
         await database.close()
         #expect(summary.schemaVersion == Schema.migrations.last?.version)
         #expect(summary.persons == 0)
+        // A restore from a file whose newest pages are still in its `-wal` (the live store, open,
+        // not checkpointed): SQLite copies them too.
+        let reopened = try await SQLiteStoreDatabase.open(path: live)
+        try await reopened.write { try await $0.run("CREATE TABLE late (a INTEGER)") }
+        let restored = directory.appendingPathComponent("restored.sqlite").path
+        let restoredSummary = try await SQLiteBackup.restore(from: live, to: restored, logger: Logger(label: "t"))
+        await reopened.close()
+        #expect(restoredSummary.schemaVersion == Schema.migrations.last?.version)
+        let check = try await SQLiteStoreDatabase.open(path: restored)
+        let late = try await check.read { try await $0.query("SELECT name FROM sqlite_master WHERE name = 'late'", []) }
+        await check.close()
+        #expect(late.count == 1)
         let text = directory.appendingPathComponent("text.sqlite").path
         try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: text))
         await #expect(throws: StoreError.corrupt("")) { try await SQLiteBackup.check(text, logger: Logger(label: "t")) }
+        await #expect(throws: StoreError.corrupt("")) {
+            try await SQLiteBackup.restore(from: text, to: directory.appendingPathComponent("r2.sqlite").path, logger: Logger(label: "t"))
+        }
         let missing = directory.appendingPathComponent("missing.sqlite").path
         await #expect(throws: StoreError.unavailable) {
             try await SQLiteBackup.backup(from: missing, to: directory.appendingPathComponent("c2.sqlite").path, logger: Logger(label: "t"))

@@ -45,19 +45,30 @@ public enum SQLiteBackup {
     }
 
     /// Copies a backup into place as the database at `destination` (which must not exist):
-    /// checked first, written beside it, fsynced, renamed.
+    /// copied by SQLite (`VACUUM INTO`, so a `-wal` beside the backup is not left out) beside it,
+    /// checked, fsynced, renamed.
     /// - Throws: ``StoreError`` for a file that is not a sound CyberID database.
     public static func restore(from backup: String, to destination: String, logger: Logger) async throws -> Summary {
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw StoreError.conflict("\(destination) exists")
         }
-        let summary = try await check(backup, logger: logger)
+        guard FileManager.default.fileExists(atPath: backup) else {
+            throw StoreError.unavailable("\(backup) does not exist", underlying: nil)
+        }
+        // A copy made by SQLite (with anything a `-wal` beside the backup holds), not of the
+        // file's bytes alone; checked as it will be used.
         let partial = destination + ".partial"
         try? FileManager.default.removeItem(atPath: partial)
+        try withConnection(backup) { connection in
+            _ = try connection.rows("VACUUM INTO ?1", [.text(partial)])
+        }
+        guard chmod(partial, 0o600) == 0 else { throw StoreError.unavailable("cannot restrict \(partial) to mode 0600") }
+        let summary: Summary
         do {
-            try FileManager.default.copyItem(atPath: backup, toPath: partial)
+            summary = try await check(partial, logger: logger)
         } catch {
-            throw StoreError.unavailable("cannot copy \(backup)", underlying: error)
+            try? FileManager.default.removeItem(atPath: partial)
+            throw error
         }
         try durablyRename(partial, to: destination)
         return summary

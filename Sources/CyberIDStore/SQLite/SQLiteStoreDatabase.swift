@@ -160,8 +160,8 @@ public final class SQLiteStoreDatabase: SQLDatabase {
         }
         guard !wasClosed else { return }
         // Let a write transaction in flight finish first (a later one fails: the queue is closed).
-        try? await writeLock.acquire()
-        defer { writeLock.release() }
+        let acquired = (try? await writeLock.acquire()) != nil
+        defer { if acquired { writeLock.release() } }
         for reader in readers where reader !== writer { try? reader.close() }
         try? writer.close()
     }
@@ -175,7 +175,7 @@ public final class SQLiteStoreDatabase: SQLDatabase {
 final class WriterExecutor: TaskExecutor {
     private let queue = DispatchQueue(label: "cyberid.sqlite.writer-thread")
     /// Marks the writer's queue, so that a test can tell where a statement ran.
-    nonisolated(unsafe) static let marker = DispatchSpecificKey<Bool>()
+    static let marker = DispatchSpecificKey<Bool>()
 
     init() { queue.setSpecific(key: Self.marker, value: true) }
 
