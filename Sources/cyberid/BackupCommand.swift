@@ -55,6 +55,12 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func validate() throws { try operatorOption.require() }
 
+    /// Moves the database that was there before (--force) back into place: never leave none.
+    static func putBack(_ keptAside: [(aside: String, original: String)]) {
+        for (aside, original) in keptAside { try? FileManager.default.moveItem(atPath: aside, toPath: original) }
+        if !keptAside.isEmpty { printError("cyberid: the previous database is back in place") }
+    }
+
     func run() async throws {
         let settings = try await loadSettings()
         let path = try sqliteFile(settings, "admin restore writes a SQLite database; for PostgreSQL use pg_restore")
@@ -69,7 +75,7 @@ struct RestoreCommand: AsyncParsableCommand {
         try await runOrExit {
             try FileManager.default.createDirectory(
                 at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-            var keptAside: [(String, String)] = []
+            var keptAside: [(aside: String, original: String)] = []
             if FileManager.default.fileExists(atPath: path) {
                 guard force else {
                     printError("cyberid: \(path) exists; stop the service and pass --force to replace it")
@@ -82,7 +88,14 @@ struct RestoreCommand: AsyncParsableCommand {
                     keptAside.append((aside, path + suffix))
                 }
             }
-            let summary = try await SQLiteBackup.restore(from: from, to: path, logger: Logger(label: "cyberid.restore"))
+            let summary: SQLiteBackup.Summary
+            do {
+                summary = try await SQLiteBackup.restore(from: from, to: path, logger: Logger(label: "cyberid.restore"))
+            } catch {
+                // Not a sound backup (or none at that path): the database that was there stays.
+                Self.putBack(keptAside)
+                throw error
+            }
             do {
                 try await withRuntime(settings: settings, logger: makeLogger(settings)) { runtime in
                     try await operatorOption.admin(runtime).recordRestore(file: from, persons: summary.persons)
@@ -96,9 +109,7 @@ struct RestoreCommand: AsyncParsableCommand {
                     }
                 }
                 printError("cyberid: the restored database was moved aside to \(rejected)")
-                // The database that was there before (--force) goes back: never leave none.
-                for (aside, original) in keptAside { try? FileManager.default.moveItem(atPath: aside, toPath: original) }
-                if !keptAside.isEmpty { printError("cyberid: the previous database is back in place") }
+                Self.putBack(keptAside)
                 throw error
             }
             print("restored \(from) into \(path) (schema version \(summary.schemaVersion), \(summary.persons) persons)")

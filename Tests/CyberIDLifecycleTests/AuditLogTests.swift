@@ -126,6 +126,8 @@ import Testing
         }
         func addAuditCheckpoint(_ checkpoint: AuditCheckpointRecord) async throws { try await base.addAuditCheckpoint(checkpoint) }
         func auditCheckpoints() async throws -> [AuditCheckpointRecord] { try await base.auditCheckpoints() }
+        func lastAuditEntry() async throws -> AuditEntryRecord? { try await base.lastAuditEntry() }
+        func latestAuditCheckpoint() async throws -> AuditCheckpointRecord? { try await base.latestAuditCheckpoint() }
         func signingKeys() async throws -> [StoredSigningKey] { try await base.signingKeys() }
         func rotate(to key: StoredSigningKey, publishRetiredUntil publishUntil: Date) async throws {
             try await base.rotate(to: key, publishRetiredUntil: publishUntil)

@@ -121,6 +121,26 @@ def test_a_restore_without_the_right_master_key_leaves_nothing_in_place(snapshot
                 and "-shm" not in name]) == 2
 
 
+def test_a_forced_restore_from_what_is_not_a_backup_leaves_the_database_in_place(snapshot_binary, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (tmp_path / "logs").mkdir()
+    server = CrashServer(data, {}, tmp_path / "logs")
+    assert server.cli("admin", "migrate").returncode == 0
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"not a database" * 1000)
+    for source in (garbage, tmp_path / "missing.sqlite"):
+        answer = server.cli("admin", "restore", "--from", str(source), "--force", "--operator", "t")
+        assert answer.returncode == 1, answer.stderr
+        assert "previous database is back" in answer.stderr, answer.stderr
+        assert (data / "cyberid.sqlite").exists()
+        status = server.cli("admin", "master-key", "status")
+        assert status.returncode == 0, status.stderr
+    assert "not a SQLite database" in server.cli(
+        "admin", "restore", "--from", str(garbage), "--force", "--operator", "t").stderr
+    assert not (tmp_path / "missing.sqlite").exists()
+
+
 def test_backup_and_restore_refuse_postgresql_with_a_pointer_to_its_tools(snapshot_binary, tmp_path):
     (tmp_path / "logs").mkdir()
     server = CrashServer(tmp_path, {"CYBERID_DATABASE_URL": "postgres://cyberid@127.0.0.1:1/cyberid"}, tmp_path / "logs")

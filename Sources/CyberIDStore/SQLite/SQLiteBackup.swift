@@ -29,16 +29,8 @@ public enum SQLiteBackup {
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw StoreError.conflict("\(destination) exists; choose a new file")
         }
-        guard FileManager.default.fileExists(atPath: source) else {
-            throw StoreError.unavailable("\(source) does not exist", underlying: nil)
-        }
         let partial = destination + ".partial"
-        try? FileManager.default.removeItem(atPath: partial)
-        try withConnection(source) { connection in
-            _ = try connection.rows("VACUUM INTO ?1", [.text(partial)])
-        }
-        // Sealed records, but personal data all the same: readable by the owner only.
-        guard chmod(partial, 0o600) == 0 else { throw StoreError.unavailable("cannot restrict \(partial) to mode 0600") }
+        try copy(source, to: partial)
         let summary = try await check(partial, logger: logger)
         try durablyRename(partial, to: destination)
         return summary
@@ -52,17 +44,10 @@ public enum SQLiteBackup {
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw StoreError.conflict("\(destination) exists")
         }
-        guard FileManager.default.fileExists(atPath: backup) else {
-            throw StoreError.unavailable("\(backup) does not exist", underlying: nil)
-        }
         // A copy made by SQLite (with anything a `-wal` beside the backup holds), not of the
         // file's bytes alone; checked as it will be used.
         let partial = destination + ".partial"
-        try? FileManager.default.removeItem(atPath: partial)
-        try withConnection(backup) { connection in
-            _ = try connection.rows("VACUUM INTO ?1", [.text(partial)])
-        }
-        guard chmod(partial, 0o600) == 0 else { throw StoreError.unavailable("cannot restrict \(partial) to mode 0600") }
+        try copy(backup, to: partial)
         let summary: Summary
         do {
             summary = try await check(partial, logger: logger)
@@ -95,6 +80,20 @@ public enum SQLiteBackup {
                 throw StoreError.corrupt("\(path) is not a CyberID database")
             }
         }
+    }
+
+    /// Writes a consistent, compacted copy of the database at `source` (which must exist) to
+    /// `partial` with `VACUUM INTO`, readable by the owner only.
+    private static func copy(_ source: String, to partial: String) throws {
+        guard FileManager.default.fileExists(atPath: source) else {
+            throw StoreError.unavailable("\(source) does not exist", underlying: nil)
+        }
+        try? FileManager.default.removeItem(atPath: partial)
+        try withConnection(source) { connection in
+            _ = try connection.rows("VACUUM INTO ?1", [.text(partial)])
+        }
+        // Sealed records, but personal data all the same: readable by the owner only.
+        guard chmod(partial, 0o600) == 0 else { throw StoreError.unavailable("cannot restrict \(partial) to mode 0600") }
     }
 
     /// Runs `body` on a connection of its own to the file at `path` (which must exist), closed after.

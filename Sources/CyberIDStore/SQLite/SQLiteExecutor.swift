@@ -161,17 +161,19 @@ struct SQLiteExecutor: SQLConnection {
         }
     }
 
+    /// The constraint codes that mean a uniqueness or reference rule.
+    private static let conflictCodes: [ResultCode] = [
+        .SQLITE_CONSTRAINT, .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY, .SQLITE_CONSTRAINT_FOREIGNKEY,
+        .SQLITE_CONSTRAINT_ROWID,
+    ]
+
     static func storeError(_ error: any Error) -> StoreError {
         if let error = error as? StoreError { return error }
         if let error = error as? DatabaseError {
             // A uniqueness or reference rule is a conflict the caller may resolve (who won a race);
             // any other constraint (NOT NULL) is a fault, as with the driver before.
             // Raw values: GRDB's pattern match lets a primary code match all of its extended ones.
-            let conflicts: [ResultCode] = [
-                .SQLITE_CONSTRAINT, .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY, .SQLITE_CONSTRAINT_FOREIGNKEY,
-                .SQLITE_CONSTRAINT_ROWID,
-            ]
-            if conflicts.contains(where: { $0.rawValue == error.extendedResultCode.rawValue }) {
+            if conflictCodes.contains(where: { $0.rawValue == error.extendedResultCode.rawValue }) {
                 return .conflict("a uniqueness or reference rule refused the write", underlying: error)
             }
             return .unavailable("SQLite refused the statement (\(error.resultCode))", underlying: error)

@@ -62,9 +62,7 @@ public final class SQLiteStoreDatabase: SQLDatabase {
     ) async throws(StoreError) -> SQLiteStoreDatabase {
         let inMemory = path == ":memory:"
         do {
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(Double(busyTimeoutMilliseconds) / 1000)
-            configuration.label = "cyberid.sqlite.writer"
+            var configuration = Self.configuration("cyberid.sqlite.writer", busyTimeoutMilliseconds)
             // A transaction spans several accesses (BEGIN, the body's statements, COMMIT): this
             // driver, not GRDB, makes sure every one ends (``write``).
             configuration.allowsUnsafeTransactions = true
@@ -82,9 +80,7 @@ public final class SQLiteStoreDatabase: SQLDatabase {
             // An in-memory database is private to its connection: read through the writer.
             var readerConnections = [writer]
             if !inMemory {
-                var readerConfiguration = Configuration()
-                readerConfiguration.busyMode = .timeout(Double(busyTimeoutMilliseconds) / 1000)
-                readerConfiguration.label = "cyberid.sqlite.reader"
+                var readerConfiguration = Self.configuration("cyberid.sqlite.reader", busyTimeoutMilliseconds)
                 readerConfiguration.prepareDatabase { database in try database.execute(sql: "PRAGMA query_only = ON") }
                 readerConnections = try (0..<max(1, readers)).map { _ in
                     try DatabaseQueue(path: path, configuration: readerConfiguration)
@@ -94,6 +90,14 @@ public final class SQLiteStoreDatabase: SQLDatabase {
         } catch {
             throw .unavailable("cannot open the SQLite database", underlying: error)
         }
+    }
+
+    /// A connection's settings: its label and how long it waits for another process's lock.
+    private static func configuration(_ label: String, _ busyTimeoutMilliseconds: Int) -> Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Double(busyTimeoutMilliseconds) / 1000)
+        configuration.label = label
+        return configuration
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {

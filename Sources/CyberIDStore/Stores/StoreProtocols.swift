@@ -252,12 +252,6 @@ public protocol AuditStore: Sendable {
     func latestAuditCheckpoint() async throws -> AuditCheckpointRecord?
 }
 
-extension AuditStore {
-    /// The newest entry, from every entry (for stores without a cheaper read).
-    public func lastAuditEntry() async throws -> AuditEntryRecord? { try await auditEntries().last }
-    /// The newest checkpoint, from every checkpoint (for stores without a cheaper read).
-    public func latestAuditCheckpoint() async throws -> AuditCheckpointRecord? { try await auditCheckpoints().last }
-}
 
 /// The outbox of Security Event Tokens.
 public protocol SecurityEventStore: Sendable {
