@@ -15,7 +15,7 @@ import X509
 struct Dev: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Development tools: make and verify test eMRTDs.",
-        subcommands: [Document.self, VerifyDocument.self, DemoPlatformCommand.self, Seed.self])
+        subcommands: [Document.self, VerifyDocument.self, DemoPlatformCommand.self, Seed.self, Fill.self])
 
     /// `cyberid dev document`.
     struct Document: AsyncParsableCommand {

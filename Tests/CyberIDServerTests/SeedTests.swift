@@ -42,4 +42,25 @@ import Testing
             #expect(try await runtime.enrollment.seed(count: 3, transactions: runtime.store) { _ in } == 3)
         }
     }
+
+    /// `cyberid dev fill`: filler persons copy a seeded person's sealed record, which is bound to
+    /// that person's row: no filler's record opens, and the seeded person's still does.
+    @Test func fillerRecordsDoNotOpenAsIdentities() async throws {
+        try await withTestApp { _, runtime async throws in
+            _ = try await runtime.enrollment.seed(count: 2, transactions: runtime.store) { _ in }
+            let template = try #require(try await runtime.store.fillTemplate())
+            #expect(try await runtime.store.fill(20, like: template, now: Date()) == 20)
+            let persons = try await runtime.store.database.read { connection in
+                try await connection.query("SELECT id FROM persons", []).map { row throws(StoreError) in try row.text("id") }
+            }
+            #expect(persons.count == 22)
+            let vault = IdentityVault(masterKey: runtime.masterKey)
+            var opened = 0
+            for id in persons {
+                let person = try #require(try await runtime.store.person(id: id))
+                if (try? vault.open(person)) != nil { opened += 1 }
+            }
+            #expect(opened == 2)
+        }
+    }
 }
