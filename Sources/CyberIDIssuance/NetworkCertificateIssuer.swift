@@ -34,11 +34,19 @@ public struct NetworkCertificateIssuer: Sendable {
     /// The calendar of document expiry days.
     public let calendar: CivilCalendar
 
+    /// The issuing and root CA certificates in PEM, the same in every answer: made once.
+    private let chain: String?
+
     /// Creates the issuer.
     public init(authority: CertificateAuthority, lifetime: TimeInterval = 365 * 86_400, calendar: CivilCalendar = .service) {
         self.authority = authority
         self.lifetime = lifetime
         self.calendar = calendar
+        self.chain = try? Self.chain(authority)
+    }
+
+    private static func chain(_ authority: CertificateAuthority) throws -> String {
+        try CertificateAuthority.pem(authority.issuing) + "\n" + CertificateAuthority.pem(authority.root)
     }
 
     /// The last instant a certificate may be valid for a document expiring on `documentExpiry`.
@@ -52,13 +60,13 @@ public struct NetworkCertificateIssuer: Sendable {
         let notAfter = min(now.addingTimeInterval(lifetime), documentEnd(documentExpiry))
         let (certificate, serial) = try authority.issue(
             publicKey: publicKey, networkNumber: number, level: level, notBefore: now, notAfter: notAfter)
+        let der = try CertificateAuthority.der(certificate)
         let record = NetworkCertificateRecord(
-            serial: serial, personID: personID, networkNumber: number.canonical,
-            der: try CertificateAuthority.der(certificate), notAfter: notAfter, issuedAt: now)
+            serial: serial, personID: personID, networkNumber: number.canonical, der: der, notAfter: notAfter,
+            issuedAt: now)
         let answer = CertificateIssued(
             networkNumber: number.formatted, assuranceLevel: level.rawValue,
-            certificate: try CertificateAuthority.pem(certificate),
-            chain: try CertificateAuthority.pem(authority.issuing) + "\n" + CertificateAuthority.pem(authority.root))
+            certificate: CertificateAuthority.pem(der: der), chain: try chain ?? Self.chain(authority))
         return IssuedCertificate(certificate: certificate, record: record, answer: answer)
     }
 }

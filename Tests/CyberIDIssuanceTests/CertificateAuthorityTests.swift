@@ -50,6 +50,29 @@ func withStore(_ body: @Sendable (SQLStore) async throws -> Void) async throws {
         }
     }
 
+    /// The PEM built on bytes is swift-certificates' PEM, byte for byte, at every length around
+    /// a line's end (0 to 200 bytes of DER: every remainder of 48) and for an issued certificate.
+    @Test func pemOnBytesIsSwiftCertificatesPEM() async throws {
+        for count in 0...200 {
+            let der = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ count) }
+            #expect(CertificateAuthority.pem(der: der) == PEMDocument(type: "CERTIFICATE", derBytes: der).pemString)
+            #expect(CertificateAuthority.pem(der: der, label: "X509 CRL") == PEMDocument(type: "X509 CRL", derBytes: der).pemString)
+        }
+        try await withStore { store in
+            let authority = try await CertificateAuthority.loadOrCreate(store: store, masterKey: .random())
+            let issuer = NetworkCertificateIssuer(authority: authority)
+            let issued = try issuer.issue(
+                publicKey: P256.Signing.PrivateKey().publicKey, number: .generate(), level: .substantial, personID: "p",
+                documentExpiry: try CalendarDate(year: 2040, month: 1, day: 1), now: Date())
+            #expect(issued.answer.certificate == (try issued.certificate.serializeAsPEM().pemString))
+            #expect(issued.record.der == (try CertificateAuthority.der(issued.certificate)))
+            // The chain made once is the chain made fresh.
+            #expect(issued.answer.chain == (try authority.issuing.serializeAsPEM().pemString) + "\n" + (try authority.root.serializeAsPEM().pemString))
+            let parsed = try PEMDocument.parseMultiple(pemString: issued.answer.chain).map { try Certificate(derEncoded: $0.derBytes) }
+            #expect(parsed == [authority.issuing, authority.root])
+        }
+    }
+
     @Test func anExternalPairCanBeImportedIntoAnEmptyStoreOnly() async throws {
         let rootKey = P384.Signing.PrivateKey()
         let issuingKey = P256.Signing.PrivateKey()
