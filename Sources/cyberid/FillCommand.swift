@@ -13,8 +13,8 @@ extension Dev {
                 Each filler person has a seeded person's rows (person, network number, certificate, enrollment \
                 history line) under fresh random keys, with copies of one seeded person's sealed record and \
                 certificate: the tables and indexes grow as ten million enrollments would make them, in minutes \
-                instead of hours. They are not identities: no record unseals, no number has a valid check symbol. \
-                Seeds one real person first if the store has none to copy. Never on a production store.
+                instead of hours. They are not identities: no record unseals, no number parses. Seeds one real \
+                person first, the one copied. Never on a production store.
                 """)
 
         @Option(help: "How many filler persons to add.") var persons: Int
@@ -31,12 +31,12 @@ extension Dev {
             let (persons, batch, report) = (persons, batch, report)
             try await withPreparedRuntime { runtime in
                 let store = runtime.store
-                var template = try await store.fillTemplate()
-                if template == nil {
-                    _ = try await runtime.enrollment.seed(count: 1, transactions: store) { _ in }
-                    template = try await store.fillTemplate()
+                // The template is a person seeded now (the newest of the store's persons), never
+                // whoever else the store holds.
+                _ = try await runtime.enrollment.seed(count: 1, transactions: store) { _ in }
+                guard let template = try await store.fillTemplate() else {
+                    throw StoreError.unavailable("the seeded person to copy was not found")
                 }
-                guard let template else { throw StoreError.unavailable("no seeded person to copy, and seeding one made none") }
                 let start = Date()
                 var done = 0
                 var printed = 0

@@ -1,5 +1,6 @@
 import CyberIDCore
 import CyberIDEnrollment
+import CyberIDServices
 import CyberIDStore
 import CyberIDVault
 import Foundation
@@ -61,6 +62,10 @@ import Testing
                 if (try? vault.open(person)) != nil { opened += 1 }
             }
             #expect(opened == 2)
+            // A master-key rotation goes over the whole store: the fillers hold no wrapped key to
+            // rewrap (a copy of the template's would open under the template's row only).
+            let rotation = MasterKeyRotation(store: runtime.store, masterKey: runtime.masterKey)
+            #expect(try await rotation.remaining() == 0)
         }
     }
 }

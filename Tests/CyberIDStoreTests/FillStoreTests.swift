@@ -67,6 +67,8 @@ import Testing
             for (id, filler, certificate, created, der) in fillers {
                 #expect(id.utf8.count == template.id.utf8.count && filler.utf8.count == number.utf8.count)
                 #expect(certificate.utf8.count == serial.utf8.count && filler != number && certificate != serial)
+                // No filler number parses (`U` is not a Crockford symbol).
+                #expect(filler.hasSuffix("U") && (try? NetworkNumber(parsing: filler)) == nil)
                 #expect(der == Array(repeating: 3, count: 500))
                 // Spread over the five years before `now`.
                 let age = t0.timeIntervalSince(Date(timeIntervalSince1970: Double(created) / 1000))
@@ -76,6 +78,8 @@ import Testing
             let (id, filler, _, _, _) = fillers[0]
             let person = try #require(try await store.person(networkNumber: filler))
             #expect(person.id == id && person.state == .active && person.recordCiphertext == template.recordCiphertext)
+            // The wrapped key is not copied: it opens under the template's row only.
+            #expect(person.recordWrappedKey == nil)
             #expect(person.blindIndex.count == 32 && person.blindIndex != template.blindIndex)
             #expect(try await store.networkCertificates(personID: id).count == 1)
             #expect(try await store.history(personID: id, filter: HistoryFilter(), beforeID: nil, limit: 5).map(\.event) == ["enrollment"])
