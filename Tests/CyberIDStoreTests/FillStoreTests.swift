@@ -15,22 +15,28 @@ import Testing
         try await store.database.read { connection in try await connection.first(sql)!.integer("n") }
     }
 
-    /// The template: a person enrolled through the store's one way in, with the enrollment line.
-    func enrollTemplate(_ store: SQLStore) async throws -> PersonRecord {
-        let person = PersonRecord(
-            id: "tmpl-person-0000000000", state: .active, blindIndex: Array(repeating: 7, count: 32),
-            assuranceLevel: .substantial, ageBand: .adult, guardianID: nil, recordCiphertext: Array(repeating: 5, count: 600),
-            recordWrappedKey: [9, 9, 9], createdAt: t0, updatedAt: t0, personIndex: Array(repeating: 8, count: 32))
+    /// A person enrolled through the store's one way in (a completed session writing the person,
+    /// their number, a certificate and the enrollment line in one transaction).
+    func enroll(_ store: SQLStore, _ person: PersonRecord, number: String, serial: String, der: [UInt8]) async throws {
         var session = EnrollmentSessionRecord(
-            id: "s-template", aaChallenge: [1], guardianID: nil, createdAt: t0, expiresAt: t0.addingTimeInterval(600))
+            id: "s-\(person.id)", aaChallenge: [1], guardianID: nil, createdAt: t0, expiresAt: t0.addingTimeInterval(600))
         try await store.create(session)
         session.state = .completed
         session.personID = person.id
         try await store.complete(
             session, person: person, networkNumber: number,
             certificate: NetworkCertificateRecord(
-                serial: serial, personID: person.id, networkNumber: number, der: Array(repeating: 3, count: 500),
+                serial: serial, personID: person.id, networkNumber: number, der: der,
                 notAfter: t0.addingTimeInterval(1000), issuedAt: t0))
+    }
+
+    /// The template: an enrolled adult with keys of real lengths.
+    func enrollTemplate(_ store: SQLStore) async throws -> PersonRecord {
+        let person = PersonRecord(
+            id: "tmpl-person-0000000000", state: .active, blindIndex: Array(repeating: 7, count: 32),
+            assuranceLevel: .substantial, ageBand: .adult, guardianID: nil, recordCiphertext: Array(repeating: 5, count: 600),
+            recordWrappedKey: [9, 9, 9], createdAt: t0, updatedAt: t0, personIndex: Array(repeating: 8, count: 32))
+        try await enroll(store, person, number: number, serial: serial, der: Array(repeating: 3, count: 500))
         return person
     }
 
@@ -89,16 +95,7 @@ import Testing
             var next = template
             next.id = "after-fill-person-0000"
             next.blindIndex = Array(repeating: 1, count: 32)
-            var session = EnrollmentSessionRecord(
-                id: "s-after", aaChallenge: [1], guardianID: nil, createdAt: t0, expiresAt: t0.addingTimeInterval(600))
-            try await store.create(session)
-            session.state = .completed
-            session.personID = next.id
-            try await store.complete(
-                session, person: next, networkNumber: "ZZZZZZZZZZZZZZZZZ",
-                certificate: NetworkCertificateRecord(
-                    serial: "cd", personID: next.id, networkNumber: "ZZZZZZZZZZZZZZZZZ", der: [3],
-                    notAfter: t0.addingTimeInterval(1000), issuedAt: t0))
+            try await enroll(store, next, number: "ZZZZZZZZZZZZZZZZZ", serial: "cd", der: [3])
             #expect(try await count(store, "SELECT COUNT(*) AS n FROM persons") == 302)
         }
     }
