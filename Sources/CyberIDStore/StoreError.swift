@@ -20,6 +20,10 @@ extension DomainError where Domain == StoreDomain {
     public static func unavailable(_ reason: String, underlying: (any Error)? = nil) -> Self {
         Self(code: "store-unavailable", kind: .unavailable, reason: reason, underlying: underlying)
     }
+    /// A bound text holds a NUL character: neither database stores one (SQLite would cut the
+    /// text short, PostgreSQL refuses it). Such text comes only from a request that no check
+    /// before the store refused, so it is the request's fault (400), not the store's (503).
+    public static func invalidText(_ reason: String) -> Self { Self(code: "invalid-text", kind: .invalid, reason: reason) }
     /// A database URL could not be understood.
     public static func invalidURL(_ reason: String) -> Self { Self(code: "invalid-url", kind: .failure, reason: reason) }
     /// A stored row did not have the expected shape.
@@ -35,6 +39,8 @@ extension DomainError where Domain == StoreDomain {
     public static var notFound: Self { notFound("") }
     /// Matches any `store-unavailable` error.
     public static var unavailable: Self { unavailable("") }
+    /// Matches any `invalid-text` error.
+    public static var invalidText: Self { invalidText("") }
     /// Matches any `invalid-url` error.
     public static var invalidURL: Self { invalidURL("") }
     /// Matches any `corrupt` error.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CyberIDCore
@@ -119,6 +120,19 @@ import Testing
     @Test func everyTransitionNeedsAReason() {
         #expect(throws: LifecycleError.reasonRequired) { try PersonLifecycle.apply(.suspend, to: .active, by: .person, reason: "  ") }
         #expect(throws: LifecycleError.reasonRequired) { try PersonLifecycle.apply(.cancel, to: .active, by: .person, reason: "") }
+    }
+
+    /// A reason is stored, recorded and shown as written: plain text of at most 500 characters.
+    @Test func aReasonIsPlainTextOfAtMost500Characters() throws {
+        for reason in ["a\u{0}b", "lost phone\nresume: administrator", "\u{1B}[2J", "a\u{7F}b", "a\u{85}b", String(repeating: "x", count: 501)] {
+            #expect(throws: LifecycleError.invalidReason, "\(reason.debugDescription)") {
+                try PersonLifecycle.apply(.suspend, to: .active, by: .person, reason: reason)
+            }
+        }
+        // 500 characters (after trimming), other scripts, and an emoji joined with U+200D (Cf).
+        for reason in [String(repeating: "界", count: 500), "  \(String(repeating: "x", count: 500)) ", "手机丢了", "👩‍💻 lost", "e\u{301}"] {
+            #expect(try PersonLifecycle.apply(.suspend, to: .active, by: .person, reason: reason).reason == reason.trimmingCharacters(in: .whitespaces))
+        }
     }
 
     @Test func onlyActivePersonsLogIn() {

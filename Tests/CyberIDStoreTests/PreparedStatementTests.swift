@@ -118,6 +118,20 @@ import Testing
         }
     }
 
+    /// PostgreSQL refuses a NUL in text; the store says so as the request's fault, as SQLite's
+    /// does, and the connection goes on.
+    @Test(.postgresStore)
+    func textWithANulCharacterIsInvalidText() async throws {
+        try await withOneConnection { database, table in
+            await #expect(throws: StoreError.invalidText) {
+                _ = try await database.writeStatement("INSERT INTO \(table) (k, v) VALUES ($1, $2)", [.text("a\u{0}b"), .integer(1)])
+            }
+            #expect(try await database.writeStatement("INSERT INTO \(table) (k, v) VALUES ($1, $2)", [.text("ab"), .integer(1)]).changed == 1)
+            let rows = try await database.read { try await $0.query("SELECT k FROM \(table)", []) }
+            #expect(try rows.map { try $0.text("k") } == ["ab"])
+        }
+    }
+
     /// A statement first met inside a transaction that an earlier statement aborted: PostgreSQL
     /// refuses its preparation (25P02), and postgres-nio would refuse that name on the connection
     /// from then on. The connection is closed instead, and the statement runs on the next one.

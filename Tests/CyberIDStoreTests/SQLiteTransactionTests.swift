@@ -85,9 +85,10 @@ import Testing
         }
     }
 
+    /// Refused as the request's fault (`invalid-text`, a 400), not the store's (a 503 "try again").
     @Test func textWithANulCharacterIsRefusedNotCutShort() async throws {
         try await withTable { database in
-            await #expect(throws: StoreError.unavailable) {
+            await #expect(throws: StoreError.invalidText) {
                 _ = try await database.writeStatement("INSERT INTO t (a, b) VALUES ($1, $2)", [.integer(1), .text("ab\u{0}cd")])
             }
             let stored = try await values(database)

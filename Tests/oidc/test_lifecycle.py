@@ -63,6 +63,20 @@ def test_state_changes_are_in_the_history(deployment, dave):
     assert ("resume", "person", "found it") in events
 
 
+def test_a_reason_that_cannot_be_stored_or_shown_as_written_is_refused(deployment, dave):
+    """The schemathesis run found it: a reason holding NUL answered 503 store-unavailable (the
+    store refuses NUL) — a "try again" for a request that can never succeed. A reason is plain
+    text: a NUL, a line break that would forge a line where the reason is shown, an escape or
+    more than 500 characters is 400 invalid-reason, and nothing changes."""
+    api = WalletApi(deployment.issuer)
+    before = deployment.cli_json("admin", "person", "show", dave.network_number)
+    for reason in ["lost\u0000phone", "lost phone\nresume: administrator", "\u001b[2Jlost", "a\u0085b", "x" * 501]:
+        refused = api.lifecycle(dave, {"event": "suspend", "reason": reason})
+        assert_problem(refused, "invalid-reason", statuses=(400,))
+    after = deployment.cli_json("admin", "person", "show", dave.network_number)
+    assert after["state"] == before["state"] == "active" and after["events"] == before["events"], after
+
+
 def test_an_unknown_number_is_a_clear_error(deployment):
     result = deployment.cli("admin", "person", "show", "0000-0000-0000-0001-2")
     assert result.returncode == 1 and "no active network number" in result.stderr

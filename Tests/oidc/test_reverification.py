@@ -39,6 +39,11 @@ def test_a_flag_holds_logins_to_that_platform_until_the_person_reverifies(deploy
     assert flag(deployment, shop_client, {"sub": sub, "reason": "x"}, auth=False).status_code == 401
     assert flag(deployment, shop_client, {"sub": bob_sub_elsewhere, "reason": "x"}).status_code == 404
     assert flag(deployment, shop_client, {"sub": sub}).status_code == 400
+    # A reason that could not be stored (NUL: it answered 503 store-unavailable) or shown as
+    # written (a forged line, an escape), or too long, is the platform's invalid_request.
+    for reason in ["a\u0000b", "unusual\nre-verified: ok", "\u001b[31m", "x" * 501]:
+        bad = flag(deployment, shop_client, {"sub": sub, "reason": reason})
+        assert bad.status_code == 400 and bad.json()["error"] == "invalid_request", (reason, bad.status_code, bad.text)
     flagged = flag(deployment, shop_client, {"sub": sub, "reason": "unusual purchases"})
     assert flagged.status_code == 202, flagged.text
 

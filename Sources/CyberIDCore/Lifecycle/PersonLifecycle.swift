@@ -58,23 +58,29 @@ public struct LifecycleTransition: Sendable, Equatable, Codable {
 ///   from their own or their guardian's suspension; an administrator always) ─▶ cancelled
 /// ```
 public enum PersonLifecycle {
+    /// The most characters a reason has (after trimming); a reason is plain text
+    /// (``Swift/StringProtocol/isPlainText(atMost:)``).
+    public static let reasonLimit = 500
+
     /// Applies `event` to a person in `state`.
     /// - Parameters:
     ///   - state: the current state.
     ///   - event: what should happen.
     ///   - actor: who asks.
-    ///   - reason: why (required, never personal data).
+    ///   - reason: why (required, never personal data; at most ``reasonLimit`` characters, no
+    ///     control characters).
     ///   - suspendedBy: for `resume`, who suspended the person (a person cannot lift an
     ///     administrator's suspension).
     /// - Returns: the transition to record.
     /// - Throws: ``LifecycleError`` for a forbidden transition, an actor without the right,
-    ///   or a missing reason.
+    ///   or a missing (`reason-required`) or unfit reason (`invalid-reason`).
     public static func apply(
         _ event: LifecycleEvent, to state: PersonState, by actor: LifecycleActor, reason: String,
         suspendedBy: LifecycleActor? = nil
     ) throws(LifecycleError) -> LifecycleTransition {
         let reason = reason.trimmingWhitespace
         guard !reason.isEmpty else { throw .reasonRequired(event) }
+        guard reason.isPlainText(atMost: Self.reasonLimit) else { throw .invalidReason(event) }
         guard state != .cancelled else { throw .cancelled(event) }
         let target: PersonState
         let allowed: Set<LifecycleActor>
@@ -136,6 +142,11 @@ extension DomainError where Domain == LifecycleDomain {
     static func reasonRequired(_ event: LifecycleEvent) -> Self {
         Self(code: "reason-required", kind: .invalid, reason: "\(event.rawValue) needs a reason")
     }
+    static func invalidReason(_ event: LifecycleEvent) -> Self {
+        Self(
+            code: "invalid-reason", kind: .invalid,
+            reason: "\(event.rawValue)'s reason is at most \(PersonLifecycle.reasonLimit) characters, without control characters")
+    }
     static func cancelled(_ event: LifecycleEvent) -> Self {
         Self(
             code: "number-cancelled", kind: .conflict,
@@ -148,6 +159,8 @@ extension DomainError where Domain == LifecycleDomain {
     public static var actorNotAllowed: Self { Self(code: "actor-not-allowed", kind: .forbidden, reason: "") }
     /// Matches any `reason-required` error.
     public static var reasonRequired: Self { Self(code: "reason-required", kind: .invalid, reason: "") }
+    /// Matches any `invalid-reason` error.
+    public static var invalidReason: Self { Self(code: "invalid-reason", kind: .invalid, reason: "") }
     /// Matches any `number-cancelled` error.
     public static var cancelled: Self { Self(code: "number-cancelled", kind: .conflict, reason: "") }
 }

@@ -210,9 +210,9 @@ extension TokenService {
     public func flagForReverification(_ credentials: ClientCredentials, now: Date = Date()) async throws {
         let client = try await authenticator.authenticate(credentials, endpoint: "\(issuer)/rp/v1/reverifications", now: now)
         guard let subject = credentials.form["sub"] else { throw ProviderError.invalidRequest("sub is missing") }
-        guard let reason = credentials.form["reason"]?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty,
-            reason.count <= 500
-        else { throw ProviderError.invalidRequest("a reason (1 to 500 characters) is required") }
+        guard let reason = credentials.form["reason"]?.trimmingCharacters(in: .whitespacesAndNewlines),
+            reason.isPlainText(atMost: 500)
+        else { throw ProviderError.invalidRequest("a reason (1 to 500 characters, no control characters) is required") }
         let person = try await store.restrict(
             clientID: client.id, subject: subject, reason: reason,
             history: {

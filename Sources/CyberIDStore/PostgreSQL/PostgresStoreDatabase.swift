@@ -135,7 +135,11 @@ struct PostgresExecutor: SQLConnection {
             switch value {
             case .null: bindings.appendNull(); kinds.append("n")
             case .integer(let value): bindings.append(value); kinds.append("i")
-            case .text(let value): bindings.append(value); kinds.append("t")
+            case .text(let value):
+                // PostgreSQL refuses a NUL in text (22021) and the error would read as the store's;
+                // it is the request's (StoreError.invalidText), as on SQLite.
+                guard !value.utf8.contains(0) else { throw StoreError.invalidText("a text value holds a NUL character") }
+                bindings.append(value); kinds.append("t")
             case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes)); kinds.append("b")
             }
         }

@@ -89,7 +89,7 @@ struct SQLiteExecutor: SQLConnection {
             // GRDB binds text up to its first NUL: such a value would be stored cut short. No
             // text CyberID stores holds one; refuse it, as PostgreSQL does.
             if case .text(let text) = value, text.utf8.contains(0) {
-                throw StoreError.unavailable("a text value holds a NUL character")
+                throw StoreError.invalidText("a text value holds a NUL character")
             }
             let code = databaseValue(value).bind(to: statement.sqliteStatement, at: CInt(offset + 1))
             guard code == 0 || code == sqliteRange else {

@@ -8,7 +8,7 @@ enum OpenAPIDocument {
             "title": "CyberID",
             "version": "1",
             "summary": "Identity verification with identity-document chips, network numbers and an OpenID Provider.",
-            "description": "Every route of `cyberid serve` (docs/http-api.md). Errors are `application/problem+json` (RFC 9457, `urn:cyberid:problem:<code>`) except where an operation answers OAuth errors (`{error, error_description}`, `application/json`). Any other path or method is `404 not-found`. Kept true by OpenAPIRouteTests and the schemathesis suite (Tests/api)."
+            "description": "Every route of `cyberid serve` (docs/http-api.md). Errors are `application/problem+json` (RFC 9457, `urn:cyberid:problem:<code>`) except where an operation answers OAuth errors (`{error, error_description}`, `application/json`). Any other path or method is `404 not-found`. Text holding a NUL character that no earlier check refused is `400 invalid-text` (no text the service stores holds one). Kept true by OpenAPIRouteTests and the schemathesis suite (Tests/api)."
           },
           "servers": [
             {
@@ -2456,7 +2456,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "400": {
-                    "description": "OAuth `invalid_request` (`sub` missing, `reason` missing, empty or too long, a badly encoded form); problem `malformed-request` (a JSON body that is not a JSON object).",
+                    "description": "OAuth `invalid_request` (`sub` missing, `reason` missing, empty, too long or holding a control character, a badly encoded form); problem `malformed-request` (a JSON body that is not a JSON object).",
                     "headers": {
                       "Cache-Control": {
                         "$ref": "#/components/headers/CacheControl"
@@ -3159,7 +3159,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "400": {
-                    "description": "`malformed-request` (another event, not this JSON, a binary field not base64url), `reason-required`.",
+                    "description": "`malformed-request` (another event, not this JSON, a binary field not base64url), `reason-required`, `invalid-reason` (more than 500 characters, or a control character).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -3409,7 +3409,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "400": {
-                    "description": "`malformed-request` (another event, not this JSON, a binary field not base64url), `reason-required`.",
+                    "description": "`malformed-request` (another event, not this JSON, a binary field not base64url), `reason-required`, `invalid-reason` (more than 500 characters, or a control character).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -5674,7 +5674,9 @@ enum OpenAPIDocument {
                     ]
                   },
                   "reason": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 500,
+                    "description": "Why: plain text, trimmed, 1 to 500 characters without control characters (recorded in history and the audit log, never personal data)."
                   },
                   "document": {
                     "allOf": [
@@ -5701,7 +5703,9 @@ enum OpenAPIDocument {
                     ]
                   },
                   "reason": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 500,
+                    "description": "Why: plain text, trimmed, 1 to 500 characters without control characters (recorded in history and the audit log, never personal data)."
                   }
                 }
               },
