@@ -18,6 +18,11 @@ extension DomainError where Domain == AdminDomain {
     }
     public static func unknownClient(_ id: String) -> Self { Self(code: "unknown-client", kind: .notFound, reason: "no client \(id)") }
     static func reasonRequired(_ what: String) -> Self { Self(code: "reason-required", kind: .invalid, reason: "\(what) needs a reason") }
+    static func invalidReason(_ what: String) -> Self {
+        Self(
+            code: "invalid-reason", kind: .invalid,
+            reason: "\(what): a reason is at most \(PersonLifecycle.reasonLimit) characters, without control characters")
+    }
     static var noPreviousMasterKey: Self {
         Self(
             code: "no-previous-master-key", kind: .conflict,
@@ -32,6 +37,8 @@ extension DomainError where Domain == AdminDomain {
 
     /// For pattern matching on the code.
     public static var unknownNumber: Self { unknownNumber("") }
+    /// For pattern matching on the code.
+    public static var invalidReason: Self { invalidReason("") }
     /// For pattern matching on the code.
     public static var rotationIncomplete: Self { rotationIncomplete(0) }
 }

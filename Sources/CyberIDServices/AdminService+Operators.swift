@@ -107,6 +107,10 @@ extension AdminService {
     ) async throws -> FourEyesRequestRecord {
         guard OperatorRules.needsSecondOperator(action) else { throw AdminError.notFourEyes(action) }
         try await requireRole(action, operatorID: operatorID)
+        // The reason is checked now, by the rule the act applies to it: an approved request whose
+        // act then refused its reason would be used up with nothing done.
+        var detail = detail
+        if let reason = detail["reason"] { detail["reason"] = try Self.checkedReason(reason, for: action.rawValue) }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys]), as: UTF8.self)
         let request = FourEyesRequestRecord(
             id: "fe_" + SecureRandom.token(bytes: 12), action: action.rawValue, target: target, detail: json,
@@ -134,6 +138,10 @@ extension AdminService {
             approverRoles: try await operatorRoles(personID: operatorID), now: now)
         {
             throw AdminError.approvalRefused(refusal)
+        }
+        // The decision's reason is optional; given, it is plain text like any other.
+        let reason = try reason.flatMap {
+            $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : try Self.checkedReason($0, for: "a decision")
         }
         let store = self.store
         let status: FourEyesRequestRecord.Status = approve ? .approved : .refused

@@ -127,6 +127,7 @@ extension AdminService {
     /// or for one platform.
     /// - Throws: ``AdminError`` `unknown-client`.
     public func setReverificationInterval(clientID: String?, seconds: Int64?, reason: String) async throws {
+        let reason = try Self.checkedReason(reason, for: "a re-verification policy")
         if let clientID { _ = try await client(id: clientID) }
         let scope = clientID ?? "*"
         let store = self.store

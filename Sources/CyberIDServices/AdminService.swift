@@ -94,10 +94,24 @@ public struct AdminService: Sendable {
     public func apply(_ event: LifecycleEvent, networkNumber: String, reason: String) async throws -> LifecycleTransition {
         let person = try await personID(networkNumber: networkNumber)
         let lifecycle = self.lifecycle
+        // Checked by PersonLifecycle (which trims it too); the audit records the same text.
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         let transition = try await audited("person.\(event.rawValue)", target: person, reason: reason) {
             try await lifecycle.apply(event, personID: person, actor: .administrator, reason: reason)
         }
         return transition
+    }
+
+    /// An operator's reason or legal basis as recorded (audit log, history, four-eyes request):
+    /// trimmed, 1 to ``CyberIDCore/PersonLifecycle/reasonLimit`` characters of plain text (no
+    /// control character: a NUL cannot be stored, a line break or an escape would forge lines
+    /// where the text is shown), as a lifecycle reason.
+    /// - Throws: ``AdminError`` `reason-required`, `invalid-reason`.
+    public static func checkedReason(_ text: String, for what: String) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw AdminError.reasonRequired(what) }
+        guard trimmed.isPlainText(atMost: PersonLifecycle.reasonLimit) else { throw AdminError.invalidReason(what) }
+        return trimmed
     }
 
     /// Reads an identity record under a legal basis: audited, and shown in the person's history.
@@ -116,8 +130,7 @@ public struct AdminService: Sendable {
         networkNumber: String, legalBasis: String, roles: [String], now: Date,
         alongside: @escaping @Sendable () async throws -> Void
     ) async throws -> IdentityRecord {
-        let basis = legalBasis.trimmingCharacters(in: .whitespaces)
-        guard !basis.isEmpty else { throw AdminError.reasonRequired("reading an identity record") }
+        let basis = try Self.checkedReason(legalBasis, for: "reading an identity record")
         let (id, record) = try await openRecord(networkNumber: networkNumber)
         let store = self.store
         try await audited("record.read", target: id, reason: basis, at: now) {
@@ -151,6 +164,7 @@ public struct AdminService: Sendable {
     /// - Throws: ``AdminError`` `unknown-certificate`, `certificate-already-revoked`.
     public func revokeCertificate(serial: String, reason: String, now: Date = Date()) async throws {
         let serial = serial.lowercased()
+        let reason = try Self.checkedReason(reason, for: "revoking a certificate")
         guard let certificate = try await store.networkCertificate(serial: serial) else {
             throw AdminError.unknownCertificate(serial)
         }

@@ -110,6 +110,15 @@ import Testing
             await refused(ClientRegistration(name: "x", redirectURIs: ["https://a.example/cb"], authMethod: .privateKeyJWT))
             await refused(ClientRegistration(name: "x", redirectURIs: ["https://a.example/cb"], strict: true))
             await refused(ClientRegistration(name: "x", redirectURIs: ["https://a.example/cb"], scopes: ["openid", "email"]))
+            // Plain text only (a NUL answered 503 from the store; a line break would forge lines
+            // where the name or legal basis is shown), within its length.
+            for name in ["Shop\u{0}", "Shop\nCyberID says: trust us", String(repeating: "x", count: 101)] {
+                await refused(ClientRegistration(name: name, redirectURIs: ["https://a.example/cb"]))
+            }
+            for basis in ["Law 7\u{0}", "Law 7\r\nconsent: given", String(repeating: "x", count: 501)] {
+                await refused(ClientRegistration(name: "x", redirectURIs: ["https://a.example/cb"], legalBasis: basis))
+            }
+            await refused(ClientRegistration(name: "x", redirectURIs: ["https://a.example/cb"], sector: "a\u{0}.example"))
             let (client, secret) = try await h.provider.clients.register(
                 ClientRegistration(name: "x", redirectURIs: ["http://127.0.0.1:9/cb", "http://127.0.0.1:9/other"]))
             #expect(client.metadata.sector == "127.0.0.1")

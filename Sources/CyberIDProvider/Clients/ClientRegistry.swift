@@ -1,3 +1,4 @@
+import CyberIDCore
 import CyberIDVault
 public import CyberIDStore
 public import Foundation
@@ -79,7 +80,8 @@ public struct ClientRegistry: Sendable {
     /// The registration rules, one check each.
     static func validate(_ registration: ClientRegistration) async throws(ProviderError) -> ClientMetadata {
         let name = registration.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 100 else { throw fail("the name must be 1 to 100 characters") }
+        // Plain text (no control character): the name is stored, audited and shown to people.
+        guard name.isPlainText(atMost: 100) else { throw fail("the name must be 1 to 100 characters, no control characters") }
         // A platform cannot present itself to people as one of CyberID's own applications.
         guard !FirstPartyClient.all.contains(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) else {
             throw fail("the name is reserved for CyberID's own applications")
@@ -87,6 +89,9 @@ public struct ClientRegistry: Sendable {
         let hosts = try checkRedirectURIs(registration.redirectURIs)
         let sector = try checkSector(registration.sector, hosts: hosts)
         let legalBasis = registration.legalBasis?.trimmingCharacters(in: .whitespaces).nonEmpty
+        if let legalBasis, !legalBasis.isPlainText(atMost: 500) {
+            throw fail("the legal basis must be at most 500 characters, no control characters")
+        }
         let scopes = try checkScopes(registration.scopes, legalBasis: legalBasis)
         let method = try await checkAuthentication(registration)
         if let uri = registration.eventsURI, !isSecureOrLoopback(uri) {
@@ -119,7 +124,11 @@ public struct ClientRegistry: Sendable {
 
     /// The sector: the given one, or the redirect URIs' one host.
     static func checkSector(_ given: String?, hosts: Set<String>) throws(ProviderError) -> String {
-        if let given = given?.trimmingCharacters(in: .whitespaces), !given.isEmpty { return given }
+        if let given = given?.trimmingCharacters(in: .whitespaces), !given.isEmpty {
+            // A sector is a host name (or a URI naming one): plain text, like one.
+            guard given.isPlainText(atMost: 253) else { throw fail("the sector must be at most 253 characters, no control characters") }
+            return given
+        }
         guard hosts.count == 1, let host = hosts.first else {
             throw fail("redirect URIs on several hosts need an explicit --sector")
         }
