@@ -149,6 +149,16 @@ extension AdminService {
 
     /// The audit log, oldest first.
     public func auditEntries() async throws -> [AuditEntryRecord] { try await store.auditEntries() }
+
+    /// Up to `limit` audit entries after sequence number `seq`, in sequence order (a page).
+    public func auditEntries(after seq: Int64, limit: Int) async throws -> [AuditEntryRecord] {
+        try await store.auditEntries(after: seq, limit: limit)
+    }
+
+    /// The audit entries matching `query`, newest first, at most `limit`, and how many match.
+    public func auditEntries(matching query: AuditQuery, limit: Int) async throws -> (entries: [AuditEntryRecord], total: Int) {
+        try await store.auditEntries(matching: query, limit: limit)
+    }
 }
 
 extension String {

@@ -62,12 +62,19 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             try await withPreparedRuntime { runtime in
                 let formatter = ISO8601DateFormatter()
-                for entry in try await runtime.admin.auditEntries() {
-                    printJSON([
-                        "seq": entry.seq, "occurred_at": formatter.string(from: entry.occurredAt), "actor": entry.actor,
-                        "action": entry.action, "target": entry.target, "reason": entry.reason,
-                        "hash": Hex.encode(entry.entryHash),
-                    ])
+                // Page by page: the log is never held whole.
+                var after: Int64 = 0
+                while true {
+                    let page = try await runtime.admin.auditEntries(after: after, limit: 5_000)
+                    for entry in page {
+                        printJSON([
+                            "seq": entry.seq, "occurred_at": formatter.string(from: entry.occurredAt), "actor": entry.actor,
+                            "action": entry.action, "target": entry.target, "reason": entry.reason,
+                            "hash": Hex.encode(entry.entryHash),
+                        ])
+                    }
+                    guard let last = page.last, page.count == 5_000 else { break }
+                    after = last.seq
                 }
             }
         }

@@ -19,7 +19,9 @@ import Testing
             let store = SQLStore(database: database)
             let keys = SigningKeySet(store: store, masterKey: MasterKey.random())
             try await keys.loadOrCreate()
-            let log = AuditLog(store: store, keys: keys)
+            // Pages of two entries: every tampering below is found across page boundaries (the
+            // log is read a page at a time, and only signed entries' hashes are kept).
+            let log = AuditLog(store: store, keys: keys, pageSize: 2)
             for index in 1...5 {
                 try await log.record(
                     actor: "administrator", action: "person.suspend", target: "p\(index)", reason: "reason \(index)")
@@ -115,8 +117,11 @@ import Testing
         func appendAudit(_ make: @Sendable ((seq: Int64, hash: [UInt8])?) throws -> AuditEntryRecord) async throws
             -> AuditEntryRecord
         { try await base.appendAudit(make) }
-        func auditEntries() async throws -> [AuditEntryRecord] {
-            let entries = try await base.auditEntries()
+        func auditEntries(matching query: AuditQuery, limit: Int) async throws -> (entries: [AuditEntryRecord], total: Int) {
+            try await base.auditEntries(matching: query, limit: limit)
+        }
+        func auditEntries(after seq: Int64, limit: Int) async throws -> [AuditEntryRecord] {
+            let entries = try await base.auditEntries(after: seq, limit: limit)
             if !raced, let log {
                 raced = true
                 try await log.record(actor: "operator", action: "client.create", target: "c", reason: "meanwhile")

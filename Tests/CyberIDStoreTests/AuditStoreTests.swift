@@ -37,4 +37,51 @@ import Testing
             #expect(try await store.latestAuditCheckpoint()?.seq == 4)
         }
     }
+
+    /// The console's audit page asks the database (it used to read the whole log and filter in
+    /// Swift): every combination of the filters, compared with that Swift filter over the same
+    /// entries, on both backends; LIKE's own wildcards in the actor query match only themselves.
+    @Test(arguments: Backend.available)
+    func filteredEntriesAreTheNewestMatchesAndTheirCount(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            let actors = ["Wang Fang", "wang li", "Zhao 50%_x\\", "Ann", "王芳 (server)"]
+            let actions = ["person.suspend", "person.resume", "record.read", "client.register"]
+            for index in 1...60 {
+                _ = try await store.appendAudit { last in
+                    AuditEntryRecord(
+                        seq: (last?.seq ?? 0) + 1, occurredAt: t0.addingTimeInterval(Double(index) * 3_600),
+                        actor: actors[index % actors.count], action: actions[index % actions.count],
+                        target: "t\(index)", reason: "r", previousHash: last?.hash ?? [0], entryHash: [UInt8(index)])
+                }
+            }
+            let all = try await store.auditEntries()
+            #expect(all.map(\.seq) == Array(1...60))
+            let windows: [(Date?, Date?)] = [
+                (nil, nil), (t0.addingTimeInterval(10 * 3_600), nil), (nil, t0.addingTimeInterval(30 * 3_600)),
+                (t0.addingTimeInterval(20 * 3_600), t0.addingTimeInterval(21 * 3_600)),
+            ]
+            for actor in ["", "wang", "WANG", "fang", "50%", "%", "_", "\\", "王芳", "nobody"] {
+                for action in ["", "person.", "person.s", "record", "x"] {
+                    for (from, until) in windows {
+                        let query = AuditQuery(actorContains: actor, actionPrefix: action, from: from, until: until)
+                        let expected = all.filter { (entry: AuditEntryRecord) -> Bool in
+                            (actor.isEmpty || entry.actor.lowercased().contains(actor.lowercased()))
+                                && (action.isEmpty || entry.action.hasPrefix(action))
+                                && (from.map { entry.occurredAt >= $0 } ?? true) && (until.map { entry.occurredAt < $0 } ?? true)
+                        }
+                        for limit in [1, 7, 200] {
+                            let (entries, total) = try await store.auditEntries(matching: query, limit: limit)
+                            #expect(total == expected.count, "\(query)")
+                            #expect(entries == Array(expected.suffix(limit).reversed()), "\(query) limit \(limit)")
+                        }
+                    }
+                }
+            }
+            // Pages in sequence order.
+            #expect(try await store.auditEntries(after: 0, limit: 7).map(\.seq) == Array(1...7))
+            #expect(try await store.auditEntries(after: 55, limit: 7).map(\.seq) == Array(56...60))
+            #expect(try await store.auditEntries(after: 60, limit: 7).isEmpty)
+        }
+    }
 }

@@ -18,11 +18,15 @@ public struct AuditLog: Sendable {
 
     let store: any Store
     let keys: SigningKeySet
+    /// The entries ``verify(against:)`` reads at a time.
+    let pageSize: Int
 
-    /// Creates the log over the store, signing checkpoints with `keys`.
-    public init(store: any Store, keys: SigningKeySet) {
+    /// Creates the log over the store, signing checkpoints with `keys`; verification reads
+    /// `pageSize` entries at a time (tests make pages small to cross their boundaries).
+    public init(store: any Store, keys: SigningKeySet, pageSize: Int = 5_000) {
         self.store = store
         self.keys = keys
+        self.pageSize = max(1, pageSize)
     }
 
     /// Appends an entry.
@@ -80,34 +84,41 @@ public struct AuditLog: Sendable {
         // checkpoint read here names an entry the next read sees. Read the other way round, an
         // entry and its checkpoint appended in between looked like a truncated log.
         let checkpoints = try await store.auditCheckpoints()
-        let entries = try await store.auditEntries()
+        let pinned = checkpoints + (saved.map { [$0] } ?? [])
+        // The log is read a page at a time and only the signed entries' hashes are kept: memory
+        // stays bounded however long the log grows.
+        let signed = Set(pinned.map(\.seq))
         var previous = Self.genesis
         var expected: Int64 = 1
         var bySeq = [Int64: [UInt8]]()
-        for entry in entries {
-            if entry.seq > expected {
-                return .broken(seq: expected, reason: "entry \(expected) is missing (deleted)")
+        while true {
+            let page = try await store.auditEntries(after: expected - 1, limit: pageSize)
+            for entry in page {
+                if entry.seq > expected {
+                    return .broken(seq: expected, reason: "entry \(expected) is missing (deleted)")
+                }
+                if entry.seq < expected {
+                    return .broken(seq: entry.seq, reason: "entry \(entry.seq) appears twice or out of order")
+                }
+                if entry.previousHash != previous {
+                    return .broken(
+                        seq: entry.seq,
+                        reason: "entry \(entry.seq) does not follow entry \(entry.seq - 1) (reordered, or an earlier entry was rewritten)")
+                }
+                let recomputed = Self.hash(
+                    previous: entry.previousHash, seq: entry.seq, milliseconds: Self.milliseconds(entry.occurredAt),
+                    actor: entry.actor, action: entry.action, target: entry.target, reason: entry.reason)
+                if recomputed != entry.entryHash {
+                    return .broken(seq: entry.seq, reason: "entry \(entry.seq) was edited (its content does not match its hash)")
+                }
+                if signed.contains(entry.seq) { bySeq[entry.seq] = entry.entryHash }
+                previous = entry.entryHash
+                expected += 1
             }
-            if entry.seq < expected {
-                return .broken(seq: entry.seq, reason: "entry \(entry.seq) appears twice or out of order")
-            }
-            if entry.previousHash != previous {
-                return .broken(
-                    seq: entry.seq,
-                    reason: "entry \(entry.seq) does not follow entry \(entry.seq - 1) (reordered, or an earlier entry was rewritten)")
-            }
-            let recomputed = Self.hash(
-                previous: entry.previousHash, seq: entry.seq, milliseconds: Self.milliseconds(entry.occurredAt),
-                actor: entry.actor, action: entry.action, target: entry.target, reason: entry.reason)
-            if recomputed != entry.entryHash {
-                return .broken(seq: entry.seq, reason: "entry \(entry.seq) was edited (its content does not match its hash)")
-            }
-            bySeq[entry.seq] = entry.entryHash
-            previous = entry.entryHash
-            expected += 1
+            if page.count < pageSize { break }
         }
         try await keys.refresh()
-        for checkpoint in checkpoints + (saved.map { [$0] } ?? []) {
+        for checkpoint in pinned {
             guard isSigned(checkpoint) else {
                 return .broken(seq: checkpoint.seq, reason: "the checkpoint at entry \(checkpoint.seq) has no valid signature")
             }
@@ -121,7 +132,7 @@ public struct AuditLog: Sendable {
                     reason: "entries up to \(checkpoint.seq) were rewritten after they were signed in a checkpoint")
             }
         }
-        return .intact(entries: entries.count, checkpoints: checkpoints.count)
+        return .intact(entries: Int(expected - 1), checkpoints: checkpoints.count)
     }
 
     /// Whether the service's verified key `kid` signed the checkpoint.

@@ -100,7 +100,8 @@ extension Router where Context == AppRequestContext {
         }
     }
 
-    /// The audit page: the entries passing `filter`, newest first, at most 200.
+    /// The audit page: the entries passing `filter`, newest first, at most 200 — chosen and counted
+    /// by the database, not by reading the whole log.
     static func auditPage(_ console: Console, _ call: ConsoleCall, filter: AuditFilter, verification: String?) async throws
         -> String
     {
@@ -115,10 +116,8 @@ extension Router where Context == AppRequestContext {
             guard let day = DateText.parseDay(filter.to, zone) else { throw Self.invalid("to") }
             end = DateText.parseDay(DateText.isoDay(day.addingTimeInterval(25 * 3_600), zone), zone)
         }
-        let all = try await console.admin.auditEntries()
-        let matching = all.filter { filter.matches($0, from: start, until: end) }
-        return console.pages.audit(
-            call.frame, entries: Array(matching.suffix(200).reversed()), verification: verification, filter: filter,
-            total: matching.count)
+        let (entries, total) = try await console.admin.auditEntries(
+            matching: filter.query(from: start, until: end), limit: 200)
+        return console.pages.audit(call.frame, entries: entries, verification: verification, filter: filter, total: total)
     }
 }

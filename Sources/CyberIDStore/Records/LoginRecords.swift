@@ -139,6 +139,25 @@ public struct AuditEntryRecord: Sendable, Equatable {
     }
 }
 
+/// Which audit entries an operator looks for (the console's audit page): every given condition
+/// holds. Matched by the database (`AuditStore.auditEntries(matching:limit:)`), never by reading
+/// the whole log.
+public struct AuditQuery: Sendable, Equatable {
+    /// Part of the actor's name, ignoring case (ASCII letters on SQLite; PostgreSQL's `lower()`
+    /// folds more under a non-C locale); empty: any.
+    public var actorContains: String
+    /// The start of the action (`person.` for every lifecycle act); empty: any.
+    public var actionPrefix: String
+    /// Entries at or after this time.
+    public var from: Date?
+    /// Entries before this time.
+    public var until: Date?
+
+    public init(actorContains: String = "", actionPrefix: String = "", from: Date? = nil, until: Date? = nil) {
+        (self.actorContains, self.actionPrefix, self.from, self.until) = (actorContains, actionPrefix, from, until)
+    }
+}
+
 /// A signed checkpoint of the audit log.
 public struct AuditCheckpointRecord: Sendable, Equatable {
     public var seq: Int64

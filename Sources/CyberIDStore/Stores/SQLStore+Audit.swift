@@ -32,25 +32,68 @@ extension SQLStore: AuditStore {
         }
     }
 
-    public func auditEntries() async throws -> [AuditEntryRecord] {
-        try await entries("ORDER BY seq")
+    public func auditEntries(after seq: Int64, limit: Int) async throws -> [AuditEntryRecord] {
+        try await entries("WHERE seq > $1 ORDER BY seq LIMIT $2", [.integer(seq), .integer(Int64(limit))])
+    }
+
+    public func auditEntries(matching query: AuditQuery, limit: Int) async throws -> (entries: [AuditEntryRecord], total: Int) {
+        // One condition per given field, in a fixed order: a handful of statement texts, each
+        // prepared once. The actor: lower() on both sides (SQLite folds ASCII letters only),
+        // LIKE with the query's own %, _ and \ escaped. The action: its first characters, exactly.
+        var conditions = [String]()
+        var binds = [SQLValue]()
+        if !query.actorContains.isEmpty {
+            binds.append(.text("%" + Self.likeEscaped(query.actorContains.lowercased()) + "%"))
+            conditions.append("lower(actor) LIKE $\(binds.count) ESCAPE '\\'")
+        }
+        if !query.actionPrefix.isEmpty {
+            binds.append(.text(query.actionPrefix))
+            conditions.append("substr(action, 1, length(CAST($\(binds.count) AS TEXT))) = $\(binds.count)")
+        }
+        if let from = query.from {
+            binds.append(.time(from))
+            conditions.append("occurred_at >= $\(binds.count)")
+        }
+        if let until = query.until {
+            binds.append(.time(until))
+            conditions.append("occurred_at < $\(binds.count)")
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") + " "
+        let rowsSQL = Self.entryColumns + filter + "ORDER BY seq DESC LIMIT $\(binds.count + 1)"
+        let (countBinds, rowBinds) = (binds, binds + [.integer(Int64(limit))])
+        // One read: the count and the page agree.
+        return try await database.read { connection in
+            let total = try await connection.first("SELECT COUNT(*) AS n FROM audit_log " + filter, countBinds)?.integer("n") ?? 0
+            let entries = try await connection.query(rowsSQL, rowBinds).map(Self.entry)
+            return (entries, Int(total))
+        }
+    }
+
+    /// `text` for a LIKE pattern with `ESCAPE '\'`: its own wildcards match only themselves.
+    static func likeEscaped(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
     }
 
     public func lastAuditEntry() async throws -> AuditEntryRecord? {
         try await entries("ORDER BY seq DESC LIMIT 1").first
     }
 
-    private func entries(_ order: String) async throws -> [AuditEntryRecord] {
-        try await database.read { connection in
-            try await connection.query(
-                "SELECT seq, occurred_at, actor, action, target, reason, prev_hash, entry_hash FROM audit_log " + order, []
-            ).map { row throws(StoreError) in
-                AuditEntryRecord(
-                    seq: try row.integer("seq"), occurredAt: try row.time("occurred_at"), actor: try row.text("actor"),
-                    action: try row.text("action"), target: try row.text("target"), reason: try row.text("reason"),
-                    previousHash: try row.blob("prev_hash"), entryHash: try row.blob("entry_hash"))
-            }
-        }
+    private func entries(_ tail: String, _ binds: [SQLValue] = []) async throws -> [AuditEntryRecord] {
+        try await database.read { connection in try await connection.query(Self.entryColumns + tail, binds).map(Self.entry) }
+    }
+
+    static let entryColumns = "SELECT seq, occurred_at, actor, action, target, reason, prev_hash, entry_hash FROM audit_log "
+
+    static func entry(_ row: SQLRow) throws(StoreError) -> AuditEntryRecord {
+        AuditEntryRecord(
+            seq: try row.integer("seq"), occurredAt: try row.time("occurred_at"), actor: try row.text("actor"),
+            action: try row.text("action"), target: try row.text("target"), reason: try row.text("reason"),
+            previousHash: try row.blob("prev_hash"), entryHash: try row.blob("entry_hash"))
     }
 
     public func addAuditCheckpoint(_ checkpoint: AuditCheckpointRecord) async throws {

@@ -240,8 +240,11 @@ public protocol AuditStore: Sendable {
     /// - Returns: the stored entry.
     func appendAudit(_ make: @Sendable (_ last: (seq: Int64, hash: [UInt8])?) throws -> AuditEntryRecord) async throws
         -> AuditEntryRecord
-    /// Every entry, in sequence order.
-    func auditEntries() async throws -> [AuditEntryRecord]
+    /// Up to `limit` entries after sequence number `seq`, in sequence order: a page of the log
+    /// (verification and `cyberid admin audit list` read it page by page, never whole).
+    func auditEntries(after seq: Int64, limit: Int) async throws -> [AuditEntryRecord]
+    /// The entries matching `query`, newest first, at most `limit`, and how many match in all.
+    func auditEntries(matching query: AuditQuery, limit: Int) async throws -> (entries: [AuditEntryRecord], total: Int)
     /// Stores a checkpoint.
     func addAuditCheckpoint(_ checkpoint: AuditCheckpointRecord) async throws
     /// Every checkpoint, in sequence order.
@@ -252,6 +255,19 @@ public protocol AuditStore: Sendable {
     func latestAuditCheckpoint() async throws -> AuditCheckpointRecord?
 }
 
+
+extension AuditStore {
+    /// Every entry, in sequence order, read page by page (tests and small logs; verification
+    /// reads the pages itself and keeps none).
+    public func auditEntries() async throws -> [AuditEntryRecord] {
+        var all = [AuditEntryRecord]()
+        while true {
+            let page = try await auditEntries(after: all.last?.seq ?? 0, limit: 10_000)
+            all += page
+            if page.count < 10_000 { return all }
+        }
+    }
+}
 
 /// The outbox of Security Event Tokens.
 public protocol SecurityEventStore: Sendable {

@@ -78,10 +78,9 @@ struct AuditFilter: Sendable {
     var from = ""
     var to = ""
 
-    /// Whether `entry` passes; a date that does not parse is refused before this is asked.
-    func matches(_ entry: AuditEntryRecord, from start: Date?, until end: Date?) -> Bool {
-        (actor.isEmpty || entry.actor.localizedCaseInsensitiveContains(actor))
-            && (action.isEmpty || entry.action.hasPrefix(action))
-            && (start.map { entry.occurredAt >= $0 } ?? true) && (end.map { entry.occurredAt < $0 } ?? true)
+    /// The store's query for this filter between `start` and `end` (the typed days, parsed in the
+    /// operator's zone before this is asked): the database picks and counts the entries.
+    func query(from start: Date?, until end: Date?) -> AuditQuery {
+        AuditQuery(actorContains: actor, actionPrefix: action, from: start, until: end)
     }
 }
