@@ -271,3 +271,40 @@ def test_dev_document_and_wallet_enroll_issue_a_certificate_openssl_accepts(tmp_
         assert again.returncode == 1 and "already-enrolled" in again.stderr
     finally:
         server.stop()
+
+
+def count_rows(tmp_path, database, table):
+    """Rows of `table` in the test's store (SQLite file or the fresh PostgreSQL database)."""
+    url = database.get("CYBERID_DATABASE_URL")
+    if url is None:
+        import sqlite3
+
+        with sqlite3.connect(tmp_path / "cyberid.sqlite") as connection:
+            return connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    psql = os.path.join(os.environ.get("CYBERID_PG_BIN", "/usr/bin"), "psql")
+    answer = subprocess.run([psql, url.split("?")[0], "-tAc", f"SELECT COUNT(*) FROM {table}"], check=True, capture_output=True, text=True)
+    return int(answer.stdout.strip())
+
+
+@pytest.mark.parametrize("database", list(backends()), indirect=True)
+def test_dev_seed_and_fill_add_what_was_asked_and_refuse_bad_counts(tmp_path, database):
+    """Issue 16's scale commands as scripts/scale-login runs them: a count out of range is a
+    one-line message and exit code 2 with nothing written; a fill adds exactly the persons
+    asked for across batches (one seeded template first), each with its number and certificate."""
+    for args, option in [
+        (("dev", "seed", "--persons", "0"), "--persons"),
+        (("dev", "fill", "--persons", "0"), "--persons"),
+        (("dev", "fill", "--persons", "5", "--batch", "0"), "--batch"),
+        (("dev", "fill", "--persons", "5", "--report", "-1"), "--report"),
+    ]:
+        refused = run_cli(*args, data_dir=tmp_path, **database)
+        assert refused.returncode == 2 and option in refused.stderr, (args, refused.returncode, refused.stderr)
+    assert not (tmp_path / "cyberid.sqlite").exists() or count_rows(tmp_path, database, "persons") == 0
+    seeded = run_cli("dev", "seed", "--persons", "2", data_dir=tmp_path, **database)
+    assert seeded.returncode == 0 and "seeded 2 persons" in seeded.stdout, seeded.stderr
+    filled = run_cli("dev", "fill", "--persons", "5", "--batch", "2", "--report", "2", data_dir=tmp_path, **database)
+    assert filled.returncode == 0, filled.stderr
+    assert "filled 5 persons" in filled.stdout and "4/5 filler persons" in filled.stdout, filled.stdout
+    # Two seeded, one template seeded by the fill, five fillers.
+    for table in ["persons", "network_numbers", "network_certificates"]:
+        assert count_rows(tmp_path, database, table) == 8, table
