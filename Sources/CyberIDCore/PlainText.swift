@@ -1,19 +1,28 @@
 extension StringProtocol {
     /// Whether this is 1 to `maximum` characters of plain text: no control character (Unicode
-    /// general category Cc: NUL, tab, line breaks, escape, DEL, C1). Free text a person, an
+    /// general category Cc: NUL, tab, line breaks, escape, DEL, C1), no bidirectional control. Free text a person, an
     /// operator or a platform writes (a reason, a name) is stored, recorded in history and the
     /// audit log, sent in Security Event Tokens and shown on pages as written; a NUL cannot be
     /// stored at all, and line breaks or escapes would forge lines where the text is shown.
     ///
-    /// Callers trim surrounding whitespace first. Format characters (Cf, e.g. the zero-width
-    /// joiner of emoji sequences) are allowed: scripts need them.
+    /// Neither are the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+    /// U+2066–U+2069): they reorder how the text around them is shown, so a reason or a name
+    /// could read as something else on the console's pages and in the audit log ("Trojan
+    /// Source", CVE-2021-42574). Other format characters (Cf, e.g. the zero-width joiner of
+    /// emoji sequences and the zero-width non-joiner of Persian) are allowed: scripts need them.
+    /// Callers trim surrounding whitespace first.
     public func isPlainText(atMost maximum: Int) -> Bool {
         var count = 0
         for character in self {
             count += 1
             guard count <= maximum else { return false }
-            if character.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { return false }
+            if character.unicodeScalars.contains(where: Self.isRefusedInPlainText) { return false }
         }
         return count > 0
+    }
+
+    private static func isRefusedInPlainText(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || (0x202A...0x202E).contains(scalar.value)
+            || (0x2066...0x2069).contains(scalar.value)
     }
 }

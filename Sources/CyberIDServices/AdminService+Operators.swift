@@ -227,12 +227,13 @@ extension AdminService {
         guard OperatorRules.allows(roles, action) else { throw AdminError.roleRequired(action) }
     }
 
-    /// A display name as stored: trimmed, 1 to 100 characters, no control characters.
+    /// A display name as stored: trimmed, 1 to 100 characters of plain text (the rule of every
+    /// text an operator writes: no control character, no bidirectional control; since
+    /// 2026-12-04 other format characters such as the zero-width non-joiner are allowed, as in
+    /// reasons).
     public static func checkedDisplayName(_ name: String) throws -> String {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
-        guard (1...100).contains(trimmed.count),
-            !trimmed.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
-        else { throw AdminError.invalidDisplayName() }
+        guard trimmed.isPlainText(atMost: 100) else { throw AdminError.invalidDisplayName() }
         return trimmed
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CyberIDCore
 import CyberIDServer
 import CyberIDServices
 import Foundation
@@ -22,7 +23,8 @@ struct OperatorOption: ParsableArguments {
         guard let value = resolved else {
             throw ValidationError("every administrative change names its operator: --operator NAME or CYBERID_OPERATOR")
         }
-        guard value.count <= 100, !value.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
+        // The rule of every name an operator gives (AdminService.checkedDisplayName).
+        guard value.isPlainText(atMost: 100) else {
             throw ValidationError("--operator: at most 100 characters, no control characters")
         }
     }

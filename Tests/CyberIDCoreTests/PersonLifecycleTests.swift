@@ -122,15 +122,17 @@ import Testing
         #expect(throws: LifecycleError.reasonRequired) { try PersonLifecycle.apply(.cancel, to: .active, by: .person, reason: "") }
     }
 
-    /// A reason is stored, recorded and shown as written: plain text of at most 500 characters.
+    /// A reason is stored, recorded and shown as written: plain text of at most 500 characters —
+    /// no control character, no bidirectional override or isolate (which would make the console
+    /// show it reordered), other format characters (ZWJ, ZWNJ) allowed.
     @Test func aReasonIsPlainTextOfAtMost500Characters() throws {
-        for reason in ["a\u{0}b", "lost phone\nresume: administrator", "\u{1B}[2J", "a\u{7F}b", "a\u{85}b", String(repeating: "x", count: 501)] {
+        for reason in ["a\u{0}b", "lost phone\nresume: administrator", "\u{1B}[2J", "a\u{7F}b", "a\u{85}b", "refund\u{202E}txt.exe", "a\u{2066}b\u{2069}", String(repeating: "x", count: 501)] {
             #expect(throws: LifecycleError.invalidReason, "\(reason.debugDescription)") {
                 try PersonLifecycle.apply(.suspend, to: .active, by: .person, reason: reason)
             }
         }
         // 500 characters (after trimming), other scripts, and an emoji joined with U+200D (Cf).
-        for reason in [String(repeating: "界", count: 500), "  \(String(repeating: "x", count: 500)) ", "手机丢了", "👩‍💻 lost", "e\u{301}"] {
+        for reason in [String(repeating: "界", count: 500), "  \(String(repeating: "x", count: 500)) ", "手机丢了", "👩‍💻 lost", "e\u{301}", "می\u{200C}خواهم"] {
             #expect(try PersonLifecycle.apply(.suspend, to: .active, by: .person, reason: reason).reason == reason.trimmingCharacters(in: .whitespaces))
         }
     }

@@ -13,7 +13,9 @@ import Testing
 /// characters: a NUL, a line break forging an audit line, an escape or a longer text is refused
 /// before anything is recorded (and before a four-eyes request exists to be used up later).
 @Suite struct OperatorReasonTests {
-    static let unfit = ["a\u{0}b", "cancel\napproved by: sue", "\u{1B}[2J", "x\u{85}y", String(repeating: "x", count: 501)]
+    static let unfit = [
+        "a\u{0}b", "cancel\napproved by: sue", "\u{1B}[2J", "x\u{85}y", "court order \u{202E}71", String(repeating: "x", count: 501),
+    ]
 
     @Test func everyOperatorReasonIsPlainText() async throws {
         try await withTestApp { _, runtime async throws in
@@ -56,5 +58,15 @@ import Testing
             try await server.apply(.suspend, networkNumber: target, reason: "court order 9\n")
             #expect(try await runtime.store.auditEntries().last.map { ($0.action, $0.reason) } ?? ("", "") == ("person.suspend", "court order 9"))
         }
+    }
+
+    /// Operators' names follow the same rule (they were checked against Foundation's control
+    /// characters, which let a bidirectional override through and refused a Persian ZWNJ).
+    @Test func displayNamesArePlainText() throws {
+        for name in ["Ann\u{0}", "Ann\nAdmin", "Ann \u{202E}nimda", "\u{2067}Ann", String(repeating: "x", count: 101)] {
+            #expect(throws: AdminError.invalidDisplayName(), "\(name.debugDescription)") { try AdminService.checkedDisplayName(name) }
+        }
+        #expect(try AdminService.checkedDisplayName(" 王芳 ") == "王芳")
+        #expect(try AdminService.checkedDisplayName("مهر\u{200C}ناز") == "مهر\u{200C}ناز")
     }
 }
