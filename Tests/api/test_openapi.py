@@ -105,6 +105,10 @@ def test_schemathesis(server, seed, document, tmp_path, summary_lines):
         f"{len(summary['failures'])} failures, seed {summary['seed']}, {examples} examples"
     )
     summary_lines.append(line)
+    # The stateful phase follows the document's links (and those schemathesis infers).
+    links = re.search(r"API Links:\s+(.+)", output)
+    if links:
+        summary_lines.append("schemathesis stateful: API links " + links.group(1).strip())
     assert server.alive(), "the server died during the run"
     assert result.returncode == 0 and not summary["failures"] and not summary["errors"], output[-20000:]
     assert operations["tested"] == operations["total"] == sum(len(item) for item in document["paths"].values()), operations

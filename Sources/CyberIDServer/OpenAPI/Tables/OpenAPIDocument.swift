@@ -397,6 +397,57 @@ enum OpenAPIDocument {
                       "Cache-Control": {
                         "$ref": "#/components/headers/CacheControl"
                       }
+                    },
+                    "links": {
+                      "presentDocument": {
+                        "operationId": "presentDocument",
+                        "parameters": {
+                          "id": "$response.body#/session_id"
+                        },
+                        "description": "A step of this session: the document chip."
+                      },
+                      "approveAsGuardian": {
+                        "operationId": "approveAsGuardian",
+                        "parameters": {
+                          "id": "$response.body#/session_id"
+                        },
+                        "description": "A step of this session: a guardian's approval (a minor's session)."
+                      },
+                      "sendPhoneCode": {
+                        "operationId": "sendPhoneCode",
+                        "parameters": {
+                          "id": "$response.body#/session_id"
+                        },
+                        "description": "A step of this session: the phone code sent."
+                      },
+                      "confirmPhone": {
+                        "operationId": "confirmPhone",
+                        "parameters": {
+                          "id": "$response.body#/session_id"
+                        },
+                        "description": "A step of this session: the phone code confirmed."
+                      },
+                      "submitFace": {
+                        "operationId": "submitFace",
+                        "parameters": {
+                          "id": "$response.body#/session_id"
+                        },
+                        "description": "A step of this session: the face check."
+                      },
+                      "completeEnrollment": {
+                        "operationId": "completeEnrollment",
+                        "parameters": {
+                          "id": "$response.body#/session_id"
+                        },
+                        "description": "A step of this session: the certificate issued."
+                      },
+                      "resetPassword": {
+                        "operationId": "resetPassword",
+                        "parameters": {
+                          "id": "$response.body#/session_id"
+                        },
+                        "description": "A step of this session: a password reset's new password."
+                      }
                     }
                   },
                   "400": {
