@@ -61,6 +61,7 @@ import Testing
                 (nil, nil), (t0.addingTimeInterval(10 * 3_600), nil), (nil, t0.addingTimeInterval(30 * 3_600)),
                 (t0.addingTimeInterval(20 * 3_600), t0.addingTimeInterval(21 * 3_600)),
             ]
+            var combination = 0
             for actor in ["", "wang", "WANG", "fang", "50%", "%", "_", "\\", "王芳", "nobody"] {
                 for action in ["", "person.", "person.s", "record", "x"] {
                     for (from, until) in windows {
@@ -70,11 +71,12 @@ import Testing
                                 && (action.isEmpty || entry.action.hasPrefix(action))
                                 && (from.map { entry.occurredAt >= $0 } ?? true) && (until.map { entry.occurredAt < $0 } ?? true)
                         }
-                        for limit in [1, 7, 200] {
-                            let (entries, total) = try await store.auditEntries(matching: query, limit: limit)
-                            #expect(total == expected.count, "\(query)")
-                            #expect(entries == Array(expected.suffix(limit).reversed()), "\(query) limit \(limit)")
-                        }
+                        // The limits in turn (every one meets every field across the combinations).
+                        combination += 1
+                        let limit = [1, 7, 200][combination % 3]
+                        let (entries, total) = try await store.auditEntries(matching: query, limit: limit)
+                        #expect(total == expected.count, "\(query)")
+                        #expect(entries == Array(expected.suffix(limit).reversed()), "\(query) limit \(limit)")
                     }
                 }
             }
