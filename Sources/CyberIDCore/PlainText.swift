@@ -1,6 +1,9 @@
 extension StringProtocol {
-    /// Whether this is 1 to `maximum` characters of plain text: no control character (Unicode
-    /// general category Cc: NUL, tab, line breaks, escape, DEL, C1), no bidirectional control. Free text a person, an
+    /// Whether this is 1 to `maximum` code points of plain text: no control character (Unicode
+    /// general category Cc: NUL, tab, line breaks, escape, DEL, C1), no line or paragraph
+    /// separator (U+2028, U+2029: line breaks too), no bidirectional control. Code points, not
+    /// Swift characters, are counted (as JSON Schema's `maxLength` counts): one character can
+    /// carry any number of combining marks, so a character count would bound nothing. Free text a person, an
     /// operator or a platform writes (a reason, a name) is stored, recorded in history and the
     /// audit log, sent in Security Event Tokens and shown on pages as written; a NUL cannot be
     /// stored at all, and line breaks or escapes would forge lines where the text is shown.
@@ -13,16 +16,16 @@ extension StringProtocol {
     /// Callers trim surrounding whitespace first.
     public func isPlainText(atMost maximum: Int) -> Bool {
         var count = 0
-        for character in self {
+        for scalar in unicodeScalars {
             count += 1
-            guard count <= maximum else { return false }
-            if character.unicodeScalars.contains(where: Self.isRefusedInPlainText) { return false }
+            guard count <= maximum, !Self.isRefusedInPlainText(scalar) else { return false }
         }
         return count > 0
     }
 
     private static func isRefusedInPlainText(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .control || (0x202A...0x202E).contains(scalar.value)
+        scalar.properties.generalCategory == .control || scalar.value == 0x2028 || scalar.value == 0x2029
+            || (0x202A...0x202E).contains(scalar.value)
             || (0x2066...0x2069).contains(scalar.value)
     }
 }

@@ -109,6 +109,8 @@ public struct HolderService: Sendable {
         challenge: [UInt8] = []
     ) async throws -> LifecycleTransition {
         guard [.suspend, .resume, .cancel].contains(event) else { throw HolderError.eventNotAllowed(event) }
+        // The reason before the chip: a refused reason must not cost the person a chip tap.
+        _ = try PersonLifecycle.checkedReason(reason, for: event)
         if event == .cancel {
             guard let document else { throw HolderError.documentRequired() }
             guard let documentReproof else { throw HolderError.documentCheckUnavailable() }

@@ -126,7 +126,8 @@ import Testing
     /// no control character, no bidirectional override or isolate (which would make the console
     /// show it reordered), other format characters (ZWJ, ZWNJ) allowed.
     @Test func aReasonIsPlainTextOfAtMost500Characters() throws {
-        for reason in ["a\u{0}b", "lost phone\nresume: administrator", "\u{1B}[2J", "a\u{7F}b", "a\u{85}b", "refund\u{202E}txt.exe", "a\u{2066}b\u{2069}", String(repeating: "x", count: 501)] {
+        for reason in ["a\u{0}b", "lost phone\nresume: administrator", "\u{1B}[2J", "a\u{7F}b", "a\u{85}b", "refund\u{202E}txt.exe", "a\u{2066}b\u{2069}", "lost\u{2028}resume: administrator",
+            "a" + String(repeating: "\u{301}", count: 600), String(repeating: "x", count: 501)] {
             #expect(throws: LifecycleError.invalidReason, "\(reason.debugDescription)") {
                 try PersonLifecycle.apply(.suspend, to: .active, by: .person, reason: reason)
             }

@@ -90,6 +90,39 @@ import Testing
         }
     }
 
+    /// The log is read in pages from below 1 (review of the paged verify): a row inserted before
+    /// the first entry is seen, and the chain is broken there.
+    @Test(arguments: Backend.available)
+    func anEntryInsertedBeforeTheFirstIsFound(_ backend: Backend) async throws {
+        try await withLog(backend) { log, database in
+            _ = try await database.write {
+                try await $0.execute(
+                    """
+                    INSERT INTO audit_log (seq, occurred_at, actor, action, target, reason, prev_hash, entry_hash)
+                    SELECT 0, occurred_at, actor, action, target, reason, prev_hash, entry_hash FROM audit_log WHERE seq = 1
+                    """, [])
+            }
+            try await expectBroken(log, at: 0, saying: "out of order", "a row before the first entry must be found")
+        }
+    }
+
+    /// Checkpoints are read in pages beside the entries (about one per entry): with pages of
+    /// two, a rewritten checkpoint in the middle is found.
+    @Test(arguments: Backend.available)
+    func aCheckpointInTheMiddleIsCheckedInItsPage(_ backend: Backend) async throws {
+        try await withLog(backend) { log, database in
+            for index in 6...9 {
+                try await log.record(actor: "administrator", action: "person.resume", target: "p\(index)", reason: "r")
+                try await log.checkpoint()
+            }
+            #expect(try await log.verify() == .intact(entries: 9, checkpoints: 5))
+            _ = try await database.write { try await $0.execute("UPDATE audit_log SET reason = 'x' WHERE seq = 7", []) }
+            try await expectBroken(log, at: 7, saying: "edited", "an edit must be found")
+            _ = try await database.write { try await $0.execute("DELETE FROM audit_log WHERE seq >= 7", []) }
+            try await expectBroken(log, at: 7, saying: "truncated", "the checkpoint at 7 names a missing entry")
+        }
+    }
+
     @Test(arguments: Backend.available)
     func appendsContinueTheChain(_ backend: Backend) async throws {
         try await withLog(backend) { log, _ in
@@ -130,7 +163,9 @@ import Testing
             return entries
         }
         func addAuditCheckpoint(_ checkpoint: AuditCheckpointRecord) async throws { try await base.addAuditCheckpoint(checkpoint) }
-        func auditCheckpoints() async throws -> [AuditCheckpointRecord] { try await base.auditCheckpoints() }
+        func auditCheckpoints(after seq: Int64, limit: Int) async throws -> [AuditCheckpointRecord] {
+            try await base.auditCheckpoints(after: seq, limit: limit)
+        }
         func lastAuditEntry() async throws -> AuditEntryRecord? { try await base.lastAuditEntry() }
         func latestAuditCheckpoint() async throws -> AuditCheckpointRecord? { try await base.latestAuditCheckpoint() }
         func signingKeys() async throws -> [StoredSigningKey] { try await base.signingKeys() }

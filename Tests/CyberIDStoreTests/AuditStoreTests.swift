@@ -38,6 +38,12 @@ import Testing
         }
     }
 
+    /// Case folded as both backends' `lower()` fold at least (ASCII letters): the queries above
+    /// type other letters in their stored case ("Émile"), which every backend finds.
+    static func asciiLowercased(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { ("A"..."Z").contains($0) ? Unicode.Scalar($0.value + 32)! : $0 }))
+    }
+
     /// The console's audit page asks the database (it used to read the whole log and filter in
     /// Swift): every combination of the filters, compared with that Swift filter over the same
     /// entries, on both backends; LIKE's own wildcards in the actor query match only themselves.
@@ -45,7 +51,7 @@ import Testing
     func filteredEntriesAreTheNewestMatchesAndTheirCount(_ backend: Backend) async throws {
         try await withTestDatabase(backend) { database async throws in
             let store = SQLStore(database: database)
-            let actors = ["Wang Fang", "wang li", "Zhao 50%_x\\", "Ann", "王芳 (server)"]
+            let actors = ["Wang Fang", "wang li", "Zhao 50%_x\\", "Ann", "王芳 (server)", "Émile"]
             let actions = ["person.suspend", "person.resume", "record.read", "client.register"]
             for index in 1...60 {
                 _ = try await store.appendAudit { last in
@@ -62,12 +68,12 @@ import Testing
                 (t0.addingTimeInterval(20 * 3_600), t0.addingTimeInterval(21 * 3_600)),
             ]
             var combination = 0
-            for actor in ["", "wang", "WANG", "fang", "50%", "%", "_", "\\", "王芳", "nobody"] {
+            for actor in ["", "wang", "WANG", "fang", "50%", "%", "_", "\\", "王芳", "Émile", "MILE", "nobody"] {
                 for action in ["", "person.", "person.s", "record", "x"] {
                     for (from, until) in windows {
                         let query = AuditQuery(actorContains: actor, actionPrefix: action, from: from, until: until)
                         let expected = all.filter { (entry: AuditEntryRecord) -> Bool in
-                            (actor.isEmpty || entry.actor.lowercased().contains(actor.lowercased()))
+                            (actor.isEmpty || Self.asciiLowercased(entry.actor).contains(Self.asciiLowercased(actor)))
                                 && (action.isEmpty || entry.action.hasPrefix(action))
                                 && (from.map { entry.occurredAt >= $0 } ?? true) && (until.map { entry.occurredAt < $0 } ?? true)
                         }

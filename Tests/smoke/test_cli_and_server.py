@@ -274,14 +274,23 @@ def test_dev_document_and_wallet_enroll_issue_a_certificate_openssl_accepts(tmp_
 
 
 def count_rows(tmp_path, database, table):
-    """Rows of `table` in the test's store (SQLite file or the fresh PostgreSQL database)."""
+    """Rows of `table` in the test's store (SQLite file or the fresh PostgreSQL database); 0 when
+    the store or the table does not exist yet."""
     url = database.get("CYBERID_DATABASE_URL")
     if url is None:
         import sqlite3
 
+        if not (tmp_path / "cyberid.sqlite").exists():
+            return 0
         with sqlite3.connect(tmp_path / "cyberid.sqlite") as connection:
-            return connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            try:
+                return connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            except sqlite3.OperationalError:
+                return 0
     psql = os.path.join(os.environ.get("CYBERID_PG_BIN", "/usr/bin"), "psql")
+    exists = subprocess.run([psql, url.split("?")[0], "-tAc", f"SELECT to_regclass('{table}') IS NOT NULL"], check=True, capture_output=True, text=True)
+    if exists.stdout.strip() != "t":
+        return 0
     answer = subprocess.run([psql, url.split("?")[0], "-tAc", f"SELECT COUNT(*) FROM {table}"], check=True, capture_output=True, text=True)
     return int(answer.stdout.strip())
 
@@ -299,7 +308,7 @@ def test_dev_seed_and_fill_add_what_was_asked_and_refuse_bad_counts(tmp_path, da
     ]:
         refused = run_cli(*args, data_dir=tmp_path, **database)
         assert refused.returncode == 2 and option in refused.stderr, (args, refused.returncode, refused.stderr)
-    assert not (tmp_path / "cyberid.sqlite").exists() or count_rows(tmp_path, database, "persons") == 0
+    assert count_rows(tmp_path, database, "persons") == 0
     seeded = run_cli("dev", "seed", "--persons", "2", data_dir=tmp_path, **database)
     assert seeded.returncode == 0 and "seeded 2 persons" in seeded.stdout, seeded.stderr
     filled = run_cli("dev", "fill", "--persons", "5", "--batch", "2", "--report", "2", data_dir=tmp_path, **database)

@@ -78,9 +78,7 @@ public enum PersonLifecycle {
         _ event: LifecycleEvent, to state: PersonState, by actor: LifecycleActor, reason: String,
         suspendedBy: LifecycleActor? = nil
     ) throws(LifecycleError) -> LifecycleTransition {
-        let reason = reason.trimmingWhitespace
-        guard !reason.isEmpty else { throw .reasonRequired(event) }
-        guard reason.isPlainText(atMost: Self.reasonLimit) else { throw .invalidReason(event) }
+        let reason = try checkedReason(reason, for: event)
         guard state != .cancelled else { throw .cancelled(event) }
         let target: PersonState
         let allowed: Set<LifecycleActor>
@@ -116,6 +114,17 @@ public enum PersonLifecycle {
         }
         guard allowed.contains(actor) else { throw .actorNotAllowed(event, actor: actor) }
         return LifecycleTransition(event: event, from: state, to: target, actor: actor, reason: reason)
+    }
+
+    /// `reason` as a transition records it: trimmed, 1 to ``reasonLimit`` code points of plain
+    /// text. Callers with a costly step before the transition (a holder's cancel asks for the
+    /// document chip) check it first.
+    /// - Throws: ``LifecycleError`` `reason-required`, `invalid-reason`.
+    public static func checkedReason(_ reason: String, for event: LifecycleEvent) throws(LifecycleError) -> String {
+        let reason = reason.trimmingWhitespace
+        guard !reason.isEmpty else { throw .reasonRequired(event) }
+        guard reason.isPlainText(atMost: Self.reasonLimit) else { throw .invalidReason(event) }
+        return reason
     }
 
     /// Whether a person in `state` may log in at all (per-platform restrictions aside).

@@ -80,59 +80,83 @@ public struct AuditLog: Sendable {
     /// the chain check, not this one (review finding 4). Signatures are checked with keys
     /// derived from the sealed private keys, never the database's `public_key` column.
     public func verify(against saved: AuditCheckpointRecord? = nil) async throws -> Verification {
-        // Checkpoints first: a checkpoint is written only after its entry committed, so every
-        // checkpoint read here names an entry the next read sees. Read the other way round, an
-        // entry and its checkpoint appended in between looked like a truncated log.
-        let checkpoints = try await store.auditCheckpoints()
-        let pinned = checkpoints + (saved.map { [$0] } ?? [])
-        // The log is read a page at a time and only the signed entries' hashes are kept: memory
-        // stays bounded however long the log grows.
-        let signed = Set(pinned.map(\.seq))
+        // The newest checkpoint first: a checkpoint is written only after its entry committed, so
+        // every checkpoint up to it names an entry the entries' reads see. Read the other way
+        // round, an entry and its checkpoint appended in between looked like a truncated log;
+        // checkpoints appended after this read are left to the next verification.
+        let newest = try await store.latestAuditCheckpoint()?.seq ?? .min
+        try await keys.refresh()
+        // Entries and checkpoints (about one per entry) are read a page at a time, side by side,
+        // and each checkpoint is checked as its entry passes: memory stays bounded however long
+        // the log grows. The first page starts below 1, so a row inserted with seq 0 or less is
+        // seen (and refused).
+        var checkpoints = CheckpointCursor(store: store, upTo: newest, pageSize: pageSize)
         var previous = Self.genesis
         var expected: Int64 = 1
-        var bySeq = [Int64: [UInt8]]()
+        var after = Int64.min
+        var checked = 0
         while true {
-            let page = try await store.auditEntries(after: expected - 1, limit: pageSize)
+            let page = try await store.auditEntries(after: after, limit: pageSize)
             for entry in page {
-                if entry.seq > expected {
-                    return .broken(seq: expected, reason: "entry \(expected) is missing (deleted)")
+                if let problem = Self.chainProblem(entry, expected: expected, previous: previous) { return problem }
+                // The checkpoints signing this entry (or, below 1, an entry that cannot exist).
+                while let checkpoint = try await checkpoints.next(atMost: entry.seq) {
+                    if let problem = check(checkpoint, entryHash: checkpoint.seq == entry.seq ? entry.entryHash : nil) {
+                        return problem
+                    }
+                    checked += 1
                 }
-                if entry.seq < expected {
-                    return .broken(seq: entry.seq, reason: "entry \(entry.seq) appears twice or out of order")
-                }
-                if entry.previousHash != previous {
-                    return .broken(
-                        seq: entry.seq,
-                        reason: "entry \(entry.seq) does not follow entry \(entry.seq - 1) (reordered, or an earlier entry was rewritten)")
-                }
-                let recomputed = Self.hash(
-                    previous: entry.previousHash, seq: entry.seq, milliseconds: Self.milliseconds(entry.occurredAt),
-                    actor: entry.actor, action: entry.action, target: entry.target, reason: entry.reason)
-                if recomputed != entry.entryHash {
-                    return .broken(seq: entry.seq, reason: "entry \(entry.seq) was edited (its content does not match its hash)")
-                }
-                if signed.contains(entry.seq) { bySeq[entry.seq] = entry.entryHash }
+                if let saved, saved.seq == entry.seq, let problem = check(saved, entryHash: entry.entryHash) { return problem }
                 previous = entry.entryHash
                 expected += 1
             }
+            after = page.last?.seq ?? after
             if page.count < pageSize { break }
         }
-        try await keys.refresh()
-        for checkpoint in pinned {
-            guard isSigned(checkpoint) else {
-                return .broken(seq: checkpoint.seq, reason: "the checkpoint at entry \(checkpoint.seq) has no valid signature")
-            }
-            guard let hash = bySeq[checkpoint.seq] else {
-                return .broken(
-                    seq: checkpoint.seq, reason: "entry \(checkpoint.seq), signed in a checkpoint, is missing (the log was truncated)")
-            }
-            guard hash == checkpoint.entryHash else {
-                return .broken(
-                    seq: checkpoint.seq,
-                    reason: "entries up to \(checkpoint.seq) were rewritten after they were signed in a checkpoint")
-            }
+        // Checkpoints (and the saved one) past the last entry: their entries are gone.
+        while let checkpoint = try await checkpoints.next(atMost: .max) {
+            if let problem = check(checkpoint, entryHash: nil) { return problem }
         }
-        return .intact(entries: Int(expected - 1), checkpoints: checkpoints.count)
+        if let saved, saved.seq >= expected || saved.seq < 1, let problem = check(saved, entryHash: nil) { return problem }
+        return .intact(entries: Int(expected - 1), checkpoints: checked)
+    }
+
+    /// Why `entry` does not continue the chain at `expected` after `previous`, if it does not.
+    static func chainProblem(_ entry: AuditEntryRecord, expected: Int64, previous: [UInt8]) -> Verification? {
+        if entry.seq > expected {
+            return .broken(seq: expected, reason: "entry \(expected) is missing (deleted)")
+        }
+        if entry.seq < expected {
+            return .broken(seq: entry.seq, reason: "entry \(entry.seq) appears twice or out of order")
+        }
+        if entry.previousHash != previous {
+            return .broken(
+                seq: entry.seq,
+                reason: "entry \(entry.seq) does not follow entry \(entry.seq - 1) (reordered, or an earlier entry was rewritten)")
+        }
+        let recomputed = hash(
+            previous: entry.previousHash, seq: entry.seq, milliseconds: milliseconds(entry.occurredAt),
+            actor: entry.actor, action: entry.action, target: entry.target, reason: entry.reason)
+        if recomputed != entry.entryHash {
+            return .broken(seq: entry.seq, reason: "entry \(entry.seq) was edited (its content does not match its hash)")
+        }
+        return nil
+    }
+
+    /// What is wrong with `checkpoint` given its entry's hash (`nil`: no such entry), if anything.
+    func check(_ checkpoint: AuditCheckpointRecord, entryHash: [UInt8]?) -> Verification? {
+        guard isSigned(checkpoint) else {
+            return .broken(seq: checkpoint.seq, reason: "the checkpoint at entry \(checkpoint.seq) has no valid signature")
+        }
+        guard let entryHash else {
+            return .broken(
+                seq: checkpoint.seq, reason: "entry \(checkpoint.seq), signed in a checkpoint, is missing (the log was truncated)")
+        }
+        guard entryHash == checkpoint.entryHash else {
+            return .broken(
+                seq: checkpoint.seq, reason: "entries up to \(checkpoint.seq) were rewritten after they were signed in a checkpoint")
+        }
+        return nil
     }
 
     /// Whether the service's verified key `kid` signed the checkpoint.
@@ -173,4 +197,35 @@ public struct AuditLog: Sendable {
 
 extension Date {
     fileprivate init(milliseconds: Int64) { self.init(timeIntervalSince1970: Double(milliseconds) / 1000) }
+}
+
+/// The checkpoints up to a sequence number, read a page at a time in sequence order.
+struct CheckpointCursor {
+    let store: any AuditLog.Store
+    let upTo: Int64
+    let pageSize: Int
+    private var buffer: [AuditCheckpointRecord] = []
+    private var index = 0
+    private var after = Int64.min
+    private var exhausted = false
+
+    init(store: any AuditLog.Store, upTo: Int64, pageSize: Int) {
+        (self.store, self.upTo, self.pageSize) = (store, upTo, pageSize)
+    }
+
+    /// The next checkpoint if its sequence number is at most `seq` (and at most `upTo`).
+    mutating func next(atMost seq: Int64) async throws -> AuditCheckpointRecord? {
+        if index == buffer.count {
+            guard !exhausted else { return nil }
+            buffer = try await store.auditCheckpoints(after: after, limit: pageSize)
+            index = 0
+            exhausted = buffer.count < pageSize
+            after = buffer.last?.seq ?? after
+            guard !buffer.isEmpty else { return nil }
+        }
+        let checkpoint = buffer[index]
+        guard checkpoint.seq <= seq, checkpoint.seq <= upTo else { return nil }
+        index += 1
+        return checkpoint
+    }
 }

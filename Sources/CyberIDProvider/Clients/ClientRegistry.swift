@@ -125,8 +125,10 @@ public struct ClientRegistry: Sendable {
     /// The sector: the given one, or the redirect URIs' one host.
     static func checkSector(_ given: String?, hosts: Set<String>) throws(ProviderError) -> String {
         if let given = given?.trimmingCharacters(in: .whitespaces), !given.isEmpty {
-            // A sector is a host name (or a URI naming one): plain text, like one.
-            guard given.isPlainText(atMost: 253) else { throw fail("the sector must be at most 253 characters, no control characters") }
+            // A sector is a host name (or a URI naming one): plain text. The bound is loose (a host
+            // name is at most 253): a platform's change re-checks its stored sector, and one
+            // registered before this rule must stay editable.
+            guard given.isPlainText(atMost: 1_000) else { throw fail("the sector must be at most 1000 characters, no control characters") }
             return given
         }
         guard hosts.count == 1, let host = hosts.first else {

@@ -38,13 +38,15 @@ extension SQLStore: AuditStore {
 
     public func auditEntries(matching query: AuditQuery, limit: Int) async throws -> (entries: [AuditEntryRecord], total: Int) {
         // One condition per given field, in a fixed order: a handful of statement texts, each
-        // prepared once. The actor: lower() on both sides (SQLite folds ASCII letters only),
-        // LIKE with the query's own %, _ and \ escaped. The action: its first characters, exactly.
+        // prepared once. The actor: the database's lower() on both sides (SQLite folds ASCII
+        // letters only, so "Émile" finds "Émile" though "émile" does not; folding the query in
+        // Swift would find neither), LIKE with the query's own %, _ and \ escaped. The action:
+        // its first characters, exactly.
         var conditions = [String]()
         var binds = [SQLValue]()
         if !query.actorContains.isEmpty {
-            binds.append(.text("%" + Self.likeEscaped(query.actorContains.lowercased()) + "%"))
-            conditions.append("lower(actor) LIKE $\(binds.count) ESCAPE '\\'")
+            binds.append(.text("%" + Self.likeEscaped(query.actorContains) + "%"))
+            conditions.append("lower(actor) LIKE lower($\(binds.count)) ESCAPE '\\'")
         }
         if !query.actionPrefix.isEmpty {
             binds.append(.text(query.actionPrefix))
@@ -61,7 +63,8 @@ extension SQLStore: AuditStore {
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") + " "
         let rowsSQL = Self.entryColumns + filter + "ORDER BY seq DESC LIMIT $\(binds.count + 1)"
         let (countBinds, rowBinds) = (binds, binds + [.integer(Int64(limit))])
-        // One read: the count and the page agree.
+        // Two statements, not one snapshot: an entry appended between them may make the count
+        // differ from the page by that entry.
         return try await database.read { connection in
             let total = try await connection.first("SELECT COUNT(*) AS n FROM audit_log " + filter, countBinds)?.integer("n") ?? 0
             let entries = try await connection.query(rowsSQL, rowBinds).map(Self.entry)
@@ -77,6 +80,10 @@ extension SQLStore: AuditStore {
             escaped.append(character)
         }
         return escaped
+    }
+
+    public func auditCheckpoints(after seq: Int64, limit: Int) async throws -> [AuditCheckpointRecord] {
+        try await checkpoints("WHERE seq > $1 ORDER BY seq LIMIT $2", [.integer(seq), .integer(Int64(limit))])
     }
 
     public func lastAuditEntry() async throws -> AuditEntryRecord? {
@@ -108,18 +115,14 @@ extension SQLStore: AuditStore {
             ])
     }
 
-    public func auditCheckpoints() async throws -> [AuditCheckpointRecord] {
-        try await checkpoints("ORDER BY seq")
-    }
-
     public func latestAuditCheckpoint() async throws -> AuditCheckpointRecord? {
         try await checkpoints("ORDER BY seq DESC LIMIT 1").first
     }
 
-    private func checkpoints(_ order: String) async throws -> [AuditCheckpointRecord] {
+    private func checkpoints(_ tail: String, _ binds: [SQLValue] = []) async throws -> [AuditCheckpointRecord] {
         try await database.read { connection in
             try await connection.query(
-                "SELECT seq, entry_hash, kid, signature, signed_at FROM audit_checkpoints " + order, []
+                "SELECT seq, entry_hash, kid, signature, signed_at FROM audit_checkpoints " + tail, binds
             ).map { row throws(StoreError) in
                 AuditCheckpointRecord(
                     seq: try row.integer("seq"), entryHash: try row.blob("entry_hash"), kid: try row.text("kid"),

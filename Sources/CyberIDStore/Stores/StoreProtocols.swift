@@ -247,8 +247,9 @@ public protocol AuditStore: Sendable {
     func auditEntries(matching query: AuditQuery, limit: Int) async throws -> (entries: [AuditEntryRecord], total: Int)
     /// Stores a checkpoint.
     func addAuditCheckpoint(_ checkpoint: AuditCheckpointRecord) async throws
-    /// Every checkpoint, in sequence order.
-    func auditCheckpoints() async throws -> [AuditCheckpointRecord]
+    /// Up to `limit` checkpoints after sequence number `seq`, in sequence order (a page: there is
+    /// about one per audited change).
+    func auditCheckpoints(after seq: Int64, limit: Int) async throws -> [AuditCheckpointRecord]
     /// The newest entry (one indexed read, not the whole log).
     func lastAuditEntry() async throws -> AuditEntryRecord?
     /// The newest checkpoint (one indexed read).
@@ -262,7 +263,17 @@ extension AuditStore {
     public func auditEntries() async throws -> [AuditEntryRecord] {
         var all = [AuditEntryRecord]()
         while true {
-            let page = try await auditEntries(after: all.last?.seq ?? 0, limit: 10_000)
+            let page = try await auditEntries(after: all.last?.seq ?? .min, limit: 10_000)
+            all += page
+            if page.count < 10_000 { return all }
+        }
+    }
+
+    /// Every checkpoint, in sequence order, read page by page (tests and small logs).
+    public func auditCheckpoints() async throws -> [AuditCheckpointRecord] {
+        var all = [AuditCheckpointRecord]()
+        while true {
+            let page = try await auditCheckpoints(after: all.last?.seq ?? .min, limit: 10_000)
             all += page
             if page.count < 10_000 { return all }
         }
