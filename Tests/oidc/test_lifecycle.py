@@ -73,6 +73,9 @@ def test_a_reason_that_cannot_be_stored_or_shown_as_written_is_refused(deploymen
     for reason in ["lost\u0000phone", "lost phone\nresume: administrator", "\u001b[2Jlost", "a\u0085b", "x" * 501]:
         refused = api.lifecycle(dave, {"event": "suspend", "reason": reason})
         assert_problem(refused, "invalid-reason", statuses=(400,))
+    # A cancel's reason is checked before the chip is asked for (no tap for a refused reason).
+    cancel = api.lifecycle(dave, {"event": "cancel", "reason": "leaving\u2028for good"})
+    assert_problem(cancel, "invalid-reason", statuses=(400,))
     after = deployment.cli_json("admin", "person", "show", dave.network_number)
     assert after["state"] == before["state"] == "active" and after["events"] == before["events"], after
 
