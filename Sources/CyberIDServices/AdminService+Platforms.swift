@@ -147,9 +147,6 @@ extension AdminService {
     /// The newest signed checkpoint of the audit log, if there is one.
     public func latestAuditCheckpoint() async throws -> AuditCheckpointRecord? { try await audit.latestCheckpoint() }
 
-    /// The audit log, oldest first.
-    public func auditEntries() async throws -> [AuditEntryRecord] { try await store.auditEntries() }
-
     /// Up to `limit` audit entries after sequence number `seq`, in sequence order (a page).
     public func auditEntries(after seq: Int64, limit: Int) async throws -> [AuditEntryRecord] {
         try await store.auditEntries(after: seq, limit: limit)

@@ -94,8 +94,9 @@ public struct AdminService: Sendable {
     public func apply(_ event: LifecycleEvent, networkNumber: String, reason: String) async throws -> LifecycleTransition {
         let person = try await personID(networkNumber: networkNumber)
         let lifecycle = self.lifecycle
-        // Checked by PersonLifecycle (which trims it too); the audit records the same text.
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Checked (and trimmed) by the lifecycle's own rule first: the audit records the text the
+        // transition records.
+        let reason = try PersonLifecycle.checkedReason(reason, for: event)
         let transition = try await audited("person.\(event.rawValue)", target: person, reason: reason) {
             try await lifecycle.apply(event, personID: person, actor: .administrator, reason: reason)
         }

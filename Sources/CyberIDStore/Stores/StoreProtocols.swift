@@ -261,21 +261,23 @@ extension AuditStore {
     /// Every entry, in sequence order, read page by page (tests and small logs; verification
     /// reads the pages itself and keeps none).
     public func auditEntries() async throws -> [AuditEntryRecord] {
-        var all = [AuditEntryRecord]()
-        while true {
-            let page = try await auditEntries(after: all.last?.seq ?? .min, limit: 10_000)
-            all += page
-            if page.count < 10_000 { return all }
-        }
+        try await Self.allPages(\.seq) { try await auditEntries(after: $0, limit: $1) }
     }
 
     /// Every checkpoint, in sequence order, read page by page (tests and small logs).
     public func auditCheckpoints() async throws -> [AuditCheckpointRecord] {
-        var all = [AuditCheckpointRecord]()
+        try await Self.allPages(\.seq) { try await auditCheckpoints(after: $0, limit: $1) }
+    }
+
+    /// Every row a paged read (rows after a sequence number, at most a limit) returns.
+    private static func allPages<Row>(
+        _ seq: (Row) -> Int64, _ page: (_ after: Int64, _ limit: Int) async throws -> [Row]
+    ) async throws -> [Row] {
+        var all = [Row]()
         while true {
-            let page = try await auditCheckpoints(after: all.last?.seq ?? .min, limit: 10_000)
-            all += page
-            if page.count < 10_000 { return all }
+            let rows = try await page(all.last.map(seq) ?? .min, 10_000)
+            all += rows
+            if rows.count < 10_000 { return all }
         }
     }
 }
