@@ -24,6 +24,8 @@ extension Bench {
         @Option(help: "Concurrent logins in flight.") var clients = 32
         @Option(help: "Seconds to run.") var duration = 10.0
         @Option(help: "Target logins per second (default: as fast as possible).") var rate: Double?
+        @Option(help: "Seconds run first at the same rate and not measured (a fresh server's connections and caches warm up there).")
+        var warmup = 0.0
         @Option(help: "Wallets to enroll and rotate through.") var wallets = 40
         @Option(help: "Directory holding the trusted development CSCA.") var documentDir: String
         @Option(help: "The server's SMS outbox file.") var outbox = "./data/sms-outbox.jsonl"
@@ -33,13 +35,24 @@ extension Bench {
         @Option(help: "The server's process id, to report its CPU time.") var serverPID: Int32?
         @Option(help: "Ask for an authentication mode (R01–R04; R02 sets a password on each wallet and sends it).")
         var mode: String?
+        @Option(
+            help: "Write the run second by second as CSV to this file: logins completed and failed, and the longest latency, by scheduled start.")
+        var timeline: String?
 
         func validate() throws {
             guard clients > 0, duration > 0, wallets > 0 else {
                 throw ValidationError("--clients, --duration and --wallets must be positive")
             }
+            guard warmup >= 0, warmup.isFinite else { throw ValidationError("--warmup must be 0 or more seconds") }
             guard let url = URL(string: server), ["127.0.0.1", "localhost", "::1"].contains(url.host ?? "") else {
                 throw ValidationError("bench runs against a loopback server only")
+            }
+            if let timeline {
+                let directory = URL(fileURLWithPath: timeline).deletingLastPathComponent().path
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw ValidationError("--timeline: no directory \(directory)")
+                }
             }
             guard (clientID == nil) == (clientSecret == nil) else {
                 throw ValidationError("give both --client-id and --client-secret, or neither")
@@ -76,15 +89,23 @@ extension Bench {
             print("enrolling \(wallets) wallets…")
             let pool = try await LoginDriver.enrollWallets(
                 count: wallets, issuer: issuer, documentDir: documentDir, outbox: outbox)
-            print("running \(clients) concurrent logins for \(duration) s\(rate.map { " at \(Int($0))/s" } ?? "")…")
+            print(
+                "running \(clients) concurrent logins for \(duration) s\(rate.map { " at \(Int($0))/s" } ?? "")"
+                    + (warmup > 0 ? " after \(warmup) s of warm-up" : "") + "…")
             let (scope, mode) = (scope, mode)
             let password: String? = mode == "R02" || mode == "R04" ? "48091357" : nil
             if let password {
                 for wallet in pool { try await LoginClient(baseURL: issuer).setPassword(password, wallet: wallet) }
             }
-            let cpuBefore = ProcessCPU.seconds(pid: nil)
-            let serverBefore = serverPID.flatMap { ProcessCPU.seconds(pid: $0) }
-            let report = try await LoadRun.run(clients: clients, duration: duration, rate: rate) { index in
+            // CPU read as the measured part begins (after the warm-up).
+            let before = Locked<(generator: Double?, server: Double?)>((nil, nil))
+            let serverPID = serverPID
+            let report = try await LoadRun.run(
+                clients: clients, duration: duration, rate: rate, warmup: warmup,
+                measuring: {
+                    before.withLock { $0 = (ProcessCPU.seconds(pid: nil), serverPID.flatMap { ProcessCPU.seconds(pid: $0) }) }
+                }
+            ) { index in
                 try await LoginDriver.login(
                     rp: rp, http: http, issuer: issuer, wallet: pool[index % pool.count], scope: scope, mode: mode,
                     password: password)
@@ -95,11 +116,20 @@ extension Bench {
                     format: "completed %d logins in %.2f s: %.1f logins/s with %d clients", report.count, report.seconds,
                     report.rate, clients))
             printLatencies(report)
+            let (cpuBefore, serverBefore) = before.withLock { $0 }
             if let generatorCPU = ProcessCPU.seconds(pid: nil).map({ $0 - (cpuBefore ?? 0) }), count > 0 {
                 print(String(format: "generator CPU %.2f s (%.0f µs per login)", generatorCPU, generatorCPU / count * 1e6))
             }
             if let serverPID, let before = serverBefore, let after = ProcessCPU.seconds(pid: serverPID), count > 0 {
                 print(String(format: "server CPU %.2f s (%.0f µs per login)", after - before, (after - before) / count * 1e6))
+            }
+            if let timeline {
+                do {
+                    try Data(LoadSecond.csv(report.timeline, start: report.started).utf8).write(to: URL(fileURLWithPath: timeline))
+                } catch {
+                    printError("cyberid: cannot write the timeline to \(timeline): \(error.localizedDescription)")
+                    throw Exit.failure
+                }
             }
             try printFailures(report)
         }

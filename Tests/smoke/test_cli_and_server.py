@@ -317,3 +317,33 @@ def test_dev_seed_and_fill_add_what_was_asked_and_refuse_bad_counts(tmp_path, da
     # Two seeded, one template seeded by the fill, five fillers.
     for table in ["persons", "network_numbers", "network_certificates"]:
         assert count_rows(tmp_path, database, table) == 8, table
+
+
+def test_scale_login_keeps_a_timeline_of_the_load_and_the_host(tmp_path):
+    """scripts/scale-login with LOGS (SQLite, a tiny store, a second of warm-up): each run's line
+    is followed by its slowest seconds beside the host's record, and the load's and the host's
+    timelines are kept as CSV, second by second; bench login refuses a negative warm-up and a
+    timeline in a directory that does not exist, before it does anything."""
+    for args, fragment in [(("--warmup", "-1"), "--warmup"), (("--timeline", str(tmp_path / "no" / "t.csv")), "--timeline")]:
+        refused = run_cli("bench", "login", "--document-dir", str(tmp_path), *args, data_dir=tmp_path)
+        assert refused.returncode == 2 and fragment in refused.stderr, (args, refused.returncode, refused.stderr)
+    logs = tmp_path / "logs"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERID_")}
+    env.update(SIZES="20", RUNS="1", DURATION="3", RATE="5", WARMUP="1", PORT=str(free_port()), LOGS=str(logs))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    run = subprocess.run(
+        [os.path.join(root, "scripts", "scale-login"), BIN], env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "20 persons (sqlite), run 1:" in run.stdout and "failures: 0" in run.stdout, run.stdout
+    assert "longest seconds" in run.stdout and "slowest tenth of the seconds" in run.stdout, run.stdout
+    load = (logs / "20-1A.load.csv").read_text().splitlines()
+    assert load[0] == "second,unix_time,completed,failed,max_ms"
+    rows = [line.split(",") for line in load[1:]]
+    # Three measured seconds at 5 a second (the warm-up's second is not in it), every login completed.
+    assert [row[0] for row in rows] == ["0", "1", "2"] and sum(int(row[2]) for row in rows) == 15, load
+    assert all(row[3] == "0" and float(row[4]) > 0 for row in rows), load
+    host = (logs / "20-1A.host.csv").read_text().splitlines()
+    assert host[0] == "unix_time,busy_ms,steal_ms,max_steal_100ms,server_ms,postgres_ms,other_ms,top_other"
+    seconds = {int(line.split(",")[0]) for line in host[1:]}
+    # The host's record covers the load's seconds (it samples from before the load to after it).
+    assert {int(float(row[1])) for row in rows} <= seconds, (load, host)

@@ -10,6 +10,11 @@ public struct LoadReport: Sendable {
     public let seconds: Double
     /// Failures by reason.
     public let failures: [String: Int]
+    /// When the run started, on the wall clock.
+    public let started: Date
+    /// The run second by second (by each operation's scheduled start), in order: where in the run
+    /// a tail happened, to set beside what the host did at that moment.
+    public let timeline: [LoadSecond]
     let histogram: Histogram<UInt64>
 
     /// The latency at `percentile` (0…100), in milliseconds.
@@ -21,21 +26,87 @@ public struct LoadReport: Sendable {
     public var rate: Double { seconds > 0 ? Double(count) / seconds : 0 }
 }
 
+/// One second of a load run: the operations scheduled to start in it.
+public struct LoadSecond: Sendable, Equatable {
+    /// Seconds from the run's start (0 is the first second).
+    public var second: Int
+    /// Operations that completed.
+    public var completed = 0
+    /// Operations that failed.
+    public var failed = 0
+    /// The longest latency of a completed operation, in microseconds (0 when none completed).
+    public var maxMicroseconds: UInt64 = 0
+
+    /// Creates an empty second.
+    public init(second: Int) { self.second = second }
+
+    /// The timeline as CSV, a header line first: `second,unix_time,completed,failed,max_ms`, where
+    /// `unix_time` is the second's start on the wall clock (the run started at `start`), to join
+    /// with what the host recorded.
+    public static func csv(_ timeline: [LoadSecond], start: Date) -> String {
+        let origin = start.timeIntervalSince1970
+        return "second,unix_time,completed,failed,max_ms\n"
+            + timeline.map {
+                "\($0.second),\(String(format: "%.3f", origin + Double($0.second))),\($0.completed),\($0.failed),"
+                    + "\(Double($0.maxMicroseconds) / 1000)\n"
+            }.joined()
+    }
+}
+
+/// What a run records, shared by its tasks: the latencies, the failures, the timeline.
+private final class LoadRecord: Sendable {
+    let histogram = Locked(Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three))
+    let failures = Locked<[String: Int]>([:])
+    let seconds = Locked<[Int: LoadSecond]>([:])
+
+    /// A completed operation of the measured part, in `second`.
+    func completed(second: Int, after elapsed: Duration) {
+        let micros = UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000)
+        histogram.withLock { _ = $0.record(micros) }
+        seconds.withLock {
+            $0[second, default: LoadSecond(second: second)].completed += 1
+            $0[second]!.maxMicroseconds = max($0[second]!.maxMicroseconds, micros)
+        }
+    }
+
+    /// A failed operation; in the timeline when it was in the measured part (`second` not nil).
+    func failed(_ error: any Error, second: Int?) {
+        failures.withLock { $0["\(error)", default: 0] += 1 }
+        if let second { seconds.withLock { $0[second, default: LoadSecond(second: second)].failed += 1 } }
+    }
+}
+
 /// Runs an operation from `clients` concurrent tasks for `duration` seconds, optionally at a
 /// fixed `rate` (operations per second across all tasks).
 public enum LoadRun {
     /// Runs `operation(index)` until the deadline, or `count` times when given.
+    /// - Parameter warmup: seconds run first at the same rate and not measured (a failure in them
+    ///   still counts): a fresh server's connections, caches and prepared statements warm up there,
+    ///   not in the measured tail. `duration` and `started` are the measured part's.
+    /// - Parameter measuring: called once as the measured part begins (to read CPU counters then).
     public static func run(
-        clients: Int, duration: Double = .infinity, rate: Double? = nil, count: Int? = nil,
+        clients: Int, duration: Double = .infinity, rate: Double? = nil, count: Int? = nil, warmup: Double = 0,
+        measuring: (@Sendable () -> Void)? = nil,
         _ operation: @escaping @Sendable (Int) async throws -> Void
     ) async throws -> LoadReport {
-        let histogram = Locked(Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three))
-        let failures = Locked<[String: Int]>([:])
+        let record = LoadRecord()
         let next = Locked(0)
         let start = ContinuousClock.now
-        let deadline = duration.isFinite ? start + .milliseconds(Int(duration * 1000)) : nil
+        let measured = start + .milliseconds(Int(max(0, warmup) * 1000))
+        let started = Date().addingTimeInterval(max(0, warmup))
+        let deadline = duration.isFinite ? measured + .milliseconds(Int(duration * 1000)) : nil
         let interval = rate.map { Duration.nanoseconds(Int64(1e9 / $0)) }
         try await withThrowingTaskGroup(of: Void.self) { group in
+            if let measuring {
+                if warmup > 0 {
+                    group.addTask {
+                        try await Task.sleep(until: measured)
+                        measuring()
+                    }
+                } else {
+                    measuring()
+                }
+            }
             for _ in 0..<clients {
                 group.addTask {
                     while true {
@@ -50,25 +121,24 @@ public enum LoadRun {
                         }
                         if let deadline, scheduled >= deadline { return }
                         if let count, index >= count { return }
+                        let second = scheduled < measured ? nil : Int((scheduled - measured).components.seconds)
                         do {
                             try await operation(index)
-                            let elapsed = ContinuousClock.now - scheduled
-                            let micros = UInt64(elapsed.components.seconds) * 1_000_000
-                                + UInt64(elapsed.components.attoseconds / 1_000_000_000_000)
-                            histogram.withLock { _ = $0.record(micros) }
+                            if let second { record.completed(second: second, after: ContinuousClock.now - scheduled) }
                         } catch {
-                            failures.withLock { $0["\(error)", default: 0] += 1 }
+                            record.failed(error, second: second)
                         }
                     }
                 }
             }
             try await group.waitForAll()
         }
-        let total = ContinuousClock.now - start
-        let result = histogram.withLock { $0 }
+        let total = ContinuousClock.now - measured
+        let result = record.histogram.withLock { $0 }
         return LoadReport(
             count: Int(result.totalCount),
             seconds: Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18,
-            failures: failures.withLock { $0 }, histogram: result)
+            failures: record.failures.withLock { $0 }, started: started,
+            timeline: record.seconds.withLock { $0.values.sorted { $0.second < $1.second } }, histogram: result)
     }
 }
