@@ -24,7 +24,8 @@ extension Bench {
         @Option(help: "Concurrent logins in flight.") var clients = 32
         @Option(help: "Seconds to run.") var duration = 10.0
         @Option(help: "Target logins per second (default: as fast as possible).") var rate: Double?
-        @Option(help: "Seconds run first at the same rate and not measured (a fresh server's connections and caches warm up there).")
+        @Option(
+            help: "Seconds run first at the same rate and not measured (a fresh server's connections and caches warm up there); prints 'measuring' as measurement begins.")
         var warmup = 0.0
         @Option(help: "Wallets to enroll and rotate through.") var wallets = 40
         @Option(help: "Directory holding the trusted development CSCA.") var documentDir: String
@@ -43,7 +44,7 @@ extension Bench {
             guard clients > 0, duration > 0, wallets > 0 else {
                 throw ValidationError("--clients, --duration and --wallets must be positive")
             }
-            guard warmup >= 0, warmup.isFinite else { throw ValidationError("--warmup must be 0 or more seconds") }
+            guard warmup >= 0, warmup <= 3600 else { throw ValidationError("--warmup must be 0 to 3600 seconds") }
             guard let url = URL(string: server), ["127.0.0.1", "localhost", "::1"].contains(url.host ?? "") else {
                 throw ValidationError("bench runs against a loopback server only")
             }
@@ -104,6 +105,8 @@ extension Bench {
                 clients: clients, duration: duration, rate: rate, warmup: warmup,
                 measuring: {
                     before.withLock { $0 = (ProcessCPU.seconds(pid: nil), serverPID.flatMap { ProcessCPU.seconds(pid: $0) }) }
+                    // Unbuffered, for a script that reads its counters when measurement begins (scale-login).
+                    FileHandle.standardOutput.write(Data("measuring\n".utf8))
                 }
             ) { index in
                 try await LoginDriver.login(

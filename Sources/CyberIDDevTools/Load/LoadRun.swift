@@ -82,7 +82,9 @@ public enum LoadRun {
     /// Runs `operation(index)` until the deadline, or `count` times when given.
     /// - Parameter warmup: seconds run first at the same rate and not measured (a failure in them
     ///   still counts): a fresh server's connections, caches and prepared statements warm up there,
-    ///   not in the measured tail. `duration` and `started` are the measured part's.
+    ///   not in the measured tail. The warm-up is lengthened to end on a whole second of the wall
+    ///   clock, so the timeline's seconds are the host's seconds (`scripts/tail-timeline`).
+    ///   `duration` and `started` are the measured part's. Ignored with `count`.
     /// - Parameter measuring: called once as the measured part begins (to read CPU counters then).
     public static func run(
         clients: Int, duration: Double = .infinity, rate: Double? = nil, count: Int? = nil, warmup: Double = 0,
@@ -92,8 +94,15 @@ public enum LoadRun {
         let record = LoadRecord()
         let next = Locked(0)
         let start = ContinuousClock.now
-        let measured = start + .milliseconds(Int(max(0, warmup) * 1000))
-        let started = Date().addingTimeInterval(max(0, warmup))
+        let now = Date()
+        var warmup = count == nil && warmup.isFinite ? min(max(0, warmup), 86_400) : 0
+        var started = now
+        if warmup > 0 {
+            let end = (now.timeIntervalSince1970 + warmup).rounded(.up)
+            warmup = end - now.timeIntervalSince1970
+            started = Date(timeIntervalSince1970: end)
+        }
+        let measured = start + .nanoseconds(Int64(warmup * 1e9))
         let deadline = duration.isFinite ? measured + .milliseconds(Int(duration * 1000)) : nil
         let interval = rate.map { Duration.nanoseconds(Int64(1e9 / $0)) }
         try await withThrowingTaskGroup(of: Void.self) { group in
