@@ -79,6 +79,14 @@ private final class LoadRecord: Sendable {
 /// Runs an operation from `clients` concurrent tasks for `duration` seconds, optionally at a
 /// fixed `rate` (operations per second across all tasks).
 public enum LoadRun {
+    /// A warm-up of at least `seconds` (bounded to a day) from `now` that ends on a whole second of
+    /// the wall clock, and that second: when the measured part starts.
+    static func wholeSecondWarmup(_ seconds: Double, from now: Date) -> (seconds: Double, end: Date) {
+        guard seconds.isFinite, seconds > 0 else { return (0, now) }
+        let end = (now.timeIntervalSince1970 + min(seconds, 86_400)).rounded(.up)
+        return (end - now.timeIntervalSince1970, Date(timeIntervalSince1970: end))
+    }
+
     /// Runs `operation(index)` until the deadline, or `count` times when given.
     /// - Parameter warmup: seconds run first at the same rate and not measured (a failure in them
     ///   still counts): a fresh server's connections, caches and prepared statements warm up there,
@@ -94,14 +102,7 @@ public enum LoadRun {
         let record = LoadRecord()
         let next = Locked(0)
         let start = ContinuousClock.now
-        let now = Date()
-        var warmup = count == nil && warmup.isFinite ? min(max(0, warmup), 86_400) : 0
-        var started = now
-        if warmup > 0 {
-            let end = (now.timeIntervalSince1970 + warmup).rounded(.up)
-            warmup = end - now.timeIntervalSince1970
-            started = Date(timeIntervalSince1970: end)
-        }
+        let (warmup, started) = wholeSecondWarmup(count == nil ? warmup : 0, from: Date())
         let measured = start + .nanoseconds(Int64(warmup * 1e9))
         let deadline = duration.isFinite ? measured + .milliseconds(Int(duration * 1000)) : nil
         let interval = rate.map { Duration.nanoseconds(Int64(1e9 / $0)) }
