@@ -53,26 +53,25 @@ public struct LoadSecond: Sendable, Equatable {
     }
 }
 
-/// What a run records, shared by its tasks: the latencies, the failures, the timeline.
-private final class LoadRecord: Sendable {
-    let histogram = Locked(Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three))
-    let failures = Locked<[String: Int]>([:])
-    let seconds = Locked<[Int: LoadSecond]>([:])
+/// What a run records, shared by its tasks under one lock: the latencies, the failures, the
+/// timeline.
+private struct LoadRecord: Sendable {
+    var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+    var failures: [String: Int] = [:]
+    var seconds: [Int: LoadSecond] = [:]
 
     /// A completed operation of the measured part, in `second`.
-    func completed(second: Int, after elapsed: Duration) {
+    mutating func completed(second: Int, after elapsed: Duration) {
         let micros = UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000)
-        histogram.withLock { _ = $0.record(micros) }
-        seconds.withLock {
-            $0[second, default: LoadSecond(second: second)].completed += 1
-            $0[second]!.maxMicroseconds = max($0[second]!.maxMicroseconds, micros)
-        }
+        _ = histogram.record(micros)
+        seconds[second, default: LoadSecond(second: second)].completed += 1
+        seconds[second]!.maxMicroseconds = max(seconds[second]!.maxMicroseconds, micros)
     }
 
     /// A failed operation; in the timeline when it was in the measured part (`second` not nil).
-    func failed(_ error: any Error, second: Int?) {
-        failures.withLock { $0["\(error)", default: 0] += 1 }
-        if let second { seconds.withLock { $0[second, default: LoadSecond(second: second)].failed += 1 } }
+    mutating func failed(_ error: any Error, second: Int?) {
+        failures["\(error)", default: 0] += 1
+        if let second { seconds[second, default: LoadSecond(second: second)].failed += 1 }
     }
 }
 
@@ -99,7 +98,7 @@ public enum LoadRun {
         measuring: (@Sendable () -> Void)? = nil,
         _ operation: @escaping @Sendable (Int) async throws -> Void
     ) async throws -> LoadReport {
-        let record = LoadRecord()
+        let record = Locked(LoadRecord())
         let next = Locked(0)
         let start = ContinuousClock.now
         let (warmup, started) = wholeSecondWarmup(count == nil ? warmup : 0, from: Date())
@@ -134,9 +133,12 @@ public enum LoadRun {
                         let second = scheduled < measured ? nil : Int((scheduled - measured).components.seconds)
                         do {
                             try await operation(index)
-                            if let second { record.completed(second: second, after: ContinuousClock.now - scheduled) }
+                            if let second {
+                                let elapsed = ContinuousClock.now - scheduled
+                                record.withLock { $0.completed(second: second, after: elapsed) }
+                            }
                         } catch {
-                            record.failed(error, second: second)
+                            record.withLock { $0.failed(error, second: second) }
                         }
                     }
                 }
@@ -144,11 +146,11 @@ public enum LoadRun {
             try await group.waitForAll()
         }
         let total = ContinuousClock.now - measured
-        let result = record.histogram.withLock { $0 }
+        let result = record.withLock { $0 }
         return LoadReport(
-            count: Int(result.totalCount),
+            count: Int(result.histogram.totalCount),
             seconds: Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18,
-            failures: record.failures.withLock { $0 }, started: started,
-            timeline: record.seconds.withLock { $0.values.sorted { $0.second < $1.second } }, histogram: result)
+            failures: result.failures, started: started,
+            timeline: result.seconds.values.sorted { $0.second < $1.second }, histogram: result.histogram)
     }
 }
