@@ -347,3 +347,74 @@ def test_scale_login_keeps_a_timeline_of_the_load_and_the_host(tmp_path):
     seconds = {int(line.split(",")[0]) for line in host[1:]}
     # The host's record covers the load's seconds (it samples from before the load to after it).
     assert {int(float(row[1])) for row in rows} <= seconds, (load, host)
+
+
+def memory_cgroups():
+    """True when this process may make memory cgroups (root, cgroup v1's memory hierarchy or v2)."""
+    return os.geteuid() == 0 and (
+        os.path.exists("/sys/fs/cgroup/memory/memory.limit_in_bytes") or os.path.exists("/sys/fs/cgroup/cgroup.controllers"))
+
+
+@pytest.mark.skipif(not memory_cgroups(), reason="needs root and a memory cgroup")
+def test_postgres_throwaway_restarts_cold_within_a_memory_limit():
+    """scripts/postgres-throwaway with CYBERID_PG_MEMORY (scale-login's PG_MEMORY, issue 16's store
+    larger than memory): a bad size is refused with exit code 2 and the server left running; a size
+    drops the database's files from the page cache and starts the server in a memory cgroup holding
+    that limit; `unlimited` starts it cold outside any such cgroup; `stop` removes the cgroup."""
+    script = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                          "scripts", "postgres-throwaway")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERID_")}
+    started = subprocess.run([script, "start"], env=env, capture_output=True, text=True, timeout=300)
+    assert started.returncode == 0, started.stderr
+    exports = dict(line.removeprefix("export ").split("=", 1) for line in started.stdout.splitlines())
+    directory, url = exports["CYBERID_PG_DIR"], exports["CYBERID_TEST_POSTGRES_URL"].strip("'")
+    name = os.path.basename(directory)
+
+    def sql(statement):
+        answer = subprocess.run(["psql", "-X", "-q", "-t", "-A", url, "-c", statement], capture_output=True, text=True, timeout=120)
+        assert answer.returncode == 0, answer.stderr
+        return answer.stdout.strip()
+
+    def restart(memory):
+        return subprocess.run([script, "restart", directory], env={**env, "CYBERID_PG_MEMORY": memory},
+                              capture_output=True, text=True, timeout=300)
+
+    def postmaster_memory_cgroup():
+        with open(os.path.join(directory, "data", "postmaster.pid")) as pid_file:
+            pid = pid_file.readline().strip()
+        lines = open(f"/proc/{pid}/cgroup").read().splitlines()
+        return next((line.split(":", 2)[2] for line in lines if line.split(":")[1] in ("memory", "")), None)
+
+    def resident_bytes(path):
+        answer = subprocess.run(["fincore", "--bytes", "--noheadings", "--output", "RES", path],
+                                capture_output=True, text=True, timeout=60)
+        assert answer.returncode == 0, answer.stderr
+        return int(answer.stdout.strip())
+
+    try:
+        sql("CREATE TABLE filler AS SELECT g, repeat('x', 400) AS s FROM generate_series(1, 20000) g")
+        sql("CHECKPOINT")
+        table = os.path.join(directory, "data", sql("SELECT pg_relation_filepath('filler')"))
+        sql("SELECT count(*) FROM filler")
+        assert resident_bytes(table) > 4_000_000, "the table was just written and read: in the page cache"
+
+        refused = restart("lots")
+        assert refused.returncode == 2 and "CYBERID_PG_MEMORY" in refused.stderr, refused.stderr
+        assert sql("SELECT count(*) FROM filler") == "20000", "a refused size leaves the server running"
+
+        limited = restart("256M")
+        assert limited.returncode == 0, limited.stderr
+        assert resident_bytes(table) < 1_000_000, "the restart dropped the table's file from the page cache"
+        assert postmaster_memory_cgroup().endswith("/" + name)
+        cgroup = next(p for p in (f"/sys/fs/cgroup/memory/{name}", f"/sys/fs/cgroup/{name}") if os.path.isdir(p))
+        limit_file = "memory.limit_in_bytes" if os.path.exists(f"{cgroup}/memory.limit_in_bytes") else "memory.max"
+        assert int(open(f"{cgroup}/{limit_file}").read()) == 256 * 1024 * 1024
+        assert sql("SELECT count(*) FROM filler") == "20000"
+
+        cold = restart("unlimited")
+        assert cold.returncode == 0, cold.stderr
+        assert not postmaster_memory_cgroup().endswith("/" + name), "unlimited: outside the limit's cgroup"
+        assert sql("SELECT count(*) FROM filler") == "20000"
+    finally:
+        subprocess.run([script, "stop", directory], env=env, capture_output=True, timeout=120)
+    assert not os.path.exists(f"/sys/fs/cgroup/memory/{name}") and not os.path.exists(f"/sys/fs/cgroup/{name}")
