@@ -7,6 +7,7 @@ are checked with joserfc, an independent JOSE implementation.
 
 import json
 import os
+import shutil
 import signal
 import socket
 import stat
@@ -350,12 +351,31 @@ def test_scale_login_keeps_a_timeline_of_the_load_and_the_host(tmp_path):
 
 
 def memory_cgroups():
-    """True when this process may make memory cgroups (root, cgroup v1's memory hierarchy or v2)."""
-    return os.geteuid() == 0 and (
-        os.path.exists("/sys/fs/cgroup/memory/memory.limit_in_bytes") or os.path.exists("/sys/fs/cgroup/cgroup.controllers"))
+    """True when this process may make a memory cgroup where postgres-throwaway makes it: under its
+    own in cgroup v1's memory hierarchy, beside its own in v2 (with the memory controller), writable."""
+    if os.geteuid() != 0:
+        return False
+    lines = [line.split(":", 2) for line in open("/proc/self/cgroup").read().splitlines()]
+    if os.path.exists("/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        parent = "/sys/fs/cgroup/memory" + next((path for _, names, path in lines if names == "memory"), "/")
+        limit = "memory.limit_in_bytes"
+    elif os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
+        parent = "/sys/fs/cgroup" + os.path.dirname(next((path for number, _, path in lines if number == "0"), "/"))
+        limit = "memory.max"
+    else:
+        return False
+    probe = os.path.join(parent, f"cyberid-probe-{os.getpid()}")
+    try:
+        os.mkdir(probe)
+    except OSError:
+        return False
+    try:
+        return os.path.exists(os.path.join(probe, limit))
+    finally:
+        os.rmdir(probe)
 
 
-@pytest.mark.skipif(not memory_cgroups(), reason="needs root and a memory cgroup")
+@pytest.mark.skipif(not memory_cgroups() or not shutil.which("fincore"), reason="needs root, a memory cgroup and fincore")
 def test_postgres_throwaway_restarts_cold_within_a_memory_limit():
     """scripts/postgres-throwaway with CYBERID_PG_MEMORY (scale-login's PG_MEMORY, issue 16's store
     larger than memory): a bad size is refused with exit code 2 and the server left running; a size
@@ -392,29 +412,40 @@ def test_postgres_throwaway_restarts_cold_within_a_memory_limit():
         return int(answer.stdout.strip())
 
     try:
-        sql("CREATE TABLE filler AS SELECT g, repeat('x', 400) AS s FROM generate_series(1, 20000) g")
+        sql("CREATE TABLE filler WITH (autovacuum_enabled = off) AS SELECT g, repeat('x', 400) AS s FROM generate_series(1, 20000) g")
         sql("CHECKPOINT")
         table = os.path.join(directory, "data", sql("SELECT pg_relation_filepath('filler')"))
         sql("SELECT count(*) FROM filler")
         assert resident_bytes(table) > 4_000_000, "the table was just written and read: in the page cache"
 
-        refused = restart("lots")
-        assert refused.returncode == 2 and "CYBERID_PG_MEMORY" in refused.stderr, refused.stderr
+        for size in ["lots", "1024", "0G"]:  # a size needs its unit: a bare 1024 would be bytes
+            refused = restart(size)
+            assert refused.returncode == 2 and "CYBERID_PG_MEMORY" in refused.stderr, (size, refused.stderr)
         assert sql("SELECT count(*) FROM filler") == "20000", "a refused size leaves the server running"
 
         limited = restart("256M")
         assert limited.returncode == 0, limited.stderr
         assert resident_bytes(table) < 1_000_000, "the restart dropped the table's file from the page cache"
-        assert postmaster_memory_cgroup().endswith("/" + name)
-        cgroup = next(p for p in (f"/sys/fs/cgroup/memory/{name}", f"/sys/fs/cgroup/{name}") if os.path.isdir(p))
+        cgroup = open(os.path.join(directory, "cgroup")).read().strip()
+        assert os.path.basename(cgroup).startswith(name + "-") and cgroup.endswith(postmaster_memory_cgroup())
         limit_file = "memory.limit_in_bytes" if os.path.exists(f"{cgroup}/memory.limit_in_bytes") else "memory.max"
         assert int(open(f"{cgroup}/{limit_file}").read()) == 256 * 1024 * 1024
         assert sql("SELECT count(*) FROM filler") == "20000"
 
+        again = restart("128M")
+        assert again.returncode == 0, again.stderr
+        fresh = open(os.path.join(directory, "cgroup")).read().strip()
+        assert fresh != cgroup and not os.path.exists(cgroup), "each start has a fresh cgroup; the old one is gone"
+        assert int(open(f"{fresh}/{limit_file}").read()) == 128 * 1024 * 1024
+
         cold = restart("unlimited")
         assert cold.returncode == 0, cold.stderr
-        assert not postmaster_memory_cgroup().endswith("/" + name), "unlimited: outside the limit's cgroup"
+        assert resident_bytes(table) < 1_000_000, "the unlimited restart is as cold as the limited one"
+        assert not os.path.exists(fresh) and not os.path.exists(os.path.join(directory, "cgroup"))
+        assert not postmaster_memory_cgroup().endswith(os.path.basename(fresh)), "unlimited: outside any limit"
         assert sql("SELECT count(*) FROM filler") == "20000"
+        restart("64M")
+        cgroup = open(os.path.join(directory, "cgroup")).read().strip()
     finally:
         subprocess.run([script, "stop", directory], env=env, capture_output=True, timeout=120)
-    assert not os.path.exists(f"/sys/fs/cgroup/memory/{name}") and not os.path.exists(f"/sys/fs/cgroup/{name}")
+    assert not os.path.exists(cgroup), "stop removes the cgroup"
