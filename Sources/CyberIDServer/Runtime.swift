@@ -177,7 +177,8 @@ public struct Runtime: Sendable {
 }
 
 /// Runs `body` with a prepared runtime whose database runs in the background, then shuts the
-/// database down. For one-shot commands (`admin migrate`, `admin keys …`) and tests.
+/// database down (waiting for it at most 10 s: `runBeside`). For `serve`, one-shot commands
+/// (`admin migrate`, `admin keys …`) and tests.
 /// - Parameters:
 ///   - settings: the validated settings.
 ///   - logger: the logger.
@@ -187,9 +188,7 @@ public func withRuntime<T: Sendable>(
     settings: ServerSettings, logger: Logger, _ body: @Sendable (Runtime) async throws -> T
 ) async throws -> T {
     let (database, masterKey, source) = try await Runtime.open(settings: settings, logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await database.run() }
-        defer { group.cancelAll() }
+    return try await runBeside({ try await database.run() }, grace: .seconds(10), logger: logger) {
         let runtime = try await Runtime.prepare(
             settings: settings, database: database, masterKey: masterKey, source: source, logger: logger)
         return try await body(runtime)
