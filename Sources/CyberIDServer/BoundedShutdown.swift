@@ -1,12 +1,12 @@
+import CyberIDCore
 import Logging
-import Synchronization
 
 /// Runs `background` (the database's connection pool) beside `body`. When `body` ends, the
 /// background is cancelled and given `grace` to finish; one that has not finished by then is
 /// left behind, with a warning, so that the process can still exit. Seen with PostgresNIO
 /// 1.33.2: after every service had finished and every pooled connection had closed, the pool's
-/// `run()` sometimes never returned from its cancellation (about one server in three after a
-/// minute of load; docs/benchmarks.md, sitting 6), and `cyberid serve` did not exit on SIGTERM.
+/// `run()` sometimes never returned from its cancellation (three of seven servers after a minute
+/// of load; docs/benchmarks.md, sitting 6), and `cyberid serve` did not exit on SIGTERM.
 /// Nothing is lost by leaving it: every statement has ended by then.
 /// - Parameters:
 ///   - background: what runs beside `body` until cancelled.
@@ -34,30 +34,21 @@ func runBeside<T: Sendable>(
     return try result.get()
 }
 
-/// Whether `task` ends within `limit`; waits no longer than that. (Awaiting a task's value cannot
-/// be cancelled, so the two waits race for one continuation.)
-func finishes(_ task: Task<Void, any Error>, within limit: Duration) async -> Bool {
-    let first = FirstCall()
-    return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+/// Whether `task` ends within `limit`; waits no longer than that. Awaiting a task's value cannot
+/// be cancelled, so the task's end and a deadline race for one continuation; the deadline is
+/// cancelled when the task wins.
+private func finishes(_ task: Task<Void, any Error>, within limit: Duration) async -> Bool {
+    let ended = try? await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Bool, any Error>) in
+        let resume = ResumeOnce(continuation)
+        let deadline = Task {
+            try? await Task.sleep(for: limit)
+            resume.resume(with: .success(false))
+        }
         Task {
             _ = await task.result
-            if first.claim() { continuation.resume(returning: true) }
-        }
-        Task {
-            try? await Task.sleep(for: limit)
-            if first.claim() { continuation.resume(returning: false) }
+            deadline.cancel()
+            resume.resume(with: .success(true))
         }
     }
-}
-
-/// True for the first caller of `claim()` only.
-private final class FirstCall: Sendable {
-    private let claimed = Mutex(false)
-
-    func claim() -> Bool {
-        claimed.withLock { claimed in
-            defer { claimed = true }
-            return !claimed
-        }
-    }
+    return ended ?? false
 }

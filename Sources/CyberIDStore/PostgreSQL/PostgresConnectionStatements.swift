@@ -1,3 +1,4 @@
+import CyberIDCore
 import NIOCore
 import PostgresNIO
 import Synchronization
@@ -87,18 +88,5 @@ final class ConnectionStatements: Sendable {
             return state.inFlight
         }
         inFlight?.resume(with: .failure(PostgresError.connectionClosed))
-    }
-}
-
-/// A continuation resumed by whichever comes first: the statement's end or the connection's close.
-final class ResumeOnce<Value: Sendable>: Sendable {
-    private let continuation: Mutex<CheckedContinuation<Value, any Error>?>
-
-    init(_ continuation: CheckedContinuation<Value, any Error>) {
-        self.continuation = Mutex(continuation)
-    }
-
-    func resume(with result: Result<Value, any Error>) {
-        continuation.withLock { $0.take() }?.resume(with: result)
     }
 }
