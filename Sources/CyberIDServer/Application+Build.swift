@@ -115,11 +115,14 @@ public func buildApplication(
             PeriodicService(name: "verification log", interval: .seconds(60), runsAtStart: true, logger: logger) {
                 try await purgeVerificationLines(runtime, now: Date(), logger: logger)
             },
-            // Expired enrollment sessions (with their sealed pending data) and login transactions.
+            // Expired login transactions: small batches every 5 s (one DELETE a minute stalled logins).
+            PeriodicService(name: "login transaction purge", interval: .seconds(5), logger: logger) {
+                _ = try await LoginTransactionPurge(store: runtime.store).run(now: Date())
+            },
+            // Expired enrollment sessions (with their sealed pending data) and the other short-lived rows.
             PeriodicService(name: "purge", interval: .seconds(60), logger: logger) {
                 let now = Date()
                 _ = try await runtime.store.purgeExpiredEnrollmentSessions(before: now)
-                _ = try await runtime.store.purgeExpired(before: now)
                 _ = try await runtime.store.purgeClientAssertions(before: now)
                 _ = try await runtime.store.purgeRateCounters(before: now)
                 _ = try await runtime.store.purgeWebSessions(before: now)

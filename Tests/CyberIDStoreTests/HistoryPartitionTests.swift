@@ -187,7 +187,7 @@ import Testing
             let store = SQLStore(database: database)
             try await prepare(store)
             let before = try await store.history(personID: "p1", limit: 50)
-            #expect(try await Migrator().migrate(database, logger: logger) == [20, 21])
+            #expect(try await Migrator().migrate(database, logger: logger) == Schema.migrations.map(\.version).filter { $0 >= 20 })
             let after = try await store.history(personID: "p1", limit: 50)
             #expect(after == before && after.count == 6)
             let next = try await store.append(HistoryEntry(personID: "p1", event: .resume, at: utc(2027, 6, 1)))

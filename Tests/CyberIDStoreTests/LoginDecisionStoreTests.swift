@@ -48,9 +48,34 @@ import Testing
             #expect(try await store.recordDecision(late, history: entry("denied"), consent: nil))
             #expect(try await store.transaction(id: "t1") == decision("t1"))
             #expect(try await store.transaction(id: "t2")?.status == .denied)
-            #expect(try await store.purgeExpired(before: t0.addingTimeInterval(61)) == 1)
+            #expect(try await store.purgeExpired(before: t0.addingTimeInterval(61), limit: 10) == 1)
             #expect(try await store.transaction(id: "t2") == nil)
             #expect(try await store.transaction(id: "t1") != nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aPurgeDeletesItsLimitOfTheOldestAndTheirTies(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            for (id, seconds) in [("t3", 30.0), ("t1", 10), ("live", 600), ("t2", 20), ("t4", 30)] {
+                var record = decision(id)
+                record.expiresAt = t0.addingTimeInterval(seconds)
+                #expect(try await store.recordDecision(record, history: entry("success"), consent: nil))
+            }
+            let cutoff = t0.addingTimeInterval(60)
+            #expect(try await store.purgeExpired(before: cutoff, limit: 2) == 2)
+            #expect(try await store.transaction(id: "t1") == nil)
+            #expect(try await store.transaction(id: "t2") == nil)
+            #expect(try await store.transaction(id: "t3") != nil)
+            #expect(try await store.purgeExpired(before: cutoff, limit: 0) == 0)
+            // t3 and t4 expire in the same millisecond: one batch takes both.
+            #expect(try await store.purgeExpired(before: cutoff, limit: 1) == 2)
+            #expect(try await store.transaction(id: "t3") == nil)
+            #expect(try await store.transaction(id: "t4") == nil)
+            #expect(try await store.purgeExpired(before: cutoff, limit: 2) == 0)
+            #expect(try await store.transaction(id: "live") != nil)
         }
     }
 

@@ -372,4 +372,5 @@ public enum Schema {
                 """
             ]),
     ] + credentialMigrations + authenticationMigrations + portalMigrations + operatorMigrations + partitionMigrations
+        + upkeepMigrations
 }

@@ -65,8 +65,11 @@ public protocol ClientStore: Sendable {
 public protocol LoginTransactionStore: Sendable {
     /// A transaction by id.
     func transaction(id: String) async throws -> LoginTransactionRecord?
-    /// Deletes transactions that expired before `time`; returns how many.
-    func purgeExpired(before time: Date) async throws -> Int
+    /// Deletes the `limit` oldest of the transactions that expired by `time` (more only when
+    /// others share the last one's expiry, to the millisecond), in one short statement; returns
+    /// how many. Callers purge in such batches (see the server's
+    /// `LoginTransactionPurge`), never all at once: one large DELETE stalled the logins beside it.
+    func purgeExpired(before time: Date, limit: Int) async throws -> Int
 }
 
 /// Persists each person's history.

@@ -1,0 +1,30 @@
+extension Schema {
+    /// Migration 22 (issue 16, sitting 7 in docs/benchmarks.md): the upkeep of
+    /// `login_transactions` on PostgreSQL. Every login inserts a row, updates it once
+    /// (`approved → completed`) and, 360 s later, the purge deletes it, so with PostgreSQL's
+    /// defaults autovacuum vacuumed and analyzed the table every minute, and the logins' slowest
+    /// seconds fell on those minutes (each vacuum and analyze also makes every pooled connection
+    /// plan the table's statements again). Sitting 8 halved those rounds with these settings.
+    /// (A `fillfactor = 70`, tried with them there, doubled the table's pages for nothing: the
+    /// status update was already a HOT update, a row's last page having room. It was left out.)
+    /// - Vacuum once the dead rows reach the live ones (not a fifth of them), and after as
+    ///   many inserts as live rows: every few minutes instead of every one. The table stays a
+    ///   few minutes of logins, so it can at most about double between vacuums.
+    /// - Analyze after twice the live rows have changed: its statistics hardly matter (rows are
+    ///   read by primary key; the purge's range on `expires_at` is estimated from the index's
+    ///   actual end when past the histogram).
+    /// SQLite has no such upkeep (its space is reused in place): nothing to do there.
+    static let upkeepMigrations: [Migration] = [
+        Migration(
+            version: 22, name: "login-transactions-upkeep",
+            statements: [],
+            postgresStatements: [
+                """
+                ALTER TABLE login_transactions SET (
+                    autovacuum_vacuum_scale_factor = 1.0,
+                    autovacuum_vacuum_insert_scale_factor = 1.0,
+                    autovacuum_analyze_scale_factor = 2.0)
+                """
+            ])
+    ]
+}
