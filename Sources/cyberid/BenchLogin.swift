@@ -18,6 +18,10 @@ extension Bench {
                 write SMS to --outbox, as for bench enroll). Without --client-id the relying party is registered \
                 directly in the configured store (run with the server's CYBERID_* environment). Latencies are \
                 measured from each login's scheduled start (no coordinated omission) into an HdrHistogram.
+
+                With --wallet-file (written by `cyberid dev seed --wallets-out`), nothing is enrolled: the logins are \
+                made by the file's wallets, persons spread over a seeded store, in a random order, each once before \
+                any twice — a population's logins rather than a few persons' whose rows stay hot.
                 """)
 
         @Option(help: "Server base URL (the issuer).") var server = "http://127.0.0.1:8080"
@@ -27,8 +31,11 @@ extension Bench {
         @Option(
             help: "Seconds run first at the same rate and not measured (a fresh server's connections and caches warm up there); prints 'measuring' as measurement begins.")
         var warmup = 0.0
-        @Option(help: "Wallets to enroll and rotate through.") var wallets = 40
-        @Option(help: "Directory holding the trusted development CSCA.") var documentDir: String
+        @Option(help: "Wallets to enroll and rotate through (default 40; with --wallet-file, how many of its wallets to use: all).")
+        var wallets: Int?
+        @Option(help: "Directory holding the trusted development CSCA (to enroll the wallets).") var documentDir: String?
+        @Option(help: "Log in as the wallets in this file (JSON lines, `cyberid dev seed --wallets-out`) instead of enrolling.")
+        var walletFile: String?
         @Option(help: "The server's SMS outbox file.") var outbox = "./data/sms-outbox.jsonl"
         @Option(help: "Scopes the relying party asks for.") var scope = "openid"
         @Option(help: "An existing client_id (client_secret_basic) with redirect URI http://127.0.0.1:9/cb.") var clientID: String?
@@ -41,8 +48,11 @@ extension Bench {
         var timeline: String?
 
         func validate() throws {
-            guard clients > 0, duration > 0, wallets > 0 else {
+            guard clients > 0, duration > 0, wallets.map({ $0 > 0 }) ?? true else {
                 throw ValidationError("--clients, --duration and --wallets must be positive")
+            }
+            guard (documentDir == nil) != (walletFile == nil) else {
+                throw ValidationError("give --document-dir (wallets are enrolled) or --wallet-file (seeded wallets), one of them")
             }
             guard warmup >= 0, warmup <= 3600 else { throw ValidationError("--warmup must be 0 to 3600 seconds") }
             guard let url = URL(string: server), ["127.0.0.1", "localhost", "::1"].contains(url.host ?? "") else {
@@ -69,13 +79,15 @@ extension Bench {
             let ceiling = ES256Ceiling.measure()
             print(String(format: "ES256 in this process (1 core): sign %.0f/s, verify %.0f/s", ceiling.signPerSecond, ceiling.verifyPerSecond))
 
+            let issuer = server.hasSuffix("/") ? String(server.dropLast()) : server
+            let seeded = try seededWallets(issuer: issuer)  // read before anything else is done
             let (id, secret) = try await registerClient(redirectURI: redirectURI)
             var configuration = HTTPClient.Configuration()
             configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = clients * 2
             configuration.redirectConfiguration = .disallow
             let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             do {
-                try await load(http: http, clientID: id, secret: secret, redirectURI: redirectURI)
+                try await load(http: http, clientID: id, secret: secret, redirectURI: redirectURI, seeded: seeded)
             } catch {
                 try? await http.shutdown()
                 throw error
@@ -83,13 +95,19 @@ extension Bench {
             try await http.shutdown()
         }
 
-        func load(http: HTTPClient, clientID id: String, secret: String, redirectURI: String) async throws {
+        func load(http: HTTPClient, clientID id: String, secret: String, redirectURI: String, seeded: [Wallet]?) async throws {
             let issuer = server.hasSuffix("/") ? String(server.dropLast()) : server
             let rp = try await RelyingParty.discover(
                 issuer: issuer, clientID: id, credentials: .secret(secret), redirectURI: redirectURI, http: http)
-            print("enrolling \(wallets) wallets…")
-            let pool = try await LoginDriver.enrollWallets(
-                count: wallets, issuer: issuer, documentDir: documentDir, outbox: outbox)
+            let pool: [Wallet]
+            if let seeded {
+                pool = seeded
+            } else {
+                let count = wallets ?? 40
+                print("enrolling \(count) wallets…")
+                pool = try await LoginDriver.enrollWallets(
+                    count: count, issuer: issuer, documentDir: documentDir ?? ".", outbox: outbox)
+            }
             print(
                 "running \(clients) concurrent logins for \(duration) s\(rate.map { " at \(Int($0))/s" } ?? "")"
                     + (warmup > 0 ? " after \(warmup) s of warm-up" : "") + "…")
@@ -135,6 +153,28 @@ extension Bench {
                 }
             }
             try printFailures(report)
+        }
+
+        /// The wallets of --wallet-file, shuffled (nil without it: they are enrolled).
+        func seededWallets(issuer: String) throws -> [Wallet]? {
+            guard let walletFile else { return nil }
+            let read: [Wallet]
+            do {
+                read = try WalletLines.read(walletFile, server: issuer)
+            } catch let error as WalletLinesError {
+                printError("cyberid: --wallet-file \(walletFile): \(error)")
+                throw Exit.failure
+            } catch {
+                printError("cyberid: cannot read --wallet-file \(walletFile): \(error.localizedDescription)")
+                throw Exit.failure
+            }
+            let pool = Array(read.shuffled().prefix(wallets ?? read.count))
+            guard !pool.isEmpty else {
+                printError("cyberid: --wallet-file \(walletFile) holds no wallet")
+                throw Exit.failure
+            }
+            print("logging in as \(pool.count) seeded wallets from \(walletFile)")
+            return pool
         }
 
         func registerClient(redirectURI: String) async throws -> (String, String) {

@@ -1,11 +1,13 @@
 import CyberIDCore
-import CyberIDEnrollment
+@testable import CyberIDEnrollment
 import CyberIDServices
 import CyberIDStore
 import CyberIDVault
 import Foundation
+import SwiftASN1
 import Synchronization
 import Testing
+import X509
 
 @testable import CyberIDServer
 
@@ -42,6 +44,50 @@ import Testing
             // Seeding again adds more people (random personal numbers: no "already enrolled").
             #expect(try await runtime.enrollment.seed(count: 3, transactions: runtime.store) { _ in } == 3)
         }
+    }
+
+    /// `--wallets-out`: the kept wallets are seeded persons' own — each key is the one its
+    /// certificate is on, the certificate is the one stored for the person with that number, and
+    /// the persons are spread over the batches (chosen at random, each once).
+    @Test func keptWalletsArePersonsOfTheStore() async throws {
+        try await withTestApp { _, runtime async throws in
+            let kept = Mutex<[EnrollmentService.SeededWallet]>([])
+            let seeded = try await runtime.enrollment.seed(
+                count: 40, batch: 10, workers: 2, keepingWallets: 7, transactions: runtime.store, progress: { _ in }
+            ) { wallets in kept.withLock { $0 += wallets } }
+            #expect(seeded == 40)
+            let wallets = kept.withLock { $0 }
+            #expect(wallets.count == 7)
+            #expect(Set(wallets.map(\.networkNumber)).count == 7)
+            for wallet in wallets {
+                let certificate = try Certificate(pemEncoded: wallet.certificatePEM)
+                #expect(certificate.publicKey == (try Certificate.PrivateKey(pemEncoded: wallet.privateKeyPEM)).publicKey)
+                #expect(certificate.notValidAfter == wallet.notAfter)
+                let number = try NetworkNumber(parsing: wallet.networkNumber)
+                let person = try #require(try await runtime.store.person(networkNumber: number.canonical))
+                let stored = try await runtime.store.networkCertificates(personID: person.id)
+                var serializer = DER.Serializer()
+                try serializer.serialize(certificate)
+                #expect(stored.count == 1 && stored[0].der == serializer.serializedBytes)
+            }
+            // Asking for more wallets than persons keeps every one of them.
+            let all = Mutex(0)
+            _ = try await runtime.enrollment.seed(
+                count: 3, keepingWallets: 10, transactions: runtime.store, progress: { _ in }
+            ) { wallets in all.withLock { $0 += wallets.count } }
+            #expect(all.withLock { $0 } == 3)
+        }
+    }
+
+    /// The choice of kept persons: distinct, in range, as many as asked, and not always the same.
+    @Test func keptPersonsAreChosenAtRandom() {
+        let picks = (0..<20).map { _ in EnrollmentService.chosen(5, of: 1000) }
+        for pick in picks {
+            #expect(pick.count == 5 && Set(pick).count == 5 && pick.allSatisfy { (0..<1000).contains($0) })
+        }
+        #expect(Set(picks).count > 1)
+        #expect(EnrollmentService.chosen(0, of: 10).isEmpty && EnrollmentService.chosen(3, of: 0).isEmpty)
+        #expect(EnrollmentService.chosen(12, of: 4) == [0, 1, 2, 3])
     }
 
     /// `cyberid dev fill`: filler persons copy a seeded person's sealed record, which is bound to

@@ -48,8 +48,8 @@ def fetch(url, method="GET", body=None, headers=None):
 
 
 class Server:
-    def __init__(self, data_dir, **env):
-        self.port = free_port()
+    def __init__(self, data_dir, port=None, **env):
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [BIN, "serve", "--port", str(self.port)],
@@ -348,6 +348,56 @@ def test_scale_login_keeps_a_timeline_of_the_load_and_the_host(tmp_path):
     seconds = {int(line.split(",")[0]) for line in host[1:]}
     # The host's record covers the load's seconds (it samples from before the load to after it).
     assert {int(float(row[1])) for row in rows} <= seconds, (load, host)
+
+
+def test_seeded_wallets_log_in_as_a_population(tmp_path):
+    """Issue 16's population logins: `dev seed --wallets-out` appends the wallets of the persons it
+    keeps to a private file (mode 0600, one wallet a line, each a person of the store), `bench login
+    --wallet-file` logs in as them without enrolling anyone, and a bad file or a missing choice of
+    wallets is one line and an exit code before any load. scale-login's POPULATION runs on them."""
+    wallets = tmp_path / "wallets.jsonl"
+    for _ in range(2):
+        seeded = run_cli("dev", "seed", "--persons", "6", "--batch", "4", "--wallets-out", str(wallets), "--wallets", "3",
+                         data_dir=tmp_path)
+        assert seeded.returncode == 0 and f"kept 3 wallets in {wallets}" in seeded.stdout, seeded.stdout + seeded.stderr
+    assert stat.S_IMODE(os.stat(wallets).st_mode) == 0o600
+    lines = [json.loads(line) for line in wallets.read_text().splitlines()]
+    assert len(lines) == 6 and len({line["network_number"] for line in lines}) == 6
+    assert all(line["private_key_pem"].startswith("-----BEGIN PRIVATE KEY-----") for line in lines)
+    assert count_rows(tmp_path, {}, "persons") == 12
+    for args, code, fragment in [
+        ((), 2, "--wallet-file"),
+        (("--wallet-file", str(wallets), "--document-dir", str(tmp_path)), 2, "one of them"),
+        (("--wallet-file", str(tmp_path / "missing.jsonl")), 1, "cannot read --wallet-file"),
+    ]:
+        refused = run_cli("bench", "login", *args, data_dir=tmp_path)
+        assert refused.returncode == code and fragment in refused.stderr, (args, refused.returncode, refused.stderr)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(wallets.read_text().splitlines()[0] + "\n{\"server\": 1}\n")
+    port = free_port()
+    server = Server(tmp_path, port=port, CYBERID_ISSUER=f"http://127.0.0.1:{port}", CYBERID_AUTHORIZE_PER_IP_PER_MINUTE="100000")
+    try:
+        refused = run_cli("bench", "login", "--server", server.base, "--wallet-file", str(bad), data_dir=tmp_path)
+        assert refused.returncode == 1 and "line 2 is not a wallet" in refused.stderr, refused.stderr
+        run = run_cli("bench", "login", "--server", server.base, "--wallet-file", str(wallets), "--duration", "2",
+                      "--rate", "4", "--clients", "2", data_dir=tmp_path, CYBERID_ISSUER=server.base)
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "logging in as 6 seeded wallets" in run.stdout and "enrolling" not in run.stdout, run.stdout
+        assert "completed 8 logins" in run.stdout, run.stdout
+    finally:
+        server.stop()
+    # Nobody was enrolled by the load: the store holds the twelve seeded persons only.
+    assert count_rows(tmp_path, {}, "persons") == 12
+    # scale-login with POPULATION: each size's sample drawn from the seeded persons, no failure.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERID_")}
+    env.update(SIZES="10 30", RUNS="1", DURATION="2", RATE="4", WARMUP="0", POPULATION="5", PORT=str(free_port()))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    scaled = subprocess.run(
+        [os.path.join(root, "scripts", "scale-login"), BIN], env=env, capture_output=True, text=True, timeout=600)
+    assert scaled.returncode == 0, scaled.stdout + scaled.stderr
+    for size in (10, 30):
+        line = next(line for line in scaled.stdout.splitlines() if line.startswith(f"{size} persons (sqlite), run 1"))
+        assert "5 seeded wallets" in line and "failures: 0" in line, scaled.stdout
 
 
 def memory_cgroups():
