@@ -77,12 +77,9 @@ public struct WalletFile: Codable, Sendable, Equatable {
     /// new one, never a mix, and the key is never readable by other users, not even briefly.
     /// - Throws: ``WalletError/walletFile``.
     public func save(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
         let data: Data
         do {
-            data = try encoder.encode(self)
+            data = try json(pretty: true)
         } catch {
             throw WalletError.walletFile("cannot encode the wallet: \(error)")
         }
@@ -124,12 +121,26 @@ public struct WalletFile: Codable, Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw WalletError.walletFile("cannot read \(path)")
         }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
         do {
-            return try decoder.decode(WalletFile.self, from: data)
+            return try WalletFile(json: data)
         } catch {
             throw WalletError.walletFile("\(path) is not a wallet file: \(error)")
         }
+    }
+
+    /// The wallet as JSON, the one encoding every wallet file uses (dates ISO 8601, keys sorted);
+    /// `pretty` for a file a person may read, compact for one wallet a line.
+    public func json(pretty: Bool) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(self)
+    }
+
+    /// A wallet from its JSON, as ``json(pretty:)`` writes it.
+    public init(json: Data) throws {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        self = try decoder.decode(WalletFile.self, from: json)
     }
 }

@@ -87,7 +87,7 @@ extension Bench {
             configuration.redirectConfiguration = .disallow
             let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             do {
-                try await load(http: http, clientID: id, secret: secret, redirectURI: redirectURI, seeded: seeded)
+                try await load(http: http, issuer: issuer, clientID: id, secret: secret, redirectURI: redirectURI, seeded: seeded)
             } catch {
                 try? await http.shutdown()
                 throw error
@@ -95,8 +95,9 @@ extension Bench {
             try await http.shutdown()
         }
 
-        func load(http: HTTPClient, clientID id: String, secret: String, redirectURI: String, seeded: [Wallet]?) async throws {
-            let issuer = server.hasSuffix("/") ? String(server.dropLast()) : server
+        func load(
+            http: HTTPClient, issuer: String, clientID id: String, secret: String, redirectURI: String, seeded: [Wallet]?
+        ) async throws {
             let rp = try await RelyingParty.discover(
                 issuer: issuer, clientID: id, credentials: .secret(secret), redirectURI: redirectURI, http: http)
             let pool: [Wallet]

@@ -17,7 +17,9 @@ extension Dev {
                 into the configured store (CYBERID_DATABASE_URL or the data directory's SQLite). Prints a progress \
                 line per --report persons and the rate. For measurements only: never on a production store.
 
-                With --wallets-out, the wallets of --wallets persons chosen at random among those added are appended to                 that file (created with mode 0600), one wallet file's JSON per line: their private keys and certificates,                 for `cyberid bench login --wallet-file`, which then logs in as persons spread over the whole store.
+                With --wallets-out, the wallets of --wallets persons chosen at random among those added are appended to \
+                that file (mode 0600), one wallet file's JSON per line: their private keys and certificates, \
+                for `cyberid bench login --wallet-file`, which then logs in as persons spread over the whole store.
                 """)
 
         @Option(help: "How many persons to add.") var persons: Int

@@ -356,6 +356,8 @@ def test_seeded_wallets_log_in_as_a_population(tmp_path):
     --wallet-file` logs in as them without enrolling anyone, and a bad file or a missing choice of
     wallets is one line and an exit code before any load. scale-login's POPULATION runs on them."""
     wallets = tmp_path / "wallets.jsonl"
+    wallets.write_text("")
+    os.chmod(wallets, 0o644)  # an existing file readable by others is made private before a key goes in
     for _ in range(2):
         seeded = run_cli("dev", "seed", "--persons", "6", "--batch", "4", "--wallets-out", str(wallets), "--wallets", "3",
                          data_dir=tmp_path)

@@ -16,6 +16,8 @@ public final class WalletLines: Sendable {
                 throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
             }
         }
+        // An existing file is made private too before a key is added to it.
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.seekToEnd()
         self.state = Mutex((handle, 0, nil))
@@ -24,15 +26,12 @@ public final class WalletLines: Sendable {
     /// Appends wallets, one line each, in one write. A failure is kept for ``close()`` (the
     /// caller's work goes on; nothing more is written).
     public func append(_ wallets: [WalletFile]) {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = .sortedKeys
         state.withLock { state in
             guard let handle = state.handle, state.failure == nil else { return }
             do {
                 var lines = Data()
                 for wallet in wallets {
-                    lines += try encoder.encode(wallet)
+                    lines += try wallet.json(pretty: false)
                     lines.append(UInt8(ascii: "\n"))
                 }
                 try handle.write(contentsOf: lines)
@@ -59,13 +58,11 @@ public final class WalletLines: Sendable {
     /// - Throws: ``WalletLinesError`` naming the first line that is not a wallet.
     public static func read(_ path: String, server: String) throws -> [Wallet] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
         var wallets = [Wallet]()
         for (number, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
         where !line.isEmpty {
             do {
-                var file = try decoder.decode(WalletFile.self, from: Data(line))
+                var file = try WalletFile(json: Data(line))
                 file.server = server
                 wallets.append(try Wallet(file: file))
             } catch {
