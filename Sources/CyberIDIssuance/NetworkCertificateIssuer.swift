@@ -57,7 +57,11 @@ public struct NetworkCertificateIssuer: Sendable {
         publicKey: P256.Signing.PublicKey, number: NetworkNumber, level: AssuranceLevel, personID: String,
         documentExpiry: CalendarDate, now: Date
     ) throws -> IssuedCertificate {
-        let notAfter = min(now.addingTimeInterval(lifetime), documentEnd(documentExpiry))
+        // Whole seconds, as the certificate encodes them (the encoder rounds a fraction to the
+        // nearest second): the stored record and the certificate then say the same instant, and
+        // neither outlives the lifetime or the document's last second.
+        let end = min(now.addingTimeInterval(lifetime), documentEnd(documentExpiry))
+        let notAfter = Date(timeIntervalSince1970: end.timeIntervalSince1970.rounded(.down))
         let (certificate, serial) = try authority.issue(
             publicKey: publicKey, networkNumber: number, level: level, notBefore: now, notAfter: notAfter)
         let der = try CertificateAuthority.der(certificate)

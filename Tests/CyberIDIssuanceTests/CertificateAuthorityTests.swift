@@ -114,6 +114,34 @@ func withStore(_ body: @Sendable (SQLStore) async throws -> Void) async throws {
         }
     }
 
+    /// The stored expiry is the certificate's own to the second: the encoder writes whole
+    /// seconds, so a fraction in the issuer's `notAfter` made the record and the certificate
+    /// differ (and, rounded up, could outlive the document's last second).
+    @Test func theRecordsExpiryIsTheCertificatesOwn() async throws {
+        try await withStore { store in
+            let authority = try await CertificateAuthority.loadOrCreate(store: store, masterKey: .random())
+            let lifetime: TimeInterval = 365 * 86_400
+            let issuer = NetworkCertificateIssuer(authority: authority, lifetime: lifetime)
+            let expiry = try CalendarDate(year: 2031, month: 6, day: 30)
+            let documentEnd = issuer.documentEnd(expiry)
+            let times = [
+                Date(timeIntervalSince1970: 1_800_000_000.25), Date(timeIntervalSince1970: 1_800_000_000.75),
+                documentEnd.addingTimeInterval(-lifetime - 0.5), documentEnd.addingTimeInterval(-lifetime + 0.5),
+            ]
+            for now in times {
+                let issued = try issuer.issue(
+                    publicKey: P256.Signing.PrivateKey().publicKey, number: .generate(), level: .high, personID: "p",
+                    documentExpiry: expiry, now: now)
+                let decoded = try Certificate(derEncoded: issued.record.der)
+                #expect(issued.record.notAfter == decoded.notValidAfter)
+                #expect(issued.certificate.notValidAfter == decoded.notValidAfter)
+                #expect(decoded.notValidAfter <= documentEnd)
+                #expect(decoded.notValidAfter <= now.addingTimeInterval(lifetime))
+                #expect(decoded.notValidAfter > now.addingTimeInterval(lifetime - 1) || decoded.notValidAfter == documentEnd)
+            }
+        }
+    }
+
     static func der(_ oid: ASN1ObjectIdentifier) throws -> [UInt8] {
         var serializer = DER.Serializer()
         try serializer.serialize(oid)

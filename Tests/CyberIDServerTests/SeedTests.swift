@@ -69,6 +69,7 @@ import X509
                 var serializer = DER.Serializer()
                 try serializer.serialize(certificate)
                 #expect(stored.count == 1 && stored[0].der == serializer.serializedBytes)
+                #expect(stored.first?.notAfter == certificate.notValidAfter)
             }
             // Asking for more wallets than persons keeps every one of them.
             let all = Mutex(0)
