@@ -39,7 +39,7 @@ def run(cluster: Cluster, setup: dict, args) -> tuple[float, str]:
     result = cluster.cli(
         "bench", "login", "--server", cluster.public, "--document-dir", str(setup["dev"]), "--outbox", str(cluster.outbox),
         "--wallets", str(args.wallets), "--clients", str(args.clients), "--duration", str(args.duration),
-        "--client-id", setup["client_id"], "--client-secret", setup["client_secret"], timeout=args.duration + 600,
+        "--client-id", setup["client_id"], "--client-secret=" + setup["client_secret"], timeout=args.duration + 600,
     )
     text = result.stdout + result.stderr
     match = re.search(r"completed (\d+) logins in ([\d.]+) s: ([\d.]+) logins/s", text)
