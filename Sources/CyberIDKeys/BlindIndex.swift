@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 
 /// A keyed, deterministic fingerprint of identifying data, for equality look-ups without
 /// storing the data.
@@ -7,25 +7,26 @@ public import Crypto
 /// purpose only. Each part is length-prefixed so `("AB","C")` and `("A","BC")` differ. Without
 /// the key, an attacker holding the database cannot test guesses (document numbers are short).
 public struct BlindIndex: Sendable {
-    private let key: SymmetricKey
+    /// Keyed once: the rate limiter computes an index per counted request.
+    private let keyed: KeyedHMAC
 
     /// Creates the index function from the master key.
     /// - Parameter purpose: separates independent indexes (e.g. `"person-identity v1"`).
     public init(masterKey: MasterKey, purpose: String = "person-identity v1") {
-        key = masterKey.derive("blind-index " + purpose)
+        keyed = KeyedHMAC(key: masterKey.derive("blind-index " + purpose))
     }
 
     /// Computes the index of the given parts.
     /// - Parameter parts: normalised identifying fields, in a fixed order.
     /// - Returns: 32 bytes.
     public func index(_ parts: [String]) -> [UInt8] {
-        var hmac = HMAC<SHA256>(key: key)
+        var message = [UInt8]()
+        message.reserveCapacity(parts.reduce(0) { $0 + 4 + $1.utf8.count })
         for part in parts {
-            let bytes = Array(part.utf8)
-            var length = UInt32(bytes.count).bigEndian
-            withUnsafeBytes(of: &length) { hmac.update(data: Array($0)) }
-            hmac.update(data: bytes)
+            let length = UInt32(part.utf8.count)
+            message += [UInt8(length >> 24), UInt8(length >> 16 & 0xff), UInt8(length >> 8 & 0xff), UInt8(length & 0xff)]
+            message += part.utf8
         }
-        return Array(hmac.finalize())
+        return keyed.code(for: message)
     }
 }

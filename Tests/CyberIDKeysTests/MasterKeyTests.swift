@@ -109,6 +109,33 @@ import Testing
         #expect(a != BlindIndex(masterKey: .random()).index(["CHN", "P", "110101199001011234"]))
         #expect(a != BlindIndex(masterKey: key, purpose: "other v1").index(["CHN", "P", "110101199001011234"]))
     }
+
+    /// The index is the documented HMAC, computed here in one call from the derived key: for no
+    /// parts, empty parts, multi-byte text and lengths that fill each byte of the big-endian
+    /// length; calls in any order give the same values (each starts from the keyed HMAC afresh).
+    @Test func isTheDocumentedHMAC() {
+        let key = MasterKey.random()
+        let index = BlindIndex(masterKey: key, purpose: "test v1")
+        let derived = key.derive("blind-index test v1")
+        let cases: [[String]] = [
+            [], [""], ["", ""], ["CHN", "P", "110101199001011234"], ["张伟", "🙂x"],
+            [String(repeating: "a", count: 300)], [String(repeating: "b", count: 70_000), "c"],
+        ]
+        let expected = cases.map { parts -> [UInt8] in
+            var message = [UInt8]()
+            for part in parts {
+                let count = part.utf8.count
+                message += [UInt8(count >> 24), UInt8((count >> 16) & 0xff), UInt8((count >> 8) & 0xff), UInt8(count & 0xff)]
+                message += Array(part.utf8)
+            }
+            return Array(HMAC<SHA256>.authenticationCode(for: message, using: derived))
+        }
+        for round in 0..<2 {
+            for (position, parts) in (round == 0 ? Array(cases.enumerated()) : cases.enumerated().reversed()) {
+                #expect(index.index(parts) == expected[position])
+            }
+        }
+    }
 }
 
 extension Array where Element == UInt8 {

@@ -290,4 +290,39 @@ import Testing
         }
         #expect(try tickets.seal(["a": "b"]) != sealed)
     }
+
+    /// The format as RFC 5869 and AES-GCM define it, checked with swift-crypto's own HKDF: a
+    /// token opens with HKDF-Expand(purpose key, purpose ‖ salt) and a zero nonce; a version-2
+    /// token (what nodes sealed before: HKDF-Extract with the salt, then Expand) still opens; the
+    /// same bytes under another version byte do not.
+    @Test func theFormatIsHKDFExpandAndVersionTwoStillOpens() throws {
+        let master = MasterKey.random()
+        let purpose = "login-ticket v1"
+        let sealer = Sealer(masterKey: master, purpose: purpose)
+        let purposeKey = master.derive("sealer \(purpose)")
+        let plain = Array(#"{"a":"b"}"#.utf8)
+        for version: UInt8 in [3, 2] {
+            let sealed = try version == 3 ? sealer.seal(bytes: plain) : sealer.seal(bytes: plain, version: 2)
+            let token = try #require(Base64URL.decode(sealed))
+            #expect(token[0] == version && token.count == 1 + 16 + plain.count + 16)
+            let salt = Array(token[1..<17])
+            let key =
+                version == 3
+                ? HKDF<SHA256>.expand(pseudoRandomKey: purposeKey, info: Array(purpose.utf8) + salt, outputByteCount: 32)
+                : HKDF<SHA256>.deriveKey(
+                    inputKeyMaterial: purposeKey, salt: salt, info: Array(purpose.utf8), outputByteCount: 32)
+            let box = try AES.GCM.SealedBox(
+                nonce: AES.GCM.Nonce(data: [UInt8](repeating: 0, count: 12)), ciphertext: token[17..<(token.count - 16)],
+                tag: token[(token.count - 16)...])
+            #expect(Array(try AES.GCM.open(box, using: key, authenticating: Array(purpose.utf8))) == plain)
+            #expect(sealer.openBytes(sealed) == plain)
+            var other = token
+            for byte: UInt8 in [version == 3 ? 2 : 3, 1, 4] {
+                other[0] = byte
+                #expect(sealer.openBytes(Base64URL.encode(other)) == nil)
+            }
+        }
+        // Two sealings of one value differ (fresh salt, so a fresh key).
+        #expect(try sealer.seal(bytes: plain) != sealer.seal(bytes: plain))
+    }
 }

@@ -18,15 +18,15 @@ struct RelayGuard: Sendable {
     /// A QR step ahead of the server's clock by more than this is refused.
     static let qrSkew: TimeInterval = 5
 
-    private let key: SymmetricKey
+    private let key: KeyedHMAC
 
     init(masterKey: MasterKey) {
-        key = masterKey.derive("login relay-guard v1")
+        key = KeyedHMAC(key: masterKey.derive("login relay-guard v1"))
     }
 
     /// The transaction's QR secret: HMAC(service key, "qr" ‖ transaction).
     private func secret(_ transaction: [UInt8], _ label: String) -> SymmetricKey {
-        SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(label.utf8) + transaction, using: key)))
+        SymmetricKey(data: key.code(for: Array(label.utf8) + transaction))
     }
 
     /// The QR code's authenticator for a time step: base64url of the first 16 bytes of

@@ -9,13 +9,22 @@ import Foundation
 /// travel with it and any server process can continue it — the database then only holds what
 /// must be single-use.
 ///
-/// Format: base64url(`0x02` ‖ salt[16] ‖ ciphertext ‖ tag[16]), AES-256-GCM. Each message gets
-/// its own key, HKDF(purpose key, random 128-bit salt), used exactly once, so the GCM nonce can
-/// be fixed (zero) and no nonce-collision bound applies however many tokens a key seals; the
-/// purpose is also the AAD, so a token sealed for one use never opens as another.
+/// Format: base64url(`0x03` ‖ salt[16] ‖ ciphertext ‖ tag[16]), AES-256-GCM. Each message gets
+/// its own key, HKDF-Expand(purpose key, purpose ‖ salt, 32 bytes) with a random 128-bit salt
+/// (RFC 5869 §2.3; the Extract step is skipped because the purpose key is already a uniformly
+/// random key from the master key's HKDF, §3.3), used exactly once, so the GCM nonce can be fixed
+/// (zero) and no nonce-collision bound applies however many tokens a key seals; the purpose is
+/// also the AAD, so a token sealed for one use never opens as another.
+///
+/// Version `0x02` (the same, with each message key HKDF-Extract(salt, purpose key) then Expand)
+/// is still opened, so that what was sealed before an upgrade — or by a node not yet upgraded —
+/// keeps working; it cost twice the HMACs per message (the sixth step, benchmarks.md).
 struct Sealer: Sendable {
     private let key: SymmetricKey
     private let purpose: [UInt8]
+    /// HMAC-SHA256 under the purpose key: a message key is its code for `purpose ‖ salt ‖ 0x01`
+    /// (HKDF-Expand's T(1)).
+    private let keyed: KeyedHMAC
 
     /// - Parameters:
     ///   - masterKey: the service's master key.
@@ -23,37 +32,62 @@ struct Sealer: Sendable {
     init(masterKey: MasterKey, purpose: String) {
         key = masterKey.derive("sealer \(purpose)")
         self.purpose = Array(purpose.utf8)
+        keyed = KeyedHMAC(key: key)
     }
 
+    private static let encoder = JSONEncoder()
+    private static let decoder = JSONDecoder()
+
     func seal(_ value: some Encodable) throws -> String {
-        try seal(bytes: Array(try JSONEncoder().encode(value)))
+        try seal(bytes: Array(try Self.encoder.encode(value)))
     }
 
     func seal(bytes: [UInt8]) throws -> String {
+        try seal(bytes: bytes, version: 3)
+    }
+
+    /// Seals in `version` (3, or 2 for the tests of what older nodes sealed).
+    func seal(bytes: [UInt8], version: UInt8) throws -> String {
         let salt = SecureRandom.bytes(16)
-        let box = try AES.GCM.seal(bytes, using: messageKey(salt), nonce: Self.nonce, authenticating: purpose)
-        return Base64URL.encode([2] + salt + Array(box.ciphertext) + Array(box.tag))
+        let box = try AES.GCM.seal(bytes, using: messageKey(salt, version: version), nonce: Self.nonce, authenticating: purpose)
+        var token = [UInt8]()
+        token.reserveCapacity(1 + 16 + bytes.count + 16)
+        token.append(version)
+        token += salt
+        token += box.ciphertext
+        token += box.tag
+        return Base64URL.encode(token)
     }
 
     /// Opens a sealed string, or `nil` for anything this sealer did not make.
     func open<T: Decodable>(_ text: String, as type: T.Type) -> T? {
         guard let plain = openBytes(text) else { return nil }
-        return try? JSONDecoder().decode(T.self, from: Data(plain))
+        return try? Self.decoder.decode(T.self, from: Data(plain))
     }
 
     func openBytes(_ text: String) -> [UInt8]? {
-        guard text.utf8.count < 8192, let bytes = Base64URL.decode(text), bytes.count >= 1 + 16 + 16, bytes[0] == 2
+        guard text.utf8.count < 8192, let bytes = Base64URL.decode(text), bytes.count >= 1 + 16 + 16,
+            bytes[0] == 3 || bytes[0] == 2
         else { return nil }
         let salt = Array(bytes[1..<17])
         guard let box = try? AES.GCM.SealedBox(nonce: Self.nonce, ciphertext: bytes[17..<(bytes.count - 16)], tag: bytes[(bytes.count - 16)...]),
-            let plain = try? AES.GCM.open(box, using: messageKey(salt), authenticating: purpose)
+            let plain = try? AES.GCM.open(box, using: messageKey(salt, version: bytes[0]), authenticating: purpose)
         else { return nil }
         return Array(plain)
     }
 
     private static let nonce = try! AES.GCM.Nonce(data: [UInt8](repeating: 0, count: 12))
 
-    private func messageKey(_ salt: [UInt8]) -> SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, salt: salt, info: purpose, outputByteCount: 32)
+    /// A message's key: HKDF-Expand(purpose key, purpose ‖ salt) for version 3, full HKDF with the
+    /// salt for version 2.
+    private func messageKey(_ salt: [UInt8], version: UInt8) -> SymmetricKey {
+        guard version == 3 else {
+            return HKDF<SHA256>.deriveKey(inputKeyMaterial: key, salt: salt, info: purpose, outputByteCount: 32)
+        }
+        var input = purpose
+        input.reserveCapacity(purpose.count + salt.count + 1)
+        input += salt
+        input.append(1)
+        return SymmetricKey(data: keyed.code(for: input))
     }
 }
