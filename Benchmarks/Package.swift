@@ -16,7 +16,6 @@ let package = Package(
         .package(path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -25,10 +24,9 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "CyberIDCore", package: root),
                 .product(name: "CyberIDKeys", package: root),
-                .product(name: "CyberIDStore", package: root),
                 .product(name: "CyberIDDocuments", package: root),
+                .product(name: "CyberIDDevTools", package: root),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/CyberIDBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

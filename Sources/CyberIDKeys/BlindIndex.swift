@@ -7,13 +7,12 @@ import Crypto
 /// purpose only. Each part is length-prefixed so `("AB","C")` and `("A","BC")` differ. Without
 /// the key, an attacker holding the database cannot test guesses (document numbers are short).
 public struct BlindIndex: Sendable {
-    /// Keyed once: the rate limiter computes an index per counted request.
-    private let keyed: KeyedHMAC
+    private let key: SymmetricKey
 
     /// Creates the index function from the master key.
     /// - Parameter purpose: separates independent indexes (e.g. `"person-identity v1"`).
     public init(masterKey: MasterKey, purpose: String = "person-identity v1") {
-        keyed = KeyedHMAC(key: masterKey.derive("blind-index " + purpose))
+        key = masterKey.derive("blind-index " + purpose)
     }
 
     /// Computes the index of the given parts.
@@ -27,6 +26,6 @@ public struct BlindIndex: Sendable {
             message += [UInt8(length >> 24), UInt8(length >> 16 & 0xff), UInt8(length >> 8 & 0xff), UInt8(length & 0xff)]
             message += part.utf8
         }
-        return keyed.code(for: message)
+        return Array(HMAC<SHA256>.authenticationCode(for: message, using: key))
     }
 }

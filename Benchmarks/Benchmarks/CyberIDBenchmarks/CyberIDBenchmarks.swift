@@ -1,14 +1,16 @@
 import Benchmark
 import Crypto
 import CyberIDCore
+import CyberIDDevTools
 import CyberIDDocuments
 import CyberIDKeys
-import CyberIDStore
 import Foundation
-import Logging
 
-/// The ceilings later work is measured against: how fast the pure core, the ES256 primitive and
-/// the embedded store are on this machine, in one process.
+/// The ceilings later work is measured against: how fast the pure core and the cryptographic
+/// primitives are on this machine, in one process. (The store's own benchmarks were removed on
+/// 2026-12-05: they no longer built — persons are created only by enrollment's transaction and
+/// authorization codes became login transactions — and the store is measured end to end by
+/// `scripts/login-steps`, `scripts/bench-login` and `scripts/scale-login`, benchmarks.md.)
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal],
@@ -59,6 +61,45 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // A sealed token's message key (docs/benchmarks.md, "The sixth step"): the full HKDF of the
+    // 0x02 form against HKDF-Expand alone (the 0x03 form), through swift-crypto's `expand` and
+    // as the one HMAC that its 32-byte output is (what the sealer does).
+    let purposeKey = SymmetricKey(size: .bits256)
+    let purpose = Array("login-ticket v1".utf8)
+    let salt = [UInt8](repeating: 0x5a, count: 16)
+
+    Benchmark("MessageKey.HKDF (sealed 0x02)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(HKDF<SHA256>.deriveKey(inputKeyMaterial: purposeKey, salt: salt, info: purpose, outputByteCount: 32))
+        }
+    }
+
+    Benchmark("MessageKey.HKDF-Expand (sealed 0x03)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(HKDF<SHA256>.expand(pseudoRandomKey: purposeKey, info: purpose + salt, outputByteCount: 32))
+        }
+    }
+
+    Benchmark("MessageKey.HMAC T(1) (sealed 0x03)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var info = purpose
+            info.reserveCapacity(purpose.count + salt.count + 1)
+            info += salt
+            info.append(1)
+            blackHole(SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: info, using: purposeKey)))
+        }
+    }
+
+    // One AES-GCM seal, for scale.
+
+    Benchmark("AES-GCM.seal 200 B (fixed key)") { benchmark in
+        let message = [UInt8](repeating: 0x41, count: 200)
+        let nonce = try AES.GCM.Nonce(data: [UInt8](repeating: 0, count: 12))
+        for _ in benchmark.scaledIterations {
+            blackHole(try AES.GCM.seal(message, using: purposeKey, nonce: nonce, authenticating: purpose))
+        }
+    }
+
     // Passive + active authentication of a whole eMRTD, as the document step runs it.
     for rsa in [false, true] {
         Benchmark("Document.verify PA+AA \(rsa ? "RSA-2048" : "P-256")") { benchmark in
@@ -80,94 +121,5 @@ let benchmarks: @Sendable () -> Void = {
             }
             benchmark.stopMeasurement()
         }
-    }
-
-    // The embedded store: a file SQLite database in WAL mode, as `cyberid serve` uses it, with
-    // 1,000 persons, set up once per benchmark (not measured).
-    Benchmark(
-        "SQLite.history.insert", configuration: .init(maxDuration: .seconds(5)),
-        closure: { benchmark in
-            let store = try BenchmarkStore.current()
-            let start = Date()
-            benchmark.startMeasurement()
-            for index in benchmark.scaledIterations {
-                try await store.append(
-                    HistoryEntry(
-                        personID: "p\(index % 1_000)", clientID: "rp", event: "login", outcome: "success",
-                        occurredAt: start.addingTimeInterval(Double(index))))
-            }
-            benchmark.stopMeasurement()
-        }, setup: BenchmarkStore.setUp, teardown: BenchmarkStore.tearDown)
-
-    Benchmark(
-        "SQLite.person.lookupByNumber", configuration: .init(maxDuration: .seconds(5)),
-        closure: { benchmark in
-            let store = try BenchmarkStore.current()
-            benchmark.startMeasurement()
-            for index in benchmark.scaledIterations {
-                blackHole(try await store.person(networkNumber: "N\(index % 1_000)"))
-            }
-            benchmark.stopMeasurement()
-        }, setup: BenchmarkStore.setUp, teardown: BenchmarkStore.tearDown)
-
-    Benchmark(
-        "SQLite.code.insert+redeem", configuration: .init(maxDuration: .seconds(5)),
-        closure: { benchmark in
-            let store = try BenchmarkStore.current()
-            let now = Date()
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                let hash = (0..<32).map { _ in UInt8.random(in: 0...255) }
-                try await store.insert(
-                    AuthorizationCodeRecord(
-                        codeHash: hash, clientID: "rp", personID: "p1", payload: "{}", createdAt: now,
-                        expiresAt: now.addingTimeInterval(60)))
-                blackHole(try await store.redeem(codeHash: hash, at: now))
-            }
-            benchmark.stopMeasurement()
-        }, setup: BenchmarkStore.setUp, teardown: BenchmarkStore.tearDown)
-}
-
-/// A migrated SQLite store in a temporary directory with 1,000 persons and one client, shared by
-/// the iterations of one benchmark and removed afterwards.
-enum BenchmarkStore {
-    nonisolated(unsafe) static var state: (store: SQLStore, database: SQLiteStoreDatabase, directory: URL)?
-
-    struct NotSetUp: Error {}
-
-    static func current() throws -> SQLStore {
-        guard let state else { throw NotSetUp() }
-        return state.store
-    }
-
-    @Sendable static func setUp() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cyberid-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let database = try await SQLiteStoreDatabase.open(path: directory.appendingPathComponent("bench.sqlite").path)
-        var logger = Logger(label: "bench")
-        logger.logLevel = .error
-        try await Migrator().migrate(database, logger: logger)
-        let store = SQLStore(database: database)
-        let now = Date()
-        try await store.create(ClientRecord(clientID: "rp", name: "Bench RP", secretHash: nil, metadata: "{}", createdAt: now))
-        for index in 0..<1_000 {
-            var blind = [UInt8](repeating: 0, count: 32)
-            blind[0] = UInt8(index & 0xFF)
-            blind[1] = UInt8(index >> 8)
-            try await store.create(
-                PersonRecord(
-                    id: "p\(index)", state: .active, blindIndex: blind, assuranceLevel: .substantial, ageBand: .adult,
-                    recordCiphertext: [UInt8](repeating: 1, count: 300), recordWrappedKey: [UInt8](repeating: 2, count: 60),
-                    createdAt: now, updatedAt: now),
-                networkNumber: "N\(index)")
-        }
-        state = (store, database, directory)
-    }
-
-    @Sendable static func tearDown() async throws {
-        guard let current = state else { return }
-        await current.database.close()
-        try? FileManager.default.removeItem(at: current.directory)
-        state = nil
     }
 }

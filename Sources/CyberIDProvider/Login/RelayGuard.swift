@@ -18,15 +18,15 @@ struct RelayGuard: Sendable {
     /// A QR step ahead of the server's clock by more than this is refused.
     static let qrSkew: TimeInterval = 5
 
-    private let key: KeyedHMAC
+    private let key: SymmetricKey
 
     init(masterKey: MasterKey) {
-        key = KeyedHMAC(key: masterKey.derive("login relay-guard v1"))
+        key = masterKey.derive("login relay-guard v1")
     }
 
     /// The transaction's QR secret: HMAC(service key, "qr" ‖ transaction).
     private func secret(_ transaction: [UInt8], _ label: String) -> SymmetricKey {
-        SymmetricKey(data: key.code(for: Array(label.utf8) + transaction))
+        SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(label.utf8) + transaction, using: key)))
     }
 
     /// The QR code's authenticator for a time step: base64url of the first 16 bytes of

@@ -6,14 +6,14 @@ import Crypto
 /// network number))`. Stable for one sector, unlinkable across sectors without the key, and
 /// revealing nothing about the number.
 struct PairwiseSubject: Sendable {
-    private let key: KeyedHMAC
+    private let key: SymmetricKey
 
-    init(masterKey: MasterKey) { key = KeyedHMAC(key: masterKey.derive("pairwise-subject v1")) }
+    init(masterKey: MasterKey) { key = masterKey.derive("pairwise-subject v1") }
 
     func subject(sector: String, networkNumber: String) -> String {
         var message = Array(sector.utf8)
         message.append(0)
         message += Array(networkNumber.utf8)
-        return Base64URL.encode(key.code(for: message))
+        return Base64URL.encode(HMAC<SHA256>.authenticationCode(for: message, using: key))
     }
 }
