@@ -33,6 +33,9 @@ public struct ProviderConfiguration: Sendable {
     public var passwordLogRounds = PasswordHasher.defaultLogRounds
     /// How long an in-person verification code works (``InPersonCode/lifetime`` by default).
     public var inPersonCodeLifetime = InPersonCode.lifetime
+    /// The form new sealed tokens take: 3, or 2 while older nodes that open only that one still
+    /// run (``Sealer``; `CYBERID_SEALING_FORM`). Both are opened either way.
+    public var sealingForm: UInt8 = 3
     /// In-person codes one person may make per hour (each is a row until it is purged).
     public var inPersonCodesPerHour: Int64 = 60
 
@@ -49,13 +52,13 @@ struct LoginSealers: Sendable {
     let pushedRequest: Sealer
     let scan: Sealer
 
-    init(masterKey: MasterKey) {
-        request = Sealer(masterKey: masterKey, purpose: "login-request v1")
-        ticket = Sealer(masterKey: masterKey, purpose: "login-ticket v1")
-        code = Sealer(masterKey: masterKey, purpose: "authorization-code v1")
-        accessToken = Sealer(masterKey: masterKey, purpose: "access-token v1")
-        pushedRequest = Sealer(masterKey: masterKey, purpose: "pushed-request v1")
-        scan = Sealer(masterKey: masterKey, purpose: "qr-scan v1")
+    init(masterKey: MasterKey, form: UInt8 = Sealer.currentForm) {
+        request = Sealer(masterKey: masterKey, purpose: "login-request v1", form: form)
+        ticket = Sealer(masterKey: masterKey, purpose: "login-ticket v1", form: form)
+        code = Sealer(masterKey: masterKey, purpose: "authorization-code v1", form: form)
+        accessToken = Sealer(masterKey: masterKey, purpose: "access-token v1", form: form)
+        pushedRequest = Sealer(masterKey: masterKey, purpose: "pushed-request v1", form: form)
+        scan = Sealer(masterKey: masterKey, purpose: "qr-scan v1", form: form)
     }
 }
 
@@ -106,9 +109,9 @@ public final class OpenIDProvider: Sendable {
         today: @escaping @Sendable (Date) -> CalendarDate = { CalendarDate.civilDay(of: $0) }
     ) {
         self.configuration = configuration
-        firstPartySealer = Sealer(masterKey: masterKey, purpose: "first-party-signin v1")
+        firstPartySealer = Sealer(masterKey: masterKey, purpose: "first-party-signin v1", form: configuration.sealingForm)
         let registry = ClientRegistry(store: store)
-        let sealers = LoginSealers(masterKey: masterKey)
+        let sealers = LoginSealers(masterKey: masterKey, form: configuration.sealingForm)
         let vault = IdentityVault(masterKey: masterKey)
         clients = registry
         let validator = AuthorizationValidator(registry: registry, pushedRequests: sealers.pushedRequest, singleUse: store)

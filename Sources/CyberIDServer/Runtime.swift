@@ -163,6 +163,7 @@ public struct Runtime: Sendable {
         configuration.jwksRefetchInterval = TimeInterval(settings.jwksRefetchSeconds)
         configuration.passwordLogRounds = settings.passwordScryptLogN
         configuration.inPersonCodeLifetime = TimeInterval(settings.codeTTLSeconds)
+        configuration.sealingForm = UInt8(settings.sealingForm)
         return configuration
     }
 

@@ -291,6 +291,47 @@ import Testing
         #expect(try tickets.seal(["a": "b"]) != sealed)
     }
 
+    /// A sealer told to seal the older form (`CYBERID_SEALING_FORM=2`) does, and each form's
+    /// sealer opens the other's tokens.
+    @Test func eitherFormOpensTheOthersTokens() throws {
+        let master = MasterKey.random()
+        let old = Sealer(masterKey: master, purpose: "access-token v1", form: 2)
+        let new = Sealer(masterKey: master, purpose: "access-token v1")
+        let fromOld = try old.seal(["a": "b"])
+        let fromNew = try new.seal(["a": "b"])
+        #expect(Base64URL.decode(fromOld)?.first == 2 && Base64URL.decode(fromNew)?.first == 3)
+        for sealer in [old, new] {
+            #expect(sealer.open(fromOld, as: [String: String].self) == ["a": "b"])
+            #expect(sealer.open(fromNew, as: [String: String].self) == ["a": "b"])
+        }
+    }
+
+    /// A rolling upgrade: a node sealing the older form and one sealing the new continue each
+    /// other's logins — started and finished on one, approved on the other, the code exchanged on
+    /// the other — and each seals what it makes (request, code, access token) in its own form.
+    @Test func nodesOfEitherFormContinueEachOthersLogins() async throws {
+        try await ProviderHarness.with { new in
+            let old = new.node { $0.sealingForm = 2 }
+            let (client, secret) = try await new.client()
+            let wallet = try await new.wallet()
+            for (first, second) in [(old, new), (new, old)] {
+                let form = first.provider.configuration.sealingForm
+                let request = ProviderHarness.request(client: client.id)
+                let login = try await first.start(request)
+                #expect(Base64URL.decode(login.requestToken)?.first == form)
+                _ = try await second.approve(login, with: wallet)
+                let code = try #require(try await first.finish(login)["code"])
+                #expect(Base64URL.decode(code)?.first == form)
+                let tokens = try await second.provider.tokens.exchange(
+                    ProviderHarness.tokenRequest(client, secret: secret, code: code, verifier: request.verifier))
+                #expect(Base64URL.decode(tokens.accessToken)?.first == second.provider.configuration.sealingForm)
+                _ = try await first.verify(tokens.idToken, audience: client.id)
+                let claims = try await first.provider.tokens.userinfo(accessToken: tokens.accessToken)
+                #expect(claims["sub"] != nil)
+            }
+        }
+    }
+
     /// The format as RFC 5869 and AES-GCM define it, checked with swift-crypto's own HKDF: a
     /// token opens with HKDF-Expand(purpose key, purpose ‖ salt) and a zero nonce; a version-2
     /// token (what nodes sealed before: HKDF-Extract with the salt, then Expand) still opens; the

@@ -39,6 +39,9 @@ struct ProviderHarness {
     let sms: MemorySMS
     /// The holder's use cases (consents, history), as the wallet API calls them.
     let holder: HolderService
+    /// The master key and the CA, for another node over the same store (``node(_:)``).
+    let masterKey: MasterKey
+    let authority: CertificateAuthority
     /// Each enrolled wallet's document, by network number: its chip re-proves the holder.
     let documents = Shelf()
 
@@ -92,8 +95,21 @@ struct ProviderHarness {
             try await body(
                 ProviderHarness(
                     provider: provider, enrollment: h.service, store: h.store, signingKeys: keys, csca: h.csca, sms: h.sms,
-                    holder: holder))
+                    holder: holder, masterKey: h.masterKey, authority: h.authority))
         }
+    }
+
+    /// The same harness through another provider over the same store and keys — another node —
+    /// configured by `configure` (no face matcher, no chip re-proof).
+    func node(_ configure: (inout ProviderConfiguration) -> Void) -> ProviderHarness {
+        var configuration = ProviderConfiguration(issuer: Self.issuer)
+        configuration.passwordLogRounds = 10
+        configure(&configuration)
+        let other = OpenIDProvider(
+            configuration: configuration, store: store, masterKey: masterKey, signingKeys: signingKeys, authority: authority)
+        return ProviderHarness(
+            provider: other, enrollment: enrollment, store: store, signingKeys: signingKeys, csca: csca, sms: sms,
+            holder: holder, masterKey: masterKey, authority: authority)
     }
 
     /// Enrolls a person born on `birth` and returns their wallet.

@@ -19,6 +19,17 @@ import Testing
         #expect(settings.maxBodyBytes == 1 << 20)
     }
 
+    /// `CYBERID_SEALING_FORM`: 3 unless set; 2 for a rolling upgrade; nothing else.
+    @Test func theSealingFormIsTwoOrThree() async throws {
+        #expect(try await ServerSettings.load(environment: [:]).sealingForm == 3)
+        #expect(try await ServerSettings.load(environment: ["CYBERID_SEALING_FORM": "2"]).sealingForm == 2)
+        for bad in ["1", "4", "x"] {
+            await #expect(throws: ConfigurationError.self) {
+                _ = try await ServerSettings.load(environment: ["CYBERID_SEALING_FORM": bad])
+            }
+        }
+    }
+
     @Test func environmentOverridesEverything() async throws {
         let settings = try await ServerSettings.load(environment: [
             "CYBERID_ISSUER": "https://id.example.cn/",

@@ -20,13 +20,21 @@ import Foundation
 /// is still opened, so that what was sealed before an upgrade — or by a node not yet upgraded —
 /// keeps working; it cost twice the HMACs per message (the sixth step, benchmarks.md).
 struct Sealer: Sendable {
+    /// The form new tokens take unless told otherwise.
+    static let currentForm: UInt8 = 3
+
     private let key: SymmetricKey
     private let purpose: [UInt8]
+    /// The form this sealer seals in (both are opened).
+    private let form: UInt8
 
     /// - Parameters:
     ///   - masterKey: the service's master key.
     ///   - purpose: a fixed label such as `"login-ticket v1"`.
-    init(masterKey: MasterKey, purpose: String) {
+    ///   - form: the form of the tokens it seals, 3 or 2 (a 2 only while older nodes run).
+    init(masterKey: MasterKey, purpose: String, form: UInt8 = Sealer.currentForm) {
+        precondition(form == 2 || form == 3, "sealing forms are 2 and 3")
+        self.form = form
         key = masterKey.derive("sealer \(purpose)")
         self.purpose = Array(purpose.utf8)
     }
@@ -39,10 +47,10 @@ struct Sealer: Sendable {
     }
 
     func seal(bytes: [UInt8]) throws -> String {
-        try seal(bytes: bytes, version: 3)
+        try seal(bytes: bytes, version: form)
     }
 
-    /// Seals in `version` (3, or 2 for the tests of what older nodes sealed).
+    /// Seals in `version` (3 or 2).
     func seal(bytes: [UInt8], version: UInt8) throws -> String {
         let salt = SecureRandom.bytes(16)
         let box = try AES.GCM.seal(bytes, using: messageKey(salt, version: version), nonce: Self.nonce, authenticating: purpose)
