@@ -52,7 +52,7 @@ struct LoginSealers: Sendable {
     let pushedRequest: Sealer
     let scan: Sealer
 
-    init(masterKey: MasterKey, form: UInt8 = Sealer.currentForm) {
+    init(masterKey: MasterKey, form: UInt8) {
         request = Sealer(masterKey: masterKey, purpose: "login-request v1", form: form)
         ticket = Sealer(masterKey: masterKey, purpose: "login-ticket v1", form: form)
         code = Sealer(masterKey: masterKey, purpose: "authorization-code v1", form: form)

@@ -332,6 +332,21 @@ import Testing
         }
     }
 
+    /// Known answers, computed outside Swift (Python's `cryptography`: HKDF, HMAC and AES-GCM by
+    /// the format's definition) for master key bytes 1…32, salt 0xa0…0xaf and `{"a":"b"}`: the
+    /// `0x02` token is what releases before 2026-12-05 sealed for it, so those still open.
+    @Test func knownTokensOfBothFormsOpen() throws {
+        let master = try MasterKey(bytes: Array(UInt8(1)...UInt8(32)))
+        let tickets = Sealer(masterKey: master, purpose: "login-ticket v1")
+        for token in [
+            "AqChoqOkpaanqKmqq6ytrq_qBCnKLz2haTOmmnOpJndbRXbqWDrGIRPS",
+            "A6ChoqOkpaanqKmqq6ytrq-qleDz8N4NhbRSWyZ9ZTHbhS3FKZ0a-bcT",
+        ] {
+            #expect(tickets.openBytes(token) == Array(#"{"a":"b"}"#.utf8))
+            #expect(Sealer(masterKey: master, purpose: "authorization-code v1").openBytes(token) == nil)
+        }
+    }
+
     /// The format as RFC 5869 and AES-GCM define it, checked with swift-crypto's own HKDF: a
     /// token opens with HKDF-Expand(purpose key, purpose ‖ salt) and a zero nonce; a version-2
     /// token (what nodes sealed before: HKDF-Extract with the salt, then Expand) still opens; the
@@ -343,7 +358,7 @@ import Testing
         let purposeKey = master.derive("sealer \(purpose)")
         let plain = Array(#"{"a":"b"}"#.utf8)
         for version: UInt8 in [3, 2] {
-            let sealed = try version == 3 ? sealer.seal(bytes: plain) : sealer.seal(bytes: plain, version: 2)
+            let sealed = try Sealer(masterKey: master, purpose: purpose, form: version).seal(bytes: plain)
             let token = try #require(Base64URL.decode(sealed))
             #expect(token[0] == version && token.count == 1 + 16 + plain.count + 16)
             let salt = Array(token[1..<17])

@@ -13,8 +13,9 @@ import Foundation
 /// its own key, HKDF-Expand(purpose key, purpose ‖ salt, 32 bytes) with a random 128-bit salt
 /// (RFC 5869 §2.3; the Extract step is skipped because the purpose key is already a uniformly
 /// random key from the master key's HKDF, §3.3), used exactly once, so the GCM nonce can be fixed
-/// (zero) and no nonce-collision bound applies however many tokens a key seals; the purpose is
-/// also the AAD, so a token sealed for one use never opens as another.
+/// (zero): two tokens share a key and nonce only if their random salts collide (a birthday bound
+/// near 2^64 tokens, instead of GCM's nonce bound per key); the purpose is also the AAD, so a
+/// token sealed for one use never opens as another.
 ///
 /// Version `0x02` (the same, with each message key HKDF-Extract(salt, purpose key) then Expand)
 /// is still opened, so that what was sealed before an upgrade — or by a node not yet upgraded —
@@ -47,16 +48,11 @@ struct Sealer: Sendable {
     }
 
     func seal(bytes: [UInt8]) throws -> String {
-        try seal(bytes: bytes, version: form)
-    }
-
-    /// Seals in `version` (3 or 2).
-    func seal(bytes: [UInt8], version: UInt8) throws -> String {
         let salt = SecureRandom.bytes(16)
-        let box = try AES.GCM.seal(bytes, using: messageKey(salt, version: version), nonce: Self.nonce, authenticating: purpose)
+        let box = try AES.GCM.seal(bytes, using: messageKey(salt, form: form), nonce: Self.nonce, authenticating: purpose)
         var token = [UInt8]()
         token.reserveCapacity(1 + 16 + bytes.count + 16)
-        token.append(version)
+        token.append(form)
         token += salt
         token += box.ciphertext
         token += box.tag
@@ -75,7 +71,7 @@ struct Sealer: Sendable {
         else { return nil }
         let salt = Array(bytes[1..<17])
         guard let box = try? AES.GCM.SealedBox(nonce: Self.nonce, ciphertext: bytes[17..<(bytes.count - 16)], tag: bytes[(bytes.count - 16)...]),
-            let plain = try? AES.GCM.open(box, using: messageKey(salt, version: bytes[0]), authenticating: purpose)
+            let plain = try? AES.GCM.open(box, using: messageKey(salt, form: bytes[0]), authenticating: purpose)
         else { return nil }
         return Array(plain)
     }
@@ -85,15 +81,20 @@ struct Sealer: Sendable {
     /// A message's key: HKDF-Expand(purpose key, purpose ‖ salt, 32) for version 3 — for 32 bytes
     /// that is its first block T(1) = HMAC(purpose key, info ‖ 0x01), computed as that one HMAC
     /// (swift-crypto's `HKDF.expand` gives the same key, tested, at 1.6 × the cost) — and the
-    /// full HKDF with the salt for version 2.
-    private func messageKey(_ salt: [UInt8], version: UInt8) -> SymmetricKey {
-        guard version == 3 else {
+    /// full HKDF with the salt for version 2 (the only two forms: the initialiser and `openBytes`
+    /// let no other through).
+    private func messageKey(_ salt: [UInt8], form: UInt8) -> SymmetricKey {
+        switch form {
+        case 2:
             return HKDF<SHA256>.deriveKey(inputKeyMaterial: key, salt: salt, info: purpose, outputByteCount: 32)
+        case 3:
+            var info = purpose
+            info.reserveCapacity(purpose.count + salt.count + 1)
+            info += salt
+            info.append(1)
+            return SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: info, using: key))
+        default:
+            preconditionFailure("sealing forms are 2 and 3")
         }
-        var info = purpose
-        info.reserveCapacity(purpose.count + salt.count + 1)
-        info += salt
-        info.append(1)
-        return SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: info, using: key))
     }
 }
