@@ -85,7 +85,7 @@ enum Fixtures {
 
     /// A fixed master key: the sealers' keys are derived from it.
     static let masterKey = try! MasterKey(bytes: [UInt8](repeating: 7, count: 32))
-    static let sealers = LoginSealers(masterKey: masterKey)
+    static let sealers = LoginSealers(masterKey: masterKey, form: Sealer.currentForm)
 
     /// A CyberID CA, generated into a store that keeps nothing.
     static let authority: CertificateAuthority = blockingValue {
