@@ -344,8 +344,11 @@ def test_scale_login_keeps_a_timeline_of_the_load_and_the_host(tmp_path):
     assert [row[0] for row in rows] == ["0", "1", "2"] and sum(int(row[2]) for row in rows) == 15, load
     assert all(row[3] == "0" and float(row[4]) > 0 for row in rows), load
     host = (logs / "20-1A.host.csv").read_text().splitlines()
-    assert host[0] == "unix_time,busy_ms,steal_ms,max_steal_100ms,server_ms,postgres_ms,other_ms,top_other"
+    assert host[0] == "unix_time,busy_ms,steal_ms,max_steal_100ms,server_ms,postgres_ms,other_ms,top_other,probe_us"
     seconds = {int(line.split(",")[0]) for line in host[1:]}
+    # Every second has its speed probe (the sampler's CPU time for a fixed hash: never nothing).
+    assert all(int(line.split(",")[-1]) > 0 for line in host[1:]), host
+    assert "speed probe over the load's seconds: median" in run.stdout, run.stdout
     # The host's record covers the load's seconds (it samples from before the load to after it).
     assert {int(float(row[1])) for row in rows} <= seconds, (load, host)
 
