@@ -2,25 +2,30 @@ public import Foundation
 public import CyberIDCore
 
 extension SQLStore: LoginDecisionStore, ConsentStore, RestrictionStore, ClientAssertionStore, ReverificationPolicyStore {
+    /// A login's read of its holder ($1 the certificate's serial, $2 the client). The person's
+    /// subject at the platform is found through `pairwise_subjects_person_client` (migration 23),
+    /// not by walking the platform's subjects.
+    static let loginHolderStatement = """
+        SELECT c.status AS certificate_status, c.not_after, c.person_id, c.network_number,
+            p.state, p.assurance_level, k.claims, r.reason AS restriction,
+            COALESCE(p.verified_at, p.created_at) AS verified_at,
+            COALESCE(pc.interval_seconds, pg.interval_seconds) AS reverification_interval,
+            (SELECT MIN(s.subject) FROM pairwise_subjects s
+             WHERE s.person_id = c.person_id AND s.client_id = $2) AS known_subject
+        FROM network_certificates c
+        JOIN persons p ON p.id = c.person_id
+        LEFT JOIN consents k ON k.person_id = c.person_id AND k.client_id = $2
+        LEFT JOIN restrictions r ON r.person_id = c.person_id AND r.client_id = $2
+        LEFT JOIN reverification_policies pc ON pc.scope = $2
+        LEFT JOIN reverification_policies pg ON pg.scope = '*'
+        WHERE c.serial = $1
+        """
+
     public func loginHolder(certificateSerial: String, clientID: String) async throws -> LoginHolder? {
         try await database.read { connection in
             guard
                 let row = try await connection.first(
-                    """
-                    SELECT c.status AS certificate_status, c.not_after, c.person_id, c.network_number,
-                        p.state, p.assurance_level, k.claims, r.reason AS restriction,
-                        COALESCE(p.verified_at, p.created_at) AS verified_at,
-                        COALESCE(pc.interval_seconds, pg.interval_seconds) AS reverification_interval,
-                        (SELECT MIN(s.subject) FROM pairwise_subjects s
-                         WHERE s.person_id = c.person_id AND s.client_id = $2) AS known_subject
-                    FROM network_certificates c
-                    JOIN persons p ON p.id = c.person_id
-                    LEFT JOIN consents k ON k.person_id = c.person_id AND k.client_id = $2
-                    LEFT JOIN restrictions r ON r.person_id = c.person_id AND r.client_id = $2
-                    LEFT JOIN reverification_policies pc ON pc.scope = $2
-                    LEFT JOIN reverification_policies pg ON pg.scope = '*'
-                    WHERE c.serial = $1
-                    """, [.text(certificateSerial), .text(clientID)])
+                    Self.loginHolderStatement, [.text(certificateSerial), .text(clientID)])
             else { return nil }
             guard let status = NetworkCertificateRecord.Status(rawValue: try row.text("certificate_status")),
                 let state = PersonRecord.State(rawValue: try row.text("state")),
