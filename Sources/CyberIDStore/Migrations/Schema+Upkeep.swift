@@ -35,12 +35,13 @@ extension Schema {
         // ≈ 2 × the server's CPU per login). One index on both columns, with the subject, answers
         // the lookup and the MIN from the index alone on both backends; it replaces the
         // `person_id` index, of which it is a prefix (the portal's and the Security Events'
-        // `WHERE person_id = ?` use it as well).
+        // `WHERE person_id = ?` use it as well). `IF NOT EXISTS`: a large PostgreSQL deployment builds
+        // it beforehand with `CREATE INDEX CONCURRENTLY`, not blocking logins (storage.md).
         Migration(
             version: 23, name: "pairwise-subjects-by-person",
             statements: [
-                "CREATE INDEX pairwise_subjects_person_client ON pairwise_subjects (person_id, client_id, subject)",
-                "DROP INDEX pairwise_subjects_person",
+                "CREATE INDEX IF NOT EXISTS pairwise_subjects_person_client ON pairwise_subjects (person_id, client_id, subject)",
+                "DROP INDEX IF EXISTS pairwise_subjects_person",
             ])
     ]
 }
