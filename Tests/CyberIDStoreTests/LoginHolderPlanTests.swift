@@ -69,8 +69,12 @@ import Testing
                     "EXPLAIN QUERY PLAN " + SQLStore.loginHolderStatement, [.text("0a1"), .text("c1")]
                 ).map { try $0.text("detail") }
             }
+            // By the index and both equality columns (SQLite 3.36+ spelling; the system's here).
             let subject = plan.filter { $0.contains(" s ") }
-            #expect(subject == ["SEARCH s USING COVERING INDEX pairwise_subjects_person_client (person_id=? AND client_id=?)"])
+            #expect(subject.count == 1, "\(plan)")
+            #expect(subject.allSatisfy {
+                $0.hasPrefix("SEARCH") && $0.contains("INDEX pairwise_subjects_person_client (person_id=? AND client_id=?)")
+            }, "\(plan)")
             #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
         }
     }

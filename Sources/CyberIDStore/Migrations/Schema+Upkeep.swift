@@ -42,6 +42,25 @@ extension Schema {
             statements: [
                 "CREATE INDEX IF NOT EXISTS pairwise_subjects_person_client ON pairwise_subjects (person_id, client_id, subject)",
                 "DROP INDEX IF EXISTS pairwise_subjects_person",
-            ])
+            ]),
+        // Migration 24: two more reads that ranged over a whole population instead of their own
+        // rows (found by a review of every statement's plan after migration 23):
+        // - A guardian's wards (the portal's overview, on every visit): `persons.guardian_id` had
+        //   no index, so SQLite walked every active network number and PostgreSQL scanned
+        //   `persons`. A partial index holds only the persons who have a guardian.
+        // - The Security Events due for delivery (polled every few seconds): the index on
+        //   `next_attempt_at` held every event ever, and delivered ones (kept, with a past
+        //   `next_attempt_at`) were walked and filtered out on each poll. A partial index on the
+        //   pending ones, in delivery order, replaces it (nothing else reads by that column).
+        Migration(
+            version: 24, name: "wards-and-pending-events",
+            statements: [
+                "CREATE INDEX IF NOT EXISTS persons_guardian ON persons (guardian_id) WHERE guardian_id IS NOT NULL",
+                """
+                CREATE INDEX IF NOT EXISTS security_events_pending ON security_events (next_attempt_at, id)
+                    WHERE delivered_at IS NULL
+                """,
+                "DROP INDEX IF EXISTS security_events_due",
+            ]),
     ]
 }

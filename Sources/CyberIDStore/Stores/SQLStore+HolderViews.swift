@@ -26,15 +26,16 @@ extension SQLStore: HolderViewStore {
         }
     }
 
+    /// A guardian's wards ($1): from `persons_guardian` (migration 24), not every active number.
+    static let wardsStatement = """
+        SELECT p.id, p.state, n.number FROM persons p
+        JOIN network_numbers n ON n.person_id = p.id AND n.status = 'active'
+        WHERE p.guardian_id = $1 AND p.state <> 'cancelled' ORDER BY p.created_at
+        """
+
     public func wards(guardianID: String) async throws -> [WardRecord] {
         try await database.read { connection in
-            try await connection.query(
-                """
-                SELECT p.id, p.state, n.number FROM persons p
-                JOIN network_numbers n ON n.person_id = p.id AND n.status = 'active'
-                WHERE p.guardian_id = $1 AND p.state <> 'cancelled' ORDER BY p.created_at
-                """, [.text(guardianID)]
-            ).map { row throws(StoreError) in
+            try await connection.query(Self.wardsStatement, [.text(guardianID)]).map { row throws(StoreError) in
                 guard let state = PersonState(rawValue: try row.text("state")) else {
                     throw StoreError.corrupt("a person has an unknown state")
                 }

@@ -19,13 +19,17 @@ extension SQLStore: SecurityEventStore {
         _ = try await connection.execute(sql, binds)
     }
 
+    /// The events due at $1, at most $2, in delivery order: from `security_events_pending`
+    /// (migration 24), which holds the undelivered ones only.
+    static let dueSecurityEventsStatement = """
+        SELECT id, client_id, subject, event, reason, occurred_at, attempts FROM security_events
+        WHERE delivered_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2
+        """
+
     public func dueSecurityEvents(at time: Date, limit: Int) async throws -> [SecurityEventRecord] {
         try await database.read { connection in
             try await connection.query(
-                """
-                SELECT id, client_id, subject, event, reason, occurred_at, attempts FROM security_events
-                WHERE delivered_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2
-                """, [.time(time), .integer(Int64(limit))]
+                Self.dueSecurityEventsStatement, [.time(time), .integer(Int64(limit))]
             ).map { row throws(StoreError) in
                 SecurityEventRecord(
                     id: try row.integer("id"), clientID: try row.text("client_id"), subject: try row.text("subject"),

@@ -1,0 +1,32 @@
+@testable import CyberIDStore
+import CyberIDTestSupport
+import Testing
+
+/// Reads that must be bounded by their own rows, not by the population (migration 24). SQLite
+/// keeps no statistics here, so its plan does not depend on the rows: an empty store shows the
+/// plan a national one would get.
+@Suite struct PopulationPlanTests {
+    func planOf(_ statement: String, _ binds: [SQLValue]) async throws -> [String] {
+        try await withTestDatabase(.sqlite) { database async throws in
+            try await database.read { connection in
+                try await connection.query("EXPLAIN QUERY PLAN " + statement, binds).map { try $0.text("detail") }
+            }
+        }
+    }
+
+    /// Before: `SCAN n USING INDEX network_numbers_one_active` — every active number, on every
+    /// visit to a portal's overview.
+    @Test func aGuardiansWardsAreFoundByTheGuardian() async throws {
+        let plan = try await planOf(SQLStore.wardsStatement, [.text("g1")])
+        #expect(plan.contains { $0.hasPrefix("SEARCH p USING INDEX persons_guardian (guardian_id=?)") }, "\(plan)")
+        #expect(plan.contains { $0.hasPrefix("SEARCH n USING INDEX network_numbers_one_active (person_id=?)") }, "\(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
+    }
+
+    /// Before: `security_events_due (next_attempt_at<?)` — every event ever delivered, walked and
+    /// filtered out on each poll of the delivery loop.
+    @Test func theDueEventsAreReadFromThePendingOnes() async throws {
+        let plan = try await planOf(SQLStore.dueSecurityEventsStatement, [.integer(1_800_000_000_000), .integer(50)])
+        #expect(plan == ["SEARCH security_events USING INDEX security_events_pending (next_attempt_at<?)"], "\(plan)")
+    }
+}
