@@ -9,27 +9,15 @@ import Testing
 @Suite struct LoginHolderPlanTests {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-    /// `count` persons, each with a certificate `0a<i>`, all known to platform `c1` by a subject,
-    /// the first also to `c2`.
+    /// `count` persons, each with a certificate `c-p<i>` (enrolled as the store contract's tests
+    /// enroll), all known to platform `c1` by a subject, the first also to `c2`.
     func prepare(_ store: SQLStore, persons count: Int) async throws {
         for client in ["c1", "c2", "c3"] {
             try await store.create(ClientRecord(clientID: client, name: client, secretHash: nil, metadata: "{}", createdAt: t0))
         }
+        let contract = StoreContractTests()
         for i in 0..<count {
-            var session = EnrollmentSessionRecord(
-                id: "s\(i)", aaChallenge: [1], guardianID: nil, createdAt: t0, expiresAt: t0.addingTimeInterval(600))
-            try await store.create(session)
-            session.state = .completed
-            session.personID = "p\(i)"
-            try await store.complete(
-                session,
-                person: PersonRecord(
-                    id: "p\(i)", state: .active, blindIndex: [UInt8(i % 256), UInt8(i / 256)], assuranceLevel: .substantial,
-                    ageBand: .adult, recordCiphertext: [1], recordWrappedKey: [2], createdAt: t0, updatedAt: t0),
-                networkNumber: "N\(i)",
-                certificate: NetworkCertificateRecord(
-                    serial: "0a\(i)", personID: "p\(i)", networkNumber: "N\(i)", der: [3],
-                    notAfter: t0.addingTimeInterval(1000), issuedAt: t0))
+            try await contract.enroll(store, contract.person("p\(i)", blind: UInt8(i)), networkNumber: "N\(i)")
         }
         _ = try await store.database.write { connection in
             for i in 0..<count {
@@ -49,11 +37,11 @@ import Testing
             let store = SQLStore(database: database)
             try await prepare(store, persons: 50)
             // Subjects run against the persons' order, so the platform's smallest subject is the last person's.
-            #expect(try await store.loginHolder(certificateSerial: "0a0", clientID: "c1")?.knownSubject == "sub-c1-0050")
-            #expect(try await store.loginHolder(certificateSerial: "0a49", clientID: "c1")?.knownSubject == "sub-c1-0001")
-            #expect(try await store.loginHolder(certificateSerial: "0a0", clientID: "c2")?.knownSubject == "sub-c2-0")
-            #expect(try await store.loginHolder(certificateSerial: "0a1", clientID: "c2")?.knownSubject == nil)
-            #expect(try await store.loginHolder(certificateSerial: "0a1", clientID: "c3")?.knownSubject == nil)
+            #expect(try await store.loginHolder(certificateSerial: "c-p0", clientID: "c1")?.knownSubject == "sub-c1-0050")
+            #expect(try await store.loginHolder(certificateSerial: "c-p49", clientID: "c1")?.knownSubject == "sub-c1-0001")
+            #expect(try await store.loginHolder(certificateSerial: "c-p0", clientID: "c2")?.knownSubject == "sub-c2-0")
+            #expect(try await store.loginHolder(certificateSerial: "c-p1", clientID: "c2")?.knownSubject == nil)
+            #expect(try await store.loginHolder(certificateSerial: "c-p1", clientID: "c3")?.knownSubject == nil)
         }
     }
 
@@ -66,7 +54,7 @@ import Testing
             try await prepare(store, persons: 200)
             let plan = try await database.read { connection in
                 try await connection.query(
-                    "EXPLAIN QUERY PLAN " + SQLStore.loginHolderStatement, [.text("0a1"), .text("c1")]
+                    "EXPLAIN QUERY PLAN " + SQLStore.loginHolderStatement, [.text("c-p1"), .text("c1")]
                 ).map { try $0.text("detail") }
             }
             // By the index and both equality columns (SQLite 3.36+ spelling; the system's here).
