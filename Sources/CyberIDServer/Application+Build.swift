@@ -129,6 +129,7 @@ public func buildApplication(
                 _ = try await runtime.store.purgeCredentialGrants(before: now)
                 // Kept an hour past their 60 s, so a late try still hears "expired" or "used".
                 _ = try await runtime.store.purgeInPersonCodes(before: now.addingTimeInterval(-3600))
+                try await purgeSecurityEvents(runtime, now: now)
             },
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? runtime.settings.port) },
@@ -149,5 +150,17 @@ func purgeVerificationLines(_ runtime: Runtime, now: Date, logger: Logger) async
         logger.info(
             "verification log partitions",
             metadata: ["created": "\(report.created)", "dropped": "\(report.dropped)", "deleted": "\(report.deleted)"])
+    }
+}
+
+/// The retention of the Security Events outbox (`CYBERID_SECURITY_EVENT_RETENTION_DAYS`): events
+/// delivered, dropped or given up on before it go in batches of 10,000, at most ten a minute per
+/// process (the verification log's pace); events still being retried stay.
+func purgeSecurityEvents(_ runtime: Runtime, now: Date) async throws {
+    let days = runtime.settings.securityEventRetentionDays
+    guard days > 0 else { return }
+    let before = now.addingTimeInterval(-Double(days) * 86_400)
+    for _ in 0..<10 {
+        guard try await runtime.store.purgeSecurityEvents(before: before, limit: 10_000) == 10_000 else { return }
     }
 }

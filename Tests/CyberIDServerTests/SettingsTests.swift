@@ -62,6 +62,7 @@ import Testing
         ("CYBERID_METRICS_PORT", "99999"), ("CYBERID_STALE_CRL_POLICY", "ignore"),
         ("CYBERID_SQLITE_SYNCHRONOUS", "OFF"), ("CYBERID_SIGNING_KEY_ACTIVATION_SECONDS", "3601"),
         ("CYBERID_VERIFICATION_RETENTION_DAYS", "-1"), ("CYBERID_VERIFICATION_RETENTION_DAYS", "forever"),
+        ("CYBERID_SECURITY_EVENT_RETENTION_DAYS", "-1"), ("CYBERID_SECURITY_EVENT_RETENTION_DAYS", "36501"),
     ])
     func badValuesNameTheirSetting(_ key: String, _ value: String) async throws {
         do {

@@ -29,4 +29,16 @@ import Testing
         let plan = try await planOf(SQLStore.dueSecurityEventsStatement, [.integer(1_800_000_000_000), .integer(50)])
         #expect(plan == ["SEARCH security_events USING INDEX security_events_pending (next_attempt_at<?)"], "\(plan)")
     }
+
+    /// The outbox's retention (migration 25) reads the expired events only: the delivered ones by
+    /// the time of delivery, the abandoned ones where they are parked — never the whole outbox.
+    @Test func theRetentionFindsTheExpiredEventsByTheirIndexes() async throws {
+        let binds: [SQLValue] = [.integer(1_800_000_000_000), .integer(10_000)]
+        let delivered = try await planOf(SQLStore.expiredSecurityEventsStatements[0], binds)
+        // `IS NOT NULL AND < ?`: SQLite's range (delivered_at>? AND delivered_at<?) on the covering index.
+        #expect(delivered.contains { $0.hasPrefix("SEARCH security_events USING COVERING INDEX security_events_delivered (delivered_at>") }, "\(delivered)")
+        let abandoned = try await planOf(SQLStore.expiredSecurityEventsStatements[1], binds + [.integer(32_503_680_000_000)])
+        #expect(abandoned.contains { $0.hasPrefix("SEARCH security_events USING INDEX security_events_pending (next_attempt_at=?)") }, "\(abandoned)")
+        #expect(!(delivered + abandoned).contains { $0.hasPrefix("SCAN security_events") }, "\(delivered + abandoned)")
+    }
 }

@@ -124,6 +124,58 @@ import Testing
         }
     }
 
+    /// The outbox's retention (`CYBERID_SECURITY_EVENT_RETENTION_DAYS`): events delivered,
+    /// dropped or given up on before the cutoff go, in bounded batches; one delivered after it, one
+    /// still being retried however old, and one given up on that occurred after it stay.
+    @Test(arguments: Backend.available)
+    func deliveredAndAbandonedEventsArePurgedAfterTheRetention(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            let abandoned = Date(timeIntervalSince1970: 32_503_680_000)
+            let cutoff = t0 + 1_000
+            func insert(_ subject: String, occurred: Date, delivered: Date?, error: String?, next: Date) async throws {
+                let deliveredAt: SQLValue = delivered.map { milliseconds($0) } ?? .null
+                let lastError: SQLValue = error.map { SQLValue.text($0) } ?? .null
+                let binds: [SQLValue] = [.text(subject), milliseconds(occurred), deliveredAt, lastError, milliseconds(next)]
+                try await database.write { connection in
+                    _ = try await connection.execute(
+                        """
+                        INSERT INTO security_events (client_id, subject, event, reason, occurred_at, attempts, next_attempt_at,
+                            delivered_at, last_error) VALUES ('c1', $1, 'suspended', 'r', $2, 1, $5, $3, $4)
+                        """, binds)
+                }
+            }
+            try await insert("old-delivered-1", occurred: t0, delivered: t0 + 10, error: nil, next: t0)
+            try await insert("old-delivered-2", occurred: t0, delivered: t0 + 20, error: nil, next: t0)
+            try await insert("old-dropped", occurred: t0, delivered: t0 + 30, error: "no events_uri", next: t0)
+            try await insert("old-abandoned", occurred: t0, delivered: nil, error: "HTTP 500", next: abandoned)
+            try await insert("old-retrying", occurred: t0, delivered: nil, error: "HTTP 503", next: t0 + 5_000)
+            try await insert("new-delivered", occurred: t0, delivered: cutoff + 1, error: nil, next: t0)
+            try await insert("new-abandoned", occurred: cutoff + 1, delivered: nil, error: "HTTP 500", next: abandoned)
+            func left() async throws -> [String] {
+                try await database.read { connection in
+                    try await connection.query("SELECT subject FROM security_events ORDER BY subject", []).map {
+                        try $0.text("subject")
+                    }
+                }
+            }
+            // A batch of two: the two delivered first (oldest delivery first), nothing else.
+            #expect(try await store.purgeSecurityEvents(before: cutoff, limit: 2) == 2)
+            #expect(try await left() == ["new-abandoned", "new-delivered", "old-abandoned", "old-dropped", "old-retrying"])
+            #expect(try await store.purgeSecurityEvents(before: cutoff, limit: 10) == 2)
+            #expect(try await left() == ["new-abandoned", "new-delivered", "old-retrying"])
+            #expect(try await store.purgeSecurityEvents(before: cutoff, limit: 10) == 0)
+            // The console counts what is left.
+            #expect(
+                try await store.securityEventDelivery() == [
+                    DeliveryStatusRecord(
+                        clientID: "c1", delivered: 1, waiting: 1, abandoned: 1, dropped: 0, lastDeliveredAt: cutoff + 1,
+                        lastError: "HTTP 500")
+                ])
+        }
+    }
+
     /// The retention of verification lines (issue 16): old logins go in bounded batches; the
     /// enrollment line and newer lines stay.
     @Test(arguments: Backend.available)
@@ -144,3 +196,6 @@ import Testing
         }
     }
 }
+
+/// A time as the store's columns hold it (milliseconds since 1970), for rows written directly.
+private func milliseconds(_ date: Date) -> SQLValue { .integer(Int64(date.timeIntervalSince1970 * 1000)) }

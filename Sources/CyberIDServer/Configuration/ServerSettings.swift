@@ -74,6 +74,10 @@ public struct ServerSettings: Sendable {
     /// (`CYBERID_VERIFICATION_RETENTION_DAYS`, default 730, 0 keeps them for ever). Their
     /// enrollment, state changes and record look-ups stay for the life of the number.
     public var verificationRetentionDays: Int
+    /// How long a Security Event is kept once delivered, dropped or given up on
+    /// (`CYBERID_SECURITY_EVENT_RETENTION_DAYS`, default 90, 0 keeps them for ever); one still
+    /// being retried stays until then.
+    public var securityEventRetentionDays: Int
     /// SQLite's durability: `FULL` (every commit fsynced; the default) or `NORMAL` (WAL
     /// checkpoints fsynced: a power loss may lose the last commits, never corrupt the file).
     public var sqliteSynchronous: SQLiteStoreDatabase.Synchronous
@@ -148,6 +152,8 @@ public struct ServerSettings: Sendable {
             text("cyberid.signingKeyActivationSeconds"), "CYBERID_SIGNING_KEY_ACTIVATION_SECONDS", 60, 0...3_600)
         verificationRetentionDays = try Self.integer(
             text("cyberid.verificationRetentionDays"), "CYBERID_VERIFICATION_RETENTION_DAYS", 730, 0...36_500)
+        securityEventRetentionDays = try Self.integer(
+            text("cyberid.securityEventRetentionDays"), "CYBERID_SECURITY_EVENT_RETENTION_DAYS", 90, 0...36_500)
         sqliteSynchronous = try Self.synchronous(text("cyberid.sqliteSynchronous"))
         (allowDevelopmentSMS, metricsPort, metricsHost, staleRevocationPolicy, trustedProxies) = try Self.deployment(
             text, issuer: issuer, smsWebhookURL: smsWebhookURL)

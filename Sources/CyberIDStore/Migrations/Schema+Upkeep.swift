@@ -62,5 +62,19 @@ extension Schema {
                 """,
                 "DROP INDEX IF EXISTS security_events_due",
             ]),
+        // Migration 25: the outbox's retention (`CYBERID_SECURITY_EVENT_RETENTION_DAYS`). Events
+        // were kept for ever once delivered — a platform's pairwise subject and what happened to
+        // the person, growing with every change of state, and read whole by the operator
+        // console's delivery statistics. The minute purge deletes the delivered ones by the time
+        // of their delivery; a partial index holds only those (the pending ones are in
+        // `security_events_pending`).
+        Migration(
+            version: 25, name: "security-event-retention",
+            statements: [
+                """
+                CREATE INDEX IF NOT EXISTS security_events_delivered ON security_events (delivered_at)
+                    WHERE delivered_at IS NOT NULL
+                """
+            ]),
     ]
 }

@@ -57,6 +57,30 @@ extension SQLStore: SecurityEventStore {
             "UPDATE security_events SET attempts = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4",
             [.integer(Int64(attempts)), .time(next), .text(String(error.prefix(200))), .integer(id)])
     }
+
+    /// The events past the retention at $1, at most $2: delivered or dropped before it (through
+    /// `security_events_delivered`, migration 25), then given up on and occurred before it
+    /// (through `security_events_pending`, where they are parked at `abandonedEventsAt`, $3).
+    static let expiredSecurityEventsStatements = [
+        """
+        DELETE FROM security_events WHERE id IN (
+            SELECT id FROM security_events WHERE delivered_at IS NOT NULL AND delivered_at < $1 ORDER BY delivered_at LIMIT $2)
+        """,
+        """
+        DELETE FROM security_events WHERE id IN (
+            SELECT id FROM security_events WHERE delivered_at IS NULL AND next_attempt_at = $3 AND occurred_at < $1 LIMIT $2)
+        """,
+    ]
+
+    public func purgeSecurityEvents(before time: Date, limit: Int) async throws -> Int {
+        guard limit > 0 else { return 0 }
+        var deleted = 0
+        for (index, statement) in Self.expiredSecurityEventsStatements.enumerated() where deleted < limit {
+            let binds: [SQLValue] = [.time(time), .integer(Int64(limit - deleted))]
+            deleted += try await writeOne(statement, index == 0 ? binds : binds + [.time(Self.abandonedEventsAt)])
+        }
+        return deleted
+    }
 }
 
 extension SQLStore {

@@ -297,4 +297,8 @@ public protocol SecurityEventStore: Sendable {
     func securityEventDelivered(id: Int64, at time: Date, note: String?) async throws
     /// Records a failed attempt and when to try next (`nil`: give up).
     func securityEventFailed(id: Int64, attempts: Int, nextAttempt: Date?, error: String) async throws
+    /// The retention of the outbox: deletes up to `limit` events delivered (or dropped) before
+    /// `time`, and events given up on that occurred before it. An event still being retried stays.
+    /// - Returns: how many were deleted.
+    func purgeSecurityEvents(before time: Date, limit: Int) async throws -> Int
 }
