@@ -150,14 +150,21 @@ public struct ServerSettings: Sendable {
             text("cyberid.portalIdleSeconds"), "CYBERID_PORTAL_IDLE_SECONDS", 900, 1...86_400)
         signingKeyActivationSeconds = try Self.integer(
             text("cyberid.signingKeyActivationSeconds"), "CYBERID_SIGNING_KEY_ACTIVATION_SECONDS", 60, 0...3_600)
-        verificationRetentionDays = try Self.integer(
-            text("cyberid.verificationRetentionDays"), "CYBERID_VERIFICATION_RETENTION_DAYS", 730, 0...36_500)
-        securityEventRetentionDays = try Self.integer(
-            text("cyberid.securityEventRetentionDays"), "CYBERID_SECURITY_EVENT_RETENTION_DAYS", 90, 0...36_500)
+        (verificationRetentionDays, securityEventRetentionDays) = try Self.retention(text)
         sqliteSynchronous = try Self.synchronous(text("cyberid.sqliteSynchronous"))
         (allowDevelopmentSMS, metricsPort, metricsHost, staleRevocationPolicy, trustedProxies) = try Self.deployment(
             text, issuer: issuer, smsWebhookURL: smsWebhookURL)
         limits = try RateLimitSettings(text)
+    }
+
+    /// How long verification lines and Security Events are kept (days; 0 keeps them for ever).
+    static func retention(_ text: (String) -> String?) throws(ConfigurationError) -> (Int, Int) {
+        (
+            try Self.integer(
+                text("cyberid.verificationRetentionDays"), "CYBERID_VERIFICATION_RETENTION_DAYS", 730, 0...36_500),
+            try Self.integer(
+                text("cyberid.securityEventRetentionDays"), "CYBERID_SECURITY_EVENT_RETENTION_DAYS", 90, 0...36_500)
+        )
     }
 
     static func logLevel(_ text: String) throws(ConfigurationError) -> Logger.Level {
