@@ -130,7 +130,7 @@ import Testing
         let list = page("platforms", [.platforms])
         #expect(list.contains("Bank &lt;One&gt;") && !list.contains("Bank <One>"))
         #expect(list.contains("id=\"platform-delivery-1\">12 delivered, 1 waiting · last "))
-        #expect(list.contains("Last error: <code>HTTP 503</code>") && list.contains("id=\"platform-delivery-2\">No event yet"))
+        #expect(list.contains("Last error: <code>HTTP 503</code>") && list.contains("id=\"platform-delivery-2\">No event within the retention period"))
         #expect(list.contains("id=\"platform-state-2\">Disabled") && list.contains("value=\"0\"><button id=\"disable-2\""))
         #expect(list.contains("href=\"/console/platforms/edit?id=c_shop\"") && !list.contains("id=\"client-secret\""))
         let registered = page("platforms-registered", [.platforms])

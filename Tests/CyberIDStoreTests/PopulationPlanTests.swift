@@ -1,5 +1,6 @@
 @testable import CyberIDStore
 import CyberIDTestSupport
+import Foundation
 import Testing
 
 /// Reads that must be bounded by their own rows, not by the population (migration 24). SQLite
@@ -31,14 +32,21 @@ import Testing
     }
 
     /// The outbox's retention (migration 25) reads the expired events only: the delivered ones by
-    /// the time of delivery, the abandoned ones where they are parked — never the whole outbox.
+    /// the time of delivery, the abandoned ones by the time of their change — never the whole
+    /// outbox, nor every event given up on.
     @Test func theRetentionFindsTheExpiredEventsByTheirIndexes() async throws {
         let binds: [SQLValue] = [.integer(1_800_000_000_000), .integer(10_000)]
-        let delivered = try await planOf(SQLStore.expiredSecurityEventsStatements[0], binds)
+        let delivered = try await planOf(SQLStore.expiredSecurityEventsStatements(.sqlite)[0], binds)
         // `IS NOT NULL AND < ?`: SQLite's range (delivered_at>? AND delivered_at<?) on the covering index.
         #expect(delivered.contains { $0.hasPrefix("SEARCH security_events USING COVERING INDEX security_events_delivered (delivered_at>") }, "\(delivered)")
-        let abandoned = try await planOf(SQLStore.expiredSecurityEventsStatements[1], binds + [.integer(32_503_680_000_000)])
-        #expect(abandoned.contains { $0.hasPrefix("SEARCH security_events USING INDEX security_events_pending (next_attempt_at=?)") }, "\(abandoned)")
+        let abandoned = try await planOf(SQLStore.expiredSecurityEventsStatements(.sqlite)[1], binds)
+        // Not security_events_pending's equality on the parked time, which sorts every event given up on.
+        #expect(abandoned.contains { $0.contains("INDEX security_events_abandoned (occurred_at<?)") }, "\(abandoned)")
+        #expect(!abandoned.contains { $0.contains("TEMP B-TREE") }, "\(abandoned)")
         #expect(!(delivered + abandoned).contains { $0.hasPrefix("SCAN security_events") }, "\(delivered + abandoned)")
+        // The index's condition and the statement hold the time where a given-up event is parked.
+        #expect(Int64(SQLStore.abandonedEventsAt.timeIntervalSince1970 * 1000) == SQLStore.abandonedEventsMilliseconds)
+        let migration = try #require(Schema.migrations.first { $0.name == "security-event-retention" })
+        #expect(migration.statements.contains { $0.contains("next_attempt_at = \(SQLStore.abandonedEventsMilliseconds)") })
     }
 }

@@ -149,7 +149,8 @@ import Testing
             try await insert("old-delivered-1", occurred: t0, delivered: t0 + 10, error: nil, next: t0)
             try await insert("old-delivered-2", occurred: t0, delivered: t0 + 20, error: nil, next: t0)
             try await insert("old-dropped", occurred: t0, delivered: t0 + 30, error: "no events_uri", next: t0)
-            try await insert("old-abandoned", occurred: t0, delivered: nil, error: "HTTP 500", next: abandoned)
+            try await insert("old-abandoned-1", occurred: t0, delivered: nil, error: "HTTP 500", next: abandoned)
+            try await insert("old-abandoned-2", occurred: t0 + 1, delivered: nil, error: "HTTP 500", next: abandoned)
             try await insert("old-retrying", occurred: t0, delivered: nil, error: "HTTP 503", next: t0 + 5_000)
             try await insert("new-delivered", occurred: t0, delivered: cutoff + 1, error: nil, next: t0)
             try await insert("new-abandoned", occurred: cutoff + 1, delivered: nil, error: "HTTP 500", next: abandoned)
@@ -162,8 +163,14 @@ import Testing
             }
             // A batch of two: the two delivered first (oldest delivery first), nothing else.
             #expect(try await store.purgeSecurityEvents(before: cutoff, limit: 2) == 2)
-            #expect(try await left() == ["new-abandoned", "new-delivered", "old-abandoned", "old-dropped", "old-retrying"])
-            #expect(try await store.purgeSecurityEvents(before: cutoff, limit: 10) == 2)
+            #expect(
+                try await left() == [
+                    "new-abandoned", "new-delivered", "old-abandoned-1", "old-abandoned-2", "old-dropped", "old-retrying",
+                ])
+            // The next: the dropped one, and what is left of the batch goes to the oldest given up.
+            #expect(try await store.purgeSecurityEvents(before: cutoff, limit: 2) == 2)
+            #expect(try await left() == ["new-abandoned", "new-delivered", "old-abandoned-2", "old-retrying"])
+            #expect(try await store.purgeSecurityEvents(before: cutoff, limit: 10) == 1)
             #expect(try await left() == ["new-abandoned", "new-delivered", "old-retrying"])
             #expect(try await store.purgeSecurityEvents(before: cutoff, limit: 10) == 0)
             // The console counts what is left.

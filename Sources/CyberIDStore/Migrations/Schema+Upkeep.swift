@@ -66,15 +66,20 @@ extension Schema {
         // were kept for ever once delivered — a platform's pairwise subject and what happened to
         // the person, growing with every change of state, and read whole by the operator
         // console's delivery statistics. The minute purge deletes the delivered ones by the time
-        // of their delivery; a partial index holds only those (the pending ones are in
-        // `security_events_pending`).
+        // of their delivery and the given-up ones (parked at the year 3000,
+        // `SQLStore.abandonedEventsAt`, in milliseconds) by the time of their change: a partial
+        // index for each, so that neither walks the events still inside the retention.
         Migration(
             version: 25, name: "security-event-retention",
             statements: [
                 """
                 CREATE INDEX IF NOT EXISTS security_events_delivered ON security_events (delivered_at)
                     WHERE delivered_at IS NOT NULL
+                """,
                 """
+                CREATE INDEX IF NOT EXISTS security_events_abandoned ON security_events (occurred_at)
+                    WHERE delivered_at IS NULL AND next_attempt_at = 32503680000000
+                """,
             ]),
     ]
 }

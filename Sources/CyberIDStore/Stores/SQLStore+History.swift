@@ -27,13 +27,19 @@ extension SQLStore: HistoryStore {
     /// of its partitions on PostgreSQL).
     func purgeHistory(from table: String, events: [String], before time: Date, limit: Int) async throws -> Int {
         guard !events.isEmpty, limit > 0 else { return 0 }
-        // By time through `history_time`, a bounded batch per statement (no long lock).
-        let names = events.indices.map { "$\($0 + 3)" }.joined(separator: ", ")
         return try await writeOne(
-            """
-            DELETE FROM \(table) WHERE id IN (
-                SELECT id FROM \(table) WHERE occurred_at < $1 AND event IN (\(names)) ORDER BY occurred_at LIMIT $2)
-            """, [.time(time), .integer(Int64(limit))] + events.map { .text($0) })
+            Self.historyPurgeStatement(from: table, events: events.count, database.dialect),
+            [.time(time), .integer(Int64(limit))] + events.map { .text($0) })
+    }
+
+    /// Deletes up to $2 lines older than $1 of the events $3… from `table`: by time through
+    /// `history_time`, a bounded batch per statement (no long lock), the batch's ids as
+    /// ``SQLDialect/idAmong(_:)`` gives them — on PostgreSQL `id IN (…)` scanned every partition
+    /// of `history` for each batch.
+    static func historyPurgeStatement(from table: String, events: Int, _ dialect: SQLDialect) -> String {
+        let names = (0..<events).map { "$\($0 + 3)" }.joined(separator: ", ")
+        let batch = "SELECT id FROM \(table) WHERE occurred_at < $1 AND event IN (\(names)) ORDER BY occurred_at LIMIT $2"
+        return "DELETE FROM \(table) WHERE " + dialect.idAmong(batch)
     }
 }
 

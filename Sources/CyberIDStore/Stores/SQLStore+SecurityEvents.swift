@@ -60,24 +60,29 @@ extension SQLStore: SecurityEventStore {
 
     /// The events past the retention at $1, at most $2: delivered or dropped before it (through
     /// `security_events_delivered`, migration 25), then given up on and occurred before it
-    /// (through `security_events_pending`, where they are parked at `abandonedEventsAt`, $3).
-    static let expiredSecurityEventsStatements = [
-        """
-        DELETE FROM security_events WHERE id IN (
-            SELECT id FROM security_events WHERE delivered_at IS NOT NULL AND delivered_at < $1 ORDER BY delivered_at LIMIT $2)
-        """,
-        """
-        DELETE FROM security_events WHERE id IN (
-            SELECT id FROM security_events WHERE delivered_at IS NULL AND next_attempt_at = $3 AND occurred_at < $1 LIMIT $2)
-        """,
-    ]
+    /// (through `security_events_abandoned`, whose condition holds `abandonedEventsAt` as a
+    /// literal — a bound value would not match a partial index's WHERE). SQLite, without
+    /// statistics, would rather take `security_events_pending`'s equality on the parked time and
+    /// sort every event given up on: on SQLite the statement names its index (`INDEXED BY`).
+    /// The batch's ids as ``SQLDialect/idAmong(_:)`` gives them (no table scan on PostgreSQL).
+    static func expiredSecurityEventsStatements(_ dialect: SQLDialect) -> [String] {
+        let abandonedIndex = dialect == .sqlite ? " INDEXED BY security_events_abandoned" : ""
+        return [
+            """
+            SELECT id FROM security_events WHERE delivered_at IS NOT NULL AND delivered_at < $1 ORDER BY delivered_at LIMIT $2
+            """,
+            """
+            SELECT id FROM security_events\(abandonedIndex) WHERE delivered_at IS NULL
+            AND next_attempt_at = \(abandonedEventsMilliseconds) AND occurred_at < $1 ORDER BY occurred_at LIMIT $2
+            """,
+        ].map { "DELETE FROM security_events WHERE " + dialect.idAmong($0) }
+    }
 
     public func purgeSecurityEvents(before time: Date, limit: Int) async throws -> Int {
         guard limit > 0 else { return 0 }
         var deleted = 0
-        for (index, statement) in Self.expiredSecurityEventsStatements.enumerated() where deleted < limit {
-            let binds: [SQLValue] = [.time(time), .integer(Int64(limit - deleted))]
-            deleted += try await writeOne(statement, index == 0 ? binds : binds + [.time(Self.abandonedEventsAt)])
+        for statement in Self.expiredSecurityEventsStatements(database.dialect) where deleted < limit {
+            deleted += try await writeOne(statement, [.time(time), .integer(Int64(limit - deleted))])
         }
         return deleted
     }
@@ -86,4 +91,6 @@ extension SQLStore: SecurityEventStore {
 extension SQLStore {
     /// Where an abandoned event's next attempt is parked (year 3000): never due.
     static let abandonedEventsAt = Date(timeIntervalSince1970: 32_503_680_000)
+    /// The same in the column's milliseconds, as migration 25's `security_events_abandoned` holds it.
+    static let abandonedEventsMilliseconds: Int64 = 32_503_680_000_000
 }

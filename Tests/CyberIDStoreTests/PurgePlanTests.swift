@@ -1,0 +1,66 @@
+@testable import CyberIDStore
+import CyberIDTestSupport
+import Foundation
+import Testing
+
+/// PostgreSQL's plans of the batched purges: each batch finds its rows by an index and deletes
+/// them by the primary key — never a scan of the whole table per batch, which `id IN (subquery)`
+/// gave (a hash semi-join over every row of `security_events`, and of every partition of
+/// `history`). PostgreSQL plans by statistics, so the tables are filled and analyzed first.
+@Suite struct PurgePlanTests {
+    static let postgres = Backend.available.filter { $0 == .postgres }
+
+    func plan(_ connection: any SQLConnection, _ statement: String, _ binds: [SQLValue]) async throws -> String {
+        try await connection.query("EXPLAIN " + statement, binds).map { try $0.text("QUERY PLAN") }.joined(separator: "\n")
+    }
+
+    @Test(arguments: postgres)
+    func theSecurityEventsPurgeReadsItsBatchOnly(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            try await database.write { connection in
+                // 50,000 events: one in twenty given up on, the rest delivered.
+                _ = try await connection.execute(
+                    """
+                    INSERT INTO security_events (client_id, subject, event, reason, occurred_at, attempts, next_attempt_at,
+                        delivered_at, last_error)
+                    SELECT 'c' || (i % 50), 's' || i, 'suspended', 'r', 1800000000000 - i * 1000, 1,
+                        CASE WHEN i % 20 = 0 THEN \(SQLStore.abandonedEventsMilliseconds) ELSE 1800000000000 - i * 1000 END,
+                        CASE WHEN i % 20 = 0 THEN NULL ELSE 1800000000000 - i * 500 END, NULL
+                    FROM generate_series(1, 50000) i
+                    """, [])
+                _ = try await connection.execute("ANALYZE security_events", [])
+            }
+            try await database.read { connection in
+                for statement in SQLStore.expiredSecurityEventsStatements(.postgres) {
+                    let text = try await plan(connection, statement, [.integer(1_799_990_000_000), .integer(2_000)])
+                    #expect(!text.contains("Seq Scan"), "\(text)")
+                    #expect(text.contains("Index Scan using security_events_pkey"), "\(text)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: postgres)
+    func theVerificationLogPurgeReadsItsBatchOnly(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            let contract = StoreContractTests()
+            try await contract.enroll(store, contract.person("p1", blind: 1), networkNumber: "N1")
+            try await database.write { connection in
+                for event in ["login", "enrollment"] {
+                    _ = try await connection.execute(
+                        """
+                        INSERT INTO history (person_id, client_id, event, outcome, detail, occurred_at)
+                        SELECT 'p1', 'c1', $1, 'success', '{}', 1800000000000 - i * 1000 FROM generate_series(1, 30000) i
+                        """, [.text(event)])
+                }
+                _ = try await connection.execute("ANALYZE", [])
+            }
+            try await database.read { connection in
+                let statement = SQLStore.historyPurgeStatement(from: "history", events: 1, .postgres)
+                let text = try await plan(connection, statement, [.integer(1_799_990_000_000), .integer(10_000), .text("login")])
+                #expect(!text.contains("Seq Scan"), "\(text)")
+            }
+        }
+    }
+}
