@@ -364,6 +364,44 @@ def test_scale_login_keeps_a_timeline_of_the_load_and_the_host(tmp_path):
     assert {int(float(row[1])) for row in rows} <= seconds, (load, host)
 
 
+def test_store_login_measures_an_existing_store(tmp_path):
+    """scripts/store-login (benchmarks.md, sitting 11): logins by a seeded population against a
+    store made beforehand, with the load's and the host's timelines and the report of the slowest
+    seconds; the platform it registers is kept private and reused; bad arguments are one line and
+    exit code 2 before anything starts."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    script = os.path.join(root, "scripts", "store-login")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERID_")}
+    data, out = tmp_path / "data", tmp_path / "run"
+    data.mkdir()
+    for args, extra, fragment in [
+        ((BIN, str(data), str(tmp_path)), {}, "usage"),
+        ((BIN, str(data), str(tmp_path), str(out)), {}, "no sqlite store"),
+        ((BIN, str(data), str(tmp_path), str(out)), {"RATE": "fast"}, "rate"),
+    ]:
+        if fragment == "rate":
+            seeded = run_cli("dev", "seed", "--persons", "8", "--wallets-out", str(tmp_path / "w.jsonl"), "--wallets", "8",
+                             data_dir=data)
+            assert seeded.returncode == 0, seeded.stderr
+        refused = subprocess.run([script, *args], env={**env, **extra}, capture_output=True, text=True, timeout=60)
+        assert refused.returncode == 2 and fragment in refused.stderr.lower(), (args, refused.returncode, refused.stderr)
+    for turn in range(2):
+        run = subprocess.run(
+            [script, BIN, str(data), str(tmp_path), str(out)], capture_output=True, text=True, timeout=300,
+            env={**env, "WALLETS": str(tmp_path / "w.jsonl"), "RATE": "5", "DURATION": "2", "WARMUP": "1", "COLD": "0",
+                 "PORT": str(free_port())})
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "latency p50" in run.stdout and "server CPU" in run.stdout, run.stdout
+        assert "longest seconds" in run.stdout and "speed probe over the load's seconds" in run.stdout, run.stdout
+        load = (tmp_path / "run.load.csv").read_text().splitlines()
+        # Two measured seconds at 5 a second, every login completed.
+        assert sum(int(line.split(",")[2]) for line in load[1:]) == 10, load
+        assert all(line.split(",")[3] == "0" for line in load[1:]), load
+        assert (tmp_path / "run.host.csv").read_text().startswith("unix_time,busy_ms,")
+    client = data / "store-login-client.json"
+    assert stat.S_IMODE(os.stat(client).st_mode) == 0o600 and "client_secret" in client.read_text()
+
+
 def test_seeded_wallets_log_in_as_a_population(tmp_path):
     """Issue 16's population logins: `dev seed --wallets-out` appends the wallets of the persons it
     keeps to a private file (mode 0600, one wallet a line, each a person of the store), `bench login
