@@ -92,5 +92,5 @@ extension SQLStore {
     /// Where an abandoned event's next attempt is parked (year 3000): never due.
     static let abandonedEventsAt = Date(timeIntervalSince1970: 32_503_680_000)
     /// The same in the column's milliseconds, as migration 25's `security_events_abandoned` holds it.
-    static let abandonedEventsMilliseconds: Int64 = 32_503_680_000_000
+    static let abandonedEventsMilliseconds = Int64(abandonedEventsAt.timeIntervalSince1970 * 1000)
 }
