@@ -86,6 +86,7 @@ public func buildApplication(
     }
     return Application(
         router: buildRouter(runtime: runtime),
+        server: runtime.settings.requestsOnConnectionLoop ? .http1OnConnectionLoops() : .http1(),
         configuration: .init(address: .hostname(runtime.settings.host, port: runtime.settings.port), serverName: "CyberID"),
         services: (metrics.map { [$0] as [any Service] } ?? []) + [
             // A rotation made by another process or `cyberid admin keys rotate` reaches this one.

@@ -63,6 +63,7 @@ import Testing
         ("CYBERID_SQLITE_SYNCHRONOUS", "OFF"), ("CYBERID_SIGNING_KEY_ACTIVATION_SECONDS", "3601"),
         ("CYBERID_VERIFICATION_RETENTION_DAYS", "-1"), ("CYBERID_VERIFICATION_RETENTION_DAYS", "forever"),
         ("CYBERID_SECURITY_EVENT_RETENTION_DAYS", "-1"), ("CYBERID_SECURITY_EVENT_RETENTION_DAYS", "36501"),
+        ("CYBERID_REQUESTS_ON_CONNECTION_LOOP", "sometimes"),
     ])
     func badValuesNameTheirSetting(_ key: String, _ value: String) async throws {
         do {
@@ -130,6 +131,13 @@ import Testing
         #expect(!gateway.allowDevelopmentSMS && gateway.smsWebhookURL != nil)
         // Development on loopback needs nothing.
         #expect(try await ServerSettings.load(environment: [:]).smsWebhookURL == nil)
+    }
+
+    /// Issue 16: a connection's requests run on its channel's loop unless the setting says no.
+    @Test func requestsRunOnTheirConnectionsLoopByDefault() async throws {
+        #expect(try await ServerSettings.load(environment: [:]).requestsOnConnectionLoop)
+        let off = try await ServerSettings.load(environment: ["CYBERID_REQUESTS_ON_CONNECTION_LOOP": "false"])
+        #expect(!off.requestsOnConnectionLoop)
     }
 
     /// Issue 13: SQLite's durability is a setting, FULL by default, and the database runs with it.

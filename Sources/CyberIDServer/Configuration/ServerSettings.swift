@@ -93,6 +93,9 @@ public struct ServerSettings: Sendable {
     public var trustedProxies: Set<String>
     /// The rate limits (docs/configuration.md, review finding 8).
     public var limits: RateLimitSettings
+    /// Each connection's requests handled on its channel's event loop
+    /// (`CYBERID_REQUESTS_ON_CONNECTION_LOOP`, default true; false measures the old scheduling).
+    public var requestsOnConnectionLoop: Bool
 
     /// Reads and validates the settings.
     /// - Parameter config: the configuration reader (see ``reader(environment:)``).
@@ -155,6 +158,8 @@ public struct ServerSettings: Sendable {
         (allowDevelopmentSMS, metricsPort, metricsHost, staleRevocationPolicy, trustedProxies) = try Self.deployment(
             text, issuer: issuer, smsWebhookURL: smsWebhookURL)
         limits = try RateLimitSettings(text)
+        requestsOnConnectionLoop = try Self.flag(
+            text("cyberid.requestsOnConnectionLoop") ?? "true", "CYBERID_REQUESTS_ON_CONNECTION_LOOP")
     }
 
     /// How long verification lines and Security Events are kept (days; 0 keeps them for ever).
