@@ -158,8 +158,12 @@ public struct ServerSettings: Sendable {
         (allowDevelopmentSMS, metricsPort, metricsHost, staleRevocationPolicy, trustedProxies) = try Self.deployment(
             text, issuer: issuer, smsWebhookURL: smsWebhookURL)
         limits = try RateLimitSettings(text)
-        requestsOnConnectionLoop = try Self.flag(
-            text("cyberid.requestsOnConnectionLoop") ?? "true", "CYBERID_REQUESTS_ON_CONNECTION_LOOP")
+        requestsOnConnectionLoop = try Self.connectionLoop(text("cyberid.requestsOnConnectionLoop"))
+    }
+
+    /// `CYBERID_REQUESTS_ON_CONNECTION_LOOP`: a yes/no setting, default yes.
+    static func connectionLoop(_ text: String?) throws(ConfigurationError) -> Bool {
+        try Self.flag(text ?? "true", "CYBERID_REQUESTS_ON_CONNECTION_LOOP")
     }
 
     /// How long verification lines and Security Events are kept (days; 0 keeps them for ever).
