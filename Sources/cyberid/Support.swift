@@ -44,7 +44,7 @@ func loadSettings() async throws -> ServerSettings {
 func makeLogger(_ settings: ServerSettings) -> Logger {
     let level = settings.logLevel
     LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
+        var handler = DeferredMetadataLogHandler.standardError(label: label)
         handler.logLevel = level
         return handler
     }

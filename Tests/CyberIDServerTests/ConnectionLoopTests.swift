@@ -52,8 +52,10 @@ struct LoopContext: RequestContext {
         }
     }
 
-    /// What the step changed: Hummingbird's own HTTP/1.1 server runs the handlers elsewhere (here,
-    /// without `CyberID.main`'s executor hook, on Swift Concurrency's own pool).
+    /// The same route under Hummingbird's own HTTP/1.1 server in a process without `CyberID.main`'s
+    /// executor hook (this test process): the handlers run on Swift Concurrency's own pool. (With
+    /// the hook they start on the channel's loop too, but run there as its serial executor: what
+    /// the preference changes is how they run there, which benchmarks.md measures.)
     @Test func hummingbirdsDefaultRunsThemOffTheLoop() async throws {
         try await application(.http1()).test(.live) { client in
             try await client.execute(uri: "/where", method: .get) { response in
