@@ -93,8 +93,8 @@ public struct ServerSettings: Sendable {
     public var trustedProxies: Set<String>
     /// The rate limits (docs/configuration.md, review finding 8).
     public var limits: RateLimitSettings
-    /// Each connection's requests handled on its channel's event loop
-    /// (`CYBERID_REQUESTS_ON_CONNECTION_LOOP`, default true; false measures the old scheduling).
+    /// Each connection's task runs under a task executor preference for its channel's event loop
+    /// (`CYBERID_REQUESTS_ON_CONNECTION_LOOP`, default true; false measures Hummingbird's own scheduling).
     public var requestsOnConnectionLoop: Bool
 
     /// Reads and validates the settings.
