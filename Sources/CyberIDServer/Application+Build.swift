@@ -123,13 +123,7 @@ public func buildApplication(
             // Expired enrollment sessions (with their sealed pending data) and the other short-lived rows.
             PeriodicService(name: "purge", interval: .seconds(60), logger: logger) {
                 let now = Date()
-                _ = try await runtime.store.purgeExpiredEnrollmentSessions(before: now)
-                _ = try await runtime.store.purgeClientAssertions(before: now)
-                _ = try await runtime.store.purgeRateCounters(before: now)
-                _ = try await runtime.store.purgeWebSessions(before: now)
-                _ = try await runtime.store.purgeCredentialGrants(before: now)
-                // Kept an hour past their 60 s, so a late try still hears "expired" or "used".
-                _ = try await runtime.store.purgeInPersonCodes(before: now.addingTimeInterval(-3600))
+                try await ShortLivedRowsPurge(store: runtime.store).run(now: now)
                 try await purgeSecurityEvents(runtime, now: now, logger: logger)
             },
         ],

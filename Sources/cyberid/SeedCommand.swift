@@ -15,7 +15,9 @@ extension Dev {
             discussion: """
                 Made by enrollment's own steps (everything but the chip check), in transactions of --batch persons, \
                 into the configured store (CYBERID_DATABASE_URL or the data directory's SQLite). Prints a progress \
-                line per --report persons and the rate. For measurements only: never on a production store.
+                line per --report persons and the rate. For measurements only: never on a production store. \
+                The enrollment sessions the persons are completed through are deleted with their batch (a live \
+                store keeps a completed session a day; a seeded person's enrollment is long past).
 
                 With --wallets-out, the wallets of --wallets persons chosen at random among those added are appended to \
                 that file (mode 0600), one wallet file's JSON per line: their private keys and certificates, \

@@ -89,7 +89,9 @@ import Testing
             return try await base.addHits(batch)
         }
         func hits(key: String, windowStart: Date) async throws -> Int64 { try await base.hits(key: key, windowStart: windowStart) }
-        func purgeRateCounters(before time: Date) async throws -> Int { try await base.purgeRateCounters(before: time) }
+        func purgeRateCounters(before time: Date, limit: Int) async throws -> Int {
+            try await base.purgeRateCounters(before: time, limit: limit)
+        }
     }
 
     @Test func aFailedFlushKeepsItsHitsForTheNextOne() async throws {

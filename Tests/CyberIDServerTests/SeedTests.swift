@@ -41,6 +41,12 @@ import X509
                 #expect(history.map(\.event) == ["enrollment"])
             }
             #expect(numbers.count == 25)
+            // The sessions the persons were completed through are gone with their batch: a live
+            // store keeps a completed session a day, and a seeded person's enrollment is long past.
+            let sessions = try await runtime.store.database.read { connection in
+                try await connection.first("SELECT COUNT(*) AS n FROM enrollment_sessions", [])?.integer("n")
+            }
+            #expect(sessions == 0)
             // Seeding again adds more people (random personal numbers: no "already enrolled").
             #expect(try await runtime.enrollment.seed(count: 3, transactions: runtime.store) { _ in } == 3)
         }

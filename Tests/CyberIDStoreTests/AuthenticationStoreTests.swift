@@ -84,7 +84,7 @@ import Testing
             late.codeHash = "h2"
             #expect(try await store.createInPersonCode(late))
             #expect(try await store.useInPersonCode(codeHash: "h2", verifier: "c1", now: t0.addingTimeInterval(60)) == .expired)
-            #expect(try await store.purgeInPersonCodes(before: t0.addingTimeInterval(61)) == 2)
+            #expect(try await store.purgeInPersonCodes(before: t0.addingTimeInterval(61), limit: 100) == 2)
             #expect(try await store.useInPersonCode(codeHash: "h2", verifier: "c1", now: t0) == .unknown)
         }
     }

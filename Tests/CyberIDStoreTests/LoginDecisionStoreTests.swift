@@ -136,7 +136,7 @@ import Testing
             #expect(try await store.useClientAssertion(clientID: "c1", jti: "j", expiresAt: t0.addingTimeInterval(60)))
             #expect(try await !store.useClientAssertion(clientID: "c1", jti: "j", expiresAt: t0.addingTimeInterval(60)))
             #expect(try await store.useClientAssertion(clientID: "c2", jti: "j", expiresAt: t0.addingTimeInterval(60)))
-            #expect(try await store.purgeClientAssertions(before: t0.addingTimeInterval(61)) == 2)
+            #expect(try await store.purgeClientAssertions(before: t0.addingTimeInterval(61), limit: 100) == 2)
             #expect(try await store.useClientAssertion(clientID: "c1", jti: "j", expiresAt: t0.addingTimeInterval(120)))
         }
     }

@@ -63,4 +63,29 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: postgres)
+    func theEnrollmentSessionPurgeReadsItsBatchOnly(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            try await database.write { connection in
+                // 30,000 sessions over 30,000 s, every other one completed.
+                _ = try await connection.execute(
+                    """
+                    INSERT INTO enrollment_sessions (id, state, version, aa_challenge, otp_attempts, otp_sends, created_at,
+                        expires_at)
+                    SELECT 's' || i, CASE WHEN i % 2 = 0 THEN 'completed' ELSE 'started' END, 0, '\\x01'::bytea, 0, 0,
+                        1800000000000 - i * 1000, 1800000600000 - i * 1000
+                    FROM generate_series(1, 30000) i
+                    """, [])
+                _ = try await connection.execute("ANALYZE enrollment_sessions", [])
+            }
+            try await database.read { connection in
+                let statement = SQLStore.expiredEnrollmentSessionsStatement(.postgres)
+                let binds: [SQLValue] = [.integer(1_799_990_000_000), .integer(1_799_990_000_000 - 86_400_000), .integer(200)]
+                let text = try await plan(connection, statement, binds)
+                #expect(!text.contains("Seq Scan"), "\(text)")
+                #expect(text.contains("enrollment_sessions_expiry") && text.contains("enrollment_sessions_pkey"), "\(text)")
+            }
+        }
+    }
 }

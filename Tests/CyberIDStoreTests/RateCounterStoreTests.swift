@@ -24,7 +24,7 @@ import Testing
             #expect(try await store.hits(key: "k", windowStart: t0.addingTimeInterval(60)) == 0)
             #expect(try await store.hit(key: "other", windowStart: t0, expiresAt: t0.addingTimeInterval(120)) == 1)
             // Purged once expired.
-            #expect(try await store.purgeRateCounters(before: t0.addingTimeInterval(121)) == 2)
+            #expect(try await store.purgeRateCounters(before: t0.addingTimeInterval(121), limit: 100) == 2)
             #expect(try await store.hits(key: "k", windowStart: t0) == 0)
         }
     }

@@ -320,10 +320,10 @@ import Testing
                 id: "s2", aaChallenge: [4], guardianID: nil, createdAt: t0, expiresAt: t0.addingTimeInterval(600))
             done.state = .completed
             try await store.create(done)
-            #expect(try await store.purgeExpiredEnrollmentSessions(before: t0.addingTimeInterval(601)) == 1)
+            #expect(try await store.purgeExpiredEnrollmentSessions(before: t0.addingTimeInterval(601), limit: 10) == 1)
             #expect(try await store.enrollmentSession(id: "s1") == nil)
             #expect(try await store.enrollmentSession(id: "s2") != nil)
-            #expect(try await store.purgeExpiredEnrollmentSessions(before: t0.addingTimeInterval(600 + 86_401)) == 1)
+            #expect(try await store.purgeExpiredEnrollmentSessions(before: t0.addingTimeInterval(600 + 86_401), limit: 10) == 1)
         }
     }
 

@@ -19,7 +19,7 @@ import Testing
                     _ = try await store.hit(key: "a", windowStart: t0, expiresAt: t0.addingTimeInterval(60))
                     // A read inside sees the transaction's own write.
                     #expect(try await store.hits(key: "a", windowStart: t0) == 1)
-                    _ = try await store.purgeRateCounters(before: t0)  // a single statement joins too
+                    _ = try await store.purgeRateCounters(before: t0, limit: 100)  // a single statement joins too
                     _ = try await store.hit(key: "b", windowStart: t0, expiresAt: t0.addingTimeInterval(60))
                     throw Undo()
                 }

@@ -78,6 +78,8 @@ public protocol InPersonCodeStore: Sendable {
     func createInPersonCode(_ record: InPersonCodeRecord) async throws -> Bool
     /// Uses a code once (compare-and-set): the first verifier gets it, any other `alreadyUsed`.
     func useInPersonCode(codeHash: String, verifier: String, now: Date) async throws -> InPersonCodeUse
-    /// Deletes codes that expired before `time`.
-    func purgeInPersonCodes(before time: Date) async throws -> Int
+    /// Deletes codes that expired by `time` — at most `limit` (more only when others share the
+    /// last one's expiry, to the millisecond), the oldest first; returns how many. Callers purge in
+    /// such batches (the server's `BatchedPurge`).
+    func purgeInPersonCodes(before time: Date, limit: Int) async throws -> Int
 }

@@ -57,6 +57,8 @@ public protocol CredentialStore: Sendable {
     func statusEntries(list: Int) async throws -> [StatusEntryState]
     /// Whether list `list` has any entry.
     func statusListExists(_ list: Int) async throws -> Bool
-    /// Deletes grants that expired before `time`.
-    func purgeCredentialGrants(before time: Date) async throws -> Int
+    /// Deletes grants that expired by `time` — at most `limit` (more only when others share the
+    /// last one's expiry, to the millisecond), the oldest first; returns how many. Callers purge in
+    /// such batches (the server's `BatchedPurge`).
+    func purgeCredentialGrants(before time: Date, limit: Int) async throws -> Int
 }

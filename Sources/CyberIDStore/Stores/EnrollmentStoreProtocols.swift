@@ -54,8 +54,12 @@ public protocol EnrollmentStore: Sendable {
         indexes: (blindIndex: [UInt8], personIndex: [UInt8])?
     ) async throws
     /// Deletes unfinished sessions that expired before `time`, and completed ones a day after
-    /// their expiry; returns how many sessions.
-    func purgeExpiredEnrollmentSessions(before time: Date) async throws -> Int
+    /// their expiry — at most `limit`, the oldest expiry first; returns how many sessions.
+    func purgeExpiredEnrollmentSessions(before time: Date, limit: Int) async throws -> Int
+    /// Deletes these sessions, whatever their state (`cyberid dev seed`: a seeded person's
+    /// enrollment is long past, and a live store keeps a completed session only a day); returns
+    /// how many there were.
+    func deleteEnrollmentSessions(ids: [String]) async throws -> Int
 }
 
 /// Persists issued network certificates.

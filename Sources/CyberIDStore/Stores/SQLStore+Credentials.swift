@@ -92,7 +92,7 @@ extension SQLStore: CredentialStore {
         }
     }
 
-    public func purgeCredentialGrants(before time: Date) async throws -> Int {
-        try await writeOne("DELETE FROM credential_grants WHERE expires_at <= $1", [.time(time)])
+    public func purgeCredentialGrants(before time: Date, limit: Int) async throws -> Int {
+        try await purgeExpiredRange(of: "credential_grants", before: time, limit: limit)
     }
 }

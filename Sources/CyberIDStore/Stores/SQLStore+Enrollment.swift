@@ -79,15 +79,34 @@ extension SQLStore: EnrollmentStore {
         }
     }
 
-    public func purgeExpiredEnrollmentSessions(before time: Date) async throws -> Int {
-        try await database.write { connection in
-            // Unfinished sessions go at expiry (with their sealed pending data); completed ones
-            // are kept a day so a retried `complete` still gets its answer.
-            return try await connection.execute(
-                """
-                DELETE FROM enrollment_sessions
-                WHERE (expires_at <= $1 AND state <> 'completed') OR expires_at <= $2
-                """, [.time(time), .time(time.addingTimeInterval(-86_400))])
+    public func purgeExpiredEnrollmentSessions(before time: Date, limit: Int) async throws -> Int {
+        guard limit > 0 else { return 0 }
+        // Unfinished sessions go at expiry (with their sealed pending data); completed ones are
+        // kept a day so a retried `complete` still gets its answer. At most `limit`, oldest expiry
+        // first along `enrollment_sessions_expiry`: a backlog (a node down for a day) goes in short
+        // writes instead of one DELETE that holds SQLite's single writer for all of it.
+        return try await writeOne(
+            Self.expiredEnrollmentSessionsStatement(database.dialect),
+            [.time(time), .time(time.addingTimeInterval(-86_400)), .integer(Int64(limit))])
+    }
+
+    /// One batch of the purge: `$1` now, `$2` a day before, `$3` the batch's size.
+    static func expiredEnrollmentSessionsStatement(_ dialect: SQLDialect) -> String {
+        let batch = """
+            SELECT id FROM enrollment_sessions WHERE expires_at <= $1 AND (expires_at <= $2 OR state <> 'completed')
+            ORDER BY expires_at LIMIT $3
+            """
+        return "DELETE FROM enrollment_sessions WHERE " + dialect.idAmong(batch)
+    }
+
+    public func deleteEnrollmentSessions(ids: [String]) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await database.write { connection in
+            var deleted = 0
+            for id in ids {
+                deleted += try await connection.execute("DELETE FROM enrollment_sessions WHERE id = $1", [.text(id)])
+            }
+            return deleted
         }
     }
 

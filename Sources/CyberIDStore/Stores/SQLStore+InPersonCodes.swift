@@ -32,8 +32,8 @@ extension SQLStore: InPersonCodeStore {
         return .expired
     }
 
-    public func purgeInPersonCodes(before time: Date) async throws -> Int {
-        try await writeOne("DELETE FROM inperson_codes WHERE expires_at <= $1", [.time(time)])
+    public func purgeInPersonCodes(before time: Date, limit: Int) async throws -> Int {
+        try await purgeExpiredRange(of: "inperson_codes", before: time, limit: limit)
     }
 
     static func inPersonCode(_ row: SQLRow) throws(StoreError) -> InPersonCodeRecord {

@@ -185,8 +185,8 @@ extension SQLStore: LoginDecisionStore, ConsentStore, RestrictionStore, ClientAs
             [.text(clientID), .text(jti), .time(expiresAt)]) == 1
     }
 
-    public func purgeClientAssertions(before time: Date) async throws -> Int {
-        try await writeOne("DELETE FROM client_assertions WHERE expires_at <= $1", [.time(time)])
+    public func purgeClientAssertions(before time: Date, limit: Int) async throws -> Int {
+        try await purgeExpiredRange(of: "client_assertions", before: time, limit: limit)
     }
 
     private static func claims(_ text: String?) -> Set<String> {

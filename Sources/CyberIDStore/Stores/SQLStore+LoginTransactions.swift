@@ -22,17 +22,6 @@ extension SQLStore: LoginTransactionStore {
     }
 
     public func purgeExpired(before time: Date, limit: Int) async throws -> Int {
-        guard limit > 0 else { return 0 }
-        // A range of `login_transactions_expiry` as one plain DELETE, its end the `limit`-th
-        // oldest expiry (an index-only look-up): `limit` rows, and any sharing that last expiry.
-        // Cheaper per row than deleting by the ids of a subquery (sitting 7: 4 µs against 40–60 µs
-        // a row with `FOR UPDATE SKIP LOCKED`). Nodes purging at once walk the index in the same
-        // order: one waits for the other's batch, then skips the rows it deleted.
-        return try await writeOne(
-            """
-            DELETE FROM login_transactions WHERE expires_at <= COALESCE(
-                (SELECT expires_at FROM login_transactions WHERE expires_at <= $1
-                 ORDER BY expires_at LIMIT 1 OFFSET $2), $1)
-            """, [.time(time), .integer(Int64(limit - 1))])
+        try await purgeExpiredRange(of: "login_transactions", before: time, limit: limit)
     }
 }

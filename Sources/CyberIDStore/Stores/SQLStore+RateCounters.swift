@@ -41,7 +41,7 @@ extension SQLStore: RateCounterStore {
         }
     }
 
-    public func purgeRateCounters(before time: Date) async throws -> Int {
-        try await writeOne("DELETE FROM rate_counters WHERE expires_at <= $1", [.time(time)])
+    public func purgeRateCounters(before time: Date, limit: Int) async throws -> Int {
+        try await purgeExpiredRange(of: "rate_counters", before: time, limit: limit)
     }
 }

@@ -23,6 +23,23 @@ extension SQLStore {
     func writeOne(_ sql: String, _ binds: [SQLValue]) async throws -> Int {
         try await database.writeStatement(sql, binds).changed
     }
+
+    /// Deletes the `limit` oldest rows of `table` whose `expires_at` is at or before `time`
+    /// (more only when others share the last one's expiry, to the millisecond): a range of the
+    /// table's expiry index as one plain DELETE, its end the `limit`-th oldest expiry (an
+    /// index-only look-up). Cheaper per row than deleting by the ids of a subquery (sitting 7: 4 µs
+    /// against 40–60 µs a row with `FOR UPDATE SKIP LOCKED`). Nodes purging at once walk the index
+    /// in the same order: one waits for the other's batch, then skips the rows it deleted.
+    /// `table` is one of the store's own names, never input.
+    func purgeExpiredRange(of table: String, before time: Date, limit: Int) async throws -> Int {
+        guard limit > 0 else { return 0 }
+        return try await writeOne(
+            """
+            DELETE FROM \(table) WHERE expires_at <= COALESCE(
+                (SELECT expires_at FROM \(table) WHERE expires_at <= $1
+                 ORDER BY expires_at LIMIT 1 OFFSET $2), $1)
+            """, [.time(time), .integer(Int64(limit - 1))])
+    }
 }
 
 extension Date {

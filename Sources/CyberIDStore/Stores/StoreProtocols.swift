@@ -141,8 +141,10 @@ public protocol ClientAssertionStore: Sendable {
     /// Records a client assertion's `jti`.
     /// - Returns: `false` when it was seen before (a replay).
     func useClientAssertion(clientID: String, jti: String, expiresAt: Date) async throws -> Bool
-    /// Deletes remembered assertion `jti`s that expired before `time`.
-    func purgeClientAssertions(before time: Date) async throws -> Int
+    /// Deletes remembered assertion `jti`s that expired by `time` — at most `limit` (more only when others share the
+    /// last one's expiry, to the millisecond), the oldest first; returns how many. Callers purge in
+    /// such batches (the server's `BatchedPurge`).
+    func purgeClientAssertions(before time: Date, limit: Int) async throws -> Int
 }
 
 /// Persists the administrator-set re-verification intervals.
@@ -195,8 +197,10 @@ public protocol RateCounterStore: Sendable {
     func addHits(_ batch: [RateCounterHits]) async throws -> [Int64]
     /// The hits of `key` in the window starting at `windowStart`, without counting.
     func hits(key: String, windowStart: Date) async throws -> Int64
-    /// Deletes counters whose window ended before `time`.
-    func purgeRateCounters(before time: Date) async throws -> Int
+    /// Deletes counters whose window ended by `time` — at most `limit` (more only when others share the
+    /// last one's expiry, to the millisecond), the oldest first; returns how many. Callers purge in
+    /// such batches (the server's `BatchedPurge`).
+    func purgeRateCounters(before time: Date, limit: Int) async throws -> Int
 }
 
 /// Hits to add to one rate counter.

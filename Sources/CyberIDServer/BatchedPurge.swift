@@ -1,0 +1,92 @@
+import CyberIDStore
+import Foundation
+
+/// A purge in small batches with a pause between them, a run stopping at a short batch or at
+/// `batchesPerRun`. Until 2026-12-05 expired login transactions went once a minute in one DELETE:
+/// sitting 6 (docs/benchmarks.md) found that statement (47–185 ms, longer after a backlog) and the
+/// autovacuum it set off in the slowest second of 10 of 18 measured minutes. A batch is one short
+/// write, so on SQLite the single writer is free again between batches, and on PostgreSQL the
+/// work is spread instead of arriving in one burst. A backlog larger than a run (a node down for
+/// hours) drains over the following runs.
+struct BatchedPurge: Sendable {
+    var batch = 500
+    var batchesPerRun = 20
+    var pause: Duration = .milliseconds(20)
+
+    /// Calls `deleteBatch` with `batch` until it deletes fewer or `batchesPerRun` have run.
+    /// - Returns: how many it deleted.
+    func run(_ deleteBatch: (Int) async throws -> Int) async throws -> Int {
+        var deleted = 0
+        for index in 0..<batchesPerRun {
+            if index > 0 { try await Task.sleep(for: pause) }
+            let count = try await deleteBatch(batch)
+            deleted += count
+            if count < batch { break }
+        }
+        return deleted
+    }
+}
+
+/// The purge of expired login transactions, every few seconds in batches (``BatchedPurge``). A
+/// batch is one range DELETE (``SQLStore/purgeExpired(before:limit:)``). The table's autovacuum,
+/// the other half of sitting 6's minute, has its own settings (migration 22). Sittings 7 and 8 in
+/// docs/benchmarks.md measured both.
+///
+/// The defaults purge up to 10,000 a run, 2,000 a second at one run every 5 s on each node.
+struct LoginTransactionPurge: Sendable {
+    let store: any LoginTransactionStore
+    var batch = 500
+    var batchesPerRun = 20
+    var pause: Duration = .milliseconds(20)
+
+    /// Deletes what expired by `now`. - Returns: how many it deleted.
+    func run(now: Date) async throws -> Int {
+        try await BatchedPurge(batch: batch, batchesPerRun: batchesPerRun, pause: pause).run { limit in
+            try await store.purgeExpired(before: now, limit: limit)
+        }
+    }
+}
+
+/// The purge of expired enrollment sessions, in the minute's purge: batches of 200, 20 ms apart,
+/// at most 50 a run — 10,000 a minute on each node. A session row is up to a few kilobytes (a
+/// completed one holds the certificate and chain it answered with), and every one of a backlog
+/// (a node down for a day, or a store of `dev seed` before 2026-12-06) went in one DELETE
+/// before: on SQLite, the single writer held for all of it while logins waited.
+struct EnrollmentSessionPurge: Sendable {
+    let store: any EnrollmentStore
+    var batch = 200
+    var batchesPerRun = 50
+    var pause: Duration = .milliseconds(20)
+
+    /// Deletes the sessions the store's rule finds expired at `now`. - Returns: how many.
+    func run(now: Date) async throws -> Int {
+        try await BatchedPurge(batch: batch, batchesPerRun: batchesPerRun, pause: pause).run { limit in
+            try await store.purgeExpiredEnrollmentSessions(before: now, limit: limit)
+        }
+    }
+}
+
+/// The minute's purge of short-lived rows: enrollment sessions (``EnrollmentSessionPurge``),
+/// then remembered client assertions, rate counters, credential grants and in-person codes, each
+/// table in batches of `batch` along its expiry index, at most `batchesPerRun` a table (50,000 rows
+/// a minute on each node with the defaults: a node's rate counters can be thousands a minute,
+/// one per client address and window). Web sessions, few and person-bound, go in one statement.
+/// Until 2026-12-06 each table went in one DELETE, which a backlog turned into seconds of a held
+/// SQLite writer (benchmarks.md, "An enrollment backlog's purge").
+struct ShortLivedRowsPurge: Sendable {
+    let store: SQLStore
+    var batch = 500
+    var batchesPerRun = 100
+    var pause: Duration = .milliseconds(20)
+
+    func run(now: Date) async throws {
+        _ = try await EnrollmentSessionPurge(store: store, pause: pause).run(now: now)
+        let purge = BatchedPurge(batch: batch, batchesPerRun: batchesPerRun, pause: pause)
+        _ = try await purge.run { try await store.purgeClientAssertions(before: now, limit: $0) }
+        _ = try await purge.run { try await store.purgeRateCounters(before: now, limit: $0) }
+        _ = try await store.purgeWebSessions(before: now)
+        _ = try await purge.run { try await store.purgeCredentialGrants(before: now, limit: $0) }
+        // Kept an hour past their 60 s, so a late try still hears "expired" or "used".
+        _ = try await purge.run { try await store.purgeInPersonCodes(before: now.addingTimeInterval(-3600), limit: $0) }
+    }
+}
