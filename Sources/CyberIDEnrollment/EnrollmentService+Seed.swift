@@ -132,7 +132,7 @@ extension EnrollmentService {
             recordCiphertext: record.ciphertext, recordWrappedKey: record.wrappedKey, createdAt: time, updatedAt: time,
             personIndex: blindIndex.index(identity.personParts))
         let number = NetworkNumber.generate()
-        let key = P256.Signing.PrivateKey()
+        let key = Self.walletKey()
         let issued = try issuer.issue(
             publicKey: key.publicKey, number: number, level: .substantial, personID: personID,
             documentExpiry: identity.documentExpiry, now: time)
@@ -151,6 +151,17 @@ extension EnrollmentService {
         return SeedRow(
             started: started, completed: completed, person: person, number: number.canonical, certificate: issued.record,
             wallet: wallet)
+    }
+
+    /// A seeded person's wallet key — made by the wallet on the phone, never by the service, so
+    /// its cost here is the seed's alone: a scalar from 32 random bytes (drawn again in the
+    /// 2⁻³² case that it is not below the group order), without swift-crypto's generation path,
+    /// whose compact-representable retries and FIPS pairwise self-test (a signature and its
+    /// verification) cost more than the certificate's own signature.
+    static func walletKey() -> P256.Signing.PrivateKey {
+        while true {
+            if let key = try? P256.Signing.PrivateKey(rawRepresentation: SecureRandom.bytes(32)) { return key }
+        }
     }
 
     /// An adult of the ICAO test state `UTO`: random names, birth date, sex and personal

@@ -157,11 +157,8 @@ func purgeSecurityEvents(_ runtime: Runtime, now: Date, logger: Logger) async th
     let days = runtime.settings.securityEventRetentionDays
     guard days > 0 else { return }
     let before = now.addingTimeInterval(-Double(days) * 86_400)
-    var deleted = 0
-    defer { if deleted > 0 { logger.info("security events past their retention deleted", metadata: ["deleted": "\(deleted)"]) } }
-    for _ in 0..<50 {
-        let batch = try await runtime.store.purgeSecurityEvents(before: before, limit: 2_000)
-        deleted += batch
-        guard batch == 2_000 else { return }
+    let deleted = try await BatchedPurge(batch: 2_000, batchesPerRun: 50, pause: .zero).run { limit in
+        try await runtime.store.purgeSecurityEvents(before: before, limit: limit)
     }
+    if deleted > 0 { logger.info("security events past their retention deleted", metadata: ["deleted": "\(deleted)"]) }
 }

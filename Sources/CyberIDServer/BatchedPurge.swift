@@ -48,14 +48,16 @@ struct LoginTransactionPurge: Sendable {
 }
 
 /// The purge of expired enrollment sessions, in the minute's purge: batches of 200, 20 ms apart,
-/// at most 50 a run — 10,000 a minute on each node. A session row is up to a few kilobytes (a
-/// completed one holds the certificate and chain it answered with), and every one of a backlog
-/// (a node down for a day, or a store of `dev seed` before 2026-12-06) went in one DELETE
-/// before: on SQLite, the single writer held for all of it while logins waited.
+/// at most 250 a run — 50,000 a run on each node (a run every minute after the last one ended;
+/// a node's own enrollments are a few a second, and session starts are limited per address). A
+/// session row is up to a few kilobytes (a completed one holds the certificate and chain it
+/// answered with), and every one of a backlog (a node down for a day, or a store of `dev seed`
+/// before 2026-12-06) went in one DELETE before: on SQLite, the single writer held for all of it
+/// while logins waited — 11 s for 300,000 (benchmarks.md, "An enrollment backlog's purge").
 struct EnrollmentSessionPurge: Sendable {
     let store: any EnrollmentStore
     var batch = 200
-    var batchesPerRun = 50
+    var batchesPerRun = 250
     var pause: Duration = .milliseconds(20)
 
     /// Deletes the sessions the store's rule finds expired at `now`. - Returns: how many.
@@ -68,19 +70,22 @@ struct EnrollmentSessionPurge: Sendable {
 
 /// The minute's purge of short-lived rows: enrollment sessions (``EnrollmentSessionPurge``),
 /// then remembered client assertions, rate counters, credential grants and in-person codes, each
-/// table in batches of `batch` along its expiry index, at most `batchesPerRun` a table (50,000 rows
-/// a minute on each node with the defaults: a node's rate counters can be thousands a minute,
-/// one per client address and window). Web sessions, few and person-bound, go in one statement.
-/// Until 2026-12-06 each table went in one DELETE, which a backlog turned into seconds of a held
-/// SQLite writer (benchmarks.md, "An enrollment backlog's purge").
+/// table in batches of `batch` by their row locators in expiry order (a rate limit's counters of
+/// one window share one expiry, so a range on it could not be cut), at most `batchesPerRun` a
+/// table: 50,000 rows a run on each node with the defaults, where a node's rate counters are a
+/// few per client address a minute. Web sessions, few and person-bound, go in one statement.
+/// Until 2026-12-06 each table went in one DELETE; for the enrollment sessions a backlog made that
+/// 11 s of a held SQLite writer (benchmarks.md, "An enrollment backlog's purge"), and the others'
+/// rows are the same kind of short-lived row in larger numbers.
 struct ShortLivedRowsPurge: Sendable {
     let store: SQLStore
     var batch = 500
     var batchesPerRun = 100
     var pause: Duration = .milliseconds(20)
+    var sessions: EnrollmentSessionPurge { EnrollmentSessionPurge(store: store, pause: pause) }
 
     func run(now: Date) async throws {
-        _ = try await EnrollmentSessionPurge(store: store, pause: pause).run(now: now)
+        _ = try await sessions.run(now: now)
         let purge = BatchedPurge(batch: batch, batchesPerRun: batchesPerRun, pause: pause)
         _ = try await purge.run { try await store.purgeClientAssertions(before: now, limit: $0) }
         _ = try await purge.run { try await store.purgeRateCounters(before: now, limit: $0) }

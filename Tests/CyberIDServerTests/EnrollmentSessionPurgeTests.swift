@@ -1,4 +1,5 @@
 import CyberIDCore
+import CyberIDEnrollment
 import CyberIDStore
 import Foundation
 import Testing
@@ -22,6 +23,8 @@ import Testing
         }
     }
 
+    func milliseconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970 * 1000) }
+
     func count(_ store: SQLStore) async throws -> Int64? {
         try await store.database.read { connection in
             try await connection.first("SELECT COUNT(*) AS n FROM enrollment_sessions", [])?.integer("n")
@@ -41,16 +44,58 @@ import Testing
         }
     }
 
-    /// A purge asks for `batch` each time and stops at the first short batch.
-    @Test func aRunStopsAtTheFirstShortBatch() async throws {
-        var asked: [Int] = []
-        var left = 1_050
-        let deleted = try await BatchedPurge(batch: 500, batchesPerRun: 20, pause: .zero).run { limit in
-            asked.append(limit)
-            let count = min(limit, left)
-            left -= count
-            return count
+    /// The minute's purge of every short-lived table: each table's expired rows go (in batches
+    /// smaller than the backlog here), in-person codes only an hour past their expiry, and what
+    /// is still live stays.
+    @Test func theMinutePurgeTakesEveryTablesExpiredRowsAndKeepsTheLive() async throws {
+        try await withTestApp { _, runtime async throws in
+            let store = runtime.store
+            _ = try await runtime.enrollment.seed(count: 1, transactions: store) { _ in }
+            let person = try #require(
+                try await store.database.read { connection in try await connection.first("SELECT id FROM persons", [])?.text("id") })
+            try await sessions(store, expired: 7, live: 2)
+            // Twelve expired rows a table and one live, the rate counters all of one window (one expiry).
+            try await store.database.write { connection in
+                for index in 0..<13 {
+                    let live = index == 12
+                    let expiry = milliseconds(live ? now.addingTimeInterval(60) : now.addingTimeInterval(-7_200 - Double(index)))
+                    let binds: [SQLValue] = [.text("x\(index)"), .text(person), .integer(expiry)]
+                    _ = try await connection.execute(
+                        "INSERT INTO client_assertions (client_id, jti, expires_at) VALUES ('c', $1, $2)", [binds[0], binds[2]])
+                    _ = try await connection.execute(
+                        "INSERT INTO rate_counters (key, window_start, hits, expires_at) VALUES ($1, 0, 1, $2)",
+                        [binds[0], .integer(live ? expiry : milliseconds(now) - 1)])
+                    _ = try await connection.execute(
+                        """
+                        INSERT INTO credential_grants (code_hash, person_id, certificate_serial, state, expires_at, created_at)
+                        VALUES ($1, $2, 's', 'issued', $3, 0)
+                        """, binds)
+                    _ = try await connection.execute(
+                        """
+                        INSERT INTO inperson_codes (code_hash, person_id, certificate_serial, disclose, expires_at, created_at)
+                        VALUES ($1, $2, 's', 'age_over_18', $3, 0)
+                        """, binds)
+                }
+                // An in-person code that expired half an hour ago: kept for its hour.
+                _ = try await connection.execute(
+                    """
+                    INSERT INTO inperson_codes (code_hash, person_id, certificate_serial, disclose, expires_at, created_at)
+                    VALUES ('recent', $1, 's', 'age_over_18', $2, 0)
+                    """, [.text(person), .integer(milliseconds(now.addingTimeInterval(-1_800)))])
+            }
+            try await ShortLivedRowsPurge(store: store, batch: 5, batchesPerRun: 10, pause: .zero).run(now: now)
+            let left = try await store.database.read { connection in
+                var counts: [String: Int64] = [:]
+                for table in ["enrollment_sessions", "client_assertions", "rate_counters", "credential_grants", "inperson_codes"] {
+                    counts[table] = try await connection.first("SELECT COUNT(*) AS n FROM \(table)", [])?.integer("n")
+                }
+                return counts
+            }
+            #expect(
+                left == [
+                    "enrollment_sessions": 2, "client_assertions": 1, "rate_counters": 1, "credential_grants": 1,
+                    "inperson_codes": 2,
+                ])
         }
-        #expect(deleted == 1_050 && asked == [500, 500, 500] && left == 0)
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import CyberIDCore
 @testable import CyberIDEnrollment
 import CyberIDServices
@@ -83,6 +84,20 @@ import X509
                 count: 3, keepingWallets: 10, transactions: runtime.store, progress: { _ in }
             ) { wallets in all.withLock { $0 += wallets.count } }
             #expect(all.withLock { $0 } == 3)
+        }
+    }
+
+    /// A seeded wallet's key (drawn from random bytes, not by swift-crypto's generator): each a
+    /// different scalar, each signing what its public key verifies and nothing else.
+    @Test func walletKeysAreFreshWorkingKeys() throws {
+        let keys = (0..<64).map { _ in EnrollmentService.walletKey() }
+        #expect(Set(keys.map(\.rawRepresentation)).count == 64)
+        #expect(Set(keys.map(\.publicKey.x963Representation)).count == 64)
+        let message = Data("seed".utf8)
+        for key in keys.prefix(8) {
+            let signature = try key.signature(for: message)
+            #expect(key.publicKey.isValidSignature(signature, for: message))
+            #expect(!keys[63].publicKey.isValidSignature(signature, for: message) || key.rawRepresentation == keys[63].rawRepresentation)
         }
     }
 

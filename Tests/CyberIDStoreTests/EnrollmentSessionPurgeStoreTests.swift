@@ -96,4 +96,23 @@ import Testing
             #expect(try await store.purgeClientAssertions(before: now, limit: 0) == 0)
         }
     }
+
+    /// A rate limit's counters of one window all expire in the same millisecond: the purge's
+    /// batch still stops at `limit` (a range on the expiry took every tied row in one DELETE).
+    @Test(arguments: Backend.available)
+    func countersSharingOneExpiryGoInBatchesToo(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            let window = t0
+            for index in 0..<5 {
+                _ = try await store.hit(key: "ip-\(index)", windowStart: window, expiresAt: window.addingTimeInterval(120))
+            }
+            let now = window.addingTimeInterval(180)
+            #expect(try await store.purgeRateCounters(before: now, limit: 2) == 2)
+            #expect(try await store.purgeRateCounters(before: now, limit: 2) == 2)
+            #expect(try await store.purgeRateCounters(before: now, limit: 2) == 1)
+            #expect(try await store.purgeRateCounters(before: now, limit: 2) == 0)
+        }
+    }
 }
+

@@ -80,12 +80,38 @@ import Testing
                 _ = try await connection.execute("ANALYZE enrollment_sessions", [])
             }
             try await database.read { connection in
-                let statement = SQLStore.expiredEnrollmentSessionsStatement(.postgres)
-                let binds: [SQLValue] = [.integer(1_799_990_000_000), .integer(1_799_990_000_000 - 86_400_000), .integer(200)]
-                let text = try await plan(connection, statement, binds)
+                let statements = SQLStore.expiredEnrollmentSessionsStatements(.postgres)
+                let day = try await plan(connection, statements[0], [.integer(1_799_990_000_000 - 86_400_000), .integer(200)])
+                #expect(!day.contains("Seq Scan") && day.contains("enrollment_sessions_expiry"), "\(day)")
+                // The unfinished ones by their own index: not a walk past the day's completed ones.
+                let unfinished = try await plan(connection, statements[1], [.integer(1_799_990_000_000), .integer(200)])
+                #expect(!unfinished.contains("Seq Scan") && unfinished.contains("enrollment_sessions_unfinished"), "\(unfinished)")
+                for text in [day, unfinished] { #expect(text.contains("enrollment_sessions_pkey"), "\(text)") }
+            }
+        }
+    }
+
+    /// The short-lived tables' batches by row locator: the batch's `ctid`s from the expiry index,
+    /// then a TID scan — no scan of the table.
+    @Test(arguments: postgres)
+    func theRateCountersPurgeReadsItsBatchOnly(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { database async throws in
+            try await database.write { connection in
+                _ = try await connection.execute(
+                    """
+                    INSERT INTO rate_counters (key, window_start, hits, expires_at)
+                    SELECT 'k' || i, 1800000000000 - (i % 100) * 60000, 1, 1800000120000 - (i % 100) * 60000
+                    FROM generate_series(1, 30000) i
+                    """, [])
+                _ = try await connection.execute("ANALYZE rate_counters", [])
+            }
+            try await database.read { connection in
+                let statement = SQLStore.expiredRowsStatement(of: "rate_counters", .postgres)
+                let text = try await plan(connection, statement, [.integer(1_799_990_000_000), .integer(500)])
                 #expect(!text.contains("Seq Scan"), "\(text)")
-                #expect(text.contains("enrollment_sessions_expiry") && text.contains("enrollment_sessions_pkey"), "\(text)")
+                #expect(text.contains("Tid Scan") && text.contains("rate_counters_expiry"), "\(text)")
             }
         }
     }
 }
+

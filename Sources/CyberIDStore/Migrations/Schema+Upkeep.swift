@@ -81,5 +81,19 @@ extension Schema {
                     WHERE delivered_at IS NULL AND next_attempt_at = 32503680000000
                 """,
             ]),
+        // Migration 26: the enrollment sessions' purge in batches (benchmarks.md, "An enrollment
+        // backlog's purge"). Unfinished sessions go at expiry, completed ones a day later; on
+        // `enrollment_sessions_expiry` alone a batch of unfinished ones walked past the day's
+        // completed sessions (one a person enrolled that day, a few kilobytes each) on every
+        // batch. A partial index holds the unfinished ones only; the batch of those past a day
+        // keeps the expiry index, every row of its range being deletable.
+        Migration(
+            version: 26, name: "unfinished-enrollment-sessions",
+            statements: [
+                """
+                CREATE INDEX IF NOT EXISTS enrollment_sessions_unfinished ON enrollment_sessions (expires_at)
+                    WHERE state <> 'completed'
+                """
+            ]),
     ]
 }

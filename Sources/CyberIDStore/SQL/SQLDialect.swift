@@ -30,6 +30,25 @@ public enum SQLDialect: String, Sendable {
         case .postgres: "id = ANY(ARRAY(\(subquery)))"
         }
     }
+
+    /// The column that locates a stored row in this dialect: SQLite's `rowid`, PostgreSQL's
+    /// `ctid` (a row's place in its table, valid within one statement).
+    package var rowLocator: String {
+        switch self {
+        case .sqlite: "rowid"
+        case .postgres: "ctid"
+        }
+    }
+
+    /// The rows whose ``rowLocator`` `subquery` selects, for a batched DELETE of a table whose
+    /// rows have no one-column key, or whose batch must not grow with ties: SQLite looks each
+    /// `rowid` up; PostgreSQL computes the batch's `ctid`s first and reads them by a TID scan.
+    package func rowAmong(_ subquery: String) -> String {
+        switch self {
+        case .sqlite: "rowid IN (\(subquery))"
+        case .postgres: "ctid = ANY(ARRAY(\(subquery)))"
+        }
+    }
 }
 
 extension String {

@@ -93,6 +93,6 @@ extension SQLStore: CredentialStore {
     }
 
     public func purgeCredentialGrants(before time: Date, limit: Int) async throws -> Int {
-        try await purgeExpiredRange(of: "credential_grants", before: time, limit: limit)
+        try await purgeExpiredRows(of: "credential_grants", before: time, limit: limit)
     }
 }

@@ -80,23 +80,31 @@ extension SQLStore: EnrollmentStore {
     }
 
     public func purgeExpiredEnrollmentSessions(before time: Date, limit: Int) async throws -> Int {
-        guard limit > 0 else { return 0 }
         // Unfinished sessions go at expiry (with their sealed pending data); completed ones are
         // kept a day so a retried `complete` still gets its answer. At most `limit`, oldest expiry
-        // first along `enrollment_sessions_expiry`: a backlog (a node down for a day) goes in short
-        // writes instead of one DELETE that holds SQLite's single writer for all of it.
-        return try await writeOne(
-            Self.expiredEnrollmentSessionsStatement(database.dialect),
-            [.time(time), .time(time.addingTimeInterval(-86_400)), .integer(Int64(limit))])
+        // first: a backlog (a node down for a day) goes in short writes instead of one DELETE
+        // that holds SQLite's single writer for all of it. Two statements, each reading only
+        // rows it deletes: every session past a day along `enrollment_sessions_expiry`, then the
+        // unfinished ones along their own partial index (migration 26) — one statement over the
+        // expiry index would walk the day's completed sessions on every batch.
+        let binds: [[SQLValue]] = [[.time(time.addingTimeInterval(-86_400))], [.time(time)]]
+        var deleted = 0
+        for (statement, bind) in zip(Self.expiredEnrollmentSessionsStatements(database.dialect), binds) where deleted < limit {
+            deleted += try await writeOne(statement, bind + [.integer(Int64(limit - deleted))])
+        }
+        return deleted
     }
 
-    /// One batch of the purge: `$1` now, `$2` a day before, `$3` the batch's size.
-    static func expiredEnrollmentSessionsStatement(_ dialect: SQLDialect) -> String {
-        let batch = """
-            SELECT id FROM enrollment_sessions WHERE expires_at <= $1 AND (expires_at <= $2 OR state <> 'completed')
-            ORDER BY expires_at LIMIT $3
+    /// The purge's two batches, each `$1` a time and `$2` the batch's size: every session that
+    /// expired a day before, then the unfinished ones that expired by now.
+    static func expiredEnrollmentSessionsStatements(_ dialect: SQLDialect) -> [String] {
+        [
+            "SELECT id FROM enrollment_sessions WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2",
             """
-        return "DELETE FROM enrollment_sessions WHERE " + dialect.idAmong(batch)
+            SELECT id FROM enrollment_sessions WHERE state <> 'completed' AND expires_at <= $1
+            ORDER BY expires_at LIMIT $2
+            """,
+        ].map { "DELETE FROM enrollment_sessions WHERE " + dialect.idAmong($0) }
     }
 
     public func deleteEnrollmentSessions(ids: [String]) async throws -> Int {

@@ -33,7 +33,7 @@ extension SQLStore: InPersonCodeStore {
     }
 
     public func purgeInPersonCodes(before time: Date, limit: Int) async throws -> Int {
-        try await purgeExpiredRange(of: "inperson_codes", before: time, limit: limit)
+        try await purgeExpiredRows(of: "inperson_codes", before: time, limit: limit)
     }
 
     static func inPersonCode(_ row: SQLRow) throws(StoreError) -> InPersonCodeRecord {

@@ -186,7 +186,7 @@ extension SQLStore: LoginDecisionStore, ConsentStore, RestrictionStore, ClientAs
     }
 
     public func purgeClientAssertions(before time: Date, limit: Int) async throws -> Int {
-        try await purgeExpiredRange(of: "client_assertions", before: time, limit: limit)
+        try await purgeExpiredRows(of: "client_assertions", before: time, limit: limit)
     }
 
     private static func claims(_ text: String?) -> Set<String> {

@@ -42,6 +42,6 @@ extension SQLStore: RateCounterStore {
     }
 
     public func purgeRateCounters(before time: Date, limit: Int) async throws -> Int {
-        try await purgeExpiredRange(of: "rate_counters", before: time, limit: limit)
+        try await purgeExpiredRows(of: "rate_counters", before: time, limit: limit)
     }
 }

@@ -29,7 +29,9 @@ extension SQLStore {
     /// table's expiry index as one plain DELETE, its end the `limit`-th oldest expiry (an
     /// index-only look-up). Cheaper per row than deleting by the ids of a subquery (sitting 7: 4 µs
     /// against 40–60 µs a row with `FOR UPDATE SKIP LOCKED`). Nodes purging at once walk the index
-    /// in the same order: one waits for the other's batch, then skips the rows it deleted.
+    /// in the same order: one waits for the other's batch, then skips the rows it deleted. Only
+    /// for a table whose expiries rarely tie (login transactions: each its own millisecond); where
+    /// many rows share one expiry, ``purgeExpiredRows(of:before:limit:)``.
     /// `table` is one of the store's own names, never input.
     func purgeExpiredRange(of table: String, before time: Date, limit: Int) async throws -> Int {
         guard limit > 0 else { return 0 }
@@ -39,6 +41,22 @@ extension SQLStore {
                 (SELECT expires_at FROM \(table) WHERE expires_at <= $1
                  ORDER BY expires_at LIMIT 1 OFFSET $2), $1)
             """, [.time(time), .integer(Int64(limit - 1))])
+    }
+
+    /// Deletes at most `limit` of the rows of `table` whose `expires_at` is at or before `time`,
+    /// the oldest first, by their row locators (``SQLDialect/rowAmong(_:)``): the batch stays
+    /// `limit` however many rows share an expiry — a rate limit's counters of one window all
+    /// expire in the same millisecond, which made the range form one DELETE of all of them.
+    /// `table` is one of the store's own names, never input.
+    func purgeExpiredRows(of table: String, before time: Date, limit: Int) async throws -> Int {
+        guard limit > 0 else { return 0 }
+        return try await writeOne(Self.expiredRowsStatement(of: table, database.dialect), [.time(time), .integer(Int64(limit))])
+    }
+
+    /// One batch of ``purgeExpiredRows(of:before:limit:)``: `$1` the time, `$2` the batch's size.
+    static func expiredRowsStatement(of table: String, _ dialect: SQLDialect) -> String {
+        let batch = "SELECT \(dialect.rowLocator) FROM \(table) WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2"
+        return "DELETE FROM \(table) WHERE " + dialect.rowAmong(batch)
     }
 }
 
