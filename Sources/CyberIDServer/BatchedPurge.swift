@@ -8,22 +8,38 @@ import Foundation
 /// write, so on SQLite the single writer is free again between batches, and on PostgreSQL the
 /// work is spread instead of arriving in one burst. A backlog larger than a run (a node down for
 /// hours) drains over the following runs.
+///
+/// With `restPerWork` above zero the pause after a batch is at least that many times the batch's
+/// own time, so the purge takes at most 1 / (1 + restPerWork) of the writer whatever a batch
+/// costs on this disk: a backlog of large rows (enrollment sessions, a few kilobytes each) made
+/// the disk's write-back, not the batches themselves, the logins' wait when batches came every
+/// 20 ms (benchmarks.md, "An enrollment backlog's purge").
 struct BatchedPurge: Sendable {
     var batch = 500
     var batchesPerRun = 20
     var pause: Duration = .milliseconds(20)
+    var restPerWork = 0
 
     /// Calls `deleteBatch` with `batch` until it deletes fewer or `batchesPerRun` have run.
     /// - Returns: how many it deleted.
     func run(_ deleteBatch: (Int) async throws -> Int) async throws -> Int {
         var deleted = 0
+        var rest = pause
+        let clock = ContinuousClock()
         for index in 0..<batchesPerRun {
-            if index > 0 { try await Task.sleep(for: pause) }
+            if index > 0 { try await Task.sleep(for: rest) }
+            let started = clock.now
             let count = try await deleteBatch(batch)
+            rest = Self.rest(after: clock.now - started, pause: pause, restPerWork: restPerWork)
             deleted += count
             if count < batch { break }
         }
         return deleted
+    }
+
+    /// The pause after a batch that took `work`: `restPerWork` times it, `pause` at least.
+    static func rest(after work: Duration, pause: Duration, restPerWork: Int) -> Duration {
+        max(pause, work * restPerWork)
     }
 }
 
@@ -47,9 +63,10 @@ struct LoginTransactionPurge: Sendable {
     }
 }
 
-/// The purge of expired enrollment sessions, in the minute's purge: batches of 200, 20 ms apart,
-/// at most 250 a run — 50,000 a run on each node (a run every minute after the last one ended;
-/// a node's own enrollments are a few a second, and session starts are limited per address). A
+/// The purge of expired enrollment sessions, in the minute's purge: batches of 200, each followed
+/// by a rest of three times its own time (20 ms at least), at most 250 a run — 50,000 a run on each
+/// node (a run every minute after the last one ended; a node's own enrollments are a few a
+/// second, and session starts are limited per address). A
 /// session row is up to a few kilobytes (a completed one holds the certificate and chain it
 /// answered with), and every one of a backlog (a node down for a day, or a store of `dev seed`
 /// before 2026-12-06) went in one DELETE before: on SQLite, the single writer held for all of it
@@ -59,10 +76,12 @@ struct EnrollmentSessionPurge: Sendable {
     var batch = 200
     var batchesPerRun = 250
     var pause: Duration = .milliseconds(20)
+    var restPerWork = 3
 
     /// Deletes the sessions the store's rule finds expired at `now`. - Returns: how many.
     func run(now: Date) async throws -> Int {
-        try await BatchedPurge(batch: batch, batchesPerRun: batchesPerRun, pause: pause).run { limit in
+        let purge = BatchedPurge(batch: batch, batchesPerRun: batchesPerRun, pause: pause, restPerWork: restPerWork)
+        return try await purge.run { limit in
             try await store.purgeExpiredEnrollmentSessions(before: now, limit: limit)
         }
     }
@@ -71,9 +90,10 @@ struct EnrollmentSessionPurge: Sendable {
 /// The minute's purge of short-lived rows: enrollment sessions (``EnrollmentSessionPurge``),
 /// then remembered client assertions, rate counters, credential grants and in-person codes, each
 /// table in batches of `batch` by their row locators in expiry order (a rate limit's counters of
-/// one window share one expiry, so a range on it could not be cut), at most `batchesPerRun` a
-/// table: 50,000 rows a run on each node with the defaults, where a node's rate counters are a
-/// few per client address a minute. Web sessions, few and person-bound, go in one statement.
+/// one window share one expiry, so a range on it could not be cut), each batch followed by a
+/// rest of three times its time (20 ms at least), at most `batchesPerRun` a table: 50,000 rows
+/// a run on each node with the defaults, where a node's rate counters are a few per client
+/// address a minute. Web sessions, few and person-bound, go in one statement.
 /// Until 2026-12-06 each table went in one DELETE; for the enrollment sessions a backlog made that
 /// 11 s of a held SQLite writer (benchmarks.md, "An enrollment backlog's purge"), and the others'
 /// rows are the same kind of short-lived row in larger numbers.
@@ -82,11 +102,12 @@ struct ShortLivedRowsPurge: Sendable {
     var batch = 500
     var batchesPerRun = 100
     var pause: Duration = .milliseconds(20)
-    var sessions: EnrollmentSessionPurge { EnrollmentSessionPurge(store: store, pause: pause) }
+    var restPerWork = 3
+    var sessions: EnrollmentSessionPurge { EnrollmentSessionPurge(store: store, pause: pause, restPerWork: restPerWork) }
 
     func run(now: Date) async throws {
         _ = try await sessions.run(now: now)
-        let purge = BatchedPurge(batch: batch, batchesPerRun: batchesPerRun, pause: pause)
+        let purge = BatchedPurge(batch: batch, batchesPerRun: batchesPerRun, pause: pause, restPerWork: restPerWork)
         _ = try await purge.run { try await store.purgeClientAssertions(before: now, limit: $0) }
         _ = try await purge.run { try await store.purgeRateCounters(before: now, limit: $0) }
         _ = try await store.purgeWebSessions(before: now)
