@@ -1,5 +1,6 @@
 import CyberIDStore
 import Foundation
+import ServiceLifecycle
 
 /// A purge in small batches with a pause between them, a run stopping at a short batch or at
 /// `batchesPerRun`. Until 2026-12-05 expired login transactions went once a minute in one DELETE:
@@ -9,11 +10,11 @@ import Foundation
 /// work is spread instead of arriving in one burst. A backlog larger than a run (a node down for
 /// hours) drains over the following runs.
 ///
-/// With `restPerWork` above zero the pause after a batch is at least that many times the batch's
-/// own time, so the purge takes at most 1 / (1 + restPerWork) of the writer whatever a batch
-/// costs on this disk: a backlog of large rows (enrollment sessions, a few kilobytes each) made
-/// the disk's write-back, not the batches themselves, the logins' wait when batches came every
-/// 20 ms (benchmarks.md, "An enrollment backlog's purge").
+/// With `restPerWork` above zero the pause after a batch is that many times the batch's own time
+/// (`pause` at least, a second at most), so the batches take at most 1 / (1 + restPerWork) of the
+/// writer's time: a backlog of large rows (enrollment sessions, a few kilobytes each) purged in
+/// batches every 20 ms made the disk's write-back hold commits for 120–130 ms (benchmarks.md,
+/// "An enrollment backlog's purge"). A service shutting down gracefully stops between batches.
 struct BatchedPurge: Sendable {
     var batch = 500
     var batchesPerRun = 20
@@ -27,7 +28,12 @@ struct BatchedPurge: Sendable {
         var rest = pause
         let clock = ContinuousClock()
         for index in 0..<batchesPerRun {
-            if index > 0 { try await Task.sleep(for: rest) }
+            if index > 0 {
+                // A service shutting down stops between batches; the rest of a backlog waits for
+                // the next start.
+                guard !Task.isShuttingDownGracefully else { break }
+                try await Task.sleep(for: rest)
+            }
             let started = clock.now
             let count = try await deleteBatch(batch)
             rest = Self.rest(after: clock.now - started, pause: pause, restPerWork: restPerWork)
@@ -37,9 +43,10 @@ struct BatchedPurge: Sendable {
         return deleted
     }
 
-    /// The pause after a batch that took `work`: `restPerWork` times it, `pause` at least.
+    /// The pause after a batch that took `work`: `restPerWork` times it, `pause` at least and a
+    /// second at most (a batch that waited seconds for a lock does not idle the run for longer).
     static func rest(after work: Duration, pause: Duration, restPerWork: Int) -> Duration {
-        max(pause, work * restPerWork)
+        max(pause, min(work * restPerWork, .seconds(1)))
     }
 }
 

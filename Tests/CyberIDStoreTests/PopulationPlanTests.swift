@@ -47,4 +47,23 @@ import Testing
         let migration = try #require(Schema.migrations.first { $0.name == "security-event-retention" })
         #expect(migration.statements.contains { $0.contains("next_attempt_at = \(SQLStore.abandonedEventsMilliseconds)") })
     }
+
+    /// The minute purge's batches read only rows they delete: sessions past a day by the expiry
+    /// index, unfinished ones by their partial index (migration 26: not a walk past the day's
+    /// completed sessions), the short-lived tables' rows by the expiry index and then by rowid.
+    @Test func thePurgesBatchesReadTheirOwnRows() async throws {
+        let binds: [SQLValue] = [.integer(1_800_000_000_000), .integer(200)]
+        let statements = SQLStore.expiredEnrollmentSessionsStatements(.sqlite)
+        let day = try await planOf(statements[0], binds)
+        #expect(day.contains { $0.contains("USING INDEX enrollment_sessions_expiry (expires_at<?)") }, "\(day)")
+        let unfinished = try await planOf(statements[1], binds)
+        #expect(unfinished.contains { $0.contains("USING INDEX enrollment_sessions_unfinished (expires_at<?)") }, "\(unfinished)")
+        for table in ["client_assertions", "rate_counters", "credential_grants", "inperson_codes"] {
+            let plan = try await planOf(SQLStore.expiredRowsStatement(of: table, .sqlite), binds)
+            #expect(plan.contains { $0.contains("USING INTEGER PRIMARY KEY (rowid=?)") }, "\(plan)")
+            #expect(plan.contains { $0.contains("INDEX \(table)_expiry (expires_at<?)") }, "\(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
+        }
+    }
 }
+

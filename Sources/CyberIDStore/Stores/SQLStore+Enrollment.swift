@@ -96,15 +96,16 @@ extension SQLStore: EnrollmentStore {
     }
 
     /// The purge's two batches, each `$1` a time and `$2` the batch's size: every session that
-    /// expired a day before, then the unfinished ones that expired by now.
+    /// expired a day before, then the unfinished ones that expired by now. Each condition is
+    /// checked again outside its batch, so a session changed meanwhile (PostgreSQL re-evaluates
+    /// only the outer conditions on the new version) is deleted only if it still qualifies — the
+    /// expiry as `expires_at + 0`, a check rather than an index range for the outer scan (see
+    /// ``SQLStore/expiredRowsStatement(of:_:)``).
     static func expiredEnrollmentSessionsStatements(_ dialect: SQLDialect) -> [String] {
-        [
-            "SELECT id FROM enrollment_sessions WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2",
-            """
-            SELECT id FROM enrollment_sessions WHERE state <> 'completed' AND expires_at <= $1
-            ORDER BY expires_at LIMIT $2
-            """,
-        ].map { "DELETE FROM enrollment_sessions WHERE " + dialect.idAmong($0) }
+        ["", "state <> 'completed' AND "].map { state in
+            let batch = "SELECT id FROM enrollment_sessions WHERE \(state)expires_at <= $1 ORDER BY expires_at LIMIT $2"
+            return "DELETE FROM enrollment_sessions WHERE \(state)expires_at + 0 <= $1 AND " + dialect.idAmong(batch)
+        }
     }
 
     public func deleteEnrollmentSessions(ids: [String]) async throws -> Int {
