@@ -112,5 +112,15 @@ import Testing
                 ])
         }
     }
+
+    /// The rest after a batch: three times a slow batch's time, the minimum after a fast one,
+    /// only the minimum when resting in proportion is off (the login transactions'), and a
+    /// second at most after a batch that waited seconds for a lock.
+    @Test func theRestFollowsTheBatchsOwnTime() {
+        #expect(BatchedPurge.rest(after: .milliseconds(40), pause: .milliseconds(20), restPerWork: 3) == .milliseconds(120))
+        #expect(BatchedPurge.rest(after: .milliseconds(2), pause: .milliseconds(20), restPerWork: 3) == .milliseconds(20))
+        #expect(BatchedPurge.rest(after: .milliseconds(40), pause: .milliseconds(20), restPerWork: 0) == .milliseconds(20))
+        #expect(BatchedPurge.rest(after: .seconds(5), pause: .milliseconds(20), restPerWork: 3) == .seconds(1))
+    }
 }
 
