@@ -71,13 +71,13 @@ struct LoginTransactionPurge: Sendable {
 }
 
 /// The purge of expired enrollment sessions, in the minute's purge: batches of 200, each followed
-/// by a rest of three times its own time (20 ms at least), at most 250 a run — 50,000 a run on each
-/// node (a run every minute after the last one ended; a node's own enrollments are a few a
-/// second, and session starts are limited per address). A
-/// session row is up to a few kilobytes (a completed one holds the certificate and chain it
-/// answered with), and every one of a backlog (a node down for a day, or a store of `dev seed`
-/// before 2026-12-06) went in one DELETE before: on SQLite, the single writer held for all of it
-/// while logins waited — 11 s for 300,000 (benchmarks.md, "An enrollment backlog's purge").
+/// by a rest of three times its own time (20 ms at least, a second at most), at most 250 a run —
+/// 50,000 a run on each node (a run every minute after the last one ended; a node's own
+/// enrollments are a few a second, and session starts are limited per address). A session row
+/// is up to a few kilobytes (a completed one holds the certificate and chain it answered with),
+/// and every one of a backlog (a node down for a day, or a store of `dev seed` before
+/// 2026-12-06) went in one DELETE before: on SQLite, the single writer held for all of it while
+/// logins waited — 11 s for 300,000 (benchmarks.md, "An enrollment backlog's purge").
 struct EnrollmentSessionPurge: Sendable {
     let store: any EnrollmentStore
     var batch = 200
@@ -98,7 +98,7 @@ struct EnrollmentSessionPurge: Sendable {
 /// then remembered client assertions, rate counters, credential grants and in-person codes, each
 /// table in batches of `batch` by their row locators in expiry order (a rate limit's counters of
 /// one window share one expiry, so a range on it could not be cut), each batch followed by a
-/// rest of three times its time (20 ms at least), at most `batchesPerRun` a table: 50,000 rows
+/// rest of three times its time (20 ms at least, a second at most), at most `batchesPerRun` a table: 50,000 rows
 /// a run on each node with the defaults, where a node's rate counters are a few per client
 /// address a minute. Web sessions, few and person-bound, go in one statement.
 /// Until 2026-12-06 each table went in one DELETE; for the enrollment sessions a backlog made that
