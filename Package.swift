@@ -93,6 +93,8 @@ let package = Package(
     targets: [
         // base64url, shared by the server, the wallet SDK and the relying-party SDK.
         library("CyberIDBase64URL"),
+        // A compact binary layout for what only CyberID reads back (the login's sealed state).
+        library("CyberIDBytes"),
         // Domain types and rules: pure, no I/O, no Foundation.
         library("CyberIDCore"),
         // Storage protocols, the portable SQL layer and its SQLite and PostgreSQL drivers.
@@ -174,8 +176,8 @@ let package = Package(
         library(
             "CyberIDProvider",
             [
-                "CyberIDBase64URL", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault", "CyberIDIssuance",
-                "CyberIDAdapters", "CyberIDLimits",
+                "CyberIDBase64URL", "CyberIDBytes", "CyberIDCore", "CyberIDStore", "CyberIDKeys", "CyberIDVault",
+                "CyberIDIssuance", "CyberIDAdapters", "CyberIDLimits",
             ] + crypto + jwt + httpClient),
         // The relying party's SDK: discovery, PKCE authorization URL, code exchange, ID-token checks.
         library("CyberIDRelyingParty", ["CyberIDBase64URL"] + crypto + jwt + httpClient),
@@ -250,6 +252,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         tests("CyberIDCoreTests", ["CyberIDCore"]),
+        tests("CyberIDBytesTests", ["CyberIDBytes"]),
         tests("CyberIDWebTests", ["CyberIDWeb"] + crypto),
         tests(
             "CyberIDDemoPlatformTests",
@@ -311,7 +314,8 @@ let package = Package(
         tests(
             "CyberIDProviderTests",
             [
-                "CyberIDBase64URL", "CyberIDProvider", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment", "CyberIDCore",
+                "CyberIDBase64URL", "CyberIDBytes", "CyberIDProvider", "CyberIDStore", "CyberIDKeys", "CyberIDEnrollment",
+                "CyberIDCore",
                 "CyberIDDocuments", "CyberIDWallet", "CyberIDVault", "CyberIDIssuance", "CyberIDAdapters",
                 "CyberIDLifecycle", "CyberIDServices", "CyberIDDevTools", "CyberIDTestSupport", "CyberIDRelyingParty",
                 .product(name: "Logging", package: "swift-log"),

@@ -33,9 +33,9 @@ public struct ProviderConfiguration: Sendable {
     public var passwordLogRounds = PasswordHasher.defaultLogRounds
     /// How long an in-person verification code works (``InPersonCode/lifetime`` by default).
     public var inPersonCodeLifetime = InPersonCode.lifetime
-    /// The form new sealed tokens take: 3, or 2 while older nodes that open only that one still
-    /// run (``Sealer``; `CYBERID_SEALING_FORM`). Both are opened either way.
-    public var sealingForm: UInt8 = 3
+    /// The form new sealed tokens take: 4, or 3 or 2 while older nodes that open only those
+    /// still run (``Sealer``; `CYBERID_SEALING_FORM`). All three are opened either way.
+    public var sealingForm: UInt8 = 4
     /// In-person codes one person may make per hour (each is a row until it is purged).
     public var inPersonCodesPerHour: Int64 = 60
 

@@ -1,4 +1,5 @@
 import CyberIDBase64URL
+import CyberIDBytes
 import Crypto
 import CyberIDAdapters
 import CyberIDCore
@@ -291,45 +292,145 @@ import Testing
         #expect(try tickets.seal(["a": "b"]) != sealed)
     }
 
-    /// A sealer told to seal the older form (`CYBERID_SEALING_FORM=2`) does, and each form's
-    /// sealer opens the other's tokens.
-    @Test func eitherFormOpensTheOthersTokens() throws {
+    /// A sealer told to seal an older form (`CYBERID_SEALING_FORM=2` or `3`) does, and each
+    /// form's sealer opens the others' tokens: JSON values (no binary layout) as forms 2 and 3, a
+    /// binary-layout value as form 4 only where told 4 — JSON otherwise.
+    @Test func everyFormOpensTheOthersTokens() throws {
         let master = MasterKey.random()
-        let old = Sealer(masterKey: master, purpose: "access-token v1", form: 2)
-        let new = Sealer(masterKey: master, purpose: "access-token v1")
-        let fromOld = try old.seal(["a": "b"])
-        let fromNew = try new.seal(["a": "b"])
-        #expect(Base64URL.decode(fromOld)?.first == 2 && Base64URL.decode(fromNew)?.first == 3)
-        for sealer in [old, new] {
-            #expect(sealer.open(fromOld, as: [String: String].self) == ["a": "b"])
-            #expect(sealer.open(fromNew, as: [String: String].self) == ["a": "b"])
+        let sealers = [2, 3, 4].map { Sealer(masterKey: master, purpose: "access-token v1", form: UInt8($0)) }
+        let json = try sealers.map { try $0.seal(["a": "b"]) }
+        #expect(json.map { Base64URL.decode($0)?.first } == [2, 3, 3])
+        let state = AccessTokenState(transactionID: "t-1", clientID: "c-1", expiresAt: 1_767_225_600.25)
+        let binary = try sealers.map { try $0.seal(state) }
+        #expect(binary.map { Base64URL.decode($0)?.first } == [2, 3, 4])
+        // The JSON forms carry JSON, the fourth the layout: its number, then the fields.
+        #expect(sealers[0].openBytes(binary[1]).map { String(decoding: $0, as: UTF8.self) }?.hasPrefix("{") == true)
+        #expect(sealers[2].openBytes(binary[2]) == nil)
+        for sealer in sealers {
+            for token in json { #expect(sealer.open(token, as: [String: String].self) == ["a": "b"]) }
+            for token in binary {
+                let opened = sealer.open(token, as: AccessTokenState.self)
+                #expect(opened?.transactionID == "t-1" && opened?.clientID == "c-1" && opened?.expiresAt == 1_767_225_600.25)
+            }
+            // A binary token is nothing to a JSON-only reader of the same purpose.
+            #expect(sealer.open(binary[2], as: [String: String].self) == nil)
+        }
+        // A sealer still running an older form seals what an older node reads: never form 4.
+        #expect(try Sealer(masterKey: master, purpose: "qr-scan v1", form: 3).seal(ScanProof(transactionID: "t", scannedAt: 1))
+            .first != "B")
+    }
+
+    /// The form byte is authenticated where it decides the plaintext's reading: a form-3 token
+    /// turned into a 4 (the same message key) and a form-4 token turned into a 3 both fail their
+    /// tag, and a form-4 plaintext whose layout number or length is wrong opens as nothing.
+    @Test func aChangedFormOrLayoutDoesNotOpen() throws {
+        let master = MasterKey.random()
+        let purpose = "access-token v1"
+        let state = AccessTokenState(transactionID: "t-1", clientID: "c-1", expiresAt: 5)
+        for (form, other) in [(UInt8(3), UInt8(4)), (4, 3)] {
+            let sealer = Sealer(masterKey: master, purpose: purpose, form: form)
+            var token = try #require(Base64URL.decode(try sealer.seal(state)))
+            #expect(token[0] == form)
+            token[0] = other
+            #expect(sealer.open(Base64URL.encode(token), as: AccessTokenState.self) == nil)
+            #expect(sealer.openBytes(Base64URL.encode(token)) == nil)
+        }
+        // Layouts sealed as form 4 by hand: the right one opens, a wrong layout number, a field
+        // short or a byte left over do not.
+        let sealer = Sealer(masterKey: master, purpose: purpose)
+        var writer = ByteWriter()
+        state.write(to: &writer)
+        let fields = writer.bytes
+        #expect(sealer.open(try sealer.seal(Layout<One>(fields: fields)), as: AccessTokenState.self)?.clientID == "c-1")
+        for token in [
+            try sealer.seal(Layout<Two>(fields: fields)), try sealer.seal(Layout<One>(fields: fields.dropLast())),
+            try sealer.seal(Layout<One>(fields: fields + [0])),
+        ] {
+            #expect(Base64URL.decode(token)?.first == 4)
+            #expect(sealer.open(token, as: AccessTokenState.self) == nil)
         }
     }
 
-    /// A rolling upgrade: a node sealing the older form and one sealing the new continue each
-    /// other's logins — started and finished on one, approved on the other, the code exchanged on
-    /// the other — and each seals what it makes (request, code, access token) in its own form.
-    @Test func nodesOfEitherFormContinueEachOthersLogins() async throws {
-        try await ProviderHarness.with { new in
-            let old = new.node { $0.sealingForm = 2 }
-            let (client, secret) = try await new.client()
-            let wallet = try await new.wallet()
-            for (first, second) in [(old, new), (new, old)] {
-                let form = first.provider.configuration.sealingForm
-                let request = ProviderHarness.request(client: client.id)
-                let login = try await first.start(request)
-                #expect(Base64URL.decode(login.requestToken)?.first == form)
-                _ = try await second.approve(login, with: wallet)
-                let code = try #require(try await first.finish(login)["code"])
-                #expect(Base64URL.decode(code)?.first == form)
-                let tokens = try await second.provider.tokens.exchange(
-                    ProviderHarness.tokenRequest(client, secret: secret, code: code, verifier: request.verifier))
-                #expect(Base64URL.decode(tokens.accessToken)?.first == second.provider.configuration.sealingForm)
-                _ = try await first.verify(tokens.idToken, audience: client.id)
-                let claims = try await first.provider.tokens.userinfo(accessToken: tokens.accessToken)
-                #expect(claims["sub"] != nil)
+    /// Raw fields under a chosen layout number, sealed as form 4 (the test's stand-in for a
+    /// mistaken writer).
+    private struct Layout<Number: LayoutNumber>: BinarySealable {
+        static var layout: UInt8 { Number.value }
+        var fields: [UInt8]
+        func write(to writer: inout ByteWriter) { for byte in fields { writer.byte(byte) } }
+        init(fields: [UInt8]) { self.fields = fields }
+        init(from reader: inout ByteReader) throws(ByteReader.Malformed) { throw ByteReader.Malformed() }
+    }
+    private protocol LayoutNumber { static var value: UInt8 { get } }
+    private enum One: LayoutNumber { static let value: UInt8 = 1 }
+    private enum Two: LayoutNumber { static let value: UInt8 = 2 }
+
+    /// A rolling upgrade: nodes sealing forms 2, 3 and 4 continue each other's logins — started
+    /// and finished on one, approved on another, the code exchanged on the other — and each seals
+    /// what it makes (request, code, access token) in its own form.
+    @Test func nodesOfEveryFormContinueEachOthersLogins() async throws {
+        try await ProviderHarness.with { newest in
+            let nodes = [newest.node { $0.sealingForm = 2 }, newest.node { $0.sealingForm = 3 }, newest]
+            #expect(nodes.map(\.provider.configuration.sealingForm) == [2, 3, 4])
+            let (client, secret) = try await newest.client()
+            let wallet = try await newest.wallet()
+            for first in nodes {
+                for second in nodes where second.provider.configuration.sealingForm != first.provider.configuration.sealingForm {
+                    let form = first.provider.configuration.sealingForm
+                    let request = ProviderHarness.request(client: client.id)
+                    let login = try await first.start(request)
+                    #expect(Base64URL.decode(login.requestToken)?.first == form)
+                    _ = try await second.approve(login, with: wallet)
+                    let code = try #require(try await first.finish(login)["code"])
+                    #expect(Base64URL.decode(code)?.first == form)
+                    let tokens = try await second.provider.tokens.exchange(
+                        ProviderHarness.tokenRequest(client, secret: secret, code: code, verifier: request.verifier))
+                    #expect(Base64URL.decode(tokens.accessToken)?.first == second.provider.configuration.sealingForm)
+                    _ = try await first.verify(tokens.idToken, audience: client.id)
+                    let claims = try await first.provider.tokens.userinfo(accessToken: tokens.accessToken)
+                    #expect(claims["sub"] != nil)
+                }
             }
         }
+    }
+
+    /// The layouts of the login's state round-trip every field, optional ones absent and present,
+    /// and read the bytes a JSON encoding would have carried the same: a state sealed by one
+    /// form and opened by another is the same value.
+    @Test func theLoginsLayoutsKeepEveryField() throws {
+        func roundTrip<T: BinarySealable>(_ value: T) throws -> T {
+            var writer = ByteWriter()
+            value.write(to: &writer)
+            var reader = ByteReader(writer.bytes)
+            let read = try T(from: &reader)
+            try reader.end()
+            return read
+        }
+        let full = AuthorizationRequest(
+            clientID: "c-1", redirectURI: "https://rp.example/cb?x=1", scopes: [.openid, .age], state: "状态", nonce: "n-1",
+            codeChallenge: "cc", requiredLevel: .high, maxAge: 600, prompt: ["login", "consent"], mode: .r02, modeInACR: false)
+        let bare = AuthorizationRequest(
+            clientID: "c-2", redirectURI: "https://rp.example/cb", scopes: [.openid], state: nil, nonce: nil, codeChallenge: "c",
+            requiredLevel: nil, maxAge: nil, prompt: [])
+        for request in [full, bare] {
+            let state = LoginState(
+                transactionID: "t", nonce: "n", request: request, expiresAt: 1_767_225_600.5, browserBinding: "b", ticket: "k",
+                startedAt: 1_767_225_000)
+            let read = try roundTrip(state)
+            #expect(read.request == request)
+            #expect(
+                [read.transactionID, read.nonce, read.browserBinding, read.ticket] == ["t", "n", "b", "k"]
+                    && read.expiresAt == 1_767_225_600.5 && read.startedAt == 1_767_225_000)
+            let code = CodeState(
+                transactionID: "t", clientID: request.clientID, redirectURI: request.redirectURI, codeChallenge: "cc",
+                nonce: request.nonce, scopes: request.scopes, issuedAt: 7.25)
+            let readCode = try roundTrip(code)
+            #expect(
+                readCode.transactionID == "t" && readCode.clientID == request.clientID
+                    && readCode.redirectURI == request.redirectURI && readCode.codeChallenge == "cc"
+                    && readCode.nonce == request.nonce && readCode.scopes == request.scopes && readCode.issuedAt == 7.25)
+        }
+        let proof = try roundTrip(ScanProof(transactionID: "t", scannedAt: 3.5))
+        #expect(proof.transactionID == "t" && proof.scannedAt == 3.5)
     }
 
     /// Known answers, computed outside Swift (Python's `cryptography`: HKDF, HMAC and AES-GCM by
@@ -345,6 +446,12 @@ import Testing
             #expect(tickets.openBytes(token) == Array(#"{"a":"b"}"#.utf8))
             #expect(Sealer(masterKey: master, purpose: "authorization-code v1").openBytes(token) == nil)
         }
+        // Form 4, computed the same way with the AAD `qr-scan v1` ‖ 0x04 and the plaintext
+        // 01 ‖ 04 "AAAA" ‖ 1767225600.5 as a big-endian IEEE 754 double: a scan proof.
+        let form4 = "BKChoqOkpaanqKmqq6ytrq8wjPns-4Ud7nNEkARwb0MhT5qDIlR0Siq_-3xbiew"
+        let proof = Sealer(masterKey: master, purpose: "qr-scan v1").open(form4, as: ScanProof.self)
+        #expect(proof?.transactionID == "AAAA" && proof?.scannedAt == 1_767_225_600.5)
+        #expect(Sealer(masterKey: master, purpose: "login-ticket v1").open(form4, as: ScanProof.self) == nil)
     }
 
     /// The format as RFC 5869 and AES-GCM define it, checked with swift-crypto's own HKDF: a
@@ -373,7 +480,7 @@ import Testing
             #expect(Array(try AES.GCM.open(box, using: key, authenticating: Array(purpose.utf8))) == plain)
             #expect(sealer.openBytes(sealed) == plain)
             var other = token
-            for byte: UInt8 in [version == 3 ? 2 : 3, 1, 4] {
+            for byte: UInt8 in [version == 3 ? 2 : 3, 1, 4, 5] {
                 other[0] = byte
                 #expect(sealer.openBytes(Base64URL.encode(other)) == nil)
             }

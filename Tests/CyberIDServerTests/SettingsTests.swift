@@ -19,11 +19,12 @@ import Testing
         #expect(settings.maxBodyBytes == 1 << 20)
     }
 
-    /// `CYBERID_SEALING_FORM`: 3 unless set; 2 for a rolling upgrade; nothing else.
-    @Test func theSealingFormIsTwoOrThree() async throws {
-        #expect(try await ServerSettings.load(environment: [:]).sealingForm == 3)
+    /// `CYBERID_SEALING_FORM`: 4 unless set; 3 or 2 for a rolling upgrade; nothing else.
+    @Test func theSealingFormIsTwoThreeOrFour() async throws {
+        #expect(try await ServerSettings.load(environment: [:]).sealingForm == 4)
+        #expect(try await ServerSettings.load(environment: ["CYBERID_SEALING_FORM": "3"]).sealingForm == 3)
         #expect(try await ServerSettings.load(environment: ["CYBERID_SEALING_FORM": "2"]).sealingForm == 2)
-        for bad in ["1", "4", "x"] {
+        for bad in ["1", "5", "x"] {
             await #expect(throws: ConfigurationError.self) {
                 _ = try await ServerSettings.load(environment: ["CYBERID_SEALING_FORM": bad])
             }

@@ -59,9 +59,10 @@ public struct ServerSettings: Sendable {
     public var passwordScryptLogN: Int
     /// How long an in-person verification code works (`CYBERID_CODE_TTL_SECONDS`, default 60).
     public var codeTTLSeconds: Int
-    /// The form new sealed tokens take (`CYBERID_SEALING_FORM`, 2 or 3, default 3): 2 only while
-    /// nodes of a release before 2026-12-05, which open no other, still run beside this one
-    /// (operations.md, "Rolling upgrades"). Both forms are opened either way.
+    /// The form new sealed tokens take (`CYBERID_SEALING_FORM`, 2, 3 or 4, default 4): 3 only
+    /// while nodes of a release before 2026-12-06 (which open forms 2 and 3) still run beside this
+    /// one, 2 while nodes of a release before 2026-12-05 (form 2 only) do (operations.md, "Rolling
+    /// upgrades"). Every form is opened either way.
     public var sealingForm: Int
     /// How long a portal session lasts without a request (`CYBERID_PORTAL_IDLE_SECONDS`,
     /// default 900 = the issue's 15 minutes).
@@ -148,7 +149,7 @@ public struct ServerSettings: Sendable {
         passwordScryptLogN = try Self.integer(
             text("cyberid.passwordScryptLogN"), "CYBERID_PASSWORD_SCRYPT_LOG_N", 14, 10...20)
         codeTTLSeconds = try Self.integer(text("cyberid.codeTtlSeconds"), "CYBERID_CODE_TTL_SECONDS", 60, 1...300)
-        sealingForm = try Self.integer(text("cyberid.sealingForm"), "CYBERID_SEALING_FORM", 3, 2...3)
+        sealingForm = try Self.integer(text("cyberid.sealingForm"), "CYBERID_SEALING_FORM", 4, 2...4)
         portalIdleSeconds = try Self.integer(
             text("cyberid.portalIdleSeconds"), "CYBERID_PORTAL_IDLE_SECONDS", 900, 1...86_400)
         signingKeyActivationSeconds = try Self.integer(
