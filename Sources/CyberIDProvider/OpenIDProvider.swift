@@ -51,8 +51,12 @@ struct LoginSealers: Sendable {
     let accessToken: Sealer
     let pushedRequest: Sealer
     let scan: Sealer
+    /// The form they seal; with 4 the decision row's grant is written in its binary layout too
+    /// (``LoginGrant/payload(form:)``).
+    let form: UInt8
 
     init(masterKey: MasterKey, form: UInt8) {
+        self.form = form
         request = Sealer(masterKey: masterKey, purpose: "login-request v1", form: form)
         ticket = Sealer(masterKey: masterKey, purpose: "login-ticket v1", form: form)
         code = Sealer(masterKey: masterKey, purpose: "authorization-code v1", form: form)

@@ -380,6 +380,9 @@ import Testing
                     let login = try await first.start(request)
                     #expect(Base64URL.decode(login.requestToken)?.first == form)
                     _ = try await second.approve(login, with: wallet)
+                    // The decision row's grant in the approving node's form: JSON, or the layout.
+                    let payload = try await newest.store.transaction(id: login.transactionID)?.payload
+                    #expect(payload?.first == (second.provider.configuration.sealingForm == 4 ? "~" : "{"))
                     let code = try #require(try await first.finish(login)["code"])
                     #expect(Base64URL.decode(code)?.first == form)
                     let tokens = try await second.provider.tokens.exchange(
@@ -431,6 +434,28 @@ import Testing
         }
         let proof = try roundTrip(ScanProof(transactionID: "t", scannedAt: 3.5))
         #expect(proof.transactionID == "t" && proof.scannedAt == 3.5)
+
+        // The decision row's grant, every field set and none, written in either form and read
+        // back whichever it is; anything else is no grant.
+        let fullGrant = LoginGrant(
+            subject: "s", level: .substantial, authTime: 1_767_225_600, released: ["age_over_18", "name"], error: "e",
+            errorDescription: "d", certificate: "c", responseCodeHash: "h", reason: "r", mode: .r02, amr: ["hwk", "pin"])
+        for grant in [fullGrant, LoginGrant(released: [])] {
+            for form: UInt8 in [2, 3, 4] {
+                let payload = try grant.payload(form: form)
+                #expect(payload.first == (form == 4 ? "~" : "{"))
+                let read = try #require(LoginGrant(payload: payload))
+                let texts: [String?] = [read.subject, read.error, read.errorDescription, read.certificate, read.responseCodeHash, read.reason]
+                let expected: [String?] = [grant.subject, grant.error, grant.errorDescription, grant.certificate, grant.responseCodeHash, grant.reason]
+                #expect(texts == expected)
+                #expect(read.level == grant.level && read.authTime == grant.authTime && read.mode == grant.mode)
+                #expect(read.released == grant.released && read.amr == grant.amr)
+            }
+        }
+        let payload = try fullGrant.payload(form: 4)
+        for bad in ["", "~", "~" + payload.dropFirst().dropLast(2), "~AgAA", "{", "[]", String(payload.dropFirst())] {
+            #expect(LoginGrant(payload: bad) == nil)
+        }
     }
 
     /// Known answers, computed outside Swift (Python's `cryptography`: HKDF, HMAC and AES-GCM by

@@ -128,7 +128,7 @@ extension LoginService {
             guard state.expiresAt > now.timeIntervalSince1970 else { return LoginProgress(status: .expired) }
             return LoginProgress(status: .pending, qr: qrURI(state, step: Self.step(of: state.startedAt, now: now)))
         }
-        let grant = try? JSONDecoder().decode(LoginGrant.self, from: Data(decision.payload.utf8))
+        let grant = LoginGrant(payload: decision.payload)
         switch decision.status {
         case .approved, .completed, .revoked: return LoginProgress(status: .approved, sameDevice: grant?.responseCodeHash != nil)
         case .denied, .failed: return LoginProgress(status: .denied, reason: grant?.reason)
@@ -169,7 +169,7 @@ extension LoginService {
             pairs.append(("iss", issuer))
             return Self.append(pairs, to: request.redirectURI)
         case .denied, .failed, .expired, .pending:
-            let grant = try? JSONDecoder().decode(LoginGrant.self, from: Data(decision.payload.utf8))
+            let grant = LoginGrant(payload: decision.payload)
             return errorRedirect(
                 request.redirectURI, grant?.error ?? "access_denied", grant?.errorDescription ?? "the login was not approved",
                 state: request.state)
@@ -180,7 +180,7 @@ extension LoginService {
 
     /// A same-device approval continues only with its response code.
     func checkResponseCode(_ responseCode: String?, decision: LoginTransactionRecord) throws {
-        let grant = try JSONDecoder().decode(LoginGrant.self, from: Data(decision.payload.utf8))
+        guard let grant = LoginGrant(payload: decision.payload) else { throw ProviderError.invalidLoginTicket() }
         guard let expected = grant.responseCodeHash else { return }
         guard let responseCode else { throw ProviderError.responseCodeRequired() }
         guard constantTimeEqual(Array(RelayGuard.hash(responseCode).utf8), Array(expected.utf8)) else {

@@ -198,7 +198,7 @@ extension LoginService {
         let now = decision.now
         let row = LoginTransactionRecord(
             id: decision.ticket.transactionID, clientID: decision.ticket.clientID, status: status,
-            personID: decision.holder.personID, payload: String(decoding: try JSONEncoder().encode(grant), as: UTF8.self),
+            personID: decision.holder.personID, payload: try grant.payload(form: sealers.form),
             createdAt: now,
             expiresAt: now.addingTimeInterval(max(configuration.codeLifetime, configuration.accessTokenLifetime) + 60))
         let entry = HistoryEntry(

@@ -1,5 +1,7 @@
+import CyberIDBase64URL
 import CyberIDBytes
 import CyberIDCore
+import Foundation
 
 /// A sealed value with a binary layout (``Sealer``'s form 4) beside its JSON (forms 2 and 3,
 /// which nodes of earlier releases seal and read). The layout is the type's fields in a fixed
@@ -150,5 +152,64 @@ extension ScanProof: BinarySealable {
     init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
         transactionID = try reader.string()
         scannedAt = try reader.double()
+    }
+}
+
+extension LoginGrant: BinarySealable {
+    static let layout: UInt8 = 1
+
+    /// `subject? ‖ level? ‖ auth time? ‖ released ‖ error? ‖ description? ‖ certificate? ‖
+    /// response code hash? ‖ reason? ‖ mode? ‖ amr?`.
+    func write(to writer: inout ByteWriter) {
+        writer.optionalString(subject)
+        writer.optional(level) { $0.raw($1) }
+        writer.optional(authTime) { $0.double($1) }
+        writer.strings(released)
+        writer.optionalString(error)
+        writer.optionalString(errorDescription)
+        writer.optionalString(certificate)
+        writer.optionalString(responseCodeHash)
+        writer.optionalString(reason)
+        writer.optional(mode) { $0.raw($1) }
+        writer.optional(amr) { $0.strings($1) }
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        subject = try reader.optionalString()
+        level = try reader.optionalRaw()
+        authTime = try reader.optional { (reader: inout ByteReader) throws(ByteReader.Malformed) in try reader.double() }
+        released = try reader.strings()
+        error = try reader.optionalString()
+        errorDescription = try reader.optionalString()
+        certificate = try reader.optionalString()
+        responseCodeHash = try reader.optionalString()
+        reason = try reader.optionalString()
+        mode = try reader.optionalRaw()
+        amr = try reader.optional { (reader: inout ByteReader) throws(ByteReader.Malformed) in try reader.strings() }
+    }
+
+    /// The decision row's `payload` text: with form 4, `~` and the base64url of the layout (its
+    /// number first); before it, JSON — what nodes of an earlier release read, as long as
+    /// `CYBERID_SEALING_FORM` keeps them in the older form (operations.md, "Rolling upgrades").
+    /// The row lives minutes (the code's and the access token's lifetimes).
+    func payload(form: UInt8) throws -> String {
+        guard form == 4 else { return String(decoding: try JSONEncoder().encode(self), as: UTF8.self) }
+        var writer = ByteWriter()
+        writer.byte(Self.layout)
+        write(to: &writer)
+        return "~" + Base64URL.encode(writer.bytes)
+    }
+
+    /// Reads a decision row's `payload` of either kind, or `nil`.
+    init?(payload: String) {
+        guard payload.hasPrefix("~") else {
+            guard let grant = try? JSONDecoder().decode(LoginGrant.self, from: Data(payload.utf8)) else { return nil }
+            self = grant
+            return
+        }
+        guard let bytes = Base64URL.decode(String(payload.dropFirst())) else { return nil }
+        var reader = ByteReader(bytes)
+        guard (try? reader.byte()) == Self.layout, let grant = try? LoginGrant(from: &reader), reader.isAtEnd else { return nil }
+        self = grant
     }
 }

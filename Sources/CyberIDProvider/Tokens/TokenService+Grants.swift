@@ -112,7 +112,7 @@ extension TokenService {
             }
             throw ProviderError.invalidGrant("the authorization code is not valid")
         }
-        guard let grant = try? JSONDecoder().decode(LoginGrant.self, from: Data(decision.payload.utf8)),
+        guard let grant = LoginGrant(payload: decision.payload),
             let subject = grant.subject, let level = grant.level, let authTime = grant.authTime, let personID = decision.personID
         else { throw ProviderError.invalidGrant("the login was not approved") }
         guard try await holderIsStillValid(grant, personID: personID) else {
@@ -131,7 +131,7 @@ extension TokenService {
         guard state.expiresAt > now.timeIntervalSince1970 else { throw ProviderError.invalidToken("the access token expired") }
         guard let decision = try await store.transaction(id: state.transactionID), decision.status == .completed,
             let personID = decision.personID,
-            let grant = try? JSONDecoder().decode(LoginGrant.self, from: Data(decision.payload.utf8)),
+            let grant = LoginGrant(payload: decision.payload),
             let subject = grant.subject, let level = grant.level
         else { throw ProviderError.invalidToken("the access token was revoked") }
         guard let client = try await registry.client(id: state.clientID), !client.disabled else {
