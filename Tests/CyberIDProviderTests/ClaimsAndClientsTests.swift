@@ -514,3 +514,16 @@ import Testing
         #expect(try sealer.seal(bytes: plain) != sealer.seal(bytes: plain))
     }
 }
+
+@Suite struct SealingBenchmarkTests {
+    /// The benchmark runs every operation of a login in both forms (it throws if one of them
+    /// fails to seal or open) and reports a cost for each.
+    @Test func everyOperationRunsInBothForms() throws {
+        let lines = try SealingBenchmark.run(iterations: 3, rounds: 1)
+        #expect(lines.count == SealingBenchmark.perLogin.count * 2)
+        for (operation, _) in SealingBenchmark.perLogin {
+            #expect(lines.filter { $0.operation == operation }.map(\.form).sorted() == [3, 4])
+        }
+        #expect(lines.allSatisfy { $0.nanoseconds > 0 })
+    }
+}
