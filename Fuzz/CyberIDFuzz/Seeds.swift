@@ -58,6 +58,20 @@ enum Seeds {
         seeds["sealed-ticket"] = [Array(try Fixtures.sealers.ticket.seal(bytes: ticket.bytes).utf8)]
         seeds["login-state"] = [Array(#"{"t":"AQ","n":"Ag","e":1,"b":"x","k":"y","s":1}"#.utf8)]
         seeds["sealed-state"] = [Array(try Fixtures.sealers.scan.seal(ScanProof(transactionID: "AQ", scannedAt: 1)).utf8)]
+        let request = AuthorizationRequest(
+            clientID: "platform", redirectURI: "https://platform.test/cb", scopes: [.openid, .age], state: "s", nonce: "n",
+            codeChallenge: "c", requiredLevel: .substantial, maxAge: 60, prompt: ["login"], mode: .r02)
+        seeds["login-layouts"] = [
+            LoginState(
+                transactionID: "AQ", nonce: "Ag", request: request, expiresAt: 1_790_000_000, browserBinding: "b", ticket: "k",
+                startedAt: 1_789_999_000
+            ).layoutBytes,
+            LoginGrant(
+                subject: "s", level: .substantial, authTime: 1_789_999_100, released: ["age_over_18"], certificate: "c",
+                responseCodeHash: "h", mode: .r02, amr: ["hwk", "pin"]
+            ).layoutBytes,
+            ScanProof(transactionID: "AQ", scannedAt: 1).layoutBytes,
+        ]
         seeds["document-crl"] = []
         seeds["sd-jwt"] = [Array(try Fixtures.presentation().utf8)]
         var list = StatusList(bits: 2, count: 64)

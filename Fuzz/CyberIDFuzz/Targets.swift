@@ -51,6 +51,16 @@ struct FuzzTarget: @unchecked Sendable {
         FuzzTarget(name: "network-number") { bytes in _ = try? NetworkNumber(parsing: String(decoding: bytes, as: UTF8.self)) },
         FuzzTarget(name: "login-ticket") { bytes in _ = LoginTicket(bytes: bytes) },
         FuzzTarget(name: "login-state") { bytes in _ = try? JSONDecoder().decode(LoginState.self, from: Data(bytes)) },
+        // Sealing form 4's binary layouts (CyberIDBytes' reader under each), as opened, and the
+        // decision row's grant as read from the store.
+        FuzzTarget(name: "login-layouts") { bytes in
+            _ = LoginState(layoutBytes: bytes)
+            _ = CodeState(layoutBytes: bytes)
+            _ = AccessTokenState(layoutBytes: bytes)
+            _ = ScanProof(layoutBytes: bytes)
+            _ = LoginGrant(layoutBytes: bytes)
+            _ = LoginGrant(payload: "~" + Base64URL.encode(bytes))
+        },
         // The openers as the routes call them, on the text a request carries.
         FuzzTarget(name: "sealed-ticket", prepare: { _ = Fixtures.sealers }) { bytes in
             let text = String(decoding: bytes, as: UTF8.self)

@@ -5,8 +5,8 @@
 ///
 /// Fields, in the order the type writes them:
 /// - a byte; a Boolean as `0` or `1`;
-/// - `UInt32` and `UInt64` big-endian, a `Double` as its IEEE 754 bit pattern in a `UInt64`, an
-///   `Int` as a `UInt64` (two's complement);
+/// - `UInt32` and `UInt64` big-endian, a `Double` as its IEEE 754 bit pattern in a `UInt64`
+///   (finite only), an `Int` as a `UInt64` (two's complement);
 /// - a length as unsigned LEB128 in its shortest form (at most `Int32.max`: five bytes at most);
 /// - a string as its length then its UTF-8 bytes (well-formed UTF-8 only: a reader refuses others);
 /// - an optional as `0`, or `1` and the value; a list as its count then its elements.
@@ -130,7 +130,13 @@ public struct ByteReader: Sendable {
         return int
     }
 
-    public mutating func double() throws(Malformed) -> Double { Double(bitPattern: try uint64()) }
+    /// A finite `Double` (every one CyberID writes is a time): NaN and the infinities are
+    /// malformed, so that no reader converts one to an integer and traps.
+    public mutating func double() throws(Malformed) -> Double {
+        let value = Double(bitPattern: try uint64())
+        guard value.isFinite else { throw Malformed() }
+        return value
+    }
 
     /// A count or length: at most `Int32.max`, and in its shortest form (a value has one
     /// encoding, so a layout's bytes are a function of its value).
@@ -139,7 +145,9 @@ public struct ByteReader: Sendable {
         var shift = 0
         while true {
             let next = try byte()
-            guard shift < 35 else { throw Malformed() }
+            // Five bytes at most, the fifth at most 0x07 (31 bits): no shift past an `Int32`,
+            // whatever the width of `Int`.
+            guard shift < 28 || (shift == 28 && next <= 0x07) else { throw Malformed() }
             value |= Int(next & 0x7F) << shift
             if next & 0x80 == 0 {
                 guard next != 0 || shift == 0, value <= Int(Int32.max) else { throw Malformed() }

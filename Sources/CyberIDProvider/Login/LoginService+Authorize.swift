@@ -180,7 +180,7 @@ extension LoginService {
 
     /// A same-device approval continues only with its response code.
     func checkResponseCode(_ responseCode: String?, decision: LoginTransactionRecord) throws {
-        guard let grant = LoginGrant(payload: decision.payload) else { throw ProviderError.invalidLoginTicket() }
+        guard let grant = LoginGrant(payload: decision.payload) else { throw UnreadableGrant() }
         guard let expected = grant.responseCodeHash else { return }
         guard let responseCode else { throw ProviderError.responseCodeRequired() }
         guard constantTimeEqual(Array(RelayGuard.hash(responseCode).utf8), Array(expected.utf8)) else {

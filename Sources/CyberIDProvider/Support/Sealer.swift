@@ -1,5 +1,4 @@
 import CyberIDBase64URL
-import CyberIDBytes
 import CyberIDKeys
 import CyberIDVault
 import Crypto
@@ -66,10 +65,7 @@ struct Sealer: Sendable {
     /// form.
     func seal(_ value: some BinarySealable) throws -> String {
         guard form == 4 else { return try seal(Array(try Self.encoder.encode(value)), form: form) }
-        var writer = ByteWriter()
-        writer.byte(type(of: value).layout)
-        value.write(to: &writer)
-        return try seal(writer.bytes, form: 4)
+        return try seal(value.layoutBytes, form: 4)
     }
 
     /// Seals the caller's own bytes (forms 2 and 3; ``openBytes(_:)`` opens them).
@@ -101,9 +97,7 @@ struct Sealer: Sendable {
     func open<T: BinarySealable>(_ text: String, as type: T.Type) -> T? {
         guard let (form, plain) = openAny(text) else { return nil }
         guard form == 4 else { return try? Self.decoder.decode(T.self, from: Data(plain)) }
-        var reader = ByteReader(plain)
-        guard (try? reader.byte()) == T.layout, let value = try? T(from: &reader), reader.isAtEnd else { return nil }
-        return value
+        return T(layoutBytes: plain)
     }
 
     /// Opens what ``seal(bytes:)`` sealed (forms 2 and 3), or `nil`.
