@@ -58,12 +58,12 @@ enum Seeds {
         seeds["sealed-ticket"] = [Array(try Fixtures.sealers.ticket.seal(bytes: ticket.bytes).utf8)]
         seeds["login-state"] = [Array(#"{"t":"AQ","n":"Ag","e":1,"b":"x","k":"y","s":1}"#.utf8)]
         seeds["sealed-state"] = [Array(try Fixtures.sealers.scan.seal(ScanProof(transactionID: "AQ", scannedAt: 1)).utf8)]
-        let request = AuthorizationRequest(
+        let layoutRequest = AuthorizationRequest(
             clientID: "platform", redirectURI: "https://platform.test/cb", scopes: [.openid, .age], state: "s", nonce: "n",
             codeChallenge: "c", requiredLevel: .substantial, maxAge: 60, prompt: ["login"], mode: .r02)
         seeds["login-layouts"] = [
             LoginState(
-                transactionID: "AQ", nonce: "Ag", request: request, expiresAt: 1_790_000_000, browserBinding: "b", ticket: "k",
+                transactionID: "AQ", nonce: "Ag", request: layoutRequest, expiresAt: 1_790_000_000, browserBinding: "b", ticket: "k",
                 startedAt: 1_789_999_000
             ).layoutBytes,
             LoginGrant(

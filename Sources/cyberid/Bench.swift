@@ -5,7 +5,8 @@ import Foundation
 /// `cyberid bench`: load generators against a running server (loopback only).
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Load generators against a running CyberID server.", subcommands: [Enroll.self, Login.self, Credentials.self, Sealing.self])
+        abstract: "Load generators against a running CyberID server, and in-process benchmarks (sealing).",
+        subcommands: [Enroll.self, Login.self, Credentials.self, Sealing.self])
 
     /// `cyberid bench enroll`.
     struct Enroll: AsyncParsableCommand {

@@ -8,8 +8,8 @@ extension Bench {
         static let configuration = CommandConfiguration(
             abstract: "Time a login's sealed state in each sealing form (in this process, no server).",
             discussion: """
-                Seals and opens a login's request, code and access token and writes and reads its decision's grant, \
-                as a login does, with form 3 (JSON) and form 4 (binary layouts): nanoseconds per operation on one \
+                Seals and opens a login's request and code, seals its access token, and writes and reads its \
+                decision's grant as a login does, with form 3 (JSON) and form 4 (binary layouts): nanoseconds per operation on one \
                 thread (median of the rounds), then per login — the sum of a login's operations, and the same mix \
                 measured as one — and form 4's ratio to form 3.
                 """)
