@@ -42,7 +42,11 @@ public struct ByteWriter: Sendable {
 
     public mutating func int(_ value: Int) { uint64(UInt64(bitPattern: Int64(value))) }
 
-    public mutating func double(_ value: Double) { uint64(value.bitPattern) }
+    /// A finite `Double` (a reader refuses the others: writing one is a programming error).
+    public mutating func double(_ value: Double) {
+        precondition(value.isFinite, "a layout's doubles are finite")
+        uint64(value.bitPattern)
+    }
 
     /// A count or length (unsigned LEB128).
     public mutating func length(_ value: Int) {

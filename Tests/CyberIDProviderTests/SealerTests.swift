@@ -101,6 +101,47 @@ import Testing
     private enum One: LayoutNumber { static let value: UInt8 = 1 }
     private enum Two: LayoutNumber { static let value: UInt8 = 2 }
 
+    /// A decision row whose grant cannot be read — damaged, or in a layout of a later release —
+    /// is the service's fault at each step that needs the grant: the continue, the code exchange
+    /// and userinfo throw `UnreadableGrant` (a logged 500), not an error blaming the browser or
+    /// the platform.
+    @Test func anUnreadableGrantIsTheServicesFault() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, secret) = try await h.client()
+            func damage(_ login: LoginStart) async throws {
+                try await h.store.database.write { connection in
+                    _ = try await connection.execute(
+                        "UPDATE login_transactions SET payload = '~AgAA' WHERE id = $1", [.text(login.transactionID)])
+                }
+            }
+            // The continue.
+            let first = try await h.start(ProviderHarness.request(client: client.id))
+            _ = try await h.approve(first, with: wallet)
+            try await damage(first)
+            await #expect(throws: UnreadableGrant.self) { _ = try await h.finish(first) }
+            // The code exchange.
+            let request = ProviderHarness.request(client: client.id)
+            let second = try await h.start(request)
+            _ = try await h.approve(second, with: wallet)
+            let code = try #require(try await h.finish(second)["code"])
+            try await damage(second)
+            await #expect(throws: UnreadableGrant.self) {
+                _ = try await h.provider.tokens.exchange(
+                    ProviderHarness.tokenRequest(client, secret: secret, code: code, verifier: request.verifier))
+            }
+            // Userinfo.
+            let third = ProviderHarness.request(client: client.id)
+            let login = try await h.start(third)
+            _ = try await h.approve(login, with: wallet)
+            let thirdCode = try #require(try await h.finish(login)["code"])
+            let tokens = try await h.provider.tokens.exchange(
+                ProviderHarness.tokenRequest(client, secret: secret, code: thirdCode, verifier: third.verifier))
+            try await damage(login)
+            await #expect(throws: UnreadableGrant.self) { _ = try await h.provider.tokens.userinfo(accessToken: tokens.accessToken) }
+        }
+    }
+
     /// A rolling upgrade: nodes sealing forms 2, 3 and 4 continue each other's logins — started
     /// and finished on one, approved on another, the code exchanged on the other — and each seals
     /// what it makes (request, code, access token) in its own form.

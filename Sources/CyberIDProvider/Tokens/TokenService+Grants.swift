@@ -112,8 +112,11 @@ extension TokenService {
             }
             throw ProviderError.invalidGrant("the authorization code is not valid")
         }
-        guard let grant = LoginGrant(payload: decision.payload),
-            let subject = grant.subject, let level = grant.level, let authTime = grant.authTime, let personID = decision.personID
+        // `completeLogin` returns approved rows only: a grant that cannot be read is the
+        // service's fault (a damaged row, a later release's layout), not the platform's.
+        guard let grant = LoginGrant(payload: decision.payload) else { throw UnreadableGrant() }
+        guard let subject = grant.subject, let level = grant.level, let authTime = grant.authTime,
+            let personID = decision.personID
         else { throw ProviderError.invalidGrant("the login was not approved") }
         guard try await holderIsStillValid(grant, personID: personID) else {
             throw ProviderError.invalidGrant("the holder's network number or certificate is no longer valid")
@@ -130,10 +133,12 @@ extension TokenService {
         }
         guard state.expiresAt > now.timeIntervalSince1970 else { throw ProviderError.invalidToken("the access token expired") }
         guard let decision = try await store.transaction(id: state.transactionID), decision.status == .completed,
-            let personID = decision.personID,
-            let grant = LoginGrant(payload: decision.payload),
-            let subject = grant.subject, let level = grant.level
+            let personID = decision.personID
         else { throw ProviderError.invalidToken("the access token was revoked") }
+        guard let grant = LoginGrant(payload: decision.payload) else { throw UnreadableGrant() }
+        guard let subject = grant.subject, let level = grant.level else {
+            throw ProviderError.invalidToken("the access token was revoked")
+        }
         guard let client = try await registry.client(id: state.clientID), !client.disabled else {
             throw ProviderError.invalidToken("the client is disabled")
         }
