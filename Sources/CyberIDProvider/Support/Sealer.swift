@@ -38,6 +38,8 @@ struct Sealer: Sendable {
 
     private let key: SymmetricKey
     private let purpose: [UInt8]
+    /// Form 4's AAD, `purpose ‖ 0x04`, made once rather than for every token.
+    private let purposeAndFormFour: [UInt8]
     /// The form this sealer seals in (all are opened): 4 seals values without a binary layout,
     /// and raw bytes, as 3.
     private let form: UInt8
@@ -51,6 +53,7 @@ struct Sealer: Sendable {
         self.form = form
         key = masterKey.derive("sealer \(purpose)")
         self.purpose = Array(purpose.utf8)
+        purposeAndFormFour = self.purpose + [4]
     }
 
     private static let encoder = JSONEncoder()
@@ -122,7 +125,7 @@ struct Sealer: Sendable {
     /// form-3 token whose first byte is changed to 4 (the same message key) fails its tag instead
     /// of being read as a binary layout, and a form-4 token changed to 3 likewise.
     private func authenticatedData(_ form: UInt8) -> [UInt8] {
-        form == 4 ? purpose + [4] : purpose
+        form == 4 ? purposeAndFormFour : purpose
     }
 
     private static let nonce = try! AES.GCM.Nonce(data: [UInt8](repeating: 0, count: 12))
