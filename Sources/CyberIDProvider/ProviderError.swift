@@ -32,6 +32,12 @@ public struct ProviderError: ServiceError, Equatable {
 
     // MARK: OAuth errors
 
+    /// `invalid_request`: a parameter holds a NUL character (no text the service stores holds
+    /// one). The HTTP layer's answer when such text reaches the store from an OAuth endpoint.
+    public static func textWithNUL() -> Self {
+        invalidRequest("a parameter holds a NUL character")
+    }
+
     /// An authorization error sent back to the client's redirect URI.
     static func authorization(_ code: String, _ reason: String) -> Self {
         Self(code: code, kind: .invalid, reason: reason, isOAuth: true, redirectable: true)

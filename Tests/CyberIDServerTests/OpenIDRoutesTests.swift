@@ -110,4 +110,54 @@ import Testing
             }
         }
     }
+
+    /// A NUL in a platform's request (schemathesis found `POST /par` with one in `client_id`
+    /// answering the problem `invalid-text`, where the endpoint documents only OAuth JSON).
+    @Test func aNULInAPlatformsRequestIsAnOAuthError() async throws {
+        try await withTestApp { client, runtime async throws in
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            for path in ["/par", "/token", "/revoke"] {
+                try await client.execute(
+                    uri: path, method: .post, headers: form,
+                    body: ByteBuffer(string: "grant_type=authorization_code&code=x&token=x&client_id=%3D%00x&client_secret=0")
+                ) { response async throws in
+                    #expect(response.status == .unauthorized, "\(path)")
+                    #expect(response.headers[.contentType] == "application/json", "\(path)")
+                    #expect(try response.json()["error"] as? String == "invalid_client", "\(path)")
+                }
+            }
+            // The same id at /authorize: an unknown client (a problem, never a redirect).
+            try await client.execute(uri: "/authorize?client_id=a%00b&redirect_uri=https%3A%2F%2Fshop.example%2Fcb", method: .get) {
+                response async throws in
+                #expect(response.status == .badRequest)
+                #expect(try response.json()["type"] as? String == "urn:cyberid:problem:invalid-authorization-request")
+            }
+            // An authenticated platform's sub with a NUL: no subject it was given.
+            let (registered, secret) = try await runtime.provider.clients.register(
+                ClientRegistration(name: "Shop", redirectURIs: ["https://shop.example/cb"]))
+            let basic = "Basic " + Data("\(registered.id):\(try #require(secret))".utf8).base64EncodedString()
+            try await client.execute(
+                uri: "/rp/v1/reverifications", method: .post, headers: [.contentType: "application/x-www-form-urlencoded", .authorization: basic],
+                body: ByteBuffer(string: "sub=a%00b&reason=checked")
+            ) { response async throws in
+                #expect(response.status == .notFound)
+                #expect(try response.json()["type"] as? String == "urn:cyberid:problem:unknown-subject")
+            }
+        }
+    }
+
+    /// What any NUL that still reaches the store from an OAuth endpoint becomes.
+    @Test func theStoresRefusalOfANULIsInvalidRequestAtOAuthEndpoints() async throws {
+        do {
+            _ = try await Router<AppRequestContext>.oauthRoute { throw StoreError.invalidText("a text value holds a NUL character") }
+            Issue.record("the store's refusal went through")
+        } catch let error as ProviderError {
+            #expect(error.code == "invalid_request" && error.isOAuth)
+            #expect(OAuthErrorResponse(error).response.headers[.contentType] == "application/json")
+        }
+        // Other errors pass unchanged.
+        await #expect(throws: StoreError.unavailable) {
+            _ = try await Router<AppRequestContext>.oauthRoute { throw StoreError.unavailable("down") }
+        }
+    }
 }

@@ -47,7 +47,9 @@ public struct ClientRegistry: Sendable {
 
     /// A client by id, disabled or not.
     public func client(id: String) async throws -> Client? {
-        guard id.utf8.count <= 128, let record = try await store.client(id: id) else { return nil }
+        // No registered id holds a NUL (neither store keeps one): such an id is simply unknown,
+        // answered as any unknown client is, not as the store's refusal of the text.
+        guard id.utf8.count <= 128, !id.utf8.contains(0), let record = try await store.client(id: id) else { return nil }
         return try Self.client(record)
     }
 

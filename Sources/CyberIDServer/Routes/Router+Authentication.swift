@@ -96,10 +96,12 @@ extension Router where Context == AppRequestContext {
             return Self.oauthJSON(try await login.makeInPersonCode(holder: holder, disclose: body.disclose ?? []), status: .created)
         }
         post("rp/v1/codes/verify") { request, context in
-            let form = try await Self.jsonOrForm(
-                request, context, expecting: "JSON {\"code\": the typed form or the QR code's content}")
-            return Self.oauthJSON(
-                try await tokens.verifyInPersonCode(ClientCredentials(authorization: request.headers[.authorization], form: form)))
+            try await Self.oauthRoute {
+                let form = try await Self.jsonOrForm(
+                    request, context, expecting: "JSON {\"code\": the typed form or the QR code's content}")
+                return Self.oauthJSON(
+                    try await tokens.verifyInPersonCode(ClientCredentials(authorization: request.headers[.authorization], form: form)))
+            }
         }
     }
 }

@@ -46,8 +46,8 @@ extension Router where Context == AppRequestContext {
             if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
                 token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
             }
-            return try await Self.credentialJSON {
-                try await credentials.issue(accessToken: token, body: Array(buffer: buffer))
+            return try await Self.oauthRoute {
+                try await Self.credentialJSON { try await credentials.issue(accessToken: token, body: Array(buffer: buffer)) }
             }
         }
         get("status/lists/:list") { _, context in

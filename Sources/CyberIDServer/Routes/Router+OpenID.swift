@@ -1,5 +1,6 @@
 import CyberIDCredentials
 import CyberIDProvider
+import CyberIDStore
 import CyberIDWeb
 import Foundation
 import Hummingbird
@@ -84,11 +85,13 @@ extension Router where Context == AppRequestContext {
     /// PAR, token, userinfo, revocation and platforms' re-verification demands.
     func addTokenRoutes(_ tokens: TokenService, credentialIssuer: CredentialService? = nil) {
         post("par") { request, context in
-            let credentials = ClientCredentials(
-                authorization: request.headers[.authorization], form: try await Self.form(request, context))
-            return Self.oauthJSON(try await tokens.pushAuthorizationRequest(credentials), status: .created)
+            try await Self.oauthRoute {
+                let credentials = ClientCredentials(
+                    authorization: request.headers[.authorization], form: try await Self.form(request, context))
+                return Self.oauthJSON(try await tokens.pushAuthorizationRequest(credentials), status: .created)
+            }
         }
-        post("token") { request, context in
+        @Sendable func token(_ request: Request, _ context: Context) async throws -> Response {
             let form = try await Self.form(request, context)
             if form["grant_type"] == CredentialConfiguration.preAuthorizedGrant, let issuer = credentialIssuer {
                 // OpenID4VCI's pre-authorized code: the wallet proved itself when it got the offer.
@@ -99,6 +102,7 @@ extension Router where Context == AppRequestContext {
             let credentials = ClientCredentials(authorization: request.headers[.authorization], form: form)
             return Self.oauthJSON(try await tokens.exchange(credentials))
         }
+        post("token") { request, context in try await Self.oauthRoute { try await token(request, context) } }
         @Sendable func userinfo(_ request: Request, _ context: Context) async throws -> Response {
             var token: String?
             if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
@@ -108,19 +112,35 @@ extension Router where Context == AppRequestContext {
             }
             return Self.oauthJSON(try await tokens.userinfo(accessToken: token))
         }
-        get("userinfo") { request, context in try await userinfo(request, context) }
-        post("userinfo") { request, context in try await userinfo(request, context) }
+        get("userinfo") { request, context in try await Self.oauthRoute { try await userinfo(request, context) } }
+        post("userinfo") { request, context in try await Self.oauthRoute { try await userinfo(request, context) } }
         // A platform flags its user for re-verification (issue 5): form or JSON {sub, reason}.
         post("rp/v1/reverifications") { request, context in
-            let form = try await Self.jsonOrForm(request, context, expecting: "JSON {sub, reason}")
-            try await tokens.flagForReverification(ClientCredentials(authorization: request.headers[.authorization], form: form))
-            return Self.oauthJSON(["status": "reverification-required"], status: .accepted)
+            try await Self.oauthRoute {
+                let form = try await Self.jsonOrForm(request, context, expecting: "JSON {sub, reason}")
+                try await tokens.flagForReverification(ClientCredentials(authorization: request.headers[.authorization], form: form))
+                return Self.oauthJSON(["status": "reverification-required"], status: .accepted)
+            }
         }
         post("revoke") { request, context in
-            let credentials = ClientCredentials(
-                authorization: request.headers[.authorization], form: try await Self.form(request, context))
-            try await tokens.revoke(credentials)
-            return Response(status: .ok, headers: [.cacheControl: "no-store"])
+            try await Self.oauthRoute {
+                let credentials = ClientCredentials(
+                    authorization: request.headers[.authorization], form: try await Self.form(request, context))
+                try await tokens.revoke(credentials)
+                return Response(status: .ok, headers: [.cacheControl: "no-store"])
+            }
+        }
+    }
+
+    /// Runs an endpoint that answers OAuth errors (RFC 6749 §5.2: JSON, never problem+json):
+    /// text holding a NUL that reaches the store (which refuses it) is `invalid_request` here,
+    /// where elsewhere it is the problem `invalid-text`. Each lookup refuses such text before
+    /// the store where it can; this keeps the wire form right for any it misses.
+    static func oauthRoute(_ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let error as StoreError where error == .invalidText {
+            throw ProviderError.textWithNUL()
         }
     }
 

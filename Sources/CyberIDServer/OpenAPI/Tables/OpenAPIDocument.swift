@@ -8,7 +8,7 @@ enum OpenAPIDocument {
             "title": "CyberID",
             "version": "1",
             "summary": "Identity verification with identity-document chips, network numbers and an OpenID Provider.",
-            "description": "Every route of `cyberid serve` (docs/http-api.md). Errors are `application/problem+json` (RFC 9457, `urn:cyberid:problem:<code>`) except where an operation answers OAuth errors (`{error, error_description}`, `application/json`). Any other path or method is `404 not-found`. Text holding a NUL character that no earlier check refused is `400 invalid-text` (no text the service stores holds one). Kept true by OpenAPIRouteTests and the schemathesis suite (Tests/api)."
+            "description": "Every route of `cyberid serve` (docs/http-api.md). Errors are `application/problem+json` (RFC 9457, `urn:cyberid:problem:<code>`) except where an operation answers OAuth errors (`{error, error_description}`, `application/json`). Any other path or method is `404 not-found`. Text holding a NUL character that no earlier check refused is `400 invalid-text` (no text the service stores holds one) — `invalid_request` where the operation answers OAuth errors. Kept true by OpenAPIRouteTests and the schemathesis suite (Tests/api)."
           },
           "servers": [
             {
