@@ -248,6 +248,10 @@ import Testing
             await #expect(throws: ProviderError.invalidClient("")) {
                 try await h.provider.tokens.exchange(Self.credentials(try await assertion(audience: "https://other.example"), tokenForm))
             }
+            // A jti with a NUL, which the replay table cannot store: a bad assertion, not the store's refusal.
+            await #expect(throws: ProviderError.invalidClient("")) {
+                try await h.provider.tokens.exchange(Self.credentials(try await assertion(jti: "a\u{0}b"), tokenForm))
+            }
             // A pushed request expires after a minute.
             guard case .redirect(let expired) = try await h.provider.login.authorize(
                 FormParameters(["client_id": client.id, "request_uri": pushed.requestURI]), now: Date().addingTimeInterval(61))

@@ -126,7 +126,7 @@ import Testing
                     #expect(try response.json()["error"] as? String == "invalid_client", "\(path)")
                 }
             }
-            // The same id at /authorize: an unknown client (a problem, never a redirect).
+            // A client id with a NUL at /authorize: an unknown client (a problem, never a redirect).
             try await client.execute(uri: "/authorize?client_id=a%00b&redirect_uri=https%3A%2F%2Fshop.example%2Fcb", method: .get) {
                 response async throws in
                 #expect(response.status == .badRequest)

@@ -109,8 +109,9 @@ final class ClientAuthenticator: Sendable {
         if let iat = claims.iat, iat > now.timeIntervalSince1970 + 60 {
             throw ProviderError.invalidClient("the assertion is issued in the future")
         }
-        guard let jti = claims.jti, !jti.isEmpty, jti.utf8.count <= 256 else {
-            throw ProviderError.invalidClient("the assertion needs a jti")
+        // A jti the replay table could not keep (a NUL: no store holds one) is a bad assertion.
+        guard let jti = claims.jti, !jti.isEmpty, jti.utf8.count <= 256, !jti.utf8.contains(0) else {
+            throw ProviderError.invalidClient("the assertion needs a jti (at most 256 bytes, no NUL)")
         }
         guard try await assertions.useClientAssertion(clientID: id, jti: jti, expiresAt: Date(timeIntervalSince1970: exp))
         else { throw ProviderError.invalidClient("the assertion's jti was used before") }

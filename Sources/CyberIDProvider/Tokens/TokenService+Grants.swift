@@ -215,11 +215,11 @@ extension TokenService {
     public func flagForReverification(_ credentials: ClientCredentials, now: Date = Date()) async throws {
         let client = try await authenticator.authenticate(credentials, endpoint: "\(issuer)/rp/v1/reverifications", now: now)
         guard let subject = credentials.form["sub"] else { throw ProviderError.invalidRequest("sub is missing") }
-        // A sub holding a NUL is none this service issued (no stored text holds one).
-        guard !subject.utf8.contains(0) else { throw ProviderError.unknownSubject() }
         guard let reason = credentials.form["reason"]?.trimmingCharacters(in: .whitespacesAndNewlines),
             reason.isPlainText(atMost: 500)
         else { throw ProviderError.invalidRequest("a reason (1 to 500 characters, no control characters) is required") }
+        // A sub holding a NUL is none this service issued (no stored text holds one).
+        guard !subject.utf8.contains(0) else { throw ProviderError.unknownSubject() }
         let person = try await store.restrict(
             clientID: client.id, subject: subject, reason: reason,
             history: {
