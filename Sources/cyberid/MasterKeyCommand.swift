@@ -28,7 +28,7 @@ struct MasterKeyCommand: AsyncParsableCommand {
             do {
                 let key = try MasterKey.create(path: out)
                 print("new master key \(key.keyID) written to \(out) (mode 0600)")
-            } catch let error as KeyError {
+            } catch {  // a KeyError (typed throws)
                 printError("cyberid: \(error.reason)")
                 throw Exit.failure
             }
