@@ -27,16 +27,16 @@ public let metricsRegistry: PrometheusCollectorRegistry = {
 
 /// Builds the HTTP router with every CyberID route and the middleware stack.
 ///
-/// Middleware order, outermost first: the request log (so it sees the final status of every
-/// request, errors included), problem+json mapping, metrics (which records thrown errors with
-/// their status itself), body limit.
+/// Middleware order, outermost first: the request log and the request metrics (so both see the
+/// final status of every request, errors included), problem+json mapping, body limit, the
+/// client's address, rate limits.
 /// - Parameter runtime: the prepared runtime.
 /// - Returns: the router, ready for an `Application`.
 public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: MetricsMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: runtime.settings.maxBodyBytes))
     router.add(middleware: ClientAddressMiddleware(trustedProxies: runtime.settings.trustedProxies))
     router.add(middleware: RateLimitMiddleware(limiter: runtime.limiter, settings: runtime.settings.limits))

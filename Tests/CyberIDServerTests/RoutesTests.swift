@@ -44,6 +44,12 @@ import Testing
         try await withTestApp { client, _ async throws in
             for _ in 0..<3 { try await client.execute(uri: "/health", method: .get) { _ in } }
             try await client.execute(uri: "/no/such/thing", method: .get) { _ in }
+            // An OAuth error (a ProviderError, not an HTTPResponseError): counted with the status
+            // the platform gets, 401 — Hummingbird's MetricsMiddleware counted it as a 500.
+            try await client.execute(
+                uri: "/revoke", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "token=x")
+            ) { response async throws in #expect(response.status == .unauthorized) }
             try await client.execute(uri: "/metrics", method: .get) { response async throws in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
@@ -55,6 +61,10 @@ import Testing
                 #expect(count >= 3)
                 #expect(lines.contains { $0.hasPrefix("http_server_request_duration_bucket{") && $0.contains(#"http_route="/health""#) })
                 #expect(lines.contains { $0.hasPrefix("hb_requests{") && $0.contains(#"http_route="NotFound""#) })
+                let revoke = lines.filter { $0.contains(#"http_route="/revoke""#) }
+                #expect(revoke.contains { $0.hasPrefix("hb_requests{") && $0.contains(#"http_response_status_code="401""#) })
+                #expect(revoke.contains { $0.hasPrefix("hb_request_errors{") && $0.contains(#"error_type="401""#) })
+                #expect(!revoke.contains { $0.contains(#"="500""#) })
                 // The process's CPU time, for the server's cost per login (issue 16).
                 let cpu = try #require(lines.first { $0.hasPrefix("process_cpu_seconds_total ") })
                 #expect((Double(cpu.split(separator: " ").last ?? "") ?? 0) > 0)
