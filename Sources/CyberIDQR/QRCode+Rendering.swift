@@ -4,8 +4,9 @@ extension QRCode {
     ///
     /// The drawing is in module units (`viewBox`), scaled by `moduleSize` through `width` and
     /// `height`, so it stays sharp at any zoom. A white background covers the quiet zone, so the
-    /// code scans on dark page themes too, and all dark modules form one `<path>` of horizontal runs,
-    /// with `shape-rendering="crispEdges"` so adjacent runs do not show hairline seams.
+    /// code scans on dark page themes too, and all dark modules form one `<path>` of horizontal
+    /// strokes one module wide (``pathData(offset:)``), with `shape-rendering="crispEdges"` so
+    /// adjacent rows do not show hairline seams.
     /// `role="img"` and the `<title>` give screen readers a name for the image.
     /// - Parameters:
     ///   - moduleSize: CSS pixels per module (at least 1); 4 by default.
@@ -23,7 +24,7 @@ extension QRCode {
             svg += "<title>\(Self.escapingXML(title))</title>"
         }
         svg += "<rect width=\"\(extent)\" height=\"\(extent)\" fill=\"#fff\"/>"
-        svg += "<path fill=\"#000\" d=\"\(pathData(offset: quietZone))\"/>"
+        svg += "<path fill=\"none\" stroke=\"#000\" d=\"\(pathData(offset: quietZone))\"/>"
         svg += "</svg>"
         return svg
     }
@@ -68,37 +69,49 @@ extension QRCode {
         return lines.joined(separator: "\n")
     }
 
-    /// SVG path data covering the dark modules, one `M x y h w v 1 h −w z` rectangle per
-    /// horizontal run, shifted by `offset` modules for the quiet zone.
+    /// SVG path data drawing the dark modules as horizontal strokes one module wide (the default
+    /// `stroke-width` of 1), one per run of dark modules, each on its row's centre line: `M x y.5
+    /// h w` for a row's first run, `m gap 0 h w` for the next ones in the row — about half the
+    /// bytes of a filled rectangle per run (`M x y h w v 1 h −w z`, before 2026-12-06), on every
+    /// login page and every QR image a page fetches. Shifted by `offset` modules for the quiet
+    /// zone.
     func pathData(offset: Int) -> String {
         // Built as bytes: interpolating thousands of small strings is most of the cost of a page.
         // The number writer is a static function on an `inout` buffer, not a nested function
         // capturing `path`: a captured `var` lives in a heap box whose every access was checked
-        // for exclusivity at run time (most of this function's cost).
+        // for exclusivity at run time.
         var path = [UInt8]()
-        path.reserveCapacity(size * size * 3)
-        for y in 0..<size {
-            var x = 0
-            while x < size {
-                guard self[x: x, y: y] else {
-                    x += 1
-                    continue
+        path.reserveCapacity(size * size * 2)
+        modules.withUnsafeBufferPointer { grid in
+            for y in 0..<size {
+                let row = y * size
+                var x = 0
+                var pen = -1  // where the last run of this row ended; -1 before the first
+                while x < size {
+                    guard grid[row + x] else {
+                        x += 1
+                        continue
+                    }
+                    var end = x + 1
+                    while end < size && grid[row + end] {
+                        end += 1
+                    }
+                    if pen < 0 {
+                        path.append(UInt8(ascii: "M"))
+                        Self.appendDecimal(x + offset, to: &path)
+                        path.append(UInt8(ascii: " "))
+                        Self.appendDecimal(y + offset, to: &path)
+                        path.append(contentsOf: ".5".utf8)
+                    } else {
+                        path.append(UInt8(ascii: "m"))
+                        Self.appendDecimal(x - pen, to: &path)
+                        path.append(contentsOf: " 0".utf8)
+                    }
+                    path.append(UInt8(ascii: "h"))
+                    Self.appendDecimal(end - x, to: &path)
+                    pen = end
+                    x = end
                 }
-                var end = x + 1
-                while end < size && self[x: end, y: y] {
-                    end += 1
-                }
-                let width = end - x
-                path.append(UInt8(ascii: "M"))
-                Self.appendDecimal(x + offset, to: &path)
-                path.append(UInt8(ascii: " "))
-                Self.appendDecimal(y + offset, to: &path)
-                path.append(UInt8(ascii: "h"))
-                Self.appendDecimal(width, to: &path)
-                path.append(contentsOf: "v1h-".utf8)
-                Self.appendDecimal(width, to: &path)
-                path.append(UInt8(ascii: "z"))
-                x = end
             }
         }
         return String(decoding: path, as: UTF8.self)

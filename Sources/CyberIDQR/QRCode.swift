@@ -55,8 +55,8 @@ public struct QRCode: Sendable, Equatable {
     public let errorCorrection: ErrorCorrection
     /// The data mask pattern applied, 0–7.
     public let mask: Int
-    /// Row-major module colours; `true` is dark.
-    private let modules: [Bool]
+    /// Row-major module colours; `true` is dark (the renderings read it directly).
+    let modules: [Bool]
 
     /// Encodes bytes in the smallest version that holds them.
     /// - Parameters:

@@ -165,7 +165,7 @@ import Testing
         let title = "<title>Sign in &lt;with&gt; &quot;CyberID&quot; &amp; &apos;wallet&apos;</title>"
         #expect(QRTestSupport.occurrences(of: title, in: svg) == 1)
         #expect(QRTestSupport.occurrences(of: "<rect width=\"29\" height=\"29\" fill=\"#fff\"/>", in: svg) == 1)
-        #expect(QRTestSupport.occurrences(of: "<path", in: svg) == 1)
+        #expect(QRTestSupport.occurrences(of: "<path fill=\"none\" stroke=\"#000\" d=\"M4 4.5h7m", in: svg) == 1)
         #expect(svg.hasSuffix("</svg>"))
         #expect(QRTestSupport.occurrences(of: "href", in: svg) == 0)
     }
@@ -180,8 +180,8 @@ import Testing
         #expect(QRCode.escapingXML("a\u{0}b\u{1B}c\td") == "abc\td")
     }
 
-    /// Redraws the path's rectangles on a grid and compares it with the symbol.
-    @Test(arguments: [1, 5, 10])
+    /// Redraws the path's strokes on a grid, as a renderer would, and compares it with the symbol.
+    @Test(arguments: [1, 5, 10, 40])
     func svgPathCoversExactlyTheDarkModules(version: Int) throws {
         let capacity = QRCode.byteCapacity(version: version, errorCorrection: .medium)
         let payload = QRTestSupport.text(count: capacity, seed: 7)
@@ -191,20 +191,36 @@ import Testing
         let extent = code.size + 2 * quietZone
         var grid = [Bool](repeating: false, count: extent * extent)
         let path = code.pathData(offset: quietZone)
-        for command in path.split(separator: "M") {
-            // "x yhWv1h-Wz"
-            let parts = command.split(whereSeparator: { $0 == " " || $0 == "h" || $0 == "v" || $0 == "z" })
-            #expect(parts.count == 5)
-            guard parts.count == 5, let x = Int(parts[0]), let y = Int(parts[1]), let width = Int(parts[2]) else {
-                Issue.record("malformed path command \(command)")
+        // The top-left finder's first row opens the path: seven dark modules.
+        #expect(path.hasPrefix("M\(quietZone) \(quietZone).5h7m"))
+        // Commands: M x y (absolute), m dx dy (relative), h w (a stroke to the right).
+        var pen = (x: 0.0, y: 0.0)
+        var runs = 0
+        for command in QRTestSupport.pathCommands(path) {
+            switch (command.letter, command.numbers.count) {
+            case ("M", 2): pen = (command.numbers[0], command.numbers[1])
+            case ("m", 2): pen = (pen.x + command.numbers[0], pen.y + command.numbers[1])
+            case ("h", 1):
+                guard pen.x.isFinite, pen.y.isFinite, command.numbers[0].isFinite else {
+                    Issue.record("a number that does not read: \(command)")
+                    return
+                }
+                let (x, width) = (Int(pen.x), Int(command.numbers[0]))
+                // A stroke one module wide on a row's centre line covers exactly that row.
+                #expect(Double(x) == pen.x && width > 0 && pen.y - pen.y.rounded(.down) == 0.5)
+                let y = Int(pen.y.rounded(.down))
+                for column in x..<(x + width) {
+                    #expect(!grid[y * extent + column], "modules drawn twice")
+                    grid[y * extent + column] = true
+                }
+                pen.x += command.numbers[0]
+                runs += 1
+            default:
+                Issue.record("unexpected path command \(command)")
                 return
             }
-            #expect(parts[3] == "1" && parts[4] == "-\(width)")
-            for column in x..<(x + width) {
-                #expect(!grid[y * extent + column], "modules drawn twice")
-                grid[y * extent + column] = true
-            }
         }
+        #expect(runs > 0)
         for y in 0..<extent {
             for x in 0..<extent where grid[y * extent + x] != code[x: x - quietZone, y: y - quietZone] {
                 Issue.record("module (\(x - quietZone), \(y - quietZone)) differs")

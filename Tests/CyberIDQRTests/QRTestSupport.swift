@@ -63,4 +63,30 @@ enum QRTestSupport {
         }
         return result
     }
+
+    /// An SVG path's commands (a letter and its numbers, separated by spaces or signs), for the
+    /// tests that redraw a path; numbers may be negative or fractional.
+    static func pathCommands(_ path: String) -> [(letter: Character, numbers: [Double])] {
+        var commands = [(letter: Character, numbers: [Double])]()
+        var number = ""
+        func endNumber() {
+            if !number.isEmpty, !commands.isEmpty { commands[commands.count - 1].numbers.append(Double(number) ?? .nan) }
+            number = ""
+        }
+        for character in path {
+            if character.isLetter {
+                endNumber()
+                commands.append((character, []))
+            } else if character == " " {
+                endNumber()
+            } else if character == "-" {
+                endNumber()
+                number = "-"
+            } else {
+                number.append(character)
+            }
+        }
+        endNumber()
+        return commands
+    }
 }
