@@ -161,19 +161,12 @@ enum QRMask {
 
     /// N1 and N3 for one line held as bits (bit i = module i).
     static func linePenalty(bits line: UInt64, size: Int, full: UInt64) -> Int {
-        var score = 0
-        // N1: run boundaries are where a module differs from the next one.
-        var boundaries = (line ^ (line >> 1)) & (full >> 1)
-        var runStart = 0
-        while boundaries != 0 {
-            let end = boundaries.trailingZeroBitCount
-            let length = end - runStart + 1
-            if length >= 5 { score += runPenalty + length - 5 }
-            runStart = end + 1
-            boundaries &= boundaries - 1
-        }
-        let last = size - runStart
-        if last >= 5 { score += runPenalty + last - 5 }
+        // N1 without a loop: a run of L ≥ 5 scores 3 + (L − 5) = (L − 4) + 2, and it holds L − 4
+        // windows of five equal modules, consecutive, the first of which has no window just
+        // before it. So N1 = (windows of five) + 2 × (windows that start a run).
+        let same = ~(line ^ (line >> 1)) & (full >> 1)  // bit i: module i equals module i + 1
+        let five = same & (same >> 1) & (same >> 2) & (same >> 3)  // bit i: modules i…i+4 equal
+        var score = five.nonzeroBitCount + (runPenalty - 1) * (five & ~(five << 1)).nonzeroBitCount
         // N3: pad with four light modules each side (outside the symbol reads as light).
         let padded = UInt128(line) << 4
         let light = ~padded

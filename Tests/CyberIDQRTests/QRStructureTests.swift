@@ -175,6 +175,21 @@ import Testing
                     "size \(size), density \(density)")
             }
         }
+        // Single lines made of random runs (1–12 long, so N1's long runs are common), every width
+        // from 5 to 64: the word scoring against the run-by-run scoring.
+        for size in 5...64 {
+            for _ in 0..<50 {
+                var line = [Bool]()
+                var colour = Bool.random(using: &generator)
+                while line.count < size {
+                    line += [Bool](repeating: colour, count: min(Int.random(in: 1...12, using: &generator), size - line.count))
+                    colour.toggle()
+                }
+                let bits = line.enumerated().reduce(UInt64(0)) { $0 | ($1.element ? 1 << UInt64($1.offset) : 0) }
+                let mask: UInt64 = size == 64 ? ~0 : (1 << UInt64(size)) - 1
+                #expect(QRMask.linePenalty(bits: bits, size: size, full: mask) == QRMask.linePenalty(line), "\(line)")
+            }
+        }
         let full: UInt64 = (1 << 11) - 1
         let finderAtStart: [Bool] = [true, false, true, true, true, false, true, true, false, true, true]
         let bits = finderAtStart.enumerated().reduce(UInt64(0)) { $0 | ($1.element ? 1 << UInt64($1.offset) : 0) }
