@@ -26,6 +26,7 @@ let package = Package(
                 .product(name: "CyberIDKeys", package: root),
                 .product(name: "CyberIDDocuments", package: root),
                 .product(name: "CyberIDDevTools", package: root),
+                .product(name: "CyberIDQR", package: root),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Benchmarks/CyberIDBenchmarks",

@@ -4,6 +4,7 @@ import CyberIDCore
 import CyberIDDevTools
 import CyberIDDocuments
 import CyberIDKeys
+import CyberIDQR
 import Foundation
 
 /// The ceilings later work is measured against: how fast the pure core and the cryptographic
@@ -98,6 +99,21 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             blackHole(try AES.GCM.seal(message, using: purposeKey, nonce: nonce, authenticating: purpose))
         }
+    }
+
+    // The login page's QR code: a wallet link of a login's length (246 bytes, version 11),
+    // encoded (eight masks scored) and drawn as the SVG the page inlines and `/authorize/qr` sends.
+    let loginLink =
+        "cyberid://login?iss=https%3A%2F%2Fid.example.gov.cn&t=" + String(repeating: "Ab9-_xYz", count: 20) + "&qt=12&qa="
+        + String(repeating: "q", count: 22)
+    Benchmark("QRCode.encode login link") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try QRCode(text: loginLink, errorCorrection: .medium)) }
+    }
+    Benchmark("QRCode.svg login link") { benchmark in
+        let code = try QRCode(text: loginLink, errorCorrection: .medium)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(code.svg(moduleSize: 4, quietZone: 4, title: "QR code")) }
+        benchmark.stopMeasurement()
     }
 
     // Passive + active authentication of a whole eMRTD, as the document step runs it.
