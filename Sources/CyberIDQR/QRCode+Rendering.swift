@@ -24,7 +24,9 @@ extension QRCode {
             svg += "<title>\(Self.escapingXML(title))</title>"
         }
         svg += "<rect width=\"\(extent)\" height=\"\(extent)\" fill=\"#fff\"/>"
-        svg += "<path fill=\"none\" stroke=\"#000\" d=\"\(pathData(offset: quietZone))\"/>"
+        // The stroke's width and caps are written out: both are inherited properties, which a
+        // page's stylesheet could otherwise change for an SVG inlined in its HTML.
+        svg += "<path fill=\"none\" stroke=\"#000\" stroke-width=\"1\" stroke-linecap=\"butt\" d=\"\(pathData(offset: quietZone))\"/>"
         svg += "</svg>"
         return svg
     }

@@ -165,7 +165,7 @@ import Testing
         let title = "<title>Sign in &lt;with&gt; &quot;CyberID&quot; &amp; &apos;wallet&apos;</title>"
         #expect(QRTestSupport.occurrences(of: title, in: svg) == 1)
         #expect(QRTestSupport.occurrences(of: "<rect width=\"29\" height=\"29\" fill=\"#fff\"/>", in: svg) == 1)
-        #expect(QRTestSupport.occurrences(of: "<path fill=\"none\" stroke=\"#000\" d=\"M4 4.5h7m", in: svg) == 1)
+        #expect(QRTestSupport.occurrences(of: "<path fill=\"none\" stroke=\"#000\" stroke-width=\"1\" stroke-linecap=\"butt\" d=\"M4 4.5h7m", in: svg) == 1)
         #expect(svg.hasSuffix("</svg>"))
         #expect(QRTestSupport.occurrences(of: "href", in: svg) == 0)
     }

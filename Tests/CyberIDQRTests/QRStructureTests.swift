@@ -190,6 +190,13 @@ import Testing
                 #expect(QRMask.linePenalty(bits: bits, size: size, full: mask) == QRMask.linePenalty(line), "\(line)")
             }
         }
+        // Lines of one colour, and runs of exactly five at either end, at the widest line.
+        let all: UInt64 = ~0
+        for line in [UInt64(0), all, 0b11111, all << 59, 0b11111 | all << 59, ~UInt64(0b11111)] {
+            let modules = (0..<64).map { line >> UInt64($0) & 1 == 1 }
+            #expect(QRMask.linePenalty(bits: line, size: 64, full: all) == QRMask.linePenalty(modules), "\(String(line, radix: 2))")
+        }
+        #expect(QRMask.linePenalty(bits: all, size: 64, full: all) == 3 + 59)
         let full: UInt64 = (1 << 11) - 1
         let finderAtStart: [Bool] = [true, false, true, true, true, false, true, true, false, true, true]
         let bits = finderAtStart.enumerated().reduce(UInt64(0)) { $0 | ($1.element ? 1 << UInt64($1.offset) : 0) }

@@ -613,25 +613,48 @@ def link_query(link: str) -> dict:
 
 
 QR_DATA_URI = "data:image/svg+xml;base64,"
-_QR_RUN = re.compile(r"M(\d+) (\d+)h(\d+)v1h-\d+z")
+_QR_COMMAND = re.compile(r"([Mmh])(-?\d+(?:\.\d+)?)(?: (-?\d+(?:\.\d+)?))?")
+
+
+def qr_runs(path: str) -> list:
+    """The dark runs `(x, y, width)` of CyberID's QR path: horizontal strokes one module wide,
+    `M x y.5` (a row's first run) or `m gap 0` (the next), then `h width` — followed as a
+    renderer follows the pen. Anything else in the path fails the assertion."""
+    commands = list(_QR_COMMAND.finditer(path))
+    assert "".join(m.group(0) for m in commands) == path, f"not the expected SVG drawing: {path[:200]!r}"
+    x = y = 0.0
+    runs = []
+    for command in commands:
+        letter, first, second = command.group(1), float(command.group(2)), command.group(3)
+        if letter == "M":
+            x, y = first, float(second)
+        elif letter == "m":
+            x, y = x + first, y + float(second)
+        else:
+            assert second is None and first > 0 and x == int(x) and y - int(y) == 0.5, (command.group(0), x, y)
+            runs.append((int(x), int(y), int(first)))
+            x += first
+    return runs
 
 
 def decode_qr_image(source: str, workdir: Path) -> Optional[str]:
     """The text of the QR code in an `<img src="data:image/svg+xml;base64,…">` as zbar reads it
-    (None when zbar is not installed). The SVG is CyberID's: one `M x y h w v1 h-w z` run per
-    dark stretch of a module row; it is drawn here into a PGM at 4 pixels per module."""
+    (None when zbar is not installed). The SVG is CyberID's: horizontal strokes one module wide,
+    one per dark stretch of a module row (`qr_runs`); it is drawn here into a PGM at 4 pixels per
+    module."""
     zbarimg = shutil.which("zbarimg")
     if zbarimg is None:
         return None
     assert source.startswith(QR_DATA_URI), source[:60]
     svg = base64.b64decode(source[len(QR_DATA_URI):]).decode()
     width, height = map(int, re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).groups())
-    paths = " ".join(re.findall(r'<path[^>]*\sd="([^"]*)"', svg))
-    runs = _QR_RUN.findall(paths)
-    assert runs and len(runs) == paths.count("M"), f"not the expected SVG drawing: {paths[:200]!r}"
+    paths = re.findall(r'<path[^>]*\sd="([^"]*)"', svg)
+    assert len(paths) == 1, f"not the expected SVG drawing: {svg[:300]!r}"
+    runs = qr_runs(paths[0])
+    assert runs, f"no dark runs in {paths[0][:200]!r}"
     scale = 4
     pixels = bytearray([255]) * (width * scale * height * scale)
-    for x, y, run in ((int(a), int(b), int(c)) for a, b, c in runs):
+    for x, y, run in runs:
         for row in range(y * scale, (y + 1) * scale):
             start = row * width * scale + x * scale
             pixels[start:start + run * scale] = bytes(run * scale)
