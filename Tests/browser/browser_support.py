@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import struct
 import shutil
 import subprocess
 import sys
 import threading
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -30,7 +33,7 @@ OIDC_DIR = HERE.parent / "oidc"
 if str(OIDC_DIR) not in sys.path:
     sys.path.insert(0, str(OIDC_DIR))
 
-from oidc_support import LoopbackServer, QuietHandler  # noqa: E402  (the oidc suite's loopback HTTP server)
+from oidc_support import LoopbackServer, QuietHandler, qr_runs  # noqa: E402  (the oidc suite's loopback HTTP server)
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 CHROMEDRIVER_CANDIDATES = ("chromedriver",)
@@ -236,6 +239,67 @@ def decode_qr(png: Path) -> list[str]:
     assert result.returncode in (0, 4), (result.returncode, result.stderr.decode(errors="replace"))
     text = result.stdout.decode("utf-8", errors="replace")
     return [line for line in text.split("\n") if line]
+
+
+def png_grey(png: bytes) -> tuple[int, int, list[bytes]]:
+    """A screenshot's pixels as grey levels (its red channel), rows top to bottom: `(width,
+    height, rows)`. Read with zlib alone (PNG, 8 bits a channel, RGB or RGBA, not interlaced:
+    what Chromium and Firefox write), so the suite needs no imaging library."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    offset, data = 8, b""
+    while offset < len(png):
+        length, kind = struct.unpack(">I4s", png[offset:offset + 8])
+        chunk = png[offset + 8:offset + 8 + length]
+        offset += 12 + length
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunk)
+            assert depth == 8 and colour in (2, 6) and interlace == 0, (depth, colour, interlace)
+            step = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            data += chunk
+    raw, stride, rows, previous = zlib.decompress(data), width * step, [], bytearray(width * step)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            left, up = line[x - step] if x >= step else 0, previous[x]
+            corner = previous[x - step] if x >= step else 0
+            if kind == 1:
+                line[x] = (line[x] + left) & 255
+            elif kind == 2:
+                line[x] = (line[x] + up) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (left + up) // 2) & 255
+            elif kind == 4:
+                guess = left + up - corner
+                near = min((abs(guess - left), 0, left), (abs(guess - up), 1, up), (abs(guess - corner), 2, corner))
+                line[x] = (line[x] + near[2]) & 255
+        rows.append(bytes(line[0::step]))
+        previous = line
+    return width, height, rows
+
+
+def qr_modules(svg: str) -> tuple[int, set]:
+    """The QR image's side in modules (its viewBox) and its dark modules `(x, y)`, from its one
+    path (`qr_runs`: the strokes as a renderer follows them)."""
+    side = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
+    paths = re.findall(r'<path[^>]*\sd="([^"]*)"', svg)
+    assert len(paths) == 1, f"not the expected SVG drawing: {svg[:300]!r}"
+    return side, {(x + i, y) for x, y, width in qr_runs(paths[0]) for i in range(width)}
+
+
+def qr_misdrawn(svg: str, rows: list[bytes], left: int, top: int, size: float) -> list[tuple]:
+    """The modules a browser drew wrong: the pixel at each module's centre, in the image drawn
+    `size` pixels wide at (`left`, `top`) of a screenshot's `rows`, must be black (≤ 30) for a
+    dark module and white (≥ 225) for a light one — not the other colour, and not grey (an
+    edge blurred across the centre). Returns `(x, y, level)` of each that is not."""
+    side, dark = qr_modules(svg)
+    scale, wrong = size / side, []
+    for y in range(side):
+        for x in range(side):
+            level = rows[top + int((y + 0.5) * scale)][left + int((x + 0.5) * scale)]
+            if not (level <= 30 if (x, y) in dark else level >= 225):
+                wrong.append((x, y, level))
+    return wrong
 
 
 def wait_until(predicate, timeout: float, interval: float = 0.05):

@@ -54,9 +54,11 @@ if str(OIDC_DIR) not in sys.path:
 
 from oidc_support import (  # noqa: E402  (puts Tests/enrollment on sys.path)
     Deployment,
+    QR_IMAGE_PREFIX,
     Holder,
     LoopbackServer,
     QuietHandler,
+    qr_runs,
     sign_wallet_jws,
 )
 from enrollment_support import b64u, b64u_decode, binary_path, free_port  # noqa: E402
@@ -612,31 +614,6 @@ def link_query(link: str) -> dict:
     return {k: v[0] for k, v in values.items()}
 
 
-QR_DATA_URI = "data:image/svg+xml;base64,"
-_QR_COMMAND = re.compile(r"([Mmh])(-?\d+(?:\.\d+)?)(?: (-?\d+(?:\.\d+)?))?")
-
-
-def qr_runs(path: str) -> list:
-    """The dark runs `(x, y, width)` of CyberID's QR path: horizontal strokes one module wide,
-    `M x y.5` (a row's first run) or `m gap 0` (the next), then `h width` — followed as a
-    renderer follows the pen. Anything else in the path fails the assertion."""
-    commands = list(_QR_COMMAND.finditer(path))
-    assert "".join(m.group(0) for m in commands) == path, f"not the expected SVG drawing: {path[:200]!r}"
-    x = y = 0.0
-    runs = []
-    for command in commands:
-        letter, first, second = command.group(1), float(command.group(2)), command.group(3)
-        if letter == "M":
-            x, y = first, float(second)
-        elif letter == "m":
-            x, y = x + first, y + float(second)
-        else:
-            assert second is None and first > 0 and x == int(x) and y - int(y) == 0.5, (command.group(0), x, y)
-            runs.append((int(x), int(y), int(first)))
-            x += first
-    return runs
-
-
 def decode_qr_image(source: str, workdir: Path) -> Optional[str]:
     """The text of the QR code in an `<img src="data:image/svg+xml;base64,…">` as zbar reads it
     (None when zbar is not installed). The SVG is CyberID's: horizontal strokes one module wide,
@@ -645,8 +622,8 @@ def decode_qr_image(source: str, workdir: Path) -> Optional[str]:
     zbarimg = shutil.which("zbarimg")
     if zbarimg is None:
         return None
-    assert source.startswith(QR_DATA_URI), source[:60]
-    svg = base64.b64decode(source[len(QR_DATA_URI):]).decode()
+    assert source.startswith(QR_IMAGE_PREFIX), source[:60]
+    svg = base64.b64decode(source[len(QR_IMAGE_PREFIX):]).decode()
     width, height = map(int, re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).groups())
     paths = re.findall(r'<path[^>]*\sd="([^"]*)"', svg)
     assert len(paths) == 1, f"not the expected SVG drawing: {svg[:300]!r}"

@@ -494,6 +494,29 @@ class _PageParser(HTMLParser):
 
 
 QR_IMAGE_PREFIX = "data:image/svg+xml;base64,"
+_QR_COMMAND = re.compile(r"([Mmh])(-?\d+(?:\.\d+)?)(?: (-?\d+(?:\.\d+)?))?")
+
+
+def qr_runs(path: str) -> list:
+    """The dark runs `(x, y, width)` of CyberID's QR path: horizontal strokes one module wide,
+    `M x y.5` (a row's first run) or `m gap 0` (the next), then `h width` — followed as a
+    renderer follows the pen. Anything else in the path fails the assertion."""
+    commands = list(_QR_COMMAND.finditer(path))
+    assert "".join(m.group(0) for m in commands) == path, f"not the expected SVG drawing: {path[:200]!r}"
+    x = y = 0.0
+    runs = []
+    for command in commands:
+        letter, first, second = command.group(1), float(command.group(2)), command.group(3)
+        if letter == "M":
+            x, y = first, float(second)
+        elif letter == "m":
+            x, y = x + first, y + float(second)
+        else:
+            assert second is None and first > 0 and x == int(x) and y - int(y) == 0.5, (command.group(0), x, y)
+            runs.append((int(x), int(y), int(first)))
+            x += first
+    return runs
+
 
 
 @dataclass
