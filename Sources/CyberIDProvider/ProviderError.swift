@@ -81,6 +81,14 @@ public struct ProviderError: ServiceError, Equatable {
     static func personNotActive(_ state: String) -> Self {
         Self(code: "person-not-active", kind: .forbidden, reason: "logins are refused while the network number is \(state)", isOAuth: false)
     }
+    /// A suspended holder's wallet asks for anything but its own lifecycle (resume with the chip,
+    /// or cancel): "I lost my phone" means the phone's wallet can do nothing more.
+    static func walletSuspended() -> Self {
+        Self(
+            code: "person-not-active", kind: .forbidden,
+            reason: "the network number is suspended: the wallet can only resume it (with the document's chip) or cancel it",
+            isOAuth: false)
+    }
     static func reverificationRequired(_ reason: String) -> Self {
         Self(
             code: "reverification-required", kind: .forbidden,

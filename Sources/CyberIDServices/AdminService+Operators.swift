@@ -30,6 +30,7 @@ extension DomainError where Domain == AdminDomain {
         let text =
             switch why {
             case "self-approval": "the second operator must be another person"
+            case "target": "the request is about the second operator: another operator decides it"
             case "role-required": "the second operator must hold a role the act needs"
             case "expired": "the request is older than 24 hours"
             case "not-approved": "the request is not approved (or was already carried out)"
@@ -125,8 +126,8 @@ extension AdminService {
     }
 
     /// A second operator approves or refuses a pending request.
-    /// - Throws: ``AdminError`` `unknown-request`, `four-eyes-self-approval`, `four-eyes-role-required`,
-    ///   `four-eyes-not-pending`, `four-eyes-expired`.
+    /// - Throws: ``AdminError`` `unknown-request`, `four-eyes-self-approval`, `four-eyes-target`,
+    ///   `four-eyes-role-required`, `four-eyes-not-pending`, `four-eyes-expired`.
     public func decideFourEyes(id: String, approve: Bool, by operatorID: String, reason: String? = nil, now: Date = Date())
         async throws -> FourEyesRequestRecord
     {
@@ -135,7 +136,7 @@ extension AdminService {
         if let refusal = OperatorRules.approvalRefusal(
             action: action, requestedBy: request.requestedBy, requestedAt: request.requestedAt,
             pending: request.status == .pending, approver: operatorID,
-            approverRoles: try await operatorRoles(personID: operatorID), now: now)
+            approverRoles: try await operatorRoles(personID: operatorID), subject: try await fourEyesSubject(request), now: now)
         {
             throw AdminError.approvalRefused(refusal)
         }
@@ -150,6 +151,24 @@ extension AdminService {
             else { throw AdminError.approvalRefused("not-pending") }
         }
         return try await store.fourEyesRequest(id: id) ?? request
+    }
+
+    /// The person a four-eyes request is about, if it is about one: whose record is read, who is
+    /// cancelled, who gains or loses `admin` or `records` (their person id; `nil` for a key
+    /// rotation or a number no one holds).
+    public func fourEyesSubject(_ request: FourEyesRequestRecord) async throws -> String? {
+        let number: String? =
+            switch OperatorAction(rawValue: request.action) {
+            case .readRecord?, .cancelPerson?: request.target
+            case .grantSensitiveRole?: request.detailFields["number"]
+            default: nil
+            }
+        guard let number else { return nil }
+        do {
+            return try await personID(networkNumber: number)
+        } catch let error as AdminError where error == .unknownNumber {
+            return nil
+        }
     }
 
     /// The requester carries out an approved act, once, within 24 hours of the request; the

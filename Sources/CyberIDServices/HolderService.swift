@@ -31,10 +31,10 @@ extension DomainError where Domain == HolderDomain {
     static func eventNotAllowed(_ event: LifecycleEvent) -> Self {
         Self(code: "actor-not-allowed", kind: .forbidden, reason: "\(event.rawValue) is not the holder's to do here")
     }
-    static func documentRequired() -> Self {
+    static func documentRequired(_ event: LifecycleEvent) -> Self {
         Self(
             code: "document-required", kind: .forbidden,
-            reason: "cancelling a number needs a fresh proof: your document's chip (cyberid wallet lifecycle cancel --document DIR)")
+            reason: "\(event == .cancel ? "cancelling" : "resuming") a number needs a fresh proof: your document's chip (cyberid wallet lifecycle \(event.rawValue) --document DIR)")
     }
     static func documentCheckUnavailable() -> Self {
         Self(code: "document-check-unavailable", kind: .unavailable, reason: "the service cannot check documents right now")
@@ -101,8 +101,10 @@ public struct HolderService: Sendable {
 
     /// The holder suspends, resumes or cancels their own number.
     /// - Parameters:
-    ///   - document: for `cancel`, a fresh proof (review finding 6): the chip of the holder's
-    ///     document on record, answering `challenge` (``LoginService/cancelChallenge(jti:)``).
+    ///   - document: for `cancel` and `resume`, a fresh proof (review finding 6): the chip of the
+    ///     holder's document on record, answering `challenge` (``LoginService/cancelChallenge(jti:)``).
+    ///     A resume needs it because a suspension answers "my phone is lost": whoever holds only the
+    ///     phone must not undo it (the portal's "I lost my phone" is made without the phone).
     /// - Throws: ``HolderError`` `event-not-allowed`, `document-required`; the chip's errors.
     public func apply(
         _ event: LifecycleEvent, personID: String, reason: String, document: PresentedDocument? = nil,
@@ -111,8 +113,8 @@ public struct HolderService: Sendable {
         guard [.suspend, .resume, .cancel].contains(event) else { throw HolderError.eventNotAllowed(event) }
         // The reason before the chip: a refused reason must not cost the person a chip tap.
         _ = try PersonLifecycle.checkedReason(reason, for: event)
-        if event == .cancel {
-            guard let document else { throw HolderError.documentRequired() }
+        if event == .cancel || event == .resume {
+            guard let document else { throw HolderError.documentRequired(event) }
             guard let documentReproof else { throw HolderError.documentCheckUnavailable() }
             try await documentReproof(document, challenge, personID, Date())
         }

@@ -261,8 +261,9 @@ public struct LoginClient: Sendable {
     /// Suspends (`suspend`), resumes (`resume`) or cancels (`cancel`) the holder's network number,
     /// or, with `ward`, a minor's as their guardian (suspend and resume only).
     /// - Returns: the new state.
-    /// - Parameter chip: for `cancel`, the holder's document chip: a fresh proof that answers a
-    /// challenge derived from this request's `jti` (SHA-256("cyberid cancel v1" ‖ jti), 8 bytes).
+    /// - Parameter chip: for `cancel` and the holder's own `resume`, the holder's document chip: a
+    /// fresh proof that answers a challenge derived from this request's `jti` (SHA-256("cyberid
+    /// cancel v1" ‖ jti), 8 bytes).
     public func lifecycle(
         _ event: String, reason: String, wallet: Wallet, ward: String? = nil, chip: (any ChipReader)? = nil
     ) async throws -> String {

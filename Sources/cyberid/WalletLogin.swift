@@ -261,24 +261,26 @@ extension WalletCommand {
             commandName: "lifecycle",
             abstract: "Suspend, resume or cancel the holder's network number (e.g. a lost phone), with a reason.",
             discussion: """
-                A suspended number cannot log in anywhere. The holder can resume only a suspension they made; \
-                an administrator's suspension is lifted by an administrator (cyberid admin person resume). \
-                cancel gives the number up for good (the identity record is destroyed) and needs --yes.
+                A suspended number cannot log in anywhere, and its wallet can do nothing but resume or cancel it. \
+                The holder can resume only a suspension they made, with their document's chip (--document: \
+                whoever holds only the phone cannot undo a suspension); an administrator's suspension is lifted \
+                by an administrator (cyberid admin person resume). cancel gives the number up for good (the \
+                identity record is destroyed) and needs --yes and --document.
                 """)
         @Argument(help: "suspend, resume or cancel.") var event: String
         @Option(help: "Why (shown in the holder's history).") var reason: String
         @Option(help: "Wallet file.") var wallet = "cyberid-wallet.json"
         @Flag(help: "Confirm a cancel: it cannot be undone.") var yes = false
         @Option(help: "Act as guardian on this minor's network number (suspend or resume).") var ward: String?
-        @Option(help: "Cancel: the document directory whose chip proves it is you (a fresh proof).") var document: String?
+        @Option(help: "Cancel or resume: the document directory whose chip proves it is you (a fresh proof).") var document: String?
 
         func validate() throws {
             guard ["suspend", "resume", "cancel"].contains(event) else {
                 throw ValidationError("the event is suspend, resume or cancel")
             }
             if event == "cancel" && !yes { throw ValidationError("cancel cannot be undone: add --yes to confirm") }
-            if event == "cancel" && document == nil {
-                throw ValidationError("cancel needs a fresh proof that it is you: add --document DIR (your document's chip)")
+            if ["cancel", "resume"].contains(event) && ward == nil && document == nil {
+                throw ValidationError("\(event) needs a fresh proof that it is you: add --document DIR (your document's chip)")
             }
             if ward != nil && event == "cancel" { throw ValidationError("a guardian suspends or resumes; only the holder cancels") }
         }

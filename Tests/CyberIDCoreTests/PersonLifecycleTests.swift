@@ -31,7 +31,8 @@ import Testing
                 // would be theirs to resume, to `active`, past the restriction.
                 .suspend: (.suspended, [.administrator]),
                 .lift: (.active, [.administrator, .policy]),
-                .cancel: (.cancelled, [.person, .administrator]),
+                // Nor does the holder cancel it: they would enroll again at once, unrestricted.
+                .cancel: (.cancelled, [.administrator]),
             ]
         case .cancelled:
             [:]

@@ -45,4 +45,38 @@ import Testing
             #expect(cancelled.to == .cancelled)
         }
     }
+
+    /// A review's finding: the portal's "I lost my phone" suspends without the phone, and the
+    /// phone's wallet could resume at once with one signature. A holder's resume needs the chip,
+    /// like a cancel; and while suspended the wallet can do nothing but resume or cancel.
+    @Test func theLostPhoneCannotResumeItsSuspension() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let person = try #require(try await h.holder(wallet))
+            _ = try await h.holder.apply(.suspend, personID: person, reason: "suspended by the person in the portal")
+            let bare = await #expect(throws: (any Error).self) {
+                _ = try await h.holder.apply(.resume, personID: person, reason: "the thief resumes")
+            }
+            #expect((bare as? any ServiceError)?.code == "document-required")
+            #expect(try await h.store.person(id: person)?.state == .suspended)
+            // The wallet's other requests are refused while suspended; its lifecycle request is not.
+            let other = await #expect(throws: ProviderError.self) {
+                _ = try await h.provider.login.authenticateWallet(
+                    try wallet.authorization(method: "GET", path: "/wallet/v1/history"), method: "GET", path: "/wallet/v1/history")
+            }
+            #expect(other?.code == "person-not-active")
+            let lifecycle = try await h.provider.login.authenticateWalletRequest(
+                try wallet.authorization(method: "POST", path: "/wallet/v1/lifecycle"), method: "POST",
+                path: "/wallet/v1/lifecycle", lifecycle: true)
+            #expect(lifecycle.holder.personState == .suspended)
+            // The holder's chip, answering this request: resumed, and the wallet works again.
+            let challenge = LoginService.cancelChallenge(jti: "resume-request")
+            let proof = try #require(try h.present(.own, of: wallet, challenge: Base64URL.encode(challenge)))
+            let resumed = try await h.holder.apply(
+                .resume, personID: person, reason: "found it", document: proof.service, challenge: challenge)
+            #expect(resumed.to == .active)
+            _ = try await h.provider.login.authenticateWallet(
+                try wallet.authorization(method: "GET", path: "/wallet/v1/history"), method: "GET", path: "/wallet/v1/history")
+        }
+    }
 }

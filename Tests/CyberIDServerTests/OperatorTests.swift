@@ -155,6 +155,47 @@ import Testing
 }
 
 extension OperatorTests {
+    /// A review's finding: the person a four-eyes request is about cannot decide it — an admin
+    /// vetoing their own removal (with two admins, for ever), or approving their own grant.
+    @Test func theTargetOfARoleRequestCannotDecideIt() async throws {
+        try await withTestApp { _, runtime async throws in
+            let t0 = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded())
+            let server = runtime.admin.acting(as: "server")
+            var numbers = [String: String]()
+            for id in ["ann", "al", "amy"] {
+                numbers[id] = try await Self.person(runtime, id, at: t0)
+                _ = try await server.grantRole(.admin, networkNumber: numbers[id]!, displayName: id)
+            }
+            let admin = runtime.admin
+            // Ann asks to revoke Al's admin: Al cannot refuse it (nor approve it); Amy can.
+            let removal = try await admin.requestFourEyes(
+                .grantSensitiveRole, target: "\(numbers["al"]!):admin",
+                detail: ["role": "admin", "number": numbers["al"]!, "operation": "revoke", "reason": "revoke admin"], by: "ann",
+                now: t0)
+            for approve in [false, true] {
+                await #expect(throws: AdminError.approvalRefused("target")) {
+                    try await admin.decideFourEyes(id: removal.id, approve: approve, by: "al", now: t0 + 1)
+                }
+            }
+            #expect(try await admin.fourEyesSubject(removal) == "al")
+            #expect(try await admin.decideFourEyes(id: removal.id, approve: true, by: "amy", now: t0 + 2).status == .approved)
+            // Ann asks to grant Amy `records`: Amy cannot approve her own grant; Al can.
+            let grant = try await admin.requestFourEyes(
+                .grantSensitiveRole, target: "\(numbers["amy"]!):records",
+                detail: ["role": "records", "name": "amy", "number": numbers["amy"]!, "reason": "grant records to amy"], by: "ann",
+                now: t0)
+            await #expect(throws: AdminError.approvalRefused("target")) {
+                try await admin.decideFourEyes(id: grant.id, approve: true, by: "amy", now: t0 + 3)
+            }
+            #expect(try await admin.decideFourEyes(id: grant.id, approve: true, by: "al", now: t0 + 4).status == .approved)
+            // A number no one holds names no one.
+            #expect(try await admin.fourEyesSubject(
+                try await admin.requestFourEyes(.grantSensitiveRole, target: "x:admin", detail: ["number": "nobody"], by: "ann", now: t0)) == nil)
+        }
+    }
+}
+
+extension OperatorTests {
     /// Issue 15: an approved record read is shown to its requester only, from the request's
     /// page, for 15 minutes; each showing audited, the person's history holding the one access.
     @Test func aRecordReadIsShownAgainToItsRequesterForFifteenMinutes() async throws {

@@ -67,5 +67,14 @@ import Testing
         #expect(refusal(after: 24 * 3600) == "expired")
         // Self-approval is refused even for an operator holding every role.
         #expect(refusal(approver: "alice", roles: Set(OperatorRole.allCases)) == "self-approval")
+        // Nor does the person the act is about decide it (their own record, their own role).
+        #expect(
+            OperatorRules.approvalRefusal(
+                action: .readRecord, requestedBy: "alice", requestedAt: t0, pending: true, approver: "bob",
+                approverRoles: [.records], subject: "bob", now: t0 + 60) == "target")
+        #expect(
+            OperatorRules.approvalRefusal(
+                action: .readRecord, requestedBy: "alice", requestedAt: t0, pending: true, approver: "bob",
+                approverRoles: [.records], subject: "carol", now: t0 + 60) == nil)
     }
 }

@@ -375,21 +375,31 @@ def alice_revokes_carol(w: Walk, carol_csrf: str, read: PendingRow):
     check_page(driver, shot_name(14, "alice-revoked"))
     assert operators_table(driver).get(CAROL, {}).get("roles", words(EN, "common_none")) == words(EN, "common_none")
     use_session(driver, issuer, w.sessions["carol"])
+    driver.get(issuer + "/console/persons")
+    assert present(driver, "console-refused") and response_status(driver) == 403, driver.current_url
+    assert text_of(driver, "refused-reason") == words(EN, "console_refused_no_role")
+    assert not present(driver, "operator") and nav(driver) == {}
+    check_page(driver, shot_name(14, "carol-without-a-role"), allow_status=(403,))
+    # That answer ended her session (a review's finding: without a role she could not sign out, and
+    # the session would have come back with a role granted later): the cookie is cleared, and the
+    # old token opens nothing — every page is the sign-in, every form refused.
+    assert console_cookie(driver) is None
+    use_session(driver, issuer, w.sessions["carol"])
     for path in ("/console", *CONSOLE_PAGES):
         driver.get(issuer + path)
-        assert present(driver, "console-refused") and response_status(driver) == 403, (path, driver.current_url)
-        assert text_of(driver, "refused-reason") == words(EN, "console_refused_no_role"), path
+        assert driver.current_url == issuer + "/console" and present(driver, "console-sign-in"), (path, driver.current_url)
         assert not present(driver, "operator") and nav(driver) == {}, path
-    check_page(driver, shot_name(14, "carol-without-a-role"), allow_status=(403,))
+    use_session(driver, issuer, w.sessions["carol"])
+    driver.get(issuer + "/console")  # the console's origin (the sign-in page: the session is gone)
     forged_post(driver, "/console/persons/act", {
         "csrf": carol_csrf, "number": citizen.network_number, "event": "suspend", "reason": "no longer allowed"})
-    assert present(driver, "console-refused") and response_status(driver) == 403
+    assert response_status(driver) == 403 and not present(driver, "operator")
     check_page(driver, shot_name(14, "carol-act-refused"), allow_status=(403,))
-    for path in CONSOLE_FORM_ACTIONS:  # her own session and CSRF token, from the console's origin
+    for path in CONSOLE_FORM_ACTIONS:  # her old session and CSRF token, from the console's origin
         fields = {"csrf": carol_csrf, "number": citizen.network_number, "event": "suspend", "reason": "x",
                   "action": "cancel-person", "id": read.id, "decision": "approve", "role": "support", "name": CAROL}
         answer = w.http.post(path, fields, session=w.sessions["carol"])
-        assert answer.status_code == 403 and "console-refused" in parse_html(answer.text).ids, (path, answer.status_code)
+        assert answer.status_code == 403 and "operator" not in parse_html(answer.text).ids, (path, answer.status_code)
     assert d.cli_json("admin", "person", "show", citizen.network_number)["state"] == "active"
 
 
@@ -580,6 +590,18 @@ def test_one_admin_cannot_remove_another_admin_alone(browser, console_deployment
     assert driver.current_url == issuer + "/console/pending?done=grant-requested", driver.current_url
     roles = {entry["name"]: entry["roles"] for entry in operator_list(d)}
     assert "admin" in roles[BOB], roles
+    # Nor can Bob, the request's subject, refuse it (a veto on his own removal: with two admins,
+    # for ever) — the page offers him no decision and a forged one is refused (a review's finding).
+    console_sign_in(driver, d, bob)
+    open_page(driver, issuer, "/console/pending", "console-40-bob-pending", until_id="pending-requests")
+    removal = [row for row in pending_rows(driver) if bob.network_number in row.target]
+    assert len(removal) == 1, pending_rows(driver)
+    assert not present(driver, f"approve-{removal[0].id}") and not present(driver, f"refuse-{removal[0].id}")
+    forged_post(driver, "/console/requests/decide", {"csrf": page_csrf(driver), "id": removal[0].id, "decision": "refuse"})
+    refused_page(driver, "Bob refusing his own removal", "console_error_four_eyes")
+    check_page(driver, "console-40-bob-veto-refused", allow_status=(403,))
+    open_page(driver, issuer, "/console/pending", "console-40-bob-pending-after", until_id="pending-requests")
+    assert [row.id for row in pending_rows(driver) if bob.network_number in row.target] == [removal[0].id]
 
 
 def test_no_operator_grants_themselves_a_role_or_changes_another_operators_number(

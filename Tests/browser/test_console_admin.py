@@ -499,6 +499,15 @@ def platforms_walk(w: Walk):
     page_check(driver, shot_name(5, "alice-policy-cleared"))
     assert table_rows(driver, "policies") == [[words(EN, "console_policy_none")]], table_rows(driver, "policies")
     assert d.cli_json("admin", "policy", "show")["reverification_intervals"] == []
+    # A review's finding: one `platforms` operator could make every sign-in to the console (or the
+    # portal) a document check — a policy on CyberID's own clients, or an interval of seconds.
+    for fields, status in (({"scope": "cyberid-console", "days": "30"}, 404), ({"scope": "cyberid-portal", "days": "30"}, 404),
+                           ({"scope": "*", "days": "0.001"}, 400), ({"scope": client_id, "days": "0.009"}, 400)):
+        forged_post(driver, "/console/policy/set", {"csrf": page_csrf(driver), "reason": "lock the operators out", **fields})
+        assert response_status(driver) == status, (fields, response_status(driver))
+        assert_clean_console(driver, (status,))
+        open_checked(driver, issuer, "/console/policy", shot_name(5, "alice-policy-again"), until_id="policies")
+    assert d.cli_json("admin", "policy", "show")["reverification_intervals"] == []
 
 
 def trust_walk(w: Walk) -> MadeCSCA:

@@ -95,7 +95,9 @@ def test_the_holder_suspending_their_own_number(deployment, issuer_keys, olga):
     suspended = deployment.cli("wallet", "lifecycle", "suspend", "--reason", "lost my phone", "--wallet", str(holder.wallet))
     assert suspended.returncode == 0, suspended.stderr
     assert wait_all(credentials, issuer_keys, SUSPENDED) == [SUSPENDED] * len(credentials)
-    resumed = deployment.cli("wallet", "lifecycle", "resume", "--reason", "found it", "--wallet", str(holder.wallet))
+    resumed = deployment.cli(
+        "wallet", "lifecycle", "resume", "--reason", "found it", "--document", str(holder.document_dir),
+        "--wallet", str(holder.wallet))
     assert resumed.returncode == 0, resumed.stderr
     assert wait_all(credentials, issuer_keys, VALID) == [VALID] * len(credentials)
 

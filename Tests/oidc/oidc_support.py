@@ -1167,6 +1167,10 @@ class WalletApi:
         """`POST /wallet/v1/lifecycle` with `body`, the header binding it (bdh)."""
         return self.signed_post(holder, "/wallet/v1/lifecycle", body)
 
+    def signed_get(self, holder: Holder, path: str) -> requests.Response:
+        """A wallet-signed `GET path` (e.g. `/wallet/v1/history`)."""
+        return requests.get(self.issuer + path, headers=self.api_auth(holder, "GET", path), timeout=30)
+
     def signed_post(self, holder: Holder, path: str, body: dict) -> requests.Response:
         """A wallet-signed `POST path` with the JSON `body`, the header binding it (bdh)."""
         data = json.dumps(body).encode()

@@ -248,11 +248,14 @@ def test_a_suspended_number_stays_suspended_until_the_new_wallet_resumes_it(depl
     refused = approve_new_login(deployment, rp, new)
     assert refused.returncode == 1 and "person-not-active" in refused.stderr, refused.stderr
 
-    stale = deployment.cli("wallet", "lifecycle", "resume", "--reason", "from the lost phone", "--wallet", str(quinn.wallet))
+    stale = deployment.cli(
+        "wallet", "lifecycle", "resume", "--reason", "from the lost phone", "--document", str(quinn.document_dir),
+        "--wallet", str(quinn.wallet))
     assert stale.returncode != 0, stale.stdout
     assert deployment.cli_json("admin", "person", "show", quinn.network_number)["state"] == "suspended"
 
-    resumed = deployment.cli("wallet", "lifecycle", "resume", "--reason", "new phone", "--wallet", str(new.wallet))
+    resumed = deployment.cli(
+        "wallet", "lifecycle", "resume", "--reason", "new phone", "--document", str(new.document_dir), "--wallet", str(new.wallet))
     assert resumed.returncode == 0 and "active" in resumed.stdout, resumed.stderr
     assert login(deployment, rp, new).claims["cyberid_verified"] is True
 

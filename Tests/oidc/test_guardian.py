@@ -19,7 +19,9 @@ def test_a_guardian_suspends_resumes_and_sees_the_history(deployment, alice, bob
     # Not the guardian: refused. The minor cannot lift the guardian's suspension either.
     stranger = deployment.cli("wallet", "lifecycle", "resume", "--reason", "x", "--ward", teen.network_number, "--wallet", str(bob.wallet))
     assert stranger.returncode == 1 and "not-guardian" in stranger.stderr, stranger.stderr
-    assert deployment.cli("wallet", "lifecycle", "resume", "--reason", "please", "--wallet", str(teen.wallet)).returncode == 1
+    assert deployment.cli(
+        "wallet", "lifecycle", "resume", "--reason", "please", "--document", str(teen.document_dir), "--wallet", str(teen.wallet)
+    ).returncode == 1
     resumed = deployment.cli("wallet", "lifecycle", "resume", "--reason", "weekend", *as_guardian)
     assert resumed.returncode == 0, resumed.stderr
     auth, browser, page = start_login(deployment, rp)

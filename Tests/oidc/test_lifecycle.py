@@ -28,7 +28,8 @@ def test_an_administrator_suspends_and_resumes(deployment, dave):
     refused = approve_new_login(deployment, rp, dave)
     assert refused.returncode == 1 and "person-not-active" in refused.stderr, refused.stderr
     # The holder cannot lift an administrator's suspension.
-    own = deployment.cli("wallet", "lifecycle", "resume", "--reason", "please", "--wallet", str(dave.wallet))
+    own = deployment.cli(
+        "wallet", "lifecycle", "resume", "--reason", "please", "--document", str(dave.document_dir), "--wallet", str(dave.wallet))
     assert own.returncode == 1 and "actor-not-allowed" in own.stderr, own.stderr
     # A change without a reason is a usage error.
     assert deployment.cli("admin", "person", "resume", number).returncode == 2
@@ -45,9 +46,19 @@ def test_the_holder_suspends_and_resumes_their_own_number(deployment, dave):
     # Forbidden: suspending twice.
     again = deployment.cli("admin", "person", "suspend", dave.network_number, "--reason", "twice")
     assert again.returncode == 1 and "cannot suspend" in again.stderr, again.stderr
-    resumed = deployment.cli("wallet", "lifecycle", "resume", "--reason", "found it", "--wallet", str(dave.wallet))
+    # Whoever holds only the phone cannot undo the suspension (the person may have made it from
+    # the portal because the phone is lost), nor use the wallet for anything else meanwhile.
+    api = WalletApi(deployment.issuer)
+    assert_problem(api.lifecycle(dave, {"event": "resume", "reason": "thief with the phone"}), "document-required", statuses=(403,))
+    unproved = deployment.cli("wallet", "lifecycle", "resume", "--reason", "found it", "--wallet", str(dave.wallet))
+    assert unproved.returncode == 2 and "--document" in unproved.stderr, unproved.stderr
+    assert_problem(api.signed_get(dave, "/wallet/v1/history"), "person-not-active", statuses=(403,))
+    assert deployment.cli_json("admin", "person", "show", dave.network_number)["state"] == "suspended"
+    resumed = deployment.cli(
+        "wallet", "lifecycle", "resume", "--reason", "found it", "--document", str(dave.document_dir), "--wallet", str(dave.wallet))
     assert resumed.returncode == 0 and "active" in resumed.stdout, resumed.stderr
     assert approve_new_login(deployment, rp, dave).returncode == 0
+    assert api.signed_get(dave, "/wallet/v1/history").status_code == 200
     # Forbidden: resuming an active number.
     twice = deployment.cli("admin", "person", "resume", dave.network_number, "--reason", "x")
     assert twice.returncode == 1 and "cannot resume" in twice.stderr
@@ -160,7 +171,9 @@ def test_the_holder_cancels_for_good(deployment):
     # Final: no login, no resume; administrators still see what happened to the retired number
     # (issue 15: it used to answer as if the number never existed).
     assert approve_new_login(deployment, rp, gus).returncode == 1
-    assert deployment.cli("wallet", "lifecycle", "resume", "--reason", "oops", "--wallet", str(gus.wallet)).returncode == 1
+    assert deployment.cli(
+        "wallet", "lifecycle", "resume", "--reason", "oops", "--document", str(gus.document_dir), "--wallet", str(gus.wallet)
+    ).returncode == 1
     shown = deployment.cli_json("admin", "person", "show", gus.network_number)
     assert shown["state"] == "cancelled" and shown["number_status"] == "retired", shown
     assert shown["certificates"] and all(c["status"] == "revoked" for c in shown["certificates"]), shown
@@ -206,8 +219,14 @@ def test_a_holder_cannot_undo_an_administrators_restriction(deployment):
 
     suspend = deployment.cli("wallet", "lifecycle", "suspend", "--reason", "lost phone", "--wallet", str(erin.wallet))
     assert suspend.returncode == 1 and "actor-not-allowed" in suspend.stderr, suspend.stderr
-    resume = deployment.cli("wallet", "lifecycle", "resume", "--reason", "found it", "--wallet", str(erin.wallet))
+    resume = deployment.cli(
+        "wallet", "lifecycle", "resume", "--reason", "found it", "--document", str(erin.document_dir), "--wallet", str(erin.wallet))
     assert resume.returncode == 1, resume.stdout
+    # Nor can the holder cancel and enroll the same document again, unrestricted (a review's finding).
+    escape = deployment.cli(
+        "wallet", "lifecycle", "cancel", "--reason", "start over", "--yes", "--document", str(erin.document_dir),
+        "--wallet", str(erin.wallet))
+    assert escape.returncode == 1 and "actor-not-allowed" in escape.stderr, (escape.stdout, escape.stderr)
     assert deployment.cli_json("admin", "person", "show", number)["state"] == "restricted"
     assert approve_new_login(deployment, rp, erin).returncode == 1
 

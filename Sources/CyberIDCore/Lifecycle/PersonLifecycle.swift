@@ -109,8 +109,11 @@ public enum PersonLifecycle {
             // While an administrator (or a rule) holds the number suspended, only an
             // administrator cancels it: one stolen wallet signature must not end a number under
             // investigation.
+            // Nor does a holder cancel a restricted number: they would enroll the same document again
+            // at once and get a new, unrestricted number (the enrollment's duplicate checks pass a
+            // cancelled person) — escaping the restriction and every platform's flags.
             let heldByAuthority = state == .suspended && suspendedBy != .person && suspendedBy != .guardian
-            (target, allowed) = (.cancelled, heldByAuthority ? [.administrator] : [.person, .administrator])
+            (target, allowed) = (.cancelled, heldByAuthority || state == .restricted ? [.administrator] : [.person, .administrator])
         }
         guard allowed.contains(actor) else { throw .actorNotAllowed(event, actor: actor) }
         return LifecycleTransition(event: event, from: state, to: target, actor: actor, reason: reason)

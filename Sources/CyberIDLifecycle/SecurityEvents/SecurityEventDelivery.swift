@@ -52,6 +52,9 @@ public final class SecurityEventDelivery: Sendable {
     /// The platforms this process is sending to now (a slow one is not waited for by the next
     /// round, and never has two batches in flight here).
     let inFlight = InFlightPlatforms()
+    /// How long a claimed event is this process's to send: its next attempt moves this far past
+    /// the claim (a push takes at most its 10 s timeout).
+    let lease: TimeInterval
 
     /// Creates the delivery.
     /// - Parameters:
@@ -59,10 +62,12 @@ public final class SecurityEventDelivery: Sendable {
     ///   - events: the queue.
     ///   - signer: signs the tokens with the service key.
     ///   - endpoint: a platform's events URL, `nil` when it has none or is disabled.
+    ///   - lease: how long a claimed event stays this process's (30 s; tests shorten it).
     public init(
         issuer: String, events: any SecurityEventStore, signer: JWTSigner,
-        endpoint: @escaping @Sendable (_ clientID: String) async throws -> String?
+        endpoint: @escaping @Sendable (_ clientID: String) async throws -> String?, lease: TimeInterval = 30
     ) {
+        self.lease = lease
         self.issuer = issuer
         self.events = events
         self.signer = signer
@@ -111,8 +116,13 @@ public final class SecurityEventDelivery: Sendable {
     /// One platform's due events, in order.
     private func deliver(_ platformEvents: [SecurityEventRecord], now: Date, http: HTTPClient) async throws -> Int {
         var delivered = 0
+        let started = Date()
         for event in platformEvents {
-            guard try await events.claimSecurityEvent(id: event.id, at: now, leaseUntil: now.addingTimeInterval(30)) else {
+            // The round's time plus what its earlier sends took: a lease runs from its claim. (From
+            // the round's start, an event claimed after 30 s of slow pushes got a lease already
+            // over, and another node's round sent it again — a review's finding.)
+            let now = now.addingTimeInterval(Date().timeIntervalSince(started))
+            guard try await events.claimSecurityEvent(id: event.id, at: now, leaseUntil: now.addingTimeInterval(lease)) else {
                 continue
             }
             guard let uri = try await endpoint(event.clientID) else {

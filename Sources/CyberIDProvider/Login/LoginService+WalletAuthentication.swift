@@ -32,9 +32,13 @@ extension LoginService {
     }
 
     /// ``authenticateWallet(_:method:path:body:now:)``, with the request's single-use `jti`
-    /// (a cancel's chip answers a challenge derived from it: ``cancelChallenge(jti:)``).
+    /// (a cancel's or resume's chip answers a challenge derived from it: ``cancelChallenge(jti:)``).
+    /// - Parameter lifecycle: the request is the holder's own lifecycle change, the one request a
+    ///   suspended holder's wallet may still make (everything else answers `person-not-active`:
+    ///   a suspension says the phone may be in someone else's hands).
     public func authenticateWalletRequest(
-        _ authorization: String?, method: String, path: String, body: [UInt8]? = nil, now: Date = Date()
+        _ authorization: String?, method: String, path: String, body: [UInt8]? = nil, lifecycle: Bool = false,
+        now: Date = Date()
     ) async throws -> (holder: LoginHolder, jti: String) {
         let prefix = "CyberID-Wallet "
         guard let authorization, authorization.hasPrefix(prefix) else {
@@ -61,6 +65,7 @@ extension LoginService {
         guard let holder = try await store.loginHolder(certificateSerial: token.serial, clientID: ""),
             holder.certificateStatus == .valid, holder.personState != .cancelled
         else { throw ProviderError.invalidWalletSignature("the certificate is unknown or revoked") }
+        guard lifecycle || holder.personState != .suspended else { throw ProviderError.walletSuspended() }
         // Single use: remembered per certificate until the token could no longer be fresh.
         guard let jti = payload.jti, !jti.isEmpty, jti.utf8.count <= 128,
             try await store.useClientAssertion(
@@ -86,9 +91,10 @@ extension LoginService {
         try await documentReproof(document, Self.passwordChallenge(jti: jti), personID, now)
     }
 
-    /// The 8-byte challenge a cancel's chip signs: the first bytes of SHA-256("cyberid cancel
-    /// v1" ‖ jti). The wallet picks the request's random `jti`, which is accepted once, so the
-    /// chip's answer is fresh and bound to this one request (review finding 6).
+    /// The 8-byte challenge a cancel's (or a holder's resume's) chip signs: the first bytes of
+    /// SHA-256("cyberid cancel v1" ‖ jti). The wallet picks the request's random `jti`, which is
+    /// accepted once and binds the body (its event), so the chip's answer is fresh and bound to
+    /// this one request (review finding 6).
     public static func cancelChallenge(jti: String) -> [UInt8] {
         Array(SHA256.hash(data: Array("cyberid cancel v1".utf8) + Array(jti.utf8)).prefix(8))
     }

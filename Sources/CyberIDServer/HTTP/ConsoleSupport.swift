@@ -110,9 +110,15 @@ extension Router where Context == AppRequestContext {
         }
         let roles = try await console.admin.operatorRoles(personID: session.personID)
         guard !roles.isEmpty, let record = try await console.admin.operatorRecord(personID: session.personID) else {
+            // The session of an operator whose last role was revoked ends here: it could not sign
+            // out (sign-out is a console form) and would return with a role granted later.
+            try await console.sessions.signOut(token: session.token)
             var refused = frame
             refused.page = .refused
-            return .answer(Console.html(console.pages.refused(refused, reason: "no-role"), status: .forbidden))
+            return .answer(
+                Console.html(
+                    console.pages.refused(refused, reason: "no-role"), status: .forbidden,
+                    cookies: [WebCookie.clearing(name: Console.sessionCookie)]))
         }
         var frame = frame
         (frame.csrf, frame.operatorName, frame.roles) = (CSRFToken.token(forSession: session.token), record.displayName, roles)

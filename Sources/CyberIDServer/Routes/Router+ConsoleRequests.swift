@@ -62,6 +62,12 @@ extension Router where Context == AppRequestContext {
                 let view = try await Self.requestView(console, call, request, names: try await Self.operatorNames(console))
                 return Console.html(console.pages.record(call.frame, request: view, fields: Self.recordFields(record)))
             }
+            // An operator is not cancelled from the console: checked again before the approval is
+            // used up (the person may have been made an operator since the request).
+            let approved = try await console.admin.fourEyesRequest(id: id)
+            if approved.action == OperatorAction.cancelPerson.rawValue, approved.requestedBy == call.operatorID {
+                try await Self.refuseOperatorTarget(console, approved.target)
+            }
             let claimed = try await call.admin.claimApproved(id: id, by: call.operatorID)
             return try await Self.carryOut(console, call, claimed)
         }
@@ -133,11 +139,13 @@ extension Router where Context == AppRequestContext {
         let detail = request.detailFields
         let now = Date()
         let action = OperatorAction(rawValue: request.action)
+        let subject = request.status == .pending ? try await console.admin.fourEyesSubject(request) : nil
         let canDecide =
             action.map {
                 OperatorRules.approvalRefusal(
                     action: $0, requestedBy: request.requestedBy, requestedAt: request.requestedAt,
-                    pending: request.status == .pending, approver: call.operatorID, approverRoles: call.roles, now: now) == nil
+                    pending: request.status == .pending, approver: call.operatorID, approverRoles: call.roles,
+                    subject: subject, now: now) == nil
             } ?? false
         return ConsoleRequest(
             id: request.id, action: request.action, target: request.target, reason: detail["reason"] ?? "",

@@ -86,7 +86,7 @@ extension Router where Context == AppRequestContext {
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
             let (holder, jti) = try await provider.authenticateWalletRequest(
                 request.headers[.authorization], method: "POST", path: "/wallet/v1/lifecycle",
-                body: Array(buffer: buffer))
+                body: Array(buffer: buffer), lifecycle: true)
             let (event, reason) = try WalletLifecycleBody.parse(buffer, allowed: [.suspend, .resume, .cancel])
             let document = try (try? JSONDecoder.enrollment.decode(WalletDocumentBody.self, from: Data(buffer: buffer)))?.document
                 .map { document throws -> PresentedDocument in

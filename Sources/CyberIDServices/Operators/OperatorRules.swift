@@ -98,13 +98,16 @@ public enum OperatorRules {
     }
 
     /// Why a four-eyes request cannot be approved by this operator, or `nil` when it can: the
-    /// approver is another person, holds a role the act needs, and the request is pending and
-    /// younger than ``approvalWindow``.
+    /// approver is another person, not the person the act is about (`subject`: whose record is
+    /// read, who is cancelled, who gains or loses a role — else an admin could veto their own
+    /// removal or approve their own grant), holds a role the act needs, and the request is
+    /// pending and younger than ``approvalWindow``.
     public static func approvalRefusal(
         action: OperatorAction, requestedBy: String, requestedAt: Date, pending: Bool, approver: String,
-        approverRoles: Set<OperatorRole>, now: Date
+        approverRoles: Set<OperatorRole>, subject: String? = nil, now: Date
     ) -> String? {
         if approver == requestedBy { return "self-approval" }
+        if approver == subject { return "target" }
         if !allows(approverRoles, action) { return "role-required" }
         if !pending { return "not-pending" }
         if now.timeIntervalSince(requestedAt) >= approvalWindow { return "expired" }

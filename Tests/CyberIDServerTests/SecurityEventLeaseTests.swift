@@ -1,0 +1,80 @@
+import CyberIDBase64URL
+import CyberIDStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import Synchronization
+import Testing
+
+@testable import CyberIDLifecycle
+@testable import CyberIDServer
+
+/// Security Event Tokens reach a platform once, with several nodes (issue 16): a node claims an
+/// event for `lease` seconds before it sends it. A review found the lease counted from the start
+/// of the node's round, so a round held up by a slow platform claimed its later events with a
+/// lease already over, and another node's round sent them again.
+@Suite struct SecurityEventLeaseTests {
+    /// The subjects of the tokens a slow platform received, in order.
+    final class Received: Sendable {
+        let subjects = Mutex<[String]>([])
+    }
+
+    /// A platform taking `delay` to answer each push (202).
+    func slowPlatform(_ received: Received, delay: Duration) -> some ApplicationProtocol {
+        let router = Router()
+        router.post("events") { request, _ -> Response in
+            let token = String(buffer: try await request.body.collect(upTo: 1 << 16))
+            let parts = token.split(separator: ".")
+            let payload = parts.count == 3 ? Base64URL.decode(String(parts[1])) : nil
+            let claims = payload.flatMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+            let subject = (claims?["sub_id"] as? [String: Any])?["sub"] as? String ?? "unreadable"
+            try await Task.sleep(for: delay)
+            received.subjects.withLock { $0.append(subject) }
+            return Response(status: .accepted)
+        }
+        return Application(router: router, logger: Logger(label: "slow-platform"))
+    }
+
+    @Test func aSlowPlatformGetsEachEventOnceFromTwoNodes() async throws {
+        try await withTestApp { _, runtime async throws in
+            let received = Received()
+            let subjects = (1...6).map { "event-\($0)" }
+            let due = Date().addingTimeInterval(-1)
+            try await runtime.store.database.write { connection in
+                for subject in subjects {
+                    _ = try await connection.execute(
+                        """
+                        INSERT INTO security_events (client_id, subject, event, reason, occurred_at, attempts, next_attempt_at,
+                            delivered_at, last_error) VALUES ('slow', $1, 'suspended', 'r', $2, 0, $2, NULL, NULL)
+                        """, [.text(subject), .integer(Int64(due.timeIntervalSince1970 * 1000))])
+                }
+            }
+            try await slowPlatform(received, delay: .milliseconds(400)).test(.live) { client in
+                let url = "http://127.0.0.1:\(try #require(client.port))/events"
+                // Two nodes over one store; a 1 s lease stands for the service's 30 s, 0.4 s
+                // pushes for its slow platform: node A's round claims its fourth event 1.2 s in.
+                func node() -> SecurityEventDelivery {
+                    SecurityEventDelivery(
+                        issuer: "https://id.test", events: runtime.store, signer: runtime.securityEvents.signer,
+                        endpoint: { _ in url }, lease: 1)
+                }
+                let (a, b) = (node(), node())
+                async let first = a.deliver()
+                // Node B's one-second rounds, here every 100 ms once A's first leases are over.
+                try await Task.sleep(for: .milliseconds(1_100))
+                var byB = 0
+                for _ in 0..<20 {
+                    byB += try await b.deliver()
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                let byA = try await first
+                let got = received.subjects.withLock { $0 }
+                #expect(got.sorted() == subjects, "each event once: \(got)")
+                #expect(byA + byB == subjects.count)
+            }
+        }
+    }
+}
