@@ -110,12 +110,19 @@ struct ShortLivedRowsPurge: Sendable {
     var batchesPerRun = 100
     var pause: Duration = .milliseconds(20)
     var restPerWork = 3
+    /// How long a single-use mark is kept past its expiry (clock skew between nodes).
+    static let singleUseMargin: TimeInterval = 300
     var sessions: EnrollmentSessionPurge { EnrollmentSessionPurge(store: store, pause: pause, restPerWork: restPerWork) }
 
     func run(now: Date) async throws {
         _ = try await sessions.run(now: now)
         let purge = BatchedPurge(batch: batch, batchesPerRun: batchesPerRun, pause: pause, restPerWork: restPerWork)
-        _ = try await purge.run { try await store.purgeClientAssertions(before: now, limit: $0) }
+        // Single-use marks (assertion jtis, pushed requests, wallet requests) are kept five
+        // minutes past their expiry: a node whose clock runs behind this one's still finds a
+        // replayed one used rather than unknown (a review's finding).
+        _ = try await purge.run {
+            try await store.purgeClientAssertions(before: now.addingTimeInterval(-Self.singleUseMargin), limit: $0)
+        }
         _ = try await purge.run { try await store.purgeRateCounters(before: now, limit: $0) }
         _ = try await store.purgeWebSessions(before: now)
         _ = try await purge.run { try await store.purgeCredentialGrants(before: now, limit: $0) }

@@ -93,6 +93,33 @@ import Testing
             #expect(declined.name == nil && declined.birthdate == "1985-06-07")
         }
     }
+
+    /// A review's finding: a legal basis removed while a login is open (the ticket's scopes were
+    /// sealed before) still released the real name at /token and /userinfo.
+    @Test func aLegalBasisRemovedDuringALoginReleasesNoRealName() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet(birth: "1985-06-07")
+            let (bank, secret) = try await h.client(legalBasis: "AML Act §12")
+            let request = ProviderHarness.request(client: bank.id, scope: "openid realname age")
+            let login = try await h.start(request)
+            _ = try await h.provider.clients.change(id: bank.id, ClientChange(name: bank.name, legalBasis: nil, eventsURI: nil))
+            // The wallet is no longer asked for the real name.
+            let link = try WalletLoginURI(try h.provider.login.currentQR(requestToken: login.requestToken))
+            let view = try await h.provider.login.walletView(
+                ticket: link.ticket, qrStep: link.qrStep, qrAuthenticator: link.qrAuthenticator)
+            #expect(view.claims == ["age_over_14", "age_over_18"] && view.legalBasis == nil)
+            // A wallet consenting to it anyway: nothing of it is released.
+            _ = try await h.approve(login, with: wallet, consent: ["name", "birthdate", "age_over_18"])
+            let callback = try await h.finish(login)
+            let changed = try #require(try await h.provider.clients.client(id: bank.id))
+            let tokens = try await h.provider.tokens.exchange(
+                ProviderHarness.tokenRequest(changed, secret: secret, code: callback["code"], verifier: request.verifier))
+            let claims = try await h.verify(tokens.idToken, audience: bank.id)
+            #expect(claims.name == nil && claims.birthdate == nil && claims.ageOver18 == true)
+            let info = try await h.provider.tokens.userinfo(accessToken: tokens.accessToken)
+            #expect(info["name"] == nil && info["birthdate"] == nil && info["age_over_18"] != nil)
+        }
+    }
 }
 
 @Suite struct ClientAuthenticationTests {

@@ -124,6 +124,16 @@ import Testing
             await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.login.authorize(request.form) }
             request.parameters["redirect_uri"] = "https://RP.example/cb"
             await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.login.authorize(request.form) }
+            // Byte for byte: a canonically equivalent string is another URI (a Kelvin sign, U+212A,
+            // is `K` to Swift's ==; a review's finding).
+            let (kasse, _) = try await h.provider.clients.register(
+                ClientRegistration(name: "Kasse", redirectURIs: ["https://rp.example/Kasse"]))
+            var kelvin = ProviderHarness.request(client: kasse.id)
+            kelvin.parameters["redirect_uri"] = "https://rp.example/\u{212A}asse"
+            #expect(kelvin.parameters["redirect_uri"] == "https://rp.example/Kasse")
+            await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.login.authorize(kelvin.form) }
+            kelvin.parameters["redirect_uri"] = "https://rp.example/Kasse"
+            _ = try await h.start(kelvin)
             let unknown = ProviderHarness.request(client: "c_nobody")
             await #expect(throws: ProviderError.invalidAuthorizationRequest("")) { try await h.provider.login.authorize(unknown.form) }
             try await h.provider.clients.setDisabled(id: client.id, true)

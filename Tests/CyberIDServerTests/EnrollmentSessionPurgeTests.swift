@@ -49,7 +49,7 @@ import Testing
     }
 
     /// The minute's purge of every short-lived table: each table's expired rows go (in batches
-    /// smaller than the backlog here), in-person codes only an hour past their expiry, and what
+    /// smaller than the backlog here), in-person codes only an hour past their expiry, single-use marks five minutes past theirs, and what
     /// is still live stays.
     @Test func theMinutePurgeTakesEveryTablesExpiredRowsAndKeepsTheLive() async throws {
         try await withTestApp { _, runtime async throws in
@@ -80,6 +80,11 @@ import Testing
                         VALUES ($1, $2, 's', 'age_over_18', $3, 0)
                         """, binds)
                 }
+                // A client assertion's jti that expired a minute ago: kept five minutes past its
+                // expiry (a node whose clock runs behind still finds it used).
+                _ = try await connection.execute(
+                    "INSERT INTO client_assertions (client_id, jti, expires_at) VALUES ('c', 'recent', $1)",
+                    [.integer(milliseconds(now.addingTimeInterval(-60)))])
                 // An in-person code that expired half an hour ago: kept for its hour.
                 _ = try await connection.execute(
                     """
@@ -94,14 +99,14 @@ import Testing
             try await purge.run(now: now)
             #expect(
                 try await counts(store) == [
-                    "enrollment_sessions": 2, "client_assertions": 3, "rate_counters": 3, "credential_grants": 3,
+                    "enrollment_sessions": 2, "client_assertions": 4, "rate_counters": 3, "credential_grants": 3,
                     "inperson_codes": 4,
                 ])
             // The next run takes the rest; the in-person code that expired half an hour ago stays its hour.
             try await purge.run(now: now)
             #expect(
                 try await counts(store) == [
-                    "enrollment_sessions": 2, "client_assertions": 1, "rate_counters": 1, "credential_grants": 1,
+                    "enrollment_sessions": 2, "client_assertions": 2, "rate_counters": 1, "credential_grants": 1,
                     "inperson_codes": 2,
                 ])
         }

@@ -46,7 +46,7 @@ struct AuthorizationValidator: Sendable {
     /// Validates a pushed request (`/par`) from an authenticated client; errors are OAuth JSON.
     func validatePushed(_ parameters: FormParameters, client: Client) throws -> AuthorizationRequest {
         guard parameters["request_uri"] == nil else { throw ProviderError.invalidRequest("request_uri is not allowed in a pushed request") }
-        guard let redirectURI = parameters["redirect_uri"], client.metadata.redirectURIs.contains(redirectURI) else {
+        guard let redirectURI = parameters["redirect_uri"], Self.isRegistered(redirectURI, client) else {
             throw ProviderError.invalidRequest("redirect_uri is missing or not registered for this client")
         }
         do {
@@ -69,11 +69,17 @@ struct AuthorizationValidator: Sendable {
 
     func checkRedirectURI(_ redirectURI: String?, client: Client) throws -> String {
         guard let redirectURI else { throw ProviderError.invalidAuthorizationRequest("redirect_uri is missing") }
-        // Exact string comparison (RFC 9700 §4.1.3): no prefix, wildcard or normalisation.
-        guard client.metadata.redirectURIs.contains(redirectURI) else {
+        guard Self.isRegistered(redirectURI, client) else {
             throw ProviderError.invalidAuthorizationRequest("redirect_uri is not registered for this client")
         }
         return redirectURI
+    }
+
+    /// Exact comparison (RFC 9700 §4.1.3): no prefix, wildcard or normalisation — byte for byte,
+    /// since Swift's `==` calls canonically equivalent strings equal (a Kelvin sign U+212A equals
+    /// `K`: a review's finding).
+    static func isRegistered(_ redirectURI: String, _ client: Client) -> Bool {
+        client.metadata.redirectURIs.contains { $0.utf8.elementsEqual(redirectURI.utf8) }
     }
 
     /// The pushed request behind a `request_uri` this service issued, or `nil`.

@@ -23,6 +23,15 @@ public enum Scope: String, Sendable, CaseIterable, Codable {
     /// Whether only a client with a registered legal basis may ask for it.
     public var needsLegalBasis: Bool { self == .realname || self == .networkNumber }
 
+    /// Of `claims`, those a platform may receive with or without (`legalBasis == nil`) a legal
+    /// basis: the legal basis is read when the claims are released, not only when the login
+    /// began — an operator who removes it stops every release at once (a review's finding).
+    public static func releasable(_ claims: [String], legalBasis: String?) -> [String] {
+        guard legalBasis == nil else { return claims }
+        let needBasis = Set(allCases.filter(\.needsLegalBasis).flatMap(\.claims))
+        return claims.filter { !needBasis.contains($0) }
+    }
+
     /// Every consentable claim of `scopes`, in a stable order.
     static func claims(of scopes: [Scope]) -> [String] { scopes.flatMap(\.claims) }
 }

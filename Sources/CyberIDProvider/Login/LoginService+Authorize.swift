@@ -85,9 +85,12 @@ extension LoginService {
         guard let client = try await registry.cachedClient(id: ticket.clientID), !client.disabled else {
             throw ProviderError.unknownClient("the platform of this login is no longer registered")
         }
+        // Claims that need a legal basis are not asked for once the platform has none (it may have
+        // been removed since the login began: the token endpoint would not release them).
+        let scopes = ticket.scopes.filter { client.metadata.legalBasis != nil || !$0.needsLegalBasis }
         return WalletLoginView(
             transactionID: ticket.transactionID, nonce: ticket.nonceText, clientID: client.id, clientName: client.name,
-            scopes: ticket.scopes.map(\.rawValue), claims: Scope.claims(of: ticket.scopes),
+            scopes: scopes.map(\.rawValue), claims: Scope.claims(of: scopes),
             legalBasis: client.metadata.legalBasis, acrValues: ticket.requiredLevel?.acr, prompt: ticket.prompt,
             expiresAt: Date(timeIntervalSince1970: TimeInterval(ticket.expiresAt)),
             device: scanned ? "cross-device" : "same-device",

@@ -44,7 +44,7 @@ public struct FormParameters: Sendable, Equatable {
             if value.isEmpty { continue }
             // A repeat with the same value is harmless (a client library sending client_id both as
             // a request parameter and for client_secret_post); a different value is ambiguous.
-            if let earlier = values[name], earlier != value {
+            if let earlier = values[name], !earlier.utf8.elementsEqual(value.utf8) {
                 return .failure(.invalidRequest("the parameter \(name) is repeated with different values"))
             }
             values[name] = value

@@ -77,7 +77,9 @@ extension TokenService {
             exp: Int(now.timeIntervalSince1970 + configuration.idTokenLifetime), iat: Int(now.timeIntervalSince1970),
             authTime: Int(redeemed.authTime), nonce: code.nonce, acr: grant.acr ?? level.acr,
             amr: grant.amr ?? ["hwk"], cyberidLevel: grant.mode == nil ? nil : level.acr)
-        try await addReleasedClaims(grant.released, personID: redeemed.personID, now: now, to: &claims)
+        try await addReleasedClaims(
+            Scope.releasable(grant.released, legalBasis: client.metadata.legalBasis), personID: redeemed.personID, now: now,
+            to: &claims)
         let accessToken = try sealers.accessToken.seal(
             AccessTokenState(
                 transactionID: code.transactionID, clientID: client.id,
@@ -98,7 +100,7 @@ extension TokenService {
         guard code.issuedAt + configuration.codeLifetime > now.timeIntervalSince1970 else {
             throw ProviderError.invalidGrant("the authorization code expired")
         }
-        guard form["redirect_uri"] == code.redirectURI else {
+        guard let redirectURI = form["redirect_uri"], redirectURI.utf8.elementsEqual(code.redirectURI.utf8) else {
             throw ProviderError.invalidGrant("redirect_uri differs from the authorization request's")
         }
         guard let verifier = form["code_verifier"] else { throw ProviderError.invalidGrant("code_verifier is missing (PKCE)") }
@@ -146,7 +148,8 @@ extension TokenService {
             throw ProviderError.invalidToken("the holder's network number or certificate is no longer valid")
         }
         var claims = IDTokenClaims(iss: issuer, sub: subject, aud: state.clientID, exp: 0, iat: 0, authTime: 0, acr: level.acr)
-        try await addReleasedClaims(grant.released, personID: personID, now: now, to: &claims)
+        try await addReleasedClaims(
+            Scope.releasable(grant.released, legalBasis: client.metadata.legalBasis), personID: personID, now: now, to: &claims)
         var out: [String: JSONValue] = [
             "sub": .string(subject), "cyberid_verified": .bool(true), "acr": .string(grant.acr ?? level.acr),
         ]
