@@ -65,9 +65,13 @@ public struct TrustStore: Sendable {
         throw .untrustedCSCA("the Document Signer certificate was not issued by a trusted CSCA")
     }
 
-    /// What the CRLs of `csca` say about `dsc` on `date`.
+    /// What the CRLs of `csca` say about `dsc` on `date`: the lists of its name signed by any
+    /// trusted CSCA of that name — after a key rollover a state signs its CRL with the new key, and
+    /// that list covers the Document Signers issued under the old one (ICAO 9303-12; a review
+    /// found a revoked old-key signer accepted, its state's only list signed by the new key).
     func revocationStatus(of dsc: Certificate, issuedBy csca: Certificate, on date: Date) -> RevocationStatus {
-        let lists = crls.filter { $0.issuer == csca.subject && $0.isSigned(by: csca) }
+        let keys = cscas.filter { $0.subject == csca.subject }
+        let lists = crls.filter { list in list.issuer == csca.subject && keys.contains { list.isSigned(by: $0) } }
         if lists.contains(where: { $0.isRevoked(dsc) }) { return .revoked }
         guard !lists.isEmpty else { return .noList }
         // Current when at least one list's next update is still ahead (or not stated).

@@ -431,8 +431,10 @@ def verify(argv: Sequence[str]) -> dict:
     expected = issuing_state_country(mrz["issuing_state"])
     if expected is None or countries[:1] != [expected]:
         raise Rejected("issuing-state-mismatch", f"issuing state {mrz['issuing_state']} is not the CSCA's country {countries}")
-    own = [crl for crl in crls if crl.issuer == csca.subject and crl.is_signature_valid(csca.public_key())]
-    # (CRLs not from the DSC's CSCA are ignored.)
+    # The lists of the CSCA's name signed by any trusted CSCA of that name (a key rollover: the
+    # state's list, signed by its new key, covers the old key's DSCs); others are ignored.
+    keys = [c for c in cscas if c.subject == csca.subject]
+    own = [crl for crl in crls if crl.issuer == csca.subject and any(crl.is_signature_valid(k.public_key()) for k in keys)]
     if any(crl.get_revoked_certificate_by_serial_number(sod.dsc.serial_number) is not None for crl in own):
         raise Rejected("dsc-revoked", "the DSC is listed in its CSCA's CRL")
     # RFC 5280 §5.1.2.5: past nextUpdate a list says nothing about the DSC's status now.

@@ -305,6 +305,22 @@ def test_crl_signed_by_another_csca_is_ignored(verify, tmp_path, foreign):
     assert output["passive_authentication"] is True
 
 
+def test_after_a_csca_key_rollover_the_new_keys_crl_revokes_an_old_dsc(verify, tmp_path):
+    """A review's finding: a state rolls its CSCA key over (same name, both trusted) and signs its
+    CRL with the new key; a DSC issued under the old key and listed there was accepted, no list
+    signed by its own CSCA key being found."""
+    old, dsc = pki()
+    new = make_csca("ec-p256")
+    assert new.subject == old.subject
+    document = write(tmp_path, build_document(dsc))
+    anchors = [trust(tmp_path, old), trust(tmp_path, new, "new.pem")]
+    listed = write_crl(make_crl(new, [dsc.serial_number]), tmp_path / "new.crl")
+    verify(document, anchors, crls=[listed]).assert_rejected("dsc-revoked")
+    # The new key's list not listing it: verified.
+    clean = write_crl(make_crl(new, [12345]), tmp_path / "clean.crl")
+    verify(document, anchors, crls=[clean]).assert_verified()
+
+
 def test_lds_may_list_data_groups_that_are_not_on_disk(verify, tmp_path):
     # Real SODs list DG3/DG14 etc. that a terminal without EAC cannot or does not read.
     csca, dsc = pki()
