@@ -8,6 +8,11 @@ extension DomainError where Domain == AdminDomain {
         Self(code: "role-required", kind: .forbidden, reason: "\(action.rawValue) needs one of the roles \(OperatorRules.roles(for: action).map(\.rawValue).sorted().joined(separator: ", "))")
     }
     public static func notAnOperator() -> Self { Self(code: "not-an-operator", kind: .forbidden, reason: "this person holds no operator role") }
+    public static func displayNameTaken() -> Self {
+        Self(
+            code: "display-name-taken", kind: .conflict,
+            reason: "another operator has this display name (or one that looks the same): the audit names operators by it")
+    }
     public static func invalidDisplayName() -> Self {
         Self(code: "invalid-display-name", kind: .invalid, reason: "a display name is 1 to 100 characters, no control characters")
     }
@@ -52,6 +57,12 @@ extension AdminService {
     {
         let name = try Self.checkedDisplayName(displayName)
         let person = try await personID(networkNumber: networkNumber)
+        // The audit names an operator by display name: two operators must not look the same there
+        // (an accomplice granted an admin's name, or that name with an invisible character, acted
+        // in the admin's name — a review's finding).
+        let likeness = Self.likeness(name)
+        guard try await !store.operatorRecords().contains(where: { $0.personID != person && Self.likeness($0.displayName) == likeness })
+        else { throw AdminError.displayNameTaken() }
         let (store, actor) = (self.store, self.actor)
         return try await audited("operator.grant", target: person, reason: "\(role.rawValue) to \(name)", at: now) {
             try await store.grantRole(personID: person, displayName: name, role: role.rawValue, grantedBy: actor, at: now)
@@ -250,6 +261,25 @@ extension AdminService {
     /// text an operator writes: no control character, no bidirectional control; since
     /// 2026-12-04 other format characters such as the zero-width non-joiner are allowed, as in
     /// reasons).
+    /// What a display name looks like, for telling two apart: compatibility-normalised (NFKC),
+    /// case-folded, without invisible format characters (U+200B–U+200F, U+2060, U+FEFF…), runs
+    /// of white space as one space.
+    static func likeness(_ name: String) -> String {
+        let folded = name.precomposedStringWithCompatibilityMapping.lowercased()
+        var out = String.UnicodeScalarView()
+        var space = false
+        for scalar in folded.unicodeScalars where scalar.properties.generalCategory != .format {
+            if scalar.properties.isWhitespace {
+                space = !out.isEmpty
+                continue
+            }
+            if space { out.append(" ") }
+            space = false
+            out.append(scalar)
+        }
+        return String(out)
+    }
+
     public static func checkedDisplayName(_ name: String) throws -> String {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard trimmed.isPlainText(atMost: 100) else { throw AdminError.invalidDisplayName() }

@@ -53,6 +53,18 @@ import Testing
             await #expect(throws: AdminError.invalidDisplayName()) {
                 try await server.grantRole(.admin, networkNumber: alice, displayName: " ")
             }
+            // No second operator who looks like Alice in the audit: the same name, another case,
+            // an invisible character, a full-width letter (a review's finding).
+            let mallory = try await Self.person(runtime, "mallory", at: t0)
+            for lookalike in ["Alice Admin", "alice admin", "Alice\u{200C} Admin", "Alice  Admin", "Ａlice Admin"] {
+                await #expect(throws: AdminError.displayNameTaken()) {
+                    try await server.grantRole(.support, networkNumber: mallory, displayName: lookalike)
+                }
+            }
+            #expect(try await server.grantRole(.support, networkNumber: mallory, displayName: "Alice Adams"))
+            // Alice herself may be granted another role under her own name.
+            #expect(try await server.grantRole(.support, networkNumber: alice, displayName: "Alice Admin"))
+            #expect(try await server.revokeRole(.support, networkNumber: alice))
             await #expect(throws: AdminError.unknownNumber) {
                 try await server.grantRole(.admin, networkNumber: NetworkNumber.generate().canonical, displayName: "Nobody")
             }
