@@ -28,14 +28,15 @@ public let metricsRegistry: PrometheusCollectorRegistry = {
 /// Builds the HTTP router with every CyberID route and the middleware stack.
 ///
 /// Middleware order, outermost first: the request log and the request metrics (so both see the
-/// final status of every request, errors included), problem+json mapping, body limit, the
-/// client's address, rate limits.
+/// final status of every request, errors included), `Strict-Transport-Security` (an `https://`
+/// issuer only), problem+json mapping, body limit, the client's address, rate limits.
 /// - Parameter runtime: the prepared runtime.
 /// - Returns: the router, ready for an `Application`.
 public func buildRouter(runtime: Runtime) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: RequestMetricsMiddleware())
+    if runtime.settings.issuer.hasPrefix("https://") { router.add(middleware: StrictTransportSecurityMiddleware()) }
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: runtime.settings.maxBodyBytes))
     router.add(middleware: ClientAddressMiddleware(trustedProxies: runtime.settings.trustedProxies))

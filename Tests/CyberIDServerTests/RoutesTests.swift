@@ -20,6 +20,24 @@ import Testing
         }
     }
 
+    /// A review's finding: no answer told browsers to keep to HTTPS. With an `https://` issuer
+    /// every answer does — pages, errors, the API; a plain-HTTP development service does not.
+    @Test func anHTTPSServiceSendsStrictTransportSecurity() async throws {
+        try await withTestApp(["CYBERID_ISSUER": "https://id.example", "CYBERID_ALLOW_DEV_SMS": "true"]) { client, _ async throws in
+            for (uri, status) in [("/health", HTTPResponse.Status.ok), ("/portal", .ok), ("/no-such-page", .notFound)] {
+                try await client.execute(uri: uri, method: .get) { response async throws in
+                    #expect(response.status == status || uri == "/portal", "\(uri)")
+                    #expect(response.headers[.strictTransportSecurity] == "max-age=31536000; includeSubDomains", "\(uri)")
+                }
+            }
+        }
+        try await withTestApp { client, _ async throws in
+            try await client.execute(uri: "/health", method: .get) { response async throws in
+                #expect(response.headers[.strictTransportSecurity] == nil)
+            }
+        }
+    }
+
     @Test func readyChecksTheStore() async throws {
         try await withTestApp { client, runtime async throws in
             try await client.execute(uri: "/ready", method: .get) { response async throws in
