@@ -69,8 +69,14 @@ extension DemoPlatform {
         }
         let learned = DemoSessions.Learned(
             scope: pending.scope, report: ClaimsReport(claims: payload.claims), payloadJSON: payload.json)
-        sessions.setLearned(learned, for: token)
-        return DemoPages.redirect("/learned")
+        // What was learned goes into a new session: the token the sign-in began under (which a
+        // page on another port of localhost could have planted) ends here, so whoever planted it
+        // reads nothing (session fixation; a review's finding — the SDK's example should not
+        // teach the pattern).
+        sessions.end(token)
+        let fresh = sessions.start()
+        sessions.setLearned(learned, for: fresh)
+        return DemoPages.redirect("/learned", cookie: WebCookie.setCookie(name: Self.sessionCookie, value: fresh))
     }
 
     /// The page for a callback the SDK refused: the person declined, CyberID refused (e.g. a

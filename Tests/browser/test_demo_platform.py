@@ -14,6 +14,7 @@ import base64
 import json
 
 import pytest
+import requests
 
 pytest.importorskip("selenium", reason="selenium is not installed (python3 -m pip install selenium)")
 
@@ -40,6 +41,12 @@ from browser_support import wait_until  # noqa: E402
 PIXEL_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
+
+
+def demo_session(driver) -> dict:
+    """The demo platform's session cookie in the browser (name and value), or {}."""
+    cookies = driver.execute_cdp_cmd("Network.getAllCookies", {})["cookies"]
+    return next(({"name": c["name"], "value": c["value"]} for c in cookies if c["name"].endswith("demo_session")), {})
 
 
 def open_home(driver, demo, language: str = "en"):
@@ -152,6 +159,10 @@ def test_sign_in_with_cyberid_age_then_real_name(browser, deployment, holder, de
     check_page(driver, "demo-06-learned-age-zh")
     click_and_wait(driver, "lang-en", until_url=demo_platform.base + "/learned")
 
+    # A sign-in ends the session it began under and learns into a new one (session fixation: a
+    # token planted in the browser must not read what the person's sign-in learned).
+    before = demo_session(driver)
+    assert before, driver.get_cookies()
     # Real name, with consent in the wallet: name and birthdate learned, still no ID number.
     driver.get(demo_platform.base + "/")
     sign_in_with_cyberid(driver, deployment, holder, "sign-in-realname", "demo-07-realname")
@@ -165,6 +176,11 @@ def test_sign_in_with_cyberid_age_then_real_name(browser, deployment, holder, de
     assert en["demo_fact_id_number"] in seen["not_learned"], seen["not_learned"]
     assert assert_figure(seen["figure"], payload, en) == 2, "real name: name and date of birth, 2 of 4"
     check_page(driver, "demo-08-learned-realname-en")
+    after = demo_session(driver)
+    assert after and after["value"] != before["value"], (before, after)
+    planted = requests.get(demo_platform.base + "/learned", headers={"Cookie": f"{before['name']}={before['value']}"},
+                           allow_redirects=False, timeout=10)
+    assert planted.status_code == 303 and planted.headers["Location"] == "/", (planted.status_code, planted.headers)
 
     # Signing out of the platform (a CSRF-checked POST) goes home.
     click_and_wait(driver, "sign-out", until_url=demo_platform.base + "/")
