@@ -51,6 +51,25 @@ import Testing
         }
     }
 
+    /// A review's finding: the login ticket carries 255 bytes of the sector; a longer one gave
+    /// logins another `sub` than in-person codes, and two platforms whose long sectors share
+    /// their first 255 bytes the same `sub` for everyone.
+    @Test func aLongSectorGivesLoginsAndCodesOneSubAndStaysApart() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let stem = String(repeating: "s", count: 280)
+            let (first, firstSecret) = try await h.client(sector: stem + ".one.example")
+            let (second, secondSecret) = try await h.client(sector: stem + ".two.example")
+            let holder = try await Self.holder(h, wallet)
+            let code = try await h.provider.login.makeInPersonCode(holder: holder, disclose: [])
+            let verified = try await Self.verify(h, first, firstSecret, code.code)
+            let (_, atFirst) = try await h.login(client: first, secret: firstSecret, wallet: wallet)
+            let (_, atSecond) = try await h.login(client: second, secret: secondSecret, wallet: wallet)
+            #expect(atFirst.sub == verified.sub)
+            #expect(atFirst.sub != atSecond.sub)
+        }
+    }
+
     @Test func expiredUnknownAndSuspendedAreRefusedAndSaySo() async throws {
         try await ProviderHarness.with { h in
             let wallet = try await h.wallet()
@@ -66,7 +85,10 @@ import Testing
             let live = try await h.provider.login.makeInPersonCode(holder: holder, disclose: ["age"])
             _ = try await h.holder.apply(.suspend, personID: holder.personID, reason: "lost phone")
             await #expect(throws: ProviderError.personNotActive("")) { try await Self.verify(h, client, secret, live.code) }
-            let suspended = try await Self.holder(h, wallet)
+            // A suspended holder's wallet makes no code: its requests are refused at once.
+            await #expect(throws: ProviderError.personNotActive("")) { try await Self.holder(h, wallet) }
+            var suspended = holder
+            suspended.personState = .suspended
             await #expect(throws: ProviderError.personNotActive("")) {
                 try await h.provider.login.makeInPersonCode(holder: suspended, disclose: [])
             }

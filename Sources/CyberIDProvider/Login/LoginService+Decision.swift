@@ -75,7 +75,7 @@ extension LoginService {
         decision.detail.released = released
         let response = crossDevice ? nil : RelayGuard.responseCode()
         let grant = LoginGrant(
-            subject: pairwise.subject(sector: ticket.sector, networkNumber: holder.networkNumber),
+            subject: pairwise.subject(sector: try await fullSector(of: ticket), networkNumber: holder.networkNumber),
             level: holder.assuranceLevel, authTime: now.timeIntervalSince1970.rounded(.down), released: released,
             certificate: token.serial, responseCodeHash: response?.hash, mode: ticket.modeInACR ? ticket.mode : nil,
             amr: Self.methods(password: passwordChecked, face: faceMatched))
@@ -85,6 +85,19 @@ extension LoginService {
             returnURL: returnRequest.flatMap { request in
                 response.map { issuer + "/authorize/continue?" + FormParameters.encode([("r", request), ("response_code", $0.code)]) }
             })
+    }
+
+    /// The sector of the ticket's platform, whole: the ticket's binary layout holds at most 255
+    /// bytes of it, and a registered sector may be longer (up to 1000 characters) — cut, it gave
+    /// another `sub` than an in-person verification's, and two platforms sharing those first
+    /// bytes the same one (a review's finding). A sector of 255 bytes or more is read from the
+    /// platform's registration.
+    func fullSector(of ticket: LoginTicket) async throws -> String {
+        guard ticket.sector.utf8.count >= 255 else { return ticket.sector }
+        guard let client = try await registry.cachedClient(id: ticket.clientID) else {
+            throw ProviderError.unknownClient("the platform of this login is no longer registered")
+        }
+        return client.metadata.sector
     }
 
     /// A cross-device approval carries the view's proof of a fresh scan of this transaction's
