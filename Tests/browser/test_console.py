@@ -627,3 +627,22 @@ def test_no_operator_grants_themselves_a_role_or_changes_another_operators_numbe
     refused_page(driver, "support suspending an admin", "console_error_not_allowed")
     check_page(driver, "console-42-operator-target-refused", allow_status=(403,))
     assert d.cli_json("admin", "person", "show", alice.network_number)["state"] == "active"
+    # Whether a number is an operator's is not learnt without a trace (a review's finding): a
+    # refused reason is refused before the number is looked at, and the look-up behind the
+    # operator-target refusal is audited like any console look-up.
+    def look_ups():
+        lines = d.cli("admin", "audit", "list").stdout.splitlines()
+        return [line for line in lines if '"person.look-up"' in line and CAROL in line]
+    before = len(look_ups())
+    open_page(driver, issuer, "/console/persons", "console-42-carol-persons-again", until_id="person-lookup")
+    forged_post(driver, "/console/persons/act",
+                {"csrf": page_csrf(driver), "number": alice.network_number, "event": "suspend", "reason": "\u0001"})
+    assert response_status(driver) == 400, response_status(driver)
+    check_page(driver, "console-42-reason-refused", allow_status=(400,))
+    assert len(look_ups()) == before
+    open_page(driver, issuer, "/console/persons", "console-42-carol-persons-third", until_id="person-lookup")
+    forged_post(driver, "/console/persons/act",
+                {"csrf": page_csrf(driver), "number": alice.network_number, "event": "suspend", "reason": "probing"})
+    assert response_status(driver) == 403, response_status(driver)
+    check_page(driver, "console-42-operator-probe-refused", allow_status=(403,))
+    assert len(look_ups()) == before + 1

@@ -25,10 +25,13 @@ extension Router where Context == AppRequestContext {
             }
             let number = try Self.field("number", call.form)
             let canonical = (try? NetworkNumber(parsing: number))?.canonical ?? number
-            if action == .cancelPerson { try await Self.refuseOperatorTarget(console, canonical) }
-            _ = try await call.admin.summary(networkNumber: canonical)  // an unknown number is refused now
-            _ = try await call.admin.requestFourEyes(
-                action, target: canonical, detail: ["reason": try Self.field("reason", call.form)], by: call.operatorID)
+            let reason = try AdminService.checkedReason(try Self.field("reason", call.form), for: action.rawValue)
+            if action == .cancelPerson {
+                try await Self.lookUpForAct(console, call, canonical)
+            } else {
+                _ = try await call.admin.lookUp(networkNumber: canonical)  // an unknown number is refused now
+            }
+            _ = try await call.admin.requestFourEyes(action, target: canonical, detail: ["reason": reason], by: call.operatorID)
             return Portal.seeOther("/console/pending?done=requested")
         }
         consoleGet("console/pending", .pending, console) { request, call in
