@@ -142,6 +142,32 @@ import Testing
         }
     }
 
+    /// A review's finding: the decision's row was kept from the decision for the code's and the
+    /// token's lifetimes only, while a login may live 15 minutes and mint codes until it ends:
+    /// purged early, the login could be decided twice. It now outlives the login's last code and
+    /// that code's token, and no code is minted after the login's end.
+    @Test func aDecisionOutlivesItsLoginsLastCodeAndNoCodeComesAfter() async throws {
+        try await ProviderHarness.with { first in
+            let h = first.node { $0.loginLifetime = 900 }
+            let wallet = try await h.wallet()
+            let (client, secret) = try await h.client()
+            let request = ProviderHarness.request(client: client.id)
+            let login = try await h.start(request)
+            _ = try await h.approve(login, with: wallet)
+            let row = try #require(try await h.store.transaction(id: login.transactionID))
+            let config = ProviderConfiguration(issuer: ProviderHarness.issuer)
+            #expect(row.expiresAt >= login.expiresAt.addingTimeInterval(config.codeLifetime + config.accessTokenLifetime))
+            // Continued after the login's end: no code.
+            let late = try await h.provider.login.continueLogin(
+                requestToken: login.requestToken, browserSecret: login.browserSecret, now: login.expiresAt.addingTimeInterval(1))
+            #expect(ProviderHarness.query(late)["error"] == "access_denied" && ProviderHarness.query(late)["code"] == nil)
+            // Within it: a code, exchanged as usual.
+            let callback = try await h.finish(login)
+            _ = try await h.provider.tokens.exchange(
+                ProviderHarness.tokenRequest(client, secret: secret, code: callback["code"], verifier: request.verifier))
+        }
+    }
+
     @Test func promptNoneIsLoginRequiredBecauseThereIsNoBrowserSession() async throws {
         try await ProviderHarness.with { h in
             let (client, _) = try await h.client()

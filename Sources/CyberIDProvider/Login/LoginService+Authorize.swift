@@ -163,6 +163,11 @@ extension LoginService {
         switch decision.status {
         case .approved:
             try checkResponseCode(responseCode, decision: decision)
+            // No code after the login's end: its decision's row is kept for the codes minted
+            // until then (``decisionExpiry``).
+            guard now.timeIntervalSince1970 < state.expiresAt else {
+                return errorRedirect(request.redirectURI, "access_denied", "the login transaction expired", state: request.state)
+            }
             let code = CodeState(
                 transactionID: state.transactionID, clientID: request.clientID, redirectURI: request.redirectURI,
                 codeChallenge: request.codeChallenge, nonce: request.nonce, scopes: request.scopes,

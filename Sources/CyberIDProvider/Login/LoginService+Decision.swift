@@ -203,6 +203,16 @@ extension LoginService {
     static let reverification = ReverificationEffects(
         renewVerification: true, liftRestriction: true, announceLift: .reverified)
 
+    /// When a decision's row may go: after the last code the login can still mint (until the
+    /// login expires, ``continueLogin(requestToken:browserSecret:responseCode:now:)``) and the
+    /// access token of that code, plus a minute. Counted from the decision alone (as it was), a
+    /// login lifetime over five minutes let the purge take the row of a live login — decided a
+    /// second time, or a token advertised for 300 s refused early (a review's finding).
+    static func decisionExpiry(decided: Date, loginExpiresAt: UInt32, _ configuration: ProviderConfiguration) -> Date {
+        let lastCode = max(decided, Date(timeIntervalSince1970: TimeInterval(loginExpiresAt)))
+        return lastCode.addingTimeInterval(configuration.codeLifetime + configuration.accessTokenLifetime + 60)
+    }
+
     /// Writes the decision, its history entry and the consent, once.
     func record(
         _ decision: PendingDecision, _ status: LoginTransactionRecord.Status, _ grant: LoginGrant, outcome: HistoryOutcome,
@@ -212,8 +222,7 @@ extension LoginService {
         let row = LoginTransactionRecord(
             id: decision.ticket.transactionID, clientID: decision.ticket.clientID, status: status,
             personID: decision.holder.personID, payload: try grant.payload(form: sealers.form),
-            createdAt: now,
-            expiresAt: now.addingTimeInterval(max(configuration.codeLifetime, configuration.accessTokenLifetime) + 60))
+            createdAt: now, expiresAt: Self.decisionExpiry(decided: now, loginExpiresAt: decision.ticket.expiresAt, configuration))
         let entry = HistoryEntry(
             personID: decision.holder.personID, clientID: decision.ticket.clientID, event: .login, outcome: outcome,
             detail: decision.detail.json, at: now)
