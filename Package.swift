@@ -328,7 +328,7 @@ let package = Package(
             [
                 "CyberIDServer", "CyberIDStore", "CyberIDKeys", "CyberIDProvider", "CyberIDAdapters", "CyberIDServices",
                 "CyberIDWeb", "CyberIDCore", "CyberIDLifecycle", "CyberIDDevTools", "CyberIDIssuance",
-                "CyberIDVault", "CyberIDEnrollment", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+                "CyberIDVault", "CyberIDEnrollment", "CyberIDBase64URL", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

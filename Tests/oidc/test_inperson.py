@@ -196,6 +196,11 @@ def test_a_suspended_person_is_not_verified(deployment, api):
     assert suspended.returncode == 0, suspended.stderr
     assert_problem(verify(deployment, client, code["code"]), "person-not-active", statuses=(403,))
     assert_problem(api.make_code(sol), "person-not-active", statuses=(403,))
+    # The suspended wallet reads no history either; resumed with the document's chip, it does.
+    assert deployment.cli("wallet", "history", "--json", "--wallet", str(sol.wallet)).returncode != 0
+    resumed = deployment.cli(
+        "wallet", "lifecycle", "resume", "--reason", "phone found", "--document", str(sol.document_dir), "--wallet", str(sol.wallet))
+    assert resumed.returncode == 0, resumed.stderr
     refusals = [e for e in deployment.wallet_history(sol)
                 if e.get("event") == "in-person-verification" and e.get("client_id") == client.client_id]
     assert [e["outcome"] for e in refusals] == ["failure"], refusals

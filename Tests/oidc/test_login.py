@@ -15,6 +15,7 @@ from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from joserfc import jwt
 
 from oidc_support import (
+    approve_on_this_device,
     AGE_CLAIMS,
     LOA_LOW,
     LOA_SUBSTANTIAL,
@@ -389,3 +390,18 @@ def test_continue_needs_the_browser_that_started_the_login(deployment, alice):
         assert "code=" not in response.headers.get("Location", "")
     params = redirect_params(browser.continue_login(page), client.redirect_uri)
     assert params.get("code") and params["state"] == auth.state
+
+
+def test_a_second_login_in_the_same_browser_leaves_the_first_its_binding(deployment, alice):
+    """A review's finding: every /authorize set the one `cyberid_login` cookie, so a second login
+    in another tab (or another site's navigation to /authorize) took the first's binding, and
+    the first, approved, was refused. Each login has its own cookie beside it now."""
+    client = deployment.create_client()
+    rp = RelyingParty(deployment, client)
+    auth, browser, page = start_login(deployment, rp)
+    _, _, second = start_login(deployment, rp, browser=browser)
+    own = [name for name in browser.session.cookies.get_dict() if name.startswith("cyberid_login_")]
+    assert len(own) == 2, browser.session.cookies.get_dict()
+    approve_on_this_device(deployment, browser, page, alice)
+    params = redirect_params(browser.continue_login(page), client.redirect_uri)
+    assert params.get("code") and params["state"] == auth.state, params

@@ -102,6 +102,16 @@ struct LoginPage: Sendable {
 
     /// Headers for every HTML page: a strict CSP (only our inline script and style, by hash),
     /// no framing, no referrer (the URL carries the request token), no caching.
+    /// The name of the cookie binding one login to the browser: `cyberid_login_` and the first
+    /// eight bytes of SHA-256 of the page's request token `r`, in hex (the continue call carries
+    /// `r`, so it finds its own cookie among several logins').
+    static func bindingCookie(requestToken: String) -> String {
+        "cyberid_login_" + SHA256.hash(data: Array(requestToken.utf8)).prefix(8).map { byte in
+            let digits = Array("0123456789abcdef".utf8)
+            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]], as: UTF8.self)
+        }.joined()
+    }
+
     static let securityHeaders: HTTPFields = [
         .contentSecurityPolicy:
             "default-src 'none'; script-src '\(hash(script))'; style-src '\(hash(style))'; img-src 'self' data:; "

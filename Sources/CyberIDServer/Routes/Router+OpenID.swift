@@ -59,9 +59,10 @@ extension Router where Context == AppRequestContext {
         }
         get("authorize/continue") { request, _ in
             let (parameters, token) = try Self.requestToken(request)
+            // This login's own cookie first; `cyberid_login` holds the browser's latest login.
+            let secret = Self.cookie(LoginPage.bindingCookie(requestToken: token), in: request) ?? Self.cookie("cyberid_login", in: request)
             let location = try await login.continueLogin(
-                requestToken: token, browserSecret: Self.cookie("cyberid_login", in: request),
-                responseCode: parameters["response_code"])
+                requestToken: token, browserSecret: secret, responseCode: parameters["response_code"])
             return Self.redirect(location)
         }
     }
@@ -71,9 +72,17 @@ extension Router where Context == AppRequestContext {
     static func loginPage(_ login: LoginStart, page: LoginPage, request: Request, settings: ServerSettings) throws -> Response {
         var headers = LoginPage.securityHeaders
         headers[.contentType] = "text/html; charset=utf-8"
-        headers[.setCookie] =
-            "cyberid_login=\(login.browserSecret); Path=/authorize; HttpOnly; SameSite=Lax; Max-Age=\(Int(settings.loginTTLSeconds) + 60)"
+        // Two cookies with the same secret: `cyberid_login` (the browser's latest login, as
+        // always) and one named after this login's request, so that a second login started in
+        // another tab (or by another site's navigation to /authorize) does not take the first's
+        // binding away (a review's finding).
+        let attributes =
+            "; Path=/authorize; HttpOnly; SameSite=Lax; Max-Age=\(Int(settings.loginTTLSeconds) + 60)"
             + (settings.issuer.hasPrefix("https://") ? "; Secure" : "")
+        headers[values: .setCookie] = [
+            "cyberid_login=\(login.browserSecret)" + attributes,
+            LoginPage.bindingCookie(requestToken: login.requestToken) + "=\(login.browserSecret)" + attributes,
+        ]
         let language = Language.negotiate(
             cookie: WebCookie.value(named: Portal.languageCookie, in: request.headers[values: .cookie]),
             acceptLanguage: request.headers[.acceptLanguage])
