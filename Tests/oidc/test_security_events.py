@@ -68,6 +68,12 @@ def test_platforms_are_told_of_their_users_state_changes(deployment, ivy):
         pushed = receiver.wait(4)
         names = [next(iter(decode(deployment, token)[1]["events"])).removeprefix(EVENT) for _, token in pushed]
         assert "reverified" in names and "certificate-revoked" in names, names
+        # Its reason is a fixed text, never the certificate's serial: one serial sent to all the
+        # person's platforms would let them link their pairwise subjects (a review's finding).
+        revoked = [decode(deployment, token)[1]["events"][EVENT + "certificate-revoked"] for _, token in pushed
+                   if EVENT + "certificate-revoked" in decode(deployment, token)[1]["events"]]
+        assert [event["reason"] for event in revoked] == ["certificate revoked by an administrator"], revoked
+        assert all(serial not in str(decode(deployment, token)[1]) for _, token in pushed)
     finally:
         receiver.close()
 

@@ -77,6 +77,9 @@ extension SQLStore: LifecycleStore {
 }
 
 extension SQLStore: CertificateRevocationStore {
+    /// The Security Event's reason for a certificate an administrator revoked.
+    public static let certificateRevokedReason = "certificate revoked by an administrator"
+
     public func revokeCertificate(serial: String, at time: Date, history: HistoryEntry?) async throws -> Bool {
         try await database.write { connection in
             let changed = try await connection.execute(
@@ -89,9 +92,11 @@ extension SQLStore: CertificateRevocationStore {
                 [.text(serial)])
             if let history {
                 try await Self.insertHistory(history, on: connection)
+                // A fixed text, not the serial: one serial sent to every platform of the person
+                // would let platforms link their pairwise subjects (a review's finding).
                 try await Self.enqueueSecurityEvents(
-                    personID: history.personID, clientID: nil, event: SecurityEventType.certificateRevoked.rawValue, reason: "certificate \(serial)",
-                    at: time, on: connection)
+                    personID: history.personID, clientID: nil, event: SecurityEventType.certificateRevoked.rawValue,
+                    reason: Self.certificateRevokedReason, at: time, on: connection)
             }
             return true
         }
