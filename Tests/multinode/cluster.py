@@ -249,7 +249,7 @@ events {{
 }}
 
 http {{
-    log_format upstreamlog '$remote_addr "$request" $status upstream=$upstream_addr '
+    log_format upstreamlog '$remote_addr "$request_method" $status upstream=$upstream_addr '
                            'upstream_status=$upstream_status rt=$request_time';
     access_log {directory}/nginx-access.log upstreamlog;
     client_body_temp_path {directory}/nginx-tmp/body;

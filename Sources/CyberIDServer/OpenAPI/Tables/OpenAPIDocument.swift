@@ -3061,6 +3061,9 @@ enum OpenAPIDocument {
                   "401": {
                     "$ref": "#/components/responses/WalletUnauthorized"
                   },
+                  "403": {
+                    "$ref": "#/components/responses/WalletHolderSuspended"
+                  },
                   "429": {
                     "$ref": "#/components/responses/WalletRateLimited"
                   },
@@ -3105,6 +3108,9 @@ enum OpenAPIDocument {
                   },
                   "401": {
                     "$ref": "#/components/responses/WalletUnauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/WalletHolderSuspended"
                   },
                   "404": {
                     "description": "`unknown-client`: no consent for that client.",
@@ -3161,6 +3167,9 @@ enum OpenAPIDocument {
                   "401": {
                     "$ref": "#/components/responses/WalletUnauthorized"
                   },
+                  "403": {
+                    "$ref": "#/components/responses/WalletHolderSuspended"
+                  },
                   "429": {
                     "$ref": "#/components/responses/WalletRateLimited"
                   },
@@ -3177,7 +3186,7 @@ enum OpenAPIDocument {
                 "tags": [
                   "wallet"
                 ],
-                "description": "`bdh` binds the body; a cancel needs `document`.",
+                "description": "`bdh` binds the body; a cancel, and the holder's own resume, need `document` (the chip answering SHA-256(\"cyberid cancel v1\" ‖ jti)). A suspended holder's wallet can make this request and no other.",
                 "requestBody": {
                   "required": true,
                   "content": {
@@ -3228,7 +3237,7 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/WalletUnauthorized"
                   },
                   "403": {
-                    "description": "`actor-not-allowed` (e.g. resuming an administrator's suspension), `document-required`, `document-mismatch`.",
+                    "description": "`actor-not-allowed` (e.g. resuming an administrator's suspension), `document-required` (a cancel, or the holder's own resume, without `document`), `document-mismatch`.",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -3354,7 +3363,7 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/WalletUnauthorized"
                   },
                   "403": {
-                    "description": "`person-not-active`.",
+                    "description": "`person-not-active` (among others: the number is suspended).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -3478,7 +3487,7 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/WalletUnauthorized"
                   },
                   "403": {
-                    "description": "`not-guardian`, `guardianship-ended` (the ward is 18), `actor-not-allowed`.",
+                    "description": "`not-guardian`, `guardianship-ended` (the ward is 18), `actor-not-allowed`, `person-not-active` (the guardian's own number is suspended).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -3604,7 +3613,7 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/WalletUnauthorized"
                   },
                   "403": {
-                    "description": "`not-guardian`, `guardianship-ended`.",
+                    "description": "`not-guardian`, `guardianship-ended`, `person-not-active` (the guardian's own number is suspended).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -3672,6 +3681,9 @@ enum OpenAPIDocument {
                   },
                   "401": {
                     "$ref": "#/components/responses/WalletUnauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/WalletHolderSuspended"
                   },
                   "429": {
                     "$ref": "#/components/responses/WalletRateLimited"
@@ -6325,6 +6337,21 @@ enum OpenAPIDocument {
               },
               "WalletUnauthorized": {
                 "description": "`invalid-wallet-signature`: no `Authorization: CyberID-Wallet <JWS>`, or a JWS that is malformed, stale, replayed (`jti`), for another method/path (`htm`/`htu`), not binding the body (`bdh`), or signed by a certificate that is not valid or of a cancelled holder.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                },
+                "headers": {
+                  "Cache-Control": {
+                    "$ref": "#/components/headers/CacheControl"
+                  }
+                }
+              },
+              "WalletHolderSuspended": {
+                "description": "`person-not-active`: the holder's number is suspended — its wallet can then only resume it (with the document's chip) or cancel it (a suspension may answer a lost phone).",
                 "content": {
                   "application/problem+json": {
                     "schema": {
