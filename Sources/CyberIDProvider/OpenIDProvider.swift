@@ -51,6 +51,8 @@ struct LoginSealers: Sendable {
     let accessToken: Sealer
     let pushedRequest: Sealer
     let scan: Sealer
+    /// Chip challenges of wallet requests proved with the document (``LoginService/chipChallenge(for:now:)``).
+    let chipChallenge: Sealer
     /// The form they seal; with 4 the decision row's grant is written in its binary layout too
     /// (``LoginGrant/payload(form:)``).
     let form: UInt8
@@ -63,6 +65,7 @@ struct LoginSealers: Sendable {
         accessToken = Sealer(masterKey: masterKey, purpose: "access-token v1", form: form)
         pushedRequest = Sealer(masterKey: masterKey, purpose: "pushed-request v1", form: form)
         scan = Sealer(masterKey: masterKey, purpose: "qr-scan v1", form: form)
+        chipChallenge = Sealer(masterKey: masterKey, purpose: "chip-challenge v1", form: form)
     }
 }
 

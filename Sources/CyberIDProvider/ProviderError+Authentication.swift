@@ -59,6 +59,12 @@ extension ProviderError {
     static func codeUsed() -> Self {
         Self(code: "code-used", kind: .conflict, reason: "the verification code was used already; ask for a new one", isOAuth: false)
     }
+    static func modeNotMetForCode(_ mode: String) -> Self {
+        Self(
+            code: "authentication-mode-not-met", kind: .forbidden,
+            reason: "this platform is registered for mode \(mode) (the password or the face); an in-person code proves the wallet's key only",
+            isOAuth: false)
+    }
     static func personNotActiveForCode(_ state: String) -> Self {
         Self(
             code: "person-not-active", kind: .forbidden,

@@ -81,6 +81,18 @@ public struct ProviderError: ServiceError, Equatable {
     static func personNotActive(_ state: String) -> Self {
         Self(code: "person-not-active", kind: .forbidden, reason: "logins are refused while the network number is \(state)", isOAuth: false)
     }
+    static func chipChallengeRequired() -> Self {
+        Self(
+            code: "chip-challenge-required", kind: .invalid,
+            reason: "a request proved with the document's chip needs chip_challenge from POST /wallet/v1/chip-challenge",
+            isOAuth: false)
+    }
+    static func invalidChipChallenge() -> Self {
+        Self(
+            code: "invalid-chip-challenge", kind: .invalid,
+            reason: "chip_challenge is not one this service issued to this holder, or it expired (2 minutes): ask for a new one",
+            isOAuth: false)
+    }
     /// A suspended holder's wallet asks for anything but its own lifecycle (resume with the chip,
     /// or cancel): "I lost my phone" means the phone's wallet can do nothing more.
     static func walletSuspended() -> Self {

@@ -102,7 +102,8 @@ public struct HolderService: Sendable {
     /// The holder suspends, resumes or cancels their own number.
     /// - Parameters:
     ///   - document: for `cancel` and `resume`, a fresh proof (review finding 6): the chip of the
-    ///     holder's document on record, answering `challenge` (``LoginService/cancelChallenge(jti:)``).
+    ///     holder's document on record, answering `challenge` (the service's fresh chip
+    ///     challenge bound to the request's `jti`: `LoginService.chipChallengeBytes`).
     ///     A resume needs it because a suspension answers "my phone is lost": whoever holds only the
     ///     phone must not undo it (the portal's "I lost my phone" is made without the phone).
     /// - Throws: ``HolderError`` `event-not-allowed`, `document-required`; the chip's errors.

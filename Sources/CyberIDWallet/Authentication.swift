@@ -36,7 +36,7 @@ extension LoginClient {
 
     /// Sets the holder's first network-identity password (at least 6 digits, 8 recommended).
     /// - Parameter chip: needed more than a day after enrollment: the document's chip answers
-    ///   a challenge derived from this request's `jti` (SHA-256("cyberid password v1" ‖ jti)).
+    ///   the service's fresh challenge bound to this request's `jti` (``chipProof(_:purpose:wallet:jti:)``).
     public func setPassword(_ password: String, wallet: Wallet, chip: (any ChipReader)? = nil) async throws {
         try await postPassword(["password": password], wallet: wallet, chip: chip)
     }
@@ -51,15 +51,38 @@ extension LoginClient {
         let jti = Wallet.randomID()
         var object: [String: Any] = fields
         if let chip {
-            let challenge = Array(SHA256.hash(data: Array("cyberid password v1".utf8) + Array(jti.utf8)).prefix(8))
-            let files = try await chip.readFiles()
-            object["document"] =
-                ReverificationDocument(files: files, aaSignature: try await chip.internalAuthenticate(challenge: challenge)).json
+            let proof = try await chipProof(chip, purpose: "cyberid password v2", wallet: wallet, jti: jti)
+            (object["chip_challenge"], object["document"]) = (proof.challenge, proof.document)
         }
         let body = try JSONSerialization.data(withJSONObject: object)
         _ = try await send(
             "password", url: URL(string: baseURL + path), method: "POST", body: body,
             authorization: try wallet.authorization(method: "POST", path: path, body: body, jti: jti))
+    }
+
+    /// The chip's proof for a request made with `jti`: a fresh challenge from the service
+    /// (`POST /wallet/v1/chip-challenge`, valid 2 minutes) and the document the chip read, its
+    /// active-authentication signature over the first 8 bytes of SHA-256(`purpose` ‖ 0x00 ‖
+    /// challenge ‖ 0x00 ‖ `jti`). A challenge of the service's, not one the wallet chose: a chip
+    /// cannot have answered it before the request was being made.
+    func chipProof(_ chip: any ChipReader, purpose: String, wallet: Wallet, jti: String) async throws
+        -> (challenge: String, document: Any)
+    {
+        let path = "/wallet/v1/chip-challenge"
+        let data = try await send(
+            "chip challenge", url: URL(string: baseURL + path), method: "POST", body: nil,
+            authorization: try wallet.authorization(method: "POST", path: path))
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let challenge = object["chip_challenge"] as? String
+        else { throw WalletError.invalidResponse("the chip challenge answer has no chip_challenge") }
+        var message = Array(purpose.utf8)
+        message.append(0)
+        message += Array(challenge.utf8)
+        message.append(0)
+        message += Array(jti.utf8)
+        let files = try await chip.readFiles()
+        let signature = try await chip.internalAuthenticate(challenge: Array(SHA256.hash(data: message).prefix(8)))
+        return (challenge, ReverificationDocument(files: files, aaSignature: signature).json)
     }
 
     /// Makes an in-person verification code; the wallet's signature binds the choice.

@@ -262,8 +262,8 @@ public struct LoginClient: Sendable {
     /// or, with `ward`, a minor's as their guardian (suspend and resume only).
     /// - Returns: the new state.
     /// - Parameter chip: for `cancel` and the holder's own `resume`, the holder's document chip: a
-    /// fresh proof that answers a challenge derived from this request's `jti` (SHA-256("cyberid
-    /// cancel v1" ‖ jti), 8 bytes).
+    /// fresh proof answering the service's challenge bound to this request's `jti`
+    /// (``chipProof(_:purpose:wallet:jti:)``, purpose "cyberid cancel v2").
     public func lifecycle(
         _ event: String, reason: String, wallet: Wallet, ward: String? = nil, chip: (any ChipReader)? = nil
     ) async throws -> String {
@@ -271,11 +271,8 @@ public struct LoginClient: Sendable {
         let jti = Wallet.randomID()
         var object: [String: Any] = ["event": event, "reason": reason]
         if let chip {
-            let challenge = Array(SHA256.hash(data: Array("cyberid cancel v1".utf8) + Array(jti.utf8)).prefix(8))
-            let files = try await chip.readFiles()
-            object["document"] = ReverificationDocument(
-                files: files, aaSignature: try await chip.internalAuthenticate(challenge: challenge)
-            ).json
+            let proof = try await chipProof(chip, purpose: "cyberid cancel v2", wallet: wallet, jti: jti)
+            (object["chip_challenge"], object["document"]) = (proof.challenge, proof.document)
         }
         let body = try JSONSerialization.data(withJSONObject: object)
         let data = try await send(

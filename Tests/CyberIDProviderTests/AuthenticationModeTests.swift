@@ -263,15 +263,23 @@ import Testing
             await #expect(throws: ProviderError.documentRequiredForPassword()) {
                 try await h.provider.passwords.set(personID: person, password: Self.password, now: later)
             }
-            // The chip over the request's challenge proves it is the holder.
+            // The chip over the service's challenge, bound to the request's jti, proves it is the holder.
             let jti = Wallet.randomID()
-            let presented = try #require(
-                try h.present(.own, of: wallet, challenge: Base64URL.encode(LoginService.passwordChallenge(jti: jti))))
-            try await h.provider.login.reproveForPassword(presented.service, jti: jti, personID: person)
+            let holder = try await h.provider.login.authenticateWallet(
+                try wallet.authorization(method: "POST", path: "/wallet/v1/chip-challenge"), method: "POST",
+                path: "/wallet/v1/chip-challenge")
+            let issued = try h.provider.login.chipChallenge(for: holder)
+            let challenge = try h.provider.login.chipChallengeBytes(issued.challenge, purpose: .password, jti: jti, personID: person)
+            let presented = try #require(try h.present(.own, of: wallet, challenge: Base64URL.encode(challenge)))
+            try await h.provider.login.reproveForPassword(presented.service, challenge: challenge, personID: person)
             let other = try await h.wallet(number: "E99999999")
             let otherPerson = try #require(try await h.holder(other))
             await #expect(throws: (any Error).self) {
-                try await h.provider.login.reproveForPassword(presented.service, jti: jti, personID: otherPerson)
+                try await h.provider.login.reproveForPassword(presented.service, challenge: challenge, personID: otherPerson)
+            }
+            // Another person's challenge is refused.
+            await #expect(throws: ProviderError.invalidChipChallenge()) {
+                try h.provider.login.chipChallengeBytes(issued.challenge, purpose: .password, jti: jti, personID: otherPerson)
             }
             try await h.provider.passwords.set(personID: person, password: Self.password, chipProven: true, now: later)
             // A suspended number (its wallet may be a thief's) sets and changes nothing.

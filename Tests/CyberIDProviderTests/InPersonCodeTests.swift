@@ -70,6 +70,28 @@ import Testing
         }
     }
 
+    /// A review's finding: a platform registered for R02–R04 verified codes made with the wallet's
+    /// key alone — a stolen, unlocked phone passed at its counter what its logins refuse.
+    @Test func aPlatformWhoseLoginsNeedMoreThanTheKeyVerifiesNoCode() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let holder = try await Self.holder(h, wallet)
+            for mode in AuthenticationMode.allCases {
+                var registration = ClientRegistration(name: "Counter \(mode.rawValue)", redirectURIs: [ProviderHarness.redirect])
+                registration.defaultMode = mode
+                let (client, secret) = try await h.provider.clients.register(registration)
+                let code = try await h.provider.login.makeInPersonCode(holder: holder, disclose: [])
+                if mode == .r01 {
+                    #expect(try await Self.verify(h, client, secret, code.code).verified)
+                } else {
+                    await #expect(throws: ProviderError.modeNotMetForCode(""), "\(mode)") {
+                        try await Self.verify(h, client, secret, code.code)
+                    }
+                }
+            }
+        }
+    }
+
     @Test func expiredUnknownAndSuspendedAreRefusedAndSaySo() async throws {
         try await ProviderHarness.with { h in
             let wallet = try await h.wallet()

@@ -83,6 +83,27 @@ import Testing
         }
     }
 
+    /// A review's finding: the router skips empty path segments, so `/rp/v1/codes/verify/` and
+    /// `//rp/v1/codes/verify` reached the verifier while no limit matched them.
+    @Test func anExtraSlashMeetsTheSameLimit() async throws {
+        try await withLiveApp(["CYBERID_CODE_FAILURES_PER_IP_PER_MINUTE": "3"]) { client in
+            let json: HTTPFields = [.contentType: "application/json", .authorization: "Basic Z3Vlc3M6Z3Vlc3M="]
+            for (index, uri) in ["/rp/v1/codes/verify/", "//rp/v1/codes/verify", "/rp//v1/codes/verify", "/rp/v1/codes/verify/"]
+                .enumerated()
+            {
+                try await client.execute(
+                    uri: uri, method: .post, headers: json, body: ByteBuffer(string: #"{"code":"AAAAA-AAAA\#(index)"}"#)
+                ) { response async throws in
+                    #expect(response.status == (index < 3 ? .unauthorized : .tooManyRequests), "\(uri)")
+                }
+            }
+        }
+        #expect(RateLimitMiddleware.routedPath("/token/") == "/token")
+        #expect(RateLimitMiddleware.routedPath("//wallet//v1/history") == "/wallet/v1/history")
+        #expect(RateLimitMiddleware.routedPath("/") == "/")
+        #expect(RateLimitMiddleware.routedPath("/authorize") == "/authorize")
+    }
+
     @Test func aForwardedAddressCountsOnlyFromATrustedProxy() {
         let forwarded = ["198.51.100.1, 203.0.113.9"]
         #expect(ClientAddressMiddleware.client(peer: "192.0.2.1", forwardedFor: forwarded, trustedProxies: []) == "192.0.2.1")

@@ -32,7 +32,7 @@ extension LoginService {
     }
 
     /// ``authenticateWallet(_:method:path:body:now:)``, with the request's single-use `jti`
-    /// (a cancel's or resume's chip answers a challenge derived from it: ``cancelChallenge(jti:)``).
+    /// (a chip-proved request's challenge binds it: ``chipChallengeBytes(_:purpose:jti:personID:now:)``).
     /// - Parameter lifecycle: the request is the holder's own lifecycle change, the one request a
     ///   suspended holder's wallet may still make (everything else answers `person-not-active`:
     ///   a suspension says the phone may be in someone else's hands).
@@ -75,27 +75,13 @@ extension LoginService {
         return (holder, jti)
     }
 
-    /// The 8-byte challenge the chip signs when it proves a first password set late:
-    /// SHA-256("cyberid password v1" ‖ jti), as for a cancel.
-    public static func passwordChallenge(jti: String) -> [UInt8] {
-        Array(SHA256.hash(data: Array("cyberid password v1".utf8) + Array(jti.utf8)).prefix(8))
-    }
-
-    /// Re-proves the holder of a wallet request with their document's chip over
-    /// ``passwordChallenge(jti:)``.
+    /// Re-proves the holder of a wallet request with their document's chip over `challenge`
+    /// (``chipChallengeBytes(_:purpose:jti:personID:now:)``).
     /// - Throws: ``ProviderError`` `document-check-unavailable`, or the chip check's error.
-    public func reproveForPassword(_ document: PresentedDocument, jti: String, personID: String, now: Date = Date())
+    public func reproveForPassword(_ document: PresentedDocument, challenge: [UInt8], personID: String, now: Date = Date())
         async throws
     {
         guard let documentReproof else { throw ProviderError.documentCheckUnavailable() }
-        try await documentReproof(document, Self.passwordChallenge(jti: jti), personID, now)
-    }
-
-    /// The 8-byte challenge a cancel's (or a holder's resume's) chip signs: the first bytes of
-    /// SHA-256("cyberid cancel v1" ‖ jti). The wallet picks the request's random `jti`, which is
-    /// accepted once and binds the body (its event), so the chip's answer is fresh and bound to
-    /// this one request (review finding 6).
-    public static func cancelChallenge(jti: String) -> [UInt8] {
-        Array(SHA256.hash(data: Array("cyberid cancel v1".utf8) + Array(jti.utf8)).prefix(8))
+        try await documentReproof(document, challenge, personID, now)
     }
 }

@@ -11,11 +11,18 @@ extension TokenService {
     /// Disclosed claims are limited to the platform's registered scopes; a platform that asked
     /// the person to re-verify learns nothing until they do.
     /// - Throws: ``ProviderError`` `invalid_client`, `invalid-request`, `unknown-code`,
-    ///   `code-expired`, `code-used`, `person-not-active`, `reverification-required`.
+    ///   `code-expired`, `code-used`, `person-not-active`, `reverification-required`,
+    ///   `authentication-mode-not-met` (a platform registered for R02–R04).
     public func verifyInPersonCode(_ credentials: ClientCredentials, now: Date = Date()) async throws
         -> InPersonVerification
     {
         let client = try await authenticator.authenticate(credentials, endpoint: "\(issuer)/rp/v1/codes/verify", now: now)
+        // A code is made with the wallet's key alone: a platform whose logins need the password
+        // or the face (its registered mode, R02–R04) learns nothing from one — else a stolen,
+        // unlocked phone would pass at its counter what its logins refuse (a review's finding).
+        if let mode = client.metadata.defaultMode, mode.needsPassword || mode.needsFace {
+            throw ProviderError.modeNotMetForCode(mode.rawValue)
+        }
         guard let text = credentials.form["code"], !text.isEmpty else {
             throw ProviderError.invalidRequest("code is missing")
         }

@@ -31,6 +31,14 @@ public struct RateLimitMiddleware: RouterMiddleware {
     let limiter: RateLimiter
     let rules: [Rule]
 
+    /// The path as the router sees it: Hummingbird's router skips empty segments, so `/token/`,
+    /// `//token` and `/token` reach one handler — and must meet one limit (a review found every
+    /// per-address limit passed by an extra slash).
+    static func routedPath(_ path: String) -> String {
+        guard path.contains("//") || (path.count > 1 && path.hasSuffix("/")) else { return path }
+        return "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+    }
+
     init(limiter: RateLimiter, settings: RateLimitSettings) {
         self.limiter = limiter
         func limit(_ name: String, _ count: Int, _ window: TimeInterval) -> RateLimit {
@@ -38,7 +46,7 @@ public struct RateLimitMiddleware: RouterMiddleware {
         }
         rules = [
             Rule(limit: limit("session-start", settings.sessionStartsPerIPPerMinute, 60), counting: .requests, oauth: false) {
-                $0 == .post && ($1 == "/enrollment/v1/sessions" || $1 == "/enrollment/v1/sessions/")
+                $0 == .post && $1 == "/enrollment/v1/sessions"
             },
             Rule(limit: limit("code-send", settings.codeSendsPerIPPerHour, 3_600), counting: .requests, oauth: false) {
                 $0 == .post && $1.hasPrefix("/enrollment/v1/sessions/") && $1.hasSuffix("/phone")
@@ -63,7 +71,8 @@ public struct RateLimitMiddleware: RouterMiddleware {
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let rule = rules.first(where: { $0.matches(request.method, request.uri.path) }), let client = context.clientAddress
+        let path = Self.routedPath(request.uri.path)
+        guard let rule = rules.first(where: { $0.matches(request.method, path) }), let client = context.clientAddress
         else { return try await next(request, context) }
         do {
             switch rule.counting {

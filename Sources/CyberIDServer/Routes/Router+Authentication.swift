@@ -14,9 +14,10 @@ enum AuthenticationRequest {
     struct Password: Decodable {
         var password: String
         var currentPassword: String?
-        /// A first password set more than a day after enrollment: the chip over
-        /// SHA-256("cyberid password v1" ‖ jti).
+        /// A first password set more than a day after enrollment: the chip over the service's
+        /// `chip_challenge` (``LoginService/chipChallengeBytes(_:purpose:jti:personID:now:)``).
         var document: EnrollmentRequest.Document?
+        var chipChallenge: String?
     }
     /// `POST /enrollment/v1/sessions/{id}/password`: the new password of a reset session.
     struct NewPassword: Decodable { var password: String }
@@ -56,7 +57,9 @@ extension Router where Context == AppRequestContext {
                         code: "malformed-request", title: "Malformed request", status: .badRequest,
                         detail: "document: dg1, sod and aa_signature (and dg2, dg15 if sent) must be base64url")
                 }
-                try await login.reproveForPassword(presented, jti: jti, personID: holder.personID)
+                let challenge = try login.chipChallengeBytes(
+                    body.chipChallenge, purpose: .password, jti: jti, personID: holder.personID)
+                try await login.reproveForPassword(presented, challenge: challenge, personID: holder.personID)
                 chipProven = true
             }
             try await passwords.set(personID: holder.personID, password: body.password, chipProven: chipProven)

@@ -88,7 +88,8 @@ extension Router where Context == AppRequestContext {
                 request.headers[.authorization], method: "POST", path: "/wallet/v1/lifecycle",
                 body: Array(buffer: buffer), lifecycle: true)
             let (event, reason) = try WalletLifecycleBody.parse(buffer, allowed: [.suspend, .resume, .cancel])
-            let document = try (try? JSONDecoder.enrollment.decode(WalletDocumentBody.self, from: Data(buffer: buffer)))?.document
+            let proof = try? JSONDecoder.enrollment.decode(WalletDocumentBody.self, from: Data(buffer: buffer))
+            let document = try proof?.document
                 .map { document throws -> PresentedDocument in
                     guard let presented = document.presented else {
                         throw Problem(
@@ -97,10 +98,28 @@ extension Router where Context == AppRequestContext {
                     }
                     return presented
                 }
+            // The chip answers the service's fresh challenge, bound to this request's jti.
+            var challenge = [UInt8]()
+            if document != nil, event == .cancel || event == .resume {
+                _ = try PersonLifecycle.checkedReason(reason, for: event)  // a refused reason costs no challenge
+                challenge = try provider.chipChallengeBytes(
+                    proof?.chipChallenge, purpose: .lifecycle, jti: jti, personID: holder.personID)
+            }
             let transition = try await holderService.apply(
-                event, personID: holder.personID, reason: reason, document: document,
-                challenge: LoginService.cancelChallenge(jti: jti))
+                event, personID: holder.personID, reason: reason, document: document, challenge: challenge)
             return Self.oauthJSON(["event": event.rawValue, "state": transition.to.rawValue])
+        }
+        // A fresh challenge for the chip of the holder's next cancel, resume or late first password
+        // (allowed while suspended: a resume needs it).
+        group.post("chip-challenge") { request, context in
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            let (holder, _) = try await provider.authenticateWalletRequest(
+                request.headers[.authorization], method: "POST", path: "/wallet/v1/chip-challenge",
+                body: Array(buffer: buffer), lifecycle: true)
+            let issued = try provider.chipChallenge(for: holder)
+            return Self.oauthJSON(
+                ChipChallengeAnswer(chipChallenge: issued.challenge, expiresIn: Int(LoginService.chipChallengeLifetime)),
+                status: .created)
         }
         group.post("renewal") { request, context in
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
@@ -170,9 +189,19 @@ extension EnrollmentRequest.Document {
     }
 }
 
-/// The `document` member of a cancel (a fresh proof with the chip).
+/// `POST /wallet/v1/chip-challenge`'s answer.
+struct ChipChallengeAnswer: Encodable {
+    var chipChallenge: String
+    var expiresIn: Int
+
+    enum CodingKeys: String, CodingKey { case chipChallenge = "chip_challenge", expiresIn = "expires_in" }
+}
+
+/// The `document` member of a cancel or resume (a fresh proof with the chip), and the
+/// `chip_challenge` it answers.
 struct WalletDocumentBody: Decodable {
     var document: EnrollmentRequest.Document?
+    var chipChallenge: String?
 }
 
 /// `POST /wallet/v1/lifecycle`'s (and a ward's) body.

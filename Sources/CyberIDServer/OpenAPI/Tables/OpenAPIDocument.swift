@@ -2637,7 +2637,7 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/ClientUnauthorized"
                   },
                   "403": {
-                    "description": "`person-not-active`: the person is no longer active, or the certificate that made the code was revoked (`detail`: \"in-person verification is refused while the network number is …\"). `reverification-required`: this platform flagged the person for re-verification, or its re-verification interval has passed. Either way the code is used up and the refusal is in the person's history.",
+                    "description": "`person-not-active`: the person is no longer active, or the certificate that made the code was revoked (`detail`: \"in-person verification is refused while the network number is …\"). `reverification-required`: this platform flagged the person for re-verification, or its re-verification interval has passed. Either way the code is used up and the refusal is in the person's history. `authentication-mode-not-met`: the platform is registered for mode R02–R04 (the password or the face), which a code — made with the wallet's key alone — does not prove; the code is not used.",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -3186,7 +3186,7 @@ enum OpenAPIDocument {
                 "tags": [
                   "wallet"
                 ],
-                "description": "`bdh` binds the body; a cancel, and the holder's own resume, need `document` (the chip answering SHA-256(\"cyberid cancel v1\" ‖ jti)). A suspended holder's wallet can make this request and no other.",
+                "description": "`bdh` binds the body; a cancel, and the holder's own resume, need `document` and `chip_challenge` (the chip answering the first 8 bytes of SHA-256(\"cyberid cancel v2\" ‖ 0x00 ‖ chip_challenge ‖ 0x00 ‖ jti)). A suspended holder's wallet can make this request and no other.",
                 "requestBody": {
                   "required": true,
                   "content": {
@@ -3219,7 +3219,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "400": {
-                    "description": "`malformed-request` (another event, not this JSON, a binary field not base64url), `reason-required`, `invalid-reason` (more than 500 characters, or a control character).",
+                    "description": "`malformed-request` (another event, not this JSON, a binary field not base64url), `reason-required`, `invalid-reason` (more than 500 characters, or a control character); `chip-challenge-required`, `invalid-chip-challenge` (a `document` without a fresh `chip_challenge` of this holder's).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -3301,6 +3301,50 @@ enum OpenAPIDocument {
                         "$ref": "#/components/headers/CacheControl"
                       }
                     }
+                  }
+                }
+              }
+            },
+            "/wallet/v1/chip-challenge": {
+              "post": {
+                "operationId": "getChipChallenge",
+                "summary": "A fresh challenge for the chip of the holder's next cancel, resume or late first password.",
+                "tags": [
+                  "wallet"
+                ],
+                "description": "`bdh` binds the body when there is one (none is needed). The answer's `chip_challenge` goes into the chip-proved request's body; the chip signs the first 8 bytes of SHA-256(purpose ‖ 0x00 ‖ chip_challenge ‖ 0x00 ‖ jti), purpose `cyberid cancel v2` (lifecycle) or `cyberid password v2` (password), `jti` that request's own. Valid 2 minutes, for this holder only. A suspended holder's wallet may ask (a resume needs it).",
+                "security": [
+                  {
+                    "walletSignature": []
+                  }
+                ],
+                "responses": {
+                  "201": {
+                    "description": "The challenge.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ChipChallenge"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/WalletUnauthorized"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/BodyTooLarge"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/WalletRateLimited"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/StoreUnavailable"
                   }
                 }
               }
@@ -3699,7 +3743,7 @@ enum OpenAPIDocument {
                 "tags": [
                   "wallet"
                 ],
-                "description": "`bdh` binds the body. Only an active number sets or changes its password. The wallet alone sets the first password within 24 hours of enrollment; later the body needs `document` too: the chip of the holder's document answering `SHA-256(\"cyberid password v1\" ‖ jti)[0..<8]`, `jti` being this request's own (single-use) `jti`. A change checks the new password's strength first (a weak one costs no try), then the current password as a login does: the try is counted before the check, five wrong ones lock the password (a change refused for the lock is in the history as `refused-locked`). A forgotten or locked password is reset with an enrollment session of purpose `password-reset`.",
+                "description": "`bdh` binds the body. Only an active number sets or changes its password. The wallet alone sets the first password within 24 hours of enrollment; later the body needs `document` too: the chip of the holder's document answering the first 8 bytes of SHA-256(\"cyberid password v2\" ‖ 0x00 ‖ chip_challenge ‖ 0x00 ‖ jti), `chip_challenge` from `POST /wallet/v1/chip-challenge` and `jti` this request's own (single-use) `jti`. A change checks the new password's strength first (a weak one costs no try), then the current password as a login does: the try is counted before the check, five wrong ones lock the password (a change refused for the lock is in the history as `refused-locked`). A forgotten or locked password is reset with an enrollment session of purpose `password-reset`.",
                 "requestBody": {
                   "required": true,
                   "content": {
@@ -3747,7 +3791,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "400": {
-                    "description": "`malformed-request`: not this JSON, `password` missing or not a string, a `document` field that is not base64url.",
+                    "description": "`malformed-request`: not this JSON, `password` missing or not a string, a `document` field that is not base64url; `chip-challenge-required`, `invalid-chip-challenge` (a `document` without a fresh `chip_challenge` of this holder's).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -5747,7 +5791,11 @@ enum OpenAPIDocument {
                         "$ref": "#/components/schemas/ChipDocument"
                       }
                     ],
-                    "description": "A cancel's fresh proof with the chip."
+                    "description": "A cancel's (or the holder's own resume's) fresh proof with the chip, over `chip_challenge`."
+                  },
+                  "chip_challenge": {
+                    "type": "string",
+                    "description": "From `POST /wallet/v1/chip-challenge`; needed with `document`."
                   }
                 }
               },
@@ -5852,7 +5900,11 @@ enum OpenAPIDocument {
                         "$ref": "#/components/schemas/ChipDocument"
                       }
                     ],
-                    "description": "The chip of the holder's document on record, its `aa_signature` over `SHA-256(\"cyberid password v1\" ‖ jti)[0..<8]` (`jti` of this request's wallet header): needed for a first password more than a day after enrollment."
+                    "description": "The chip of the holder's document on record, its `aa_signature` over the first 8 bytes of SHA-256(\"cyberid password v2\" ‖ 0x00 ‖ chip_challenge ‖ 0x00 ‖ jti) (`jti` of this request's wallet header): needed for a first password more than a day after enrollment."
+                  },
+                  "chip_challenge": {
+                    "type": "string",
+                    "description": "From `POST /wallet/v1/chip-challenge`; needed with `document`."
                   }
                 }
               },
@@ -6272,6 +6324,23 @@ enum OpenAPIDocument {
                   }
                 },
                 "additionalProperties": false
+              },
+              "ChipChallenge": {
+                "type": "object",
+                "required": [
+                  "chip_challenge",
+                  "expires_in"
+                ],
+                "properties": {
+                  "chip_challenge": {
+                    "type": "string",
+                    "description": "Sealed by the service: opaque to the wallet."
+                  },
+                  "expires_in": {
+                    "type": "integer",
+                    "description": "Seconds it stays valid (120)."
+                  }
+                }
               }
             },
             "responses": {
