@@ -41,22 +41,14 @@ extension TokenService {
         guard let holder = found, holder.personID == record.personID, holder.personState == .active,
             holder.certificateStatus == .valid
         else {
-            fields["reason"] = "person-not-active"
-            try await store.append(
-                HistoryEntry(
-                    personID: record.personID, clientID: client.id, event: .inPersonVerification, outcome: .failure,
-                    fields: fields, at: now))
+            try await refuseCode(record, client, fields, reason: "person-not-active", now: now)
             throw ProviderError.personNotActiveForCode(
                 found.map { $0.personState == .active ? "without a valid certificate" : $0.personState.rawValue } ?? "cancelled")
         }
         // A platform that asked this person to re-verify, or whose interval has passed, learns
         // nothing until they do (as its logins would be refused).
         if let demand = LoginService.reverificationDemand(holder, now: now) {
-            fields["reason"] = demand.code
-            try await store.append(
-                HistoryEntry(
-                    personID: record.personID, clientID: client.id, event: .inPersonVerification, outcome: .failure,
-                    fields: fields, at: now))
+            try await refuseCode(record, client, fields, reason: demand.code, now: now)
             throw ProviderError.reverificationRequiredForCode()
         }
         // What the person chose, within what the platform is registered for; real names only
@@ -77,5 +69,17 @@ extension TokenService {
         return InPersonVerification(
             sub: claims.sub, verified: true, acr: claims.acr, amr: ["hwk"], ageOver14: claims.ageOver14,
             ageOver18: claims.ageOver18, name: claims.name, birthdate: claims.birthdate, verifiedAt: now)
+    }
+
+    /// Records a refused verification in the person's history, with its reason.
+    private func refuseCode(
+        _ record: InPersonCodeRecord, _ client: Client, _ fields: [String: String], reason: String, now: Date
+    ) async throws {
+        var fields = fields
+        fields["reason"] = reason
+        try await store.append(
+            HistoryEntry(
+                personID: record.personID, clientID: client.id, event: .inPersonVerification, outcome: .failure,
+                fields: fields, at: now))
     }
 }

@@ -12,28 +12,7 @@ extension Router where Context == AppRequestContext {
     /// Four-eyes requests: ask (cancel a person, read a record), list, approve or refuse, and
     /// carry out once.
     func addConsoleRequestRoutes(_ console: Console) {
-        consolePost("console/requests", .pending, console) { _, call in
-            guard let action = OperatorAction(rawValue: try Self.field("action", call.form)),
-                [.cancelPerson, .readRecord, .rotateSigningKey].contains(action)
-            else { throw Self.invalid("action") }
-            try call.require(action)
-            try call.requireFresh(console.freshness)
-            if action == .rotateSigningKey {
-                _ = try await call.admin.requestFourEyes(
-                    action, target: "signing-key", detail: ["reason": try Self.field("reason", call.form)], by: call.operatorID)
-                return Portal.seeOther("/console/pending?done=requested")
-            }
-            let number = try Self.field("number", call.form)
-            let canonical = (try? NetworkNumber(parsing: number))?.canonical ?? number
-            let reason = try AdminService.checkedReason(try Self.field("reason", call.form), for: action.rawValue)
-            if action == .cancelPerson {
-                try await Self.lookUpForAct(console, call, canonical)
-            } else {
-                _ = try await call.admin.lookUp(networkNumber: canonical)  // an unknown number is refused now
-            }
-            _ = try await call.admin.requestFourEyes(action, target: canonical, detail: ["reason": reason], by: call.operatorID)
-            return Portal.seeOther("/console/pending?done=requested")
-        }
+        consolePost("console/requests", .pending, console) { _, call in try await Self.fileRequest(console, call) }
         consoleGet("console/pending", .pending, console) { request, call in
             var frame = call.frame
             frame.flash = Self.consoleFlash(request)
@@ -74,6 +53,31 @@ extension Router where Context == AppRequestContext {
             let claimed = try await call.admin.claimApproved(id: id, by: call.operatorID)
             return try await Self.carryOut(console, call, claimed)
         }
+    }
+
+    /// Files a four-eyes request from the Pending form: a cancellation, a record read or a
+    /// signing-key rotation.
+    static func fileRequest(_ console: Console, _ call: ConsoleCall) async throws -> Response {
+        guard let action = OperatorAction(rawValue: try Self.field("action", call.form)),
+            [.cancelPerson, .readRecord, .rotateSigningKey].contains(action)
+        else { throw Self.invalid("action") }
+        try call.require(action)
+        try call.requireFresh(console.freshness)
+        if action == .rotateSigningKey {
+            _ = try await call.admin.requestFourEyes(
+                action, target: "signing-key", detail: ["reason": try Self.field("reason", call.form)], by: call.operatorID)
+            return Portal.seeOther("/console/pending?done=requested")
+        }
+        let number = try Self.field("number", call.form)
+        let canonical = (try? NetworkNumber(parsing: number))?.canonical ?? number
+        let reason = try AdminService.checkedReason(try Self.field("reason", call.form), for: action.rawValue)
+        if action == .cancelPerson {
+            try await Self.lookUpForAct(console, call, canonical)
+        } else {
+            _ = try await call.admin.lookUp(networkNumber: canonical)  // an unknown number is refused now
+        }
+        _ = try await call.admin.requestFourEyes(action, target: canonical, detail: ["reason": reason], by: call.operatorID)
+        return Portal.seeOther("/console/pending?done=requested")
     }
 
     /// Carries out an approved act for its requester (a record read is `readApprovedRecord`):

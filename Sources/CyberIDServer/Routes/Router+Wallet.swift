@@ -16,6 +16,7 @@ extension Router where Context == AppRequestContext {
     func addWalletRoutes(provider: OpenIDProvider, holderService: HolderService) {
         addWalletLoginRoutes(provider.login)
         addWalletHolderRoutes(provider.login, holderService: holderService)
+        addWalletLifecycleRoutes(provider.login, holderService: holderService)
         addWardRoutes(provider.login, holderService: holderService)
     }
 
@@ -82,6 +83,26 @@ extension Router where Context == AppRequestContext {
             try await holderService.withdrawConsent(personID: holder.personID, clientID: client)
             return Response(status: .noContent, headers: [.cacheControl: "no-store"])
         }
+        group.post("renewal") { request, context in
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            let holder = try await provider.authenticateWallet(
+                request.headers[.authorization], method: "POST", path: "/wallet/v1/renewal",
+                body: Array(buffer: buffer))
+            guard let body = try? JSONDecoder().decode([String: String].self, from: Data(buffer: buffer)), let csr = body["csr"] else {
+                throw Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "send JSON {\"csr\": PEM}")
+            }
+            let issued = try await holderService.renew(
+                personID: holder.personID, csr: Array(csr.utf8), presentedSerial: holder.certificateSerial)
+            return Response(
+                status: .created, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.enrollment.encode(issued))))
+        }
+    }
+
+    /// The holder's own lifecycle (suspend, resume, cancel) and the chip challenge a cancel or
+    /// resume answers: the two requests a suspended holder's wallet may still make.
+    func addWalletLifecycleRoutes(_ provider: LoginService, holderService: HolderService) {
+        let group = group("wallet/v1")
         group.post("lifecycle") { request, context in
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
             let (holder, jti) = try await provider.authenticateWalletRequest(
@@ -120,20 +141,6 @@ extension Router where Context == AppRequestContext {
             return Self.oauthJSON(
                 ChipChallengeAnswer(chipChallenge: issued.challenge, expiresIn: Int(LoginService.chipChallengeLifetime)),
                 status: .created)
-        }
-        group.post("renewal") { request, context in
-            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            let holder = try await provider.authenticateWallet(
-                request.headers[.authorization], method: "POST", path: "/wallet/v1/renewal",
-                body: Array(buffer: buffer))
-            guard let body = try? JSONDecoder().decode([String: String].self, from: Data(buffer: buffer)), let csr = body["csr"] else {
-                throw Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "send JSON {\"csr\": PEM}")
-            }
-            let issued = try await holderService.renew(
-                personID: holder.personID, csr: Array(csr.utf8), presentedSerial: holder.certificateSerial)
-            return Response(
-                status: .created, headers: [.contentType: "application/json", .cacheControl: "no-store"],
-                body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.enrollment.encode(issued))))
         }
     }
 
