@@ -81,8 +81,10 @@ class Seed:
     login_ticket: str
     transaction_id: str
     transaction_nonce: str
-    # The offline credentials: a holder of their own (the fuzzed lifecycle calls suspend and
-    # resume the first one), and the number of the status list their first credential is in.
+    # The offline credentials: a holder of their own (the fuzzed lifecycle calls suspend the first
+    # one, who then stays suspended: a resume needs the document's chip, which the fuzzer has not;
+    # their wallet's other calls answer 403 person-not-active, as documented), and the number of
+    # the status list their first credential is in.
     credential_key_pem: str
     credential_certificate_der: str  # base64
     status_list: int
