@@ -60,9 +60,7 @@ extension AdminService {
         // The audit names an operator by display name: two operators must not look the same there
         // (an accomplice granted an admin's name, or that name with an invisible character, acted
         // in the admin's name — a review's finding).
-        let likeness = Self.likeness(name)
-        guard try await !store.operatorRecords().contains(where: { $0.personID != person && Self.likeness($0.displayName) == likeness })
-        else { throw AdminError.displayNameTaken() }
+        try await checkDisplayNameFree(name, for: person)
         let (store, actor) = (self.store, self.actor)
         return try await audited("operator.grant", target: person, reason: "\(role.rawValue) to \(name)", at: now) {
             try await store.grantRole(personID: person, displayName: name, role: role.rawValue, grantedBy: actor, at: now)
@@ -262,13 +260,15 @@ extension AdminService {
     /// 2026-12-04 other format characters such as the zero-width non-joiner are allowed, as in
     /// reasons).
     /// What a display name looks like, for telling two apart: compatibility-normalised (NFKC),
-    /// case-folded, without invisible format characters (U+200B–U+200F, U+2060, U+FEFF…), runs
-    /// of white space as one space.
-    static func likeness(_ name: String) -> String {
+    /// case-folded, without the code points Unicode says to draw as nothing (Default_Ignorable:
+    /// U+200B–U+200F, U+2060, U+FEFF, variation selectors, U+034F, the Hangul fillers…), runs of
+    /// white space as one space.
+    public static func likeness(_ name: String) -> String {
         let folded = name.precomposedStringWithCompatibilityMapping.lowercased()
         var out = String.UnicodeScalarView()
         var space = false
-        for scalar in folded.unicodeScalars where scalar.properties.generalCategory != .format {
+        for scalar in folded.unicodeScalars
+        where !scalar.properties.isDefaultIgnorableCodePoint && scalar.properties.generalCategory != .format {
             if scalar.properties.isWhitespace {
                 space = !out.isEmpty
                 continue
@@ -282,7 +282,32 @@ extension AdminService {
 
     public static func checkedDisplayName(_ name: String) throws -> String {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
-        guard trimmed.isPlainText(atMost: 100) else { throw AdminError.invalidDisplayName() }
+        guard trimmed.isPlainText(atMost: 100), !mixesLookalikeScripts(trimmed) else { throw AdminError.invalidDisplayName() }
         return trimmed
+    }
+
+    /// Whether a name mixes letters of Latin, Greek and Cyrillic — scripts with letters drawn
+    /// alike (a Cyrillic А in "Аlice"): such a name could pass for another operator's in the audit.
+    static func mixesLookalikeScripts(_ name: String) -> Bool {
+        var scripts = Set<Int>()
+        for scalar in name.unicodeScalars where scalar.properties.isAlphabetic {
+            switch scalar.value {
+            case 0x41...0x5A, 0x61...0x7A, 0xC0...0x24F, 0x1E00...0x1EFF: scripts.insert(0)
+            case 0x370...0x3FF, 0x1F00...0x1FFF: scripts.insert(1)
+            case 0x400...0x52F, 0x1C80...0x1C8F, 0x2DE0...0x2DFF, 0xA640...0xA69F: scripts.insert(2)
+            default: continue
+            }
+        }
+        return scripts.count > 1
+    }
+
+    /// Refuses a display name that looks like another operator's (``likeness(_:)``): checked when
+    /// a role is granted, and before a four-eyes grant is asked for (so that an approval is not
+    /// spent on a grant that would then be refused).
+    /// - Throws: ``AdminError`` `display-name-taken`.
+    public func checkDisplayNameFree(_ name: String, for person: String) async throws {
+        let likeness = Self.likeness(name)
+        guard try await !store.operatorRecords().contains(where: { $0.personID != person && Self.likeness($0.displayName) == likeness })
+        else { throw AdminError.displayNameTaken() }
     }
 }

@@ -109,7 +109,9 @@ import Testing
                 ticket: link.ticket, qrStep: link.qrStep, qrAuthenticator: link.qrAuthenticator)
             #expect(view.claims == ["age_over_14", "age_over_18"] && view.legalBasis == nil)
             // A wallet consenting to it anyway: nothing of it is released.
-            _ = try await h.approve(login, with: wallet, consent: ["name", "birthdate", "age_over_18"])
+            let decided = try await h.approve(login, with: wallet, consent: ["name", "birthdate", "age_over_18"])
+            // The decision (its answer to the wallet, the person's history) releases none of it either.
+            #expect(decided.released == ["age_over_18"])
             let callback = try await h.finish(login)
             let changed = try #require(try await h.provider.clients.client(id: bank.id))
             let tokens = try await h.provider.tokens.exchange(

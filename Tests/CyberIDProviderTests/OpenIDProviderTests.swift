@@ -157,10 +157,16 @@ import Testing
             let row = try #require(try await h.store.transaction(id: login.transactionID))
             let config = ProviderConfiguration(issuer: ProviderHarness.issuer)
             #expect(row.expiresAt >= login.expiresAt.addingTimeInterval(config.codeLifetime + config.accessTokenLifetime))
-            // Continued after the login's end: no code.
+            // Continued after the login's end and its grace (the code's lifetime): no code. Within
+            // the grace (an approval in the last seconds, the page's next poll after): a code.
             let late = try await h.provider.login.continueLogin(
-                requestToken: login.requestToken, browserSecret: login.browserSecret, now: login.expiresAt.addingTimeInterval(1))
+                requestToken: login.requestToken, browserSecret: login.browserSecret,
+                now: login.expiresAt.addingTimeInterval(config.codeLifetime + 1))
             #expect(ProviderHarness.query(late)["error"] == "access_denied" && ProviderHarness.query(late)["code"] == nil)
+            let justAfter = try await h.provider.login.continueLogin(
+                requestToken: login.requestToken, browserSecret: login.browserSecret, now: login.expiresAt.addingTimeInterval(1))
+            #expect(ProviderHarness.query(justAfter)["code"] != nil)
+            #expect(row.expiresAt >= login.expiresAt.addingTimeInterval(2 * config.codeLifetime + config.accessTokenLifetime))
             // Within it: a code, exchanged as usual.
             let callback = try await h.finish(login)
             _ = try await h.provider.tokens.exchange(

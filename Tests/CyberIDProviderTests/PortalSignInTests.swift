@@ -48,6 +48,25 @@ import Testing
         }
     }
 
+    /// A second review's finding (R8): the global re-verification policy applied to CyberID's own
+    /// sign-ins — one `platforms` operator could make every portal and console sign-in a
+    /// document check. It applies to platforms only.
+    @Test func theGlobalReverificationPolicyIsForPlatformsOnly() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            try await h.store.setReverificationInterval(scope: "*", seconds: 1, at: Date())
+            try await Task.sleep(for: .milliseconds(1_200))
+            let (client, _) = try await h.client()
+            let platform = try await h.start(ProviderHarness.request(client: client.id))
+            await #expect(throws: ProviderError.reverificationRequiredByPolicy(interval: "")) {
+                try await h.approve(platform, with: wallet)
+            }
+            let (signIn, cookie, login) = try await startSignIn(h)
+            _ = try await h.approve(login, with: wallet)
+            #expect(try await signIn.finish(try await callback(h, login), cookie: cookie).personID == h.holder(wallet))
+        }
+    }
+
     @Test func aPlatformCannotTakeTheNameOfCyberIDsOwnApplications() async throws {
         try await ProviderHarness.with { h in
             for name in ["CyberID account", "cyberid OPERATOR console"] {

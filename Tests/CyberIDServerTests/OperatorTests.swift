@@ -56,11 +56,21 @@ import Testing
             // No second operator who looks like Alice in the audit: the same name, another case,
             // an invisible character, a full-width letter (a review's finding).
             let mallory = try await Self.person(runtime, "mallory", at: t0)
-            for lookalike in ["Alice Admin", "alice admin", "Alice\u{200C} Admin", "Alice  Admin", "Ａlice Admin"] {
-                await #expect(throws: AdminError.displayNameTaken()) {
+            for lookalike in [
+                "Alice Admin", "alice admin", "Alice\u{200C} Admin", "Alice  Admin", "Ａlice Admin",
+                // Default-ignorable code points that are not format characters (a second review):
+                // a variation selector, the combining grapheme joiner, a Hangul filler.
+                "Alice Admin\u{FE00}", "Ali\u{034F}ce Admin", "Alice\u{3164} Admin",
+            ] {
+                await #expect(throws: AdminError.displayNameTaken(), "\(lookalike.unicodeScalars.map(\.value))") {
                     try await server.grantRole(.support, networkNumber: mallory, displayName: lookalike)
                 }
             }
+            // A Cyrillic А among Latin letters looks like Alice too: a name mixing the scripts is refused.
+            await #expect(throws: AdminError.invalidDisplayName()) {
+                try await server.grantRole(.support, networkNumber: mallory, displayName: "\u{0410}lice Admin")
+            }
+            #expect(AdminService.likeness("Wang Fang") != AdminService.likeness("Wang Fan"))
             #expect(try await server.grantRole(.support, networkNumber: mallory, displayName: "Alice Adams"))
             // Alice herself may be granted another role under her own name.
             #expect(try await server.grantRole(.support, networkNumber: alice, displayName: "Alice Admin"))

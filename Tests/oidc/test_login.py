@@ -405,3 +405,12 @@ def test_a_second_login_in_the_same_browser_leaves_the_first_its_binding(deploym
     approve_on_this_device(deployment, browser, page, alice)
     params = redirect_params(browser.continue_login(page), client.redirect_uri)
     assert params.get("code") and params["state"] == auth.state, params
+    # The login is over in this browser: its own cookie goes; the second login's stays.
+    left = [name for name in browser.session.cookies.get_dict() if name.startswith("cyberid_login_")]
+    assert len(left) == 1 and left[0] in own, (own, left)
+    # Abandoned logins' cookies do not pile up: with eight of them the next page clears them all.
+    for _ in range(7):
+        start_login(deployment, rp, browser=browser)
+    assert len([n for n in browser.session.cookies.get_dict() if n.startswith("cyberid_login_")]) == 8
+    start_login(deployment, rp, browser=browser)
+    assert len([n for n in browser.session.cookies.get_dict() if n.startswith("cyberid_login_")]) == 1

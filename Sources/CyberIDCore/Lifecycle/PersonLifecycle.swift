@@ -54,8 +54,9 @@ public struct LifecycleTransition: Sendable, Equatable, Codable {
 ///     │  │ restrict (administrator, policy)    │
 ///     │  └──────────────▶ restricted ──────────┤ suspend (administrator only)
 ///     └──── lift (administrator, policy) ◀─┘   │
-///   cancel from active, restricted (person, administrator) and suspended (the person only
-///   from their own or their guardian's suspension; an administrator always) ─▶ cancelled
+///   cancel from active (person, administrator), restricted (administrator only) and suspended
+///   (the person only from their own or their guardian's suspension; an administrator always)
+///   ─▶ cancelled
 /// ```
 public enum PersonLifecycle {
     /// The most characters a reason has (after trimming); a reason is plain text

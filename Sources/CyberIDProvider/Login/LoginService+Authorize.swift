@@ -163,9 +163,10 @@ extension LoginService {
         switch decision.status {
         case .approved:
             try checkResponseCode(responseCode, decision: decision)
-            // No code after the login's end: its decision's row is kept for the codes minted
-            // until then (``decisionExpiry``).
-            guard now.timeIntervalSince1970 < state.expiresAt else {
+            // No code after the login's end (and a grace of the code's lifetime, for an approval
+            // in its last seconds): its decision's row is kept for the codes minted until then
+            // (``decisionExpiry``).
+            guard now.timeIntervalSince1970 < state.expiresAt + Self.continueGrace(configuration) else {
                 return errorRedirect(request.redirectURI, "access_denied", "the login transaction expired", state: request.state)
             }
             let code = CodeState(

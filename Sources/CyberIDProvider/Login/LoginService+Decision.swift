@@ -54,7 +54,7 @@ extension LoginService {
         var decision = PendingDecision(
             ticket: ticket, approval: token.payload, holder: holder, now: now,
             detail: LoginHistoryDetail(
-                requested: Scope.claims(of: ticket.scopes), released: [], level: holder.assuranceLevel.acr,
+                requested: Scope.claims(of: try await askableScopes(ticket)), released: [], level: holder.assuranceLevel.acr,
                 requiredLevel: ticket.requiredLevel?.acr))
         if token.payload.decision == "deny" {
             decision.detail.reason = "declined by the person"
@@ -85,6 +85,15 @@ extension LoginService {
             returnURL: returnRequest.flatMap { request in
                 response.map { issuer + "/authorize/continue?" + FormParameters.encode([("r", request), ("response_code", $0.code)]) }
             })
+    }
+
+    /// The ticket's scopes the platform may still ask for: those needing a legal basis only while
+    /// it has one (it may have been removed since the login began — the wallet's view, the
+    /// decision and the token endpoint read it alike: R6).
+    func askableScopes(_ ticket: LoginTicket) async throws -> [Scope] {
+        guard ticket.scopes.contains(where: \.needsLegalBasis) else { return ticket.scopes }
+        let legalBasis = try await registry.cachedClient(id: ticket.clientID)?.metadata.legalBasis
+        return ticket.scopes.filter { legalBasis != nil || !$0.needsLegalBasis }
     }
 
     /// The sector of the ticket's platform, whole: the ticket's binary layout holds at most 255
@@ -142,14 +151,18 @@ extension LoginService {
         return token
     }
 
-    /// The certificate is this service's and valid; the holder comes with it.
+    /// The certificate is this service's and valid; the holder comes with it. CyberID's own
+    /// portal and console take no re-verification interval: the global policy (`*`) is for
+    /// platforms — one `platforms` operator could otherwise make every operator's sign-in a
+    /// document check (a review's finding, R8).
     func checkCertificate(serial: String, clientID: String) async throws -> LoginHolder {
-        guard let holder = try await store.loginHolder(certificateSerial: serial, clientID: clientID) else {
+        guard var holder = try await store.loginHolder(certificateSerial: serial, clientID: clientID) else {
             throw ProviderError.invalidWalletSignature("the certificate is unknown to this service")
         }
         guard holder.certificateStatus == .valid else {
             throw ProviderError.invalidWalletSignature("the certificate is revoked")
         }
+        if FirstPartyClient.isReserved(clientID) { holder.reverificationInterval = nil }
         return holder
     }
 
@@ -209,9 +222,14 @@ extension LoginService {
     /// login lifetime over five minutes let the purge take the row of a live login — decided a
     /// second time, or a token advertised for 300 s refused early (a review's finding).
     static func decisionExpiry(decided: Date, loginExpiresAt: UInt32, _ configuration: ProviderConfiguration) -> Date {
-        let lastCode = max(decided, Date(timeIntervalSince1970: TimeInterval(loginExpiresAt)))
+        let lastCode = max(decided, Date(timeIntervalSince1970: TimeInterval(loginExpiresAt) + continueGrace(configuration)))
         return lastCode.addingTimeInterval(configuration.codeLifetime + configuration.accessTokenLifetime + 60)
     }
+
+    /// How long past the login's end an approved login may still continue: a wallet's approval
+    /// in the last seconds, and the page's next poll (or the return from the wallet app) a
+    /// little after — the code's lifetime.
+    static func continueGrace(_ configuration: ProviderConfiguration) -> TimeInterval { configuration.codeLifetime }
 
     /// Writes the decision, its history entry and the consent, once.
     func record(

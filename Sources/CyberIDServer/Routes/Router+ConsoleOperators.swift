@@ -36,7 +36,8 @@ extension Router where Context == AppRequestContext {
             }
             try call.requireFresh(console.freshness)
             let canonical = (try? NetworkNumber(parsing: number))?.canonical ?? number
-            _ = try await call.admin.summary(networkNumber: canonical)
+            let person = try await call.admin.summary(networkNumber: canonical).personID
+            try await call.admin.checkDisplayNameFree(name, for: person)
             _ = try await call.admin.requestFourEyes(
                 action, target: "\(canonical):\(role.rawValue)",
                 detail: ["role": role.rawValue, "name": name, "number": canonical, "reason": "grant \(role.rawValue) to \(name)"],
