@@ -268,8 +268,10 @@ extension AdminService {
         var out = String.UnicodeScalarView()
         var space = false
         for scalar in folded.unicodeScalars
-        where !scalar.properties.isDefaultIgnorableCodePoint && scalar.properties.generalCategory != .format {
-            if scalar.properties.isWhitespace {
+        where Self.blanks.contains(scalar.value)
+            || !scalar.properties.isDefaultIgnorableCodePoint && scalar.properties.generalCategory != .format
+        {
+            if scalar.properties.isWhitespace || Self.blanks.contains(scalar.value) {
                 space = !out.isEmpty
                 continue
             }
@@ -286,19 +288,28 @@ extension AdminService {
         return trimmed
     }
 
-    /// Whether a name mixes letters of Latin, Greek and Cyrillic — scripts with letters drawn
-    /// alike (a Cyrillic А in "Аlice"): such a name could pass for another operator's in the audit.
+    /// Code points many fonts draw as a blank though Unicode does not call them space: the Hangul
+    /// fillers and the Braille blank. The likeness reads them as a space.
+    static let blanks: Set<UInt32> = [0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800]
+
+    /// Whether a word of the name mixes letters of Latin, Greek and Cyrillic — scripts with letters
+    /// drawn alike (a Cyrillic А in "Аlice"): such a name could pass for another operator's in the
+    /// audit. Read after compatibility normalisation (mathematical and full-width letters are
+    /// Latin), word by word ("Иван Петров (SOC)" is a name, not a disguise).
     static func mixesLookalikeScripts(_ name: String) -> Bool {
-        var scripts = Set<Int>()
-        for scalar in name.unicodeScalars where scalar.properties.isAlphabetic {
-            switch scalar.value {
-            case 0x41...0x5A, 0x61...0x7A, 0xC0...0x24F, 0x1E00...0x1EFF: scripts.insert(0)
-            case 0x370...0x3FF, 0x1F00...0x1FFF: scripts.insert(1)
-            case 0x400...0x52F, 0x1C80...0x1C8F, 0x2DE0...0x2DFF, 0xA640...0xA69F: scripts.insert(2)
-            default: continue
+        let words = name.precomposedStringWithCompatibilityMapping.split(whereSeparator: \.isWhitespace)
+        return words.contains { word in
+            var scripts = Set<Int>()
+            for scalar in word.unicodeScalars where scalar.properties.isAlphabetic {
+                switch scalar.value {
+                case 0x41...0x5A, 0x61...0x7A, 0xC0...0x24F, 0x1E00...0x1EFF: scripts.insert(0)
+                case 0x370...0x3FF, 0x1F00...0x1FFF: scripts.insert(1)
+                case 0x400...0x52F, 0x1C80...0x1C8F, 0x2DE0...0x2DFF, 0xA640...0xA69F: scripts.insert(2)
+                default: continue
+                }
             }
+            return scripts.count > 1
         }
-        return scripts.count > 1
     }
 
     /// Refuses a display name that looks like another operator's (``likeness(_:)``): checked when

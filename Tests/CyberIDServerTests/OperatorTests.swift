@@ -61,6 +61,8 @@ import Testing
                 // Default-ignorable code points that are not format characters (a second review):
                 // a variation selector, the combining grapheme joiner, a Hangul filler.
                 "Alice Admin\u{FE00}", "Ali\u{034F}ce Admin", "Alice\u{3164} Admin",
+                // A Hangul filler drawn as a blank in place of the space (a third review).
+                "Alice\u{3164}Admin",
             ] {
                 await #expect(throws: AdminError.displayNameTaken(), "\(lookalike.unicodeScalars.map(\.value))") {
                     try await server.grantRole(.support, networkNumber: mallory, displayName: lookalike)
@@ -70,6 +72,14 @@ import Testing
             await #expect(throws: AdminError.invalidDisplayName()) {
                 try await server.grantRole(.support, networkNumber: mallory, displayName: "\u{0410}lice Admin")
             }
+            // Mathematical sans-serif Latin beside a Cyrillic і: Latin after normalisation, so mixed.
+            await #expect(throws: AdminError.invalidDisplayName()) {
+                try await server.grantRole(
+                    .support, networkNumber: mallory, displayName: "\u{1D5A0}\u{1D5C5}\u{0456}\u{1D5BC}\u{1D5BE} Admin")
+            }
+            // Words of one script each are a name: Cyrillic and a Latin team tag.
+            let ivan = try await Self.person(runtime, "ivan", at: t0)
+            #expect(try await server.grantRole(.auditor, networkNumber: ivan, displayName: "Иван Петров (SOC)"))
             #expect(AdminService.likeness("Wang Fang") != AdminService.likeness("Wang Fan"))
             #expect(try await server.grantRole(.support, networkNumber: mallory, displayName: "Alice Adams"))
             // Alice herself may be granted another role under her own name.

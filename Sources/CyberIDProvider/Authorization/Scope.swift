@@ -23,6 +23,12 @@ public enum Scope: String, Sendable, CaseIterable, Codable {
     /// Whether only a client with a registered legal basis may ask for it.
     public var needsLegalBasis: Bool { self == .realname || self == .networkNumber }
 
+    /// Of `scopes`, those a platform may ask for with (or without, `legalBasis == nil`) a legal
+    /// basis.
+    public static func allowed(_ scopes: [Scope], legalBasis: String?) -> [Scope] {
+        legalBasis != nil ? scopes : scopes.filter { !$0.needsLegalBasis }
+    }
+
     /// Of `claims`, those a platform may receive with or without (`legalBasis == nil`) a legal
     /// basis: the legal basis is read when the claims are released, not only when the login
     /// began — an operator who removes it stops every release at once (a review's finding).

@@ -259,12 +259,12 @@ extension ClientRegistry {
         _ = try await Self.validate(
             ClientRegistration(
                 name: change.name, redirectURIs: client.metadata.redirectURIs, sector: client.metadata.sector,
-                scopes: client.metadata.scopes.filter { legalBasis != nil || !$0.needsLegalBasis }.map(\.rawValue),
+                scopes: Scope.allowed(client.metadata.scopes, legalBasis: legalBasis).map(\.rawValue),
                 legalBasis: legalBasis, authMethod: client.metadata.authMethod, jwks: client.metadata.jwks,
                 jwksURI: client.metadata.jwksURI, strict: client.metadata.strict, eventsURI: eventsURI))
         client.name = change.name.trimmingCharacters(in: .whitespaces)
         client.metadata.legalBasis = legalBasis
-        if legalBasis == nil { client.metadata.scopes.removeAll(where: \.needsLegalBasis) }
+        client.metadata.scopes = Scope.allowed(client.metadata.scopes, legalBasis: legalBasis)
         client.metadata.eventsURI = eventsURI
         defer { cache.remove(id) }
         let json = String(decoding: try JSONEncoder().encode(client.metadata), as: UTF8.self)

@@ -87,7 +87,7 @@ extension LoginService {
         }
         // Claims that need a legal basis are not asked for once the platform has none (it may have
         // been removed since the login began: the token endpoint would not release them).
-        let scopes = ticket.scopes.filter { client.metadata.legalBasis != nil || !$0.needsLegalBasis }
+        let scopes = Scope.allowed(ticket.scopes, legalBasis: client.metadata.legalBasis)
         return WalletLoginView(
             transactionID: ticket.transactionID, nonce: ticket.nonceText, clientID: client.id, clientName: client.name,
             scopes: scopes.map(\.rawValue), claims: Scope.claims(of: scopes),

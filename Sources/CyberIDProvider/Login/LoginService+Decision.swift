@@ -92,8 +92,7 @@ extension LoginService {
     /// decision and the token endpoint read it alike: R6).
     func askableScopes(_ ticket: LoginTicket) async throws -> [Scope] {
         guard ticket.scopes.contains(where: \.needsLegalBasis) else { return ticket.scopes }
-        let legalBasis = try await registry.cachedClient(id: ticket.clientID)?.metadata.legalBasis
-        return ticket.scopes.filter { legalBasis != nil || !$0.needsLegalBasis }
+        return Scope.allowed(ticket.scopes, legalBasis: try await registry.cachedClient(id: ticket.clientID)?.metadata.legalBasis)
     }
 
     /// The sector of the ticket's platform, whole: the ticket's binary layout holds at most 255

@@ -83,12 +83,14 @@ extension Router where Context == AppRequestContext {
         let attributes =
             "; Path=/authorize; HttpOnly; SameSite=Lax; Max-Age=\(Int(settings.loginTTLSeconds) + 60)"
             + (settings.issuer.hasPrefix("https://") ? "; Secure" : "")
-        // Logins abandoned in this browser leave their cookies until they expire: past eight (a
-        // page reloaded again and again, another site's navigations) they are all cleared, so
-        // that the cookies stay small (a review's finding).
+        // Logins abandoned in this browser leave their cookies until they expire: from
+        // `maxBindingCookies` on (a page reloaded again and again, another site's navigations)
+        // they are all cleared, so that the cookies stay small (about 75 bytes each) — at the cost
+        // of a login still open in another tab, which then starts again (a review's finding;
+        // security.md, R18).
         let abandoned = Self.cookieNames(in: request).filter { $0.hasPrefix("cyberid_login_") }
         headers[values: .setCookie] =
-            (abandoned.count >= 8 ? abandoned.map { Self.clearing($0, settings) } : []) + [
+            (abandoned.count >= Self.maxBindingCookies ? abandoned.map { Self.clearing($0, settings) } : []) + [
                 "cyberid_login=\(login.browserSecret)" + attributes,
                 LoginPage.bindingCookie(requestToken: login.requestToken) + "=\(login.browserSecret)" + attributes,
             ]
@@ -195,6 +197,9 @@ extension Router where Context == AppRequestContext {
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         return try FormParameters(encoded: String(buffer: body))
     }
+
+    /// How many per-login binding cookies a browser may carry before a new login page clears them.
+    static let maxBindingCookies = 16
 
     /// The names of the cookies a request carries.
     static func cookieNames(in request: Request) -> [String] {
