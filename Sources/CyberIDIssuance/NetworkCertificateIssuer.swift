@@ -3,6 +3,7 @@ public import CyberIDCore
 public import CyberIDStore
 public import CyberIDVault
 public import Foundation
+import SwiftASN1
 public import X509
 
 /// What a wallet receives when a certificate is issued (enrollment, replacement, phone change,
@@ -72,5 +73,19 @@ public struct NetworkCertificateIssuer: Sendable {
             networkNumber: number.formatted, assuranceLevel: level.rawValue,
             certificate: CertificateAuthority.pem(der: der), chain: try chain ?? Self.chain(authority))
         return IssuedCertificate(certificate: certificate, record: record, answer: answer)
+    }
+
+    /// The wallet's answer for a certificate issued before (a renewal answered again).
+    public func answer(for record: NetworkCertificateRecord, level: AssuranceLevel) throws -> CertificateIssued {
+        let number = try NetworkNumber(parsing: record.networkNumber)
+        return CertificateIssued(
+            networkNumber: number.formatted, assuranceLevel: level.rawValue,
+            certificate: CertificateAuthority.pem(der: record.der), chain: try chain ?? Self.chain(authority))
+    }
+
+    /// The P-256 key a stored certificate binds, if it parses.
+    public static func publicKey(of record: NetworkCertificateRecord) -> P256.Signing.PublicKey? {
+        guard let certificate = try? Certificate(derEncoded: record.der) else { return nil }
+        return P256.Signing.PublicKey(certificate.publicKey)
     }
 }

@@ -287,8 +287,15 @@ public struct LoginClient: Sendable {
     /// same number and revokes the old one.
     /// - Returns: the renewed wallet file (not yet saved).
     public func renew(wallet: Wallet) async throws -> WalletFile {
+        try await renew(wallet: wallet, key: WalletKey())
+    }
+
+    /// Renews the wallet's certificate for `key`, a key saved in the wallet before the request
+    /// (``WalletFile/preparingRenewal()``): when the answer is lost, asking again with the same
+    /// key (signed by the old certificate, now revoked) returns the certificate already issued.
+    /// - Returns: the renewed wallet file (not yet saved), with no pending key.
+    public func renew(wallet: Wallet, key: WalletKey) async throws -> WalletFile {
         let path = "/wallet/v1/renewal"
-        let key = WalletKey()
         let request = try CertificateRequest(key: key)
         let body = try JSONSerialization.data(withJSONObject: ["csr": request.pemEncoded])
         let data = try await send(

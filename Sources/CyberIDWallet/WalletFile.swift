@@ -32,6 +32,10 @@ public struct WalletFile: Codable, Sendable, Equatable {
     public var certificateNotAfter: Date
     /// The offline credentials (SD-JWT VCs) the wallet holds, each with its own holder key.
     public var credentials: [StoredCredential]?
+    /// The new key of a renewal asked for and not yet answered (PKCS#8 PEM): saved before the
+    /// request, so an answer lost on the way is asked for again with the same key
+    /// (``preparingRenewal()``).
+    public var pendingRenewalKeyPEM: String?
 
     private enum CodingKeys: String, CodingKey {
         case server
@@ -42,6 +46,7 @@ public struct WalletFile: Codable, Sendable, Equatable {
         case assuranceLevel = "assurance_level"
         case certificateNotAfter = "certificate_not_after"
         case credentials
+        case pendingRenewalKeyPEM = "pending_renewal_key_pem"
     }
 
     /// Creates a wallet file from all its parts.
@@ -68,6 +73,21 @@ public struct WalletFile: Codable, Sendable, Equatable {
             server: server, privateKeyPEM: privateKeyPEM, certificatePEM: certificatePEM, chainPEM: chainPEM,
             networkNumber: networkNumber, assuranceLevel: assuranceLevel,
             certificateNotAfter: certificate.notValidAfter)
+    }
+
+    /// The wallet with the key for a renewal set aside: the pending one if a renewal was asked
+    /// for and not answered, a new one otherwise. Save the file before asking
+    /// (`LoginClient.renew(wallet:key:)`): if the answer is lost, the next renewal sends the same
+    /// key and the service answers again with the certificate it issued.
+    /// - Throws: ``WalletError/invalidKey`` when the pending key in the file is damaged.
+    public func preparingRenewal() throws -> (file: WalletFile, key: WalletKey) {
+        if let pendingRenewalKeyPEM {
+            return (self, try WalletKey(pemRepresentation: pendingRenewalKeyPEM))
+        }
+        let key = WalletKey()
+        var file = self
+        file.pendingRenewalKeyPEM = key.pemRepresentation
+        return (file, key)
     }
 
     /// Writes the wallet as JSON to `path`, replacing any previous file atomically.

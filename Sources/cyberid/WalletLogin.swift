@@ -302,13 +302,28 @@ extension WalletCommand {
     struct Renew: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Renew the wallet's certificate with a new key (same number); the old certificate is revoked.",
-            discussion: "The certificate never outlives the identity document: an expired document cannot renew.")
+            discussion: """
+                The certificate never outlives the identity document: an expired document cannot renew. \
+                The new key is saved in the wallet file before the request: if the answer is lost (a \
+                dropped connection, the command killed), run the command again and the service \
+                answers with the certificate it issued for that key.
+                """)
         @Option(help: "Wallet file (rewritten atomically with the new key and certificate).") var wallet = "cyberid-wallet.json"
 
         func run() async throws {
             let opened = try openWallet(wallet)
             try await walletCommand("renewal refused") {
-                let renewed = try await LoginClient(baseURL: opened.issuer).renew(wallet: opened)
+                let (prepared, key) = try opened.file.preparingRenewal()
+                if prepared != opened.file { try prepared.save(to: wallet) }
+                let renewed: WalletFile
+                do {
+                    renewed = try await LoginClient(baseURL: opened.issuer).renew(wallet: try Wallet(file: prepared), key: key)
+                } catch let error as WalletError where error.serverProblem == nil {
+                    // No answer from the service itself: the renewal may have been made.
+                    printError("cyberid: renewal not confirmed: \(error.summary)")
+                    printError("cyberid: the new key is kept in \(wallet); run `cyberid wallet renew` again")
+                    throw Exit.failure
+                }
                 try renewed.save(to: wallet)
                 print("renewed: certificate for \(renewed.networkNumber) valid until \(ISO8601DateFormatter().string(from: renewed.certificateNotAfter))")
             }

@@ -26,6 +26,59 @@ import Testing
         }
     }
 
+    /// The review's finding: a renewal's answer lost on the way left the wallet with a revoked
+    /// certificate and no new one. The same request again (signed by the now revoked certificate,
+    /// the same key's CSR) gets the certificate already issued; nothing else does.
+    @Test func aLostRenewalAnswerIsAnsweredAgainForTheSameKeyOnly() async throws {
+        try await Harness.with { h in
+            let (issued, _) = try await h.enroll(try h.document())
+            let person = try await LifecycleService(store: h.store).personID(networkNumber: issued.networkNumber)
+            let old = try #require(try await h.store.networkCertificates(personID: person).first { $0.status == .valid })
+            let (_, csr) = try Harness.csr()
+            let first = try await h.renewal.renew(personID: person, csr: csr, presentedSerial: old.serial)
+            let again = try await h.renewal.renew(personID: person, csr: csr, presentedSerial: old.serial)
+            #expect(again == first)
+            #expect(try await h.store.networkCertificates(personID: person).count == 2)
+
+            // The old certificate with any other key: refused, and nothing issued.
+            let (_, other) = try Harness.csr()
+            await #expect(throws: IssuanceError.invalidWalletSignature) {
+                try await h.renewal.renew(personID: person, csr: other, presentedSerial: old.serial)
+            }
+            #expect(try await h.store.networkCertificates(personID: person).count == 2)
+
+            // Past the window, or once the key is renewed again, the first answer is gone.
+            let late = RenewalService(
+                store: h.store, vault: IdentityVault(masterKey: h.masterKey),
+                issuer: NetworkCertificateIssuer(authority: h.authority),
+                now: { Date().addingTimeInterval(RenewalService.retryWindow + 60) })
+            await #expect(throws: IssuanceError.invalidWalletSignature) {
+                try await late.renew(personID: person, csr: csr, presentedSerial: old.serial)
+            }
+            let current = try #require(try await h.store.networkCertificates(personID: person).first { $0.status == .valid })
+            _ = try await h.renewal.renew(personID: person, csr: other, presentedSerial: current.serial)
+            await #expect(throws: IssuanceError.invalidWalletSignature) {
+                try await h.renewal.renew(personID: person, csr: csr, presentedSerial: old.serial)
+            }
+        }
+    }
+
+    /// A revoked certificate learns nothing of the person's state: a suspended holder's old
+    /// certificate is answered as any revoked one.
+    @Test func aRevokedCertificateOfASuspendedHolderGetsTheSameRefusal() async throws {
+        try await Harness.with { h in
+            let (issued, _) = try await h.enroll(try h.document())
+            let person = try await LifecycleService(store: h.store).personID(networkNumber: issued.networkNumber)
+            let old = try #require(try await h.store.networkCertificates(personID: person).first { $0.status == .valid })
+            let (_, csr) = try Harness.csr()
+            _ = try await h.renewal.renew(personID: person, csr: csr, presentedSerial: old.serial)
+            try await LifecycleService(store: h.store).apply(.suspend, personID: person, actor: .person, reason: "lost")
+            await #expect(throws: IssuanceError.invalidWalletSignature) {
+                try await h.renewal.renew(personID: person, csr: csr, presentedSerial: old.serial)
+            }
+        }
+    }
+
     @Test func renewalNeedsAValidDocumentAndAnActivePerson() async throws {
         try await Harness.with { h in
             // A document that expires today enrolls (it is still valid) but cannot renew.

@@ -37,6 +37,26 @@ import X509
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["wallet.json"])
     }
 
+    /// A renewal's key is set aside once and saved: a second try after a lost answer sends the
+    /// same key, and a file without one still reads (wallets saved before the field existed).
+    @Test func aRenewalKeyIsKeptUntilTheRenewalIsAnswered() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/wallet.json"
+        let file = try sampleFile()
+        #expect(file.pendingRenewalKeyPEM == nil)
+        #expect(!String(decoding: try file.json(pretty: false), as: UTF8.self).contains("pending_renewal_key_pem"))
+        let (prepared, key) = try file.preparingRenewal()
+        #expect(prepared.pendingRenewalKeyPEM == key.pemRepresentation && prepared.privateKeyPEM == file.privateKeyPEM)
+        try prepared.save(to: path)
+        let (again, sameKey) = try WalletFile.load(from: path).preparingRenewal()
+        #expect(again == prepared)
+        #expect(sameKey.publicKey.rawRepresentation == key.publicKey.rawRepresentation)
+        var damaged = prepared
+        damaged.pendingRenewalKeyPEM = "not a key"
+        #expect(throws: WalletError.invalidKey) { try damaged.preparingRenewal() }
+    }
+
     @Test func aSavedWalletStillSigns() throws {
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -206,6 +206,74 @@ def test_renewal_keeps_the_number_and_retires_the_old_key(deployment, tmp_path):
     assert stale.returncode == 1 and "revoked" in stale.stderr, stale.stderr
 
 
+def _csr_pem(key) -> str:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509.oid import NameOID
+
+    request = x509.CertificateSigningRequestBuilder().subject_name(
+        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "wallet")])).sign(key, hashes.SHA256())
+    return request.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def test_a_lost_renewal_answer_is_asked_for_again(deployment, tmp_path):
+    """The review's finding: the service revoked the old certificate in the write that issued
+    the new one, and the wallet held the new key in memory only; a lost answer left a revoked
+    wallet. Here the renewal is made and its answer dropped (the wallet saved its new key
+    first, as `wallet renew` does); `wallet renew` again gets the same certificate, and the
+    wallet works. Whoever holds only the old key gets nothing."""
+    import shutil
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    today = dt.date.today()
+    lena = deployment.enroll("lena", birth_date=today.replace(year=today.year - 35))
+    rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
+    sub = login(deployment, rp, lena).claims["sub"]
+    old_copy = tmp_path / "old-wallet.json"
+    shutil.copy(lena.wallet, old_copy)
+    api = WalletApi(deployment.issuer)
+
+    new_key = ec.generate_private_key(ec.SECP256R1())
+    pending = new_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    first = api.signed_post(lena, "/wallet/v1/renewal", {"csr": _csr_pem(new_key)})
+    assert first.status_code == 201, first.text
+    issued = first.json()["certificate"]
+    # The answer is lost; the wallet file has the old certificate and the pending key.
+    saved = json.loads(lena.wallet.read_text())
+    saved["pending_renewal_key_pem"] = pending
+    lena.wallet.write_text(json.dumps(saved))
+    stale = approve_new_login(deployment, rp, lena)
+    assert stale.returncode == 1 and "revoked" in stale.stderr, stale.stderr
+
+    # Whoever has only the old key: a CSR of their own key is refused, as on every other route.
+    thief = ec.generate_private_key(ec.SECP256R1())
+    assert_problem(
+        api.signed_post(lena, "/wallet/v1/renewal", {"csr": _csr_pem(thief)}), "invalid-wallet-signature",
+        statuses=(401,))
+    assert_problem(api.signed_get(lena, "/wallet/v1/history"), "invalid-wallet-signature", statuses=(401,))
+
+    again = deployment.cli("wallet", "renew", "--wallet", str(lena.wallet))
+    assert again.returncode == 0, again.stderr
+    renewed = lena.file()
+    assert renewed["certificate_pem"].strip() == issued.strip()
+    assert "pending_renewal_key_pem" not in renewed or renewed["pending_renewal_key_pem"] is None, renewed.keys()
+    assert serialization.load_pem_private_key(renewed["private_key_pem"].encode(), None).public_key() == new_key.public_key()
+    states = sorted(c["status"] for c in deployment.cli_json("admin", "certificate", "list", lena.network_number))
+    assert states == ["revoked", "valid"], states
+    assert login(deployment, rp, lena).claims["sub"] == sub
+
+    # Once renewed again, the first renewal's key is history too: the old wallet gets nothing.
+    assert deployment.cli("wallet", "renew", "--wallet", str(lena.wallet)).returncode == 0
+    old = json.loads(old_copy.read_text())
+    old["pending_renewal_key_pem"] = pending
+    old_copy.write_text(json.dumps(old))
+    late = deployment.cli("wallet", "renew", "--wallet", str(old_copy))
+    assert late.returncode == 1 and "invalid-wallet-signature" in late.stderr, late.stderr
+
+
 def test_a_holder_cannot_undo_an_administrators_restriction(deployment):
     """The review's attack (issue 12, finding 1): restrict → the holder suspends → the holder
     resumes → active. The holder's suspension of a restricted number is refused, so the

@@ -36,9 +36,12 @@ extension LoginService {
     /// - Parameter lifecycle: the request is the holder's own lifecycle change, the one request a
     ///   suspended holder's wallet may still make (everything else answers `person-not-active`:
     ///   a suspension says the phone may be in someone else's hands).
+    /// - Parameter renewal: the request is a renewal, which a revoked certificate may sign to
+    ///   fetch a lost answer again (`RenewalService` answers it only for the key that renewal
+    ///   certified); the returned holder's `certificateStatus` says which it is.
     public func authenticateWalletRequest(
         _ authorization: String?, method: String, path: String, body: [UInt8]? = nil, lifecycle: Bool = false,
-        now: Date = Date()
+        renewal: Bool = false, now: Date = Date()
     ) async throws -> (holder: LoginHolder, jti: String) {
         let prefix = "CyberID-Wallet "
         guard let authorization, authorization.hasPrefix(prefix) else {
@@ -63,7 +66,8 @@ extension LoginService {
             }
         }
         guard let holder = try await store.loginHolder(certificateSerial: token.serial, clientID: ""),
-            holder.certificateStatus == .valid, holder.personState != .cancelled
+            holder.certificateStatus == .valid || (renewal && holder.personState == .active),
+            holder.personState != .cancelled
         else { throw ProviderError.invalidWalletSignature("the certificate is unknown or revoked") }
         guard lifecycle || holder.personState != .suspended else { throw ProviderError.walletSuspended() }
         // Single use: remembered per certificate until the token could no longer be fresh.

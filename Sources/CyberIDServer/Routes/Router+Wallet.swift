@@ -85,9 +85,10 @@ extension Router where Context == AppRequestContext {
         }
         group.post("renewal") { request, context in
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            let holder = try await provider.authenticateWallet(
+            // A revoked certificate may sign a renewal: the one whose answer was lost asks again.
+            let (holder, _) = try await provider.authenticateWalletRequest(
                 request.headers[.authorization], method: "POST", path: "/wallet/v1/renewal",
-                body: Array(buffer: buffer))
+                body: Array(buffer: buffer), renewal: true)
             guard let body = try? JSONDecoder().decode([String: String].self, from: Data(buffer: buffer)), let csr = body["csr"] else {
                 throw Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "send JSON {\"csr\": PEM}")
             }

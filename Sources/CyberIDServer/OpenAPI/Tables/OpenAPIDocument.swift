@@ -3356,7 +3356,7 @@ enum OpenAPIDocument {
                 "tags": [
                   "wallet"
                 ],
-                "description": "`bdh` binds the body.",
+                "description": "`bdh` binds the body. A renewal whose answer was lost is asked for again with the same CSR key, signed by the certificate it revoked: the service answers 201 with the certificate it issued (within 30 days, while that certificate is the person's valid one); a revoked certificate gets nothing else (401 invalid-wallet-signature).",
                 "requestBody": {
                   "required": true,
                   "content": {
