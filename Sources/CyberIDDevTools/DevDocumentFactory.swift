@@ -20,18 +20,21 @@ public enum DevDocumentFactory {
         public var documentNumber: String
         public var personalNumber: String?
         public var expiryDate: CalendarDate
+        /// An ID card (TD1 MRZ, 3 lines of 30: names cut at 30 characters, the personal number
+        /// in optional data 1) instead of a passport (TD3).
+        public var idCard: Bool
 
         /// A holder with sensible defaults (an adult Chinese citizen, passport valid ten years).
         public init(
             surname: String = "ZHANG", givenNames: String = "SAN", birthDate: CalendarDate, nationality: String = "CHN",
             sex: String = "M", documentNumber: String = "E12345678", personalNumber: String? = nil,
-            expiryDate: CalendarDate
+            expiryDate: CalendarDate, idCard: Bool = false
         ) {
             (
                 self.surname, self.givenNames, self.birthDate, self.nationality, self.sex, self.documentNumber,
-                self.personalNumber, self.expiryDate
+                self.personalNumber, self.expiryDate, self.idCard
             ) = (
-                surname, givenNames, birthDate, nationality, sex, documentNumber, personalNumber, expiryDate
+                surname, givenNames, birthDate, nationality, sex, documentNumber, personalNumber, expiryDate, idCard
             )
         }
     }
@@ -163,8 +166,7 @@ public enum DevDocumentFactory {
         return ISO9796Scheme1.sign(challenge: challenge, modulus: modulus, privateExponent: privateExponent)
     }
 
-    /// A TD3 MRZ with correct check digits.
-    /// The TD3 MRZ of a holder (88 characters, check digits computed).
+    /// The MRZ of a holder, check digits computed: TD3 (88 characters), or TD1 (90) for an ID card.
     public static func mrz(_ holder: Holder) -> String {
         func pad(_ text: String, _ length: Int) -> String {
             let cleaned = text.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "<" }.joined()
@@ -174,7 +176,19 @@ public enum DevDocumentFactory {
             String(format: "%02d%02d%02d", date.year % 100, date.month, date.day)
         }
         func digit(_ field: String) -> String { String(MRZ.checkDigit(Array(field.utf8)) ?? 0) }
-        let names = pad(holder.surname.replacingOccurrences(of: " ", with: "<") + "<<" + holder.givenNames.replacingOccurrences(of: " ", with: "<"), 39)
+        let nameField = holder.surname.replacingOccurrences(of: " ", with: "<") + "<<" + holder.givenNames.replacingOccurrences(of: " ", with: "<")
+        if holder.idCard {
+            // TD1: a document number of 9, optional data 1 holds the personal number.
+            let number = pad(holder.documentNumber, 9)
+            let line1 = "I<" + pad(holder.nationality, 3) + number + digit(number) + pad(holder.personalNumber ?? "", 15)
+            let birth = yymmdd(holder.birthDate)
+            let expiry = yymmdd(holder.expiryDate)
+            let line2a = birth + digit(birth) + pad(holder.sex, 1) + expiry + digit(expiry) + pad(holder.nationality, 3)
+            let optional2 = pad("", 11)
+            let composite = digit(String(line1.dropFirst(5)) + birth + digit(birth) + expiry + digit(expiry) + optional2)
+            return line1 + line2a + optional2 + composite + pad(nameField, 30)
+        }
+        let names = pad(nameField, 39)
         let line1 = "P<" + pad(holder.nationality, 3) + names
         let number = pad(holder.documentNumber, 9)
         let personal = pad(holder.personalNumber ?? "", 14)

@@ -30,7 +30,8 @@ extension EnrollmentService {
         let person = PersonRecord(
             id: personID, state: .active, blindIndex: index, assuranceLevel: level, ageBand: band,
             guardianID: session.guardianID, recordCiphertext: record.ciphertext, recordWrappedKey: record.wrappedKey,
-            createdAt: time, updatedAt: time, personIndex: blindIndex.index(identity.personParts))
+            createdAt: time, updatedAt: time, personIndex: blindIndex.index(identity.personParts),
+            nationalIndex: identity.nationalParts.map(blindIndex.index))
         for _ in 0..<3 {
             let number = NetworkNumber.generate()
             let issued = try issuer.issue(
@@ -47,6 +48,11 @@ extension EnrollmentService {
                 let current = try await loadSession(sessionID)
                 if let answer = try Self.storedAnswer(current) { return answer }
                 if try await store.livePerson(blindIndex: index) != nil { throw EnrollmentError.alreadyEnrolled() }
+                // Another document with this personal number completed first (unique among live
+                // persons): a passport and an ID card enrolled at once.
+                if let national = person.nationalIndex, try await store.livePerson(nationalIndex: national) != nil {
+                    throw EnrollmentError.possibleDuplicate()
+                }
                 session = current
             }
         }
@@ -90,7 +96,10 @@ extension EnrollmentService {
                 history: HistoryEntry(
                     personID: personID, event: Self.historyEvent(session.purpose), fields: ["serial": issued.record.serial],
                     at: time),
-                indexes: (session.blindIndex ?? person.blindIndex, blindIndex.index(identity.personParts)))
+                indexes: (
+                    session.blindIndex ?? person.blindIndex, blindIndex.index(identity.personParts),
+                    identity.nationalParts.map(blindIndex.index)
+                ))
             return issued.answer
         } catch let error as StoreError where error == .conflict {
             if let answer = try Self.storedAnswer(try await loadSession(session.id)) { return answer }

@@ -130,7 +130,7 @@ extension EnrollmentService {
         let person = PersonRecord(
             id: personID, state: .active, blindIndex: index, assuranceLevel: .substantial, ageBand: .adult,
             recordCiphertext: record.ciphertext, recordWrappedKey: record.wrappedKey, createdAt: time, updatedAt: time,
-            personIndex: blindIndex.index(identity.personParts))
+            personIndex: blindIndex.index(identity.personParts), nationalIndex: identity.nationalParts.map(blindIndex.index))
         let number = NetworkNumber.generate()
         let key = Self.walletKey()
         let issued = try issuer.issue(

@@ -72,12 +72,11 @@ extension EnrollmentService {
             chip, challenge: session.aaChallenge, activeAuthenticationSignature: aaSignature, at: now(), today: today())
         let identity = IdentityRecord(mrz: document.mrz, portrait: document.faceImage)
         let index = blindIndex.index(identity.identityParts)
-        let personIndex = blindIndex.index(identity.personParts)
         switch session.purpose {
         case .enroll:
-            try await admitNewPerson(&session, blindIndex: index, personIndex: personIndex, ageBand: document.ageBand)
+            try await admitNewPerson(&session, blindIndex: index, identity: identity, ageBand: document.ageBand)
         case .documentChange:
-            try await admitNewDocument(&session, blindIndex: index, personParts: identity.personParts)
+            try await admitNewDocument(&session, blindIndex: index, identity: identity)
         case .replace, .phoneChange, .passwordReset:
             try await admitHolder(&session, blindIndex: index, ageBand: document.ageBand)
         }
@@ -92,13 +91,24 @@ extension EnrollmentService {
     }
 
     /// A new person: no live number for this identity, and the guardian rules of their age.
-    /// Another document of an enrolled person — same nationality, names, birth date and sex, e.g.
-    /// a renewed passport without a personal number — is `possible-duplicate` (review finding 5).
+    /// Another document of an enrolled person is `possible-duplicate`: the same nationality and
+    /// personal number (a passport and an ID card), or the same nationality, names (as a card's
+    /// MRZ holds them), birth date and sex, e.g. a renewed passport without a personal number
+    /// (review finding 5; the second review's).
     private func admitNewPerson(
-        _ session: inout EnrollmentSessionRecord, blindIndex: [UInt8], personIndex: [UInt8], ageBand: AgeBand
+        _ session: inout EnrollmentSessionRecord, blindIndex: [UInt8], identity: IdentityRecord, ageBand: AgeBand
     ) async throws {
         if try await store.livePerson(blindIndex: blindIndex) != nil { throw EnrollmentError.alreadyEnrolled() }
-        if try await store.livePerson(personIndex: personIndex) != nil { throw EnrollmentError.possibleDuplicate() }
+        if let national = identity.nationalParts,
+            try await store.livePerson(nationalIndex: self.blindIndex.index(national)) != nil
+        {
+            throw EnrollmentError.possibleDuplicate()
+        }
+        // Version 1 of the person index too, for persons the backfill has not reached yet.
+        for parts in [identity.personParts, identity.legacyPersonParts]
+        where try await store.livePerson(personIndex: self.blindIndex.index(parts)) != nil {
+            throw EnrollmentError.possibleDuplicate()
+        }
         switch ageBand {
         case .under14:
             guard session.guardianID != nil else { throw EnrollmentError.guardianRequired() }
@@ -113,8 +123,9 @@ extension EnrollmentService {
 
     /// A new document for the wallet's holder (review finding 5): it is not any live person's
     /// document yet, and it is the holder's — the same nationality, names, birth date and sex as
-    /// their sealed record.
-    private func admitNewDocument(_ session: inout EnrollmentSessionRecord, blindIndex: [UInt8], personParts: [String])
+    /// their sealed record (names as a card's MRZ holds them), and its personal number, if any, is
+    /// no other live person's.
+    private func admitNewDocument(_ session: inout EnrollmentSessionRecord, blindIndex: [UInt8], identity: IdentityRecord)
         async throws
     {
         guard let holderID = session.personID, let holder = try await store.person(id: holderID),
@@ -123,7 +134,12 @@ extension EnrollmentService {
         if let owner = try await store.livePerson(blindIndex: blindIndex) {
             throw owner.id == holderID ? EnrollmentError.documentUnchanged() : EnrollmentError.documentMismatch()
         }
-        guard record.personParts == personParts else { throw EnrollmentError.documentMismatch() }
+        guard record.personParts == identity.personParts else { throw EnrollmentError.documentMismatch() }
+        if let national = identity.nationalParts,
+            let owner = try await store.livePerson(nationalIndex: self.blindIndex.index(national)), owner.id != holderID
+        {
+            throw EnrollmentError.documentMismatch()
+        }
         session.guardianID = nil
         session.state = .documentVerified
     }

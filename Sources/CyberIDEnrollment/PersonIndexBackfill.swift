@@ -1,13 +1,40 @@
+import CyberIDCore
 public import CyberIDKeys
 public import CyberIDStore
 import CyberIDVault
 
-/// Gives every live person enrolled before schema v13 their person index (review finding 5), so
-/// a second document of theirs is found as a possible duplicate too. It opens each sealed
-/// record (which needs the master key, hence not a SQL migration), computes the blind index of
-/// nationality, names, birth date and sex, and sets it where it is still unset. Run by
-/// `cyberid admin migrate` and, in batches, by the server in the background; idempotent.
+/// Gives every person the indexes of schema v27 (version 2): the person index with names as an
+/// ID card's MRZ holds them, and the national index (nationality and personal number), so a
+/// passport and an ID card of one person are found as a possible duplicate. Persons enrolled
+/// before schema v13 get their first person index the same way. It opens each sealed record
+/// (which needs the master key, hence not a SQL migration) and marks the person done; a
+/// cancelled or shredded person has nothing to index. Run by `cyberid admin migrate` and, in
+/// batches, by the server in the background; idempotent.
 public struct PersonIndexBackfill: Sendable {
+    /// What a run did.
+    public struct Outcome: Sendable, Equatable {
+        /// Persons given their version-2 indexes.
+        public var indexed = 0
+        /// Persons found in this run whose personal number another live person already has: one
+        /// person with two numbers, made before the national index existed (person ids, for the
+        /// audit log).
+        public var sharedPersonalNumber: [String] = []
+        /// Persons whose personal number is still another live person's (found in this run or
+        /// before), with that person: the national index is theirs once the other number is
+        /// cancelled.
+        public var stillShared: [SharedPersonalNumber] = []
+
+        public init() {}
+    }
+
+    /// Two live persons with one personal number (internal ids).
+    public struct SharedPersonalNumber: Sendable, Equatable {
+        /// The person the backfill could not give the national index.
+        public var personID: String
+        /// The person who holds it.
+        public var holderID: String
+    }
+
     let store: any PersonIndexStore
     let vault: IdentityVault
     let blindIndex: BlindIndex
@@ -18,21 +45,28 @@ public struct PersonIndexBackfill: Sendable {
         blindIndex = BlindIndex(masterKey: masterKey)
     }
 
-    /// Fills the index of up to `limit` persons at a time until none is left.
-    /// - Returns: how many persons were given their index.
+    /// Indexes up to `limit` persons at a time until every person has been visited once.
     @discardableResult
-    public func run(batch limit: Int = 500) async throws -> Int {
-        var filled = 0
+    public func run(batch limit: Int = 500) async throws -> Outcome {
+        var outcome = Outcome()
+        var after = ""
         while true {
-            let persons = try await store.personsWithoutPersonIndex(limit: limit)
-            var progressed = false
-            for person in persons {
-                guard let record = try vault.open(person) else { continue }
-                try await store.setPersonIndex(blindIndex.index(record.personParts), personID: person.id)
-                filled += 1
-                progressed = true
+            let persons = try await store.personsToIndex(after: after, limit: limit)
+            for (person, firstTime) in persons {
+                let record = person.state == .cancelled ? nil : try vault.open(person)
+                let national = record?.nationalParts.map(blindIndex.index)
+                let stored = try await store.setIndexes(
+                    personIndex: record.map { blindIndex.index($0.personParts) }, nationalIndex: national,
+                    personID: person.id)
+                if record != nil, firstTime { outcome.indexed += 1 }
+                if !stored, let national {
+                    let holder = try await store.livePerson(nationalIndex: national)
+                    outcome.stillShared.append(SharedPersonalNumber(personID: person.id, holderID: holder?.id ?? ""))
+                    if firstTime { outcome.sharedPersonalNumber.append(person.id) }
+                }
             }
-            if persons.count < limit || !progressed { return filled }
+            guard persons.count == limit, let last = persons.last else { return outcome }
+            after = last.person.id
         }
     }
 }

@@ -107,9 +107,11 @@ public func buildApplication(
             PeriodicService(name: "rate counters", interval: .seconds(1), logger: logger) {
                 try await runtime.limiter.flush()
             },
-            // Persons enrolled before schema 13 get their person index (also done by admin migrate).
-            PeriodicService(name: "person-index backfill", interval: .seconds(300), logger: logger) {
-                try await PersonIndexBackfill(store: runtime.store, masterKey: runtime.masterKey).run()
+            // Persons enrolled before schema 27 get its indexes (also done by admin migrate); at
+            // start, so the version-1 look-ups it replaces are needed briefly.
+            PeriodicService(name: "person-index backfill", interval: .seconds(300), runsAtStart: true, logger: logger) {
+                _ = try await backfillPersonIndexes(
+                    store: runtime.store, masterKey: runtime.masterKey, audit: runtime.audit, logger: logger)
             },
             // The verification log: month partitions ahead and its retention. At start too, so this
             // month's partition exists before the first login line (else the line lands in the

@@ -43,8 +43,31 @@ public struct IdentityRecord: Codable, Sendable, Equatable {
     }
 
     /// The person's attributes, the same on every document of theirs (a renewed passport has a
-    /// new number): the blind index that finds a second document of an enrolled person.
+    /// new number): the blind index that finds a second document of an enrolled person. The
+    /// names are compared as an ID card's MRZ can hold them: the name field
+    /// (`SURNAME<<GIVEN<NAMES`) cut at 30 characters (TD1's width; a passport's holds 39), so a
+    /// long name on a card and a passport gives the same index (version 2; schema v27).
     public var personParts: [String] {
+        ["person-v2", nationality, Self.nameKey(surname: surname, givenNames: givenNames), birthDate.description, sex]
+    }
+
+    /// The person index of schema v13 (full names), still looked up while the backfill of
+    /// version 2 runs (`PersonIndexBackfill`).
+    public var legacyPersonParts: [String] {
         ["person-v1", nationality, surname, givenNames, birthDate.description, sex]
+    }
+
+    /// The personal number with its nationality, when the document's MRZ has one: the same on a
+    /// passport and an ID card of the same person (whose document indexes differ by type).
+    public var nationalParts: [String]? {
+        personalNumber.map { ["national-v1", nationality, $0] }
+    }
+
+    /// The MRZ name field cut at a TD1 card's 30 characters, without trailing fillers.
+    static func nameKey(surname: String, givenNames: String) -> String {
+        func mrz(_ text: String) -> String { text.split(separator: " ").joined(separator: "<") }
+        var key = Substring(mrz(surname) + "<<" + mrz(givenNames)).prefix(30)
+        while key.last == "<" { key.removeLast() }
+        return String(key)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CyberIDEnrollment
 import CyberIDKeys
+import CyberIDLifecycle
 import CyberIDServer
 import CyberIDStore
 import CyberIDServices
@@ -33,8 +34,15 @@ struct Admin: AsyncParsableCommand {
                 // Data the SQL migrations cannot write: it needs the master key (and its root).
                 let store = SQLStore(database: database)
                 let resolved = try await MasterKeyRoots.resolve(masterKey, store: store)
-                let filled = try await PersonIndexBackfill(store: store, masterKey: resolved).run()
-                if filled > 0 { print("person index set for \(filled) persons enrolled before schema 13") }
+                let audit = AuditLog(store: store, keys: SigningKeySet(store: store, masterKey: masterKey))
+                let outcome = try await backfillPersonIndexes(store: store, masterKey: resolved, audit: audit, logger: logger)
+                if outcome.indexed > 0 { print("person indexes (version 2) set for \(outcome.indexed) persons") }
+                // The operator's terminal, not a log: the numbers to resolve (cancel one of each pair).
+                for shared in outcome.stillShared {
+                    let first = try await store.activeNetworkNumber(personID: shared.personID) ?? "-"
+                    let second = try await store.activeNetworkNumber(personID: shared.holderID) ?? "-"
+                    print("one personal number, two live numbers: \(first) and \(second)")
+                }
             }
         }
     }

@@ -95,5 +95,25 @@ extension Schema {
                     WHERE state <> 'completed'
                 """
             ]),
+        // Migration 27 (the second review's open finding: one person, two numbers): a passport
+        // and an ID card of the same person have different document indexes (the type is part of
+        // it), and the person index compared full names, which a card's MRZ cuts at 30
+        // characters. `national_index` is the blind index of nationality and personal number,
+        // unique among live persons; the person index becomes version 2 (names cut at 30).
+        // `index_version` marks the persons `PersonIndexBackfill` has given both (new persons are
+        // written at 2; 3 = done but for the national index, which another live person holds);
+        // a person whose record is shredded has nothing to index.
+        Migration(
+            version: 27, name: "national-index",
+            statements: [
+                "ALTER TABLE persons ADD COLUMN national_index %BLOB%",
+                "ALTER TABLE persons ADD COLUMN index_version INTEGER NOT NULL DEFAULT 1",
+                "UPDATE persons SET index_version = 2 WHERE record_wrapped_key IS NULL OR state = 'cancelled'",
+                """
+                CREATE UNIQUE INDEX persons_national_index_live ON persons (national_index)
+                WHERE state <> 'cancelled' AND national_index IS NOT NULL
+                """,
+                "CREATE INDEX persons_to_index ON persons (id) WHERE index_version <> 2",
+            ]),
     ]
 }

@@ -54,6 +54,9 @@ public struct PersonRecord: Sendable, Equatable {
     /// HMAC of the person's attributes (nationality, names, birth date, sex): the same across
     /// their documents; `nil` for persons enrolled before it existed.
     public var personIndex: [UInt8]?
+    /// HMAC of the nationality and personal number, when the document has one (the same on a
+    /// passport and an ID card); unique among live persons (schema v27).
+    public var nationalIndex: [UInt8]?
     /// The identity record, AES-256-GCM ciphertext.
     public var recordCiphertext: [UInt8]
     /// The record's data key wrapped by the master key; `nil` once shredded.
@@ -67,14 +70,15 @@ public struct PersonRecord: Sendable, Equatable {
     public init(
         id: String, state: State, blindIndex: [UInt8], assuranceLevel: AssuranceLevel, ageBand: AgeBand,
         guardianID: String? = nil, recordCiphertext: [UInt8], recordWrappedKey: [UInt8]?, createdAt: Date,
-        updatedAt: Date, personIndex: [UInt8]? = nil
+        updatedAt: Date, personIndex: [UInt8]? = nil, nationalIndex: [UInt8]? = nil
     ) {
         (
             self.id, self.state, self.blindIndex, self.assuranceLevel, self.ageBand, self.guardianID,
-            self.recordCiphertext, self.recordWrappedKey, self.createdAt, self.updatedAt, self.personIndex
+            self.recordCiphertext, self.recordWrappedKey, self.createdAt, self.updatedAt, self.personIndex,
+            self.nationalIndex
         ) = (
             id, state, blindIndex, assuranceLevel, ageBand, guardianID, recordCiphertext, recordWrappedKey, createdAt,
-            updatedAt, personIndex
+            updatedAt, personIndex, nationalIndex
         )
     }
 }

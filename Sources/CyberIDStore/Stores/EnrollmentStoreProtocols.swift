@@ -51,7 +51,7 @@ public protocol EnrollmentStore: Sendable {
     func completeReplacement(
         _ session: EnrollmentSessionRecord, personID: String, record: (ciphertext: [UInt8], wrappedKey: [UInt8]),
         certificate: NetworkCertificateRecord?, level: AssuranceLevel?, history: HistoryEntry,
-        indexes: (blindIndex: [UInt8], personIndex: [UInt8])?
+        indexes: (blindIndex: [UInt8], personIndex: [UInt8], nationalIndex: [UInt8]?)?
     ) async throws
     /// Deletes unfinished sessions that expired before `time`, and completed ones a day after
     /// their expiry — at most `limit`, the oldest expiry first; returns how many sessions.

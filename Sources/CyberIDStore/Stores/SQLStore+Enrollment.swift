@@ -48,7 +48,7 @@ extension SQLStore: EnrollmentStore {
     public func completeReplacement(
         _ session: EnrollmentSessionRecord, personID: String, record: (ciphertext: [UInt8], wrappedKey: [UInt8]),
         certificate: NetworkCertificateRecord?, level: AssuranceLevel? = nil, history: HistoryEntry,
-        indexes: (blindIndex: [UInt8], personIndex: [UInt8])? = nil
+        indexes: (blindIndex: [UInt8], personIndex: [UInt8], nationalIndex: [UInt8]?)? = nil
     ) async throws {
         try await database.write { connection in
             // The person must still hold the number (not cancelled meanwhile). A new certificate
@@ -58,13 +58,14 @@ extension SQLStore: EnrollmentStore {
                 """
                 UPDATE persons SET record_ciphertext = $1, record_wrapped_key = $2,
                     verified_at = COALESCE($3, verified_at), updated_at = $4, assurance_level = COALESCE($6, assurance_level),
-                    blind_index = COALESCE($7, blind_index), person_index = COALESCE($8, person_index)
+                    blind_index = COALESCE($7, blind_index), person_index = COALESCE($8, person_index),
+                    national_index = COALESCE($9, national_index)
                 WHERE id = $5 AND state <> 'cancelled' AND record_wrapped_key IS NOT NULL
                 """,
                 [
                     .blob(record.ciphertext), .blob(record.wrappedKey), .time(certificate?.issuedAt),
                     .time(history.occurredAt), .text(personID), .text(level?.rawValue), .blob(indexes?.blindIndex),
-                    .blob(indexes?.personIndex),
+                    .blob(indexes?.personIndex), .blob(indexes?.nationalIndex ?? nil),
                 ])
             guard updated == 1 else { throw StoreError.notFound("the network number was cancelled") }
             if let certificate {

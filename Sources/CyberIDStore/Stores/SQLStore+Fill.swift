@@ -76,9 +76,9 @@ extension SQLStore {
             let added = try await connection.execute(
                 """
                 INSERT INTO persons (id, state, blind_index, assurance_level, age_band, guardian_id, record_ciphertext,
-                    record_wrapped_key, created_at, updated_at, person_index)
+                    record_wrapped_key, created_at, updated_at, person_index, index_version)
                 SELECT k.id, 'active', k.blind, t.assurance_level, t.age_band, NULL, t.record_ciphertext,
-                    NULL, k.at, k.at, k.pindex
+                    NULL, k.at, k.at, k.pindex, 2
                 FROM fill_keys k CROSS JOIN persons t WHERE t.id = $1
                 """, person)
             let numbers = try await connection.execute(

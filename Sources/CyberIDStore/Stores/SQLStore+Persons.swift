@@ -4,7 +4,7 @@ public import CyberIDCore
 extension SQLStore: PersonStore {
     private static let columns = """
         p.id, p.state, p.blind_index, p.assurance_level, p.age_band, p.guardian_id, p.record_ciphertext,
-        p.record_wrapped_key, p.created_at, p.updated_at, p.person_index
+        p.record_wrapped_key, p.created_at, p.updated_at, p.person_index, p.national_index
         """
 
     /// Inserts a person and their first, active network number on an open transaction.
@@ -14,14 +14,14 @@ extension SQLStore: PersonStore {
         _ = try await connection.execute(
             """
             INSERT INTO persons (id, state, blind_index, assurance_level, age_band, guardian_id, record_ciphertext,
-                record_wrapped_key, created_at, updated_at, person_index)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                record_wrapped_key, created_at, updated_at, person_index, national_index, index_version)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 2)
             """,
             [
                 .text(person.id), .text(person.state.rawValue), .blob(person.blindIndex),
                 .text(person.assuranceLevel.rawValue), .text(person.ageBand.rawValue), .text(person.guardianID),
                 .blob(person.recordCiphertext), .blob(person.recordWrappedKey), .time(person.createdAt),
-                .time(person.updatedAt), .blob(person.personIndex),
+                .time(person.updatedAt), .blob(person.personIndex), .blob(person.nationalIndex),
             ])
         _ = try await connection.execute(
             "INSERT INTO network_numbers (number, person_id, status, created_at) VALUES ($1, $2, 'active', $3)",
@@ -44,20 +44,45 @@ extension SQLStore: PersonStore {
             [.blob(personIndex)])
     }
 
-    // PersonIndexStore
-
-    public func personsWithoutPersonIndex(limit: Int) async throws -> [PersonRecord] {
-        try await fetchPersons(
-            """
-            SELECT \(Self.columns) FROM persons p
-            WHERE p.person_index IS NULL AND p.state <> 'cancelled' AND p.record_wrapped_key IS NOT NULL
-            ORDER BY p.id LIMIT $1
-            """, [.integer(Int64(limit))])
+    public func livePerson(nationalIndex: [UInt8]) async throws -> PersonRecord? {
+        try await fetchPerson(
+            "SELECT \(Self.columns) FROM persons p WHERE p.national_index = $1 AND p.state <> 'cancelled'",
+            [.blob(nationalIndex)])
     }
 
-    public func setPersonIndex(_ index: [UInt8], personID: String) async throws {
-        try await writeOne(
-            "UPDATE persons SET person_index = $1 WHERE id = $2 AND person_index IS NULL", [.blob(index), .text(personID)])
+    // PersonIndexStore
+
+    public func personsToIndex(after id: String, limit: Int) async throws -> [(person: PersonRecord, firstTime: Bool)] {
+        try await database.read { connection in
+            try await connection.query(
+                """
+                SELECT \(Self.columns), p.index_version FROM persons p
+                WHERE p.index_version <> 2 AND p.id > $1 ORDER BY p.id LIMIT $2
+                """, [.text(id), .integer(Int64(limit))]
+            ).map { row throws(StoreError) in (try Self.person(row), try row.integer("index_version") < 2) }
+        }
+    }
+
+    public func setIndexes(personIndex: [UInt8]?, nationalIndex: [UInt8]?, personID: String) async throws -> Bool {
+        do {
+            _ = try await writeOne(
+                """
+                UPDATE persons SET person_index = COALESCE($1, person_index),
+                    national_index = COALESCE($2, national_index), index_version = 2
+                WHERE id = $3 AND index_version <> 2
+                """, [.blob(personIndex), .blob(nationalIndex), .text(personID)])
+            return true
+        } catch let error as StoreError where error == .conflict && nationalIndex != nil {
+            // Another live person has this personal number: two numbers for one person, made
+            // before the index existed. The person index is set; the national index is tried
+            // again at each run (3), and set once the other number is cancelled.
+            _ = try await writeOne(
+                """
+                UPDATE persons SET person_index = COALESCE($1, person_index), index_version = 3
+                WHERE id = $2 AND index_version <> 2
+                """, [.blob(personIndex), .text(personID)])
+            return false
+        }
     }
 
     public func person(networkNumber: String) async throws -> PersonRecord? {
@@ -109,7 +134,8 @@ extension SQLStore: PersonStore {
             ageBand: band, guardianID: try row.optionalText("guardian_id"),
             recordCiphertext: try row.blob("record_ciphertext"),
             recordWrappedKey: try row.optionalBlob("record_wrapped_key"), createdAt: try row.time("created_at"),
-            updatedAt: try row.time("updated_at"), personIndex: try row.optionalBlob("person_index"))
+            updatedAt: try row.time("updated_at"), personIndex: try row.optionalBlob("person_index"),
+            nationalIndex: try row.optionalBlob("national_index"))
     }
 }
 

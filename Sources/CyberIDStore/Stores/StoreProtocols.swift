@@ -35,6 +35,9 @@ public protocol PersonStore: Sendable {
     /// The person not cancelled whose attributes' blind index is `personIndex` (another
     /// document of theirs), if any.
     func livePerson(personIndex: [UInt8]) async throws -> PersonRecord?
+    /// The person not cancelled with this nationality and personal number (their other
+    /// document), if any.
+    func livePerson(nationalIndex: [UInt8]) async throws -> PersonRecord?
     /// The person whose *active* number this is.
     func person(networkNumber: String) async throws -> PersonRecord?
     /// The person who holds or held this number, retired (cancelled) or not, with its status.
@@ -172,12 +175,16 @@ public protocol LifecycleStore: Sendable {
 }
 
 /// The person-index backfill's reads and its one write (review finding 5).
-public protocol PersonIndexStore: Sendable {
-    /// Up to `limit` persons not cancelled who have no person index yet (enrolled before schema
-    /// v13).
-    func personsWithoutPersonIndex(limit: Int) async throws -> [PersonRecord]
-    /// Sets a person's index if it is still unset.
-    func setPersonIndex(_ index: [UInt8], personID: String) async throws
+public protocol PersonIndexStore: PersonStore {
+    /// Up to `limit` persons, by id after `id`, whose indexes are not at version 2 (schema v27):
+    /// `firstTime` for those never indexed, not for those whose personal number another live
+    /// person held at the last try.
+    func personsToIndex(after id: String, limit: Int) async throws -> [(person: PersonRecord, firstTime: Bool)]
+    /// Sets a person's version-2 indexes (a `nil` one is left as it is) and marks them done.
+    /// - Returns: `false` when another live person already has `nationalIndex` (which is then
+    ///   not set, and tried again at the next run): one person holding two numbers, from before
+    ///   the index.
+    func setIndexes(personIndex: [UInt8]?, nationalIndex: [UInt8]?, personID: String) async throws -> Bool
 }
 
 /// Runs several store calls as one unit of work.

@@ -1,0 +1,29 @@
+public import CyberIDEnrollment
+public import CyberIDKeys
+public import CyberIDLifecycle
+public import CyberIDStore
+import Foundation
+public import Logging
+
+/// Runs `PersonIndexBackfill` and puts each person it finds sharing a personal number with
+/// another live person — one person with two numbers, enrolled before schema v27 — in the audit
+/// log once (`person.shared-personal-number`, by internal ids: the chain never holds a citizen's
+/// number). The log says how many are still shared at every run, never who; `cyberid admin
+/// migrate` lists their numbers for an operator to resolve (by cancelling one, enrollment.md).
+/// Used by the server (in the background) and `cyberid admin migrate`.
+public func backfillPersonIndexes(
+    store: SQLStore, masterKey: MasterKey, audit: AuditLog, logger: Logger
+) async throws -> PersonIndexBackfill.Outcome {
+    let outcome = try await PersonIndexBackfill(store: store, masterKey: masterKey).run()
+    for shared in outcome.stillShared where outcome.sharedPersonalNumber.contains(shared.personID) {
+        try await audit.record(
+            actor: "cyberid", action: "person.shared-personal-number", target: shared.personID,
+            reason: "live person \(shared.holderID) has this personal number: one person with two numbers (index backfill)")
+    }
+    if !outcome.stillShared.isEmpty {
+        logger.warning(
+            "persons sharing a personal number with another live person: cyberid admin migrate lists them",
+            metadata: ["count": "\(outcome.stillShared.count)", "new": "\(outcome.sharedPersonalNumber.count)"])
+    }
+    return outcome
+}

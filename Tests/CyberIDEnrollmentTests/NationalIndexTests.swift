@@ -1,0 +1,131 @@
+import CyberIDCore
+import CyberIDDevTools
+import CyberIDDocuments
+@testable import CyberIDEnrollment
+import CyberIDKeys
+import CyberIDLifecycle
+import CyberIDStore
+import CyberIDTestSupport
+import CyberIDVault
+import Foundation
+import Testing
+
+/// The second review's open finding: one person, two numbers with a passport and an ID card.
+/// Their document indexes differ (the type is part of them), and the person index compared full
+/// names, which a card's MRZ cuts at 30 characters.
+@Suite struct NationalIndexTests {
+    static let longSurname = "MONTGOMERY WORTHINGTON"
+    static let longGivenNames = "ALEXANDRA VICTORIA"
+
+    static func document(
+        _ h: Harness, card: Bool, number: String, surname: String = "WANG", givenNames: String = "FANG",
+        personalNumber: String? = nil
+    ) throws -> DevDocumentFactory.Document {
+        try DevDocumentFactory.make(
+            holder: DevDocumentFactory.Holder(
+                surname: surname, givenNames: givenNames, birthDate: try CalendarDate(iso8601: "1979-11-12"),
+                documentNumber: number, personalNumber: personalNumber, expiryDate: try CalendarDate(iso8601: "2033-05-06"),
+                idCard: card),
+            csca: h.csca)
+    }
+
+    @Test func aCardsMRZIsReadAsTD1WithItsNamesCutAt30() throws {
+        let holder = DevDocumentFactory.Holder(
+            surname: Self.longSurname, givenNames: Self.longGivenNames, birthDate: try CalendarDate(iso8601: "1979-11-12"),
+            documentNumber: "C01234567", personalNumber: "PN7788990011", expiryDate: try CalendarDate(iso8601: "2033-05-06"),
+            idCard: true)
+        let mrz = try MRZ(parsing: DevDocumentFactory.mrz(holder), today: try CalendarDate(iso8601: "2026-12-06"))
+        #expect(mrz.format == .td1 && mrz.documentCode == "I" && mrz.personalNumber == "PN7788990011")
+        #expect(mrz.surname == Self.longSurname && mrz.givenNames == "ALEXAN")  // 22 + 2 + 6 = 30
+    }
+
+    @Test func aPassportAndACardWithOnePersonalNumberAreOnePerson() async throws {
+        try await Harness.with { h in
+            _ = try await h.enroll(try Self.document(h, card: false, number: "P10000001", personalNumber: "PN1234567890"))
+            // The card spells the given names otherwise; its personal number is the passport's.
+            let card = try Self.document(h, card: true, number: "C20000002", givenNames: "FANG LI", personalNumber: "PN1234567890")
+            await #expect(throws: EnrollmentError.possibleDuplicate()) { _ = try await h.present(card) }
+            // Another personal number with those names is someone else.
+            _ = try await h.enroll(
+                try Self.document(h, card: true, number: "C30000003", givenNames: "FANG LI", personalNumber: "PN5555555555"))
+        }
+    }
+
+    @Test func aLongNameOnACardAndAPassportIsOnePerson() async throws {
+        try await Harness.with { h in
+            _ = try await h.enroll(
+                try Self.document(h, card: false, number: "P40000004", surname: Self.longSurname, givenNames: Self.longGivenNames))
+            let card = try Self.document(
+                h, card: true, number: "C50000005", surname: Self.longSurname, givenNames: Self.longGivenNames)
+            await #expect(throws: EnrollmentError.possibleDuplicate()) { _ = try await h.present(card) }
+        }
+    }
+
+    /// Two sessions that both passed the document step: the second to complete is refused (the
+    /// national index is unique among live persons), not given a second number.
+    @Test func aPassportAndACardEnrolledAtOnceGiveOneNumber() async throws {
+        try await Harness.with { h in
+            let (first, _) = try await h.present(try Self.document(h, card: false, number: "P60000006", personalNumber: "PN2468013579"))
+            let (second, _) = try await h.present(
+                try Self.document(h, card: true, number: "C70000007", givenNames: "FANG LI", personalNumber: "PN2468013579"))
+            _ = try await h.confirmPhone(first)
+            _ = try await h.confirmPhone(second, phone: "+8613800000001")
+            _ = try await h.service.complete(sessionID: first, csr: try Harness.csr().1)
+            await #expect(throws: EnrollmentError.possibleDuplicate()) {
+                _ = try await h.service.complete(sessionID: second, csr: try Harness.csr().1)
+            }
+        }
+    }
+
+    /// A person enrolled before schema v27 (version-1 person index, no national index): a
+    /// renewed passport is still found by the version-1 index; the backfill gives them both new
+    /// indexes. Two live persons who already share a personal number are reported once, not
+    /// merged; once the operator cancels one, the other gets the national index at the next run.
+    @Test func theBackfillIndexesEarlierPersonsAndReportsSharedPersonalNumbers() async throws {
+        try await Harness.with { h in
+            let holder = DevDocumentFactory.Holder(
+                surname: Self.longSurname, givenNames: Self.longGivenNames, birthDate: try CalendarDate(iso8601: "1979-11-12"),
+                documentNumber: "P80000008", personalNumber: "PN1357924680", expiryDate: try CalendarDate(iso8601: "2033-05-06"))
+            let (_, _, personID) = try await h.enrollPerson(try DevDocumentFactory.make(holder: holder, csca: h.csca))
+            let record = IdentityRecord(
+                mrz: try MRZ(parsing: DevDocumentFactory.mrz(holder), today: .civilDay(of: Date())), portrait: nil)
+            let index = BlindIndex(masterKey: h.masterKey)
+            _ = try await h.store.database.write {
+                try await $0.execute(
+                    "UPDATE persons SET person_index = $1, national_index = NULL, index_version = 1 WHERE id = $2",
+                    [.blob(index.index(record.legacyPersonParts)), .text(personID)])
+            }
+            // The version-1 look-up still finds a renewed passport…
+            let renewed = try Self.document(
+                h, card: false, number: "P90000009", surname: Self.longSurname, givenNames: Self.longGivenNames)
+            await #expect(throws: EnrollmentError.possibleDuplicate()) { _ = try await h.present(renewed) }
+            // …but not a card with other given names (its personal number is not indexed yet):
+            // it enrolls a second number, as every such card did before this fix.
+            let card = try Self.document(
+                h, card: true, number: "C11111111", surname: Self.longSurname, givenNames: "ALEX", personalNumber: "PN1357924680")
+            let (_, _, cardID) = try await h.enrollPerson(card)
+
+            let backfill = PersonIndexBackfill(store: h.store, masterKey: h.masterKey)
+            let outcome = try await backfill.run(batch: 1)
+            #expect(outcome.indexed == 1 && outcome.sharedPersonalNumber == [personID])
+            #expect(outcome.stillShared == [.init(personID: personID, holderID: cardID)])
+            var person = try #require(try await h.store.person(id: personID))
+            #expect(person.personIndex == index.index(record.personParts) && person.nationalIndex == nil)
+            let national = index.index(try #require(record.nationalParts))
+            #expect(try await h.store.livePerson(nationalIndex: national)?.id == cardID)
+            // Reported once; still shared at the next run.
+            let again = try await backfill.run()
+            #expect(again.indexed == 0 && again.sharedPersonalNumber.isEmpty && again.stillShared.count == 1)
+
+            // The operator cancels the second number: the first gets the national index, and
+            // nothing is left to do.
+            try await LifecycleService(store: h.store).apply(.cancel, personID: cardID, actor: .administrator, reason: "duplicate")
+            #expect(try await backfill.run().stillShared.isEmpty)
+            person = try #require(try await h.store.person(id: personID))
+            #expect(person.nationalIndex == national)
+            #expect(try await backfill.run() == PersonIndexBackfill.Outcome())
+            let third = try Self.document(h, card: true, number: "C22222222", givenNames: "ALEXANDRA", personalNumber: "PN1357924680")
+            await #expect(throws: EnrollmentError.possibleDuplicate()) { _ = try await h.present(third) }
+        }
+    }
+}
