@@ -83,7 +83,7 @@ struct LoginSealers: Sendable {
 public final class OpenIDProvider: Sendable {
     /// The storage the provider needs.
     public typealias Store = LoginDecisionStore & LoginTransactionStore & ConsentStore & RestrictionStore
-        & ClientAssertionStore & PersonStore & HistoryStore & ClientStore & PasswordStore & InPersonCodeStore
+        & ClientAssertionStore & PersonStore & HistoryStore & ClientStore & PasswordStore & InPersonCodeStore & TransactionalStore
 
     /// The login endpoints (`/authorize`, the page's status and continue, the wallet API).
     public let login: LoginService

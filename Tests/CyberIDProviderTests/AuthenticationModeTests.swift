@@ -142,12 +142,28 @@ import Testing
         await #expect(throws: EnrollmentError.invalidRequest("")) {
             _ = try await h.enrollment.complete(sessionID: started.sessionID, csr: Array(try CertificateRequest(key: WalletKey()).pemEncoded.utf8))
         }
-        // Two concurrent ends: one spends the session, the other is refused.
-        async let first = try? await h.enrollment.consumePasswordReset(sessionID: started.sessionID)
-        async let second = try? await h.enrollment.consumePasswordReset(sessionID: started.sessionID)
-        let spent = await [first, second].compactMap { $0 }
-        #expect(spent.count == 1)
-        try await h.provider.passwords.reset(personID: try #require(spent.first), password: password)
+        // The session is spent with the write that sets the password: when that write fails (here
+        // a trigger refuses it, as a full disk or a crash would), the session is not spent and the
+        // same proof sets the password afterwards.
+        let holder = try await h.enrollment.passwordResetHolder(sessionID: started.sessionID)
+        let enrollment = h.enrollment
+        let spend: @Sendable () async throws -> String = {
+            try await enrollment.consumePasswordReset(sessionID: started.sessionID)
+        }
+        _ = try await h.store.database.write {
+            try await $0.execute(
+                "CREATE TRIGGER refuse_passwords BEFORE INSERT ON person_passwords BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+                [])
+        }
+        await #expect(throws: (any Error).self) {
+            try await h.provider.passwords.reset(personID: holder, password: password, spending: spend)
+        }
+        #expect(try await h.enrollment.passwordResetHolder(sessionID: started.sessionID) == holder)
+        _ = try await h.store.database.write { try await $0.execute("DROP TRIGGER refuse_passwords", []) }
+        // Two concurrent ends: one spends the session and sets the password, the other is refused.
+        async let first: Void? = try? await h.provider.passwords.reset(personID: holder, password: password, spending: spend)
+        async let second: Void? = try? await h.provider.passwords.reset(personID: holder, password: password, spending: spend)
+        #expect(await [first, second].compactMap { $0 }.count == 1)
         await #expect(throws: EnrollmentError.wrongStep("", "")) {
             _ = try await h.enrollment.passwordResetHolder(sessionID: started.sessionID)
         }

@@ -15,7 +15,7 @@ public import Foundation
 /// history; the password itself is never logged, stored or put in a URL.
 public struct PasswordService: Sendable {
     /// The storage the service needs.
-    public typealias Store = PasswordStore & PersonStore & HistoryStore
+    public typealias Store = PasswordStore & PersonStore & HistoryStore & TransactionalStore
 
     /// Wrong attempts allowed before the password locks.
     public static let attempts = 5
@@ -69,11 +69,29 @@ public struct PasswordService: Sendable {
         try await store(personID: personID, password: new, action: "changed", now: now)
     }
 
-    /// Sets a new password after the holder re-proved with the chip and the bound phone; clears
-    /// the attempts and the lock.
-    /// - Throws: ``ProviderError`` `weak-password`.
-    public func reset(personID: String, password: String, now: Date = Date()) async throws {
-        try await store(personID: personID, password: password, action: "reset", now: now)
+    /// A reset after a proof (a password-reset session: chip, bound phone, face): the new password
+    /// is checked and hashed first (scrypt: tens of milliseconds, before anything is written),
+    /// then `spend` (the session, spent once) and the new password with its history line are
+    /// one transaction, which clears the attempts and the lock. A crash or a failed write leaves
+    /// the session unspent and the password as it was: the person tries again with the same proof.
+    /// - Parameters:
+    ///   - personID: the holder the session proved.
+    ///   - spend: spends the proof, returning the holder it proved; run inside the transaction.
+    /// - Throws: ``ProviderError`` `weak-password`; what `spend` throws (`conflict`: spent by a
+    ///   concurrent request).
+    public func reset(
+        personID: String, password: String, spending spend: @escaping @Sendable () async throws -> String,
+        now: Date = Date()
+    ) async throws {
+        try await checkStrength(password, personID: personID)
+        let hash = try await hash(password)
+        let store = store
+        try await store.inTransaction {
+            guard try await spend() == personID else { throw StoreError.conflict("the proof is another holder's") }
+            try await store.setPassword(
+                personID: personID, hash: hash,
+                history: HistoryEntry(personID: personID, event: .password, fields: ["action": "reset"], at: now), now: now)
+        }
     }
 
     /// Refuses a weak password before any proof is spent on it.

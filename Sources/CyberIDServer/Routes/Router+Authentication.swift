@@ -70,11 +70,12 @@ extension Router where Context == AppRequestContext {
             guard let body = try await Self.decode(AuthenticationRequest.NewPassword.self, request, context) else {
                 throw Self.emptyBody()
             }
-            // A weak password is refused before the session is spent; then the session is spent
-            // once (of two concurrent requests one wins), then the password is set.
-            try await passwords.checkStrength(body.password, personID: try await enrollment.passwordResetHolder(sessionID: id))
-            let personID = try await enrollment.consumePasswordReset(sessionID: id)
-            try await passwords.reset(personID: personID, password: body.password)
+            // A weak password is refused before the session is spent; the session is spent once
+            // (of two concurrent requests one wins) in the write that sets the password.
+            let holder = try await enrollment.passwordResetHolder(sessionID: id)
+            try await passwords.reset(personID: holder, password: body.password) {
+                try await enrollment.consumePasswordReset(sessionID: id)
+            }
             return Self.oauthJSON(["status": "reset"])
         }
     }
