@@ -149,7 +149,7 @@ public struct Runtime: Sendable {
                 endpoint: { clientID in
                     guard let client = try await clients.cachedClient(id: clientID), !client.disabled else { return nil }
                     return client.metadata.eventsURI
-                }),
+                }, jtiKey: masterKey.derive("security-event-jti v1")),
             limiter: limiter,
             credentials: credentialService(settings, store: store, masterKey: masterKey, keys: keys),
             webSessions: WebSessionService(store: store, idleLifetime: TimeInterval(settings.portalIdleSeconds)))

@@ -1,4 +1,5 @@
 import CyberIDBase64URL
+import Crypto
 import CyberIDStore
 import Foundation
 import Hummingbird
@@ -36,6 +37,65 @@ import Testing
             return Response(status: .accepted)
         }
         return Application(router: router, logger: Logger(label: "slow-platform"))
+    }
+
+    /// A platform answering 500 to its first push and 202 after, recording each token's
+    /// subject and `jti`.
+    final class Pushes: Sendable {
+        let list = Mutex<[(subject: String, jti: String)]>([])
+    }
+
+    func flakyPlatform(_ received: Pushes) -> some ApplicationProtocol {
+        let router = Router()
+        router.post("events") { request, _ -> Response in
+            let token = String(buffer: try await request.body.collect(upTo: 1 << 16))
+            let parts = token.split(separator: ".")
+            let payload = parts.count == 3 ? Base64URL.decode(String(parts[1])) : nil
+            let claims = payload.flatMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+            let subject = (claims?["sub_id"] as? [String: Any])?["sub"] as? String ?? "unreadable"
+            let first = received.list.withLock { pushes in
+                pushes.append((subject, claims?["jti"] as? String ?? ""))
+                return pushes.count == 1
+            }
+            return Response(status: first ? .internalServerError : .accepted)
+        }
+        return Application(router: router, logger: Logger(label: "flaky-platform"))
+    }
+
+    /// RFC 8417's `jti` identifies the token: a retry (the first push failed, or its answer was
+    /// lost) carries the same one, from any node, so the platform can tell it from a new event.
+    /// Each retry had a fresh random `jti` before (the first review's open finding).
+    @Test func aRetryCarriesTheFirstTrysJtiFromAnyNode() async throws {
+        try await withTestApp { _, runtime async throws in
+            let received = Pushes()
+            let due = Date().addingTimeInterval(-1)
+            try await runtime.store.database.write { connection in
+                for subject in ["first", "second"] {
+                    _ = try await connection.execute(
+                        """
+                        INSERT INTO security_events (client_id, subject, event, reason, occurred_at, attempts, next_attempt_at,
+                            delivered_at, last_error) VALUES ('flaky', $1, 'suspended', 'r', $2, 0, $2, NULL, NULL)
+                        """, [.text(subject), .integer(Int64(due.timeIntervalSince1970 * 1000))])
+                }
+            }
+            try await flakyPlatform(received).test(.live) { client in
+                let url = "http://127.0.0.1:\(try #require(client.port))/events"
+                let key = SymmetricKey(size: .bits256)
+                func node() -> SecurityEventDelivery {
+                    SecurityEventDelivery(
+                        issuer: "https://id.test", events: runtime.store, signer: runtime.securityEvents.signer,
+                        endpoint: { _ in url }, jtiKey: key)
+                }
+                // Node A: the first push refused, the second event delivered; node B, after the
+                // backoff, delivers the retry.
+                #expect(try await node().deliver() == 1)
+                #expect(try await node().deliver(now: Date().addingTimeInterval(5)) == 1)
+            }
+            let pushes = received.list.withLock { $0 }
+            #expect(pushes.map(\.subject) == ["first", "second", "first"])
+            #expect(pushes[0].jti == pushes[2].jti && pushes[0].jti.count == 22)
+            #expect(pushes[1].jti != pushes[0].jti)
+        }
     }
 
     @Test func aSlowPlatformGetsEachEventOnceFromTwoNodes() async throws {

@@ -1,4 +1,6 @@
 import Synchronization
+import CyberIDBase64URL
+public import Crypto
 public import AsyncHTTPClient
 public import CyberIDAdapters
 import CyberIDCore
@@ -55,6 +57,10 @@ public final class SecurityEventDelivery: Sendable {
     /// How long a claimed event is this process's to send: its next attempt moves this far past
     /// the claim (a push takes at most its 10 s timeout).
     let lease: TimeInterval
+    /// Keys each event's `jti`, so a retry carries the first try's (the platform may have
+    /// processed a push whose answer was lost: it recognises the retry by its `jti`), and no
+    /// two events share one, nor does a `jti` tell a platform how many events there are.
+    let jtiKey: SymmetricKey
 
     /// Creates the delivery.
     /// - Parameters:
@@ -63,11 +69,15 @@ public final class SecurityEventDelivery: Sendable {
     ///   - signer: signs the tokens with the service key.
     ///   - endpoint: a platform's events URL, `nil` when it has none or is disabled.
     ///   - lease: how long a claimed event stays this process's (30 s; tests shorten it).
+    ///   - jtiKey: keys the tokens' `jti`s; every node of a deployment needs the same (the
+    ///     server derives it from the master key), or a retry from another node has another.
     public init(
         issuer: String, events: any SecurityEventStore, signer: JWTSigner,
-        endpoint: @escaping @Sendable (_ clientID: String) async throws -> String?, lease: TimeInterval = 30
+        endpoint: @escaping @Sendable (_ clientID: String) async throws -> String?, lease: TimeInterval = 30,
+        jtiKey: SymmetricKey = SymmetricKey(size: .bits256)
     ) {
         self.lease = lease
+        self.jtiKey = jtiKey
         self.issuer = issuer
         self.events = events
         self.signer = signer
@@ -146,7 +156,7 @@ public final class SecurityEventDelivery: Sendable {
 
     private func send(_ event: SecurityEventRecord, to uri: String, now: Date, http: HTTPClient) async throws {
         let token = SecurityEventToken(
-            iss: issuer, iat: Int(now.timeIntervalSince1970), jti: SecureRandom.token(), aud: event.clientID,
+            iss: issuer, iat: Int(now.timeIntervalSince1970), jti: jti(event), aud: event.clientID,
             subID: .init(iss: issuer, sub: event.subject),
             events: [
                 Self.eventPrefix + event.event: .init(
@@ -162,6 +172,13 @@ public final class SecurityEventDelivery: Sendable {
         guard response.status.code == 202 || response.status.code == 200 else {
             throw DeliveryFailure(description: "the platform answered \(response.status.code)")
         }
+    }
+
+    /// The event's `jti`: the same at every attempt, from any node (16 bytes of
+    /// HMAC-SHA256 over the issuer and the event's id, base64url).
+    func jti(_ event: SecurityEventRecord) -> String {
+        let message = Array("\(issuer)\u{0}\(event.id)".utf8)
+        return Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: message, using: jtiKey).prefix(16)))
     }
 
     private struct DeliveryFailure: Error, CustomStringConvertible {
