@@ -72,9 +72,9 @@ extension DomainError where Domain == EnrollmentDomain {
     static func possibleDuplicate() -> Self {
         Self(
             code: "possible-duplicate", kind: .conflict,
-            reason: "a network number already exists for a person with this nationality, name, birth date and sex. If it "
-                + "is yours, move it to this document with your current wallet (cyberid wallet document --document DIR); "
-                + "if it is not, contact the service: an operator resolves it")
+            reason: "a network number already exists for a person with this personal number, or with this nationality, "
+                + "name, birth date and sex. If it is yours, move it to this document with your current wallet (cyberid "
+                + "wallet document --document DIR); if it is not, contact the service: an operator resolves it")
     }
     static func documentUnchanged() -> Self {
         Self(code: "document-unchanged", kind: .conflict, reason: "this document already holds the network number")

@@ -98,7 +98,10 @@ extension EnrollmentService {
                     at: time),
                 indexes: (
                     session.blindIndex ?? person.blindIndex, blindIndex.index(identity.personParts),
-                    identity.nationalParts.map(blindIndex.index)
+                    // A new document may bring a personal number; a device replacement or a phone
+                    // change re-reads the one on record, whose national index the person has — or,
+                    // when another live person holds it, cannot have (the backfill's report).
+                    session.purpose == .documentChange ? identity.nationalParts.map(blindIndex.index) : nil
                 ))
             return issued.answer
         } catch let error as StoreError where error == .conflict {

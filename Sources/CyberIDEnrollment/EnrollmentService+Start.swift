@@ -122,9 +122,9 @@ extension EnrollmentService {
     }
 
     /// A new document for the wallet's holder (review finding 5): it is not any live person's
-    /// document yet, and it is the holder's — the same nationality, names, birth date and sex as
-    /// their sealed record (names as a card's MRZ holds them), and its personal number, if any, is
-    /// no other live person's.
+    /// document yet, and it is the holder's — the same nationality and personal number as their
+    /// record, or the same nationality, names (as a card's MRZ holds them), birth date and sex —
+    /// and its personal number, if any, is no other live person's.
     private func admitNewDocument(_ session: inout EnrollmentSessionRecord, blindIndex: [UInt8], identity: IdentityRecord)
         async throws
     {
@@ -134,10 +134,16 @@ extension EnrollmentService {
         if let owner = try await store.livePerson(blindIndex: blindIndex) {
             throw owner.id == holderID ? EnrollmentError.documentUnchanged() : EnrollmentError.documentMismatch()
         }
-        guard record.personParts == identity.personParts else { throw EnrollmentError.documentMismatch() }
-        if let national = identity.nationalParts,
-            let owner = try await store.livePerson(nationalIndex: self.blindIndex.index(national)), owner.id != holderID
-        {
+        var nationalOwner: String?
+        if let national = identity.nationalParts {
+            nationalOwner = try await store.livePerson(nationalIndex: self.blindIndex.index(national))?.id
+            if let nationalOwner, nationalOwner != holderID { throw EnrollmentError.documentMismatch() }
+        }
+        // A card that spells the names otherwise than the passport: its personal number says
+        // whose it is (the enrollment that found it so is possible-duplicate, pointing here).
+        let samePersonalNumber =
+            nationalOwner == holderID || (identity.nationalParts != nil && identity.nationalParts == record.nationalParts)
+        guard samePersonalNumber || record.personParts == identity.personParts else {
             throw EnrollmentError.documentMismatch()
         }
         session.guardianID = nil

@@ -13,7 +13,8 @@ import CyberIDVault
 public struct PersonIndexBackfill: Sendable {
     /// What a run did.
     public struct Outcome: Sendable, Equatable {
-        /// Persons given their version-2 indexes.
+        /// Persons never indexed before given their version-2 person index (and their national
+        /// index, unless another live person has it).
         public var indexed = 0
         /// Persons found in this run whose personal number another live person already has: one
         /// person with two numbers, made before the national index existed (person ids, for the
@@ -23,6 +24,8 @@ public struct PersonIndexBackfill: Sendable {
         /// before), with that person: the national index is theirs once the other number is
         /// cancelled.
         public var stillShared: [SharedPersonalNumber] = []
+        /// Persons whose sealed record did not open: left to do (the next run tries again).
+        public var unreadable = 0
 
         public init() {}
     }
@@ -46,23 +49,40 @@ public struct PersonIndexBackfill: Sendable {
     }
 
     /// Indexes up to `limit` persons at a time until every person has been visited once.
+    /// - Parameter found: told at once of each person this run finds sharing a personal number
+    ///   with another live person for the first time (the server's audit entry); a throw ends the
+    ///   run.
     @discardableResult
-    public func run(batch limit: Int = 500) async throws -> Outcome {
+    public func run(
+        batch limit: Int = 500, found: @Sendable (SharedPersonalNumber) async throws -> Void = { _ in }
+    ) async throws -> Outcome {
         var outcome = Outcome()
         var after = ""
         while true {
             let persons = try await store.personsToIndex(after: after, limit: limit)
-            for (person, firstTime) in persons {
-                let record = person.state == .cancelled ? nil : try vault.open(person)
+            for (person, version) in persons {
+                let record: IdentityRecord?
+                do {
+                    record = person.state == .cancelled ? nil : try vault.open(person)
+                } catch {
+                    // A record that does not open (a key missing, a damaged row) stays to do and
+                    // stops no one else's index.
+                    outcome.unreadable += 1
+                    continue
+                }
                 let national = record?.nationalParts.map(blindIndex.index)
-                let stored = try await store.setIndexes(
+                let written = try await store.setIndexes(
                     personIndex: record.map { blindIndex.index($0.personParts) }, nationalIndex: national,
-                    personID: person.id)
-                if record != nil, firstTime { outcome.indexed += 1 }
-                if !stored, let national {
-                    let holder = try await store.livePerson(nationalIndex: national)
-                    outcome.stillShared.append(SharedPersonalNumber(personID: person.id, holderID: holder?.id ?? ""))
-                    if firstTime { outcome.sharedPersonalNumber.append(person.id) }
+                    personID: person.id, from: version)
+                if written != .raced, record != nil, version == 1 { outcome.indexed += 1 }
+                if written == .shared, let national {
+                    let shared = SharedPersonalNumber(
+                        personID: person.id, holderID: try await store.livePerson(nationalIndex: national)?.id ?? "")
+                    outcome.stillShared.append(shared)
+                    if version == 1 {
+                        outcome.sharedPersonalNumber.append(person.id)
+                        try await found(shared)
+                    }
                 }
             }
             guard persons.count == limit, let last = persons.last else { return outcome }

@@ -83,9 +83,9 @@ public struct RenewalService: Sendable {
         } catch let error as StoreError where error == .conflict {
             // Revoked meanwhile: by this wallet's own earlier try (its answer is still on the way)
             // or by something else (a device replacement), which answerAgain tells apart.
-            guard let presentedSerial, let presented = try await store.networkCertificate(serial: presentedSerial) else {
-                throw IssuanceError.invalidWalletSignature("the certificate was revoked meanwhile")
-            }
+            guard let presentedSerial, let presented = try await store.networkCertificate(serial: presentedSerial),
+                try await store.person(id: personID)?.state == .active
+            else { throw IssuanceError.invalidWalletSignature("the certificate was revoked meanwhile") }
             return try await answerAgain(person, publicKey: publicKey, after: presented)
         }
         return issued.answer

@@ -73,6 +73,9 @@ public struct ProviderError: ServiceError, Equatable {
     static func invalidWalletSignature(_ reason: String) -> Self {
         Self(code: "invalid-wallet-signature", kind: .unauthenticated, reason: reason, isOAuth: false)
     }
+    /// The one refusal of a request signed by an unknown or revoked certificate, whatever else
+    /// was wrong with it (a revoked key must not learn the person's state from the error).
+    public static func revokedCertificate() -> Self { invalidWalletSignature("the certificate is unknown or revoked") }
     static func assuranceLevelTooLow(required: String, actual: String) -> Self {
         Self(
             code: "assurance-level-too-low", kind: .forbidden,

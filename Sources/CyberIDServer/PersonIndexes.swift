@@ -9,21 +9,24 @@ public import Logging
 /// another live person — one person with two numbers, enrolled before schema v27 — in the audit
 /// log once (`person.shared-personal-number`, by internal ids: the chain never holds a citizen's
 /// number). The log says how many are still shared at every run, never who; `cyberid admin
-/// migrate` lists their numbers for an operator to resolve (by cancelling one, enrollment.md).
+/// shared-personal-numbers` lists their numbers for an operator to check and resolve
+/// (enrollment.md §2a).
 /// Used by the server (in the background) and `cyberid admin migrate`.
 public func backfillPersonIndexes(
     store: SQLStore, masterKey: MasterKey, audit: AuditLog, logger: Logger
 ) async throws -> PersonIndexBackfill.Outcome {
-    let outcome = try await PersonIndexBackfill(store: store, masterKey: masterKey).run()
-    for shared in outcome.stillShared where outcome.sharedPersonalNumber.contains(shared.personID) {
+    let outcome = try await PersonIndexBackfill(store: store, masterKey: masterKey).run { shared in
         try await audit.record(
             actor: "cyberid", action: "person.shared-personal-number", target: shared.personID,
             reason: "live person \(shared.holderID) has this personal number: one person with two numbers (index backfill)")
     }
     if !outcome.stillShared.isEmpty {
         logger.warning(
-            "persons sharing a personal number with another live person: cyberid admin migrate lists them",
+            "persons sharing a personal number with another live person: cyberid admin shared-personal-numbers lists them",
             metadata: ["count": "\(outcome.stillShared.count)", "new": "\(outcome.sharedPersonalNumber.count)"])
+    }
+    if outcome.unreadable > 0 {
+        logger.error("persons whose sealed record does not open: left without their indexes", metadata: ["count": "\(outcome.unreadable)"])
     }
     return outcome
 }

@@ -58,9 +58,14 @@ public struct IdentityRecord: Codable, Sendable, Equatable {
     }
 
     /// The personal number with its nationality, when the document's MRZ has one: the same on a
-    /// passport and an ID card of the same person (whose document indexes differ by type).
+    /// passport and an ID card of the same person (whose document indexes differ by type). Only
+    /// for a passport or an ID card (code P or I) that the holder's own state issued: a residence
+    /// permit's or a foreign state's number is that state's, not the person's national one.
     public var nationalParts: [String]? {
-        personalNumber.map { ["national-v1", nationality, $0] }
+        guard let personalNumber, issuingState == nationality, ["P", "I"].contains(documentCode.prefix(1)) else {
+            return nil
+        }
+        return ["national-v1", nationality, personalNumber]
     }
 
     /// The MRZ name field cut at a TD1 card's 30 characters, without trailing fillers.

@@ -283,9 +283,11 @@ public struct LoginClient: Sendable {
         return state
     }
 
-    /// Renews the wallet's certificate for a new key: the service issues a certificate for the
-    /// same number and revokes the old one.
+    /// Renews the wallet's certificate for a new key held only in memory: an answer lost on the
+    /// way leaves the wallet with a revoked certificate. Use ``renew(wallet:key:)`` with a key
+    /// saved first (``WalletFile/preparingRenewal()``).
     /// - Returns: the renewed wallet file (not yet saved).
+    @available(*, deprecated, message: "save WalletFile.preparingRenewal()'s key, then renew(wallet:key:)")
     public func renew(wallet: Wallet) async throws -> WalletFile {
         try await renew(wallet: wallet, key: WalletKey())
     }

@@ -93,7 +93,7 @@ public struct WalletFile: Codable, Sendable, Equatable {
     /// Writes the wallet as JSON to `path`, replacing any previous file atomically.
     ///
     /// The bytes go to a temporary file in the same directory, created exclusively with mode
-    /// 0600 and synced, which is then renamed over `path`: readers see the old wallet or the
+    /// 0600 and synced, which is then renamed over `path` (and the directory synced): readers see the old wallet or the
     /// new one, never a mix, and the key is never readable by other users, not even briefly.
     /// - Throws: ``WalletError/walletFile``.
     public func save(to path: String) throws {
@@ -132,6 +132,13 @@ public struct WalletFile: Codable, Sendable, Equatable {
         guard rename(temporary, path) == 0 else {
             unlink(temporary)
             throw WalletError.walletFile("cannot rename \(temporary) to \(path)")
+        }
+        // The rename itself survives a power loss only once the directory is synced (a renewal's
+        // pending key must be on disk before the request goes out).
+        let directory = open(url.deletingLastPathComponent().path, O_RDONLY)
+        if directory >= 0 {
+            defer { close(directory) }
+            guard fsync(directory) == 0 else { throw WalletError.walletFile("cannot sync the directory of \(path)") }
         }
     }
 

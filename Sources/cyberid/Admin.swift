@@ -15,7 +15,7 @@ struct Admin: AsyncParsableCommand {
         subcommands: [
             Migrate.self, Keys.self, Trust.self, CA.self, ClientCommand.self, PersonCommand.self, CertificateCommand.self,
             AuditCommand.self, PolicyCommand.self, MasterKeyCommand.self, BackupCommand.self, RestoreCommand.self,
-            OperatorCommand.self,
+            OperatorCommand.self, SharedPersonalNumbers.self,
         ])
 
     /// `cyberid admin migrate`.
@@ -37,12 +37,12 @@ struct Admin: AsyncParsableCommand {
                 let audit = AuditLog(store: store, keys: SigningKeySet(store: store, masterKey: masterKey))
                 let outcome = try await backfillPersonIndexes(store: store, masterKey: resolved, audit: audit, logger: logger)
                 if outcome.indexed > 0 { print("person indexes (version 2) set for \(outcome.indexed) persons") }
-                // The operator's terminal, not a log: the numbers to resolve (cancel one of each pair).
-                for shared in outcome.stillShared {
-                    let first = try await store.activeNetworkNumber(personID: shared.personID) ?? "-"
-                    let second = try await store.activeNetworkNumber(personID: shared.holderID) ?? "-"
-                    print("one personal number, two live numbers: \(first) and \(second)")
+                if !outcome.stillShared.isEmpty {
+                    print(
+                        "\(outcome.stillShared.count) persons share a personal number with another live person:"
+                            + " cyberid admin shared-personal-numbers lists them")
                 }
+                if outcome.unreadable > 0 { print("\(outcome.unreadable) persons' records did not open: left without indexes") }
             }
         }
     }
@@ -92,5 +92,37 @@ private func printKeys(_ keys: [SigningKeySet.Summary]) {
         let status = key.active ? "active" : (key.publishUntil.map { $0 > Date() } ?? false) ? "retired" : "expired"
         let until = key.active ? "-" : key.publishUntil.map(formatter.string(from:)) ?? "-"
         print("\(key.kid.padding(toLength: 44, withPad: " ", startingAt: 0)) \(status.padding(toLength: 10, withPad: " ", startingAt: 0)) \(formatter.string(from: key.createdAt))  \(until)")
+    }
+}
+
+extension Admin {
+    /// `cyberid admin shared-personal-numbers`: the pairs of live numbers whose documents carry
+    /// one personal number (enrolled before schema v27), for an operator to check and resolve.
+    struct SharedPersonalNumbers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "shared-personal-numbers",
+            abstract: "List pairs of live network numbers whose documents carry the same personal number.",
+            discussion: """
+                Runs the index backfill (idempotent) and prints each pair found, one a line. A shared \
+                personal number is a strong sign of one person enrolled twice, not a proof: check with the \
+                civil register before cancelling one (cyberid admin person cancel NUMBER --reason …); the \
+                other then gets the national index at the next run. Exit 0 with no output: none.
+                """)
+
+        func run() async throws {
+            let settings = try await loadSettings()
+            try await withMigratedDatabase(settings) { database, masterKey, logger in
+                _ = try await Migrator().migrate(database, logger: logger)
+                let store = SQLStore(database: database)
+                let resolved = try await MasterKeyRoots.resolve(masterKey, store: store)
+                let audit = AuditLog(store: store, keys: SigningKeySet(store: store, masterKey: masterKey))
+                let outcome = try await backfillPersonIndexes(store: store, masterKey: resolved, audit: audit, logger: logger)
+                for shared in outcome.stillShared {
+                    let first = try await store.activeNetworkNumber(personID: shared.personID) ?? "-"
+                    let second = try await store.activeNetworkNumber(personID: shared.holderID) ?? "-"
+                    print("\(first) \(second)")
+                }
+            }
+        }
     }
 }

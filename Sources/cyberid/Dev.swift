@@ -35,6 +35,8 @@ struct Dev: AsyncParsableCommand {
         @Option(help: "Sex: M, F or <.") var sex = "M"
         @Option(help: "Document number (up to 9 characters).") var documentNumber = "E12345678"
         @Option(help: "Personal number (up to 14 characters in a passport MRZ).") var personalNumber: String?
+        @Flag(help: "An ID card (TD1 MRZ: names cut at 30 characters, the personal number in optional data 1) instead of a passport.")
+        var idCard = false
         @Flag(help: "Make the document expired (expiry yesterday).") var expired = false
         @Flag(help: "Use RSA-2048 (PSS-signed SOD, ISO/IEC 9796-2 active authentication) instead of P-256.") var rsa = false
         @Flag(help: "Also trust the development CSCA in the configured store (as admin trust add-csca).") var trust = false
@@ -59,7 +61,7 @@ struct Dev: AsyncParsableCommand {
             }
             let holder = DevDocumentFactory.Holder(
                 surname: surname, givenNames: givenNames, birthDate: birth, nationality: nationality, sex: sex,
-                documentNumber: documentNumber, personalNumber: personalNumber, expiryDate: expiry)
+                documentNumber: documentNumber, personalNumber: personalNumber, expiryDate: expiry, idCard: idCard)
             try await runOrExit {
                 let directory = URL(fileURLWithPath: out)
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

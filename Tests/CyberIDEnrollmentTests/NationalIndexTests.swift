@@ -2,6 +2,7 @@ import CyberIDCore
 import CyberIDDevTools
 import CyberIDDocuments
 @testable import CyberIDEnrollment
+import CyberIDIssuance
 import CyberIDKeys
 import CyberIDLifecycle
 import CyberIDStore
@@ -127,5 +128,62 @@ import Testing
             let third = try Self.document(h, card: true, number: "C22222222", givenNames: "ALEXANDRA", personalNumber: "PN1357924680")
             await #expect(throws: EnrollmentError.possibleDuplicate()) { _ = try await h.present(third) }
         }
+    }
+
+    /// The card that `possible-duplicate` sent to a document change (its names spelled otherwise,
+    /// its personal number the passport's) moves the number; a card with another person's
+    /// personal number does not.
+    @Test func aCardWithThePassportsPersonalNumberTakesTheNumberOver() async throws {
+        try await Harness.with { h in
+            let (issued, key) = try await h.enroll(
+                try Self.document(h, card: false, number: "P12121212", personalNumber: "PN1212121212"))
+            let signed = { try Harness.walletJWS(certificatePEM: issued.certificate, key: key, purpose: "document-change") }
+            _ = try await h.enroll(try Self.document(h, card: true, number: "C34343434", givenNames: "OTHER", personalNumber: "PN3434343434"))
+            await #expect(throws: EnrollmentError.documentMismatch()) {
+                _ = try await h.present(
+                    try Self.document(h, card: true, number: "C56565656", givenNames: "FANG LI", personalNumber: "PN3434343434"),
+                    purpose: .documentChange, wallet: try signed())
+            }
+            let card = try Self.document(h, card: true, number: "C78787878", givenNames: "FANG LI", personalNumber: "PN1212121212")
+            let (session, _) = try await h.present(card, purpose: .documentChange, wallet: try signed())
+            _ = try await h.confirmPhone(session)
+            let moved = try await h.service.complete(sessionID: session, csr: try Harness.csr().1)
+            #expect(moved.networkNumber == issued.networkNumber)
+        }
+    }
+
+    /// A person whose personal number another live person holds (two numbers from before the
+    /// index) can still replace a lost device: the replacement does not try to take the index.
+    @Test func aPersonSharingAPersonalNumberStillReplacesTheirDevice() async throws {
+        try await Harness.with { h in
+            let passport = try Self.document(h, card: false, number: "P13131313", personalNumber: "PN1313131313")
+            let (_, _, personID) = try await h.enrollPerson(passport)
+            _ = try await h.store.database.write {
+                try await $0.execute("UPDATE persons SET national_index = NULL, index_version = 1 WHERE id = $1", [.text(personID)])
+            }
+            _ = try await h.enrollPerson(
+                try Self.document(h, card: true, number: "C14141414", givenNames: "FANG LI", personalNumber: "PN1313131313"))
+            #expect(try await PersonIndexBackfill(store: h.store, masterKey: h.masterKey).run().stillShared.count == 1)
+            let (session, _) = try await h.present(passport, purpose: .replace)
+            _ = try await h.confirmPhone(session)
+            _ = try await h.service.complete(sessionID: session, csr: try Harness.csr().1)
+            #expect(try await h.store.history(personID: personID, limit: 1).first?.event == "device-replaced")
+        }
+    }
+
+    /// A residence permit's or a foreign state's personal number is not the holder's national
+    /// one: it is not indexed.
+    @Test func onlyAPassportOrCardOfTheHoldersOwnStateIsIndexed() throws {
+        let today = try CalendarDate(iso8601: "2026-12-06")
+        func record(_ code: String, issuer: String) throws -> IdentityRecord {
+            IdentityRecord(
+                documentCode: code, issuingState: issuer, surname: "WANG", givenNames: "FANG", documentNumber: "X1",
+                nationality: "CHN", birthDate: today, sex: "F", documentExpiry: today, personalNumber: "PN1")
+        }
+        #expect(try record("P", issuer: "CHN").nationalParts == ["national-v1", "CHN", "PN1"])
+        #expect(try record("I", issuer: "CHN").nationalParts != nil)
+        #expect(try record("IR", issuer: "DEU").nationalParts == nil)
+        #expect(try record("AR", issuer: "CHN").nationalParts == nil)
+        #expect(try record("P", issuer: "DEU").nationalParts == nil)
     }
 }

@@ -4,6 +4,7 @@ are refused with a clear message; every change is in the holder's history."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -272,6 +273,70 @@ def test_a_lost_renewal_answer_is_asked_for_again(deployment, tmp_path):
     old_copy.write_text(json.dumps(old))
     late = deployment.cli("wallet", "renew", "--wallet", str(old_copy))
     assert late.returncode == 1 and "invalid-wallet-signature" in late.stderr, late.stderr
+
+
+def test_wallet_renew_keeps_its_new_key_when_no_answer_comes(deployment):
+    """`wallet renew` saves the new key before it asks: with the service unreachable the command
+    fails (exit 1, "renewal not confirmed"), the wallet file holds the pending key, and the next
+    `wallet renew` certifies that same key."""
+    import socket
+
+    from cryptography.hazmat.primitives import serialization
+
+    today = dt.date.today()
+    mia = deployment.enroll("mia", birth_date=today.replace(year=today.year - 52))
+    original = json.loads(mia.wallet.read_text())
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = sock.getsockname()[1]  # closed again when the block ends: nothing listens
+    unreachable = dict(original, server=f"http://127.0.0.1:{dead}")
+    mia.wallet.write_text(json.dumps(unreachable))
+    lost = deployment.cli("wallet", "renew", "--wallet", str(mia.wallet))
+    assert lost.returncode == 1 and "renewal not confirmed" in lost.stderr and "again" in lost.stderr, lost.stderr
+    pending = json.loads(mia.wallet.read_text())["pending_renewal_key_pem"]
+    assert json.loads(mia.wallet.read_text())["certificate_pem"] == original["certificate_pem"]
+
+    saved = json.loads(mia.wallet.read_text())
+    mia.wallet.write_text(json.dumps(dict(saved, server=original["server"])))
+    again = deployment.cli("wallet", "renew", "--wallet", str(mia.wallet))
+    assert again.returncode == 0, again.stderr
+    renewed = mia.file()
+    assert "pending_renewal_key_pem" not in renewed
+    key = serialization.load_pem_private_key(renewed["private_key_pem"].encode(), None)
+    assert key.public_key() == serialization.load_pem_private_key(pending.encode(), None).public_key()
+
+
+def test_a_revoked_certificate_learns_nothing_from_a_renewal(deployment, tmp_path):
+    """A revoked certificate may sign a renewal (to fetch a lost answer); whatever else is wrong
+    with the request, and whatever the person's state, it gets one refusal: the holder of an
+    old key cannot tell whether the number is suspended."""
+    import shutil
+
+    today = dt.date.today()
+    noor = deployment.enroll("noor", birth_date=today.replace(year=today.year - 44))
+    old_copy = tmp_path / "old-wallet.json"
+    shutil.copy(noor.wallet, old_copy)
+    assert deployment.cli("wallet", "renew", "--wallet", str(noor.wallet)).returncode == 0
+    old = dataclasses.replace(noor, wallet=old_copy)
+    api = WalletApi(deployment.issuer)
+
+    def refusals():
+        answers = [
+            api.signed_post(old, "/wallet/v1/renewal", {"nothing": "here"}),
+            api.signed_post(old, "/wallet/v1/renewal", {"csr": "not a CSR"}),
+            api.signed_post(old, "/wallet/v1/renewal", {"csr": _csr_pem(ec.generate_private_key(ec.SECP256R1()))}),
+        ]
+        for answer in answers:
+            assert_problem(answer, "invalid-wallet-signature", statuses=(401,))
+        return [answer.json().get("detail") for answer in answers]
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    active = refusals()
+    assert len(set(active)) == 1, active
+    suspended = deployment.cli("wallet", "lifecycle", "suspend", "--reason", "lost it", "--wallet", str(noor.wallet))
+    assert suspended.returncode == 0, suspended.stderr
+    assert refusals() == active
 
 
 def test_a_holder_cannot_undo_an_administrators_restriction(deployment):

@@ -68,14 +68,18 @@ extension LoginService {
         guard let holder = try await store.loginHolder(certificateSerial: token.serial, clientID: ""),
             holder.certificateStatus == .valid || (renewal && holder.personState == .active),
             holder.personState != .cancelled
-        else { throw ProviderError.invalidWalletSignature("the certificate is unknown or revoked") }
+        else { throw ProviderError.revokedCertificate() }
         guard lifecycle || holder.personState != .suspended else { throw ProviderError.walletSuspended() }
         // Single use: remembered per certificate until the token could no longer be fresh.
         guard let jti = payload.jti, !jti.isEmpty, jti.utf8.count <= 128,
             try await store.useClientAssertion(
                 clientID: "wallet:" + token.serial, jti: jti,
                 expiresAt: now.addingTimeInterval(configuration.approvalSkew + 60))
-        else { throw ProviderError.invalidWalletSignature("the JWS needs a jti and is accepted once") }
+        else {
+            // A revoked certificate (a renewal asked again) is told no more than on any refusal.
+            if holder.certificateStatus != .valid { throw ProviderError.revokedCertificate() }
+            throw ProviderError.invalidWalletSignature("the JWS needs a jti and is accepted once")
+        }
         return (holder, jti)
     }
 

@@ -1,6 +1,7 @@
 import CyberIDBase64URL
 import CyberIDCore
 import CyberIDEnrollment
+import CyberIDIssuance
 import CyberIDProvider
 import CyberIDServices
 import CyberIDStore
@@ -89,11 +90,21 @@ extension Router where Context == AppRequestContext {
             let (holder, _) = try await provider.authenticateWalletRequest(
                 request.headers[.authorization], method: "POST", path: "/wallet/v1/renewal",
                 body: Array(buffer: buffer), renewal: true)
-            guard let body = try? JSONDecoder().decode([String: String].self, from: Data(buffer: buffer)), let csr = body["csr"] else {
-                throw Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "send JSON {\"csr\": PEM}")
+            let issued: CertificateIssued
+            do {
+                guard let body = try? JSONDecoder().decode([String: String].self, from: Data(buffer: buffer)), let csr = body["csr"]
+                else {
+                    throw Problem(
+                        code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "send JSON {\"csr\": PEM}")
+                }
+                issued = try await holderService.renew(
+                    personID: holder.personID, csr: Array(csr.utf8), presentedSerial: holder.certificateSerial)
+            } catch {
+                // A revoked certificate learns nothing from how its request fails (not even that
+                // the person is still active): one refusal for all.
+                guard holder.certificateStatus == .valid else { throw ProviderError.revokedCertificate() }
+                throw error
             }
-            let issued = try await holderService.renew(
-                personID: holder.personID, csr: Array(csr.utf8), presentedSerial: holder.certificateSerial)
             return Response(
                 status: .created, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.enrollment.encode(issued))))

@@ -52,36 +52,39 @@ extension SQLStore: PersonStore {
 
     // PersonIndexStore
 
-    public func personsToIndex(after id: String, limit: Int) async throws -> [(person: PersonRecord, firstTime: Bool)] {
+    public func personsToIndex(after id: String, limit: Int) async throws -> [(person: PersonRecord, version: Int)] {
         try await database.read { connection in
             try await connection.query(
                 """
                 SELECT \(Self.columns), p.index_version FROM persons p
                 WHERE p.index_version <> 2 AND p.id > $1 ORDER BY p.id LIMIT $2
                 """, [.text(id), .integer(Int64(limit))]
-            ).map { row throws(StoreError) in (try Self.person(row), try row.integer("index_version") < 2) }
+            ).map { row throws(StoreError) in (try Self.person(row), Int(try row.integer("index_version"))) }
         }
     }
 
-    public func setIndexes(personIndex: [UInt8]?, nationalIndex: [UInt8]?, personID: String) async throws -> Bool {
+    public func setIndexes(personIndex: [UInt8]?, nationalIndex: [UInt8]?, personID: String, from version: Int)
+        async throws -> IndexWrite
+    {
+        // Compare-and-set on the version read: of two nodes indexing one person, one writes.
         do {
-            _ = try await writeOne(
+            let changed = try await writeOne(
                 """
                 UPDATE persons SET person_index = COALESCE($1, person_index),
                     national_index = COALESCE($2, national_index), index_version = 2
-                WHERE id = $3 AND index_version <> 2
-                """, [.blob(personIndex), .blob(nationalIndex), .text(personID)])
-            return true
+                WHERE id = $3 AND index_version = $4
+                """, [.blob(personIndex), .blob(nationalIndex), .text(personID), .integer(Int64(version))])
+            return changed == 1 ? .set : .raced
         } catch let error as StoreError where error == .conflict && nationalIndex != nil {
             // Another live person has this personal number: two numbers for one person, made
             // before the index existed. The person index is set; the national index is tried
             // again at each run (3), and set once the other number is cancelled.
-            _ = try await writeOne(
+            let changed = try await writeOne(
                 """
                 UPDATE persons SET person_index = COALESCE($1, person_index), index_version = 3
-                WHERE id = $2 AND index_version <> 2
-                """, [.blob(personIndex), .text(personID)])
-            return false
+                WHERE id = $2 AND index_version = $3
+                """, [.blob(personIndex), .text(personID), .integer(Int64(version))])
+            return changed == 1 ? .shared : .raced
         }
     }
 

@@ -176,15 +176,24 @@ public protocol LifecycleStore: Sendable {
 
 /// The person-index backfill's reads and its one write (review finding 5).
 public protocol PersonIndexStore: PersonStore {
-    /// Up to `limit` persons, by id after `id`, whose indexes are not at version 2 (schema v27):
-    /// `firstTime` for those never indexed, not for those whose personal number another live
-    /// person held at the last try.
-    func personsToIndex(after id: String, limit: Int) async throws -> [(person: PersonRecord, firstTime: Bool)]
-    /// Sets a person's version-2 indexes (a `nil` one is left as it is) and marks them done.
-    /// - Returns: `false` when another live person already has `nationalIndex` (which is then
-    ///   not set, and tried again at the next run): one person holding two numbers, from before
-    ///   the index.
-    func setIndexes(personIndex: [UInt8]?, nationalIndex: [UInt8]?, personID: String) async throws -> Bool
+    /// Up to `limit` persons, by id after `id`, whose indexes are not at version 2 (schema v27),
+    /// with their `index_version`: 1 never indexed, 3 when another live person held their
+    /// personal number at the last try.
+    func personsToIndex(after id: String, limit: Int) async throws -> [(person: PersonRecord, version: Int)]
+    /// Sets a person's version-2 indexes (a `nil` one is left as it is) if their
+    /// `index_version` is still `version` (compare-and-set).
+    func setIndexes(personIndex: [UInt8]?, nationalIndex: [UInt8]?, personID: String, from version: Int)
+        async throws -> IndexWrite
+}
+
+/// What ``PersonIndexStore/setIndexes(personIndex:nationalIndex:personID:from:)`` did.
+public enum IndexWrite: Sendable, Equatable {
+    /// Both indexes set: the person is done.
+    case set
+    /// The person index set; the national index not, another live person has it (version 3).
+    case shared
+    /// Nothing: another process indexed the person first.
+    case raced
 }
 
 /// Runs several store calls as one unit of work.
