@@ -6,9 +6,10 @@ grey pixel anywhere (crisp edges), and that zbar reads the login's cross-device 
 
 * in Chromium, on the login page itself (256 px for the link's modules: a fractional 3.7 px a
   module), and the same image at 1, 2, 2.9, 3.62, 4 and 4.83 px a module;
-* in Firefox (Gecko) at those scales when `firefox-esr` or `firefox` is installed. CI installs
-  only Chromium, so there the Firefox test is skipped with its reason; docs/benchmarks.md ("The
-  tenth step") records the run with Firefox ESR."""
+* in Firefox (Gecko) at those scales when `firefox-esr` or `firefox` is installed, and in WebKit
+  (WebKitGTK's MiniBrowser through `WebKitWebDriver`, on an Xvfb display: Safari's engine) when
+  `webkit2gtk-driver` and `xvfb` are installed. CI installs only Chromium, so there those tests
+  are skipped with their reason; docs/benchmarks.md ("The tenth step") records the runs."""
 
 from __future__ import annotations
 
@@ -121,3 +122,61 @@ def test_firefox_draws_the_login_qr_code_module_for_module(browser, deployment, 
         capture_output=True, timeout=120)
     assert result.returncode == 0 and shot.exists(), (result.returncode, result.stderr[-500:])
     assert_drawn_and_read(svg, shot, places, deployment.issuer, ticket, "Firefox")
+
+
+def webkit_parts():
+    """WebKitWebDriver, WebKitGTK's MiniBrowser and Xvfb, or the reason to skip."""
+    import glob
+
+    driver, xvfb = shutil.which("WebKitWebDriver"), shutil.which("Xvfb")
+    browsers = sorted(glob.glob("/usr/lib/*/webkit2gtk-4.*/MiniBrowser"))
+    if driver is None or xvfb is None or not browsers:
+        pytest.skip("WebKit is not installed (apt-get install webkit2gtk-driver xvfb); CI checks Chromium only")
+    return driver, browsers[-1], xvfb
+
+
+def test_webkit_draws_the_login_qr_code_module_for_module(browser, deployment, callback, tmp_path):
+    import os
+    import time
+
+    from selenium import webdriver
+    from selenium.webdriver.webkitgtk.options import Options
+    from selenium.webdriver.webkitgtk.service import Service
+
+    driver_path, mini_browser, xvfb = webkit_parts()
+    svg, ticket = login_qr(browser, deployment, callback)
+    page, places = scales_page(svg)
+    html = tmp_path / "scales.html"
+    html.write_text(page)
+    # A display of its own: the first free of :90–:99.
+    number = next(n for n in range(90, 100) if not Path(f"/tmp/.X{n}-lock").exists())
+    server = subprocess.Popen(
+        [xvfb, f":{number}", "-screen", "0", "1280x1600x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if Path(f"/tmp/.X11-unix/X{number}").exists():
+                break
+            time.sleep(0.05)
+        options = Options()
+        options.binary_location = mini_browser
+        options.add_argument("--automation")
+        options.add_argument("--geometry=1024x1400")
+        service = Service(executable_path=driver_path, env={**os.environ, "DISPLAY": f":{number}"})
+        webkit = webdriver.WebKitGTK(options=options, service=service)
+        try:
+            webkit.get(html.as_uri())
+            assert webkit.execute_script("return window.devicePixelRatio") == 1
+            assert webkit.execute_script("return [...document.images].every(i => i.complete && i.naturalWidth > 0)")
+            for index, (left, top, size) in enumerate(places):
+                rect = webkit.find_elements(By.TAG_NAME, "img")[index].rect
+                assert (rect["x"], rect["y"], rect["width"], rect["height"]) == (left, top, size, size), rect
+            # The whole view (WebKitGTK's element screenshots come out black on Xvfb).
+            shot = tmp_path / "webkit.png"
+            webkit.save_screenshot(str(shot))
+        finally:
+            webkit.quit()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert_drawn_and_read(svg, shot, places, deployment.issuer, ticket, "WebKit")
