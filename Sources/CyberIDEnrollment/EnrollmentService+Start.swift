@@ -122,8 +122,9 @@ extension EnrollmentService {
     }
 
     /// A new document for the wallet's holder (review finding 5): it is not any live person's
-    /// document yet, and it is the holder's — the same nationality and personal number as their
-    /// record, or the same nationality, names (as a card's MRZ holds them), birth date and sex —
+    /// document yet, and it is the holder's — the same nationality, personal number, birth date
+    /// and sex as their record, or the same nationality, names (as a card's MRZ holds them),
+    /// birth date and sex —
     /// and its personal number, if any, is no other live person's.
     private func admitNewDocument(_ session: inout EnrollmentSessionRecord, blindIndex: [UInt8], identity: IdentityRecord)
         async throws
@@ -140,10 +141,12 @@ extension EnrollmentService {
             if let nationalOwner, nationalOwner != holderID { throw EnrollmentError.documentMismatch() }
         }
         // A card that spells the names otherwise than the passport: its personal number says
-        // whose it is (the enrollment that found it so is possible-duplicate, pointing here).
+        // whose it is (the enrollment that found it so is possible-duplicate, pointing here) —
+        // the names alone are relaxed, the birth date and sex must still be the record's.
         let samePersonalNumber =
             nationalOwner == holderID || (identity.nationalParts != nil && identity.nationalParts == record.nationalParts)
-        guard samePersonalNumber || record.personParts == identity.personParts else {
+        let sameBirth = record.birthDate == identity.birthDate && record.sex == identity.sex
+        guard (samePersonalNumber && sameBirth) || record.personParts == identity.personParts else {
             throw EnrollmentError.documentMismatch()
         }
         session.guardianID = nil

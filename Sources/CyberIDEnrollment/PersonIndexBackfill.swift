@@ -38,6 +38,12 @@ public struct PersonIndexBackfill: Sendable {
         public var holderID: String
     }
 
+    /// What one person's write did.
+    private enum Step: Sendable, Equatable {
+        case raced, indexed
+        case shared(SharedPersonalNumber)
+    }
+
     let store: any PersonIndexStore
     let vault: IdentityVault
     let blindIndex: BlindIndex
@@ -49,12 +55,12 @@ public struct PersonIndexBackfill: Sendable {
     }
 
     /// Indexes up to `limit` persons at a time until every person has been visited once.
-    /// - Parameter found: told at once of each person this run finds sharing a personal number
-    ///   with another live person for the first time (the server's audit entry); a throw ends the
-    ///   run.
+    /// - Parameter found: told of each person this run finds sharing a personal number with
+    ///   another live person for the first time (the server's audit entry), in the transaction
+    ///   that records the find; a throw undoes it and ends the run.
     @discardableResult
     public func run(
-        batch limit: Int = 500, found: @Sendable (SharedPersonalNumber) async throws -> Void = { _ in }
+        batch limit: Int = 500, found: @escaping @Sendable (SharedPersonalNumber) async throws -> Void = { _ in }
     ) async throws -> Outcome {
         var outcome = Outcome()
         var after = ""
@@ -71,22 +77,39 @@ public struct PersonIndexBackfill: Sendable {
                     continue
                 }
                 let national = record?.nationalParts.map(blindIndex.index)
-                let written = try await store.setIndexes(
-                    personIndex: record.map { blindIndex.index($0.personParts) }, nationalIndex: national,
-                    personID: person.id, from: version)
-                if written != .raced, record != nil, version == 1 { outcome.indexed += 1 }
-                if written == .shared, let national {
-                    let shared = SharedPersonalNumber(
-                        personID: person.id, holderID: try await store.livePerson(nationalIndex: national)?.id ?? "")
+                let personIndex = record.map { blindIndex.index($0.personParts) }
+                let store = store
+                // The write and, for a first find, its report (the audit entry) are one
+                // transaction: a crash between them cannot lose the report.
+                let step: Step = try await store.inTransaction {
+                    let holder = try await national.asyncMap { try await store.livePerson(nationalIndex: $0) } ?? nil
+                    let elsewhere = holder.map { $0.id != person.id } ?? false
+                    guard
+                        try await store.setIndexes(
+                            personIndex: personIndex, nationalIndex: national, nationalHeldElsewhere: elsewhere,
+                            personID: person.id, from: version, updatedAt: person.updatedAt)
+                    else { return .raced }  // another node, or a document change, came first
+                    guard elsewhere, let holder else { return .indexed }
+                    let shared = SharedPersonalNumber(personID: person.id, holderID: holder.id)
+                    if version == 1 { try await found(shared) }
+                    return .shared(shared)
+                }
+                if step != .raced, record != nil, version == 1 { outcome.indexed += 1 }
+                if case .shared(let shared) = step {
                     outcome.stillShared.append(shared)
-                    if version == 1 {
-                        outcome.sharedPersonalNumber.append(person.id)
-                        try await found(shared)
-                    }
+                    if version == 1 { outcome.sharedPersonalNumber.append(person.id) }
                 }
             }
             guard persons.count == limit, let last = persons.last else { return outcome }
             after = last.person.id
         }
+    }
+}
+
+extension Optional {
+    /// `map` with an asynchronous transform.
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
     }
 }

@@ -106,13 +106,21 @@ extension Admin {
                 Runs the index backfill (idempotent) and prints each pair found, one a line. A shared \
                 personal number is a strong sign of one person enrolled twice, not a proof: check with the \
                 civil register before cancelling one (cyberid admin person cancel NUMBER --reason …); the \
-                other then gets the national index at the next run. Exit 0 with no output: none.
+                other then gets the national index at the next run. Exit 0 with no output: none; exit 1 when the \
+                store's schema is not this binary's (run admin migrate) or a sealed record did not open.
                 """)
 
         func run() async throws {
             let settings = try await loadSettings()
             try await withMigratedDatabase(settings) { database, masterKey, logger in
-                _ = try await Migrator().migrate(database, logger: logger)
+                // A listing does not migrate: run from a newer binary during a rolling upgrade it
+                // would change the schema under older nodes.
+                let current = try await Migrator().currentVersion(database)
+                let latest = Schema.migrations.map(\.version).max() ?? 0
+                guard current == latest else {
+                    printError("cyberid: the store is at schema \(current), this binary's is \(latest): run cyberid admin migrate first")
+                    throw Exit.failure
+                }
                 let store = SQLStore(database: database)
                 let resolved = try await MasterKeyRoots.resolve(masterKey, store: store)
                 let audit = AuditLog(store: store, keys: SigningKeySet(store: store, masterKey: masterKey))
@@ -121,6 +129,10 @@ extension Admin {
                     let first = try await store.activeNetworkNumber(personID: shared.personID) ?? "-"
                     let second = try await store.activeNetworkNumber(personID: shared.holderID) ?? "-"
                     print("\(first) \(second)")
+                }
+                if outcome.unreadable > 0 {
+                    printError("cyberid: \(outcome.unreadable) persons' sealed records did not open: the list may be incomplete")
+                    throw Exit.failure
                 }
             }
         }

@@ -126,27 +126,28 @@ extension WalletCommand {
             print("expires:    \(login.expiresAt)")
         }
 
-        /// The person's pick among the three numbers (cross-device): `--match`, or asked on a terminal.
+        /// The number the login page shows (cross-device): `--match`, or typed on a terminal. The
+        /// view's three `match_choices` are not shown: someone sent only the QR code (a relay)
+        /// would pick one in three, and must guess one in ninety when asked to type it (as
+        /// number matching in authenticator apps does). Any number goes to the service; a wrong
+        /// one ends the login there.
         private func pickNumber(_ login: LoginRequestView) throws -> Int {
-            let choices = login.matchChoices ?? []
             let pick: Int
             if let match {
                 pick = match
             } else if isatty(STDIN_FILENO) == 1 {
-                print("Which number does the login page show? \(choices.map(String.init).joined(separator: "  ")): ", terminator: "")
+                print("Type the number the login page shows (two digits): ", terminator: "")
                 guard let line = readLine(), let number = Int(line.trimmingCharacters(in: .whitespaces)) else {
-                    printError("cyberid: no number chosen; nothing was approved")
+                    printError("cyberid: no number typed; nothing was approved")
                     throw Exit.failure
                 }
                 pick = number
             } else {
-                printError(
-                    "cyberid: this login started on another device: pass --match NN, the number the login page shows "
-                        + "(one of \(choices.map(String.init).joined(separator: ", ")))")
+                printError("cyberid: this login started on another device: pass --match NN, the number the login page shows")
                 throw Exit.failure
             }
-            guard choices.contains(pick) else {
-                printError("cyberid: \(pick) is not one of the wallet's numbers (\(choices.map(String.init).joined(separator: ", "))); nothing was approved")
+            guard (10...99).contains(pick) else {
+                printError("cyberid: the login page shows a number from 10 to 99, not \(pick); nothing was approved")
                 throw Exit.failure
             }
             return pick

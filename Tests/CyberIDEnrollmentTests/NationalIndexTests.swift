@@ -20,11 +20,11 @@ import Testing
 
     static func document(
         _ h: Harness, card: Bool, number: String, surname: String = "WANG", givenNames: String = "FANG",
-        personalNumber: String? = nil
+        personalNumber: String? = nil, birth: String = "1979-11-12"
     ) throws -> DevDocumentFactory.Document {
         try DevDocumentFactory.make(
             holder: DevDocumentFactory.Holder(
-                surname: surname, givenNames: givenNames, birthDate: try CalendarDate(iso8601: "1979-11-12"),
+                surname: surname, givenNames: givenNames, birthDate: try CalendarDate(iso8601: birth),
                 documentNumber: number, personalNumber: personalNumber, expiryDate: try CalendarDate(iso8601: "2033-05-06"),
                 idCard: card),
             csca: h.csca)
@@ -144,6 +144,14 @@ import Testing
                     try Self.document(h, card: true, number: "C56565656", givenNames: "FANG LI", personalNumber: "PN3434343434"),
                     purpose: .documentChange, wallet: try signed())
             }
+            // The personal number relaxes the names only: another birth date is another person.
+            await #expect(throws: EnrollmentError.documentMismatch()) {
+                _ = try await h.present(
+                    try Self.document(
+                        h, card: true, number: "C90909090", givenNames: "FANG LI", personalNumber: "PN1212121212",
+                        birth: "1980-01-01"),
+                    purpose: .documentChange, wallet: try signed())
+            }
             let card = try Self.document(h, card: true, number: "C78787878", givenNames: "FANG LI", personalNumber: "PN1212121212")
             let (session, _) = try await h.present(card, purpose: .documentChange, wallet: try signed())
             _ = try await h.confirmPhone(session)
@@ -185,5 +193,30 @@ import Testing
         #expect(try record("IR", issuer: "DEU").nationalParts == nil)
         #expect(try record("AR", issuer: "CHN").nationalParts == nil)
         #expect(try record("P", issuer: "DEU").nationalParts == nil)
+    }
+
+    /// The backfill's write is a compare-and-set on what it read: a document change made between
+    /// its read and its write (a new record with its own indexes) is not overwritten with the old
+    /// record's indexes (a review's finding).
+    @Test func theBackfillDoesNotOverwriteAChangeMadeSinceItRead() async throws {
+        try await Harness.with { h in
+            let (_, _, personID) = try await h.enrollPerson(
+                try Self.document(h, card: false, number: "P15151515", personalNumber: "PN1515151515"))
+            _ = try await h.store.database.write {
+                try await $0.execute("UPDATE persons SET index_version = 1 WHERE id = $1", [.text(personID)])
+            }
+            let read = try #require(try await h.store.personsToIndex(after: "", limit: 10).first { $0.person.id == personID })
+            let changed: [UInt8] = [1, 2, 3]
+            _ = try await h.store.database.write {
+                try await $0.execute(
+                    "UPDATE persons SET person_index = $1, updated_at = updated_at + 1 WHERE id = $2",
+                    [.blob(changed), .text(personID)])
+            }
+            let written = try await h.store.setIndexes(
+                personIndex: [9, 9, 9], nationalIndex: nil, nationalHeldElsewhere: false, personID: personID,
+                from: read.version, updatedAt: read.person.updatedAt)
+            #expect(!written)
+            #expect(try await h.store.person(id: personID)?.personIndex == changed)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import CyberIDBase64URL
 import Crypto
+import CyberIDKeys
 import CyberIDStore
 import Foundation
 import Hummingbird
@@ -92,6 +93,17 @@ import Testing
                 #expect(try await node().deliver(now: Date().addingTimeInterval(5)) == 1)
             }
             let pushes = received.list.withLock { $0 }
+            // The server wires the key derived from the master key: every node has the same.
+            let event = SecurityEventRecord(
+                id: 7, clientID: "c", subject: "s", event: "suspended", reason: "r", occurredAt: Date(timeIntervalSince1970: 1),
+                attempts: 0)
+            let derived = SecurityEventDelivery(
+                issuer: runtime.securityEvents.issuer, events: runtime.store, signer: runtime.securityEvents.signer,
+                endpoint: { _ in nil }, jtiKey: runtime.masterKey.derive("security-event-jti v1"))
+            #expect(runtime.securityEvents.jti(event) == derived.jti(event))
+            var restored = event
+            restored.subject = "another person"  // the same id, after a restore: another jti
+            #expect(runtime.securityEvents.jti(restored) != runtime.securityEvents.jti(event))
             #expect(pushes.map(\.subject) == ["first", "second", "first"])
             #expect(pushes[0].jti == pushes[2].jti && pushes[0].jti.count == 22)
             #expect(pushes[1].jti != pushes[0].jti)
@@ -116,10 +128,11 @@ import Testing
                 let url = "http://127.0.0.1:\(try #require(client.port))/events"
                 // Two nodes over one store; a 1 s lease stands for the service's 30 s, 0.4 s
                 // pushes for its slow platform: node A's round claims its fourth event 1.2 s in.
+                let key = SymmetricKey(size: .bits256)
                 func node() -> SecurityEventDelivery {
                     SecurityEventDelivery(
                         issuer: "https://id.test", events: runtime.store, signer: runtime.securityEvents.signer,
-                        endpoint: { _ in url }, lease: 1)
+                        endpoint: { _ in url }, lease: 1, jtiKey: key)
                 }
                 let (a, b) = (node(), node())
                 async let first = a.deliver()

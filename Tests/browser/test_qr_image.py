@@ -137,7 +137,6 @@ def webkit_parts():
 
 def test_webkit_draws_the_login_qr_code_module_for_module(browser, deployment, callback, tmp_path):
     import os
-    import time
 
     from selenium import webdriver
     from selenium.webdriver.webkitgtk.options import Options
@@ -148,16 +147,16 @@ def test_webkit_draws_the_login_qr_code_module_for_module(browser, deployment, c
     page, places = scales_page(svg)
     html = tmp_path / "scales.html"
     html.write_text(page)
-    # A display of its own: the first free of :90–:99.
-    number = next(n for n in range(90, 100) if not Path(f"/tmp/.X{n}-lock").exists())
+    # A display of its own: Xvfb picks a free number and writes it to a pipe (-displayfd).
+    read_end, write_end = os.pipe()
     server = subprocess.Popen(
-        [xvfb, f":{number}", "-screen", "0", "1280x1600x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [xvfb, "-displayfd", str(write_end), "-screen", "0", "1280x1600x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
     try:
-        for _ in range(100):
-            if Path(f"/tmp/.X11-unix/X{number}").exists():
-                break
-            time.sleep(0.05)
+        with os.fdopen(read_end) as announced:
+            number = announced.readline().strip()
+        assert number.isdigit() and server.poll() is None, (number, server.poll())
         options = Options()
         options.binary_location = mini_browser
         options.add_argument("--automation")
@@ -178,5 +177,9 @@ def test_webkit_draws_the_login_qr_code_module_for_module(browser, deployment, c
             webkit.quit()
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     assert_drawn_and_read(svg, shot, places, deployment.issuer, ticket, "WebKit")

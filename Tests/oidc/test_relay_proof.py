@@ -247,6 +247,32 @@ def test_a_wrong_number_ends_the_login(deployment, wallet_api, rp, rita):
     )
 
 
+def test_the_cli_asks_for_the_number_without_offering_the_three(deployment, wallet_api, rp, rita):
+    """The second review's open finding: a person sent only the QR code, shown the view's three
+    numbers, picks the page's one time in three. The CLI shows none of them (the person types
+    what the page shows, as authenticator apps' number matching asks), and sends whatever is
+    typed: a number outside the three is not refused locally — which would tell the guesser it
+    was not one of them — but ends the login at the service like any wrong number. Only a number
+    no page shows (outside 10–99) is refused before anything is sent."""
+    auth, browser, page = start_login(deployment, rp)
+    qr = browser.qr_uri(page)
+    choices = cross_device_view(wallet_api, qr)["match_choices"]
+    unasked = deployment.wallet_approve(rita, qr)
+    assert unasked.returncode == 1 and "--match" in unasked.stderr, (unasked.stdout, unasked.stderr)
+    shown = unasked.stdout + unasked.stderr
+    assert "one of" not in shown and ", ".join(map(str, choices)) not in shown, (choices, shown)
+    assert "  ".join(map(str, choices)) not in shown, (choices, shown)
+    impossible = deployment.wallet_approve(rita, qr, match=7)
+    assert impossible.returncode == 1 and "10 to 99" in impossible.stderr, (impossible.stdout, impossible.stderr)
+    assert browser.status(page) == "pending"
+
+    outside = next(number for number in range(10, 100) if number not in choices)
+    typed = deployment.wallet_approve(rita, qr, match=outside)
+    assert typed.returncode == 1 and "did not match" in said(typed), (typed.stdout, typed.stderr)
+    assert browser.wait_decided(page) == "denied"
+    assert browser.progress(page).get("reason") == "wrong-match-number"
+
+
 def test_the_right_number_logs_in(deployment, rp, rita):
     auth, browser, page = start_login(deployment, rp)
     answer = deployment.wallet_approve(rita, browser.qr_uri(page), match=page.match_number)

@@ -74,7 +74,7 @@ public final class SecurityEventDelivery: Sendable {
     public init(
         issuer: String, events: any SecurityEventStore, signer: JWTSigner,
         endpoint: @escaping @Sendable (_ clientID: String) async throws -> String?, lease: TimeInterval = 30,
-        jtiKey: SymmetricKey = SymmetricKey(size: .bits256)
+        jtiKey: SymmetricKey
     ) {
         self.lease = lease
         self.jtiKey = jtiKey
@@ -174,10 +174,17 @@ public final class SecurityEventDelivery: Sendable {
         }
     }
 
-    /// The event's `jti`: the same at every attempt, from any node (16 bytes of
-    /// HMAC-SHA256 over the issuer and the event's id, base64url).
+    /// The event's `jti`: the same at every attempt, from any node (16 bytes of HMAC-SHA256
+    /// over the issuer, the event's id and its content, base64url). The content is in it because
+    /// an id alone can come back: a store restored from a backup (or a standby promoted before
+    /// it had the last ids) numbers new events with ids already sent, and a platform dropping a
+    /// repeated `jti` would drop a new notice.
     func jti(_ event: SecurityEventRecord) -> String {
-        let message = Array("\(issuer)\u{0}\(event.id)".utf8)
+        let fields = [
+            issuer, String(event.id), event.clientID, event.subject, event.event, event.reason,
+            String(Int64((event.occurredAt.timeIntervalSince1970 * 1000).rounded())),
+        ]
+        let message = Array(fields.joined(separator: "\u{0}").utf8)
         return Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: message, using: jtiKey).prefix(16)))
     }
 

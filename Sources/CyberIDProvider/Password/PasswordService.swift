@@ -77,12 +77,13 @@ public struct PasswordService: Sendable {
     /// - Parameters:
     ///   - personID: the holder the session proved.
     ///   - spend: spends the proof, returning the holder it proved; run inside the transaction.
-    /// - Throws: ``ProviderError`` `weak-password`; what `spend` throws (`conflict`: spent by a
-    ///   concurrent request).
+    /// - Throws: ``ProviderError`` `person-not-active`, `weak-password`; what `spend` throws
+    ///   (`conflict`: spent by a concurrent request).
     public func reset(
         personID: String, password: String, spending spend: @escaping @Sendable () async throws -> String,
         now: Date = Date()
     ) async throws {
+        _ = try await activePerson(personID)
         try await checkStrength(password, personID: personID)
         let hash = try await hash(password)
         let store = store

@@ -101,8 +101,11 @@ extension Router where Context == AppRequestContext {
                     personID: holder.personID, csr: Array(csr.utf8), presentedSerial: holder.certificateSerial)
             } catch {
                 // A revoked certificate learns nothing from how its request fails (not even that
-                // the person is still active): one refusal for all.
-                guard holder.certificateStatus == .valid else { throw ProviderError.revokedCertificate() }
+                // the person is still active): one refusal for all — but a store outage stays a
+                // 503 (it says nothing of the person, and the wallet should try again).
+                guard holder.certificateStatus == .valid || error is StoreError || error is CancellationError else {
+                    throw ProviderError.revokedCertificate()
+                }
                 throw error
             }
             return Response(

@@ -63,29 +63,23 @@ extension SQLStore: PersonStore {
         }
     }
 
-    public func setIndexes(personIndex: [UInt8]?, nationalIndex: [UInt8]?, personID: String, from version: Int)
-        async throws -> IndexWrite
-    {
-        // Compare-and-set on the version read: of two nodes indexing one person, one writes.
-        do {
-            let changed = try await writeOne(
-                """
-                UPDATE persons SET person_index = COALESCE($1, person_index),
-                    national_index = COALESCE($2, national_index), index_version = 2
-                WHERE id = $3 AND index_version = $4
-                """, [.blob(personIndex), .blob(nationalIndex), .text(personID), .integer(Int64(version))])
-            return changed == 1 ? .set : .raced
-        } catch let error as StoreError where error == .conflict && nationalIndex != nil {
-            // Another live person has this personal number: two numbers for one person, made
-            // before the index existed. The person index is set; the national index is tried
-            // again at each run (3), and set once the other number is cancelled.
-            let changed = try await writeOne(
-                """
-                UPDATE persons SET person_index = COALESCE($1, person_index), index_version = 3
-                WHERE id = $2 AND index_version = $3
-                """, [.blob(personIndex), .text(personID), .integer(Int64(version))])
-            return changed == 1 ? .shared : .raced
-        }
+    public func setIndexes(
+        personIndex: [UInt8]?, nationalIndex: [UInt8]?, nationalHeldElsewhere: Bool, personID: String, from version: Int,
+        updatedAt: Date
+    ) async throws -> Bool {
+        // Compare-and-set on the version and the record's last change read: of two nodes
+        // indexing one person, one writes, and a document change since (a new record, its own
+        // indexes) is not overwritten with the old record's.
+        try await writeOne(
+            """
+            UPDATE persons SET person_index = COALESCE($1, person_index), national_index = COALESCE($2, national_index),
+                index_version = $3
+            WHERE id = $4 AND index_version = $5 AND updated_at = $6
+            """,
+            [
+                .blob(personIndex), .blob(nationalHeldElsewhere ? nil : nationalIndex),
+                .integer(nationalHeldElsewhere ? 3 : 2), .text(personID), .integer(Int64(version)), .time(updatedAt),
+            ]) == 1
     }
 
     public func person(networkNumber: String) async throws -> PersonRecord? {

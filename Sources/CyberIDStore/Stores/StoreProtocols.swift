@@ -175,25 +175,20 @@ public protocol LifecycleStore: Sendable {
 }
 
 /// The person-index backfill's reads and its one write (review finding 5).
-public protocol PersonIndexStore: PersonStore {
+public protocol PersonIndexStore: PersonStore & TransactionalStore {
     /// Up to `limit` persons, by id after `id`, whose indexes are not at version 2 (schema v27),
     /// with their `index_version`: 1 never indexed, 3 when another live person held their
     /// personal number at the last try.
     func personsToIndex(after id: String, limit: Int) async throws -> [(person: PersonRecord, version: Int)]
     /// Sets a person's version-2 indexes (a `nil` one is left as it is) if their
-    /// `index_version` is still `version` (compare-and-set).
-    func setIndexes(personIndex: [UInt8]?, nationalIndex: [UInt8]?, personID: String, from version: Int)
-        async throws -> IndexWrite
-}
-
-/// What ``PersonIndexStore/setIndexes(personIndex:nationalIndex:personID:from:)`` did.
-public enum IndexWrite: Sendable, Equatable {
-    /// Both indexes set: the person is done.
-    case set
-    /// The person index set; the national index not, another live person has it (version 3).
-    case shared
-    /// Nothing: another process indexed the person first.
-    case raced
+    /// `index_version` is still `version` and their row's `updated_at` still `updatedAt`
+    /// (compare-and-set); with `nationalHeldElsewhere` (another live person has the national
+    /// index) the national index is left unset and the version becomes 3, to try again.
+    /// - Returns: whether the row was written.
+    func setIndexes(
+        personIndex: [UInt8]?, nationalIndex: [UInt8]?, nationalHeldElsewhere: Bool, personID: String, from version: Int,
+        updatedAt: Date
+    ) async throws -> Bool
 }
 
 /// Runs several store calls as one unit of work.
