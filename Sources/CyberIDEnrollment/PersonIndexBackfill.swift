@@ -44,6 +44,33 @@ public struct PersonIndexBackfill: Sendable {
         case shared(SharedPersonalNumber)
     }
 
+    /// One person's indexes, computed before the batch's transaction.
+    private struct Work: Sendable {
+        var person: PersonRecord
+        var version: Int
+        /// The record opened (not a cancelled person's).
+        var indexed: Bool
+        var personIndex: [UInt8]?
+        var national: [UInt8]?
+    }
+
+    /// Writes one person's indexes (compare-and-set) and reports a first find.
+    private static func write(
+        _ item: Work, store: any PersonIndexStore, found: @Sendable (SharedPersonalNumber) async throws -> Void
+    ) async throws -> Step {
+        let holder = try await item.national.asyncMap { try await store.livePerson(nationalIndex: $0) } ?? nil
+        let elsewhere = holder.map { $0.id != item.person.id } ?? false
+        guard
+            try await store.setIndexes(
+                personIndex: item.personIndex, nationalIndex: item.national, nationalHeldElsewhere: elsewhere,
+                personID: item.person.id, from: item.version, updatedAt: item.person.updatedAt)
+        else { return .raced }  // another node, or a document change, came first
+        guard elsewhere, let holder else { return .indexed }
+        let shared = SharedPersonalNumber(personID: item.person.id, holderID: holder.id)
+        if item.version == 1 { try await found(shared) }
+        return .shared(shared)
+    }
+
     let store: any PersonIndexStore
     let vault: IdentityVault
     let blindIndex: BlindIndex
@@ -57,7 +84,7 @@ public struct PersonIndexBackfill: Sendable {
     /// Indexes up to `limit` persons at a time until every person has been visited once.
     /// - Parameter found: told of each person this run finds sharing a personal number with
     ///   another live person for the first time (the server's audit entry), in the transaction
-    ///   that records the find; a throw undoes it and ends the run.
+    ///   that records the find (one a batch); a throw undoes the batch and ends the run.
     @discardableResult
     public func run(
         batch limit: Int = 500, found: @escaping @Sendable (SharedPersonalNumber) async throws -> Void = { _ in }
@@ -66,38 +93,34 @@ public struct PersonIndexBackfill: Sendable {
         var after = ""
         while true {
             let persons = try await store.personsToIndex(after: after, limit: limit)
+            var work = [Work]()
             for (person, version) in persons {
-                let record: IdentityRecord?
                 do {
-                    record = person.state == .cancelled ? nil : try vault.open(person)
+                    let record = person.state == .cancelled ? nil : try vault.open(person)
+                    work.append(
+                        Work(
+                            person: person, version: version, indexed: record != nil,
+                            personIndex: record.map { blindIndex.index($0.personParts) },
+                            national: record?.nationalParts.map(blindIndex.index)))
                 } catch {
                     // A record that does not open (a key missing, a damaged row) stays to do and
                     // stops no one else's index.
                     outcome.unreadable += 1
-                    continue
                 }
-                let national = record?.nationalParts.map(blindIndex.index)
-                let personIndex = record.map { blindIndex.index($0.personParts) }
-                let store = store
-                // The write and, for a first find, its report (the audit entry) are one
-                // transaction: a crash between them cannot lose the report.
-                let step: Step = try await store.inTransaction {
-                    let holder = try await national.asyncMap { try await store.livePerson(nationalIndex: $0) } ?? nil
-                    let elsewhere = holder.map { $0.id != person.id } ?? false
-                    guard
-                        try await store.setIndexes(
-                            personIndex: personIndex, nationalIndex: national, nationalHeldElsewhere: elsewhere,
-                            personID: person.id, from: version, updatedAt: person.updatedAt)
-                    else { return .raced }  // another node, or a document change, came first
-                    guard elsewhere, let holder else { return .indexed }
-                    let shared = SharedPersonalNumber(personID: person.id, holderID: holder.id)
-                    if version == 1 { try await found(shared) }
-                    return .shared(shared)
-                }
-                if step != .raced, record != nil, version == 1 { outcome.indexed += 1 }
+            }
+            // A batch's writes and, for a first find, its report (the audit entry) are one
+            // transaction: a crash cannot lose a report, and a batch costs one commit.
+            let (store, batch) = (store, work)
+            let steps: [Step] = try await store.inTransaction {
+                var steps = [Step]()
+                for item in batch { steps.append(try await Self.write(item, store: store, found: found)) }
+                return steps
+            }
+            for (item, step) in zip(work, steps) {
+                if step != .raced, item.indexed, item.version == 1 { outcome.indexed += 1 }
                 if case .shared(let shared) = step {
                     outcome.stillShared.append(shared)
-                    if version == 1 { outcome.sharedPersonalNumber.append(person.id) }
+                    if item.version == 1 { outcome.sharedPersonalNumber.append(item.person.id) }
                 }
             }
             guard persons.count == limit, let last = persons.last else { return outcome }

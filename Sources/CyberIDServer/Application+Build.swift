@@ -111,7 +111,7 @@ public func buildApplication(
             // start, so the version-1 look-ups it replaces are needed briefly.
             PeriodicService(name: "person-index backfill", interval: .seconds(300), runsAtStart: true, logger: logger) {
                 _ = try await backfillPersonIndexes(
-                    store: runtime.store, masterKey: runtime.masterKey, audit: runtime.audit, logger: logger)
+                    store: runtime.store, masterKey: runtime.masterKey, audit: runtime.audit, logger: logger, batch: 100)
             },
             // The verification log: month partitions ahead and its retention. At start too, so this
             // month's partition exists before the first login line (else the line lands in the
