@@ -54,10 +54,8 @@ public struct PersonIndexBackfill: Sendable {
         var national: [UInt8]?
     }
 
-    /// Writes one person's indexes (compare-and-set) and reports a first find.
-    private static func write(
-        _ item: Work, store: any PersonIndexStore, found: @Sendable (SharedPersonalNumber) async throws -> Void
-    ) async throws -> Step {
+    /// Writes one person's indexes (compare-and-set).
+    private static func write(_ item: Work, store: any PersonIndexStore) async throws -> Step {
         let holder = try await item.national.asyncMap { try await store.livePerson(nationalIndex: $0) } ?? nil
         let elsewhere = holder.map { $0.id != item.person.id } ?? false
         guard
@@ -66,9 +64,7 @@ public struct PersonIndexBackfill: Sendable {
                 personID: item.person.id, from: item.version, updatedAt: item.person.updatedAt)
         else { return .raced }  // another node, or a document change, came first
         guard elsewhere, let holder else { return .indexed }
-        let shared = SharedPersonalNumber(personID: item.person.id, holderID: holder.id)
-        if item.version == 1 { try await found(shared) }
-        return .shared(shared)
+        return .shared(SharedPersonalNumber(personID: item.person.id, holderID: holder.id))
     }
 
     let store: any PersonIndexStore
@@ -108,13 +104,27 @@ public struct PersonIndexBackfill: Sendable {
                     outcome.unreadable += 1
                 }
             }
-            // A batch's writes and, for a first find, its report (the audit entry) are one
-            // transaction: a crash cannot lose a report, and a batch costs one commit.
+            // A batch's writes and the reports of its first finds (audit entries) are one
+            // transaction: a crash cannot lose a report, and a batch costs one commit. The reports
+            // come last, so the audit log's end is held only for the commit. A batch that meets
+            // another transaction's national index (an enrollment in flight with the same
+            // personal number) is refused by the unique index; once more, it sees it committed.
             let (store, batch) = (store, work)
-            let steps: [Step] = try await store.inTransaction {
-                var steps = [Step]()
-                for item in batch { steps.append(try await Self.write(item, store: store, found: found)) }
-                return steps
+            let writeBatch: @Sendable () async throws -> [Step] = {
+                try await store.inTransaction {
+                    var steps = [Step]()
+                    for item in batch { steps.append(try await Self.write(item, store: store)) }
+                    for (item, step) in zip(batch, steps) where item.version == 1 {
+                        if case .shared(let shared) = step { try await found(shared) }
+                    }
+                    return steps
+                }
+            }
+            let steps: [Step]
+            do {
+                steps = try await writeBatch()
+            } catch let error as StoreError where error == .conflict {
+                steps = try await writeBatch()
             }
             for (item, step) in zip(work, steps) {
                 if step != .raced, item.indexed, item.version == 1 { outcome.indexed += 1 }

@@ -23,6 +23,15 @@ public func backfillPersonIndexes(
             actor: "cyberid", action: "person.shared-personal-number", target: shared.personID,
             reason: "live person \(shared.holderID) has this personal number: one person with two numbers (index backfill)")
     }
+    // The finds are signed into a checkpoint now, not at the next administrator's act (a store
+    // without signing keys yet — `admin migrate` before the first start — signs them then).
+    if !outcome.sharedPersonalNumber.isEmpty {
+        do {
+            _ = try await audit.checkpoint()
+        } catch {
+            logger.warning("the finds are not yet signed into an audit checkpoint", metadata: ["error": "\(error)"])
+        }
+    }
     if !outcome.stillShared.isEmpty {
         logger.warning(
             "persons sharing a personal number with another live person: cyberid admin shared-personal-numbers lists them",

@@ -136,7 +136,12 @@ public struct WalletFile: Codable, Sendable, Equatable {
         // The rename itself survives a power loss only once the directory is synced (a renewal's
         // pending key must be on disk before the request goes out).
         let directory = open(url.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard directory >= 0 else { throw WalletError.walletFile("cannot open the directory of \(path) to sync it") }
+        guard directory >= 0 else {
+            // A directory one may write but not read (mode 0300) cannot be opened to sync: the
+            // file is in place all the same.
+            if errno == EACCES || errno == EPERM { return }
+            throw WalletError.walletFile("\(path) is saved, but its directory cannot be opened to sync it")
+        }
         defer { close(directory) }
         // Some file systems cannot sync a directory (EINVAL, ENOTSUP): the rename is all they offer.
         guard fsync(directory) == 0 || errno == EINVAL || errno == ENOTSUP else {

@@ -118,12 +118,17 @@ extension Admin {
                 let current = try await Migrator().currentVersion(database)
                 let latest = Schema.migrations.map(\.version).max() ?? 0
                 guard current == latest else {
-                    printError("cyberid: the store is at schema \(current), this binary's is \(latest): run cyberid admin migrate first")
+                    printError(
+                        current < latest
+                            ? "cyberid: the store is at schema \(current), this binary's is \(latest): run cyberid admin migrate first"
+                            : "cyberid: the store is at schema \(current), newer than this binary's \(latest): use the newer binary")
                     throw Exit.failure
                 }
                 let store = SQLStore(database: database)
                 let resolved = try await MasterKeyRoots.resolve(masterKey, store: store)
-                let audit = AuditLog(store: store, keys: SigningKeySet(store: store, masterKey: masterKey))
+                let keys = SigningKeySet(store: store, masterKey: masterKey)
+                try await keys.refresh()  // the service's keys, to sign a checkpoint of the finds
+                let audit = AuditLog(store: store, keys: keys)
                 let outcome = try await backfillPersonIndexes(store: store, masterKey: resolved, audit: audit, logger: logger)
                 for shared in outcome.stillShared {
                     let first = try await store.activeNetworkNumber(personID: shared.personID) ?? "-"

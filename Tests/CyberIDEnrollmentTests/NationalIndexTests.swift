@@ -20,14 +20,26 @@ import Testing
 
     static func document(
         _ h: Harness, card: Bool, number: String, surname: String = "WANG", givenNames: String = "FANG",
-        personalNumber: String? = nil, birth: String = "1979-11-12"
+        personalNumber: String? = nil, birth: String = "1979-11-12", sex: String = "M"
     ) throws -> DevDocumentFactory.Document {
         try DevDocumentFactory.make(
             holder: DevDocumentFactory.Holder(
-                surname: surname, givenNames: givenNames, birthDate: try CalendarDate(iso8601: birth),
+                surname: surname, givenNames: givenNames, birthDate: try CalendarDate(iso8601: birth), sex: sex,
                 documentNumber: number, personalNumber: personalNumber, expiryDate: try CalendarDate(iso8601: "2033-05-06"),
                 idCard: card),
             csca: h.csca)
+    }
+
+    /// Enrolls `document`, then sets `set` on the person's row (as a store before schema v27
+    /// would have it); returns the person id.
+    static func enrolledBeforeTheIndex(_ h: Harness, _ document: DevDocumentFactory.Document, set: String) async throws
+        -> String
+    {
+        let (_, _, personID) = try await h.enrollPerson(document)
+        _ = try await h.store.database.write {
+            try await $0.execute("UPDATE persons SET \(set) WHERE id = $1", [.text(personID)])
+        }
+        return personID
     }
 
     @Test func aCardsMRZIsReadAsTD1WithItsNamesCutAt30() throws {
@@ -152,6 +164,12 @@ import Testing
                         birth: "1980-01-01"),
                     purpose: .documentChange, wallet: try signed())
             }
+            await #expect(throws: EnrollmentError.documentMismatch()) {
+                _ = try await h.present(
+                    try Self.document(
+                        h, card: true, number: "C91919191", givenNames: "FANG LI", personalNumber: "PN1212121212", sex: "F"),
+                    purpose: .documentChange, wallet: try signed())
+            }
             let card = try Self.document(h, card: true, number: "C78787878", givenNames: "FANG LI", personalNumber: "PN1212121212")
             let (session, _) = try await h.present(card, purpose: .documentChange, wallet: try signed())
             _ = try await h.confirmPhone(session)
@@ -200,11 +218,9 @@ import Testing
     /// record's indexes (a review's finding).
     @Test func theBackfillDoesNotOverwriteAChangeMadeSinceItRead() async throws {
         try await Harness.with { h in
-            let (_, _, personID) = try await h.enrollPerson(
-                try Self.document(h, card: false, number: "P15151515", personalNumber: "PN1515151515"))
-            _ = try await h.store.database.write {
-                try await $0.execute("UPDATE persons SET index_version = 1 WHERE id = $1", [.text(personID)])
-            }
+            let personID = try await Self.enrolledBeforeTheIndex(
+                h, try Self.document(h, card: false, number: "P15151515", personalNumber: "PN1515151515"),
+                set: "index_version = 1")
             let read = try #require(try await h.store.personsToIndex(after: "", limit: 10).first { $0.person.id == personID })
             let changed: [UInt8] = [1, 2, 3]
             _ = try await h.store.database.write {
@@ -217,6 +233,26 @@ import Testing
                 from: read.version, updatedAt: read.person.updatedAt)
             #expect(!written)
             #expect(try await h.store.person(id: personID)?.personIndex == changed)
+        }
+    }
+
+    /// Two persons of one batch, neither indexed, with one personal number: the first gets the
+    /// national index, the second — whose look-up inside the batch's transaction sees the first's
+    /// write — is reported, and the batch is not refused by the unique index.
+    @Test func twoUnindexedPersonsWithOnePersonalNumberInOneBatch() async throws {
+        try await Harness.with { h in
+            let first = try await Self.enrolledBeforeTheIndex(
+                h, try Self.document(h, card: false, number: "P16161616", personalNumber: "PN1616161616"),
+                set: "national_index = NULL")
+            let (_, _, second) = try await h.enrollPerson(
+                try Self.document(h, card: true, number: "C17171717", givenNames: "OTHER", personalNumber: "PN1616161616"))
+            _ = try await h.store.database.write {
+                try await $0.execute("UPDATE persons SET national_index = NULL, index_version = 1", [])
+            }
+            let outcome = try await PersonIndexBackfill(store: h.store, masterKey: h.masterKey).run()
+            #expect(outcome.indexed == 2 && outcome.stillShared.count == 1)
+            let holders = [try await h.store.person(id: first), try await h.store.person(id: second)].compactMap { $0?.nationalIndex }
+            #expect(holders.count == 1)
         }
     }
 }

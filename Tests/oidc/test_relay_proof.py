@@ -247,6 +247,60 @@ def test_a_wrong_number_ends_the_login(deployment, wallet_api, rp, rita):
     )
 
 
+def cli_on_a_terminal(deployment, args: list[str], exchanges: list[tuple[str, str]]) -> tuple[str, int]:
+    """Runs the CLI with a pseudo-terminal as its standard input and output; for each
+    `(prompt, answer)` waits for the prompt and types the answer. Returns what it printed and its
+    exit status."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import time
+
+    from oidc_support import binary_path
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [str(binary_path()), *args], env=deployment.cli_env, stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    printed, deadline = b"", time.monotonic() + 60
+
+    def read_until(text: str) -> None:
+        nonlocal printed
+        while text.encode() not in printed:
+            assert time.monotonic() < deadline, printed.decode(errors="replace")
+            ready, _, _ = select.select([leader], [], [], 1)
+            if ready:
+                try:
+                    chunk = os.read(leader, 4096)
+                except OSError:
+                    chunk = b""
+                assert chunk, ("the command ended before asking", text, printed.decode(errors="replace"))
+                printed += chunk
+
+    try:
+        for prompt, answer in exchanges:
+            read_until(prompt)
+            os.write(leader, (answer + "\n").encode())
+        status = process.wait(timeout=60)
+        while True:
+            ready, _, _ = select.select([leader], [], [], 0.2)
+            if not ready:
+                break
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            printed += chunk
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
+    return printed.decode(errors="replace"), status
+
+
 def test_the_cli_asks_for_the_number_without_offering_the_three(deployment, wallet_api, rp, rita):
     """The second review's open finding: a person sent only the QR code, shown the view's three
     numbers, picks the page's one time in three. The CLI shows none of them (the person types
@@ -261,7 +315,14 @@ def test_the_cli_asks_for_the_number_without_offering_the_three(deployment, wall
     assert unasked.returncode == 1 and "--match" in unasked.stderr, (unasked.stdout, unasked.stderr)
     shown = unasked.stdout + unasked.stderr
     assert "one of" not in shown and ", ".join(map(str, choices)) not in shown, (choices, shown)
-    assert "  ".join(map(str, choices)) not in shown, (choices, shown)
+    # On a terminal it asks for the number to be typed, and offers none.
+    prompt, approved = cli_on_a_terminal(deployment, ["wallet", "approve", qr, "--wallet", str(rita.wallet)], [
+        ("Type the number the login page shows", f"{page.match_number}"),
+        ("Approve this login?", "n"),
+    ])
+    assert "  ".join(map(str, choices)) not in prompt and "one of" not in prompt, prompt
+    assert approved != 0 and "not approved" in prompt, prompt  # said no: nothing decided
+    assert browser.status(page) == "pending"
     impossible = deployment.wallet_approve(rita, qr, match=7)
     assert impossible.returncode == 1 and "10 to 99" in impossible.stderr, (impossible.stdout, impossible.stderr)
     assert browser.status(page) == "pending"

@@ -103,7 +103,8 @@ extension Router where Context == AppRequestContext {
                 // A revoked certificate learns nothing from how its request fails (not even that
                 // the person is still active): one refusal for all — but a store outage stays a
                 // 503 (it says nothing of the person, and the wallet should try again).
-                guard holder.certificateStatus == .valid || error is StoreError || error is CancellationError else {
+                guard holder.certificateStatus == .valid || (error as? StoreError) == .unavailable || error is CancellationError
+                else {
                     throw ProviderError.revokedCertificate()
                 }
                 throw error

@@ -54,10 +54,13 @@ extension SQLStore: EnrollmentStore {
             // The person must still hold the number (not cancelled meanwhile). A new certificate
             // (a device replacement) is a fresh verification; a phone change is not. A document
             // change moves the number to the new document: its indexes replace the old one's.
+            // `updated_at` always moves forward (even with a clock behind): the index backfill's
+            // compare-and-set must see the record changed.
             let updated = try await connection.execute(
                 """
                 UPDATE persons SET record_ciphertext = $1, record_wrapped_key = $2,
-                    verified_at = COALESCE($3, verified_at), updated_at = $4, assurance_level = COALESCE($6, assurance_level),
+                    verified_at = COALESCE($3, verified_at), assurance_level = COALESCE($6, assurance_level),
+                    updated_at = CASE WHEN $4 > updated_at THEN $4 ELSE updated_at + 1 END,
                     blind_index = COALESCE($7, blind_index), person_index = COALESCE($8, person_index),
                     national_index = COALESCE($9, national_index)
                 WHERE id = $5 AND state <> 'cancelled' AND record_wrapped_key IS NOT NULL
