@@ -99,11 +99,7 @@ extension EnrollmentService {
         _ session: inout EnrollmentSessionRecord, blindIndex: [UInt8], identity: IdentityRecord, ageBand: AgeBand
     ) async throws {
         if try await store.livePerson(blindIndex: blindIndex) != nil { throw EnrollmentError.alreadyEnrolled() }
-        if let national = identity.nationalParts,
-            try await store.livePerson(nationalIndex: self.blindIndex.index(national)) != nil
-        {
-            throw EnrollmentError.possibleDuplicate()
-        }
+        if try await nationalOwner(identity) != nil { throw EnrollmentError.possibleDuplicate() }
         // Version 1 of the person index too, for persons the backfill has not reached yet.
         for parts in [identity.personParts, identity.legacyPersonParts]
         where try await store.livePerson(personIndex: self.blindIndex.index(parts)) != nil {
@@ -135,22 +131,25 @@ extension EnrollmentService {
         if let owner = try await store.livePerson(blindIndex: blindIndex) {
             throw owner.id == holderID ? EnrollmentError.documentUnchanged() : EnrollmentError.documentMismatch()
         }
-        var nationalOwner: String?
-        if let national = identity.nationalParts {
-            nationalOwner = try await store.livePerson(nationalIndex: self.blindIndex.index(national))?.id
-            if let nationalOwner, nationalOwner != holderID { throw EnrollmentError.documentMismatch() }
-        }
+        let holderOfNumber = try await nationalOwner(identity)?.id
+        if let holderOfNumber, holderOfNumber != holderID { throw EnrollmentError.documentMismatch() }
         // A card that spells the names otherwise than the passport: its personal number says
         // whose it is (the enrollment that found it so is possible-duplicate, pointing here) —
         // the names alone are relaxed, the birth date and sex must still be the record's.
         let samePersonalNumber =
-            nationalOwner == holderID || (identity.nationalParts != nil && identity.nationalParts == record.nationalParts)
+            holderOfNumber == holderID || (identity.nationalParts != nil && identity.nationalParts == record.nationalParts)
         let sameBirth = record.birthDate == identity.birthDate && record.sex == identity.sex
         guard (samePersonalNumber && sameBirth) || record.personParts == identity.personParts else {
             throw EnrollmentError.documentMismatch()
         }
         session.guardianID = nil
         session.state = .documentVerified
+    }
+
+    /// The live person whose national index is this document's, if it has one.
+    private func nationalOwner(_ identity: IdentityRecord) async throws -> PersonRecord? {
+        guard let national = identity.nationalParts.map(blindIndex.index) else { return nil }
+        return try await store.livePerson(nationalIndex: national)
     }
 
     /// A lost device or a new phone: the document's holder must hold a live number (for a phone

@@ -6,6 +6,7 @@ import CyberIDServer
 import CyberIDStore
 import CyberIDServices
 import Foundation
+import Logging
 import ServiceLifecycle
 
 /// `cyberid admin`: operator commands against the configured store.
@@ -32,10 +33,7 @@ struct Admin: AsyncParsableCommand {
                 print(applied.isEmpty ? "schema is current" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
                 print("schema version \(version) on \(settings.database.redacted)")
                 // Data the SQL migrations cannot write: it needs the master key (and its root).
-                let store = SQLStore(database: database)
-                let resolved = try await MasterKeyRoots.resolve(masterKey, store: store)
-                let audit = AuditLog(store: store, keys: SigningKeySet(store: store, masterKey: masterKey))
-                let outcome = try await backfillPersonIndexes(store: store, masterKey: resolved, audit: audit, logger: logger)
+                let outcome = try await backfillIndexes(database, masterKey: masterKey, logger: logger)
                 if outcome.indexed > 0 { print("person indexes (version 2) set for \(outcome.indexed) persons") }
                 if !outcome.stillShared.isEmpty {
                     print(
@@ -95,6 +93,20 @@ private func printKeys(_ keys: [SigningKeySet.Summary]) {
     }
 }
 
+/// The person-index backfill from the CLI (`admin migrate`, `admin shared-personal-numbers`): the
+/// master key's derivation root for the indexes, the service's signing keys for the audit
+/// checkpoint of its finds.
+private func backfillIndexes(_ database: any SQLDatabase, masterKey: MasterKey, logger: Logger) async throws
+    -> PersonIndexBackfill.Outcome
+{
+    let store = SQLStore(database: database)
+    let resolved = try await MasterKeyRoots.resolve(masterKey, store: store)
+    let keys = SigningKeySet(store: store, masterKey: masterKey)
+    try await keys.refresh()
+    return try await backfillPersonIndexes(
+        store: store, masterKey: resolved, audit: AuditLog(store: store, keys: keys), logger: logger)
+}
+
 extension Admin {
     /// `cyberid admin shared-personal-numbers`: the pairs of live numbers whose documents carry
     /// one personal number (enrolled before schema v27), for an operator to check and resolve.
@@ -125,11 +137,7 @@ extension Admin {
                     throw Exit.failure
                 }
                 let store = SQLStore(database: database)
-                let resolved = try await MasterKeyRoots.resolve(masterKey, store: store)
-                let keys = SigningKeySet(store: store, masterKey: masterKey)
-                try await keys.refresh()  // the service's keys, to sign a checkpoint of the finds
-                let audit = AuditLog(store: store, keys: keys)
-                let outcome = try await backfillPersonIndexes(store: store, masterKey: resolved, audit: audit, logger: logger)
+                let outcome = try await backfillIndexes(database, masterKey: masterKey, logger: logger)
                 for shared in outcome.stillShared {
                     let first = try await store.activeNetworkNumber(personID: shared.personID) ?? "-"
                     let second = try await store.activeNetworkNumber(personID: shared.holderID) ?? "-"

@@ -47,7 +47,7 @@ extension WalletCommand {
             do {
                 let login = try await client.fetch(link)
                 if !json { show(login) }
-                let pick = try link.isCrossDevice && !deny ? pickNumber(login) : nil
+                let pick = try link.isCrossDevice && !deny ? pickNumber() : nil
                 if !deny { try confirm() }
                 let consent = noConsent ? nil : login.claims.filter { !declined.contains($0) }
                 var presented: ReverificationDocument? = nil
@@ -131,7 +131,7 @@ extension WalletCommand {
         /// would pick one in three, and must guess one in ninety when asked to type it (as
         /// number matching in authenticator apps does). Any number goes to the service; a wrong
         /// one ends the login there.
-        private func pickNumber(_ login: LoginRequestView) throws -> Int {
+        private func pickNumber() throws -> Int {
             let pick: Int
             if let match {
                 pick = match

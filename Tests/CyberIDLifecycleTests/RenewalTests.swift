@@ -31,9 +31,7 @@ import Testing
     /// the same key's CSR) gets the certificate already issued; nothing else does.
     @Test func aLostRenewalAnswerIsAnsweredAgainForTheSameKeyOnly() async throws {
         try await Harness.with { h in
-            let (issued, _) = try await h.enroll(try h.document())
-            let person = try await LifecycleService(store: h.store).personID(networkNumber: issued.networkNumber)
-            let old = try #require(try await h.store.networkCertificates(personID: person).first { $0.status == .valid })
+            let (person, old) = try await h.enrolledWithCertificate()
             let (_, csr) = try Harness.csr()
             let first = try await h.renewal.renew(personID: person, csr: csr, presentedSerial: old.serial)
             let again = try await h.renewal.renew(personID: person, csr: csr, presentedSerial: old.serial)
@@ -67,9 +65,7 @@ import Testing
     /// certificate is answered as any revoked one.
     @Test func aRevokedCertificateOfASuspendedHolderGetsTheSameRefusal() async throws {
         try await Harness.with { h in
-            let (issued, _) = try await h.enroll(try h.document())
-            let person = try await LifecycleService(store: h.store).personID(networkNumber: issued.networkNumber)
-            let old = try #require(try await h.store.networkCertificates(personID: person).first { $0.status == .valid })
+            let (person, old) = try await h.enrolledWithCertificate()
             let (_, csr) = try Harness.csr()
             _ = try await h.renewal.renew(personID: person, csr: csr, presentedSerial: old.serial)
             try await LifecycleService(store: h.store).apply(.suspend, personID: person, actor: .person, reason: "lost")
@@ -102,6 +98,13 @@ import Testing
 }
 
 extension Harness {
+    /// An enrolled adult's person id and valid certificate.
+    func enrolledWithCertificate() async throws -> (String, NetworkCertificateRecord) {
+        let (issued, _) = try await enroll(try document())
+        let person = try await LifecycleService(store: store).personID(networkNumber: issued.networkNumber)
+        return (person, try #require(try await store.networkCertificates(personID: person).first { $0.status == .valid }))
+    }
+
     /// Renewal over the harness's store and CAs.
     var renewal: RenewalService {
         RenewalService(

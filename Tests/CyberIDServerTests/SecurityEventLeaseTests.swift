@@ -24,14 +24,19 @@ import Testing
         let subjects = Mutex<[String]>([])
     }
 
+    /// The claims of the Security Event Token a push carries (its signature is not checked).
+    static func claims(_ request: Request) async throws -> [String: Any]? {
+        let token = String(buffer: try await request.body.collect(upTo: 1 << 16))
+        let parts = token.split(separator: ".")
+        let payload = parts.count == 3 ? Base64URL.decode(String(parts[1])) : nil
+        return payload.flatMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+    }
+
     /// A platform taking `delay` to answer each push (202).
     func slowPlatform(_ received: Received, delay: Duration) -> some ApplicationProtocol {
         let router = Router()
         router.post("events") { request, _ -> Response in
-            let token = String(buffer: try await request.body.collect(upTo: 1 << 16))
-            let parts = token.split(separator: ".")
-            let payload = parts.count == 3 ? Base64URL.decode(String(parts[1])) : nil
-            let claims = payload.flatMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+            let claims = try await Self.claims(request)
             let subject = (claims?["sub_id"] as? [String: Any])?["sub"] as? String ?? "unreadable"
             try await Task.sleep(for: delay)
             received.subjects.withLock { $0.append(subject) }
@@ -49,10 +54,7 @@ import Testing
     func flakyPlatform(_ received: Pushes) -> some ApplicationProtocol {
         let router = Router()
         router.post("events") { request, _ -> Response in
-            let token = String(buffer: try await request.body.collect(upTo: 1 << 16))
-            let parts = token.split(separator: ".")
-            let payload = parts.count == 3 ? Base64URL.decode(String(parts[1])) : nil
-            let claims = payload.flatMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+            let claims = try await Self.claims(request)
             let subject = (claims?["sub_id"] as? [String: Any])?["sub"] as? String ?? "unreadable"
             let first = received.list.withLock { pushes in
                 pushes.append((subject, claims?["jti"] as? String ?? ""))

@@ -181,15 +181,22 @@ def test_the_holder_cancels_for_good(deployment):
     assert shown["events"][-1]["event"] == "cancel" and shown["events"][-1]["reason"] == "leaving", shown
 
 
-def test_renewal_keeps_the_number_and_retires_the_old_key(deployment, tmp_path):
+def _enrolled_with_a_copy(deployment, label: str, age: int, tmp_path):
+    """An enrolled adult who has logged in once at a new platform, and a copy of their wallet file
+    as it is before a renewal: (holder, platform, sub, copy)."""
     import shutil
 
     today = dt.date.today()
-    kim = deployment.enroll("kim", birth_date=today.replace(year=today.year - 28))
+    holder = deployment.enroll(label, birth_date=today.replace(year=today.year - age))
     rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
-    sub = login(deployment, rp, kim).claims["sub"]
+    sub = login(deployment, rp, holder).claims["sub"]
     old_copy = tmp_path / "old-wallet.json"
-    shutil.copy(kim.wallet, old_copy)
+    shutil.copy(holder.wallet, old_copy)
+    return holder, rp, sub, old_copy
+
+
+def test_renewal_keeps_the_number_and_retires_the_old_key(deployment, tmp_path):
+    kim, rp, sub, old_copy = _enrolled_with_a_copy(deployment, "kim", 28, tmp_path)
     old_file = json.loads(old_copy.read_text())
 
     renewed = deployment.cli("wallet", "renew", "--wallet", str(kim.wallet))
@@ -223,17 +230,10 @@ def test_a_lost_renewal_answer_is_asked_for_again(deployment, tmp_path):
     wallet. Here the renewal is made and its answer dropped (the wallet saved its new key
     first, as `wallet renew` does); `wallet renew` again gets the same certificate, and the
     wallet works. Whoever holds only the old key gets nothing."""
-    import shutil
-
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    today = dt.date.today()
-    lena = deployment.enroll("lena", birth_date=today.replace(year=today.year - 35))
-    rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
-    sub = login(deployment, rp, lena).claims["sub"]
-    old_copy = tmp_path / "old-wallet.json"
-    shutil.copy(lena.wallet, old_copy)
+    lena, rp, sub, old_copy = _enrolled_with_a_copy(deployment, "lena", 35, tmp_path)
     api = WalletApi(deployment.issuer)
 
     new_key = ec.generate_private_key(ec.SECP256R1())

@@ -182,7 +182,7 @@ public final class SecurityEventDelivery: Sendable {
     func jti(_ event: SecurityEventRecord) -> String {
         let fields = [
             issuer, String(event.id), event.clientID, event.subject, event.event, event.reason,
-            String(Int64((event.occurredAt.timeIntervalSince1970 * 1000).rounded())),
+            String(event.occurredAt.millisecondsSince1970),  // as stored: every attempt reads the same
         ]
         let message = Array(fields.joined(separator: "\u{0}").utf8)
         return Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: message, using: jtiKey).prefix(16)))
