@@ -28,6 +28,7 @@ let jwt: [Target.Dependency] = [.product(name: "JWTKit", package: "jwt-kit")]
 let logging: [Target.Dependency] = [
     .product(name: "Logging", package: "swift-log"),
     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    .product(name: "UnixSignals", package: "swift-service-lifecycle"),
 ]
 
 /// A library target with the shared settings.

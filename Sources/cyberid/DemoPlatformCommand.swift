@@ -80,7 +80,7 @@ struct DemoPlatformCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("demo platform: \(publicURL)/\nclient: \(client.clientID)\n".utf8))
             },
             logger: logger)
-        try await runOrExit { try await application.runService() }
+        try await runOrExit { try await runUntilSignalled(application, logger: logger) }
     }
 
     /// The client to sign in as: `--client-id` with its secret from the environment, or — in

@@ -34,7 +34,7 @@ struct Serve: AsyncParsableCommand {
                     print("master key:     \(describe(runtime.masterKeySource))")
                     if runtime.generatedSigningKey { print("generated the first signing key") }
                 }
-                try await app.runService()
+                try await runUntilSignalled(app, logger: logger)
             }
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CyberIDServer
 import CyberIDVerifier
 import Foundation
 import Hummingbird
@@ -54,7 +55,7 @@ struct VerifierCommand: AsyncParsableCommand {
                 }
             }
             defer { refresher.cancel() }
-            try await application.runService()
+            try await runUntilSignalled(application, logger: logger)
         }
     }
 }

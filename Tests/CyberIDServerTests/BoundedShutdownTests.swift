@@ -1,5 +1,6 @@
 @testable import CyberIDServer
 import Logging
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -73,5 +74,51 @@ import Testing
                                         grace: .milliseconds(300), logger: logger) { "done" }
         #expect(value == "done")
         #expect(messages.all == ["warning the database did not shut down in time; going on without it"])
+    }
+
+    /// A service that ignores graceful shutdown and ends only when cancelled, noting that it was.
+    struct Stuck: Service {
+        let cancelled: Flag
+        func run() async throws {
+            do {
+                try await Task.sleep(for: .seconds(3600))
+            } catch {
+                cancelled.set()
+            }
+        }
+    }
+
+    /// A service that ends at graceful shutdown, noting whether it was ever cancelled.
+    struct Polite: Service {
+        let cancelled: Flag
+        func run() async throws {
+            try? await gracefulShutdown()
+            if Task.isCancelled { cancelled.set() }
+        }
+    }
+
+    /// `boundedServiceGroup`: a shutdown stuck in a service (as the server was when its start-time
+    /// write transaction waited for ever) becomes cancellation after the grace period, and the
+    /// group's `run()` returns: the process exits on SIGTERM.
+    @Test(.timeLimit(.minutes(1))) func aStuckShutdownBecomesCancellationAfterTheGracePeriod() async throws {
+        let cancelled = Flag()
+        let logger = Logger(label: "test") { _ in CapturingHandler(messages: Messages()) }
+        let group = boundedServiceGroup(Stuck(cancelled: cancelled), signals: [], gracePeriod: .milliseconds(300), logger: logger)
+        async let ran: Void = group.run()
+        try await Task.sleep(for: .milliseconds(50))
+        await group.triggerGracefulShutdown()
+        try? await ran
+        #expect(cancelled.isSet, "the group returned without cancelling the stuck service")
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aServiceThatEndsInTimeIsNotCancelled() async throws {
+        let cancelled = Flag()
+        let logger = Logger(label: "test") { _ in CapturingHandler(messages: Messages()) }
+        let group = boundedServiceGroup(Polite(cancelled: cancelled), signals: [], gracePeriod: .seconds(30), logger: logger)
+        async let ran: Void = group.run()
+        try await Task.sleep(for: .milliseconds(50))
+        await group.triggerGracefulShutdown()
+        try await ran
+        #expect(!cancelled.isSet)
     }
 }

@@ -36,12 +36,20 @@ package final class AsyncSemaphore: Sendable {
         guard let id else { return }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let cancelled = state.withLock { state -> Bool in
-                    if Task.isCancelled { return true }
+                // Looked at again under the lock that enqueues: a release between the first look
+                // and here found no waiter and gave its place back to `available`, so waiting now
+                // would wait for a release that already happened (the lost wake-up that left a
+                // write transaction waiting for ever, AsyncSemaphoreTests).
+                let outcome = state.withLock { state -> Result<Void, CancellationError>? in
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if state.available > 0 {
+                        state.available -= 1
+                        return .success(())
+                    }
                     state.waiters.append((id, continuation))
-                    return false
+                    return nil
                 }
-                if cancelled { continuation.resume(throwing: CancellationError()) }
+                if let outcome { continuation.resume(with: outcome) }
             }
         } onCancel: {
             let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
@@ -51,6 +59,9 @@ package final class AsyncSemaphore: Sendable {
             continuation?.resume(throwing: CancellationError())
         }
     }
+
+    /// How many tasks wait for a place now.
+    package var waiting: Int { state.withLock { $0.waiters.count } }
 
     /// Gives a place back, waking the longest waiter.
     package func release() {
