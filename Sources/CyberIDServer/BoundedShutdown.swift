@@ -1,30 +1,5 @@
 import CyberIDCore
-public import Logging
-public import ServiceLifecycle
-import UnixSignals
-
-/// The service group a server runs in (`cyberid serve`, `verifier`, `demo-platform`): SIGTERM or
-/// SIGINT starts a graceful shutdown (in-flight requests finish, background chores end after
-/// their current run); one that has not finished within `gracePeriod` — a chore stuck in a
-/// statement, a request that never ends — becomes cancellation, so the process still exits
-/// before a supervisor's SIGKILL (systemd waits 90 s, Kubernetes 30 s). Seen once: a write
-/// transaction at start that waited for ever (a lost wake-up in the SQLite writer's semaphore,
-/// fixed) kept `cyberid serve` running after SIGTERM.
-/// - Parameters:
-///   - service: the application.
-///   - gracePeriod: how long the graceful shutdown may take before it becomes cancellation.
-///   - logger: the group's logger.
-public func runUntilSignalled(_ service: some Service, gracePeriod: Duration = .seconds(20), logger: Logger) async throws {
-    try await boundedServiceGroup(service, signals: [.sigterm, .sigint], gracePeriod: gracePeriod, logger: logger).run()
-}
-
-/// ``runUntilSignalled(_:gracePeriod:logger:)``'s group (tests trigger its shutdown themselves).
-func boundedServiceGroup(_ service: some Service, signals: [UnixSignal], gracePeriod: Duration, logger: Logger) -> ServiceGroup {
-    var configuration = ServiceGroupConfiguration(
-        services: [.init(service: service)], gracefulShutdownSignals: signals, logger: logger)
-    configuration.maximumGracefulShutdownDuration = gracePeriod
-    return ServiceGroup(configuration: configuration)
-}
+import Logging
 
 /// Runs `background` (the database's connection pool) beside `body`. When `body` ends, the
 /// background is cancelled and given `grace` to finish; one that has not finished by then is

@@ -189,7 +189,7 @@ public func withRuntime<T: Sendable>(
     settings: ServerSettings, logger: Logger, _ body: @Sendable (Runtime) async throws -> T
 ) async throws -> T {
     let (database, masterKey, source) = try await Runtime.open(settings: settings, logger: logger)
-    return try await runBeside({ try await database.run() }, grace: .seconds(10), logger: logger) {
+    return try await runBeside({ try await database.run() }, grace: .seconds(5), logger: logger) {
         let runtime = try await Runtime.prepare(
             settings: settings, database: database, masterKey: masterKey, source: source, logger: logger)
         return try await body(runtime)

@@ -21,11 +21,14 @@ import Testing
             // Within 10 s of the last fetch an unknown kid is refused without asking the server again.
             let fresh = try await server.signedByServer(server.claims(for: relyingParty, nonce: "n-1"))
             #expect(try LiveServer.decode(fresh, part: 0)["kid"] as? String == newKid)
-            try #require(Date().timeIntervalSince(started) < 9, "too slow to observe the 10 s refetch limit")
-            let throttled = await #expect(throws: RelyingPartyError.self) {
-                try await relyingParty.verifyIDToken(fresh, nonce: "n-1")
+            // Only while the 10 s surely have not passed since the fetch (a loaded machine may be
+            // slower: the refusal cannot be observed then, and the rest still runs).
+            if Date().timeIntervalSince(started) < 9 {
+                let throttled = await #expect(throws: RelyingPartyError.self) {
+                    try await relyingParty.verifyIDToken(fresh, nonce: "n-1")
+                }
+                #expect(throttled?.says("does not verify with the provider's keys") == true)
             }
-            #expect(throttled?.says("does not verify with the provider's keys") == true)
 
             // After that, a login signed with the new key makes the SDK fetch the JWKS and verify it.
             let request = relyingParty.authorizationRequest()

@@ -97,28 +97,48 @@ import Testing
         }
     }
 
-    /// `boundedServiceGroup`: a shutdown stuck in a service (as the server was when its start-time
-    /// write transaction waited for ever) becomes cancellation after the grace period, and the
-    /// group's `run()` returns: the process exits on SIGTERM.
+    /// Runs `service` as `runUntilSignalled` does, with the shutdown triggered at once and the
+    /// given grace period; answers the messages logged.
+    static func shutDown(_ service: some Service, grace: Duration) async throws -> [String] {
+        let messages = Messages()
+        let logger = Logger(label: "test") { _ in CapturingHandler(messages: messages) }
+        try await runBounded(service, signals: [], gracePeriod: grace, cancellationLimit: .seconds(50), logger: logger) { group in
+            // A shutdown triggered before the group runs is kept for it.
+            await group.triggerGracefulShutdown()
+            try await group.run()
+        }
+        return messages.all.filter { !$0.hasPrefix("debug") && !$0.hasPrefix("trace") }
+    }
+
+    /// `runUntilSignalled`: a shutdown stuck in a service (as the server was when its start-time
+    /// write transaction waited for ever) becomes cancellation after the grace period, is logged
+    /// as an error, and ends in `ShutdownOverran` (exit status 1): the process exits on SIGTERM,
+    /// and says why.
     @Test(.timeLimit(.minutes(1))) func aStuckShutdownBecomesCancellationAfterTheGracePeriod() async throws {
         let cancelled = Flag()
-        let logger = Logger(label: "test") { _ in CapturingHandler(messages: Messages()) }
-        let group = boundedServiceGroup(Stuck(cancelled: cancelled), signals: [], gracePeriod: .milliseconds(300), logger: logger)
-        async let ran: Void = group.run()
-        try await Task.sleep(for: .milliseconds(50))
-        await group.triggerGracefulShutdown()
-        try? await ran
+        await #expect(throws: ShutdownOverran.self) {
+            let messages = try await Self.shutDown(Stuck(cancelled: cancelled), grace: .milliseconds(300))
+            Issue.record("no error; logged \(messages)")
+        }
         #expect(cancelled.isSet, "the group returned without cancelling the stuck service")
+    }
+
+    @Test(.timeLimit(.minutes(1))) func theOverrunIsLoggedAsAnError() async throws {
+        let messages = Messages()
+        let logger = Logger(label: "test") { _ in CapturingHandler(messages: messages) }
+        _ = try? await runBounded(
+            Stuck(cancelled: Flag()), signals: [], gracePeriod: .milliseconds(300), cancellationLimit: .seconds(50), logger: logger
+        ) { group in
+            await group.triggerGracefulShutdown()
+            try await group.run()
+        }
+        #expect(messages.all.contains("error the graceful shutdown did not finish in time: cancelling what is left"))
     }
 
     @Test(.timeLimit(.minutes(1))) func aServiceThatEndsInTimeIsNotCancelled() async throws {
         let cancelled = Flag()
-        let logger = Logger(label: "test") { _ in CapturingHandler(messages: Messages()) }
-        let group = boundedServiceGroup(Polite(cancelled: cancelled), signals: [], gracePeriod: .seconds(30), logger: logger)
-        async let ran: Void = group.run()
-        try await Task.sleep(for: .milliseconds(50))
-        await group.triggerGracefulShutdown()
-        try await ran
+        let messages = try await Self.shutDown(Polite(cancelled: cancelled), grace: .seconds(30))
         #expect(!cancelled.isSet)
+        #expect(!messages.contains { $0.hasPrefix("error") || $0.hasPrefix("warning") })
     }
 }

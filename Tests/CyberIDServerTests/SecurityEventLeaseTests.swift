@@ -126,24 +126,26 @@ import Testing
                         """, [.text(subject), .integer(Int64(due.timeIntervalSince1970 * 1000))])
                 }
             }
-            try await slowPlatform(received, delay: .milliseconds(400)).test(.live) { client in
+            try await slowPlatform(received, delay: .milliseconds(1_000)).test(.live) { client in
                 let url = "http://127.0.0.1:\(try #require(client.port))/events"
-                // Two nodes over one store; a 1 s lease stands for the service's 30 s, 0.4 s
-                // pushes for its slow platform: node A's round claims its fourth event 1.2 s in.
+                // Two nodes over one store; a 2.5 s lease stands for the service's 30 s, 1 s
+                // pushes for its slow platform: node A's round claims its fourth event 3 s in.
+                // (A lease of 1 s against 0.4 s pushes left too little room on a loaded machine:
+                // a push that took 1 s from claim to delivered was sent again by node B.)
                 let key = SymmetricKey(size: .bits256)
                 func node() -> SecurityEventDelivery {
                     SecurityEventDelivery(
                         issuer: "https://id.test", events: runtime.store, signer: runtime.securityEvents.signer,
-                        endpoint: { _ in url }, lease: 1, jtiKey: key)
+                        endpoint: { _ in url }, lease: 2.5, jtiKey: key)
                 }
                 let (a, b) = (node(), node())
                 async let first = a.deliver()
-                // Node B's one-second rounds, here every 100 ms once A's first leases are over.
-                try await Task.sleep(for: .milliseconds(1_100))
+                // Node B's one-second rounds, here every 250 ms once A's first leases are over.
+                try await Task.sleep(for: .milliseconds(2_750))
                 var byB = 0
                 for _ in 0..<20 {
                     byB += try await b.deliver()
-                    try await Task.sleep(for: .milliseconds(100))
+                    try await Task.sleep(for: .milliseconds(250))
                 }
                 let byA = try await first
                 let got = received.subjects.withLock { $0 }

@@ -78,7 +78,7 @@ private final class Shared<Value: Sendable>: Sendable {
                 try await Task.sleep(for: .seconds(120))
                 return -1
             }
-            let first = (try? await group.next()) ?? -1
+            let first = try? await group.next()
             group.cancelAll()
             return first ?? -1
         }
