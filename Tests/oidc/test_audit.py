@@ -6,7 +6,6 @@ tamper checks run on SQLite and PostgreSQL in the Swift suite, AuditLogTests.)""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 import sqlite3
 
@@ -16,12 +15,12 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from joserfc.jwk import ECKey
+from enrollment_support import years_ago
 
 
 @pytest.fixture(scope="module")
 def fay(deployment):
-    today = dt.date.today()
-    return deployment.enroll("fay", birth_date=today.replace(year=today.year - 29))
+    return deployment.enroll("fay", birth_date=years_ago(29))
 
 
 def audit_lines(deployment) -> list[dict]:

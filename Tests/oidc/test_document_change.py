@@ -9,6 +9,7 @@ import shutil
 import uuid
 
 from oidc_support import DevDocument, RelyingParty, enroll_bound, login, replace_device
+from enrollment_support import years_ago
 
 
 def passport(deployment, surname: str, given: str, birth: dt.date, number: str) -> DevDocument:
@@ -24,7 +25,7 @@ def passport(deployment, surname: str, given: str, birth: dt.date, number: str) 
 
 
 def test_a_renewed_passport_is_a_possible_duplicate_and_takes_the_number_over(deployment):
-    birth = dt.date.today().replace(year=dt.date.today().year - 41)
+    birth = years_ago(41)
     surname, given = "Q" + deployment._letters(7), "X" + deployment._letters(5)
     old = passport(deployment, surname, given, birth, "G" + deployment._digits(8))
     new = passport(deployment, surname, given, birth, "G" + deployment._digits(8))

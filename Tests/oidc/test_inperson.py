@@ -64,14 +64,16 @@ def new_code(api: WalletApi, holder: BoundHolder, disclose=(), lifetime: int = 6
     """A fresh code; checks the answer's shape (typed form, QR content, choice, `lifetime` s)."""
     before = dt.datetime.now(dt.timezone.utc)
     response = api.make_code(holder, disclose)
+    after = dt.datetime.now(dt.timezone.utc)
     assert response.status_code == 201, response.text
     body = response.json()
     assert TYPED.fullmatch(body["code"]), body
     assert body["qr"] == "CYBERID:" + body["code"].replace("-", ""), body
     assert sorted(body["disclose"]) == sorted(disclose), body
     expires = parse_rfc3339(body["expires_at"])
-    low, high = dt.timedelta(seconds=lifetime - 2), dt.timedelta(seconds=lifetime + 2)
-    assert low <= expires - before <= high, (before, body["expires_at"])
+    # Made between `before` and `after` (however long the request took), to live `lifetime` s.
+    low, high = before + dt.timedelta(seconds=lifetime - 2), after + dt.timedelta(seconds=lifetime + 2)
+    assert low <= expires <= high, (before, after, body["expires_at"])
     return body
 
 

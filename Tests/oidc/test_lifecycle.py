@@ -5,18 +5,17 @@ are refused with a clear message; every change is in the holder's history."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 
 import pytest
 
 from oidc_support import RelyingParty, WalletApi, approve_new_login, assert_problem, login, start_login
+from enrollment_support import years_ago
 
 
 @pytest.fixture(scope="module")
 def dave(deployment):
-    today = dt.date.today()
-    return deployment.enroll("dave", birth_date=today.replace(year=today.year - 33))
+    return deployment.enroll("dave", birth_date=years_ago(33))
 
 
 def test_an_administrator_suspends_and_resumes(deployment, dave):
@@ -104,8 +103,7 @@ def test_a_revoked_certificate_stops_logins_and_is_on_the_crl(deployment, tmp_pa
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
-    today = dt.date.today()
-    erin = deployment.enroll("erin", birth_date=today.replace(year=today.year - 40))
+    erin = deployment.enroll("erin", birth_date=years_ago(40))
     rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
     assert approve_new_login(deployment, rp, erin).returncode == 0
     certificates = deployment.cli_json("admin", "certificate", "list", erin.network_number)
@@ -155,8 +153,7 @@ def test_a_revoked_certificate_stops_logins_and_is_on_the_crl(deployment, tmp_pa
 
 
 def test_the_holder_cancels_for_good(deployment):
-    today = dt.date.today()
-    gus = deployment.enroll("gus", birth_date=today.replace(year=today.year - 45))
+    gus = deployment.enroll("gus", birth_date=years_ago(45))
     rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
     unconfirmed = deployment.cli("wallet", "lifecycle", "cancel", "--reason", "leaving", "--wallet", str(gus.wallet))
     assert unconfirmed.returncode == 2 and "--yes" in unconfirmed.stderr
@@ -186,8 +183,7 @@ def _enrolled_with_a_copy(deployment, label: str, age: int, tmp_path):
     as it is before a renewal: (holder, platform, sub, copy)."""
     import shutil
 
-    today = dt.date.today()
-    holder = deployment.enroll(label, birth_date=today.replace(year=today.year - age))
+    holder = deployment.enroll(label, birth_date=years_ago(age))
     rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
     sub = login(deployment, rp, holder).claims["sub"]
     old_copy = tmp_path / "old-wallet.json"
@@ -283,8 +279,7 @@ def test_wallet_renew_keeps_its_new_key_when_no_answer_comes(deployment):
 
     from cryptography.hazmat.primitives import serialization
 
-    today = dt.date.today()
-    mia = deployment.enroll("mia", birth_date=today.replace(year=today.year - 52))
+    mia = deployment.enroll("mia", birth_date=years_ago(52))
     original = json.loads(mia.wallet.read_text())
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -312,8 +307,7 @@ def test_a_revoked_certificate_learns_nothing_from_a_renewal(deployment, tmp_pat
     old key cannot tell whether the number is suspended."""
     import shutil
 
-    today = dt.date.today()
-    noor = deployment.enroll("noor", birth_date=today.replace(year=today.year - 44))
+    noor = deployment.enroll("noor", birth_date=years_ago(44))
     old_copy = tmp_path / "old-wallet.json"
     shutil.copy(noor.wallet, old_copy)
     assert deployment.cli("wallet", "renew", "--wallet", str(noor.wallet)).returncode == 0
@@ -344,8 +338,7 @@ def test_a_holder_cannot_undo_an_administrators_restriction(deployment):
     resumes → active. The holder's suspension of a restricted number is refused, so the
     restriction stands; and while an administrator holds the number suspended, one wallet
     signature cannot cancel it (finding 6)."""
-    today = dt.date.today()
-    erin = deployment.enroll("erin", birth_date=today.replace(year=today.year - 41))
+    erin = deployment.enroll("erin", birth_date=years_ago(41))
     rp = RelyingParty(deployment, deployment.create_client(), scope="openid")
     number = erin.network_number
     assert deployment.cli_json("admin", "person", "restrict", number, "--reason", "fraud check")["state"] == "restricted"

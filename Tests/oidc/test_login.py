@@ -323,6 +323,10 @@ def test_jwks_url_is_refetched_for_an_unknown_kid(deployment, alice, jwks_host):
     first = make_client_key("ES256")
     host = jwks_host(public_jwks((first, "ES256")))
     client = deployment.create_client(auth="private_key_jwt", jwks=host.url, key=first, alg="ES256")
+    # A login taken up to its callback (code in hand, codes live 60 s) before anything fetches
+    # the JWKS, so that its token request is the only request inside the refetch window below.
+    early_auth, early_browser, early_page = start_approved_login(deployment, RelyingParty(deployment, client), alice)
+    early_callback = early_browser.continue_login(early_page).headers["Location"]
     login(deployment, RelyingParty(deployment, client), alice)
     hits = host.hits
     assert hits >= 1
@@ -332,9 +336,8 @@ def test_jwks_url_is_refetched_for_an_unknown_kid(deployment, alice, jwks_host):
     second = make_client_key("ES256")
     host.document = public_jwks((second, "ES256"))
     client.key = second
-    early = RelyingParty(deployment, client)
-    auth, browser, page = start_approved_login(deployment, early, alice)
-    status, body = early.token_error(browser.continue_login(page).headers["Location"], auth)
+    early = RelyingParty(deployment, client)  # no request: the metadata is cached
+    status, body = early.token_error(early_callback, early_auth)
     assert (status, body["error"]) == (401, "invalid_client"), body
     assert host.hits == hits, "a bad signature right after a fetch must not fetch again"
     time.sleep(2.2)

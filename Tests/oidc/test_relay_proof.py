@@ -42,6 +42,9 @@ from oidc_support import (
 )
 
 QR_LIFETIME = 30.0  # seconds a QR code's content is accepted by the wallet API
+# Seconds after which the module's early login (120 s lifetime) is too old for the last test to
+# finish on it before it expires (a slow run): that test then starts a login of its own.
+EARLY_LOGIN_USABLE = 90.0
 
 
 @pytest.fixture(scope="module")
@@ -446,14 +449,19 @@ def test_the_cli_refuses_what_the_person_did_not_say(deployment, rp, rita, kind,
 def test_a_qr_code_older_than_30_seconds_is_refused(deployment, wallet_api, rp, rita, early_qr):
     """SLOW when run alone (about 31 s): the QR code read as this module started must be over 30 s
     old. The other tests of the module run meanwhile; only what is left of the 31 s is slept here.
-    The login itself (120 s) is still pending, and its current QR code logs in."""
-    time.sleep(max(0.0, early_qr.read_at + QR_LIFETIME + 1.0 - time.monotonic()))
-    browser, page = early_qr.browser, early_qr.page
-    assert_problem(wallet_api.view(early_qr.uri), "qr-code-expired", {410})
-    stale = deployment.wallet_approve(rita, early_qr.uri, match=page.match_number)
+    The login itself (120 s) is still pending, and its current QR code logs in. (Should the other
+    tests have taken over EARLY_LOGIN_USABLE seconds, a new login is started and waited for.)"""
+    early = early_qr
+    if time.monotonic() - early.read_at > EARLY_LOGIN_USABLE:
+        auth, browser, page = start_login(deployment, rp)
+        early = EarlyQR(auth, browser, page, browser.qr_uri(page), time.monotonic())
+    time.sleep(max(0.0, early.read_at + QR_LIFETIME + 1.0 - time.monotonic()))
+    browser, page = early.browser, early.page
+    assert_problem(wallet_api.view(early.uri), "qr-code-expired", {410})
+    stale = deployment.wallet_approve(rita, early.uri, match=page.match_number)
     assert stale.returncode == 1 and "qr-code-expired" in stale.stderr, (stale.stdout, stale.stderr)
     assert browser.status(page) == "pending"
 
     fresh = deployment.wallet_approve(rita, browser.qr_uri(page), match=page.match_number)
     assert fresh.returncode == 0, (fresh.stdout, fresh.stderr)
-    assert_cross_device_login(deployment, rp, early_qr.auth, browser, page)
+    assert_cross_device_login(deployment, rp, early.auth, browser, page)

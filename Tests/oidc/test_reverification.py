@@ -5,19 +5,18 @@ acknowledging the request); the restriction then lifts itself. Other platforms a
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
 import requests
 
 from oidc_support import RelyingParty, approve_on_this_device, login, redirect_params, reverify, start_login
+from enrollment_support import years_ago
 
 
 @pytest.fixture(scope="module")
 def hal(deployment):
-    today = dt.date.today()
-    return deployment.enroll("hal", birth_date=today.replace(year=today.year - 37))
+    return deployment.enroll("hal", birth_date=years_ago(37))
 
 
 def flag(deployment, client, body, auth=True):

@@ -5,7 +5,6 @@ platform does not accept it, and never on the path of the request that caused it
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 
 import pytest
@@ -14,14 +13,14 @@ from joserfc import jwt
 
 from oidc_support import RelyingParty, login, reverify, start_login
 from oidc_support import SetReceiver as Receiver
+from enrollment_support import years_ago
 
 EVENT = "https://schemas.cyberid.dev/secevent/"
 
 
 @pytest.fixture(scope="module")
 def ivy(deployment):
-    today = dt.date.today()
-    return deployment.enroll("ivy", birth_date=today.replace(year=today.year - 31))
+    return deployment.enroll("ivy", birth_date=years_ago(31))
 
 
 def decode(deployment, token: str) -> tuple[dict, dict]:
@@ -79,8 +78,7 @@ def test_platforms_are_told_of_their_users_state_changes(deployment, ivy):
 
 
 def test_a_refused_push_is_retried_with_backoff(deployment):
-    today = dt.date.today()
-    jay = deployment.enroll("jay", birth_date=today.replace(year=today.year - 50))
+    jay = deployment.enroll("jay", birth_date=years_ago(50))
     receiver = Receiver(fail=2)
     try:
         client = deployment.create_client(events_uri=receiver.url)
@@ -99,8 +97,7 @@ def test_a_refused_push_is_retried_with_backoff(deployment):
 def test_a_slow_platform_does_not_delay_the_others(deployment):
     """Review finding 7: notices go to platforms concurrently. A platform that takes 8 s to
     answer each push gets its notices late; another platform's arrive within seconds."""
-    today = dt.date.today()
-    kim = deployment.enroll("kim", birth_date=today.replace(year=today.year - 44))
+    kim = deployment.enroll("kim", birth_date=years_ago(44))
     slow, fast = Receiver(delay=8), Receiver()
     try:
         for receiver in (slow, fast):

@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 from joserfc.jwk import ECKey, KeySet
@@ -51,17 +52,22 @@ class Server:
     def __init__(self, data_dir, port=None, **env):
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [BIN, "serve", "--port", str(self.port)],
-            env=env_for(data_dir, **env),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        # The output goes to files beside the data directory (as Tests/enrollment's launch_server
+        # does), not to pipes nobody reads while it runs: a full pipe would block the server.
+        logs = Path(data_dir).parent / f"{Path(data_dir).name}-serve-{self.port}-{uuid.uuid4().hex[:8]}"
+        self.stdout_path, self.stderr_path = Path(f"{logs}-stdout.log"), Path(f"{logs}-stderr.log")
+        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+            self.process = subprocess.Popen(
+                [BIN, "serve", "--port", str(self.port)],
+                env=env_for(data_dir, **env),
+                stdout=out,
+                stderr=err,
+                stdin=subprocess.DEVNULL,
+            )
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"server exited: {self.process.stderr.read()}")
+                raise AssertionError(f"server exited: {self.stderr_path.read_text(errors='replace')}")
             try:
                 if fetch(self.base + "/health")[0] == 200:
                     return
@@ -73,8 +79,7 @@ class Server:
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
         code = self.process.wait(timeout=30)
-        out, err = self.process.communicate()
-        return code, out, err
+        return code, self.stdout_path.read_text(errors="replace"), self.stderr_path.read_text(errors="replace")
 
 
 def run_cli(*args, data_dir, **env):
