@@ -79,6 +79,10 @@ extension WalletCommand {
             "face-check-required": "this re-verification needs a face check: add --face IMAGE",
             "face-reference-missing": "re-prove with your document first: cyberid wallet replace",
             "wrong-match-number": "the number did not match the login page: the login was ended; start it again",
+            "wrong-match-number-rate-limited":
+                "too many wrong numbers in the last hour: logins from a QR code are refused until the hour has passed"
+                + " (a login on this device, --same-device, still works); if you did not start these logins,"
+                + " someone is sending you login QR codes",
             "qr-code-expired": "scan the QR code on the login page again (it changes every second)",
             "wrong-password": "try again with the right password (the login stays open until it expires)",
             "password-locked": "reset the password with your document and phone: cyberid wallet password reset",

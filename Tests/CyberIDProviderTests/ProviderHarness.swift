@@ -13,6 +13,7 @@ import CyberIDVault
 import CyberIDAdapters
 import CyberIDDevTools
 import CyberIDKeys
+import CyberIDLimits
 import CyberIDStore
 import CyberIDWallet
 import Foundation
@@ -61,7 +62,8 @@ struct ProviderHarness {
     }
 
     static func with(
-        faceMatcher: (any FaceMatcher)? = nil, enrollWithFaceCheck: Bool = true,
+        faceMatcher: (any FaceMatcher)? = nil, enrollWithFaceCheck: Bool = true, rateLimited: Bool = false,
+        configure: @Sendable (inout ProviderConfiguration) -> Void = { _ in },
         _ body: @Sendable (ProviderHarness) async throws -> Void
     ) async throws {
         // Every wallet here binds the same phone; the hourly limit is tested in the enrollment tests.
@@ -81,9 +83,11 @@ struct ProviderHarness {
             // scrypt at N = 2^10: the debug build's BoringSSL is unoptimised (the default is
             // measured in the release build, docs/benchmarks.md).
             configuration.passwordLogRounds = 10
+            configure(&configuration)
             let provider = OpenIDProvider(
                 configuration: configuration, store: h.store, masterKey: h.masterKey,
                 signingKeys: keys, authority: h.authority, faceMatcher: faceMatcher,
+                limiter: rateLimited ? RateLimiter(store: h.store, masterKey: h.masterKey) : nil,
                 documentReproof: reproof)
             let vault = IdentityVault(masterKey: h.masterKey)
             let lifecycle = LifecycleService(store: h.store)

@@ -83,6 +83,45 @@ import Testing
         }
     }
 
+    /// Someone sending a person login QR codes without the page, again and again, gets one guess
+    /// in ninety each time the person types a number. After three wrong numbers within an hour
+    /// the person's cross-device approvals are refused — the right number too — until the hour
+    /// has passed; the login stays open, a same-device login still works, another person is not
+    /// touched. Seen to fail without the limit (the fourth approval, with the right number, logs
+    /// the sender in).
+    @Test func wrongNumbersAreLimitedPerPersonAndHour() async throws {
+        try await ProviderHarness.with(rateLimited: true, configure: { $0.wrongMatchNumbersPerHour = 3 }) { h in
+            let victim = try await h.wallet()
+            let bystander = try await h.wallet(number: "E99887766")
+            let (client, _) = try await h.client()
+            func wrongPick(_ login: LoginStart) async throws -> Int {
+                let (_, view) = try await Self.scan(h, login, at: Date())
+                return try #require(view.matchChoices?.first { $0 != login.matchNumber })
+            }
+            for _ in 0..<3 {
+                let login = try await h.start(ProviderHarness.request(client: client.id))
+                let pick = try await wrongPick(login)
+                await #expect(throws: ProviderError.wrongMatchNumber()) { try await h.approve(login, with: victim, pick: pick) }
+            }
+            // The fourth: refused though the number is right, and the login is still open.
+            let fourth = try await h.start(ProviderHarness.request(client: client.id))
+            let limited = await #expect(throws: RateLimitExceeded.self) { _ = try await h.approve(fourth, with: victim) }
+            #expect(limited?.code == "wrong-match-number-rate-limited" && (limited?.retryAfter ?? 0) > 0)
+            #expect(try await h.provider.login.loginStatus(requestToken: fourth.requestToken) == .pending)
+            // Another person's cross-device login is not touched.
+            let theirs = try await h.start(ProviderHarness.request(client: client.id))
+            _ = try await h.approve(theirs, with: bystander)
+            #expect(try await h.provider.login.loginStatus(requestToken: theirs.requestToken) == .approved)
+            // The person's own same-device login still works.
+            let own = try await h.start(ProviderHarness.request(client: client.id))
+            let link = try WalletLoginURI(own.walletURI)
+            let view = try await h.provider.login.walletView(ticket: link.ticket)
+            let approval = try victim.decision(on: ProviderHarness.requestView(view), approve: true, consent: [])
+            _ = try await h.provider.login.decide(ticket: link.ticket, approval: approval, request: link.request)
+            #expect(try await h.provider.login.loginStatus(requestToken: own.requestToken) == .approved)
+        }
+    }
+
     @Test func aWrongPickEndsTheLogin() async throws {
         try await ProviderHarness.with { h in
             let wallet = try await h.wallet()

@@ -38,7 +38,9 @@ from oidc_support import (
     endpoint_query,
     finish_login,
     problem_code,
+    start_deployment,
     start_login,
+    WalletApi,
 )
 
 QR_LIFETIME = 30.0  # seconds a QR code's content is accepted by the wallet API
@@ -248,6 +250,51 @@ def test_a_wrong_number_ends_the_login(deployment, wallet_api, rp, rita):
         browser.continue_login(page), redirect_uri=rp.client.redirect_uri, error="access_denied", state=auth.state,
         issuer=deployment.issuer,
     )
+
+
+def test_three_wrong_numbers_an_hour_then_no_cross_device_approval(tmp_path_factory):
+    """The second review's open finding, slowed: someone sending a person QR codes without the
+    page, again and again, got a guess of one in ninety with each. After three wrong numbers in an
+    hour (the default) the person's cross-device approvals are refused — the right number too —
+    with 429 and Retry-After, the CLI saying why; the login stays open. The person's same-device
+    login still works, and another person is not touched. A server of its own, with the default."""
+    servers = start_deployment(tmp_path_factory, CYBERID_WRONG_MATCH_NUMBERS_PER_HOUR="3")
+    deployment = next(servers)
+    try:
+        wendy = deployment.enroll("wendy", birth_date=years_ago(41))
+        otto = deployment.enroll("otto", birth_date=years_ago(38))
+        wallet_api = WalletApi(deployment.issuer)
+        rp = RelyingParty(deployment, deployment.create_client())
+        for _ in range(3):
+            auth, browser, page = start_login(deployment, rp)
+            view = cross_device_view(wallet_api, browser.qr_uri(page))
+            wrong = wallet_api.post_decision(
+                page.ticket, wallet_api.approval(wendy, view, scan=view["scan"], match=wrong_number(view, page)))
+            assert_problem(wrong, "wrong-match-number", {403})
+
+        auth, browser, page = start_login(deployment, rp)
+        refused = deployment.wallet_approve(wendy, browser.qr_uri(page), match=page.match_number)
+        assert refused.returncode == 1 and "too many wrong numbers" in said(refused), (refused.stdout, refused.stderr)
+        view = cross_device_view(wallet_api, browser.qr_uri(page))
+        limited = wallet_api.post_decision(
+            page.ticket, wallet_api.approval(wendy, view, scan=view["scan"], match=page.match_number))
+        assert_problem(limited, "wrong-match-number-rate-limited", {429})
+        assert 0 < int(limited.headers["Retry-After"]) <= 3600, limited.headers
+        assert browser.status(page) == "pending"
+
+        # Another person, the same page: logs in.
+        approved = deployment.wallet_approve(otto, browser.qr_uri(page), match=page.match_number)
+        assert approved.returncode == 0, (approved.stdout, approved.stderr)
+        assert_cross_device_login(deployment, rp, auth, browser, page)
+
+        # The person's own device: the page's link, no number.
+        auth, browser, page = start_login(deployment, rp)
+        own = deployment.wallet_approve(wendy, page.wallet_uri)
+        assert own.returncode == 0, (own.stdout, own.stderr)
+        page.return_url = own.return_url
+        assert finish_login(deployment, rp, auth, browser, page)[3]["age_over_18"] is True
+    finally:
+        servers.close()
 
 
 def cli_on_a_terminal(deployment, args: list[str], exchanges: list[tuple[str, str]]) -> tuple[str, int]:

@@ -1,6 +1,7 @@
 import CyberIDAdapters
 import CyberIDCore
 import CyberIDIssuance
+import CyberIDLimits
 import CyberIDStore
 public import Foundation
 
@@ -123,9 +124,18 @@ extension LoginService {
         return true
     }
 
-    /// The person picked the number the page shows; a wrong pick ends the transaction.
+    /// The person picked the number the page shows; a wrong pick ends the transaction. A person
+    /// whose wallet has picked wrong ``ProviderConfiguration/wrongMatchNumbersPerHour`` times in
+    /// the last hour gets no cross-device approval, right number or not, until the hour has passed
+    /// (429 `wrong-match-number-rate-limited`; the login stays open, a same-device login still
+    /// works): someone who sends a person QR codes without the page, again and again, gets that
+    /// many guesses of one in ninety an hour, not one a message.
+    /// - Throws: `RateLimitExceeded`, ``ProviderError`` `wrong-match-number`.
     func checkMatch(_ decision: inout PendingDecision) async throws {
+        let wrongPicks = RateLimit(name: "wrong-match-number", limit: configuration.wrongMatchNumbersPerHour, window: 3_600)
+        try await limiter?.check(wrongPicks, decision.holder.personID, at: decision.now)
         guard decision.approval.match != relay.matchNumbers(transaction: decision.ticket.transaction).number else { return }
+        try await limiter?.record(wrongPicks, decision.holder.personID, at: decision.now)
         try await fail(&decision, ProviderError.wrongMatchNumber())
     }
 

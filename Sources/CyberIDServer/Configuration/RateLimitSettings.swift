@@ -23,6 +23,8 @@ public struct RateLimitSettings: Sendable, Equatable {
     public var credentialOffersPerPersonPerHour: Int
     /// Refused in-person code verifications per client IP per minute (guessing codes).
     public var codeFailuresPerIPPerMinute: Int
+    /// Wrong numbers one person may pick in cross-device logins per hour.
+    public var wrongMatchNumbersPerHour: Int
 
     init(_ text: (String) -> String?) throws(ConfigurationError) {
         func limit(_ key: String, _ variable: String, _ value: Int) throws(ConfigurationError) -> Int {
@@ -42,5 +44,7 @@ public struct RateLimitSettings: Sendable, Equatable {
             "credentialOffersPerPersonPerHour", "CYBERID_CREDENTIAL_OFFERS_PER_PERSON_PER_HOUR", 20)
         codeFailuresPerIPPerMinute = try limit(
             "codeFailuresPerIpPerMinute", "CYBERID_CODE_FAILURES_PER_IP_PER_MINUTE", 30)
+        wrongMatchNumbersPerHour = try limit(
+            "wrongMatchNumbersPerHour", "CYBERID_WRONG_MATCH_NUMBERS_PER_HOUR", 3)
     }
 }

@@ -3007,7 +3007,22 @@ enum OpenAPIDocument {
                     }
                   },
                   "429": {
-                    "$ref": "#/components/responses/WalletRateLimited"
+                    "description": "`wrong-match-number-rate-limited`: this person's wallet picked a wrong number three times (`CYBERID_WRONG_MATCH_NUMBERS_PER_HOUR`) in the last hour, so no cross-device approval until `Retry-After` (the login stays open; a same-device approval still works); `wallet-failure-rate-limited`: too many failed wallet requests from this address.",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControl"
+                      },
+                      "Retry-After": {
+                        "$ref": "#/components/headers/RetryAfter"
+                      }
+                    }
                   },
                   "503": {
                     "description": "`face-matcher-unavailable`, `document-check-unavailable`, `store-unavailable`.",
