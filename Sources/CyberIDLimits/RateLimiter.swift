@@ -73,7 +73,7 @@ public struct RateLimiter: Sendable {
     public func hit(_ limit: RateLimit, _ subject: String, at now: Date = Date()) async throws {
         let (key, start) = counter(limit, subject, now)
         let current = try await store.hit(key: key, windowStart: start, expiresAt: start.addingTimeInterval(2 * limit.window))
-        try await check(limit, key: key, start: start, current: current, now: now)
+        try await check(limit, key: key, start: start, attempt: current, counted: current, now: now)
     }
 
     /// Counts one hit of `subject` against `limit` like ``hit(_:_:at:)``, but in batches: see
@@ -86,7 +86,7 @@ public struct RateLimiter: Sendable {
         let slot = BatchedCounts.Slot(key: key, windowStart: start)
         var (current, full) = batched.add(slot, limit: limit.limit, expiresAt: start.addingTimeInterval(2 * limit.window))
         if full { current = try await batched.write(slot, to: store) }
-        try await check(limit, key: key, start: start, current: current, now: now)
+        try await check(limit, key: key, start: start, attempt: current, counted: current, now: now)
     }
 
     /// Writes the hits ``count(_:_:at:)`` holds in memory, in one transaction (once a second).
@@ -96,12 +96,16 @@ public struct RateLimiter: Sendable {
 
     /// Refuses when `subject` has already reached `limit`, without counting (for limits on
     /// failures, which ``record(_:_:at:)`` counts after the fact).
+    /// - Parameter everywhere: read the shared count even when this process has not seen the
+    ///   subject fail (one read more): exact across processes, where the default lets one more
+    ///   attempt through on each process that has not yet seen the subject fail (a limit on
+    ///   guesses of a secret, where that one more may be the right one, needs this).
     /// - Throws: ``RateLimitExceeded``.
-    public func check(_ limit: RateLimit, _ subject: String, at now: Date = Date()) async throws {
+    public func check(_ limit: RateLimit, _ subject: String, at now: Date = Date(), everywhere: Bool = false) async throws {
         let (key, start) = counter(limit, subject, now)
-        guard memory.isFailing(key, at: now) else { return }
-        let current = try await store.hits(key: key, windowStart: start) + 1
-        try await check(limit, key: key, start: start, current: current, now: now)
+        guard everywhere || memory.isFailing(key, at: now) else { return }
+        let counted = try await store.hits(key: key, windowStart: start)
+        try await check(limit, key: key, start: start, attempt: counted + 1, counted: counted, now: now)
     }
 
     /// Counts one hit of `subject` without refusing.
@@ -111,17 +115,39 @@ public struct RateLimiter: Sendable {
         memory.markFailing(key, until: start.addingTimeInterval(2 * limit.window))
     }
 
-    private func check(_ limit: RateLimit, key: String, start: Date, current: Int64, now: Date) async throws {
-        if current > limit.limit { throw exceeded(limit, start: start, now: now) }
+    /// Refuses `attempt` (this window's hits with the attempt judged) when it or the sliding
+    /// estimate is over the limit; `counted` is this window's hits already stored.
+    private func check(_ limit: RateLimit, key: String, start: Date, attempt: Int64, counted: Int64, now: Date) async throws {
         let previousStart = start.addingTimeInterval(-limit.window)
         let store = self.store
         let previous = try await memory.closedCount("\(key)@\(previousStart.timeIntervalSince1970)") {
             try await store.hits(key: key, windowStart: previousStart)
         }
         let overlap = 1 - now.timeIntervalSince(start) / limit.window
-        if Double(current) + Double(previous) * overlap > Double(limit.limit) {
-            throw exceeded(limit, start: start, now: now)
+        // (A millionth of a hit of slack: at the moment ``wait`` names, the estimate is the limit
+        // exactly, which floating point may put a hair above.)
+        if attempt > limit.limit || Double(attempt) + Double(previous) * overlap > Double(limit.limit) + 1e-6 {
+            let wait = Self.wait(limit: limit, counted: counted, previous: previous, start: start, now: now)
+            throw exceeded(limit, retryAfter: wait)
         }
+    }
+
+    /// Whole seconds until an attempt fits under `limit` if nothing else is counted meanwhile:
+    /// with `counted` hits in the window begun at `start` and `previous` in the one before, an
+    /// attempt at `e` seconds into this window makes `counted + 1 + previous·(1 − e/window)`;
+    /// once the window is full, one at `e` seconds into the next makes `1 + counted·(1 − e/window)`.
+    /// (The `Retry-After` of a refusal; until 2026-12-06 it was the end of the window, when the
+    /// estimate could still refuse.)
+    static func wait(limit: RateLimit, counted: Int64, previous: Int64, start: Date, now: Date) -> Int {
+        let (window, cap) = (limit.window, Double(limit.limit))
+        let offset: TimeInterval
+        if Double(counted) + 1 <= cap {
+            let room = cap - Double(counted) - 1
+            offset = previous > 0 ? window * max(0, 1 - room / Double(previous)) : 0
+        } else {
+            offset = window + (counted > 0 ? window * max(0, 1 - (cap - 1) / Double(counted)) : 0)
+        }
+        return max(1, Int(start.addingTimeInterval(offset).timeIntervalSince(now).rounded(.up)))
     }
 
     private func counter(_ limit: RateLimit, _ subject: String, _ now: Date) -> (String, Date) {
@@ -131,11 +157,11 @@ public struct RateLimiter: Sendable {
         return (key, start)
     }
 
-    private func exceeded(_ limit: RateLimit, start: Date, now: Date) -> RateLimitExceeded {
+    private func exceeded(_ limit: RateLimit, retryAfter: Int) -> RateLimitExceeded {
         RateLimitExceeded(
             code: "\(limit.name)-rate-limited",
             reason: "too many requests (\(limit.limit) per \(Self.describe(limit.window))); try again later",
-            retryAfter: Int(start.addingTimeInterval(limit.window).timeIntervalSince(now).rounded(.up)))
+            retryAfter: retryAfter)
     }
 
     static func describe(_ window: TimeInterval) -> String {

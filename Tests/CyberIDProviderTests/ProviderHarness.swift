@@ -105,12 +105,13 @@ struct ProviderHarness {
 
     /// The same harness through another provider over the same store and keys — another node —
     /// configured by `configure` (no face matcher, no chip re-proof).
-    func node(_ configure: (inout ProviderConfiguration) -> Void) -> ProviderHarness {
+    func node(rateLimited: Bool = false, _ configure: (inout ProviderConfiguration) -> Void) -> ProviderHarness {
         var configuration = ProviderConfiguration(issuer: Self.issuer)
         configuration.passwordLogRounds = 10
         configure(&configuration)
         let other = OpenIDProvider(
-            configuration: configuration, store: store, masterKey: masterKey, signingKeys: signingKeys, authority: authority)
+            configuration: configuration, store: store, masterKey: masterKey, signingKeys: signingKeys, authority: authority,
+            limiter: rateLimited ? RateLimiter(store: store, masterKey: masterKey) : nil)
         return ProviderHarness(
             provider: other, enrollment: enrollment, store: store, signingKeys: signingKeys, csca: csca, sms: sms,
             holder: holder, masterKey: masterKey, authority: authority)
@@ -190,8 +191,8 @@ struct ProviderHarness {
     }
 
     /// Starts a login, expecting the login page.
-    func start(_ request: Request) async throws -> LoginStart {
-        guard case .login(let login) = try await provider.login.authorize(request.form) else {
+    func start(_ request: Request, now: Date = Date()) async throws -> LoginStart {
+        guard case .login(let login) = try await provider.login.authorize(request.form, now: now) else {
             Issue.record("expected the login page")
             throw CancellationError()
         }

@@ -85,32 +85,27 @@ import Testing
 
     /// Someone sending a person login QR codes without the page, again and again, gets one guess
     /// in ninety each time the person types a number. After three wrong numbers within an hour
-    /// the person's cross-device approvals are refused — the right number too — until the hour
-    /// has passed; the login stays open, a same-device login still works, another person is not
-    /// touched. Seen to fail without the limit (the fourth approval, with the right number, logs
-    /// the sender in).
+    /// the person's cross-device approvals are refused — the right number too — until the sliding
+    /// estimate allows one again; the login stays open, a refusal (deny) and a same-device login
+    /// still work, another person is not touched. Seen to fail without the limit (the fourth
+    /// approval, with the right number, logs the sender in).
     @Test func wrongNumbersAreLimitedPerPersonAndHour() async throws {
-        try await ProviderHarness.with(rateLimited: true, configure: { $0.wrongMatchNumbersPerHour = 3 }) { h in
+        try await ProviderHarness.with(rateLimited: true) { h in
             let victim = try await h.wallet()
             let bystander = try await h.wallet(number: "E99887766")
             let (client, _) = try await h.client()
-            func wrongPick(_ login: LoginStart) async throws -> Int {
-                let (_, view) = try await Self.scan(h, login, at: Date())
-                return try #require(view.matchChoices?.first { $0 != login.matchNumber })
-            }
-            for _ in 0..<3 {
-                let login = try await h.start(ProviderHarness.request(client: client.id))
-                let pick = try await wrongPick(login)
-                await #expect(throws: ProviderError.wrongMatchNumber()) { try await h.approve(login, with: victim, pick: pick) }
-            }
+            let now = Date()
+            for _ in 0..<3 { try await Self.pickWrong(h, victim, client: client.id, at: now) }
             // The fourth: refused though the number is right, and the login is still open.
             let fourth = try await h.start(ProviderHarness.request(client: client.id))
-            let limited = await #expect(throws: RateLimitExceeded.self) { _ = try await h.approve(fourth, with: victim) }
-            #expect(limited?.code == "wrong-match-number-rate-limited" && (limited?.retryAfter ?? 0) > 0)
+            let limited = await #expect(throws: RateLimitExceeded.self) { _ = try await h.approve(fourth, with: victim, now: now) }
+            #expect(limited?.code == "wrong-match-number-rate-limited")
             #expect(try await h.provider.login.loginStatus(requestToken: fourth.requestToken) == .pending)
+            // Saying no is not refused.
+            #expect(try await h.approve(fourth, with: victim, approve: false, now: now).status == "denied")
             // Another person's cross-device login is not touched.
             let theirs = try await h.start(ProviderHarness.request(client: client.id))
-            _ = try await h.approve(theirs, with: bystander)
+            _ = try await h.approve(theirs, with: bystander, now: now)
             #expect(try await h.provider.login.loginStatus(requestToken: theirs.requestToken) == .approved)
             // The person's own same-device login still works.
             let own = try await h.start(ProviderHarness.request(client: client.id))
@@ -119,7 +114,56 @@ import Testing
             let approval = try victim.decision(on: ProviderHarness.requestView(view), approve: true, consent: [])
             _ = try await h.provider.login.decide(ticket: link.ticket, approval: approval, request: link.request)
             #expect(try await h.provider.login.loginStatus(requestToken: own.requestToken) == .approved)
+            // At the Retry-After the refusal named, a cross-device login goes through again (not a
+            // second before).
+            let wait = Double(try #require(limited?.retryAfter))
+            let later = try await h.start(ProviderHarness.request(client: client.id), now: now.addingTimeInterval(wait - 1))
+            await #expect(throws: RateLimitExceeded.self) { _ = try await h.approve(later, with: victim, now: now.addingTimeInterval(wait - 1)) }
+            _ = try await h.approve(later, with: victim, now: now.addingTimeInterval(wait))
+            #expect(try await h.provider.login.loginStatus(requestToken: later.requestToken) == .approved)
         }
+    }
+
+    /// A wrong pick on one node and the next on another count together (the second node reads the
+    /// shared count though it has not seen the person fail), and a wrong pick sent again to the
+    /// login it ended counts once.
+    @Test func wrongNumbersCountAcrossNodesAndOncePerLogin() async throws {
+        try await ProviderHarness.with(rateLimited: true) { h in
+            let victim = try await h.wallet()
+            let (client, _) = try await h.client()
+            let other = h.node(rateLimited: true) { _ in }
+            let now = Date()
+            // One login, its wrong pick sent three times: one ended login, counted once.
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            let (_, view) = try await Self.scan(h, login, at: now)
+            let wrong = try #require(view.matchChoices?.first { $0 != login.matchNumber })
+            await #expect(throws: ProviderError.wrongMatchNumber()) { _ = try await h.approve(login, with: victim, pick: wrong, now: now) }
+            for _ in 0..<2 {
+                await #expect(throws: ProviderError.loginAlreadyDecided()) {
+                    _ = try await h.approve(login, with: victim, pick: wrong, now: now)
+                }
+            }
+            // Two more wrong picks, one on each node: three in all.
+            try await Self.pickWrong(h, victim, client: client.id, at: now)
+            try await Self.pickWrong(other, victim, client: client.id, at: now)
+            // The other node has seen one failure, this one two; both refuse the fourth.
+            for node in [other, h] {
+                let next = try await node.start(ProviderHarness.request(client: client.id))
+                await #expect(throws: RateLimitExceeded.self) { _ = try await node.approve(next, with: victim, now: now) }
+            }
+            // A third node that has seen none refuses it too.
+            let third = h.node(rateLimited: true) { _ in }
+            let fresh = try await third.start(ProviderHarness.request(client: client.id))
+            await #expect(throws: RateLimitExceeded.self) { _ = try await third.approve(fresh, with: victim, now: now) }
+        }
+    }
+
+    /// A cross-device login of `client` that `wallet` ends with a wrong pick.
+    static func pickWrong(_ h: ProviderHarness, _ wallet: Wallet, client: String, at now: Date) async throws {
+        let login = try await h.start(ProviderHarness.request(client: client))
+        let (_, view) = try await Self.scan(h, login, at: now)
+        let wrong = try #require(view.matchChoices?.first { $0 != login.matchNumber })
+        await #expect(throws: ProviderError.wrongMatchNumber()) { _ = try await h.approve(login, with: wallet, pick: wrong, now: now) }
     }
 
     @Test func aWrongPickEndsTheLogin() async throws {

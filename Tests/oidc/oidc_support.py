@@ -378,10 +378,11 @@ class Deployment:
 SUITE_SETTINGS = {"CYBERID_PASSWORD_SCRYPT_LOG_N": "10", "CYBERID_WRONG_MATCH_NUMBERS_PER_HOUR": "100"}
 
 
-def start_deployment(tmp_path_factory, **env):
+def start_deployment(tmp_path_factory, defaults=(), **env):
     """A generator fixture body: a server whose store trusts a fresh `cyberid dev document` CSCA
-    (with SUITE_SETTINGS unless `env` overrides them)."""
-    env = {**SUITE_SETTINGS, **env}
+    (with SUITE_SETTINGS unless `env` overrides them; the settings named in `defaults` are left
+    to the server's own default)."""
+    env = {**{k: v for k, v in SUITE_SETTINGS.items() if k not in defaults}, **env}
     csca_dir = tmp_path_factory.mktemp("dev-csca")
     scratch = tmp_path_factory.mktemp("oidc")
 

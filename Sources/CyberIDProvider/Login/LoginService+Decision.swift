@@ -126,17 +126,24 @@ extension LoginService {
 
     /// The person picked the number the page shows; a wrong pick ends the transaction. A person
     /// whose wallet has picked wrong ``ProviderConfiguration/wrongMatchNumbersPerHour`` times in
-    /// the last hour gets no cross-device approval, right number or not, until the hour has passed
-    /// (429 `wrong-match-number-rate-limited`; the login stays open, a same-device login still
-    /// works): someone who sends a person QR codes without the page, again and again, gets that
-    /// many guesses of one in ninety an hour, not one a message.
+    /// the last hour gets no cross-device approval, right number or not, until the sliding
+    /// estimate allows one again (429 `wrong-match-number-rate-limited`; the login stays open, a
+    /// same-device login still works): someone who sends a person QR codes without the page,
+    /// again and again, gets that many guesses an hour, not one a message. The shared count is
+    /// read on every node (a node that had not seen the person fail let one more guess through),
+    /// and a wrong pick counts once, when it has ended its login (a pick sent again to the ended
+    /// login is `login-already-decided`, not counted).
     /// - Throws: `RateLimitExceeded`, ``ProviderError`` `wrong-match-number`.
     func checkMatch(_ decision: inout PendingDecision) async throws {
         let wrongPicks = RateLimit(name: "wrong-match-number", limit: configuration.wrongMatchNumbersPerHour, window: 3_600)
-        try await limiter?.check(wrongPicks, decision.holder.personID, at: decision.now)
+        try await limiter?.check(wrongPicks, decision.holder.personID, at: decision.now, everywhere: true)
         guard decision.approval.match != relay.matchNumbers(transaction: decision.ticket.transaction).number else { return }
-        try await limiter?.record(wrongPicks, decision.holder.personID, at: decision.now)
-        try await fail(&decision, ProviderError.wrongMatchNumber())
+        do {
+            try await fail(&decision, ProviderError.wrongMatchNumber())
+        } catch let error as ProviderError where error == .wrongMatchNumber() {
+            try await limiter?.record(wrongPicks, decision.holder.personID, at: decision.now)
+            throw error
+        }
     }
 
     /// The approval is a wallet token for this service's logins, fresh, for this transaction,
