@@ -850,7 +850,9 @@ def test_sms_pumping_is_limited_per_document_and_per_client_ip(pumping_server, p
     for refused in answers[5:]:
         assert_problem(refused, "document-rate-limited", 429)
         retry = {k.lower(): v for k, v in refused.headers.items()}.get("retry-after")
-        assert retry is not None and 1 <= int(retry) <= 3600, refused.headers
+        # When the sliding estimate lets the next one through; refused requests count too, so up
+        # to two windows (configuration.md, "Rate limits").
+        assert retry is not None and 1 <= int(retry) <= 7200, refused.headers
     assert sum(outbox.count(f"+86139{'1'}{stamp}{s}{n}") for s in range(3) for n in range(5)) == 5
     # Another document: 5 more requests from this client are within its 20, the 21st is not.
     assert [a.status for a in request_codes(people.make(age=34), 1, 5, "2")] == [202] * 5
