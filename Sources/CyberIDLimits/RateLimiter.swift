@@ -48,9 +48,13 @@ public struct RateLimiter: Sendable {
         /// Keys this process recorded a failure for, until when.
         private let failing = Mutex<[String: Date]>([:])
 
-        func closedCount(_ slot: String, read: () async throws -> Int64) async throws -> Int64 {
+        /// A closed window's count, read once it has settled: hits may still arrive for a few
+        /// seconds after a window closes (batched counts flushed once a second, other nodes'
+        /// clocks, a decision recorded at its start time), so a count is kept only when `settled`.
+        func closedCount(_ slot: String, settled: Bool, read: () async throws -> Int64) async throws -> Int64 {
             if let known = closed.withLock({ $0[slot] }) { return known }
             let count = try await read()
+            guard settled else { return count }
             closed.withLock { table in
                 if table.count > 50_000 { table.removeAll() }
                 table[slot] = count
@@ -120,7 +124,8 @@ public struct RateLimiter: Sendable {
     private func check(_ limit: RateLimit, key: String, start: Date, attempt: Int64, counted: Int64, now: Date) async throws {
         let previousStart = start.addingTimeInterval(-limit.window)
         let store = self.store
-        let previous = try await memory.closedCount("\(key)@\(previousStart.timeIntervalSince1970)") {
+        let settled = now.timeIntervalSince(start) > Self.settling
+        let previous = try await memory.closedCount("\(key)@\(previousStart.timeIntervalSince1970)", settled: settled) {
             try await store.hits(key: key, windowStart: previousStart)
         }
         let overlap = 1 - now.timeIntervalSince(start) / limit.window
@@ -131,6 +136,9 @@ public struct RateLimiter: Sendable {
             throw exceeded(limit, retryAfter: wait)
         }
     }
+
+    /// Seconds after a window closes before its count is taken as final (``Memory/closedCount``).
+    static let settling: TimeInterval = 10
 
     /// Whole seconds until an attempt fits under `limit` if nothing else is counted meanwhile:
     /// with `counted` hits in the window begun at `start` and `previous` in the one before, an

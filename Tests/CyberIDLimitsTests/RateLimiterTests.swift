@@ -9,7 +9,7 @@ import Testing
 @Suite struct RateLimiterTests {
     let limit = RateLimit(name: "try", limit: 3, window: 60)
 
-    @Test func aLimitRefusesWithTheTimeLeftInItsWindowAndKeepsNoSubjectInTheStore() async throws {
+    @Test func aLimitRefusesWithWhenToTryAgainAndKeepsNoSubjectInTheStore() async throws {
         try await withSQLiteStore { store in
             let limiter = RateLimiter(store: store, masterKey: MasterKey.random())
             let start = Date(timeIntervalSince1970: 1_800_000_040)  // 40 s into a minute window

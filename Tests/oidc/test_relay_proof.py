@@ -256,7 +256,7 @@ def test_three_wrong_numbers_an_hour_then_no_cross_device_approval(tmp_path_fact
     """The second review's open finding, slowed: someone sending a person QR codes without the
     page, again and again, got a guess of one in ninety with each. After three wrong numbers in an
     hour (the default) the person's cross-device approvals are refused — the right number too —
-    with 429 and a Retry-After of about an hour, the CLI saying why; the login stays open. The person's same-device
+    with 429 and a Retry-After of up to 80 minutes, the CLI saying why; the login stays open. The person's same-device
     login still works, and another person is not touched. A server of its own, with the default."""
     servers = start_deployment(tmp_path_factory, defaults=("CYBERID_WRONG_MATCH_NUMBERS_PER_HOUR",))
     deployment = next(servers)
@@ -280,8 +280,9 @@ def test_three_wrong_numbers_an_hour_then_no_cross_device_approval(tmp_path_fact
             page.ticket, wallet_api.approval(wendy, view, scan=view["scan"], match=page.match_number))
         assert_problem(limited, "wrong-match-number-rate-limited", {429})
         # Three wrong in this hour-long window: the next gets through once 1 + 3·(1 − e/3600) ≤ 3,
-        # 20 minutes into the next window — 80 minutes after this one began: 20 to 80 from now.
-        assert 20 * 60 < int(limited.headers["Retry-After"]) <= 80 * 60, limited.headers
+        # 20 minutes into the next window, 80 minutes after this one began (less when the three
+        # fell across an hour boundary).
+        assert 1 <= int(limited.headers["Retry-After"]) <= 80 * 60, limited.headers
         assert browser.status(page) == "pending"
 
         # Another person, the same page: logs in.

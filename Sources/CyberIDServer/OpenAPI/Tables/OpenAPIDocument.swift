@@ -3007,7 +3007,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "429": {
-                    "description": "`wrong-match-number-rate-limited`: this person's wallet picked as many wrong numbers as the limit allows an hour (`CYBERID_WRONG_MATCH_NUMBERS_PER_HOUR`, 3 by default), so no cross-device approval until `Retry-After` (20 to 80 minutes; the login stays open, a same-device approval still works); `wallet-failure-rate-limited`: too many failed wallet requests from this address.",
+                    "description": "`wrong-match-number-rate-limited`: this person's wallet picked as many wrong numbers as the limit allows an hour (`CYBERID_WRONG_MATCH_NUMBERS_PER_HOUR`, 3 by default), so no cross-device approval until `Retry-After` (up to 80 minutes; the login stays open, a same-device approval still works); `wallet-failure-rate-limited`: too many failed wallet requests from this address.",
                     "content": {
                       "application/problem+json": {
                         "schema": {
