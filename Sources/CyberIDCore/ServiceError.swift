@@ -48,7 +48,8 @@ public struct RateLimitExceeded: ServiceError, Equatable {
     public let code: String
     public var kind: ErrorKind { .rateLimited }
     public let reason: String
-    /// Whole seconds until the limit's window ends.
+    /// Whole seconds until the limit's sliding estimate lets the next attempt through, if nothing
+    /// else is counted meanwhile.
     public let retryAfter: Int
 
     public init(code: String, reason: String, retryAfter: Int) {

@@ -11,10 +11,12 @@ public struct RateLimit: Sendable, Equatable {
     public var name: String
     public var limit: Int64
     public var window: TimeInterval
+    /// What is counted, in the refusal's words ("requests", "wrong numbers").
+    public var counted: String
 
-    public init(name: String, limit: Int64, window: TimeInterval) {
+    public init(name: String, limit: Int64, window: TimeInterval, counted: String = "requests") {
         precondition(limit >= 1 && window >= 1, "a limit allows at least one hit per second-long window")
-        (self.name, self.limit, self.window) = (name, limit, window)
+        (self.name, self.limit, self.window, self.counted) = (name, limit, window, counted)
     }
 }
 
@@ -25,8 +27,10 @@ public struct RateLimit: Sendable, Equatable {
 /// not get twice the limit. A counter's key is a blind index of the limit and the subject: the
 /// table never holds an IP address, a phone number or a document.
 ///
-/// Two reads are saved per request, without loosening a limit: a closed window's count is final,
-/// so each process reads it once per key (``Memory``); and a failure limit is checked against
+/// Two reads are saved per request, without loosening a limit: a closed window's count is final
+/// once settled, so each process reads it once per key after that (``Memory``; at most once a
+/// second before), and a request already over the limit in its own window reads nothing more;
+/// and a failure limit is checked against
 /// the store only for a client this process has seen fail in the window — a client failing only
 /// on other processes gets at most one more request through here before its next failure
 /// counts (documented in configuration.md).
@@ -43,21 +47,23 @@ public struct RateLimiter: Sendable {
 
     /// What this process remembers between requests.
     final class Memory: Sendable {
-        /// Closed windows' counts: "key@start" → hits.
-        private let closed = Mutex<[String: Int64]>([:])
+        /// Closed windows' counts: "key@start" → hits, whether final, when read.
+        private let closed = Mutex<[String: (count: Int64, final: Bool, at: Date)]>([:])
         /// Keys this process recorded a failure for, until when.
         private let failing = Mutex<[String: Date]>([:])
 
-        /// A closed window's count, read once it has settled: hits may still arrive for a few
+        /// A closed window's count: final once it has settled — hits may still arrive for a few
         /// seconds after a window closes (batched counts flushed once a second, other nodes'
-        /// clocks, a decision recorded at its start time), so a count is kept only when `settled`.
-        func closedCount(_ slot: String, settled: Bool, read: () async throws -> Int64) async throws -> Int64 {
-            if let known = closed.withLock({ $0[slot] }) { return known }
+        /// clocks, a decision recorded at its start time) — and until then read again at most
+        /// once a second.
+        func closedCount(_ slot: String, settled: Bool, now: Date, read: () async throws -> Int64) async throws -> Int64 {
+            if let known = closed.withLock({ $0[slot] }), known.final || abs(now.timeIntervalSince(known.at)) < 1 {
+                return known.count
+            }
             let count = try await read()
-            guard settled else { return count }
             closed.withLock { table in
                 if table.count > 50_000 { table.removeAll() }
-                table[slot] = count
+                table[slot] = (count, settled, now)
             }
             return count
         }
@@ -122,16 +128,23 @@ public struct RateLimiter: Sendable {
     /// Refuses `attempt` (this window's hits with the attempt judged) when it or the sliding
     /// estimate is over the limit; `counted` is this window's hits already stored.
     private func check(_ limit: RateLimit, key: String, start: Date, attempt: Int64, counted: Int64, now: Date) async throws {
+        // Over the limit in this window alone: refused without reading the previous window (its
+        // weight does not change when the next attempt fits, ``wait``).
+        if attempt > limit.limit {
+            throw exceeded(limit, retryAfter: Self.wait(limit: limit, counted: counted, previous: 0, start: start, now: now))
+        }
         let previousStart = start.addingTimeInterval(-limit.window)
         let store = self.store
         let settled = now.timeIntervalSince(start) > Self.settling
-        let previous = try await memory.closedCount("\(key)@\(previousStart.timeIntervalSince1970)", settled: settled) {
+        let previous = try await memory.closedCount(
+            "\(key)@\(previousStart.timeIntervalSince1970)", settled: settled, now: now
+        ) {
             try await store.hits(key: key, windowStart: previousStart)
         }
         let overlap = 1 - now.timeIntervalSince(start) / limit.window
         // (A millionth of a hit of slack: at the moment ``wait`` names, the estimate is the limit
         // exactly, which floating point may put a hair above.)
-        if attempt > limit.limit || Double(attempt) + Double(previous) * overlap > Double(limit.limit) + 1e-6 {
+        if Double(attempt) + Double(previous) * overlap > Double(limit.limit) + 1e-6 {
             let wait = Self.wait(limit: limit, counted: counted, previous: previous, start: start, now: now)
             throw exceeded(limit, retryAfter: wait)
         }
@@ -168,7 +181,7 @@ public struct RateLimiter: Sendable {
     private func exceeded(_ limit: RateLimit, retryAfter: Int) -> RateLimitExceeded {
         RateLimitExceeded(
             code: "\(limit.name)-rate-limited",
-            reason: "too many requests (\(limit.limit) per \(Self.describe(limit.window))); try again later",
+            reason: "too many \(limit.counted) (\(limit.limit) per \(Self.describe(limit.window))); try again later",
             retryAfter: retryAfter)
     }
 

@@ -38,8 +38,9 @@ public struct ProviderConfiguration: Sendable {
     public var sealingForm: UInt8 = 4
     /// In-person codes one person may make per hour (each is a row until it is purged).
     public var inPersonCodesPerHour: Int64 = 60
-    /// Wrong numbers one person's wallet may pick in cross-device logins per (sliding) hour;
-    /// past them the person's cross-device approvals are refused until the hour has passed
+    /// Wrong numbers one person's wallet may pick in cross-device logins an hour (the rate
+    /// limits' sliding estimate); past them the person's cross-device approvals are refused until
+    /// the estimate allows one again — up to 80 minutes with the default
     /// (`CYBERID_WRONG_MATCH_NUMBERS_PER_HOUR`; relying-parties.md §4a).
     public var wrongMatchNumbersPerHour: Int64 = 3
 

@@ -179,7 +179,7 @@ public struct Runtime: Sendable {
 }
 
 /// Runs `body` with a prepared runtime whose database runs in the background, then shuts the
-/// database down (waiting for it at most 10 s: `runBeside`). For `serve`, one-shot commands
+/// database down (waiting for it at most 5 s: `runBeside`). For `serve`, one-shot commands
 /// (`admin migrate`, `admin keys …`) and tests.
 /// - Parameters:
 ///   - settings: the validated settings.

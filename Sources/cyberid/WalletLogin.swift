@@ -80,7 +80,7 @@ extension WalletCommand {
             "face-reference-missing": "re-prove with your document first: cyberid wallet replace",
             "wrong-match-number": "the number did not match the login page: the login was ended; start it again",
             "wrong-match-number-rate-limited":
-                "too many wrong numbers in the last hour: logins from a QR code are refused for up to 80 minutes"
+                "too many wrong numbers in the last hour: logins from a QR code are refused for a while (up to 80 minutes by default)"
                 + " (a login on this device, --same-device, still works); if you did not start these logins,"
                 + " someone is sending you login QR codes",
             "qr-code-expired": "scan the QR code on the login page again (it changes every second)",

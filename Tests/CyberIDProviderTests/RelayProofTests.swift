@@ -1,5 +1,6 @@
 import CyberIDBase64URL
 import CyberIDCore
+import CyberIDStore
 import CyberIDWallet
 import Foundation
 import Testing
@@ -117,8 +118,10 @@ import Testing
             // At the Retry-After the refusal named, a cross-device login goes through again (not a
             // second before).
             let wait = Double(try #require(limited?.retryAfter))
-            let later = try await h.start(ProviderHarness.request(client: client.id), now: now.addingTimeInterval(wait - 1))
-            await #expect(throws: RateLimitExceeded.self) { _ = try await h.approve(later, with: victim, now: now.addingTimeInterval(wait - 1)) }
+            // (1.5 s early: the estimate's slack is a millisecond of time at this limit, so a whole
+            // second early could fall inside it when `now` is a hair before a whole second.)
+            let later = try await h.start(ProviderHarness.request(client: client.id), now: now.addingTimeInterval(wait - 1.5))
+            await #expect(throws: RateLimitExceeded.self) { _ = try await h.approve(later, with: victim, now: now.addingTimeInterval(wait - 1.5)) }
             _ = try await h.approve(later, with: victim, now: now.addingTimeInterval(wait))
             #expect(try await h.provider.login.loginStatus(requestToken: later.requestToken) == .approved)
         }
@@ -155,6 +158,32 @@ import Testing
             let third = h.node(rateLimited: true) { _ in }
             let fresh = try await third.start(ProviderHarness.request(client: client.id))
             await #expect(throws: RateLimitExceeded.self) { _ = try await third.approve(fresh, with: victim, now: now) }
+        }
+    }
+
+    /// The ended login and its count are one write: a count the store refuses (a SQLite trigger
+    /// standing for a full disk or a crash) leaves the login open and uncounted, never ended and
+    /// uncounted — and the same pick, sent again once the store writes, ends it and counts.
+    /// (Seen to fail with the count written after the decision's transaction: the login ended.)
+    @Test func aWrongPickEndsItsLoginOnlyTogetherWithItsCount() async throws {
+        try await ProviderHarness.with(rateLimited: true) { h in
+            let victim = try await h.wallet()
+            let (client, _) = try await h.client()
+            let now = Date()
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            let (_, view) = try await Self.scan(h, login, at: now)
+            let wrong = try #require(view.matchChoices?.first { $0 != login.matchNumber })
+            _ = try await h.store.database.write {
+                try await $0.execute(
+                    "CREATE TRIGGER refuse_counts BEFORE INSERT ON rate_counters BEGIN SELECT RAISE(ABORT, 'disk full'); END", [])
+            }
+            await #expect(throws: StoreError.self) { _ = try await h.approve(login, with: victim, pick: wrong, now: now) }
+            #expect(try await h.provider.login.loginStatus(requestToken: login.requestToken) == .pending)
+            _ = try await h.store.database.write { try await $0.execute("DROP TRIGGER refuse_counts", []) }
+            await #expect(throws: ProviderError.wrongMatchNumber()) {
+                _ = try await h.approve(login, with: victim, pick: wrong, now: now)
+            }
+            #expect(try await h.provider.login.loginStatus(requestToken: login.requestToken) == .denied)
         }
     }
 

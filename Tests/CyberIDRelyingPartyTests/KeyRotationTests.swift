@@ -28,6 +28,11 @@ import Testing
                     try await relyingParty.verifyIDToken(fresh, nonce: "n-1")
                 }
                 #expect(throttled?.says("does not verify with the provider's keys") == true)
+            } else {
+                // Said in the test's output, not a failure: the machine, not the SDK, was slow.
+                withKnownIssue("too slow to observe the 10 s refetch limit") {
+                    Issue.record("the refusal within 10 s of the fetch was not checked")
+                }
             }
 
             // After that, a login signed with the new key makes the SDK fetch the JWKS and verify it.

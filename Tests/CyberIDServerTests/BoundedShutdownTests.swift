@@ -132,7 +132,7 @@ import Testing
             await group.triggerGracefulShutdown()
             try await group.run()
         }
-        #expect(messages.all.contains("error the graceful shutdown did not finish in time: cancelling what is left"))
+        #expect(messages.all.contains("error the graceful shutdown did not finish in time: what was left was cancelled"))
     }
 
     @Test(.timeLimit(.minutes(1))) func aServiceThatEndsInTimeIsNotCancelled() async throws {

@@ -131,19 +131,27 @@ extension LoginService {
     /// same-device login still works): someone who sends a person QR codes without the page,
     /// again and again, gets that many guesses an hour, not one a message. The shared count is
     /// read on every node (a node that had not seen the person fail let one more guess through),
-    /// and a wrong pick counts once, when it has ended its login (a pick sent again to the ended
-    /// login is `login-already-decided`, not counted).
+    /// and a wrong pick counts once, in the transaction that ends its login (a pick sent again to
+    /// the ended login is `login-already-decided`, not counted).
     /// - Throws: `RateLimitExceeded`, ``ProviderError`` `wrong-match-number`.
     func checkMatch(_ decision: inout PendingDecision) async throws {
-        let wrongPicks = RateLimit(name: "wrong-match-number", limit: configuration.wrongMatchNumbersPerHour, window: 3_600)
+        let wrongPicks = RateLimit(
+            name: "wrong-match-number", limit: configuration.wrongMatchNumbersPerHour, window: 3_600, counted: "wrong numbers")
         try await limiter?.check(wrongPicks, decision.holder.personID, at: decision.now, everywhere: true)
         guard decision.approval.match != relay.matchNumbers(transaction: decision.ticket.transaction).number else { return }
-        do {
-            try await fail(&decision, ProviderError.wrongMatchNumber())
-        } catch let error as ProviderError where error == .wrongMatchNumber() {
-            try await limiter?.record(wrongPicks, decision.holder.personID, at: decision.now)
-            throw error
+        // The ended login and its count in one transaction: a crash between them cannot lose the
+        // count; a refusal of the write (`login-already-decided`) is kept, not counted.
+        let (pending, limiter) = (decision, limiter)
+        let refusal: ProviderError = try await store.inTransaction {
+            var ending = pending
+            do {
+                try await fail(&ending, ProviderError.wrongMatchNumber())
+            } catch let error as ProviderError {
+                if error == .wrongMatchNumber() { try await limiter?.record(wrongPicks, ending.holder.personID, at: ending.now) }
+                return error
+            }
         }
+        throw refusal
     }
 
     /// The approval is a wallet token for this service's logins, fresh, for this transaction,

@@ -6536,7 +6536,7 @@ enum OpenAPIDocument {
                 }
               },
               "RetryAfter": {
-                "description": "Seconds until the limit's window ends.",
+                "description": "Seconds until the limit's sliding estimate lets the next request through, if nothing else is counted meanwhile.",
                 "schema": {
                   "type": "integer",
                   "minimum": 1
