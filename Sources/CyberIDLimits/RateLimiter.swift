@@ -107,7 +107,7 @@ public struct RateLimiter: Sendable {
     /// Refuses when `subject` has already reached `limit`, without counting (for limits on
     /// failures, which ``record(_:_:at:)`` counts after the fact).
     /// - Parameter everywhere: read the shared count even when this process has not seen the
-    ///   subject fail (one read more): exact across processes, where the default lets one more
+    ///   subject fail (a read or two more): exact across processes, where the default lets one more
     ///   attempt through on each process that has not yet seen the subject fail (a limit on
     ///   guesses of a secret, where that one more may be the right one, needs this).
     /// - Throws: ``RateLimitExceeded``.
