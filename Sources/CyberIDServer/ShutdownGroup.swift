@@ -1,6 +1,6 @@
+import CyberIDCore
 public import Logging
 public import ServiceLifecycle
-import Synchronization
 import UnixSignals
 
 /// The graceful shutdown took longer than its grace period, and what was left was cancelled.
@@ -45,10 +45,10 @@ func runBounded(
     configuration.maximumCancellationDuration = cancellationLimit
     do {
         try await run(ServiceGroup(configuration: configuration))
-    } catch where watched.overran.isSet {
-        throw ShutdownOverran(gracePeriod: gracePeriod)
+    } catch where !watched.overran.withLock({ $0 }) {
+        throw error
     }
-    if watched.overran.isSet { throw ShutdownOverran(gracePeriod: gracePeriod) }
+    if watched.overran.withLock({ $0 }) { throw ShutdownOverran(gracePeriod: gracePeriod) }
 }
 
 /// Runs `service` and tells whether its graceful shutdown overran: the group cancels this task
@@ -59,21 +59,15 @@ private struct ShutdownWatch<Wrapped: Service>: Service {
     let service: Wrapped
     let gracePeriod: Duration
     let logger: Logger
-    let overran = Flag()
-    let shuttingDown = Flag()
-
-    final class Flag: Sendable {
-        private let value = Mutex(false)
-        func set() { value.withLock { $0 = true } }
-        var isSet: Bool { value.withLock { $0 } }
-    }
+    let overran = Locked(false)
+    let shuttingDown = Locked(false)
 
     func run() async throws {
         do {
             try await withGracefulShutdownHandler {
                 try await service.run()
             } onGracefulShutdown: { [shuttingDown] in
-                shuttingDown.set()
+                shuttingDown.withLock { $0 = true }
             }
         } catch {
             noteOverrun()
@@ -83,8 +77,8 @@ private struct ShutdownWatch<Wrapped: Service>: Service {
     }
 
     private func noteOverrun() {
-        guard shuttingDown.isSet, Task.isCancelled else { return }
-        overran.set()
+        guard shuttingDown.withLock({ $0 }), Task.isCancelled else { return }
+        overran.withLock { $0 = true }
         logger.error(
             "the graceful shutdown did not finish in time: what was left was cancelled",
             metadata: ["grace": "\(gracePeriod.components.seconds) s"])

@@ -127,8 +127,8 @@ extension Admin {
             try await withMigratedDatabase(settings) { database, masterKey, logger in
                 // A listing does not migrate: run from a newer binary during a rolling upgrade it
                 // would change the schema under older nodes.
-                let current = try await Migrator().currentVersion(database)
-                let latest = Schema.migrations.map(\.version).max() ?? 0
+                let migrator = Migrator()
+                let (current, latest) = (try await migrator.currentVersion(database), migrator.latestVersion)
                 guard current == latest else {
                     printError(
                         current < latest

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Crypto
+import CyberIDCore
 import CyberIDDevTools
 import CyberIDSDJWT
 import CyberIDVerifier

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import CyberIDCore
 import CyberIDDevTools
 import CyberIDProvider
 import CyberIDRelyingParty

@@ -1,3 +1,4 @@
+import CyberIDCore
 import CyberIDDevTools
 import Foundation
 import Testing

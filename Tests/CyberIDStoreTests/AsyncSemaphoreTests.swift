@@ -1,13 +1,7 @@
-import Synchronization
+import CyberIDCore
 import Testing
 
 @testable import CyberIDStore
-
-/// A value several tasks change under a lock.
-private final class Shared<Value: Sendable>: Sendable {
-    let value: Mutex<Value>
-    init(_ value: Value) { self.value = Mutex(value) }
-}
 
 /// The semaphore that serialises SQLite's write transactions (and bounds password hashing).
 @Suite struct AsyncSemaphoreTests {
@@ -16,18 +10,18 @@ private final class Shared<Value: Sendable>: Sendable {
     /// is then cancelled so the test ends), and the most holders seen at once.
     private func contend(permits: Int, workers: Int, rounds: Int, patience: Duration) async throws -> (finished: Bool, most: Int) {
         let semaphore = AsyncSemaphore(permits: permits)
-        let holders = Shared((now: 0, most: 0))
+        let holders = Locked((now: 0, most: 0))
         let finished = await withThrowingTaskGroup(of: Bool.self) { group -> Bool in
             for _ in 0..<workers {
                 group.addTask {
                     for _ in 0..<rounds {
                         try await semaphore.withPermit {
-                            holders.value.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+                            holders.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
                             // Holds of different lengths, so releases land at every point of
                             // another task's arrival.
                             var spin = UInt64.random(in: 0..<400)
                             while spin > 0 { spin = spin &- 1; _ = spin.nonzeroBitCount }
-                            holders.value.withLock { $0.now -= 1 }
+                            holders.withLock { $0.now -= 1 }
                         }
                     }
                     return true
@@ -46,7 +40,7 @@ private final class Shared<Value: Sendable>: Sendable {
             group.cancelAll()
             return done == workers
         }
-        return (finished, holders.value.withLock { $0.most })
+        return (finished, holders.withLock { $0.most })
     }
 
     /// The attack on the old code: a release that came between a waiter's "no place left" and its
@@ -119,17 +113,17 @@ private final class Shared<Value: Sendable>: Sendable {
     @Test func waitersAreServedInArrivalOrder() async throws {
         let semaphore = AsyncSemaphore(permits: 1)
         try await semaphore.acquire()
-        let order = Shared([Int]())
+        let order = Locked([Int]())
         var tasks = [Task<Void, any Error>]()
         for index in 0..<4 {
             tasks.append(Task {
-                try await semaphore.withPermit { order.value.withLock { $0.append(index) } }
+                try await semaphore.withPermit { order.withLock { $0.append(index) } }
             })
             // Each one queued before the next starts.
             while semaphore.waiting < index + 1 { await Task.yield() }
         }
         semaphore.release()
         for task in tasks { try await task.value }
-        #expect(order.value.withLock { $0 } == [0, 1, 2, 3])
+        #expect(order.withLock { $0 } == [0, 1, 2, 3])
     }
 }

@@ -1,3 +1,4 @@
+import CyberIDCore
 public import Foundation
 import Histogram
 

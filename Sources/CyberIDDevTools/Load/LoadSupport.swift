@@ -4,16 +4,6 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
-import Synchronization
-
-/// A value behind a lock, shareable between tasks.
-public final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    /// Creates the box.
-    public init(_ value: Value) { mutex = Mutex(value) }
-    /// Runs `body` on the value under the lock.
-    public func withLock<R>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
-}
 
 public struct LoadError: Error, CustomStringConvertible {
     public let description: String

@@ -40,7 +40,7 @@ public struct Migrator: Sendable {
                 )
                 """)
         }
-        let known = migrations.map(\.version).max() ?? 0
+        let known = latestVersion
         let newest = try await currentVersion(database)
         if newest > known {
             throw StoreError.migration("the database schema (version \(newest)) is newer than this build (\(known))")
@@ -75,6 +75,9 @@ public struct Migrator: Sendable {
         }
         return applied
     }
+
+    /// The newest version this build knows.
+    public var latestVersion: Int { migrations.map(\.version).max() ?? 0 }
 
     /// The highest applied version, 0 for an empty database.
     public func currentVersion(_ database: any SQLDatabase) async throws -> Int {
