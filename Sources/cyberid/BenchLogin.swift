@@ -45,6 +45,12 @@ extension Bench {
         @Option(help: "Ask for an authentication mode (R01–R04; R02 sets a password on each wallet and sends it).")
         var mode: String?
         @Option(
+            help: "Log in cross-device: the page shows its QR code this many seconds (polling once a second, as the login page does), then the wallet scans it and picks the page's number.")
+        var crossDevice: Double?
+        @Flag(
+            help: "With --cross-device, poll as the page did before the status carried the QR image: /authorize/status, then /authorize/qr, each second.")
+        var separateQRImage = false
+        @Option(
             help: "Write the run second by second as CSV to this file: logins completed and failed, and the longest latency, by scheduled start.")
         var timeline: String?
 
@@ -66,6 +72,8 @@ extension Bench {
                     throw ValidationError("--timeline: no directory \(directory)")
                 }
             }
+            if let crossDevice { guard crossDevice >= 1, crossDevice <= 300 else { throw ValidationError("--cross-device must be 1 to 300 seconds") } }
+            guard crossDevice != nil || !separateQRImage else { throw ValidationError("--separate-qr-image needs --cross-device") }
             guard (clientID == nil) == (clientSecret == nil) else {
                 throw ValidationError("give both --client-id and --client-secret, or neither")
             }
@@ -114,6 +122,7 @@ extension Bench {
                 "running \(clients) concurrent logins for \(duration) s\(rate.map { " at \(Int($0))/s" } ?? "")"
                     + (warmup > 0 ? " after \(warmup) s of warm-up" : "") + "…")
             let (scope, mode) = (scope, mode)
+            let crossDevice = crossDevice.map { CrossDeviceWait(seconds: $0, separateImage: separateQRImage) }
             let password: String? = mode == "R02" || mode == "R04" ? "48091357" : nil
             if let password {
                 for wallet in pool { try await LoginClient(baseURL: issuer).setPassword(password, wallet: wallet) }
@@ -131,7 +140,7 @@ extension Bench {
             ) { index in
                 try await LoginDriver.login(
                     rp: rp, http: http, issuer: issuer, wallet: pool[index % pool.count], scope: scope, mode: mode,
-                    password: password)
+                    password: password, crossDevice: crossDevice)
             }
             let count = Double(report.count)
             print(

@@ -26,7 +26,6 @@ import os
 import pty
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -59,6 +58,7 @@ from oidc_support import (  # noqa: E402  (puts Tests/enrollment on sys.path)
     LoopbackServer,
     QuietHandler,
     qr_runs,
+    decode_qr_image,
     sign_wallet_jws,
 )
 from enrollment_support import b64u, b64u_decode, binary_path, free_port  # noqa: E402
@@ -612,36 +612,6 @@ def link_query(link: str) -> dict:
     values = parse_qs(parts.query)
     assert set(values) >= {"client_id", "request_uri"} and all(len(v) == 1 for v in values.values()), link
     return {k: v[0] for k, v in values.items()}
-
-
-def decode_qr_image(source: str, workdir: Path) -> Optional[str]:
-    """The text of the QR code in an `<img src="data:image/svg+xml;base64,…">` as zbar reads it
-    (None when zbar is not installed). The SVG is CyberID's: horizontal strokes one module wide,
-    one per dark stretch of a module row (`qr_runs`); it is drawn here into a PGM at 4 pixels per
-    module."""
-    zbarimg = shutil.which("zbarimg")
-    if zbarimg is None:
-        return None
-    assert source.startswith(QR_IMAGE_PREFIX), source[:60]
-    svg = base64.b64decode(source[len(QR_IMAGE_PREFIX):]).decode()
-    width, height = map(int, re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).groups())
-    paths = re.findall(r'<path[^>]*\sd="([^"]*)"', svg)
-    assert len(paths) == 1, f"not the expected SVG drawing: {svg[:300]!r}"
-    runs = qr_runs(paths[0])
-    assert runs, f"no dark runs in {paths[0][:200]!r}"
-    scale = 4
-    pixels = bytearray([255]) * (width * scale * height * scale)
-    for x, y, run in runs:
-        for row in range(y * scale, (y + 1) * scale):
-            start = row * width * scale + x * scale
-            pixels[start:start + run * scale] = bytes(run * scale)
-    image = workdir / f"qr-{uuid.uuid4().hex[:8]}.pgm"
-    image.write_bytes(f"P5 {width * scale} {height * scale} 255\n".encode() + bytes(pixels))
-    result = subprocess.run([zbarimg, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", "-Sbinary", str(image)],
-                            capture_output=True, timeout=60)
-    image.unlink()
-    assert result.returncode == 0, (result.returncode, result.stderr[:300])
-    return result.stdout.decode()
 
 
 class CyberIDVerifier:

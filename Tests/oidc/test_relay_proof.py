@@ -31,10 +31,12 @@ from oidc_support import (
     Browser,
     Holder,
     LoginPage,
+    QR_IMAGE_PREFIX,
     RelyingParty,
     assert_error_redirect,
     assert_problem,
     cross_device_query,
+    decode_qr_image,
     endpoint_query,
     finish_login,
     problem_code,
@@ -137,6 +139,39 @@ def test_the_page_shows_a_number_and_a_qr_code_that_changes(deployment, rp):
     assert page.qr_svg != images[1], "the page's first QR image must be replaced"
     assert int(contents[1]["qt"]) > int(contents[0]["qt"]), contents
     assert contents[1]["qa"] != contents[0]["qa"], contents
+
+
+def test_the_status_carries_the_qr_image_when_asked(deployment, rp, rita, tmp_path):
+    """The page polls once a second with `qr_image=svg` and shows the image the status carries
+    (one request a second instead of the status and `/authorize/qr`): the image is the QR code of
+    the status's own `qr`; it comes only when asked for and only while the login is pending; any
+    other value is refused."""
+    auth, browser, page = start_login(deployment, rp)
+    plain = browser.get(page.status_url)
+    assert plain.status_code == 200 and "qr_image" not in plain.json(), plain.text[:300]
+
+    answer = browser.get(page.status_url + "&qr_image=svg")
+    assert answer.status_code == 200, (answer.status_code, answer.text[:300])
+    body = answer.json()
+    assert body["status"] == "pending" and body["qr_image"].startswith(QR_IMAGE_PREFIX), str(body)[:300]
+    decoded = decode_qr_image(body["qr_image"], tmp_path)
+    assert decoded is not None, "zbarimg is needed to read the image (Debian package zbar-tools)"
+    assert decoded == body["qr"], (decoded, body["qr"])
+    cross_device_query(decoded, deployment.issuer, page.ticket)
+
+    for value in ("png", "SVG", "svg,png"):
+        refused = browser.get(page.status_url + "&" + urlencode({"qr_image": value}))
+        assert_problem(refused, "malformed-request", {400})
+    # An empty parameter is one not sent, as everywhere in OAuth (RFC 6749 §3.1).
+    empty = browser.get(page.status_url + "&qr_image=")
+    assert empty.status_code == 200 and "qr_image" not in empty.json(), empty.text[:300]
+
+    # The wallet scans the image it was shown and picks the page's number: approved, no image.
+    approved = deployment.wallet_approve(rita, decoded, match=page.match_number)
+    assert approved.returncode == 0, (approved.stdout, approved.stderr)
+    after = browser.get(page.status_url + "&qr_image=svg").json()
+    assert after["status"] == "approved" and "qr_image" not in after and "qr" not in after, after
+    assert_cross_device_login(deployment, rp, auth, browser, page)
 
 
 def test_the_wallet_sees_which_device_when_and_from_where(deployment, wallet_api, rp):

@@ -7,24 +7,48 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 
+/// How a cross-device login's page waits for the person (`cyberid bench login --cross-device`).
+public struct CrossDeviceWait: Sendable {
+    /// Seconds the page shows its QR code before the wallet scans it; the page polls once a
+    /// second meanwhile, as the login page's script does.
+    public var seconds: Double
+    /// Poll as the page did before the status carried the image: `/authorize/status`, then
+    /// `/authorize/qr` — two requests a second instead of one (`qr_image=svg`).
+    public var separateImage: Bool
+
+    public init(seconds: Double, separateImage: Bool) {
+        self.seconds = seconds
+        self.separateImage = separateImage
+    }
+}
+
 /// Drives one complete OpenID Connect login over HTTP, as a browser, a wallet and the relying
 /// party would: the login page, the wallet's fetch and signed approval of the same-device link,
 /// the return to the browser with the response code, the code exchange and the ID token's
-/// verification (by the RP SDK).
+/// verification (by the RP SDK). Cross-device, the page polls while the person takes their
+/// time, the wallet scans the QR code's current content and picks the page's number.
 public enum LoginDriver {
     /// One login.
     /// - Parameters:
     ///   - mode: an authentication mode to ask for (`R02`…), sent as `acr_values`.
     ///   - password: the wallets' network-identity password, for modes R02 and R04.
+    ///   - crossDevice: log in cross-device, the page waiting this long.
     public static func login(
         rp: RelyingParty, http: HTTPClient, issuer: String, wallet: Wallet, scope: String, mode: String? = nil,
-        password: String? = nil
+        password: String? = nil, crossDevice: CrossDeviceWait? = nil
     ) async throws {
         let request = rp.authorizationRequest(scope: scope, acrValues: mode.map { "urn:cyberid:mode:" + $0 })
         // Browser: the login page.
         let page = try await get(http, request.url)
         guard page.status == 200, let cookie = page.cookie, let link = attribute(page.body, id: "wallet-link") else {
             throw LoadError("authorize: \(page.status)")
+        }
+        if let crossDevice {
+            let location = try await scanAndApprove(
+                page: page.body, cookie: cookie, wait: crossDevice, http: http, issuer: issuer, wallet: wallet, password: password)
+            let code = try rp.code(fromCallback: location, for: request)
+            _ = try await rp.exchange(code: code, for: request)
+            return
         }
         // Wallet: fetch, sign, decide.
         let uri = try WalletLoginURI(link)
@@ -50,6 +74,103 @@ public enum LoginDriver {
         // Relying party: code exchange and ID-token verification.
         let code = try rp.code(fromCallback: location, for: request)
         _ = try await rp.exchange(code: code, for: request)
+    }
+
+    /// The cross-device part of a login: the page polls (once a second, `wait.seconds` long), the
+    /// wallet scans the last QR content the page was given, picks the page's number and approves;
+    /// the page's next poll sees the approval and continues.
+    /// - Returns: the redirect to the relying party.
+    static func scanAndApprove(
+        page body: Data, cookie: String, wait: CrossDeviceWait, http: HTTPClient, issuer: String, wallet: Wallet,
+        password: String?
+    ) async throws -> String {
+        guard let statusPath = value(in: body, after: "data-status-url=\""),
+            let qrPath = value(in: body, after: "data-qr-url=\""),
+            let continuePath = value(in: body, after: "data-continue-url=\""),
+            let match = value(in: body, after: "id=\"match-number\">", until: UInt8(ascii: "<")).flatMap({ Int($0) })
+        else { throw LoadError("authorize: the page lacks its status, QR or continue URL or its number") }
+        let base = issuer + "/"
+        var polls = 0
+        func poll() async throws -> PageStatus {
+            polls += 1
+            let answer = try await get(http, base + statusPath + (wait.separateImage ? "" : "&qr_image=svg"))
+            guard answer.status == 200, let progress = try? JSONDecoder().decode(PageStatus.self, from: answer.body) else {
+                throw LoadError("status: \(answer.status)")
+            }
+            if progress.status == "pending" {
+                if wait.separateImage {
+                    let image = try await get(http, base + qrPath + "&k=\(polls)")
+                    guard image.status == 200 else { throw LoadError("qr: \(image.status)") }
+                } else if progress.qrImage == nil {
+                    throw LoadError("status: no qr_image")
+                }
+            }
+            return progress
+        }
+        var qr: String?
+        let start = ContinuousClock.now
+        repeat {
+            try await Task.sleep(for: .seconds(1))
+            let progress = try await poll()
+            guard progress.status == "pending", let content = progress.qr else { throw LoadError("status: \(progress.status)") }
+            qr = content
+        } while ContinuousClock.now - start < .seconds(wait.seconds)
+        // Wallet: scan, fetch the view with the scan, pick the page's number, approve.
+        let uri = try WalletLoginURI(qr ?? "")
+        let query = [("t", uri.ticket), ("qt", uri.qrStep ?? ""), ("qa", uri.qrAuthenticator ?? "")].map { name, value in
+            name + "=" + (value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")
+        }
+        let view = try await get(http, issuer + "/wallet/v1/login?" + query.joined(separator: "&"))
+        guard view.status == 200, let login = try? JSONDecoder().decode(LoginRequestView.self, from: view.body) else {
+            throw LoadError("wallet fetch (scanned): \(view.status)")
+        }
+        let decision = try wallet.decision(on: login, approve: true, consent: login.claims, match: match)
+        var object: [String: Any] = ["ticket": uri.ticket, "approval": decision]
+        if let password { object["password"] = password }
+        var post = HTTPClientRequest(url: issuer + "/wallet/v1/login")
+        post.method = .POST
+        post.headers.add(name: "Content-Type", value: "application/json")
+        post.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object)))
+        let decided = try await http.execute(post, timeout: .seconds(30))
+        _ = try await decided.body.collect(upTo: 1 << 16)
+        guard decided.status == .ok else { throw LoadError("approve (cross-device): \(decided.status.code)") }
+        // Browser: the next poll sees the approval, and the page continues.
+        let progress = try await poll()
+        guard progress.status == "approved", progress.sameDevice != true else { throw LoadError("status after approval: \(progress.status)") }
+        let continued = try await get(http, base + continuePath, cookie: "cyberid_login=\(cookie)")
+        guard continued.status == 303, let location = continued.location else { throw LoadError("continue: \(continued.status)") }
+        return location
+    }
+
+    /// What the page's poll reads of `GET /authorize/status`.
+    struct PageStatus: Decodable {
+        var status: String
+        var qr: String?
+        var qrImage: String?
+        var sameDevice: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case status, qr, qrImage = "qr_image", sameDevice = "same_device"
+        }
+    }
+
+    /// RFC 3986's unreserved characters: a query value's characters left as they are.
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    /// The text after `needle` up to `end` (HTML-unescaped `&amp;`), by a byte search.
+    static func value(in html: Data, after needle: String, until end: UInt8 = UInt8(ascii: "\"")) -> String? {
+        let needle = Array(needle.utf8)
+        return html.withUnsafeBytes { (page: UnsafeRawBufferPointer) -> String? in
+            guard page.count >= needle.count else { return nil }
+            for index in 0...(page.count - needle.count) where page[index] == needle[0] {
+                guard (0..<needle.count).allSatisfy({ page[index + $0] == needle[$0] }) else { continue }
+                var stop = index + needle.count
+                while stop < page.count && page[stop] != end { stop += 1 }
+                let value = String(decoding: page[(index + needle.count)..<stop], as: UTF8.self)
+                return value.contains("&") ? value.replacingOccurrences(of: "&amp;", with: "&") : value
+            }
+            return nil
+        }
     }
 
     /// Enrolls `count` wallets over HTTP (documents signed by the CSCA in `documentDir`).

@@ -90,16 +90,20 @@ public enum LoginStatus: String, Sendable, Codable {
 }
 
 /// The page's view of its login (`GET /authorize/status`): the status, the QR code's current
-/// content while pending, whether an approval came from the same device (the page then does
-/// not continue by itself), and why a login was refused.
+/// content while pending (and, asked for with `qr_image=svg`, its image), whether an approval
+/// came from the same device (the page then does not continue by itself), and why a login was
+/// refused.
 public struct LoginProgress: Sendable, Codable, Equatable {
     public var status: LoginStatus
     public var qr: String?
+    /// The current QR code's image as a `data:image/svg+xml;base64,…` URL: the page's poll gets
+    /// the status and the image in one request instead of two (benchmarks.md, "The eleventh step").
+    public var qrImage: String?
     public var sameDevice: Bool?
     public var reason: String?
 
     enum CodingKeys: String, CodingKey {
-        case status, qr, sameDevice = "same_device", reason
+        case status, qr, qrImage = "qr_image", sameDevice = "same_device", reason
     }
 }
 

@@ -145,9 +145,9 @@ struct LoginPage: Sendable {
         q=document.getElementById('qr-code'),n=0;\
         function say(k){s.textContent=m.getAttribute('data-msg-'+k);}\
         function go(){window.location.assign(m.getAttribute('data-continue-url'));}\
-        function poll(){fetch(m.getAttribute('data-status-url'),{credentials:'same-origin'})\
+        function poll(){fetch(m.getAttribute('data-status-url')+'&qr_image=svg',{credentials:'same-origin'})\
         .then(function(r){return r.json();}).then(function(j){\
-        if(j.status==='pending'){n++;q.src=m.getAttribute('data-qr-url')+'&k='+n;setTimeout(poll,1000);return;}\
+        if(j.status==='pending'){n++;q.src=j.qr_image||(m.getAttribute('data-qr-url')+'&k='+n);setTimeout(poll,1000);return;}\
         if(j.status==='approved'&&j.same_device){say('same-device');return;}\
         if(j.reason==='wrong-match-number'){say('mismatch');setTimeout(go,4000);return;}\
         say(j.status==='approved'?'approved':(j.status==='denied'?'denied':'expired'));go();})\

@@ -46,8 +46,20 @@ extension Router where Context == AppRequestContext {
             try await authorize(try await Self.form(request, context), request, context)
         }
         get("authorize/status") { request, _ in
-            let (_, token) = try Self.requestToken(request)
-            return Self.oauthJSON(try await login.loginProgress(requestToken: token))
+            let (parameters, token) = try Self.requestToken(request)
+            // `qr_image=svg`: the pending login's QR image too, so the page polls once a second
+            // instead of fetching the status and `/authorize/qr` apart.
+            let image = parameters["qr_image"]
+            guard image == nil || image == "svg" else {
+                throw Problem(
+                    code: "malformed-request", title: "Malformed request", status: .badRequest,
+                    detail: "qr_image may only be svg")
+            }
+            var progress = try await login.loginProgress(requestToken: token)
+            if image != nil, let content = progress.qr {
+                progress.qrImage = "data:image/svg+xml;base64," + Data(try LoginPage.qrSVG(content).utf8).base64EncodedString()
+            }
+            return Self.oauthJSON(progress)
         }
         // The animated QR code's current image (the page swaps it every second).
         get("authorize/qr") { request, _ in

@@ -1900,12 +1900,24 @@ enum OpenAPIDocument {
                 "parameters": [
                   {
                     "$ref": "#/components/parameters/LoginRequestToken"
+                  },
+                  {
+                    "name": "qr_image",
+                    "in": "query",
+                    "required": false,
+                    "description": "`svg`: while pending, also the QR code's current image (`qr_image`), so one request a second serves the page.",
+                    "schema": {
+                      "type": "string",
+                      "enum": [
+                        "svg"
+                      ]
+                    }
                   }
                 ],
                 "security": [],
                 "responses": {
                   "200": {
-                    "description": "The status; `qr` while pending, `same_device` when approved, `reason` when refused.",
+                    "description": "The status; `qr` while pending (and `qr_image` when asked for), `same_device` when approved, `reason` when refused.",
                     "content": {
                       "application/json": {
                         "schema": {
@@ -5179,6 +5191,11 @@ enum OpenAPIDocument {
                   "qr": {
                     "type": "string",
                     "description": "The QR code's current content (while pending)."
+                  },
+                  "qr_image": {
+                    "type": "string",
+                    "pattern": "^data:image/svg\\+xml;base64,[A-Za-z0-9+/]+=*$",
+                    "description": "The current QR code's image, a data URL (while pending, with qr_image=svg)."
                   },
                   "same_device": {
                     "type": "boolean"
