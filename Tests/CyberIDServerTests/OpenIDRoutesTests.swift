@@ -33,6 +33,17 @@ import Testing
         #expect(LoginPage.escapingAmpersands("") == "" && LoginPage.escapingAmpersands("plain") == "plain")
     }
 
+    @Test func aQRImageAsATextDataURLReadsBackAsItsSVG() throws {
+        let prefix = "data:image/svg+xml,"
+        let svg = try LoginPage.qrSVG("cyberid://login?iss=https%3A%2F%2Fid.example&t=abc&qt=3&qa=xyz")
+        let url = LoginPage.dataURL(svg: svg)
+        #expect(url.hasPrefix(prefix) && !url.contains("#"))
+        #expect(String(url.dropFirst(prefix.count)).removingPercentEncoding == svg)
+        // `%` is encoded too (a QR image holds none; the title could), and nothing else is touched.
+        #expect(LoginPage.dataURL(svg: "<a b=\"#1\">50%</a>") == prefix + "<a b=\"%231\">50%25</a>")
+        #expect(LoginPage.dataURL(svg: "网证") == prefix + "网证")
+    }
+
     @Test func theLoginPageIsSelfContainedAndLocked() async throws {
         try await withTestApp { client, runtime async throws in
             let (registered, _) = try await runtime.provider.clients.register(

@@ -33,6 +33,7 @@ from browser_support import (  # noqa: E402
 )
 from oidc_support import (  # noqa: E402
     QR_IMAGE_PREFIX,
+    QR_IMAGE_TEXT_PREFIX,
     AuthRequest,
     Deployment,
     Holder,
@@ -306,7 +307,7 @@ def test_qr_code_in_the_page_changes_and_decodes_to_a_fresh_cross_device_uri(bro
     steps = [int(cross_device_query(uri, deployment.issuer, login.ticket)["qt"]) for uri in (first, second)]
     assert steps[1] > steps[0], steps
     source = browser.find_element(By.ID, "qr-code").get_attribute("src")
-    assert source.startswith(QR_IMAGE_PREFIX), source[:80]
+    assert source.startswith(QR_IMAGE_TEXT_PREFIX), source[:80]
     assert source != first_source, "the page's first image must be replaced by a polled one"
 
     # The whole page, for a person to look at (the report says what it showed); the QR code in it

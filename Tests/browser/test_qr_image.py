@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import shutil
 import subprocess
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -25,10 +26,11 @@ pytest.importorskip("selenium", reason="selenium is not installed (python3 -m pi
 from selenium.webdriver.common.by import By  # noqa: E402
 
 from browser_support import decode_qr, png_grey, qr_misdrawn, qr_modules  # noqa: E402
-from oidc_support import QR_IMAGE_PREFIX, cross_device_query  # noqa: E402
+from oidc_support import QR_IMAGE_PREFIX, QR_IMAGE_TEXT_PREFIX, cross_device_query  # noqa: E402
 from test_login_page import open_login  # noqa: E402
 
 SCALES = (1, 2, 2.9, 3.62, 4, 4.83)  # pixels a module: whole and fractional
+TEXT_SCALES = (3.62,)  # the status poll's text form, near the page's own scale (3.7)
 MARGIN = 20  # white between the images (each has its own quiet zone)
 PAGE_WIDTH = 1000  # the suite's Chromium window is 1024 × 1400 (browser_support.launch_chromium)
 
@@ -42,12 +44,16 @@ def login_qr(browser, deployment, callback) -> tuple[str, str]:
 
 
 def scales_page(svg: str) -> tuple[str, list[tuple[int, int, int]]]:
-    """An HTML page showing the image at each of SCALES, at whole-pixel places in rows no wider
-    than PAGE_WIDTH (within the suite's Chromium window), and those places `(left, top, size)`."""
+    """An HTML page showing the image at each of SCALES as the page's first image comes (base64),
+    and at TEXT_SCALES as the status poll brings the next ones (the SVG's text, `%` and `#`
+    percent-encoded), at whole-pixel places in rows no wider than PAGE_WIDTH (within the suite's
+    Chromium window), and those places `(left, top, size)`."""
     side, _ = qr_modules(svg)
-    source = QR_IMAGE_PREFIX + base64.b64encode(svg.encode()).decode()
+    encoded = QR_IMAGE_PREFIX + base64.b64encode(svg.encode()).decode()
+    text = QR_IMAGE_TEXT_PREFIX + svg.replace("%", "%25").replace("#", "%23")
     places, images, left, top, row_height = [], [], MARGIN, MARGIN, 0
-    for scale in SCALES:
+    for scale, source in [(scale, encoded) for scale in SCALES] + [(scale, text) for scale in TEXT_SCALES]:
+        source = escape(source, quote=True)
         size = round(side * scale)
         if left + size + MARGIN > PAGE_WIDTH:
             left, top, row_height = MARGIN, top + row_height + MARGIN, 0

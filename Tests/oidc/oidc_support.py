@@ -32,7 +32,7 @@ from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Optional
-from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urljoin, urlsplit
 
 import requests
 from authlib.common.security import generate_token
@@ -498,6 +498,8 @@ class _PageParser(HTMLParser):
 
 
 QR_IMAGE_PREFIX = "data:image/svg+xml;base64,"
+# The status poll's image (`qr_image=svg`): the SVG's text, `%` and `#` percent-encoded.
+QR_IMAGE_TEXT_PREFIX = "data:image/svg+xml,"
 _QR_COMMAND = re.compile(r"([Mmh])(-?\d+(?:\.\d+)?)(?: (-?\d+(?:\.\d+)?))?")
 
 
@@ -523,16 +525,26 @@ def qr_runs(path: str) -> list:
 
 
 
+def qr_image_svg(source: str) -> str:
+    """The SVG of a QR image's data URL: base64 (the page's first image) or the text form the
+    status poll carries (`data:image/svg+xml,` and the SVG, `%` and `#` percent-encoded)."""
+    if source.startswith(QR_IMAGE_PREFIX):
+        return base64.b64decode(source[len(QR_IMAGE_PREFIX):], validate=True).decode()
+    assert source.startswith(QR_IMAGE_TEXT_PREFIX), source[:60]
+    text = source[len(QR_IMAGE_TEXT_PREFIX):]
+    assert "#" not in text, "a # in a data URL starts its fragment"
+    return unquote(text, errors="strict")
+
+
 def decode_qr_image(source: str, workdir: Path) -> Optional[str]:
-    """The text of the QR code in an `<img src="data:image/svg+xml;base64,…">` as zbar reads it
+    """The text of the QR code in an `<img src="data:image/svg+xml…">` (base64 or text) as zbar reads it
     (None when zbar is not installed). The SVG is CyberID's: horizontal strokes one module wide,
     one per dark stretch of a module row (`qr_runs`); it is drawn here into a PGM at 4 pixels per
     module."""
     zbarimg = shutil.which("zbarimg")
     if zbarimg is None:
         return None
-    assert source.startswith(QR_IMAGE_PREFIX), source[:60]
-    svg = base64.b64decode(source[len(QR_IMAGE_PREFIX):]).decode()
+    svg = qr_image_svg(source)
     width, height = map(int, re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).groups())
     paths = re.findall(r'<path[^>]*\sd="([^"]*)"', svg)
     assert len(paths) == 1, f"not the expected SVG drawing: {svg[:300]!r}"

@@ -17,6 +17,7 @@ QR code goes stale within 30 s and needs the number shown on the phisher's own p
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 import time
@@ -32,6 +33,7 @@ from oidc_support import (
     Holder,
     LoginPage,
     QR_IMAGE_PREFIX,
+    QR_IMAGE_TEXT_PREFIX,
     RelyingParty,
     assert_error_redirect,
     assert_problem,
@@ -40,6 +42,7 @@ from oidc_support import (
     endpoint_query,
     finish_login,
     problem_code,
+    qr_image_svg,
     start_deployment,
     start_login,
     WalletApi,
@@ -153,7 +156,11 @@ def test_the_status_carries_the_qr_image_when_asked(deployment, rp, rita, tmp_pa
     answer = browser.get(page.status_url + "&qr_image=svg")
     assert answer.status_code == 200, (answer.status_code, answer.text[:300])
     body = answer.json()
-    assert body["status"] == "pending" and body["qr_image"].startswith(QR_IMAGE_PREFIX), str(body)[:300]
+    assert body["status"] == "pending" and body["qr_image"].startswith(QR_IMAGE_TEXT_PREFIX), str(body)[:300]
+    # The text form: the SVG itself, `%` and `#` percent-encoded (no fragment), smaller than base64.
+    svg = qr_image_svg(body["qr_image"])
+    assert svg.startswith("<svg") and svg.endswith("</svg>") and "#000" in svg, svg[:200]
+    assert len(body["qr_image"]) < len(QR_IMAGE_PREFIX) + len(base64.b64encode(svg.encode())), len(body["qr_image"])
     decoded = decode_qr_image(body["qr_image"], tmp_path)
     assert decoded is not None, "zbarimg is needed to read the image (Debian package zbar-tools)"
     assert decoded == body["qr"], (decoded, body["qr"])

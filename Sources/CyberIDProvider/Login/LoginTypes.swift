@@ -96,7 +96,7 @@ public enum LoginStatus: String, Sendable, Codable {
 public struct LoginProgress: Sendable, Codable, Equatable {
     public var status: LoginStatus
     public var qr: String?
-    /// The current QR code's image as a `data:image/svg+xml;base64,…` URL: the page's poll gets
+    /// The current QR code's image as a `data:image/svg+xml,…` URL: the page's poll gets
     /// the status and the image in one request instead of two (benchmarks.md, "The eleventh step").
     public var qrImage: String?
     public var sameDevice: Bool?

@@ -57,7 +57,7 @@ extension Router where Context == AppRequestContext {
             }
             var progress = try await login.loginProgress(requestToken: token)
             if image != nil, let content = progress.qr {
-                progress.qrImage = "data:image/svg+xml;base64," + Data(try LoginPage.qrSVG(content).utf8).base64EncodedString()
+                progress.qrImage = LoginPage.dataURL(svg: try LoginPage.qrSVG(content))
             }
             return Self.oauthJSON(progress)
         }

@@ -5194,8 +5194,8 @@ enum OpenAPIDocument {
                   },
                   "qr_image": {
                     "type": "string",
-                    "pattern": "^data:image/svg\\+xml;base64,[A-Za-z0-9+/]+=*$",
-                    "description": "The current QR code's image, a data URL (while pending, with qr_image=svg)."
+                    "pattern": "^data:image/svg\\+xml,<svg [^#]*</svg>$",
+                    "description": "The current QR code's image as a data URL: `data:image/svg+xml,` and the SVG with `%` and `#` percent-encoded (while pending, with qr_image=svg)."
                   },
                   "same_device": {
                     "type": "boolean"
