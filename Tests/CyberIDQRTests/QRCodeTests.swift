@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CyberIDQR
@@ -174,6 +175,25 @@ import Testing
         let svg = try QRCode(text: "CyberID").svg()
         #expect(QRTestSupport.occurrences(of: "<title>", in: svg) == 0)
         #expect(QRTestSupport.occurrences(of: "width=\"116\"", in: svg) == 1)
+    }
+
+    /// The data URL form reads back, percent-decoded, as the SVG with its attributes single-quoted;
+    /// it holds no `#` (a fragment) and no double quote (nothing for JSON to escape).
+    @Test(arguments: [1, 11, 40])
+    func svgDataURLReadsBackAsTheSVG(version: Int) throws {
+        let capacity = QRCode.byteCapacity(version: version, errorCorrection: .medium)
+        let code = try QRCode(bytes: QRTestSupport.text(count: capacity, seed: 3), errorCorrection: .medium)
+        let prefix = "data:image/svg+xml,"
+        for title in [nil, "QR code for the CyberID wallet", "50% #1 \"q\" 'a' <b> & 网证"] as [String?] {
+            let url = code.svgDataURL(moduleSize: 4, quietZone: 4, title: title)
+            #expect(url.hasPrefix(prefix))
+            let text = String(url.dropFirst(prefix.count))
+            #expect(!text.contains("#") && !text.contains("\""))
+            let svg = code.svg(moduleSize: 4, quietZone: 4, title: title)
+            #expect(text.removingPercentEncoding == svg.replacingOccurrences(of: "\"", with: "'"))
+            // Only attribute quotes were swapped: the SVG holds no single quote of its own.
+            #expect(!svg.contains("'"))
+        }
     }
 
     @Test func titleDropsControlCharacters() {

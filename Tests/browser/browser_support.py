@@ -281,8 +281,8 @@ def png_grey(png: bytes) -> tuple[int, int, list[bytes]]:
 def qr_modules(svg: str) -> tuple[int, set]:
     """The QR image's side in modules (its viewBox) and its dark modules `(x, y)`, from its one
     path (`qr_runs`: the strokes as a renderer follows them)."""
-    side = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
-    paths = re.findall(r'<path[^>]*\sd="([^"]*)"', svg)
+    side = int(re.search(r'viewBox=["\']0 0 (\d+) \1["\']', svg).group(1))
+    paths = re.findall(r'<path[^>]*\sd=["\']([^"\']*)["\']', svg)
     assert len(paths) == 1, f"not the expected SVG drawing: {svg[:300]!r}"
     return side, {(x + i, y) for x, y, width in qr_runs(paths[0]) for i in range(width)}
 

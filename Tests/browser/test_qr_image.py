@@ -46,11 +46,11 @@ def login_qr(browser, deployment, callback) -> tuple[str, str]:
 def scales_page(svg: str) -> tuple[str, list[tuple[int, int, int]]]:
     """An HTML page showing the image at each of SCALES as the page's first image comes (base64),
     and at TEXT_SCALES as the status poll brings the next ones (the SVG's text, `%` and `#`
-    percent-encoded), at whole-pixel places in rows no wider than PAGE_WIDTH (within the suite's
+    percent-encoded, its attributes single-quoted), at whole-pixel places in rows no wider than PAGE_WIDTH (within the suite's
     Chromium window), and those places `(left, top, size)`."""
     side, _ = qr_modules(svg)
     encoded = QR_IMAGE_PREFIX + base64.b64encode(svg.encode()).decode()
-    text = QR_IMAGE_TEXT_PREFIX + svg.replace("%", "%25").replace("#", "%23")
+    text = QR_IMAGE_TEXT_PREFIX + svg.replace("%", "%25").replace("#", "%23").replace('"', "'")
     places, images, left, top, row_height = [], [], MARGIN, MARGIN, 0
     for scale, source in [(scale, encoded) for scale in SCALES] + [(scale, text) for scale in TEXT_SCALES]:
         source = escape(source, quote=True)

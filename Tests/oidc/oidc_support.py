@@ -545,8 +545,8 @@ def decode_qr_image(source: str, workdir: Path) -> Optional[str]:
     if zbarimg is None:
         return None
     svg = qr_image_svg(source)
-    width, height = map(int, re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).groups())
-    paths = re.findall(r'<path[^>]*\sd="([^"]*)"', svg)
+    width, height = map(int, re.search(r'viewBox=["\']0 0 (\d+) (\d+)["\']', svg).groups())
+    paths = re.findall(r'<path[^>]*\sd=["\']([^"\']*)["\']', svg)
     assert len(paths) == 1, f"not the expected SVG drawing: {svg[:300]!r}"
     runs = qr_runs(paths[0])
     assert runs, f"no dark runs in {paths[0][:200]!r}"

@@ -157,9 +157,10 @@ def test_the_status_carries_the_qr_image_when_asked(deployment, rp, rita, tmp_pa
     assert answer.status_code == 200, (answer.status_code, answer.text[:300])
     body = answer.json()
     assert body["status"] == "pending" and body["qr_image"].startswith(QR_IMAGE_TEXT_PREFIX), str(body)[:300]
-    # The text form: the SVG itself, `%` and `#` percent-encoded (no fragment), smaller than base64.
+    # The text form: the SVG itself, `%` and `#` percent-encoded (no fragment), its attributes
+    # single-quoted (nothing for JSON to escape), smaller than base64.
     svg = qr_image_svg(body["qr_image"])
-    assert svg.startswith("<svg") and svg.endswith("</svg>") and "#000" in svg, svg[:200]
+    assert svg.startswith("<svg") and svg.endswith("</svg>") and "#000" in svg and '"' not in svg, svg[:200]
     assert len(body["qr_image"]) < len(QR_IMAGE_PREFIX) + len(base64.b64encode(svg.encode())), len(body["qr_image"])
     decoded = decode_qr_image(body["qr_image"], tmp_path)
     assert decoded is not None, "zbarimg is needed to read the image (Debian package zbar-tools)"

@@ -115,6 +115,22 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(code.svg(moduleSize: 4, quietZone: 4, title: "QR code")) }
         benchmark.stopMeasurement()
     }
+    // The status poll's image (benchmarks.md, "The eleventh step"): as base64 of the SVG, and as
+    // the text data URL written directly.
+    Benchmark("QRCode.svg base64 data URL login link") { benchmark in
+        let code = try QRCode(text: loginLink, errorCorrection: .medium)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole("data:image/svg+xml;base64," + Data(code.svg(moduleSize: 4, quietZone: 4, title: "QR code").utf8).base64EncodedString())
+        }
+        benchmark.stopMeasurement()
+    }
+    Benchmark("QRCode.svgDataURL login link") { benchmark in
+        let code = try QRCode(text: loginLink, errorCorrection: .medium)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(code.svgDataURL(moduleSize: 4, quietZone: 4, title: "QR code")) }
+        benchmark.stopMeasurement()
+    }
 
     // Passive + active authentication of a whole eMRTD, as the document step runs it.
     for rsa in [false, true] {

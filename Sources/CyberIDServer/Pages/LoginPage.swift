@@ -39,25 +39,15 @@ struct LoginPage: Sendable {
 
     /// The SVG of a QR code's content.
     static func qrSVG(_ content: String) throws -> String {
-        try QRCode(text: content, errorCorrection: .medium).svg(
-            moduleSize: 4, quietZone: 4, title: "QR code for the CyberID wallet")
+        try QRCode(text: content, errorCorrection: .medium).svg(moduleSize: 4, quietZone: 4, title: qrTitle)
     }
 
-    /// An SVG as a `data:image/svg+xml,` URL: the text itself with `%` and `#` percent-encoded
-    /// (`#` would start the URL's fragment; the URL parser encodes what else it needs and the data
-    /// URL's reader decodes it) — 6 KB for a login's QR image where base64 made 8.
-    static func dataURL(svg: String) -> String {
-        var out = Array("data:image/svg+xml,".utf8)
-        out.reserveCapacity(out.count + svg.utf8.count + 16)
-        for byte in svg.utf8 {
-            switch byte {
-            case UInt8(ascii: "%"): out += Array("%25".utf8)
-            case UInt8(ascii: "#"): out += Array("%23".utf8)
-            default: out.append(byte)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+    /// The same image as a `data:image/svg+xml,` URL (the status poll's `qr_image`).
+    static func qrDataURL(_ content: String) throws -> String {
+        try QRCode(text: content, errorCorrection: .medium).svgDataURL(moduleSize: 4, quietZone: 4, title: qrTitle)
     }
+
+    static let qrTitle = "QR code for the CyberID wallet"
 
     /// The client id of CyberID's own portal: the page names it "your CyberID account" in the
     /// person's language instead of the registered name.

@@ -57,7 +57,7 @@ extension Router where Context == AppRequestContext {
             }
             var progress = try await login.loginProgress(requestToken: token)
             if image != nil, let content = progress.qr {
-                progress.qrImage = LoginPage.dataURL(svg: try LoginPage.qrSVG(content))
+                progress.qrImage = try LoginPage.qrDataURL(content)
             }
             return Self.oauthJSON(progress)
         }

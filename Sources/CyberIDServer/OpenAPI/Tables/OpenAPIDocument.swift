@@ -5195,7 +5195,7 @@ enum OpenAPIDocument {
                   "qr_image": {
                     "type": "string",
                     "pattern": "^data:image/svg\\+xml,<svg [^#]*</svg>$",
-                    "description": "The current QR code's image as a data URL: `data:image/svg+xml,` and the SVG with `%` and `#` percent-encoded (while pending, with qr_image=svg)."
+                    "description": "The current QR code's image as a data URL: `data:image/svg+xml,` and the SVG with `%` and `#` percent-encoded, its attributes single-quoted (while pending, with qr_image=svg)."
                   },
                   "same_device": {
                     "type": "boolean"
