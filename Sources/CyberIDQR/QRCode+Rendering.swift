@@ -48,17 +48,18 @@ extension QRCode {
         return svg
     }
 
-    /// `%` and `#` percent-encoded (an escaped title's text, in a data URL).
+    /// An escaped title's text in a data URL: `%` and `#` percent-encoded, and the tab and line
+    /// breaks ``escapingXML(_:)`` keeps (a URL parser drops them from its input).
     static func escapingURL(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "#") }) else { return text }
+        let encoded: [UInt8: [UInt8]] = [
+            UInt8(ascii: "%"): Array("%25".utf8), UInt8(ascii: "#"): Array("%23".utf8),
+            UInt8(ascii: "\t"): Array("%09".utf8), UInt8(ascii: "\n"): Array("%0A".utf8), UInt8(ascii: "\r"): Array("%0D".utf8),
+        ]
+        guard text.utf8.contains(where: { encoded[$0] != nil }) else { return text }
         var out = [UInt8]()
         out.reserveCapacity(text.utf8.count + 8)
         for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "%"): out += [UInt8(ascii: "%"), UInt8(ascii: "2"), UInt8(ascii: "5")]
-            case UInt8(ascii: "#"): out += [UInt8(ascii: "%"), UInt8(ascii: "2"), UInt8(ascii: "3")]
-            default: out.append(byte)
-            }
+            if let replacement = encoded[byte] { out += replacement } else { out.append(byte) }
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -184,11 +184,11 @@ import Testing
         let capacity = QRCode.byteCapacity(version: version, errorCorrection: .medium)
         let code = try QRCode(bytes: QRTestSupport.text(count: capacity, seed: 3), errorCorrection: .medium)
         let prefix = "data:image/svg+xml,"
-        for title in [nil, "QR code for the CyberID wallet", "50% #1 \"q\" 'a' <b> & 网证"] as [String?] {
+        for title in [nil, "QR code for the CyberID wallet", "50% #1 \"q\" 'a' <b> & 网证", "a\tb\nc\r"] as [String?] {
             let url = code.svgDataURL(moduleSize: 4, quietZone: 4, title: title)
             #expect(url.hasPrefix(prefix))
             let text = String(url.dropFirst(prefix.count))
-            #expect(!text.contains("#") && !text.contains("\""))
+            #expect(!text.contains("#") && !text.contains("\"") && !text.contains(where: { "\t\n\r".contains($0) }))
             let svg = code.svg(moduleSize: 4, quietZone: 4, title: title)
             #expect(text.removingPercentEncoding == svg.replacingOccurrences(of: "\"", with: "'"))
             // Only attribute quotes were swapped: the SVG holds no single quote of its own.

@@ -112,11 +112,28 @@ public enum LoginDriver {
         repeat {
             try await Task.sleep(for: .seconds(1))
             let progress = try await poll()
-            guard progress.status == "pending", let content = progress.qr else { throw LoadError("status: \(progress.status)") }
+            guard progress.status == "pending", let content = progress.qr else {
+                throw LoadError("status: \(progress.status)")
+            }
             qr = content
         } while ContinuousClock.now - start < .seconds(wait.seconds)
-        // Wallet: scan, fetch the view with the scan, pick the page's number, approve.
-        let uri = try WalletLoginURI(qr ?? "")
+        try await approveScanned(qr ?? "", match: match, http: http, issuer: issuer, wallet: wallet, password: password)
+        // Browser: the next poll sees the approval, and the page continues.
+        let progress = try await poll()
+        guard progress.status == "approved", progress.sameDevice != true else {
+            throw LoadError("status after approval: \(progress.status)")
+        }
+        let continued = try await get(http, base + continuePath, cookie: "cyberid_login=\(cookie)")
+        guard continued.status == 303, let location = continued.location else { throw LoadError("continue: \(continued.status)") }
+        return location
+    }
+
+    /// The wallet's part of a cross-device login: it scans `qr`, fetches the view with the scan,
+    /// picks the page's number and approves.
+    static func approveScanned(
+        _ qr: String, match: Int, http: HTTPClient, issuer: String, wallet: Wallet, password: String?
+    ) async throws {
+        let uri = try WalletLoginURI(qr)
         let query = [("t", uri.ticket), ("qt", uri.qrStep ?? ""), ("qa", uri.qrAuthenticator ?? "")].map { name, value in
             name + "=" + (value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")
         }
@@ -134,12 +151,6 @@ public enum LoginDriver {
         let decided = try await http.execute(post, timeout: .seconds(30))
         _ = try await decided.body.collect(upTo: 1 << 16)
         guard decided.status == .ok else { throw LoadError("approve (cross-device): \(decided.status.code)") }
-        // Browser: the next poll sees the approval, and the page continues.
-        let progress = try await poll()
-        guard progress.status == "approved", progress.sameDevice != true else { throw LoadError("status after approval: \(progress.status)") }
-        let continued = try await get(http, base + continuePath, cookie: "cyberid_login=\(cookie)")
-        guard continued.status == 303, let location = continued.location else { throw LoadError("continue: \(continued.status)") }
-        return location
     }
 
     /// What the page's poll reads of `GET /authorize/status`.

@@ -45,22 +45,7 @@ extension Router where Context == AppRequestContext {
         post("authorize") { request, context in
             try await authorize(try await Self.form(request, context), request, context)
         }
-        get("authorize/status") { request, _ in
-            let (parameters, token) = try Self.requestToken(request)
-            // `qr_image=svg`: the pending login's QR image too, so the page polls once a second
-            // instead of fetching the status and `/authorize/qr` apart.
-            let image = parameters["qr_image"]
-            guard image == nil || image == "svg" else {
-                throw Problem(
-                    code: "malformed-request", title: "Malformed request", status: .badRequest,
-                    detail: "qr_image may only be svg")
-            }
-            var progress = try await login.loginProgress(requestToken: token)
-            if image != nil, let content = progress.qr {
-                progress.qrImage = try LoginPage.qrDataURL(content)
-            }
-            return Self.oauthJSON(progress)
-        }
+        get("authorize/status") { request, _ in try await Self.loginStatus(request, login) }
         // The animated QR code's current image (the page swaps it every second).
         get("authorize/qr") { request, _ in
             let (_, token) = try Self.requestToken(request)
@@ -177,6 +162,22 @@ extension Router where Context == AppRequestContext {
     }
 
     /// The query and its login request token `r`.
+    /// `GET /authorize/status`; with `qr_image=svg` the pending login's QR image too, so the page
+    /// polls once a second instead of fetching the status and `/authorize/qr` apart.
+    static func loginStatus(_ request: Request, _ login: LoginService) async throws -> Response {
+        let (parameters, token) = try Self.requestToken(request)
+        let image = parameters["qr_image"]
+        guard image == nil || image == "svg" else {
+            throw Problem(
+                code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "qr_image may only be svg")
+        }
+        var progress = try await login.loginProgress(requestToken: token)
+        if image != nil, let content = progress.qr {
+            progress.qrImage = try LoginPage.qrDataURL(content)
+        }
+        return Self.oauthJSON(progress)
+    }
+
     static func requestToken(_ request: Request) throws -> (FormParameters, String) {
         let parameters = try FormParameters(encoded: request.uri.query ?? "")
         guard let token = parameters["r"] else {

@@ -6503,7 +6503,7 @@ enum OpenAPIDocument {
                 }
               },
               "InvalidLoginTicket": {
-                "description": "Problem `invalid-login-ticket` (the parameter is missing or not made by this service); OAuth `invalid_request` for a badly URL-encoded query or a parameter repeated with different values.",
+                "description": "Problem `invalid-login-ticket` (the parameter is missing or not made by this service), `malformed-request` for a `qr_image` other than `svg` (the status); OAuth `invalid_request` for a badly URL-encoded query or a parameter repeated with different values.",
                 "headers": {
                   "Cache-Control": {
                     "$ref": "#/components/headers/CacheControl"
