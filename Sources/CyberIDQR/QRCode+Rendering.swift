@@ -51,15 +51,25 @@ extension QRCode {
     /// An escaped title's text in a data URL: `%` and `#` percent-encoded, and the tab and line
     /// breaks ``escapingXML(_:)`` keeps (a URL parser drops them from its input).
     static func escapingURL(_ text: String) -> String {
-        let encoded: [UInt8: [UInt8]] = [
-            UInt8(ascii: "%"): Array("%25".utf8), UInt8(ascii: "#"): Array("%23".utf8),
-            UInt8(ascii: "\t"): Array("%09".utf8), UInt8(ascii: "\n"): Array("%0A".utf8), UInt8(ascii: "\r"): Array("%0D".utf8),
-        ]
-        guard text.utf8.contains(where: { encoded[$0] != nil }) else { return text }
+        func encoded(_ byte: UInt8) -> StaticString? {
+            switch byte {
+            case UInt8(ascii: "%"): "%25"
+            case UInt8(ascii: "#"): "%23"
+            case UInt8(ascii: "\t"): "%09"
+            case UInt8(ascii: "\n"): "%0A"
+            case UInt8(ascii: "\r"): "%0D"
+            default: nil
+            }
+        }
+        guard text.utf8.contains(where: { encoded($0) != nil }) else { return text }
         var out = [UInt8]()
         out.reserveCapacity(text.utf8.count + 8)
         for byte in text.utf8 {
-            if let replacement = encoded[byte] { out += replacement } else { out.append(byte) }
+            if let replacement = encoded(byte) {
+                replacement.withUTF8Buffer { out.append(contentsOf: $0) }
+            } else {
+                out.append(byte)
+            }
         }
         return String(decoding: out, as: UTF8.self)
     }

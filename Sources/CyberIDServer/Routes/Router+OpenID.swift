@@ -161,7 +161,6 @@ extension Router where Context == AppRequestContext {
         }
     }
 
-    /// The query and its login request token `r`.
     /// `GET /authorize/status`; with `qr_image=svg` the pending login's QR image too, so the page
     /// polls once a second instead of fetching the status and `/authorize/qr` apart.
     static func loginStatus(_ request: Request, _ login: LoginService) async throws -> Response {
@@ -178,6 +177,7 @@ extension Router where Context == AppRequestContext {
         return Self.oauthJSON(progress)
     }
 
+    /// The query and its login request token `r`.
     static func requestToken(_ request: Request) throws -> (FormParameters, String) {
         let parameters = try FormParameters(encoded: request.uri.query ?? "")
         guard let token = parameters["r"] else {
