@@ -53,11 +53,9 @@ if str(OIDC_DIR) not in sys.path:
 
 from oidc_support import (  # noqa: E402  (puts Tests/enrollment on sys.path)
     Deployment,
-    QR_IMAGE_PREFIX,
     Holder,
     LoopbackServer,
     QuietHandler,
-    qr_runs,
     decode_qr_image,
     sign_wallet_jws,
 )

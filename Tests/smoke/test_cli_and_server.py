@@ -328,9 +328,14 @@ def test_dev_seed_and_fill_add_what_was_asked_and_refuse_bad_counts(tmp_path, da
 def test_scale_login_keeps_a_timeline_of_the_load_and_the_host(tmp_path):
     """scripts/scale-login with LOGS (SQLite, a tiny store, a second of warm-up): each run's line
     is followed by its slowest seconds beside the host's record, and the load's and the host's
-    timelines are kept as CSV, second by second; bench login refuses a negative warm-up and a
-    timeline in a directory that does not exist, before it does anything."""
-    for args, fragment in [(("--warmup", "-1"), "--warmup"), (("--timeline", str(tmp_path / "no" / "t.csv")), "--timeline")]:
+    timelines are kept as CSV, second by second; bench login refuses a negative warm-up, a
+    timeline in a directory that does not exist, a cross-device wait outside 1–50 s or beside a
+    warm-up, and --separate-qr-image alone, before it does anything."""
+    for args, fragment in [
+        (("--warmup", "-1"), "--warmup"), (("--timeline", str(tmp_path / "no" / "t.csv")), "--timeline"),
+        (("--cross-device", "0"), "--cross-device"), (("--cross-device", "51"), "--cross-device"),
+        (("--cross-device", "5", "--warmup", "1"), "--warmup"), (("--separate-qr-image",), "--cross-device"),
+    ]:
         refused = run_cli("bench", "login", "--document-dir", str(tmp_path), *args, data_dir=tmp_path)
         assert refused.returncode == 2 and fragment in refused.stderr, (args, refused.returncode, refused.stderr)
     logs = tmp_path / "logs"
@@ -443,6 +448,13 @@ def test_seeded_wallets_log_in_as_a_population(tmp_path):
         assert run.returncode == 0, run.stdout + run.stderr
         assert "logging in as 6 seeded wallets" in run.stdout and "enrolling" not in run.stdout, run.stdout
         assert "completed 8 logins" in run.stdout, run.stdout
+        # Cross-device, the page polling a second as its script does (the status with its image)
+        # and as it did before (the status, then /authorize/qr): every login completes.
+        for extra in ((), ("--separate-qr-image",)):
+            crossed = run_cli("bench", "login", "--server", server.base, "--wallet-file", str(wallets), "--duration", "2",
+                              "--rate", "2", "--clients", "8", "--cross-device", "1", *extra, data_dir=tmp_path,
+                              CYBERID_ISSUER=server.base)
+            assert crossed.returncode == 0 and "completed 4 logins" in crossed.stdout, (extra, crossed.stdout + crossed.stderr)
     finally:
         server.stop()
     # Nobody was enrolled by the load: the store holds the twelve seeded persons only.

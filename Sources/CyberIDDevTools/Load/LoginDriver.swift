@@ -59,15 +59,10 @@ public enum LoginDriver {
         let decision = try wallet.decision(on: login, approve: true, consent: login.claims)
         var body: [String: Any] = ["ticket": uri.ticket, "approval": decision, "request": uri.request ?? ""]
         if let password { body["password"] = password }
-        var post = HTTPClientRequest(url: issuer + "/wallet/v1/login")
-        post.method = .POST
-        post.headers.add(name: "Content-Type", value: "application/json")
-        post.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
-        let decided = try await http.execute(post, timeout: .seconds(30))
-        let answer = try await decided.body.collect(upTo: 1 << 16)
-        guard decided.status == .ok, let result = try? JSONDecoder().decode(LoginDecisionResult.self, from: Data(buffer: answer)),
+        let (status, answer) = try await postDecision(body, http: http, issuer: issuer)
+        guard status == .ok, let result = try? JSONDecoder().decode(LoginDecisionResult.self, from: Data(buffer: answer)),
             let returnURL = result.returnURL
-        else { throw LoadError("approve: \(decided.status.code)") }
+        else { throw LoadError("approve: \(status.code)") }
         // Browser: the wallet returns the person; continue to the relying party.
         let continued = try await get(http, returnURL, cookie: "cyberid_login=\(cookie)")
         guard continued.status == 303, let location = continued.location else { throw LoadError("continue: \(continued.status)") }
@@ -134,23 +129,33 @@ public enum LoginDriver {
         _ qr: String, match: Int, http: HTTPClient, issuer: String, wallet: Wallet, password: String?
     ) async throws {
         let uri = try WalletLoginURI(qr)
-        let query = [("t", uri.ticket), ("qt", uri.qrStep ?? ""), ("qa", uri.qrAuthenticator ?? "")].map { name, value in
-            name + "=" + (value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")
+        // The view's query as the wallet SDK builds it (`LoginClient.fetch`).
+        var components = URLComponents(string: issuer + "/wallet/v1/login")
+        components?.queryItems = [("t", uri.ticket), ("qt", uri.qrStep), ("qa", uri.qrAuthenticator)].map {
+            URLQueryItem(name: $0, value: $1)
         }
-        let view = try await get(http, issuer + "/wallet/v1/login?" + query.joined(separator: "&"))
+        guard let url = components?.url?.absoluteString else { throw LoadError("wallet fetch (scanned): no URL") }
+        let view = try await get(http, url)
         guard view.status == 200, let login = try? JSONDecoder().decode(LoginRequestView.self, from: view.body) else {
             throw LoadError("wallet fetch (scanned): \(view.status)")
         }
         let decision = try wallet.decision(on: login, approve: true, consent: login.claims, match: match)
-        var object: [String: Any] = ["ticket": uri.ticket, "approval": decision]
-        if let password { object["password"] = password }
+        var body: [String: Any] = ["ticket": uri.ticket, "approval": decision]
+        if let password { body["password"] = password }
+        let (status, _) = try await postDecision(body, http: http, issuer: issuer)
+        guard status == .ok else { throw LoadError("approve (cross-device): \(status.code)") }
+    }
+
+    /// The wallet's decision, `POST /wallet/v1/login` with a JSON body: the status and the answer.
+    static func postDecision(_ body: [String: Any], http: HTTPClient, issuer: String) async throws
+        -> (HTTPResponseStatus, ByteBuffer)
+    {
         var post = HTTPClientRequest(url: issuer + "/wallet/v1/login")
         post.method = .POST
         post.headers.add(name: "Content-Type", value: "application/json")
-        post.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object)))
+        post.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
         let decided = try await http.execute(post, timeout: .seconds(30))
-        _ = try await decided.body.collect(upTo: 1 << 16)
-        guard decided.status == .ok else { throw LoadError("approve (cross-device): \(decided.status.code)") }
+        return (decided.status, try await decided.body.collect(upTo: 1 << 16))
     }
 
     /// What the page's poll reads of `GET /authorize/status`.
@@ -162,25 +167,6 @@ public enum LoginDriver {
 
         enum CodingKeys: String, CodingKey {
             case status, qr, qrImage = "qr_image", sameDevice = "same_device"
-        }
-    }
-
-    /// RFC 3986's unreserved characters: a query value's characters left as they are.
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
-    /// The text after `needle` up to `end` (HTML-unescaped `&amp;`), by a byte search.
-    static func value(in html: Data, after needle: String, until end: UInt8 = UInt8(ascii: "\"")) -> String? {
-        let needle = Array(needle.utf8)
-        return html.withUnsafeBytes { (page: UnsafeRawBufferPointer) -> String? in
-            guard page.count >= needle.count else { return nil }
-            for index in 0...(page.count - needle.count) where page[index] == needle[0] {
-                guard (0..<needle.count).allSatisfy({ page[index + $0] == needle[$0] }) else { continue }
-                var stop = index + needle.count
-                while stop < page.count && page[stop] != end { stop += 1 }
-                let value = String(decoding: page[(index + needle.count)..<stop], as: UTF8.self)
-                return value.contains("&") ? value.replacingOccurrences(of: "&amp;", with: "&") : value
-            }
-            return nil
         }
     }
 
@@ -228,10 +214,13 @@ public enum LoginDriver {
             location: response.headers.first(name: "Location"))
     }
 
-    /// The `href` of the element with `id` in the page (HTML-unescaped), by a byte search: a
+    /// The `href` of the element with `id` in the page (HTML-unescaped).
+    static func attribute(_ html: Data, id: String) -> String? { value(in: html, after: "id=\"\(id)\" href=\"") }
+
+    /// The text after `needle` up to `end` (HTML-unescaped `&amp;`), by a byte search: a
     /// Foundation string search over the page cost more than the rest of the generator.
-    static func attribute(_ html: Data, id: String) -> String? {
-        let needle = Array("id=\"\(id)\" href=\"".utf8)
+    static func value(in html: Data, after needle: String, until end: UInt8 = UInt8(ascii: "\"")) -> String? {
+        let needle = Array(needle.utf8)
         return html.withUnsafeBytes { (page: UnsafeRawBufferPointer) -> String? in
             var index = 0
             search: while index + needle.count <= page.count {
@@ -239,9 +228,9 @@ public enum LoginDriver {
                     index += 1
                     continue search
                 }
-                var end = index + needle.count
-                while end < page.count && page[end] != UInt8(ascii: "\"") { end += 1 }
-                let value = String(decoding: page[(index + needle.count)..<end], as: UTF8.self)
+                var stop = index + needle.count
+                while stop < page.count && page[stop] != end { stop += 1 }
+                let value = String(decoding: page[(index + needle.count)..<stop], as: UTF8.self)
                 return value.contains("&") ? value.replacingOccurrences(of: "&amp;", with: "&") : value
             }
             return nil
