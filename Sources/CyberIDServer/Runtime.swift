@@ -159,6 +159,7 @@ public struct Runtime: Sendable {
     private static func providerConfiguration(_ settings: ServerSettings) -> ProviderConfiguration {
         var configuration = ProviderConfiguration(issuer: settings.issuer)
         configuration.loginLifetime = TimeInterval(settings.loginTTLSeconds)
+        configuration.qrStepSeconds = settings.qrStepSeconds
         configuration.faceAttemptsPerDay = Int64(settings.limits.faceAttemptsPerDay)
         configuration.wrongMatchNumbersPerHour = Int64(settings.limits.wrongMatchNumbersPerHour)
         configuration.jwksRefetchInterval = TimeInterval(settings.jwksRefetchSeconds)

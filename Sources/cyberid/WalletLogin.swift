@@ -83,7 +83,7 @@ extension WalletCommand {
                 "too many wrong numbers in the last hour: logins from a QR code are refused for a while (up to 80 minutes by default)"
                 + " (a login on this device, --same-device, still works); if you did not start these logins,"
                 + " someone is sending you login QR codes",
-            "qr-code-expired": "scan the QR code on the login page again (it changes every second)",
+            "qr-code-expired": "scan the QR code on the login page again (it changes every few seconds)",
             "wrong-password": "try again with the right password (the login stays open until it expires)",
             "password-locked": "reset the password with your document and phone: cyberid wallet password reset",
             "password-not-set": "set a password first: cyberid wallet password set",

@@ -19,13 +19,13 @@ import Testing
         return (link, view)
     }
 
-    @Test func theQRCodeChangesEverySecondAndAnOldOneIsRefused() async throws {
+    @Test func theQRCodeChangesEachStepAndAnOldOneIsRefused() async throws {
         try await ProviderHarness.with { h in
             let (client, _) = try await h.client()
             let now = Date()
             let login = try await h.start(ProviderHarness.request(client: client.id))
             let first = try h.provider.login.currentQR(requestToken: login.requestToken, now: now)
-            let later = try h.provider.login.currentQR(requestToken: login.requestToken, now: now.addingTimeInterval(1))
+            let later = try h.provider.login.currentQR(requestToken: login.requestToken, now: now.addingTimeInterval(5))
             #expect(first != later)
             let link = try WalletLoginURI(first)
             let sameDevice = try WalletLoginURI(login.walletURI)
@@ -62,8 +62,46 @@ import Testing
                     ticket: link.ticket, qrStep: foreign.qrStep, qrAuthenticator: foreign.qrAuthenticator, now: now)
             }
             // The page's status answers the current content.
-            let progress = try await h.provider.login.loginProgress(requestToken: login.requestToken, now: now.addingTimeInterval(1))
+            let progress = try await h.provider.login.loginProgress(requestToken: login.requestToken, now: now.addingTimeInterval(5))
             #expect(progress.status == .pending && progress.qr == later)
+        }
+    }
+
+    /// The page shows each code for `qrStepSeconds` (5 by default): the codes' steps are the
+    /// login's age rounded down to a multiple of it, the status says which step is current, and a
+    /// code is accepted for 30 s from its step — a code shown for its last second included.
+    @Test(arguments: [1, 5, 10])
+    func theCodeChangesOncePerStepPeriod(period: Int) async throws {
+        try await ProviderHarness.with(configure: { $0.qrStepSeconds = period }) { h in
+            let (client, _) = try await h.client()
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            // The login's step 0: the whole second it began (its expiry less the login's lifetime).
+            let startedAt = Date(timeIntervalSince1970: (login.expiresAt.timeIntervalSince1970 - 120).rounded(.down))
+            var steps: [Int] = []
+            var contents = Set<String>()
+            for second in 0..<25 {
+                let now = startedAt.addingTimeInterval(Double(second) + 0.5)
+                let progress = try await h.provider.login.loginProgress(requestToken: login.requestToken, now: now)
+                let content = try #require(progress.qr)
+                #expect(try WalletLoginURI(content).qrStep == progress.qrStep.map(String.init))
+                #expect(content == (try h.provider.login.currentQR(requestToken: login.requestToken, now: now)))
+                steps.append(try #require(progress.qrStep))
+                contents.insert(content)
+            }
+            let ages = (0..<25).map { $0 - $0 % period }
+            #expect(steps == ages, "period \(period)")
+            #expect(contents.count == Set(ages).count)
+            // The last second of a code's showing, scanned then and 29 s later: accepted; 31 s after its step: refused.
+            let shownLast = startedAt.addingTimeInterval(Double(period) - 0.5)
+            let (link, view) = try await Self.scan(h, login, at: shownLast)
+            #expect(link.qrStep == "0" && view.device == "cross-device")
+            _ = try await h.provider.login.walletView(
+                ticket: link.ticket, qrStep: link.qrStep, qrAuthenticator: link.qrAuthenticator, now: startedAt.addingTimeInterval(29.5))
+            await #expect(throws: ProviderError.qrCodeExpired()) {
+                try await h.provider.login.walletView(
+                    ticket: link.ticket, qrStep: link.qrStep, qrAuthenticator: link.qrAuthenticator,
+                    now: startedAt.addingTimeInterval(31))
+            }
         }
     }
 

@@ -309,6 +309,18 @@ def test_qr_code_in_the_page_changes_and_decodes_to_a_fresh_cross_device_uri(bro
     source = browser.find_element(By.ID, "qr-code").get_attribute("src")
     assert source.startswith(QR_IMAGE_TEXT_PREFIX), source[:80]
     assert source != first_source, "the page's first image must be replaced by a polled one"
+    # The page polled once a second, each time naming the step of the code it showed; only the
+    # answer of a new code carried the image (a code lasts CYBERID_QR_STEP_SECONDS, 5 by default).
+    polls = browser.execute_script(
+        "return performance.getEntriesByType('resource').filter(function(e){"
+        "return e.name.indexOf('/authorize/status?')>=0;}).map(function(e){"
+        "return [e.name, e.encodedBodySize];});"
+    )
+    assert polls and all("qr_image=svg" in name and "qr_step=" in name for name, _ in polls), polls
+    sizes = [size for _, size in polls]
+    assert any(size > 3000 for size in sizes), sizes  # a new code's image (≈ 6 KB)
+    assert any(0 < size < 1500 for size in sizes), sizes  # the same code: status and content only
+    assert sum(size > 3000 for size in sizes) <= 2, sizes  # at most one new code per five polls
 
     # The whole page, for a person to look at (the report says what it showed); the QR code in it
     # is readable too.

@@ -4,7 +4,8 @@ fail against the real binary.
 The login page offers two ways into the wallet:
 
 * the QR code, for a wallet on another device: `cyberid://login?iss=…&t=…&qt=STEP&qa=AUTH`, whose
-  content changes every second and which the wallet API refuses once it is 30 s old; the wallet
+  content changes every few seconds (CYBERID_QR_STEP_SECONDS, 5 by default) and which the wallet
+  API refuses once it is 30 s old; the wallet
   must pick the page's two-digit number among three, and a wrong pick ends the login;
 * the same-device link `cyberid://login?iss=…&t=…&r=…`: its approval gets a response code, and the
   login goes on only in the browser that started it (the `cyberid_login` cookie) *and* with that
@@ -49,6 +50,7 @@ from oidc_support import (
 )
 
 QR_LIFETIME = 30.0  # seconds a QR code's content is accepted by the wallet API
+QR_STEP_SECONDS = 5  # seconds the page shows each code (CYBERID_QR_STEP_SECONDS's default)
 # Seconds after which the module's early login (120 s lifetime) is too old for the last test to
 # finish on it before it expires (a slow run): that test then starts a login of its own.
 EARLY_LOGIN_USABLE = 90.0
@@ -135,12 +137,16 @@ def test_the_page_shows_a_number_and_a_qr_code_that_changes(deployment, rp):
         return image.text, cross_device_query(browser.qr_uri(page), deployment.issuer, page.ticket)
 
     first = now()
-    time.sleep(1.1)
+    # A new code every QR_STEP_SECONDS: wait for the status to name the next one.
+    step = browser.get(page.status_url).json()["qr_step"]
+    deadline = time.monotonic() + QR_STEP_SECONDS + 2
+    while browser.get(page.status_url).json()["qr_step"] == step and time.monotonic() < deadline:
+        time.sleep(0.2)
     second = now()
     images, contents = (first[0], second[0]), (first[1], second[1])
-    assert images[0] != images[1], "the QR image must change every second"
+    assert images[0] != images[1], "the QR image must change with each step"
     assert page.qr_svg != images[1], "the page's first QR image must be replaced"
-    assert int(contents[1]["qt"]) > int(contents[0]["qt"]), contents
+    assert int(contents[1]["qt"]) == int(contents[0]["qt"]) + QR_STEP_SECONDS, contents
     assert contents[1]["qa"] != contents[0]["qa"], contents
 
 
@@ -173,6 +179,30 @@ def test_the_status_carries_the_qr_image_when_asked(deployment, rp, rita, tmp_pa
     # An empty parameter is one not sent, as everywhere in OAuth (RFC 6749 §3.1).
     empty = browser.get(page.status_url + "&qr_image=")
     assert empty.status_code == 200 and "qr_image" not in empty.json(), empty.text[:300]
+
+    # The page sends the step of the code it shows (`qr_step`): the image again only once the
+    # code has changed. The step is whole seconds since the login began, a multiple of the period.
+    step = body["qr_step"]
+    assert isinstance(step, int) and step >= 0 and step % QR_STEP_SECONDS == 0, body.get("qr_step")
+    assert cross_device_query(body["qr"], deployment.issuer, page.ticket)["qt"] == str(step), body["qr"]
+    for _ in range(3):  # (again if a new code began between the two requests)
+        current = browser.get(page.status_url + "&qr_image=svg").json()
+        same = browser.get(page.status_url + "&" + urlencode({"qr_image": "svg", "qr_step": current["qr_step"]})).json()
+        if same["qr_step"] == current["qr_step"]:
+            break
+    assert same["qr_step"] == current["qr_step"], (current, same)
+    assert same["status"] == "pending" and same["qr"] == current["qr"] and "qr_image" not in same, same
+    other = browser.get(page.status_url + "&" + urlencode({"qr_image": "svg", "qr_step": str(step + 1)})).json()
+    assert other["qr_image"].startswith(QR_IMAGE_TEXT_PREFIX), str(other)[:300]
+    assert decode_qr_image(other["qr_image"], tmp_path) == other["qr"], other["qr"]
+    for value in ("-1", "x", "1.0", "12345678", " 5", "5 "):
+        refused = browser.get(page.status_url + "&" + urlencode({"qr_image": "svg", "qr_step": value}))
+        assert_problem(refused, "malformed-request", {400})
+    # Without qr_image, qr_step changes nothing; an empty one is one not sent.
+    alone = browser.get(page.status_url + "&" + urlencode({"qr_step": "7"})).json()
+    assert alone["status"] == "pending" and "qr_image" not in alone, alone
+    unsent = browser.get(page.status_url + "&qr_image=svg&qr_step=").json()
+    assert unsent["qr_image"].startswith(QR_IMAGE_TEXT_PREFIX), str(unsent)[:300]
 
     # The wallet scans the image it was shown and picks the page's number: approved, no image.
     approved = deployment.wallet_approve(rita, decoded, match=page.match_number)

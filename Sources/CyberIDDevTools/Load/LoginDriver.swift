@@ -85,10 +85,11 @@ public enum LoginDriver {
             let match = value(in: body, after: "id=\"match-number\">", until: UInt8(ascii: "<")).flatMap({ Int($0) })
         else { throw LoadError("authorize: the page lacks its status, QR or continue URL or its number") }
         let base = issuer + "/"
-        var polls = 0
+        var (polls, shown) = (0, 0)
+        // As the page's script: the image with the status, unless the page shows the current code.
         func poll() async throws -> PageStatus {
             polls += 1
-            let answer = try await get(http, base + statusPath + (wait.separateImage ? "" : "&qr_image=svg"))
+            let answer = try await get(http, base + statusPath + (wait.separateImage ? "" : "&qr_image=svg&qr_step=\(shown)"))
             guard answer.status == 200, let progress = try? JSONDecoder().decode(PageStatus.self, from: answer.body) else {
                 throw LoadError("status: \(answer.status)")
             }
@@ -96,9 +97,10 @@ public enum LoginDriver {
                 if wait.separateImage {
                     let image = try await get(http, base + qrPath + "&k=\(polls)")
                     guard image.status == 200 else { throw LoadError("qr: \(image.status)") }
-                } else if progress.qrImage == nil {
-                    throw LoadError("status: no qr_image")
+                } else if (progress.qrImage == nil) != (progress.qrStep == shown) {
+                    throw LoadError("status: qr_image for step \(progress.qrStep ?? -1), the page's \(shown)")
                 }
+                shown = progress.qrStep ?? shown
             }
             return progress
         }
@@ -162,11 +164,12 @@ public enum LoginDriver {
     struct PageStatus: Decodable {
         var status: String
         var qr: String?
+        var qrStep: Int?
         var qrImage: String?
         var sameDevice: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case status, qr, qrImage = "qr_image", sameDevice = "same_device"
+            case status, qr, qrStep = "qr_step", qrImage = "qr_image", sameDevice = "same_device"
         }
     }
 

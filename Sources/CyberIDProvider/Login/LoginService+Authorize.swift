@@ -64,11 +64,16 @@ extension LoginService {
     public func currentQR(requestToken: String, now: Date = Date()) throws -> String {
         guard let state = sealers.request.open(requestToken, as: LoginState.self) else { throw ProviderError.invalidLoginTicket() }
         guard state.expiresAt > now.timeIntervalSince1970 else { throw ProviderError.loginExpired() }
-        return qrURI(state, step: Self.step(of: state.startedAt, now: now))
+        return qrURI(state, step: qrStep(of: state.startedAt, now: now))
     }
 
-    static func step(of startedAt: UInt32, now: Date) -> Int {
-        max(0, Int(now.timeIntervalSince1970.rounded(.down)) - Int(startedAt))
+    /// The QR code's time step now: the login's age in whole seconds, rounded down to a multiple
+    /// of ``ProviderConfiguration/qrStepSeconds`` — a new code every few seconds. The wallet API
+    /// takes any step (its age counts from it), so the setting may differ between nodes.
+    func qrStep(of startedAt: UInt32, now: Date) -> Int {
+        let age = max(0, Int(now.timeIntervalSince1970.rounded(.down)) - Int(startedAt))
+        let period = max(1, configuration.qrStepSeconds)
+        return age - age % period
     }
 
     /// What the wallet shows for a ticket: the platform as registered now (a disabled one gets
@@ -129,15 +134,21 @@ extension LoginService {
         guard let state = sealers.request.open(requestToken, as: LoginState.self) else { throw ProviderError.invalidLoginTicket() }
         guard let decision = try await store.transaction(id: state.transactionID) else {
             guard state.expiresAt > now.timeIntervalSince1970 else { return LoginProgress(status: .expired) }
-            return LoginProgress(status: .pending, qr: qrURI(state, step: Self.step(of: state.startedAt, now: now)))
+            return pending(state, now: now)
         }
         let grant = LoginGrant(payload: decision.payload)
         switch decision.status {
         case .approved, .completed, .revoked: return LoginProgress(status: .approved, sameDevice: grant?.responseCodeHash != nil)
         case .denied, .failed: return LoginProgress(status: .denied, reason: grant?.reason)
         case .expired: return LoginProgress(status: .expired)
-        case .pending: return LoginProgress(status: .pending, qr: qrURI(state, step: Self.step(of: state.startedAt, now: now)))
+        case .pending: return pending(state, now: now)
         }
+    }
+
+    /// A pending login's progress: the QR code's current content and its step.
+    func pending(_ state: LoginState, now: Date) -> LoginProgress {
+        let step = qrStep(of: state.startedAt, now: now)
+        return LoginProgress(status: .pending, qr: qrURI(state, step: step), qrStep: step)
     }
 
     /// Continues a decided login in the browser that started it; a same-device approval only

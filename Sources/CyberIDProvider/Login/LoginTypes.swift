@@ -96,14 +96,25 @@ public enum LoginStatus: String, Sendable, Codable {
 public struct LoginProgress: Sendable, Codable, Equatable {
     public var status: LoginStatus
     public var qr: String?
+    /// The current QR code's time step (its `qt`): the page sends back the step it shows
+    /// (`qr_step`) and gets the image only when the code has changed since.
+    public var qrStep: Int?
     /// The current QR code's image as a `data:image/svg+xml,…` URL: the page's poll gets
     /// the status and the image in one request instead of two (benchmarks.md, "The eleventh step").
     public var qrImage: String?
     public var sameDevice: Bool?
     public var reason: String?
 
+    public init(
+        status: LoginStatus, qr: String? = nil, qrStep: Int? = nil, qrImage: String? = nil, sameDevice: Bool? = nil,
+        reason: String? = nil
+    ) {
+        (self.status, self.qr, self.qrStep, self.qrImage) = (status, qr, qrStep, qrImage)
+        (self.sameDevice, self.reason) = (sameDevice, reason)
+    }
+
     enum CodingKeys: String, CodingKey {
-        case status, qr, qrImage = "qr_image", sameDevice = "same_device", reason
+        case status, qr, qrStep = "qr_step", qrImage = "qr_image", sameDevice = "same_device", reason
     }
 }
 

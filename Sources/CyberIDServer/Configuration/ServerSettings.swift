@@ -47,6 +47,10 @@ public struct ServerSettings: Sendable {
     public var enrollmentTTLSeconds: Int
     /// Lifetime of a login transaction (the QR code), in seconds.
     public var loginTTLSeconds: Int
+    /// How long the login page shows each code of its animated QR code (`CYBERID_QR_STEP_SECONDS`,
+    /// 1–10, default 5): a new code every few seconds, not every second — the wallet's 30 s
+    /// freshness window is what stops a forwarded code (benchmarks.md, "The twelfth step").
+    public var qrStepSeconds: Int
     /// One-time codes any one phone number may receive per hour.
     public var smsPerPhonePerHour: Int
     /// The least time between two fetches of a client's JWKS URL after a signature that did
@@ -142,6 +146,7 @@ public struct ServerSettings: Sendable {
         enrollmentTTLSeconds = try Self.integer(
             text("cyberid.enrollmentTtlSeconds"), "CYBERID_ENROLLMENT_TTL_SECONDS", 600, 1...86_400)
         loginTTLSeconds = try Self.integer(text("cyberid.loginTtlSeconds"), "CYBERID_LOGIN_TTL_SECONDS", 120, 1...3_600)
+        qrStepSeconds = try Self.integer(text("cyberid.qrStepSeconds"), "CYBERID_QR_STEP_SECONDS", 5, 1...10)
         smsPerPhonePerHour = try Self.integer(
             text("cyberid.smsPerPhonePerHour"), "CYBERID_SMS_PER_PHONE_PER_HOUR", 10, 1...1_000_000)
         jwksRefetchSeconds = try Self.integer(text("cyberid.jwksRefetchSeconds"), "CYBERID_JWKS_REFETCH_SECONDS", 60, 1...3_600)

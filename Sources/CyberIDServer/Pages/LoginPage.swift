@@ -7,7 +7,7 @@ import Hummingbird
 import Mustache
 
 /// The login page `/authorize` answers: an animated QR code of the cross-device wallet URI (SVG
-/// made here, no external assets; a new image every second), the number to pick in the wallet,
+/// made here, no external assets; a new image every few seconds), the number to pick in the wallet,
 /// the same-device link, and a small script that polls the login's status, swaps the QR image
 /// and continues. Rendered with swift-mustache; the script and style are inline and allowed by
 /// their hashes in the Content-Security-Policy, so nothing else can run.
@@ -148,12 +148,14 @@ struct LoginPage: Sendable {
 
     static let script = """
         (function(){var m=document.getElementById('login'),s=document.getElementById('status'),\
-        q=document.getElementById('qr-code'),n=0;\
+        q=document.getElementById('qr-code'),n=0,st=0;\
         function say(k){s.textContent=m.getAttribute('data-msg-'+k);}\
         function go(){window.location.assign(m.getAttribute('data-continue-url'));}\
-        function poll(){fetch(m.getAttribute('data-status-url')+'&qr_image=svg',{credentials:'same-origin'})\
-        .then(function(r){return r.json();}).then(function(j){\
-        if(j.status==='pending'){n++;q.src=j.qr_image||(m.getAttribute('data-qr-url')+'&k='+n);setTimeout(poll,1000);return;}\
+        function poll(){fetch(m.getAttribute('data-status-url')+'&qr_image=svg'+(st!=null?'&qr_step='+st:''),\
+        {credentials:'same-origin'}).then(function(r){return r.json();}).then(function(j){\
+        if(j.status==='pending'){if(j.qr_image){q.src=j.qr_image;}\
+        else if(j.qr_step==null){n++;q.src=m.getAttribute('data-qr-url')+'&k='+n;}\
+        st=j.qr_step;setTimeout(poll,1000);return;}\
         if(j.status==='approved'&&j.same_device){say('same-device');return;}\
         if(j.reason==='wrong-match-number'){say('mismatch');setTimeout(go,4000);return;}\
         say(j.status==='approved'?'approved':(j.status==='denied'?'denied':'expired'));go();})\

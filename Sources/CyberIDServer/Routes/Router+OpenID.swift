@@ -162,7 +162,8 @@ extension Router where Context == AppRequestContext {
     }
 
     /// `GET /authorize/status`; with `qr_image=svg` the pending login's QR image too, so the page
-    /// polls once a second instead of fetching the status and `/authorize/qr` apart.
+    /// polls once a second instead of fetching the status and `/authorize/qr` apart — but not when
+    /// `qr_step` says the page already shows the current code (a new code comes every few seconds).
     static func loginStatus(_ request: Request, _ login: LoginService) async throws -> Response {
         let (parameters, token) = try Self.requestToken(request)
         let image = parameters["qr_image"]
@@ -170,11 +171,24 @@ extension Router where Context == AppRequestContext {
             throw Problem(
                 code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "qr_image may only be svg")
         }
+        // The step of the code the page shows: its image again would be the same image.
+        let shown = parameters["qr_step"].map { Self.step($0) ?? -1 }
+        guard shown != -1 else {
+            throw Problem(
+                code: "malformed-request", title: "Malformed request", status: .badRequest,
+                detail: "qr_step is the qr_step of an earlier answer, a whole number")
+        }
         var progress = try await login.loginProgress(requestToken: token)
-        if image != nil, let content = progress.qr {
+        if image != nil, let content = progress.qr, progress.qrStep != shown {
             progress.qrImage = try LoginPage.qrDataURL(content)
         }
         return Self.oauthJSON(progress)
+    }
+
+    /// A QR code's step as a query gives it: up to seven digits, nothing else.
+    static func step(_ text: String) -> Int? {
+        guard (1...7).contains(text.utf8.count), text.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
+        return Int(text)
     }
 
     /// The query and its login request token `r`.

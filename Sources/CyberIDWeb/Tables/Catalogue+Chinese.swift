@@ -212,7 +212,7 @@ extension Catalogue {
         "portal_reason_guardian_resumed": "监护人在门户中恢复",
         "login_title": "使用 CyberID 登录%{client}",
         "login_portal_name": "您的 CyberID 账户",
-        "login_scan": "请用 CyberID 钱包扫描此二维码（每秒更新一次）：",
+        "login_scan": "请用 CyberID 钱包扫描此二维码（每隔几秒更新一次）：",
         "login_qr_alt": "CyberID 钱包的二维码",
         "login_pick_number": "钱包会请您选择一个数字，请选择",
         "login_pick_number_end": "。",

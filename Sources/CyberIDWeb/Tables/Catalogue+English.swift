@@ -215,7 +215,7 @@ extension Catalogue {
         "portal_reason_guardian_resumed": "resumed by the guardian in the portal",
         "login_title": "Log in to %{client} with CyberID",
         "login_portal_name": "your CyberID account",
-        "login_scan": "Scan this code with your CyberID wallet (it changes every second):",
+        "login_scan": "Scan this code with your CyberID wallet (it changes every few seconds):",
         "login_qr_alt": "QR code for the CyberID wallet",
         "login_pick_number": "The wallet will ask you to pick a number. Pick",
         "login_pick_number_end": ".",

@@ -1912,12 +1912,22 @@ enum OpenAPIDocument {
                         "svg"
                       ]
                     }
+                  },
+                  {
+                    "name": "qr_step",
+                    "in": "query",
+                    "required": false,
+                    "description": "The `qr_step` of the code the page shows (from an earlier answer): with `qr_image=svg`, the image is left out while the current code is that one — a new code comes every few seconds (`CYBERID_QR_STEP_SECONDS`).",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[0-9]{1,7}$"
+                    }
                   }
                 ],
                 "security": [],
                 "responses": {
                   "200": {
-                    "description": "The status; `qr` while pending (and `qr_image` when asked for), `same_device` when approved, `reason` when refused.",
+                    "description": "The status; `qr` and `qr_step` while pending (and `qr_image` when asked for and the page's `qr_step` is not the current one), `same_device` when approved, `reason` when refused.",
                     "content": {
                       "application/json": {
                         "schema": {
@@ -5192,10 +5202,15 @@ enum OpenAPIDocument {
                     "type": "string",
                     "description": "The QR code's current content (while pending)."
                   },
+                  "qr_step": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "The current code's time step, its `qt` (while pending): the login's age in seconds rounded down to a multiple of `CYBERID_QR_STEP_SECONDS`."
+                  },
                   "qr_image": {
                     "type": "string",
                     "pattern": "^data:image/svg\\+xml,<svg [^#]*</svg>$",
-                    "description": "The current QR code's image as a data URL: `data:image/svg+xml,` and the SVG with `%` and `#` percent-encoded, its attributes single-quoted (while pending, with qr_image=svg)."
+                    "description": "The current QR code's image as a data URL: `data:image/svg+xml,` and the SVG with `%` and `#` percent-encoded, its attributes single-quoted (while pending, with qr_image=svg, unless qr_step named the current code)."
                   },
                   "same_device": {
                     "type": "boolean"
@@ -6503,7 +6518,7 @@ enum OpenAPIDocument {
                 }
               },
               "InvalidLoginTicket": {
-                "description": "Problem `invalid-login-ticket` (the parameter is missing or not made by this service), `malformed-request` for a `qr_image` other than `svg` (the status); OAuth `invalid_request` for a badly URL-encoded query or a parameter repeated with different values.",
+                "description": "Problem `invalid-login-ticket` (the parameter is missing or not made by this service), `malformed-request` for a `qr_image` other than `svg` or a `qr_step` that is not one to seven digits (the status); OAuth `invalid_request` for a badly URL-encoded query or a parameter repeated with different values.",
                 "headers": {
                   "Cache-Control": {
                     "$ref": "#/components/headers/CacheControl"
