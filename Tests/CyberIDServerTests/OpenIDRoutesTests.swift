@@ -43,6 +43,42 @@ import Testing
                 == (try LoginPage.qrSVG(content)).replacingOccurrences(of: "\"", with: "'"))
     }
 
+    /// The page sends the step of the code it shows; the status carries the image only for
+    /// another step. A step that is not one to seven digits is a malformed request.
+    @Test func theStatusImageComesOnlyForANewCode() async throws {
+        try await withTestApp { client, runtime async throws in
+            let (registered, _) = try await runtime.provider.clients.register(
+                ClientRegistration(name: "Shop", redirectURIs: ["http://127.0.0.1:9/cb"]))
+            let query = FormParameters.encode([
+                ("response_type", "code"), ("client_id", registered.id), ("redirect_uri", "http://127.0.0.1:9/cb"),
+                ("scope", "openid"), ("state", "s"), ("code_challenge", String(repeating: "a", count: 43)),
+                ("code_challenge_method", "S256"),
+            ])
+            let page = try await client.execute(uri: "/authorize?\(query)", method: .get) { $0.text }
+            let status = try #require(page.components(separatedBy: "data-status-url=\"").last?.prefix { $0 != "\"" })
+            func poll(_ extra: String) async throws -> (HTTPResponse.Status, [String: Any]) {
+                try await client.execute(uri: "/\(status)&\(extra)", method: .get) { ($0.status, try $0.json()) }
+            }
+            var (current, same): ([String: Any], [String: Any]) = ([:], [:])
+            for _ in 0..<3 {  // again if a new code began between the two polls
+                current = try await poll("qr_image=svg").1
+                let step = try #require(current["qr_step"] as? Int)
+                same = try await poll("qr_image=svg&qr_step=\(step)").1
+                if same["qr_step"] as? Int == step { break }
+            }
+            let step = try #require(current["qr_step"] as? Int)
+            #expect((current["qr_image"] as? String)?.hasPrefix("data:image/svg+xml,") == true)
+            #expect(same["qr_step"] as? Int == step && same["qr"] as? String == current["qr"] as? String)
+            #expect(same["status"] as? String == "pending" && same["qr_image"] == nil)
+            let other = try await poll("qr_image=svg&qr_step=\(step + 1)").1
+            #expect((other["qr_image"] as? String)?.hasPrefix("data:image/svg+xml,") == true)
+            for bad in ["-1", "x", "1.5", "12345678", "%205"] {
+                let (code, problem) = try await poll("qr_image=svg&qr_step=\(bad)")
+                #expect(code == .badRequest && problem["type"] as? String == "urn:cyberid:problem:malformed-request", "\(bad)")
+            }
+        }
+    }
+
     @Test func theLoginPageIsSelfContainedAndLocked() async throws {
         try await withTestApp { client, runtime async throws in
             let (registered, _) = try await runtime.provider.clients.register(
