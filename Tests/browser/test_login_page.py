@@ -47,7 +47,7 @@ from oidc_support import (  # noqa: E402
 
 # The page polls every second; the redirect must follow the wallet's answer well within this.
 NAVIGATION_TIMEOUT = 10.0
-# The page swaps its QR image about every second; a loaded machine may take longer.
+# The page swaps its QR image every five seconds (CYBERID_QR_STEP_SECONDS); a loaded machine may take longer.
 QR_CHANGE_TIMEOUT = 10.0
 
 
