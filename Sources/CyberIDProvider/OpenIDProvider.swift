@@ -14,7 +14,8 @@ public struct ProviderConfiguration: Sendable {
     /// How long a login transaction (QR code) can be approved.
     public var loginLifetime: TimeInterval = 120
     /// Seconds the login page shows each code of its animated QR code: the codes' steps are the
-    /// login's age in seconds rounded down to a multiple of this (`CYBERID_QR_STEP_SECONDS`).
+    /// login's age in seconds rounded down to a multiple of this (`CYBERID_QR_STEP_SECONDS`; 1–10,
+    /// a value outside is taken as the nearest).
     public var qrStepSeconds = 5
     /// Authorization code lifetime.
     public var codeLifetime: TimeInterval = 60

@@ -156,7 +156,7 @@ public struct Runtime: Sendable {
     }
 
     /// The provider's timings and costs from the settings.
-    private static func providerConfiguration(_ settings: ServerSettings) -> ProviderConfiguration {
+    static func providerConfiguration(_ settings: ServerSettings) -> ProviderConfiguration {
         var configuration = ProviderConfiguration(issuer: settings.issuer)
         configuration.loginLifetime = TimeInterval(settings.loginTTLSeconds)
         configuration.qrStepSeconds = settings.qrStepSeconds

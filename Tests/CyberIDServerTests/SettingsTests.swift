@@ -31,6 +31,21 @@ import Testing
         }
     }
 
+    /// `CYBERID_QR_STEP_SECONDS`: 5 unless set, 1–10, and the provider is given it.
+    @Test func theQRStepIsOneToTenSecondsAndReachesTheProvider() async throws {
+        #expect(try await ServerSettings.load(environment: [:]).qrStepSeconds == 5)
+        #expect(Runtime.providerConfiguration(try await ServerSettings.load(environment: [:])).qrStepSeconds == 5)
+        for good in [1, 7, 10] {
+            let settings = try await ServerSettings.load(environment: ["CYBERID_QR_STEP_SECONDS": "\(good)"])
+            #expect(settings.qrStepSeconds == good && Runtime.providerConfiguration(settings).qrStepSeconds == good)
+        }
+        for bad in ["0", "11", "30", "x", "-5"] {
+            await #expect(throws: ConfigurationError.self) {
+                _ = try await ServerSettings.load(environment: ["CYBERID_QR_STEP_SECONDS": bad])
+            }
+        }
+    }
+
     @Test func environmentOverridesEverything() async throws {
         let settings = try await ServerSettings.load(environment: [
             "CYBERID_ISSUER": "https://id.example.cn/",

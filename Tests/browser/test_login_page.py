@@ -48,7 +48,7 @@ from oidc_support import (  # noqa: E402
 # The page polls every second; the redirect must follow the wallet's answer well within this.
 NAVIGATION_TIMEOUT = 10.0
 # The page swaps its QR image every five seconds (CYBERID_QR_STEP_SECONDS); a loaded machine may take longer.
-QR_CHANGE_TIMEOUT = 10.0
+QR_CHANGE_TIMEOUT = 15.0
 
 
 @dataclass
@@ -318,9 +318,12 @@ def test_qr_code_in_the_page_changes_and_decodes_to_a_fresh_cross_device_uri(bro
     )
     assert polls and all("qr_image=svg" in name and "qr_step=" in name for name, _ in polls), polls
     sizes = [size for _, size in polls]
-    assert any(size > 3000 for size in sizes), sizes  # a new code's image (≈ 6 KB)
-    assert any(0 < size < 1500 for size in sizes), sizes  # the same code: status and content only
-    assert sum(size > 3000 for size in sizes) <= 2, sizes  # at most one new code per five polls
+    # The polls of the page's first code (about four, one a second): the status and content only;
+    # then the answer of the next code with its image (≈ 6 KB), after which the screen changed.
+    new = next((index for index, size in enumerate(sizes) if size > 3000), None)
+    assert new is not None and new >= 1, sizes
+    assert all(0 < size < 1500 for size in sizes[:new]), sizes
+    assert sum(size > 3000 for size in sizes) <= 2, sizes  # a third new code would take ten more seconds
 
     # The whole page, for a person to look at (the report says what it showed); the QR code in it
     # is readable too.

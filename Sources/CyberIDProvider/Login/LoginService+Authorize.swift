@@ -68,11 +68,12 @@ extension LoginService {
     }
 
     /// The QR code's time step now: the login's age in whole seconds, rounded down to a multiple
-    /// of ``ProviderConfiguration/qrStepSeconds`` — a new code every few seconds. The wallet API
-    /// takes any step (its age counts from it), so the setting may differ between nodes.
+    /// of ``ProviderConfiguration/qrStepSeconds`` (held to 1–10: a code must be shown for less
+    /// than its 30 s life) — a new code every few seconds. The wallet API takes any step (its age
+    /// counts from it), so the setting may differ between nodes.
     func qrStep(of startedAt: UInt32, now: Date) -> Int {
         let age = max(0, Int(now.timeIntervalSince1970.rounded(.down)) - Int(startedAt))
-        let period = max(1, configuration.qrStepSeconds)
+        let period = min(max(1, configuration.qrStepSeconds), 10)
         return age - age % period
     }
 

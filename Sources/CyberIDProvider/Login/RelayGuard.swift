@@ -11,7 +11,7 @@ import Foundation
 /// Nothing here is stored: each transaction's QR secret and match number are derived from the
 /// service's key and the transaction id, so any server process can answer the page's status,
 /// draw its QR code and check a wallet's scan. The QR secret never leaves the server (as
-/// BankID's `qrStartSecret`): the page is shown the current QR content only, each second anew.
+/// BankID's `qrStartSecret`): the page is shown the current QR content only, each step anew.
 struct RelayGuard: Sendable {
     /// A QR code older than this is refused by the wallet API.
     static let qrLifetime: TimeInterval = 30

@@ -46,7 +46,7 @@ extension Router where Context == AppRequestContext {
             try await authorize(try await Self.form(request, context), request, context)
         }
         get("authorize/status") { request, _ in try await Self.loginStatus(request, login) }
-        // The animated QR code's current image (the page swaps it every second).
+        // The animated QR code's current image (a page of an older node fetches it each second).
         get("authorize/qr") { request, _ in
             let (_, token) = try Self.requestToken(request)
             var headers = LoginPage.securityHeaders
