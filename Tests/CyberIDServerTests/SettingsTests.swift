@@ -1,4 +1,5 @@
 import CyberIDKeys
+import CyberIDProvider
 import CyberIDStore
 import Foundation
 import Logging
