@@ -145,8 +145,7 @@ public struct ServerSettings: Sendable {
         certificateDays = try Self.integer(text("cyberid.certificateDays"), "CYBERID_CERTIFICATE_DAYS", 365, 1...3650)
         enrollmentTTLSeconds = try Self.integer(
             text("cyberid.enrollmentTtlSeconds"), "CYBERID_ENROLLMENT_TTL_SECONDS", 600, 1...86_400)
-        loginTTLSeconds = try Self.integer(text("cyberid.loginTtlSeconds"), "CYBERID_LOGIN_TTL_SECONDS", 120, 1...3_600)
-        qrStepSeconds = try Self.integer(text("cyberid.qrStepSeconds"), "CYBERID_QR_STEP_SECONDS", 5, 1...10)
+        (loginTTLSeconds, qrStepSeconds) = try Self.login(text)
         smsPerPhonePerHour = try Self.integer(
             text("cyberid.smsPerPhonePerHour"), "CYBERID_SMS_PER_PHONE_PER_HOUR", 10, 1...1_000_000)
         jwksRefetchSeconds = try Self.integer(text("cyberid.jwksRefetchSeconds"), "CYBERID_JWKS_REFETCH_SECONDS", 60, 1...3_600)
@@ -165,6 +164,14 @@ public struct ServerSettings: Sendable {
             text, issuer: issuer, smsWebhookURL: smsWebhookURL)
         limits = try RateLimitSettings(text)
         requestsOnConnectionLoop = try Self.connectionLoop(text("cyberid.requestsOnConnectionLoop"))
+    }
+
+    /// A login's lifetime and how long its page shows each QR code (seconds).
+    static func login(_ text: (String) -> String?) throws(ConfigurationError) -> (Int, Int) {
+        (
+            try Self.integer(text("cyberid.loginTtlSeconds"), "CYBERID_LOGIN_TTL_SECONDS", 120, 1...3_600),
+            try Self.integer(text("cyberid.qrStepSeconds"), "CYBERID_QR_STEP_SECONDS", 5, 1...10)
+        )
     }
 
     /// `CYBERID_REQUESTS_ON_CONNECTION_LOOP`: a yes/no setting, default yes.
