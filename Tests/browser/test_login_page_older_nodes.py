@@ -1,0 +1,138 @@
+"""The login page's script against nodes of older releases behind the same proxy (Chromium).
+
+During a rolling upgrade a page served by one node may be polled through another
+(docs/operations.md, "Rolling upgrades"). A proxy in this test stands for such a node: it passes
+every request to the server and takes out of the status answers what an older release did not
+send —
+
+* `qr_step` only: a node of 2026-12-06 (the status carried the image, a new code every second);
+* `qr_step` and `qr_image`: a node before that (the page fetched `/authorize/qr` every second).
+
+The page must keep showing a current, readable QR code either way: with the image of every
+answer, or from `/authorize/qr`; and it must not send `qr_step=undefined` (a 400 from a new node).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+import pytest
+
+pytest.importorskip("selenium", reason="selenium is not installed (python3 -m pip install selenium)")
+
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+from browser_support import CallbackServer, console, decode_qr, severe, wait_until  # noqa: E402
+from oidc_support import QR_IMAGE_TEXT_PREFIX, Deployment, RelyingParty, cross_device_query  # noqa: E402
+
+# Headers a node's answer carries that the browser needs (the page's CSP, its cookie, a redirect).
+PASSED_HEADERS = ("Content-Type", "Content-Security-Policy", "Set-Cookie", "Location", "Cache-Control")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # the browser follows redirects, not the proxy
+        return None
+
+
+class OlderNode:
+    """A proxy to `target` that behaves as a node that knows nothing of `removed`: it drops those
+    parameters from the status requests it passes on (an older node ignores them) and those
+    members from the answers; it keeps the paths as the browser sent them."""
+
+    def __init__(self, target: str, removed: tuple[str, ...]):
+        self.target, self.removed = target.rstrip("/"), removed
+        self.paths: list[str] = []
+        opener = urllib.request.build_opener(_NoRedirect)
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the http.server name)
+                proxy.paths.append(self.path)
+                path = self.path
+                if urlsplit(path).path == "/authorize/status":
+                    query = [pair for pair in urlsplit(path).query.split("&") if pair.split("=")[0] not in proxy.removed]
+                    path = "/authorize/status?" + "&".join(query)
+                request = urllib.request.Request(proxy.target + path)
+                if self.headers.get("Cookie"):
+                    request.add_header("Cookie", self.headers["Cookie"])
+                try:
+                    answer = opener.open(request, timeout=10)
+                except urllib.error.HTTPError as error:  # 3xx and 4xx come back as errors here
+                    answer = error
+                body = answer.read()
+                if urlsplit(self.path).path == "/authorize/status" and answer.status == 200:
+                    progress = json.loads(body)
+                    for key in proxy.removed:
+                        progress.pop(key, None)
+                    body = json.dumps(progress).encode()
+                self.send_response(answer.status)
+                for name in PASSED_HEADERS:
+                    for value in answer.headers.get_all(name) or []:
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize(
+    "removed",
+    [("qr_step",), ("qr_step", "qr_image")],
+    ids=["node-with-status-images", "node-before-status-images"],
+)
+def test_the_page_keeps_a_current_code_when_an_older_node_answers(browser, deployment: Deployment, callback: CallbackServer, removed, tmp_path):
+    node = OlderNode(deployment.issuer, removed)
+    try:
+        client = deployment.create_client(redirect_uris=(callback.redirect_uri,))
+        auth = RelyingParty(deployment, client).begin()
+        assert auth.url.startswith(deployment.issuer + "/authorize?"), auth.url
+        browser.get(node.origin + auth.url[len(deployment.issuer):])
+        link = WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.ID, "wallet-link")))
+        ticket = dict(part.split("=", 1) for part in urlsplit(link.get_dom_attribute("href")).query.split("&"))["t"]
+
+        # The page's first poll names its first code's step (0); every later one names none,
+        # since the older node's answers give no step to name.
+        def polls() -> list[str]:
+            return [path for path in node.paths if path.startswith("/authorize/status?")]
+
+        assert wait_until(lambda: len(polls()) >= 3, 10), node.paths
+        first, *later = polls()
+        assert first.endswith("&qr_image=svg&qr_step=0"), first
+        assert later and all("qr_step" not in path and path.endswith("&qr_image=svg") for path in later), later
+
+        source = browser.find_element(By.ID, "qr-code").get_attribute("src")
+        images = [path for path in node.paths if path.startswith("/authorize/qr?")]
+        if "qr_image" in removed:  # the fallback: the image from /authorize/qr, once a poll
+            assert source.startswith(node.origin + "/authorize/qr?r="), source[:120]
+            assert len(images) >= 2, node.paths
+        else:  # every answer's image, no /authorize/qr
+            assert source.startswith(QR_IMAGE_TEXT_PREFIX), source[:80]
+            assert images == [], images
+
+        # What is on the screen is this login's current cross-device code, readable.
+        png = tmp_path / "qr.png"
+        png.write_bytes(browser.find_element(By.ID, "qr-code").screenshot_as_png)
+        decoded = decode_qr(png)
+        assert len(decoded) == 1, f"the QR code read as {decoded!r} (screenshot: {png})"
+        cross_device_query(decoded[0], deployment.issuer, ticket)
+        entries = console(browser)
+        assert not severe(entries), entries
+    finally:
+        node.close()
