@@ -42,7 +42,10 @@ import Testing
             }
             #expect(try await h.provider.login.loginStatus(requestToken: login.requestToken, now: now.addingTimeInterval(32)) == .pending)
             // A forged step (a later time with the old authenticator), a missing authenticator: refused.
-            for (step, authenticator) in [("40", link.qrAuthenticator), (link.qrStep, nil), (nil, link.qrAuthenticator)] {
+            for (step, authenticator) in [
+                ("40", link.qrAuthenticator), (link.qrStep, nil), (nil, link.qrAuthenticator),
+                (link.qrStep.map { "+" + $0 }, link.qrAuthenticator),
+            ] {
                 await #expect(throws: ProviderError.invalidLoginTicket()) {
                     try await h.provider.login.walletView(
                         ticket: link.ticket, qrStep: step, qrAuthenticator: authenticator, now: now.addingTimeInterval(40))
@@ -104,6 +107,16 @@ import Testing
                     ticket: link.ticket, qrStep: link.qrStep, qrAuthenticator: link.qrAuthenticator,
                     now: startedAt.addingTimeInterval(31))
             }
+        }
+    }
+
+    /// The wallet's `qt` and the page's `qr_step` are read alike: one to seven ASCII digits.
+    @Test func aStepIsOneToSevenASCIIDigits() {
+        for (text, value) in [("0", 0), ("5", 5), ("0005", 5), ("9999999", 9_999_999)] {
+            #expect(LoginService.parseQRStep(text) == value, "\(text)")
+        }
+        for text in ["", "-1", "+5", " 5", "5 ", "5.0", "12345678", "٥", "５", "0x5"] {
+            #expect(LoginService.parseQRStep(text) == nil, "\(text)")
         }
     }
 

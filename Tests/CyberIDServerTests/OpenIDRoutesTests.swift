@@ -43,17 +43,22 @@ import Testing
                 == (try LoginPage.qrSVG(content)).replacingOccurrences(of: "\"", with: "'"))
     }
 
+    /// A platform registered under `clientName` and the query of its authorization request.
+    static func authorizationQuery(_ runtime: Runtime, clientName: String, scope: String) async throws -> String {
+        let (registered, _) = try await runtime.provider.clients.register(
+            ClientRegistration(name: clientName, redirectURIs: ["http://127.0.0.1:9/cb"]))
+        return FormParameters.encode([
+            ("response_type", "code"), ("client_id", registered.id), ("redirect_uri", "http://127.0.0.1:9/cb"),
+            ("scope", scope), ("state", "s"), ("code_challenge", String(repeating: "a", count: 43)),
+            ("code_challenge_method", "S256"),
+        ])
+    }
+
     /// The page sends the step of the code it shows; the status carries the image only for
     /// another step. A step that is not one to seven digits is a malformed request.
     @Test func theStatusImageComesOnlyForANewCode() async throws {
         try await withTestApp { client, runtime async throws in
-            let (registered, _) = try await runtime.provider.clients.register(
-                ClientRegistration(name: "Shop", redirectURIs: ["http://127.0.0.1:9/cb"]))
-            let query = FormParameters.encode([
-                ("response_type", "code"), ("client_id", registered.id), ("redirect_uri", "http://127.0.0.1:9/cb"),
-                ("scope", "openid"), ("state", "s"), ("code_challenge", String(repeating: "a", count: 43)),
-                ("code_challenge_method", "S256"),
-            ])
+            let query = try await Self.authorizationQuery(runtime, clientName: "Shop", scope: "openid")
             let page = try await client.execute(uri: "/authorize?\(query)", method: .get) { $0.text }
             let status = try #require(page.components(separatedBy: "data-status-url=\"").last?.prefix { $0 != "\"" })
             func poll(_ extra: String) async throws -> (HTTPResponse.Status, [String: Any]) {
@@ -81,13 +86,7 @@ import Testing
 
     @Test func theLoginPageIsSelfContainedAndLocked() async throws {
         try await withTestApp { client, runtime async throws in
-            let (registered, _) = try await runtime.provider.clients.register(
-                ClientRegistration(name: "Shop <&>", redirectURIs: ["http://127.0.0.1:9/cb"]))
-            let query = FormParameters.encode([
-                ("response_type", "code"), ("client_id", registered.id), ("redirect_uri", "http://127.0.0.1:9/cb"),
-                ("scope", "openid age"), ("state", "s"), ("code_challenge", String(repeating: "a", count: 43)),
-                ("code_challenge_method", "S256"),
-            ])
+            let query = try await Self.authorizationQuery(runtime, clientName: "Shop <&>", scope: "openid age")
             try await client.execute(uri: "/authorize?\(query)", method: .get) { response async throws in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/html; charset=utf-8")

@@ -15,10 +15,8 @@ answer, or from `/authorize/qr`; and it must not send `qr_step=undefined` (a 400
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
@@ -30,7 +28,14 @@ from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from browser_support import CallbackServer, console, decode_qr, severe, wait_until  # noqa: E402
-from oidc_support import QR_IMAGE_TEXT_PREFIX, Deployment, RelyingParty, cross_device_query  # noqa: E402
+from oidc_support import (  # noqa: E402
+    QR_IMAGE_TEXT_PREFIX,
+    Deployment,
+    LoopbackServer,
+    QuietHandler,
+    RelyingParty,
+    cross_device_query,
+)
 
 # Headers a node's answer carries that the browser needs (the page's CSP, its cookie, a redirect).
 PASSED_HEADERS = ("Content-Type", "Content-Security-Policy", "Set-Cookie", "Location", "Cache-Control")
@@ -41,7 +46,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-class OlderNode:
+class OlderNode(LoopbackServer):
     """A proxy to `target` that behaves as a node that knows nothing of `removed`: it drops those
     parameters from the status requests it passes on (an older node ignores them) and those
     members from the answers; it keeps the paths as the browser sent them."""
@@ -52,13 +57,14 @@ class OlderNode:
         opener = urllib.request.build_opener(_NoRedirect)
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):  # noqa: N802 (the http.server name)
                 proxy.paths.append(self.path)
-                path = self.path
-                if urlsplit(path).path == "/authorize/status":
-                    query = [pair for pair in urlsplit(path).query.split("&") if pair.split("=")[0] not in proxy.removed]
-                    path = "/authorize/status?" + "&".join(query)
+                path, query = urlsplit(self.path).path, urlsplit(self.path).query
+                status = path == "/authorize/status"
+                if status:
+                    query = "&".join(pair for pair in query.split("&") if pair.split("=")[0] not in proxy.removed)
+                path += "?" + query if query else ""
                 request = urllib.request.Request(proxy.target + path)
                 if self.headers.get("Cookie"):
                     request.add_header("Cookie", self.headers["Cookie"])
@@ -67,7 +73,7 @@ class OlderNode:
                 except urllib.error.HTTPError as error:  # 3xx and 4xx come back as errors here
                     answer = error
                 body = answer.read()
-                if urlsplit(self.path).path == "/authorize/status" and answer.status == 200:
+                if status and answer.status == 200:
                     progress = json.loads(body)
                     for key in proxy.removed:
                         progress.pop(key, None)
@@ -80,16 +86,7 @@ class OlderNode:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 @pytest.mark.parametrize(

@@ -110,10 +110,19 @@ extension LoginService {
             mode: ticket.mode?.uri, requires: ticket.mode?.requirements)
     }
 
+    /// A QR code's step as text gives it — the wallet's `qt`, the page's `qr_step`: one to seven
+    /// ASCII digits (a login lasts at most an hour), nothing else.
+    public static func parseQRStep(_ text: String) -> Int? {
+        guard (1...7).contains(text.utf8.count),
+            text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else { return nil }
+        return Int(text)
+    }
+
     /// Whether a fresh QR code of this ticket was scanned (`false`: the same-device link).
     func checkScan(_ ticket: LoginTicket, step: String?, authenticator: String?, now: Date) throws(ProviderError) -> Bool {
         guard step != nil || authenticator != nil else { return false }
-        guard let step, let authenticator, let value = Int(step), value >= 0, value < 1 << 20,
+        guard let step, let authenticator, let value = Self.parseQRStep(step),
             relay.isValid(authenticator: authenticator, transaction: ticket.transaction, step: value)
         else { throw .invalidLoginTicket() }
         let age = now.timeIntervalSince1970 - (TimeInterval(ticket.startedAt) + TimeInterval(value))

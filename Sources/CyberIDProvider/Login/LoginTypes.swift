@@ -105,14 +105,6 @@ public struct LoginProgress: Sendable, Codable, Equatable {
     public var sameDevice: Bool?
     public var reason: String?
 
-    public init(
-        status: LoginStatus, qr: String? = nil, qrStep: Int? = nil, qrImage: String? = nil, sameDevice: Bool? = nil,
-        reason: String? = nil
-    ) {
-        (self.status, self.qr, self.qrStep, self.qrImage) = (status, qr, qrStep, qrImage)
-        (self.sameDevice, self.reason) = (sameDevice, reason)
-    }
-
     enum CodingKeys: String, CodingKey {
         case status, qr, qrStep = "qr_step", qrImage = "qr_image", sameDevice = "same_device", reason
     }

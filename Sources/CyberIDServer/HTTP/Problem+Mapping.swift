@@ -55,9 +55,7 @@ extension Problem {
         case .notFound:
             return .notFound()
         case .badRequest:
-            return Problem(
-                code: "malformed-request", title: "Malformed request", status: .badRequest,
-                detail: error.body ?? "The request body is not the JSON this endpoint expects.")
+            return .malformedRequest(error.body ?? "The request body is not the JSON this endpoint expects.")
         case .contentTooLarge:
             return Problem(
                 code: "body-too-large", title: "Request body too large", status: .contentTooLarge,

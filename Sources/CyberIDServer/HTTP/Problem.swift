@@ -36,6 +36,12 @@ public struct Problem: Error, Sendable, Equatable, Codable {
 
     /// The problem's code, the last part of ``type``.
     public var code: String { String(type.split(separator: ":").last ?? "") }
+
+    /// `400 malformed-request`: a parameter or body the endpoint cannot read; `detail` says what
+    /// to send instead.
+    public static func malformedRequest(_ detail: String) -> Problem {
+        Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: detail)
+    }
 }
 
 extension Problem: HTTPResponseError {

@@ -42,9 +42,7 @@ extension Router where Context == AppRequestContext {
                 request.headers[.authorization], method: "POST", path: "/wallet/v1/password", body: Array(buffer: buffer))
             guard let body = try? JSONDecoder.enrollment.decode(AuthenticationRequest.Password.self, from: Data(buffer: buffer))
             else {
-                throw Problem(
-                    code: "malformed-request", title: "Malformed request", status: .badRequest,
-                    detail: "send JSON {\"password\": digits, \"current_password\"?: digits}")
+                throw Problem.malformedRequest("send JSON {\"password\": digits, \"current_password\"?: digits}")
             }
             if let current = body.currentPassword {
                 try await passwords.change(personID: holder.personID, current: current, new: body.password)
@@ -53,9 +51,7 @@ extension Router where Context == AppRequestContext {
             var chipProven = false
             if let document = body.document {
                 guard let presented = document.presented else {
-                    throw Problem(
-                        code: "malformed-request", title: "Malformed request", status: .badRequest,
-                        detail: "document: dg1, sod and aa_signature (and dg2, dg15 if sent) must be base64url")
+                    throw Problem.malformedRequest("document: dg1, sod and aa_signature (and dg2, dg15 if sent) must be base64url")
                 }
                 let challenge = try login.chipChallengeBytes(
                     body.chipChallenge, purpose: .password, jti: jti, personID: holder.personID)
@@ -91,9 +87,7 @@ extension Router where Context == AppRequestContext {
             if buffer.readableBytes > 0 {
                 guard let decoded = try? JSONDecoder.enrollment.decode(AuthenticationRequest.Code.self, from: Data(buffer: buffer))
                 else {
-                    throw Problem(
-                        code: "malformed-request", title: "Malformed request", status: .badRequest,
-                        detail: "send JSON {\"disclose\": [\"age\", \"name\"]} (each optional)")
+                    throw Problem.malformedRequest("send JSON {\"disclose\": [\"age\", \"name\"]} (each optional)")
                 }
                 body = decoded
             }

@@ -39,9 +39,7 @@ extension Router where Context == AppRequestContext {
         group.post { request, context in
             let body = try await Self.decode(EnrollmentRequest.Start.self, request, context, allowEmpty: true)
             guard let purpose = EnrollmentSessionRecord.Purpose(rawValue: body?.purpose ?? "enroll") else {
-                throw Problem(
-                    code: "malformed-request", title: "Malformed request", status: .badRequest,
-                    detail: "purpose must be enroll, replace, phone-change, document-change or password-reset")
+                throw Problem.malformedRequest("purpose must be enroll, replace, phone-change, document-change or password-reset")
             }
             return try Self.json(
                 try await service.start(guardianJWS: body?.guardian, purpose: purpose, walletJWS: body?.wallet), status: .created)
@@ -107,7 +105,7 @@ extension Router where Context == AppRequestContext {
     }
 
     static func emptyBody() -> Problem {
-        Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "a JSON body is required")
+        Problem.malformedRequest("a JSON body is required")
     }
 
     /// Decodes a snake_case JSON body within the body limit; `nil` for an empty body.
@@ -119,21 +117,15 @@ extension Router where Context == AppRequestContext {
         do {
             return try JSONDecoder.enrollment.decode(T.self, from: Data(buffer: buffer))
         } catch let DecodingError.keyNotFound(key, _) {
-            throw Problem(
-                code: "malformed-request", title: "Malformed request", status: .badRequest,
-                detail: "missing field \(key.stringValue.snakeCased)")
+            throw Problem.malformedRequest("missing field \(key.stringValue.snakeCased)")
         } catch {
-            throw Problem(
-                code: "malformed-request", title: "Malformed request", status: .badRequest,
-                detail: "the body is not the JSON this endpoint expects")
+            throw Problem.malformedRequest("the body is not the JSON this endpoint expects")
         }
     }
 
     private static func bytes(_ text: String, _ field: String) throws -> [UInt8] {
         guard let bytes = Base64URL.decode(text) else {
-            throw Problem(
-                code: "malformed-request", title: "Malformed request", status: .badRequest,
-                detail: "\(field) must be base64url")
+            throw Problem.malformedRequest("\(field) must be base64url")
         }
         return bytes
     }

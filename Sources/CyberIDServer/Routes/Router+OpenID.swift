@@ -168,27 +168,21 @@ extension Router where Context == AppRequestContext {
         let (parameters, token) = try Self.requestToken(request)
         let image = parameters["qr_image"]
         guard image == nil || image == "svg" else {
-            throw Problem(
-                code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "qr_image may only be svg")
+            throw Problem.malformedRequest("qr_image may only be svg")
         }
         // The step of the code the page shows: its image again would be the same image.
-        let shown = parameters["qr_step"].map { Self.step($0) ?? -1 }
-        guard shown != -1 else {
-            throw Problem(
-                code: "malformed-request", title: "Malformed request", status: .badRequest,
-                detail: "qr_step is the qr_step of an earlier answer, a whole number")
+        var shown: Int?
+        if let text = parameters["qr_step"] {
+            guard let step = LoginService.parseQRStep(text) else {
+                throw Problem.malformedRequest("qr_step is the qr_step of an earlier answer, a whole number")
+            }
+            shown = step
         }
         var progress = try await login.loginProgress(requestToken: token)
         if image != nil, let content = progress.qr, progress.qrStep != shown {
             progress.qrImage = try LoginPage.qrDataURL(content)
         }
         return Self.oauthJSON(progress)
-    }
-
-    /// A QR code's step as a query gives it: up to seven digits, nothing else.
-    static func step(_ text: String) -> Int? {
-        guard (1...7).contains(text.utf8.count), text.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
-        return Int(text)
     }
 
     /// The query and its login request token `r`.
@@ -208,7 +202,7 @@ extension Router where Context == AppRequestContext {
         }
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
-            throw Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "send \(expecting)")
+            throw Problem.malformedRequest("send \(expecting)")
         }
         return FormParameters(object.compactMapValues { $0 as? String })
     }

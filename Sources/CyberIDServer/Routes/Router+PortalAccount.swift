@@ -127,10 +127,10 @@ extension Router where Context == AppRequestContext {
     }
 
     static func missing(_ field: String) -> Problem {
-        Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "\(field) is missing")
+        Problem.malformedRequest("\(field) is missing")
     }
 
     static func invalid(_ field: String) -> Problem {
-        Problem(code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "\(field) is not valid")
+        Problem.malformedRequest("\(field) is not valid")
     }
 }

@@ -35,24 +35,18 @@ extension Router where Context == AppRequestContext {
         group.post("login") { request, context in
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
             guard let body = try? JSONDecoder.enrollment.decode(WalletDecisionBody.self, from: Data(buffer: buffer)) else {
-                throw Problem(
-                    code: "malformed-request", title: "Malformed request", status: .badRequest,
-                    detail: "send JSON {\"ticket\": …, \"approval\": JWS, \"face_image\"?: base64url, \"request\"?: …}")
+                throw Problem.malformedRequest("send JSON {\"ticket\": …, \"approval\": JWS, \"face_image\"?: base64url, \"request\"?: …}")
             }
             var faceImage: [UInt8]? = nil
             if let text = body.faceImage {
                 guard let bytes = Base64URL.decode(text) else {
-                    throw Problem(
-                        code: "malformed-request", title: "Malformed request", status: .badRequest,
-                        detail: "face_image must be base64url")
+                    throw Problem.malformedRequest("face_image must be base64url")
                 }
                 faceImage = bytes
             }
             let document = try body.document.map { document throws -> PresentedDocument in
                 guard let presented = document.presented else {
-                    throw Problem(
-                        code: "malformed-request", title: "Malformed request", status: .badRequest,
-                        detail: "document: dg1, sod and aa_signature (and dg2, dg15 if sent) must be base64url")
+                    throw Problem.malformedRequest("document: dg1, sod and aa_signature (and dg2, dg15 if sent) must be base64url")
                 }
                 return presented
             }
@@ -94,8 +88,7 @@ extension Router where Context == AppRequestContext {
             do {
                 guard let body = try? JSONDecoder().decode([String: String].self, from: Data(buffer: buffer)), let csr = body["csr"]
                 else {
-                    throw Problem(
-                        code: "malformed-request", title: "Malformed request", status: .badRequest, detail: "send JSON {\"csr\": PEM}")
+                    throw Problem.malformedRequest("send JSON {\"csr\": PEM}")
                 }
                 issued = try await holderService.renew(
                     personID: holder.personID, csr: Array(csr.utf8), presentedSerial: holder.certificateSerial)
@@ -129,9 +122,7 @@ extension Router where Context == AppRequestContext {
             let document = try proof?.document
                 .map { document throws -> PresentedDocument in
                     guard let presented = document.presented else {
-                        throw Problem(
-                            code: "malformed-request", title: "Malformed request", status: .badRequest,
-                            detail: "document: dg1, sod and aa_signature (and dg2, dg15 if sent) must be base64url")
+                        throw Problem.malformedRequest("document: dg1, sod and aa_signature (and dg2, dg15 if sent) must be base64url")
                     }
                     return presented
                 }
@@ -238,9 +229,7 @@ struct WalletLifecycleBody: Decodable {
             let event = LifecycleEvent(rawValue: body.event), allowed.contains(event)
         else {
             let events = allowed.map { "\"\($0.rawValue)\"" }.joined(separator: "|")
-            throw Problem(
-                code: "malformed-request", title: "Malformed request", status: .badRequest,
-                detail: "send JSON {\"event\": \(events), \"reason\": …}")
+            throw Problem.malformedRequest("send JSON {\"event\": \(events), \"reason\": …}")
         }
         return (event, body.reason)
     }
