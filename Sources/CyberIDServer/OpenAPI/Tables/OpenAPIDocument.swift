@@ -2781,10 +2781,10 @@ enum OpenAPIDocument {
                   {
                     "name": "qt",
                     "in": "query",
-                    "description": "A scanned QR code's time step.",
+                    "description": "A scanned QR code's time step (one to seven digits, as the page's `qr_step`).",
                     "schema": {
                       "type": "string",
-                      "pattern": "^[0-9]+$"
+                      "pattern": "^[0-9]{1,7}$"
                     }
                   },
                   {
