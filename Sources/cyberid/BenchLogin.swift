@@ -45,7 +45,7 @@ extension Bench {
         @Option(help: "Ask for an authentication mode (R01–R04; R02 sets a password on each wallet and sends it).")
         var mode: String?
         @Option(
-            help: "Log in cross-device: the page shows its QR code this many seconds (1–50; polling once a second, as the login page does), then the wallet scans it and picks the page's number. Compare server CPU per login: logins/s counts the last logins' wait too.")
+            help: "Log in cross-device: the page shows its QR code this many seconds (1–50; polling as the login page does: at most once a second, a node holding each poll until there is news), then the wallet scans it and picks the page's number. Compare server CPU per login: logins/s counts the last logins' wait too.")
         var crossDevice: Double?
         @Flag(
             help: "With --cross-device, poll as the page did before the status carried the QR image: /authorize/status, then /authorize/qr, each second.")

@@ -84,6 +84,28 @@ import Testing
         }
     }
 
+    /// `wait=1` with the step of the code the page shows: the answer comes when the next code is
+    /// due, with its image (the provider's tests hold it for decisions, the end and cancellation).
+    /// `wait` is `1` or nothing.
+    @Test func aHeldStatusAnswersWithTheNextCode() async throws {
+        try await withTestApp(["CYBERID_QR_STEP_SECONDS": "1"]) { client, runtime async throws in
+            let query = try await Self.authorizationQuery(runtime, clientName: "Shop", scope: "openid")
+            let page = try await client.execute(uri: "/authorize?\(query)", method: .get) { $0.text }
+            let status = try #require(page.components(separatedBy: "data-status-url=\"").last?.prefix { $0 != "\"" })
+            func poll(_ extra: String) async throws -> (HTTPResponse.Status, [String: Any]) {
+                try await client.execute(uri: "/\(status)&\(extra)", method: .get) { ($0.status, try $0.json()) }
+            }
+            let step = try #require(try await poll("qr_image=svg").1["qr_step"] as? Int)
+            let held = try await poll("qr_image=svg&qr_step=\(step)&wait=1").1
+            #expect(try #require(held["qr_step"] as? Int) > step, "\(held)")
+            #expect((held["qr_image"] as? String)?.hasPrefix("data:image/svg+xml,") == true)
+            for bad in ["0", "2", "true", "%201"] {
+                let (code, problem) = try await poll("qr_step=\(step)&wait=\(bad)")
+                #expect(code == .badRequest && problem["type"] as? String == "urn:cyberid:problem:malformed-request", "\(bad)")
+            }
+        }
+    }
+
     @Test func theLoginPageIsSelfContainedAndLocked() async throws {
         try await withTestApp { client, runtime async throws in
             let query = try await Self.authorizationQuery(runtime, clientName: "Shop <&>", scope: "openid age")

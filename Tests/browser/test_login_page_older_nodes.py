@@ -5,16 +5,24 @@ During a rolling upgrade a page served by one node may be polled through another
 every request to the server and takes out of the status answers what an older release did not
 send —
 
-* `qr_step` only: a node of 2026-12-06 (the status carried the image, a new code every second);
-* `qr_step` and `qr_image`: a node before that (the page fetched `/authorize/qr` every second).
+* `wait` only: a node of 2026-12-07 morning (it answered every poll at once, a new code every
+  five seconds, its image only in the answer of a new code);
+* `qr_step` and `wait`: a node of 2026-12-06 (the status carried the image, a new code every
+  second);
+* `qr_step`, `wait` and `qr_image`: a node before that (the page fetched `/authorize/qr` every
+  second).
 
-The page must keep showing a current, readable QR code either way: with the image of every
-answer, or from `/authorize/qr`; and it must not send `qr_step=undefined` (a 400 from a new node).
+The page must keep showing a current, readable QR code each way: with the image of a new code's
+answer, or from `/authorize/qr`; it must not send `qr_step=undefined` (a 400 from a new node);
+and, since such a node answers at once where a new one holds the poll, it must still poll at most
+once a second — not in a tight loop.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import time
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
@@ -54,12 +62,14 @@ class OlderNode(LoopbackServer):
     def __init__(self, target: str, removed: tuple[str, ...]):
         self.target, self.removed = target.rstrip("/"), removed
         self.paths: list[str] = []
+        self.times: list[float] = []  # when each path came (monotonic seconds)
         opener = urllib.request.build_opener(_NoRedirect)
         proxy = self
 
         class Handler(QuietHandler):
             def do_GET(self):  # noqa: N802 (the http.server name)
                 proxy.paths.append(self.path)
+                proxy.times.append(time.monotonic())
                 path, query = urlsplit(self.path).path, urlsplit(self.path).query
                 status = path == "/authorize/status"
                 if status:
@@ -91,8 +101,8 @@ class OlderNode(LoopbackServer):
 
 @pytest.mark.parametrize(
     "removed",
-    [("qr_step",), ("qr_step", "qr_image")],
-    ids=["node-with-status-images", "node-before-status-images"],
+    [("wait",), ("qr_step", "wait"), ("qr_step", "wait", "qr_image")],
+    ids=["node-without-held-polls", "node-with-status-images", "node-before-status-images"],
 )
 def test_the_page_keeps_a_current_code_when_an_older_node_answers(browser, deployment: Deployment, callback: CallbackServer, removed, tmp_path):
     node = OlderNode(deployment.issuer, removed)
@@ -104,22 +114,26 @@ def test_the_page_keeps_a_current_code_when_an_older_node_answers(browser, deplo
         link = WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.ID, "wallet-link")))
         ticket = dict(part.split("=", 1) for part in urlsplit(link.get_dom_attribute("href")).query.split("&"))["t"]
 
-        # The page's first poll names its first code's step (0); every later one names none,
-        # since the older node's answers give no step to name.
-        def polls() -> list[str]:
-            return [path for path in node.paths if path.startswith("/authorize/status?")]
+        def polls() -> list[tuple[float, str]]:
+            return [(at, path) for at, path in zip(node.times, node.paths) if path.startswith("/authorize/status?")]
 
-        assert wait_until(lambda: len(polls()) >= 3, 10), node.paths
-        first, *later = polls()
-        assert first.endswith("&qr_image=svg&qr_step=0"), first
-        assert later and all("qr_step" not in path and path.endswith("&qr_image=svg") for path in later), later
+        # Seven polls: about seven seconds, a new code among them.
+        assert wait_until(lambda: len(polls()) >= 7, 15), node.paths
+        (start, first), *later = polls()[:7]
+        # At most one a second (start to start) though every answer came at once: six intervals.
+        assert later[-1][0] - start >= 5.0, [at - start for at, _ in later]
+        assert first.endswith("&qr_image=svg&qr_step=0&wait=1"), first
+        if removed == ("wait",):  # the node answers qr_step: the page names it, and waits on it
+            assert all(re.search(r"&qr_image=svg&qr_step=\d+&wait=1$", path) for _, path in later), later
+        else:  # no step to name: the page names none
+            assert all("qr_step" not in path and path.endswith("&qr_image=svg") for _, path in later), later
 
         source = browser.find_element(By.ID, "qr-code").get_attribute("src")
         images = [path for path in node.paths if path.startswith("/authorize/qr?")]
         if "qr_image" in removed:  # the fallback: the image from /authorize/qr, once a poll
             assert source.startswith(node.origin + "/authorize/qr?r="), source[:120]
             assert len(images) >= 2, node.paths
-        else:  # every answer's image, no /authorize/qr
+        else:  # the image of an answer (every one, or a new code's), no /authorize/qr
             assert source.startswith(QR_IMAGE_TEXT_PREFIX), source[:80]
             assert images == [], images
 

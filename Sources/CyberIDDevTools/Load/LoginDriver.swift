@@ -1,5 +1,6 @@
 public import AsyncHTTPClient
 import Crypto
+import CyberIDCore
 public import CyberIDRelyingParty
 public import CyberIDWallet
 import Foundation
@@ -9,8 +10,8 @@ import NIOHTTP1
 
 /// How a cross-device login's page waits for the person (`cyberid bench login --cross-device`).
 public struct CrossDeviceWait: Sendable {
-    /// Seconds the page shows its QR code before the wallet scans it; the page polls once a
-    /// second meanwhile, as the login page's script does.
+    /// Seconds the page shows its QR code before the wallet scans it; the page polls meanwhile
+    /// as the login page's script does (a node holds a poll until there is news: `wait=1`).
     public var seconds: Double
     /// Poll as the page did before the status carried the image: `/authorize/status`, then
     /// `/authorize/qr` — two requests a second instead of one (`qr_image=svg`).
@@ -71,9 +72,9 @@ public enum LoginDriver {
         _ = try await rp.exchange(code: code, for: request)
     }
 
-    /// The cross-device part of a login: the page polls (once a second, `wait.seconds` long), the
-    /// wallet scans the last QR content the page was given, picks the page's number and approves;
-    /// the page's next poll sees the approval and continues.
+    /// The cross-device part of a login: the page polls as its script does, the wallet scans the
+    /// QR content the page was last given `wait.seconds` after the page opened, picks the page's
+    /// number and approves; the page's poll sees the approval and continues.
     /// - Returns: the redirect to the relying party.
     static func scanAndApprove(
         page body: Data, cookie: String, wait: CrossDeviceWait, http: HTTPClient, issuer: String, wallet: Wallet,
@@ -85,44 +86,51 @@ public enum LoginDriver {
             let match = value(in: body, after: "id=\"match-number\">", until: UInt8(ascii: "<")).flatMap({ Int($0) })
         else { throw LoadError("authorize: the page lacks its status, QR or continue URL or its number") }
         let base = issuer + "/"
-        var (polls, shown) = (0, 0)
-        // As the page's script: the image with the status, unless the page shows the current code.
-        func poll() async throws -> PageStatus {
-            polls += 1
-            let answer = try await get(http, base + statusPath + (wait.separateImage ? "" : "&qr_image=svg&qr_step=\(shown)"))
-            guard answer.status == 200, let progress = try? JSONDecoder().decode(PageStatus.self, from: answer.body) else {
-                throw LoadError("status: \(answer.status)")
-            }
-            if progress.status == "pending" {
-                if wait.separateImage {
-                    let image = try await get(http, base + qrPath + "&k=\(polls)")
-                    guard image.status == 200 else { throw LoadError("qr: \(image.status)") }
-                } else if (progress.qrImage == nil) != (progress.qrStep == shown) {
-                    throw LoadError("status: qr_image for step \(progress.qrStep ?? -1), the page's \(shown)")
-                }
-                shown = progress.qrStep ?? shown
-            }
-            return progress
-        }
-        var qr: String?
-        let start = ContinuousClock.now
-        repeat {
-            try await Task.sleep(for: .seconds(1))
-            let progress = try await poll()
-            guard progress.status == "pending", let content = progress.qr else {
-                throw LoadError("status: \(progress.status)")
-            }
-            qr = content
-        } while ContinuousClock.now - start < .seconds(wait.seconds)
-        try await approveScanned(qr ?? "", match: match, http: http, issuer: issuer, wallet: wallet, password: password)
-        // Browser: the next poll sees the approval, and the page continues.
-        let progress = try await poll()
+        let shown = Locked<String?>(nil)
+        async let decided = pollUntilDecided(
+            status: base + statusPath, qr: base + qrPath, separateImage: wait.separateImage, http: http, shown: shown)
+        try await Task.sleep(for: .seconds(wait.seconds))
+        guard let qr = shown.withLock({ $0 }) else { throw LoadError("status: no QR content before the scan") }
+        try await approveScanned(qr, match: match, http: http, issuer: issuer, wallet: wallet, password: password)
+        let progress = try await decided
         guard progress.status == "approved", progress.sameDevice != true else {
             throw LoadError("status after approval: \(progress.status)")
         }
+        // Browser: the page continues.
         let continued = try await get(http, base + continuePath, cookie: "cyberid_login=\(cookie)")
         guard continued.status == 303, let location = continued.location else { throw LoadError("continue: \(continued.status)") }
         return location
+    }
+
+    /// The page's polls, as its script makes them: the first a second after the page, then at
+    /// most one a second (start to start) — at once after an answer a node held (`wait=1`) for
+    /// news of the code the page shows; the image with the status unless the page shows the
+    /// current code. `shown` is the QR content the page shows.
+    /// - Returns: the first answer that is not `pending`.
+    static func pollUntilDecided(
+        status: String, qr: String, separateImage: Bool, http: HTTPClient, shown: Locked<String?>
+    ) async throws -> PageStatus {
+        var (polls, step) = (0, 0)
+        try await Task.sleep(for: .seconds(1))
+        while true {
+            let started = ContinuousClock.now
+            polls += 1
+            let answer = try await get(http, status + (separateImage ? "" : "&qr_image=svg&qr_step=\(step)&wait=1"))
+            guard answer.status == 200, let progress = try? JSONDecoder().decode(PageStatus.self, from: answer.body) else {
+                throw LoadError("status: \(answer.status)")
+            }
+            guard progress.status == "pending" else { return progress }
+            guard let content = progress.qr else { throw LoadError("status: pending without a QR code") }
+            if separateImage {
+                let image = try await get(http, qr + "&k=\(polls)")
+                guard image.status == 200 else { throw LoadError("qr: \(image.status)") }
+            } else if (progress.qrImage == nil) != (progress.qrStep == step) {
+                throw LoadError("status: qr_image for step \(progress.qrStep ?? -1), the page's \(step)")
+            }
+            step = progress.qrStep ?? step
+            shown.withLock { $0 = content }
+            try await Task.sleep(until: started + .seconds(1))
+        }
     }
 
     /// The wallet's part of a cross-device login: it scans `qr`, fetches the view with the scan,

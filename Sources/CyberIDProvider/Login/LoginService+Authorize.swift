@@ -73,9 +73,11 @@ extension LoginService {
     /// counts from it), so the setting may differ between nodes.
     func qrStep(of startedAt: UInt32, now: Date) -> Int {
         let age = max(0, Int(now.timeIntervalSince1970.rounded(.down)) - Int(startedAt))
-        let period = min(max(1, configuration.qrStepSeconds), 10)
-        return age - age % period
+        return age - age % qrPeriod
     }
+
+    /// Seconds between two codes: ``ProviderConfiguration/qrStepSeconds`` held to 1–10.
+    var qrPeriod: Int { min(max(1, configuration.qrStepSeconds), 10) }
 
     /// What the wallet shows for a ticket: the platform as registered now (a disabled one gets
     /// nothing), the claims and level it asks for, when and from where the browser asked. A
@@ -142,7 +144,12 @@ extension LoginService {
     /// - Throws: ``ProviderError`` `invalid-login-ticket` for a request token this service did not make.
     public func loginProgress(requestToken: String, now: Date = Date()) async throws -> LoginProgress {
         guard let state = sealers.request.open(requestToken, as: LoginState.self) else { throw ProviderError.invalidLoginTicket() }
-        guard let decision = try await store.transaction(id: state.transactionID) else {
+        return progress(state, try await store.transaction(id: state.transactionID), now: now)
+    }
+
+    /// A login's progress from its transaction's row (none while nobody has decided).
+    func progress(_ state: LoginState, _ decision: LoginTransactionRecord?, now: Date) -> LoginProgress {
+        guard let decision else {
             guard state.expiresAt > now.timeIntervalSince1970 else { return LoginProgress(status: .expired) }
             return pending(state, now: now)
         }

@@ -148,14 +148,15 @@ struct LoginPage: Sendable {
 
     static let script = """
         (function(){var m=document.getElementById('login'),s=document.getElementById('status'),\
-        q=document.getElementById('qr-code'),n=0,st=0;\
+        q=document.getElementById('qr-code'),n=0,st=0,t=0;\
         function say(k){s.textContent=m.getAttribute('data-msg-'+k);}\
         function go(){window.location.assign(m.getAttribute('data-continue-url'));}\
-        function poll(){fetch(m.getAttribute('data-status-url')+'&qr_image=svg'+(st!=null?'&qr_step='+st:''),\
+        function poll(){t=Date.now();\
+        fetch(m.getAttribute('data-status-url')+'&qr_image=svg'+(st!=null?'&qr_step='+st+'&wait=1':''),\
         {credentials:'same-origin'}).then(function(r){return r.json();}).then(function(j){\
         if(j.status==='pending'){if(j.qr_image){q.src=j.qr_image;}\
         else if(j.qr_step==null){n++;q.src=m.getAttribute('data-qr-url')+'&k='+n;}\
-        st=j.qr_step;setTimeout(poll,1000);return;}\
+        st=j.qr_step;setTimeout(poll,Math.max(0,1000-(Date.now()-t)));return;}\
         if(j.status==='approved'&&j.same_device){say('same-device');return;}\
         if(j.reason==='wrong-match-number'){say('mismatch');setTimeout(go,4000);return;}\
         say(j.status==='approved'?'approved':(j.status==='denied'?'denied':'expired'));go();})\

@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import NIOFoundationCompat
+import ServiceLifecycle
 
 extension Router where Context == AppRequestContext {
     /// The OpenID Provider's endpoints (docs/relying-parties.md): discovery, authorize (the
@@ -163,7 +164,8 @@ extension Router where Context == AppRequestContext {
 
     /// `GET /authorize/status`; with `qr_image=svg` the pending login's QR image too, so the page
     /// polls once a second instead of fetching the status and `/authorize/qr` apart — but not when
-    /// `qr_step` says the page already shows the current code (a new code comes every few seconds).
+    /// `qr_step` says the page already shows the current code (a new code comes every few seconds);
+    /// with `wait=1` as well, the answer waits until there is news for that code.
     static func loginStatus(_ request: Request, _ login: LoginService) async throws -> Response {
         let (parameters, token) = try Self.requestToken(request)
         let image = parameters["qr_image"]
@@ -178,7 +180,18 @@ extension Router where Context == AppRequestContext {
             }
             shown = step
         }
-        var progress = try await login.loginProgress(requestToken: token)
+        // `wait=1`: held until there is news for the code the page shows (LoginService).
+        let wait = parameters["wait"]
+        guard wait == nil || wait == "1" else { throw Problem.malformedRequest("wait may only be 1") }
+        var progress: LoginProgress
+        if wait != nil, let shown {
+            // A node's shutdown ends a held answer at once, as the login stands.
+            progress = try await cancelWhenGracefulShutdown {
+                try await login.loginProgress(requestToken: token, holdingWhileShowing: shown)
+            }
+        } else {
+            progress = try await login.loginProgress(requestToken: token)
+        }
         if image != nil, let content = progress.qr, progress.qrStep != shown {
             progress.qrImage = try LoginPage.qrDataURL(content)
         }

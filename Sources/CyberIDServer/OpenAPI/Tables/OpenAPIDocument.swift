@@ -1922,12 +1922,24 @@ enum OpenAPIDocument {
                       "type": "string",
                       "pattern": "^[0-9]{1,7}$"
                     }
+                  },
+                  {
+                    "name": "wait",
+                    "in": "query",
+                    "required": false,
+                    "description": "`1`, with `qr_step`: while the login is pending and the code of `qr_step` is the current one, the answer waits until there is news — the next code (at most `CYBERID_QR_STEP_SECONDS`, ten seconds), a decision (the node reads the login once a second), the login's end, or the node's shutdown. A page that shows another code, or sends no `qr_step`, is answered at once.",
+                    "schema": {
+                      "type": "string",
+                      "enum": [
+                        "1"
+                      ]
+                    }
                   }
                 ],
                 "security": [],
                 "responses": {
                   "200": {
-                    "description": "The status; `qr` and `qr_step` while pending (and `qr_image` when asked for and the page's `qr_step` is not the current one), `same_device` when approved, `reason` when refused.",
+                    "description": "The status; `qr` and `qr_step` while pending (and `qr_image` when asked for and the page's `qr_step` is not the current one), `same_device` when approved, `reason` when refused. With `wait=1`, when there is news for the page's code.",
                     "content": {
                       "application/json": {
                         "schema": {

@@ -1,0 +1,103 @@
+import CyberIDCore
+import CyberIDWallet
+import Foundation
+import Testing
+
+@testable import CyberIDProvider
+
+/// The page's held poll (`loginProgress(requestToken:holdingWhileShowing:)`): the answer waits
+/// until there is news for the code the page shows — the next code, a decision made through any
+/// node, the login's end, or the waiting task's cancellation (the node's shutdown).
+@Suite struct HeldStatusTests {
+    @Test(arguments: [1, 2])
+    func aHeldPollAnswersWithTheNextCode(period: Int) async throws {
+        try await ProviderHarness.with(configure: { $0.qrStepSeconds = period }) { h in
+            let (client, _) = try await h.client()
+            let startedAt = Date().timeIntervalSince1970.rounded(.down)
+            let login = try await h.start(ProviderHarness.request(client: client.id), now: Date(timeIntervalSince1970: startedAt))
+            let shown = try #require(try await h.provider.login.loginProgress(requestToken: login.requestToken).qrStep)
+            let held = try await h.provider.login.loginProgress(requestToken: login.requestToken, holdingWhileShowing: shown)
+            // Answered when the next code was due, not before, and with that code.
+            #expect(Date().timeIntervalSince1970 >= startedAt + Double(shown + period))
+            #expect(held.status == .pending && held.qrStep == shown + period, "\(held)")
+            let step = try #require(held.qrStep)
+            let due = Date(timeIntervalSince1970: startedAt + Double(step))
+            #expect(try held.qr == h.provider.login.currentQR(requestToken: login.requestToken, now: due))
+        }
+    }
+
+    /// A page that shows another code than the current one (an older one, or one of a node whose
+    /// clock runs ahead) is answered at once.
+    @Test func aPollForAnotherCodeIsAnsweredAtOnce() async throws {
+        try await ProviderHarness.with(configure: { $0.qrStepSeconds = 10 }) { h in
+            let (client, _) = try await h.client()
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            let current = try #require(try await h.provider.login.loginProgress(requestToken: login.requestToken).qrStep)
+            for shown in [current + 10, current + 1, 9_999_999] {
+                let start = ContinuousClock.now
+                let answer = try await h.provider.login.loginProgress(requestToken: login.requestToken, holdingWhileShowing: shown)
+                #expect(answer.status == .pending && answer.qrStep != shown)
+                #expect(ContinuousClock.now - start < .seconds(5), "held though the page shows another code")
+            }
+        }
+    }
+
+    /// The wallet's decision, made through another node, ends the hold at the held request's
+    /// next read of the store (once a second) — long before the next code.
+    @Test(arguments: [true, false])
+    func aDecisionThroughAnotherNodeEndsTheHold(approve: Bool) async throws {
+        try await ProviderHarness.with(configure: { $0.qrStepSeconds = 10 }) { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client()
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            let shown = try #require(try await h.provider.login.loginProgress(requestToken: login.requestToken).qrStep)
+            let start = ContinuousClock.now
+            async let held = h.provider.login.loginProgress(requestToken: login.requestToken, holdingWhileShowing: shown)
+            try await Task.sleep(for: .milliseconds(300))
+            let other = h.node { $0.qrStepSeconds = 10 }
+            _ = try await other.approve(login, with: wallet, approve: approve)
+            let answer = try await held
+            #expect(answer.status == (approve ? .approved : .denied), "\(answer)")
+            #expect(ContinuousClock.now - start < .seconds(5), "the hold outlasted the decision")
+        }
+    }
+
+    /// A login that ends while its page waits is answered `expired` then, not at the next code.
+    @Test func theLoginsEndEndsTheHold() async throws {
+        try await ProviderHarness.with(configure: { $0.qrStepSeconds = 10; $0.loginLifetime = 1.5 }) { h in
+            let (client, _) = try await h.client()
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            let shown = try #require(try await h.provider.login.loginProgress(requestToken: login.requestToken).qrStep)
+            let start = ContinuousClock.now
+            let answer = try await h.provider.login.loginProgress(requestToken: login.requestToken, holdingWhileShowing: shown)
+            #expect(answer.status == .expired)
+            #expect(ContinuousClock.now - start < .seconds(5))
+        }
+    }
+
+    /// Cancelling the waiting task (what a node's graceful shutdown does to a held request) ends
+    /// the hold at once, with the login as it stands.
+    @Test func cancellingEndsTheHoldWithTheLoginAsItStands() async throws {
+        try await ProviderHarness.with(configure: { $0.qrStepSeconds = 10 }) { h in
+            let (client, _) = try await h.client()
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            let shown = try #require(try await h.provider.login.loginProgress(requestToken: login.requestToken).qrStep)
+            let start = ContinuousClock.now
+            let held = Task { try await h.provider.login.loginProgress(requestToken: login.requestToken, holdingWhileShowing: shown) }
+            try await Task.sleep(for: .milliseconds(300))
+            held.cancel()
+            let answer = try await held.value
+            #expect(answer.status == .pending && answer.qrStep == shown)
+            #expect(ContinuousClock.now - start < .seconds(5), "the hold outlasted its cancellation")
+        }
+    }
+
+    /// A request token this service did not make is refused before any wait.
+    @Test func aForeignRequestTokenIsRefused() async throws {
+        try await ProviderHarness.with { h in
+            await #expect(throws: ProviderError.invalidLoginTicket()) {
+                _ = try await h.provider.login.loginProgress(requestToken: "bm90LW91cnM", holdingWhileShowing: 0)
+            }
+        }
+    }
+}
