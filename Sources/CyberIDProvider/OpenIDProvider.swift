@@ -17,6 +17,11 @@ public struct ProviderConfiguration: Sendable {
     /// login's age in seconds rounded down to a multiple of this (`CYBERID_QR_STEP_SECONDS`; 1–10,
     /// a value outside is taken as the nearest).
     public var qrStepSeconds = 5
+    /// The most page polls a node holds at once (`wait=1`; `CYBERID_HELD_POLL_LIMIT`): beyond
+    /// it a poll is answered at once and the page asks again a second later, as without holds.
+    /// A held poll is a task and an open connection (a few kilobytes) for up to
+    /// ``qrStepSeconds``, reading the store once a second.
+    public var heldPollLimit = 100_000
     /// Authorization code lifetime.
     public var codeLifetime: TimeInterval = 60
     /// Access token lifetime.

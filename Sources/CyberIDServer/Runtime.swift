@@ -160,6 +160,7 @@ public struct Runtime: Sendable {
         var configuration = ProviderConfiguration(issuer: settings.issuer)
         configuration.loginLifetime = TimeInterval(settings.loginTTLSeconds)
         configuration.qrStepSeconds = settings.qrStepSeconds
+        configuration.heldPollLimit = settings.heldPollLimit
         configuration.faceAttemptsPerDay = Int64(settings.limits.faceAttemptsPerDay)
         configuration.wrongMatchNumbersPerHour = Int64(settings.limits.wrongMatchNumbersPerHour)
         configuration.jwksRefetchInterval = TimeInterval(settings.jwksRefetchSeconds)

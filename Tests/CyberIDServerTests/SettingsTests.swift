@@ -47,6 +47,19 @@ import Testing
         }
     }
 
+    @Test func theHeldPollLimitIsZeroToTenMillionAndReachesTheProvider() async throws {
+        #expect(Runtime.providerConfiguration(try await ServerSettings.load(environment: [:])).heldPollLimit == 100_000)
+        for good in [0, 1, 10_000_000] {
+            let settings = try await ServerSettings.load(environment: ["CYBERID_HELD_POLL_LIMIT": "\(good)"])
+            #expect(Runtime.providerConfiguration(settings).heldPollLimit == good)
+        }
+        for bad in ["-1", "10000001", "x"] {
+            await #expect(throws: ConfigurationError.self) {
+                _ = try await ServerSettings.load(environment: ["CYBERID_HELD_POLL_LIMIT": bad])
+            }
+        }
+    }
+
     @Test func environmentOverridesEverything() async throws {
         let settings = try await ServerSettings.load(environment: [
             "CYBERID_ISSUER": "https://id.example.cn/",

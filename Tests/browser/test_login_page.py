@@ -313,7 +313,7 @@ def test_qr_code_in_the_page_changes_and_decodes_to_a_fresh_cross_device_uri(bro
     assert source != first_source, "the page's first image must be replaced by a polled one"
     # The page named the step of the code it showed and asked the node to wait (`wait=1`): the
     # node held its first poll (sent a second after the page opened) until the next code was due,
-    # about four seconds later, and answered it with that code's image — one request for the
+    # three to four seconds later (more than one here: the page's load may eat into it), and answered it with that code's image — one request for the
     # first code instead of one a second. (A poll still held is not among the entries.)
     polls = browser.execute_script(
         "return performance.getEntriesByType('resource').filter(function(e){"
@@ -322,7 +322,7 @@ def test_qr_code_in_the_page_changes_and_decodes_to_a_fresh_cross_device_uri(bro
     )
     assert polls and all("qr_image=svg" in name and "qr_step=" in name and "wait=1" in name for name, *_ in polls), polls
     name, size, duration = polls[0]
-    assert name.endswith("&qr_step=0&wait=1") and size > 3000 and duration > 2000, polls
+    assert name.endswith("&qr_step=0&wait=1") and size > 3000 and duration > 1000, polls
     assert all(size > 3000 for _, size, _ in polls), polls  # a held poll ends with news: here a new code
     assert len(polls) <= 3, polls  # a third new code would take ten more seconds
 

@@ -59,8 +59,10 @@ class OlderNode(LoopbackServer):
     parameters from the status requests it passes on (an older node ignores them) and those
     members from the answers; it keeps the paths as the browser sent them."""
 
-    def __init__(self, target: str, removed: tuple[str, ...]):
-        self.target, self.removed = target.rstrip("/"), removed
+    def __init__(self, target: str, removed: tuple[str, ...], failing: int = 0):
+        """`failing`: the first status polls answered `503 store-unavailable` instead (a node
+        whose database does not answer)."""
+        self.target, self.removed, self.failing = target.rstrip("/"), removed, failing
         self.paths: list[str] = []
         self.times: list[float] = []  # when each path came (monotonic seconds)
         opener = urllib.request.build_opener(_NoRedirect)
@@ -72,6 +74,15 @@ class OlderNode(LoopbackServer):
                 proxy.times.append(time.monotonic())
                 path, query = urlsplit(self.path).path, urlsplit(self.path).query
                 status = path == "/authorize/status"
+                if status and proxy.failing > 0:
+                    proxy.failing -= 1
+                    body = json.dumps({"type": "urn:cyberid:problem:store-unavailable", "status": 503}).encode()
+                    self.send_response(503)
+                    self.send_header("Content-Type", "application/problem+json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
                 if status:
                     query = "&".join(pair for pair in query.split("&") if pair.split("=")[0] not in proxy.removed)
                 path += "?" + query if query else ""
@@ -145,5 +156,32 @@ def test_the_page_keeps_a_current_code_when_an_older_node_answers(browser, deplo
         cross_device_query(decoded[0], deployment.issuer, ticket)
         entries = console(browser)
         assert not severe(entries), entries
+    finally:
+        node.close()
+
+
+def test_the_page_waits_through_a_server_error(browser, deployment: Deployment, callback: CallbackServer, tmp_path):
+    """A status poll answered 503 (a node whose database does not answer) is not an answer about
+    the login: the page keeps waiting, asks again (two seconds later) and goes on with the next
+    answers — before, it took any answer that was not `pending` as the end and left for the
+    continue URL."""
+    node = OlderNode(deployment.issuer, (), failing=2)
+    try:
+        client = deployment.create_client(redirect_uris=(callback.redirect_uri,))
+        auth = RelyingParty(deployment, client).begin()
+        page_url = node.origin + auth.url[len(deployment.issuer):]
+        browser.get(page_url)
+        WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.ID, "wallet-link")))
+        waiting = browser.find_element(By.ID, "status").text
+
+        def polls() -> list[str]:
+            return [path for path in node.paths if path.startswith("/authorize/status?")]
+
+        assert wait_until(lambda: len(polls()) >= 3, 15), node.paths
+        assert browser.current_url == page_url, browser.current_url  # still on the page
+        assert browser.find_element(By.ID, "status").text == waiting
+        assert not [path for path in node.paths if path.startswith("/authorize/continue")], node.paths
+        # The third poll (after the two errors) names the first code again: the page kept it.
+        assert polls()[2].endswith("&qr_image=svg&qr_step=0&wait=1"), polls()
     finally:
         node.close()

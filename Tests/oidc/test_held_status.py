@@ -74,21 +74,29 @@ def test_a_held_poll_answers_a_decision_within_about_a_second(deployment):
     hana = deployment.enroll("hana", birth_date=years_ago(33))
     rp = RelyingParty(deployment, deployment.create_client())
     _, browser, page = start_login(deployment, rp)
-    opened = time.monotonic()
     progress = browser.progress(page)
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        held = pool.submit(held_poll, browser, page, progress["qr_step"])
+
+        def page_polls() -> tuple[dict, float]:
+            """The page's held polls until one is not pending: the last answer and when it came."""
+            step = progress["qr_step"]
+            while True:
+                answer, _ = held_poll(browser, page, step)
+                if answer["status"] != "pending":
+                    return answer, time.monotonic()
+                step = answer["qr_step"]
+
+        polls = pool.submit(page_polls)
         time.sleep(0.5)
-        assert not held.done(), held.result()
+        assert not polls.done(), polls.result()
         approved = deployment.wallet_approve(hana, progress["qr"], match=page.match_number)
         assert approved.returncode == 0, (approved.stdout, approved.stderr)
         decided = time.monotonic()
-        answer, _ = held.result(timeout=QR_STEP_SECONDS * 2)
-        answered = time.monotonic()
+        answer, answered = polls.result(timeout=QR_STEP_SECONDS * 2)
     assert answer["status"] == "approved" and answer["same_device"] is False, answer
-    # At the held request's next read of the store (once a second), not when the code changes.
+    # At the held request's next read of the store (once a second), not when the code changes
+    # (ten seconds a code here).
     assert answered - decided < 3.0, answered - decided
-    assert answered - opened < QR_STEP_SECONDS - 1, (answered - opened, "the approval took its time: rerun")
 
 
 def test_a_shutdown_ends_a_held_poll_at_once(deployment):

@@ -90,7 +90,10 @@ public enum LoginDriver {
         async let decided = pollUntilDecided(
             status: base + statusPath, qr: base + qrPath, separateImage: wait.separateImage, http: http, shown: shown)
         try await Task.sleep(for: .seconds(wait.seconds))
-        guard let qr = shown.withLock({ $0 }) else { throw LoadError("status: no QR content before the scan") }
+        // Scanned before any poll came back (a node holds the first until the second code): the
+        // page's first code, which the page drew itself — read here from a status of its own.
+        let qr: String
+        if let scanned = shown.withLock({ $0 }) { qr = scanned } else { qr = try await firstCode(status: base + statusPath, http: http) }
         try await approveScanned(qr, match: match, http: http, issuer: issuer, wallet: wallet, password: password)
         let progress = try await decided
         guard progress.status == "approved", progress.sameDevice != true else {
@@ -100,6 +103,15 @@ public enum LoginDriver {
         let continued = try await get(http, base + continuePath, cookie: "cyberid_login=\(cookie)")
         guard continued.status == 303, let location = continued.location else { throw LoadError("continue: \(continued.status)") }
         return location
+    }
+
+    /// The QR content of a pending login now (one status request without its image).
+    static func firstCode(status: String, http: HTTPClient) async throws -> String {
+        let answer = try await get(http, status)
+        guard answer.status == 200, let progress = try? JSONDecoder().decode(PageStatus.self, from: answer.body),
+            let content = progress.qr
+        else { throw LoadError("status (the first code): \(answer.status)") }
+        return content
     }
 
     /// The page's polls, as its script makes them: the first a second after the page, then at

@@ -1,3 +1,4 @@
+import CyberIDCore
 import CyberIDStore
 public import Foundation
 
@@ -6,11 +7,14 @@ extension LoginService {
     /// `shown`: while the login is pending and that code is still the current one, the answer
     /// waits — until the login is decided or expires (the store is read once a second: the
     /// wallet's decision may reach any node) or the next code is due (at most
-    /// ``ProviderConfiguration/qrStepSeconds``, ten seconds). A page then makes one request per
-    /// code instead of one a second (benchmarks.md, "The thirteenth step").
+    /// ``ProviderConfiguration/qrStepSeconds``, ten seconds, by this node's clock, and never
+    /// longer than that by the monotonic clock, whatever the wall clock does). A page then makes
+    /// one request per code instead of one a second (benchmarks.md, "The thirteenth step").
     ///
-    /// A page that shows another step (an older code, or none) is answered at once. Cancelling
-    /// the task (the node's graceful shutdown) ends the wait with the progress as it stands.
+    /// A page that shows another code than the current one is answered at once, and so is
+    /// every page while ``ProviderConfiguration/heldPollLimit`` polls are held on this node.
+    /// Cancelling the task (the node's graceful shutdown) ends the wait with the progress as it
+    /// stands.
     /// - Parameters:
     ///   - shown: the step of the code the page shows (`qr_step`).
     ///   - now: the clock (tests).
@@ -21,7 +25,12 @@ extension LoginService {
         guard let state = sealers.request.open(requestToken, as: LoginState.self) else { throw ProviderError.invalidLoginTicket() }
         var decision = try await store.transaction(id: state.transactionID)
         var time = now()
-        while isUnchanged(state, decision, shown: shown, now: time) {
+        guard isUnchanged(state, decision, shown: shown, now: time), heldPolls.take(limit: configuration.heldPollLimit) else {
+            return progress(state, decision, now: time)
+        }
+        defer { heldPolls.give() }
+        let deadline = ContinuousClock.now + .seconds(qrPeriod) + .milliseconds(100)
+        while isUnchanged(state, decision, shown: shown, now: time), ContinuousClock.now < deadline {
             // Wake a second from now, or when the next code is due if that comes first.
             let due = TimeInterval(state.startedAt) + TimeInterval(shown + qrPeriod) + 0.001
             let wait = min(1, max(0.001, due - time.timeIntervalSince1970))
@@ -29,6 +38,7 @@ extension LoginService {
                 try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up))))
                 decision = try await store.transaction(id: state.transactionID)
             } catch where Task.isCancelled {
+                time = now()
                 break  // the node is shutting down: the login as it stands, the page asks again
             }
             time = now()
@@ -43,4 +53,23 @@ extension LoginService {
         guard state.expiresAt > now.timeIntervalSince1970 else { return false }
         return qrStep(of: state.startedAt, now: now) == shown
     }
+}
+
+/// How many polls this node holds now, against ``ProviderConfiguration/heldPollLimit``.
+final class HeldPollCount: Sendable {
+    private let count = Locked(0)
+
+    /// Counts one more held poll, unless `limit` are held already.
+    func take(limit: Int) -> Bool {
+        count.withLock { held in
+            guard held < limit else { return false }
+            held += 1
+            return true
+        }
+    }
+
+    func give() { count.withLock { $0 -= 1 } }
+
+    /// The polls held now.
+    var held: Int { count.withLock { $0 } }
 }

@@ -13,6 +13,8 @@ public struct LoginService: Sendable {
     let store: any OpenIDProvider.Store
     let authority: CertificateAuthority
     let issuedCertificates = IssuedCertificateCache()
+    /// The page polls held on this node now (``loginProgress(requestToken:holdingWhileShowing:now:)``).
+    let heldPolls = HeldPollCount()
     let vault: IdentityVault
     let pairwise: PairwiseSubject
     let sealers: LoginSealers

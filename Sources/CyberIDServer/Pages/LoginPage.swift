@@ -151,12 +151,12 @@ struct LoginPage: Sendable {
         q=document.getElementById('qr-code'),n=0,st=0,t=0;\
         function say(k){s.textContent=m.getAttribute('data-msg-'+k);}\
         function go(){window.location.assign(m.getAttribute('data-continue-url'));}\
-        function poll(){t=Date.now();\
+        function poll(){t=performance.now();\
         fetch(m.getAttribute('data-status-url')+'&qr_image=svg'+(st!=null?'&qr_step='+st+'&wait=1':''),\
-        {credentials:'same-origin'}).then(function(r){return r.json();}).then(function(j){\
-        if(j.status==='pending'){if(j.qr_image){q.src=j.qr_image;}\
+        {credentials:'same-origin'}).then(function(r){if(r.status>=500){throw r.status;}return r.json();})\
+        .then(function(j){if(j.status==='pending'){if(j.qr_image){q.src=j.qr_image;}\
         else if(j.qr_step==null){n++;q.src=m.getAttribute('data-qr-url')+'&k='+n;}\
-        st=j.qr_step;setTimeout(poll,Math.max(0,1000-(Date.now()-t)));return;}\
+        st=j.qr_step;setTimeout(poll,Math.min(1000,Math.max(0,1000-(performance.now()-t))));return;}\
         if(j.status==='approved'&&j.same_device){say('same-device');return;}\
         if(j.reason==='wrong-match-number'){say('mismatch');setTimeout(go,4000);return;}\
         say(j.status==='approved'?'approved':(j.status==='denied'?'denied':'expired'));go();})\

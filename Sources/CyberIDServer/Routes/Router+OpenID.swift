@@ -184,7 +184,7 @@ extension Router where Context == AppRequestContext {
         let wait = parameters["wait"]
         guard wait == nil || wait == "1" else { throw Problem.malformedRequest("wait may only be 1") }
         var progress: LoginProgress
-        if wait != nil, let shown {
+        if wait != nil, let shown, !Task.isShuttingDownGracefully {
             // A node's shutdown ends a held answer at once, as the login stands.
             progress = try await cancelWhenGracefulShutdown {
                 try await login.loginProgress(requestToken: token, holdingWhileShowing: shown)
