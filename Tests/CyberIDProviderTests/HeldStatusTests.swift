@@ -63,6 +63,48 @@ import Testing
         }
     }
 
+    /// A hundred and fifty pages held on one node (more than one statement's hundred ids): the
+    /// two decided through another node are answered long before their next code; the watch's
+    /// task ends with the last page.
+    @Test func manyHeldPagesAreWatchedTogether() async throws {
+        try await ProviderHarness.with(configure: { $0.qrStepSeconds = 10 }) { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client()
+            var pages: [(LoginStart, Int)] = []
+            for _ in 0..<150 {
+                let login = try await h.start(ProviderHarness.request(client: client.id))
+                pages.append((login, try #require(try await h.provider.login.loginProgress(requestToken: login.requestToken).qrStep)))
+            }
+            let decided = [7, 120]
+            let start = ContinuousClock.now
+            try await withThrowingTaskGroup(of: (Int, LoginProgress, Duration).self) { group in
+                for (index, (login, shown)) in pages.enumerated() {
+                    group.addTask {
+                        let answer = try await h.provider.login.loginProgress(requestToken: login.requestToken, holdingWhileShowing: shown)
+                        return (index, answer, ContinuousClock.now - start)
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                let other = h.node { $0.qrStepSeconds = 10 }
+                for index in decided { _ = try await other.approve(pages[index].0, with: wallet) }
+                var answered: [Int: (LoginProgress, Duration)] = [:]
+                while let result = try await group.next() {
+                    answered[result.0] = (result.1, result.2)
+                    if decided.allSatisfy({ answered[$0] != nil }) { break }
+                }
+                for index in decided {
+                    #expect(answered[index]?.0.status == .approved, "page \(index)")
+                    #expect(try #require(answered[index]?.1) < .seconds(5), "page \(index) held past its decision")
+                }
+                // The others wait on (or were answered with their next code: a slow machine).
+                #expect(answered.values.allSatisfy { $0.0.status == .approved || $0.0.status == .pending })
+                group.cancelAll()
+            }
+            for _ in 0..<100 where h.provider.login.watch.waiting > 0 { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(h.provider.login.watch.waiting == 0)
+        }
+    }
+
     /// A login that ends while its page waits is answered `expired` then, not at the next code.
     @Test func theLoginsEndEndsTheHold() async throws {
         try await ProviderHarness.with(configure: { $0.qrStepSeconds = 10; $0.loginLifetime = 3 }) { h in

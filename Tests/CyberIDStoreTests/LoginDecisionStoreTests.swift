@@ -160,6 +160,34 @@ import Testing
         }
     }
 
+    /// Which of many logins are decided (what the pages held on a node wait for): read in
+    /// statements of a hundred ids, the last padded; unknown ids (logins nobody decided yet) are
+    /// not; the protocol's fallback — one look-up an id — says the same.
+    @Test(arguments: Backend.available)
+    func decidedTransactionsAreReadInBatches(_ backend: Backend) async throws {
+        struct OneByOne: LoginTransactionStore {
+            let store: SQLStore
+            func transaction(id: String) async throws -> LoginTransactionRecord? { try await store.transaction(id: id) }
+            func purgeExpired(before time: Date, limit: Int) async throws -> Int { 0 }
+        }
+        try await withTestDatabase(backend) { database async throws in
+            let store = SQLStore(database: database)
+            try await prepare(store)
+            #expect(try await store.decidedTransactions(among: []) == [])
+            var decided = Set<String>()
+            for index in stride(from: 0, to: 250, by: 37) {
+                let status: LoginTransactionRecord.Status = index % 2 == 0 ? .approved : .denied
+                #expect(try await store.recordDecision(
+                    decision("t\(index)", status), history: entry("success"), consent: nil, subject: "sub-\(index)", reverification: nil))
+                decided.insert("t\(index)")
+            }
+            let ids = (0..<250).map { "t\($0)" }
+            #expect(try await store.decidedTransactions(among: ids) == decided)
+            #expect(try await store.decidedTransactions(among: ["t37", "t37", "nobody"]) == ["t37"])
+            #expect(try await OneByOne(store: store).decidedTransactions(among: ids) == decided)
+        }
+    }
+
     /// The holder read tells which pairwise subject the asking client already has for the
     /// person (the least of several), so a repeat login need not write it again.
     @Test(arguments: Backend.available)

@@ -5,11 +5,12 @@ public import Foundation
 extension LoginService {
     /// Where a login stands, answered when it has news for a page that shows the code of step
     /// `shown`: while the login is pending and that code is still the current one, the answer
-    /// waits — until the login is decided or expires (the store is read once a second: the
-    /// wallet's decision may reach any node) or the next code is due (at most
-    /// ``ProviderConfiguration/qrStepSeconds``, ten seconds, by this node's clock, and never
-    /// longer than that by the monotonic clock, whatever the wall clock does). A page then makes
-    /// one request per code instead of one a second (benchmarks.md, "The thirteenth step").
+    /// waits — until the login is decided (``LoginWatch`` reads the logins of all the pages held
+    /// on this node once a second: the wallet's decision may reach any node) or expires, or the
+    /// next code is due (at most ``ProviderConfiguration/qrStepSeconds``, ten seconds, by this
+    /// node's clock, and never longer than that by the monotonic clock, whatever the wall clock
+    /// does). A page then makes one request per code instead of one a second (benchmarks.md,
+    /// "The thirteenth step").
     ///
     /// A page that shows another code than the current one is answered at once, and so is
     /// every page while ``ProviderConfiguration/heldPollLimit`` polls are held on this node.
@@ -31,11 +32,12 @@ extension LoginService {
         defer { heldPolls.give() }
         let deadline = ContinuousClock.now + .seconds(qrPeriod) + .milliseconds(100)
         while isUnchanged(state, decision, shown: shown, now: time), ContinuousClock.now < deadline {
-            // Wake a second from now, or when the next code is due if that comes first.
-            let due = TimeInterval(state.startedAt) + TimeInterval(shown + qrPeriod) + 0.001
-            let wait = min(1, max(0.001, due - time.timeIntervalSince1970))
+            // Until the next code is due or the login ends, whichever comes first.
+            let due = min(TimeInterval(state.startedAt) + TimeInterval(shown + qrPeriod), state.expiresAt) + 0.001
+            let wait = Duration.milliseconds(Int64(max(1, ((due - time.timeIntervalSince1970) * 1000).rounded(.up))))
+            await watch.wait(for: state.transactionID, until: min(deadline, ContinuousClock.now + wait))
             do {
-                try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up))))
+                try Task.checkCancellation()
                 decision = try await store.transaction(id: state.transactionID)
             } catch where Task.isCancelled {
                 time = now()

@@ -26,6 +26,8 @@ public struct LoginService: Sendable {
     let validator: AuthorizationValidator
     let passwords: PasswordService
     let codeDigest: InPersonCodeDigest
+    /// The pages held on this node, their logins read together (``LoginWatch``).
+    let watch: LoginWatch
 
     var issuer: String { configuration.issuer }
 }

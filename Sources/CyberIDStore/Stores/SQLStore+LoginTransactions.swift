@@ -21,6 +21,27 @@ extension SQLStore: LoginTransactionStore {
         }
     }
 
+    /// In statements of ``decidedBatch`` ids each (the last batch padded with its first id, so
+    /// that every statement has the same text and is prepared once).
+    public func decidedTransactions(among ids: [String]) async throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        return try await database.read { connection in
+            var decided = Set<String>()
+            for start in stride(from: 0, to: ids.count, by: Self.decidedBatch) {
+                let batch = ids[start..<min(start + Self.decidedBatch, ids.count)]
+                let binds = (batch + Array(repeating: batch[batch.startIndex], count: Self.decidedBatch - batch.count)).map { SQLValue.text($0) }
+                for row in try await connection.query(Self.decidedStatement, binds) { decided.insert(try row.text("id")) }
+            }
+            return decided
+        }
+    }
+
+    /// Ids a statement of ``decidedTransactions(among:)`` looks up.
+    static let decidedBatch = 100
+    static let decidedStatement =
+        "SELECT id FROM login_transactions WHERE status <> 'pending' AND id IN ("
+        + (1...decidedBatch).map { "$\($0)" }.joined(separator: ", ") + ")"
+
     public func purgeExpired(before time: Date, limit: Int) async throws -> Int {
         try await purgeExpiredRange(of: "login_transactions", before: time, limit: limit)
     }

@@ -68,11 +68,23 @@ public protocol ClientStore: Sendable {
 public protocol LoginTransactionStore: Sendable {
     /// A transaction by id.
     func transaction(id: String) async throws -> LoginTransactionRecord?
+    /// Which of these transactions are decided (a row whose status is not `pending`): what the
+    /// login pages held on a node wait for, read for all of them at once.
+    func decidedTransactions(among ids: [String]) async throws -> Set<String>
     /// Deletes the `limit` oldest of the transactions that expired by `time` (more only when
     /// others share the last one's expiry, to the millisecond), in one short statement; returns
     /// how many. Callers purge in such batches (see the server's
     /// `LoginTransactionPurge`), never all at once: one large DELETE stalled the logins beside it.
     func purgeExpired(before time: Date, limit: Int) async throws -> Int
+}
+
+extension LoginTransactionStore {
+    /// One look-up a transaction (stores with a statement of their own override it).
+    public func decidedTransactions(among ids: [String]) async throws -> Set<String> {
+        var decided = Set<String>()
+        for id in ids where try await transaction(id: id).map({ $0.status != .pending }) == true { decided.insert(id) }
+        return decided
+    }
 }
 
 /// Persists each person's history.
