@@ -20,7 +20,7 @@ public struct ProviderConfiguration: Sendable {
     /// The most page polls a node holds at once (`wait=1`; `CYBERID_HELD_POLL_LIMIT`): beyond
     /// it a poll is answered at once and the page asks again a second later, as without holds.
     /// A held poll is a task and an open connection (a few kilobytes) for up to
-    /// ``qrStepSeconds``, reading the store once a second.
+    /// ``qrStepSeconds``; the node reads the logins of all of them once a second (``LoginWatch``).
     public var heldPollLimit = 100_000
     /// Authorization code lifetime.
     public var codeLifetime: TimeInterval = 60

@@ -43,8 +43,8 @@ import Testing
         }
     }
 
-    /// The wallet's decision, made through another node, ends the hold at the held request's
-    /// next read of the store (once a second) — long before the next code.
+    /// The wallet's decision, made through another node, ends the hold at the node's next read
+    /// of its held logins (once a second) — long before the next code.
     @Test(arguments: [true, false])
     func aDecisionThroughAnotherNodeEndsTheHold(approve: Bool) async throws {
         try await ProviderHarness.with(configure: { $0.qrStepSeconds = 10 }) { h in
@@ -75,7 +75,7 @@ import Testing
                 let login = try await h.start(ProviderHarness.request(client: client.id))
                 pages.append((login, try #require(try await h.provider.login.loginProgress(requestToken: login.requestToken).qrStep)))
             }
-            let decided = [7, 120]
+            let decided = [130, 149]  // the last made: far from their next code
             let start = ContinuousClock.now
             try await withThrowingTaskGroup(of: (Int, LoginProgress, Duration).self) { group in
                 for (index, (login, shown)) in pages.enumerated() {
@@ -100,8 +100,8 @@ import Testing
                 #expect(answered.values.allSatisfy { $0.0.status == .approved || $0.0.status == .pending })
                 group.cancelAll()
             }
-            for _ in 0..<100 where h.provider.login.watch.waiting > 0 { try await Task.sleep(for: .milliseconds(20)) }
-            #expect(h.provider.login.watch.waiting == 0)
+            for _ in 0..<100 where h.provider.login.watch.state.running { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(h.provider.login.watch.state.waiting == 0 && !h.provider.login.watch.state.running)
         }
     }
 

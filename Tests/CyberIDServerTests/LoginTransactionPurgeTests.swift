@@ -14,6 +14,7 @@ import Testing
         init(expiries: [Date]) { self.expiries = expiries.sorted() }
 
         func transaction(id: String) async throws -> LoginTransactionRecord? { nil }
+        func decidedTransactions(among ids: [String]) async throws -> Set<String> { [] }
         func purgeExpired(before time: Date, limit: Int) async throws -> Int {
             limits.append(limit)
             let expired = expiries.prefix { $0 <= time }.prefix(limit).count

@@ -162,14 +162,9 @@ import Testing
 
     /// Which of many logins are decided (what the pages held on a node wait for): read in
     /// statements of a hundred ids, the last padded; unknown ids (logins nobody decided yet) are
-    /// not; the protocol's fallback — one look-up an id — says the same.
+    /// not.
     @Test(arguments: Backend.available)
     func decidedTransactionsAreReadInBatches(_ backend: Backend) async throws {
-        struct OneByOne: LoginTransactionStore {
-            let store: SQLStore
-            func transaction(id: String) async throws -> LoginTransactionRecord? { try await store.transaction(id: id) }
-            func purgeExpired(before time: Date, limit: Int) async throws -> Int { 0 }
-        }
         try await withTestDatabase(backend) { database async throws in
             let store = SQLStore(database: database)
             try await prepare(store)
@@ -184,7 +179,6 @@ import Testing
             let ids = (0..<250).map { "t\($0)" }
             #expect(try await store.decidedTransactions(among: ids) == decided)
             #expect(try await store.decidedTransactions(among: ["t37", "t37", "nobody"]) == ["t37"])
-            #expect(try await OneByOne(store: store).decidedTransactions(among: ids) == decided)
         }
     }
 

@@ -3,7 +3,7 @@
 The login page polls `GET /authorize/status?r=…&qr_image=svg&qr_step=N&wait=1`, N the step of the
 QR code it shows. While the login is pending and that code is the current one, the node keeps the
 request and answers when there is news: the next code (with its image), a decision — made through
-any node: the held request reads the store once a second — or the login's end; and, when the node
+any node: the node reads the logins of its held requests once a second — or the login's end; and, when the node
 shuts down, at once with the login as it stands. A page then makes one request per code instead of
 one a second. A page that shows another code is answered at once, as before.
 
@@ -94,7 +94,7 @@ def test_a_held_poll_answers_a_decision_within_about_a_second(deployment):
         decided = time.monotonic()
         answer, answered = polls.result(timeout=QR_STEP_SECONDS * 2)
     assert answer["status"] == "approved" and answer["same_device"] is False, answer
-    # At the held request's next read of the store (once a second), not when the code changes
+    # At the node's next read of its held logins (once a second), not when the code changes
     # (ten seconds a code here).
     assert answered - decided < 3.0, answered - decided
 

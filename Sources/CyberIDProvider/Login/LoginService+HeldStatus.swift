@@ -8,8 +8,8 @@ extension LoginService {
     /// waits — until the login is decided (``LoginWatch`` reads the logins of all the pages held
     /// on this node once a second: the wallet's decision may reach any node) or expires, or the
     /// next code is due (at most ``ProviderConfiguration/qrStepSeconds``, ten seconds, by this
-    /// node's clock, and never longer than that by the monotonic clock, whatever the wall clock
-    /// does). A page then makes one request per code instead of one a second (benchmarks.md,
+    /// node's clock, and never much longer than that by the monotonic clock — a tick of the
+    /// watch, a quarter of a second — whatever the wall clock does). A page then makes one request per code instead of one a second (benchmarks.md,
     /// "The thirteenth step").
     ///
     /// A page that shows another code than the current one is answered at once, and so is
@@ -35,13 +35,16 @@ extension LoginService {
             // Until the next code is due or the login ends, whichever comes first.
             let due = min(TimeInterval(state.startedAt) + TimeInterval(shown + qrPeriod), state.expiresAt) + 0.001
             let wait = Duration.milliseconds(Int64(max(1, ((due - time.timeIntervalSince1970) * 1000).rounded(.up))))
-            await watch.wait(for: state.transactionID, until: min(deadline, ContinuousClock.now + wait))
+            let woken = await watch.wait(for: state.transactionID, until: min(deadline, ContinuousClock.now + wait))
+            time = now()
+            // The node is shutting down: the login as it stands, the page asks again.
+            if Task.isCancelled { break }
+            // A new code or the login's end needs no read (the page's next poll reads the login).
+            guard woken == .news else { continue }
             do {
-                try Task.checkCancellation()
                 decision = try await store.transaction(id: state.transactionID)
             } catch where Task.isCancelled {
-                time = now()
-                break  // the node is shutting down: the login as it stands, the page asks again
+                break
             }
             time = now()
         }

@@ -2,16 +2,27 @@ import CyberIDCore
 import CyberIDStore
 
 /// The login pages a node holds (`GET /authorize/status?…&wait=1`), watched together: one task
-/// reads the store once a second for all of their logins in one statement per hundred
-/// (``LoginTransactionStore/decidedTransactions(among:)``) and wakes those that were decided;
-/// each held page also wakes at its own deadline (its next code, its login's end). Without it,
-/// each held page woke and read the store on its own once a second (benchmarks.md, "The
-/// thirteenth step"). The task runs while pages wait and ends when none does.
+/// wakes each page at its deadline (its next code, its login's end; checked every ``tick``, so a
+/// wake may come up to a tick late) and, every ``readEvery`` ticks, reads the logins of all the
+/// waiting pages from the store — a hundred a statement
+/// (``LoginTransactionStore/decidedTransactions(among:)``) — and wakes the pages of those that
+/// were decided. Without it, each held page woke and read the store on its own once a second
+/// (benchmarks.md, "The thirteenth step"). The read runs beside the ticks (one at a time), so a
+/// slow store delays news, never a deadline. The task runs while pages wait and ends when none
+/// does.
 final class LoginWatch: Sendable {
+    /// How a wait ended.
+    enum Wake: Sendable {
+        /// The login was decided.
+        case news
+        /// The deadline passed, or the waiting task was cancelled.
+        case deadline
+    }
+
     /// One waiting page.
     private final class Slot: Sendable {
         enum State: Sendable {
-            case registered, waiting(CheckedContinuation<Void, Never>), done
+            case registered, waiting(CheckedContinuation<Wake, Never>), woken(Wake)
         }
 
         let transactionID: String
@@ -23,37 +34,44 @@ final class LoginWatch: Sendable {
             self.deadline = deadline
         }
 
-        /// Ends the wait (news, the deadline, cancellation); a second call does nothing.
-        func wake() {
-            let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                defer { state = .done }
-                if case .waiting(let continuation) = state { return continuation }
-                return nil
+        /// Ends the wait; a later call does nothing (the first reason stands).
+        func wake(_ reason: Wake) {
+            let continuation = state.withLock { state -> CheckedContinuation<Wake, Never>? in
+                switch state {
+                case .registered:
+                    state = .woken(reason)
+                    return nil
+                case .waiting(let continuation):
+                    state = .woken(reason)
+                    return continuation
+                case .woken:
+                    return nil
+                }
             }
-            continuation?.resume()
+            continuation?.resume(returning: reason)
         }
 
         /// Parks the waiting task, unless it was woken already.
-        func park(_ continuation: CheckedContinuation<Void, Never>) {
-            let resumeNow = state.withLock { state -> Bool in
-                guard case .registered = state else { return true }
+        func park(_ continuation: CheckedContinuation<Wake, Never>) {
+            let woken = state.withLock { state -> Wake? in
+                if case .woken(let reason) = state { return reason }
                 state = .waiting(continuation)
-                return false
+                return nil
             }
-            if resumeNow { continuation.resume() }
+            if let woken { continuation.resume(returning: woken) }
         }
-
-        var isDone: Bool { state.withLock { if case .done = $0 { true } else { false } } }
     }
 
     private struct Watched {
-        var slots: [Slot] = []
+        var slots: [UInt64: Slot] = [:]
+        var next: UInt64 = 0
         var running = false
+        var reading = false
     }
 
     private let store: any LoginTransactionStore
     private let watched = Locked(Watched())
-    /// How often the deadlines are checked; the store is read every ``readEvery`` ticks.
+    /// How often deadlines are checked; the store is read every ``readEvery`` ticks.
     static let tick = Duration.milliseconds(250)
     static let readEvery = 4
 
@@ -61,49 +79,60 @@ final class LoginWatch: Sendable {
         self.store = store
     }
 
-    /// Waits until `transactionID` is decided, `deadline` passes or the task is cancelled.
-    func wait(for transactionID: String, until deadline: ContinuousClock.Instant) async {
+    /// Waits until `transactionID` is decided (``Wake/news``), `deadline` passes or the task is
+    /// cancelled (``Wake/deadline``).
+    func wait(for transactionID: String, until deadline: ContinuousClock.Instant) async -> Wake {
         let slot = Slot(transactionID: transactionID, deadline: deadline)
-        let start = watched.withLock { watched -> Bool in
-            watched.slots.append(slot)
+        let (key, start) = watched.withLock { watched -> (UInt64, Bool) in
+            watched.next += 1
+            watched.slots[watched.next] = slot
             defer { watched.running = true }
-            return !watched.running
+            return (watched.next, !watched.running)
         }
-        if start { Task { await self.run() } }
-        await withTaskCancellationHandler {
+        if start { Task.detached { await self.run() } }
+        defer { _ = watched.withLock { $0.slots.removeValue(forKey: key) } }
+        return await withTaskCancellationHandler {
             await withCheckedContinuation { slot.park($0) }
         } onCancel: {
-            slot.wake()
+            slot.wake(.deadline)
         }
     }
 
-    /// The pages waiting now.
-    var waiting: Int { watched.withLock { $0.slots.count } }
+    /// The pages waiting now, and whether the watch's task runs.
+    var state: (waiting: Int, running: Bool) { watched.withLock { ($0.slots.count, $0.running) } }
 
-    /// Wakes what is due, reads the store every ``readEvery`` ticks; ends when nothing waits.
+    /// Wakes what is due each tick, starts a read every ``readEvery`` ticks; ends when nothing waits.
     private func run() async {
         var ticks = 0
         while true {
             try? await Task.sleep(for: Self.tick)
             ticks += 1
             let now = ContinuousClock.now
-            let slots = watched.withLock { watched -> [Slot]? in
-                watched.slots.removeAll { $0.isDone }
+            let read = ticks % Self.readEvery == 0
+            let work = watched.withLock { watched -> (due: [Slot], ids: [String])? in
                 guard !watched.slots.isEmpty else {
                     watched.running = false
                     return nil
                 }
-                return watched.slots
+                let due = watched.slots.values.filter { $0.deadline <= now }
+                guard read, !watched.reading else { return (due, []) }
+                watched.reading = true
+                return (due, Array(Set(watched.slots.values.map(\.transactionID))))
             }
-            guard let slots else { return }
-            for slot in slots where slot.deadline <= now { slot.wake() }
-            guard ticks % Self.readEvery == 0 else { continue }
-            let open = slots.filter { !$0.isDone }
-            // A read that fails wakes nobody: each page wakes at its deadline and reads itself.
-            guard let decided = try? await store.decidedTransactions(among: Array(Set(open.map(\.transactionID)))) else {
-                continue
-            }
-            for slot in open where decided.contains(slot.transactionID) { slot.wake() }
+            guard let work else { return }
+            for slot in work.due { slot.wake(.deadline) }
+            if !work.ids.isEmpty { Task.detached { await self.read(work.ids) } }
         }
+    }
+
+    /// Reads which of `ids` are decided and wakes the pages waiting on them then. A read that
+    /// fails wakes nobody: each page wakes at its deadline and reads its own login.
+    private func read(_ ids: [String]) async {
+        let decided = (try? await store.decidedTransactions(among: ids)) ?? []
+        let slots = watched.withLock { watched -> [Slot] in
+            watched.reading = false
+            return decided.isEmpty ? [] : watched.slots.values.filter { decided.contains($0.transactionID) }
+        }
+        for slot in slots { slot.wake(.news) }
     }
 }

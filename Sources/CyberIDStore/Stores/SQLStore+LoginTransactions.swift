@@ -21,19 +21,22 @@ extension SQLStore: LoginTransactionStore {
         }
     }
 
-    /// In statements of ``decidedBatch`` ids each (the last batch padded with its first id, so
-    /// that every statement has the same text and is prepared once).
+    /// In statements of ``decidedBatch`` ids each, each statement a read of its own (a
+    /// connection is not held for all of them): the last batch is padded with its first id, so
+    /// that every statement has the same text and is prepared once.
     public func decidedTransactions(among ids: [String]) async throws -> Set<String> {
-        guard !ids.isEmpty else { return [] }
-        return try await database.read { connection in
-            var decided = Set<String>()
-            for start in stride(from: 0, to: ids.count, by: Self.decidedBatch) {
-                let batch = ids[start..<min(start + Self.decidedBatch, ids.count)]
-                let binds = (batch + Array(repeating: batch[batch.startIndex], count: Self.decidedBatch - batch.count)).map { SQLValue.text($0) }
-                for row in try await connection.query(Self.decidedStatement, binds) { decided.insert(try row.text("id")) }
+        var decided = Set<String>()
+        for start in stride(from: 0, to: ids.count, by: Self.decidedBatch) {
+            let batch = ids[start..<min(start + Self.decidedBatch, ids.count)]
+            let binds = (batch + Array(repeating: batch[batch.startIndex], count: Self.decidedBatch - batch.count)).map {
+                SQLValue.text($0)
             }
-            return decided
+            let rows = try await database.read { connection in
+                try await connection.query(Self.decidedStatement, binds).map { try $0.text("id") }
+            }
+            decided.formUnion(rows)
         }
+        return decided
     }
 
     /// Ids a statement of ``decidedTransactions(among:)`` looks up.

@@ -78,15 +78,6 @@ public protocol LoginTransactionStore: Sendable {
     func purgeExpired(before time: Date, limit: Int) async throws -> Int
 }
 
-extension LoginTransactionStore {
-    /// One look-up a transaction (stores with a statement of their own override it).
-    public func decidedTransactions(among ids: [String]) async throws -> Set<String> {
-        var decided = Set<String>()
-        for id in ids where try await transaction(id: id).map({ $0.status != .pending }) == true { decided.insert(id) }
-        return decided
-    }
-}
-
 /// Persists each person's history.
 public protocol HistoryStore: Sendable {
     /// Appends an entry; returns it with its sequence number.

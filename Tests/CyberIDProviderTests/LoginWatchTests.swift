@@ -1,0 +1,81 @@
+import CyberIDStore
+import Foundation
+import Testing
+
+@testable import CyberIDProvider
+
+/// ``LoginWatch``: the pages held on a node wait together — one read of the store a second for
+/// all of them, each woken at its deadline, by news of its login or by its cancellation; the
+/// watch's task ends with the last page and starts again with the next.
+@Suite struct LoginWatchTests {
+    /// Counts the reads; the logins in `decided` are decided.
+    actor Store: LoginTransactionStore {
+        var reads: [[String]] = []
+        var decided: Set<String> = []
+        func decide(_ id: String) { decided.insert(id) }
+        func transaction(id: String) async throws -> LoginTransactionRecord? { nil }
+        func decidedTransactions(among ids: [String]) async throws -> Set<String> {
+            reads.append(ids)
+            return decided.intersection(ids)
+        }
+        func purgeExpired(before time: Date, limit: Int) async throws -> Int { 0 }
+    }
+
+    /// Waits until `condition` holds (at most `seconds`).
+    static func eventually(_ seconds: Double = 5, _ condition: () async -> Bool) async throws -> Bool {
+        let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        while ContinuousClock.now < end {
+            if await condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return await condition()
+    }
+
+    @Test func aHundredAndFiftyPagesAreOneReadASecondAndTheDecidedOnesWake() async throws {
+        let store = Store()
+        let watch = LoginWatch(store: store)
+        let far = ContinuousClock.now + .seconds(30)
+        try await withThrowingTaskGroup(of: (Int, LoginWatch.Wake, Duration).self) { group in
+            let start = ContinuousClock.now
+            for index in 0..<150 {
+                group.addTask { (index, await watch.wait(for: "t\(index)", until: far), ContinuousClock.now - start) }
+            }
+            #expect(try await Self.eventually { watch.state.waiting == 150 })
+            await store.decide("t149")
+            let first = try #require(try await group.next())
+            #expect(first.0 == 149 && first.1 == .news && first.2 < .seconds(5))
+            // About one read a second so far, each of all the pages' logins.
+            let reads = await store.reads
+            #expect((1...3).contains(reads.count), "\(reads.count) reads")
+            #expect(reads.allSatisfy { Set($0).count == $0.count && $0.count >= 149 })
+            group.cancelAll()
+            for try await (_, wake, took) in group {
+                #expect(wake == .deadline && took < .seconds(10))
+            }
+        }
+        #expect(try await Self.eventually { watch.state.waiting == 0 && !watch.state.running })
+    }
+
+    @Test func aPageWakesAtItsDeadlineAndAfterACancellationBeforeItParks() async throws {
+        let watch = LoginWatch(store: Store())
+        let start = ContinuousClock.now
+        #expect(await watch.wait(for: "t", until: start + .milliseconds(600)) == .deadline)
+        #expect(ContinuousClock.now - start >= .milliseconds(600))
+        // Cancelled before it waits: it returns at once.
+        let cancelled = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await watch.wait(for: "t", until: ContinuousClock.now + .seconds(30))
+        }
+        #expect(await cancelled.value == .deadline)
+        #expect(try await Self.eventually { watch.state.waiting == 0 && !watch.state.running })
+        // The task ended; the next page starts it again, and a decision still wakes it.
+        let store = Store()
+        let again = LoginWatch(store: store)
+        await store.decide("u")
+        let woken = await again.wait(for: "u", until: ContinuousClock.now + .seconds(30))
+        #expect(woken == .news)
+        #expect(try await Self.eventually { again.state.waiting == 0 && !again.state.running })
+        await store.decide("v")
+        #expect(await again.wait(for: "v", until: ContinuousClock.now + .seconds(30)) == .news)
+    }
+}
