@@ -38,7 +38,7 @@ import Testing
                 let start = ContinuousClock.now
                 let answer = try await h.provider.login.loginProgress(requestToken: login.requestToken, holdingWhileShowing: shown)
                 #expect(answer.status == .pending && answer.qrStep != shown)
-                #expect(ContinuousClock.now - start < .seconds(5), "held though the page shows another code")
+                #expect(ContinuousClock.now - start < .seconds(8), "held though the page shows another code")
             }
         }
     }
@@ -59,7 +59,7 @@ import Testing
             _ = try await other.approve(login, with: wallet, approve: approve)
             let answer = try await held
             #expect(answer.status == (approve ? .approved : .denied), "\(answer)")
-            #expect(ContinuousClock.now - start < .seconds(5), "the hold outlasted the decision")
+            #expect(ContinuousClock.now - start < .seconds(8), "the hold outlasted the decision")
         }
     }
 
@@ -94,7 +94,7 @@ import Testing
                 }
                 for index in decided {
                     #expect(answered[index]?.0.status == .approved, "page \(index)")
-                    #expect(try #require(answered[index]?.1) < .seconds(5), "page \(index) held past its decision")
+                    #expect(try #require(answered[index]?.1) < .seconds(8), "page \(index) held past its decision")
                 }
                 // The others wait on (or were answered with their next code: a slow machine).
                 #expect(answered.values.allSatisfy { $0.0.status == .approved || $0.0.status == .pending })
@@ -131,7 +131,7 @@ import Testing
             held.cancel()
             let answer = try await held.value
             #expect(answer.status == .pending && answer.qrStep == shown)
-            #expect(ContinuousClock.now - start < .seconds(5), "the hold outlasted its cancellation")
+            #expect(ContinuousClock.now - start < .seconds(8), "the hold outlasted its cancellation")
         }
     }
 
@@ -148,14 +148,14 @@ import Testing
             let start = ContinuousClock.now
             let second = try await h.provider.login.loginProgress(requestToken: login.requestToken, holdingWhileShowing: shown)
             #expect(second.status == .pending && second.qrStep == shown)
-            #expect(ContinuousClock.now - start < .seconds(5), "held beyond the limit")
+            #expect(ContinuousClock.now - start < .seconds(8), "held beyond the limit")
             first.cancel()
             _ = try await first.value
             #expect(h.provider.login.heldPolls.held == 0)
             let none = h.node { $0.qrStepSeconds = 10; $0.heldPollLimit = 0 }
             let again = ContinuousClock.now
             _ = try await none.provider.login.loginProgress(requestToken: login.requestToken, holdingWhileShowing: shown)
-            #expect(ContinuousClock.now - again < .seconds(5), "held with a limit of 0")
+            #expect(ContinuousClock.now - again < .seconds(8), "held with a limit of 0")
         }
     }
 

@@ -34,26 +34,27 @@ import Testing
     @Test func aHundredAndFiftyPagesAreOneReadASecondAndTheDecidedOnesWake() async throws {
         let store = Store()
         let watch = LoginWatch(store: store)
-        let far = ContinuousClock.now + .seconds(30)
-        try await withThrowingTaskGroup(of: (Int, LoginWatch.Wake, Duration).self) { group in
-            let start = ContinuousClock.now
+        // Far deadlines: a page that wakes before them woke by news or by its cancellation. (No
+        // tighter bound: in the whole suite this machine's two threads may be busy for seconds.)
+        let far = ContinuousClock.now + .seconds(60)
+        try await withThrowingTaskGroup(of: (Int, LoginWatch.Wake, ContinuousClock.Instant).self) { group in
             for index in 0..<150 {
-                group.addTask { (index, await watch.wait(for: "t\(index)", until: far), ContinuousClock.now - start) }
+                group.addTask { (index, await watch.wait(for: "t\(index)", until: far), ContinuousClock.now) }
             }
-            #expect(try await Self.eventually { watch.state.waiting == 150 })
+            #expect(try await Self.eventually(30) { watch.state.waiting == 150 })
             await store.decide("t149")
             let first = try #require(try await group.next())
-            #expect(first.0 == 149 && first.1 == .news && first.2 < .seconds(5))
+            #expect(first.0 == 149 && first.1 == .news && first.2 < far)
             // About one read a second so far, each of all the pages' logins.
             let reads = await store.reads
             #expect((1...3).contains(reads.count), "\(reads.count) reads")
             #expect(reads.allSatisfy { Set($0).count == $0.count && $0.count >= 149 })
             group.cancelAll()
-            for try await (_, wake, took) in group {
-                #expect(wake == .deadline && took < .seconds(10))
+            for try await (_, wake, at) in group {
+                #expect(wake == .deadline && at < far)
             }
         }
-        #expect(try await Self.eventually { watch.state.waiting == 0 && !watch.state.running })
+        #expect(try await Self.eventually(30) { watch.state.waiting == 0 && !watch.state.running })
     }
 
     @Test func aPageWakesAtItsDeadlineAndAfterACancellationBeforeItParks() async throws {
@@ -67,14 +68,14 @@ import Testing
             return await watch.wait(for: "t", until: ContinuousClock.now + .seconds(30))
         }
         #expect(await cancelled.value == .deadline)
-        #expect(try await Self.eventually { watch.state.waiting == 0 && !watch.state.running })
+        #expect(try await Self.eventually(30) { watch.state.waiting == 0 && !watch.state.running })
         // The task ended; the next page starts it again, and a decision still wakes it.
         let store = Store()
         let again = LoginWatch(store: store)
         await store.decide("u")
         let woken = await again.wait(for: "u", until: ContinuousClock.now + .seconds(30))
         #expect(woken == .news)
-        #expect(try await Self.eventually { again.state.waiting == 0 && !again.state.running })
+        #expect(try await Self.eventually(30) { again.state.waiting == 0 && !again.state.running })
         await store.decide("v")
         #expect(await again.wait(for: "v", until: ContinuousClock.now + .seconds(30)) == .news)
     }
