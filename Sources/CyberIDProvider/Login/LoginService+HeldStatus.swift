@@ -9,8 +9,8 @@ extension LoginService {
     /// on this node once a second: the wallet's decision may reach any node) or expires, or the
     /// next code is due (at most ``ProviderConfiguration/qrStepSeconds``, ten seconds, by this
     /// node's clock, and never much longer than that by the monotonic clock — a tick of the
-    /// watch, a quarter of a second — whatever the wall clock does). A page then makes one request per code instead of one a second (benchmarks.md,
-    /// "The thirteenth step").
+    /// watch, a quarter of a second — whatever the wall clock does). A page then makes one
+    /// request per code instead of one a second (benchmarks.md, "The thirteenth step").
     ///
     /// A page that shows another code than the current one is answered at once, and so is
     /// every page while ``ProviderConfiguration/heldPollLimit`` polls are held on this node.
