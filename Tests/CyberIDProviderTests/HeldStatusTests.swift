@@ -100,8 +100,7 @@ import Testing
                 #expect(answered.values.allSatisfy { $0.0.status == .approved || $0.0.status == .pending })
                 group.cancelAll()
             }
-            for _ in 0..<100 where h.provider.login.watch.state.running { try await Task.sleep(for: .milliseconds(20)) }
-            #expect(h.provider.login.watch.state.waiting == 0 && !h.provider.login.watch.state.running)
+            #expect(try await eventually(30) { h.provider.login.watch.state.waiting == 0 && !h.provider.login.watch.state.running })
         }
     }
 
@@ -143,15 +142,14 @@ import Testing
             let login = try await h.start(ProviderHarness.request(client: client.id))
             let shown = try #require(try await h.provider.login.loginProgress(requestToken: login.requestToken).qrStep)
             let first = Task { try await h.provider.login.loginProgress(requestToken: login.requestToken, holdingWhileShowing: shown) }
-            for _ in 0..<300 where h.provider.login.heldPolls.held == 0 { try await Task.sleep(for: .milliseconds(10)) }
-            try #require(h.provider.login.heldPolls.held == 1)
+            try #require(try await eventually(30) { h.provider.login.watch.state.waiting == 1 })
             let start = ContinuousClock.now
             let second = try await h.provider.login.loginProgress(requestToken: login.requestToken, holdingWhileShowing: shown)
             #expect(second.status == .pending && second.qrStep == shown)
             #expect(ContinuousClock.now - start < .seconds(8), "held beyond the limit")
             first.cancel()
             _ = try await first.value
-            #expect(h.provider.login.heldPolls.held == 0)
+            #expect(h.provider.login.watch.state.waiting == 0)
             let none = h.node { $0.qrStepSeconds = 10; $0.heldPollLimit = 0 }
             let again = ContinuousClock.now
             _ = try await none.provider.login.loginProgress(requestToken: login.requestToken, holdingWhileShowing: shown)

@@ -21,19 +21,9 @@ import Testing
         func purgeExpired(before time: Date, limit: Int) async throws -> Int { 0 }
     }
 
-    /// Waits until `condition` holds (at most `seconds`).
-    static func eventually(_ seconds: Double = 5, _ condition: () async -> Bool) async throws -> Bool {
-        let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        while ContinuousClock.now < end {
-            if await condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return await condition()
-    }
-
     @Test func aHundredAndFiftyPagesAreOneReadASecondAndTheDecidedOnesWake() async throws {
         let store = Store()
-        let watch = LoginWatch(store: store)
+        let watch = LoginWatch(store: store, limit: 1_000)
         // Far deadlines: a page that wakes before them woke by news or by its cancellation. (No
         // tighter bound: in the whole suite this machine's two threads may be busy for seconds.)
         let far = ContinuousClock.now + .seconds(60)
@@ -41,7 +31,7 @@ import Testing
             for index in 0..<150 {
                 group.addTask { (index, await watch.wait(for: "t\(index)", until: far), ContinuousClock.now) }
             }
-            #expect(try await Self.eventually(30) { watch.state.waiting == 150 })
+            #expect(try await eventually(30) { watch.state.waiting == 150 })
             await store.decide("t149")
             let first = try #require(try await group.next())
             #expect(first.0 == 149 && first.1 == .news && first.2 < far)
@@ -54,11 +44,13 @@ import Testing
                 #expect(wake == .deadline && at < far)
             }
         }
-        #expect(try await Self.eventually(30) { watch.state.waiting == 0 && !watch.state.running })
+        #expect(try await eventually(30) { watch.state.waiting == 0 && !watch.state.running })
     }
 
-    @Test func aPageWakesAtItsDeadlineAndAfterACancellationBeforeItParks() async throws {
-        let watch = LoginWatch(store: Store())
+    @Test func aPageWakesAtItsDeadlineAndAfterACancellationBeforeItParksAndAFullWatchWaitsNot() async throws {
+        let watch = LoginWatch(store: Store(), limit: 1_000)
+        // A watch that may hold no page answers at once.
+        #expect(await LoginWatch(store: Store(), limit: 0).wait(for: "t", until: ContinuousClock.now + .seconds(30)) == .full)
         let start = ContinuousClock.now
         #expect(await watch.wait(for: "t", until: start + .milliseconds(600)) == .deadline)
         #expect(ContinuousClock.now - start >= .milliseconds(600))
@@ -68,14 +60,14 @@ import Testing
             return await watch.wait(for: "t", until: ContinuousClock.now + .seconds(30))
         }
         #expect(await cancelled.value == .deadline)
-        #expect(try await Self.eventually(30) { watch.state.waiting == 0 && !watch.state.running })
+        #expect(try await eventually(30) { watch.state.waiting == 0 && !watch.state.running })
         // The task ended; the next page starts it again, and a decision still wakes it.
         let store = Store()
-        let again = LoginWatch(store: store)
+        let again = LoginWatch(store: store, limit: 1_000)
         await store.decide("u")
         let woken = await again.wait(for: "u", until: ContinuousClock.now + .seconds(30))
         #expect(woken == .news)
-        #expect(try await Self.eventually(30) { again.state.waiting == 0 && !again.state.running })
+        #expect(try await eventually(30) { again.state.waiting == 0 && !again.state.running })
         await store.decide("v")
         #expect(await again.wait(for: "v", until: ContinuousClock.now + .seconds(30)) == .news)
     }

@@ -298,3 +298,13 @@ struct ProviderHarness {
 
 /// An ID token as a relying party decodes it (the RP SDK's claims).
 typealias IDTokenPayload = RelyingParty.IDToken
+
+/// Waits until `condition` holds (at most `seconds`).
+func eventually(_ seconds: Double = 5, _ condition: () async -> Bool) async throws -> Bool {
+    let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+    while ContinuousClock.now < end {
+        if await condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return await condition()
+}

@@ -54,16 +54,31 @@ import Testing
         ])
     }
 
+    /// A new login page's status poll: `GET /authorize/status?r=…&EXTRA`, its status and JSON.
+    static func statusPoll(_ client: any TestClientProtocol, _ runtime: Runtime) async throws
+        -> @Sendable (String) async throws -> (HTTPResponse.Status, [String: Any])
+    {
+        let query = try await authorizationQuery(runtime, clientName: "Shop", scope: "openid")
+        let page = try await client.execute(uri: "/authorize?\(query)", method: .get) { $0.text }
+        let status = String(try #require(page.components(separatedBy: "data-status-url=\"").last?.prefix { $0 != "\"" }))
+        return { extra in try await client.execute(uri: "/\(status)&\(extra)", method: .get) { ($0.status, try $0.json()) } }
+    }
+
+    /// Each of `extras` makes the status poll a `400 malformed-request`.
+    static func expectMalformed(
+        _ poll: (String) async throws -> (HTTPResponse.Status, [String: Any]), _ extras: [String]
+    ) async throws {
+        for extra in extras {
+            let (code, problem) = try await poll(extra)
+            #expect(code == .badRequest && problem["type"] as? String == "urn:cyberid:problem:malformed-request", "\(extra)")
+        }
+    }
+
     /// The page sends the step of the code it shows; the status carries the image only for
     /// another step. A step that is not one to seven digits is a malformed request.
     @Test func theStatusImageComesOnlyForANewCode() async throws {
         try await withTestApp { client, runtime async throws in
-            let query = try await Self.authorizationQuery(runtime, clientName: "Shop", scope: "openid")
-            let page = try await client.execute(uri: "/authorize?\(query)", method: .get) { $0.text }
-            let status = try #require(page.components(separatedBy: "data-status-url=\"").last?.prefix { $0 != "\"" })
-            func poll(_ extra: String) async throws -> (HTTPResponse.Status, [String: Any]) {
-                try await client.execute(uri: "/\(status)&\(extra)", method: .get) { ($0.status, try $0.json()) }
-            }
+            let poll = try await Self.statusPoll(client, runtime)
             var (current, same): ([String: Any], [String: Any]) = ([:], [:])
             for _ in 0..<3 {  // again if a new code began between the two polls
                 current = try await poll("qr_image=svg").1
@@ -77,10 +92,7 @@ import Testing
             #expect(same["status"] as? String == "pending" && same["qr_image"] == nil)
             let other = try await poll("qr_image=svg&qr_step=\(step + 1)").1
             #expect((other["qr_image"] as? String)?.hasPrefix("data:image/svg+xml,") == true)
-            for bad in ["-1", "x", "1.5", "12345678", "%205"] {
-                let (code, problem) = try await poll("qr_image=svg&qr_step=\(bad)")
-                #expect(code == .badRequest && problem["type"] as? String == "urn:cyberid:problem:malformed-request", "\(bad)")
-            }
+            try await Self.expectMalformed(poll, ["-1", "x", "1.5", "12345678", "%205"].map { "qr_image=svg&qr_step=\($0)" })
         }
     }
 
@@ -89,20 +101,12 @@ import Testing
     /// `wait` is `1` or nothing.
     @Test func aHeldStatusAnswersWithTheNextCode() async throws {
         try await withTestApp(["CYBERID_QR_STEP_SECONDS": "1"]) { client, runtime async throws in
-            let query = try await Self.authorizationQuery(runtime, clientName: "Shop", scope: "openid")
-            let page = try await client.execute(uri: "/authorize?\(query)", method: .get) { $0.text }
-            let status = try #require(page.components(separatedBy: "data-status-url=\"").last?.prefix { $0 != "\"" })
-            func poll(_ extra: String) async throws -> (HTTPResponse.Status, [String: Any]) {
-                try await client.execute(uri: "/\(status)&\(extra)", method: .get) { ($0.status, try $0.json()) }
-            }
+            let poll = try await Self.statusPoll(client, runtime)
             let step = try #require(try await poll("qr_image=svg").1["qr_step"] as? Int)
             let held = try await poll("qr_image=svg&qr_step=\(step)&wait=1").1
             #expect(try #require(held["qr_step"] as? Int) > step, "\(held)")
             #expect((held["qr_image"] as? String)?.hasPrefix("data:image/svg+xml,") == true)
-            for bad in ["0", "2", "true", "%201"] {
-                let (code, problem) = try await poll("qr_step=\(step)&wait=\(bad)")
-                #expect(code == .badRequest && problem["type"] as? String == "urn:cyberid:problem:malformed-request", "\(bad)")
-            }
+            try await Self.expectMalformed(poll, ["0", "2", "true", "%201"].map { "qr_step=\(step)&wait=\($0)" })
         }
     }
 

@@ -107,11 +107,17 @@ public enum LoginDriver {
 
     /// The QR content of a pending login now (one status request without its image).
     static func firstCode(status: String, http: HTTPClient) async throws -> String {
-        let answer = try await get(http, status)
-        guard answer.status == 200, let progress = try? JSONDecoder().decode(PageStatus.self, from: answer.body),
-            let content = progress.qr
-        else { throw LoadError("status (the first code): \(answer.status)") }
+        guard let content = try await pageStatus(status, http: http).qr else { throw LoadError("status: no first code") }
         return content
+    }
+
+    /// `GET /authorize/status` (the page's poll) at `url`, decoded.
+    static func pageStatus(_ url: String, http: HTTPClient) async throws -> PageStatus {
+        let answer = try await get(http, url)
+        guard answer.status == 200, let progress = try? JSONDecoder().decode(PageStatus.self, from: answer.body) else {
+            throw LoadError("status: \(answer.status)")
+        }
+        return progress
     }
 
     /// The page's polls, as its script makes them: the first a second after the page, then at
@@ -127,10 +133,7 @@ public enum LoginDriver {
         while true {
             let started = ContinuousClock.now
             polls += 1
-            let answer = try await get(http, status + (separateImage ? "" : "&qr_image=svg&qr_step=\(step)&wait=1"))
-            guard answer.status == 200, let progress = try? JSONDecoder().decode(PageStatus.self, from: answer.body) else {
-                throw LoadError("status: \(answer.status)")
-            }
+            let progress = try await pageStatus(status + (separateImage ? "" : "&qr_image=svg&qr_step=\(step)&wait=1"), http: http)
             guard progress.status == "pending" else { return progress }
             guard let content = progress.qr else { throw LoadError("status: pending without a QR code") }
             if separateImage {

@@ -26,10 +26,6 @@ extension LoginService {
         guard let state = sealers.request.open(requestToken, as: LoginState.self) else { throw ProviderError.invalidLoginTicket() }
         var decision = try await store.transaction(id: state.transactionID)
         var time = now()
-        guard isUnchanged(state, decision, shown: shown, now: time), heldPolls.take(limit: configuration.heldPollLimit) else {
-            return progress(state, decision, now: time)
-        }
-        defer { heldPolls.give() }
         let deadline = ContinuousClock.now + .seconds(qrPeriod) + .milliseconds(100)
         while isUnchanged(state, decision, shown: shown, now: time), ContinuousClock.now < deadline {
             // Until the next code is due or the login ends, whichever comes first.
@@ -37,8 +33,9 @@ extension LoginService {
             let wait = Duration.milliseconds(Int64(max(1, ((due - time.timeIntervalSince1970) * 1000).rounded(.up))))
             let woken = await watch.wait(for: state.transactionID, until: min(deadline, ContinuousClock.now + wait))
             time = now()
-            // The node is shutting down: the login as it stands, the page asks again.
-            if Task.isCancelled { break }
+            // The node is shutting down (the page asks again), or holds as many pages as it may:
+            // the login as it stands.
+            if Task.isCancelled || woken == .full { break }
             // A new code or the login's end needs no read (the page's next poll reads the login).
             guard woken == .news else { continue }
             do {
@@ -58,23 +55,4 @@ extension LoginService {
         guard state.expiresAt > now.timeIntervalSince1970 else { return false }
         return qrStep(of: state.startedAt, now: now) == shown
     }
-}
-
-/// How many polls this node holds now, against ``ProviderConfiguration/heldPollLimit``.
-final class HeldPollCount: Sendable {
-    private let count = Locked(0)
-
-    /// Counts one more held poll, unless `limit` are held already.
-    func take(limit: Int) -> Bool {
-        count.withLock { held in
-            guard held < limit else { return false }
-            held += 1
-            return true
-        }
-    }
-
-    func give() { count.withLock { $0 -= 1 } }
-
-    /// The polls held now.
-    var held: Int { count.withLock { $0 } }
 }

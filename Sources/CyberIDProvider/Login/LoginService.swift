@@ -13,8 +13,6 @@ public struct LoginService: Sendable {
     let store: any OpenIDProvider.Store
     let authority: CertificateAuthority
     let issuedCertificates = IssuedCertificateCache()
-    /// The page polls held on this node now (``loginProgress(requestToken:holdingWhileShowing:now:)``).
-    let heldPolls = HeldPollCount()
     let vault: IdentityVault
     let pairwise: PairwiseSubject
     let sealers: LoginSealers
@@ -26,7 +24,8 @@ public struct LoginService: Sendable {
     let validator: AuthorizationValidator
     let passwords: PasswordService
     let codeDigest: InPersonCodeDigest
-    /// The pages held on this node, their logins read together (``LoginWatch``).
+    /// The pages held on this node, their logins read together, at most
+    /// ``ProviderConfiguration/heldPollLimit`` of them (``LoginWatch``).
     let watch: LoginWatch
 
     var issuer: String { configuration.issuer }

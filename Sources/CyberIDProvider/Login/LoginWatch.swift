@@ -17,6 +17,8 @@ final class LoginWatch: Sendable {
         case news
         /// The deadline passed, or the waiting task was cancelled.
         case deadline
+        /// Not waited: ``limit`` pages wait already.
+        case full
     }
 
     /// One waiting page.
@@ -70,27 +72,32 @@ final class LoginWatch: Sendable {
     }
 
     private let store: any LoginTransactionStore
+    /// The most pages that wait at once (``ProviderConfiguration/heldPollLimit``).
+    let limit: Int
     private let watched = Locked(Watched())
     /// How often deadlines are checked; the store is read every ``readEvery`` ticks.
     static let tick = Duration.milliseconds(250)
     static let readEvery = 4
 
-    init(store: any LoginTransactionStore) {
+    init(store: any LoginTransactionStore, limit: Int) {
         self.store = store
+        self.limit = limit
     }
 
     /// Waits until `transactionID` is decided (``Wake/news``), `deadline` passes or the task is
-    /// cancelled (``Wake/deadline``).
+    /// cancelled (``Wake/deadline``); returns ``Wake/full`` at once while ``limit`` pages wait.
     func wait(for transactionID: String, until deadline: ContinuousClock.Instant) async -> Wake {
         let slot = Slot(transactionID: transactionID, deadline: deadline)
-        let (key, start) = watched.withLock { watched -> (UInt64, Bool) in
+        let admitted = watched.withLock { watched -> (key: UInt64, start: Bool)? in
+            guard watched.slots.count < limit else { return nil }
             watched.next += 1
             watched.slots[watched.next] = slot
             defer { watched.running = true }
             return (watched.next, !watched.running)
         }
-        if start { Task.detached { await self.run() } }
-        defer { _ = watched.withLock { $0.slots.removeValue(forKey: key) } }
+        guard let admitted else { return .full }
+        if admitted.start { Task.detached { await self.run() } }
+        defer { _ = watched.withLock { $0.slots.removeValue(forKey: admitted.key) } }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { slot.park($0) }
         } onCancel: {
