@@ -255,7 +255,8 @@ extension LoginService {
     /// little after — the code's lifetime.
     static func continueGrace(_ configuration: ProviderConfiguration) -> TimeInterval { configuration.codeLifetime }
 
-    /// Writes the decision, its history entry and the consent, once.
+    /// Writes the decision, its history entry and the consent, once, and wakes the login's pages
+    /// held on this node.
     func record(
         _ decision: PendingDecision, _ status: LoginTransactionRecord.Status, _ grant: LoginGrant, outcome: HistoryOutcome,
         consent: ConsentRecord? = nil, reverification: ReverificationEffects? = nil
@@ -284,5 +285,7 @@ extension LoginService {
                     outcome: .failure, detail: detail.json, at: now))
             throw ProviderError.loginAlreadyDecided()
         }
+        // A page held on this node learns it now; on other nodes at their next read.
+        watch.decided(decision.ticket.transactionID)
     }
 }

@@ -5,11 +5,12 @@ public import Foundation
 extension LoginService {
     /// Where a login stands, answered when it has news for a page that shows the code of step
     /// `shown`: while the login is pending and that code is still the current one, the answer
-    /// waits — until the login is decided (``LoginWatch`` reads the logins of all the pages held
-    /// on this node once a second: the wallet's decision may reach any node) or expires, or the
-    /// next code is due (at most ``ProviderConfiguration/qrStepSeconds``, ten seconds, by this
-    /// node's clock, and never much longer than that by the monotonic clock — a tick of the
-    /// watch, a quarter of a second — whatever the wall clock does). A page then makes one
+    /// waits — until the login is decided (at once when the wallet's decision reaches this node;
+    /// through another node, ``LoginWatch`` reads the logins of all the pages held on this node
+    /// once a second) or expires, or the next code is due (at most
+    /// ``ProviderConfiguration/qrStepSeconds``, ten seconds, by this node's clock, and never much
+    /// longer than that by the monotonic clock — a tick of the watch, a quarter of a second —
+    /// whatever the wall clock does). A page then makes one
     /// request per code instead of one a second (benchmarks.md, "The thirteenth step").
     ///
     /// A page that shows another code than the current one is answered at once, and so is

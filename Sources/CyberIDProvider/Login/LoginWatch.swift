@@ -8,8 +8,9 @@ import CyberIDStore
 /// (``LoginTransactionStore/decidedTransactions(among:)``) — and wakes the pages of those that
 /// were decided. Without it, each held page woke and read the store on its own once a second
 /// (benchmarks.md, "The thirteenth step"). The read runs beside the ticks (one at a time), so a
-/// slow store delays news, never a deadline. The task runs while pages wait and ends when none
-/// does.
+/// slow store delays news, never a deadline. A decision written through this node wakes its
+/// login's pages at once (``decided(_:)``), without waiting for the read. The task runs while
+/// pages wait and ends when none does.
 final class LoginWatch: Sendable {
     /// How a wait ended.
     enum Wake: Sendable {
@@ -66,9 +67,28 @@ final class LoginWatch: Sendable {
 
     private struct Watched {
         var slots: [UInt64: Slot] = [:]
+        /// The keys of the slots waiting on each login (a page, seldom more).
+        var byLogin: [String: [UInt64]] = [:]
         var next: UInt64 = 0
         var running = false
         var reading = false
+
+        mutating func add(_ slot: Slot) -> UInt64 {
+            next += 1
+            slots[next] = slot
+            byLogin[slot.transactionID, default: []].append(next)
+            return next
+        }
+
+        mutating func remove(_ key: UInt64) {
+            guard let slot = slots.removeValue(forKey: key) else { return }
+            byLogin[slot.transactionID]?.removeAll { $0 == key }
+            if byLogin[slot.transactionID]?.isEmpty == true { byLogin[slot.transactionID] = nil }
+        }
+
+        func slots(of ids: some Sequence<String>) -> [Slot] {
+            ids.flatMap { byLogin[$0] ?? [] }.compactMap { slots[$0] }
+        }
     }
 
     private let store: any LoginTransactionStore
@@ -90,19 +110,23 @@ final class LoginWatch: Sendable {
         let slot = Slot(transactionID: transactionID, deadline: deadline)
         let admitted = watched.withLock { watched -> (key: UInt64, start: Bool)? in
             guard watched.slots.count < limit else { return nil }
-            watched.next += 1
-            watched.slots[watched.next] = slot
             defer { watched.running = true }
-            return (watched.next, !watched.running)
+            return (watched.add(slot), !watched.running)
         }
         guard let admitted else { return .full }
         if admitted.start { Task.detached { await self.run() } }
-        defer { _ = watched.withLock { $0.slots.removeValue(forKey: admitted.key) } }
+        defer { watched.withLock { $0.remove(admitted.key) } }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { slot.park($0) }
         } onCancel: {
             slot.wake(.deadline)
         }
+    }
+
+    /// Wakes the pages of `transactionID` at once (``Wake/news``): its decision was written
+    /// through this node, so they need not wait for the next read.
+    func decided(_ transactionID: String) {
+        for slot in watched.withLock({ $0.slots(of: CollectionOfOne(transactionID)) }) { slot.wake(.news) }
     }
 
     /// The pages waiting now, and whether the watch's task runs.
@@ -124,7 +148,7 @@ final class LoginWatch: Sendable {
                 let due = watched.slots.values.filter { $0.deadline <= now }
                 guard read, !watched.reading else { return (due, []) }
                 watched.reading = true
-                return (due, Array(Set(watched.slots.values.map(\.transactionID))))
+                return (due, Array(watched.byLogin.keys))
             }
             guard let work else { return }
             for slot in work.due { slot.wake(.deadline) }
@@ -138,7 +162,7 @@ final class LoginWatch: Sendable {
         let decided = (try? await store.decidedTransactions(among: ids)) ?? []
         let slots = watched.withLock { watched -> [Slot] in
             watched.reading = false
-            return decided.isEmpty ? [] : watched.slots.values.filter { decided.contains($0.transactionID) }
+            return watched.slots(of: decided)
         }
         for slot in slots { slot.wake(.news) }
     }
