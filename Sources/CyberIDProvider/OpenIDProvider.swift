@@ -22,6 +22,10 @@ public struct ProviderConfiguration: Sendable {
     /// A held poll is a task and an open connection (a few kilobytes) for up to
     /// ``qrStepSeconds``; the node reads the logins of all of them once a second (``LoginWatch``).
     public var heldPollLimit = 100_000
+    /// Whether a node reads its held pages' logins once a second to see decisions written
+    /// through other nodes (``LoginWatch``); tests turn it off to see a decision written through
+    /// the node reach its pages without it.
+    var heldPollsReadTheStore = true
     /// Authorization code lifetime.
     public var codeLifetime: TimeInterval = 60
     /// Access token lifetime.
@@ -145,7 +149,7 @@ public final class OpenIDProvider: Sendable {
             configuration: configuration, registry: registry, store: store, authority: authority, vault: vault,
             pairwise: pairwise, sealers: sealers, relay: RelayGuard(masterKey: masterKey),
             faceMatcher: faceMatcher, limiter: limiter, documentReproof: documentReproof, validator: validator,
-            passwords: passwords, codeDigest: codeDigest, watch: LoginWatch(store: store, limit: configuration.heldPollLimit))
+            passwords: passwords, codeDigest: codeDigest, watch: LoginWatch(store: store, limit: configuration.heldPollLimit, reads: configuration.heldPollsReadTheStore))
         tokens = TokenService(
             configuration: configuration, registry: registry, store: store, signer: JWTSigner(keys: signingKeys),
             vault: vault,

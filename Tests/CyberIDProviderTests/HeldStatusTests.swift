@@ -43,26 +43,35 @@ import Testing
         }
     }
 
-    /// The wallet's decision ends the hold long before the next code: made through this node, at
-    /// once (its pages are woken as it is written: `LoginWatchTests` shows no read is needed);
-    /// through another node, at this node's next read of its held logins (once a second).
-    @Test(arguments: [(true, false), (false, false), (true, true), (false, true)])
-    func aDecisionEndsTheHold(approve: Bool, throughAnotherNode: Bool) async throws {
-        try await ProviderHarness.with(configure: { $0.qrStepSeconds = 10 }) { h in
+    /// The wallet's decision ends the hold with the decision, not at the next code: written
+    /// through this node, by the node's own notice (its reads of the store are off here, so
+    /// nothing else could: without the notice — or with it before a wrong number's transaction
+    /// commits, when the page would read the login pending — the page waits for its next code and
+    /// answers `pending`); through another node, at this node's next read of its held logins.
+    @Test(arguments: [Decision.approve, .deny, .wrongNumber], [false, true])
+    func aDecisionEndsTheHold(_ decision: Decision, throughAnotherNode: Bool) async throws {
+        try await ProviderHarness.with(configure: { $0.qrStepSeconds = 10; $0.heldPollsReadTheStore = throughAnotherNode }) { h in
             let wallet = try await h.wallet()
             let (client, _) = try await h.client()
             let login = try await h.start(ProviderHarness.request(client: client.id))
             let shown = try #require(try await h.provider.login.loginProgress(requestToken: login.requestToken).qrStep)
-            let start = ContinuousClock.now
             async let held = h.provider.login.loginProgress(requestToken: login.requestToken, holdingWhileShowing: shown)
-            try await Task.sleep(for: .milliseconds(300))
+            try #require(try await eventually(30) { h.provider.login.watch.isWaiting(for: login.transactionID) })
             let node = throughAnotherNode ? h.node { $0.qrStepSeconds = 10 } : h
-            _ = try await node.approve(login, with: wallet, approve: approve)
+            if decision == .wrongNumber {
+                await #expect(throws: ProviderError.wrongMatchNumber()) {
+                    _ = try await node.approve(login, with: wallet, pick: login.matchNumber == 10 ? 11 : 10)
+                }
+            } else {
+                _ = try await node.approve(login, with: wallet, approve: decision == .approve)
+            }
             let answer = try await held
-            #expect(answer.status == (approve ? .approved : .denied), "\(answer)")
-            #expect(ContinuousClock.now - start < .seconds(8), "the hold outlasted the decision")
+            #expect(answer.status == (decision == .approve ? .approved : .denied), "\(answer)")
+            #expect(decision != .wrongNumber || answer.reason == "wrong-match-number", "\(answer)")
         }
     }
+
+    enum Decision: Sendable { case approve, deny, wrongNumber }
 
     /// A hundred and fifty pages held on one node (more than one statement's hundred ids): the
     /// two decided through another node are answered long before their next code; the watch's
@@ -84,7 +93,11 @@ import Testing
                         return (index, answer)
                     }
                 }
-                try await Task.sleep(for: .milliseconds(300))
+                // The decided pages are held before their logins are decided (else the first read
+                // would answer them at once, and nothing here would be watched).
+                for index in decided {
+                    try #require(try await eventually(30) { h.provider.login.watch.isWaiting(for: pages[index].0.transactionID) })
+                }
                 let other = h.node { $0.qrStepSeconds = 10 }
                 for index in decided { _ = try await other.approve(pages[index].0, with: wallet) }
                 var answered: [Int: LoginProgress] = [:]

@@ -69,7 +69,6 @@ import Testing
         watch.decided("t")
         #expect(await pages[0].value == .news)
         #expect(await pages[1].value == .news)
-        #expect(await store.reads.allSatisfy { $0.found.isEmpty })
         #expect(watch.state.waiting == 1)
         pages[2].cancel()
         #expect(await pages[2].value == .deadline)

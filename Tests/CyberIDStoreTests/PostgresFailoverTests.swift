@@ -125,9 +125,9 @@ import Testing
             return
         }
         let second = location.hosts[0]
-        // The new server answers once before it is listed first: a fresh server's first
-        // connection can outlast the primary's probe (3 s) on a busy machine, and the probe would
-        // then find the other host first.
+        // The new server answers once before it is listed first, and the probes may take 10 s: a
+        // fresh server's first connection can outlast the default probe (3 s) on a busy machine,
+        // and the other host would then be found first.
         location.hosts = first.hosts
         let alone = PostgresStoreDatabase(
             primary: PostgresPrimary(location: location, logger: Logger(label: "test")), logger: Logger(label: "test"))
@@ -138,7 +138,8 @@ import Testing
             #expect(port == Int64(first.hosts[0].port))
         }
         location.hosts = first.hosts + [second]
-        let primary = PostgresPrimary(location: location, logger: Logger(label: "test"), interval: .milliseconds(200))
+        let primary = PostgresPrimary(
+            location: location, logger: Logger(label: "test"), interval: .milliseconds(200), probeTimeout: .seconds(10))
         let database = PostgresStoreDatabase(primary: primary, logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await database.run() }

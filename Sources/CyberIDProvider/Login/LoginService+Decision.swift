@@ -145,12 +145,14 @@ extension LoginService {
         let refusal: ProviderError = try await store.inTransaction {
             var ending = pending
             do {
-                try await fail(&ending, ProviderError.wrongMatchNumber())
+                try await fail(&ending, ProviderError.wrongMatchNumber(), wakingHeldPages: false)
             } catch let error as ProviderError {
                 if error == .wrongMatchNumber() { try await limiter?.record(wrongPicks, ending.holder.personID, at: ending.now) }
                 return error
             }
         }
+        // Committed now: a page woken inside the transaction would have read the login pending.
+        if refusal == .wrongMatchNumber() { watch.decided(decision.ticket.transactionID) }
         throw refusal
     }
 
@@ -205,13 +207,15 @@ extension LoginService {
     }
 
     /// Records a failed decision and throws `error`.
-    func fail(_ decision: inout PendingDecision, _ error: ProviderError, oauthError: String = "access_denied")
-        async throws -> Never
-    {
+    /// - Parameter wakingHeldPages: `false` inside a transaction (the caller wakes them once it
+    ///   is committed).
+    func fail(
+        _ decision: inout PendingDecision, _ error: ProviderError, oauthError: String = "access_denied", wakingHeldPages: Bool = true
+    ) async throws -> Never {
         decision.detail.reason = error.code
         try await record(
             decision, .failed, LoginGrant(released: [], error: oauthError, errorDescription: error.reason, reason: error.code),
-            outcome: .failure)
+            outcome: .failure, wakingHeldPages: wakingHeldPages)
         throw error
     }
 
@@ -256,10 +260,11 @@ extension LoginService {
     static func continueGrace(_ configuration: ProviderConfiguration) -> TimeInterval { configuration.codeLifetime }
 
     /// Writes the decision, its history entry and the consent, once, and wakes the login's pages
-    /// held on this node.
+    /// held on this node (unless `wakingHeldPages` is `false`: the write is part of a caller's
+    /// transaction, and a page woken before its commit would read the login pending).
     func record(
         _ decision: PendingDecision, _ status: LoginTransactionRecord.Status, _ grant: LoginGrant, outcome: HistoryOutcome,
-        consent: ConsentRecord? = nil, reverification: ReverificationEffects? = nil
+        consent: ConsentRecord? = nil, reverification: ReverificationEffects? = nil, wakingHeldPages: Bool = true
     ) async throws {
         let now = decision.now
         let row = LoginTransactionRecord(
@@ -286,6 +291,6 @@ extension LoginService {
             throw ProviderError.loginAlreadyDecided()
         }
         // A page held on this node learns it now; on other nodes at their next read.
-        watch.decided(decision.ticket.transactionID)
+        if wakingHeldPages { watch.decided(decision.ticket.transactionID) }
     }
 }

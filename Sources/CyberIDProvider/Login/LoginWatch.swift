@@ -94,14 +94,17 @@ final class LoginWatch: Sendable {
     private let store: any LoginTransactionStore
     /// The most pages that wait at once (``ProviderConfiguration/heldPollLimit``).
     let limit: Int
+    /// Whether the store is read (off: only ``decided(_:)`` brings news; tests).
+    let reads: Bool
     private let watched = Locked(Watched())
     /// How often deadlines are checked; the store is read every ``readEvery`` ticks.
     static let tick = Duration.milliseconds(250)
     static let readEvery = 4
 
-    init(store: any LoginTransactionStore, limit: Int) {
+    init(store: any LoginTransactionStore, limit: Int, reads: Bool = true) {
         self.store = store
         self.limit = limit
+        self.reads = reads
     }
 
     /// Waits until `transactionID` is decided (``Wake/news``), `deadline` passes or the task is
@@ -124,10 +127,15 @@ final class LoginWatch: Sendable {
     }
 
     /// Wakes the pages of `transactionID` at once (``Wake/news``): its decision was written
-    /// through this node, so they need not wait for the next read.
+    /// through this node, so they need not wait for the next read. (A page that registers just
+    /// after this call — it read its login pending just before the decision was written — learns
+    /// it at the next read.)
     func decided(_ transactionID: String) {
         for slot in watched.withLock({ $0.slots(of: CollectionOfOne(transactionID)) }) { slot.wake(.news) }
     }
+
+    /// Whether a page of `transactionID` waits now.
+    func isWaiting(for transactionID: String) -> Bool { watched.withLock { $0.byLogin[transactionID] != nil } }
 
     /// The pages waiting now, and whether the watch's task runs.
     var state: (waiting: Int, running: Bool) { watched.withLock { ($0.slots.count, $0.running) } }
@@ -139,7 +147,7 @@ final class LoginWatch: Sendable {
             try? await Task.sleep(for: Self.tick)
             ticks += 1
             let now = ContinuousClock.now
-            let read = ticks % Self.readEvery == 0
+            let read = reads && ticks % Self.readEvery == 0
             let work = watched.withLock { watched -> (due: [Slot], ids: [String])? in
                 guard !watched.slots.isEmpty else {
                     watched.running = false

@@ -45,17 +45,20 @@ public final class PostgresPrimary: Sendable {
     let firstWait: Duration
     /// How often the current primary is checked when nothing failed.
     let interval: Duration
+    /// How long a host may take to say whether it is the primary (its connection two thirds of it).
+    let probeTimeout: Duration
     private let state = Mutex(State())
 
     public init(
         location: PostgresLocation, logger: Logger, wait: Duration = .seconds(3), firstWait: Duration = .seconds(30),
-        interval: Duration = .seconds(1)
+        interval: Duration = .seconds(1), probeTimeout: Duration = .seconds(3)
     ) {
         self.location = location
         self.logger = logger
         self.wait = wait
         self.firstWait = firstWait
         self.interval = interval
+        self.probeTimeout = probeTimeout
     }
 
     /// The pool of the current primary, waiting up to ``wait`` while there is none (``firstWait``
@@ -152,10 +155,12 @@ public final class PostgresPrimary: Sendable {
         run?.cancel()
     }
 
-    /// Asks one host whether it is the primary, on a fresh connection; no answer in 3 s is
-    /// unreachable (a frozen server must not stop the watcher).
+    /// Asks one host whether it is the primary, on a fresh connection; no answer within
+    /// ``probeTimeout`` is unreachable (a frozen server must not stop the watcher).
     func probe(_ index: Int) async -> Role {
-        guard let configuration = try? location.connectionConfiguration(host: index, timeout: .seconds(2)) else {
+        let connecting = (probeTimeout * 2 / 3).components
+        let timeout = TimeAmount.nanoseconds(connecting.seconds * 1_000_000_000 + connecting.attoseconds / 1_000_000_000)
+        guard let configuration = try? location.connectionConfiguration(host: index, timeout: timeout) else {
             return .unreachable
         }
         return await withCheckedContinuation { continuation in
@@ -163,7 +168,7 @@ public final class PostgresPrimary: Sendable {
             let answer: @Sendable (Role) -> Void = { role in once.withLock { $0.take() }?.resume(returning: role) }
             Task { answer(await Self.ask(configuration)) }
             Task {
-                try? await Task.sleep(for: .seconds(3))
+                try? await Task.sleep(for: probeTimeout)
                 answer(.unreachable)
             }
         }
