@@ -2,8 +2,8 @@
 
 The login page polls `GET /authorize/status?r=…&qr_image=svg&qr_step=N&wait=1`, N the step of the
 QR code it shows. While the login is pending and that code is the current one, the node keeps the
-request and answers when there is news: the next code (with its image), a decision — at once when it
-is written through the same node (the server here is one node), through another node at that node's
+request and answers when there is news: the next code (with its image), a decision — within a quarter second
+when it is written through the same node (the server here is one node), through another node at that node's
 next read of the logins of its held requests (once a second) — or the login's end; and, when the node
 shuts down, at once with the login as it stands. A page then makes one request per code instead of
 one a second. A page that shows another code is answered at once, as before.
@@ -95,8 +95,8 @@ def test_a_held_poll_answers_a_decision_long_before_the_next_code(deployment):
         decided = time.monotonic()
         answer, answered = polls.result(timeout=QR_STEP_SECONDS * 2)
     assert answer["status"] == "approved" and answer["same_device"] is False, answer
-    # At once (the decision was written through this node; through another, at its next read of
-    # its held logins, once a second), not when the code changes (ten seconds a code here).
+    # At the node's next tick (the decision was written through this node; through another, at its
+    # next read of its held logins, once a second), not when the code changes (ten seconds a code here).
     assert answered - decided < 3.0, answered - decided
 
 

@@ -5,9 +5,9 @@ public import Foundation
 extension LoginService {
     /// Where a login stands, answered when it has news for a page that shows the code of step
     /// `shown`: while the login is pending and that code is still the current one, the answer
-    /// waits — until the login is decided (at once when the wallet's decision reaches this node;
-    /// through another node, ``LoginWatch`` reads the logins of all the pages held on this node
-    /// once a second) or expires, or the next code is due (at most
+    /// waits — until the login is decided (within a quarter second when the wallet's decision
+    /// reaches this node; through another node, ``LoginWatch`` reads the logins of all the pages
+    /// held on this node once a second) or expires, or the next code is due (at most
     /// ``ProviderConfiguration/qrStepSeconds``, ten seconds, by this node's clock, and never much
     /// longer than that by the monotonic clock — a tick of the watch, a quarter of a second —
     /// whatever the wall clock does). A page then makes one

@@ -1927,7 +1927,7 @@ enum OpenAPIDocument {
                     "name": "wait",
                     "in": "query",
                     "required": false,
-                    "description": "`1`, with `qr_step`: while the login is pending and the code of `qr_step` is the current one, the answer waits until there is news — the next code (at most `CYBERID_QR_STEP_SECONDS`, ten seconds), a decision (at once when it is written through the same node; through another node within about a second: each node reads its held logins once a second), the login's end, or the node's shutdown. A page that shows another code, or sends no `qr_step`, is answered at once.",
+                    "description": "`1`, with `qr_step`: while the login is pending and the code of `qr_step` is the current one, the answer waits until there is news — the next code (at most `CYBERID_QR_STEP_SECONDS`, ten seconds), a decision (within a quarter second when it is written through the same node; through another node within about a second: each node reads its held logins once a second), the login's end, or the node's shutdown. A page that shows another code, or sends no `qr_step`, is answered at once.",
                     "schema": {
                       "type": "string",
                       "enum": [
