@@ -149,7 +149,8 @@ public final class OpenIDProvider: Sendable {
             configuration: configuration, registry: registry, store: store, authority: authority, vault: vault,
             pairwise: pairwise, sealers: sealers, relay: RelayGuard(masterKey: masterKey),
             faceMatcher: faceMatcher, limiter: limiter, documentReproof: documentReproof, validator: validator,
-            passwords: passwords, codeDigest: codeDigest, watch: LoginWatch(store: store, limit: configuration.heldPollLimit, reads: configuration.heldPollsReadTheStore))
+            passwords: passwords, codeDigest: codeDigest,
+            watch: LoginWatch(store: store, limit: configuration.heldPollLimit, reads: configuration.heldPollsReadTheStore))
         tokens = TokenService(
             configuration: configuration, registry: registry, store: store, signer: JWTSigner(keys: signingKeys),
             vault: vault,
