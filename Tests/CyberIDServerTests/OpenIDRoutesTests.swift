@@ -33,11 +33,14 @@ import Testing
         #expect(LoginPage.escapingAmpersands("") == "" && LoginPage.escapingAmpersands("plain") == "plain")
     }
 
+    /// The status poll's image and the login page's first one (its `src="…"`, unescaped): the
+    /// `/authorize/qr` image as a text data URL, with nothing a double-quoted HTML attribute
+    /// would need escaped (no `"`, no `&`, whatever the link holds).
     @Test func theStatusImageIsThePageImageAsATextDataURL() throws {
         let content = "cyberid://login?iss=https%3A%2F%2Fid.example&t=abc&qt=3&qa=xyz"
         let url = try LoginPage.qrDataURL(content)
         let prefix = "data:image/svg+xml,"
-        #expect(url.hasPrefix(prefix) && !url.contains("#") && !url.contains("\""))
+        #expect(url.hasPrefix(prefix) && !url.contains("#") && !url.contains("\"") && !url.contains("&"))
         #expect(
             String(url.dropFirst(prefix.count)).removingPercentEncoding
                 == (try LoginPage.qrSVG(content)).replacingOccurrences(of: "\"", with: "'"))
@@ -122,7 +125,11 @@ import Testing
                 let cookie = try #require(response.headers[.setCookie])
                 #expect(cookie.hasPrefix("cyberid_login=") && cookie.contains("HttpOnly") && cookie.contains("Path=/authorize"))
                 let html = response.text
-                #expect(html.contains("id=\"qr-code\"") && html.contains("src=\"data:image/svg+xml;base64,"))
+                #expect(html.contains("id=\"qr-code\"") && html.contains("src=\"data:image/svg+xml,<svg "))
+                // The first image whole in its attribute, as the status poll carries it.
+                let image = html.components(separatedBy: "id=\"qr-code\"").last?
+                    .components(separatedBy: "src=\"").dropFirst().first?.prefix { $0 != "\"" }
+                #expect(image?.hasPrefix("data:image/svg+xml,<svg ") == true && image?.hasSuffix("</svg>") == true)
                 #expect(html.contains("id=\"wallet-link\" href=\"cyberid://login?iss=") && html.contains("id=\"match-number\""))
                 // The link's query separators are written `&amp;`, and no bare `&` is left in it.
                 let link = try #require(html.components(separatedBy: "id=\"wallet-link\" href=\"").last?.prefix { $0 != "\"" })

@@ -32,7 +32,6 @@ from browser_support import (  # noqa: E402
     watch_status,
 )
 from oidc_support import (  # noqa: E402
-    QR_IMAGE_PREFIX,
     QR_IMAGE_TEXT_PREFIX,
     AuthRequest,
     Deployment,
@@ -146,7 +145,7 @@ def test_login_completes_by_itself_in_chromium(browser, deployment, holder, call
     # The page as §4 describes it: the QR code is an inline SVG image, shown at its styled size.
     qr = browser.find_element(By.ID, "qr-code")
     assert qr.tag_name == "img", qr.tag_name
-    assert (qr.get_dom_attribute("src") or "").startswith(QR_IMAGE_PREFIX), (qr.get_dom_attribute("src") or "")[:80]
+    assert (qr.get_dom_attribute("src") or "").startswith(QR_IMAGE_TEXT_PREFIX), (qr.get_dom_attribute("src") or "")[:80]
     assert qr.is_displayed() and qr.size["width"] >= 100 and qr.size["height"] >= 100, qr.size
     main = browser.find_element(By.ID, "login")
     assert main.tag_name == "main", main.tag_name

@@ -26,7 +26,7 @@ pytest.importorskip("selenium", reason="selenium is not installed (python3 -m pi
 from selenium.webdriver.common.by import By  # noqa: E402
 
 from browser_support import decode_qr, png_grey, qr_misdrawn, qr_modules  # noqa: E402
-from oidc_support import QR_IMAGE_PREFIX, QR_IMAGE_TEXT_PREFIX, cross_device_query  # noqa: E402
+from oidc_support import QR_IMAGE_PREFIX, QR_IMAGE_TEXT_PREFIX, cross_device_query, qr_image_svg  # noqa: E402
 from test_login_page import open_login  # noqa: E402
 
 SCALES = (1, 2, 2.9, 3.62, 4, 4.83)  # pixels a module: whole and fractional
@@ -39,8 +39,8 @@ def login_qr(browser, deployment, callback) -> tuple[str, str]:
     """Opens a login page in Chromium; returns its QR image (the SVG) and the login's ticket."""
     login = open_login(browser, deployment, callback)
     source = browser.find_element(By.ID, "qr-code").get_dom_attribute("src") or ""
-    assert source.startswith(QR_IMAGE_PREFIX), source[:60]
-    return base64.b64decode(source[len(QR_IMAGE_PREFIX):]).decode(), login.ticket
+    assert source.startswith(QR_IMAGE_TEXT_PREFIX), source[:60]
+    return qr_image_svg(source), login.ticket
 
 
 def scales_page(svg: str) -> tuple[str, list[tuple[int, int, int]]]:

@@ -497,8 +497,10 @@ class _PageParser(HTMLParser):
             self.texts[element_id] += data
 
 
+# The QR image as base64 (the login page's first image until stop 53; the verifier page's).
 QR_IMAGE_PREFIX = "data:image/svg+xml;base64,"
-# The status poll's image (`qr_image=svg`): the SVG's text, `%` and `#` percent-encoded.
+# The login page's first image (since stop 53) and the status poll's (`qr_image=svg`): the SVG's
+# text, `%` and `#` percent-encoded.
 QR_IMAGE_TEXT_PREFIX = "data:image/svg+xml,"
 _QR_COMMAND = re.compile(r"([Mmh])(-?\d+(?:\.\d+)?)(?: (-?\d+(?:\.\d+)?))?")
 
@@ -631,8 +633,8 @@ def parse_login_page(url: str, text: str, issuer: str) -> LoginPage:
     tag, attrs = only("qr-code")
     assert tag == "img", tag
     source = attrs.get("src", "")
-    assert source.startswith(QR_IMAGE_PREFIX), f"the QR code must be an inline SVG image: {source[:80]!r}"
-    qr_svg = base64.b64decode(source[len(QR_IMAGE_PREFIX):], validate=True).decode()
+    assert source.startswith(QR_IMAGE_TEXT_PREFIX + "<svg "), f"the QR code must be an inline SVG image: {source[:80]!r}"
+    qr_svg = qr_image_svg(source)
     assert qr_svg.lstrip().startswith("<svg") and qr_svg.rstrip().endswith("</svg>"), qr_svg[:200]
     tag, _ = only("match-number")
     assert tag == "strong", tag
