@@ -55,6 +55,8 @@ extension QRCode {
             switch byte {
             case UInt8(ascii: "%"): "%25"
             case UInt8(ascii: "#"): "%23"
+            // An HTML attribute would read `&amp;` back as `&`: none is left for it to read.
+            case UInt8(ascii: "&"): "%26"
             case UInt8(ascii: "\t"): "%09"
             case UInt8(ascii: "\n"): "%0A"
             case UInt8(ascii: "\r"): "%0D"

@@ -45,9 +45,9 @@ import Testing
 
     /// The wallet's decision ends the hold with the decision, not at the next code: written
     /// through this node, by the node's own notice (its reads of the store are off here, so
-    /// nothing else could: without the notice — or with it before a wrong number's transaction
-    /// commits, when the page would read the login pending — the page waits for its next code and
-    /// answers `pending`); through another node, at this node's next read of its held logins.
+    /// nothing else could: without the notice the page waits for its next code and answers
+    /// `pending`; a notice before a wrong number's commit would mostly go unseen — the commit wins
+    /// the race); through another node, at this node's next read of its held logins.
     @Test(arguments: [Decision.approve, .deny, .wrongNumber], [false, true])
     func aDecisionEndsTheHold(_ decision: Decision, throughAnotherNode: Bool) async throws {
         try await ProviderHarness.with(configure: { $0.qrStepSeconds = 10; $0.heldPollsReadTheStore = throughAnotherNode }) { h in

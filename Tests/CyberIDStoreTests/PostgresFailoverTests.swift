@@ -130,7 +130,8 @@ import Testing
         // and the other host would then be found first.
         location.hosts = first.hosts
         let alone = PostgresStoreDatabase(
-            primary: PostgresPrimary(location: location, logger: Logger(label: "test")), logger: Logger(label: "test"))
+            primary: PostgresPrimary(location: location, logger: Logger(label: "test"), probeTimeout: .seconds(10)),
+            logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await alone.run() }
             defer { group.cancelAll() }

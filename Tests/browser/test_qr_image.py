@@ -44,7 +44,8 @@ def login_qr(browser, deployment, callback) -> tuple[str, str]:
 
 
 def scales_page(svg: str) -> tuple[str, list[tuple[int, int, int]]]:
-    """An HTML page showing the image at each of SCALES as the page's first image comes (base64),
+    """An HTML page showing the image at each of SCALES in base64 (as the login page's first image
+    came until stop 53, and the verifier page's comes),
     and at TEXT_SCALES as the status poll brings the next ones (the SVG's text, `%` and `#`
     percent-encoded, its attributes single-quoted), at whole-pixel places in rows no wider than PAGE_WIDTH (within the suite's
     Chromium window), and those places `(left, top, size)`."""

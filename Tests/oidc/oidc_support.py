@@ -528,8 +528,8 @@ def qr_runs(path: str) -> list:
 
 
 def qr_image_svg(source: str) -> str:
-    """The SVG of a QR image's data URL: base64 (the page's first image) or the text form the
-    status poll carries (`data:image/svg+xml,` and the SVG, `%` and `#` percent-encoded)."""
+    """The SVG of a QR image's data URL: base64 (the verifier page's; the login page's first image
+    until stop 53) or the text form the login page and its status poll carry (`data:image/svg+xml,` and the SVG, `%` and `#` percent-encoded)."""
     if source.startswith(QR_IMAGE_PREFIX):
         return base64.b64decode(source[len(QR_IMAGE_PREFIX):], validate=True).decode()
     assert source.startswith(QR_IMAGE_TEXT_PREFIX), source[:60]

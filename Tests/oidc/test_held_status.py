@@ -95,8 +95,9 @@ def test_a_held_poll_answers_a_decision_long_before_the_next_code(deployment):
         decided = time.monotonic()
         answer, answered = polls.result(timeout=QR_STEP_SECONDS * 2)
     assert answer["status"] == "approved" and answer["same_device"] is False, answer
-    # At the node's next tick (the decision was written through this node; through another, at its
-    # next read of its held logins, once a second), not when the code changes (ten seconds a code here).
+    # At the node's next tick (the decision was written through this node) or at its next read of
+    # its held logins (once a second) — this bound holds either way; HeldStatusTests sees the
+    # notice alone — not when the code changes (ten seconds a code here).
     assert answered - decided < 3.0, answered - decided
 
 

@@ -290,7 +290,7 @@ extension LoginService {
                     outcome: .failure, detail: detail.json, at: now))
             throw ProviderError.loginAlreadyDecided()
         }
-        // A page held on this node learns it now; on other nodes at their next read.
+        // A page held on this node learns it at the watch's next tick; on other nodes at their next read.
         if wakingHeldPages { watch.decided(decision.ticket.transactionID) }
     }
 }

@@ -85,9 +85,9 @@ struct LoginPage: Sendable {
             // character was the page's largest cost.
             "walletURI": Self.escapingAmpersands(login.walletURI),
             // The status poll's text form (`data:image/svg+xml,` and the SVG, its attributes
-            // single-quoted, `%` and `#` percent-encoded): a sixth of base64's bytes fewer and no
-            // encoding pass. Nothing in it to escape in a double-quoted attribute: no `"`, and no
-            // `&` (the path has none, nor the title; a test holds both).
+            // single-quoted, `%`, `#` and `&` percent-encoded): a quarter of base64's bytes fewer and no
+            // encoding pass. Nothing in it to escape in a double-quoted attribute: no `"`, no `&`
+            // (tests hold both).
             "qr": try Self.qrDataURL(login.qrURI),
             "match": String(login.matchNumber),
             "expires": String(Int(login.expiresAt.timeIntervalSince1970)),
