@@ -158,9 +158,7 @@ public final class PostgresPrimary: Sendable {
     /// Asks one host whether it is the primary, on a fresh connection; no answer within
     /// ``probeTimeout`` is unreachable (a frozen server must not stop the watcher).
     func probe(_ index: Int) async -> Role {
-        let connecting = (probeTimeout * 2 / 3).components
-        let timeout = TimeAmount.nanoseconds(connecting.seconds * 1_000_000_000 + connecting.attoseconds / 1_000_000_000)
-        guard let configuration = try? location.connectionConfiguration(host: index, timeout: timeout) else {
+        guard let configuration = try? location.connectionConfiguration(host: index, timeout: TimeAmount(probeTimeout * 2 / 3)) else {
             return .unreachable
         }
         return await withCheckedContinuation { continuation in
