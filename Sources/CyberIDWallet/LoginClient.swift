@@ -8,8 +8,8 @@ public import FoundationNetworking
 #endif
 
 /// A login the wallet was asked to approve: what `cyberid://login?iss=…&t=…` names — with
-/// `qt` and `qa` the animated QR code's content (cross-device), with `r` the login page's
-/// same-device link (docs/relying-parties.md §4a).
+/// `qt` and `qa` the animated QR code's content (cross-device), with `r` (and `v`, the view) the
+/// login page's same-device link (docs/relying-parties.md §4a, §5).
 public struct WalletLoginURI: Sendable, Equatable {
     /// The service that made it.
     public var issuer: String
@@ -21,6 +21,8 @@ public struct WalletLoginURI: Sendable, Equatable {
     public var qrAuthenticator: String?
     /// The login page's request (same-device), for the return URL.
     public var request: String?
+    /// The same-device link's view of the login (base64url JSON): ``linkedView()``.
+    public var view: String?
 
     /// Whether this is a scanned QR code's content: the approval must pick the page's number.
     public var isCrossDevice: Bool { qrStep != nil || qrAuthenticator != nil }
@@ -39,9 +41,24 @@ public struct WalletLoginURI: Sendable, Equatable {
         qrStep = value("qt")
         qrAuthenticator = value("qa")
         request = value("r")
-        if isCrossDevice && request != nil {
-            throw WalletError.invalidResponse("a CyberID login link is either a QR code (qt, qa) or a same-device link (r)")
+        view = value("v")
+        if isCrossDevice && (request != nil || view != nil) {
+            throw WalletError.invalidResponse("a CyberID login link is either a QR code (qt, qa) or a same-device link (r, v)")
         }
+    }
+
+    /// The login as the same-device link shows it, without asking the service (`nil`: the link
+    /// has no view — a QR code, or an older service's link — so ``LoginClient/fetch(_:)`` it).
+    /// Its ``LoginRequestView/linkDigest`` goes into the approval, and the service refuses an
+    /// approval of a view it did not make: the link comes from whatever opened the wallet.
+    /// - Throws: ``WalletError/invalidResponse(_:)`` for a `v` that is not a view.
+    public func linkedView() throws -> LoginRequestView? {
+        guard let view else { return nil }
+        guard let bytes = Base64URL.decode(view), var login = try? JSONDecoder().decode(LoginRequestView.self, from: Data(bytes)),
+            login.scan == nil
+        else { throw WalletError.invalidResponse("the link's view (v) is not a same-device view of a login") }
+        login.linkDigest = Base64URL.encode(Array(SHA256.hash(data: bytes)))
+        return login
     }
 }
 
@@ -73,6 +90,9 @@ public struct LoginRequestView: Sendable, Codable, Equatable {
     public var mode: String?
     /// What the approval must come with for that mode: `password`, `face`.
     public var requires: [String]?
+    /// Read from a same-device link (``WalletLoginURI/linkedView()``): base64url SHA-256 of the
+    /// view's bytes, which the approval signs (`view`). Not part of the JSON.
+    public var linkDigest: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case transactionID = "transaction_id", nonce, clientID = "client_id", clientName = "client_name", scopes
@@ -155,7 +175,8 @@ extension Wallet {
                 iat: Int(now.timeIntervalSince1970), decision: approve ? "approve" : "deny", consent: consent,
                 decline: decline.isEmpty ? nil : decline, reverify: reverify ? true : nil,
                 face: faceImage.map { Base64URL.encode(Array(SHA256.hash(data: $0))) }, scan: login.scan,
-                match: login.scan == nil ? nil : match, document: document?.digest))
+                match: login.scan == nil ? nil : match, document: document?.digest,
+                view: login.scan == nil ? login.linkDigest : nil))
     }
 
     /// The `Authorization` header value for the wallet's own API calls: a JWS bound to the
@@ -183,6 +204,7 @@ extension Wallet {
         let scan: String?
         let match: Int?
         let document: String?
+        let view: String?
     }
 
     private struct RequestClaims: Encodable {
@@ -204,6 +226,13 @@ public struct LoginClient: Sendable {
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.urlSession = urlSession
+    }
+
+    /// What a login asks for: the same-device link's own view, or else the service's answer
+    /// (``fetch(_:)``).
+    public func view(_ uri: WalletLoginURI) async throws -> LoginRequestView {
+        if let linked = try uri.linkedView() { return linked }
+        return try await fetch(uri)
     }
 
     /// Fetches what a login asks for.

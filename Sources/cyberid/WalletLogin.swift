@@ -45,7 +45,7 @@ extension WalletCommand {
             }
             let client = LoginClient(baseURL: opened.issuer)
             do {
-                let login = try await client.fetch(link)
+                let login = try await client.view(link)
                 if !json { show(login) }
                 let pick = try link.isCrossDevice && !deny ? pickNumber() : nil
                 if !deny { try confirm() }

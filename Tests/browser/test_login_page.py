@@ -71,7 +71,7 @@ def open_login(browser, deployment: Deployment, callback: CallbackServer) -> Ope
     assert browser.current_url == auth.url, "the authorization request must answer the page, not redirect"
     wallet_uri = link.get_dom_attribute("href")
     assert link.tag_name == "a", link.tag_name
-    query = wallet_uri_query(wallet_uri or "", deployment.issuer, {"iss", "t", "r"})
+    query = wallet_uri_query(wallet_uri or "", deployment.issuer, {"iss", "t", "r", "v"})
     number = browser.find_element(By.ID, "match-number")
     assert number.tag_name == "strong", number.tag_name
     assert re.fullmatch(r"[1-9][0-9]", number.text), f"#match-number must be a two-digit number: {number.text!r}"
@@ -156,7 +156,7 @@ def test_login_completes_by_itself_in_chromium(browser, deployment, holder, call
     )
     # The relative URLs of the page resolve under the issuer, as the script will use them, each
     # with the same-device link's request token.
-    r = wallet_uri_query(login.wallet_uri, issuer, {"iss", "t", "r"})["r"]
+    r = wallet_uri_query(login.wallet_uri, issuer, {"iss", "t", "r", "v"})["r"]
     for url, path in ((status_url, "status"), (continue_url, "continue"), (qr_url, "qr")):
         assert endpoint_query(url, f"{issuer}/authorize/{path}") == {"r": r}, url
     assert browser.find_element(By.ID, "continue").get_property("href") == continue_url

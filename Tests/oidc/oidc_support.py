@@ -571,7 +571,7 @@ def decode_qr_image(source: str, workdir: Path) -> Optional[str]:
 class LoginPage:
     url: str
     html: str
-    wallet_uri: str  # the same-device link: cyberid://login?iss=…&t=…&r=…
+    wallet_uri: str  # the same-device link: cyberid://login?iss=…&t=…&r=…&v=…
     ticket: str
     continue_url: str
     status_url: str
@@ -613,7 +613,7 @@ def parse_login_page(url: str, text: str, issuer: str) -> LoginPage:
     assert tag == "a", tag
     wallet_uri = attrs["href"]  # HTMLParser already unescaped &amp;
     assert "&amp;" not in wallet_uri, wallet_uri
-    query = wallet_uri_query(wallet_uri, issuer, {"iss", "t", "r"})
+    query = wallet_uri_query(wallet_uri, issuer, {"iss", "t", "r", "v"})
 
     tag, attrs = only("continue")
     assert tag == "a", tag
@@ -648,7 +648,7 @@ def parse_login_page(url: str, text: str, issuer: str) -> LoginPage:
 
 def wallet_uri_query(uri: str, issuer: str, names: set) -> dict:
     """The query of a `cyberid://login?…` URI of `issuer` (one value each); asserts it has exactly
-    the parameters `names`: {iss, t, r} for the same-device link, {iss, t, qt, qa} for a QR code."""
+    the parameters `names`: {iss, t, r, v} for the same-device link, {iss, t, qt, qa} for a QR code."""
     parts = urlsplit(uri)
     assert (parts.scheme, parts.netloc, parts.path) == ("cyberid", "login", ""), uri
     values = parse_qs(parts.query, keep_blank_values=True)

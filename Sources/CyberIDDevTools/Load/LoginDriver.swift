@@ -24,9 +24,9 @@ public struct CrossDeviceWait: Sendable {
 }
 
 /// Drives one complete OpenID Connect login over HTTP, as a browser, a wallet and the relying
-/// party would: the login page, the wallet's fetch and signed approval of the same-device link,
-/// the return to the browser with the response code, the code exchange and the ID token's
-/// verification (by the RP SDK). Cross-device, the page polls while the person takes their
+/// party would: the login page, the wallet's signed approval of the same-device link (its view
+/// read from the link), the return to the browser with the response code, the code exchange and
+/// the ID token's verification (by the RP SDK). Cross-device, the page polls while the person takes their
 /// time, the wallet scans the QR code's current content and picks the page's number.
 public enum LoginDriver {
     /// One login.
@@ -51,11 +51,17 @@ public enum LoginDriver {
             _ = try await rp.exchange(code: code, for: request)
             return
         }
-        // Wallet: fetch, sign, decide.
+        // Wallet: the link's view (fetched from a service whose link has none), sign, decide.
         let uri = try WalletLoginURI(link)
-        let view = try await get(http, issuer + "/wallet/v1/login?t=" + uri.ticket)
-        guard view.status == 200, let login = try? JSONDecoder().decode(LoginRequestView.self, from: view.body) else {
-            throw LoadError("wallet fetch: \(view.status)")
+        let login: LoginRequestView
+        if let linked = try uri.linkedView() {
+            login = linked
+        } else {
+            let view = try await get(http, issuer + "/wallet/v1/login?t=" + uri.ticket)
+            guard view.status == 200, let fetched = try? JSONDecoder().decode(LoginRequestView.self, from: view.body) else {
+                throw LoadError("wallet fetch: \(view.status)")
+            }
+            login = fetched
         }
         let decision = try wallet.decision(on: login, approve: true, consent: login.claims)
         var body: [String: Any] = ["ticket": uri.ticket, "approval": decision, "request": uri.request ?? ""]

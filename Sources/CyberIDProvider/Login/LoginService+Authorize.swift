@@ -41,7 +41,9 @@ extension LoginService {
             browserBinding: Base64URL.encode(sha256(browserSecret)), ticket: try sealers.ticket.seal(bytes: ticket.bytes),
             startedAt: startedAt)
         let requestToken = try sealers.request.seal(state)
-        let walletURI = "cyberid://login?" + FormParameters.encode([("iss", issuer), ("t", state.ticket), ("r", requestToken)])
+        let linkView = Base64URL.encode(try view(of: ticket, client: client).json())
+        let walletURI =
+            "cyberid://login?" + FormParameters.encode([("iss", issuer), ("t", state.ticket), ("r", requestToken), ("v", linkView)])
         return .login(
             LoginStart(
                 transactionID: transactionID, walletURI: walletURI, qrURI: qrURI(state, step: 0),
@@ -93,6 +95,19 @@ extension LoginService {
         guard let client = try await registry.cachedClient(id: ticket.clientID), !client.disabled else {
             throw ProviderError.unknownClient("the platform of this login is no longer registered")
         }
+        var shown = view(of: ticket, client: client)
+        if scanned {
+            shown.device = "cross-device"
+            shown.matchChoices = relay.matchNumbers(transaction: ticket.transaction).choices
+            shown.scan = try sealers.scan.seal(ScanProof(transactionID: ticket.transactionID, scannedAt: now.timeIntervalSince1970))
+        }
+        return shown
+    }
+
+    /// The same-device view of a ticket, from the ticket and the platform's registration alone:
+    /// the same bytes whenever it is made (``WalletLoginView/json()``), at `/authorize` for the link's
+    /// `v` and at the decision to check the approval's `view`.
+    func view(of ticket: LoginTicket, client: Client) -> WalletLoginView {
         // Claims that need a legal basis are not asked for once the platform has none (it may have
         // been removed since the login began: the token endpoint would not release them).
         let scopes = Scope.allowed(ticket.scopes, legalBasis: client.metadata.legalBasis)
@@ -100,14 +115,9 @@ extension LoginService {
             transactionID: ticket.transactionID, nonce: ticket.nonceText, clientID: client.id, clientName: client.name,
             scopes: scopes.map(\.rawValue), claims: Scope.claims(of: scopes),
             legalBasis: client.metadata.legalBasis, acrValues: ticket.requiredLevel?.acr, prompt: ticket.prompt,
-            expiresAt: Date(timeIntervalSince1970: TimeInterval(ticket.expiresAt)),
-            device: scanned ? "cross-device" : "same-device",
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(ticket.expiresAt)), device: "same-device",
             requestedAt: Date(timeIntervalSince1970: TimeInterval(ticket.startedAt)),
             requestedFrom: IPAddress.text(ticket.browserAddress),
-            matchChoices: scanned ? relay.matchNumbers(transaction: ticket.transaction).choices : nil,
-            scan: scanned
-                ? try sealers.scan.seal(ScanProof(transactionID: ticket.transactionID, scannedAt: now.timeIntervalSince1970))
-                : nil,
             aaChallenge: Base64URL.encode(relay.activeAuthenticationChallenge(transaction: ticket.transaction)),
             mode: ticket.mode?.uri, requires: ticket.mode?.requirements)
     }

@@ -45,6 +45,7 @@ extension LoginService {
         let ticket = try openTicket(text, now: now)
         let token = try checkApproval(approval, for: ticket, now: now)
         let crossDevice = try checkScanProof(token.payload, for: ticket)
+        try await checkLinkView(token.payload, for: ticket, crossDevice: crossDevice)
         let returnRequest = try request.map { text throws(ProviderError) -> String in
             guard !crossDevice, let state = sealers.request.open(text, as: LoginState.self),
                 state.transactionID == ticket.transactionID
@@ -122,6 +123,25 @@ extension LoginService {
         }
         guard approval.decision == "deny" || approval.match != nil else { throw .matchNumberRequired() }
         return true
+    }
+
+    /// A same-device approval may sign the view the wallet showed from the link's `v` instead of
+    /// fetching it (`view`: base64url SHA-256 of its bytes). It must be the view this service
+    /// makes of the ticket: another app could open the wallet with a link whose `v` names
+    /// another platform or other claims, and the person would approve what they did not see.
+    /// A refusal decides nothing (the login stays open for the real link).
+    /// - Throws: ``ProviderError`` `invalid-wallet-signature`, `unknown-client` (the platform was
+    ///   disabled, as the fetch would have said).
+    func checkLinkView(_ approval: ApprovalPayload, for ticket: LoginTicket, crossDevice: Bool) async throws {
+        guard let digest = approval.view else { return }
+        guard !crossDevice else { throw ProviderError.invalidWalletSignature("a link's view is for a same-device approval") }
+        guard let client = try await registry.cachedClient(id: ticket.clientID), !client.disabled else {
+            throw ProviderError.unknownClient("the platform of this login is no longer registered")
+        }
+        guard digest == sha256Base64URL(try view(of: ticket, client: client).json()) else {
+            throw ProviderError.invalidWalletSignature(
+                "the approval is for a view of this login that this service did not make (or the platform's registration changed since)")
+        }
     }
 
     /// The person picked the number the page shows; a wrong pick ends the transaction. A person

@@ -8,8 +8,10 @@ import CyberIDKeys
 public struct LoginStart: Sendable {
     /// The transaction id (also in the ticket).
     public var transactionID: String
-    /// The same-device link, `cyberid://login?iss=…&t=…&r=…`: the wallet returns the person to
-    /// this browser with a response code.
+    /// The same-device link, `cyberid://login?iss=…&t=…&r=…&v=…`: the wallet returns the person
+    /// to this browser with a response code. `v` is the wallet's view of the login
+    /// (``WalletLoginView/json()``, base64url), so the wallet need not fetch it; its approval
+    /// signs the view's SHA-256 (`view`), which the decision checks.
     public var walletURI: String
     /// The cross-device URI at time step 0, `cyberid://login?iss=…&t=…&qt=0&qa=…`: the first
     /// content of the animated QR code (``LoginService/loginProgress(requestToken:now:)`` gives
@@ -65,6 +67,17 @@ public struct WalletLoginView: Sendable, Codable, Equatable {
         case claims, legalBasis = "legal_basis", acrValues = "acr_values", prompt, expiresAt = "expires_at"
         case device, requestedAt = "requested_at", requestedFrom = "requested_from", matchChoices = "match_choices", scan
         case aaChallenge = "aa_challenge", mode, requires
+    }
+}
+
+extension WalletLoginView {
+    /// The view as `GET /wallet/v1/login` answers it and the same-device link's `v` carries it:
+    /// JSON, keys sorted, RFC 3339 times, `/` unescaped — the same bytes for the same view.
+    public func json() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return Array(try encoder.encode(self))
     }
 }
 
@@ -282,6 +295,9 @@ struct ApprovalPayload: WalletTokenPayload {
     var match: Int?
     /// Re-verification: the presented document's ``PresentedDocument/digest``.
     var document: String?
+    /// Same-device, a wallet that showed the link's view: base64url SHA-256 of its bytes (`v`
+    /// decoded), which must be the view this service makes of the ticket.
+    var view: String?
 }
 
 /// The decision row's payload: what the code exchange releases.

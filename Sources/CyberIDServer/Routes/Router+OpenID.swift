@@ -267,9 +267,13 @@ extension Router where Context == AppRequestContext {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        let body = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(
+        return oauthJSON(bytes: (try? encoder.encode(value)) ?? Data("{}".utf8), status: status)
+    }
+
+    /// A JSON body already encoded, as ``oauthJSON(_:status:)`` sends it.
+    static func oauthJSON(bytes: some Sequence<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
             status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

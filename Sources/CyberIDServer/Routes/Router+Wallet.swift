@@ -29,8 +29,9 @@ extension Router where Context == AppRequestContext {
             guard let ticket = parameters["t"] else {
                 throw Problem(code: "invalid-login-ticket", title: "Invalid login ticket", status: .badRequest, detail: "t is missing")
             }
-            return Self.oauthJSON(
-                try await provider.walletView(ticket: ticket, qrStep: parameters["qt"], qrAuthenticator: parameters["qa"]))
+            // The bytes the same-device link's `v` carries for the same view.
+            let view = try await provider.walletView(ticket: ticket, qrStep: parameters["qt"], qrAuthenticator: parameters["qa"])
+            return Self.oauthJSON(bytes: try view.json())
         }
         group.post("login") { request, context in
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)

@@ -2811,7 +2811,7 @@ enum OpenAPIDocument {
                 "security": [],
                 "responses": {
                   "200": {
-                    "description": "The login transaction; a scanned QR code adds `match_choices` and `scan`; a platform's authentication mode adds `mode` and `requires`.",
+                    "description": "The login transaction; a scanned QR code adds `match_choices` and `scan`; a platform's authentication mode adds `mode` and `requires`. For `t` alone (same-device) these are the bytes the login page's same-device link carries in `v` (base64url): a wallet that shows the link's view signs `\"view\": base64url(SHA-256(bytes))` into its approval instead of asking.",
                     "content": {
                       "application/json": {
                         "schema": {
@@ -2933,7 +2933,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "401": {
-                    "description": "`invalid-wallet-signature`.",
+                    "description": "`invalid-wallet-signature` (also an approval whose `view` is not the digest of the service's view of the ticket, or a `view` beside a `scan`).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -2963,7 +2963,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "404": {
-                    "description": "`unknown-client`.",
+                    "description": "`unknown-client` (the platform is no longer registered; for an approval with a `view`, also one disabled since the page).",
                     "content": {
                       "application/problem+json": {
                         "schema": {

@@ -1,0 +1,167 @@
+import CyberIDBase64URL
+import CyberIDCore
+import CyberIDWallet
+import Crypto
+import Foundation
+import Testing
+
+@testable import CyberIDProvider
+
+/// The same-device link carries the wallet's view of the login (`v`), so a same-device login
+/// needs no `GET /wallet/v1/login`; the approval signs the view's digest (`view`), and the
+/// decision refuses a view the service did not make.
+@Suite struct LinkViewTests {
+    /// The link's view is the fetch's answer, byte for byte — for a platform with a legal basis,
+    /// a mode, a level and a browser address, where every optional field is present.
+    @Test func theLinksViewIsTheFetchedViewByteForByte() async throws {
+        try await ProviderHarness.with { h in
+            let (bank, _) = try await h.client(legalBasis: "AML Act §12")
+            let request = ProviderHarness.request(
+                client: bank.id, scope: "openid age realname",
+                extra: ["acr_values": "urn:cyberid:mode:R02", "prompt": "consent"])
+            guard case .login(let login) = try await h.provider.login.authorize(request.form, browserAddress: "2001:db8::7")
+            else { throw CancellationError() }
+            let link = try WalletLoginURI(login.walletURI)
+            let carried = try #require(link.view.flatMap(Base64URL.decode))
+            let fetched = try await h.provider.login.walletView(ticket: link.ticket)
+            #expect(carried == (try fetched.json()))
+            let shown = try #require(try link.linkedView())
+            #expect(shown.clientName == "Shop" && shown.legalBasis == "AML Act §12" && shown.mode == "urn:cyberid:mode:R02")
+            #expect(shown.requires == ["password"] && shown.requestedFrom == "2001:db8::7" && shown.prompt == ["consent"])
+            #expect(shown.claims == fetched.claims && shown.device == "same-device" && shown.scan == nil)
+            #expect(shown.linkDigest == Base64URL.encode(Array(SHA256.hash(data: carried))))
+        }
+    }
+
+    /// A same-device login from the link alone: the wallet reads the view from the link, the
+    /// approval carries its digest, and the browser continues with the response code.
+    @Test func aSameDeviceLoginNeedsNoFetch() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client()
+            let login = try await h.start(ProviderHarness.request(client: client.id, scope: "openid age"))
+            let link = try WalletLoginURI(login.walletURI)
+            let shown = try #require(try link.linkedView())
+            let approval = try wallet.decision(on: shown, approve: true, consent: shown.claims)
+            #expect(try Self.claims(of: approval)["view"] as? String == shown.linkDigest)
+            let result = try await h.provider.login.decide(ticket: link.ticket, approval: approval, request: link.request)
+            #expect(result.status == "approved" && result.released == ["age_over_14", "age_over_18"])
+            #expect(try await h.finish(login, responseCode: try #require(result.responseCode))["code"] != nil)
+        }
+    }
+
+    /// The attack: another app opens the wallet with a real login's `t` and `r` but a `v` of its
+    /// own — another platform's name, fewer claims. The wallet shows it and the person approves
+    /// what they did not ask for; the decision refuses it and decides nothing, so the real link
+    /// still works.
+    @Test func anApprovalOfAViewTheServiceDidNotMakeIsRefused() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client()
+            let login = try await h.start(ProviderHarness.request(client: client.id, scope: "openid age"))
+            let real = try WalletLoginURI(login.walletURI)
+            let view = try await h.provider.login.walletView(ticket: real.ticket)
+            var renamed = view
+            renamed.clientName = "Your Bank"
+            var fewer = view
+            (fewer.scopes, fewer.claims) = (["openid"], [])
+            var later = view
+            later.expiresAt = view.expiresAt.addingTimeInterval(3_600)
+            for forged in [renamed, fewer, later] {
+                let link = try Self.link(real, view: try forged.json())
+                let shown = try #require(try link.linkedView())
+                let approval = try wallet.decision(on: shown, approve: true, consent: shown.claims)
+                do {
+                    _ = try await h.provider.login.decide(ticket: link.ticket, approval: approval, request: link.request)
+                    Issue.record("a view the service did not make was approved")
+                } catch let error as ProviderError {
+                    #expect(error.code == "invalid-wallet-signature")
+                }
+            }
+            #expect(try await h.provider.login.loginProgress(requestToken: login.requestToken).status == .pending)
+            let shown = try #require(try real.linkedView())
+            let approval = try wallet.decision(on: shown, approve: true, consent: shown.claims)
+            #expect(try await h.provider.login.decide(ticket: real.ticket, approval: approval, request: real.request).status == "approved")
+        }
+    }
+
+    /// A view's digest belongs to the same-device link: a scanned code's approval with one is
+    /// refused (the wallet SDK never sends it; a hand-made approval is checked all the same).
+    @Test func aScannedCodesApprovalCarriesNoLinkView() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client()
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            let qr = try WalletLoginURI(try h.provider.login.currentQR(requestToken: login.requestToken))
+            let scanned = try await h.provider.login.walletView(
+                ticket: qr.ticket, qrStep: qr.qrStep, qrAuthenticator: qr.qrAuthenticator)
+            let digest = try #require(try WalletLoginURI(login.walletURI).linkedView()?.linkDigest)
+            let approval = try WalletSignature(key: wallet.key, certificateDER: wallet.certificate.derEncoded).sign(
+                HandMadeApproval(
+                    aud: ProviderHarness.issuer, sid: scanned.transactionID, nonce: scanned.nonce,
+                    iat: Int(Date().timeIntervalSince1970), scan: scanned.scan, match: login.matchNumber, view: digest))
+            await #expect(throws: ProviderError.invalidWalletSignature("a link's view is for a same-device approval")) {
+                try await h.provider.login.decide(ticket: qr.ticket, approval: approval)
+            }
+            #expect(try await h.provider.login.loginProgress(requestToken: login.requestToken).status == .pending)
+        }
+    }
+
+    /// A platform disabled after the page was shown: the link's view is refused as the fetch
+    /// would have been.
+    @Test func aDisabledPlatformsLinkViewIsRefused() async throws {
+        try await ProviderHarness.with { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client()
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            let link = try WalletLoginURI(login.walletURI)
+            let shown = try #require(try link.linkedView())
+            try await h.provider.clients.setDisabled(id: client.id, true)
+            let approval = try wallet.decision(on: shown, approve: true, consent: [])
+            await #expect(throws: ProviderError.self) { try await h.provider.login.walletView(ticket: link.ticket) }
+            do {
+                _ = try await h.provider.login.decide(ticket: link.ticket, approval: approval, request: link.request)
+                Issue.record("a disabled platform's login was approved")
+            } catch let error as ProviderError {
+                #expect(error.code == "unknown-client")
+            }
+        }
+    }
+
+    /// The wallet SDK reads a link's view only where it belongs, and only a view.
+    @Test func theWalletReadsOnlyASameDeviceView() throws {
+        let base = "cyberid://login?iss=https://id.example&t=T"
+        #expect(try WalletLoginURI(base + "&r=R").linkedView() == nil)
+        #expect(throws: WalletError.self) { try WalletLoginURI(base + "&qt=0&qa=A&v=e30") }
+        #expect(throws: WalletError.self) { try WalletLoginURI(base + "&r=R&v=not*base64url").linkedView() }
+        #expect(throws: WalletError.self) { try WalletLoginURI(base + "&r=R&v=" + Base64URL.encode(Array("{}".utf8))).linkedView() }
+        let scanned = LoginRequestView(
+            transactionID: "x", nonce: "n", clientID: "c", clientName: "Shop", scopes: ["openid"], claims: [],
+            expiresAt: "2026-12-07T10:00:00Z", scan: "proof")
+        let encoded = Base64URL.encode(Array(try JSONEncoder().encode(scanned)))
+        #expect(throws: WalletError.self) { try WalletLoginURI(base + "&r=R&v=" + encoded).linkedView() }
+    }
+
+    /// The real link with another `v`.
+    static func link(_ real: WalletLoginURI, view: [UInt8]) throws -> WalletLoginURI {
+        var link = real
+        link.view = Base64URL.encode(view)
+        return link
+    }
+
+    /// A compact JWS's payload.
+    static func claims(of jws: String) throws -> [String: Any] {
+        let parts = jws.split(separator: ".")
+        let payload = try #require(parts.count == 3 ? Base64URL.decode(String(parts[1])) : nil)
+        return try #require(try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any])
+    }
+
+    /// A cross-device approval that also names a link's view (the SDK would not make it).
+    struct HandMadeApproval: Encodable {
+        let aud: String
+        var purpose = "login"
+        let sid: String, nonce: String, iat: Int
+        var decision = "approve"
+        let scan: String?, match: Int, view: String
+    }
+}
