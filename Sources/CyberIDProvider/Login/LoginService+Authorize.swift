@@ -41,7 +41,7 @@ extension LoginService {
             browserBinding: Base64URL.encode(sha256(browserSecret)), ticket: try sealers.ticket.seal(bytes: ticket.bytes),
             startedAt: startedAt)
         let requestToken = try sealers.request.seal(state)
-        let linkView = Base64URL.encode(try view(of: ticket, client: client).json())
+        let linkView = Base64URL.encode(view(of: ticket, client: client).json())
         let walletURI =
             "cyberid://login?" + FormParameters.encode([("iss", issuer), ("t", state.ticket), ("r", requestToken), ("v", linkView)])
         return .login(

@@ -138,7 +138,7 @@ extension LoginService {
         guard let client = try await registry.cachedClient(id: ticket.clientID), !client.disabled else {
             throw ProviderError.unknownClient("the platform of this login is no longer registered")
         }
-        guard digest == sha256Base64URL(try view(of: ticket, client: client).json()) else {
+        guard digest == sha256Base64URL(view(of: ticket, client: client).json()) else {
             throw ProviderError.invalidWalletSignature(
                 "the approval is for a view of this login that this service did not make (or the platform's registration changed since)")
         }

@@ -70,17 +70,6 @@ public struct WalletLoginView: Sendable, Codable, Equatable {
     }
 }
 
-extension WalletLoginView {
-    /// The view as `GET /wallet/v1/login` answers it and the same-device link's `v` carries it:
-    /// JSON, keys sorted, RFC 3339 times, `/` unescaped — the same bytes for the same view.
-    public func json() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return Array(try encoder.encode(self))
-    }
-}
-
 /// The outcome of a wallet's decision (`POST /wallet/v1/login`).
 public struct WalletDecision: Sendable, Codable, Equatable {
     /// `approved` or `denied`.

@@ -31,7 +31,7 @@ extension Router where Context == AppRequestContext {
             }
             // The bytes the same-device link's `v` carries for the same view.
             let view = try await provider.walletView(ticket: ticket, qrStep: parameters["qt"], qrAuthenticator: parameters["qa"])
-            return Self.oauthJSON(bytes: try view.json())
+            return Self.oauthJSON(bytes: view.json())
         }
         group.post("login") { request, context in
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)

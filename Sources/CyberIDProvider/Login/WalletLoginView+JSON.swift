@@ -1,0 +1,108 @@
+import Foundation
+
+extension WalletLoginView {
+    /// The view as `GET /wallet/v1/login` answers it and the same-device link's `v` carries it:
+    /// JSON, keys sorted, RFC 3339 times, `/` unescaped, absent fields left out — the same bytes
+    /// for the same view. Written here rather than by `JSONEncoder`: a same-device login makes
+    /// it twice (the page's link, the decision's check) and a cross-device one once (the
+    /// fetch). `LinkViewTests` compares it with `JSONEncoder` (`.sortedKeys`,
+    /// `.withoutEscapingSlashes`, `.iso8601`) on random views, byte for byte.
+    public func json() -> [UInt8] {
+        var object = JSONObjectText(capacity: 640)
+        // In the keys' order (bytes, as `.sortedKeys` sorts ASCII keys).
+        object.string("aa_challenge", aaChallenge)
+        object.string("acr_values", acrValues)
+        object.strings("claims", claims)
+        object.string("client_id", clientID)
+        object.string("client_name", clientName)
+        object.string("device", device)
+        object.date("expires_at", expiresAt)
+        object.string("legal_basis", legalBasis)
+        object.integers("match_choices", matchChoices)
+        object.string("mode", mode)
+        object.string("nonce", nonce)
+        object.strings("prompt", prompt)
+        object.date("requested_at", requestedAt)
+        object.string("requested_from", requestedFrom)
+        object.strings("requires", requires)
+        object.string("scan", scan)
+        object.strings("scopes", scopes)
+        object.string("transaction_id", transactionID)
+        return object.closed()
+    }
+}
+
+/// A JSON object written member by member, in the order given; `nil` members are left out.
+/// Strings are escaped as `JSONEncoder` escapes them: `"` and `\`, the control characters
+/// (`\b`, `\t`, `\n`, `\f`, `\r`, the others `\u00xx`), nothing else.
+struct JSONObjectText {
+    private var bytes: [UInt8]
+
+    init(capacity: Int) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+        bytes.append(UInt8(ascii: "{"))
+    }
+
+    mutating func string(_ key: StaticString, _ value: String?) {
+        guard let value else { return }
+        member(key)
+        append(value)
+    }
+
+    mutating func strings(_ key: StaticString, _ values: [String]?) {
+        guard let values else { return }
+        member(key)
+        bytes.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            append(value)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    mutating func integers(_ key: StaticString, _ values: [Int]?) {
+        guard let values else { return }
+        member(key)
+        bytes.append(UInt8(ascii: "["))
+        bytes.append(contentsOf: values.map(String.init).joined(separator: ",").utf8)
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// RFC 3339 in UTC, whole seconds (`JSONEncoder`'s `.iso8601`).
+    mutating func date(_ key: StaticString, _ value: Date?) {
+        guard let value else { return }
+        member(key)
+        append(value.formatted(.iso8601))
+    }
+
+    /// The object, closed.
+    func closed() -> [UInt8] { bytes + [UInt8(ascii: "}")] }
+
+    private mutating func member(_ key: StaticString) {
+        if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: "\":".utf8)
+    }
+
+    private mutating func append(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), byte])
+            case 0x08: bytes.append(contentsOf: "\\b".utf8)
+            case 0x09: bytes.append(contentsOf: "\\t".utf8)
+            case 0x0A: bytes.append(contentsOf: "\\n".utf8)
+            case 0x0C: bytes.append(contentsOf: "\\f".utf8)
+            case 0x0D: bytes.append(contentsOf: "\\r".utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: "\\u00".utf8)
+                bytes.append(contentsOf: [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
