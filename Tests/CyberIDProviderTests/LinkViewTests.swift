@@ -142,36 +142,6 @@ import Testing
         #expect(throws: WalletError.self) { try WalletLoginURI(base + "&r=R&v=" + encoded).linkedView() }
     }
 
-    /// The view's hand-written JSON is `JSONEncoder`'s, byte for byte, on random views: every
-    /// field present or absent, strings of quotes, backslashes, slashes, control characters,
-    /// DEL, line separators and characters outside ASCII.
-    @Test func theViewsJSONIsJSONEncodersOnRandomViews() throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        let pool: [Unicode.Scalar] =
-            (0..<0x20).compactMap(Unicode.Scalar.init) + Array("aZ09 \"\\/<>&'=+-_~.\u{7F}\u{85}\u{2028}\u{2029}é中😀".unicodeScalars)
-        func text() -> String {
-            var text = String.UnicodeScalarView()
-            for _ in 0..<Int.random(in: 0...12) { text.append(pool.randomElement()!) }
-            return String(text)
-        }
-        func maybe<T>(_ make: () -> T) -> T? { Bool.random() ? make() : nil }
-        func texts() -> [String] { (0..<Int.random(in: 0...3)).map { _ in text() } }
-        func date() -> Date { Date(timeIntervalSince1970: TimeInterval(Int.random(in: 0...4_000_000_000))) }
-        for _ in 0..<2_000 {
-            let view = WalletLoginView(
-                transactionID: text(), nonce: text(), clientID: text(), clientName: text(), scopes: texts(), claims: texts(),
-                legalBasis: maybe(text), acrValues: maybe(text), prompt: texts(), expiresAt: date(), device: text(),
-                requestedAt: date(), requestedFrom: maybe(text),
-                matchChoices: maybe { (0..<Int.random(in: 0...3)).map { _ in Int.random(in: -99...999) } }, scan: maybe(text),
-                aaChallenge: text(), mode: maybe(text), requires: maybe(texts))
-            let expected = Array(try encoder.encode(view))
-            #expect(view.json() == expected, "\(String(decoding: expected, as: UTF8.self))")
-            if view.json() != expected { return }
-        }
-    }
-
     /// The real link with another `v`.
     static func link(_ real: WalletLoginURI, view: [UInt8]) throws -> WalletLoginURI {
         var link = real

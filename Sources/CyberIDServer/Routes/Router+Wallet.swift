@@ -52,9 +52,10 @@ extension Router where Context == AppRequestContext {
                 return presented
             }
             return Self.oauthJSON(
-                try await provider.decide(
+                bytes: try await provider.decide(
                     ticket: body.ticket, approval: body.approval, faceImage: faceImage, request: body.request,
-                    document: document, password: body.password))
+                    document: document, password: body.password
+                ).json())
         }
     }
 

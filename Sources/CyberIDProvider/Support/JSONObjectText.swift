@@ -1,37 +1,5 @@
 import Foundation
 
-extension WalletLoginView {
-    /// The view as `GET /wallet/v1/login` answers it and the same-device link's `v` carries it:
-    /// JSON, keys sorted, RFC 3339 times, `/` unescaped, absent fields left out — the same bytes
-    /// for the same view. Written here rather than by `JSONEncoder`: a same-device login makes
-    /// it twice (the page's link, the decision's check) and a cross-device one once (the
-    /// fetch). `LinkViewTests` compares it with `JSONEncoder` (`.sortedKeys`,
-    /// `.withoutEscapingSlashes`, `.iso8601`) on random views, byte for byte.
-    public func json() -> [UInt8] {
-        var object = JSONObjectText(capacity: 640)
-        // In the keys' order (bytes, as `.sortedKeys` sorts ASCII keys).
-        object.string("aa_challenge", aaChallenge)
-        object.string("acr_values", acrValues)
-        object.strings("claims", claims)
-        object.string("client_id", clientID)
-        object.string("client_name", clientName)
-        object.string("device", device)
-        object.date("expires_at", expiresAt)
-        object.string("legal_basis", legalBasis)
-        object.integers("match_choices", matchChoices)
-        object.string("mode", mode)
-        object.string("nonce", nonce)
-        object.strings("prompt", prompt)
-        object.date("requested_at", requestedAt)
-        object.string("requested_from", requestedFrom)
-        object.strings("requires", requires)
-        object.string("scan", scan)
-        object.strings("scopes", scopes)
-        object.string("transaction_id", transactionID)
-        return object.closed()
-    }
-}
-
 /// A JSON object written member by member, in the order given; `nil` members are left out.
 /// Strings are escaped as `JSONEncoder` escapes them: `"` and `\`, the control characters
 /// (`\b`, `\t`, `\n`, `\f`, `\r`, the others `\u00xx`), nothing else.
@@ -61,6 +29,18 @@ struct JSONObjectText {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    mutating func integer(_ key: StaticString, _ value: Int?) {
+        guard let value else { return }
+        member(key)
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func bool(_ key: StaticString, _ value: Bool?) {
+        guard let value else { return }
+        member(key)
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
     mutating func integers(_ key: StaticString, _ values: [Int]?) {
         guard let values else { return }
         member(key)
@@ -88,6 +68,12 @@ struct JSONObjectText {
 
     private mutating func append(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        defer { bytes.append(UInt8(ascii: "\"")) }
+        // Most text needs no escape (tokens, URLs, the QR image's single-quoted SVG): one copy.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            bytes.append(contentsOf: text.utf8)
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), byte])
@@ -103,6 +89,5 @@ struct JSONObjectText {
             default: bytes.append(byte)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 }
