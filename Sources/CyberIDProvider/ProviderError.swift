@@ -70,6 +70,14 @@ public struct ProviderError: ServiceError, Equatable {
     static func loginAlreadyDecided() -> Self {
         Self(code: "login-already-decided", kind: .conflict, reason: "this login transaction was already approved or declined", isOAuth: false)
     }
+    /// The approval signs a view of the login (the same-device link's `v`) that is not the one
+    /// the service makes of it now: a link another app wrote, or a platform renamed since the page.
+    static func linkViewMismatch() -> Self {
+        Self(
+            code: "link-view-mismatch", kind: .conflict,
+            reason: "the wallet showed a view of this login that is not the service's (a link the service did not make, or the platform's registration changed since the page): open the login page's link again, or fetch the view",
+            isOAuth: false)
+    }
     static func invalidWalletSignature(_ reason: String) -> Self {
         Self(code: "invalid-wallet-signature", kind: .unauthenticated, reason: reason, isOAuth: false)
     }

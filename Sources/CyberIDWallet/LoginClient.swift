@@ -7,117 +7,6 @@ public import Foundation
 public import FoundationNetworking
 #endif
 
-/// A login the wallet was asked to approve: what `cyberid://login?iss=…&t=…` names — with
-/// `qt` and `qa` the animated QR code's content (cross-device), with `r` (and `v`, the view) the
-/// login page's same-device link (docs/relying-parties.md §4a, §5).
-public struct WalletLoginURI: Sendable, Equatable {
-    /// The service that made it.
-    public var issuer: String
-    /// The sealed ticket.
-    public var ticket: String
-    /// The QR code's time step (cross-device).
-    public var qrStep: String?
-    /// The QR code's authenticator (cross-device).
-    public var qrAuthenticator: String?
-    /// The login page's request (same-device), for the return URL.
-    public var request: String?
-    /// The same-device link's view of the login (base64url JSON): ``linkedView()``.
-    public var view: String?
-
-    /// Whether this is a scanned QR code's content: the approval must pick the page's number.
-    public var isCrossDevice: Bool { qrStep != nil || qrAuthenticator != nil }
-
-    /// Parses a wallet URI.
-    /// - Throws: ``WalletError/invalidResponse(_:)`` for anything else.
-    public init(_ text: String) throws {
-        guard let components = URLComponents(string: text.trimmingCharacters(in: .whitespacesAndNewlines)),
-            components.scheme == "cyberid", components.host == "login",
-            let issuer = components.queryItems?.first(where: { $0.name == "iss" })?.value,
-            let ticket = components.queryItems?.first(where: { $0.name == "t" })?.value, !ticket.isEmpty
-        else { throw WalletError.invalidResponse("not a CyberID login link (cyberid://login?iss=…&t=…)") }
-        func value(_ name: String) -> String? { components.queryItems?.first(where: { $0.name == name })?.value }
-        self.issuer = issuer
-        self.ticket = ticket
-        qrStep = value("qt")
-        qrAuthenticator = value("qa")
-        request = value("r")
-        view = value("v")
-        if isCrossDevice && (request != nil || view != nil) {
-            throw WalletError.invalidResponse("a CyberID login link is either a QR code (qt, qa) or a same-device link (r, v)")
-        }
-    }
-
-    /// The login as the same-device link shows it, without asking the service (`nil`: the link
-    /// has no view — a QR code, or an older service's link — so ``LoginClient/fetch(_:)`` it).
-    /// Its ``LoginRequestView/linkDigest`` goes into the approval, and the service refuses an
-    /// approval of a view it did not make: the link comes from whatever opened the wallet.
-    /// - Throws: ``WalletError/invalidResponse(_:)`` for a `v` that is not a view.
-    public func linkedView() throws -> LoginRequestView? {
-        guard let view else { return nil }
-        guard let bytes = Base64URL.decode(view), var login = try? JSONDecoder().decode(LoginRequestView.self, from: Data(bytes)),
-            login.scan == nil
-        else { throw WalletError.invalidResponse("the link's view (v) is not a same-device view of a login") }
-        login.linkDigest = Base64URL.encode(Array(SHA256.hash(data: bytes)))
-        return login
-    }
-}
-
-/// What the service says a login asks for (docs/relying-parties.md §5).
-public struct LoginRequestView: Sendable, Codable, Equatable {
-    public var transactionID: String
-    public var nonce: String
-    public var clientID: String
-    public var clientName: String
-    public var scopes: [String]
-    public var claims: [String]
-    public var legalBasis: String?
-    public var acrValues: String?
-    public var prompt: [String]
-    public var expiresAt: String
-    /// `cross-device` or `same-device`.
-    public var device: String?
-    /// When the browser started the login.
-    public var requestedAt: String?
-    /// The IP address of the browser that started the login.
-    public var requestedFrom: String?
-    /// Cross-device: the three numbers to pick from; one is on the login page.
-    public var matchChoices: [Int]?
-    /// Cross-device: the proof of a fresh scan, signed into the approval.
-    public var scan: String?
-    /// The challenge a re-verifying document's chip signs (base64url, 8 bytes).
-    public var aaChallenge: String?
-    /// The authentication mode the platform asks for (`urn:cyberid:mode:R02`…), if any.
-    public var mode: String?
-    /// What the approval must come with for that mode: `password`, `face`.
-    public var requires: [String]?
-    /// Read from a same-device link (``WalletLoginURI/linkedView()``): base64url SHA-256 of the
-    /// view's bytes, which the approval signs (`view`). Not part of the JSON.
-    public var linkDigest: String? = nil
-
-    enum CodingKeys: String, CodingKey {
-        case transactionID = "transaction_id", nonce, clientID = "client_id", clientName = "client_name", scopes
-        case claims, legalBasis = "legal_basis", acrValues = "acr_values", prompt, expiresAt = "expires_at"
-        case device, requestedAt = "requested_at", requestedFrom = "requested_from", matchChoices = "match_choices", scan
-        case aaChallenge = "aa_challenge", mode, requires
-    }
-
-    /// Creates a view (tests, and wallets that receive the transaction another way).
-    public init(
-        transactionID: String, nonce: String, clientID: String, clientName: String, scopes: [String], claims: [String],
-        legalBasis: String? = nil, acrValues: String? = nil, prompt: [String] = [], expiresAt: String,
-        matchChoices: [Int]? = nil, scan: String? = nil
-    ) {
-        (
-            self.transactionID, self.nonce, self.clientID, self.clientName, self.scopes, self.claims, self.legalBasis,
-            self.acrValues, self.prompt, self.expiresAt, self.matchChoices, self.scan
-        ) = (
-            transactionID, nonce, clientID, clientName, scopes, claims, legalBasis, acrValues, prompt, expiresAt,
-            matchChoices, scan
-        )
-        device = scan == nil ? "same-device" : "cross-device"
-    }
-}
-
 /// The service's answer to a decision.
 public struct LoginDecisionResult: Sendable, Codable, Equatable {
     public var status: String
@@ -176,7 +65,7 @@ extension Wallet {
                 decline: decline.isEmpty ? nil : decline, reverify: reverify ? true : nil,
                 face: faceImage.map { Base64URL.encode(Array(SHA256.hash(data: $0))) }, scan: login.scan,
                 match: login.scan == nil ? nil : match, document: document?.digest,
-                view: login.scan == nil ? login.linkDigest : nil))
+                view: login.scan == nil ? login.viewDigest : nil))
     }
 
     /// The `Authorization` header value for the wallet's own API calls: a JWS bound to the
@@ -244,7 +133,9 @@ public struct LoginClient: Sendable {
                 value.map { URLQueryItem(name: name, value: $0) }
             }
         let data = try await send("login lookup", url: components?.url, method: "GET", body: nil, authorization: nil)
-        return try decode(LoginRequestView.self, data, "login lookup")
+        let view = try decode(LoginRequestView.self, data, "login lookup")
+        // Same-device, the approval signs what the person saw, fetched or from the link.
+        return uri.isCrossDevice ? view : view.digested(data)
     }
 
     /// Sends the wallet's signed decision.

@@ -9,8 +9,9 @@ extension WalletCommand {
             abstract: "Show what a login asks for and approve it (or --deny it) with the wallet key.",
             discussion: """
                 URI is the login page's QR code content (cyberid://login?iss=…&t=…&qt=…&qa=…, another device: pick \
-                the number the page shows with --match NN) or its same-device link (cyberid://login?iss=…&t=…&r=…: \
-                add --same-device; the last line printed is the URL that returns you to the browser). The wallet \
+                the number the page shows with --match NN) or its same-device link (cyberid://login?iss=…&t=…&r=…&v=…: \
+                add --same-device; the wallet shows the view the link carries and signs its digest; the last line printed \
+                is the URL that returns you to the browser). The wallet \
                 shows who asks — the platform, what it will learn, the browser's address and time — and asks before \
                 approving; --yes approves without asking (scripts). Consent is part of the approval: by default the \
                 wallet consents to every claim asked for; --decline CLAIM withholds one (repeatable); --no-consent \
@@ -84,6 +85,9 @@ extension WalletCommand {
                 + " (a login on this device, --same-device, still works); if you did not start these logins,"
                 + " someone is sending you login QR codes",
             "qr-code-expired": "scan the QR code on the login page again (it changes every few seconds)",
+            "link-view-mismatch":
+                "what the wallet showed is not this login as the service sees it: if you did not open the login page's"
+                + " own link, do not trust it; otherwise reload the page and open its link again",
             "wrong-password": "try again with the right password (the login stays open until it expires)",
             "password-locked": "reset the password with your document and phone: cyberid wallet password reset",
             "password-not-set": "set a password first: cyberid wallet password set",

@@ -16,9 +16,11 @@ import Testing
     @Test func theLinksViewIsTheFetchedViewByteForByte() async throws {
         try await ProviderHarness.with { h in
             let (bank, _) = try await h.client(legalBasis: "AML Act §12")
+            // Scopes and prompts out of the sealed ticket's order, a prompt twice: the view
+            // rebuilt from the sealed ticket must still be the same bytes.
             let request = ProviderHarness.request(
-                client: bank.id, scope: "openid age realname",
-                extra: ["acr_values": "urn:cyberid:mode:R02", "prompt": "consent"])
+                client: bank.id, scope: "openid realname age",
+                extra: ["acr_values": "urn:cyberid:mode:R02", "prompt": "consent login login"])
             guard case .login(let login) = try await h.provider.login.authorize(request.form, browserAddress: "2001:db8::7")
             else { throw CancellationError() }
             let link = try WalletLoginURI(login.walletURI)
@@ -27,9 +29,9 @@ import Testing
             #expect(carried == fetched.json())
             let shown = try #require(try link.linkedView())
             #expect(shown.clientName == "Shop" && shown.legalBasis == "AML Act §12" && shown.mode == "urn:cyberid:mode:R02")
-            #expect(shown.requires == ["password"] && shown.requestedFrom == "2001:db8::7" && shown.prompt == ["consent"])
+            #expect(shown.requires == ["password"] && shown.requestedFrom == "2001:db8::7" && shown.prompt == ["login", "consent"])
             #expect(shown.claims == fetched.claims && shown.device == "same-device" && shown.scan == nil)
-            #expect(shown.linkDigest == Base64URL.encode(Array(SHA256.hash(data: carried))))
+            #expect(shown.viewDigest == Base64URL.encode(Array(SHA256.hash(data: carried))))
         }
     }
 
@@ -39,11 +41,12 @@ import Testing
         try await ProviderHarness.with { h in
             let wallet = try await h.wallet()
             let (client, _) = try await h.client()
-            let login = try await h.start(ProviderHarness.request(client: client.id, scope: "openid age"))
+            let login = try await h.start(
+                ProviderHarness.request(client: client.id, scope: "openid age", extra: ["prompt": "consent login"]))
             let link = try WalletLoginURI(login.walletURI)
             let shown = try #require(try link.linkedView())
             let approval = try wallet.decision(on: shown, approve: true, consent: shown.claims)
-            #expect(try Self.claims(of: approval)["view"] as? String == shown.linkDigest)
+            #expect(try Self.claims(of: approval)["view"] as? String == shown.viewDigest)
             let result = try await h.provider.login.decide(ticket: link.ticket, approval: approval, request: link.request)
             #expect(result.status == "approved" && result.released == ["age_over_14", "age_over_18"])
             #expect(try await h.finish(login, responseCode: try #require(result.responseCode))["code"] != nil)
@@ -51,9 +54,9 @@ import Testing
     }
 
     /// The attack: another app opens the wallet with a real login's `t` and `r` but a `v` of its
-    /// own — another platform's name, fewer claims. The wallet shows it and the person approves
-    /// what they did not ask for; the decision refuses it and decides nothing, so the real link
-    /// still works.
+    /// own — another platform's name, fewer claims, a later expiry. The wallet shows it and the
+    /// person approves what they did not see; the decision refuses it (`link-view-mismatch`) and
+    /// decides nothing, so the real link still works.
     @Test func anApprovalOfAViewTheServiceDidNotMakeIsRefused() async throws {
         try await ProviderHarness.with { h in
             let wallet = try await h.wallet()
@@ -75,7 +78,7 @@ import Testing
                     _ = try await h.provider.login.decide(ticket: link.ticket, approval: approval, request: link.request)
                     Issue.record("a view the service did not make was approved")
                 } catch let error as ProviderError {
-                    #expect(error.code == "invalid-wallet-signature")
+                    #expect(error == .linkViewMismatch())
                 }
             }
             #expect(try await h.provider.login.loginProgress(requestToken: login.requestToken).status == .pending)
@@ -95,7 +98,7 @@ import Testing
             let qr = try WalletLoginURI(try h.provider.login.currentQR(requestToken: login.requestToken))
             let scanned = try await h.provider.login.walletView(
                 ticket: qr.ticket, qrStep: qr.qrStep, qrAuthenticator: qr.qrAuthenticator)
-            let digest = try #require(try WalletLoginURI(login.walletURI).linkedView()?.linkDigest)
+            let digest = try #require(try WalletLoginURI(login.walletURI).linkedView()?.viewDigest)
             let approval = try WalletSignature(key: wallet.key, certificateDER: wallet.certificate.derEncoded).sign(
                 HandMadeApproval(
                     aud: ProviderHarness.issuer, sid: scanned.transactionID, nonce: scanned.nonce,

@@ -96,6 +96,16 @@ SCOPE_CLAIMS = {"openid": (), "age": AGE_CLAIMS, "realname": REALNAME_CLAIMS, "n
 SUB_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}=?")  # base64url of an HMAC-SHA256
 
 
+def b64url(data: bytes) -> str:
+    """Base64url without padding."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def b64url_decode(text: str) -> bytes:
+    """Base64url with or without padding."""
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
 def claims_of_scope(scope: str) -> set[str]:
     return {claim for name in scope.split() for claim in SCOPE_CLAIMS[name]}
 
@@ -1037,15 +1047,13 @@ def chip_presentation(holder: Holder, aa_challenge: str) -> tuple[dict, str]:
     directory = holder.document_dir
     key = serialization.load_pem_private_key((directory / "aa-private-key.pem").read_bytes(), password=None)
     assert isinstance(key, ec.EllipticCurvePrivateKey), "development documents answer with an EC key"
-    challenge = base64.urlsafe_b64decode(aa_challenge + "=" * (-len(aa_challenge) % 4))
+    challenge = b64url_decode(aa_challenge)
     r, s = decode_dss_signature(key.sign(challenge, ec.ECDSA(hashes.SHA256())))
     answer = r.to_bytes(32, "big") + s.to_bytes(32, "big")
-    def b64(data: bytes) -> str:
-        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-    files = {name.lower(): b64((directory / f"{name}.bin").read_bytes())
+    files = {name.lower(): b64url((directory / f"{name}.bin").read_bytes())
              for name in ("DG1", "DG2", "DG15", "SOD") if (directory / f"{name}.bin").exists()}
     sod = (directory / "SOD.bin").read_bytes()
-    return {**files, "aa_signature": b64(answer)}, b64(hashlib.sha256(sod + answer).digest())
+    return {**files, "aa_signature": b64url(answer)}, b64url(hashlib.sha256(sod + answer).digest())
 
 
 def reverify(holder: Holder) -> tuple:
@@ -1222,7 +1230,7 @@ class WalletApi:
     def signed_post(self, holder: Holder, path: str, body: dict) -> requests.Response:
         """A wallet-signed `POST path` with the JSON `body`, the header binding it (bdh)."""
         data = json.dumps(body).encode()
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        digest = b64url(hashlib.sha256(data).digest())
         headers = {**self.api_auth(holder, "POST", path, bdh=digest), "Content-Type": "application/json"}
         return requests.post(self.issuer + path, data=data, headers=headers, timeout=30)
 

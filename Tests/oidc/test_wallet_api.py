@@ -4,11 +4,10 @@ tampered approvals, a suspended person, partial consent."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlencode
 
 import pytest
 
@@ -17,6 +16,8 @@ from oidc_support import (
     RelyingParty,
     assert_error_redirect,
     assert_problem,
+    b64url,
+    b64url_decode,
     finish_login,
     make_client_key,
     return_url_of,
@@ -24,6 +25,7 @@ from oidc_support import (
     sign_wallet_jws,
     start_login,
     ticket_of,
+    wallet_uri_query,
 )
 
 # The contract names the problem, not its status, for a bad wallet signature.
@@ -125,38 +127,46 @@ def test_forged_or_tampered_approval_is_refused_and_harmless(deployment, wallet_
     finish(deployment, rp, auth, browser, page)
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
 def test_the_same_device_link_carries_the_view_and_an_approval_signs_it(deployment, wallet_api, alice):
-    """§5: the link's `v` is the fetch's answer, byte for byte, so a wallet need not fetch; its
-    approval signs the view's SHA-256 (`view`). A view the service did not make — another
+    """§4a, §5: the link's `v` is the fetch's answer, byte for byte, so a wallet need not fetch;
+    its approval signs the view's SHA-256 (`view`). A view the service did not make — another
     platform's name, as an app that opened the wallet with its own `v` would show — is refused
-    and decides nothing."""
+    (409 `link-view-mismatch`) and decides nothing."""
     rp = RelyingParty(deployment, deployment.create_client())
     auth, browser, page = start_login(deployment, rp)
-    query = {k: v[0] for k, v in parse_qs(urlsplit(page.wallet_uri).query).items()}
-    carried = base64.urlsafe_b64decode(query["v"] + "=" * (-len(query["v"]) % 4))
+    query = wallet_uri_query(page.wallet_uri, deployment.issuer, {"iss", "t", "r", "v"})
+    carried = b64url_decode(query["v"])
     fetched = wallet_api.transaction(query["t"])
     assert fetched.status_code == 200, fetched.text
     assert fetched.content == carried
     view = json.loads(carried)
     assert view["device"] == "same-device" and "scan" not in view and "match_choices" not in view
 
-    forged = dict(view, client_name="Your Bank")
-    forged_bytes = json.dumps(forged, sort_keys=True, separators=(",", ":")).encode()
+    forged = json.dumps(dict(view, client_name="Your Bank"), sort_keys=True, separators=(",", ":")).encode()
     refused = wallet_api.post_decision(
-        query["t"], wallet_api.approval(alice, forged, view=_b64url(hashlib.sha256(forged_bytes).digest())), request=query["r"])
-    assert_problem(refused, "invalid-wallet-signature", BAD_SIGNATURE_STATUSES)
+        query["t"], wallet_api.approval(alice, view, view=b64url(hashlib.sha256(forged).digest())), request=query["r"])
+    assert_problem(refused, "link-view-mismatch", {409})
     assert browser.status(page) == "pending"
 
     approved = wallet_api.post_decision(
-        query["t"], wallet_api.approval(alice, view, view=_b64url(hashlib.sha256(carried).digest())), request=query["r"])
+        query["t"], wallet_api.approval(alice, view, view=b64url(hashlib.sha256(carried).digest())), request=query["r"])
     assert approved.status_code == 200, approved.text
     page.return_url = return_url_of(page, approved)
     claims = finish(deployment, rp, auth, browser, page)
     assert claims["aud"] == rp.client.client_id
+
+
+def test_a_link_without_its_view_is_fetched(deployment, alice):
+    """A page of a service before the link carried `v`: the CLI wallet fetches the view, signs the
+    digest of the fetched bytes, and the service finds them its own."""
+    rp = RelyingParty(deployment, deployment.create_client())
+    auth, browser, page = start_login(deployment, rp)
+    query = wallet_uri_query(page.wallet_uri, deployment.issuer, {"iss", "t", "r", "v"})
+    page.wallet_uri = "cyberid://login?" + urlencode({k: query[k] for k in ("iss", "t", "r")})
+    approve = deployment.wallet_approve(alice, page.wallet_uri)
+    assert approve.returncode == 0, (approve.stdout, approve.stderr)
+    page.return_url = approve.return_url
+    assert finish(deployment, rp, auth, browser, page)["aud"] == rp.client.client_id
 
 
 def test_invalid_ticket(deployment, wallet_api, alice):

@@ -92,16 +92,22 @@ extension LoginService {
     ) async throws -> WalletLoginView {
         let ticket = try openTicket(text, now: now)
         let scanned = try checkScan(ticket, step: qrStep, authenticator: qrAuthenticator, now: now)
-        guard let client = try await registry.cachedClient(id: ticket.clientID), !client.disabled else {
-            throw ProviderError.unknownClient("the platform of this login is no longer registered")
-        }
-        var shown = view(of: ticket, client: client)
+        var shown = view(of: ticket, client: try await activeClient(of: ticket))
         if scanned {
             shown.device = "cross-device"
             shown.matchChoices = relay.matchNumbers(transaction: ticket.transaction).choices
             shown.scan = try sealers.scan.seal(ScanProof(transactionID: ticket.transactionID, scannedAt: now.timeIntervalSince1970))
         }
         return shown
+    }
+
+    /// The ticket's platform, registered and not disabled.
+    /// - Throws: ``ProviderError`` `unknown-client`.
+    func activeClient(of ticket: LoginTicket) async throws -> Client {
+        guard let client = try await registry.cachedClient(id: ticket.clientID), !client.disabled else {
+            throw ProviderError.unknownClient("the platform of this login is no longer registered")
+        }
+        return client
     }
 
     /// The same-device view of a ticket, from the ticket and the platform's registration alone:

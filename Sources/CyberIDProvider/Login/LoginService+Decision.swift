@@ -125,22 +125,19 @@ extension LoginService {
         return true
     }
 
-    /// A same-device approval may sign the view the wallet showed from the link's `v` instead of
-    /// fetching it (`view`: base64url SHA-256 of its bytes). It must be the view this service
-    /// makes of the ticket: another app could open the wallet with a link whose `v` names
-    /// another platform or other claims, and the person would approve what they did not see.
-    /// A refusal decides nothing (the login stays open for the real link).
-    /// - Throws: ``ProviderError`` `invalid-wallet-signature`, `unknown-client` (the platform was
-    ///   disabled, as the fetch would have said).
+    /// A same-device approval signs the view the wallet showed (`view`: base64url SHA-256 of its
+    /// bytes — the link's `v`, or the fetch's answer). It must be the view this service makes of
+    /// the ticket now: another app could open the wallet with a link whose `v` names another
+    /// platform or other claims, and the person would approve what they did not see. A refusal
+    /// decides nothing (the login stays open for the real link). An approval without `view` (a
+    /// wallet before this check) is not refused: the service cannot tell what it showed.
+    /// - Throws: ``ProviderError`` `link-view-mismatch`, `invalid-wallet-signature` (a `view`
+    ///   beside a `scan`), `unknown-client` (the platform was disabled, as the fetch would say).
     func checkLinkView(_ approval: ApprovalPayload, for ticket: LoginTicket, crossDevice: Bool) async throws {
         guard let digest = approval.view else { return }
         guard !crossDevice else { throw ProviderError.invalidWalletSignature("a link's view is for a same-device approval") }
-        guard let client = try await registry.cachedClient(id: ticket.clientID), !client.disabled else {
-            throw ProviderError.unknownClient("the platform of this login is no longer registered")
-        }
-        guard digest == sha256Base64URL(view(of: ticket, client: client).json()) else {
-            throw ProviderError.invalidWalletSignature(
-                "the approval is for a view of this login that this service did not make (or the platform's registration changed since)")
+        guard digest == sha256Base64URL(view(of: ticket, client: try await activeClient(of: ticket)).json()) else {
+            throw ProviderError.linkViewMismatch()
         }
     }
 

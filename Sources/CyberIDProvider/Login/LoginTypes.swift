@@ -213,12 +213,15 @@ struct LoginTicket: Sendable, Equatable {
         expiresAt: UInt32, startedAt: UInt32, browserAddress: [UInt8]
     ) {
         (self.mode, self.modeInACR) = (mode, modeInACR)
-        (
-            self.transaction, self.nonce, self.clientID, self.sector, self.scopes, self.requiredLevel, self.prompt,
-            self.expiresAt, self.startedAt, self.browserAddress
-        ) = (
-            transaction, nonce, clientID, sector, scopes, requiredLevel, prompt, expiresAt, startedAt, browserAddress
-        )
+        (self.transaction, self.nonce, self.clientID, self.sector, self.requiredLevel) =
+            (transaction, nonce, clientID, sector, requiredLevel)
+        (self.expiresAt, self.startedAt, self.browserAddress) = (expiresAt, startedAt, browserAddress)
+        // In the order and without the repeats that the sealed bits give back (`init(bytes:)`): the
+        // page's link carries a view made from this ticket, which the decision makes again from
+        // the sealed one and must find the same bytes (`scope=openid realname age`,
+        // `prompt=consent login login`).
+        self.scopes = Scope.allCases.filter(scopes.contains)
+        self.prompt = Self.prompts.filter(prompt.contains)
     }
 
     private static func u32(_ value: UInt32) -> [UInt8] {

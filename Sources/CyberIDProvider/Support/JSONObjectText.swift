@@ -29,18 +29,6 @@ struct JSONObjectText {
         bytes.append(UInt8(ascii: "]"))
     }
 
-    mutating func integer(_ key: StaticString, _ value: Int?) {
-        guard let value else { return }
-        member(key)
-        bytes.append(contentsOf: String(value).utf8)
-    }
-
-    mutating func bool(_ key: StaticString, _ value: Bool?) {
-        guard let value else { return }
-        member(key)
-        bytes.append(contentsOf: (value ? "true" : "false").utf8)
-    }
-
     mutating func integers(_ key: StaticString, _ values: [Int]?) {
         guard let values else { return }
         member(key)
@@ -57,7 +45,10 @@ struct JSONObjectText {
     }
 
     /// The object, closed.
-    func closed() -> [UInt8] { bytes + [UInt8(ascii: "}")] }
+    consuming func closed() -> [UInt8] {
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
+    }
 
     private mutating func member(_ key: StaticString) {
         if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }

@@ -118,7 +118,7 @@ extension Router where Context == AppRequestContext {
                 }
             }
             let credentials = ClientCredentials(authorization: request.headers[.authorization], form: form)
-            return Self.oauthJSON(bytes: try await tokens.exchange(credentials).json())
+            return Self.oauthJSON(try await tokens.exchange(credentials))
         }
         post("token") { request, context in try await Self.oauthRoute { try await token(request, context) } }
         @Sendable func userinfo(_ request: Request, _ context: Context) async throws -> Response {
@@ -195,7 +195,7 @@ extension Router where Context == AppRequestContext {
         if image != nil, let content = progress.qr, progress.qrStep != shown {
             progress.qrImage = try LoginPage.qrDataURL(content)
         }
-        return Self.oauthJSON(bytes: progress.json())
+        return Self.oauthJSON(progress)
     }
 
     /// The query and its login request token `r`.

@@ -52,10 +52,9 @@ extension Router where Context == AppRequestContext {
                 return presented
             }
             return Self.oauthJSON(
-                bytes: try await provider.decide(
+                try await provider.decide(
                     ticket: body.ticket, approval: body.approval, faceImage: faceImage, request: body.request,
-                    document: document, password: body.password
-                ).json())
+                    document: document, password: body.password))
         }
     }
 

@@ -2811,7 +2811,7 @@ enum OpenAPIDocument {
                 "security": [],
                 "responses": {
                   "200": {
-                    "description": "The login transaction; a scanned QR code adds `match_choices` and `scan`; a platform's authentication mode adds `mode` and `requires`. For `t` alone (same-device) these are the bytes the login page's same-device link carries in `v` (base64url): a wallet that shows the link's view signs `\"view\": base64url(SHA-256(bytes))` into its approval instead of asking.",
+                    "description": "The login transaction; a scanned QR code adds `match_choices` and `scan`; a platform's authentication mode adds `mode` and `requires`. For `t` alone (same-device) these are the bytes the login page's same-device link carries in `v` (base64url): a wallet that shows the link's view need not ask. The approval of a same-device view signs `\"view\": base64url(SHA-256(bytes))`.",
                     "content": {
                       "application/json": {
                         "schema": {
@@ -2933,7 +2933,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "401": {
-                    "description": "`invalid-wallet-signature` (also an approval whose `view` is not the digest of the service's view of the ticket, or a `view` beside a `scan`).",
+                    "description": "`invalid-wallet-signature` (also a `view` beside a `scan`).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
@@ -2978,7 +2978,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "409": {
-                    "description": "`login-already-decided`, `face-reference-missing`, `password-not-set`, `mode-unavailable` (a face mode on a service without a face matcher); the last three end the login (`unmet_authentication_requirements` to the platform).",
+                    "description": "`link-view-mismatch` (the approval's `view` is not the digest of the service's view of the ticket: a link another app wrote, or a platform renamed since the page; nothing is decided), `login-already-decided`, `face-reference-missing`, `password-not-set`, `mode-unavailable` (a face mode on a service without a face matcher); the last three end the login (`unmet_authentication_requirements` to the platform).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
