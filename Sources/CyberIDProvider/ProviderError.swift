@@ -70,8 +70,8 @@ public struct ProviderError: ServiceError, Equatable {
     static func loginAlreadyDecided() -> Self {
         Self(code: "login-already-decided", kind: .conflict, reason: "this login transaction was already approved or declined", isOAuth: false)
     }
-    /// The approval signs a view of the login (the same-device link's `v`) that is not the one
-    /// the service makes of it now: a link another app wrote, or a platform renamed since the page.
+    /// The approval signs a same-device view of the login that is not the one the service makes
+    /// of it now: a link another app wrote, or a platform renamed since the page.
     static func linkViewMismatch() -> Self {
         Self(
             code: "link-view-mismatch", kind: .conflict,

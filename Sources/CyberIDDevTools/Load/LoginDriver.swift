@@ -26,8 +26,8 @@ public struct CrossDeviceWait: Sendable {
 /// Drives one complete OpenID Connect login over HTTP, as a browser, a wallet and the relying
 /// party would: the login page, the wallet's signed approval of the same-device link (its view
 /// read from the link), the return to the browser with the response code, the code exchange and
-/// the ID token's verification (by the RP SDK). Cross-device, the page polls while the person takes their
-/// time, the wallet scans the QR code's current content and picks the page's number.
+/// the ID token's verification (by the RP SDK). Cross-device, the page polls while the person
+/// takes their time, the wallet scans the QR code's current content and picks the page's number.
 public enum LoginDriver {
     /// One login.
     /// - Parameters:

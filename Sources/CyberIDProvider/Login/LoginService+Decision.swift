@@ -45,7 +45,7 @@ extension LoginService {
         let ticket = try openTicket(text, now: now)
         let token = try checkApproval(approval, for: ticket, now: now)
         let crossDevice = try checkScanProof(token.payload, for: ticket)
-        try await checkLinkView(token.payload, for: ticket, crossDevice: crossDevice)
+        try await checkShownView(token.payload, for: ticket, crossDevice: crossDevice)
         let returnRequest = try request.map { text throws(ProviderError) -> String in
             guard !crossDevice, let state = sealers.request.open(text, as: LoginState.self),
                 state.transactionID == ticket.transactionID
@@ -133,7 +133,7 @@ extension LoginService {
     /// wallet before this check) is not refused: the service cannot tell what it showed.
     /// - Throws: ``ProviderError`` `link-view-mismatch`, `invalid-wallet-signature` (a `view`
     ///   beside a `scan`), `unknown-client` (the platform was disabled, as the fetch would say).
-    func checkLinkView(_ approval: ApprovalPayload, for ticket: LoginTicket, crossDevice: Bool) async throws {
+    func checkShownView(_ approval: ApprovalPayload, for ticket: LoginTicket, crossDevice: Bool) async throws {
         guard let digest = approval.view else { return }
         guard !crossDevice else { throw ProviderError.invalidWalletSignature("a link's view is for a same-device approval") }
         guard digest == sha256Base64URL(view(of: ticket, client: try await activeClient(of: ticket)).json()) else {

@@ -287,8 +287,8 @@ struct ApprovalPayload: WalletTokenPayload {
     var match: Int?
     /// Re-verification: the presented document's ``PresentedDocument/digest``.
     var document: String?
-    /// Same-device, a wallet that showed the link's view: base64url SHA-256 of its bytes (`v`
-    /// decoded), which must be the view this service makes of the ticket.
+    /// Same-device: base64url SHA-256 of the view the wallet showed (the link's `v` decoded, or
+    /// the fetch's answer), which must be the view this service makes of the ticket.
     var view: String?
 }
 

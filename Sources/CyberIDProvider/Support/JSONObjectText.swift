@@ -4,6 +4,7 @@ import Foundation
 /// Strings are escaped as `JSONEncoder` escapes them: `"` and `\`, the control characters
 /// (`\b`, `\t`, `\n`, `\f`, `\r`, the others `\u00xx`), nothing else.
 struct JSONObjectText {
+    private static let hex = Array("0123456789abcdef".utf8)
     private var bytes: [UInt8]
 
     init(capacity: Int) {
@@ -74,9 +75,8 @@ struct JSONObjectText {
             case 0x0C: bytes.append(contentsOf: "\\f".utf8)
             case 0x0D: bytes.append(contentsOf: "\\r".utf8)
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
                 bytes.append(contentsOf: "\\u00".utf8)
-                bytes.append(contentsOf: [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                bytes.append(contentsOf: [Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)]])
             default: bytes.append(byte)
             }
         }
