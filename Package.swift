@@ -319,7 +319,7 @@ let package = Package(
                 "CyberIDCore",
                 "CyberIDDocuments", "CyberIDWallet", "CyberIDVault", "CyberIDIssuance", "CyberIDAdapters",
                 "CyberIDLifecycle", "CyberIDServices", "CyberIDDevTools", "CyberIDTestSupport", "CyberIDRelyingParty",
-                "CyberIDLimits",
+                "CyberIDLimits", "CyberIDSDJWT",
                 .product(name: "Logging", package: "swift-log"),
             ] + crypto + x509 + jwt),
         tests(

@@ -72,9 +72,9 @@ public struct ProviderError: ServiceError, Equatable {
     }
     /// The approval signs a same-device view of the login that is not the one the service makes
     /// of it now: a link another app wrote, or a platform renamed since the page.
-    static func linkViewMismatch() -> Self {
+    static func loginViewMismatch() -> Self {
         Self(
-            code: "link-view-mismatch", kind: .conflict,
+            code: "login-view-mismatch", kind: .conflict,
             reason: "the wallet showed a view of this login that is not the service's (a link the service did not make, or the platform's registration changed since the page): open the login page's link again, or fetch the view",
             isOAuth: false)
     }

@@ -133,9 +133,13 @@ public struct LoginClient: Sendable {
                 value.map { URLQueryItem(name: name, value: $0) }
             }
         let data = try await send("login lookup", url: components?.url, method: "GET", body: nil, authorization: nil)
-        let view = try decode(LoginRequestView.self, data, "login lookup")
-        // Same-device, the approval signs what the person saw, fetched or from the link.
-        return uri.isCrossDevice ? view : view.digested(data)
+        // Same-device, the approval signs what the person saw (``LoginRequestView/viewDigest``),
+        // fetched or from the link.
+        do {
+            return try LoginRequestView(viewJSON: data)
+        } catch {
+            throw WalletError.invalidResponse("the login lookup answer is not what the protocol describes")
+        }
     }
 
     /// Sends the wallet's signed decision.

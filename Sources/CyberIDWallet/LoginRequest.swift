@@ -45,7 +45,7 @@ public struct WalletLoginURI: Sendable, Equatable {
     /// The login as the same-device link shows it, without asking the service (`nil`: the link
     /// has no view — a QR code, or an older service's link — so ``LoginClient/fetch(_:)`` it).
     /// Its ``LoginRequestView/viewDigest`` goes into the approval, and the service refuses an
-    /// approval of a view it did not make (409 `link-view-mismatch`): the link comes from
+    /// approval of a view it did not make (409 `login-view-mismatch`): the link comes from
     /// whatever opened the wallet.
     /// - Throws: ``WalletError/invalidResponse(_:)`` for a `v` that is not a same-device view.
     public func linkedView() throws -> LoginRequestView? {
@@ -53,14 +53,14 @@ public struct WalletLoginURI: Sendable, Equatable {
         guard let bytes = Base64URL.decode(view) else { throw WalletError.invalidResponse("the link's view (v) is not base64url") }
         let login: LoginRequestView
         do {
-            login = try JSONDecoder().decode(LoginRequestView.self, from: Data(bytes))
+            login = try LoginRequestView(viewJSON: bytes)
         } catch {
             throw WalletError.invalidResponse("the link's view (v) is not a login's view: \(error)")
         }
         guard login.device == "same-device", login.scan == nil, login.matchChoices == nil else {
             throw WalletError.invalidResponse("the link's view (v) is not a same-device view")
         }
-        return login.digested(bytes)
+        return login
     }
 }
 
@@ -105,11 +105,14 @@ public struct LoginRequestView: Sendable, Codable, Equatable {
         case aaChallenge = "aa_challenge", mode, requires
     }
 
-    /// The view with the digest of the bytes it was read from.
-    func digested(_ bytes: some Sequence<UInt8>) -> Self {
-        var view = self
-        view.viewDigest = Base64URL.encode(Array(SHA256.hash(data: Array(bytes))))
-        return view
+    /// A view read from the service's JSON — the link's `v` decoded, or the fetch's answer — with
+    /// ``viewDigest`` of exactly those bytes (what a same-device approval signs). A wallet with
+    /// its own HTTP stack reads a fetched view this way too.
+    /// - Throws: `DecodingError` for bytes that are not a view.
+    public init(viewJSON bytes: some Sequence<UInt8>) throws {
+        let bytes = Array(bytes)
+        self = try JSONDecoder().decode(LoginRequestView.self, from: Data(bytes))
+        viewDigest = Base64URL.encode(Array(SHA256.hash(data: bytes)))
     }
 
     /// Creates a view (tests, and wallets that receive the transaction another way).

@@ -85,7 +85,7 @@ extension WalletCommand {
                 + " (a login on this device, --same-device, still works); if you did not start these logins,"
                 + " someone is sending you login QR codes",
             "qr-code-expired": "scan the QR code on the login page again (it changes every few seconds)",
-            "link-view-mismatch":
+            "login-view-mismatch":
                 "what the wallet showed is not this login as the service sees it: if you did not open the login page's"
                 + " own link, do not trust it; otherwise reload the page and open its link again",
             "wrong-password": "try again with the right password (the login stays open until it expires)",

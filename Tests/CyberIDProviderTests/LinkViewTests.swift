@@ -1,5 +1,5 @@
 import CyberIDBase64URL
-import CyberIDCore
+import CyberIDSDJWT
 import CyberIDWallet
 import Crypto
 import Foundation
@@ -12,7 +12,7 @@ import Testing
 /// decision refuses a view the service did not make.
 @Suite struct LinkViewTests {
     /// The link's view is the fetch's answer, byte for byte — for a platform with a legal basis,
-    /// a mode, a level and a browser address, where every optional field is present.
+    /// a mode, a level and a browser address: every optional field a same-device view can have.
     @Test func theLinksViewIsTheFetchedViewByteForByte() async throws {
         try await ProviderHarness.with { h in
             let (bank, _) = try await h.client(legalBasis: "AML Act §12")
@@ -20,7 +20,7 @@ import Testing
             // rebuilt from the sealed ticket must still be the same bytes.
             let request = ProviderHarness.request(
                 client: bank.id, scope: "openid realname age",
-                extra: ["acr_values": "urn:cyberid:mode:R02", "prompt": "consent login login"])
+                extra: ["acr_values": "http://eidas.europa.eu/LoA/substantial urn:cyberid:mode:R02", "prompt": "consent login login"])
             guard case .login(let login) = try await h.provider.login.authorize(request.form, browserAddress: "2001:db8::7")
             else { throw CancellationError() }
             let link = try WalletLoginURI(login.walletURI)
@@ -30,6 +30,7 @@ import Testing
             let shown = try #require(try link.linkedView())
             #expect(shown.clientName == "Shop" && shown.legalBasis == "AML Act §12" && shown.mode == "urn:cyberid:mode:R02")
             #expect(shown.requires == ["password"] && shown.requestedFrom == "2001:db8::7" && shown.prompt == ["login", "consent"])
+            #expect(shown.acrValues != nil && shown.aaChallenge != nil)
             #expect(shown.claims == fetched.claims && shown.device == "same-device" && shown.scan == nil)
             #expect(shown.viewDigest == Base64URL.encode(Array(SHA256.hash(data: carried))))
         }
@@ -46,7 +47,8 @@ import Testing
             let link = try WalletLoginURI(login.walletURI)
             let shown = try #require(try link.linkedView())
             let approval = try wallet.decision(on: shown, approve: true, consent: shown.claims)
-            #expect(try Self.claims(of: approval)["view"] as? String == shown.viewDigest)
+            let digest = try #require(shown.viewDigest)
+            #expect(try CompactJWS(compact: approval).payload["view"]?.string == digest)
             let result = try await h.provider.login.decide(ticket: link.ticket, approval: approval, request: link.request)
             #expect(result.status == "approved" && result.released == ["age_over_14", "age_over_18"])
             #expect(try await h.finish(login, responseCode: try #require(result.responseCode))["code"] != nil)
@@ -55,7 +57,7 @@ import Testing
 
     /// The attack: another app opens the wallet with a real login's `t` and `r` but a `v` of its
     /// own — another platform's name, fewer claims, a later expiry. The wallet shows it and the
-    /// person approves what they did not see; the decision refuses it (`link-view-mismatch`) and
+    /// person approves what they did not see; the decision refuses it (`login-view-mismatch`) and
     /// decides nothing, so the real link still works.
     @Test func anApprovalOfAViewTheServiceDidNotMakeIsRefused() async throws {
         try await ProviderHarness.with { h in
@@ -78,7 +80,7 @@ import Testing
                     _ = try await h.provider.login.decide(ticket: link.ticket, approval: approval, request: link.request)
                     Issue.record("a view the service did not make was approved")
                 } catch let error as ProviderError {
-                    #expect(error == .linkViewMismatch())
+                    #expect(error == .loginViewMismatch())
                 }
             }
             #expect(try await h.provider.login.loginProgress(requestToken: login.requestToken).status == .pending)
@@ -103,7 +105,7 @@ import Testing
                 HandMadeApproval(
                     aud: ProviderHarness.issuer, sid: scanned.transactionID, nonce: scanned.nonce,
                     iat: Int(Date().timeIntervalSince1970), scan: scanned.scan, match: login.matchNumber, view: digest))
-            await #expect(throws: ProviderError.invalidWalletSignature("a link's view is for a same-device approval")) {
+            await #expect(throws: ProviderError.invalidWalletSignature("a view digest (`view`) is for a same-device approval")) {
                 try await h.provider.login.decide(ticket: qr.ticket, approval: approval)
             }
             #expect(try await h.provider.login.loginProgress(requestToken: login.requestToken).status == .pending)
@@ -150,13 +152,6 @@ import Testing
         var link = real
         link.view = Base64URL.encode(view)
         return link
-    }
-
-    /// A compact JWS's payload.
-    static func claims(of jws: String) throws -> [String: Any] {
-        let parts = jws.split(separator: ".")
-        let payload = try #require(parts.count == 3 ? Base64URL.decode(String(parts[1])) : nil)
-        return try #require(try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any])
     }
 
     /// A cross-device approval that also names a link's view (the SDK would not make it).

@@ -356,4 +356,17 @@ import Testing
         }
         #expect(LoginTicket(bytes: ticket.bytes + [0]) == nil)
     }
+
+    /// A ticket made from a request's scopes and prompts in any order, with repeats, is the one
+    /// its sealed bytes give back: the view the page's link carries is made from the first, the
+    /// decision's from the second, and they must be the same bytes (LinkViewTests).
+    @Test func aTicketKeepsTheSealedOrderOfScopesAndPrompts() throws {
+        let ticket = LoginTicket(
+            transaction: Array(repeating: 1, count: 16), nonce: Array(repeating: 2, count: 16), clientID: "c_1",
+            sector: "shop.example", scopes: [.realname, .openid, .age, .openid], requiredLevel: .high,
+            mode: try #require(AuthenticationMode.allCases.last), modeInACR: false, prompt: ["consent", "login", "login"],
+            expiresAt: 1_800_000_120, startedAt: 1_800_000_000, browserAddress: Array(repeating: 0x20, count: 16))
+        #expect(ticket.scopes == [.openid, .age, .realname] && ticket.prompt == ["login", "consent"])
+        #expect(LoginTicket(bytes: ticket.bytes) == ticket)
+    }
 }

@@ -215,6 +215,8 @@ struct LiveServer: Sendable {
         #expect(link.issuer == issuer)
         let walletClient = LoginClient(baseURL: issuer, urlSession: session)
         let view = try await walletClient.fetch(link)
+        // A same-device fetch signs what it showed: the same bytes as the link's view.
+        #expect(try #require(view.viewDigest) == (try link.linkedView()?.viewDigest))
         let decision = try wallet.decision(on: view, approve: approve, consent: approve ? view.claims : nil)
         let result = try await walletClient.decide(link, decision: decision)
         #expect(result.status == (approve ? "approved" : "denied"))

@@ -131,7 +131,7 @@ def test_the_same_device_link_carries_the_view_and_an_approval_signs_it(deployme
     """§4a, §5: the link's `v` is the fetch's answer, byte for byte, so a wallet need not fetch;
     its approval signs the view's SHA-256 (`view`). A view the service did not make — another
     platform's name, as an app that opened the wallet with its own `v` would show — is refused
-    (409 `link-view-mismatch`) and decides nothing."""
+    (409 `login-view-mismatch`) and decides nothing."""
     rp = RelyingParty(deployment, deployment.create_client())
     auth, browser, page = start_login(deployment, rp)
     query = wallet_uri_query(page.wallet_uri, deployment.issuer, {"iss", "t", "r", "v"})
@@ -145,7 +145,7 @@ def test_the_same_device_link_carries_the_view_and_an_approval_signs_it(deployme
     forged = json.dumps(dict(view, client_name="Your Bank"), sort_keys=True, separators=(",", ":")).encode()
     refused = wallet_api.post_decision(
         query["t"], wallet_api.approval(alice, view, view=b64url(hashlib.sha256(forged).digest())), request=query["r"])
-    assert_problem(refused, "link-view-mismatch", {409})
+    assert_problem(refused, "login-view-mismatch", {409})
     assert browser.status(page) == "pending"
 
     approved = wallet_api.post_decision(

@@ -58,7 +58,7 @@ public enum LoginDriver {
             login = linked
         } else {
             let view = try await get(http, issuer + "/wallet/v1/login?t=" + uri.ticket)
-            guard view.status == 200, let fetched = try? JSONDecoder().decode(LoginRequestView.self, from: view.body) else {
+            guard view.status == 200, let fetched = try? LoginRequestView(viewJSON: view.body) else {
                 throw LoadError("wallet fetch: \(view.status)")
             }
             login = fetched
@@ -167,7 +167,7 @@ public enum LoginDriver {
         }
         guard let url = components?.url?.absoluteString else { throw LoadError("wallet fetch (scanned): no URL") }
         let view = try await get(http, url)
-        guard view.status == 200, let login = try? JSONDecoder().decode(LoginRequestView.self, from: view.body) else {
+        guard view.status == 200, let login = try? LoginRequestView(viewJSON: view.body) else {
             throw LoadError("wallet fetch (scanned): \(view.status)")
         }
         let decision = try wallet.decision(on: login, approve: true, consent: login.claims, match: match)

@@ -131,13 +131,13 @@ extension LoginService {
     /// platform or other claims, and the person would approve what they did not see. A refusal
     /// decides nothing (the login stays open for the real link). An approval without `view` (a
     /// wallet before this check) is not refused: the service cannot tell what it showed.
-    /// - Throws: ``ProviderError`` `link-view-mismatch`, `invalid-wallet-signature` (a `view`
+    /// - Throws: ``ProviderError`` `login-view-mismatch`, `invalid-wallet-signature` (a `view`
     ///   beside a `scan`), `unknown-client` (the platform was disabled, as the fetch would say).
     func checkShownView(_ approval: ApprovalPayload, for ticket: LoginTicket, crossDevice: Bool) async throws {
         guard let digest = approval.view else { return }
-        guard !crossDevice else { throw ProviderError.invalidWalletSignature("a link's view is for a same-device approval") }
+        guard !crossDevice else { throw ProviderError.invalidWalletSignature("a view digest (`view`) is for a same-device approval") }
         guard digest == sha256Base64URL(view(of: ticket, client: try await activeClient(of: ticket)).json()) else {
-            throw ProviderError.linkViewMismatch()
+            throw ProviderError.loginViewMismatch()
         }
     }
 

@@ -61,7 +61,7 @@ struct JSONObjectText {
     private mutating func append(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         defer { bytes.append(UInt8(ascii: "\"")) }
-        // Most text needs no escape (tokens, URLs, the QR image's single-quoted SVG): one copy.
+        // Most text needs no escape (ids, nonces, names, claims): one copy.
         guard text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
             bytes.append(contentsOf: text.utf8)
             return

@@ -2978,7 +2978,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "409": {
-                    "description": "`link-view-mismatch` (the approval's `view` is not the digest of the service's view of the ticket: a link another app wrote, or a platform renamed since the page; nothing is decided), `login-already-decided`, `face-reference-missing`, `password-not-set`, `mode-unavailable` (a face mode on a service without a face matcher); the last three end the login (`unmet_authentication_requirements` to the platform).",
+                    "description": "`login-view-mismatch` (the approval's `view` is not the digest of the service's view of the ticket: a link another app wrote, or a platform renamed since the page; nothing is decided), `login-already-decided`, `face-reference-missing`, `password-not-set`, `mode-unavailable` (a face mode on a service without a face matcher); the last three end the login (`unmet_authentication_requirements` to the platform).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
