@@ -169,6 +169,26 @@ def test_a_link_without_its_view_is_fetched(deployment, alice):
     assert finish(deployment, rp, auth, browser, page)["aud"] == rp.client.client_id
 
 
+def test_the_cli_wallet_refuses_a_link_whose_view_the_service_did_not_make(deployment, alice):
+    """The attack through the CLI wallet: a real login's link with a forged `v` (another
+    platform's name). The service refuses the approval (409 `login-view-mismatch`); the CLI
+    says so with its hint and exits 1; the login stays open for the page's own link."""
+    rp = RelyingParty(deployment, deployment.create_client())
+    auth, browser, page = start_login(deployment, rp)
+    query = wallet_uri_query(page.wallet_uri, deployment.issuer, {"iss", "t", "r", "v"})
+    forged = json.dumps(dict(json.loads(b64url_decode(query["v"])), client_name="Your Bank"), separators=(",", ":"))
+    link = "cyberid://login?" + urlencode(dict(query, v=b64url(forged.encode())))
+    refused = deployment.wallet_approve(alice, link)
+    assert refused.returncode == 1, (refused.stdout, refused.stderr)
+    assert "Your Bank" in refused.stdout  # what the wallet showed
+    assert "login refused" in refused.stderr and "do not trust it" in refused.stderr, refused.stderr
+    assert browser.status(page) == "pending"
+    approve = deployment.wallet_approve(alice, page.wallet_uri)
+    assert approve.returncode == 0, (approve.stdout, approve.stderr)
+    page.return_url = approve.return_url
+    assert finish(deployment, rp, auth, browser, page)["aud"] == rp.client.client_id
+
+
 def test_invalid_ticket(deployment, wallet_api, alice):
     assert_problem(wallet_api.transaction("not-a-ticket"), "invalid-login-ticket", {400})
     rp = RelyingParty(deployment, deployment.create_client())
