@@ -50,6 +50,9 @@ extension Bench {
         @Flag(
             help: "With --cross-device, poll as the page did before the status carried the QR image: /authorize/status, then /authorize/qr, each second.")
         var separateQRImage = false
+        @Flag(
+            help: "Measure the HTTP floor instead: each 'login' is as many GET /health exchanges as a same-device login makes (4), through the same client at the same rate — what a login cannot cost the server less than here.")
+        var floor = false
         @Option(
             help: "Write the run second by second as CSV to this file: logins completed and failed, and the longest latency, by scheduled start.")
         var timeline: String?
@@ -63,7 +66,7 @@ extension Bench {
             guard clients > 0, duration > 0, wallets.map({ $0 > 0 }) ?? true else {
                 throw ValidationError("--clients, --duration and --wallets must be positive")
             }
-            guard (documentDir == nil) != (walletFile == nil) else {
+            guard floor || (documentDir == nil) != (walletFile == nil) else {
                 throw ValidationError("give --document-dir (wallets are enrolled) or --wallet-file (seeded wallets), one of them")
             }
             guard warmup >= 0, warmup <= 3600 else { throw ValidationError("--warmup must be 0 to 3600 seconds") }
@@ -83,6 +86,9 @@ extension Bench {
                 // Warm-up logins would still be polling in the measured window, uncounted.
                 guard warmup == 0 else { throw ValidationError("--cross-device runs without --warmup") }
             }
+            guard !floor || (crossDevice == nil && mode == nil && walletFile == nil) else {
+                throw ValidationError("--floor takes none of --cross-device, --mode and --wallet-file")
+            }
             guard crossDevice != nil || !separateQRImage else { throw ValidationError("--separate-qr-image needs --cross-device") }
             guard (clientID == nil) == (clientSecret == nil) else {
                 throw ValidationError("give both --client-id and --client-secret, or neither")
@@ -100,7 +106,8 @@ extension Bench {
 
             let issuer = server.hasSuffix("/") ? String(server.dropLast()) : server
             let seeded = try seededWallets(issuer: issuer)  // read before anything else is done
-            let (id, secret) = try await registerClient(redirectURI: redirectURI)
+            // The floor asks nothing of the service but /health: no platform is registered.
+            let (id, secret) = floor ? ("", "") : try await registerClient(redirectURI: redirectURI)
             var configuration = HTTPClient.Configuration()
             configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = clients * 2
             configuration.redirectConfiguration = .disallow
@@ -117,20 +124,16 @@ extension Bench {
         func load(
             http: HTTPClient, issuer: String, clientID id: String, secret: String, redirectURI: String, seeded: [Wallet]?
         ) async throws {
-            let rp = try await RelyingParty.discover(
-                issuer: issuer, clientID: id, credentials: .secret(secret), redirectURI: redirectURI, http: http)
-            let pool: [Wallet]
-            if let seeded {
-                pool = seeded
-            } else {
-                let count = wallets ?? 40
-                print("enrolling \(count) wallets…")
-                pool = try await LoginDriver.enrollWallets(
-                    count: count, issuer: issuer, documentDir: documentDir ?? ".", outbox: outbox)
-            }
+            let rp: RelyingParty? =
+                floor
+                ? nil
+                : try await RelyingParty.discover(
+                    issuer: issuer, clientID: id, credentials: .secret(secret), redirectURI: redirectURI, http: http)
+            let pool = try await walletPool(seeded: seeded, issuer: issuer)
             print(
                 "running \(clients) concurrent logins for \(duration) s\(rate.map { " at \(Int($0))/s" } ?? "")"
                     + (warmup > 0 ? " after \(warmup) s of warm-up" : "") + "…")
+            if floor { print("the HTTP floor: \(LoginDriver.sameDeviceExchanges) × GET /health a login") }
             let (scope, mode, crossDevice) = (scope, mode, crossDeviceWait)
             let password: String? = mode == "R02" || mode == "R04" ? "48091357" : nil
             if let password {
@@ -147,6 +150,7 @@ extension Bench {
                     FileHandle.standardOutput.write(Data("measuring\n".utf8))
                 }
             ) { index in
+                guard let rp else { return try await LoginDriver.floor(http: http, issuer: issuer) }
                 try await LoginDriver.login(
                     rp: rp, http: http, issuer: issuer, wallet: pool[index % pool.count], scope: scope, mode: mode,
                     password: password, crossDevice: crossDevice)
@@ -173,6 +177,15 @@ extension Bench {
                 }
             }
             try printFailures(report)
+        }
+
+        /// The wallets that log in: --wallet-file's, or enrolled now (none for --floor).
+        func walletPool(seeded: [Wallet]?, issuer: String) async throws -> [Wallet] {
+            if let seeded { return seeded }
+            guard !floor else { return [] }
+            let count = wallets ?? 40
+            print("enrolling \(count) wallets…")
+            return try await LoginDriver.enrollWallets(count: count, issuer: issuer, documentDir: documentDir ?? ".", outbox: outbox)
         }
 
         /// The wallets of --wallet-file, shuffled (nil without it: they are enrolled).

@@ -78,6 +78,22 @@ public enum LoginDriver {
         _ = try await rp.exchange(code: code, for: request)
     }
 
+    /// A login's HTTP floor: as many exchanges as a same-device login makes (the page, the
+    /// wallet's decision, the continue, the code exchange), each a `GET /health` through the
+    /// same client — no page, no wallet, no store, no cryptography. Its server CPU, measured as
+    /// logins are (`cyberid bench login --floor`), is what a login cannot cost less than on this
+    /// host with this HTTP stack.
+    public static func floor(http: HTTPClient, issuer: String) async throws {
+        for exchange in 1...sameDeviceExchanges {
+            let answer = try await get(http, issuer + "/health")
+            guard answer.status == 200 else { throw LoadError("floor exchange \(exchange): \(answer.status)") }
+        }
+    }
+
+    /// The HTTP exchanges of a same-device login (`login(…)` without `crossDevice`, the link
+    /// carrying the view).
+    public static let sameDeviceExchanges = 4
+
     /// The cross-device part of a login: the page polls as its script does, the wallet scans the
     /// QR content the page was last given `wait.seconds` after the page opened, picks the page's
     /// number and approves; the page's poll sees the approval and continues.
