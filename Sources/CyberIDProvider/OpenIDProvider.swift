@@ -56,6 +56,10 @@ public struct ProviderConfiguration: Sendable {
     /// the estimate allows one again — up to 80 minutes with the default
     /// (`CYBERID_WRONG_MATCH_NUMBERS_PER_HOUR`; relying-parties.md §4a).
     public var wrongMatchNumbersPerHour: Int64 = 3
+    /// Whether a same-device approval must sign the digest of the view the wallet showed
+    /// (`view`; `CYBERID_REQUIRE_LOGIN_VIEW`, off by default): on once no wallet from before the
+    /// view in the link is left and every node runs a release that checks it (relying-parties.md §4a).
+    public var requireLoginView = false
 
     /// Creates a configuration with the default timings.
     public init(issuer: String) { self.issuer = issuer }

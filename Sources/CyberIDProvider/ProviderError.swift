@@ -78,6 +78,14 @@ public struct ProviderError: ServiceError, Equatable {
             reason: "the wallet showed a view of this login that is not the service's (a link the service did not make, or the platform's registration changed since the page): open the login page's link again, or fetch the view",
             isOAuth: false)
     }
+    /// A same-device approval without the digest of the view the wallet showed, where the service
+    /// requires one (`CYBERID_REQUIRE_LOGIN_VIEW`): a wallet from before the view in the link.
+    static func loginViewRequired() -> Self {
+        Self(
+            code: "login-view-required", kind: .invalid,
+            reason: "this service requires a same-device approval to sign the digest of the view the wallet showed (`view`): update the wallet",
+            isOAuth: false)
+    }
     static func invalidWalletSignature(_ reason: String) -> Self {
         Self(code: "invalid-wallet-signature", kind: .unauthenticated, reason: reason, isOAuth: false)
     }

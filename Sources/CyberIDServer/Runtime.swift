@@ -161,6 +161,7 @@ public struct Runtime: Sendable {
         configuration.loginLifetime = TimeInterval(settings.loginTTLSeconds)
         configuration.qrStepSeconds = settings.qrStepSeconds
         configuration.heldPollLimit = settings.heldPollLimit
+        configuration.requireLoginView = settings.requireLoginView
         configuration.faceAttemptsPerDay = Int64(settings.limits.faceAttemptsPerDay)
         configuration.wrongMatchNumbersPerHour = Int64(settings.limits.wrongMatchNumbersPerHour)
         configuration.jwksRefetchInterval = TimeInterval(settings.jwksRefetchSeconds)

@@ -133,6 +133,54 @@ import Testing
         }
     }
 
+    /// Once the operator requires it (`CYBERID_REQUIRE_LOGIN_VIEW`), a same-device approval
+    /// without the view's digest — a wallet from before the view in the link — is refused and
+    /// decides nothing; the same login is then approved by a wallet that signs the view. Without
+    /// the setting (the default) the approval without it logs the person in.
+    @Test(arguments: [true, false]) func aRequiredViewRefusesAnApprovalWithoutIt(_ required: Bool) async throws {
+        try await ProviderHarness.with(configure: { $0.requireLoginView = required }) { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client()
+            let login = try await h.start(ProviderHarness.request(client: client.id))
+            let link = try WalletLoginURI(login.walletURI)
+            // An older wallet: it fetched the view and signs no digest of it.
+            let older = ProviderHarness.requestView(try await h.provider.login.walletView(ticket: link.ticket))
+            let approval = try wallet.decision(on: older, approve: true, consent: [])
+            #expect(try CompactJWS(compact: approval).payload["view"] == nil)
+            guard required else {
+                #expect(try await h.provider.login.decide(ticket: link.ticket, approval: approval, request: link.request).status == "approved")
+                return
+            }
+            await #expect(throws: ProviderError.loginViewRequired()) {
+                try await h.provider.login.decide(ticket: link.ticket, approval: approval, request: link.request)
+            }
+            #expect(try await h.provider.login.loginProgress(requestToken: login.requestToken).status == .pending)
+            let shown = try #require(try link.linkedView())
+            let signed = try wallet.decision(on: shown, approve: true, consent: shown.claims)
+            #expect(try await h.provider.login.decide(ticket: link.ticket, approval: signed, request: link.request).status == "approved")
+        }
+    }
+
+    /// Required or not, an older wallet's denial (no digest) still ends the login, and a
+    /// cross-device approval, which signs its scan, needs no view digest.
+    @Test func aRequiredViewStillLetsADenialAndAScanThrough() async throws {
+        try await ProviderHarness.with(configure: { $0.requireLoginView = true }) { h in
+            let wallet = try await h.wallet()
+            let (client, _) = try await h.client()
+            let denied = try await h.start(ProviderHarness.request(client: client.id))
+            let link = try WalletLoginURI(denied.walletURI)
+            let older = ProviderHarness.requestView(try await h.provider.login.walletView(ticket: link.ticket))
+            let denial = try wallet.decision(on: older, approve: false, consent: [])
+            #expect(try await h.provider.login.decide(ticket: link.ticket, approval: denial, request: link.request).status == "denied")
+            let scannedLogin = try await h.start(ProviderHarness.request(client: client.id))
+            let qr = try WalletLoginURI(try h.provider.login.currentQR(requestToken: scannedLogin.requestToken))
+            let scanned = ProviderHarness.requestView(
+                try await h.provider.login.walletView(ticket: qr.ticket, qrStep: qr.qrStep, qrAuthenticator: qr.qrAuthenticator))
+            let approval = try wallet.decision(on: scanned, approve: true, consent: [], match: scannedLogin.matchNumber)
+            #expect(try await h.provider.login.decide(ticket: qr.ticket, approval: approval).status == "approved")
+        }
+    }
+
     /// The wallet SDK reads a link's view only where it belongs, and only a view.
     @Test func theWalletReadsOnlyASameDeviceView() throws {
         let base = "cyberid://login?iss=https://id.example&t=T"

@@ -60,6 +60,14 @@ import Testing
         }
     }
 
+    @Test func requiringTheLoginViewIsOffByDefaultAndReachesTheProvider() async throws {
+        #expect(Runtime.providerConfiguration(try await ServerSettings.load(environment: [:])).requireLoginView == false)
+        for (text, required) in [("true", true), ("1", true), ("yes", true), ("false", false), ("0", false)] {
+            let settings = try await ServerSettings.load(environment: ["CYBERID_REQUIRE_LOGIN_VIEW": text])
+            #expect(Runtime.providerConfiguration(settings).requireLoginView == required)
+        }
+    }
+
     @Test func environmentOverridesEverything() async throws {
         let settings = try await ServerSettings.load(environment: [
             "CYBERID_ISSUER": "https://id.example.cn/",
@@ -93,7 +101,7 @@ import Testing
         ("CYBERID_SQLITE_SYNCHRONOUS", "OFF"), ("CYBERID_SIGNING_KEY_ACTIVATION_SECONDS", "3601"),
         ("CYBERID_VERIFICATION_RETENTION_DAYS", "-1"), ("CYBERID_VERIFICATION_RETENTION_DAYS", "forever"),
         ("CYBERID_SECURITY_EVENT_RETENTION_DAYS", "-1"), ("CYBERID_SECURITY_EVENT_RETENTION_DAYS", "36501"),
-        ("CYBERID_REQUESTS_ON_CONNECTION_LOOP", "sometimes"),
+        ("CYBERID_REQUESTS_ON_CONNECTION_LOOP", "sometimes"), ("CYBERID_REQUIRE_LOGIN_VIEW", "later"),
     ])
     func badValuesNameTheirSetting(_ key: String, _ value: String) async throws {
         do {

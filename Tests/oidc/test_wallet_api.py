@@ -11,9 +11,11 @@ from urllib.parse import urlencode
 
 import pytest
 
+from enrollment_support import years_ago
 from oidc_support import (
     AGE_CLAIMS,
     RelyingParty,
+    WalletApi,
     assert_error_redirect,
     assert_problem,
     b64url,
@@ -23,6 +25,7 @@ from oidc_support import (
     return_url_of,
     self_made_credentials,
     sign_wallet_jws,
+    start_deployment,
     start_login,
     ticket_of,
     wallet_uri_query,
@@ -187,6 +190,30 @@ def test_the_cli_wallet_refuses_a_link_whose_view_the_service_did_not_make(deplo
     assert approve.returncode == 0, (approve.stdout, approve.stderr)
     page.return_url = approve.return_url
     assert finish(deployment, rp, auth, browser, page)["aud"] == rp.client.client_id
+
+
+def test_a_service_that_requires_the_view_refuses_an_approval_without_it(tmp_path_factory):
+    """§4a: with CYBERID_REQUIRE_LOGIN_VIEW=true a same-device approval that signs no `view` (a
+    wallet from before the view in the link) is 400 `login-view-required` and decides nothing;
+    the CLI wallet, which signs the view, then logs the person in. A server of its own."""
+    servers = start_deployment(tmp_path_factory, CYBERID_REQUIRE_LOGIN_VIEW="true")
+    deployment = next(servers)
+    try:
+        vera = deployment.enroll("vera", birth_date=years_ago(35))
+        wallet_api = WalletApi(deployment.issuer)
+        rp = RelyingParty(deployment, deployment.create_client())
+        auth, browser, page = start_login(deployment, rp)
+        query = wallet_uri_query(page.wallet_uri, deployment.issuer, {"iss", "t", "r", "v"})
+        view = json.loads(b64url_decode(query["v"]))
+        refused = wallet_api.post_decision(query["t"], wallet_api.approval(vera, view), request=query["r"])
+        assert_problem(refused, "login-view-required", {400})
+        assert browser.status(page) == "pending"
+        approve = deployment.wallet_approve(vera, page.wallet_uri)
+        assert approve.returncode == 0, (approve.stdout, approve.stderr)
+        page.return_url = approve.return_url
+        assert finish(deployment, rp, auth, browser, page)["aud"] == rp.client.client_id
+    finally:
+        servers.close()
 
 
 def test_invalid_ticket(deployment, wallet_api, alice):

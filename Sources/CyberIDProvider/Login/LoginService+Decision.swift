@@ -130,11 +130,17 @@ extension LoginService {
     /// the ticket now: another app could open the wallet with a link whose `v` names another
     /// platform or other claims, and the person would approve what they did not see. A refusal
     /// decides nothing (the login stays open for the real link). An approval without `view` (a
-    /// wallet before this check) is not refused: the service cannot tell what it showed.
-    /// - Throws: ``ProviderError`` `login-view-mismatch`, `invalid-wallet-signature` (a `view`
-    ///   beside a `scan`), `unknown-client` (the platform was disabled, as the fetch would say).
+    /// wallet before this check) is accepted — the service cannot tell what it showed — unless
+    /// the service requires `view` (``ProviderConfiguration/requireLoginView``): then a
+    /// same-device approval without it is refused, deciding nothing; a denial still ends the login.
+    /// - Throws: ``ProviderError`` `login-view-mismatch`, `login-view-required`,
+    ///   `invalid-wallet-signature` (a `view` beside a `scan`), `unknown-client` (the platform was
+    ///   disabled, as the fetch would say).
     func checkShownView(_ approval: ApprovalPayload, for ticket: LoginTicket, crossDevice: Bool) async throws {
-        guard let digest = approval.view else { return }
+        guard let digest = approval.view else {
+            if configuration.requireLoginView, !crossDevice, approval.decision != "deny" { throw ProviderError.loginViewRequired() }
+            return
+        }
         guard !crossDevice else { throw ProviderError.invalidWalletSignature("a view digest (`view`) is for a same-device approval") }
         guard digest == sha256Base64URL(view(of: ticket, client: try await activeClient(of: ticket)).json()) else {
             throw ProviderError.loginViewMismatch()

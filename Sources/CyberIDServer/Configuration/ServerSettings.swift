@@ -54,6 +54,9 @@ public struct ServerSettings: Sendable {
     /// The most page polls a node holds at once (`CYBERID_HELD_POLL_LIMIT`, default 100,000; 0:
     /// none — every poll answered at once): benchmarks.md, "The thirteenth step".
     public var heldPollLimit: Int
+    /// Whether a same-device approval must sign the digest of the view the wallet showed
+    /// (`CYBERID_REQUIRE_LOGIN_VIEW`, default false; relying-parties.md §4a).
+    public var requireLoginView: Bool
     /// One-time codes any one phone number may receive per hour.
     public var smsPerPhonePerHour: Int
     /// The least time between two fetches of a client's JWKS URL after a signature that did
@@ -148,7 +151,7 @@ public struct ServerSettings: Sendable {
         certificateDays = try Self.integer(text("cyberid.certificateDays"), "CYBERID_CERTIFICATE_DAYS", 365, 1...3650)
         enrollmentTTLSeconds = try Self.integer(
             text("cyberid.enrollmentTtlSeconds"), "CYBERID_ENROLLMENT_TTL_SECONDS", 600, 1...86_400)
-        (loginTTLSeconds, qrStepSeconds, heldPollLimit) = try Self.login(text)
+        (loginTTLSeconds, qrStepSeconds, heldPollLimit, requireLoginView) = try Self.login(text)
         smsPerPhonePerHour = try Self.integer(
             text("cyberid.smsPerPhonePerHour"), "CYBERID_SMS_PER_PHONE_PER_HOUR", 10, 1...1_000_000)
         jwksRefetchSeconds = try Self.integer(text("cyberid.jwksRefetchSeconds"), "CYBERID_JWKS_REFETCH_SECONDS", 60, 1...3_600)
@@ -169,13 +172,14 @@ public struct ServerSettings: Sendable {
         requestsOnConnectionLoop = try Self.connectionLoop(text("cyberid.requestsOnConnectionLoop"))
     }
 
-    /// A login's lifetime and how long its page shows each QR code (seconds), and the most page
-    /// polls a node holds.
-    static func login(_ text: (String) -> String?) throws(ConfigurationError) -> (Int, Int, Int) {
+    /// A login's lifetime and how long its page shows each QR code (seconds), the most page
+    /// polls a node holds, and whether a same-device approval must sign the view it showed.
+    static func login(_ text: (String) -> String?) throws(ConfigurationError) -> (Int, Int, Int, Bool) {
         (
             try Self.integer(text("cyberid.loginTtlSeconds"), "CYBERID_LOGIN_TTL_SECONDS", 120, 1...3_600),
             try Self.integer(text("cyberid.qrStepSeconds"), "CYBERID_QR_STEP_SECONDS", 5, 1...10),
-            try Self.integer(text("cyberid.heldPollLimit"), "CYBERID_HELD_POLL_LIMIT", 100_000, 0...10_000_000)
+            try Self.integer(text("cyberid.heldPollLimit"), "CYBERID_HELD_POLL_LIMIT", 100_000, 0...10_000_000),
+            try Self.flag(text("cyberid.requireLoginView"), "CYBERID_REQUIRE_LOGIN_VIEW")
         )
     }
 

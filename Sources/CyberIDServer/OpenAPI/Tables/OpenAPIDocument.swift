@@ -2918,7 +2918,7 @@ enum OpenAPIDocument {
                     }
                   },
                   "400": {
-                    "description": "`malformed-request` (not this JSON, a binary field not base64url), `invalid-login-ticket` (also a `request` of another login), `match-number-required`, `password-required` (the mode asks for the password: the login stays open).",
+                    "description": "`malformed-request` (not this JSON, a binary field not base64url), `invalid-login-ticket` (also a `request` of another login), `match-number-required`, `password-required` (the mode asks for the password: the login stays open), `login-view-required` (a same-device approval without `view` where the service requires it, `CYBERID_REQUIRE_LOGIN_VIEW`: the login stays open).",
                     "content": {
                       "application/problem+json": {
                         "schema": {
