@@ -23,6 +23,10 @@ extension Bench {
                 With --wallet-file (written by `cyberid dev seed --wallets-out`), nothing is enrolled: the logins are \
                 made by the file's wallets, persons spread over a seeded store, in a random order, each once before \
                 any twice — a population's logins rather than a few persons' whose rows stay hot.
+
+                With --floor, nobody logs in: each "login" is a same-device login's four exchanges as GET /health, \
+                at the same rate through the same client — the server CPU a login cannot go below on this host \
+                (scripts/http-floor sets it beside nginx's).
                 """)
 
         @Option(help: "Server base URL (the issuer).") var server = "http://127.0.0.1:8080"
@@ -86,8 +90,10 @@ extension Bench {
                 // Warm-up logins would still be polling in the measured window, uncounted.
                 guard warmup == 0 else { throw ValidationError("--cross-device runs without --warmup") }
             }
-            guard !floor || (crossDevice == nil && mode == nil && walletFile == nil) else {
-                throw ValidationError("--floor takes none of --cross-device, --mode and --wallet-file")
+            guard !floor || (crossDevice == nil && mode == nil && walletFile == nil && documentDir == nil && wallets == nil && clientID == nil)
+            else {
+                throw ValidationError(
+                    "--floor takes none of --cross-device, --mode, --wallet-file, --document-dir, --wallets and --client-id: it logs nobody in")
             }
             guard crossDevice != nil || !separateQRImage else { throw ValidationError("--separate-qr-image needs --cross-device") }
             guard (clientID == nil) == (clientSecret == nil) else {

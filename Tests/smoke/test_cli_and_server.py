@@ -483,21 +483,27 @@ def health_requests(base):
 
 def test_bench_login_floor_makes_a_same_device_logins_exchanges_of_health(tmp_path):
     """Issue 16's floor: `bench login --floor` makes, per "login", as many `GET /health` exchanges
-    as a same-device login makes (4), at the offered rate, enrolling nobody and starting no login;
-    it refuses what would make it something else (cross-device, a mode, seeded wallets)."""
-    for args in (("--cross-device", "5"), ("--mode", "R02"), ("--wallet-file", str(tmp_path / "w.jsonl"))):
+    as a same-device login makes (4), at the offered rate, enrolling nobody, registering no platform
+    and starting no login; it refuses what would make it something else (cross-device, a mode,
+    wallets, a platform)."""
+    for args in (
+        ("--cross-device", "5"), ("--mode", "R02"), ("--wallet-file", str(tmp_path / "w.jsonl")),
+        ("--document-dir", str(tmp_path)), ("--wallets", "3"), ("--client-id", "c", "--client-secret", "s"),
+    ):
         refused = run_cli("bench", "login", "--floor", *args, data_dir=tmp_path)
         assert refused.returncode == 2 and "--floor" in refused.stderr, (args, refused.returncode, refused.stderr)
     port = free_port()
     server = Server(tmp_path, port=port, CYBERID_ISSUER=f"http://127.0.0.1:{port}")
     try:
         before = health_requests(server.base)
+        platforms = count_rows(tmp_path, {}, "clients")
         run = run_cli("bench", "login", "--floor", "--server", server.base, "--duration", "2", "--rate", "5",
                       "--clients", "2", data_dir=tmp_path, CYBERID_ISSUER=server.base)
         assert run.returncode == 0, run.stdout + run.stderr
         assert "the HTTP floor: 4 × GET /health a login" in run.stdout and "completed 10 logins" in run.stdout, run.stdout
         assert "enrolling" not in run.stdout, run.stdout
         assert health_requests(server.base) - before == 40
+        assert count_rows(tmp_path, {}, "clients") == platforms
         for table in ("persons", "authorization_codes"):
             assert count_rows(tmp_path, {}, table) == 0, table
     finally:
