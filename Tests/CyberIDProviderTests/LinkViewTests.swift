@@ -141,10 +141,7 @@ import Testing
         try await ProviderHarness.with(configure: { $0.requireLoginView = required }) { h in
             let wallet = try await h.wallet()
             let (client, _) = try await h.client()
-            let login = try await h.start(ProviderHarness.request(client: client.id))
-            let link = try WalletLoginURI(login.walletURI)
-            // An older wallet: it fetched the view and signs no digest of it.
-            let older = ProviderHarness.requestView(try await h.provider.login.walletView(ticket: link.ticket))
+            let (login, link, older) = try await Self.olderWalletsLogin(h, client: client.id)
             let approval = try wallet.decision(on: older, approve: true, consent: [])
             #expect(try CompactJWS(compact: approval).payload["view"] == nil)
             guard required else {
@@ -167,9 +164,7 @@ import Testing
         try await ProviderHarness.with(configure: { $0.requireLoginView = true }) { h in
             let wallet = try await h.wallet()
             let (client, _) = try await h.client()
-            let denied = try await h.start(ProviderHarness.request(client: client.id))
-            let link = try WalletLoginURI(denied.walletURI)
-            let older = ProviderHarness.requestView(try await h.provider.login.walletView(ticket: link.ticket))
+            let (_, link, older) = try await Self.olderWalletsLogin(h, client: client.id)
             let denial = try wallet.decision(on: older, approve: false, consent: [])
             #expect(try await h.provider.login.decide(ticket: link.ticket, approval: denial, request: link.request).status == "denied")
             let scannedLogin = try await h.start(ProviderHarness.request(client: client.id))
@@ -179,6 +174,16 @@ import Testing
             let approval = try wallet.decision(on: scanned, approve: true, consent: [], match: scannedLogin.matchNumber)
             #expect(try await h.provider.login.decide(ticket: qr.ticket, approval: approval).status == "approved")
         }
+    }
+
+    /// A same-device login, its link, and the view a wallet from before the view in the link
+    /// shows: fetched, its digest never signed.
+    static func olderWalletsLogin(
+        _ h: ProviderHarness, client: String
+    ) async throws -> (LoginStart, WalletLoginURI, LoginRequestView) {
+        let login = try await h.start(ProviderHarness.request(client: client))
+        let link = try WalletLoginURI(login.walletURI)
+        return (login, link, ProviderHarness.requestView(try await h.provider.login.walletView(ticket: link.ticket)))
     }
 
     /// The wallet SDK reads a link's view only where it belongs, and only a view.
