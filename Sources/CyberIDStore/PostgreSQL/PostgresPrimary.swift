@@ -157,36 +157,42 @@ public final class PostgresPrimary: Sendable {
 
     /// Asks one host whether it is the primary, on a fresh connection; no answer within
     /// ``probeTimeout`` is unreachable (a frozen server must not stop the watcher).
+    ///
+    /// The connection, the question, the close and the timeout all run on one NIO event loop, so
+    /// the answer is decided there: a node whose Swift Concurrency threads are saturated (a burst
+    /// of CPU-bound requests, a parallel test run) still hears a live primary in time instead of
+    /// losing the race to its own timer and dropping a working pool.
     func probe(_ index: Int) async -> Role {
         guard let configuration = try? location.connectionConfiguration(host: index, timeout: TimeAmount(probeTimeout * 2 / 3)) else {
             return .unreachable
         }
-        return await withCheckedContinuation { continuation in
-            let once = Mutex<CheckedContinuation<Role, Never>?>(continuation)
-            let answer: @Sendable (Role) -> Void = { role in once.withLock { $0.take() }?.resume(returning: role) }
-            Task { answer(await Self.ask(configuration)) }
-            Task {
-                try? await Task.sleep(for: probeTimeout)
-                answer(.unreachable)
-            }
-        }
+        return await (try? Self.ask(configuration, within: TimeAmount(probeTimeout)).get()) ?? .unreachable
     }
 
-    private static func ask(_ configuration: PostgresConnection.Configuration) async -> Role {
-        guard
-            let connection = try? await PostgresConnection.connect(
-                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 0, logger: quiet
-            ).get()
-        else { return .unreachable }
-        var role = Role.unreachable
-        if let result = try? await connection.query("SELECT pg_is_in_recovery()", logger: quiet).get(),
-            let recovering = try? result.rows.first?.decode(Bool.self)
-        {
-            role = recovering ? .replica : .primary
-        }
-        // A connection must be closed before it is released (postgres-nio asserts it).
-        try? await connection.close()
-        return role
+    /// The probe on one event loop; the future never fails (a late answer after the timeout is
+    /// ignored: a promise keeps its first result).
+    static func ask(_ configuration: PostgresConnection.Configuration, within timeout: TimeAmount) -> EventLoopFuture<Role> {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let answer = loop.makePromise(of: Role.self)
+        let timer = loop.scheduleTask(in: timeout) { answer.succeed(.unreachable) }
+        PostgresConnection.connect(on: loop, configuration: configuration, id: 0, logger: quiet)
+            .flatMap { connection in
+                connection.query("SELECT pg_is_in_recovery()", logger: quiet)
+                    .map { result -> Role in
+                        guard let recovering = try? result.rows.first?.decode(Bool.self) else { return .unreachable }
+                        return recovering ? .replica : .primary
+                    }
+                    .recover { _ in .unreachable }
+                    // A connection must be closed before it is released (postgres-nio asserts it).
+                    .flatMap { role in connection.close().map { role }.recover { _ in role } }
+            }
+            .recover { _ in .unreachable }
+            .hop(to: loop)
+            .whenSuccess { role in
+                timer.cancel()
+                answer.succeed(role)
+            }
+        return answer.futureResult
     }
 
     private static let quiet = Logger(label: "cyberid.store.postgres.probe", factory: { _ in SwiftLogNoOpLogHandler() })
