@@ -55,8 +55,13 @@ import Testing
     func theLiveHostIsFoundBehindADeadOne() async throws {
         guard var location = try Self.serverLocation() else { return }
         location.hosts = [.init("127.0.0.1", port: Self.deadPort())] + location.hosts
+        // A multi-host URL opens a database that follows the primary among those hosts, in order.
+        let opened = try await DatabaseURL.postgres(location).open(logger: Logger(label: "test"))
+        #expect((opened as? PostgresStoreDatabase)?.failoverHosts == location.hosts)
+        let single = try await DatabaseURL.postgres(try #require(Self.serverLocation())).open(logger: Logger(label: "test"))
+        #expect((single as? PostgresStoreDatabase)?.failoverHosts == nil)
         // The service's own waits (30 s for the first primary, 3 s a probe) are for a node, not for
-        // a test among 680 started at once: CI saw this one starved past 30 s before its watcher
+        // a test among 684 started at once: CI saw this one starved past 30 s before its watcher
         // could look. The generous waits change nothing about which host must be found.
         let database = PostgresStoreDatabase(
             primary: PostgresPrimary(location: location, logger: Logger(label: "test"), firstWait: Self.startUp, probeTimeout: .seconds(10)),

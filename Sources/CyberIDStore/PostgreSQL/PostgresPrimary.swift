@@ -158,10 +158,10 @@ public final class PostgresPrimary: Sendable {
     /// Asks one host whether it is the primary, on a fresh connection; no answer within
     /// ``probeTimeout`` is unreachable (a frozen server must not stop the watcher).
     ///
-    /// The connection, the question, the close and the timeout all run on one NIO event loop, so
-    /// the answer is decided there: a node whose Swift Concurrency threads are saturated (a burst
-    /// of CPU-bound requests, a parallel test run) still hears a live primary in time instead of
-    /// losing the race to its own timer and dropping a working pool.
+    /// The connection, the question and the timer all run on a thread of the probes' own
+    /// (``probes``), so the answer is decided there: a node whose other threads are saturated (a
+    /// burst of CPU-bound requests, a parallel test run) still hears a live primary in time instead
+    /// of losing the race to its own timer and dropping a working pool.
     func probe(_ index: Int) async -> Role {
         guard let configuration = try? location.connectionConfiguration(host: index, timeout: TimeAmount(probeTimeout * 2 / 3)) else {
             return .unreachable
@@ -169,29 +169,35 @@ public final class PostgresPrimary: Sendable {
         return await (try? Self.ask(configuration, within: TimeAmount(probeTimeout)).get()) ?? .unreachable
     }
 
-    /// The probe on one event loop; the future never fails (a late answer after the timeout is
-    /// ignored: a promise keeps its first result).
-    static func ask(_ configuration: PostgresConnection.Configuration, within timeout: TimeAmount) -> EventLoopFuture<Role> {
-        let loop = MultiThreadedEventLoopGroup.singleton.next()
+    /// One thread for every probe of the process. Not the singleton group: `cyberid` runs Swift
+    /// Concurrency's jobs on those event loops (`CYBERID_NIO_EXECUTOR`), where a saturated loop
+    /// runs its queued jobs, the timer among them, before it reads the server's answer.
+    private static let probes = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+    /// The probe on the probes' loop. The future never fails; the first of the answer and the
+    /// timer wins (a promise keeps its first result), and the connection is closed either way,
+    /// after the answer, so a slow close (TLS) does not count against the timeout.
+    private static func ask(_ configuration: PostgresConnection.Configuration, within timeout: TimeAmount) -> EventLoopFuture<Role> {
+        let loop = probes.next()
         let answer = loop.makePromise(of: Role.self)
         let timer = loop.scheduleTask(in: timeout) { answer.succeed(.unreachable) }
-        PostgresConnection.connect(on: loop, configuration: configuration, id: 0, logger: quiet)
-            .flatMap { connection in
-                connection.query("SELECT pg_is_in_recovery()", logger: quiet)
-                    .map { result -> Role in
-                        guard let recovering = try? result.rows.first?.decode(Bool.self) else { return .unreachable }
-                        return recovering ? .replica : .primary
-                    }
-                    .recover { _ in .unreachable }
-                    // A connection must be closed before it is released (postgres-nio asserts it).
-                    .flatMap { role in connection.close().map { role }.recover { _ in role } }
+        let found: (Role) -> Void = { role in
+            timer.cancel()
+            answer.succeed(role)
+        }
+        PostgresConnection.connect(on: loop, configuration: configuration, id: 0, logger: quiet).whenComplete { connected in
+            guard case .success(let connection) = connected else { return found(.unreachable) }
+            connection.query("SELECT pg_is_in_recovery()", logger: quiet).whenComplete { asked in
+                var role = Role.unreachable
+                if case .success(let result) = asked, let recovering = try? result.rows.first?.decode(Bool.self) {
+                    role = recovering ? .replica : .primary
+                }
+                found(role)
+                // A connection must be closed before it is released (postgres-nio asserts it): the
+                // closure holds it until then.
+                connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
             }
-            .recover { _ in .unreachable }
-            .hop(to: loop)
-            .whenSuccess { role in
-                timer.cancel()
-                answer.succeed(role)
-            }
+        }
         return answer.futureResult
     }
 

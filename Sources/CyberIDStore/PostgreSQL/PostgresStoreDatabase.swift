@@ -35,6 +35,13 @@ public final class PostgresStoreDatabase: SQLDatabase {
         self.logger = logger
     }
 
+    /// The hosts a multi-host URL listed, in order, which the failover watcher asks; nil for one
+    /// server.
+    public var failoverHosts: [PostgresLocation.Host]? {
+        guard case .failover(let primary) = servers else { return nil }
+        return primary.location.hosts
+    }
+
     public func run() async throws {
         switch servers {
         case .single(let client): await client.run()
