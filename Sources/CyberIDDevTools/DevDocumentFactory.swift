@@ -153,17 +153,12 @@ public enum DevDocumentFactory {
         if let key = try? P256.Signing.PrivateKey(pemRepresentation: keyPEM) {
             return Array(try key.signature(for: SHA256.hash(data: challenge)).rawRepresentation)
         }
-        let key = try _RSA.Signing.PrivateKey(unsafePEMRepresentation: keyPEM)
-        // PKCS#1 RSAPrivateKey: version, n, e, d, …
-        let (modulus, privateExponent) = try DER.sequence(try DER.parse(Array(key.derRepresentation)), identifier: .sequence) { nodes in
-            _ = try Int(derEncoded: &nodes)
-            let n = try ArraySlice<UInt8>(derEncoded: &nodes)
-            _ = try ArraySlice<UInt8>(derEncoded: &nodes)
-            let d = try ArraySlice<UInt8>(derEncoded: &nodes)
-            while nodes.next() != nil {}
-            return (Array(n.drop { $0 == 0 }), Array(d))
-        }
-        return ISO9796Scheme1.sign(challenge: challenge, modulus: modulus, privateExponent: privateExponent)
+        // `F^d mod n` is RSASP1, the raw private operation, which swift-crypto offers as RFC 9474's
+        // BlindSign (BoringSSL's RSA_sign_raw without padding, checked against the public key).
+        // Its parameters (hash, PSS) belong to the blind-signature protocol and play no part here.
+        let key = try _RSA.BlindSigning.PrivateKey<SHA384>(unsafePEMRepresentation: keyPEM)
+        let representative = ISO9796Scheme1.representative(challenge: challenge, modulusBytes: (key.keySizeInBits + 7) / 8)
+        return Array(try key.blindSignature(for: representative).rawRepresentation)
     }
 
     /// The MRZ of a holder, check digits computed: TD3 (88 characters), or TD1 (90) for an ID card.

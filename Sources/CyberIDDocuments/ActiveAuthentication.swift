@@ -37,7 +37,8 @@ enum ActiveAuthentication {
 /// a nonce of its own filling the modulus, and returns `s = F^d mod n`. The verifier recovers
 /// `F = s^e mod n` (or `n − F` when `F` does not end in 0xBC, as the standard allows), checks
 /// the header and trailer, and recomputes the hash with the challenge. No swift-crypto API
-/// exposes the raw RSA public operation, so this uses attaswift/BigInt for `s^e mod n`.
+/// exposes the raw RSA public operation, so this uses attaswift/BigInt for `s^e mod n`. (The
+/// private one, for dev chips, is BoringSSL's: `DevDocumentFactory.signChallenge`.)
 package enum ISO9796Scheme1 {
     static func verify(signature: [UInt8], challenge: [UInt8], modulus: [UInt8], exponent: [UInt8]) -> Bool {
         let n = BigUInt(Data(modulus))
@@ -60,14 +61,12 @@ package enum ISO9796Scheme1 {
         return Array(Insecure.SHA1.hash(data: Array(m1) + challenge)) == Array(digest)
     }
 
-    /// Signs a challenge as a chip would; for `cyberid dev` documents and tests only.
-    package static func sign(challenge: [UInt8], modulus: [UInt8], privateExponent: [UInt8]) -> [UInt8] {
-        let n = BigUInt(Data(modulus))
-        let k = (n.bitWidth + 7) / 8
+    /// The message representative a chip signs for `challenge`, `k` bytes long (the modulus's
+    /// length): `0x6A ‖ M1 ‖ SHA-1(M1 ‖ challenge) ‖ 0xBC` with a random `M1`. Below any modulus
+    /// of `k` bytes whose top bit is set (every RSA key's), so a raw private operation signs it.
+    /// For `cyberid dev` documents and tests only.
+    package static func representative(challenge: [UInt8], modulusBytes k: Int) -> [UInt8] {
         let m1 = (0..<(k - 20 - 2)).map { _ in UInt8.random(in: 0...255) }
-        let representative = [0x6A] + m1 + Array(Insecure.SHA1.hash(data: m1 + challenge)) + [0xBC]
-        let s = BigUInt(Data(representative)).power(BigUInt(Data(privateExponent)), modulus: n)
-        let bytes = Array(s.serialize())
-        return [UInt8](repeating: 0, count: max(0, k - bytes.count)) + bytes
+        return [0x6A] + m1 + Array(Insecure.SHA1.hash(data: m1 + challenge)) + [0xBC]
     }
 }
