@@ -63,7 +63,9 @@ package enum ISO9796Scheme1 {
 
     /// The message representative a chip signs for `challenge`, `k` bytes long (the modulus's
     /// length): `0x6A ‖ M1 ‖ SHA-1(M1 ‖ challenge) ‖ 0xBC` with a random `M1`. Below any modulus
-    /// of `k` bytes whose top bit is set (every RSA key's), so a raw private operation signs it.
+    /// of `k` bytes whose top bit is set (a key whose bit length is a multiple of 8, as every key
+    /// the factory makes), so a raw private operation signs it; for another, BoringSSL refuses
+    /// it as out of range.
     /// For `cyberid dev` documents and tests only.
     package static func representative(challenge: [UInt8], modulusBytes k: Int) -> [UInt8] {
         let m1 = (0..<(k - 20 - 2)).map { _ in UInt8.random(in: 0...255) }
