@@ -115,7 +115,7 @@ import Testing
     @Test func aSlowPlatformGetsEachEventOnceFromTwoNodes() async throws {
         try await withTestApp { _, runtime async throws in
             let received = Received()
-            let subjects = (1...6).map { "event-\($0)" }
+            let subjects = (1...12).map { "event-\($0)" }
             let due = Date().addingTimeInterval(-1)
             try await runtime.store.database.write { connection in
                 for subject in subjects {
@@ -128,28 +128,30 @@ import Testing
             }
             try await slowPlatform(received, delay: .milliseconds(1_000)).test(.live) { client in
                 let url = "http://127.0.0.1:\(try #require(client.port))/events"
-                // Two nodes over one store; a 2.5 s lease stands for the service's 30 s, 1 s
-                // pushes for its slow platform: node A's round claims its fourth event 3 s in.
-                // (A lease of 1 s against 0.4 s pushes left too little room on a loaded machine:
-                // a push that took 1 s from claim to delivered was sent again by node B.)
+                // Two nodes over one store; an 8 s lease stands for the service's 30 s, 1 s
+                // pushes for its slow platform: node A's round claims its ninth event 8 s in, so
+                // with leases counted from the round's start its last four would be sent twice.
+                // (A lease of 1 s against 0.4 s pushes, then 2.5 s against 1 s, left too little
+                // room on a loaded machine: a push that took longer than the lease from claim to
+                // delivered was sent again by node B. 8 s leaves 7.)
                 let key = SymmetricKey(size: .bits256)
                 func node() -> SecurityEventDelivery {
                     SecurityEventDelivery(
                         issuer: "https://id.test", events: runtime.store, signer: runtime.securityEvents.signer,
-                        endpoint: { _ in url }, lease: 2.5, jtiKey: key)
+                        endpoint: { _ in url }, lease: 8, jtiKey: key)
                 }
                 let (a, b) = (node(), node())
                 async let first = a.deliver()
                 // Node B's one-second rounds, here every 250 ms once A's first leases are over.
-                try await Task.sleep(for: .milliseconds(2_750))
+                try await Task.sleep(for: .milliseconds(8_250))
                 var byB = 0
-                for _ in 0..<20 {
+                for _ in 0..<24 {
                     byB += try await b.deliver()
                     try await Task.sleep(for: .milliseconds(250))
                 }
                 let byA = try await first
                 let got = received.subjects.withLock { $0 }
-                #expect(got.sorted() == subjects, "each event once: \(got)")
+                #expect(got.sorted() == subjects.sorted(), "each event once: \(got)")
                 #expect(byA + byB == subjects.count)
             }
         }

@@ -181,7 +181,7 @@ public final class PostgresPrimary: Sendable {
         let loop = probes.next()
         let answer = loop.makePromise(of: Role.self)
         let timer = loop.scheduleTask(in: timeout) { answer.succeed(.unreachable) }
-        let found: (Role) -> Void = { role in
+        let found: @Sendable (Role) -> Void = { role in
             timer.cancel()
             answer.succeed(role)
         }

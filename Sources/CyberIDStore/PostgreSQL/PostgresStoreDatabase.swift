@@ -1,4 +1,4 @@
-public import CyberIDCore
+import CyberIDCore
 public import Logging
 import NIOCore
 public import PostgresNIO
