@@ -130,7 +130,8 @@ import Testing
                 let url = "http://127.0.0.1:\(try #require(client.port))/events"
                 // Two nodes over one store; an 8 s lease stands for the service's 30 s, 1 s
                 // pushes for its slow platform: node A's round claims its ninth event 8 s in, so
-                // with leases counted from the round's start its last four would be sent twice.
+                // with leases counted from the round's start its later events could go out twice
+                // (that mutant sent two of them twice).
                 // (A lease of 1 s against 0.4 s pushes, then 2.5 s against 1 s, left too little
                 // room on a loaded machine: a push that took longer than the lease from claim to
                 // delivered was sent again by node B. 8 s leaves 7.)
